@@ -1,0 +1,256 @@
+/**
+ * The ONLY place settings, their defaults and their validation live. Action inputs, CLI flags and
+ * the policy file all go through `parseSettings`, so the three cannot drift apart.
+ *
+ * Inputs arrive as strings (an empty string means "not given"); the policy file may also give
+ * lists and maps. Messages name the input, the value received and the form expected.
+ */
+import { z } from 'zod';
+import { SEVERITIES, TOOL_IDS, type Severity, type ToolId } from '../reports/model.js';
+import type { Action } from '../policy/result.js';
+
+/** Report inputs, one per tool that reads a file. */
+export const REPORT_INPUTS = {
+  bandit: 'bandit-report',
+  'pip-audit': 'pip-audit-report',
+  gitleaks: 'gitleaks-report',
+  deptry: 'deptry-report',
+  vulture: 'vulture-report',
+  mutmut: 'mutmut-report',
+} as const satisfies Partial<Record<ToolId, string>>;
+export type ReportTool = keyof typeof REPORT_INPUTS;
+
+/** Sensible critical-path defaults for common Python layouts (auth, crypto, data access). */
+export const DEFAULT_CRITICAL_PATHS = [
+  '**/auth/**',
+  '**/authn/**',
+  '**/authz/**',
+  '**/*auth*.py',
+  '**/login*.py',
+  '**/security/**',
+  '**/permissions/**',
+  '**/permissions.py',
+  '**/crypto/**',
+  '**/*crypto*.py',
+  '**/secrets/**',
+  '**/session*.py',
+  '**/tokens/**',
+  '**/*token*.py',
+  '**/db/**',
+  '**/database/**',
+  '**/models/**',
+  '**/models.py',
+  '**/repositories/**',
+  '**/dao/**',
+  '**/migrations/**',
+  '**/sql/**',
+];
+
+const ACTIONS = ['block', 'warn', 'info'] as const;
+const actionMap = z.partialRecord(z.enum(SEVERITIES), z.enum(ACTIONS)).describe('severity -> block|warn|info');
+
+/** Thresholds for one tool: `default` everywhere; `critical-path` / `changed` override per scope. */
+const toolThresholdsShape = z
+  .object({
+    default: actionMap.optional(),
+    'critical-path': actionMap.optional(),
+    changed: actionMap.optional(),
+    unchanged: actionMap.optional(),
+  })
+  .strict();
+const toolThresholds = toolThresholdsShape.extend({ 'phase-1': toolThresholdsShape.optional() }).strict();
+export type ToolThresholds = z.infer<typeof toolThresholds>;
+export type ActionMap = Partial<Record<Severity, Action>>;
+
+/** The team's Security Gate Policy as defaults. */
+export const DEFAULT_THRESHOLDS: Record<ToolId, ToolThresholds> = {
+  bandit: {
+    default: { critical: 'warn', high: 'warn', medium: 'warn', low: 'info', info: 'info', unknown: 'info' },
+    'critical-path': { critical: 'block', high: 'block' },
+  },
+  'pip-audit': {
+    default: { critical: 'block', high: 'block', medium: 'warn', low: 'warn', info: 'warn', unknown: 'block' },
+  },
+  gitleaks: {
+    default: { critical: 'block', high: 'block', medium: 'block', low: 'block', info: 'block', unknown: 'block' },
+  },
+  deptry: {
+    default: { critical: 'info', high: 'info', medium: 'info', low: 'info', info: 'info', unknown: 'info' },
+    changed: { critical: 'block', high: 'block', medium: 'block', low: 'block', info: 'block', unknown: 'block' },
+  },
+  vulture: {
+    default: { critical: 'info', high: 'info', medium: 'info', low: 'info', info: 'info', unknown: 'info' },
+    changed: { critical: 'block', high: 'block', medium: 'block', low: 'block', info: 'block', unknown: 'block' },
+  },
+  mutmut: {
+    default: { critical: 'block', high: 'block', medium: 'warn', low: 'warn', info: 'info', unknown: 'warn' },
+  },
+  'secret-scan': {
+    default: { critical: 'warn', high: 'warn', medium: 'warn', low: 'warn', info: 'warn', unknown: 'warn' },
+  },
+};
+
+// ---------------------------------------------------------------------------------------------
+// Field types. Each accepts the string an input gives, and (for the policy file) the native type.
+
+const list = (name: string) =>
+  z
+    .union([z.string(), z.array(z.string())])
+    .transform((v) =>
+      (Array.isArray(v) ? v : v.split(/[\n,]/))
+        .map((s) => s.trim())
+        .filter((s) => s !== '' && !s.startsWith('#')),
+    )
+    .describe(`${name}: a list (newline- or comma-separated)`);
+
+const bool = (name: string) =>
+  z.union([z.boolean(), z.string()]).transform((v, ctx) => {
+    if (typeof v === 'boolean') return v;
+    const s = v.trim().toLowerCase();
+    if (['true', 'yes', 'on', '1'].includes(s)) return true;
+    if (['false', 'no', 'off', '0'].includes(s)) return false;
+    ctx.addIssue({ code: 'custom', message: `${name}: got ${JSON.stringify(v)}; expected true or false` });
+    return z.NEVER;
+  });
+
+const oneOf = <T extends string>(name: string, values: readonly T[]) =>
+  z.union([z.string(), z.number()]).transform((v, ctx) => {
+    const s = String(v).trim().toLowerCase();
+    if ((values as readonly string[]).includes(s)) return s as T;
+    ctx.addIssue({
+      code: 'custom',
+      message: `${name}: got ${JSON.stringify(v)}; expected one of ${values.join(', ')}`,
+    });
+    return z.NEVER;
+  });
+
+const intIn = (name: string, min: number, max: number) =>
+  z.union([z.string(), z.number()]).transform((v, ctx) => {
+    const s = String(v).trim();
+    const n = Number(s);
+    if (/^\d+$/.test(s) && n >= min && n <= max) return n;
+    ctx.addIssue({ code: 'custom', message: `${name}: got ${JSON.stringify(v)}; expected a whole number from ${min} to ${max}` });
+    return z.NEVER;
+  });
+
+const date = (name: string) =>
+  z.union([z.string(), z.date()]).transform((v, ctx) => {
+    const s = v instanceof Date ? v.toISOString().slice(0, 10) : v.trim();
+    const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
+    const d = m ? new Date(`${s}T00:00:00Z`) : undefined;
+    if (m && d && !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s) return s;
+    ctx.addIssue({ code: 'custom', message: `${name}: got ${JSON.stringify(v)}; expected a date as YYYY-MM-DD` });
+    return z.NEVER;
+  });
+
+const toolList = (name: string) =>
+  list(name).transform((tools, ctx) => {
+    const bad = tools.filter((t) => !(TOOL_IDS as readonly string[]).includes(t));
+    if (bad.length > 0) {
+      ctx.addIssue({ code: 'custom', message: `${name}: unknown tool ${bad.map((b) => JSON.stringify(b)).join(', ')}; expected any of ${TOOL_IDS.join(', ')}` });
+      return z.NEVER;
+    }
+    return tools as ToolId[];
+  });
+
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Every setting, with its default. Keys are the input names (kebab-case). Later features add
+ * their settings here, and nowhere else.
+ */
+export const settingsSchema = z
+  .object({
+    'bandit-report': list('bandit-report').default([]),
+    'pip-audit-report': list('pip-audit-report').default([]),
+    'gitleaks-report': list('gitleaks-report').default([]),
+    'deptry-report': list('deptry-report').default([]),
+    'vulture-report': list('vulture-report').default([]),
+    'mutmut-report': list('mutmut-report').default([]),
+    phase: oneOf('phase', ['1', '2', 'auto'] as const).default('1'),
+    'phase-2-from': date('phase-2-from').optional(),
+    'phase-2-tools': toolList('phase-2-tools').default([]),
+    'critical-paths': list('critical-paths').default(DEFAULT_CRITICAL_PATHS),
+    'on-missing-report': oneOf('on-missing-report', ['error', 'warn', 'ignore'] as const).default('error'),
+    'policy-file': z.string().trim().optional(),
+    'fail-on-block': bool('fail-on-block').default(false),
+    summary: bool('summary').default(true),
+    'upload-artifact': bool('upload-artifact').default(true),
+    'artifact-name': z
+      .string()
+      .trim()
+      .regex(/^[^"<>|*?\\/:\r\n]{1,200}$/, 'artifact-name: expected 1-200 characters without " : < > | * ? \\ / or newlines')
+      .default('security-gate-reports'),
+    'retention-days': intIn('retention-days', 1, 90).optional(),
+    'unknown-severity': oneOf('unknown-severity', ['critical', 'high', 'medium', 'low'] as const).default('high'),
+    'output-dir': z.string().trim().optional(),
+    thresholds: z.partialRecord(z.enum(TOOL_IDS), toolThresholds).default({}),
+  })
+  .strict()
+  .superRefine((s, ctx) => {
+    if (s.phase === 'auto' && !s['phase-2-from']) {
+      ctx.addIssue({ code: 'custom', path: ['phase-2-from'], message: 'phase: "auto" needs phase-2-from (YYYY-MM-DD), the day phase 2 starts' });
+    }
+  });
+
+export type Settings = z.output<typeof settingsSchema>;
+export type SettingKey = keyof z.input<typeof settingsSchema>;
+
+/** Keys a policy file may not set (they belong to the workflow, not the policy). */
+export const INPUT_ONLY_KEYS: readonly string[] = ['policy-file'];
+
+export class ConfigurationError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigurationError';
+  }
+}
+
+/** Formats zod issues into one message per problem, naming the key (and a line, via `locate`). */
+export function formatIssues(issues: z.core.$ZodIssue[], locate?: (path: PropertyKey[]) => string | undefined): string {
+  return issues
+    .map((i) => {
+      const key = i.path.map(String).join('.');
+      const where = locate?.(i.path);
+      let msg = i.message;
+      if (i.code === 'unrecognized_keys') msg = `unknown setting ${i.keys.map((k) => JSON.stringify(k)).join(', ')}`;
+      else if (i.code === 'invalid_type' || i.code === 'invalid_union') msg = `${key || 'value'}: ${i.message}`;
+      else if (key && !msg.startsWith(key.split('.')[0] ?? '')) msg = `${key}: ${msg}`;
+      return where ? `${where}: ${msg}` : msg;
+    })
+    .join('\n');
+}
+
+/**
+ * Parse settings from layers, later layers winning key by key: policy file values, then explicit
+ * inputs/flags. An empty string means "not given" and never overrides.
+ */
+export function parseSettings(
+  layers: Array<Record<string, unknown>>,
+  locate?: (path: PropertyKey[]) => string | undefined,
+): Settings {
+  const merged: Record<string, unknown> = {};
+  for (const layer of layers) {
+    for (const [k, v] of Object.entries(layer)) {
+      if (v === undefined || v === '') continue;
+      merged[k] = v;
+    }
+  }
+  const r = settingsSchema.safeParse(merged);
+  if (!r.success) throw new ConfigurationError(formatIssues(r.error.issues, locate));
+  return r.data;
+}
+
+/** Thresholds of one tool, the policy file's entries laid over the defaults. */
+export function thresholdsFor(settings: Settings, tool: ToolId): ToolThresholds {
+  const d = DEFAULT_THRESHOLDS[tool];
+  const o = settings.thresholds[tool] ?? {};
+  const mergeMaps = (a?: ActionMap, b?: ActionMap): ActionMap | undefined => (a || b ? { ...a, ...b } : undefined);
+  return {
+    default: mergeMaps(d.default, o.default),
+    'critical-path': mergeMaps(d['critical-path'], o['critical-path']),
+    changed: mergeMaps(d.changed, o.changed),
+    unchanged: mergeMaps(d.unchanged, o.unchanged),
+    'phase-1': o['phase-1'],
+  };
+}

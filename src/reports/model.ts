@@ -1,0 +1,147 @@
+/**
+ * The normalized model every parser produces and every later stage consumes.
+ * Pure types and tiny helpers only: no I/O.
+ */
+
+/** Tools the gate knows, in the order they are shown. */
+export const TOOL_IDS = ['bandit', 'pip-audit', 'gitleaks', 'deptry', 'vulture', 'mutmut', 'secret-scan'] as const;
+export type ToolId = (typeof TOOL_IDS)[number];
+
+export const TOOL_LABELS: Record<ToolId, string> = {
+  bandit: 'Bandit',
+  'pip-audit': 'pip-audit',
+  gitleaks: 'gitleaks',
+  deptry: 'deptry',
+  vulture: 'vulture',
+  mutmut: 'mutmut',
+  'secret-scan': 'secret scan (added lines)',
+};
+
+/**
+ * Severity, ordered from least to most severe; thresholds compare positions.
+ * `unknown` is a severity nobody could establish (pip-audit without a lookup): the policy maps it
+ * through `unknown-severity` (fail closed: high by default) and the summary says so.
+ */
+export const SEVERITIES = ['unknown', 'info', 'low', 'medium', 'high', 'critical'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+export function severityRank(s: Severity): number {
+  return SEVERITIES.indexOf(s);
+}
+
+/** Most severe first. */
+export function compareSeverityDesc(a: Severity, b: Severity): number {
+  return severityRank(b) - severityRank(a);
+}
+
+export const CONFIDENCES = ['undefined', 'low', 'medium', 'high'] as const;
+export type Confidence = (typeof CONFIDENCES)[number];
+
+export interface Location {
+  /** Repository-relative POSIX path where known (parsers normalise `\` to `/` and strip a leading `./`). */
+  path: string;
+  line?: number;
+  endLine?: number;
+  column?: number;
+  endColumn?: number;
+}
+
+export interface PackageRef {
+  name: string;
+  version?: string;
+  fixVersions?: string[];
+}
+
+/** Where a severity came from (pip-audit's is looked up; Bandit's is the tool's own). */
+export interface SeveritySource {
+  /** `tool` (the report said so), `github`, `osv`, `cvss`, `default` (unknown-severity applied), `none`. */
+  kind: 'tool' | 'github' | 'osv' | 'default' | 'none';
+  /** Advisory id that answered (GHSA-…, PYSEC-…), if any. */
+  advisory?: string;
+  cvss?: { version: string; score: number; vector: string };
+  /** Why the severity is unknown: offline, not-found, rate-limited, timed-out, error, off. */
+  unknownReason?: string;
+  detail?: string;
+}
+
+export interface Finding {
+  tool: ToolId;
+  /** Rule / test / advisory id: `B101`, `GHSA-…`, `DEP001`, `generic-api-key`, `unused-function`. */
+  ruleId: string;
+  /** Human rule name: `assert_used`, `hashlib`, … */
+  ruleName?: string;
+  /** One-line message, untrusted text. */
+  title: string;
+  severity: Severity;
+  /** The tool's own word for the severity, e.g. `MEDIUM`. */
+  rawSeverity?: string;
+  confidence?: Confidence;
+  location?: Location;
+  package?: PackageRef;
+  aliases?: string[];
+  helpUri?: string;
+  cwe?: number;
+  /** Redacted code or match context (never a clear secret). */
+  snippet?: string;
+  /** Stable identity across runs: tool + rule + place (+ secret hash), no line shifts where avoidable. */
+  fingerprint: string;
+  /** Report file the finding came from (workspace-relative). */
+  sourceFile: string;
+  severitySource?: SeveritySource;
+  /** Tool-specific extras that renderers may show (small, JSON-safe). */
+  extra?: Record<string, string | number | boolean | null>;
+}
+
+export interface ScanError {
+  path?: string;
+  message: string;
+}
+
+export interface SkippedItem {
+  name: string;
+  reason: string;
+}
+
+/** What one parser returns for one file. */
+export interface ParsedReport {
+  tool: ToolId;
+  /** e.g. `bandit-json`, `bandit-sarif`, `pip-audit-json`, `pip-audit-cyclonedx`. */
+  format: string;
+  toolVersion?: string;
+  findings: Finding[];
+  /** Items the tool did not check (pip-audit skipped dependencies): shown, never findings. */
+  skipped: SkippedItem[];
+  /** Files the tool could not scan (Bandit `errors[]`). */
+  scanErrors: ScanError[];
+  /** Small counters shown in the summary: `dependencies`, `loc`, `nosec`, `killed`, … */
+  stats: Record<string, number>;
+}
+
+/** A report that could not be understood. `where` is a JSON path (`$.results[3].line_number`) or `line 12`. */
+export class ReportParseError extends Error {
+  constructor(
+    readonly tool: ToolId,
+    readonly file: string,
+    readonly where: string,
+    readonly reason: string,
+  ) {
+    super(`${tool}: ${file}: ${where ? `${where}: ` : ''}${reason}`);
+    this.name = 'ReportParseError';
+  }
+}
+
+export interface ReportParser {
+  tool: ToolId;
+  format: string;
+  /** Cheap sniff on the first bytes / parsed value: does this look like my format? */
+  detect(content: string): boolean;
+  /** Pure: content in, report out; throws ReportParseError with the place. */
+  parse(content: string, file: string): ParsedReport;
+}
+
+/** Normalise a path from a report to a POSIX, repository-relative form. */
+export function normalizePath(p: string): string {
+  let s = p.replace(/\\/g, '/');
+  while (s.startsWith('./')) s = s.slice(2);
+  return s;
+}
