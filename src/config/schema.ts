@@ -184,6 +184,28 @@ export const settingsSchema = z
     'retention-days': intIn('retention-days', 1, 90).optional(),
     'unknown-severity': oneOf('unknown-severity', ['critical', 'high', 'medium', 'low'] as const).default('high'),
     'output-dir': z.string().trim().optional(),
+    // Severity of pip-audit findings (looked up: pip-audit's JSON has none).
+    'severity-source': z
+      .preprocess((v) => (typeof v === 'string' ? v.replace(/\s+/g, '') : v), oneOf('severity-source', ['github,osv', 'github', 'osv', 'off'] as const))
+      .default('github,osv'),
+    'github-token': z.string().trim().optional(),
+    'osv-api-url': z.string().trim().url('osv-api-url: expected an http(s) URL').default('https://api.osv.dev'),
+    'severity-budget-seconds': intIn('severity-budget-seconds', 1, 600).default(30),
+    // The rest of the lane.
+    'vulture-min-confidence': intIn('vulture-min-confidence', 0, 100).optional(),
+    'mutmut-min-score': intIn('mutmut-min-score', 0, 100).optional(),
+    'redact-artifacts': bool('redact-artifacts').default(true),
+    'base-ref': z.string().trim().regex(/^[^\s-][^\s]*$/, 'base-ref: expected a git ref or commit (no spaces, not starting with -)').optional(),
+    'secret-scan': bool('secret-scan').default(true),
+    'secret-scan-keywords': list('secret-scan-keywords').default(['api_key', 'secret', 'password', 'token']),
+    // Where reviewers look.
+    annotations: oneOf('annotations', ['blocking', 'all', 'none'] as const).default('all'),
+    'annotations-via-checks': bool('annotations-via-checks').default(false),
+    'scan-root': z.string().trim().optional(),
+    'sarif-file': z.string().trim().optional(),
+    'sarif-dependency-file': z.string().trim().optional(),
+    comment: oneOf('comment', ['off', 'always', 'on-warn', 'on-block'] as const).default('off'),
+    'comment-id': z.string().trim().optional(),
     thresholds: z.partialRecord(z.enum(TOOL_IDS), toolThresholds).default({}),
   })
   .strict()
@@ -194,10 +216,14 @@ export const settingsSchema = z
   });
 
 export type Settings = z.output<typeof settingsSchema>;
+
+/** Settings that are action inputs / CLI flags (everything but the policy-file-only ones). */
+export const POLICY_FILE_ONLY_KEYS: readonly string[] = ['thresholds'];
+export const INPUT_NAMES: readonly string[] = Object.keys(settingsSchema.shape).filter((k) => !POLICY_FILE_ONLY_KEYS.includes(k));
 export type SettingKey = keyof z.input<typeof settingsSchema>;
 
 /** Keys a policy file may not set (they belong to the workflow, not the policy). */
-export const INPUT_ONLY_KEYS: readonly string[] = ['policy-file'];
+export const INPUT_ONLY_KEYS: readonly string[] = ['policy-file', 'github-token'];
 
 export class ConfigurationError extends Error {
   constructor(message: string) {

@@ -92,5 +92,9 @@ export interface GateResult {
   notices: string[];
   /** Extensions by later features (override, waivers, change, artifact…), all optional. */
   overridden?: boolean;
+  /** The change under review (pull request base...head, push before...after, or base-ref). */
+  change?: { known: true; base: string; head: string; source: string; files: number; notes: string[] } | { known: false; reason: string };
+  /** What the pip-audit severity lookup did: requests, advisories, resolved, unknown by reason. */
+  severityLookup?: { requests: number; advisories: number; resolved: number; unknown: number; byReason: Record<string, number>; wallMs: number };
   artifact?: { id?: number; url?: string; name: string; error?: string };
 }

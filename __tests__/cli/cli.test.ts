@@ -1,0 +1,73 @@
+import { describe, expect, it } from '@jest/globals';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli } from '../../src/cli/main.js';
+
+async function cli(args: string[], cwd = process.cwd()) {
+  let out = '';
+  let err = '';
+  const code = await runCli(args, { stdout: (s) => (out += s), stderr: (s) => (err += s), cwd, env: {}, now: new Date('2026-11-29T12:00:00Z') });
+  return { code, out, err };
+}
+
+const EX = ['--bandit-report', 'examples/reports/bandit-report.json', '--pip-audit-report', 'examples/reports/pip-audit.json', '--severity-source', 'off'];
+
+describe('security-gate CLI', () => {
+  it('prints the summary and exits 0 in phase 1', async () => {
+    const r = await cli([...EX, '--phase', '1']);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/warn/i);
+    expect(r.err).not.toMatch(/error|warning/i);
+  });
+  it('exits 1 only with --fail-on-block when the gate should fail', async () => {
+    expect((await cli([...EX, '--phase', '2'])).code).toBe(0);
+    expect((await cli([...EX, '--phase', '2', '--fail-on-block'])).code).toBe(1);
+    expect((await cli([...EX, '--phase', '1', '--fail-on-block'])).code).toBe(0);
+  });
+  it('writes the result JSON and markdown, same counts as the engine', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sg-cli-'));
+    const r = await cli([...EX, '--phase', '2', '--result-file', join(dir, 'r.json'), '--markdown-file', join(dir, 's.md')]);
+    expect(r.code).toBe(0);
+    const result = JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8'));
+    expect(result.schemaVersion).toBe(1);
+    expect(result.verdict).toBe('block');
+    const bandit = result.tools.find((t: { tool: string }) => t.tool === 'bandit');
+    expect(bandit.severity).toMatchObject({ high: 1, medium: 30, low: 642 });
+    const pip = result.tools.find((t: { tool: string }) => t.tool === 'pip-audit');
+    expect(pip.findings).toHaveLength(4);
+    expect(readFileSync(join(dir, 's.md'), 'utf8')).toMatch(/^## .*Security gate: block/);
+  });
+  it('rejects bad options with exit 2 and a message naming the input', async () => {
+    const r = await cli(['--phase', '7']);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('phase: got "7"; expected one of 1, 2, auto');
+    const u = await cli(['--no-such-flag']);
+    expect(u.code).toBe(2);
+    expect(u.err).toContain('Usage');
+  });
+  it('reports a malformed report as an error naming the file, never a stack', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sg-cli-'));
+    writeFileSync(join(dir, 'bandit.json'), '{"results": [ {"test_id": "B101"');
+    const r = await cli(['--bandit-report', 'bandit.json', '--json'], dir);
+    expect(r.code).toBe(0);
+    const result = JSON.parse(r.out);
+    expect(result.verdict).toBe('error');
+    expect(result.tools[0].messages.join(' ')).toContain('bandit.json');
+    expect(r.out + r.err).not.toMatch(/\n\s+at /);
+  });
+  it('reports a missing report', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sg-cli-'));
+    const r = await cli(['--bandit-report', 'reports/*.json', '--json'], dir);
+    const result = JSON.parse(r.out);
+    expect(result.tools[0].status).toBe('missing');
+    expect(result.tools[0].messages[0]).toContain('matched no file');
+  });
+  it('reads a policy file and names the line of an error', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sg-cli-'));
+    writeFileSync(join(dir, 'policy.yml'), 'phase: 2\nthresholds:\n  bandit:\n    default:\n      high: explode\n');
+    const r = await cli(['--policy-file', 'policy.yml'], dir);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/policy\.yml:5/);
+  });
+});

@@ -1,0 +1,104 @@
+/**
+ * The built bundle (dist/gate/index.js, committed) run the way the runner runs it: simulated runner
+ * files, inputs as INPUT_* env vars, the real @actions/artifact client uploading to a local Twirp
+ * stub plus Azurite; outputs, summary and the uploaded zip read back.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { existsSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readZip, startArtifactService, type ArtifactService } from '../helpers/artifact-service.js';
+import { REPO_ROOT, runAction } from '../helpers/runner.js';
+
+const ENTRY = join(REPO_ROOT, 'dist/gate/index.js');
+const FIX = join(REPO_ROOT, '__tests__/fixtures');
+
+let service: ArtifactService;
+let workspace: string;
+
+beforeAll(async () => {
+  if (!existsSync(ENTRY)) throw new Error('dist/gate/index.js is missing: run npm run build');
+  service = await startArtifactService();
+  workspace = await mkdtemp(join(tmpdir(), 'sg-gate-e2e-'));
+  await mkdir(join(workspace, 'reports'));
+  await copyFile(join(FIX, 'bandit/BahzingaDev__bandit-demo/bandit-report.json'), join(workspace, 'reports/bandit.json'));
+  await copyFile(join(FIX, 'pip-audit/varshinivelmurugan47__secure-coding-review-task/pip-audit.json'), join(workspace, 'reports/pip-audit.json'));
+  await writeFile(join(workspace, 'reports/broken.json'), '{"results": [');
+});
+
+afterAll(async () => {
+  await service?.close();
+  if (workspace) await rm(workspace, { recursive: true, force: true });
+});
+
+const base = { 'bandit-report': 'reports/bandit.json', 'pip-audit-report': 'reports/pip-audit.json', 'severity-source': 'off' };
+
+describe('the gate bundle, run like the runner runs it', () => {
+  it('phase 1: warns, writes counts, summary and outputs, uploads the artifact', async () => {
+    const r = await runAction({ entry: ENTRY, workspace, inputs: { ...base, phase: '1', 'artifact-name': 'gate-p1', 'retention-days': '5', 'output-dir': 'out-p1' }, env: service.env, actionYml: join(REPO_ROOT, 'action.yml') });
+    expect(r.code).toBe(0);
+    expect(r.outputs).toMatchObject({
+      verdict: 'warn',
+      'should-fail': 'false',
+      'bandit-high': '15',
+      'bandit-medium': '21',
+      'bandit-low': '480',
+      'pip-audit-vulns': '15',
+      'pip-audit-unknown': '15',
+      'blocking-count': '0',
+    });
+    expect(Number(r.outputs['would-block'])).toBeGreaterThanOrEqual(15);
+    expect(r.summary.split('\n')[0]).toMatch(/^## .*Security gate: warn/);
+    expect(Buffer.byteLength(r.summary)).toBeLessThan(1024 * 1024);
+    const result = JSON.parse(readFileSync(r.outputs['result-file']!, 'utf8'));
+    expect(result.schemaVersion).toBe(1);
+    expect(result.tools.map((t: { tool: string; status: string }) => `${t.tool}:${t.status}`)).toEqual(['bandit:ok', 'pip-audit:ok']);
+    // The artifact: raw reports, result JSON, summary.
+    const recorded = service.artifacts().find((a) => a.name === 'gate-p1');
+    expect(recorded?.finalized).toBe(true);
+    expect(r.outputs['artifact-id']).toBe(String(recorded?.id));
+    const zip = await readZip(await service.downloadZip('gate-p1'));
+    expect([...zip.keys()].sort()).toEqual(
+      expect.arrayContaining(['reports/reports/bandit.json', 'reports/reports/pip-audit.json', 'security-gate-result.json', 'security-gate-summary.md']),
+    );
+    expect(zip.get('reports/reports/pip-audit.json')!.equals(readFileSync(join(workspace, 'reports/pip-audit.json')))).toBe(true);
+    expect(JSON.parse(zip.get('security-gate-result.json')!.toString()).verdict).toBe('warn');
+  });
+
+  it('phase 2: blocks, should-fail true; fail-on-block fails the step', async () => {
+    const r = await runAction({ entry: ENTRY, workspace, inputs: { ...base, phase: '2', 'upload-artifact': 'false' }, actionYml: join(REPO_ROOT, 'action.yml') });
+    expect(r.code).toBe(0);
+    expect(r.outputs.verdict).toBe('block');
+    expect(r.outputs['should-fail']).toBe('true');
+    const f = await runAction({ entry: ENTRY, workspace, inputs: { ...base, phase: '2', 'upload-artifact': 'false', 'fail-on-block': 'true' }, actionYml: join(REPO_ROOT, 'action.yml') });
+    expect(f.code).toBe(1);
+    expect(f.outputs.verdict).toBe('block');
+  });
+
+  it('a malformed report is an error naming the file; outputs are still written', async () => {
+    const r = await runAction({ entry: ENTRY, workspace, inputs: { 'bandit-report': 'reports/broken.json', phase: '2', 'upload-artifact': 'false' }, actionYml: join(REPO_ROOT, 'action.yml') });
+    expect(r.code).toBe(0);
+    expect(r.outputs.verdict).toBe('error');
+    expect(r.outputs['should-fail']).toBe('true');
+    expect(r.stdout).toContain('reports/broken.json');
+    expect(r.stdout + r.stderr).not.toMatch(/\n\s+at .*\.js:\d+/);
+  });
+
+  it('an invalid input fails the step naming the input', async () => {
+    const r = await runAction({ entry: ENTRY, workspace, inputs: { 'bandit-report': 'reports/bandit.json', phase: 'three' }, actionYml: join(REPO_ROOT, 'action.yml') });
+    expect(r.code).toBe(1);
+    expect(r.commands.filter((c) => c.command === 'error').map((c) => c.message).join('\n')).toContain('phase: got "three"; expected one of 1, 2, auto');
+  });
+
+  it('an artifact service failure is a warning; the verdict and outputs are still written', async () => {
+    service.failNext('quota');
+    const r = await runAction({ entry: ENTRY, workspace, inputs: { ...base, 'artifact-name': 'gate-fail' }, env: service.env, actionYml: join(REPO_ROOT, 'action.yml'), timeoutMs: 120_000 });
+    expect(r.code).toBe(0);
+    expect(r.outputs.verdict).toBe('warn');
+    expect(r.outputs['artifact-id']).toBe('');
+    expect(r.commands.some((c) => c.command === 'warning' && /artifact/i.test(c.message))).toBe(true);
+    expect(r.summary).toMatch(/upload failed/i);
+    expect(r.summary).toMatch(/quota/i);
+  }, 150_000);
+});

@@ -1,0 +1,71 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createHttpClient, HttpError, retryAfterMs } from '../../src/io/http.js';
+import { startServer, type TestServer } from '../helpers/http-server.js';
+
+let srv: TestServer;
+beforeAll(async () => {
+  srv = await startServer();
+});
+afterAll(async () => srv.close());
+
+const client = (extra: Partial<Parameters<typeof createHttpClient>[0]> = {}) =>
+  createHttpClient({ baseUrl: srv.url, token: 't0ken', backoffMs: 5, timeoutMs: 500, ...extra });
+
+async function kindOf(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+    return 'ok';
+  } catch (e) {
+    expect(e).toBeInstanceOf(HttpError);
+    return (e as HttpError).kind;
+  }
+}
+
+describe('http client', () => {
+  it('gets JSON with the token and query', async () => {
+    srv.on('GET /ok', () => ({ body: { a: 1 } }));
+    const r = await client().getJson<{ a: number }>('/ok', { q: 'x y' });
+    expect(r.data.a).toBe(1);
+    const req = srv.requests.at(-1)!;
+    expect(req.headers.authorization).toBe('Bearer t0ken');
+    expect(req.query.get('q')).toBe('x y');
+  });
+  it('retries a 500 then succeeds', async () => {
+    srv.on('GET /flaky', (_r, n) => (n === 1 ? { status: 500 } : { body: { ok: true } }));
+    const c = client();
+    expect((await c.getJson<{ ok: boolean }>('/flaky')).data.ok).toBe(true);
+    expect(c.requestCount).toBe(2);
+  });
+  it('honours retry-after on a secondary rate limit', async () => {
+    srv.on('GET /limited', (_r, n) => (n === 1 ? { status: 403, headers: { 'retry-after': '0' }, body: { message: 'You have exceeded a secondary rate limit' } } : { body: [1] }));
+    const c = client();
+    expect((await c.getJson('/limited')).data).toEqual([1]);
+    expect(c.requestCount).toBe(2);
+  });
+  it('gives up on a rate limit whose reset is too far away', async () => {
+    const reset = Math.floor(Date.now() / 1000) + 3600;
+    srv.on('GET /exhausted', () => ({ status: 403, headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(reset) }, body: { message: 'API rate limit exceeded' } }));
+    expect(await kindOf(client().getJson('/exhausted'))).toBe('rate-limited');
+  });
+  it('does not retry a 404 or a plain 403', async () => {
+    srv.on('GET /forbidden', () => ({ status: 403, body: { message: 'Resource not accessible by integration' } }));
+    const c = client();
+    expect(await kindOf(c.getJson('/missing'))).toBe('not-found');
+    expect(await kindOf(c.getJson('/forbidden'))).toBe('forbidden');
+    expect(c.requestCount).toBe(2);
+  });
+  it('times out a hanging server and reports malformed JSON', async () => {
+    srv.on('GET /hang', () => ({ hang: true }));
+    srv.on('GET /garbage', () => ({ body: '{"not json' }));
+    expect(await kindOf(client({ retries: 0, timeoutMs: 100 }).getJson('/hang'))).toBe('timeout');
+    expect(await kindOf(client().getJson('/garbage'))).toBe('malformed');
+  });
+  it('stops at the overall deadline', async () => {
+    expect(await kindOf(client({ deadline: Date.now() - 1 }).getJson('/ok'))).toBe('budget');
+  });
+  it('reads retry-after as seconds, as a date, and the reset header', () => {
+    expect(retryAfterMs(new Headers({ 'retry-after': '7' }), 0)).toBe(7000);
+    expect(retryAfterMs(new Headers({ 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '100' }), 90_000)).toBe(10_000);
+    expect(retryAfterMs(new Headers({}), 0)).toBeUndefined();
+  });
+});

@@ -1,0 +1,158 @@
+import { describe, expect, it } from '@jest/globals';
+import { parseSettings } from '../../src/config/schema.js';
+import { basePhase, evaluate, type ToolInput } from '../../src/policy/evaluate.js';
+import { headlineFor } from '../../src/render/common.js';
+import type { Finding, ParsedReport, Severity, ToolId } from '../../src/reports/model.js';
+
+const NOW = new Date('2026-11-29T12:00:00Z');
+
+function finding(tool: ToolId, severity: Severity, path?: string, extra: Partial<Finding> = {}): Finding {
+  return {
+    tool,
+    ruleId: tool === 'bandit' ? 'B303' : 'GHSA-aaaa-bbbb-cccc',
+    title: 't',
+    severity,
+    fingerprint: `${tool}:${severity}:${path ?? ''}:${Math.random()}`,
+    sourceFile: 'r.json',
+    ...(path ? { location: { path, line: 1 } } : { package: { name: 'pkg', version: '1.0' } }),
+    ...extra,
+  };
+}
+
+function input(tool: ToolId, findings: Finding[], status: ToolInput['status'] = 'ok'): ToolInput {
+  const report: ParsedReport = { tool, format: `${tool}-json`, findings, skipped: [], scanErrors: [], stats: {} };
+  return { tool, status, messages: status === 'ok' ? [] : [`${tool}: something`], files: [{ path: 'r.json', findings: findings.length, bytes: 10 }], reports: status === 'ok' ? [report] : [] };
+}
+
+describe('Bandit thresholds: every severity x phase x critical path', () => {
+  const table: Array<[Severity, 1 | 2, boolean, string, string]> = [
+    // severity, phase, in critical path, disposition, phase-2 action
+    ['high', 2, true, 'block', 'block'],
+    ['high', 2, false, 'warn', 'warn'],
+    ['medium', 2, true, 'warn', 'warn'],
+    ['medium', 2, false, 'warn', 'warn'],
+    ['low', 2, true, 'info', 'info'],
+    ['low', 2, false, 'info', 'info'],
+    ['info', 2, false, 'info', 'info'],
+    ['high', 1, true, 'warn', 'block'],
+    ['high', 1, false, 'warn', 'warn'],
+    ['medium', 1, true, 'warn', 'warn'],
+    ['medium', 1, false, 'warn', 'warn'],
+    ['low', 1, true, 'info', 'info'],
+    ['low', 1, false, 'info', 'info'],
+  ];
+  it.each(table)('%s in phase %i, critical=%s -> %s (phase 2: %s)', (sev, phase, critical, disp, p2) => {
+    const settings = parseSettings([{ phase: String(phase) }]);
+    const path = critical ? 'app/auth/login.py' : 'app/views/home.py';
+    const r = evaluate([input('bandit', [finding('bandit', sev, path)])], { settings, now: NOW });
+    const f = r.tools[0]!.findings[0]!;
+    expect(f.disposition).toBe(disp);
+    expect(f.phase2Action).toBe(p2);
+    if (critical && sev === 'high') expect(f.reason).toContain('critical path (**/auth/**)');
+  });
+});
+
+describe('pip-audit thresholds', () => {
+  const table: Array<[Severity, 1 | 2, string]> = [
+    ['critical', 2, 'block'],
+    ['high', 2, 'block'],
+    ['medium', 2, 'warn'],
+    ['low', 2, 'warn'],
+    ['critical', 1, 'warn'],
+    ['high', 1, 'warn'],
+    ['medium', 1, 'warn'],
+    ['low', 1, 'warn'],
+  ];
+  it.each(table)('%s in phase %i -> %s', (sev, phase, disp) => {
+    const settings = parseSettings([{ phase: String(phase) }]);
+    const r = evaluate([input('pip-audit', [finding('pip-audit', sev)])], { settings, now: NOW });
+    expect(r.tools[0]!.findings[0]!.disposition).toBe(disp);
+  });
+  it('treats unknown severity as unknown-severity (high by default) and says so', () => {
+    const r = evaluate([input('pip-audit', [finding('pip-audit', 'unknown')])], { settings: parseSettings([{ phase: '2' }]), now: NOW });
+    const f = r.tools[0]!.findings[0]!;
+    expect(f.effectiveSeverity).toBe('high');
+    expect(f.disposition).toBe('block');
+    expect(f.reason).toContain('severity unknown, treated as high');
+    expect(r.tools[0]!.severity.unknown).toBe(1);
+    expect(r.notices.join('\n')).toContain('treated as high');
+    const low = evaluate([input('pip-audit', [finding('pip-audit', 'unknown')])], { settings: parseSettings([{ phase: '2', 'unknown-severity': 'low' }]), now: NOW });
+    expect(low.tools[0]!.findings[0]!.disposition).toBe('warn');
+  });
+});
+
+describe('verdict and should-fail', () => {
+  const high = () => input('bandit', [finding('bandit', 'high', 'src/auth/x.py')]);
+  it('phase 1 never blocks: warn, would-block counted', () => {
+    const r = evaluate([high()], { settings: parseSettings([{}]), now: NOW });
+    expect(r.verdict).toBe('warn');
+    expect(r.shouldFail).toBe(false);
+    expect(r.totals.wouldBlock).toBe(1);
+    expect(r.totals.block).toBe(0);
+    expect(headlineFor(r)).toContain('would block in phase 2');
+  });
+  it('phase 2 blocks', () => {
+    const r = evaluate([high()], { settings: parseSettings([{ phase: '2' }]), now: NOW });
+    expect([r.verdict, r.shouldFail, r.totals.block]).toEqual(['block', true, 1]);
+  });
+  it('phase-2-tools promote one tool only', () => {
+    const s = parseSettings([{ 'phase-2-tools': 'pip-audit' }]);
+    const r = evaluate([high(), input('pip-audit', [finding('pip-audit', 'critical')])], { settings: s, now: NOW });
+    expect(r.tools.map((t) => [t.tool, t.phase, t.counts.block])).toEqual([
+      ['bandit', 1, 0],
+      ['pip-audit', 2, 1],
+    ]);
+    expect(r.verdict).toBe('block');
+  });
+  it('auto switches on phase-2-from', () => {
+    expect(basePhase(parseSettings([{ phase: 'auto', 'phase-2-from': '2026-11-29' }]), NOW)).toBe(2);
+    expect(basePhase(parseSettings([{ phase: 'auto', 'phase-2-from': '2026-11-30' }]), NOW)).toBe(1);
+  });
+  it('a missing report is an error; should-fail only in phase 2', () => {
+    const p1 = evaluate([input('bandit', [], 'missing')], { settings: parseSettings([{}]), now: NOW });
+    expect([p1.verdict, p1.shouldFail]).toEqual(['error', false]);
+    const p2 = evaluate([input('bandit', [], 'missing')], { settings: parseSettings([{ phase: '2' }]), now: NOW });
+    expect([p2.verdict, p2.shouldFail]).toEqual(['error', true]);
+    const warn = evaluate([input('bandit', [], 'missing')], { settings: parseSettings([{ 'on-missing-report': 'warn' }]), now: NOW });
+    expect(warn.verdict).toBe('warn');
+    const ignore = evaluate([input('bandit', [], 'missing')], { settings: parseSettings([{ 'on-missing-report': 'ignore' }]), now: NOW });
+    expect(ignore.verdict).toBe('pass');
+  });
+  it('an unreadable report is an error whatever on-missing-report says', () => {
+    const r = evaluate([input('bandit', [], 'error')], { settings: parseSettings([{ 'on-missing-report': 'ignore' }]), now: NOW });
+    expect(r.verdict).toBe('error');
+  });
+  it('a phase-1 error does not hide phase-2 blocks (fail closed)', () => {
+    const s = parseSettings([{ 'phase-2-tools': 'pip-audit' }]);
+    const r = evaluate([input('bandit', [], 'error'), input('pip-audit', [finding('pip-audit', 'high')])], { settings: s, now: NOW });
+    expect(r.verdict).toBe('error');
+    expect(r.shouldFail).toBe(true);
+  });
+  it('pass when nothing warns', () => {
+    const r = evaluate([input('bandit', [finding('bandit', 'low', 'a.py')])], { settings: parseSettings([{ phase: '2' }]), now: NOW });
+    expect([r.verdict, r.shouldFail, r.totals.info]).toEqual(['pass', false, 1]);
+  });
+  it('policy thresholds override the defaults, per phase', () => {
+    const s = parseSettings([{ phase: '1', thresholds: { bandit: { default: { medium: 'info' }, 'phase-1': { default: { high: 'info' } } } } }]);
+    const r = evaluate([input('bandit', [finding('bandit', 'medium', 'a.py'), finding('bandit', 'high', 'b.py')])], { settings: s, now: NOW });
+    expect(r.tools[0]!.findings.map((f) => f.disposition).sort()).toEqual(['info', 'info']);
+    expect(r.verdict).toBe('pass');
+  });
+  it('waived findings neither block nor warn', () => {
+    const r = evaluate([high()], { settings: parseSettings([{ phase: '2' }]), now: NOW, waive: () => ({ id: 'W1', owner: 'a', expires: '2027-01-01', reasonCategory: 'false-positive' }) });
+    expect([r.verdict, r.totals.waived, r.totals.block, r.totals.wouldBlock]).toEqual(['pass', 1, 0, 0]);
+  });
+});
+
+describe('changed files (deptry / vulture)', () => {
+  it('blocks in touched files in phase 2, info elsewhere, everything new when the change is unknown', () => {
+    const fs = [finding('vulture', 'low', 'src/a.py'), finding('vulture', 'low', 'src/b.py')];
+    const change = { known: true, isTouched: (p: string) => p === 'src/a.py' };
+    const r = evaluate([input('vulture', fs)], { settings: parseSettings([{ phase: '2' }]), now: NOW, change });
+    const byPath = Object.fromEntries(r.tools[0]!.findings.map((f) => [f.location!.path, f.disposition]));
+    expect(byPath).toEqual({ 'src/a.py': 'block', 'src/b.py': 'info' });
+    const unknown = evaluate([input('vulture', fs)], { settings: parseSettings([{ phase: '2' }]), now: NOW, change: { known: false, reason: 'no base', isTouched: () => true } });
+    expect(unknown.tools[0]!.counts.block).toBe(2);
+    expect(unknown.notices.join(' ')).toContain('every finding counts as new');
+  });
+});

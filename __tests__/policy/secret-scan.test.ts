@@ -1,0 +1,312 @@
+/**
+ * The built-in secret scan of added lines. Token-shaped test values are assembled at run time so
+ * that this file itself does not trip secret scanners.
+ */
+import { describe, expect, it } from '@jest/globals';
+import type { ChangedFile } from '../../src/change/diff.js';
+import {
+  isPlaceholder,
+  nameMatchesKeyword,
+  scanAddedLines,
+  scanChange,
+  scanLine,
+  shannonEntropy,
+} from '../../src/policy/secret-scan.js';
+
+const j = (...parts: string[]) => parts.join('');
+const b64url = (s: string) => Buffer.from(s, 'utf8').toString('base64url');
+
+const AWS_KEY = j('AKIA', 'Z3MSJV4WWNKWQ5FA');
+const GH_TOKEN = j('ghp', '_', 'R4nd0mAlph4Num3r1cT0k3nV4lu3Xy7Zq9W2e');
+const GH_PAT = j('github', '_pat_', '11ABCDEFG0', 'aB3dE5gH7jK9mN1pQ3sT5vX7zA9cE1gI3kM5oQ7sU9wY1aC3eG5iK7mO9qS1uW3yA5cE7gI9kM1oQ3s');
+const SLACK = j('xox', 'b-', '1234567890', '-', '9876543210123', '-', 'AbCdEfGhIjKlMnOpQrStUvWx');
+const GOOGLE = j('AIza', 'SyD3kF9mQ2xL7pW4nR8tV1bZ6cH0jK5eY9u');
+const STRIPE = j('sk', '_live_', '4eC39HqLyjWDarjtT1zdp7dcQxZ9');
+const NPM = j('npm', '_', 'aB3dE5gH7jK9mN1pQ3sT5vX7zA9cE1gI3kM5');
+const JWT = j(b64url('{"alg":"HS256","typ":"JWT"}'), '.', b64url('{"sub":"1234567890","name":"Jane Doe","iat":1516239022}'), '.', 'SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c');
+const PEM_BODY = j('MIIEvQIBADANBgkqhkiG9w0BAQEFAASC', 'BKcwggSjAgEAAoIBAQC7');
+
+/** [path, line, expected rule, the secret that must never appear] */
+const MUST_FIND: Array<[string, string, string, string]> = [
+  ['app/settings.py', 'password = "hunter2xyz"', 'keyword-assignment', 'hunter2xyz'],
+  ['app/settings.py', "DB_PASSWORD = 'S3cr3tPa55!'", 'keyword-assignment', 'S3cr3tPa55!'],
+  ['config/app.json', '  "api_key": "a8f5f167f44f4964e6c998dee827110c",', 'keyword-assignment', 'a8f5f167f44f4964e6c998dee827110c'],
+  ['.env', 'API_KEY=q8Zk2LmN4pR7sT1v', 'keyword-assignment', 'q8Zk2LmN4pR7sT1v'],
+  ['.env.production', 'export STRIPE_SECRET=Zq9vLm2kXp8wRt4n', 'keyword-assignment', 'Zq9vLm2kXp8wRt4n'],
+  ['deploy/values.yaml', '  token: Zm9vYmFyYmF6cXV4MTIz', 'keyword-assignment', 'Zm9vYmFyYmF6cXV4MTIz'],
+  ['deploy/values.yml', '  password: "Wq7!rT9#kL2m"', 'keyword-assignment', 'Wq7!rT9#kL2m'],
+  ['app/client.py', 'client = Client(api_token="k9Dd82jdL0qpZ")', 'keyword-assignment', 'k9Dd82jdL0qpZ'],
+  ['web/src/app.ts', 'const apiKey = "Zq81mKs92LdPq0aX";', 'keyword-assignment', 'Zq81mKs92LdPq0aX'],
+  ['app/conf.py', 'self.secret_key = "dj4ng0-s3cr3t-k3y-v4lue"', 'keyword-assignment', 'dj4ng0-s3cr3t-k3y-v4lue'],
+  ['app/conf.py', 'token: str = "tk8s7d6f5g4h3j2k1"', 'keyword-assignment', 'tk8s7d6f5g4h3j2k1'],
+  ['app/conf.py', "os.environ['API_TOKEN'] = r'x9Lm2Qp7Zt4K'", 'keyword-assignment', 'x9Lm2Qp7Zt4K'],
+  ['Dockerfile', 'ENV SERVICE_PASSWORD=pa55w0rdPr0d', 'keyword-assignment', 'pa55w0rdPr0d'],
+  ['cmd/main.go', 'secret := "Aa1Bb2Cc3Dd4Ee5"', 'keyword-assignment', 'Aa1Bb2Cc3Dd4Ee5'],
+  ['web/config.php', "$password = 'Tr0ub4dor&3';", 'keyword-assignment', 'Tr0ub4dor&3'],
+  ['app/Config.cs', 'var clientSecret = @"Qw3rTy8uI0pAs";', 'keyword-assignment', 'Qw3rTy8uI0pAs'],
+  ['notebooks/explore.ipynb', '    "db_password = \\"hunter2xyz\\"\\n",', 'keyword-assignment', 'hunter2xyz'],
+  ['app/crypto.py', 'SIGNING_KEY = "tB8vF2kL9qZ3xW7mN4pR6sY1uJ5hC0dE"', 'high-entropy-string', 'tB8vF2kL9qZ3xW7mN4pR6sY1uJ5hC0dE'],
+  ['app/aws.py', `aws_access_key_id = "${AWS_KEY}"`, 'aws-access-key-id', AWS_KEY],
+  ['scripts/release.sh', `curl -H "Authorization: token ${GH_TOKEN}" https://api.github.com`, 'github-token', GH_TOKEN],
+  ['README.md', `Use ${GH_PAT} to log in`, 'github-token', GH_PAT],
+  ['app/notify.py', `SLACK = "${SLACK}"`, 'slack-token', SLACK],
+  ['app/maps.js', `const maps = '${GOOGLE}';`, 'google-api-key', GOOGLE],
+  ['app/pay.py', `stripe.api_key = "${STRIPE}"`, 'stripe-secret-key', STRIPE],
+  ['.npmrc', `//registry.npmjs.org/:_authToken=${NPM}`, 'npm-token', NPM],
+  ['app/auth.py', `DEMO = "${JWT}"`, 'jwt', JWT],
+  ['keys/id_rsa', '-----BEGIN RSA PRIVATE KEY-----', 'private-key', '-----BEGIN RSA PRIVATE KEY-----'],
+  ['app/keys.py', 'KEY = """-----BEGIN EC PRIVATE KEY-----', 'private-key', '-----BEGIN EC PRIVATE KEY-----'],
+  ['deploy/values.yaml', '    -----BEGIN OPENSSH PRIVATE KEY-----', 'private-key', '-----BEGIN OPENSSH PRIVATE KEY-----'],
+  ['app/keys.py', `KEY = "-----BEGIN PRIVATE KEY-----\\n${PEM_BODY}\\n-----END PRIVATE KEY-----"`, 'private-key', PEM_BODY],
+  ['.env', 'DATABASE_URL=postgres://app:Xk29sLq0pZ8w@db.internal:5432/app', 'url-credentials', 'Xk29sLq0pZ8w'],
+  ['app/api.py', 'headers = {"Authorization": "Bearer abcDEF123ghiJKL456mnoPQR789stu"}', 'bearer-token', 'abcDEF123ghiJKL456mnoPQR789stu'],
+];
+
+/** [path, line] that must produce nothing. */
+const MUST_NOT_FIND: Array<[string, string]> = [
+  ['app/settings.py', 'password = "changeme"'],
+  ['app/settings.py', 'password = "change_me_please"'],
+  ['app/settings.py', 'password = "xxxxxxxxxx"'],
+  ['app/settings.py', 'token = "<your-token>"'],
+  ['app/settings.py', 'api_key = "YOUR_API_KEY_HERE"'],
+  ['app/settings.py', 'password = "password"'],
+  ['app/settings.py', 'password = ""'],
+  ['app/settings.py', "password = ''"],
+  ['app/settings.py', 'password = None'],
+  ['app/settings.py', 'password = "short"'],
+  ['app/settings.py', 'password = input()'],
+  ['app/settings.py', 'password = getpass.getpass("Password: ")'],
+  ['app/settings.py', 'token = os.environ["TOKEN"]'],
+  ['app/settings.py', 'token = os.environ.get("GITHUB_TOKEN", "")'],
+  ['app/settings.py', 'token = os.getenv("TOKEN")'],
+  ['app/settings.py', 'SECRET_KEY = settings.SECRET_KEY'],
+  ['app/settings.py', 'token = "GITHUB_TOKEN"'],
+  ['app/settings.py', 'token = f"{prefix}{value}"'],
+  ['app/settings.py', 'password = "Please enter your password"'],
+  ['app/settings.py', 'def login(token: str) -> None:'],
+  ['app/settings.py', 'def f(password):'],
+  ['app/settings.py', '    token: str'],
+  ['app/settings.py', 'if token == other_token:'],
+  ['app/settings.py', 'if password != "hunter2xyz":'],
+  ['app/settings.py', 'token_url = "https://auth.example.org/oauth/token"'],
+  ['app/settings.py', 'password_hash = "pbkdf2_sha256$260000$abcdef$0123456789"'],
+  ['app/settings.py', 'tokenizer = "bert-base-uncased"'],
+  ['app/settings.py', 'max_tokens = 4096000'],
+  ['app/settings.py', 'SECRET_NAME = "prod/db/credentials"'],
+  ['app/settings.py', 'secret_file = "/run/secrets/db_password"'],
+  ['app/settings.py', 'print("Your token: " + token)'],
+  ['app/settings.py', 'session_key = "123e4567-e89b-12d3-a456-426614174000"'],
+  ['app/settings.py', 'cache_key = "user:profile:settings:v2"'],
+  ['app/settings.py', 'git_sha = "da39a3ee5e6b4b0d3255bfef95601890afd80709"'],
+  ['app/settings.py', 'password = "hunter2xyz"  # pragma: allowlist secret'],
+  ['app/settings.py', `aws_access_key_id = "${j('AKIA', 'IOSFODNN7EXAMPLE')}"`],
+  ['app/settings.py', `GH = "${j('ghp', '_', 'x'.repeat(36))}"`],
+  ['web/src/app.ts', 'const token = process.env.TOKEN;'],
+  ['web/src/app.ts', '  token: process.env.TOKEN,'],
+  ['web/src/app.ts', 'const msg = `token=${token}`;'],
+  ['.github/workflows/ci.yml', '          token: ${{ secrets.GITHUB_TOKEN }}'],
+  ['.github/workflows/ci.yml', '          password: "${{ secrets.PW }}"'],
+  ['chart/templates/secret.yaml', '  token: {{ .Values.token | b64enc }}'],
+  ['config/app.yaml', 'api_key: ${API_KEY}'],
+  ['config/app.yaml', 'password: !vault |'],
+  ['config/app.yaml', 'password: null'],
+  ['config/app.yaml', 'secret: settings.SECRET_VALUE'],
+  ['.env', 'API_KEY='],
+  ['.env', 'SECRET_KEY=changeme'],
+  ['.env', 'TOKEN=${TOKEN}'],
+  ['scripts/run.sh', 'API_KEY=$(cat /run/secrets/key)'],
+  ['scripts/run.sh', 'export TOKEN="$GITHUB_TOKEN"'],
+  ['scripts/run.sh', 'password="${DB_PASSWORD:-}"'],
+  ['config/app.json', '  "password": "<PASSWORD>",'],
+  ['docs/setup.md', 'Set the password in the settings page.'],
+  ['app/settings.py', 'DATABASE_URL = "postgres://user:${DB_PASSWORD}@db/app"'],
+  // seen as noise in a survey of installed Python/JS packages
+  ['app/ssh.py', '_SK_START = b"-----BEGIN OPENSSH PRIVATE KEY-----"'],
+  ['app/pem.py', "    ('-----BEGIN RSA PRIVATE KEY-----', '-----END RSA PRIVATE KEY-----'),"],
+  ['app/pem.py', '# "-----BEGIN RSA PRIVATE KEY-----...",'],
+  ['data/paginators.json', '      "input_token": "NextToken",'],
+  ['data/paginators.json', '      "output_token": "Marker.NextToken",'],
+  ['data/paginators.json', '      "result_key": "ReservedNodeOfferings"'],
+  ['data/spec.json', '    "AWS::ApiGateway::ApiKey": "4850c16e0c6d64b4",'],
+  ['data/policy.json', '  "IAMUserChangePassword": "arn:aws:iam::aws:policy/IAMUserChangePassword",'],
+  ['app/lexer.py', "_token = r'(?:[^\\s]+)' % (_punct, _core)"],
+  ['app/lexer.py', "ident_pattern_token = '([{}][{}]*)'.format(start, cont)"],
+  ['app/conf.py', "def from_string(key, password='notasecret'):"],
+  ['container_info.json', '  "auth_public_key": "PD94bWwgdmVyc2lvbj0iMS4wIiBlbmNvZGluZz0i",'],
+  ['app/conf.py', 'REQUEST_TYPE_ACCESS_TOKEN = "auth_request_access_token"'],
+];
+
+const file = (path: string, lines: string[], extra: Partial<ChangedFile> = {}): ChangedFile => ({
+  path,
+  status: 'added',
+  binary: false,
+  addedLines: lines.map((text, i) => ({ line: i + 1, text })),
+  ...extra,
+});
+
+describe('scanAddedLines: lines that must be found', () => {
+  it.each(MUST_FIND)('%s: %s -> %s', (path, line, rule, secret) => {
+    const findings = scanAddedLines([file(path, [line])]);
+    expect(findings.map((f) => f.ruleId)).toEqual([rule]);
+    const f = findings[0];
+    expect(f).toMatchObject({ tool: 'secret-scan', severity: 'medium', location: { path, line: 1 }, cwe: 798 });
+    // a private key header is not a secret (it stays readable); every other value must be gone
+    if (rule !== 'private-key' || secret === PEM_BODY) expect(JSON.stringify(f)).not.toContain(secret);
+  });
+});
+
+describe('scanAddedLines: lines that must not be found', () => {
+  it.each(MUST_NOT_FIND)('%s: %s', (path, line) => {
+    expect(scanLine(path, line)).toEqual([]);
+  });
+});
+
+describe('redaction and identity', () => {
+  const files = MUST_FIND.map(([path, line]) => file(path, [line]));
+  const findings = scanAddedLines(files);
+
+  it('never puts a clear value in a finding', () => {
+    expect(findings).toHaveLength(MUST_FIND.length);
+    const json = JSON.stringify(findings);
+    for (const [, , rule, secret] of MUST_FIND) {
+      if (rule === 'private-key' && secret !== PEM_BODY) continue; // a header is not a secret
+      expect(json).not.toContain(secret);
+    }
+    for (const f of findings) expect(f.snippet).toMatch(/redacted|REDACTED|PRIVATE KEY/);
+  });
+
+  it('keeps the shape of the line in the snippet', () => {
+    const [f] = scanAddedLines([file('app/settings.py', ['db_password = "hunter2xyz-prod"'])]);
+    expect(f?.snippet).toBe('db_password = "hu****(redacted, 15 chars)"');
+    expect(f?.title).toBe('Possible hard-coded secret: a literal value is assigned to "db_password"');
+    expect(f?.location).toEqual({ path: 'app/settings.py', line: 1, column: 16 });
+  });
+
+  it('fingerprints hash the value and survive line shifts; repeats get a counter', () => {
+    const a = scanAddedLines([file('a.py', ['password = "hunter2xyz"'])]);
+    const b = scanAddedLines([file('a.py', ['', '', 'password = "hunter2xyz"', 'PASSWORD = "hunter2xyz"'])]);
+    expect(b[0]?.fingerprint).toBe(a[0]?.fingerprint);
+    expect(a[0]?.fingerprint).toMatch(/^secret-scan:keyword-assignment:a\.py:[0-9a-f]{12}$/);
+    expect(a[0]?.fingerprint).not.toContain('hunter2xyz');
+    expect(b[1]?.fingerprint).toBe(`${a[0]?.fingerprint}:2`);
+  });
+
+  it('reports several secrets on one line and redacts all of them in each snippet', () => {
+    const found = scanAddedLines([file('app/x.py', [`creds = {"password": "hunter2xyz", "gh": "${GH_TOKEN}"}`])]);
+    expect(found.map((f) => f.ruleId).sort()).toEqual(['github-token', 'keyword-assignment']);
+    for (const f of found) {
+      expect(f.snippet).not.toContain('hunter2xyz');
+      expect(f.snippet).not.toContain(GH_TOKEN);
+    }
+  });
+});
+
+describe('what is scanned', () => {
+  const secretLine = `token = "${GH_TOKEN}"`;
+  it('skips lock files, minified files, binary files, deletions and symlinks', () => {
+    const r = scanChange([
+      file('package-lock.json', [secretLine]),
+      file('poetry.lock', [secretLine]),
+      file('static/app.min.js', [secretLine]),
+      file('img.png', [], { binary: true }),
+      file('gone.py', [secretLine], { status: 'deleted' }),
+      file('link', [secretLine], { symlink: true }),
+    ]);
+    expect(r.findings).toEqual([]);
+    expect(r.stats.filesScanned).toBe(0);
+  });
+  it('skips lines over 4 KB (minified or generated)', () => {
+    const r = scanChange([file('bundle.js', [`${'a'.repeat(5000)} ${secretLine}`, secretLine])]);
+    expect(r.findings.map((f) => f.location?.line)).toEqual([2]);
+    expect(r.stats).toMatchObject({ linesTooLong: 1, linesScanned: 1, filesScanned: 1 });
+  });
+  it('keeps keyword findings in tests at low severity, token shapes at medium', () => {
+    const found = scanAddedLines([file('tests/test_login.py', ['password = "hunter2xyz"', secretLine])]);
+    expect(found.map((f) => [f.ruleId, f.severity, f.extra?.inTest])).toEqual([
+      ['keyword-assignment', 'low', true],
+      ['github-token', 'medium', true],
+    ]);
+  });
+  it('uses the keywords given, case-insensitively', () => {
+    const line = 'DB_PASSPHRASE = "c0rrect-h0rse-battery"';
+    expect(scanAddedLines([file('a.py', [line])])).toEqual([]);
+    expect(scanAddedLines([file('a.py', [line])], { keywords: ['PassPhrase'] }).map((f) => f.ruleId)).toEqual(['keyword-assignment']);
+    expect(scanAddedLines([file('a.py', ['password = "hunter2xyz"'])], { keywords: ['passphrase'] })).toEqual([]);
+  });
+  it('names the source of the findings', () => {
+    const [f] = scanAddedLines([file('a.py', ['password = "hunter2xyz"'])], { sourceFile: 'git diff abc..def' });
+    expect(f?.sourceFile).toBe('git diff abc..def');
+  });
+  it('is linear on hostile lines', () => {
+    const hostile = [
+      'password'.repeat(500),
+      `${'a_'.repeat(2000)}`,
+      `eyJ${'a'.repeat(3000)}.eyJ${'b'.repeat(900)}`,
+      `x://${'a'.repeat(1000)}:${'b'.repeat(1000)}`,
+      `token = "${'\\'.repeat(3000)}`,
+      '='.repeat(4000),
+      `-----BEGIN${' A'.repeat(1000)}`,
+      `-----BEGIN PRIVATE KEY-----\\n${' '.repeat(4000)}x`,
+      `${'a'.repeat(1000)}NextToken`,
+    ];
+    const r = scanChange([file('a.env', hostile)]);
+    expect(r.stats.linesScanned).toBe(hostile.length);
+  });
+});
+
+describe('helpers', () => {
+  it('entropy', () => {
+    expect(shannonEntropy('')).toBe(0);
+    expect(shannonEntropy('aaaa')).toBe(0);
+    expect(shannonEntropy('abcd')).toBe(2);
+  });
+  it('placeholders', () => {
+    for (const p of ['changeme', 'xxxxxxxx', '<token>', 'your_token_here', 'EXAMPLE_KEY', 'None', '********']) expect(isPlaceholder(p)).toBe(true);
+    expect(isPlaceholder('hunter2xyz')).toBe(false);
+  });
+  it('names', () => {
+    expect(nameMatchesKeyword('DB_PASSWORD', 'password')).toBe(true);
+    expect(nameMatchesKeyword('apiKey', 'api_key')).toBe(true);
+    expect(nameMatchesKeyword('X-API-KEY', 'api_key')).toBe(true);
+    expect(nameMatchesKeyword('APIKEY', 'api_key')).toBe(true);
+    expect(nameMatchesKeyword('accesstoken', 'token')).toBe(true);
+    expect(nameMatchesKeyword('aws_secret_access_key', 'secret')).toBe(true);
+    expect(nameMatchesKeyword('SECRET_KEY_BASE', 'secret')).toBe(true);
+    expect(nameMatchesKeyword('token_url', 'token')).toBe(false);
+    expect(nameMatchesKeyword('password_hash', 'password')).toBe(false);
+    expect(nameMatchesKeyword('tokenizer', 'token')).toBe(false);
+    expect(nameMatchesKeyword('max_tokens', 'token')).toBe(false);
+  });
+});
+
+describe('properties', () => {
+  it('never leaks a generated value, whatever the line shape', async () => {
+    const fc = (await import('fast-check')).default;
+    const value = fc.stringMatching(/^[A-Za-z0-9!#%&+\-_.]{8,40}$/);
+    const shape = fc.constantFrom(
+      ['a.py', (v: string) => `password = "${v}"`],
+      ['a.py', (v: string) => `client(api_key='${v}', x=1)`],
+      ['a.json', (v: string) => `{"secret": "${v}", "token": "${v}"}`],
+      ['.env', (v: string) => `DB_PASSWORD=${v}`],
+      ['a.yaml', (v: string) => `  token: ${v}`],
+      ['a.py', (v: string) => `creds = "https://user:${v}@host/x"`],
+    );
+    fc.assert(
+      fc.property(value, shape, (v, [path, make]) => {
+        const findings = scanAddedLines([file(path, [make(v)])]);
+        return !JSON.stringify(findings).includes(v);
+      }),
+      { numRuns: 500 },
+    );
+  });
+  it('never throws on arbitrary lines', async () => {
+    const fc = (await import('fast-check')).default;
+    fc.assert(
+      fc.property(fc.string({ maxLength: 300 }), fc.constantFrom('a.py', '.env', 'a.yaml', 'a.json'), (line, path) => {
+        scanAddedLines([file(path, [line])]);
+        return true;
+      }),
+      { numRuns: 500 },
+    );
+  });
+});

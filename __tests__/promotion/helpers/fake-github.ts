@@ -1,0 +1,154 @@
+/**
+ * GitHub-REST-shaped answers for the promotion tests, served by the real local test server:
+ * "List workflow runs for a workflow", "List workflow run artifacts", "Download an artifact"
+ * (302 to a blob URL, like github.com), built from gate results made by the factory.
+ */
+import { zipSync, strToU8 } from 'fflate';
+import type { GateResult } from '../../../src/policy/result.js';
+import type { Reply, TestServer } from '../../helpers/http-server.js';
+
+export const REPO = 'acme/api';
+export const WORKFLOW = 'ci.yml';
+
+export interface FakeArtifact {
+  /** The result file's content (object -> JSON). */
+  result?: GateResult | string;
+  expired?: boolean;
+  /** Download answers 410 although the list says not expired (expired in between). */
+  gone?: boolean;
+  /** Replace the whole zip. */
+  zip?: Uint8Array;
+  /** More files in the zip (raw reports). */
+  extra?: Record<string, string>;
+  name?: string;
+}
+
+export interface FakeRun {
+  id: number;
+  number?: number;
+  attempt?: number;
+  status?: string;
+  conclusion?: string | null;
+  createdAt?: string;
+  branch?: string;
+  event?: string;
+  /** Repository the head commit came from (a fork for pull requests). */
+  headRepo?: string;
+  /** null/undefined: no artifact uploaded. */
+  artifact?: FakeArtifact | null;
+  /** Older artifacts of earlier attempts (re-runs). */
+  earlierArtifacts?: FakeArtifact[];
+}
+
+export function zipOf(files: Record<string, string | Uint8Array>): Uint8Array {
+  const input: Record<string, Uint8Array> = {};
+  for (const [k, v] of Object.entries(files)) input[k] = typeof v === 'string' ? strToU8(v) : v;
+  return zipSync(input);
+}
+
+/** Dates one hour apart, newest first for index 0. */
+export function dateOf(i: number, total: number): string {
+  return new Date(Date.UTC(2026, 9, 1) + (total - i) * 3_600_000).toISOString();
+}
+
+export interface FakeOptions {
+  /** Hook to inject failures: return a reply to answer instead, or undefined to answer normally. */
+  intercept?: (kind: 'list' | 'artifacts' | 'zip' | 'blob', attempt: number, path: string) => Reply | undefined;
+  /** Repeat the last run of page N at the top of page N+1 (a new run arrived while paging). */
+  pageShift?: boolean;
+  artifactName?: string;
+}
+
+export function serveGitHub(srv: TestServer, runs: FakeRun[], opts: FakeOptions = {}): void {
+  const artName = opts.artifactName ?? 'security-gate-reports';
+  const total = runs.length;
+  const counters = { list: 0, artifacts: 0, zip: 0, blob: 0 };
+  let nextArtifactId = 9000;
+  const artifacts = new Map<number, Array<{ id: number; a: FakeArtifact; createdAt: string }>>();
+  const byId = new Map<number, FakeArtifact>();
+  runs.forEach((r, i) => {
+    const list: Array<{ id: number; a: FakeArtifact; createdAt: string }> = [];
+    for (const [k, a] of (r.earlierArtifacts ?? []).entries()) list.push({ id: nextArtifactId++, a, createdAt: `${(r.createdAt ?? dateOf(i, total)).slice(0, 11)}00:0${k}:00Z` });
+    if (r.artifact) list.push({ id: nextArtifactId++, a: r.artifact, createdAt: `${(r.createdAt ?? dateOf(i, total)).slice(0, 11)}00:09:00Z` });
+    for (const x of list) byId.set(x.id, x.a);
+    artifacts.set(r.id, list);
+  });
+  const wfRun = (r: FakeRun, i: number) => ({
+    id: r.id,
+    name: 'CI',
+    run_number: r.number ?? 1000 - i,
+    run_attempt: r.attempt ?? 1,
+    event: r.event ?? 'push',
+    status: r.status ?? 'completed',
+    conclusion: r.conclusion === undefined ? 'success' : r.conclusion,
+    head_branch: r.branch ?? 'main',
+    head_sha: `sha${r.id}`,
+    head_repository: { full_name: r.headRepo ?? REPO },
+    repository: { full_name: REPO },
+    created_at: r.createdAt ?? dateOf(i, total),
+    html_url: `https://github.com/${REPO}/actions/runs/${r.id}`,
+  });
+
+  srv.on(`GET /repos/${REPO}/actions/workflows/${WORKFLOW}/runs`, (req) => {
+    const hit = opts.intercept?.('list', ++counters.list, req.path);
+    if (hit) return hit;
+    const per = Number(req.query.get('per_page') ?? 30);
+    const page = Number(req.query.get('page') ?? 1);
+    // The API filters by status=completed; runs still in progress are left in so the client's own check is exercised.
+    let start = (page - 1) * per;
+    if (opts.pageShift && page > 1) start -= 1;
+    const slice = runs.slice(start, start + per).map((r) => wfRun(r, runs.indexOf(r)));
+    return { body: { total_count: total, workflow_runs: slice } };
+  });
+  srv.on(new RegExp(`^GET /repos/${REPO}/actions/runs/(\\d+)/artifacts$`), (req) => {
+    const hit = opts.intercept?.('artifacts', ++counters.artifacts, req.path);
+    if (hit) return hit;
+    const id = Number(/runs\/(\d+)\/artifacts/.exec(req.path)![1]);
+    const name = req.query.get('name');
+    const list = (artifacts.get(id) ?? [])
+      .filter((x) => (x.a.name ?? artName) === (name ?? x.a.name ?? artName))
+      .map((x) => ({
+        id: x.id,
+        node_id: `MDg${x.id}`,
+        name: x.a.name ?? artName,
+        size_in_bytes: 1234,
+        url: `https://api.github.com/repos/${REPO}/actions/artifacts/${x.id}`,
+        archive_download_url: `https://api.github.com/repos/${REPO}/actions/artifacts/${x.id}/zip`,
+        expired: x.a.expired ?? false,
+        created_at: x.createdAt,
+        expires_at: '2026-12-30T00:00:00Z',
+        workflow_run: { id, head_branch: 'main' },
+      }));
+    return { body: { total_count: list.length, artifacts: list } };
+  });
+  srv.on(new RegExp(`^GET /repos/${REPO}/actions/artifacts/(\\d+)/zip$`), (req) => {
+    const hit = opts.intercept?.('zip', ++counters.zip, req.path);
+    if (hit) return hit;
+    const id = Number(/artifacts\/(\d+)\/zip/.exec(req.path)![1]);
+    const a = byId.get(id);
+    if (!a) return { status: 404, body: { message: 'Not Found' } };
+    if (a.expired || a.gone) return { status: 410, body: { message: 'Artifact has expired' } };
+    return { status: 302, headers: { location: `${srv.url}/blob/${id}.zip?sig=abc` } };
+  });
+  srv.on(/^GET \/blob\/(\d+)\.zip$/, (req) => {
+    const hit = opts.intercept?.('blob', ++counters.blob, req.path);
+    if (hit) return hit;
+    const id = Number(/blob\/(\d+)\.zip/.exec(req.path)![1]);
+    const a = byId.get(id)!;
+    if (a.zip) return { body: Buffer.from(a.zip) };
+    const result = typeof a.result === 'string' ? a.result : JSON.stringify(a.result);
+    return { body: Buffer.from(zipOf({ 'security-gate-result.json': result, 'security-gate-summary.md': '# summary', ...(a.extra ?? {}) })) };
+  });
+}
+
+/** Requests the server saw, by kind (redirect-followed blob downloads are not API requests). */
+export function requestKinds(srv: TestServer): { list: number; artifacts: number; zip: number; blob: number } {
+  const k = { list: 0, artifacts: 0, zip: 0, blob: 0 };
+  for (const r of srv.requests) {
+    if (r.path.endsWith('/runs') && r.path.includes('/workflows/')) k.list++;
+    else if (r.path.endsWith('/artifacts')) k.artifacts++;
+    else if (r.path.endsWith('/zip')) k.zip++;
+    else if (r.path.startsWith('/blob/')) k.blob++;
+  }
+  return k;
+}

@@ -1,0 +1,85 @@
+import { describe, expect, it } from '@jest/globals';
+import fc from 'fast-check';
+import { CONFIDENCES, SEVERITIES } from '../../src/reports/model.js';
+import { headlineFor, mostSevere, ruleDocUrl, sectionsOf, sortMostSevereFirst, toolName, waiverText, whereText } from '../../src/render/common.js';
+import { finding, gate, tool } from './helpers.js';
+
+describe('headlineFor', () => {
+  it('says verdict and phase in plain words', () => {
+    expect(headlineFor(gate([tool('bandit')]))).toBe('Security gate: pass');
+    const p1 = gate([tool('bandit', { findings: [finding({ disposition: 'warn', phase2Action: 'block' }), finding({ disposition: 'warn', phase2Action: 'warn' })] })]);
+    expect(headlineFor(p1)).toBe('Security gate: warn — phase 1, nothing blocks yet · 1 finding would block in phase 2');
+    const w1 = gate([tool('bandit', { findings: [finding({ disposition: 'warn', phase2Action: 'warn' })] })]);
+    expect(headlineFor(w1)).toBe('Security gate: warn — phase 1, nothing blocks yet · 1 warning');
+    const b2 = gate([tool('bandit', { phase: 2, findings: [1, 2, 3].map(() => finding({ disposition: 'block' })) })], { phase: { setting: '2', base: 2, phase2Tools: [] } });
+    expect(headlineFor(b2)).toBe('Security gate: block — 3 blocking findings (phase 2)');
+    const e = gate([tool('bandit'), tool('gitleaks', { status: 'missing', messages: ['x'] })]);
+    expect(headlineFor(e)).toBe('Security gate: error — 1 report missing or unreadable');
+    const mixed = gate([tool('bandit'), tool('gitleaks', { phase: 2, findings: [finding({ tool: 'gitleaks', disposition: 'block' })] })]);
+    expect(headlineFor(mixed)).toBe('Security gate: block — 1 blocking finding (phase 2: gitleaks)');
+    const over = gate([tool('bandit', { phase: 2, findings: [finding({ disposition: 'block' })] })], { overridden: true });
+    expect(headlineFor(over)).toBe('Security gate: block — 1 blocking finding (phase 2) · overridden');
+  });
+  it('stays plain text for a result file from elsewhere (unknown tool or verdict)', () => {
+    const r = gate([tool('bandit')]);
+    const odd = { ...r, verdict: '::error::x' as never, tools: [{ ...r.tools[0]!, tool: '::set-output <b>' as never, status: 'error' as const, phase: 2 as const }] };
+    expect(headlineFor(odd)).not.toMatch(/::|<|>/);
+    expect(toolName('a b::<c>')).toBe('a?b???c?');
+  });
+});
+
+describe('order and sections', () => {
+  const arb = fc.record({
+    severity: fc.constantFrom(...SEVERITIES),
+    effectiveSeverity: fc.constantFrom(...SEVERITIES),
+    confidence: fc.constantFrom(...CONFIDENCES),
+    path: fc.string({ maxLength: 4 }),
+    line: fc.nat(20),
+  });
+  it('mostSevere(k) equals the first k of a full sort (property)', () => {
+    fc.assert(
+      fc.property(fc.array(arb, { maxLength: 200 }), fc.nat(30), (items, k) => {
+        const fs = items.map((x) => finding({ severity: x.severity, effectiveSeverity: x.effectiveSeverity, confidence: x.confidence, location: { path: x.path, line: x.line } }));
+        const full = sortMostSevereFirst(fs).slice(0, k);
+        const top = mostSevere(fs, k);
+        expect(top.map((f) => [f.effectiveSeverity, f.severity, f.confidence, whereText(f)])).toEqual(full.map((f) => [f.effectiveSeverity, f.severity, f.confidence, whereText(f)]));
+      }),
+    );
+  });
+  it('puts every finding in exactly one section', () => {
+    const r = gate([
+      tool('bandit', {
+        findings: [
+          finding({ disposition: 'warn', phase2Action: 'block' }),
+          finding({ disposition: 'warn', phase2Action: 'warn' }),
+          finding({ disposition: 'info', phase2Action: 'info' }),
+          finding({ disposition: 'waived', phase2Action: 'block' }),
+        ],
+      }),
+      tool('gitleaks', { phase: 2, findings: [finding({ tool: 'gitleaks', disposition: 'block' }), finding({ tool: 'gitleaks', disposition: 'warn', phase2Action: 'warn' })] }),
+    ]);
+    const s = sectionsOf(r, 10);
+    expect([s.blocking.total, s.wouldBlock.total, s.warnings.total, s.waived.total, s.info.total]).toEqual([1, 1, 2, 1, 1]);
+  });
+});
+
+describe('labels', () => {
+  it('links rule docs only through validated http(s) URLs', () => {
+    expect(ruleDocUrl(finding({ helpUri: 'javascript:alert(1)' }))).toBeUndefined();
+    expect(ruleDocUrl(finding({ helpUri: 'https://bandit.readthedocs.io/x.html' }))).toBe('https://bandit.readthedocs.io/x.html');
+    expect(ruleDocUrl(finding({ tool: 'pip-audit', ruleId: 'GHSA-7f5h-v6xp-fcq8' }))).toBe('https://github.com/advisories/GHSA-7f5h-v6xp-fcq8');
+    expect(ruleDocUrl(finding({ tool: 'pip-audit', ruleId: 'PYSEC-2021-76' }))).toBe('https://osv.dev/vulnerability/PYSEC-2021-76');
+    expect(ruleDocUrl(finding({ tool: 'pip-audit', ruleId: '../../x' }))).toBeUndefined();
+  });
+  it('places a finding: path:line, package version, or the report file', () => {
+    expect(whereText(finding({ location: { path: 'a.py', line: 3 } }))).toBe('a.py:3');
+    expect(whereText(finding({ package: { name: 'urllib3', version: '1.26.5' } }))).toBe('urllib3 1.26.5');
+    expect(whereText(finding({ sourceFile: 'r.json' }))).toBe('r.json');
+  });
+  it('calls out a waiver that expires soon or has expired', () => {
+    const w = (expires: string) => finding({ disposition: 'waived', waiver: { id: 'W1', owner: 'o', expires, reasonCategory: 'fp' } });
+    expect(waiverText(w('2026-12-01'), '2026-11-29T09:00:00Z')).toBe('W1 · owner o · expires 2026-12-01 (in 1 day) · fp');
+    expect(waiverText(w('2026-11-01'), '2026-11-29T09:00:00Z')).toContain('(expired)');
+    expect(waiverText(w('2027-11-01'), '2026-11-29T09:00:00Z')).toBe('W1 · owner o · expires 2027-11-01 · fp');
+  });
+});

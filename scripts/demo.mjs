@@ -1,0 +1,21 @@
+#!/usr/bin/env node
+// Runs the built CLI (dist/, committed) on the bundled example reports, the way a developer would
+// reproduce a CI verdict locally, and prints the summary. Writes the result JSON and the step-summary
+// markdown under .security-gate/ for a look.
+import { execFileSync } from 'node:child_process';
+
+const args = [
+  'dist/cli/index.js',
+  '--bandit-report', 'examples/reports/bandit-report.json',
+  '--pip-audit-report', 'examples/reports/pip-audit.json',
+  '--phase', process.env.DEMO_PHASE ?? '1',
+  '--result-file', '.security-gate/demo-result.json',
+  '--markdown-file', '.security-gate/demo-summary.md',
+  ...process.argv.slice(2),
+];
+try {
+  execFileSync(process.execPath, args, { stdio: 'inherit', cwd: new URL('..', import.meta.url).pathname });
+  console.log('\nThe step summary the action would write is in .security-gate/demo-summary.md; the result JSON in .security-gate/demo-result.json.');
+} catch (e) {
+  process.exitCode = e.status ?? 1;
+}

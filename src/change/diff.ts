@@ -1,0 +1,402 @@
+/**
+ * The change under review, as plain data, and the pure parsing of `git diff` output into it.
+ * No I/O here: `src/io/git.ts` runs git and hands the raw output to these functions.
+ *
+ * Formats parsed (git 2.x):
+ * - `git diff --raw -z`:      `:<mode a> <mode b> <sha a> <sha b> <status>\0<path>\0` and, for renames
+ *                             and copies, `…<R|C><score>\0<old path>\0<new path>\0`.
+ * - `git diff --numstat -z`:  `<added>\t<deleted>\t<path>\0`, renames `<added>\t<deleted>\t\0<old>\0<new>\0`;
+ *                             binary files show `-\t-`.
+ * - `git diff -U0` (unified): `+++ b/<path>` headers (C-quoted when the path holds `"`, `\` or control
+ *                             characters; a TAB appended when it holds a space) and `@@ -a,b +c,d @@` hunks.
+ */
+import { posix } from 'node:path';
+
+export interface AddedLine {
+  /** 1-based line number in the new version of the file. */
+  line: number;
+  /** The line's text without the leading `+` and without a trailing `\r`. */
+  text: string;
+}
+
+export type FileStatus = 'added' | 'modified' | 'deleted' | 'renamed' | 'copied' | 'type-changed';
+
+export interface ChangedFile {
+  /** Repository-relative POSIX path (the new path for renames and copies). */
+  path: string;
+  /** The path before a rename or copy. */
+  oldPath?: string;
+  status: FileStatus;
+  binary: boolean;
+  /** True when the new version is a symbolic link (its "content" is the link target). */
+  symlink?: boolean;
+  /** Rename/copy similarity in percent, when git gave one. */
+  similarity?: number;
+  addedLines: AddedLine[];
+}
+
+export type ChangeSource = 'pull_request' | 'push' | 'base-ref' | 'first-commit' | 'merge_group';
+
+export interface KnownChange {
+  known: true;
+  /** The base commit asked for (PR base, push `before`, resolved `base-ref`); the empty tree for a first commit. */
+  base: string;
+  head: string;
+  source: ChangeSource;
+  /** The commit the diff was actually taken from: the merge base (three-dot), `base` (two-dot) or the empty tree. */
+  diffBase: string;
+  /** `three-dot` = changes since the merge base; `two-dot` = fallback when no merge base was found. */
+  mode: 'three-dot' | 'two-dot' | 'empty-tree';
+  files: ChangedFile[];
+  /** False when the unified diff was too large and added lines are missing for some files. */
+  addedLinesComplete: boolean;
+  /** Plain-words notes about how the change was found (fetched commits, fallbacks). */
+  notes: string[];
+}
+
+export interface UnknownChange {
+  known: false;
+  /** What failed and what it means: everything counts as new (fail closed). */
+  reason: string;
+}
+
+export type Change = KnownChange | UnknownChange;
+
+// ---------------------------------------------------------------------------------------------
+// --raw -z
+
+export interface RawEntry {
+  oldMode: string;
+  newMode: string;
+  /** One letter: A C D M R T U X. */
+  status: string;
+  score?: number;
+  path: string;
+  oldPath?: string;
+}
+
+/** Parse `git diff --raw -z` output. Throws on a malformed record (the caller fails closed). */
+export function parseRawZ(text: string): RawEntry[] {
+  const parts = text.split('\0');
+  if (parts[parts.length - 1] === '') parts.pop(); // the terminating NUL
+  const entries: RawEntry[] = [];
+  let i = 0;
+  while (i < parts.length) {
+    const head = parts[i++] ?? '';
+    if (head === '' || head === '\n') continue;
+    // Without -z a record is on one line; with -z a header may be preceded by a newline in some
+    // versions when mixed with other formats: tolerate leading whitespace.
+    const h = head.replace(/^\s+/, '');
+    if (!h.startsWith(':')) throw new Error(`unexpected raw diff record ${JSON.stringify(h.slice(0, 80))}`);
+    const fields = h.slice(1).split(' ');
+    if (fields.length < 5) throw new Error(`unexpected raw diff header ${JSON.stringify(h.slice(0, 80))}`);
+    const [oldMode = '', newMode = '', , , statusField = ''] = fields;
+    const status = statusField.charAt(0);
+    const scoreText = statusField.slice(1);
+    const score = scoreText !== '' && /^\d+$/.test(scoreText) ? Number(scoreText) : undefined;
+    if (!/^[ACDMRTUX]$/.test(status)) throw new Error(`unknown diff status ${JSON.stringify(statusField)}`);
+    const p1 = parts[i++];
+    if (p1 === undefined || p1 === '') throw new Error('raw diff record without a path');
+    if (status === 'R' || status === 'C') {
+      const p2 = parts[i++];
+      if (p2 === undefined || p2 === '') throw new Error('rename/copy record without a new path');
+      entries.push({ oldMode, newMode, status, score, oldPath: p1, path: p2 });
+    } else {
+      entries.push({ oldMode, newMode, status, score, path: p1 });
+    }
+  }
+  return entries;
+}
+
+// ---------------------------------------------------------------------------------------------
+// --numstat -z
+
+export interface NumstatEntry {
+  path: string;
+  oldPath?: string;
+  added: number | null;
+  deleted: number | null;
+  binary: boolean;
+}
+
+/** Parse `git diff --numstat -z` output. */
+export function parseNumstatZ(text: string): NumstatEntry[] {
+  const parts = text.split('\0');
+  if (parts[parts.length - 1] === '') parts.pop();
+  const out: NumstatEntry[] = [];
+  let i = 0;
+  while (i < parts.length) {
+    const rec = (parts[i++] ?? '').replace(/^\n+/, '');
+    if (rec === '') continue;
+    const t1 = rec.indexOf('\t');
+    const t2 = t1 < 0 ? -1 : rec.indexOf('\t', t1 + 1);
+    if (t1 < 0 || t2 < 0) throw new Error(`unexpected numstat record ${JSON.stringify(rec.slice(0, 80))}`);
+    const a = rec.slice(0, t1);
+    const d = rec.slice(t1 + 1, t2);
+    const rest = rec.slice(t2 + 1);
+    const binary = a === '-' && d === '-';
+    const added = binary ? null : Number(a);
+    const deleted = binary ? null : Number(d);
+    if (rest === '') {
+      const oldPath = parts[i++];
+      const path = parts[i++];
+      if (oldPath === undefined || path === undefined) throw new Error('numstat rename record without paths');
+      out.push({ path, oldPath, added, deleted, binary });
+    } else {
+      out.push({ path: rest, added, deleted, binary });
+    }
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// unified diff (-U0) -> added lines per new path
+
+/** Undo git's C-style quoting of a path (`"a\303\261b\t"` -> `añb<TAB>`). Returns the text unchanged if not quoted. */
+export function unquoteCPath(s: string): string {
+  if (s.length < 2 || !s.startsWith('"') || !s.endsWith('"')) return s;
+  const body = s.slice(1, -1);
+  const bytes: number[] = [];
+  const simple: Record<string, number> = { a: 7, b: 8, t: 9, n: 10, v: 11, f: 12, r: 13, '"': 34, '\\': 92 };
+  for (let i = 0; i < body.length; i++) {
+    const c = body[i] as string;
+    if (c !== '\\') {
+      for (const b of Buffer.from(c, 'utf8')) bytes.push(b);
+      continue;
+    }
+    const n = body[i + 1];
+    if (n === undefined) break;
+    if (/[0-7]/.test(n)) {
+      const oct = body.slice(i + 1, i + 4);
+      if (/^[0-7]{3}$/.test(oct)) {
+        bytes.push(parseInt(oct, 8));
+        i += 3;
+        continue;
+      }
+    }
+    const code = simple[n];
+    if (code !== undefined) bytes.push(code);
+    else for (const b of Buffer.from(n, 'utf8')) bytes.push(b);
+    i += 1;
+  }
+  return Buffer.from(bytes).toString('utf8');
+}
+
+/** The path of a `+++ ` / `--- ` header value, or undefined for `/dev/null`. */
+function headerPath(value: string, prefix: string): string | undefined {
+  let v = value;
+  if (v === '/dev/null') return undefined;
+  if (v.startsWith('"')) {
+    v = unquoteCPath(v);
+  } else if (v.endsWith('\t')) {
+    v = v.slice(0, -1); // git appends a TAB when the name holds a space
+  }
+  if (prefix && v.startsWith(prefix)) v = v.slice(prefix.length);
+  return v;
+}
+
+const HUNK = /^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@/;
+
+export interface PatchParseResult {
+  /** Added lines by new path. */
+  added: Map<string, AddedLine[]>;
+}
+
+/**
+ * Parse a unified diff (any context size; `-U0` expected) into added lines per new path. Hunk line
+ * counts are followed exactly, so a removed line reading `-- a/x` or an added line reading `++ b/x`
+ * is never taken for a header. `dstPrefix` is the `--dst-prefix` used (default `b/`).
+ */
+export function parseUnifiedAddedLines(text: string, dstPrefix = 'b/'): PatchParseResult {
+  const added = new Map<string, AddedLine[]>();
+  const lines = text.split('\n');
+  let current: AddedLine[] | undefined;
+  let oldLeft = 0;
+  let newLeft = 0;
+  let newLine = 0;
+  for (let idx = 0; idx < lines.length; idx++) {
+    const raw = lines[idx] as string;
+    if (oldLeft > 0 || newLeft > 0) {
+      const tag = raw.charAt(0);
+      if (tag === '+') {
+        if (current) current.push({ line: newLine, text: stripCr(raw.slice(1)) });
+        newLine++;
+        newLeft--;
+      } else if (tag === '-') {
+        oldLeft--;
+      } else if (tag === ' ') {
+        newLine++;
+        newLeft--;
+        oldLeft--;
+      } else if (tag === '\\') {
+        // "\ No newline at end of file"
+      } else if (raw === '') {
+        if (idx === lines.length - 1) break;
+        // an empty context line (diff.suppressBlankEmpty)
+        newLine++;
+        newLeft--;
+        oldLeft--;
+      } else {
+        // Malformed or truncated: leave the hunk and look for the next header.
+        oldLeft = 0;
+        newLeft = 0;
+        idx--;
+      }
+      continue;
+    }
+    if (raw.startsWith('diff --git ') || raw.startsWith('diff --cc ') || raw.startsWith('diff --combined ')) {
+      current = undefined;
+      continue;
+    }
+    if (raw.startsWith('+++ ')) {
+      const p = headerPath(stripCr(raw.slice(4)), dstPrefix);
+      if (p === undefined) {
+        current = undefined;
+      } else {
+        current = added.get(p);
+        if (!current) {
+          current = [];
+          added.set(p, current);
+        }
+      }
+      continue;
+    }
+    if (raw.startsWith('\\')) continue;
+    const m = HUNK.exec(raw);
+    if (m) {
+      oldLeft = m[2] === undefined ? 1 : Number(m[2]);
+      newLeft = m[4] === undefined ? 1 : Number(m[4]);
+      newLine = Number(m[3]);
+      if (newLeft === 0) newLine = Number(m[3]) + 1;
+    }
+  }
+  return { added };
+}
+
+function stripCr(s: string): string {
+  return s.endsWith('\r') ? s.slice(0, -1) : s;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+const STATUS: Record<string, FileStatus> = {
+  A: 'added',
+  M: 'modified',
+  D: 'deleted',
+  R: 'renamed',
+  C: 'copied',
+  T: 'type-changed',
+  U: 'modified',
+  X: 'modified',
+};
+
+const GITLINK = '160000';
+const SYMLINK = '120000';
+
+/**
+ * Combine the three outputs into the changed files. Submodule (gitlink) entries are left out: a
+ * submodule pointer moving is not code in this repository.
+ */
+export function buildChangedFiles(rawZ: string, numstatZ: string, unified: string): ChangedFile[] {
+  const raw = parseRawZ(rawZ);
+  const numstat = new Map<string, NumstatEntry>();
+  for (const n of parseNumstatZ(numstatZ)) numstat.set(n.path, n);
+  const { added } = parseUnifiedAddedLines(unified);
+  const files: ChangedFile[] = [];
+  for (const e of raw) {
+    if (e.oldMode === GITLINK || e.newMode === GITLINK) continue;
+    const status = STATUS[e.status] ?? 'modified';
+    const f: ChangedFile = {
+      path: e.path,
+      status,
+      binary: numstat.get(e.path)?.binary ?? false,
+      addedLines: status === 'deleted' ? [] : (added.get(e.path) ?? []),
+    };
+    if (e.oldPath !== undefined) f.oldPath = e.oldPath;
+    if (e.newMode === SYMLINK) f.symlink = true;
+    if ((status === 'renamed' || status === 'copied') && e.score !== undefined) f.similarity = e.score;
+    if (f.binary) f.addedLines = [];
+    files.push(f);
+  }
+  return files;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Questions the policy asks
+
+/** Normalise a path from a report or from git for comparison: POSIX, no `./`, no `..` games. */
+export function normalizeChangePath(p: string, root?: string): string {
+  let s = p.replace(/\\/g, '/');
+  if (root) {
+    const r = root.replace(/\\/g, '/').replace(/\/+$/, '');
+    if (r !== '' && s.startsWith(`${r}/`)) s = s.slice(r.length + 1);
+  }
+  s = posix.normalize(s);
+  while (s.startsWith('./')) s = s.slice(2);
+  if (s === '.') s = '';
+  return s;
+}
+
+const touchedSets = new WeakMap<KnownChange, Set<string>>();
+
+function touchedSet(change: KnownChange): Set<string> {
+  let set = touchedSets.get(change);
+  if (!set) {
+    set = new Set<string>();
+    for (const f of change.files) set.add(normalizeChangePath(f.path));
+    touchedSets.set(change, set);
+  }
+  return set;
+}
+
+/**
+ * Is `path` in a file the change touches (added, modified, renamed to, copied to, deleted)?
+ * Unknown change: true (fail closed, everything counts as new). `root` strips an absolute
+ * workspace prefix that some reports carry.
+ */
+export function isTouched(change: Change, path: string, opts?: { root?: string }): boolean {
+  if (!change.known) return true;
+  return touchedSet(change).has(normalizeChangePath(path, opts?.root));
+}
+
+/**
+ * The change as the policy sees it (`ChangeScope` in src/policy/evaluate.ts): known or not, the
+ * reason, and the touched-file question (fail closed when unknown).
+ */
+export function changeScope(
+  change: Change,
+  opts?: { root?: string },
+): { known: boolean; reason?: string; isTouched(path: string): boolean } {
+  if (!change.known) return { known: false, reason: change.reason, isTouched: () => true };
+  return { known: true, isTouched: (p: string) => isTouched(change, p, opts) };
+}
+
+/**
+ * Dotted Python module names of the touched `.py` / `.pyi` files (deleted ones included), with and
+ * without a leading source root (`src/pkg/mod.py` -> `src.pkg.mod` and `pkg.mod`; `__init__` names
+ * the package). Returns undefined when the change is unknown (the caller fails closed).
+ */
+export function touchedModules(change: Change, opts?: { sourceRoots?: string[] }): Set<string> | undefined {
+  if (!change.known) return undefined;
+  const roots = (opts?.sourceRoots ?? ['src', 'lib', 'python']).map((r) => normalizeChangePath(r).replace(/\/+$/, ''));
+  const out = new Set<string>();
+  for (const f of change.files) {
+    for (const p of [f.path, f.oldPath]) {
+      if (p === undefined) continue;
+      const n = normalizeChangePath(p);
+      const m = /^(.*)\.pyi?$/.exec(n);
+      if (!m || m[1] === undefined) continue;
+      let parts = m[1].split('/');
+      if (parts[parts.length - 1] === '__init__') parts = parts.slice(0, -1);
+      if (parts.length === 0 || parts.some((x) => x === '')) continue;
+      out.add(parts.join('.'));
+      for (const r of roots) {
+        if (r !== '' && n.startsWith(`${r}/`)) {
+          const rest = parts.slice(r.split('/').length);
+          if (rest.length > 0) out.add(rest.join('.'));
+        }
+      }
+    }
+  }
+  return out;
+}

@@ -1,0 +1,129 @@
+/**
+ * The local CLI over the same engine as the action: flags are named like the inputs, so a CI
+ * verdict reproduces on a laptop from the same files.
+ */
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { settingsWithPolicy } from '../config/policy-file.js';
+import { ConfigurationError, INPUT_NAMES } from '../config/schema.js';
+import { runEngine } from '../engine/run.js';
+import { renderSummary } from '../render/summary.js';
+import { renderTerminal } from '../render/terminal.js';
+import { reproduceCommand } from '../engine/publish.js';
+import { findChange } from '../engine/change.js';
+import { githubApiUrl } from '../io/http.js';
+import { escapeLog } from '../shared/escape.js';
+
+export interface CliIo {
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+  cwd: string;
+  env: Record<string, string | undefined>;
+  isTTY?: boolean;
+  now?: Date;
+}
+
+const BOOLEAN_FLAGS = new Set(['fail-on-block', 'summary', 'upload-artifact']);
+
+export const USAGE = `Usage: security-gate [options]
+       security-gate promotion [options]   (promotion evidence; see --help there)
+
+Runs the gate on report files, prints the summary, exits 0 unless --fail-on-block is given and
+the gate should fail. Options are named like the action's inputs:
+
+  --bandit-report <globs>      --pip-audit-report <globs>   --gitleaks-report <globs>
+  --deptry-report <globs>      --vulture-report <globs>     --mutmut-report <globs>
+  --phase 1|2|auto             --phase-2-from YYYY-MM-DD    --phase-2-tools <tools>
+  --critical-paths <globs>     --on-missing-report error|warn|ignore
+  --policy-file <file>         --unknown-severity critical|high|medium|low
+  --severity-source github,osv|github|osv|off   where pip-audit severities are looked up
+  --github-token <token>       for GitHub's advisory API (default: $GITHUB_TOKEN)
+  --offline                    no network: pip-audit severities stay unknown (unknown-severity applies)
+  --base-ref <ref>             compare HEAD with this ref: deptry/vulture "new" findings, secret scan
+  --fail-on-block              exit 1 when the gate should fail
+  --workspace <dir>            where report paths are resolved (default: current directory)
+  --result-file <file>         write the result JSON here
+  --markdown-file <file>       write the step-summary markdown here
+  --json                       print the result JSON instead of the text summary
+  --no-color                   plain text
+  -h, --help                   this text
+
+Exit codes: 0 done (whatever the verdict, unless --fail-on-block), 1 the gate should fail
+(--fail-on-block), 2 invalid options or policy file, 3 internal error.`;
+
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  if (argv[0] === 'promotion') {
+    const { runPromotionCli } = await import('../promotion/cli.js');
+    return runPromotionCli(argv.slice(1), io.env, { stdout: io.stdout, stderr: io.stderr, cwd: io.cwd });
+  }
+  const options: Record<string, { type: 'string' | 'boolean'; short?: string }> = {
+    workspace: { type: 'string' },
+    'result-file': { type: 'string' },
+    'markdown-file': { type: 'string' },
+    json: { type: 'boolean' },
+    offline: { type: 'boolean' },
+    'no-color': { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  };
+  for (const name of INPUT_NAMES) options[name] = { type: BOOLEAN_FLAGS.has(name) ? 'boolean' : 'string' };
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({ args: argv, options, strict: true, allowPositionals: false }));
+  } catch (e) {
+    io.stderr(`security-gate: ${(e as Error).message}\n\n${USAGE}\n`);
+    return 2;
+  }
+  if (values.help) {
+    io.stdout(`${USAGE}\n`);
+    return 0;
+  }
+  try {
+    const workspace = resolve(io.cwd, String(values.workspace ?? '.'));
+    const inputs: Record<string, string> = {};
+    for (const name of INPUT_NAMES) if (values[name] !== undefined) inputs[name] = String(values[name]);
+    // The CLI never uploads; the action does.
+    inputs['upload-artifact'] = 'false';
+    const policyPath = inputs['policy-file'];
+    let policy: { text: string; file: string } | undefined;
+    if (policyPath) {
+      try {
+        policy = { text: await readFile(resolve(workspace, policyPath), 'utf8'), file: policyPath };
+      } catch (e) {
+        throw new ConfigurationError(`policy-file: cannot read ${JSON.stringify(policyPath)} (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+      }
+    }
+    if (!inputs['github-token'] && io.env.GITHUB_TOKEN) inputs['github-token'] = io.env.GITHUB_TOKEN;
+    const settings = settingsWithPolicy(inputs, policy);
+    const change = await findChange(settings, { cwd: workspace, eventName: settings['base-ref'] ? undefined : io.env.GITHUB_EVENT_NAME, eventPath: io.env.GITHUB_EVENT_PATH, headSha: io.env.GITHUB_SHA });
+    const { result } = await runEngine(settings, {
+      workspace,
+      now: io.now ?? new Date(),
+      change,
+      severity: { githubApiUrl: githubApiUrl(io.env), offline: values.offline === true, log: (m) => io.stderr(`${escapeLog(m)}\n`) },
+    });
+    const write = async (file: string, content: string) => {
+      const p = resolve(io.cwd, file);
+      await mkdir(dirname(p), { recursive: true });
+      await writeFile(p, content);
+    };
+    if (values['result-file']) await write(String(values['result-file']), JSON.stringify(result, null, 1) + '\n');
+    if (values['markdown-file']) await write(String(values['markdown-file']), renderSummary(result, { reproduceCommand: reproduceCommand(settings) }));
+    if (values.json) io.stdout(JSON.stringify(result, null, 1) + '\n');
+    else io.stdout(renderTerminal(result, { color: useColor(values['no-color'] === true, io), reproduceCommand: reproduceCommand(settings) }));
+    return settings['fail-on-block'] && result.shouldFail ? 1 : 0;
+  } catch (e) {
+    if (e instanceof ConfigurationError) {
+      io.stderr(`security-gate: ${e.message}\n`);
+      return 2;
+    }
+    io.stderr(`security-gate: internal error: ${(e as Error).message}\n`);
+    return 3;
+  }
+}
+
+function useColor(noColorFlag: boolean, io: CliIo): boolean {
+  if (noColorFlag || io.env.NO_COLOR || io.env.TERM === 'dumb') return false;
+  if (io.env.FORCE_COLOR !== undefined) return io.env.FORCE_COLOR !== '0';
+  return io.isTTY === true;
+}

@@ -1,0 +1,65 @@
+/**
+ * The policy file: YAML holding the same settings as the inputs plus per-tool thresholds. Parsed
+ * with `yaml` (eemeli/yaml: no dependencies, keeps source positions, YAML 1.2 so `no` stays a
+ * string) and validated by the same zod schema as the inputs; errors name the key and the line.
+ */
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { ConfigurationError, INPUT_ONLY_KEYS, parseSettings, type Settings } from './schema.js';
+
+export interface PolicyLayer {
+  values: Record<string, unknown>;
+  /** Maps a settings path to `file:line`. */
+  locate: (path: PropertyKey[]) => string | undefined;
+}
+
+export function readPolicyYaml(text: string, file: string): PolicyLayer {
+  const lc = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    const e = doc.errors[0]!;
+    const { line, col } = lc.linePos(e.pos[0]);
+    throw new ConfigurationError(`${file}:${line}:${col}: policy file is not valid YAML: ${e.message.split('\n')[0]}`);
+  }
+  const value: unknown = doc.toJS({ maxAliasCount: 50 }) ?? {};
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new ConfigurationError(`${file}:1: policy file must be a mapping of settings (key: value), got ${Array.isArray(value) ? 'a list' : typeof value}`);
+  }
+  const values = Object.create(null) as Record<string, unknown>;
+  for (const [k, v] of Object.entries(value)) {
+    if (INPUT_ONLY_KEYS.includes(k)) throw new ConfigurationError(`${file}:${lineOf(doc, lc, [k]) ?? 1}: ${k} cannot be set inside the policy file`);
+    values[k] = v;
+  }
+  return {
+    values,
+    locate: (path) => {
+      const line = lineOf(doc, lc, path);
+      return `${file}:${line ?? 1}`;
+    },
+  };
+}
+
+function lineOf(doc: Document, lc: LineCounter, path: PropertyKey[]): number | undefined {
+  let node: Node | null | undefined = doc.contents as Node | null;
+  let last: number | undefined = node?.range ? lc.linePos(node.range[0]).line : undefined;
+  for (const key of path) {
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(key));
+      if (!pair) break;
+      const k = pair.key as Node;
+      if (k.range) last = lc.linePos(k.range[0]).line;
+      node = pair.value as Node | null;
+    } else if (isSeq(node) && typeof key === 'number') {
+      node = node.items[key] as Node | undefined;
+      if (node?.range) last = lc.linePos(node.range[0]).line;
+    } else break;
+  }
+  return last;
+}
+
+/** Settings from the policy file (if any) overlaid by explicit inputs. */
+export function settingsWithPolicy(inputs: Record<string, string>, policy?: { text: string; file: string }): Settings {
+  if (!policy) return parseSettings([inputs]);
+  const layer = readPolicyYaml(policy.text, policy.file);
+  // An error in a key the inputs set is the input's; any other points into the file.
+  return parseSettings([layer.values, inputs], (path) => (path[0] !== undefined && inputs[String(path[0])] ? undefined : layer.locate(path)));
+}

@@ -1,0 +1,163 @@
+/**
+ * The engine both the action and the CLI run, in one direction:
+ * read reports (I/O) -> parse (pure) -> per-tool policy steps (pure) -> secret scan of added lines
+ * (pure, on the change the shell found) -> severity lookups (I/O, optional) -> evaluate (pure).
+ * Publishing is the shells' job.
+ */
+import { REPORT_INPUTS, type ReportTool, type Settings } from '../config/schema.js';
+import { changeScope, type Change } from '../change/diff.js';
+import { resolveReportSeverities, severityNotice, type ResolveStats } from '../enrich/severity.js';
+import { readReport, resolvePatterns } from '../io/files.js';
+import { evaluate, type EvaluateOptions, type ToolInput } from '../policy/evaluate.js';
+import { mutmutPolicyFindings, mutmutRunProblems } from '../policy/mutmut.js';
+import type { GateResult } from '../policy/result.js';
+import { scanChange } from '../policy/secret-scan.js';
+import { headlineFor } from '../render/common.js';
+import { toRepoPath } from '../shared/paths.js';
+import { ReportParseError, TOOL_LABELS, type ParsedReport, type ToolId } from '../reports/model.js';
+import { parseReport } from '../reports/registry.js';
+import { filterByConfidence } from '../reports/vulture/parser.js';
+
+export interface EngineDeps {
+  workspace: string;
+  now: Date;
+  /** The change under review (the shell finds it with git); absent = not asked for. */
+  change?: Change;
+  /** Severity lookups: the API base URL and whether the network may be used. */
+  severity?: { githubApiUrl: string; offline: boolean; log?: (msg: string) => void };
+  waive?: EvaluateOptions['waive'];
+}
+
+export interface EngineRun {
+  result: GateResult;
+  /** Every report file read (workspace-relative) with its tool: they go into the artifact. */
+  reports: Array<{ tool: ToolId; path: string }>;
+  severityStats?: ResolveStats;
+}
+
+export async function collectTool(tool: ReportTool, patterns: string[], workspace: string): Promise<ToolInput> {
+  const input: ToolInput = { tool, status: 'ok', messages: [], files: [], reports: [] };
+  const { files, problems } = await resolvePatterns(workspace, patterns);
+  const inputName = REPORT_INPUTS[tool];
+  if (files.length === 0) {
+    input.status = 'missing';
+    input.messages.push(`report missing: ${inputName} ${problems.join('; ')}`);
+    return input;
+  }
+  // A pattern that matched nothing next to others that matched is still worth saying.
+  for (const p of problems) input.messages.push(`${inputName}: ${p}`);
+  for (const file of files) {
+    const read = await readReport(workspace, file);
+    if (!read.ok) {
+      input.status = 'error';
+      input.files.push({ path: file, findings: 0, bytes: read.bytes, error: read.error });
+      input.messages.push(`${file}: ${read.error}`);
+      continue;
+    }
+    try {
+      const report = parseReport(tool, file, read.text);
+      input.reports.push(report);
+      input.files.push({ path: file, format: report.format, findings: report.findings.length, bytes: read.bytes });
+    } catch (e) {
+      if (!(e instanceof ReportParseError)) throw e;
+      input.status = 'error';
+      const msg = `${e.file}: ${e.where ? `${e.where}: ` : ''}${e.reason}`;
+      input.files.push({ path: file, findings: 0, bytes: read.bytes, error: msg });
+      input.messages.push(msg);
+    }
+  }
+  return input;
+}
+
+/** The policy's per-tool steps on parsed reports (pure). */
+function applyToolRules(input: ToolInput, settings: Settings, workspace: string): void {
+  const scanRoot = settings['scan-root'];
+  input.reports = input.reports.map((r, i) => {
+    let report: ParsedReport = r;
+    if (input.tool === 'vulture') report = filterByConfidence(report, settings['vulture-min-confidence'] ?? 0);
+    if (input.tool === 'mutmut') report = mutmutPolicyFindings(report, input.files[i]?.path ?? r.format, settings['mutmut-min-score']);
+    // Repository-relative POSIX paths, so critical paths, the change, annotations and SARIF agree.
+    for (const f of report.findings) {
+      if (!f.location) continue;
+      const p = toRepoPath(f.location.path, { workspace, scanRoot });
+      if (p !== undefined) f.location.path = p;
+    }
+    return report;
+  });
+  if (input.tool === 'mutmut' && input.status === 'ok') {
+    const problems = mutmutRunProblems(input.reports.map((report, i) => ({ file: input.files[i]?.path ?? report.format, report })));
+    if (problems.length > 0) {
+      input.status = 'error';
+      input.messages.push(...problems);
+    }
+  }
+}
+
+export async function runEngine(settings: Settings, deps: EngineDeps): Promise<EngineRun> {
+  const inputs: ToolInput[] = [];
+  for (const [tool, inputName] of Object.entries(REPORT_INPUTS) as Array<[ReportTool, keyof Settings]>) {
+    const patterns = settings[inputName] as string[];
+    if (patterns.length === 0) continue; // not part of this run
+    const input = await collectTool(tool, patterns, deps.workspace);
+    if (input.status === 'missing' && settings['on-missing-report'] === 'ignore') {
+      input.messages = [`${input.messages.join('; ')} (ignored: on-missing-report is ignore)`];
+    }
+    applyToolRules(input, settings, deps.workspace);
+    inputs.push(input);
+  }
+
+  const change = deps.change;
+  if (change?.known && settings['secret-scan']) {
+    const report = scanChange(change.files, { keywords: settings['secret-scan-keywords'], sourceFile: `git diff ${change.diffBase.slice(0, 12)}..${change.head.slice(0, 12)}` });
+    inputs.push({
+      tool: 'secret-scan',
+      status: 'ok',
+      messages: change.addedLinesComplete ? [] : ['the diff was too large to read every added line: the scan is partial'],
+      files: [],
+      reports: [report],
+    });
+  }
+
+  let severityStats: ResolveStats | undefined;
+  const notices: string[] = [];
+  if (deps.severity && inputs.some((i) => i.tool === 'pip-audit' && i.reports.length > 0)) {
+    const pip = inputs.find((i) => i.tool === 'pip-audit')!;
+    const { reports, stats } = await resolveReportSeverities(pip.reports, {
+      source: settings['severity-source'],
+      offline: deps.severity.offline,
+      githubApiUrl: deps.severity.githubApiUrl,
+      githubToken: settings['github-token'],
+      osvApiUrl: settings['osv-api-url'],
+      budgetMs: settings['severity-budget-seconds'] * 1000,
+      now: () => Date.now(),
+      log: deps.severity.log,
+    });
+    pip.reports = reports;
+    severityStats = stats;
+    const n = severityNotice(stats, settings['unknown-severity']);
+    if (n) notices.push(n);
+  }
+
+  const result = evaluate(inputs, {
+    settings,
+    now: deps.now,
+    change: change ? changeScope(change, { root: deps.workspace }) : undefined,
+    waive: deps.waive,
+  });
+  if (change?.known) {
+    result.change = { known: true, base: change.base, head: change.head, source: change.source, files: change.files.length, notes: change.notes };
+    result.notices.push(...change.notes);
+  }
+  else if (change) result.change = { known: false, reason: change.reason };
+  if (severityStats) result.severityLookup = severityStats;
+  result.notices.unshift(...notices);
+  result.headline = headlineFor(result);
+  const reports = inputs.flatMap((i) => i.files.map((f) => ({ tool: i.tool, path: f.path })));
+  return { result, reports, severityStats };
+}
+
+/** One line per tool for logs (the shells escape it). */
+export function toolLine(t: GateResult['tools'][number]): string {
+  const c = t.counts;
+  return `${TOOL_LABELS[t.tool]} (phase ${t.phase}): ${t.status}, ${t.findings.length} findings, ${c.block} block, ${c.warn} warn, ${c.info} info${c.wouldBlock > c.block ? `, ${c.wouldBlock} would block in phase 2` : ''}`;
+}

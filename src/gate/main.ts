@@ -1,0 +1,41 @@
+/**
+ * The gate action's thin shell: inputs -> settings -> change -> engine -> publish -> outputs.
+ * Decisions live in the pure core; this file only wires adapters in order.
+ */
+import * as core from '@actions/core';
+import { join } from 'node:path';
+import { settingsWithPolicy } from '../config/policy-file.js';
+import { findChange } from '../engine/change.js';
+import { computeOutputs } from '../engine/outputs.js';
+import { reproduceCommand } from '../engine/publish.js';
+import { runEngine, toolLine } from '../engine/run.js';
+import { publish } from '../github/publish.js';
+import { log, readInputs, readPolicyFile, setOutputs } from '../github/runner.js';
+import { githubApiUrl } from '../io/http.js';
+
+export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const workspace = env.GITHUB_WORKSPACE || process.cwd();
+  const inputs = readInputs();
+  if (inputs['github-token']) core.setSecret(inputs['github-token']);
+  const settings = settingsWithPolicy(inputs, await readPolicyFile(workspace, inputs['policy-file']));
+  const now = new Date();
+
+  const change = await findChange(settings, { cwd: workspace, eventName: env.GITHUB_EVENT_NAME, eventPath: env.GITHUB_EVENT_PATH, headSha: env.GITHUB_SHA });
+  const { result, reports } = await runEngine(settings, {
+    workspace,
+    now,
+    change,
+    severity: { githubApiUrl: githubApiUrl(env), offline: false, log: log.info },
+  });
+  for (const t of result.tools) log.info(toolLine(t));
+  for (const t of result.tools) for (const m of t.messages) (t.status === 'ok' ? log.warning : log.error)(m);
+  if (result.change && !result.change.known && change) log.info(`change: ${result.change.reason}`);
+
+  const outDir = settings['output-dir'] ? join(workspace, settings['output-dir']) : join(env.RUNNER_TEMP || workspace, 'security-gate');
+  const summaryOptions = { artifactName: settings['artifact-name'], reproduceCommand: reproduceCommand(settings), policySource: settings['policy-file'] };
+  const { staged, sarifFile } = await publish({ env, workspace, outDir, settings, result, reports, summaryOptions, now });
+
+  setOutputs(computeOutputs(result, { ...staged, sarifFile }));
+  log.info(`security-gate: ${result.headline}`);
+  if (settings['fail-on-block'] && result.shouldFail) core.setFailed(`security-gate: ${result.headline}`);
+}

@@ -1,0 +1,208 @@
+/**
+ * The sticky pull-request comment, I/O side: find this gate's comment, update it in place or create
+ * it, through the project's one HTTP client. Never throws and never fails the gate: a 403 (a fork's
+ * read-only token, no `pull-requests: write`) is a warning, any other failure too.
+ *
+ * Which comment is ours: its body starts with the gate's marker AND it was written by a bot account
+ * (`github-actions[bot]` for GITHUB_TOKEN, `<app>[bot]` for an app token) or by the token's own user
+ * (a personal token; looked up with `GET /user` only when a user's comment carries the marker). A
+ * person who pastes the marker into their own comment is never edited.
+ */
+import type { HttpClient } from '../io/http.js';
+import { HttpError } from '../io/http.js';
+import type { GateResult } from '../policy/result.js';
+import {
+  commentDecision,
+  commentMarker,
+  hasMarker,
+  renderComment,
+  resolvedCommentBody,
+  type CommentMode,
+  type CommentOptions,
+} from '../render/comment.js';
+
+export interface CommentTarget {
+  owner: string;
+  repo: string;
+  issueNumber: number;
+}
+
+export interface GithubComment {
+  id: number;
+  body?: string | null;
+  html_url?: string;
+  user?: { login?: string; type?: string } | null;
+}
+
+export type CommentOutcome =
+  | { action: 'created' | 'updated' | 'unchanged' | 'resolved'; id: number; url?: string }
+  | { action: 'none'; reason: string }
+  | { action: 'forbidden' | 'failed'; warning: string };
+
+/** Second line of a "resolved" body, so a resolved comment is not rewritten on every run. */
+export const RESOLVED_TAG = '<!-- security-gate:resolved -->';
+
+const SEGMENT = /^[A-Za-z0-9._-]{1,100}$/;
+
+/** The pull request a workflow event is about (pull_request*, or issue_comment on a PR), or undefined. */
+export function pullRequestTarget(event: unknown, repository: string | undefined): CommentTarget | undefined {
+  if (!event || typeof event !== 'object') return undefined;
+  const e = event as Record<string, unknown>;
+  let n: unknown;
+  const pr = e.pull_request;
+  if (pr && typeof pr === 'object') n = (pr as Record<string, unknown>).number;
+  else {
+    const issue = e.issue;
+    if (issue && typeof issue === 'object' && (issue as Record<string, unknown>).pull_request) n = (issue as Record<string, unknown>).number;
+  }
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1) return undefined;
+  let full = repository;
+  if (!full) {
+    const repo = e.repository;
+    if (repo && typeof repo === 'object') {
+      const fn = (repo as Record<string, unknown>).full_name;
+      if (typeof fn === 'string') full = fn;
+    }
+  }
+  const [owner, repo, ...rest] = String(full ?? '').split('/');
+  if (!owner || !repo || rest.length > 0 || !SEGMENT.test(owner) || !SEGMENT.test(repo)) return undefined;
+  return { owner, repo, issueNumber: n };
+}
+
+function isBot(c: GithubComment): boolean {
+  return c.user?.type === 'Bot';
+}
+
+export interface FindOptions {
+  /** Logins whose comments are ours besides bots (e.g. the PAT's user, if known). */
+  ownLogins?: string[];
+  /** Pages of 100 comments read at most (default 30). */
+  maxPages?: number;
+}
+
+/** This gate's comment on the pull request, the oldest if there are several; undefined when none. */
+export async function findStickyComment(client: HttpClient, t: CommentTarget, marker: string, opts: FindOptions = {}): Promise<GithubComment | undefined> {
+  const maxPages = opts.maxPages ?? 30;
+  const marked: GithubComment[] = [];
+  for (let page = 1; page <= maxPages; page++) {
+    const r = await client.getJson<unknown>(`/repos/${t.owner}/${t.repo}/issues/${t.issueNumber}/comments`, { per_page: 100, page });
+    const list = Array.isArray(r.data) ? (r.data as GithubComment[]) : [];
+    for (const c of list) if (c && typeof c.id === 'number' && hasMarker(c.body, marker)) marked.push(c);
+    if (list.length < 100) break;
+  }
+  const own = new Set(opts.ownLogins ?? []);
+  const mine = (c: GithubComment) => isBot(c) || (typeof c.user?.login === 'string' && own.has(c.user.login));
+  const found = marked.find(mine);
+  if (found || marked.length === 0) return found;
+  // Only people's comments carry the marker: ours only if the token is that person's (a PAT).
+  try {
+    const me = await client.getJson<{ login?: unknown }>('/user');
+    if (typeof me.data?.login === 'string') own.add(me.data.login);
+  } catch {
+    // an installation token (GITHUB_TOKEN) cannot read /user: then none of these is ours
+  }
+  return marked.find(mine);
+}
+
+function describe(e: unknown, doing: string): CommentOutcome {
+  if (e instanceof HttpError && (e.kind === 'forbidden' || e.kind === 'unauthorized')) {
+    return {
+      action: 'forbidden',
+      warning:
+        `comment: the token may not ${doing} (HTTP ${e.status ?? 403}). On a pull request from a fork the token is read-only, so this is expected; ` +
+        'elsewhere grant `pull-requests: write` to the job. The verdict is not affected.',
+    };
+  }
+  const msg = e instanceof Error ? e.message : String(e);
+  return { action: 'failed', warning: `comment: could not ${doing}: ${msg}. The verdict is not affected.` };
+}
+
+export interface PublishCommentOptions extends Omit<CommentOptions, 'gateId'>, FindOptions {
+  client: HttpClient;
+  /** The pull request; undefined when the event is not about one (then nothing is done). */
+  target: CommentTarget | undefined;
+  mode: CommentMode;
+  gateId: string;
+  result: GateResult;
+}
+
+/** Creates, updates or resolves this gate's sticky comment according to the mode. Never throws. */
+export async function publishComment(opts: PublishCommentOptions): Promise<CommentOutcome> {
+  const decision = commentDecision(opts.mode, opts.result);
+  if (decision === 'skip') return { action: 'none', reason: 'comment: off' };
+  const t = opts.target;
+  if (!t) return { action: 'none', reason: 'not a pull request event: no comment' };
+  const marker = commentMarker(opts.gateId);
+  const copts: CommentOptions = { gateId: opts.gateId, runUrl: opts.runUrl, summary: opts.summary, maxChars: opts.maxChars };
+
+  let existing: GithubComment | undefined;
+  try {
+    existing = await findStickyComment(opts.client, t, marker, opts);
+  } catch (e) {
+    return describe(e, 'read the pull request comments');
+  }
+
+  let body: string;
+  if (decision === 'resolve') {
+    if (!existing) return { action: 'none', reason: `comment: ${opts.mode} and the verdict is ${opts.result.verdict}: no comment needed` };
+    if (typeof existing.body === 'string' && existing.body.includes(RESOLVED_TAG)) return { action: 'unchanged', id: existing.id, url: existing.html_url };
+    const resolved = resolvedCommentBody(opts.result, { ...copts, mode: opts.mode });
+    body = resolved.replace(`${marker}\n`, `${marker}\n${RESOLVED_TAG}\n`);
+  } else {
+    body = renderComment(opts.result, copts);
+  }
+
+  try {
+    if (existing) {
+      if (existing.body === body) return { action: 'unchanged', id: existing.id, url: existing.html_url };
+      const r = await opts.client.sendJson<GithubComment>('PATCH', `/repos/${t.owner}/${t.repo}/issues/comments/${existing.id}`, { body });
+      return { action: decision === 'resolve' ? 'resolved' : 'updated', id: existing.id, url: r.data?.html_url ?? existing.html_url };
+    }
+    const r = await opts.client.sendJson<GithubComment>('POST', `/repos/${t.owner}/${t.repo}/issues/${t.issueNumber}/comments`, { body });
+    return { action: 'created', id: r.data?.id ?? 0, url: r.data?.html_url };
+  } catch (e) {
+    return describe(e, existing ? 'update the pull request comment' : 'create the pull request comment');
+  }
+}
+
+/** What the review channels (comment, check run, annotations) need to know about this run. */
+export interface RunContext {
+  owner?: string;
+  repo?: string;
+  /** The pull request, when the event is about one. */
+  target?: CommentTarget;
+  /** The commit annotations belong to: the PR head on pull_request events, else GITHUB_SHA. */
+  headSha?: string;
+  /** Link to this workflow run. */
+  runUrl?: string;
+}
+
+/** Reads GITHUB_REPOSITORY, GITHUB_EVENT_PATH, GITHUB_SHA, GITHUB_SERVER_URL and GITHUB_RUN_ID. Never throws. */
+export async function loadRunContext(env: Readonly<Record<string, string | undefined>> = process.env): Promise<RunContext> {
+  const ctx: RunContext = {};
+  const full = env.GITHUB_REPOSITORY ?? '';
+  const [owner, repo] = full.split('/');
+  if (owner && repo && SEGMENT.test(owner) && SEGMENT.test(repo)) {
+    ctx.owner = owner;
+    ctx.repo = repo;
+  }
+  let event: unknown;
+  if (env.GITHUB_EVENT_PATH) {
+    try {
+      const { readFile } = await import('node:fs/promises');
+      event = JSON.parse(await readFile(env.GITHUB_EVENT_PATH, 'utf8')) as unknown;
+    } catch {
+      event = undefined;
+    }
+  }
+  const target = pullRequestTarget(event, ctx.owner && ctx.repo ? `${ctx.owner}/${ctx.repo}` : undefined);
+  if (target) ctx.target = target;
+  const prHead = (event as { pull_request?: { head?: { sha?: unknown } } } | undefined)?.pull_request?.head?.sha;
+  const sha = typeof prHead === 'string' ? prHead : env.GITHUB_SHA;
+  if (sha && /^[0-9a-f]{40}$/i.test(sha)) ctx.headSha = sha;
+  const server = (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, '');
+  if (ctx.owner && ctx.repo && env.GITHUB_RUN_ID && /^\d+$/.test(env.GITHUB_RUN_ID) && /^https?:\/\/[^\s]+$/.test(server)) {
+    ctx.runUrl = `${server}/${ctx.owner}/${ctx.repo}/actions/runs/${env.GITHUB_RUN_ID}`;
+  }
+  return ctx;
+}

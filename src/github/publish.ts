@@ -1,0 +1,97 @@
+/**
+ * Publishing the gate's result on the runner: SARIF file, staged files and artifact, step summary,
+ * annotations, the sticky comment. Each step reports failures as warnings and notices; none of them
+ * can stop the verdict and outputs from being written.
+ */
+import * as core from '@actions/core';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { Settings } from '../config/schema.js';
+import { artifactTransforms } from '../engine/publish.js';
+import { stage, type Staged } from '../engine/stage.js';
+import { createHttpClient, githubApiUrl, type HttpClient } from '../io/http.js';
+import { insideWorkspace } from '../io/files.js';
+import type { GateResult } from '../policy/result.js';
+import type { ToolId } from '../reports/model.js';
+import { defaultGateId } from '../render/comment.js';
+import { describeSarifCut, renderSarifText } from '../render/sarif.js';
+import { renderSummary } from '../render/summary.js';
+import { publishAnnotations } from './annotate.js';
+import { uploadReports } from './artifact.js';
+import { loadRunContext, publishComment, type RunContext } from './comment.js';
+import { log } from './runner.js';
+
+export interface PublishContext {
+  env: NodeJS.ProcessEnv;
+  workspace: string;
+  outDir: string;
+  settings: Settings;
+  result: GateResult;
+  reports: Array<{ tool: ToolId; path: string }>;
+  summaryOptions: Parameters<typeof renderSummary>[1];
+  now: Date;
+}
+
+export interface Published {
+  staged: Staged;
+  sarifFile: string;
+  summary: string;
+}
+
+export async function publish(p: PublishContext): Promise<Published> {
+  const { settings, result, workspace, outDir } = p;
+  const pathOpts = { workspace, scanRoot: settings['scan-root'] };
+
+  // SARIF first, so a cut is said in the summary.
+  const sarifSetting = settings['sarif-file'];
+  const sarifFile = sarifSetting && insideWorkspace(workspace, sarifSetting) ? join(workspace, sarifSetting) : join(outDir, 'security-gate.sarif');
+  const { text: sarif, cut } = renderSarifText(result, { ...pathOpts, dependencyFile: settings['sarif-dependency-file'] });
+  const cutNote = describeSarifCut(cut);
+  if (cutNote) result.notices.push(cutNote);
+  await mkdir(dirname(sarifFile), { recursive: true });
+  await writeFile(sarifFile, sarif);
+
+  const transform = settings['redact-artifacts'] ? artifactTransforms() : {};
+  await stage({ outDir, workspace, result, summary: renderSummary(result, p.summaryOptions), reports: p.reports, transform, extra: { 'security-gate.sarif': sarif } });
+  if (settings['upload-artifact']) {
+    const files = [join(outDir, 'security-gate-result.json'), join(outDir, 'security-gate-summary.md'), join(outDir, 'security-gate.sarif'), ...p.reports.map((r) => join(outDir, 'reports', r.path))];
+    const up = await uploadReports({ name: settings['artifact-name'], files, rootDirectory: outDir, retentionDays: settings['retention-days'] });
+    if (up.ok) result.artifact = { name: settings['artifact-name'], id: up.id, ...(up.url ? { url: up.url } : {}) };
+    else {
+      result.artifact = { name: settings['artifact-name'], error: up.error };
+      result.notices.push(`Artifact upload failed: ${up.error}. The verdict and outputs are still written.`);
+      log.warning(`Artifact upload failed: ${up.error}`);
+    }
+  }
+  const summaryOptions = { ...p.summaryOptions, artifactUrl: result.artifact?.url };
+  const summary = renderSummary(result, summaryOptions);
+  const staged = await stage({ outDir, workspace, result, summary, reports: [] });
+  if (settings.summary) await core.summary.addRaw(summary, true).write();
+
+  const ctx = await loadRunContext(p.env);
+  const client = githubClient(settings, ctx, p.env);
+  const outcome = await publishAnnotations(result, {
+    mode: settings.annotations,
+    viaChecks: settings['annotations-via-checks'],
+    ...pathOpts,
+    detailsUrl: ctx.runUrl,
+    detailsWhere: `the job summary and the ${settings['artifact-name']} artifact`,
+    sink: core,
+    checks: client && ctx.headSha && ctx.owner && ctx.repo ? { client, owner: ctx.owner, repo: ctx.repo, headSha: ctx.headSha, completedAt: p.now.toISOString() } : undefined,
+  });
+  if (outcome.fallbackReason) log.info(`annotations: ${outcome.fallbackReason}`);
+
+  if (settings.comment !== 'off') {
+    const out = client
+      ? await publishComment({ client, target: ctx.target, mode: settings.comment, gateId: settings['comment-id'] ?? defaultGateId(p.env), result, runUrl: ctx.runUrl, summary: summaryOptions })
+      : ({ action: 'failed', warning: 'comment: no github-token or repository, so no pull request comment was written' } as const);
+    if ('warning' in out && out.warning) log.warning(out.warning);
+  }
+  return { staged, sarifFile, summary };
+}
+
+function githubClient(settings: Settings, ctx: RunContext, env: NodeJS.ProcessEnv): HttpClient | undefined {
+  const token = settings['github-token'];
+  if (!token || !ctx.owner) return undefined;
+  return createHttpClient({ baseUrl: githubApiUrl(env), token, deadline: Date.now() + 60_000 });
+}

@@ -1,0 +1,69 @@
+/**
+ * Finding and reading report files in the workspace. Patterns are paths or globs relative to the
+ * workspace; nothing outside it is read (a report input cannot be used to exfiltrate /etc/passwd
+ * into an artifact).
+ */
+import { readFile, stat } from 'node:fs/promises';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { glob, isDynamicPattern } from 'tinyglobby';
+
+/** Largest report read (bigger is refused with a clear message rather than exhausting memory). */
+export const MAX_REPORT_BYTES = 512 * 1024 * 1024;
+
+export interface ResolvedFiles {
+  /** Workspace-relative POSIX paths, sorted, de-duplicated. */
+  files: string[];
+  /** Patterns that matched nothing, or were refused, with why. */
+  problems: string[];
+}
+
+export function insideWorkspace(workspace: string, p: string): boolean {
+  const rel = relative(resolve(workspace), resolve(workspace, p));
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+}
+
+export async function resolvePatterns(workspace: string, patterns: string[]): Promise<ResolvedFiles> {
+  const files = new Set<string>();
+  const problems: string[] = [];
+  for (const raw of patterns) {
+    const pattern = raw.replace(/\\/g, '/');
+    if (!insideWorkspace(workspace, pattern.replace(/[*?[\]{}]/g, 'x'))) {
+      problems.push(`\`${raw}\` is outside the workspace`);
+      continue;
+    }
+    let matched: string[];
+    if (isDynamicPattern(pattern)) {
+      const abs = isAbsolute(pattern) ? relative(workspace, pattern).split(sep).join('/') : pattern;
+      matched = await glob(abs, { cwd: workspace, dot: true, onlyFiles: true, followSymbolicLinks: false, ignore: ['**/node_modules/**', '**/.git/**'] });
+    } else {
+      const rel = relative(resolve(workspace), resolve(workspace, pattern)).split(sep).join('/');
+      try {
+        const st = await stat(resolve(workspace, rel));
+        matched = st.isFile() ? [rel] : [];
+        if (!st.isFile()) problems.push(`\`${raw}\` is not a file`);
+      } catch {
+        matched = [];
+      }
+    }
+    const inside = matched.filter((m) => insideWorkspace(workspace, m));
+    if (inside.length === 0 && !problems.some((p) => p.startsWith(`\`${raw}\``))) problems.push(`\`${raw}\` matched no file`);
+    for (const m of inside) files.add(m);
+  }
+  return { files: [...files].sort(), problems };
+}
+
+export type ReadResult = { ok: true; text: string; bytes: number } | { ok: false; error: string; bytes: number };
+
+export async function readReport(workspace: string, file: string): Promise<ReadResult> {
+  const abs = resolve(workspace, file);
+  try {
+    const st = await stat(abs);
+    if (st.size > MAX_REPORT_BYTES) return { ok: false, bytes: st.size, error: `file is ${st.size} bytes, over the ${MAX_REPORT_BYTES}-byte limit` };
+    const buf = await readFile(abs);
+    const text = buf.toString('utf8');
+    return { ok: true, text, bytes: buf.length };
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    return { ok: false, bytes: 0, error: `cannot read the file (${err.code ?? err.message})` };
+  }
+}

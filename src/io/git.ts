@@ -1,0 +1,398 @@
+/**
+ * Find out what the change under review is, from git in the workspace. The I/O shell around the
+ * pure parsing in `src/change/diff.ts`.
+ *
+ * - pull_request / pull_request_target: `base.sha...head.sha` (three-dot: what the pull request adds
+ *   since it forked, the "Files changed" view), not the merge commit GITHUB_SHA.
+ * - push: `before...after`; `before` all zeros = a new branch (compared with the default branch) or
+ *   the first push of a repository (compared with the empty tree when `after` is a root commit).
+ * - merge_group: `base_sha...head_sha`.
+ * - an explicit `base-ref`: `<base-ref>...HEAD` (wins over the event).
+ *
+ * Shallow clones (actions/checkout depth 1) are normal: a missing commit is fetched by id
+ * (`git fetch --no-tags --depth=1 origin <sha>`), and when no merge base is found the history is
+ * deepened a bounded number of times; after that the diff falls back to two-dot `base..head` and
+ * says so. Anything that cannot be established returns `{ known: false, reason }`: the caller then
+ * treats every finding as new (fail closed). Every git call has a timeout and bounded output.
+ */
+import { readFile } from 'node:fs/promises';
+import { buildChangedFiles, type Change, type ChangeSource, type KnownChange } from '../change/diff.js';
+import { describeFailure, runFile, type RunResult } from './exec.js';
+
+export interface DetectChangeOptions {
+  /** The repository's working tree (GITHUB_WORKSPACE). */
+  cwd: string;
+  /** GITHUB_EVENT_NAME, GITHUB_EVENT_PATH. */
+  event: { name?: string; payloadPath?: string };
+  /** Input `base-ref`: a branch, tag or commit to compare HEAD with; wins over the event. */
+  baseRef?: string;
+  /** GITHUB_SHA (the head for `base-ref` and the fallback for events without one). */
+  headSha?: string;
+  /** Fetch missing commits from the remote (default true). */
+  fetch?: boolean;
+  /** Remote to fetch from (default `origin`). */
+  remote?: string;
+  /** Timeout of one local git call (default 60 s) and of one fetch (default 120 s). */
+  gitTimeoutMs?: number;
+  fetchTimeoutMs?: number;
+  /** Depths tried, in order, to find a merge base in a shallow clone (default 10, 100, 1000). */
+  deepenSteps?: number[];
+  /** Bound on the unified diff read for added lines (default 64 MiB). */
+  maxPatchBytes?: number;
+  /** Bound on the file list outputs (default 32 MiB). */
+  maxListBytes?: number;
+  /** Injected for tests; defaults to reading the file as UTF-8. */
+  readPayload?: (path: string) => Promise<string>;
+}
+
+const FAIL_CLOSED = 'Without a known change, every finding counts as new (fail closed).';
+const PR_EVENTS = new Set(['pull_request', 'pull_request_target', 'pull_request_review', 'pull_request_review_comment']);
+
+class ChangeUnknown extends Error {}
+
+function unknown(reason: string): Change {
+  return { known: false, reason: `${reason} ${FAIL_CLOSED}` };
+}
+
+const isSha = (s: unknown): s is string => typeof s === 'string' && /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/i.test(s);
+const isZero = (s: string) => /^0+$/.test(s);
+const short = (sha: string) => (isSha(sha) ? sha.slice(0, 12) : sha);
+
+/** Own-property path lookup in parsed JSON (no prototype surprises). */
+function dig(obj: unknown, ...keys: string[]): unknown {
+  let cur: unknown = obj;
+  for (const k of keys) {
+    if (cur === null || typeof cur !== 'object' || Array.isArray(cur)) return undefined;
+    if (!Object.prototype.hasOwnProperty.call(cur, k)) return undefined;
+    cur = (cur as Record<string, unknown>)[k];
+  }
+  return cur;
+}
+
+/** A ref name the user gave: no option injection, no revision syntax beyond `~N`/`^N`. */
+export function isSafeRefName(ref: string): boolean {
+  return ref.length > 0 && ref.length <= 255 && !ref.startsWith('-') && /^[A-Za-z0-9._/@+~^-]+$/.test(ref) && !ref.includes('..');
+}
+
+/** Thin, bounded git runner. */
+class Git {
+  readonly notes: string[] = [];
+  private shallow: boolean | undefined;
+  readonly cwd: string;
+  readonly remote: string;
+  readonly timeoutMs: number;
+  readonly fetchTimeoutMs: number;
+  readonly canFetch: boolean;
+  readonly deepenSteps: number[];
+  readonly maxPatchBytes: number;
+  readonly maxListBytes: number;
+  constructor(opts: DetectChangeOptions) {
+    this.cwd = opts.cwd;
+    this.remote = opts.remote ?? 'origin';
+    this.timeoutMs = opts.gitTimeoutMs ?? 60_000;
+    this.fetchTimeoutMs = opts.fetchTimeoutMs ?? 120_000;
+    this.canFetch = opts.fetch ?? true;
+    this.deepenSteps = (opts.deepenSteps ?? [10, 100, 1000]).filter((n) => Number.isInteger(n) && n > 0);
+    this.maxPatchBytes = opts.maxPatchBytes ?? 64 * 1024 * 1024;
+    this.maxListBytes = opts.maxListBytes ?? 32 * 1024 * 1024;
+  }
+
+  run(args: string[], opts?: { timeoutMs?: number; maxStdoutBytes?: number }): Promise<RunResult> {
+    return runFile(
+      'git',
+      ['-c', 'core.quotePath=false', '-c', 'core.fsmonitor=false', '-c', 'gc.auto=0', '-c', 'maintenance.auto=false', '-c', 'color.ui=never', ...args],
+      {
+        cwd: this.cwd,
+        timeoutMs: opts?.timeoutMs ?? this.timeoutMs,
+        maxStdoutBytes: opts?.maxStdoutBytes ?? 1024 * 1024,
+        env: { GIT_TERMINAL_PROMPT: '0', GCM_INTERACTIVE: 'never', GIT_OPTIONAL_LOCKS: '0', LC_ALL: 'C', LANGUAGE: 'C' },
+      },
+    );
+  }
+
+  /** Run and return trimmed stdout, or throw ChangeUnknown with `what` and git's words. */
+  async must(args: string[], what: string, opts?: { timeoutMs?: number; maxStdoutBytes?: number }): Promise<string> {
+    const r = await this.run(args, opts);
+    if (r.code !== 0) throw new ChangeUnknown(`Could not ${what}: ${describeFailure('git', r, opts?.timeoutMs ?? this.timeoutMs)}.`);
+    return r.stdout.toString('utf8').trim();
+  }
+
+  async hasCommit(sha: string): Promise<boolean> {
+    const r = await this.run(['cat-file', '-e', `${sha}^{commit}`]);
+    return r.code === 0;
+  }
+
+  async isShallow(): Promise<boolean> {
+    if (this.shallow === undefined) {
+      const r = await this.run(['rev-parse', '--is-shallow-repository']);
+      this.shallow = r.code === 0 && r.stdout.toString('utf8').trim() === 'true';
+    }
+    return this.shallow;
+  }
+
+  async fetch(refs: string[], depth: number | undefined): Promise<RunResult> {
+    const args = ['fetch', '--no-tags', '--no-recurse-submodules', '--quiet'];
+    if (depth !== undefined) args.push(`--depth=${depth}`);
+    args.push(this.remote, ...refs);
+    const r = await this.run(args, { timeoutMs: this.fetchTimeoutMs, maxStdoutBytes: 64 * 1024 });
+    this.shallow = undefined;
+    return r;
+  }
+
+  /** Make sure a commit is present, fetching it by id when the clone lacks it. */
+  async ensureCommit(sha: string, label: string): Promise<void> {
+    if (await this.hasCommit(sha)) return;
+    if (!this.canFetch) {
+      throw new ChangeUnknown(`The ${label} commit ${short(sha)} is not in the clone and fetching is turned off.`);
+    }
+    const shallow = await this.isShallow();
+    const r = await this.fetch([sha], shallow ? 1 : undefined);
+    if (r.code !== 0 || !(await this.hasCommit(sha))) {
+      const why = r.code !== 0 ? describeFailure('git fetch', r, this.fetchTimeoutMs) : 'the remote did not send it';
+      throw new ChangeUnknown(
+        `The ${label} commit ${short(sha)} is not in the clone${shallow ? ' (shallow clone)' : ''} and could not be fetched from ${this.remote} (${why}).`,
+      );
+    }
+    this.notes.push(`Fetched the ${label} commit ${short(sha)} from ${this.remote}${shallow ? ' (shallow clone, depth 1)' : ''}.`);
+  }
+
+  async mergeBase(a: string, b: string): Promise<string | undefined> {
+    const r = await this.run(['merge-base', a, b]);
+    if (r.code === 0) {
+      const s = r.stdout.toString('utf8').trim().split('\n')[0] ?? '';
+      return isSha(s) ? s : undefined;
+    }
+    if (r.code === 1) return undefined;
+    throw new ChangeUnknown(`Could not compute the merge base of ${short(a)} and ${short(b)}: ${describeFailure('git merge-base', r, this.timeoutMs)}.`);
+  }
+
+  async resolve(rev: string): Promise<string | undefined> {
+    const r = await this.run(['rev-parse', '--verify', '--quiet', `${rev}^{commit}`]);
+    const s = r.stdout.toString('utf8').trim();
+    return r.code === 0 && isSha(s) ? s : undefined;
+  }
+
+  async emptyTree(): Promise<string> {
+    return this.must(['hash-object', '-t', 'tree', '--stdin'], 'compute the empty tree id');
+  }
+
+  async parents(sha: string): Promise<string[]> {
+    const out = await this.must(['rev-list', '--parents', '-n', '1', sha], `read the parents of ${short(sha)}`);
+    return out.split(/\s+/).slice(1).filter(isSha);
+  }
+}
+
+export async function detectChange(opts: DetectChangeOptions): Promise<Change> {
+  const git = new Git(opts);
+  try {
+    const inside = await git.run(['rev-parse', '--is-inside-work-tree']);
+    if (inside.code !== 0) {
+      return unknown(`${opts.cwd} is not a git working tree (${describeFailure('git', inside, git.timeoutMs)}).`);
+    }
+    return await detect(git, opts);
+  } catch (e) {
+    if (e instanceof ChangeUnknown) return unknown(e.message);
+    throw e;
+  }
+}
+
+async function detect(git: Git, opts: DetectChangeOptions): Promise<Change> {
+  const baseRef = opts.baseRef?.trim();
+  if (baseRef) return fromBaseRef(git, baseRef, opts);
+
+  const name = opts.event.name?.trim() ?? '';
+  if (name === '') {
+    return unknown('No event name (GITHUB_EVENT_NAME) and no base-ref were given, so there is nothing to compare with.');
+  }
+  const isPr = PR_EVENTS.has(name);
+  if (!isPr && name !== 'push' && name !== 'merge_group') {
+    return unknown(
+      `The "${name}" event does not describe a change (pull_request, pull_request_target, push and merge_group do); set base-ref to compare with a branch.`,
+    );
+  }
+  const payload = await readPayload(opts);
+
+  if (isPr) {
+    const base = dig(payload, 'pull_request', 'base', 'sha');
+    const head = dig(payload, 'pull_request', 'head', 'sha');
+    if (!isSha(base) || !isSha(head)) {
+      return unknown(`The ${name} event payload has no pull_request.base.sha / pull_request.head.sha commit ids.`);
+    }
+    return diffRange(git, base, head, 'pull_request');
+  }
+  if (name === 'merge_group') {
+    const base = dig(payload, 'merge_group', 'base_sha');
+    const head = dig(payload, 'merge_group', 'head_sha');
+    if (!isSha(base) || !isSha(head)) return unknown('The merge_group event payload has no merge_group.base_sha / head_sha.');
+    return diffRange(git, base, head, 'merge_group');
+  }
+  // push
+  const before = dig(payload, 'before');
+  const after = dig(payload, 'after') ?? opts.headSha;
+  if (!isSha(after)) return unknown('The push event payload has no "after" commit id.');
+  if (isZero(after)) return unknown('The push deleted the branch ("after" is all zeros): there is no new code to compare.');
+  if (isSha(before) && !isZero(before)) return diffRange(git, before, after, 'push');
+  if (before !== undefined && !isSha(before)) return unknown('The push event payload has no valid "before" commit id.');
+  return newBranchPush(git, after, payload);
+}
+
+async function readPayload(opts: DetectChangeOptions): Promise<unknown> {
+  const p = opts.event.payloadPath?.trim();
+  if (!p) throw new ChangeUnknown(`The ${opts.event.name} event has no payload file (GITHUB_EVENT_PATH is not set).`);
+  let text: string;
+  try {
+    text = await (opts.readPayload ?? ((f: string) => readFile(f, 'utf8')))(p);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new ChangeUnknown(`Could not read the event payload ${p} (${code ?? (e as Error).message}).`);
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new ChangeUnknown(`The event payload ${p} is not valid JSON.`);
+  }
+}
+
+/** `before` all zeros: a new branch, or the first push of a repository. */
+async function newBranchPush(git: Git, after: string, payload: unknown): Promise<Change> {
+  await git.ensureCommit(after, 'pushed');
+  const defaultBranch = dig(payload, 'repository', 'default_branch');
+  const ref = dig(payload, 'ref');
+  if (typeof defaultBranch === 'string' && isSafeRefName(defaultBranch) && ref !== `refs/heads/${defaultBranch}`) {
+    const base = await resolveRef(git, defaultBranch);
+    if (!base) {
+      throw new ChangeUnknown(
+        `The push created a new branch, and its default branch "${defaultBranch}" to compare with could not be found or fetched.`,
+      );
+    }
+    git.notes.push(`The push created a new branch: compared with the default branch "${defaultBranch}" (${short(base)}).`);
+    return diffRange(git, base, after, 'push');
+  }
+  // The default branch itself was created: a first push. Is `after` a root commit?
+  if ((await git.isShallow()) && git.canFetch) {
+    await git.fetch([after], 2); // a shallow boundary hides parents; one more level shows them
+  }
+  const parents = await git.parents(after);
+  const empty = await git.emptyTree();
+  if (parents.length === 0) {
+    git.notes.push(`First commit of the repository (${short(after)}): compared with the empty tree, so every file is new.`);
+  } else {
+    git.notes.push(
+      `The push created the branch with no earlier commit to compare with: compared ${short(after)} with the empty tree, so every file counts as touched.`,
+    );
+  }
+  return diffCommits(git, { base: empty, head: after, source: 'first-commit', diffBase: empty, mode: 'empty-tree' });
+}
+
+/** A branch/tag/commit name given by the user (or the default branch): local, remote-tracking, or fetched. */
+async function resolveRef(git: Git, ref: string): Promise<string | undefined> {
+  const local = (await git.resolve(ref)) ?? (await git.resolve(`${git.remote}/${ref}`)) ?? (await git.resolve(`refs/remotes/${git.remote}/${ref}`));
+  if (local) return local;
+  if (!git.canFetch) return undefined;
+  const shallow = await git.isShallow();
+  const r = await git.fetch([ref], shallow ? 1 : undefined);
+  if (r.code !== 0) {
+    throw new ChangeUnknown(`"${ref}" is not in the clone and could not be fetched from ${git.remote} (${describeFailure('git fetch', r, git.fetchTimeoutMs)}).`);
+  }
+  const fetched = await git.resolve('FETCH_HEAD');
+  if (fetched) git.notes.push(`Fetched "${ref}" (${short(fetched)}) from ${git.remote}${shallow ? ' (shallow clone, depth 1)' : ''}.`);
+  return fetched;
+}
+
+async function fromBaseRef(git: Git, baseRef: string, opts: DetectChangeOptions): Promise<Change> {
+  if (!isSafeRefName(baseRef)) {
+    return unknown(`base-ref: got ${JSON.stringify(baseRef)}; expected a branch, tag or commit id (letters, digits, . _ / - only, not starting with -).`);
+  }
+  const base = isSha(baseRef) ? baseRef : await resolveRef(git, baseRef);
+  if (!base) return unknown(`base-ref "${baseRef}" could not be found in the clone or fetched.`);
+  if (isSha(baseRef)) await git.ensureCommit(base, 'base-ref');
+  let head: string | undefined;
+  if (opts.headSha && isSha(opts.headSha)) {
+    head = opts.headSha;
+  } else {
+    head = await git.resolve('HEAD');
+    if (!head) return unknown('HEAD could not be resolved (an empty repository?).');
+  }
+  return diffRange(git, base, head, 'base-ref');
+}
+
+/** Three-dot diff `base...head` with fetching and bounded deepening; two-dot fallback. */
+async function diffRange(git: Git, base: string, head: string, source: ChangeSource): Promise<Change> {
+  await git.ensureCommit(head, 'head');
+  await git.ensureCommit(base, 'base');
+  let mb = await git.mergeBase(base, head);
+  if (!mb && git.canFetch && (await git.isShallow())) {
+    for (const depth of git.deepenSteps) {
+      const r = await git.fetch([base, head], depth);
+      if (r.code !== 0) {
+        git.notes.push(`Deepening the shallow clone to ${depth} commits failed (${describeFailure('git fetch', r, git.fetchTimeoutMs)}).`);
+        break;
+      }
+      mb = await git.mergeBase(base, head);
+      if (mb) {
+        git.notes.push(`Deepened the shallow clone to ${depth} commits to find the merge base ${short(mb)}.`);
+        break;
+      }
+      if (!(await git.isShallow())) break; // the whole history is here: there is no merge base
+    }
+  }
+  if (mb) return diffCommits(git, { base, head, source, diffBase: mb, mode: 'three-dot' });
+  git.notes.push(
+    `No merge base of ${short(base)} and ${short(head)} was found${(await git.isShallow()) ? ' within the fetched history' : ''}: compared the two commits directly (two-dot), so files changed on the base side since the fork also count as touched.`,
+  );
+  return diffCommits(git, { base, head, source, diffBase: base, mode: 'two-dot' });
+}
+
+interface DiffPlan {
+  base: string;
+  head: string;
+  source: ChangeSource;
+  diffBase: string;
+  mode: KnownChange['mode'];
+}
+
+const DIFF_ARGS = ['diff', '--no-color', '--no-ext-diff', '--no-textconv', '--no-relative', '--submodule=short', '-M'];
+
+async function diffCommits(git: Git, plan: DiffPlan): Promise<Change> {
+  const listOpts = { maxStdoutBytes: git.maxListBytes };
+  const rawR = await git.run([...DIFF_ARGS, '--raw', '-z', plan.diffBase, plan.head], listOpts);
+  const numR = await git.run([...DIFF_ARGS, '--numstat', '-z', plan.diffBase, plan.head], listOpts);
+  for (const [r, what] of [
+    [rawR, 'list the changed files'],
+    [numR, 'count the changed lines'],
+  ] as const) {
+    if (r.truncated) throw new ChangeUnknown(`Could not ${what}: the list is larger than ${git.maxListBytes} bytes.`);
+    if (r.code !== 0) throw new ChangeUnknown(`Could not ${what} between ${short(plan.diffBase)} and ${short(plan.head)}: ${describeFailure('git diff', r, git.timeoutMs)}.`);
+  }
+  const patchR = await git.run(
+    [...DIFF_ARGS, '-U0', '--src-prefix=a/', '--dst-prefix=b/', plan.diffBase, plan.head],
+    { maxStdoutBytes: git.maxPatchBytes },
+  );
+  let patch: Buffer = patchR.stdout;
+  let complete = true;
+  if (patchR.truncated) {
+    complete = false;
+    const nl = patch.lastIndexOf(0x0a);
+    patch = nl >= 0 ? patch.subarray(0, nl + 1) : Buffer.alloc(0);
+    git.notes.push(`The diff is larger than ${git.maxPatchBytes} bytes: added lines were read for the first part only.`);
+  } else if (patchR.code !== 0) {
+    throw new ChangeUnknown(`Could not read the diff between ${short(plan.diffBase)} and ${short(plan.head)}: ${describeFailure('git diff', patchR, git.timeoutMs)}.`);
+  }
+  let files;
+  try {
+    files = buildChangedFiles(rawR.stdout.toString('utf8'), numR.stdout.toString('utf8'), patch.toString('utf8'));
+  } catch (e) {
+    throw new ChangeUnknown(`Could not understand git's diff output (${(e as Error).message}).`);
+  }
+  return {
+    known: true,
+    base: plan.base,
+    head: plan.head,
+    source: plan.source,
+    diffBase: plan.diffBase,
+    mode: plan.mode,
+    files,
+    addedLinesComplete: complete,
+    notes: [...git.notes],
+  };
+}

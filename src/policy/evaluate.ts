@@ -1,0 +1,265 @@
+/**
+ * The policy, pure: tool inputs (parsed reports or the reason there are none) + settings + now ->
+ * GateResult. No I/O, no clock, no environment.
+ */
+import picomatch from 'picomatch';
+import { thresholdsFor, type ActionMap, type Settings, type ToolThresholds } from '../config/schema.js';
+import {
+  TOOL_IDS,
+  TOOL_LABELS,
+  compareSeverityDesc,
+  type Finding,
+  type ParsedReport,
+  type Severity,
+  type ToolId,
+} from '../reports/model.js';
+import {
+  RESULT_SCHEMA_VERSION,
+  type Action,
+  type DispositionCounts,
+  type EvaluatedFinding,
+  type FileRead,
+  type GateResult,
+  type Phase,
+  type SeverityCounts,
+  type ToolResult,
+  type ToolStatus,
+  type Verdict,
+} from './result.js';
+
+/** What the gate knows about one tool before the policy runs. */
+export interface ToolInput {
+  tool: ToolId;
+  /** `missing`: the input was set but matched no file. `error`: a file could not be read or parsed. */
+  status: ToolStatus;
+  messages: string[];
+  files: FileRead[];
+  reports: ParsedReport[];
+}
+
+/** The change under review, as far as the policy needs it. */
+export interface ChangeScope {
+  known: boolean;
+  /** Plain words when unknown. */
+  reason?: string;
+  isTouched(path: string): boolean;
+}
+
+export interface WaiverMatch {
+  id: string;
+  owner: string;
+  expires: string;
+  reasonCategory: string;
+}
+
+export interface EvaluateOptions {
+  settings: Settings;
+  now: Date;
+  change?: ChangeScope;
+  /** Waivers hook: returns the waiver that applies to a finding, if any. */
+  waive?: (f: EvaluatedFinding) => WaiverMatch | undefined;
+  /** Extra tool-level checks (e.g. mutmut: an empty run is an error). Returns messages that make the tool `error`. */
+  toolChecks?: Partial<Record<ToolId, (t: ToolInput, findings: Finding[]) => string[]>>;
+}
+
+export function basePhase(settings: Settings, now: Date): Phase {
+  if (settings.phase === '2') return 2;
+  if (settings.phase === '1') return 1;
+  const from = settings['phase-2-from'];
+  return from !== undefined && now.toISOString().slice(0, 10) >= from ? 2 : 1;
+}
+
+export function phaseOf(tool: ToolId, settings: Settings, now: Date): Phase {
+  return settings['phase-2-tools'].includes(tool) ? 2 : basePhase(settings, now);
+}
+
+/** Compiles the critical-path globs once; returns the first glob that matches a path. */
+export function criticalPathMatcher(globs: string[]): (path: string) => string | undefined {
+  const compiled = globs.map((g) => ({ g, m: picomatch(g, { dot: true, nocase: false }) }));
+  return (path) => compiled.find((c) => c.m(path))?.g;
+}
+
+function lookup(t: ToolThresholds, sev: Severity, critical: boolean, inChange: boolean | undefined): { action?: Action; scope: string } {
+  const pick = (m: ActionMap | undefined) => m?.[sev];
+  if (critical && pick(t['critical-path'])) return { action: pick(t['critical-path']), scope: 'critical-path' };
+  if (inChange === true && pick(t.changed)) return { action: pick(t.changed), scope: 'changed' };
+  if (inChange === false && pick(t.unchanged)) return { action: pick(t.unchanged), scope: 'unchanged' };
+  return { action: pick(t.default), scope: 'default' };
+}
+
+const SEV_WORD: Record<Severity, string> = {
+  critical: 'critical',
+  high: 'high',
+  medium: 'medium',
+  low: 'low',
+  info: 'info',
+  unknown: 'unknown',
+};
+
+function emptySeverity(): SeverityCounts {
+  return { critical: 0, high: 0, medium: 0, low: 0, info: 0, unknown: 0 };
+}
+function emptyCounts(): DispositionCounts {
+  return { block: 0, warn: 0, info: 0, waived: 0, wouldBlock: 0 };
+}
+
+export function evaluate(inputs: ToolInput[], opts: EvaluateOptions): GateResult {
+  const { settings, now } = opts;
+  const isCritical = criticalPathMatcher(settings['critical-paths']);
+  const unknownAs = settings['unknown-severity'] as Severity;
+  const notices: string[] = [];
+  const tools: ToolResult[] = [];
+
+  const ordered = [...inputs].sort((a, b) => TOOL_IDS.indexOf(a.tool) - TOOL_IDS.indexOf(b.tool));
+  for (const input of ordered) {
+    const phase = phaseOf(input.tool, settings, now);
+    const thresholds = thresholdsFor(settings, input.tool);
+    const usesChange = thresholds.changed !== undefined || thresholds.unchanged !== undefined;
+    const raw = input.reports.flatMap((r) => r.findings);
+    const messages = [...input.messages];
+    let status = input.status;
+    const extra = opts.toolChecks?.[input.tool]?.(input, raw) ?? [];
+    if (extra.length > 0) {
+      status = 'error';
+      messages.push(...extra);
+    }
+
+    const findings: EvaluatedFinding[] = [];
+    let unknownMapped = 0;
+    for (const f of raw) {
+      const effective: Severity = f.severity === 'unknown' && input.tool === 'pip-audit' ? unknownAs : f.severity;
+      if (effective !== f.severity) unknownMapped++;
+      const path = f.location?.path;
+      const critical = path !== undefined ? isCritical(path) : undefined;
+      const inChange = opts.change && path !== undefined ? (opts.change.known ? opts.change.isTouched(path) : true) : undefined;
+      const p2 = lookup(thresholds, effective, critical !== undefined, usesChange ? inChange : undefined);
+      const phase2Action: Action = p2.action ?? 'info';
+      let action: Action = phase2Action;
+      if (phase === 1) {
+        const p1 = thresholds['phase-1'] ? lookup(thresholds['phase-1'], effective, critical !== undefined, usesChange ? inChange : undefined).action : undefined;
+        action = p1 ?? phase2Action;
+        if (action === 'block') action = 'warn';
+      }
+      const ef: EvaluatedFinding = {
+        ...f,
+        disposition: action,
+        phase2Action,
+        effectiveSeverity: effective,
+        reason: reasonFor(input.tool, f, effective, phase2Action, p2.scope, critical, inChange, opts.change),
+      };
+      if (inChange !== undefined) ef.inChange = inChange;
+      const w = opts.waive?.(ef);
+      if (w) {
+        ef.disposition = 'waived';
+        ef.waiver = w;
+      }
+      findings.push(ef);
+    }
+    findings.sort(
+      (a, b) =>
+        dispRank(b.disposition) - dispRank(a.disposition) ||
+        compareSeverityDesc(a.effectiveSeverity, b.effectiveSeverity) ||
+        (a.location?.path ?? a.package?.name ?? '').localeCompare(b.location?.path ?? b.package?.name ?? '') ||
+        (a.location?.line ?? 0) - (b.location?.line ?? 0),
+    );
+
+    const severity = emptySeverity();
+    const counts = emptyCounts();
+    for (const f of findings) {
+      severity[f.severity]++;
+      counts[f.disposition]++;
+      if (f.phase2Action === 'block' && f.disposition !== 'waived') counts.wouldBlock++;
+    }
+    if (unknownMapped > 0) {
+      notices.push(
+        `${TOOL_LABELS[input.tool]}: ${unknownMapped} ${unknownMapped === 1 ? 'vulnerability has' : 'vulnerabilities have'} no known severity and ${unknownMapped === 1 ? 'is' : 'are'} treated as ${unknownAs} (unknown-severity; fail closed).`,
+      );
+    }
+    const reports = input.reports;
+    const stats: Record<string, number> = {};
+    // Counters add up across files; a score (a ratio) cannot, so the lowest one is kept.
+    for (const r of reports) for (const [k, v] of Object.entries(r.stats)) stats[k] = k === 'score' ? Math.min(stats[k] ?? v, v) : (stats[k] ?? 0) + v;
+    const versions = [...new Set(reports.map((r) => r.toolVersion).filter((v): v is string => !!v))];
+    const tr: ToolResult = {
+      tool: input.tool,
+      phase,
+      status,
+      messages,
+      files: input.files,
+      findings,
+      skipped: reports.flatMap((r) => r.skipped),
+      scanErrors: reports.flatMap((r) => r.scanErrors),
+      stats,
+      severity,
+      counts,
+    };
+    if (versions.length > 0) tr.toolVersion = versions.join(', ');
+    tools.push(tr);
+  }
+
+  if (opts.change && !opts.change.known && tools.some((t) => thresholdsFor(settings, t.tool).changed)) {
+    notices.push(`The change under review is unknown (${opts.change.reason ?? 'no reason given'}): every finding counts as new (fail closed).`);
+  }
+
+  const onMissing = settings['on-missing-report'];
+  const isErrorTool = (t: ToolResult) => t.status === 'error' || (t.status === 'missing' && onMissing === 'error');
+  const totals = { ...emptyCounts(), findings: 0 };
+  for (const t of tools) {
+    totals.findings += t.findings.length;
+    for (const k of DISPOSITION_KEYS) totals[k] += t.counts[k];
+  }
+  let verdict: Verdict;
+  if (tools.some(isErrorTool)) verdict = 'error';
+  else if (tools.some((t) => t.phase === 2 && t.counts.block > 0)) verdict = 'block';
+  else if (totals.warn > 0 || totals.wouldBlock > 0 || tools.some((t) => t.status === 'missing' && onMissing === 'warn')) verdict = 'warn';
+  else verdict = 'pass';
+  // Block, or an error in a phase-2 tool. Fail closed: blocks in a phase-2 tool still fail the gate
+  // when another (phase-1) tool's error made the verdict `error`.
+  const shouldFail = verdict === 'block' || tools.some((t) => t.phase === 2 && (isErrorTool(t) || t.counts.block > 0));
+
+  const base = basePhase(settings, now);
+  const result: GateResult = {
+    schemaVersion: RESULT_SCHEMA_VERSION,
+    generatedAt: now.toISOString(),
+    verdict,
+    shouldFail,
+    headline: '',
+    phase: {
+      setting: settings.phase,
+      base,
+      phase2Tools: settings['phase-2-tools'],
+      ...(settings['phase-2-from'] ? { phase2From: settings['phase-2-from'] } : {}),
+    },
+    tools,
+    totals,
+    notices,
+  };
+  return result;
+}
+
+const DISPOSITION_KEYS = ['block', 'warn', 'info', 'waived', 'wouldBlock'] as const;
+
+function dispRank(d: EvaluatedFinding['disposition']): number {
+  return d === 'block' ? 3 : d === 'warn' ? 2 : d === 'info' ? 1 : 0;
+}
+
+function reasonFor(
+  tool: ToolId,
+  f: Finding,
+  effective: Severity,
+  action: Action,
+  scope: string,
+  critical: string | undefined,
+  inChange: boolean | undefined,
+  change: ChangeScope | undefined,
+): string {
+  const sev = f.rawSeverity && tool === 'bandit' ? f.rawSeverity : SEV_WORD[effective];
+  const parts: string[] = [];
+  if (f.severity === 'unknown' && effective !== 'unknown') parts.push(`severity unknown, treated as ${effective} (unknown-severity)`);
+  else parts.push(`${TOOL_LABELS[tool]} ${sev}`);
+  if (scope === 'critical-path' && critical) parts.push(`in a critical path (${critical})`);
+  else if (critical && tool === 'bandit') parts.push(`in a critical path (${critical})`);
+  if (scope === 'changed') parts.push(change && !change.known ? 'change unknown: counted as new' : 'in a file this change touches');
+  else if (inChange === false && (tool === 'deptry' || tool === 'vulture')) parts.push('existing debt: file not touched');
+  return `${parts.join(' ')} → ${action}`;
+}

@@ -1,0 +1,64 @@
+/**
+ * The policy's rules for the mutmut smoke test (pure): an empty or crashed run is an error, never a
+ * pass; survivors warn (their findings are `medium`); a score under `mutmut-min-score` blocks in
+ * phase 2 through one `high` finding that says so.
+ */
+import type { Finding, ParsedReport } from '../reports/model.js';
+
+/** Messages that make the mutmut tool `error`: a report that shows no mutant was judged. */
+export function mutmutRunProblems(items: Array<{ file: string; report: ParsedReport }>): string[] {
+  const problems: string[] = [];
+  for (const { file, report: r } of items) {
+    const total = r.stats.total ?? 0;
+    if (total > 0) continue;
+    problems.push(
+      r.format === 'mutmut3-results'
+        ? `${file}: mutmut results is empty: the run produced nothing, or every mutant was killed (mutmut 3 hides killed mutants). The gate cannot tell which, so it fails closed: save \`mutmut results --all\` or \`mutmut export-cicd-stats\` instead.`
+        : `${file}: the mutmut run judged no mutant (total 0): an empty or crashed run is not a pass.`,
+    );
+  }
+  return problems;
+}
+
+/** Adds the findings a report implies but does not list: aggregate survivors, and a score below the minimum. */
+export function mutmutPolicyFindings(report: ParsedReport, file: string, minScore: number | undefined): ParsedReport {
+  const extra: Finding[] = [];
+  const survived = report.stats.survived ?? 0;
+  const listed = report.findings.filter((f) => f.ruleId === 'survived-mutant').length;
+  if (survived > listed && listed === 0) {
+    extra.push({
+      tool: 'mutmut',
+      ruleId: 'survived-mutants',
+      ruleName: 'surviving mutants',
+      title: `${survived} mutant${survived === 1 ? '' : 's'} survived (the report lists counts only)`,
+      severity: 'medium',
+      fingerprint: `mutmut:survived-mutants:${file}`,
+      sourceFile: file,
+      extra: { survived },
+    });
+  }
+  const score = report.stats.score;
+  if (minScore !== undefined && score !== undefined && score < minScore) {
+    extra.push({
+      tool: 'mutmut',
+      ruleId: 'mutation-score-below-minimum',
+      ruleName: 'mutation score below mutmut-min-score',
+      title: `mutation score ${score}% is below the minimum of ${minScore}% (mutmut-min-score)`,
+      severity: 'high',
+      fingerprint: `mutmut:score-below-minimum:${file}`,
+      sourceFile: file,
+      extra: { score, minScore },
+    });
+  } else if (minScore !== undefined && score === undefined) {
+    extra.push({
+      tool: 'mutmut',
+      ruleId: 'mutation-score-unknown',
+      ruleName: 'mutation score unknown',
+      title: `mutmut-min-score is ${minScore}% but this report cannot give a score (killed mutants are not listed): counted as below the minimum (fail closed)`,
+      severity: 'high',
+      fingerprint: `mutmut:score-unknown:${file}`,
+      sourceFile: file,
+    });
+  }
+  return extra.length === 0 ? report : { ...report, findings: [...report.findings, ...extra] };
+}

@@ -1,0 +1,634 @@
+/**
+ * The built-in secret scan of ADDED lines (pure: files in, findings out).
+ *
+ * Tuned to be useful rather than noisy, after the ideas of gitleaks' `generic-api-key` rule
+ * (keyword + assignment operator + value, with an entropy floor and stop words) and detect-secrets'
+ * `KeywordDetector` (quotes required in code files, optional in config files; a list of false
+ * positives such as `None`, `""`, `${…}`):
+ *
+ * 1. Well-known token shapes anywhere on a line (AWS key ids, GitHub/GitLab/Slack/npm/PyPI/Stripe/
+ *    Google tokens, private key headers, JWTs with a real header, credentials in URLs, bearer tokens).
+ * 2. Literal values assigned to keyword-named variables/keys (`password = "…"`, `"api_key": "…"`,
+ *    `API_KEY=…` in .env, `token: …` in YAML). Not: references (`${TOKEN}`, `{{ secrets.X }}`,
+ *    `os.environ[…]`, `settings.X`), placeholders (`changeme`, `<your-token>`, `xxxx`), values shorter
+ *    than 8, type hints, parameters, comparisons, names that only mention the keyword
+ *    (`token_url`, `password_hash`, `tokenizer`).
+ * 3. High-entropy literals assigned to credential-sounding names outside the keyword list (`*_key`,
+ *    `auth`, `credentials`…).
+ *
+ * Lock files, minified files, binary files and lines over 4 KB are skipped. A line holding
+ * `pragma: allowlist secret` or `gitleaks:allow` is skipped. Findings in test files are kept at
+ * severity low. A finding never holds the clear value: the snippet is redacted and the fingerprint
+ * uses a hash. Every regular expression is bounded and applied to a line of at most 4 KB.
+ */
+import type { ChangedFile } from '../change/diff.js';
+import type { Confidence, Finding, ParsedReport, Severity } from '../reports/model.js';
+import { redactIn, secretHash } from '../shared/redact.js';
+
+export const DEFAULT_SECRET_KEYWORDS: readonly string[] = ['api_key', 'secret', 'password', 'token'];
+
+export interface SecretScanOptions {
+  /** Names that make an assignment suspicious, case-insensitive (default api_key, secret, password, token). */
+  keywords?: readonly string[];
+  /** `sourceFile` of the findings (default `added lines`). */
+  sourceFile?: string;
+  /** Lines longer than this are skipped as minified/generated (default 4096). */
+  maxLineLength?: number;
+}
+
+export type SecretRuleId =
+  | 'keyword-assignment'
+  | 'high-entropy-string'
+  | 'aws-access-key-id'
+  | 'github-token'
+  | 'gitlab-token'
+  | 'slack-token'
+  | 'slack-webhook-url'
+  | 'private-key'
+  | 'jwt'
+  | 'google-api-key'
+  | 'stripe-secret-key'
+  | 'pypi-token'
+  | 'npm-token'
+  | 'url-credentials'
+  | 'bearer-token';
+
+export const SECRET_RULE_NAMES: Record<SecretRuleId, string> = {
+  'keyword-assignment': 'Literal value assigned to a secret-named variable',
+  'high-entropy-string': 'High-entropy literal assigned to a credential-named variable',
+  'aws-access-key-id': 'AWS access key id',
+  'github-token': 'GitHub token',
+  'gitlab-token': 'GitLab personal access token',
+  'slack-token': 'Slack token',
+  'slack-webhook-url': 'Slack webhook URL',
+  'private-key': 'Private key',
+  jwt: 'JSON Web Token',
+  'google-api-key': 'Google API key',
+  'stripe-secret-key': 'Stripe secret key',
+  'pypi-token': 'PyPI upload token',
+  'npm-token': 'npm access token',
+  'url-credentials': 'Password in a URL',
+  'bearer-token': 'Bearer token',
+};
+
+/** One hit on one line, before it becomes a Finding. `secret` is the clear value: never leaves this module. */
+export interface SecretHit {
+  ruleId: SecretRuleId;
+  /** 0-based start of the secret in the line. */
+  start: number;
+  secret: string;
+  /** The variable/key name, for keyword rules. */
+  name?: string;
+  entropy: number;
+  confidence: Confidence;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Helpers
+
+/** Shannon entropy in bits per character. */
+export function shannonEntropy(s: string): number {
+  if (s.length === 0) return 0;
+  const counts = new Map<string, number>();
+  for (const c of s) counts.set(c, (counts.get(c) ?? 0) + 1);
+  let h = 0;
+  const n = [...s].length;
+  for (const k of counts.values()) {
+    const p = k / n;
+    h -= p * Math.log2(p);
+  }
+  return h;
+}
+
+const LOCK_FILES = new Set([
+  'package-lock.json',
+  'npm-shrinkwrap.json',
+  'yarn.lock',
+  'pnpm-lock.yaml',
+  'bun.lockb',
+  'poetry.lock',
+  'pipfile.lock',
+  'uv.lock',
+  'pdm.lock',
+  'cargo.lock',
+  'composer.lock',
+  'gemfile.lock',
+  'go.sum',
+  'packages.lock.json',
+  '.secrets.baseline',
+]);
+
+const basename = (p: string) => p.slice(p.lastIndexOf('/') + 1);
+const extension = (p: string) => {
+  const b = basename(p).toLowerCase();
+  const i = b.lastIndexOf('.');
+  return i > 0 ? b.slice(i + 1) : '';
+};
+
+/** Files the scan does not read: lock files, minified bundles, source maps. */
+export function isSkippedPath(path: string): boolean {
+  const b = basename(path).toLowerCase();
+  if (LOCK_FILES.has(b) || b.endsWith('.lock')) return true;
+  return /\.min\.(?:js|css|mjs)$/.test(b) || b.endsWith('.map');
+}
+
+/** Config-like files where values are often unquoted (.env, YAML, INI, shell, Dockerfile…). */
+function quotesOptional(path: string): boolean {
+  const b = basename(path).toLowerCase();
+  const ext = extension(path);
+  if (b === '.env' || b.startsWith('.env.') || b.endsWith('.env')) return true;
+  if (b === 'dockerfile' || b.startsWith('dockerfile.') || b.endsWith('.dockerfile') || b === 'containerfile') return true;
+  if (['.npmrc', '.pypirc', '.netrc', '_netrc', '.yarnrc', '.pgpass', 'pip.conf', 'pip.ini'].includes(b)) return true;
+  if (['yaml', 'yml', 'ini', 'cfg', 'conf', 'properties', 'env', 'toml', 'sh', 'bash', 'zsh', 'ksh', 'envrc', 'service'].includes(ext)) return true;
+  return ext === '' && !b.includes('.');
+}
+
+/** Test code: findings there are kept, at a lower severity. */
+export function isTestPath(path: string): boolean {
+  const p = `/${path.toLowerCase()}`;
+  if (/\/(?:tests?|__tests__|spec|specs|fixtures?|testdata|test_data|__fixtures__|__mocks__)\//.test(p)) return true;
+  const b = basename(p);
+  return /^test_.*\.py$|_tests?\.py$|^conftest\.py$|\.(?:test|spec)\.[cm]?[jt]sx?$|_test\.go$/.test(b);
+}
+
+const ALLOW_PRAGMA = /pragma:\s{0,4}allowlist[ -]secret|gitleaks:allow/i;
+
+// ---------------------------------------------------------------------------------------------
+// 1. Well-known shapes
+
+interface ShapeRule {
+  id: SecretRuleId;
+  re: RegExp;
+  /** Capture group holding the secret (0 = whole match). */
+  group?: number;
+  /** Minimum entropy of the secret (gitleaks uses ~3 for token rules). */
+  minEntropy?: number;
+  check?: (secret: string) => boolean;
+}
+
+const notExample = (s: string) => !/EXAMPLE$/i.test(s) && !/(?:x{6}|X{6}|0{8}|\*{4})/.test(s);
+
+function jwtHasHeader(token: string): boolean {
+  const head = token.slice(0, token.indexOf('.'));
+  try {
+    const json = Buffer.from(head, 'base64url').toString('utf8');
+    const parsed: unknown = JSON.parse(json);
+    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) && ('alg' in parsed || 'typ' in parsed);
+  } catch {
+    return false;
+  }
+}
+
+const SHAPES: readonly ShapeRule[] = [
+  { id: 'aws-access-key-id', re: /\b(?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z2-7]{16}\b/g, minEntropy: 3, check: notExample },
+  { id: 'github-token', re: /\bgh[pousr]_[A-Za-z0-9]{36,255}\b/g, minEntropy: 3, check: notExample },
+  { id: 'github-token', re: /\bgithub_pat_[A-Za-z0-9_]{50,255}\b/g, minEntropy: 3, check: notExample },
+  { id: 'gitlab-token', re: /\bglpat-[A-Za-z0-9_-]{20,64}(?![A-Za-z0-9_-])/g, minEntropy: 3, check: notExample },
+  { id: 'slack-token', re: /\bxox[abposr]-[0-9]{6,20}-[A-Za-z0-9-]{6,250}/g, minEntropy: 3, check: notExample },
+  { id: 'slack-webhook-url', re: /https:\/\/hooks\.slack\.com\/(?:services|workflows|triggers)\/[A-Za-z0-9+/]{20,200}/g, check: notExample },
+  { id: 'private-key', re: /-----BEGIN[ A-Z0-9]{0,40}PRIVATE KEY(?: BLOCK)?-----/g },
+  { id: 'jwt', re: /\beyJ[A-Za-z0-9_-]{10,2000}\.eyJ[A-Za-z0-9_-]{10,2000}\.[A-Za-z0-9_-]{10,2000}/g, minEntropy: 3, check: jwtHasHeader },
+  { id: 'google-api-key', re: /\bAIza[0-9A-Za-z_-]{35}(?![0-9A-Za-z_-])/g, minEntropy: 3, check: notExample },
+  { id: 'stripe-secret-key', re: /\b[sr]k_live_[0-9A-Za-z]{20,99}\b/g, minEntropy: 3, check: notExample },
+  { id: 'pypi-token', re: /\bpypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,300}/g, minEntropy: 3 },
+  { id: 'npm-token', re: /\bnpm_[A-Za-z0-9]{36}\b/g, minEntropy: 3, check: notExample },
+  {
+    id: 'url-credentials',
+    re: /\b[a-z][a-z0-9+.-]{1,20}:\/\/[^\s:@/'"`]{1,100}:([^\s:@/'"`]{1,200})@[^\s@/'"`]{1,200}/gi,
+    group: 1,
+    check: (s) => !isPlaceholder(s) && !looksLikeReference(s) && s.length >= 8,
+  },
+  {
+    id: 'bearer-token',
+    re: /\bBearer\s{1,4}([A-Za-z0-9._~+/-]{20,2000}=*)/g,
+    group: 1,
+    minEntropy: 3.5,
+    check: (s) => !isPlaceholder(s),
+  },
+];
+
+function scanShapes(text: string): SecretHit[] {
+  const hits: SecretHit[] = [];
+  for (const rule of SHAPES) {
+    rule.re.lastIndex = 0;
+    for (const m of text.matchAll(rule.re)) {
+      const group = rule.group ?? 0;
+      const whole = m[0];
+      const secretRaw = m[group];
+      if (secretRaw === undefined) continue;
+      const start = (m.index ?? 0) + (group === 0 ? 0 : whole.indexOf(secretRaw));
+      if (rule.id === 'private-key') {
+        // A key starts here when the header ends the line (a PEM file, a YAML/""" block) or is
+        // followed by the key body in the same string (`"-----BEGIN…-----\nMIIE…"`); a header
+        // quoted on its own is a parser's constant or documentation, not a key.
+        const afterAll = text.slice(start + whole.length);
+        const bodyMatch = /^(?:\\r)?\\n([A-Za-z0-9+/=]{20,4096})/.exec(afterAll);
+        if (bodyMatch?.[1]) {
+          const body = bodyMatch[1];
+          hits.push({ ruleId: rule.id, start: text.indexOf(body, start + whole.length), secret: body, entropy: shannonEntropy(body), confidence: 'high' });
+        } else if (afterAll.trim() === '') {
+          hits.push({ ruleId: rule.id, start, secret: whole, entropy: shannonEntropy(whole), confidence: 'high' });
+        }
+        continue;
+      }
+      const entropy = shannonEntropy(secretRaw);
+      if (rule.minEntropy !== undefined && entropy < rule.minEntropy) continue;
+      if (rule.check && !rule.check(secretRaw)) continue;
+      hits.push({ ruleId: rule.id, start, secret: secretRaw, entropy, confidence: 'high' });
+    }
+  }
+  return hits;
+}
+
+// ---------------------------------------------------------------------------------------------
+// 2./3. Assignments to secret-named variables
+
+const IDENT = /[A-Za-z0-9_.$@-]/;
+const isIdentChar = (c: string | undefined) => c !== undefined && IDENT.test(c);
+
+/** Words that may follow the keyword in a name that still holds a secret (`secret_key`, `password_b64`). */
+const SECRET_SUFFIX_WORDS = new Set([
+  'key', 'value', 'val', 'str', 'string', 'secret', 'token', 'password', 'pass', 'passwd', 'pwd', 'b64', 'base64', 'hex',
+  'raw', 'plain', 'plaintext', 'clear', 'data', 'bytes', 'text', 'base', 'override', 'default', 'prod', 'production',
+  'dev', 'development', 'staging', 'stage', 'test', 'live', 'local', 'ci', 'old', 'new', 'current', 'primary',
+  'secondary', 'backup', 'admin', 'root', 'user', 'master', 'main', 'private', 'access', 'auth', 'bearer', 'api',
+  'app', 'client', 'bot', 'service', 'account', 'refresh', 'session', 'signing', 'encryption', 'hmac', 'jwt', 'oauth',
+]);
+
+/** Second-tier words for the entropy rule (names the keywords miss). */
+const CREDENTIAL_WORDS = new Set(['key', 'apikey', 'auth', 'credential', 'credentials', 'creds', 'passwd', 'pwd', 'pass', 'privatekey', 'signature', 'signing', 'bearer', 'cookie']);
+
+/** Split a name into lower-case words: `DB_PASSWORD` -> db,password; `apiKey` -> api,key; `x-api-key`. */
+export function nameWords(name: string): string[] {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
+    .split(/[\s_\-.$@]+/)
+    .map((w) => w.toLowerCase())
+    .filter((w) => w !== '');
+}
+
+/**
+ * Does the name hold a secret according to `keyword`? The keyword's words must appear as whole
+ * words (or as the end of one: `mypassword`, `accesstoken`), and every word after them must be one
+ * that still names a secret (`secret_key` yes, `token_url` / `password_hash` / `tokenizer` no).
+ */
+export function nameMatchesKeyword(name: string, keyword: string): boolean {
+  const words = nameWords(name.slice(name.lastIndexOf('.') + 1));
+  const kw = nameWords(keyword);
+  if (kw.length === 0 || words.length === 0) return false;
+  const joined = kw.join('');
+  for (let i = 0; i < words.length; i++) {
+    let end = -1;
+    if (kw.every((k, j) => words[i + j] === k)) end = i + kw.length;
+    else if ((words[i] as string).endsWith(joined)) end = i + 1;
+    if (end < 0) continue;
+    const rest = words.slice(end);
+    if (rest.every((w) => SECRET_SUFFIX_WORDS.has(w) || /^v?\d{1,3}$/.test(w))) return true;
+  }
+  return false;
+}
+
+function nameIsCredential(name: string): boolean {
+  const words = nameWords(name.slice(name.lastIndexOf('.') + 1));
+  if (words.length === 0) return false;
+  const last = words[words.length - 1] as string;
+  if (words.includes('public')) return false; // a public key is not a secret
+  // the credential word must end the name: `signing_key`, `auth` yes; `key_id`, `auth_url` no
+  return CREDENTIAL_WORDS.has(last) || (last.endsWith('key') && last.length > 3 && /(?:api|private|secret|access|signing|master|app|client)key$/.test(last));
+}
+
+const PLACEHOLDER_WORDS = [
+  'changeme', 'change_me', 'change-me', 'changeit', 'placeholder', 'example', 'dummy', 'fake', 'sample', 'redacted',
+  'your_', 'your-', 'yourtoken', 'yourpassword', 'yoursecret', 'yourkey', 'replace_me', 'replaceme', 'replace-me', 'insert_', 'insert-',
+  'todo', 'fixme', 'xxxx', '****', '....', '<', '>', 'notreal', 'not_real', 'not-a-real', 'not_a_real', 'secret_here',
+  'token_here', 'password_here', 'key_here', 'here_', 'redact',
+];
+
+export function isPlaceholder(value: string): boolean {
+  const v = value.toLowerCase();
+  if (PLACEHOLDER_WORDS.some((w) => v.includes(w))) return true;
+  if (/^(.)\1+$/.test(v)) return true; // aaaaaaaa, 00000000
+  return /^(?:none|null|nil|undefined|true|false|yes|no|on|off|empty|string|str|bytes|password|secret|token|api_key|apikey)$/.test(v);
+}
+
+/** `${X}`, `{{ x }}`, `$X`, `%X%`, `$(cmd)`, `<%= x %>`, `%(x)s`, `{x}` templates and variable references. */
+export function looksLikeReference(value: string): boolean {
+  const v = value.trim();
+  if (/\$\{|\{\{|\}\}|\$\(|%\(|<%|%>|#\{/.test(v)) return true;
+  if (/^\$[A-Za-z_{(]/.test(v)) return true;
+  if (/^%[A-Za-z_][A-Za-z0-9_]*%$/.test(v)) return true;
+  if (/^\{[A-Za-z_][A-Za-z0-9_.]*\}$/.test(v)) return true;
+  return false;
+}
+
+function acceptableLiteral(value: string, name: string, quoted: boolean): boolean {
+  const v = value.trim();
+  if (v.length < 8 || v.length > 1000) return false;
+  if (/\s/.test(v)) return false; // a sentence: a prompt or a message, not a credential
+  if (isPlaceholder(v) || looksLikeReference(v)) return false;
+  if (v.toLowerCase() === name.toLowerCase()) return false;
+  if (/^(?:\/|\.\.?\/|~\/|[a-z][a-z0-9+.-]{1,20}:\/\/)/i.test(v)) return false; // a path or a URL (URL passwords: own rule)
+  if (/^[\w.-]{1,200}\.(?:txt|json|pem|key|crt|cer|p12|pfx|ya?ml|env|cfg|ini|toml|py|js|ts)$/i.test(v)) return false; // a file name
+  if (/^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/.test(v)) return false; // the NAME of a variable/setting (`"GITHUB_TOKEN"`)
+  // plain words: `NextToken`, `notasecret`, `subject-token-value`, `PAGE_TOKEN` (identifiers and prose, not credentials)
+  if (/^(?:[a-z]+|[A-Z]+|[A-Z]?[a-z]+(?:[A-Z][a-z]+)+|[A-Z][a-z]+)$/.test(v)) return false;
+  if (/^[a-z]+(?:[-_][a-z]+)+$/.test(v) || /^[A-Z]+(?:[-_][A-Z]+)+$/.test(v)) return false;
+  if (/^[A-Za-z]+(?:\.[A-Za-z]+)+$/.test(v)) return false; // a dotted name: `Marker.NextToken`
+  if (/\(\?|\\[dswbDSWB]|\[\^/.test(v)) return false; // a regular expression
+  if (/^(?:arn|urn):/i.test(v)) return false; // a resource name
+  if (!quoted) {
+    if (/^[$%!&*<{[|>(]/.test(v) || /[()]/.test(v)) return false; // yaml tags/anchors, calls, blocks
+    if (/^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+$/.test(v)) return false; // settings.SECRET_KEY
+    if (/^\d+$/.test(v)) return false; // a number: a port, an id, a size
+  }
+  if (shannonEntropy(v) < 2) return false;
+  return true;
+}
+
+interface Assignment {
+  name: string;
+  value: string;
+  valueStart: number;
+  quoted: boolean;
+}
+
+/**
+ * Parse `<name><closing quotes>? <op> <value>` starting at the end of the name (index `e`).
+ * Operators: `=`, `:`, `:=`, `=>`, `?=`; never `==`, `!=`, `<=`, `>=`.
+ */
+function parseAssignment(text: string, nameStart: number, e: number, quotesOpt: boolean): Assignment | undefined {
+  const name = text.slice(nameStart, e);
+  if (text.slice(Math.max(0, nameStart - 2), nameStart) === '::') return undefined; // `AWS::X::ApiKey`: a type name
+  let j = e;
+  let closers = 0;
+  while (closers < 3 && j < text.length && `'"\`]`.includes(text[j] as string)) {
+    j++;
+    closers++;
+  }
+  while (text[j] === ' ' || text[j] === '\t') j++;
+  let op: string | undefined;
+  const two = text.slice(j, j + 2);
+  if (two === ':=' || two === '=>' || two === '?=') op = two;
+  else if (two === '==' || two === '!=' || two === '<=' || two === '>=' || two === '::') return undefined;
+  else if (text[j] === '=' || text[j] === ':') op = text[j];
+  if (op === undefined) return undefined;
+  j += op.length;
+  while (text[j] === ' ' || text[j] === '\t') j++;
+  // `token: str = "…"` (a type hint followed by a default): step over the annotation
+  if (op === ':' && !quotesOpt) {
+    let k = j;
+    while (k < text.length && k - j < 80 && /[A-Za-z0-9_.[\], |]/.test(text[k] as string)) k++;
+    if (k > j && text[k] === '=' && text[k + 1] !== '=') {
+      j = k + 1;
+      while (text[j] === ' ' || text[j] === '\t') j++;
+    }
+  }
+  // string prefixes: r"…", b'…', f"…", u"…", @"…" (C#), $"…" (C# interpolated)
+  let k = j;
+  let interpolated = false;
+  while (k < text.length && k - j < 2 && /[rRbBuUfF@$]/.test(text[k] as string)) {
+    if (/[fF$]/.test(text[k] as string)) interpolated = true;
+    k++;
+  }
+  const q = text[k];
+  // code embedded in a JSON string (a notebook cell): `password = \"hunter2\"`
+  if (q === '\\' && (text[k + 1] === '"' || text[k + 1] === "'")) {
+    const close = text.indexOf(`\\${text[k + 1]}`, k + 2);
+    if (close < 0 || close - k > 1002) return undefined;
+    const value = text.slice(k + 2, close);
+    if (interpolated && /[{}]/.test(value)) return undefined;
+    return { name, value, valueStart: k + 2, quoted: true };
+  }
+  if (q === '"' || q === "'" || q === '`') {
+    if (text.slice(k, k + 3) === q.repeat(3)) return undefined; // a triple-quoted block: not one line
+    let end = k + 1;
+    while (end < text.length && end - k <= 1001) {
+      const c = text[end];
+      if (c === '\\') {
+        end += 2;
+        continue;
+      }
+      if (c === q) break;
+      end++;
+    }
+    if (end >= text.length || text[end] !== q) return undefined;
+    const value = text.slice(k + 1, end);
+    if (interpolated && /[{}]/.test(value)) return undefined;
+    if (/^\s{0,4}(?:\.format\(|%\s{0,4}[(\w])/.test(text.slice(end + 1, end + 16))) return undefined; // a template
+    if (q === '`' && value.includes('${')) return undefined;
+    return { name, value, valueStart: k + 1, quoted: true };
+  }
+  if (!quotesOpt || k !== j) return undefined;
+  let end = j;
+  while (end < text.length && end - j < 1001 && !/[\s'"`]/.test(text[end] as string)) end++;
+  let value = text.slice(j, end);
+  value = value.replace(/[,;]+$/, '');
+  if (value === '') return undefined;
+  return { name, value, valueStart: j, quoted: false };
+}
+
+function scanAssignments(text: string, keywords: readonly string[], quotesOpt: boolean): SecretHit[] {
+  const hits: SecretHit[] = [];
+  const lower = text.toLowerCase();
+  const seenNames = new Set<number>();
+  const consider = (s: number, e: number, keywordHit: string | undefined) => {
+    if (seenNames.has(s)) return;
+    seenNames.add(s);
+    const a = parseAssignment(text, s, e, quotesOpt);
+    if (!a) return;
+    const name = a.name.replace(/^[-$@]+/, '');
+    const value = a.value.trim();
+    if (keywordHit !== undefined) {
+      if (!acceptableLiteral(value, name, a.quoted)) return;
+      const entropy = shannonEntropy(value);
+      hits.push({
+        ruleId: 'keyword-assignment',
+        start: a.valueStart + a.value.indexOf(value),
+        secret: value,
+        name,
+        entropy,
+        confidence: entropy >= 3.5 && value.length >= 16 ? 'high' : 'medium',
+      });
+      return;
+    }
+    // the entropy rule: credential-sounding name, token-like literal, high entropy
+    if (!acceptableLiteral(value, name, a.quoted)) return;
+    if (value.length < 20 || !/^[A-Za-z0-9+/=_\-.~]+$/.test(value) || !/\d/.test(value) || !/[A-Za-z]/.test(value)) return;
+    const entropy = shannonEntropy(value);
+    const hex = /^[0-9a-f]+$/i.test(value);
+    if (hex ? value.length < 32 || entropy < 3 : entropy < 4) return;
+    if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value)) return; // a UUID
+    hits.push({ ruleId: 'high-entropy-string', start: a.valueStart + a.value.indexOf(value), secret: value, name, entropy, confidence: 'medium' });
+  };
+
+  let occurrences = 0;
+  const needles: Array<[string, string]> = [];
+  for (const kwRaw of keywords) {
+    const kw = kwRaw.toLowerCase();
+    // `api_key` is also written `apikey` / `apiKey` / `api-key` / `API_KEY`
+    for (const v of new Set([kw, kw.replace(/[\s_-]+/g, ''), kw.replace(/[\s_-]+/g, '-'), kw.replace(/[\s_-]+/g, '_')])) {
+      if (v !== '') needles.push([kwRaw, v]);
+    }
+  }
+  for (const [kwRaw, kw] of needles) {
+    let from = 0;
+    for (;;) {
+      const i = lower.indexOf(kw, from);
+      if (i < 0 || ++occurrences > 64) break;
+      from = i + kw.length;
+      let s = i;
+      while (s > 0 && i - s < 80 && isIdentChar(text[s - 1])) s--;
+      let e = i + kw.length;
+      while (e < text.length && e - i < 80 && isIdentChar(text[e])) e++;
+      const name = text.slice(s, e);
+      if (!nameMatchesKeyword(name, kwRaw)) continue;
+      consider(s, e, kwRaw);
+    }
+  }
+  // credential-sounding names: look at each assignment operator once
+  let count = 0;
+  for (let j = 0; j < text.length && count < 64; j++) {
+    const c = text[j];
+    if (c !== '=' && c !== ':') continue;
+    let e = j;
+    while (e > 0 && `'"\`] \t`.includes(text[e - 1] as string) && j - e < 8) e--;
+    let s = e;
+    while (s > 0 && e - s < 80 && isIdentChar(text[s - 1])) s--;
+    if (s === e || seenNames.has(s)) continue;
+    count++;
+    const name = text.slice(s, e);
+    if (!nameIsCredential(name) || keywords.some((k) => nameMatchesKeyword(name, k))) continue;
+    consider(s, e, undefined);
+  }
+  return hits;
+}
+
+/** Every hit on one line (shapes first; an assignment whose value overlaps a shape is not repeated). */
+export function scanLine(path: string, text: string, keywords: readonly string[] = DEFAULT_SECRET_KEYWORDS): SecretHit[] {
+  if (ALLOW_PRAGMA.test(text)) return [];
+  const shapes = scanShapes(text);
+  const assignments = scanAssignments(text, keywords, quotesOptional(path)).filter(
+    (a) => !shapes.some((s) => a.start < s.start + s.secret.length && s.start < a.start + a.secret.length),
+  );
+  const all = [...shapes, ...assignments];
+  // one hit per span
+  const out: SecretHit[] = [];
+  for (const h of all.sort((a, b) => a.start - b.start || b.secret.length - a.secret.length)) {
+    if (out.some((o) => o.start === h.start && o.secret === h.secret)) continue;
+    out.push(h);
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+const SNIPPET_MAX = 240;
+
+/** Rules that guess from context (kept at low severity in test code); token shapes are certain. */
+const GENERIC_RULES: ReadonlySet<SecretRuleId> = new Set(['keyword-assignment', 'high-entropy-string', 'url-credentials', 'bearer-token']);
+
+function snippetOf(text: string, secrets: string[], column: number): string {
+  let red = redactIn(text, secrets);
+  // belt and braces: nothing clear may survive
+  for (const s of secrets) if (s.length >= 4 && red.includes(s)) red = red.split(s).join('REDACTED');
+  red = red.trim();
+  if (red.length <= SNIPPET_MAX) return red;
+  const at = Math.max(0, Math.min(column - 60, red.length - SNIPPET_MAX));
+  return `${at > 0 ? '…' : ''}${red.slice(at, at + SNIPPET_MAX)}…`;
+}
+
+function titleOf(h: SecretHit): string {
+  const name = h.name !== undefined ? (h.name.length > 60 ? `${h.name.slice(0, 60)}…` : h.name) : undefined;
+  switch (h.ruleId) {
+    case 'keyword-assignment':
+      return `Possible hard-coded secret: a literal value is assigned to "${name}"`;
+    case 'high-entropy-string':
+      return `Possible hard-coded credential: a high-entropy literal is assigned to "${name}"`;
+    case 'private-key':
+      return 'Private key added';
+    default:
+      return `${SECRET_RULE_NAMES[h.ruleId]} in an added line`;
+  }
+}
+
+export interface SecretScanStats {
+  filesScanned: number;
+  filesSkipped: number;
+  linesScanned: number;
+  linesTooLong: number;
+  linesAllowlisted: number;
+}
+
+/** Scan added lines; returns the findings and counters for the summary. */
+export function scanChange(files: readonly ChangedFile[], opts: SecretScanOptions = {}): ParsedReport & { stats: SecretScanStats & Record<string, number> } {
+  const keywords = (opts.keywords && opts.keywords.length > 0 ? opts.keywords : DEFAULT_SECRET_KEYWORDS).map((k) => k.trim()).filter((k) => k !== '');
+  const maxLen = opts.maxLineLength ?? 4096;
+  const sourceFile = opts.sourceFile ?? 'added lines';
+  const stats: SecretScanStats = { filesScanned: 0, filesSkipped: 0, linesScanned: 0, linesTooLong: 0, linesAllowlisted: 0 };
+  const findings: Finding[] = [];
+  const seen = new Map<string, number>();
+  for (const f of files) {
+    if (f.status === 'deleted' || f.binary || f.symlink || isSkippedPath(f.path)) {
+      if (f.addedLines.length > 0 || f.binary) stats.filesSkipped++;
+      continue;
+    }
+    if (f.addedLines.length === 0) continue;
+    stats.filesScanned++;
+    const inTest = isTestPath(f.path);
+    for (const { line, text } of f.addedLines) {
+      if (text.length > maxLen) {
+        stats.linesTooLong++;
+        continue;
+      }
+      stats.linesScanned++;
+      if (ALLOW_PRAGMA.test(text)) {
+        stats.linesAllowlisted++;
+        continue;
+      }
+      const hits = scanLine(f.path, text, keywords);
+      if (hits.length === 0) continue;
+      const secrets = hits.map((h) => h.secret);
+      for (const hit of hits) {
+        // a name never carries a value in clear either (`ghp_… = "…"` is absurd, but cheap to rule out)
+        const h = hit.name !== undefined ? { ...hit, name: redactIn(hit.name, secrets) } : hit;
+        const generic = GENERIC_RULES.has(h.ruleId);
+        const severity: Severity = generic && inTest ? 'low' : 'medium';
+        const confidence: Confidence = generic && inTest ? 'low' : h.confidence;
+        const base = `secret-scan:${h.ruleId}:${f.path}:${secretHash(h.secret)}`;
+        const n = (seen.get(base) ?? 0) + 1;
+        seen.set(base, n);
+        const extra: Record<string, string | number | boolean | null> = { entropy: Math.round(h.entropy * 100) / 100, length: h.secret.length };
+        if (inTest) extra.inTest = true;
+        if (h.name !== undefined) extra.name = h.name.slice(0, 100);
+        findings.push({
+          tool: 'secret-scan',
+          ruleId: h.ruleId,
+          ruleName: SECRET_RULE_NAMES[h.ruleId],
+          title: titleOf(h),
+          severity,
+          confidence,
+          cwe: 798,
+          location: { path: f.path, line, column: h.start + 1 },
+          snippet: snippetOf(text, secrets, h.start),
+          fingerprint: n === 1 ? base : `${base}:${n}`,
+          sourceFile,
+          extra,
+        });
+      }
+    }
+  }
+  return {
+    tool: 'secret-scan',
+    format: 'added-lines',
+    findings,
+    skipped: [],
+    scanErrors: [],
+    stats: { ...stats, findings: findings.length },
+  };
+}
+
+/** The findings only (see `scanChange` for the counters). */
+export function scanAddedLines(files: readonly ChangedFile[], opts: SecretScanOptions = {}): Finding[] {
+  return scanChange(files, opts).findings;
+}

@@ -1,0 +1,299 @@
+/**
+ * Reads a workflow's run history from the GitHub REST API: completed runs on a branch, newest
+ * first, paging only as far as needed, and for each run the gate's artifact and its result file,
+ * fetched with bounded concurrency through the one HTTP client (`src/io/http.ts`: retries,
+ * backoff, rate limits, deadline).
+ *
+ * Requests: one list request per 100 runs; per run one artifact lookup and at most one download.
+ * A run whose artifact expired, never existed or holds no readable result is "no data" (with the
+ * reason), never a pass. A failure of the API itself (bad token, no permission, unreachable after
+ * retries, rate limit beyond the wait we accept) is a `PromotionRuntimeError`: it is never read
+ * as "nothing found".
+ */
+import pLimit from 'p-limit';
+import { z } from 'zod';
+import { HttpError, type HttpClient } from '../io/http.js';
+import { readGateResult, type RunResultData } from './result-read.js';
+import { readZipEntry } from './zip.js';
+import type { ToolId } from '../reports/model.js';
+
+export class PromotionRuntimeError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PromotionRuntimeError';
+  }
+}
+
+export interface WorkflowRun {
+  id: number;
+  /** The latest attempt (re-runs keep the id; the list shows the latest attempt's fields). */
+  attempt: number;
+  number: number;
+  createdAt: string;
+  url?: string;
+  conclusion: string | null;
+  event?: string;
+  headSha?: string;
+}
+
+export type RunData =
+  | { kind: 'ok'; artifactId: number; result: RunResultData }
+  | { kind: 'no-data'; reason: string };
+
+export interface RunRecord {
+  run: WorkflowRun;
+  data: RunData;
+}
+
+export interface RequestStats {
+  /** Every HTTP request sent, retries included (the client's counter). */
+  total: number;
+  list: number;
+  artifactLookups: number;
+  downloads: number;
+}
+
+export interface CollectOptions {
+  http: HttpClient;
+  repository: string;
+  workflow: string;
+  branch: string;
+  artifactName: string;
+  resultFile: string;
+  window: number;
+  stableRuns: number;
+  maxRuns: number;
+  /** Tools that must reach `window` executed runs; undefined = every tool seen so far. */
+  tools?: ToolId[];
+  /** Parallel artifact fetches (default 4). */
+  concurrency?: number;
+  /** Largest artifact zip downloaded (default 256 MiB; the HTTP client's own cap also applies). */
+  maxZipBytes?: number;
+  /** Largest result file inflated (default 256 MiB). */
+  maxResultBytes?: number;
+  log?: (message: string) => void;
+}
+
+export type StopReason = 'enough-evidence' | 'max-runs' | 'no-more-runs';
+
+export interface History {
+  records: RunRecord[];
+  stoppedBecause: StopReason;
+  /**
+   * Runs the API listed that were skipped: not completed, a repeated id (page shift), another branch,
+   * or a pull request (a fork's branch may also be called `main`; its reports are the PR's to shape).
+   */
+  skipped: { inProgress: number; duplicates: number; otherBranch: number; pullRequest: number };
+  stats: Omit<RequestStats, 'total'>;
+}
+
+const PER_PAGE = 100;
+
+const runSchema = z.object({
+  id: z.number().int().positive(),
+  run_attempt: z.number().int().positive().optional(),
+  run_number: z.number().int().nonnegative(),
+  status: z.string().nullable().optional(),
+  conclusion: z.string().nullable().optional(),
+  head_sha: z.string().optional(),
+  head_branch: z.string().nullable().optional(),
+  head_repository: z.object({ full_name: z.string() }).nullable().optional(),
+  created_at: z.string(),
+  html_url: z.string().optional(),
+  event: z.string().optional(),
+});
+const runsPage = z.object({ total_count: z.number().int().nonnegative(), workflow_runs: z.array(runSchema) });
+const artifactSchema = z.object({
+  id: z.number().int().positive(),
+  name: z.string(),
+  expired: z.boolean(),
+  size_in_bytes: z.number().nonnegative().optional(),
+  created_at: z.string().nullable().optional(),
+  expires_at: z.string().nullable().optional(),
+});
+const artifactsPage = z.object({ total_count: z.number().int().nonnegative().optional(), artifacts: z.array(artifactSchema) });
+
+/** Plain words for an API failure that stops the whole run. */
+function runtimeError(what: string, e: unknown): PromotionRuntimeError {
+  if (!(e instanceof HttpError)) return new PromotionRuntimeError(`${what}: ${(e as Error).message}`);
+  const hint: Partial<Record<HttpError['kind'], string>> = {
+    unauthorized: 'the token was refused (bad or expired github-token)',
+    forbidden: 'the token may not read Actions data (it needs actions: read)',
+    'rate-limited': 'the API rate limit is used up beyond the wait we accept',
+    server: 'the API kept failing after retries',
+    timeout: 'the API did not answer in time after retries',
+    network: 'the API is unreachable after retries',
+    budget: 'the time budget is used up',
+    malformed: 'the API answered something that is not the expected JSON',
+  };
+  return new PromotionRuntimeError(`${what}: ${e.message}${hint[e.kind] ? ` — ${hint[e.kind]}` : ''}`);
+}
+
+function zodWhere(err: z.ZodError): string {
+  const i = err.issues[0];
+  return i ? `$${i.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('')}: ${i.message}` : 'invalid';
+}
+
+/** Newest-first pager over completed runs; de-duplicates run ids (re-runs, page shifts). */
+class RunPager {
+  private buffer: WorkflowRun[] = [];
+  private page = 0;
+  private done = false;
+  private readonly seen = new Set<number>();
+  readonly skipped = { inProgress: 0, duplicates: 0, otherBranch: 0, pullRequest: 0 };
+  requests = 0;
+
+  constructor(private readonly o: CollectOptions) {}
+
+  async take(n: number): Promise<WorkflowRun[]> {
+    while (this.buffer.length < n && !this.done) await this.fetchPage();
+    return this.buffer.splice(0, n);
+  }
+
+  private async fetchPage(): Promise<void> {
+    this.page++;
+    const path = `/repos/${this.o.repository}/actions/workflows/${encodeURIComponent(this.o.workflow)}/runs`;
+    let data: unknown;
+    try {
+      this.requests++;
+      data = (await this.o.http.getJson(path, { branch: this.o.branch, status: 'completed', exclude_pull_requests: 'true', per_page: PER_PAGE, page: this.page })).data;
+    } catch (e) {
+      if (e instanceof HttpError && e.kind === 'not-found') {
+        throw new PromotionRuntimeError(`listing runs of workflow ${this.o.workflow} in ${this.o.repository}: HTTP 404 — no such repository or workflow, or the token cannot see it`);
+      }
+      throw runtimeError(`listing runs of workflow ${this.o.workflow} in ${this.o.repository} (page ${this.page})`, e);
+    }
+    const r = runsPage.safeParse(data);
+    if (!r.success) throw new PromotionRuntimeError(`listing runs of workflow ${this.o.workflow} (page ${this.page}): unexpected answer at ${zodWhere(r.error)}`);
+    for (const w of r.data.workflow_runs) {
+      if (w.status && w.status !== 'completed') {
+        this.skipped.inProgress++;
+        continue;
+      }
+      if (w.head_branch && w.head_branch !== this.o.branch) {
+        this.skipped.otherBranch++;
+        continue;
+      }
+      const headRepo = w.head_repository?.full_name;
+      if (w.event?.startsWith('pull_request') || (headRepo && headRepo.toLowerCase() !== this.o.repository.toLowerCase())) {
+        this.skipped.pullRequest++;
+        continue;
+      }
+      if (this.seen.has(w.id)) {
+        this.skipped.duplicates++;
+        continue;
+      }
+      this.seen.add(w.id);
+      this.buffer.push({
+        id: w.id,
+        attempt: w.run_attempt ?? 1,
+        number: w.run_number,
+        createdAt: w.created_at,
+        url: w.html_url,
+        conclusion: w.conclusion ?? null,
+        event: w.event,
+        headSha: w.head_sha,
+      });
+    }
+    // The last page, or (guard against an API that never ends) far more pages than max-runs can use.
+    const pageCap = Math.ceil(this.o.maxRuns / PER_PAGE) + 10;
+    if (r.data.workflow_runs.length < PER_PAGE || this.page * PER_PAGE >= r.data.total_count || this.page >= pageCap) this.done = true;
+  }
+}
+
+/** The gate artifact and result of one run: data, or no data with the reason. */
+async function fetchRunData(o: CollectOptions, run: WorkflowRun, stats: History['stats']): Promise<RunData> {
+  const base = `/repos/${o.repository}/actions`;
+  let artifacts: z.infer<typeof artifactsPage>['artifacts'];
+  try {
+    stats.artifactLookups++;
+    const res = await o.http.getJson(`${base}/runs/${run.id}/artifacts`, { name: o.artifactName, per_page: PER_PAGE });
+    const r = artifactsPage.safeParse(res.data);
+    if (!r.success) return { kind: 'no-data', reason: `the artifact list is not the expected shape (${zodWhere(r.error)})` };
+    artifacts = r.data.artifacts.filter((a) => a.name === o.artifactName);
+  } catch (e) {
+    if (e instanceof HttpError && (e.kind === 'not-found' || e.status === 410)) return { kind: 'no-data', reason: `the run's artifacts are gone (HTTP ${e.status})` };
+    throw runtimeError(`looking up the artifact of run ${run.id}`, e);
+  }
+  if (artifacts.length === 0) return { kind: 'no-data', reason: `no artifact named "${o.artifactName}" (never uploaded, or deleted)` };
+  // The latest upload wins (a re-run attempt may upload again).
+  const live = artifacts.filter((a) => !a.expired).sort((a, b) => (b.created_at ?? '').localeCompare(a.created_at ?? '') || b.id - a.id);
+  const art = live[0];
+  if (!art) {
+    const exp = artifacts[0]?.expires_at;
+    return { kind: 'no-data', reason: `artifact "${o.artifactName}" expired${exp ? ` on ${exp.slice(0, 10)}` : ''}` };
+  }
+  const maxZip = o.maxZipBytes ?? 256 * 1024 * 1024;
+  if (art.size_in_bytes !== undefined && art.size_in_bytes > maxZip) {
+    return { kind: 'no-data', reason: `artifact "${o.artifactName}" is ${art.size_in_bytes} bytes, over the ${maxZip}-byte download limit` };
+  }
+  let zip: Buffer;
+  try {
+    stats.downloads++;
+    // Built from the id, not from archive_download_url: the token is only ever sent to the API.
+    zip = (await o.http.getBytes(`${base}/artifacts/${art.id}/zip`)).data;
+  } catch (e) {
+    if (e instanceof HttpError && (e.kind === 'not-found' || e.status === 410)) return { kind: 'no-data', reason: `artifact "${o.artifactName}" could not be downloaded (HTTP ${e.status}: expired or deleted)` };
+    if (e instanceof HttpError && e.kind === 'malformed') return { kind: 'no-data', reason: `artifact "${o.artifactName}" could not be downloaded (${e.message})` };
+    throw runtimeError(`downloading the artifact of run ${run.id}`, e);
+  }
+  const entry = readZipEntry(zip, o.resultFile, o.maxResultBytes ?? 256 * 1024 * 1024);
+  if (!entry.ok) return { kind: 'no-data', reason: entry.reason };
+  const result = readGateResult(entry.text, entry.path);
+  if (!result.ok) return { kind: 'no-data', reason: `malformed result: ${result.reason}` };
+  return { kind: 'ok', artifactId: art.id, result: result.data };
+}
+
+/** How many more runs at least are needed before every target tool has `window` executed runs. */
+function stillNeeded(records: RunRecord[], o: CollectOptions): number {
+  const target = Math.max(o.window, o.stableRuns);
+  const executed = new Map<ToolId, number>();
+  const seen = new Set<ToolId>(o.tools ?? []);
+  for (const r of records) {
+    if (r.data.kind !== 'ok') continue;
+    for (const t of r.data.result.tools) {
+      if (!o.tools) seen.add(t.tool);
+      if (t.status === 'ok') executed.set(t.tool, (executed.get(t.tool) ?? 0) + 1);
+    }
+  }
+  if (seen.size === 0) return target;
+  return Math.max(0, ...[...seen].map((t) => target - (executed.get(t) ?? 0)));
+}
+
+/**
+ * Walks the history newest first in batches: each batch is exactly as many runs as are still
+ * needed at least (a run adds at most one execution per tool), so no run is fetched that could
+ * not have been needed; stops at `maxRuns` or when the list ends.
+ */
+export async function collectHistory(o: CollectOptions): Promise<History> {
+  const pager = new RunPager(o);
+  const stats = { list: 0, artifactLookups: 0, downloads: 0 };
+  const limit = pLimit(o.concurrency ?? 4);
+  const records: RunRecord[] = [];
+  let stoppedBecause: StopReason = 'enough-evidence';
+  for (;;) {
+    const need = stillNeeded(records, o);
+    if (need === 0) break;
+    if (records.length >= o.maxRuns) {
+      stoppedBecause = 'max-runs';
+      break;
+    }
+    const batch = await pager.take(Math.min(need, o.maxRuns - records.length));
+    stats.list = pager.requests;
+    if (batch.length === 0) {
+      stoppedBecause = 'no-more-runs';
+      break;
+    }
+    let data: RunData[];
+    try {
+      data = await Promise.all(batch.map((run) => limit(() => fetchRunData(o, run, stats))));
+    } catch (e) {
+      limit.clearQueue();
+      throw e;
+    }
+    batch.forEach((run, i) => records.push({ run, data: data[i]! }));
+    o.log?.(`examined ${records.length} run(s): ${records.filter((r) => r.data.kind === 'ok').length} with data`);
+  }
+  stats.list = pager.requests;
+  return { records, stoppedBecause, skipped: pager.skipped, stats };
+}

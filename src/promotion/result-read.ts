@@ -1,0 +1,114 @@
+/**
+ * Reads a gate result file (`GateResult`, schemaVersion 1) from an old artifact, defensively: the
+ * file may come from an older or broken gate. Only the fields promotion needs are kept (compact),
+ * unknown fields are ignored (the schema grows by adding fields), and anything malformed comes back
+ * as one precise message (`$.tools[2].counts.block: expected a number`) so that run counts as
+ * "no data", never as a pass. Pure: text in, data or reason out.
+ */
+import { z } from 'zod';
+import { TOOL_IDS, type ToolId } from '../reports/model.js';
+import type { Disposition, DispositionCounts, SeverityCounts, ToolStatus } from '../policy/result.js';
+
+export interface CompactWaiver {
+  id: string;
+  owner?: string;
+  expires?: string;
+  reasonCategory?: string;
+}
+
+export interface CompactFinding {
+  fingerprint: string;
+  disposition: Disposition;
+  inChange?: boolean;
+  waiver?: CompactWaiver;
+}
+
+export interface RunToolData {
+  tool: ToolId;
+  status: ToolStatus;
+  messages: string[];
+  severity: SeverityCounts;
+  counts: DispositionCounts;
+  findings: CompactFinding[];
+}
+
+export interface RunResultData {
+  generatedAt: string;
+  tools: RunToolData[];
+  /** Tool ids this reader does not know (from a newer gate): ignored, listed. */
+  unknownTools: string[];
+}
+
+const count = z.number().int().nonnegative();
+const severityCounts = z.object({ critical: count, high: count, medium: count, low: count, info: count, unknown: count });
+const dispositionCounts = z.object({ block: count, warn: count, info: count, waived: count, wouldBlock: count });
+const waiver = z.object({
+  id: z.string(),
+  owner: z.string().optional(),
+  expires: z.string().optional(),
+  reasonCategory: z.string().optional(),
+});
+const finding = z.object({
+  fingerprint: z.string().min(1),
+  disposition: z.enum(['block', 'warn', 'info', 'waived']),
+  inChange: z.boolean().optional(),
+  waiver: waiver.optional(),
+});
+const tool = z.object({
+  tool: z.string(),
+  status: z.enum(['ok', 'missing', 'error']),
+  messages: z.array(z.string()).default([]),
+  severity: severityCounts,
+  counts: dispositionCounts,
+  findings: z.array(finding),
+});
+const gateResult = z.object({
+  schemaVersion: z.literal(1, { error: (i) => `expected 1, got ${JSON.stringify(i.input)} (a result version this reader does not understand)` }),
+  generatedAt: z.string(),
+  tools: z.array(z.unknown()),
+});
+
+/** `$.tools[2].counts.block` from a zod path. */
+export function jsonPath(path: ReadonlyArray<PropertyKey>, prefix = '$'): string {
+  let out = prefix;
+  for (const p of path) out += typeof p === 'number' ? `[${p}]` : /^[A-Za-z_$][\w$]*$/.test(String(p)) ? `.${String(p)}` : `[${JSON.stringify(String(p))}]`;
+  return out;
+}
+
+function firstIssue(err: z.ZodError, prefix: string): string {
+  const i = err.issues[0];
+  if (!i) return `${prefix}: invalid`;
+  const msg = i.code === 'invalid_type' ? `expected ${i.expected}${i.message.includes('received') ? `, ${i.message.slice(i.message.indexOf('received'))}` : ''}` : i.message;
+  const more = err.issues.length > 1 ? ` (and ${err.issues.length - 1} more problem${err.issues.length > 2 ? 's' : ''})` : '';
+  return `${jsonPath(i.path, prefix)}: ${msg}${more}`;
+}
+
+export type ReadResult = { ok: true; data: RunResultData } | { ok: false; reason: string };
+
+/** Parses and validates a result file. `file` names it in messages. */
+export function readGateResult(text: string, file: string): ReadResult {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    return { ok: false, reason: `${file} is not valid JSON (${(e as Error).message.split('\n')[0]})` };
+  }
+  const top = gateResult.safeParse(raw);
+  if (!top.success) return { ok: false, reason: `${file}: ${firstIssue(top.error, '$')}` };
+  const tools: RunToolData[] = [];
+  const unknownTools: string[] = [];
+  const seen = new Set<string>();
+  for (const [i, t] of top.data.tools.entries()) {
+    const r = tool.safeParse(t);
+    if (!r.success) return { ok: false, reason: `${file}: ${firstIssue(r.error, `$.tools[${i}]`)}` };
+    const id = r.data.tool;
+    if (!(TOOL_IDS as readonly string[]).includes(id)) {
+      unknownTools.push(id);
+      continue;
+    }
+    if (seen.has(id)) return { ok: false, reason: `${file}: $.tools[${i}].tool: ${JSON.stringify(id)} appears twice` };
+    seen.add(id);
+    tools.push({ ...r.data, tool: id as ToolId });
+  }
+  return { ok: true, data: { generatedAt: top.data.generatedAt, tools, unknownTools } };
+}

@@ -1,0 +1,130 @@
+/**
+ * One promotion run, shared by the action and the CLI: read the history (API), the Justfile
+ * (workspace), evaluate (pure), render, write the two report files. The caller decides what the
+ * outcome means for the exit code (`exitCodeFor`).
+ */
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { createHttpClient, githubApiUrl, type HttpClient } from '../io/http.js';
+import { evaluatePromotion, type JustfileCheck, type PromotionReport } from './evaluate.js';
+import { collectHistory, PromotionRuntimeError } from './history.js';
+import { justfileRecipes } from './justfile.js';
+import { renderPromotionMarkdown } from './render.js';
+import { REPORT_JSON_FILE, REPORT_MARKDOWN_FILE, RESULT_FILE_NAME, type Env, type PromotionSettings } from './settings.js';
+
+export interface PromotionDeps {
+  env: Env;
+  /** Directory relative paths are resolved against (the workspace, or the CLI's cwd). */
+  cwd: string;
+  now: () => Date;
+  log: (message: string) => void;
+  /** Injected client (tests); default: the project's HTTP client against GITHUB_API_URL. */
+  http?: HttpClient;
+  /** Options for the default client (tests shorten backoff). */
+  httpOptions?: { backoffMs?: number; timeoutMs?: number; retries?: number; maxRetryWaitMs?: number };
+  concurrency?: number;
+}
+
+export interface PromotionOutcome {
+  report: PromotionReport;
+  markdown: string;
+  jsonPath: string;
+  markdownPath: string;
+  /** A runtime failure found after the reports were written (nothing readable at all). */
+  failure?: string;
+}
+
+/** Overall time budget for the API calls. */
+const DEADLINE_MS = 10 * 60 * 1000;
+
+async function readJustfile(cwd: string, given: string | undefined): Promise<JustfileCheck> {
+  const candidates = given ? [given] : ['Justfile', 'justfile', '.justfile'];
+  let lastError = '';
+  for (const p of candidates) {
+    try {
+      const text = await readFile(resolve(cwd, p), 'utf8');
+      return { path: p, found: true, recipes: justfileRecipes(text) };
+    } catch (e) {
+      lastError = (e as NodeJS.ErrnoException).code === 'ENOENT' ? '' : (e as Error).message;
+    }
+  }
+  return { path: given ?? 'Justfile', found: false, ...(lastError ? { error: lastError } : {}), recipes: [] };
+}
+
+export async function runPromotion(s: PromotionSettings, deps: PromotionDeps): Promise<PromotionOutcome> {
+  const http =
+    deps.http ??
+    createHttpClient({
+      baseUrl: githubApiUrl(deps.env),
+      token: s['github-token'],
+      // The client measures time with the real clock; `deps.now` only stamps the report.
+      deadline: Date.now() + DEADLINE_MS,
+      maxBodyBytes: 256 * 1024 * 1024,
+      headers: { accept: 'application/vnd.github+json', 'x-github-api-version': '2022-11-28' },
+      ...deps.httpOptions,
+    });
+  deps.log(`Reading completed runs of ${s.workflow} on ${s.branch} in ${s.repository} (window ${s.window}, stable runs ${s['stable-runs']}, at most ${s['max-runs']} runs)`);
+  const history = await collectHistory({
+    http,
+    repository: s.repository,
+    workflow: s.workflow,
+    branch: s.branch,
+    artifactName: s['artifact-name'],
+    resultFile: RESULT_FILE_NAME,
+    window: s.window,
+    stableRuns: s['stable-runs'],
+    maxRuns: s['max-runs'],
+    tools: s.tools,
+    concurrency: deps.concurrency ?? 4,
+    log: deps.log,
+  });
+  const justfile = await readJustfile(deps.cwd, s.justfile);
+  const report = evaluatePromotion({
+    history,
+    requests: { total: http.requestCount, ...history.stats },
+    source: {
+      repository: s.repository,
+      workflow: s.workflow,
+      branch: s.branch,
+      artifactName: s['artifact-name'],
+      resultFile: RESULT_FILE_NAME,
+      serverUrl: deps.env.GITHUB_SERVER_URL || 'https://github.com',
+    },
+    window: s.window,
+    stableRuns: s['stable-runs'],
+    maxRuns: s['max-runs'],
+    strict: s.strict,
+    tools: s.tools,
+    justfile,
+    requiredRecipes: s['justfile-recipes'],
+    now: deps.now(),
+  });
+  const markdown = renderPromotionMarkdown(report);
+  const dir = resolve(deps.cwd, s['output-dir']);
+  await mkdir(dir, { recursive: true });
+  const jsonPath = resolve(dir, REPORT_JSON_FILE);
+  const markdownPath = resolve(dir, REPORT_MARKDOWN_FILE);
+  await writeFile(jsonPath, `${JSON.stringify(report, null, 2)}\n`);
+  await writeFile(markdownPath, markdown);
+  let failure: string | undefined;
+  if (report.collection.runsExamined === 0) failure = `no completed run of ${s.workflow} on ${s.branch} in ${s.repository}: nothing to read`;
+  else if (report.collection.runsWithData === 0) failure = `none of the ${report.collection.runsExamined} runs examined has a readable "${s['artifact-name']}" artifact with ${RESULT_FILE_NAME}: nothing readable at all`;
+  return { report, markdown, jsonPath, markdownPath, ...(failure ? { failure } : {}) };
+}
+
+/** 0: reported (criteria may be unmet); 1: strict and a tool is not ready; 3: runtime failure. (2: invalid options, from the CLI.) */
+export function exitCodeFor(o: PromotionOutcome, strict: boolean): 0 | 1 | 3 {
+  if (o.failure) return 3;
+  if (strict && (o.report.verdict.notReady.length > 0 || o.report.tools.length === 0)) return 1;
+  return 0;
+}
+
+/** `strict: true` and a tool is not ready: the step fails, on purpose. */
+export class PromotionNotReadyError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PromotionNotReadyError';
+  }
+}
+
+export { PromotionRuntimeError };

@@ -1,0 +1,335 @@
+/**
+ * Shared bits of the renderers (summary Markdown, terminal text): words for verdicts and severities,
+ * finding labels, the order "most severe first", rule documentation links and the one headline.
+ * Pure: everything returned here is PLAIN, UNESCAPED text; each renderer escapes for its channel.
+ */
+import { TOOL_IDS, TOOL_LABELS, severityRank, type Severity, type ToolId } from '../reports/model.js';
+import type { EvaluatedFinding, GateResult, ToolResult, Verdict } from '../policy/result.js';
+import { safeHttpUrl } from '../shared/escape.js';
+
+/** Default number of findings listed per section. */
+export const DEFAULT_MAX_LISTED = 50;
+
+/** Longest piece of untrusted text shown in one place (characters, before escaping). */
+export const CLIP = { where: 160, rule: 100, title: 160, reason: 200, message: 300, version: 40, notice: 400 } as const;
+
+export const VERDICT_EMOJI: Record<Verdict, string> = { pass: '✅', warn: '🟡', block: '🔴', error: '⛔' };
+
+export const SEVERITY_EMOJI: Record<Severity, string> = {
+  critical: '🔴',
+  high: '🟠',
+  medium: '🟡',
+  low: '🔵',
+  info: '⚪',
+  unknown: '❔',
+};
+
+/** Severity columns shown in the counts tables, most severe first (info/unknown only when present). */
+export const SEVERITY_COLUMNS = ['critical', 'high', 'medium', 'low', 'unknown', 'info'] as const;
+
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/**
+ * Tool label (`Bandit`, `pip-audit`); an id the model does not know (a result file from elsewhere)
+ * is reduced to `[A-Za-z0-9._-]`, so the headline stays plain text safe for logs and Markdown.
+ */
+export function toolName(tool: string): string {
+  if (Object.prototype.hasOwnProperty.call(TOOL_LABELS, tool)) return TOOL_LABELS[tool as ToolId];
+  return String(tool).replace(/[^A-Za-z0-9._-]/g, '?').slice(0, 40) || '?';
+}
+
+// ---------------------------------------------------------------------------------------------
+// The headline
+
+/** Phase-1 tools' findings that would block under phase-2 rules (the contract's counts). */
+export function wouldBlockLater(result: GateResult): number {
+  return result.tools.filter((t) => t.phase === 1).reduce((n, t) => n + t.counts.wouldBlock, 0);
+}
+
+function toolsNotOk(result: GateResult): ToolResult[] {
+  return result.tools.filter((t) => t.status !== 'ok');
+}
+
+/** `phase 1`, `phase 2`, or for a mix the tools in phase 2: `phase 2: gitleaks, pip-audit`. */
+export function phaseText(result: GateResult): string {
+  const p2 = result.tools.filter((t) => t.phase === 2).map((t) => toolName(t.tool));
+  if (result.tools.length === 0) return `phase ${result.phase.base}`;
+  if (p2.length === 0) return 'phase 1';
+  if (p2.length === result.tools.length) return 'phase 2';
+  return `phase 2: ${p2.join(', ')}`;
+}
+
+/**
+ * The one-line verdict in plain words (no Markdown, no emoji), e.g.
+ * `Security gate: warn — phase 1, nothing blocks yet · 6 findings would block in phase 2`,
+ * `Security gate: block — 3 blocking findings (phase 2)`, `Security gate: pass`,
+ * `Security gate: error — 1 report missing or unreadable`.
+ * The summary puts `## <emoji> ` in front; the terminal prints it as is.
+ */
+export function headlineFor(result: GateResult): string {
+  const verdict = Object.prototype.hasOwnProperty.call(VERDICT_EMOJI, result.verdict) ? result.verdict : 'error';
+  const head = `Security gate: ${verdict}`;
+  const blocks = result.totals.block;
+  const later = wouldBlockLater(result);
+  const warns = result.totals.warn;
+  const broken = toolsNotOk(result).length;
+  const phase = phaseText(result);
+  const parts: string[] = [];
+
+  if (broken > 0) parts.push(`${plural(broken, 'report')} missing or unreadable`);
+  if (blocks > 0) {
+    parts.push(`${plural(blocks, 'blocking finding')} (${phase})`);
+  } else if (broken === 0 && (later > 0 || warns > 0 || result.verdict !== 'pass')) {
+    if (phase === 'phase 1') parts.push('phase 1, nothing blocks yet');
+    else if (phase === 'phase 2') parts.push('nothing blocks (phase 2)');
+    else parts.push(`phase 1, nothing blocks yet (${phase})`);
+  }
+  if (later > 0) parts.push(`${plural(later, 'finding')} would block in phase 2`);
+  else if (blocks === 0 && broken === 0 && warns > 0) parts.push(plural(warns, 'warning'));
+  if (result.overridden) parts.push('overridden');
+  return parts.length === 0 ? head : `${head} — ${parts.join(' · ')}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Finding labels (plain text)
+
+/** `auth/login.py:86`, `urllib3 1.26.5`, or the report file when a finding has no place. */
+export function whereText(f: EvaluatedFinding): string {
+  if (f.package) return f.package.version ? `${f.package.name} ${f.package.version}` : f.package.name;
+  if (f.location) {
+    const line = typeof f.location.line === 'number' && f.location.line > 0 ? `:${f.location.line}` : '';
+    return `${f.location.path}${line}`;
+  }
+  return f.sourceFile;
+}
+
+/** `B324 hashlib`, `GHSA-…`, `DEP001`. */
+export function ruleText(f: EvaluatedFinding): string {
+  return f.ruleName && f.ruleName !== f.ruleId ? `${f.ruleId} ${f.ruleName}` : f.ruleId;
+}
+
+/** Fix versions of a package finding, or undefined. */
+export function fixText(f: EvaluatedFinding): string | undefined {
+  const fixes = f.package?.fixVersions?.filter((v) => typeof v === 'string' && v !== '');
+  return fixes && fixes.length > 0 ? fixes.join(', ') : undefined;
+}
+
+/**
+ * Where a looked-up severity came from: `GitHub advisory GHSA-…, CVSS 3.1 9.8 AV:N/…`, `OSV PYSEC-…`,
+ * `severity unknown (offline)`. Undefined for a tool's own severity.
+ */
+export function severitySourceText(f: EvaluatedFinding): string | undefined {
+  const s = f.severitySource;
+  if (!s || s.kind === 'tool') return undefined;
+  const parts: string[] = [];
+  if (s.kind === 'github') parts.push(`GitHub advisory${s.advisory ? ` ${s.advisory}` : ''}`);
+  if (s.kind === 'osv') parts.push(`OSV${s.advisory ? ` ${s.advisory}` : ''}`);
+  if (s.kind === 'default' || s.kind === 'none') parts.push(`severity unknown${s.unknownReason ? ` (${s.unknownReason})` : ''}`);
+  if (s.cvss) parts.push(`CVSS ${s.cvss.version} ${s.cvss.score} ${s.cvss.vector}`);
+  if (s.detail) parts.push(s.detail);
+  return parts.length === 0 ? undefined : parts.join(', ');
+}
+
+/**
+ * `HIGH`, `HIGH, conf. MEDIUM` (Bandit), `UNKNOWN → treated as HIGH` (the policy mapped an unknown
+ * severity through `unknown-severity`).
+ */
+export function severityText(f: EvaluatedFinding): string {
+  const eff = f.effectiveSeverity.toUpperCase();
+  let s = f.severity !== f.effectiveSeverity ? `${f.severity.toUpperCase()} → treated as ${eff}` : eff;
+  if (f.confidence && f.confidence !== 'undefined') s += `, conf. ${f.confidence.toUpperCase()}`;
+  return s;
+}
+
+/**
+ * `SG-12 · owner @acme/platform · expires 2026-12-01 (in 2 days) · false-positive`, plain. With
+ * `now` (the result's `generatedAt`), an expiry within 7 days or past is called out.
+ */
+export function waiverText(f: EvaluatedFinding, now?: string): string | undefined {
+  const w = f.waiver;
+  if (!w) return undefined;
+  const days = now ? daysUntil(w.expires, now) : undefined;
+  const soon = days === undefined || days > 7 ? '' : days < 0 ? ' (expired)' : days === 0 ? ' (expires today)' : ` (in ${plural(days, 'day')})`;
+  return `${w.id} · owner ${w.owner} · expires ${w.expires}${soon} · ${w.reasonCategory}`;
+}
+
+/** Days from `now` (ISO) to `date` (YYYY-MM-DD), or undefined when either is unreadable. */
+export function daysUntil(date: string, now: string): number | undefined {
+  const d = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(date) ? `${date}T00:00:00Z` : date);
+  const n = Date.parse(now);
+  if (Number.isNaN(d) || Number.isNaN(n)) return undefined;
+  return Math.floor((d - n) / 86_400_000);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rule documentation links
+
+const SAFE_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/;
+
+/**
+ * A documentation link for a finding's rule: the finding's own `helpUri` when it is an absolute
+ * http(s) URL, else the advisory page for a vulnerability id (GHSA -> GitHub, others -> OSV).
+ * Always validated by `safeHttpUrl`.
+ */
+export function ruleDocUrl(f: EvaluatedFinding): string | undefined {
+  const own = safeHttpUrl(f.helpUri);
+  if (own) return own;
+  if (f.tool === 'pip-audit' && SAFE_ID.test(f.ruleId)) {
+    const id = encodeURIComponent(f.ruleId);
+    return /^GHSA-/i.test(f.ruleId)
+      ? safeHttpUrl(`https://github.com/advisories/${id}`)
+      : safeHttpUrl(`https://osv.dev/vulnerability/${id}`);
+  }
+  return undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sections and order
+
+const CONFIDENCE_RANK: Record<string, number> = { high: 3, medium: 2, low: 1, undefined: 0 };
+
+interface Keyed {
+  f: EvaluatedFinding;
+  eff: number;
+  sev: number;
+  conf: number;
+  tool: number;
+  where: string;
+  line: number;
+}
+
+function key(f: EvaluatedFinding): Keyed {
+  const toolIdx = (TOOL_IDS as readonly string[]).indexOf(f.tool);
+  return {
+    f,
+    eff: severityRank(f.effectiveSeverity),
+    sev: severityRank(f.severity),
+    conf: CONFIDENCE_RANK[f.confidence ?? 'undefined'] ?? 0,
+    tool: toolIdx < 0 ? TOOL_IDS.length : toolIdx,
+    where: f.package ? f.package.name : (f.location?.path ?? f.sourceFile ?? ''),
+    line: f.location?.line ?? 0,
+  };
+}
+
+function cmpKeyed(a: Keyed, b: Keyed): number {
+  return (
+    b.eff - a.eff ||
+    b.sev - a.sev ||
+    b.conf - a.conf ||
+    a.tool - b.tool ||
+    (a.where < b.where ? -1 : a.where > b.where ? 1 : 0) ||
+    a.line - b.line ||
+    (a.f.ruleId < b.f.ruleId ? -1 : a.f.ruleId > b.f.ruleId ? 1 : 0)
+  );
+}
+
+/** A sorted copy, most severe first (effective severity, tool severity, confidence, tool, place). */
+export function sortMostSevereFirst(findings: readonly EvaluatedFinding[]): EvaluatedFinding[] {
+  return findings
+    .map(key)
+    .sort(cmpKeyed)
+    .map((k) => k.f);
+}
+
+/**
+ * The `k` most severe findings, in order, without sorting them all: a bounded insertion keeps the
+ * best `k` seen so far (one comparison per finding, most of them rejected at once), so picking 50
+ * out of 100,000 costs about one pass. Falls back to a full sort when `k` is a large share.
+ */
+export function mostSevere(findings: readonly EvaluatedFinding[], k: number): EvaluatedFinding[] {
+  if (k <= 0) return [];
+  if (k * 8 >= findings.length) return sortMostSevereFirst(findings).slice(0, k);
+  const top: Keyed[] = [];
+  for (const f of findings) {
+    // Most findings lose on severity alone: reject them before building a key.
+    if (top.length === k && severityRank(f.effectiveSeverity) < top[k - 1]!.eff) continue;
+    const kf = key(f);
+    if (top.length === k && cmpKeyed(kf, top[k - 1]!) >= 0) continue;
+    let lo = 0;
+    let hi = top.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (cmpKeyed(top[mid]!, kf) <= 0) lo = mid + 1;
+      else hi = mid;
+    }
+    top.splice(lo, 0, kf);
+    if (top.length > k) top.pop();
+  }
+  return top.map((x) => x.f);
+}
+
+export type SectionName = 'blocking' | 'wouldBlock' | 'warnings' | 'waived' | 'info';
+
+export interface Section {
+  /** How many findings the section has. */
+  total: number;
+  /** The most severe ones, at most the limit given, most severe first. */
+  top: EvaluatedFinding[];
+}
+
+/**
+ * Splits every finding into exactly one section (blocking now; in a phase-1 tool and would block
+ * under phase-2 rules; other warnings; waived; info) and keeps the `limit` most severe of each.
+ */
+export function sectionsOf(result: GateResult, limit = Number.POSITIVE_INFINITY): Record<SectionName, Section> {
+  const s: Record<SectionName, EvaluatedFinding[]> = { blocking: [], wouldBlock: [], warnings: [], waived: [], info: [] };
+  for (const t of result.tools) {
+    for (const f of t.findings) {
+      if (f.disposition === 'block') s.blocking.push(f);
+      else if (f.disposition === 'waived') s.waived.push(f);
+      else if (t.phase === 1 && f.phase2Action === 'block') s.wouldBlock.push(f);
+      else if (f.disposition === 'warn') s.warnings.push(f);
+      else s.info.push(f);
+    }
+  }
+  const pick = (list: EvaluatedFinding[]): Section => ({
+    total: list.length,
+    top: Number.isFinite(limit) ? mostSevere(list, limit) : sortMostSevereFirst(list),
+  });
+  return { blocking: pick(s.blocking), wouldBlock: pick(s.wouldBlock), warnings: pick(s.warnings), waived: pick(s.waived), info: pick(s.info) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tool facts
+
+/** Why a tool is not ok (or notes on an ok one): its messages, else its files' errors with the file. */
+export function toolMessages(t: ToolResult): string[] {
+  if (t.messages.length > 0) return t.messages;
+  return t.files.filter((f) => f.error).map((f) => `${f.path}: ${f.error}`);
+}
+
+const STAT_LABELS: Record<string, [string, string]> = {
+  dependencies: ['package audited', 'packages audited'],
+  packages: ['package audited', 'packages audited'],
+  loc: ['line of code', 'lines of code'],
+  nosec: ['nosec comment', 'nosec comments'],
+  killed: ['mutant killed', 'mutants killed'],
+  survived: ['mutant survived', 'mutants survived'],
+};
+
+/**
+ * Facts that change how far to trust a clean result: packages audited and NOT audited (pip-audit
+ * skipped), files not scanned (Bandit errors), and the tool's other counters.
+ */
+export function toolStatsParts(t: ToolResult): string[] {
+  const parts: string[] = [];
+  for (const [k, v] of Object.entries(t.stats)) {
+    if (typeof v !== 'number' || !Number.isFinite(v)) continue;
+    const label = Object.prototype.hasOwnProperty.call(STAT_LABELS, k) ? STAT_LABELS[k] : undefined;
+    parts.push(label ? `${v} ${v === 1 ? label[0] : label[1]}` : `${k} ${v}`);
+  }
+  if (t.skipped.length > 0) {
+    parts.push(`⚠ ${t.skipped.length} not ${t.tool === 'pip-audit' ? 'audited' : 'checked'} (skipped)`);
+  }
+  if (t.scanErrors.length > 0) parts.push(`⚠ ${plural(t.scanErrors.length, 'file')} not scanned`);
+  return parts;
+}
+
+/** Which severity columns to show: critical..low always, unknown/info when any tool has some. */
+export function severityColumns(result: GateResult): Array<(typeof SEVERITY_COLUMNS)[number]> {
+  return SEVERITY_COLUMNS.filter(
+    (c) => (c !== 'unknown' && c !== 'info') || result.tools.some((t) => (t.severity[c] ?? 0) > 0),
+  );
+}

@@ -1,0 +1,318 @@
+/**
+ * What the Bandit JSON and SARIF parsers share: severity/confidence words, secret redaction of
+ * snippets and messages, fingerprints, the version in `more_info` URLs.
+ *
+ * Fingerprint (documented choice): `bandit:<test_id>:<path>:<h>` where `<h>` is a 53-bit hash
+ * (cyrb53, 14 hex digits) of the test id and the flagged source line's text (trimmed, WITHOUT its
+ * line number), so a finding keeps its identity when lines above it move. When the line text is
+ * unknown or blank (empty `code`), `<h>` hashes the issue text instead. The n-th repeat of the same key in one report gets `:<n>` appended (n >= 2),
+ * in report order, so identical lines stay distinct. JSON and SARIF of one scan give the same
+ * fingerprints (SARIF `region.snippet.text` is the flagged line).
+ */
+import type { Confidence, Severity } from '../model.js';
+import { redactSecret } from '../../shared/redact.js';
+
+/** Bandit tests whose `code` and message hold a hard-coded password. */
+export const PASSWORD_TESTS: ReadonlySet<string> = new Set(['B105', 'B106', 'B107']);
+
+/** Longest snippet kept on a finding (the big reports have 80k results). */
+export const SNIPPET_MAX = 300;
+
+/** HIGH/MEDIUM/LOW -> high/medium/low, UNDEFINED -> info, anything else -> unknown (fail closed). */
+export function banditSeverity(raw: string): Severity {
+  switch (raw) {
+    case 'HIGH':
+      return 'high';
+    case 'MEDIUM':
+      return 'medium';
+    case 'LOW':
+      return 'low';
+    case 'UNDEFINED':
+      return 'info';
+    default: {
+      const u = raw.toUpperCase();
+      if (u !== raw && (u === 'HIGH' || u === 'MEDIUM' || u === 'LOW' || u === 'UNDEFINED')) return banditSeverity(u);
+      return 'unknown';
+    }
+  }
+}
+
+export function banditConfidence(raw: string | undefined): Confidence | undefined {
+  switch (raw) {
+    case 'HIGH':
+    case 'high':
+      return 'high';
+    case 'MEDIUM':
+    case 'medium':
+      return 'medium';
+    case 'LOW':
+    case 'low':
+      return 'low';
+    case 'UNDEFINED':
+    case 'undefined':
+      return 'undefined';
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * Does this code look like it holds a secret? Assignments of a quoted literal to a password/secret/
+ * token/key-like name, private-key headers, and well-known token prefixes. Deliberately broad:
+ * a false positive only hides a snippet.
+ */
+const SECRET_HINT =
+  /(?:pass(?:word|wd|phrase)?|pwd|secret|token|api_?key|apikey|access_?key|private_?key|credential|auth)[\w-]*["']?\s*[:=]\s*[rbuf]{0,2}["'][^"'\s]{3,}|-----BEGIN [A-Z ]*PRIVATE KEY|\bAKIA[0-9A-Z]{16}\b|\bgh[pousr]_[A-Za-z0-9]{20,}|\bxox[abprs]-[A-Za-z0-9-]{10,}|\bsk-[A-Za-z0-9_-]{20,}|\beyJ[A-Za-z0-9_-]{10,}\.eyJ/i;
+
+export function looksLikeSecret(code: string): boolean {
+  return SECRET_HINT.test(code);
+}
+
+/**
+ * Cap a snippet at SNIPPET_MAX characters, cutting at a line end when one is near. A short code is
+ * returned as it is (trailing newline included): no copy for the 80k-result reports.
+ */
+export function capSnippet(code: string): string {
+  if (code.length <= SNIPPET_MAX) return code;
+  const nl = code.lastIndexOf('\n', SNIPPET_MAX - 1);
+  return `${code.slice(0, nl > SNIPPET_MAX / 2 ? nl + 1 : SNIPPET_MAX - 1)}…`;
+}
+
+/**
+ * The snippet a finding may carry: undefined when there is none, null when it must be redacted
+ * (B105-B107, or the code looks like a secret), else the capped code.
+ */
+export function safeSnippet(testId: string, code: string | undefined): string | null | undefined {
+  if (code === undefined || code === '') return undefined;
+  if (PASSWORD_TESTS.has(testId)) return null;
+  const s = capSnippet(code);
+  return looksLikeSecret(s) ? null : s;
+}
+
+const PASSWORD_MESSAGE = /^(Possible hardcoded password: )'([\s\S]*)'$/;
+
+/** The issue text with a hard-coded password (B105-B107 quote it) replaced by its redacted form. */
+export function safeTitle(testId: string, text: string): string {
+  if (!PASSWORD_TESTS.has(testId)) return text;
+  const m = PASSWORD_MESSAGE.exec(text);
+  if (m) return `${m[1]}'${redactSecret(m[2] ?? '')}'`;
+  return 'Possible hardcoded password (message redacted: it may contain the secret)';
+}
+
+/** `https://bandit.readthedocs.io/en/1.9.4/plugins/…` -> `1.9.4` (undefined for `/en/latest/`). */
+export function versionFromMoreInfo(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  const m = /\/en\/(\d+\.\d+(?:\.\d+)?(?:[a-z0-9.+-]*)?)\//i.exec(url);
+  return m?.[1];
+}
+
+/** Keep only http(s) links (a report could carry `javascript:` or other schemes). */
+export function safeHelpUri(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  return url.startsWith('https://') || url.startsWith('http://') ? url : undefined;
+}
+
+/**
+ * Where the text of line `line` starts in Bandit's `code` ("<lineno> <text>\n" per line): the index
+ * just after "<lineno> ", or -1 when that line is not in the code. Allocation-free (hot loop).
+ */
+export function flaggedLineStart(code: string, line: number): number {
+  const n = code.length;
+  let pos = 0;
+  while (pos < n) {
+    let num = 0;
+    let p = pos;
+    while (p < n) {
+      const c = code.charCodeAt(p);
+      if (c < 0x30 || c > 0x39) break;
+      num = num * 10 + (c - 0x30);
+      p++;
+    }
+    if (p > pos && num === line) {
+      if (p >= n || code.charCodeAt(p) === 0x0a) return p;
+      if (code.charCodeAt(p) === 0x20) return p + 1;
+    }
+    const nl = code.indexOf('\n', p);
+    if (nl === -1) break;
+    pos = nl + 1;
+  }
+  return -1;
+}
+
+/** The text of line `line` in Bandit's `code`, without its number (undefined when absent). */
+export function flaggedLineText(code: string, line: number): string | undefined {
+  const start = flaggedLineStart(code, line);
+  if (start < 0) return undefined;
+  let end = code.indexOf('\n', start);
+  if (end === -1) end = code.length;
+  return code.slice(start, end);
+}
+
+function isSpace(c: number): boolean {
+  return c === 0x20 || c === 0x09 || c === 0x0d || c === 0x0a || c === 0x0c;
+}
+
+const HEX = '0123456789abcdef';
+// Module-level copies of the builtins used per character / per result: a global lookup is slow in
+// vm contexts (jest) and these never change.
+const imul = Math.imul;
+const fromCharCode = String.fromCharCode;
+
+/**
+ * 53-bit hash (cyrb53) of `prefix`, a 0 separator, and `text[start, end)` with surrounding
+ * whitespace trimmed, as 14 hex digits; no substring is made. Not for security: it tells lines
+ * apart, stably across runs and machines.
+ */
+export function hashLine(prefix: string, text: string, start: number, end: number): string {
+  while (start < end && isSpace(text.charCodeAt(start))) start++;
+  while (end > start && isSpace(text.charCodeAt(end - 1))) end--;
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = 0; i < prefix.length; i++) {
+    const c = prefix.charCodeAt(i);
+    h1 = imul(h1 ^ c, 2654435761);
+    h2 = imul(h2 ^ c, 1597334677);
+  }
+  h1 = imul(h1, 2654435761);
+  h2 = imul(h2, 1597334677);
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    h1 = imul(h1 ^ c, 2654435761);
+    h2 = imul(h2 ^ c, 1597334677);
+  }
+  h1 = imul(h1 ^ (h1 >>> 16), 2246822507) ^ imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = imul(h2 ^ (h2 >>> 16), 2246822507) ^ imul(h1 ^ (h1 >>> 13), 3266489909);
+  h2 &= 0x1fffff; // 21 + 32 = 53 bits
+  // one flat string, no number-to-string conversion (hot loop)
+  return fromCharCode(
+    HEX.charCodeAt((h2 >>> 20) & 15),
+    HEX.charCodeAt((h2 >>> 16) & 15),
+    HEX.charCodeAt((h2 >>> 12) & 15),
+    HEX.charCodeAt((h2 >>> 8) & 15),
+    HEX.charCodeAt((h2 >>> 4) & 15),
+    HEX.charCodeAt(h2 & 15),
+    HEX.charCodeAt((h1 >>> 28) & 15),
+    HEX.charCodeAt((h1 >>> 24) & 15),
+    HEX.charCodeAt((h1 >>> 20) & 15),
+    HEX.charCodeAt((h1 >>> 16) & 15),
+    HEX.charCodeAt((h1 >>> 12) & 15),
+    HEX.charCodeAt((h1 >>> 8) & 15),
+    HEX.charCodeAt((h1 >>> 4) & 15),
+    HEX.charCodeAt(h1 & 15),
+  );
+}
+
+interface FileFingerprints {
+  /** `bandit:<test>:<path>:` per test id */
+  prefixes: Map<string, string>;
+  /** how often each line hash was seen */
+  counts: Map<string, number>;
+}
+
+/**
+ * Assigns fingerprints, numbering repeats of the same (path, test, line text) within one report.
+ * Per-file maps: the `bandit:<test>:<path>:` prefix is built once per file and test.
+ */
+export class FingerprintMaker {
+  private readonly byPath = new Map<string, FileFingerprints>();
+  private lastPath: string | undefined;
+  private last: FileFingerprints | undefined;
+
+  /** JSON: the flagged line is found in Bandit's `code`; `fallback` (the issue text) when it is not. */
+  fromCode(testId: string, path: string, code: string | undefined, line: number, fallback: string): string {
+    const start = code ? flaggedLineStart(code, line) : -1;
+    if (code && start >= 0) {
+      let end = code.indexOf('\n', start);
+      if (end === -1) end = code.length;
+      const h = hashLine(testId, code, start, end);
+      if (h !== emptyLineHash(testId)) return this.finish(testId, path, h);
+    }
+    return this.finish(testId, path, hashLine(testId, fallback, 0, fallback.length));
+  }
+
+  /** SARIF: `lineText` is `region.snippet.text` (the flagged line). */
+  fromText(testId: string, path: string, lineText: string | undefined, fallback: string): string {
+    if (lineText !== undefined) {
+      const h = hashLine(testId, lineText, 0, lineText.length);
+      if (h !== emptyLineHash(testId)) return this.finish(testId, path, h);
+    }
+    return this.finish(testId, path, hashLine(testId, fallback, 0, fallback.length));
+  }
+
+  private finish(testId: string, path: string, h: string): string {
+    let f = this.last;
+    if (path !== this.lastPath || f === undefined) {
+      f = this.byPath.get(path);
+      if (f === undefined) {
+        f = { prefixes: new Map(), counts: new Map() };
+        this.byPath.set(path, f);
+      }
+      this.lastPath = path;
+      this.last = f;
+    }
+    let prefix = f.prefixes.get(testId);
+    if (prefix === undefined) {
+      prefix = `bandit:${testId}:${path}:`;
+      f.prefixes.set(testId, prefix);
+    }
+    const n = f.counts.get(h);
+    if (n === undefined) {
+      f.counts.set(h, 1);
+      return prefix + h;
+    }
+    f.counts.set(h, n + 1);
+    return `${prefix}${h}:${n + 1}`;
+  }
+}
+
+const emptyHashes = new Map<string, string>();
+
+/** Hash of a blank line for a test id (a blank flagged line falls back to the issue text). */
+function emptyLineHash(testId: string): string {
+  let h = emptyHashes.get(testId);
+  if (h === undefined) {
+    h = hashLine(testId, '', 0, 0);
+    emptyHashes.set(testId, h);
+  }
+  return h;
+}
+
+/**
+ * Exact-duplicate detector on (path, line, column, test id): per-file maps keyed by a number made
+ * of line and column, holding the test id(s) seen there.
+ */
+export class DuplicateIndex {
+  private readonly byPath = new Map<string, Map<number, string | string[]>>();
+  private lastPath: string | undefined;
+  private lastMap: Map<number, string | string[]> | undefined;
+
+  /** True when this (path, line, column, test id) was seen before; records it otherwise. */
+  seen(path: string, line: number, column: number, testId: string): boolean {
+    let m = this.lastMap;
+    if (path !== this.lastPath || m === undefined) {
+      m = this.byPath.get(path);
+      if (m === undefined) {
+        m = new Map<number, string | string[]>();
+        this.byPath.set(path, m);
+      }
+      this.lastPath = path;
+      this.lastMap = m;
+    }
+    // line * 4096 + column stays a small integer (cheap Map key) for lines < 262144; a column past
+    // 4095 gets its own key space (negative) so no two (line, column) pairs share a key
+    const key = column >= 0 && column < 4096 ? line * 4096 + column : -(line * 1048576 + column) - 1;
+    const prev = m.get(key);
+    if (prev === undefined) {
+      m.set(key, testId);
+      return false;
+    }
+    if (typeof prev === 'string') {
+      if (prev === testId) return true;
+      m.set(key, [prev, testId]);
+      return false;
+    }
+    if (prev.includes(testId)) return true;
+    prev.push(testId);
+    return false;
+  }
+}

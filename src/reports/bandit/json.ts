@@ -1,0 +1,273 @@
+/**
+ * Bandit JSON (`bandit -f json`), versions 1.6 .. 1.9 (FORMATS.md 1.1).
+ *
+ * - Counts come from `results` only, never from `metrics._totals` (CLI filters do not apply to it).
+ * - Pre-1.7 results have 10 keys (no col_offset / end_col_offset / issue_cwe); 1.7.5+ have 13.
+ * - Dedup key: filename + line_number + col_offset + test_id. Only applied when `col_offset` is
+ *   present: without it (< 1.7.1) two hits of one test on one line cannot be told apart and are
+ *   both real (DefectDojo's many_vulns.json has such a pair), so both are kept.
+ * - Snippets are capped and redacted (B105-B107 and anything that looks like a secret); the
+ *   B105-B107 message quotes the password, so the title is redacted too.
+ *
+ * Performance: one JSON.parse (by the caller), then one tight loop with hand-written checks:
+ * the 70 MB / 80k-result reports must parse in about 1.5x a bare JSON.parse.
+ */
+import { normalizePath, type Finding, type ParsedReport, type ScanError } from '../model.js';
+import {
+  expectArray,
+  expectObject,
+  isJsonObject,
+  jsonPath,
+  JsonShapeError,
+  jsonReportParser,
+  optArray,
+  optObject,
+  optString,
+  typeName,
+  type JsonObject,
+} from '../json.js';
+import {
+  banditConfidence,
+  banditSeverity,
+  DuplicateIndex,
+  FingerprintMaker,
+  safeHelpUri,
+  safeSnippet,
+  safeTitle,
+  versionFromMoreInfo,
+} from './common.js';
+
+const FORMAT = 'bandit-json';
+const MAX_TITLE = 1000;
+
+function bad(i: number, key: string, expected: string, value: unknown): never {
+  throw new JsonShapeError(
+    `$.results[${i}].${key}`,
+    value === undefined ? `missing (expected ${expected})` : `expected ${expected}, got ${typeName(value)}`,
+  );
+}
+
+/** Counter from `metrics._totals` (older reports write floats such as `205.0`). */
+function counter(totals: JsonObject, key: string): number | undefined {
+  const v = Object.hasOwn(totals, key) ? totals[key] : undefined;
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw new JsonShapeError(jsonPath('$.metrics._totals', key), `expected a number, got ${typeName(v)}`);
+  return Math.round(v);
+}
+
+/** The fields read from each result. */
+const RESULT_FIELDS = [
+  'code',
+  'col_offset',
+  'end_col_offset',
+  'filename',
+  'issue_confidence',
+  'issue_cwe',
+  'issue_severity',
+  'issue_text',
+  'line_number',
+  'line_range',
+  'more_info',
+  'test_id',
+  'test_name',
+] as const;
+
+/*
+ * Own-property reads without 13 Object.hasOwn calls per result (80k results): a plain read of a key
+ * the object does not own can only find what its prototype chain holds. When a result's prototype
+ * is Object.prototype (always so for JSON.parse output, `__proto__` keys included) and
+ * Object.prototype holds none of RESULT_FIELDS (checked once per report), a plain read IS an own
+ * read. Otherwise (a polluted Object.prototype, another prototype) the result's own fields are first
+ * copied to a null-prototype object with Object.hasOwn.
+ */
+// module-level copies of builtins used per result (a global lookup is slow in vm contexts such as jest)
+const getPrototypeOf = Object.getPrototypeOf;
+const hasOwn = Object.hasOwn;
+const isInteger = Number.isInteger;
+const isArray = Array.isArray;
+const OBJECT_PROTOTYPE = Object.prototype;
+
+function objectPrototypeIsClean(): boolean {
+  for (const k of RESULT_FIELDS) if (k in Object.prototype) return false;
+  return true;
+}
+
+function ownFields(r: JsonObject): JsonObject {
+  const o = Object.create(null) as JsonObject;
+  for (const k of RESULT_FIELDS) if (Object.hasOwn(r, k)) o[k] = r[k];
+  return o;
+}
+
+export function parseBanditJsonValue(value: unknown, file: string): ParsedReport {
+  const root = expectObject(value, '$');
+  const results = expectArray(Object.hasOwn(root, 'results') ? root.results : undefined, '$.results');
+
+  // errors[] -> scanErrors
+  const scanErrors: ScanError[] = [];
+  const errors = optArray(root, 'errors', '$') ?? [];
+  for (let i = 0; i < errors.length; i++) {
+    const e = expectObject(errors[i], () => `$.errors[${i}]`);
+    const filename = optString(e, 'filename', () => `$.errors[${i}]`);
+    const reason = optString(e, 'reason', () => `$.errors[${i}]`) ?? 'could not be scanned';
+    scanErrors.push(filename === undefined ? { message: reason } : { path: normalizePath(filename), message: reason });
+  }
+
+  // metrics -> stats (loc, nosec, skippedTests, files)
+  const stats: Record<string, number> = {};
+  const metrics = optObject(root, 'metrics', '$');
+  if (metrics) {
+    let files = 0;
+    for (const k in metrics) if (Object.hasOwn(metrics, k) && k !== '_totals') files++;
+    stats.files = files;
+    const totals = optObject(metrics, '_totals', '$.metrics');
+    if (totals) {
+      const loc = counter(totals, 'loc');
+      const nosec = counter(totals, 'nosec');
+      const skipped = counter(totals, 'skipped_tests');
+      if (loc !== undefined) stats.loc = loc;
+      if (nosec !== undefined) stats.nosec = nosec;
+      if (skipped !== undefined) stats.skippedTests = skipped;
+    }
+  }
+
+  const findings: Finding[] = [];
+  const seen = new DuplicateIndex();
+  const fingerprints = new FingerprintMaker();
+  let duplicates = 0;
+  let toolVersion: string | undefined;
+  let versionLooked = false;
+  let lastFilename: string | undefined;
+  let lastPath = '';
+
+  const cleanProto = objectPrototypeIsClean();
+  for (let i = 0; i < results.length; i++) {
+    const r = results[i];
+    if (!isJsonObject(r)) throw new JsonShapeError(`$.results[${i}]`, `expected an object, got ${typeName(r)}`);
+    const o = cleanProto && getPrototypeOf(r) === OBJECT_PROTOTYPE ? r : ownFields(r);
+
+    const filename = o.filename;
+    if (typeof filename !== 'string') bad(i, 'filename', 'a string', filename);
+    const testId = o.test_id;
+    if (typeof testId !== 'string') bad(i, 'test_id', 'a string', testId);
+    const rawSeverity = o.issue_severity;
+    if (typeof rawSeverity !== 'string') bad(i, 'issue_severity', 'a string', rawSeverity);
+    const rawConfidence = o.issue_confidence;
+    if (rawConfidence !== undefined && typeof rawConfidence !== 'string') bad(i, 'issue_confidence', 'a string', rawConfidence);
+    const text = o.issue_text;
+    if (typeof text !== 'string') bad(i, 'issue_text', 'a string', text);
+    const line = o.line_number;
+    if (typeof line !== 'number' || !isInteger(line)) bad(i, 'line_number', 'an integer', line);
+
+    let code = o.code;
+    if (code === null) code = undefined;
+    if (code !== undefined && typeof code !== 'string') bad(i, 'code', 'a string', code);
+    let testName = o.test_name;
+    if (testName === null) testName = undefined;
+    if (testName !== undefined && typeof testName !== 'string') bad(i, 'test_name', 'a string', testName);
+    let moreInfo = o.more_info;
+    if (moreInfo === null) moreInfo = undefined;
+    if (moreInfo !== undefined && typeof moreInfo !== 'string') bad(i, 'more_info', 'a string', moreInfo);
+
+    let col = o.col_offset;
+    if (col === null) col = undefined;
+    if (col !== undefined && (typeof col !== 'number' || !isInteger(col))) bad(i, 'col_offset', 'an integer', col);
+    let endCol = o.end_col_offset;
+    if (endCol === null) endCol = undefined;
+    if (endCol !== undefined && (typeof endCol !== 'number' || !isInteger(endCol))) bad(i, 'end_col_offset', 'an integer', endCol);
+
+    let endLine: number | undefined;
+    const range = o.line_range;
+    if (range !== undefined && range !== null) {
+      if (!isArray(range)) bad(i, 'line_range', 'an array', range);
+      if (range.length > 0) {
+        const last = range[range.length - 1] as unknown;
+        if (typeof last !== 'number' || !isInteger(last)) {
+          throw new JsonShapeError(`$.results[${i}].line_range[${range.length - 1}]`, `expected an integer, got ${typeName(last)}`);
+        }
+        if (last > line) endLine = last;
+      }
+    }
+
+    let cwe: number | undefined;
+    const cweObj = o.issue_cwe;
+    if (cweObj !== undefined && cweObj !== null) {
+      if (!isJsonObject(cweObj)) bad(i, 'issue_cwe', 'an object', cweObj);
+      const id = hasOwn(cweObj, 'id') ? cweObj.id : undefined;
+      if (id !== undefined && id !== null) {
+        if (typeof id !== 'number' || !isInteger(id)) {
+          throw new JsonShapeError(`$.results[${i}].issue_cwe.id`, `expected an integer, got ${typeName(id)}`);
+        }
+        if (id > 0) cwe = id;
+      }
+    }
+
+    // dedup (only when the column is known, see the header)
+    if (col !== undefined && seen.seen(filename, line, col, testId)) {
+      duplicates++;
+      continue;
+    }
+
+    if (filename !== lastFilename) {
+      lastFilename = filename;
+      lastPath = normalizePath(filename);
+    }
+    if (!versionLooked && moreInfo !== undefined) {
+      versionLooked = true;
+      toolVersion = versionFromMoreInfo(moreInfo);
+    }
+
+    const snippet = safeSnippet(testId, code);
+    const title = safeTitle(testId, text);
+    const column = col === undefined ? undefined : col + 1;
+    let endColumn: number | undefined;
+    if (endCol !== undefined && endCol > 0 && (endLine !== undefined || col === undefined || endCol > col)) endColumn = endCol + 1;
+
+    findings.push({
+      tool: 'bandit',
+      ruleId: testId,
+      ruleName: testName,
+      title: title.length > MAX_TITLE ? `${title.slice(0, MAX_TITLE - 1)}…` : title,
+      severity: banditSeverity(rawSeverity),
+      rawSeverity,
+      confidence: banditConfidence(rawConfidence),
+      location: { path: lastPath, line: line > 0 ? line : undefined, endLine, column, endColumn },
+      helpUri: safeHelpUri(moreInfo),
+      cwe,
+      snippet: snippet === null ? undefined : snippet,
+      fingerprint: fingerprints.fromCode(testId, lastPath, code, line, text),
+      sourceFile: file,
+      extra: snippet === null ? { snippetRedacted: true } : undefined,
+    });
+  }
+  if (duplicates > 0 || results.length > 0) stats.duplicates = duplicates;
+
+  return {
+    tool: 'bandit',
+    format: FORMAT,
+    toolVersion,
+    findings,
+    skipped: [],
+    scanErrors,
+    stats,
+  };
+}
+
+/** Top-level check on a parsed value: an object with a `results` array and Bandit's other keys. */
+export function looksLikeBanditJson(value: unknown): boolean {
+  if (!isJsonObject(value)) return false;
+  const results = Object.hasOwn(value, 'results') ? value.results : undefined;
+  if (!Array.isArray(results)) return false;
+  if (Object.hasOwn(value, 'runs') || Object.hasOwn(value, 'bomFormat')) return false;
+  if (Object.hasOwn(value, 'metrics') || Object.hasOwn(value, 'generated_at') || Object.hasOwn(value, 'errors')) return true;
+  const first: unknown = results[0];
+  return isJsonObject(first) && Object.hasOwn(first, 'test_id');
+}
+
+export const banditJsonParser = jsonReportParser({
+  tool: 'bandit',
+  format: FORMAT,
+  label: 'Bandit JSON (bandit -f json)',
+  sniff: (head) => /^\s*\{/.test(head) && /"(?:results|generated_at|errors|metrics)"\s*:/.test(head) && !/"runs"\s*:/.test(head),
+  detectValue: looksLikeBanditJson,
+  parseValue: parseBanditJsonValue,
+});

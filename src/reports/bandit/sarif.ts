@@ -1,0 +1,292 @@
+/**
+ * Bandit SARIF 2.1.0 (`bandit -f sarif`, built-in formatter >= 1.7.8, FORMATS.md 1.2) and the older
+ * microsoft `bandit-sarif-formatter` layout (driver with only name + rules, no levels, no columns).
+ *
+ * - Severity from `properties.issue_severity`, else from `level`: error -> high, note -> low,
+ *   none -> info, warning or absent (SARIF's default, Bandit omits it for MEDIUM) -> medium.
+ * - Confidence from `properties.issue_confidence`, else the rule's `precision` (which Bandit takes
+ *   from the FIRST issue of that rule, so it is only a fallback).
+ * - CWE from the rule tag `external/cwe/cwe-<id>`.
+ * - `invocations[].toolConfigurationNotifications` -> scanErrors.
+ * - URIs are %-decoded; `file://` URIs become paths.
+ * - Fingerprints match the JSON parser's (same flagged-line hash), dedup key
+ *   uri + startLine + startColumn + ruleId (only when a column is present).
+ */
+import { normalizePath, type Finding, type ParsedReport, type ScanError, type Severity } from '../model.js';
+import {
+  expectArray,
+  expectObject,
+  isJsonObject,
+  jsonReportParser,
+  optArray,
+  optInteger,
+  optObject,
+  optString,
+  optNumber,
+  JsonShapeError,
+  type JsonObject,
+} from '../json.js';
+import {
+  banditConfidence,
+  banditSeverity,
+  DuplicateIndex,
+  FingerprintMaker,
+  safeHelpUri,
+  safeSnippet,
+  safeTitle,
+  versionFromMoreInfo,
+} from './common.js';
+
+const FORMAT = 'bandit-sarif';
+const MAX_TITLE = 1000;
+
+/** A SARIF artifact URI as a repository path: `file://` stripped, %-escapes decoded, `/` separators. */
+export function sarifUriToPath(uri: string): string {
+  let s = uri;
+  if (/^file:/i.test(s)) {
+    s = s.replace(/^file:(?:\/\/[^/]*)?/i, '');
+    if (/^\/[A-Za-z]:[/\\]/.test(s)) s = s.slice(1);
+  }
+  if (s.includes('%')) {
+    try {
+      s = decodeURIComponent(s);
+    } catch {
+      // malformed escape: keep the text as it is
+    }
+  }
+  return normalizePath(s);
+}
+
+function levelSeverity(level: string | undefined): Severity {
+  switch (level) {
+    case 'error':
+      return 'high';
+    case 'note':
+      return 'low';
+    case 'none':
+      return 'info';
+    case undefined:
+    case 'warning':
+      return 'medium';
+    default:
+      return 'unknown';
+  }
+}
+
+interface RuleInfo {
+  id: string;
+  name?: string;
+  helpUri?: string;
+  cwe?: number;
+  precision?: string;
+}
+
+function readRule(rule: JsonObject, path: string): RuleInfo {
+  const id = optString(rule, 'id', path) ?? '';
+  const info: RuleInfo = { id, name: optString(rule, 'name', path), helpUri: optString(rule, 'helpUri', path) };
+  const props = optObject(rule, 'properties', path);
+  if (props) {
+    info.precision = optString(props, 'precision', `${path}.properties`);
+    const tags = optArray(props, 'tags', `${path}.properties`) ?? [];
+    for (const t of tags) {
+      if (typeof t !== 'string') continue;
+      const m = /^external\/cwe\/cwe-(\d+)$/i.exec(t);
+      if (m) info.cwe = Number(m[1]);
+    }
+  }
+  return info;
+}
+
+function text(obj: JsonObject | undefined, key: string, path: string): string | undefined {
+  if (!obj) return undefined;
+  const m = optObject(obj, key, path);
+  return m ? optString(m, 'text', `${path}.${key}`) : undefined;
+}
+
+export function parseBanditSarifValue(value: unknown, file: string): ParsedReport {
+  const root = expectObject(value, '$');
+  const runs = expectArray(Object.hasOwn(root, 'runs') ? root.runs : undefined, '$.runs');
+  const findings: Finding[] = [];
+  const scanErrors: ScanError[] = [];
+  const stats: Record<string, number> = {};
+  const fingerprints = new FingerprintMaker();
+  const seen = new DuplicateIndex();
+  let duplicates = 0;
+  let toolVersion: string | undefined;
+
+  for (let k = 0; k < runs.length; k++) {
+    const runPath = `$.runs[${k}]`;
+    const run = expectObject(runs[k], runPath);
+    const tool = optObject(run, 'tool', runPath);
+    const driver = tool ? optObject(tool, 'driver', `${runPath}.tool`) : undefined;
+    const rules: RuleInfo[] = [];
+    const rulesById = new Map<string, RuleInfo>();
+    if (driver) {
+      const dPath = `${runPath}.tool.driver`;
+      toolVersion ??= optString(driver, 'version', dPath) ?? optString(driver, 'semanticVersion', dPath);
+      const rawRules = optArray(driver, 'rules', dPath) ?? [];
+      for (let j = 0; j < rawRules.length; j++) {
+        const rule = readRule(expectObject(rawRules[j], `${dPath}.rules[${j}]`), `${dPath}.rules[${j}]`);
+        rules.push(rule);
+        if (rule.id && !rulesById.has(rule.id)) rulesById.set(rule.id, rule);
+        toolVersion ??= versionFromMoreInfo(rule.helpUri);
+      }
+    }
+
+    // invocations[].toolConfigurationNotifications -> scanErrors
+    const invocations = optArray(run, 'invocations', runPath) ?? [];
+    for (let j = 0; j < invocations.length; j++) {
+      const invPath = `${runPath}.invocations[${j}]`;
+      const inv = expectObject(invocations[j], invPath);
+      const notes = optArray(inv, 'toolConfigurationNotifications', invPath) ?? [];
+      for (let n = 0; n < notes.length; n++) {
+        const notePath = `${invPath}.toolConfigurationNotifications[${n}]`;
+        const note = expectObject(notes[n], notePath);
+        const message = text(note, 'message', notePath) ?? 'could not be scanned';
+        const locs = optArray(note, 'locations', notePath);
+        let path: string | undefined;
+        const loc0: unknown = locs?.[0];
+        if (isJsonObject(loc0)) {
+          const phys = optObject(loc0, 'physicalLocation', `${notePath}.locations[0]`);
+          const art = phys ? optObject(phys, 'artifactLocation', `${notePath}.locations[0].physicalLocation`) : undefined;
+          const uri = art ? optString(art, 'uri', `${notePath}.locations[0].physicalLocation.artifactLocation`) : undefined;
+          if (uri !== undefined) path = sarifUriToPath(uri);
+        }
+        scanErrors.push(path === undefined ? { message } : { path, message });
+      }
+    }
+
+    // properties.metrics -> stats
+    const props = optObject(run, 'properties', runPath);
+    const metrics = props ? optObject(props, 'metrics', `${runPath}.properties`) : undefined;
+    if (metrics) {
+      let files = 0;
+      for (const key in metrics) if (Object.hasOwn(metrics, key) && key !== '_totals') files++;
+      stats.files = (stats.files ?? 0) + files;
+      const totals = optObject(metrics, '_totals', `${runPath}.properties.metrics`);
+      if (totals) {
+        const tPath = `${runPath}.properties.metrics._totals`;
+        const loc = optNumber(totals, 'loc', tPath);
+        const nosec = optNumber(totals, 'nosec', tPath);
+        const skipped = optNumber(totals, 'skipped_tests', tPath);
+        if (loc !== undefined) stats.loc = (stats.loc ?? 0) + Math.round(loc);
+        if (nosec !== undefined) stats.nosec = (stats.nosec ?? 0) + Math.round(nosec);
+        if (skipped !== undefined) stats.skippedTests = (stats.skippedTests ?? 0) + Math.round(skipped);
+      }
+    }
+
+    const results = optArray(run, 'results', runPath) ?? [];
+    for (let i = 0; i < results.length; i++) {
+      const rPath = `${runPath}.results[${i}]`;
+      const r = expectObject(results[i], rPath);
+      const ruleIndex = optInteger(r, 'ruleIndex', rPath);
+      let ruleId = optString(r, 'ruleId', rPath);
+      const byIndex = ruleIndex !== undefined && ruleIndex >= 0 ? rules[ruleIndex] : undefined;
+      ruleId ??= byIndex?.id;
+      if (!ruleId) throw new JsonShapeError(`${rPath}.ruleId`, 'missing (expected a string, or a ruleIndex into tool.driver.rules)');
+      const rule = byIndex && byIndex.id === ruleId ? byIndex : rulesById.get(ruleId);
+      const message = text(r, 'message', rPath);
+      if (message === undefined) throw new JsonShapeError(`${rPath}.message.text`, 'missing (expected a string)');
+      const level = optString(r, 'level', rPath);
+      const rProps = optObject(r, 'properties', rPath);
+      const issueSeverity = rProps ? optString(rProps, 'issue_severity', `${rPath}.properties`) : undefined;
+      const issueConfidence = rProps ? optString(rProps, 'issue_confidence', `${rPath}.properties`) : undefined;
+
+      let path: string | undefined;
+      let startLine: number | undefined;
+      let endLine: number | undefined;
+      let startColumn: number | undefined;
+      let endColumn: number | undefined;
+      let lineText: string | undefined;
+      let context: string | undefined;
+      const locs = optArray(r, 'locations', rPath);
+      const loc0: unknown = locs?.[0];
+      if (loc0 !== undefined) {
+        const lPath = `${rPath}.locations[0]`;
+        const loc = expectObject(loc0, lPath);
+        const phys = optObject(loc, 'physicalLocation', lPath);
+        if (phys) {
+          const pPath = `${lPath}.physicalLocation`;
+          const art = optObject(phys, 'artifactLocation', pPath);
+          const uri = art ? optString(art, 'uri', `${pPath}.artifactLocation`) : undefined;
+          if (uri !== undefined) path = sarifUriToPath(uri);
+          const region = optObject(phys, 'region', pPath);
+          if (region) {
+            const gPath = `${pPath}.region`;
+            startLine = optInteger(region, 'startLine', gPath);
+            endLine = optInteger(region, 'endLine', gPath);
+            startColumn = optInteger(region, 'startColumn', gPath);
+            endColumn = optInteger(region, 'endColumn', gPath);
+            lineText = text(region, 'snippet', gPath);
+          }
+          const ctx = optObject(phys, 'contextRegion', pPath);
+          if (ctx) context = text(ctx, 'snippet', `${pPath}.contextRegion`);
+        }
+      }
+
+      if (startColumn !== undefined && seen.seen(path ?? '', startLine ?? 0, startColumn, ruleId)) {
+        duplicates++;
+        continue;
+      }
+
+      const snippet = safeSnippet(ruleId, context ?? lineText);
+      const title = safeTitle(ruleId, message);
+      const confidence = banditConfidence(issueConfidence) ?? banditConfidence(rule?.precision);
+      findings.push({
+        tool: 'bandit',
+        ruleId,
+        ruleName: rule?.name,
+        title: title.length > MAX_TITLE ? `${title.slice(0, MAX_TITLE - 1)}…` : title,
+        severity: issueSeverity !== undefined ? banditSeverity(issueSeverity) : levelSeverity(level),
+        rawSeverity: issueSeverity ?? (level === undefined ? 'warning (SARIF default level)' : level),
+        confidence,
+        location:
+          path === undefined
+            ? undefined
+            : {
+                path,
+                line: startLine !== undefined && startLine > 0 ? startLine : undefined,
+                endLine: endLine !== undefined && startLine !== undefined && endLine > startLine ? endLine : undefined,
+                column: startColumn,
+                endColumn: endColumn !== undefined && endColumn > 1 ? endColumn : undefined,
+              },
+        helpUri: safeHelpUri(rule?.helpUri),
+        cwe: rule?.cwe,
+        snippet: snippet === null ? undefined : snippet,
+        fingerprint: fingerprints.fromText(ruleId, path ?? '', lineText, message),
+        sourceFile: file,
+        extra: snippet === null ? { snippetRedacted: true } : undefined,
+      });
+    }
+  }
+  stats.duplicates = duplicates;
+  return { tool: 'bandit', format: FORMAT, toolVersion, findings, skipped: [], scanErrors, stats };
+}
+
+/** The `tool.driver.name` of the first SARIF run, if the value is SARIF. */
+export function sarifDriverName(value: unknown): string | undefined {
+  if (!isJsonObject(value)) return undefined;
+  const runs = Object.hasOwn(value, 'runs') ? value.runs : undefined;
+  if (!Array.isArray(runs)) return undefined;
+  const run: unknown = runs[0];
+  if (!isJsonObject(run)) return '';
+  const tool = Object.hasOwn(run, 'tool') ? run.tool : undefined;
+  if (!isJsonObject(tool)) return '';
+  const driver = Object.hasOwn(tool, 'driver') ? tool.driver : undefined;
+  if (!isJsonObject(driver)) return '';
+  const name = Object.hasOwn(driver, 'name') ? driver.name : undefined;
+  return typeof name === 'string' ? name : '';
+}
+
+export function looksLikeBanditSarif(value: unknown): boolean {
+  return sarifDriverName(value)?.toLowerCase() === 'bandit';
+}
+
+export const banditSarifParser = jsonReportParser({
+  tool: 'bandit',
+  format: FORMAT,
+  label: 'Bandit SARIF (bandit -f sarif)',
+  sniff: (head) => /"runs"\s*:/.test(head) && /"name"\s*:\s*"bandit"/i.test(head),
+  detectValue: looksLikeBanditSarif,
+  parseValue: parseBanditSarifValue,
+});

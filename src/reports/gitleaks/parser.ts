@@ -1,0 +1,467 @@
+/**
+ * gitleaks reports: JSON v8 (every field-set era), JSON v7 (`null` when empty), SARIF v8 and v7.
+ * CSV, JUnit and `--report-format template` output are recognised and refused with the list of
+ * supported formats.
+ *
+ * SECRETS ARE REDACTED HERE, AT PARSE TIME. No Finding field holds the Secret / Match / offender /
+ * SARIF snippet in clear:
+ * - `snippet` is the Match (v8) or `line` (v7, v7 SARIF snippet) with every occurrence of the secret
+ *   replaced by `redactSecret` (via `redactIn`); when the context does not contain the secret, or the
+ *   secret is too short for `redactIn`, only the redacted secret is kept. Path-only rules
+ *   ("file detected: <path>", empty Secret) keep their Match. A report already made with `--redact`
+ *   (Secret "REDACTED") keeps the tool's redacted Match.
+ * - every other kept string (title, path, fingerprint, extras) is scrubbed of the secret as well.
+ * - author names and e-mails are NOT kept (not even in `extra`); nor are commit messages (they carry
+ *   e-mails in sign-offs and may quote secrets). The commit is kept as a 7-character short sha.
+ *
+ * Severity: gitleaks has none; every finding is a leaked secret: 'high'.
+ * ruleId: v8 `RuleID`; v7 `rule` kebab-cased (`AWS Access Key` -> `aws-access-key`, the human name is
+ * kept as ruleName).
+ *
+ * Duplicates: the same rule, file, start line and secret (compared by `secretHash`) — typically one
+ * secret seen in many commits — count once. stats: `raw` (entries in the report), `duplicates`,
+ * `total` (findings). `extra.occurrences` = how many entries a finding stands for.
+ *
+ * Fingerprint: gitleaks' own `Fingerprint` field (`[commit:]file:rule:line`, the form
+ * `.gitleaksignore` uses) where present — for a de-duplicated group the smallest one, so it does not
+ * depend on report order — otherwise `<file>:<ruleId>:<line>:<secretHash>`. When two findings (two
+ * different secrets on one line) would share a gitleaks Fingerprint, both get `:<secretHash>` appended.
+ * Never the secret. The location is `File` (the real file; `SymlinkFile`, the link that was scanned,
+ * is in extra.symlinkFile — gitleaks' SARIF writes SymlinkFile || File as the uri).
+ */
+import {
+  ReportParseError,
+  normalizePath,
+  type Finding,
+  type Location,
+  type ParsedReport,
+  type ReportParser,
+} from '../model.js';
+import {
+  expectArray,
+  expectObject,
+  isJsonObject,
+  optArray,
+  optInteger,
+  optNumber,
+  optObject,
+  optString,
+  optStringArray,
+  jsonReportParser,
+  reqArray,
+  reqObject,
+  reqString,
+  sniffHead,
+  truncateText,
+  type JsonObject,
+  type JsonReportParser,
+} from '../json.js';
+import { redactIn, redactSecret, secretHash } from '../../shared/redact.js';
+
+export const GITLEAKS_JSON_FORMAT = 'gitleaks-json';
+export const GITLEAKS_SARIF_FORMAT = 'gitleaks-sarif';
+export const GITLEAKS_SUPPORTED =
+  'gitleaks JSON (v8 `--report-format json`, v7 legacy JSON) and gitleaks SARIF (`--report-format sarif`, v7 and v8)';
+
+/** Longest snippet kept (after redaction). */
+const MAX_SNIPPET = 400;
+
+/** One entry of a report, as read. `secret` and `context` are raw: they never leave this module. */
+interface Leak {
+  ruleId: string;
+  ruleName?: string;
+  title: string;
+  file: string;
+  symlinkFile?: string;
+  line?: number;
+  endLine?: number;
+  column?: number;
+  endColumn?: number;
+  secret: string;
+  /** Match (v8) or line (v7): text around the secret. */
+  context?: string;
+  commit?: string;
+  fingerprint?: string;
+  link?: string;
+  entropy?: number;
+  date?: string;
+  tags?: string;
+}
+
+export function kebabRule(rule: string): string {
+  const k = rule.toLowerCase().replace(/[^a-z0-9]+/g, '-');
+  // trim the dashes without a `-+$` regex (quadratic on long dash runs)
+  let start = 0;
+  let end = k.length;
+  while (start < end && k.charCodeAt(start) === 0x2d) start++;
+  while (end > start && k.charCodeAt(end - 1) === 0x2d) end--;
+  return k.slice(start, end) || 'unnamed-rule';
+}
+
+/** True when `redactIn` will actually replace this secret. */
+function redactable(secret: string): boolean {
+  return secret.length >= 4 && secret !== 'REDACTED';
+}
+
+/** Replace every occurrence of the secret in a kept string. */
+function scrub(text: string, secret: string): string {
+  return redactable(secret) && text.includes(secret) ? redactIn(text, [secret]) : text;
+}
+
+/** The redacted context for `snippet` (see the file comment). Exported for the redacted copy. */
+export function redactContext(context: string | undefined, secret: string): string | undefined {
+  if (secret === '') return context !== undefined && context.startsWith('file detected: ') ? context : undefined;
+  if (secret === 'REDACTED') return context;
+  if (context !== undefined && redactable(secret) && context.includes(secret)) return redactIn(context, [secret]);
+  return redactSecret(secret);
+}
+
+function shortSha(commit: string | undefined): string | undefined {
+  return commit ? commit.slice(0, 7) : undefined;
+}
+
+function positiveOrUndefined(n: number | undefined): number | undefined {
+  return n !== undefined && n >= 1 ? n : undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// JSON v8 / v7
+
+function readV8(o: JsonObject, base: string, file: string): Leak {
+  if (Object.hasOwn(o, 'Line')) {
+    throw new ReportParseError(
+      'gitleaks',
+      file,
+      `${base}.Line`,
+      `unsupported format: this looks like gitleaks \`--report-format template\` output (a "Line" field is never in the JSON report); supported: ${GITLEAKS_SUPPORTED}`,
+    );
+  }
+  const ruleId = reqString(o, 'RuleID', base);
+  const description = optString(o, 'Description', base);
+  const secret = reqString(o, 'Secret', base);
+  const match = reqString(o, 'Match', base);
+  const path = reqString(o, 'File', base);
+  // Read (type-checked) but never kept: Author, Email, Message.
+  optString(o, 'Author', base);
+  optString(o, 'Email', base);
+  optString(o, 'Message', base);
+  const tags = optStringArray(o, 'Tags', base);
+  return {
+    ruleId: ruleId || 'unnamed-rule',
+    ruleName: description || undefined,
+    title: description || `${ruleId} secret detected`,
+    file: path,
+    symlinkFile: optString(o, 'SymlinkFile', base) || undefined,
+    line: positiveOrUndefined(optInteger(o, 'StartLine', base)),
+    endLine: positiveOrUndefined(optInteger(o, 'EndLine', base)),
+    column: positiveOrUndefined(optInteger(o, 'StartColumn', base)),
+    endColumn: positiveOrUndefined(optInteger(o, 'EndColumn', base)),
+    secret,
+    context: match,
+    commit: optString(o, 'Commit', base) || undefined,
+    fingerprint: optString(o, 'Fingerprint', base) || undefined,
+    link: optString(o, 'Link', base) || undefined,
+    entropy: optNumber(o, 'Entropy', base),
+    date: optString(o, 'Date', base) || undefined,
+    tags: tags && tags.length > 0 ? tags.join(', ') : undefined,
+  };
+}
+
+function readV7(o: JsonObject, base: string): Leak {
+  const rule = reqString(o, 'rule', base);
+  const offender = reqString(o, 'offender', base);
+  const path = reqString(o, 'file', base);
+  optString(o, 'author', base);
+  optString(o, 'email', base);
+  optString(o, 'commitMessage', base);
+  return {
+    ruleId: kebabRule(rule),
+    ruleName: rule,
+    title: `${rule} secret detected`,
+    file: path,
+    line: positiveOrUndefined(optInteger(o, 'lineNumber', base)),
+    secret: offender,
+    context: optString(o, 'line', base),
+    commit: optString(o, 'commit', base) || undefined,
+    link: optString(o, 'leakURL', base) || undefined,
+    entropy: optNumber(o, 'offenderEntropy', base),
+    date: optString(o, 'date', base) || undefined,
+    tags: optString(o, 'tags', base) || undefined,
+  };
+}
+
+function readJson(root: unknown, file: string): { leaks: Leak[]; toolVersion?: string } {
+  if (root === null) return { leaks: [], toolVersion: '7.x' }; // v7 wrote `null` for no leaks
+  const arr = expectArray(root, '$');
+  if (arr.length === 0) return { leaks: [] };
+  const first = expectObject(arr[0], '$[0]');
+  const v8 = Object.hasOwn(first, 'RuleID') || Object.hasOwn(first, 'Secret');
+  const v7 = !v8 && (Object.hasOwn(first, 'rule') || Object.hasOwn(first, 'offender'));
+  if (!v8 && !v7) {
+    throw new ReportParseError('gitleaks', file, '$[0]', 'not a gitleaks finding: expected "RuleID" (gitleaks 8) or "rule" (gitleaks 7)');
+  }
+  const leaks: Leak[] = [];
+  let hasFingerprint = false;
+  let hasSymlink = false;
+  let hasLink = false;
+  for (let i = 0; i < arr.length; i++) {
+    const base = `$[${i}]`;
+    const o = expectObject(arr[i], base);
+    if (v8) {
+      hasFingerprint ||= Object.hasOwn(o, 'Fingerprint');
+      hasSymlink ||= Object.hasOwn(o, 'SymlinkFile');
+      hasLink ||= Object.hasOwn(o, 'Link');
+      leaks.push(readV8(o, base, file));
+    } else {
+      leaks.push(readV7(o, base));
+    }
+  }
+  let toolVersion = '7.x';
+  if (v8) toolVersion = hasLink ? '>=8.23.2' : hasSymlink ? '>=8.15' : hasFingerprint ? '8.10-8.14' : '8.0-8.9';
+  return { leaks, toolVersion };
+}
+
+// ---------------------------------------------------------------------------------------------
+// SARIF
+
+function readSarif(root: unknown, file: string): { leaks: Leak[]; toolVersion?: string } {
+  const doc = expectObject(root, '$');
+  const runs = reqArray(doc, 'runs', '$');
+  const leaks: Leak[] = [];
+  let toolVersion: string | undefined;
+  runs.forEach((r, ri) => {
+    const rb = `$.runs[${ri}]`;
+    const run = expectObject(r, rb);
+    const driver = reqObject(reqObject(run, 'tool', rb), 'driver', `${rb}.tool`);
+    const name = reqString(driver, 'name', `${rb}.tool.driver`);
+    if (name.toLowerCase() !== 'gitleaks') {
+      throw new ReportParseError('gitleaks', file, `${rb}.tool.driver.name`, `not a gitleaks SARIF report (tool ${JSON.stringify(name.slice(0, 60))})`);
+    }
+    const legacy = name === 'Gitleaks';
+    const semver = optString(driver, 'semanticVersion', `${rb}.tool.driver`);
+    // gitleaks 8 writes the constant "v8.0.0", not its version.
+    toolVersion ??= legacy ? (semver?.replace(/^v/, '') ?? '7.x') : '8.x';
+    const ruleNames = new Map<string, string>();
+    (optArray(driver, 'rules', `${rb}.tool.driver`) ?? []).forEach((x, i) => {
+      const rule = expectObject(x, `${rb}.tool.driver.rules[${i}]`);
+      const id = optString(rule, 'id', `${rb}.tool.driver.rules[${i}]`);
+      const sd = optObject(rule, 'shortDescription', `${rb}.tool.driver.rules[${i}]`);
+      const text = (sd && optString(sd, 'text', `${rb}.tool.driver.rules[${i}].shortDescription`)) || optString(rule, 'name', `${rb}.tool.driver.rules[${i}]`);
+      if (id && text) ruleNames.set(id, text);
+    });
+    (optArray(run, 'results', rb) ?? []).forEach((x, i) => {
+      const b = `${rb}.results[${i}]`;
+      const res = expectObject(x, b);
+      const messageObj = optObject(res, 'message', b);
+      const message = messageObj ? (optString(messageObj, 'text', `${b}.message`) ?? '') : '';
+      const props = optObject(res, 'properties', b);
+      let ruleId = optString(res, 'ruleId', b);
+      let ruleName = ruleId ? ruleNames.get(ruleId) : undefined;
+      if (!ruleId) {
+        // gitleaks 7: no ruleId; the message is "<Rule> secret detected".
+        const m = /^(.*) secret detected$/.exec(message);
+        if (!m || !m[1]) throw new ReportParseError('gitleaks', file, `${b}.ruleId`, 'missing (and the message does not name the rule)');
+        ruleName = m[1];
+        ruleId = kebabRule(m[1]);
+      } else if (legacy) {
+        ruleName = ruleId;
+        ruleId = kebabRule(ruleId);
+      }
+      const locs = reqArray(res, 'locations', b);
+      const loc0 = expectObject(locs[0], `${b}.locations[0]`);
+      const pl = reqObject(loc0, 'physicalLocation', `${b}.locations[0]`);
+      const plb = `${b}.locations[0].physicalLocation`;
+      const uri = reqString(reqObject(pl, 'artifactLocation', plb), 'uri', `${plb}.artifactLocation`);
+      const region = optObject(pl, 'region', plb);
+      const rg = `${plb}.region`;
+      const snippetObj = region ? optObject(region, 'snippet', rg) : undefined;
+      const snippetText = snippetObj ? optString(snippetObj, 'text', `${rg}.snippet`) : undefined;
+      const pf = optObject(res, 'partialFingerprints', b);
+      let secret: string;
+      let context: string | undefined;
+      let commit: string | undefined;
+      let date: string | undefined;
+      if (props && Object.hasOwn(props, 'offender')) {
+        // v7: the offender is the secret, the snippet is the whole line.
+        secret = optString(props, 'offender', `${b}.properties`) ?? '';
+        context = snippetText;
+        commit = optString(props, 'commit', `${b}.properties`);
+        date = optString(props, 'date', `${b}.properties`);
+      } else {
+        // v8: the snippet IS the secret.
+        secret = snippetText ?? '';
+        commit = pf ? optString(pf, 'commitSha', `${b}.partialFingerprints`) : undefined;
+        date = pf ? optString(pf, 'date', `${b}.partialFingerprints`) : undefined;
+      }
+      const tags = props ? optStringArray(props, 'tags', `${b}.properties`) : undefined;
+      leaks.push({
+        ruleId,
+        ruleName,
+        title: ruleName && ruleName !== ruleId ? ruleName : `${ruleId} secret detected`,
+        file: uri,
+        line: region ? positiveOrUndefined(optInteger(region, 'startLine', rg)) : undefined,
+        endLine: region ? positiveOrUndefined(optInteger(region, 'endLine', rg)) : undefined,
+        column: region ? positiveOrUndefined(optInteger(region, 'startColumn', rg)) : undefined,
+        endColumn: region ? positiveOrUndefined(optInteger(region, 'endColumn', rg)) : undefined,
+        secret,
+        context,
+        commit: commit || undefined,
+        date: date || undefined,
+        tags: tags && tags.length > 0 ? tags.join(', ') : undefined,
+      });
+    });
+  });
+  return { leaks, toolVersion };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Findings
+
+function toFindings(leaks: Leak[], file: string): { findings: Finding[]; stats: Record<string, number> } {
+  const groups = new Map<string, { leaks: Leak[]; hash: string }>();
+  for (const l of leaks) {
+    const hash = secretHash(l.secret);
+    const key = JSON.stringify([l.ruleId, normalizePath(l.file), l.line ?? 0, hash]);
+    const g = groups.get(key);
+    if (g) g.leaks.push(l);
+    else groups.set(key, { leaks: [l], hash });
+  }
+  const findings: Finding[] = [];
+  const hashes: string[] = [];
+  for (const { leaks: group, hash } of groups.values()) {
+    // Representative: the entry with the smallest gitleaks Fingerprint (report order otherwise).
+    let rep = group[0] as Leak;
+    for (const l of group) if (l.fingerprint && (!rep.fingerprint || l.fingerprint < rep.fingerprint)) rep = l;
+    const secret = rep.secret;
+    const path = scrub(normalizePath(rep.file), secret);
+    const ruleId = scrub(rep.ruleId, secret);
+    const fallback = `${path}:${ruleId}:${rep.line ?? 0}:${hash}`;
+    let fingerprint = rep.fingerprint ?? fallback;
+    if (redactable(secret) && fingerprint.includes(secret)) fingerprint = fallback;
+    const location: Location = { path };
+    if (rep.line !== undefined) location.line = rep.line;
+    if (rep.endLine !== undefined && rep.line !== undefined && rep.endLine >= rep.line) location.endLine = rep.endLine;
+    if (rep.column !== undefined) location.column = rep.column;
+    if (rep.endColumn !== undefined) location.endColumn = rep.endColumn;
+    const extra: Record<string, string | number | boolean | null> = { occurrences: group.length };
+    const commit = shortSha(rep.commit);
+    if (commit) extra.commit = commit;
+    if (rep.symlinkFile) extra.symlinkFile = scrub(normalizePath(rep.symlinkFile), secret);
+    if (rep.link) extra.link = scrub(rep.link, secret);
+    if (rep.entropy !== undefined) extra.entropy = rep.entropy;
+    if (rep.date) extra.date = scrub(rep.date, secret);
+    if (rep.tags) extra.tags = scrub(rep.tags, secret);
+    if (secret === 'REDACTED') extra.redactedByTool = true;
+    const f: Finding = {
+      tool: 'gitleaks',
+      ruleId,
+      title: scrub(rep.title, secret),
+      severity: 'high',
+      location,
+      fingerprint,
+      sourceFile: file,
+      extra,
+    };
+    if (rep.ruleName) f.ruleName = scrub(rep.ruleName, secret);
+    const snippet = redactContext(rep.context, secret);
+    if (snippet !== undefined) f.snippet = truncateText(snippet, MAX_SNIPPET);
+    findings.push(f);
+    hashes.push(hash);
+  }
+  // Two different secrets on one line of one rule share gitleaks' Fingerprint (`commit:file:rule:line`):
+  // those (and only those) get `:<secretHash>` appended, so fingerprints stay unique and order-independent.
+  const uses = new Map<string, number>();
+  for (const f of findings) uses.set(f.fingerprint, (uses.get(f.fingerprint) ?? 0) + 1);
+  findings.forEach((f, i) => {
+    if ((uses.get(f.fingerprint) ?? 0) > 1) f.fingerprint = `${f.fingerprint}:${hashes[i]}`;
+  });
+  return { findings, stats: { raw: leaks.length, duplicates: leaks.length - findings.length, total: findings.length } };
+}
+
+function report(format: string, leaks: Leak[], file: string, toolVersion?: string): ParsedReport {
+  const { findings, stats } = toFindings(leaks, file);
+  const r: ParsedReport = { tool: 'gitleaks', format, findings, skipped: [], scanErrors: [], stats };
+  if (toolVersion) r.toolVersion = toolVersion;
+  return r;
+}
+
+/** gitleaks JSON (v8 array, v7 array or `null`), already parsed. */
+export function parseGitleaksJsonValue(value: unknown, file: string): ParsedReport {
+  const { leaks, toolVersion } = readJson(value, file);
+  return report(GITLEAKS_JSON_FORMAT, leaks, file, toolVersion);
+}
+
+/** gitleaks SARIF (v8 or v7), already parsed. */
+export function parseGitleaksSarifValue(value: unknown, file: string): ParsedReport {
+  const { leaks, toolVersion } = readSarif(value, file);
+  return report(GITLEAKS_SARIF_FORMAT, leaks, file, toolVersion);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Detection
+
+/** The other gitleaks report formats, recognised so the error can say what they are. */
+export function unsupportedGitleaksFormat(content: string): string | undefined {
+  const h = sniffHead(content).trimStart();
+  if (/^RuleID,Commit,File,/.test(h)) return 'gitleaks CSV report (`--report-format csv`)';
+  if (h.startsWith('<') && /<testsuites?\b/.test(h) && /name="gitleaks"/.test(h)) return 'gitleaks JUnit report (`--report-format junit`)';
+  return undefined;
+}
+
+function looksLikeGitleaksJson(value: unknown): boolean {
+  if (value === null) return true; // gitleaks 7's empty report
+  if (!Array.isArray(value)) return false;
+  if (value.length === 0) return true;
+  const first: unknown = value[0];
+  return isJsonObject(first) && ['RuleID', 'Secret', 'rule', 'offender'].some((k) => Object.hasOwn(first, k));
+}
+
+function looksLikeGitleaksSarif(value: unknown): boolean {
+  if (!isJsonObject(value) || !Array.isArray(value.runs)) return false;
+  const run: unknown = value.runs[0];
+  if (!isJsonObject(run) || !isJsonObject(run.tool) || !isJsonObject(run.tool.driver)) return false;
+  const name = run.tool.driver.name;
+  return typeof name === 'string' && name.toLowerCase() === 'gitleaks';
+}
+
+export const gitleaksJsonParser: JsonReportParser = jsonReportParser({
+  tool: 'gitleaks',
+  format: GITLEAKS_JSON_FORMAT,
+  label: 'gitleaks JSON (gitleaks 8 --report-format json, or gitleaks 7 JSON)',
+  sniff: (h) => {
+    const t = h.trimStart();
+    if (/^null\s*$/.test(t) || /^\[\s*\]\s*$/.test(t)) return true;
+    return t.startsWith('[') && /"(?:RuleID|Secret|offender|rule)"\s*:/.test(t);
+  },
+  detectValue: looksLikeGitleaksJson,
+  parseValue: parseGitleaksJsonValue,
+});
+
+export const gitleaksSarifParser: JsonReportParser = jsonReportParser({
+  tool: 'gitleaks',
+  format: GITLEAKS_SARIF_FORMAT,
+  label: 'gitleaks SARIF (--report-format sarif, gitleaks 7 or 8)',
+  sniff: (h) => {
+    const t = h.trimStart();
+    return t.startsWith('{') && /"runs"\s*:/.test(t) && /"name"\s*:\s*"gitleaks"/i.test(t);
+  },
+  detectValue: looksLikeGitleaksSarif,
+  parseValue: parseGitleaksSarifValue,
+});
+
+/** Recognises CSV and JUnit and refuses them with the list of supported formats. */
+export const gitleaksUnsupportedParser: ReportParser & { label: string } = {
+  tool: 'gitleaks',
+  format: 'gitleaks-unsupported',
+  label: 'gitleaks CSV/JUnit (recognised, not supported)',
+  detect(content: string): boolean {
+    return unsupportedGitleaksFormat(content) !== undefined;
+  },
+  parse(content: string, file: string): ParsedReport {
+    const what = unsupportedGitleaksFormat(content) ?? 'unknown format';
+    throw new ReportParseError('gitleaks', file, '', `unsupported format: ${what}; supported: ${GITLEAKS_SUPPORTED}`);
+  },
+};
+
+/** In detection order, for the registry. */
+export const GITLEAKS_PARSERS: ReportParser[] = [gitleaksSarifParser, gitleaksJsonParser, gitleaksUnsupportedParser];

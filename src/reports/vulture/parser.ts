@@ -1,0 +1,175 @@
+/**
+ * vulture text report (stdout of `vulture …`), one item per line:
+ *
+ *   <path>:<line>: <message> (<confidence>% confidence[, <size> line|lines])
+ *
+ * The line is matched anchored on `:(\d+): ` after a lazy path, so Windows drive letters
+ * (`C:\x.py:3: …`) parse; paths are normalised to POSIX. Blank lines, CRLF and a trailing newline are
+ * tolerated; any other line that does not match is a ReportParseError at `line N` (a stray traceback or
+ * a progress line means the run was not clean; fail closed). Empty content = no dead code found (or a
+ * crashed run: the caller checks the exit code).
+ *
+ * Severity mapping (vulture has none; its confidence is how sure it is the code is dead):
+ *   100%           -> severity 'medium', confidence 'high'   (unused arguments/except vars, unreachable code)
+ *   80-99% (90%)   -> severity 'low',    confidence 'medium' (imports)
+ *   below 80 (60%) -> severity 'low',    confidence 'low'    (the default for names)
+ * rawSeverity is `<N>% confidence`; extra.confidence holds the number.
+ *
+ * ruleId: `unused-<kind>` (attribute, class, function, import, method, property, variable) or
+ * `unreachable-code` for every V201 message (unreachable code after …, unsatisfiable … condition,
+ * unreachable 'else' …, redundant if-condition). A message that fits the line grammar but none of the
+ * known messages (a newer vulture) becomes ruleId `dead-code` rather than an error.
+ *
+ * Fingerprint: `vulture:<ruleId>:<path>:<name>` for named items (no line: stable when code moves), with
+ * the line for unnamed ones (unreachable code); a repeated key in one report gets `#2`, `#3`… appended.
+ */
+import {
+  ReportParseError,
+  normalizePath,
+  type Confidence,
+  type Finding,
+  type ParsedReport,
+  type ReportParser,
+  type Severity,
+} from '../model.js';
+
+export const VULTURE_FORMAT = 'vulture-text';
+
+/** Longer lines are refused before any regex runs (the line regex backtracks on crafted input). */
+const MAX_LINE = 4096;
+const LINE_RE = /^(?<path>.+?):(?<line>\d+): (?<msg>.+) \((?<conf>\d{1,3})% confidence(?:, (?<size>\d+) lines?)?\)$/;
+const UNUSED_RE = /^unused (attribute|class|function|import|method|property|variable) '(.*)'$/;
+const UNREACHABLE_AFTER_RE = /^unreachable code after '(.+)'$/;
+const V201_RE = /^(?:unsatisfiable '(?:if|while|ternary)' condition|unreachable 'else' (?:block|expression)|redundant if-condition)$/;
+
+const VULTURE_CODES: Record<string, string> = {
+  attribute: 'V101',
+  class: 'V102',
+  function: 'V103',
+  import: 'V104',
+  method: 'V105',
+  property: 'V106',
+  variable: 'V107',
+};
+
+/** Documented mapping, see the file comment. */
+export function vultureSeverity(confidence: number): Severity {
+  return confidence >= 100 ? 'medium' : 'low';
+}
+
+export function vultureConfidence(confidence: number): Confidence {
+  if (confidence >= 100) return 'high';
+  if (confidence >= 80) return 'medium';
+  return 'low';
+}
+
+interface Classified {
+  ruleId: string;
+  ruleName: string;
+  code?: string;
+  name?: string;
+}
+
+function classify(msg: string): Classified {
+  const u = UNUSED_RE.exec(msg);
+  if (u) {
+    const kind = u[1] as string;
+    return { ruleId: `unused-${kind}`, ruleName: `unused ${kind}`, code: VULTURE_CODES[kind], name: u[2] as string };
+  }
+  const a = UNREACHABLE_AFTER_RE.exec(msg);
+  if (a) return { ruleId: 'unreachable-code', ruleName: 'unreachable code', code: 'V201', name: a[1] as string };
+  if (V201_RE.test(msg)) return { ruleId: 'unreachable-code', ruleName: msg, code: 'V201' };
+  return { ruleId: 'dead-code', ruleName: 'dead code' };
+}
+
+/** Per-rule counts plus `total`. */
+function countStats(findings: Finding[]): Record<string, number> {
+  const stats: Record<string, number> = { total: findings.length };
+  for (const f of findings) stats[f.ruleId] = (stats[f.ruleId] ?? 0) + 1;
+  return stats;
+}
+
+export function parseVulture(content: string, file: string): ParsedReport {
+  const text = content.startsWith('\uFEFF') ? content.slice(1) : content;
+  const lines = text.split(/\r?\n/);
+  const findings: Finding[] = [];
+  const seen = new Map<string, number>();
+  for (let i = 0; i < lines.length; i++) {
+    const raw = lines[i] as string;
+    if (raw.trim() === '') continue;
+    if (raw.length > MAX_LINE) {
+      throw new ReportParseError('vulture', file, `line ${i + 1}`, `line longer than ${MAX_LINE} characters: not a vulture report line`);
+    }
+    const m = LINE_RE.exec(raw);
+    const g = m?.groups;
+    if (!g) {
+      throw new ReportParseError(
+        'vulture',
+        file,
+        `line ${i + 1}`,
+        'not a vulture report line (expected "<path>:<line>: <message> (<N>% confidence)")',
+      );
+    }
+    const conf = Number(g.conf);
+    const lineNo = Number(g.line);
+    if (conf > 100 || lineNo < 1) {
+      throw new ReportParseError('vulture', file, `line ${i + 1}`, conf > 100 ? `confidence ${conf}% is over 100%` : 'line number 0');
+    }
+    const path = normalizePath(g.path as string);
+    const msg = g.msg as string;
+    const c = classify(msg);
+    let key = `vulture:${c.ruleId}:${path}:${c.ruleId === 'unreachable-code' || c.name === undefined ? `${lineNo}:${msg}` : c.name}`;
+    const n = (seen.get(key) ?? 0) + 1;
+    seen.set(key, n);
+    if (n > 1) key = `${key}#${n}`;
+    const extra: Record<string, string | number> = { confidence: conf };
+    if (c.name !== undefined) extra.name = c.name;
+    if (c.code) extra.code = c.code;
+    if (g.size !== undefined) extra.size = Number(g.size);
+    findings.push({
+      tool: 'vulture',
+      ruleId: c.ruleId,
+      ruleName: c.ruleName,
+      title: msg,
+      severity: vultureSeverity(conf),
+      rawSeverity: `${conf}% confidence`,
+      confidence: vultureConfidence(conf),
+      location: { path, line: lineNo },
+      fingerprint: key,
+      sourceFile: file,
+      extra,
+    });
+  }
+  return { tool: 'vulture', format: VULTURE_FORMAT, findings, skipped: [], scanErrors: [], stats: countStats(findings) };
+}
+
+/**
+ * Apply `vulture-min-confidence`: drop findings below `min` percent. Pure; the dropped ones are
+ * counted in `stats.belowMinConfidence` (and `stats.minConfidence` records the setting), the other
+ * counters are recomputed on what is kept.
+ */
+export function filterByConfidence(report: ParsedReport, min: number): ParsedReport {
+  if (!(min > 0)) return report;
+  const kept = report.findings.filter((f) => {
+    const c = f.extra?.confidence;
+    return typeof c !== 'number' || c >= min;
+  });
+  const dropped = report.findings.length - kept.length;
+  const prior = report.stats.belowMinConfidence ?? 0;
+  return {
+    ...report,
+    findings: kept,
+    stats: { ...countStats(kept), belowMinConfidence: prior + dropped, minConfidence: min },
+  };
+}
+
+export const vultureParser: ReportParser & { label: string } = {
+  tool: 'vulture',
+  format: VULTURE_FORMAT,
+  label: 'vulture text report (stdout of vulture)',
+  detect(content: string): boolean {
+    const first = content.replace(/^\uFEFF/, '').split(/\r?\n/).find((l) => l.trim() !== '');
+    return first === undefined || LINE_RE.test(first);
+  },
+  parse: parseVulture,
+};
