@@ -873,6 +873,8 @@ const OUTPUT_NAMES = (/* unused pure expression or super */ null && ([
     'mutmut-survived',
     'mutmut-score',
     'secret-scan-matches',
+    'waived-count',
+    'overridden',
 ]));
 function outputs_tool(r, id) {
     return r.tools.find((t) => t.tool === id);
@@ -919,7 +921,9 @@ function computeOutputs(r, files) {
         'mutmut-killed': mutmut?.stats.killed !== undefined ? String(mutmut.stats.killed) : '',
         'mutmut-survived': mutmut?.stats.survived !== undefined ? String(mutmut.stats.survived) : '',
         'mutmut-score': mutmut?.stats.score !== undefined ? String(mutmut.stats.score) : '',
-        'secret-scan-matches': String(outputs_tool(r, 'secret-scan')?.findings.length ?? 0),
+        'secret-scan-matches': String(outputs_tool(r, 'secret-scan')?.findings.filter((f) => f.disposition !== 'waived').length ?? 0),
+        'waived-count': String(r.totals.waived),
+        overridden: String(r.overridden === true),
     };
 }
 

@@ -2510,6 +2510,7 @@ exports.basename = (path, { windows } = {}) => {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   LP: () => (/* binding */ DEFAULT_CRITICAL_PATHS),
 /* harmony export */   Lj: () => (/* binding */ REPORT_INPUTS),
 /* harmony export */   P$: () => (/* binding */ parseSettings),
 /* harmony export */   Qh: () => (/* binding */ INPUT_NAMES),
@@ -2518,7 +2519,7 @@ exports.basename = (path, { windows } = {}) => {
 /* harmony export */   og: () => (/* binding */ formatIssues),
 /* harmony export */   sx: () => (/* binding */ thresholdsFor)
 /* harmony export */ });
-/* unused harmony exports DEFAULT_CRITICAL_PATHS, DEFAULT_THRESHOLDS, settingsSchema, POLICY_FILE_ONLY_KEYS */
+/* unused harmony exports DEFAULT_THRESHOLDS, settingsSchema, POLICY_FILE_ONLY_KEYS */
 /* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9691);
 /* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8532);
 /* harmony import */ var _reports_model_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2510);
@@ -2705,6 +2706,14 @@ const settingsSchema = zod__WEBPACK_IMPORTED_MODULE_1__/* .object */ .Ikc({
     'sarif-dependency-file': zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP().trim().optional(),
     comment: oneOf('comment', ['off', 'always', 'on-warn', 'on-block']).default('off'),
     'comment-id': zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP().trim().optional(),
+    // Waivers and the override label.
+    'waivers-file': zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP().trim().default('docs/governance/security-waivers.md'),
+    'security-approvers': list('security-approvers').default([]),
+    'senior-approvers': list('senior-approvers').default([]),
+    'verify-waiver-approvals': bool('verify-waiver-approvals').default(false),
+    'waiver-expiry-warning-days': intIn('waiver-expiry-warning-days', 0, 365).default(7),
+    'override-label': zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP().trim().min(1).max(50).default('security-override'),
+    'override-approvers': list('override-approvers').default([]),
     thresholds: zod__WEBPACK_IMPORTED_MODULE_1__/* .partialRecord */ .jgl(zod__WEBPACK_IMPORTED_MODULE_1__/* ["enum"] */ .k5n(_reports_model_js__WEBPACK_IMPORTED_MODULE_0__/* .TOOL_IDS */ .ou), toolThresholds).default({}),
 })
     .strict()
@@ -12337,12 +12346,14 @@ __nccwpck_require__.d(__webpack_exports__, {
   Ikc: () => (/* binding */ object),
   jgl: () => (/* binding */ partialRecord),
   vkY: () => (/* binding */ preprocess),
+  g1P: () => (/* binding */ record),
+  rej: () => (/* binding */ strictObject),
   YjP: () => (/* binding */ schemas_string),
   KCZ: () => (/* binding */ union),
   L5J: () => (/* binding */ unknown)
 });
 
-// UNUSED EXPORTS: ZodAny, ZodArray, ZodBase64, ZodBase64URL, ZodBigInt, ZodBigIntFormat, ZodBoolean, ZodCIDRv4, ZodCIDRv6, ZodCUID, ZodCUID2, ZodCatch, ZodCodec, ZodCreditCard, ZodCustom, ZodCustomStringFormat, ZodDate, ZodDefault, ZodDiscriminatedUnion, ZodE164, ZodEmail, ZodEmoji, ZodEnum, ZodExactOptional, ZodFile, ZodFunction, ZodGUID, ZodIBAN, ZodIPv4, ZodIPv6, ZodISODate, ZodISODateTime, ZodISODuration, ZodISOTime, ZodInstanceOf, ZodIntersection, ZodJWT, ZodKSUID, ZodLazy, ZodLiteral, ZodMAC, ZodMap, ZodNaN, ZodNanoID, ZodNever, ZodNonOptional, ZodNull, ZodNullable, ZodNumber, ZodNumberFormat, ZodObject, ZodOptional, ZodPipe, ZodPrefault, ZodPreprocess, ZodPromise, ZodReadonly, ZodRecord, ZodSet, ZodString, ZodStringFormat, ZodSuccess, ZodSymbol, ZodTemplateLiteral, ZodTransform, ZodTuple, ZodType, ZodULID, ZodURL, ZodUUID, ZodUndefined, ZodUnion, ZodUnknown, ZodVoid, ZodXID, ZodXor, _ZodString, _default, _function, any, base64, base64url, bigint, catch, check, cidrv4, cidrv6, codec, creditCard, cuid, cuid2, currencyCode, custom, describe, discriminatedUnion, e164, email, emoji, exactOptional, file, float32, float64, function, guid, hash, hex, hostname, httpUrl, iban, instanceof, int, int32, int64, intersection, invertCodec, ipv4, ipv6, json, jwt, keyof, ksuid, lazy, looseObject, looseRecord, mac, map, meta, nan, nanoid, nativeEnum, never, nonoptional, null, nullable, nullish, optional, pipe, prefault, promise, readonly, record, refine, set, strictObject, stringFormat, stringbool, success, superRefine, symbol, templateLiteral, transform, tuple, uint32, uint64, ulid, undefined, url, uuid, uuidv4, uuidv6, uuidv7, void, xid, xor
+// UNUSED EXPORTS: ZodAny, ZodArray, ZodBase64, ZodBase64URL, ZodBigInt, ZodBigIntFormat, ZodBoolean, ZodCIDRv4, ZodCIDRv6, ZodCUID, ZodCUID2, ZodCatch, ZodCodec, ZodCreditCard, ZodCustom, ZodCustomStringFormat, ZodDate, ZodDefault, ZodDiscriminatedUnion, ZodE164, ZodEmail, ZodEmoji, ZodEnum, ZodExactOptional, ZodFile, ZodFunction, ZodGUID, ZodIBAN, ZodIPv4, ZodIPv6, ZodISODate, ZodISODateTime, ZodISODuration, ZodISOTime, ZodInstanceOf, ZodIntersection, ZodJWT, ZodKSUID, ZodLazy, ZodLiteral, ZodMAC, ZodMap, ZodNaN, ZodNanoID, ZodNever, ZodNonOptional, ZodNull, ZodNullable, ZodNumber, ZodNumberFormat, ZodObject, ZodOptional, ZodPipe, ZodPrefault, ZodPreprocess, ZodPromise, ZodReadonly, ZodRecord, ZodSet, ZodString, ZodStringFormat, ZodSuccess, ZodSymbol, ZodTemplateLiteral, ZodTransform, ZodTuple, ZodType, ZodULID, ZodURL, ZodUUID, ZodUndefined, ZodUnion, ZodUnknown, ZodVoid, ZodXID, ZodXor, _ZodString, _default, _function, any, base64, base64url, bigint, catch, check, cidrv4, cidrv6, codec, creditCard, cuid, cuid2, currencyCode, custom, describe, discriminatedUnion, e164, email, emoji, exactOptional, file, float32, float64, function, guid, hash, hex, hostname, httpUrl, iban, instanceof, int, int32, int64, intersection, invertCodec, ipv4, ipv6, json, jwt, keyof, ksuid, lazy, looseObject, looseRecord, mac, map, meta, nan, nanoid, nativeEnum, never, nonoptional, null, nullable, nullish, optional, pipe, prefault, promise, readonly, refine, set, stringFormat, stringbool, success, superRefine, symbol, templateLiteral, transform, tuple, uint32, uint64, ulid, undefined, url, uuid, uuidv4, uuidv6, uuidv7, void, xid, xor
 
 // EXTERNAL MODULE: ./node_modules/zod/v4/core/core.js
 var core_core = __nccwpck_require__(8532);
@@ -20242,7 +20253,7 @@ function strictObject(shape, params) {
         type: "object",
         shape,
         catchall: never(),
-        ...util.normalizeParams(params),
+        ...core_util/* normalizeParams */.A2(params),
     });
 }
 // looseObject
@@ -20358,14 +20369,14 @@ function record(keyType, valueType, params) {
             type: "record",
             keyType: schemas_string(),
             valueType: keyType,
-            ...util.normalizeParams(valueType),
+            ...core_util/* normalizeParams */.A2(valueType),
         });
     }
     return new ZodRecord({
         type: "record",
         keyType,
         valueType: valueType,
-        ...util.normalizeParams(params),
+        ...core_util/* normalizeParams */.A2(params),
     });
 }
 // type alksjf = core.output<core.$ZodRecordKey>;
@@ -26676,8 +26687,7 @@ function parseBanditJsonValue(value, file) {
             extra: snippet === null ? { snippetRedacted: true } : undefined,
         });
     }
-    if (duplicates > 0 || results.length > 0)
-        stats.duplicates = duplicates;
+    stats.duplicates = duplicates;
     return {
         tool: 'bandit',
         format: FORMAT,
@@ -26926,7 +26936,7 @@ function parseBanditSarifValue(value, file) {
                 ruleName: rule?.name,
                 title: title.length > sarif_MAX_TITLE ? `${title.slice(0, sarif_MAX_TITLE - 1)}…` : title,
                 severity: issueSeverity !== undefined ? banditSeverity(issueSeverity) : levelSeverity(level),
-                rawSeverity: issueSeverity ?? (level === undefined ? 'warning (SARIF default level)' : level),
+                rawSeverity: issueSeverity ?? level ?? 'warning',
                 confidence,
                 location: path === undefined
                     ? undefined
@@ -36495,8 +36505,12 @@ async function runEngine(settings, deps) {
         result.change = { known: true, base: change.base, head: change.head, source: change.source, files: change.files.length, notes: change.notes };
         result.notices.push(...change.notes);
     }
-    else if (change)
+    else if (change) {
         result.change = { known: false, reason: change.reason };
+        // Never silent: without a known change there are no added lines, so the scan cannot run.
+        if (settings['secret-scan'])
+            result.notices.push('The secret scan of added lines did not run: the change under review is unknown, so there are no added lines to read.');
+    }
     if (severityStats)
         result.severityLookup = severityStats;
     result.notices.unshift(...notices);
@@ -36510,7 +36524,144 @@ function toolLine(t) {
     return `${TOOL_LABELS[t.tool]} (phase ${t.phase}): ${t.status}, ${t.findings.length} findings, ${c.block} block, ${c.warn} warn, ${c.info} info${c.wouldBlock > c.block ? `, ${c.wouldBlock} would block in phase 2` : ''}`;
 }
 
+;// CONCATENATED MODULE: ./src/waivers/types.ts
+/**
+ * Waivers: documented, approved, expiring exceptions kept in the repository. Pure types and tiny
+ * helpers; the file format is in `docs/waivers.md`.
+ */
+/** Tools whose findings a waiver may cover (mutmut results are not waivable: fix the tests). */
+const WAIVER_TOOLS = ['bandit', 'pip-audit', 'gitleaks', 'deptry', 'vulture', 'secret-scan'];
+/** Tools whose findings are secrets: a waiver must say the value was verified not to be a real secret. */
+const SECRET_TOOLS = ['gitleaks', 'secret-scan'];
+/** The policy's four reasons to accept a finding, as ids. */
+const REASON_CATEGORIES = ['false-positive', 'not-exploitable', 'breaking-change', 'update-blocked'];
+const REASON_LABELS = {
+    'false-positive': 'confirmed false positive',
+    'not-exploitable': 'not exploitable here',
+    'breaking-change': 'fix needs a breaking change',
+    'update-blocked': 'dependency update blocked',
+};
+/** A malformed waivers file. Never partially applied: the caller applies no waiver at all. */
+class WaiverFileError extends Error {
+    file;
+    problems;
+    constructor(file, problems) {
+        super(problems.map((p) => `${file}:${p.line}: ${p.message}`).join('\n'));
+        this.file = file;
+        this.problems = problems;
+        this.name = 'WaiverFileError';
+    }
+    /** First problem's line, for an annotation. */
+    get line() {
+        return this.problems[0]?.line ?? 1;
+    }
+}
+/** UTC day (YYYY-MM-DD) of an instant. */
+function utcDay(d) {
+    return d.toISOString().slice(0, 10);
+}
+/** Whole days from `from` to `to` (both YYYY-MM-DD). */
+function daysBetween(from, to) {
+    return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+}
+/** A GitHub login (users and `[bot]` apps). */
+const LOGIN_RE = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}(?:\[bot\])?$/;
+/** `org/team-slug`. */
+const TEAM_RE = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/;
+
+;// CONCATENATED MODULE: ./src/waivers/render.ts
+/**
+ * The waivers section of the step summary, pure: every waiver's state in one collapsed table.
+ * The waivers file is untrusted text in a pull request: every cell is escaped.
+ */
+
+
+const STATE_WORD = {
+    active: '✅ active',
+    expiring: '⏳ expiring',
+    expired: '⌛ expired',
+    invalid: '⛔ invalid',
+    stale: '💤 stale',
+};
+const ORDER = ['invalid', 'expired', 'expiring', 'stale', 'active'];
+function n(k, one, many = `${one}s`) {
+    return `${k} ${k === 1 ? one : many}`;
+}
+/** `Waivers: 2 applied (5 findings) · 1 expires soon · 1 stale` (plain text). */
+function waiverHeadline(r) {
+    if (r.error)
+        return 'Waivers: the waivers file is malformed, no waiver applies';
+    if (!r.present)
+        return 'Waivers: no waivers file';
+    const c = r.counts;
+    const parts = [`${n(c.active + c.expiring, 'waiver')} applied (${n(c.waivedFindings, 'finding')} waived)`];
+    if (c.expiring > 0)
+        parts.push(`${c.expiring} expiring soon`);
+    if (c.expired > 0)
+        parts.push(`${c.expired} expired`);
+    if (c.invalid > 0)
+        parts.push(`${c.invalid} invalid`);
+    if (c.stale > 0)
+        parts.push(`${c.stale} stale`);
+    return `Waivers: ${parts.join(' · ')}`;
+}
+function expiryCell(e) {
+    const when = e.daysLeft < 0 ? `expired ${-e.daysLeft}d ago` : e.daysLeft === 0 ? 'today' : `in ${e.daysLeft}d`;
+    return `${e.expires} (${when})`;
+}
+/**
+ * A `<details>` block with one row per waiver (most urgent first), at most `limit` rows. Returns ''
+ * when there is no waivers file and nothing to say.
+ */
+function renderWaiverSection(r, opts = {}) {
+    const limit = opts.limit ?? 50;
+    if (!r.present && !r.error)
+        return '';
+    const lines = [`<details><summary>${(0,shared_escape/* escapeHtml */.ZD)(waiverHeadline(r))}</summary>`, ''];
+    if (r.error) {
+        lines.push(`Fix ${(0,shared_escape/* escapeCode */.tn)(r.file)}; until then every finding is treated as if no waiver existed:`, '');
+        for (const l of r.error.split('\n').slice(0, 20))
+            lines.push(`- ${(0,shared_escape/* escapeMarkdown */.FV)((0,shared_escape/* clip */.$Q)(l, 300))}`);
+    }
+    else if (r.waivers.length === 0) {
+        lines.push(`${(0,shared_escape/* escapeCode */.tn)(r.file)} holds no waivers.`);
+    }
+    else {
+        if (r.verification)
+            lines.push(`Approvals: ${(0,shared_escape/* escapeMarkdown */.FV)((0,shared_escape/* clip */.$Q)(r.verification.note, 300))}`, '');
+        lines.push('| state | waiver | tool | match | reason | owner | expires | waived | why |', '|---|---|---|---|---|---|---|---:|---|');
+        const sorted = [...r.waivers].sort((a, b) => ORDER.indexOf(a.state) - ORDER.indexOf(b.state) || a.daysLeft - b.daysLeft);
+        for (const e of sorted.slice(0, limit)) {
+            const track = (0,shared_escape/* safeHttpUrl */.vH)(e.tracking);
+            const id = track ? `[${(0,shared_escape/* escapeMarkdown */.FV)((0,shared_escape/* clip */.$Q)(e.id, 64))}](${track})` : (0,shared_escape/* escapeMarkdown */.FV)((0,shared_escape/* clip */.$Q)(e.id, 64));
+            const why = e.problems.length > 0 ? (0,shared_escape/* escapeMarkdown */.FV)((0,shared_escape/* clip */.$Q)(e.problems.join('; '), 400)) : e.state === 'stale' ? 'matches no finding' : '';
+            const waived = e.unapplied > 0 ? `${e.matched} (${e.unapplied} not)` : String(e.matched);
+            lines.push(`| ${STATE_WORD[e.state]} | ${id} | ${(0,shared_escape/* escapeMarkdown */.FV)(e.tool)} | ${(0,shared_escape/* escapeCode */.tn)((0,shared_escape/* clip */.$Q)(e.match, 160))} | ${(0,shared_escape/* escapeMarkdown */.FV)(REASON_LABELS[e.reasonCategory])} | ${(0,shared_escape/* escapeMarkdown */.FV)((0,shared_escape/* clip */.$Q)(e.owner, 64))} | ${expiryCell(e)} | ${waived} | ${why} |`);
+        }
+        if (sorted.length > limit)
+            lines.push('', `…and ${sorted.length - limit} more in the result JSON.`);
+    }
+    lines.push('', '</details>');
+    return lines.join('\n');
+}
+
 ;// CONCATENATED MODULE: ./src/render/summary.ts
+/**
+ * The job step summary (GitHub-flavoured Markdown) of a GateResult. Pure.
+ *
+ * Shape: a one-line verdict, notices and broken reports, one counts row per tool, then capped lists
+ * (blocking, would block in phase 2, not checked, warnings, waivers, info), then where the full
+ * reports are and how to reproduce locally.
+ *
+ * Byte budget: GitHub drops a step summary over 1 MiB entirely, so the result never exceeds
+ * `maxBytes` (UTF-8). Sections are built as pre-rendered rows and measured; rows are granted in
+ * priority order (blocking first, info last), so detail degrades before anything is cut. Only when
+ * even the skeleton does not fit is the text cut, at a line boundary, with open `<details>` closed and
+ * the cut announced.
+ *
+ * Every piece of report text goes through `src/shared/escape.ts`.
+ */
+
 
 
 const DEFAULT_MAX_BYTES = 1_000_000;
@@ -36536,7 +36687,9 @@ function renderSummary(result, opts = {}) {
     const artifactUrl = (0,shared_escape/* safeHttpUrl */.vH)(opts.artifactUrl ?? result.artifact?.url);
     const fullRef = artifactName ? `in artifact **${md(artifactName, 200)}**` : 'in the full result file';
     const head = renderHead(result, maxMessages);
-    const footer = renderFooter(result, opts, artifactName, artifactUrl);
+    // The waivers' states (applied, expiring, expired, invalid, stale) sit just above the footer, when they fit in a quarter of the budget.
+    const waivers = result.waivers ? renderWaiverSection(result.waivers, { limit: 30 }) : '';
+    const footer = (waivers && bytes(waivers) < maxBytes / 4 ? `${waivers}\n` : '') + renderFooter(result, opts, artifactName, artifactUrl);
     const sections = buildSections(result, maxListed, maxBytes, fullRef);
     // Budget: the head, the footer and a possible "shortened" note are fixed; rows are granted in
     // priority order while they fit.
@@ -37045,11 +37198,18 @@ function findingLines(f, kind, paint, links, now) {
 }
 
 ;// CONCATENATED MODULE: ./src/engine/publish.ts
+/** Small pure helpers the shells share for publishing. */
 
-/** The CLI command that reproduces this run locally from the same files. */
-function reproduceCommand(s) {
+
+
+/**
+ * The CLI command that reproduces this run locally from the same files: the reports, the phase, every
+ * setting that changes a verdict when it is not the default, and the commit the change was compared
+ * with (so deptry/vulture "new" findings and the secret scan see the same change on a laptop).
+ */
+function reproduceCommand(s, change) {
     const parts = ['npx security-gate'];
-    const flag = (name, value) => parts.push(`--${name} ${/^[\w./*@,:=+-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`}`);
+    const flag = (name, value) => parts.push(`--${name} ${/^[\w./@,:=+-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`}`);
     for (const name of ['bandit-report', 'pip-audit-report', 'gitleaks-report', 'deptry-report', 'vulture-report', 'mutmut-report']) {
         if (s[name].length > 0)
             flag(name, s[name].join(','));
@@ -37063,6 +37223,28 @@ function reproduceCommand(s) {
         flag('phase-2-tools', s['phase-2-tools'].join(','));
     if (s['base-ref'])
         flag('base-ref', s['base-ref']);
+    // The event's base commit (a first commit was compared with the empty tree: nothing to name).
+    else if (change?.known && change.source !== 'first-commit')
+        flag('base-ref', change.base);
+    const same = (a, b) => a.length === b.length && a.every((x, i) => x === b[i]);
+    if (!same(s['critical-paths'], schema/* DEFAULT_CRITICAL_PATHS */.LP))
+        flag('critical-paths', s['critical-paths'].join(','));
+    if (s['on-missing-report'] !== 'error')
+        flag('on-missing-report', s['on-missing-report']);
+    if (s['unknown-severity'] !== 'high')
+        flag('unknown-severity', s['unknown-severity']);
+    if (s['severity-source'] !== 'github,osv')
+        flag('severity-source', s['severity-source']);
+    if (s['vulture-min-confidence'] !== undefined)
+        flag('vulture-min-confidence', String(s['vulture-min-confidence']));
+    if (s['mutmut-min-score'] !== undefined)
+        flag('mutmut-min-score', String(s['mutmut-min-score']));
+    if (s['scan-root'])
+        flag('scan-root', s['scan-root']);
+    if (!s['secret-scan'])
+        flag('secret-scan', 'false');
+    else if (!same(s['secret-scan-keywords'], DEFAULT_SECRET_KEYWORDS))
+        flag('secret-scan-keywords', s['secret-scan-keywords'].join(','));
     return parts.join(' ');
 }
 /**
@@ -37538,11 +37720,1401 @@ async function findChange(s, ctx) {
     });
 }
 
+;// CONCATENATED MODULE: ./src/policy/override.ts
+const REMEDIATION_HOURS = 24;
+/** Repository roles that may override on their own. */
+const OVERRIDE_ROLES = ['admin', 'maintain'];
+const TEAM = /^[A-Za-z0-9][A-Za-z0-9-]{0,38}\/[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/;
+/** Whether a pull-request event payload carries the label (case-insensitive, as GitHub treats names). */
+function labelOnPullRequest(event, label) {
+    if (!event || typeof event !== 'object')
+        return false;
+    const e = event;
+    const pr = (e.pull_request ?? e.issue);
+    const labels = pr && typeof pr === 'object' ? pr.labels : undefined;
+    if (!Array.isArray(labels))
+        return false;
+    const want = label.trim().toLowerCase();
+    return labels.some((l) => {
+        const name = l && typeof l === 'object' ? l.name : l;
+        return typeof name === 'string' && name.trim().toLowerCase() === want;
+    });
+}
+function decideOverride(input) {
+    const base = { label: input.label };
+    if (!input.labelPresent)
+        return { ...base, requested: false, honoured: false, reason: `no \`${input.label}\` label on the pull request` };
+    const ev = input.event;
+    if (!ev || 'error' in ev) {
+        return {
+            ...base,
+            requested: true,
+            honoured: false,
+            reason: `not honoured: who applied the \`${input.label}\` label cannot be established${ev ? ` (${ev.error})` : ''}`,
+        };
+    }
+    const d = { ...base, requested: true, honoured: false, actor: ev.actor, at: ev.at, reason: '' };
+    const at = Date.parse(ev.at);
+    if (!Number.isNaN(at)) {
+        const due = new Date(at + REMEDIATION_HOURS * 3_600_000);
+        d.remediationDue = due.toISOString();
+        d.overdue = input.now.getTime() > due.getTime();
+    }
+    const login = ev.actor.toLowerCase();
+    const listed = input.overrideApprovers.map((a) => a.trim().replace(/^@/, '')).filter((a) => a !== '');
+    const users = listed.filter((a) => !TEAM.test(a)).map((a) => a.toLowerCase());
+    const teams = listed.filter((a) => TEAM.test(a));
+    const unknownNotes = [];
+    if (users.includes(login))
+        d.permission = 'listed in override-approvers';
+    else {
+        for (const t of teams) {
+            const m = input.teamMembership?.[t.toLowerCase()] ?? input.teamMembership?.[t];
+            if (m?.state === 'member') {
+                d.permission = `member of ${t} (override-approvers)`;
+                break;
+            }
+            if (!m)
+                unknownNotes.push(`membership of ${t} was not looked up`);
+            else if (m.state === 'unknown')
+                unknownNotes.push(`membership of ${t} cannot be read: ${m.reason ?? 'unknown'}`);
+        }
+    }
+    const perm = input.permission;
+    if (!d.permission && perm && 'role' in perm && OVERRIDE_ROLES.includes(perm.role)) {
+        d.permission = `${perm.role} on the repository`;
+    }
+    if (d.permission) {
+        d.honoured = true;
+        d.reason = `honoured: @${ev.actor} applied \`${input.label}\` at ${ev.at} and is ${d.permission.startsWith('listed') ? d.permission : `${d.permission.startsWith('member') ? 'a ' : ''}${d.permission}`}`;
+        return d;
+    }
+    const why = [];
+    if (perm && 'role' in perm)
+        why.push(`has ${perm.role} on the repository (needs admin or maintain)`);
+    else
+        why.push(`their repository permission cannot be established${perm ? ` (${perm.error})` : ''}`);
+    why.push(listed.length > 0 ? 'is not listed in override-approvers' : 'override-approvers is empty');
+    why.push(...unknownNotes);
+    d.reason = `not honoured: @${ev.actor} applied \`${input.label}\` at ${ev.at} but ${why.join('; ')}`;
+    return d;
+}
+/** The notice shown at the top of the summary (plain words; renderers escape). */
+function overrideNotice(d) {
+    if (!d.requested)
+        return undefined;
+    if (!d.honoured)
+        return `Override requested with the \`${d.label}\` label, ${d.reason}. The verdict stands.`;
+    const due = d.remediationDue ? ` A remediation pull request is due within ${REMEDIATION_HOURS} hours: by ${d.remediationDue}${d.overdue ? ' (OVERDUE)' : ''}.` : '';
+    return `OVERRIDDEN by @${d.actor} with the \`${d.label}\` label at ${d.at} (${d.permission}). Everything below was still evaluated; should-fail is false for this run.${due}`;
+}
+/**
+ * Applies a decision to a result (returns a new result; the input is not changed): when honoured,
+ * `shouldFail` becomes false and `overridden` true; either way a requested override is recorded in
+ * `override` and its notice goes first in `notices`. The verdict and the headline are not changed
+ * (the renderers' `headlineFor` adds "overridden" from `overridden`).
+ */
+function applyOverride(result, d) {
+    const notice = overrideNotice(d);
+    if (!d.requested)
+        return { result: { ...result } };
+    const next = { ...result, notices: [notice, ...result.notices], override: d };
+    if (d.honoured) {
+        next.shouldFail = false;
+        next.overridden = true;
+    }
+    else
+        next.overridden = false;
+    return { result: next, notice };
+}
+
+;// CONCATENATED MODULE: ./src/waivers/evaluate.ts
+/**
+ * Waivers, pure: parsed waivers + approver configuration + (optional) approvals read from the pull
+ * request + `now` -> the `waive` hook for `evaluate()` and, afterwards, a `WaiverReport`.
+ *
+ * Rules (the team's Security Gate Policy):
+ * - Every waiver needs at least one approver and an approval date not in the future.
+ * - pip-audit critical/high (effective severity, so an unknown severity treated as high counts as
+ *   high): two distinct approvers, at least one of them a security approver.
+ * - Bandit HIGH: at least one approver who is a security or a senior approver.
+ * - gitleaks / secret scan: the waiver must say the value was verified not to be a real secret.
+ * - The rule is checked against each finding the waiver would waive, so a waiver covering findings of
+ *   mixed severity only waives those whose (strictest) rule it satisfies; the others stay as they
+ *   are and the waiver is listed as invalid, with why.
+ * - Expiry is inclusive: a waiver with `expires: 2026-12-01` applies until 2026-12-01T23:59:59.999Z
+ *   and not from 2026-12-02T00:00:00Z (UTC, whatever the runner's time zone).
+ * - With approval verification, an approver counts only with a `WAIVER APPROVED: <reason>` comment on
+ *   the pull request (for the waivers the verification applies to); a comment whose reason names
+ *   waiver ids approves only those.
+ *
+ * One session per `evaluate()` run: the report counts what the hook was asked.
+ */
+
+
+
+const lc = (s) => s.toLowerCase();
+/** Does a finding fall under a waiver's match? (Tool-specific; pure.) */
+function matcherFor(w) {
+    const m = w.match;
+    const glob = (g) => picomatch_default()(g, { dot: true });
+    const lineOk = (f, line) => {
+        if (line === undefined)
+            return true;
+        const l = f.location?.line;
+        if (l === undefined)
+            return false;
+        return line >= l && line <= (f.location?.endLine ?? l);
+    };
+    switch (m.tool) {
+        case 'pip-audit': {
+            const id = lc(m.id);
+            return (f) => f.tool === 'pip-audit' &&
+                (lc(f.ruleId) === id || (f.aliases ?? []).some((a) => lc(a) === id)) &&
+                (m.package === undefined || (f.package?.name !== undefined && lc(f.package.name).replace(/[-_.]+/g, '-') === m.package));
+        }
+        case 'bandit': {
+            const isPath = glob(m.path);
+            return (f) => f.tool === 'bandit' && f.ruleId.toUpperCase() === m.test && f.location !== undefined && isPath(f.location.path) && lineOk(f, m.line);
+        }
+        case 'gitleaks': {
+            const isPath = m.path !== undefined ? glob(m.path) : undefined;
+            const fp = m.fingerprint;
+            // gitleaks' own fingerprints are `commit:file:rule:line` (git mode) or `file:rule:line`; a
+            // waiver written without the commit matches every commit's copy.
+            const fpOk = (f) => fp === undefined || f.fingerprint === fp || (fp.split(':').length === 3 && f.fingerprint.endsWith(`:${fp}`));
+            return (f) => f.tool === 'gitleaks' &&
+                lc(f.ruleId) === lc(m.rule) &&
+                (isPath === undefined || (f.location !== undefined && isPath(f.location.path))) &&
+                fpOk(f) &&
+                lineOk(f, m.line);
+        }
+        case 'deptry':
+            return (f) => f.tool === 'deptry' && f.ruleId.toUpperCase() === m.code && typeof f.extra?.module === 'string' && lc(f.extra.module) === lc(m.module);
+        case 'vulture': {
+            const isPath = glob(m.path);
+            return (f) => f.tool === 'vulture' && f.extra?.name === m.name && f.location !== undefined && isPath(f.location.path);
+        }
+        case 'secret-scan':
+            return (f) => f.tool === 'secret-scan' && f.location?.path === m.file && f.location.line === m.line && (m.rule === undefined || lc(f.ruleId) === lc(m.rule));
+    }
+}
+/** The one value a finding must share with a waiver to match it (lower-cased). */
+function primaryKey(w) {
+    const m = w.match;
+    switch (m.tool) {
+        case 'pip-audit':
+            return lc(m.id);
+        case 'bandit':
+            return lc(m.test);
+        case 'gitleaks':
+            return lc(m.rule);
+        case 'deptry':
+            return lc(m.code);
+        case 'vulture':
+            return m.name;
+        case 'secret-scan':
+            return m.file;
+    }
+}
+/** The keys a finding can match under (pip-audit: its id and every alias). */
+function findingKeys(f) {
+    switch (f.tool) {
+        case 'pip-audit':
+            return [...new Set([f.ruleId, ...(f.aliases ?? [])].map(lc))];
+        case 'bandit':
+        case 'gitleaks':
+        case 'deptry':
+            return [lc(f.ruleId)];
+        case 'vulture':
+            return typeof f.extra?.name === 'string' ? [f.extra.name] : [];
+        case 'secret-scan':
+            return f.location ? [f.location.path] : [];
+        default:
+            return [];
+    }
+}
+function norm(list) {
+    const users = new Set();
+    const teams = [];
+    for (const raw of list) {
+        const s = raw.trim().replace(/^@/, '');
+        if (s === '')
+            continue;
+        if (TEAM_RE.test(s))
+            teams.push(lc(s));
+        else
+            users.add(lc(s));
+    }
+    return { users, teams };
+}
+/** Whether `login` holds a role (listed, or member of a listed team), with a note when it cannot be told. */
+function holdsRole(login, role, membership) {
+    if (role.users.has(lc(login)))
+        return { holds: true, unknown: [] };
+    const unknown = [];
+    for (const team of role.teams) {
+        const a = membership?.(team, login);
+        if (a?.state === 'member')
+            return { holds: true, unknown: [] };
+        if (!a)
+            unknown.push({ team, reason: 'team membership was not looked up (no token)' });
+        else if (a.state === 'unknown')
+            unknown.push({ team, reason: a.reason ?? 'team membership could not be read' });
+    }
+    return { holds: false, unknown };
+}
+/** Ids named in an approval comment's reason (so a comment can approve only some waivers). */
+function namedIds(reason, ids) {
+    const out = new Set();
+    for (const tok of reason.split(/[^A-Za-z0-9._-]+/))
+        if (ids.has(lc(tok)))
+            out.add(lc(tok));
+    return out;
+}
+function evaluate_plural(n, one, many = `${one}s`) {
+    return `${n} ${n === 1 ? one : many}`;
+}
+function createWaiverSession(opts) {
+    const today = utcDay(opts.now);
+    const warnDays = opts.expiryWarningDays ?? 7;
+    const security = norm(opts.approvers.security);
+    const senior = norm(opts.approvers.senior);
+    const allIds = new Set(opts.waivers.map((w) => lc(w.id)));
+    const v = opts.verification;
+    // Approval comments by login: the ids each approves (undefined = every waiver listing that login).
+    const approvalsBy = new Map();
+    for (const c of v?.comments ?? []) {
+        if (c.reason.trim() === '')
+            continue;
+        const ids = namedIds(c.reason, allIds);
+        const list = approvalsBy.get(lc(c.login)) ?? [];
+        list.push(ids.size > 0 ? ids : undefined);
+        approvalsBy.set(lc(c.login), list);
+    }
+    const approvedOnPr = (login, id) => (approvalsBy.get(lc(login)) ?? []).some((ids) => ids === undefined || ids.has(lc(id)));
+    const compiled = opts.waivers.map((w) => {
+        const daysLeft = daysBetween(today, w.expires);
+        const problems = [];
+        if (w.approvers.length === 0)
+            problems.push('no approvers');
+        if (!w.approved)
+            problems.push('no approval date');
+        else if (w.approved > today)
+            problems.push(`approval date ${w.approved} is in the future`);
+        if (SECRET_TOOLS.includes(w.tool) && w.verifiedNotSecret !== true) {
+            problems.push('a secret waiver must say the value was verified not to be a real secret (verified: yes)');
+        }
+        let counted = [...w.approvers];
+        if (v && (v.appliesTo?.(w) ?? true)) {
+            if (v.unavailable !== undefined) {
+                problems.push(`approvals could not be verified on the pull request: ${v.unavailable}`);
+                counted = [];
+            }
+            else {
+                const missing = counted.filter((a) => !approvedOnPr(a, w.id));
+                if (missing.length > 0) {
+                    problems.push(`${missing.map((a) => `@${a}`).join(', ')} did not approve on this pull request (a \`WAIVER APPROVED: <reason>\` comment by each approver)`);
+                }
+                counted = counted.filter((a) => approvedOnPr(a, w.id));
+            }
+        }
+        const roleNotes = [];
+        const sec = [];
+        const sen = [];
+        for (const a of counted) {
+            const s = holdsRole(a, security, opts.membership);
+            const r = s.holds ? { holds: false, unknown: [] } : holdsRole(a, senior, opts.membership);
+            if (s.holds)
+                sec.push(a);
+            else if (r.holds)
+                sen.push(a);
+            for (const u of [...s.unknown, ...r.unknown])
+                roleNotes.push(`cannot tell whether @${a} is in ${u.team}: ${u.reason}`);
+        }
+        return {
+            w,
+            matches: matcherFor(w),
+            daysLeft,
+            expired: daysLeft < 0,
+            problems,
+            counted,
+            security: sec,
+            senior: sen,
+            roleNotes,
+            matched: 0,
+            unapplied: 0,
+            refusals: new Set(),
+        };
+    });
+    /** Why this waiver may not waive a finding of this severity, or undefined when it may. */
+    const ruleProblem = (c, sev) => {
+        if (c.counted.length === 0)
+            return 'no approver counts';
+        const high = (0,model/* severityRank */.qs)(sev) >= (0,model/* severityRank */.qs)('high');
+        const tail = c.roleNotes.length > 0 ? ` (${c.roleNotes.join('; ')})` : '';
+        if (c.w.tool === 'pip-audit' && high) {
+            if (c.counted.length >= 2 && c.security.length >= 1)
+                return undefined;
+            return `pip-audit ${sev} needs 2 approvers, one of them a security approver; has ${evaluate_plural(c.counted.length, 'approver')}, ${c.security.length} security${tail}`;
+        }
+        if (c.w.tool === 'bandit' && high) {
+            if (c.security.length + c.senior.length >= 1)
+                return undefined;
+            return `Bandit HIGH needs a security or senior approver; none of ${c.counted.map((a) => `@${a}`).join(', ')} is one${tail}`;
+        }
+        return undefined;
+    };
+    // Index by tool + primary key (test id, rule, vulnerability id, …), keeping file order.
+    const index = new Map();
+    compiled.forEach((c, order) => {
+        const key = `${c.w.tool}\u0000${primaryKey(c.w)}`;
+        const list = index.get(key) ?? [];
+        list.push({ c, order });
+        index.set(key, list);
+    });
+    const candidatesFor = (f) => {
+        const keys = findingKeys(f);
+        if (keys.length === 1)
+            return (index.get(`${f.tool}\u0000${keys[0]}`) ?? []).map((x) => x.c);
+        const found = new Map();
+        for (const k of keys)
+            for (const x of index.get(`${f.tool}\u0000${k}`) ?? [])
+                found.set(x.order, x.c);
+        return [...found.entries()].sort((a, b) => a[0] - b[0]).map(([, c]) => c);
+    };
+    const byReason = Object.fromEntries(REASON_CATEGORIES.map((r) => [r, 0]));
+    let waivedFindings = 0;
+    return {
+        waive(f) {
+            const candidates = candidatesFor(f);
+            if (candidates.length === 0)
+                return undefined;
+            const declined = [];
+            for (const c of candidates) {
+                if (!c.matches(f))
+                    continue;
+                if (c.expired || c.problems.length > 0) {
+                    declined.push(c);
+                    continue;
+                }
+                const p = ruleProblem(c, f.effectiveSeverity);
+                if (p) {
+                    c.refusals.add(p);
+                    declined.push(c);
+                    continue;
+                }
+                c.matched++;
+                byReason[c.w.reasonCategory]++;
+                waivedFindings++;
+                return { id: c.w.id, owner: c.w.owner, expires: c.w.expires, reasonCategory: c.w.reasonCategory };
+            }
+            for (const c of declined)
+                c.unapplied++;
+            return undefined;
+        },
+        report() {
+            const entries = compiled.map((c) => {
+                const problems = [...c.problems, ...c.refusals];
+                let state;
+                if (c.expired)
+                    state = 'expired';
+                else if (problems.length > 0)
+                    state = 'invalid';
+                else if (c.matched === 0)
+                    state = 'stale';
+                else if (c.daysLeft <= warnDays)
+                    state = 'expiring';
+                else
+                    state = 'active';
+                const e = {
+                    id: c.w.id,
+                    tool: c.w.tool,
+                    match: c.w.matchText,
+                    state,
+                    reasonCategory: c.w.reasonCategory,
+                    owner: c.w.owner,
+                    approvers: c.w.approvers,
+                    expires: c.w.expires,
+                    daysLeft: c.daysLeft,
+                    line: c.w.source.line,
+                    matched: c.matched,
+                    unapplied: c.unapplied,
+                    problems,
+                };
+                if (c.w.tracking)
+                    e.tracking = c.w.tracking;
+                return e;
+            });
+            const counts = { total: entries.length, active: 0, expiring: 0, expired: 0, invalid: 0, stale: 0, waivedFindings };
+            for (const e of entries)
+                counts[e.state]++;
+            const report = { file: opts.file, present: true, waivers: entries, counts, byReason, notices: waiverNotices(entries, opts.file) };
+            if (v) {
+                report.verification = {
+                    requested: true,
+                    applied: v.unavailable === undefined,
+                    note: v.unavailable !== undefined ? `approvals could not be verified: ${v.unavailable}` : (v.note ?? 'approvals checked against `WAIVER APPROVED:` comments on the pull request'),
+                };
+            }
+            return report;
+        },
+    };
+}
+/** Plain-words notices, one per waiver that needs attention (untrusted text: renderers escape). */
+function waiverNotices(entries, file) {
+    const out = [];
+    const where = (e) => `Waiver ${e.id} (${file}:${e.line}, ${e.tool} ${e.match}; owner ${e.owner})`;
+    for (const e of entries) {
+        switch (e.state) {
+            case 'expiring':
+                out.push(`${where(e)} ${e.daysLeft === 0 ? 'expires today' : `expires in ${evaluate_plural(e.daysLeft, 'day')}`} (${e.expires}): renew it with fresh approvals or fix the ${evaluate_plural(e.matched, 'finding')} it waives.`);
+                break;
+            case 'expired':
+                out.push(`${where(e)} expired on ${e.expires} and no longer applies${e.unapplied > 0 ? `: ${evaluate_plural(e.unapplied, 'finding')} it matched ${e.unapplied === 1 ? 'is' : 'are'} reported again` : ''}.`);
+                break;
+            case 'invalid':
+                out.push(`${where(e)} is invalid and ${e.matched > 0 ? `applies only to the ${evaluate_plural(e.matched, 'finding')} whose rule it meets` : 'does not apply'}: ${e.problems.join('; ')}.`);
+                break;
+            case 'stale':
+                out.push(`${where(e)} matches no finding (stale): remove it or correct its match.`);
+                break;
+            default:
+                break;
+        }
+    }
+    return out;
+}
+/** The report when there is no waivers file, or when it is malformed (then no waiver applies). */
+function emptyWaiverReport(file, opts) {
+    const r = {
+        file,
+        present: opts.present,
+        waivers: [],
+        counts: { total: 0, active: 0, expiring: 0, expired: 0, invalid: 0, stale: 0, waivedFindings: 0 },
+        byReason: Object.fromEntries(REASON_CATEGORIES.map((c) => [c, 0])),
+        notices: opts.error ? [`The waivers file is malformed, so no waiver applies: ${opts.error}`] : [],
+    };
+    if (opts.error)
+        r.error = opts.error;
+    return r;
+}
+/**
+ * Waivers whose lines the change touches (added or modified lines of the waivers file): the ones a
+ * pull request's approvals are verified for. `addedLines` undefined = unknown change: all of them.
+ */
+function touchedWaivers(waivers, addedLines) {
+    if (addedLines === undefined)
+        return () => true;
+    const set = new Set(addedLines);
+    return (w) => {
+        for (let l = w.source.line; l <= w.source.endLine; l++)
+            if (set.has(l))
+                return true;
+        return false;
+    };
+}
+
+// EXTERNAL MODULE: ./node_modules/zod/v4/core/core.js
+var cli_core = __nccwpck_require__(8532);
+;// CONCATENATED MODULE: ./src/waivers/parse.ts
+/**
+ * The waivers file, pure: text in, `Waiver[]` out, or a `WaiverFileError` naming every bad line.
+ * Never a partial result: one bad row and no waiver applies (a malformed file never silently waives).
+ *
+ * Two notations, same fields (see `docs/waivers.md`):
+ * - Markdown (any file not ending in `.yml`/`.yaml`): every table whose header has a `tool` and a
+ *   `match` column is a waivers table (several are allowed, e.g. one per tool); other tables, prose,
+ *   tables inside code fences and inside HTML comments are ignored. Rows must start with `|`. A pipe
+ *   inside a cell is written `\|`. Empty cells, `-` and `—` mean "not given".
+ *   A fenced code block tagged `yaml`/`yml` whose text has a top-level `waivers:` key is read as YAML
+ *   waivers too (line numbers are those of the Markdown file).
+ * - YAML (`.yml`/`.yaml`): `waivers: [ {...}, ... ]` or a bare list.
+ *
+ * `match` is `key=value` pairs (values with spaces in double quotes or backticks); in YAML it may be
+ * a mapping. Keys per tool:
+ *   pip-audit   id=<vulnerability id or any alias> [package=<name>]   (a bare id is accepted too)
+ *   bandit      test=<B###> path=<glob> [line=<n>]
+ *   gitleaks    rule=<rule id> and path=<glob> and/or fingerprint=<gitleaks fingerprint> [line=<n>]
+ *   deptry      code=<DEP###> module=<module>
+ *   vulture     name=<name> path=<glob>
+ *   secret-scan file=<path> line=<n> [rule=<rule id>]
+ */
+
+
+
+/** Canonical field names and the header / key spellings accepted for each. */
+const FIELD_ALIASES = {
+    id: ['id', 'waiver', 'waiverid'],
+    tool: ['tool'],
+    match: ['match', 'matches', 'finding'],
+    reason: ['reason', 'reasoncategory', 'category'],
+    rationale: ['rationale', 'justification'],
+    owner: ['owner'],
+    approvers: ['approvers', 'approvedby'],
+    approved: ['approved', 'approvaldate', 'approvedon'],
+    expires: ['expires', 'expiry', 'expiration', 'expireson', 'expirydate'],
+    mitigation: ['mitigation', 'mitigations'],
+    tracking: ['tracking', 'trackinglink', 'tracker', 'issue', 'ticket'],
+    verified: ['verified', 'verifiednotsecret', 'verifiednotasecret', 'secretverified'],
+};
+const FIELD_BY_ALIAS = new Map(Object.entries(FIELD_ALIASES).flatMap(([f, as]) => as.map((a) => [a, f])));
+const REQUIRED_COLUMNS = ['tool', 'match', 'reason', 'rationale', 'owner', 'approvers', 'approved', 'expires'];
+function fieldName(raw) {
+    const k = raw.toLowerCase().replace(/[^a-z0-9]/g, '');
+    return FIELD_BY_ALIAS.get(k);
+}
+const TOOL_ALIASES = {
+    bandit: 'bandit',
+    pipaudit: 'pip-audit',
+    gitleaks: 'gitleaks',
+    deptry: 'deptry',
+    vulture: 'vulture',
+    secretscan: 'secret-scan',
+};
+const REASON_ALIASES = {
+    falsepositive: 'false-positive',
+    confirmedfalsepositive: 'false-positive',
+    fp: 'false-positive',
+    notexploitable: 'not-exploitable',
+    notexploitablehere: 'not-exploitable',
+    breakingchange: 'breaking-change',
+    fixneedsabreakingchange: 'breaking-change',
+    fixneedsbreakingchange: 'breaking-change',
+    fixrequiresabreakingchange: 'breaking-change',
+    updateblocked: 'update-blocked',
+    dependencyupdateblocked: 'update-blocked',
+};
+// ---------------------------------------------------------------------------------------------
+// Field validation (zod): every field reads the string a table cell gives and YAML's scalars.
+const parse_text = (name) => cli_schemas/* union */.KCZ([cli_schemas/* string */.YjP(), cli_schemas/* number */.aig()], { error: `${name}: expected text` }).transform((v) => String(v).trim());
+const requiredText = (name) => parse_text(name).refine((s) => s !== '', { message: `${name}: required` });
+const dateField = (name) => cli_schemas/* union */.KCZ([cli_schemas/* string */.YjP(), cli_schemas/* date */.p6U()], { error: `${name}: expected a date as YYYY-MM-DD` }).transform((v, ctx) => {
+    const s = v instanceof Date ? v.toISOString().slice(0, 10) : v.trim();
+    const m = /^\d{4}-\d{2}-\d{2}$/.test(s);
+    const d = m ? new Date(`${s}T00:00:00Z`) : undefined;
+    if (d && !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s)
+        return s;
+    ctx.addIssue({ code: 'custom', message: `${name}: got ${JSON.stringify(s)}; expected a date as YYYY-MM-DD` });
+    return cli_core/* NEVER */.tm;
+});
+const toolField = parse_text('tool').transform((v, ctx) => {
+    const t = TOOL_ALIASES[v.toLowerCase().replace(/[^a-z0-9]/g, '')];
+    if (t)
+        return t;
+    ctx.addIssue({ code: 'custom', message: `tool: unknown tool ${JSON.stringify(v)}; expected one of ${WAIVER_TOOLS.join(', ')}` });
+    return cli_core/* NEVER */.tm;
+});
+const reasonField = parse_text('reason').transform((v, ctx) => {
+    const r = REASON_ALIASES[v.toLowerCase().replace(/[^a-z0-9]/g, '')];
+    if (r)
+        return r;
+    ctx.addIssue({
+        code: 'custom',
+        message: `reason: unknown reason category ${JSON.stringify(v)}; expected one of ${REASON_CATEGORIES.join(', ')} (confirmed false positive, not exploitable here, fix needs a breaking change, dependency update blocked)`,
+    });
+    return cli_core/* NEVER */.tm;
+});
+const approversField = cli_schemas/* union */.KCZ([cli_schemas/* string */.YjP(), cli_schemas/* array */.YOg(cli_schemas/* union */.KCZ([cli_schemas/* string */.YjP(), cli_schemas/* number */.aig()]))], { error: 'approvers: expected a list of GitHub logins' })
+    .transform((v, ctx) => {
+    const items = (Array.isArray(v) ? v.map(String) : v.split(/[\s,;]+/)).map((s) => s.trim().replace(/^@/, '')).filter((s) => s !== '');
+    const out = [];
+    for (const a of items) {
+        if (TEAM_RE.test(a)) {
+            ctx.addIssue({ code: 'custom', message: `approvers: @${a} is a team; approvals are given by people (list their logins)` });
+        }
+        else if (!LOGIN_RE.test(a)) {
+            ctx.addIssue({ code: 'custom', message: `approvers: ${JSON.stringify(a)} is not a GitHub login` });
+        }
+        else if (!out.some((o) => o.toLowerCase() === a.toLowerCase()))
+            out.push(a);
+    }
+    return out;
+});
+const boolField = cli_schemas/* union */.KCZ([cli_schemas/* boolean */.zMY(), cli_schemas/* string */.YjP()], { error: 'verified: expected yes or no' }).transform((v, ctx) => {
+    if (typeof v === 'boolean')
+        return v;
+    const s = v.trim().toLowerCase();
+    if (['yes', 'true', 'y', '✓', '✅', 'verified'].includes(s))
+        return true;
+    if (['no', 'false', 'n', ''].includes(s))
+        return false;
+    ctx.addIssue({ code: 'custom', message: `verified: got ${JSON.stringify(v)}; expected yes or no` });
+    return cli_core/* NEVER */.tm;
+});
+const rowSchema = cli_schemas/* strictObject */.rej({
+    id: parse_text('id')
+        .refine((s) => /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(s), { message: 'id: expected letters, digits, `.`, `_`, `-` (at most 64)' })
+        .optional(),
+    tool: toolField,
+    match: cli_schemas/* union */.KCZ([cli_schemas/* string */.YjP(), cli_schemas/* number */.aig(), cli_schemas/* record */.g1P(cli_schemas/* string */.YjP(), cli_schemas/* unknown */.L5J())], { error: 'match: expected key=value pairs or a mapping' }),
+    reason: reasonField,
+    rationale: requiredText('rationale'),
+    owner: requiredText('owner'),
+    approvers: approversField.default([]),
+    approved: dateField('approved').optional(),
+    expires: dateField('expires'),
+    mitigation: parse_text('mitigation').optional(),
+    tracking: parse_text('tracking').optional(),
+    verified: boolField.optional(),
+});
+const MATCH_KEYS = {
+    'pip-audit': { keys: { id: ['id', 'vuln', 'vulnerability', 'alias'], package: ['package', 'pkg', 'name'] }, example: 'id=GHSA-xxxx-xxxx-xxxx package=urllib3' },
+    bandit: { keys: { test: ['test', 'testid', 'id', 'rule'], path: ['path', 'file', 'glob'], line: ['line'] }, example: 'test=B602 path=src/tools/**/*.py line=42' },
+    gitleaks: { keys: { rule: ['rule', 'ruleid', 'id'], path: ['path', 'file', 'glob'], fingerprint: ['fingerprint', 'fp'], line: ['line'] }, example: 'rule=generic-api-key path=tests/fixtures/**' },
+    deptry: { keys: { code: ['code', 'rule', 'id'], module: ['module', 'package'] }, example: 'code=DEP002 module=requests' },
+    vulture: { keys: { name: ['name'], path: ['path', 'file', 'glob'] }, example: 'name=unused_helper path=src/app/util.py' },
+    'secret-scan': { keys: { file: ['file', 'path'], line: ['line'], rule: ['rule', 'ruleid'] }, example: 'file=config/settings.py line=12' },
+};
+const TOKEN = /\s*([A-Za-z][A-Za-z_-]*)\s*=\s*(?:"([^"]*)"|`([^`]*)`|([^\s,;"`]+))\s*[,;]?/y;
+/** `key=value ...` into a map; throws a message on anything else. */
+function readMatchText(s, tool) {
+    const out = {};
+    const trimmed = s.trim();
+    if (tool === 'pip-audit' && /^[A-Za-z0-9][A-Za-z0-9._:-]*$/.test(trimmed))
+        return { id: trimmed };
+    TOKEN.lastIndex = 0;
+    let pos = 0;
+    while (pos < trimmed.length) {
+        TOKEN.lastIndex = pos;
+        const m = TOKEN.exec(trimmed);
+        if (!m)
+            throw new Error(`cannot read ${JSON.stringify(trimmed.slice(pos, pos + 40))}; expected key=value pairs such as \`${MATCH_KEYS[tool].example}\``);
+        const key = m[1].toLowerCase();
+        if (Object.hasOwn(out, key))
+            throw new Error(`${key} given twice`);
+        out[key] = m[2] ?? m[3] ?? m[4] ?? '';
+        pos = TOKEN.lastIndex;
+    }
+    if (Object.keys(out).length === 0)
+        throw new Error(`empty; expected key=value pairs such as \`${MATCH_KEYS[tool].example}\``);
+    return out;
+}
+function normPath(p, key) {
+    let s = p.trim().replace(/\\/g, '/');
+    while (s.startsWith('./'))
+        s = s.slice(2);
+    if (s === '')
+        throw new Error(`${key} is empty`);
+    if (s.startsWith('/'))
+        throw new Error(`${key} ${JSON.stringify(p)} must be relative to the repository root`);
+    if (s.split('/').includes('..'))
+        throw new Error(`${key} ${JSON.stringify(p)} must not contain ..`);
+    return s;
+}
+function lineNo(v, key) {
+    if (!/^\d{1,9}$/.test(v.trim()) || Number(v) < 1)
+        throw new Error(`${key}: got ${JSON.stringify(v)}; expected a line number (1 or more)`);
+    return Number(v);
+}
+/** Builds the per-tool match from raw fields; throws a message naming the key. */
+function buildMatch(tool, raw) {
+    const spec = MATCH_KEYS[tool];
+    const f = {};
+    for (const [k, v] of Object.entries(raw)) {
+        const canon = Object.entries(spec.keys).find(([, as]) => as.includes(k.toLowerCase()))?.[0];
+        if (!canon)
+            throw new Error(`unknown key ${JSON.stringify(k)} for ${tool}; expected ${Object.keys(spec.keys).join(', ')} (e.g. \`${spec.example}\`)`);
+        if (Object.hasOwn(f, canon))
+            throw new Error(`${canon} given twice`);
+        f[canon] = String(v).trim();
+    }
+    const need = (k) => {
+        const v = f[k];
+        if (v === undefined || v === '')
+            throw new Error(`${tool} needs ${k}= (e.g. \`${spec.example}\`)`);
+        return v;
+    };
+    let match;
+    switch (tool) {
+        case 'pip-audit': {
+            const id = need('id');
+            if (!/^[A-Za-z0-9][A-Za-z0-9._:-]{1,99}$/.test(id))
+                throw new Error(`id ${JSON.stringify(id)} is not a vulnerability id`);
+            match = { tool, id };
+            if (f.package)
+                match.package = f.package.toLowerCase().replace(/[-_.]+/g, '-');
+            break;
+        }
+        case 'bandit': {
+            const test = need('test').toUpperCase();
+            if (!/^B\d{3}$/.test(test))
+                throw new Error(`test ${JSON.stringify(f.test)} is not a Bandit test id (B101 … B703)`);
+            match = { tool, test, path: normPath(need('path'), 'path') };
+            if (f.line !== undefined)
+                match.line = lineNo(f.line, 'line');
+            break;
+        }
+        case 'gitleaks': {
+            const rule = need('rule');
+            if (f.path === undefined && f.fingerprint === undefined)
+                throw new Error(`gitleaks needs path= or fingerprint= besides rule= (e.g. \`${spec.example}\`)`);
+            match = { tool, rule };
+            if (f.path !== undefined)
+                match.path = normPath(f.path, 'path');
+            if (f.fingerprint !== undefined) {
+                if (f.fingerprint === '')
+                    throw new Error('fingerprint is empty');
+                match.fingerprint = f.fingerprint;
+            }
+            if (f.line !== undefined)
+                match.line = lineNo(f.line, 'line');
+            break;
+        }
+        case 'deptry': {
+            const code = need('code').toUpperCase();
+            if (!/^DEP\d{3}$/.test(code))
+                throw new Error(`code ${JSON.stringify(f.code)} is not a deptry code (DEP001 … DEP005)`);
+            match = { tool, code, module: need('module') };
+            break;
+        }
+        case 'vulture':
+            match = { tool, name: need('name'), path: normPath(need('path'), 'path') };
+            break;
+        case 'secret-scan':
+            match = { tool, file: normPath(need('file'), 'file'), line: lineNo(need('line'), 'line') };
+            if (f.rule)
+                match.rule = f.rule;
+            break;
+    }
+    return { match, text: matchText(match) };
+}
+/** The canonical `key=value` form of a match (values with spaces quoted). */
+function matchText(m) {
+    const q = (v) => (/[\s,;"`]/.test(String(v)) ? `"${String(v).replace(/"/g, "'")}"` : String(v));
+    return Object.entries(m)
+        .filter(([k, v]) => k !== 'tool' && v !== undefined)
+        .map(([k, v]) => `${k}=${q(v)}`)
+        .join(' ');
+}
+function buildWaivers(rows, file, problems) {
+    const out = [];
+    const ids = new Map();
+    for (const row of rows) {
+        const r = rowSchema.safeParse(row.values);
+        const at = (k) => (k !== undefined ? row.lines[String(k)] : undefined) ?? row.line;
+        if (!r.success) {
+            for (const i of r.error.issues) {
+                const key = i.path[0];
+                let message = i.message;
+                if (i.code === 'unrecognized_keys')
+                    message = `unknown field ${i.keys.map((k) => JSON.stringify(k)).join(', ')}`;
+                else if (key !== undefined && row.values[String(key)] === undefined)
+                    message = `${String(key)}: required`;
+                else if (key !== undefined && !message.startsWith(String(key)))
+                    message = `${String(key)}: ${message}`;
+                problems.push({ line: at(key), message });
+            }
+            continue;
+        }
+        const v = r.data;
+        let built;
+        try {
+            const raw = typeof v.match === 'object' ? Object.fromEntries(Object.entries(v.match).map(([k, x]) => [k, scalarString(x, k)])) : readMatchText(String(v.match), v.tool);
+            built = buildMatch(v.tool, raw);
+        }
+        catch (e) {
+            problems.push({ line: at('match'), message: `match: ${e.message}` });
+            continue;
+        }
+        if (v.approved && v.approved > v.expires) {
+            problems.push({ line: at('expires'), message: `expires: ${v.expires} is before the approval date ${v.approved}` });
+            continue;
+        }
+        const id = v.id ?? `L${row.line}`;
+        const seen = ids.get(id.toLowerCase());
+        if (seen !== undefined) {
+            problems.push({ line: at('id'), message: `id: ${JSON.stringify(id)} is already used on line ${seen}` });
+            continue;
+        }
+        ids.set(id.toLowerCase(), row.line);
+        const w = {
+            id,
+            tool: v.tool,
+            match: built.match,
+            matchText: built.text,
+            reasonCategory: v.reason,
+            rationale: v.rationale,
+            owner: v.owner,
+            approvers: v.approvers,
+            expires: v.expires,
+            source: { file, line: row.line, endLine: row.endLine },
+        };
+        if (v.approved)
+            w.approved = v.approved;
+        if (v.mitigation)
+            w.mitigation = v.mitigation;
+        if (v.tracking)
+            w.tracking = v.tracking;
+        if (v.verified !== undefined)
+            w.verifiedNotSecret = v.verified;
+        out.push(w);
+    }
+    return out;
+}
+function scalarString(x, k) {
+    if (typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean')
+        return String(x);
+    throw new Error(`${k}: expected a single value`);
+}
+// ---------------------------------------------------------------------------------------------
+// Markdown
+/** Splits a table row into cells: `\|` is a literal pipe; one leading and one trailing pipe are borders. */
+function splitRow(line) {
+    const s = line.trim();
+    const cells = [];
+    let cur = '';
+    for (let i = 0; i < s.length; i++) {
+        const c = s[i];
+        if (c === '\\' && s[i + 1] === '|') {
+            cur += '|';
+            i++;
+        }
+        else if (c === '|') {
+            cells.push(cur);
+            cur = '';
+        }
+        else
+            cur += c;
+    }
+    cells.push(cur);
+    if (s.startsWith('|'))
+        cells.shift();
+    if (s.endsWith('|') && !s.endsWith('\\|'))
+        cells.pop();
+    return cells.map((c) => c.trim());
+}
+const DELIMITER = /^\|?\s*:?-{1,}:?\s*(\|\s*:?-{1,}:?\s*)*\|?$/;
+const FENCE = /^ {0,3}(`{3,}|~{3,})\s*([^\s`]*)?.*$/;
+function cellValue(c) {
+    let s = c.trim();
+    const m = /^(`+)([^`][\s\S]*?)\1$/.exec(s);
+    if (m && m[2] !== undefined && !m[2].includes('`'))
+        s = m[2].trim();
+    if (s === '' || s === '-' || s === '—' || s === '–' || /^n\/?a$/i.test(s))
+        return undefined;
+    return s;
+}
+function parseMarkdown(text, file, problems) {
+    const lines = text.split(/\r\n|\r|\n/);
+    const rows = [];
+    let fence;
+    let inComment = false;
+    for (let i = 0; i < lines.length; i++) {
+        const line = lines[i];
+        const no = i + 1;
+        if (fence) {
+            const close = new RegExp(`^ {0,3}${fence.marker[0] === '`' ? '`' : '~'}{${fence.marker.length},}\\s*$`);
+            if (close.test(line)) {
+                if ((fence.lang === 'yaml' || fence.lang === 'yml') && /^waivers\s*:/m.test(fence.body.join('\n'))) {
+                    rows.push(...parseYamlRows(fence.body.join('\n'), file, fence.start, problems));
+                }
+                fence = undefined;
+            }
+            else
+                fence.body.push(line);
+            continue;
+        }
+        if (inComment) {
+            if (line.includes('-->'))
+                inComment = false;
+            continue;
+        }
+        const fm = FENCE.exec(line);
+        if (fm) {
+            fence = { marker: fm[1], lang: (fm[2] ?? '').toLowerCase(), start: no, body: [] };
+            continue;
+        }
+        if (/^\s*<!--/.test(line) && !line.includes('-->')) {
+            inComment = true;
+            continue;
+        }
+        if (!/^ {0,3}\|/.test(line))
+            continue;
+        // A table: header, delimiter, rows (until a line that does not start with a pipe).
+        const header = splitRow(line);
+        const fields = header.map((h) => fieldName(h.replace(/[*_`]/g, '')));
+        const isWaiverTable = fields.includes('tool') && fields.includes('match');
+        const start = i;
+        let j = i + 1;
+        while (j < lines.length && /^ {0,3}\|/.test(lines[j]))
+            j++;
+        const block = lines.slice(i, j);
+        i = j - 1;
+        if (!isWaiverTable)
+            continue;
+        if (block.length < 2 || !DELIMITER.test(block[1].trim())) {
+            problems.push({ line: no, message: 'a waivers table header must be followed by a delimiter row (| --- | --- |)' });
+            continue;
+        }
+        let bad = false;
+        header.forEach((h, k) => {
+            if (fields[k] === undefined) {
+                problems.push({ line: no, message: `unknown column ${JSON.stringify(h)}; expected ${Object.keys(FIELD_ALIASES).join(', ')}` });
+                bad = true;
+            }
+            else if (fields.indexOf(fields[k]) !== k) {
+                problems.push({ line: no, message: `column ${JSON.stringify(h)} appears twice` });
+                bad = true;
+            }
+        });
+        const missing = REQUIRED_COLUMNS.filter((c) => !fields.includes(c));
+        if (missing.length > 0) {
+            problems.push({ line: no, message: `the waivers table lacks the column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}` });
+            bad = true;
+        }
+        const delimCells = splitRow(block[1]).length;
+        if (delimCells !== header.length)
+            problems.push({ line: no + 1, message: `the delimiter row has ${delimCells} cells; the header has ${header.length}` });
+        if (bad)
+            continue;
+        for (let k = 2; k < block.length; k++) {
+            const rowNo = start + k + 1;
+            const cells = splitRow(block[k]);
+            if (cells.every((c) => c === ''))
+                continue;
+            if (cells.length !== header.length) {
+                problems.push({ line: rowNo, message: `${cells.length} cells; the header has ${header.length} (write a pipe inside a cell as \\|)` });
+                continue;
+            }
+            const values = {};
+            cells.forEach((c, n) => {
+                const v = cellValue(c);
+                if (v !== undefined)
+                    values[fields[n]] = v;
+            });
+            rows.push({ line: rowNo, endLine: rowNo, values, lines: {} });
+        }
+    }
+    if (fence)
+        problems.push({ line: fence.start, message: 'code fence is never closed' });
+    return rows;
+}
+// ---------------------------------------------------------------------------------------------
+// YAML
+function parseYamlRows(text, file, lineOffset, problems) {
+    const lc = new dist/* LineCounter */.HN();
+    const doc = (0,dist/* parseDocument */.Tp)(text, { lineCounter: lc, prettyErrors: true, uniqueKeys: true });
+    const lineAt = (offset) => lineOffset + (offset !== undefined ? lc.linePos(offset).line : 1);
+    if (doc.errors.length > 0) {
+        for (const e of doc.errors)
+            problems.push({ line: lineAt(e.pos[0]), message: `YAML: ${e.message.split('\n')[0] ?? e.message}` });
+        return [];
+    }
+    let list = doc.contents;
+    if ((0,dist/* isMap */.jh)(list)) {
+        const keys = list.items.map((p) => ((0,dist/* isScalar */.jn)(p.key) ? String(p.key.value) : '?'));
+        const other = keys.filter((k) => k !== 'waivers');
+        if (other.length > 0)
+            problems.push({ line: lineAt(list.range?.[0]), message: `unknown top-level key ${other.map((k) => JSON.stringify(k)).join(', ')}; expected waivers` });
+        list = list.get('waivers', true);
+        if (list === undefined || ((0,dist/* isScalar */.jn)(list) && list.value === null))
+            return [];
+    }
+    if (list === null || list === undefined)
+        return [];
+    if (!(0,dist/* isSeq */.oP)(list)) {
+        problems.push({ line: lineAt(list.range?.[0]), message: 'waivers: expected a list of waivers' });
+        return [];
+    }
+    const rows = [];
+    for (const item of list.items) {
+        const node = item;
+        const line = lineAt(node.range?.[0]);
+        if (!(0,dist/* isMap */.jh)(node)) {
+            problems.push({ line, message: 'each waiver must be a mapping of fields (tool, match, reason, …)' });
+            continue;
+        }
+        const values = {};
+        const lines = {};
+        for (const pair of node.items) {
+            const keyNode = pair.key;
+            const k = (0,dist/* isScalar */.jn)(keyNode) ? String(keyNode.value) : '';
+            const at = lineAt(keyNode?.range?.[0]);
+            const f = fieldName(k);
+            if (!f) {
+                problems.push({ line: at, message: `unknown field ${JSON.stringify(k)}; expected ${Object.keys(FIELD_ALIASES).join(', ')}` });
+                continue;
+            }
+            if (Object.hasOwn(values, f)) {
+                problems.push({ line: at, message: `field ${f} given twice` });
+                continue;
+            }
+            const vNode = pair.value;
+            const js = vNode && typeof vNode.toJSON === 'function' ? vNode.toJSON() : vNode;
+            if (js === null || js === undefined || js === '')
+                continue;
+            values[f] = js;
+            lines[f] = at;
+        }
+        rows.push({ line, endLine: lineAt(node.range?.[1]), values, lines });
+    }
+    return rows;
+}
+// ---------------------------------------------------------------------------------------------
+/** True for a file read as YAML. */
+function isYamlFile(file) {
+    return /\.ya?ml$/i.test(file);
+}
+/**
+ * Parses a waivers file. Throws `WaiverFileError` listing every problem with its line; returns the
+ * waivers in file order otherwise. An empty file (or one without a waivers table) gives `[]`.
+ */
+function parseWaivers(text, file) {
+    const problems = [];
+    const content = text.startsWith('\uFEFF') ? text.slice(1) : text;
+    const rows = isYamlFile(file) ? parseYamlRows(content, file, 0, problems) : parseMarkdown(content, file, problems);
+    const waivers = buildWaivers(rows, file, problems);
+    if (problems.length > 0) {
+        problems.sort((a, b) => a.line - b.line);
+        throw new WaiverFileError(file, problems);
+    }
+    return waivers;
+}
+
+;// CONCATENATED MODULE: ./src/waivers/index.ts
+/**
+ * Waivers, the pieces the shell wires (pure): from the waivers file's read result to the waivers and,
+ * when there are none to apply (no file, malformed file), the report to show instead.
+ */
+
+
+
+
+
+
+
+/**
+ * A missing file means "no waivers" (nothing applies, said in the report). An unreadable or malformed
+ * file also applies no waiver at all, and the report carries the error naming the line.
+ */
+function prepareWaivers(file, read) {
+    if (!read.ok) {
+        if (/ENOENT|ENOTDIR/.test(read.error))
+            return { waivers: [], report: emptyWaiverReport(file, { present: false }) };
+        return { waivers: [], report: emptyWaiverReport(file, { present: true, error: `${file}: ${read.error}` }) };
+    }
+    try {
+        return { waivers: parseWaivers(read.text, file) };
+    }
+    catch (e) {
+        if (!(e instanceof WaiverFileError))
+            throw e;
+        return { waivers: [], report: emptyWaiverReport(file, { present: true, error: e.message }), error: e };
+    }
+}
+
+;// CONCATENATED MODULE: ./src/github/pull-request.ts
+/**
+ * Pull-request facts the waivers and the override label need, read through the project's one HTTP
+ * client (read-only calls: they work with a fork's read-only token where GitHub allows):
+ *
+ * - approval comments: `GET /repos/{o}/{r}/issues/{n}/comments` (paginated), `WAIVER APPROVED: <reason>`
+ *   comments by the listed approvers;
+ * - team membership: `GET /orgs/{org}/teams/{team}/memberships/{user}`: 200 `state: active` = member,
+ *   404 = not a member (GitHub also answers 404 when the token cannot see the team), 403/401 = cannot
+ *   tell (GITHUB_TOKEN has no `read:org`), said plainly;
+ * - the label event: `GET /repos/{o}/{r}/issues/{n}/events` (paginated), the latest `labeled` event
+ *   for the label: actor and time;
+ * - a user's role: `GET /repos/{o}/{r}/collaborators/{user}/permission` (`role_name`, else `permission`);
+ *   403/404 (a fork's token, not a collaborator) = cannot be established.
+ *
+ * Nothing here throws: every function returns a value that says what could not be read and why.
+ */
+
+
+
+/**
+ * `WAIVER APPROVED: <reason>` at the start of a line (case-insensitive; bold allowed, a quoted line
+ * `> …` is not an approval); the reason is the rest of that line.
+ */
+const APPROVAL_RE = /^[ \t]*(?:\*\*)?WAIVER APPROVED(?:\*\*)?[ \t]*:(?:\*\*)?[ \t]*(\S.*)$/im;
+const seg = (s) => encodeURIComponent(s);
+function why(e) {
+    if (e instanceof http/* HttpError */.j$) {
+        if (e.kind === 'forbidden' || e.kind === 'unauthorized')
+            return `the token may not read this (HTTP ${e.status ?? 403})`;
+        if (e.kind === 'not-found')
+            return 'not found (HTTP 404)';
+        return e.message;
+    }
+    return e instanceof Error ? e.message : String(e);
+}
+async function pages(client, path, maxPages, each) {
+    for (let page = 1; page <= maxPages; page++) {
+        const r = await client.getJson(path, { per_page: 100, page });
+        const list = Array.isArray(r.data) ? r.data : [];
+        each(list);
+        if (list.length < 100)
+            return { truncated: false };
+    }
+    return { truncated: true };
+}
+/**
+ * `WAIVER APPROVED:` comments on the pull request by the given approvers (logins, case-insensitive).
+ * Comments by anyone else do not count (only their author can edit a comment).
+ */
+async function fetchApprovalComments(client, repo, pr, approvers, opts = {}) {
+    const allowed = new Set([...approvers].map((a) => a.replace(/^@/, '').toLowerCase()));
+    const comments = [];
+    try {
+        const { truncated } = await pages(client, `/repos/${seg(repo.owner)}/${seg(repo.repo)}/issues/${pr}/comments`, opts.maxPages ?? 30, (list) => {
+            for (const c of list) {
+                const login = typeof c?.user?.login === 'string' ? c.user.login : undefined;
+                if (!login || !allowed.has(login.toLowerCase()) || typeof c.body !== 'string')
+                    continue;
+                const m = APPROVAL_RE.exec(c.body);
+                const reason = m?.[1]?.trim();
+                if (!reason)
+                    continue;
+                const a = { login, reason: reason.slice(0, 500) };
+                if (typeof c.created_at === 'string')
+                    a.at = c.created_at;
+                if (typeof c.html_url === 'string')
+                    a.url = c.html_url;
+                comments.push(a);
+            }
+        });
+        return truncated ? { ok: true, comments, note: `only the first ${(opts.maxPages ?? 30) * 100} comments were read` } : { ok: true, comments };
+    }
+    catch (e) {
+        return { ok: false, reason: `the pull request's comments could not be read: ${why(e)}` };
+    }
+}
+/** Is `user` an active member of `org/team`? 404 = not a member; 403/401 and other failures = cannot tell. */
+async function checkTeamMembership(client, org, team, user) {
+    try {
+        const r = await client.getJson(`/orgs/${seg(org)}/teams/${seg(team)}/memberships/${seg(user)}`);
+        if (r.data?.state === 'active')
+            return { state: 'member' };
+        return { state: 'not-member', reason: `membership of ${org}/${team} is ${typeof r.data?.state === 'string' ? r.data.state : 'not active'}` };
+    }
+    catch (e) {
+        if (e instanceof http/* HttpError */.j$ && e.kind === 'not-found')
+            return { state: 'not-member', reason: `@${user} is not a member of ${org}/${team} (or the team is not visible to the token)` };
+        if (e instanceof http/* HttpError */.j$ && (e.kind === 'forbidden' || e.kind === 'unauthorized')) {
+            return { state: 'unknown', reason: `the token may not read ${org}/${team} membership (HTTP ${e.status ?? 403}; GITHUB_TOKEN cannot read org teams: use a token with read:org)` };
+        }
+        return { state: 'unknown', reason: `team membership could not be read: ${why(e)}` };
+    }
+}
+/**
+ * Looks up every (team, login) pair once and returns a lookup for `createWaiverSession` /
+ * `decideOverride`. Teams are `org/team` entries of the given lists.
+ */
+async function lookupMemberships(client, teams, logins, opts = {}) {
+    const table = new Map();
+    const teamList = [...new Set([...teams].map((t) => t.replace(/^@/, '').toLowerCase()).filter((t) => TEAM_RE.test(t)))];
+    const loginList = [...new Set([...logins].map((l) => l.replace(/^@/, '').toLowerCase()).filter((l) => LOGIN_RE.test(l)))];
+    let budget = opts.maxLookups ?? 200;
+    for (const t of teamList) {
+        const [org, slug] = t.split('/');
+        for (const l of loginList) {
+            const key = `${t}|${l}`;
+            if (!client)
+                table.set(key, { state: 'unknown', reason: 'no token to read team membership' });
+            else if (budget-- <= 0)
+                table.set(key, { state: 'unknown', reason: 'too many team lookups' });
+            else
+                table.set(key, await checkTeamMembership(client, org, slug, l));
+        }
+    }
+    return (team, login) => table.get(`${team.replace(/^@/, '').toLowerCase()}|${login.replace(/^@/, '').toLowerCase()}`);
+}
+/** Who applied `label` last, and when (the latest `labeled` event for it). */
+async function findLabelEvent(client, repo, issueNumber, label, opts = {}) {
+    const want = label.trim().toLowerCase();
+    let latest;
+    let unknownActor = false;
+    try {
+        const { truncated } = await pages(client, `/repos/${seg(repo.owner)}/${seg(repo.repo)}/issues/${issueNumber}/events`, opts.maxPages ?? 10, (list) => {
+            for (const ev of list) {
+                if (ev?.event !== 'labeled' || typeof ev.label?.name !== 'string' || ev.label.name.trim().toLowerCase() !== want)
+                    continue;
+                const at = typeof ev.created_at === 'string' ? ev.created_at : undefined;
+                const actor = typeof ev.actor?.login === 'string' && LOGIN_RE.test(ev.actor.login) ? ev.actor.login : undefined;
+                if (!at || Number.isNaN(Date.parse(at)))
+                    continue;
+                if (latest && Date.parse(latest.at) > Date.parse(at))
+                    continue;
+                if (!actor) {
+                    unknownActor = true;
+                    latest = undefined;
+                    continue;
+                }
+                unknownActor = false;
+                latest = { actor, at };
+            }
+        });
+        if (latest && !truncated)
+            return latest;
+        if (truncated)
+            return { error: `the pull request has more than ${(opts.maxPages ?? 10) * 100} events; the latest labeling was not read` };
+        if (unknownActor)
+            return { error: 'the label event has no actor (a deleted account?)' };
+        return { error: `no \`labeled\` event for \`${label}\` in the pull request's events` };
+    }
+    catch (e) {
+        return { error: `the pull request's events could not be read: ${why(e)}` };
+    }
+}
+/** A user's role on the repository: admin, maintain, write, triage, read or none. */
+async function getPermission(client, repo, user) {
+    try {
+        const r = await client.getJson(`/repos/${seg(repo.owner)}/${seg(repo.repo)}/collaborators/${seg(user)}/permission`);
+        const role = typeof r.data?.role_name === 'string' ? r.data.role_name : typeof r.data?.permission === 'string' ? r.data.permission : undefined;
+        if (!role)
+            return { error: 'the permission API gave no role' };
+        return { role: role.toLowerCase() };
+    }
+    catch (e) {
+        if (e instanceof http/* HttpError */.j$ && (e.kind === 'forbidden' || e.kind === 'unauthorized' || e.kind === 'not-found')) {
+            return { error: `the permission of @${user} cannot be read (HTTP ${e.status ?? '?'}${e.kind === 'not-found' ? '' : '; on a pull request from a fork the token is read-only'})` };
+        }
+        return { error: `the permission of @${user} could not be read: ${why(e)}` };
+    }
+}
+/** Reads the label event, the actor's permission and team memberships, then decides (never throws). */
+async function resolveOverride(o) {
+    const base = { label: o.label, labelPresent: o.labelPresent, overrideApprovers: o.overrideApprovers, now: o.now };
+    if (!o.labelPresent)
+        return decideOverride(base);
+    if (!o.client)
+        return decideOverride({ ...base, event: { error: 'no token to read the pull request events' } });
+    const event = await findLabelEvent(o.client, o.repo, o.pr, o.label);
+    if ('error' in event)
+        return decideOverride({ ...base, event });
+    const teams = o.overrideApprovers.map((a) => a.replace(/^@/, '')).filter((a) => TEAM_RE.test(a));
+    const listedUser = o.overrideApprovers.some((a) => a.replace(/^@/, '').toLowerCase() === event.actor.toLowerCase());
+    const teamMembership = {};
+    if (!listedUser) {
+        for (const t of teams) {
+            const [org, slug] = t.split('/');
+            const m = await checkTeamMembership(o.client, org, slug, event.actor);
+            teamMembership[t.toLowerCase()] = m;
+            if (m.state === 'member')
+                break;
+        }
+    }
+    const permission = listedUser || Object.values(teamMembership).some((m) => m.state === 'member') ? undefined : await getPermission(o.client, o.repo, event.actor);
+    return decideOverride({ ...base, event, ...(permission ? { permission } : {}), teamMembership });
+}
+/**
+ * Everything `createWaiverSession` needs from GitHub: team memberships of the waivers' approvers
+ * (only when security/senior approvers list teams) and, with `verify`, the approval comments.
+ * Not a pull request: approvals are not verified (they were when the waivers were merged), said so.
+ */
+async function resolveWaiverContext(o) {
+    const notices = [];
+    const ctx = { notices };
+    const teams = [...o.approvers.security, ...o.approvers.senior].map((t) => t.replace(/^@/, '')).filter((t) => TEAM_RE.test(t));
+    const logins = new Set(o.waivers.flatMap((w) => w.approvers));
+    if (teams.length > 0 && logins.size > 0) {
+        ctx.membership = await lookupMemberships(o.client, teams, logins);
+        const unknown = new Set();
+        for (const t of teams)
+            for (const l of logins) {
+                const a = ctx.membership(t, l);
+                if (a?.state === 'unknown' && a.reason)
+                    unknown.add(a.reason);
+            }
+        for (const r of unknown)
+            notices.push(`Waiver approvers: ${r}; such approvers count as neither security nor senior approvers.`);
+    }
+    if (!o.verify || o.waivers.length === 0)
+        return ctx;
+    if (!o.target) {
+        notices.push('verify-waiver-approvals: this run is not about a pull request, so approvals are taken as written (they were verified on the pull request that added them).');
+        return ctx;
+    }
+    const base = { comments: [], ...(o.appliesTo ? { appliesTo: o.appliesTo } : {}) };
+    if (!o.client) {
+        ctx.verification = { ...base, unavailable: 'no token to read the pull request comments' };
+        return ctx;
+    }
+    const r = await fetchApprovalComments(o.client, o.target, o.target.pr, logins);
+    if (!r.ok)
+        ctx.verification = { ...base, unavailable: r.reason };
+    else {
+        ctx.verification = { ...base, comments: r.comments, note: `approvals checked against \`WAIVER APPROVED:\` comments on pull request #${o.target.pr}${o.appliesTo ? ' for the waivers it adds or changes' : ''}${r.note ? ` (${r.note})` : ''}` };
+    }
+    return ctx;
+}
+/** The workflow event payload (GITHUB_EVENT_PATH), or undefined. Never throws. */
+async function readEventPayload(env = process.env) {
+    if (!env.GITHUB_EVENT_PATH)
+        return undefined;
+    try {
+        const { readFile } = await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 1455, 23));
+        return JSON.parse(await readFile(env.GITHUB_EVENT_PATH, 'utf8'));
+    }
+    catch {
+        return undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/github/governance.ts
+
+
+
+
+async function prepareGovernance(o) {
+    const { settings, workspace, change, now } = o;
+    const prTarget = o.runCtx?.target ? { owner: o.runCtx.target.owner, repo: o.runCtx.target.repo, pr: o.runCtx.target.issueNumber } : undefined;
+    const file = settings['waivers-file'];
+    const read = insideWorkspace(workspace, file) ? await readReport(workspace, file) : { ok: false, error: 'outside the workspace', bytes: 0 };
+    const prepared = prepareWaivers(file, read);
+    if (prepared.error)
+        for (const p of prepared.error.problems)
+            o.logError(`${file}:${p.line}: ${p.message}`);
+    const touched = change?.known && change.addedLinesComplete ? (change.files.find((f) => f.path === file)?.addedLines.map((l) => l.line) ?? []) : undefined;
+    const approvers = { security: settings['security-approvers'], senior: settings['senior-approvers'] };
+    const wctx = await resolveWaiverContext({
+        client: o.client,
+        ...(prTarget ? { target: prTarget } : {}),
+        waivers: prepared.waivers,
+        approvers,
+        verify: settings['verify-waiver-approvals'],
+        appliesTo: touchedWaivers(prepared.waivers, touched),
+    });
+    const session = createWaiverSession({
+        file,
+        waivers: prepared.waivers,
+        approvers,
+        now,
+        expiryWarningDays: settings['waiver-expiry-warning-days'],
+        ...(wctx.membership ? { membership: wctx.membership } : {}),
+        ...(wctx.verification ? { verification: wctx.verification } : {}),
+    });
+    return {
+        waive: session.waive,
+        async finish(result) {
+            const report = prepared.report ?? session.report();
+            // A malformed waivers file waives nothing and is as loud as a broken report.
+            result.waivers = report;
+            result.notices.push(...wctx.notices, ...report.notices);
+            const label = settings['override-label'];
+            const decision = await resolveOverride({
+                client: o.client,
+                repo: { owner: o.runCtx?.owner ?? '', repo: o.runCtx?.repo ?? '' },
+                pr: prTarget?.pr ?? 0,
+                label,
+                labelPresent: prTarget !== undefined && labelOnPullRequest(o.event, label),
+                overrideApprovers: settings['override-approvers'],
+                now,
+            });
+            return applyOverride(result, decision).result;
+        },
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/cli/main.ts
 /**
  * The local CLI over the same engine as the action: flags are named like the inputs, so a CI
  * verdict reproduces on a laptop from the same files.
  */
+
+
 
 
 
@@ -37631,12 +39203,18 @@ async function runCli(argv, io) {
             inputs['github-token'] = io.env.GITHUB_TOKEN;
         const settings = settingsWithPolicy(inputs, policy);
         const change = await findChange(settings, { cwd: workspace, eventName: settings['base-ref'] ? undefined : io.env.GITHUB_EVENT_NAME, eventPath: io.env.GITHUB_EVENT_PATH, headSha: io.env.GITHUB_SHA });
-        const { result } = await runEngine(settings, {
+        const now = io.now ?? new Date();
+        // Waivers apply locally as in CI; approvals are taken as written (no API calls from the CLI).
+        const governance = await prepareGovernance({ settings, workspace, now, change, logError: (m) => io.stderr(`${(0,shared_escape/* escapeLog */.Ah)(m)}\n`) });
+        const engine = await runEngine(settings, {
             workspace,
-            now: io.now ?? new Date(),
+            now,
             change,
             severity: { githubApiUrl: (0,http/* githubApiUrl */.BN)(io.env), offline: values.offline === true, log: (m) => io.stderr(`${(0,shared_escape/* escapeLog */.Ah)(m)}\n`) },
+            waive: governance.waive,
         });
+        const result = await governance.finish(engine.result);
+        result.headline = headlineFor(result);
         const write = async (file, content) => {
             const p = (0,external_node_path_.resolve)(io.cwd, file);
             await (0,promises_.mkdir)((0,external_node_path_.dirname)(p), { recursive: true });

@@ -59302,7 +59302,7 @@ function strictObject(shape, params) {
         type: "object",
         shape,
         catchall: never(),
-        ...util.normalizeParams(params),
+        ...normalizeParams(params),
     });
 }
 // looseObject
@@ -59418,14 +59418,14 @@ function record(keyType, valueType, params) {
             type: "record",
             keyType: schemas_string(),
             valueType: keyType,
-            ...util.normalizeParams(valueType),
+            ...normalizeParams(valueType),
         });
     }
     return new ZodRecord({
         type: "record",
         keyType,
         valueType: valueType,
-        ...util.normalizeParams(params),
+        ...normalizeParams(params),
     });
 }
 // type alksjf = core.output<core.$ZodRecordKey>;
@@ -60162,6 +60162,14 @@ const settingsSchema = object({
     'sarif-dependency-file': schemas_string().trim().optional(),
     comment: oneOf('comment', ['off', 'always', 'on-warn', 'on-block']).default('off'),
     'comment-id': schemas_string().trim().optional(),
+    // Waivers and the override label.
+    'waivers-file': schemas_string().trim().default('docs/governance/security-waivers.md'),
+    'security-approvers': list('security-approvers').default([]),
+    'senior-approvers': list('senior-approvers').default([]),
+    'verify-waiver-approvals': bool('verify-waiver-approvals').default(false),
+    'waiver-expiry-warning-days': intIn('waiver-expiry-warning-days', 0, 365).default(7),
+    'override-label': schemas_string().trim().min(1).max(50).default('security-override'),
+    'override-approvers': list('override-approvers').default([]),
     thresholds: partialRecord(schemas_enum(TOOL_IDS), toolThresholds).default({}),
 })
     .strict()
@@ -61155,6 +61163,8 @@ const OUTPUT_NAMES = (/* unused pure expression or super */ null && ([
     'mutmut-survived',
     'mutmut-score',
     'secret-scan-matches',
+    'waived-count',
+    'overridden',
 ]));
 function tool(r, id) {
     return r.tools.find((t) => t.tool === id);
@@ -61201,8 +61211,641 @@ function computeOutputs(r, files) {
         'mutmut-killed': mutmut?.stats.killed !== undefined ? String(mutmut.stats.killed) : '',
         'mutmut-survived': mutmut?.stats.survived !== undefined ? String(mutmut.stats.survived) : '',
         'mutmut-score': mutmut?.stats.score !== undefined ? String(mutmut.stats.score) : '',
-        'secret-scan-matches': String(tool(r, 'secret-scan')?.findings.length ?? 0),
+        'secret-scan-matches': String(tool(r, 'secret-scan')?.findings.filter((f) => f.disposition !== 'waived').length ?? 0),
+        'waived-count': String(r.totals.waived),
+        overridden: String(r.overridden === true),
     };
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(77598);
+;// CONCATENATED MODULE: ./src/shared/redact.ts
+/**
+ * Redaction of secrets. A finding never carries a clear secret: parsers call these at parse time,
+ * so every later channel (summary, log, annotations, outputs, SARIF, artifact copy) is safe by
+ * construction.
+ */
+
+/** Short, non-reversible hash used to tell secrets apart (dedup keys, fingerprints). */
+function secretHash(secret) {
+    return (0,external_node_crypto_.createHash)('sha256').update(secret, 'utf8').digest('hex').slice(0, 12);
+}
+/**
+ * A redacted form that shows the shape, never the value: at most the first 2 characters of a secret
+ * of 12 or more characters, then a fixed mask, and the length.
+ */
+function redactSecret(secret) {
+    if (secret === '' || secret === 'REDACTED')
+        return 'REDACTED';
+    const head = secret.length >= 12 ? secret.slice(0, 2) : '';
+    return `${head}****(redacted, ${secret.length} chars)`;
+}
+/** Replace every occurrence of each secret in `text` with its redacted form. */
+function redactIn(text, secrets) {
+    let out = text;
+    for (const s of secrets) {
+        if (!s || s === 'REDACTED' || s.length < 4)
+            continue;
+        out = out.split(s).join(redactSecret(s));
+    }
+    return out;
+}
+
+;// CONCATENATED MODULE: ./src/policy/secret-scan.ts
+
+const DEFAULT_SECRET_KEYWORDS = ['api_key', 'secret', 'password', 'token'];
+const SECRET_RULE_NAMES = {
+    'keyword-assignment': 'Literal value assigned to a secret-named variable',
+    'high-entropy-string': 'High-entropy literal assigned to a credential-named variable',
+    'aws-access-key-id': 'AWS access key id',
+    'github-token': 'GitHub token',
+    'gitlab-token': 'GitLab personal access token',
+    'slack-token': 'Slack token',
+    'slack-webhook-url': 'Slack webhook URL',
+    'private-key': 'Private key',
+    jwt: 'JSON Web Token',
+    'google-api-key': 'Google API key',
+    'stripe-secret-key': 'Stripe secret key',
+    'pypi-token': 'PyPI upload token',
+    'npm-token': 'npm access token',
+    'url-credentials': 'Password in a URL',
+    'bearer-token': 'Bearer token',
+};
+// ---------------------------------------------------------------------------------------------
+// Helpers
+/** Shannon entropy in bits per character. */
+function shannonEntropy(s) {
+    if (s.length === 0)
+        return 0;
+    const counts = new Map();
+    for (const c of s)
+        counts.set(c, (counts.get(c) ?? 0) + 1);
+    let h = 0;
+    const n = [...s].length;
+    for (const k of counts.values()) {
+        const p = k / n;
+        h -= p * Math.log2(p);
+    }
+    return h;
+}
+const LOCK_FILES = new Set([
+    'package-lock.json',
+    'npm-shrinkwrap.json',
+    'yarn.lock',
+    'pnpm-lock.yaml',
+    'bun.lockb',
+    'poetry.lock',
+    'pipfile.lock',
+    'uv.lock',
+    'pdm.lock',
+    'cargo.lock',
+    'composer.lock',
+    'gemfile.lock',
+    'go.sum',
+    'packages.lock.json',
+    '.secrets.baseline',
+]);
+const basename = (p) => p.slice(p.lastIndexOf('/') + 1);
+const extension = (p) => {
+    const b = basename(p).toLowerCase();
+    const i = b.lastIndexOf('.');
+    return i > 0 ? b.slice(i + 1) : '';
+};
+/** Files the scan does not read: lock files, minified bundles, source maps. */
+function isSkippedPath(path) {
+    const b = basename(path).toLowerCase();
+    if (LOCK_FILES.has(b) || b.endsWith('.lock'))
+        return true;
+    return /\.min\.(?:js|css|mjs)$/.test(b) || b.endsWith('.map');
+}
+/** Config-like files where values are often unquoted (.env, YAML, INI, shell, Dockerfile…). */
+function quotesOptional(path) {
+    const b = basename(path).toLowerCase();
+    const ext = extension(path);
+    if (b === '.env' || b.startsWith('.env.') || b.endsWith('.env'))
+        return true;
+    if (b === 'dockerfile' || b.startsWith('dockerfile.') || b.endsWith('.dockerfile') || b === 'containerfile')
+        return true;
+    if (['.npmrc', '.pypirc', '.netrc', '_netrc', '.yarnrc', '.pgpass', 'pip.conf', 'pip.ini'].includes(b))
+        return true;
+    if (['yaml', 'yml', 'ini', 'cfg', 'conf', 'properties', 'env', 'toml', 'sh', 'bash', 'zsh', 'ksh', 'envrc', 'service'].includes(ext))
+        return true;
+    return ext === '' && !b.includes('.');
+}
+/** Test code: findings there are kept, at a lower severity. */
+function isTestPath(path) {
+    const p = `/${path.toLowerCase()}`;
+    if (/\/(?:tests?|__tests__|spec|specs|fixtures?|testdata|test_data|__fixtures__|__mocks__)\//.test(p))
+        return true;
+    const b = basename(p);
+    return /^test_.*\.py$|_tests?\.py$|^conftest\.py$|\.(?:test|spec)\.[cm]?[jt]sx?$|_test\.go$/.test(b);
+}
+const ALLOW_PRAGMA = /pragma:\s{0,4}allowlist[ -]secret|gitleaks:allow/i;
+const notExample = (s) => !/EXAMPLE$/i.test(s) && !/(?:x{6}|X{6}|0{8}|\*{4})/.test(s);
+function jwtHasHeader(token) {
+    const head = token.slice(0, token.indexOf('.'));
+    try {
+        const json = Buffer.from(head, 'base64url').toString('utf8');
+        const parsed = JSON.parse(json);
+        return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) && ('alg' in parsed || 'typ' in parsed);
+    }
+    catch {
+        return false;
+    }
+}
+const SHAPES = [
+    { id: 'aws-access-key-id', re: /\b(?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z2-7]{16}\b/g, minEntropy: 3, check: notExample },
+    { id: 'github-token', re: /\bgh[pousr]_[A-Za-z0-9]{36,255}\b/g, minEntropy: 3, check: notExample },
+    { id: 'github-token', re: /\bgithub_pat_[A-Za-z0-9_]{50,255}\b/g, minEntropy: 3, check: notExample },
+    { id: 'gitlab-token', re: /\bglpat-[A-Za-z0-9_-]{20,64}(?![A-Za-z0-9_-])/g, minEntropy: 3, check: notExample },
+    { id: 'slack-token', re: /\bxox[abposr]-[0-9]{6,20}-[A-Za-z0-9-]{6,250}/g, minEntropy: 3, check: notExample },
+    { id: 'slack-webhook-url', re: /https:\/\/hooks\.slack\.com\/(?:services|workflows|triggers)\/[A-Za-z0-9+/]{20,200}/g, check: notExample },
+    { id: 'private-key', re: /-----BEGIN[ A-Z0-9]{0,40}PRIVATE KEY(?: BLOCK)?-----/g },
+    { id: 'jwt', re: /\beyJ[A-Za-z0-9_-]{10,2000}\.eyJ[A-Za-z0-9_-]{10,2000}\.[A-Za-z0-9_-]{10,2000}/g, minEntropy: 3, check: jwtHasHeader },
+    { id: 'google-api-key', re: /\bAIza[0-9A-Za-z_-]{35}(?![0-9A-Za-z_-])/g, minEntropy: 3, check: notExample },
+    { id: 'stripe-secret-key', re: /\b[sr]k_live_[0-9A-Za-z]{20,99}\b/g, minEntropy: 3, check: notExample },
+    { id: 'pypi-token', re: /\bpypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,300}/g, minEntropy: 3 },
+    { id: 'npm-token', re: /\bnpm_[A-Za-z0-9]{36}\b/g, minEntropy: 3, check: notExample },
+    {
+        id: 'url-credentials',
+        re: /\b[a-z][a-z0-9+.-]{1,20}:\/\/[^\s:@/'"`]{1,100}:([^\s:@/'"`]{1,200})@[^\s@/'"`]{1,200}/gi,
+        group: 1,
+        check: (s) => !isPlaceholder(s) && !looksLikeReference(s) && s.length >= 8,
+    },
+    {
+        id: 'bearer-token',
+        re: /\bBearer\s{1,4}([A-Za-z0-9._~+/-]{20,2000}=*)/g,
+        group: 1,
+        minEntropy: 3.5,
+        check: (s) => !isPlaceholder(s),
+    },
+];
+function scanShapes(text) {
+    const hits = [];
+    for (const rule of SHAPES) {
+        rule.re.lastIndex = 0;
+        for (const m of text.matchAll(rule.re)) {
+            const group = rule.group ?? 0;
+            const whole = m[0];
+            const secretRaw = m[group];
+            if (secretRaw === undefined)
+                continue;
+            const start = (m.index ?? 0) + (group === 0 ? 0 : whole.indexOf(secretRaw));
+            if (rule.id === 'private-key') {
+                // A key starts here when the header ends the line (a PEM file, a YAML/""" block) or is
+                // followed by the key body in the same string (`"-----BEGIN…-----\nMIIE…"`); a header
+                // quoted on its own is a parser's constant or documentation, not a key.
+                const afterAll = text.slice(start + whole.length);
+                const bodyMatch = /^(?:\\r)?\\n([A-Za-z0-9+/=]{20,4096})/.exec(afterAll);
+                if (bodyMatch?.[1]) {
+                    const body = bodyMatch[1];
+                    hits.push({ ruleId: rule.id, start: text.indexOf(body, start + whole.length), secret: body, entropy: shannonEntropy(body), confidence: 'high' });
+                }
+                else if (afterAll.trim() === '') {
+                    hits.push({ ruleId: rule.id, start, secret: whole, entropy: shannonEntropy(whole), confidence: 'high' });
+                }
+                continue;
+            }
+            const entropy = shannonEntropy(secretRaw);
+            if (rule.minEntropy !== undefined && entropy < rule.minEntropy)
+                continue;
+            if (rule.check && !rule.check(secretRaw))
+                continue;
+            hits.push({ ruleId: rule.id, start, secret: secretRaw, entropy, confidence: 'high' });
+        }
+    }
+    return hits;
+}
+// ---------------------------------------------------------------------------------------------
+// 2./3. Assignments to secret-named variables
+const IDENT = /[A-Za-z0-9_.$@-]/;
+const isIdentChar = (c) => c !== undefined && IDENT.test(c);
+/** Words that may follow the keyword in a name that still holds a secret (`secret_key`, `password_b64`). */
+const SECRET_SUFFIX_WORDS = new Set([
+    'key', 'value', 'val', 'str', 'string', 'secret', 'token', 'password', 'pass', 'passwd', 'pwd', 'b64', 'base64', 'hex',
+    'raw', 'plain', 'plaintext', 'clear', 'data', 'bytes', 'text', 'base', 'override', 'default', 'prod', 'production',
+    'dev', 'development', 'staging', 'stage', 'test', 'live', 'local', 'ci', 'old', 'new', 'current', 'primary',
+    'secondary', 'backup', 'admin', 'root', 'user', 'master', 'main', 'private', 'access', 'auth', 'bearer', 'api',
+    'app', 'client', 'bot', 'service', 'account', 'refresh', 'session', 'signing', 'encryption', 'hmac', 'jwt', 'oauth',
+]);
+/** Second-tier words for the entropy rule (names the keywords miss). */
+const CREDENTIAL_WORDS = new Set(['key', 'apikey', 'auth', 'credential', 'credentials', 'creds', 'passwd', 'pwd', 'pass', 'privatekey', 'signature', 'signing', 'bearer', 'cookie']);
+/** Split a name into lower-case words: `DB_PASSWORD` -> db,password; `apiKey` -> api,key; `x-api-key`. */
+function nameWords(name) {
+    return name
+        .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+        .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
+        .split(/[\s_\-.$@]+/)
+        .map((w) => w.toLowerCase())
+        .filter((w) => w !== '');
+}
+/**
+ * Does the name hold a secret according to `keyword`? The keyword's words must appear as whole
+ * words (or as the end of one: `mypassword`, `accesstoken`), and every word after them must be one
+ * that still names a secret (`secret_key` yes, `token_url` / `password_hash` / `tokenizer` no).
+ */
+function nameMatchesKeyword(name, keyword) {
+    const words = nameWords(name.slice(name.lastIndexOf('.') + 1));
+    const kw = nameWords(keyword);
+    if (kw.length === 0 || words.length === 0)
+        return false;
+    const joined = kw.join('');
+    for (let i = 0; i < words.length; i++) {
+        let end = -1;
+        if (kw.every((k, j) => words[i + j] === k))
+            end = i + kw.length;
+        else if (words[i].endsWith(joined))
+            end = i + 1;
+        if (end < 0)
+            continue;
+        const rest = words.slice(end);
+        if (rest.every((w) => SECRET_SUFFIX_WORDS.has(w) || /^v?\d{1,3}$/.test(w)))
+            return true;
+    }
+    return false;
+}
+function nameIsCredential(name) {
+    const words = nameWords(name.slice(name.lastIndexOf('.') + 1));
+    if (words.length === 0)
+        return false;
+    const last = words[words.length - 1];
+    if (words.includes('public'))
+        return false; // a public key is not a secret
+    // the credential word must end the name: `signing_key`, `auth` yes; `key_id`, `auth_url` no
+    return CREDENTIAL_WORDS.has(last) || (last.endsWith('key') && last.length > 3 && /(?:api|private|secret|access|signing|master|app|client)key$/.test(last));
+}
+const PLACEHOLDER_WORDS = [
+    'changeme', 'change_me', 'change-me', 'changeit', 'placeholder', 'example', 'dummy', 'fake', 'sample', 'redacted',
+    'your_', 'your-', 'yourtoken', 'yourpassword', 'yoursecret', 'yourkey', 'replace_me', 'replaceme', 'replace-me', 'insert_', 'insert-',
+    'todo', 'fixme', 'xxxx', '****', '....', '<', '>', 'notreal', 'not_real', 'not-a-real', 'not_a_real', 'secret_here',
+    'token_here', 'password_here', 'key_here', 'here_', 'redact',
+];
+function isPlaceholder(value) {
+    const v = value.toLowerCase();
+    if (PLACEHOLDER_WORDS.some((w) => v.includes(w)))
+        return true;
+    if (/^(.)\1+$/.test(v))
+        return true; // aaaaaaaa, 00000000
+    return /^(?:none|null|nil|undefined|true|false|yes|no|on|off|empty|string|str|bytes|password|secret|token|api_key|apikey)$/.test(v);
+}
+/** `${X}`, `{{ x }}`, `$X`, `%X%`, `$(cmd)`, `<%= x %>`, `%(x)s`, `{x}` templates and variable references. */
+function looksLikeReference(value) {
+    const v = value.trim();
+    if (/\$\{|\{\{|\}\}|\$\(|%\(|<%|%>|#\{/.test(v))
+        return true;
+    if (/^\$[A-Za-z_{(]/.test(v))
+        return true;
+    if (/^%[A-Za-z_][A-Za-z0-9_]*%$/.test(v))
+        return true;
+    if (/^\{[A-Za-z_][A-Za-z0-9_.]*\}$/.test(v))
+        return true;
+    return false;
+}
+function acceptableLiteral(value, name, quoted) {
+    const v = value.trim();
+    if (v.length < 8 || v.length > 1000)
+        return false;
+    if (/\s/.test(v))
+        return false; // a sentence: a prompt or a message, not a credential
+    if (isPlaceholder(v) || looksLikeReference(v))
+        return false;
+    if (v.toLowerCase() === name.toLowerCase())
+        return false;
+    if (/^(?:\/|\.\.?\/|~\/|[a-z][a-z0-9+.-]{1,20}:\/\/)/i.test(v))
+        return false; // a path or a URL (URL passwords: own rule)
+    if (/^[\w.-]{1,200}\.(?:txt|json|pem|key|crt|cer|p12|pfx|ya?ml|env|cfg|ini|toml|py|js|ts)$/i.test(v))
+        return false; // a file name
+    if (/^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/.test(v))
+        return false; // the NAME of a variable/setting (`"GITHUB_TOKEN"`)
+    // plain words: `NextToken`, `notasecret`, `subject-token-value`, `PAGE_TOKEN` (identifiers and prose, not credentials)
+    if (/^(?:[a-z]+|[A-Z]+|[A-Z]?[a-z]+(?:[A-Z][a-z]+)+|[A-Z][a-z]+)$/.test(v))
+        return false;
+    if (/^[a-z]+(?:[-_][a-z]+)+$/.test(v) || /^[A-Z]+(?:[-_][A-Z]+)+$/.test(v))
+        return false;
+    if (/^[A-Za-z]+(?:\.[A-Za-z]+)+$/.test(v))
+        return false; // a dotted name: `Marker.NextToken`
+    if (/\(\?|\\[dswbDSWB]|\[\^/.test(v))
+        return false; // a regular expression
+    if (/^(?:arn|urn):/i.test(v))
+        return false; // a resource name
+    if (!quoted) {
+        if (/^[$%!&*<{[|>(]/.test(v) || /[()]/.test(v))
+            return false; // yaml tags/anchors, calls, blocks
+        if (/^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+$/.test(v))
+            return false; // settings.SECRET_KEY
+        if (/^\d+$/.test(v))
+            return false; // a number: a port, an id, a size
+    }
+    if (shannonEntropy(v) < 2)
+        return false;
+    return true;
+}
+/**
+ * Parse `<name><closing quotes>? <op> <value>` starting at the end of the name (index `e`).
+ * Operators: `=`, `:`, `:=`, `=>`, `?=`; never `==`, `!=`, `<=`, `>=`.
+ */
+function parseAssignment(text, nameStart, e, quotesOpt) {
+    const name = text.slice(nameStart, e);
+    if (text.slice(Math.max(0, nameStart - 2), nameStart) === '::')
+        return undefined; // `AWS::X::ApiKey`: a type name
+    let j = e;
+    let closers = 0;
+    while (closers < 3 && j < text.length && `'"\`]`.includes(text[j])) {
+        j++;
+        closers++;
+    }
+    while (text[j] === ' ' || text[j] === '\t')
+        j++;
+    let op;
+    const two = text.slice(j, j + 2);
+    if (two === ':=' || two === '=>' || two === '?=')
+        op = two;
+    else if (two === '==' || two === '!=' || two === '<=' || two === '>=' || two === '::')
+        return undefined;
+    else if (text[j] === '=' || text[j] === ':')
+        op = text[j];
+    if (op === undefined)
+        return undefined;
+    j += op.length;
+    while (text[j] === ' ' || text[j] === '\t')
+        j++;
+    // `token: str = "…"` (a type hint followed by a default): step over the annotation
+    if (op === ':' && !quotesOpt) {
+        let k = j;
+        while (k < text.length && k - j < 80 && /[A-Za-z0-9_.[\], |]/.test(text[k]))
+            k++;
+        if (k > j && text[k] === '=' && text[k + 1] !== '=') {
+            j = k + 1;
+            while (text[j] === ' ' || text[j] === '\t')
+                j++;
+        }
+    }
+    // string prefixes: r"…", b'…', f"…", u"…", @"…" (C#), $"…" (C# interpolated)
+    let k = j;
+    let interpolated = false;
+    while (k < text.length && k - j < 2 && /[rRbBuUfF@$]/.test(text[k])) {
+        if (/[fF$]/.test(text[k]))
+            interpolated = true;
+        k++;
+    }
+    const q = text[k];
+    // code embedded in a JSON string (a notebook cell): `password = \"hunter2\"`
+    if (q === '\\' && (text[k + 1] === '"' || text[k + 1] === "'")) {
+        const close = text.indexOf(`\\${text[k + 1]}`, k + 2);
+        if (close < 0 || close - k > 1002)
+            return undefined;
+        const value = text.slice(k + 2, close);
+        if (interpolated && /[{}]/.test(value))
+            return undefined;
+        return { name, value, valueStart: k + 2, quoted: true };
+    }
+    if (q === '"' || q === "'" || q === '`') {
+        if (text.slice(k, k + 3) === q.repeat(3))
+            return undefined; // a triple-quoted block: not one line
+        let end = k + 1;
+        while (end < text.length && end - k <= 1001) {
+            const c = text[end];
+            if (c === '\\') {
+                end += 2;
+                continue;
+            }
+            if (c === q)
+                break;
+            end++;
+        }
+        if (end >= text.length || text[end] !== q)
+            return undefined;
+        const value = text.slice(k + 1, end);
+        if (interpolated && /[{}]/.test(value))
+            return undefined;
+        if (/^\s{0,4}(?:\.format\(|%\s{0,4}[(\w])/.test(text.slice(end + 1, end + 16)))
+            return undefined; // a template
+        if (q === '`' && value.includes('${'))
+            return undefined;
+        return { name, value, valueStart: k + 1, quoted: true };
+    }
+    if (!quotesOpt || k !== j)
+        return undefined;
+    let end = j;
+    while (end < text.length && end - j < 1001 && !/[\s'"`]/.test(text[end]))
+        end++;
+    let value = text.slice(j, end);
+    value = value.replace(/[,;]+$/, '');
+    if (value === '')
+        return undefined;
+    return { name, value, valueStart: j, quoted: false };
+}
+function scanAssignments(text, keywords, quotesOpt) {
+    const hits = [];
+    const lower = text.toLowerCase();
+    const seenNames = new Set();
+    const consider = (s, e, keywordHit) => {
+        if (seenNames.has(s))
+            return;
+        seenNames.add(s);
+        const a = parseAssignment(text, s, e, quotesOpt);
+        if (!a)
+            return;
+        const name = a.name.replace(/^[-$@]+/, '');
+        const value = a.value.trim();
+        if (keywordHit !== undefined) {
+            if (!acceptableLiteral(value, name, a.quoted))
+                return;
+            const entropy = shannonEntropy(value);
+            hits.push({
+                ruleId: 'keyword-assignment',
+                start: a.valueStart + a.value.indexOf(value),
+                secret: value,
+                name,
+                entropy,
+                confidence: entropy >= 3.5 && value.length >= 16 ? 'high' : 'medium',
+            });
+            return;
+        }
+        // the entropy rule: credential-sounding name, token-like literal, high entropy
+        if (!acceptableLiteral(value, name, a.quoted))
+            return;
+        if (value.length < 20 || !/^[A-Za-z0-9+/=_\-.~]+$/.test(value) || !/\d/.test(value) || !/[A-Za-z]/.test(value))
+            return;
+        const entropy = shannonEntropy(value);
+        const hex = /^[0-9a-f]+$/i.test(value);
+        if (hex ? value.length < 32 || entropy < 3 : entropy < 4)
+            return;
+        if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value))
+            return; // a UUID
+        hits.push({ ruleId: 'high-entropy-string', start: a.valueStart + a.value.indexOf(value), secret: value, name, entropy, confidence: 'medium' });
+    };
+    let occurrences = 0;
+    const needles = [];
+    for (const kwRaw of keywords) {
+        const kw = kwRaw.toLowerCase();
+        // `api_key` is also written `apikey` / `apiKey` / `api-key` / `API_KEY`
+        for (const v of new Set([kw, kw.replace(/[\s_-]+/g, ''), kw.replace(/[\s_-]+/g, '-'), kw.replace(/[\s_-]+/g, '_')])) {
+            if (v !== '')
+                needles.push([kwRaw, v]);
+        }
+    }
+    for (const [kwRaw, kw] of needles) {
+        let from = 0;
+        for (;;) {
+            const i = lower.indexOf(kw, from);
+            if (i < 0 || ++occurrences > 64)
+                break;
+            from = i + kw.length;
+            let s = i;
+            while (s > 0 && i - s < 80 && isIdentChar(text[s - 1]))
+                s--;
+            let e = i + kw.length;
+            while (e < text.length && e - i < 80 && isIdentChar(text[e]))
+                e++;
+            const name = text.slice(s, e);
+            if (!nameMatchesKeyword(name, kwRaw))
+                continue;
+            consider(s, e, kwRaw);
+        }
+    }
+    // credential-sounding names: look at each assignment operator once
+    let count = 0;
+    for (let j = 0; j < text.length && count < 64; j++) {
+        const c = text[j];
+        if (c !== '=' && c !== ':')
+            continue;
+        let e = j;
+        while (e > 0 && `'"\`] \t`.includes(text[e - 1]) && j - e < 8)
+            e--;
+        let s = e;
+        while (s > 0 && e - s < 80 && isIdentChar(text[s - 1]))
+            s--;
+        if (s === e || seenNames.has(s))
+            continue;
+        count++;
+        const name = text.slice(s, e);
+        if (!nameIsCredential(name) || keywords.some((k) => nameMatchesKeyword(name, k)))
+            continue;
+        consider(s, e, undefined);
+    }
+    return hits;
+}
+/** Every hit on one line (shapes first; an assignment whose value overlaps a shape is not repeated). */
+function scanLine(path, text, keywords = DEFAULT_SECRET_KEYWORDS) {
+    if (ALLOW_PRAGMA.test(text))
+        return [];
+    const shapes = scanShapes(text);
+    const assignments = scanAssignments(text, keywords, quotesOptional(path)).filter((a) => !shapes.some((s) => a.start < s.start + s.secret.length && s.start < a.start + a.secret.length));
+    const all = [...shapes, ...assignments];
+    // one hit per span
+    const out = [];
+    for (const h of all.sort((a, b) => a.start - b.start || b.secret.length - a.secret.length)) {
+        if (out.some((o) => o.start === h.start && o.secret === h.secret))
+            continue;
+        out.push(h);
+    }
+    return out;
+}
+// ---------------------------------------------------------------------------------------------
+const SNIPPET_MAX = 240;
+/** Rules that guess from context (kept at low severity in test code); token shapes are certain. */
+const GENERIC_RULES = new Set(['keyword-assignment', 'high-entropy-string', 'url-credentials', 'bearer-token']);
+function snippetOf(text, secrets, column) {
+    let red = redactIn(text, secrets);
+    // belt and braces: nothing clear may survive
+    for (const s of secrets)
+        if (s.length >= 4 && red.includes(s))
+            red = red.split(s).join('REDACTED');
+    red = red.trim();
+    if (red.length <= SNIPPET_MAX)
+        return red;
+    const at = Math.max(0, Math.min(column - 60, red.length - SNIPPET_MAX));
+    return `${at > 0 ? '…' : ''}${red.slice(at, at + SNIPPET_MAX)}…`;
+}
+function titleOf(h) {
+    const name = h.name !== undefined ? (h.name.length > 60 ? `${h.name.slice(0, 60)}…` : h.name) : undefined;
+    switch (h.ruleId) {
+        case 'keyword-assignment':
+            return `Possible hard-coded secret: a literal value is assigned to "${name}"`;
+        case 'high-entropy-string':
+            return `Possible hard-coded credential: a high-entropy literal is assigned to "${name}"`;
+        case 'private-key':
+            return 'Private key added';
+        default:
+            return `${SECRET_RULE_NAMES[h.ruleId]} in an added line`;
+    }
+}
+/** Scan added lines; returns the findings and counters for the summary. */
+function scanChange(files, opts = {}) {
+    const keywords = (opts.keywords && opts.keywords.length > 0 ? opts.keywords : DEFAULT_SECRET_KEYWORDS).map((k) => k.trim()).filter((k) => k !== '');
+    const maxLen = opts.maxLineLength ?? 4096;
+    const sourceFile = opts.sourceFile ?? 'added lines';
+    const stats = { filesScanned: 0, filesSkipped: 0, linesScanned: 0, linesTooLong: 0, linesAllowlisted: 0 };
+    const findings = [];
+    const seen = new Map();
+    for (const f of files) {
+        if (f.status === 'deleted' || f.binary || f.symlink || isSkippedPath(f.path)) {
+            if (f.addedLines.length > 0 || f.binary)
+                stats.filesSkipped++;
+            continue;
+        }
+        if (f.addedLines.length === 0)
+            continue;
+        stats.filesScanned++;
+        const inTest = isTestPath(f.path);
+        for (const { line, text } of f.addedLines) {
+            if (text.length > maxLen) {
+                stats.linesTooLong++;
+                continue;
+            }
+            stats.linesScanned++;
+            if (ALLOW_PRAGMA.test(text)) {
+                stats.linesAllowlisted++;
+                continue;
+            }
+            const hits = scanLine(f.path, text, keywords);
+            if (hits.length === 0)
+                continue;
+            const secrets = hits.map((h) => h.secret);
+            for (const hit of hits) {
+                // a name never carries a value in clear either (`ghp_… = "…"` is absurd, but cheap to rule out)
+                const h = hit.name !== undefined ? { ...hit, name: redactIn(hit.name, secrets) } : hit;
+                const generic = GENERIC_RULES.has(h.ruleId);
+                const severity = generic && inTest ? 'low' : 'medium';
+                const confidence = generic && inTest ? 'low' : h.confidence;
+                const base = `secret-scan:${h.ruleId}:${f.path}:${secretHash(h.secret)}`;
+                const n = (seen.get(base) ?? 0) + 1;
+                seen.set(base, n);
+                const extra = { entropy: Math.round(h.entropy * 100) / 100, length: h.secret.length };
+                if (inTest)
+                    extra.inTest = true;
+                if (h.name !== undefined)
+                    extra.name = h.name.slice(0, 100);
+                findings.push({
+                    tool: 'secret-scan',
+                    ruleId: h.ruleId,
+                    ruleName: SECRET_RULE_NAMES[h.ruleId],
+                    title: titleOf(h),
+                    severity,
+                    confidence,
+                    cwe: 798,
+                    location: { path: f.path, line, column: h.start + 1 },
+                    snippet: snippetOf(text, secrets, h.start),
+                    fingerprint: n === 1 ? base : `${base}:${n}`,
+                    sourceFile,
+                    extra,
+                });
+            }
+        }
+    }
+    return {
+        tool: 'secret-scan',
+        format: 'added-lines',
+        findings,
+        skipped: [],
+        scanErrors: [],
+        stats: { ...stats, findings: findings.length },
+    };
+}
+/** The findings only (see `scanChange` for the counters). */
+function scanAddedLines(files, opts = {}) {
+    return scanChange(files, opts).findings;
 }
 
 ;// CONCATENATED MODULE: ./src/reports/json.ts
@@ -61508,13 +62151,13 @@ function locateJsonError(text) {
 }
 // ---------------------------------------------------------------------------------------------
 // Paths and types
-const IDENT = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+const json_IDENT = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 /** `$.a` + key -> `$.a.key`, `$.a["odd key"]`, `$.a[3]`. Long keys are shortened. */
 function jsonPath(base, key) {
     const b = typeof base === 'function' ? base() : base;
     if (typeof key === 'number')
         return `${b}[${key}]`;
-    if (key.length <= 80 && IDENT.test(key))
+    if (key.length <= 80 && json_IDENT.test(key))
         return `${b}.${key}`;
     const k = key.length > 80 ? `${key.slice(0, 77)}…` : key;
     return `${b}[${JSON.stringify(k)}]`;
@@ -61711,40 +62354,6 @@ function jsonReportParser(spec) {
             return withReportErrors(tool, file, () => parseValue(value, file));
         },
     };
-}
-
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(77598);
-;// CONCATENATED MODULE: ./src/shared/redact.ts
-/**
- * Redaction of secrets. A finding never carries a clear secret: parsers call these at parse time,
- * so every later channel (summary, log, annotations, outputs, SARIF, artifact copy) is safe by
- * construction.
- */
-
-/** Short, non-reversible hash used to tell secrets apart (dedup keys, fingerprints). */
-function secretHash(secret) {
-    return (0,external_node_crypto_.createHash)('sha256').update(secret, 'utf8').digest('hex').slice(0, 12);
-}
-/**
- * A redacted form that shows the shape, never the value: at most the first 2 characters of a secret
- * of 12 or more characters, then a fixed mask, and the length.
- */
-function redactSecret(secret) {
-    if (secret === '' || secret === 'REDACTED')
-        return 'REDACTED';
-    const head = secret.length >= 12 ? secret.slice(0, 2) : '';
-    return `${head}****(redacted, ${secret.length} chars)`;
-}
-/** Replace every occurrence of each secret in `text` with its redacted form. */
-function redactIn(text, secrets) {
-    let out = text;
-    for (const s of secrets) {
-        if (!s || s === 'REDACTED' || s.length < 4)
-            continue;
-        out = out.split(s).join(redactSecret(s));
-    }
-    return out;
 }
 
 ;// CONCATENATED MODULE: ./src/reports/gitleaks/parser.ts
@@ -62409,11 +63018,18 @@ function redactGitleaksReport(content) {
 
 
 ;// CONCATENATED MODULE: ./src/engine/publish.ts
+/** Small pure helpers the shells share for publishing. */
 
-/** The CLI command that reproduces this run locally from the same files. */
-function reproduceCommand(s) {
+
+
+/**
+ * The CLI command that reproduces this run locally from the same files: the reports, the phase, every
+ * setting that changes a verdict when it is not the default, and the commit the change was compared
+ * with (so deptry/vulture "new" findings and the secret scan see the same change on a laptop).
+ */
+function reproduceCommand(s, change) {
     const parts = ['npx security-gate'];
-    const flag = (name, value) => parts.push(`--${name} ${/^[\w./*@,:=+-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`}`);
+    const flag = (name, value) => parts.push(`--${name} ${/^[\w./@,:=+-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`}`);
     for (const name of ['bandit-report', 'pip-audit-report', 'gitleaks-report', 'deptry-report', 'vulture-report', 'mutmut-report']) {
         if (s[name].length > 0)
             flag(name, s[name].join(','));
@@ -62427,6 +63043,28 @@ function reproduceCommand(s) {
         flag('phase-2-tools', s['phase-2-tools'].join(','));
     if (s['base-ref'])
         flag('base-ref', s['base-ref']);
+    // The event's base commit (a first commit was compared with the empty tree: nothing to name).
+    else if (change?.known && change.source !== 'first-commit')
+        flag('base-ref', change.base);
+    const same = (a, b) => a.length === b.length && a.every((x, i) => x === b[i]);
+    if (!same(s['critical-paths'], DEFAULT_CRITICAL_PATHS))
+        flag('critical-paths', s['critical-paths'].join(','));
+    if (s['on-missing-report'] !== 'error')
+        flag('on-missing-report', s['on-missing-report']);
+    if (s['unknown-severity'] !== 'high')
+        flag('unknown-severity', s['unknown-severity']);
+    if (s['severity-source'] !== 'github,osv')
+        flag('severity-source', s['severity-source']);
+    if (s['vulture-min-confidence'] !== undefined)
+        flag('vulture-min-confidence', String(s['vulture-min-confidence']));
+    if (s['mutmut-min-score'] !== undefined)
+        flag('mutmut-min-score', String(s['mutmut-min-score']));
+    if (s['scan-root'])
+        flag('scan-root', s['scan-root']);
+    if (!s['secret-scan'])
+        flag('secret-scan', 'false');
+    else if (!same(s['secret-scan-keywords'], DEFAULT_SECRET_KEYWORDS))
+        flag('secret-scan-keywords', s['secret-scan-keywords'].join(','));
     return parts.join(' ');
 }
 /**
@@ -65142,603 +65780,6 @@ function mutmutPolicyFindings(report, file, minScore) {
     return extra.length === 0 ? report : { ...report, findings: [...report.findings, ...extra] };
 }
 
-;// CONCATENATED MODULE: ./src/policy/secret-scan.ts
-
-const DEFAULT_SECRET_KEYWORDS = ['api_key', 'secret', 'password', 'token'];
-const SECRET_RULE_NAMES = {
-    'keyword-assignment': 'Literal value assigned to a secret-named variable',
-    'high-entropy-string': 'High-entropy literal assigned to a credential-named variable',
-    'aws-access-key-id': 'AWS access key id',
-    'github-token': 'GitHub token',
-    'gitlab-token': 'GitLab personal access token',
-    'slack-token': 'Slack token',
-    'slack-webhook-url': 'Slack webhook URL',
-    'private-key': 'Private key',
-    jwt: 'JSON Web Token',
-    'google-api-key': 'Google API key',
-    'stripe-secret-key': 'Stripe secret key',
-    'pypi-token': 'PyPI upload token',
-    'npm-token': 'npm access token',
-    'url-credentials': 'Password in a URL',
-    'bearer-token': 'Bearer token',
-};
-// ---------------------------------------------------------------------------------------------
-// Helpers
-/** Shannon entropy in bits per character. */
-function shannonEntropy(s) {
-    if (s.length === 0)
-        return 0;
-    const counts = new Map();
-    for (const c of s)
-        counts.set(c, (counts.get(c) ?? 0) + 1);
-    let h = 0;
-    const n = [...s].length;
-    for (const k of counts.values()) {
-        const p = k / n;
-        h -= p * Math.log2(p);
-    }
-    return h;
-}
-const LOCK_FILES = new Set([
-    'package-lock.json',
-    'npm-shrinkwrap.json',
-    'yarn.lock',
-    'pnpm-lock.yaml',
-    'bun.lockb',
-    'poetry.lock',
-    'pipfile.lock',
-    'uv.lock',
-    'pdm.lock',
-    'cargo.lock',
-    'composer.lock',
-    'gemfile.lock',
-    'go.sum',
-    'packages.lock.json',
-    '.secrets.baseline',
-]);
-const basename = (p) => p.slice(p.lastIndexOf('/') + 1);
-const extension = (p) => {
-    const b = basename(p).toLowerCase();
-    const i = b.lastIndexOf('.');
-    return i > 0 ? b.slice(i + 1) : '';
-};
-/** Files the scan does not read: lock files, minified bundles, source maps. */
-function isSkippedPath(path) {
-    const b = basename(path).toLowerCase();
-    if (LOCK_FILES.has(b) || b.endsWith('.lock'))
-        return true;
-    return /\.min\.(?:js|css|mjs)$/.test(b) || b.endsWith('.map');
-}
-/** Config-like files where values are often unquoted (.env, YAML, INI, shell, Dockerfile…). */
-function quotesOptional(path) {
-    const b = basename(path).toLowerCase();
-    const ext = extension(path);
-    if (b === '.env' || b.startsWith('.env.') || b.endsWith('.env'))
-        return true;
-    if (b === 'dockerfile' || b.startsWith('dockerfile.') || b.endsWith('.dockerfile') || b === 'containerfile')
-        return true;
-    if (['.npmrc', '.pypirc', '.netrc', '_netrc', '.yarnrc', '.pgpass', 'pip.conf', 'pip.ini'].includes(b))
-        return true;
-    if (['yaml', 'yml', 'ini', 'cfg', 'conf', 'properties', 'env', 'toml', 'sh', 'bash', 'zsh', 'ksh', 'envrc', 'service'].includes(ext))
-        return true;
-    return ext === '' && !b.includes('.');
-}
-/** Test code: findings there are kept, at a lower severity. */
-function isTestPath(path) {
-    const p = `/${path.toLowerCase()}`;
-    if (/\/(?:tests?|__tests__|spec|specs|fixtures?|testdata|test_data|__fixtures__|__mocks__)\//.test(p))
-        return true;
-    const b = basename(p);
-    return /^test_.*\.py$|_tests?\.py$|^conftest\.py$|\.(?:test|spec)\.[cm]?[jt]sx?$|_test\.go$/.test(b);
-}
-const ALLOW_PRAGMA = /pragma:\s{0,4}allowlist[ -]secret|gitleaks:allow/i;
-const notExample = (s) => !/EXAMPLE$/i.test(s) && !/(?:x{6}|X{6}|0{8}|\*{4})/.test(s);
-function jwtHasHeader(token) {
-    const head = token.slice(0, token.indexOf('.'));
-    try {
-        const json = Buffer.from(head, 'base64url').toString('utf8');
-        const parsed = JSON.parse(json);
-        return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) && ('alg' in parsed || 'typ' in parsed);
-    }
-    catch {
-        return false;
-    }
-}
-const SHAPES = [
-    { id: 'aws-access-key-id', re: /\b(?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z2-7]{16}\b/g, minEntropy: 3, check: notExample },
-    { id: 'github-token', re: /\bgh[pousr]_[A-Za-z0-9]{36,255}\b/g, minEntropy: 3, check: notExample },
-    { id: 'github-token', re: /\bgithub_pat_[A-Za-z0-9_]{50,255}\b/g, minEntropy: 3, check: notExample },
-    { id: 'gitlab-token', re: /\bglpat-[A-Za-z0-9_-]{20,64}(?![A-Za-z0-9_-])/g, minEntropy: 3, check: notExample },
-    { id: 'slack-token', re: /\bxox[abposr]-[0-9]{6,20}-[A-Za-z0-9-]{6,250}/g, minEntropy: 3, check: notExample },
-    { id: 'slack-webhook-url', re: /https:\/\/hooks\.slack\.com\/(?:services|workflows|triggers)\/[A-Za-z0-9+/]{20,200}/g, check: notExample },
-    { id: 'private-key', re: /-----BEGIN[ A-Z0-9]{0,40}PRIVATE KEY(?: BLOCK)?-----/g },
-    { id: 'jwt', re: /\beyJ[A-Za-z0-9_-]{10,2000}\.eyJ[A-Za-z0-9_-]{10,2000}\.[A-Za-z0-9_-]{10,2000}/g, minEntropy: 3, check: jwtHasHeader },
-    { id: 'google-api-key', re: /\bAIza[0-9A-Za-z_-]{35}(?![0-9A-Za-z_-])/g, minEntropy: 3, check: notExample },
-    { id: 'stripe-secret-key', re: /\b[sr]k_live_[0-9A-Za-z]{20,99}\b/g, minEntropy: 3, check: notExample },
-    { id: 'pypi-token', re: /\bpypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,300}/g, minEntropy: 3 },
-    { id: 'npm-token', re: /\bnpm_[A-Za-z0-9]{36}\b/g, minEntropy: 3, check: notExample },
-    {
-        id: 'url-credentials',
-        re: /\b[a-z][a-z0-9+.-]{1,20}:\/\/[^\s:@/'"`]{1,100}:([^\s:@/'"`]{1,200})@[^\s@/'"`]{1,200}/gi,
-        group: 1,
-        check: (s) => !isPlaceholder(s) && !looksLikeReference(s) && s.length >= 8,
-    },
-    {
-        id: 'bearer-token',
-        re: /\bBearer\s{1,4}([A-Za-z0-9._~+/-]{20,2000}=*)/g,
-        group: 1,
-        minEntropy: 3.5,
-        check: (s) => !isPlaceholder(s),
-    },
-];
-function scanShapes(text) {
-    const hits = [];
-    for (const rule of SHAPES) {
-        rule.re.lastIndex = 0;
-        for (const m of text.matchAll(rule.re)) {
-            const group = rule.group ?? 0;
-            const whole = m[0];
-            const secretRaw = m[group];
-            if (secretRaw === undefined)
-                continue;
-            const start = (m.index ?? 0) + (group === 0 ? 0 : whole.indexOf(secretRaw));
-            if (rule.id === 'private-key') {
-                // A key starts here when the header ends the line (a PEM file, a YAML/""" block) or is
-                // followed by the key body in the same string (`"-----BEGIN…-----\nMIIE…"`); a header
-                // quoted on its own is a parser's constant or documentation, not a key.
-                const afterAll = text.slice(start + whole.length);
-                const bodyMatch = /^(?:\\r)?\\n([A-Za-z0-9+/=]{20,4096})/.exec(afterAll);
-                if (bodyMatch?.[1]) {
-                    const body = bodyMatch[1];
-                    hits.push({ ruleId: rule.id, start: text.indexOf(body, start + whole.length), secret: body, entropy: shannonEntropy(body), confidence: 'high' });
-                }
-                else if (afterAll.trim() === '') {
-                    hits.push({ ruleId: rule.id, start, secret: whole, entropy: shannonEntropy(whole), confidence: 'high' });
-                }
-                continue;
-            }
-            const entropy = shannonEntropy(secretRaw);
-            if (rule.minEntropy !== undefined && entropy < rule.minEntropy)
-                continue;
-            if (rule.check && !rule.check(secretRaw))
-                continue;
-            hits.push({ ruleId: rule.id, start, secret: secretRaw, entropy, confidence: 'high' });
-        }
-    }
-    return hits;
-}
-// ---------------------------------------------------------------------------------------------
-// 2./3. Assignments to secret-named variables
-const secret_scan_IDENT = /[A-Za-z0-9_.$@-]/;
-const isIdentChar = (c) => c !== undefined && secret_scan_IDENT.test(c);
-/** Words that may follow the keyword in a name that still holds a secret (`secret_key`, `password_b64`). */
-const SECRET_SUFFIX_WORDS = new Set([
-    'key', 'value', 'val', 'str', 'string', 'secret', 'token', 'password', 'pass', 'passwd', 'pwd', 'b64', 'base64', 'hex',
-    'raw', 'plain', 'plaintext', 'clear', 'data', 'bytes', 'text', 'base', 'override', 'default', 'prod', 'production',
-    'dev', 'development', 'staging', 'stage', 'test', 'live', 'local', 'ci', 'old', 'new', 'current', 'primary',
-    'secondary', 'backup', 'admin', 'root', 'user', 'master', 'main', 'private', 'access', 'auth', 'bearer', 'api',
-    'app', 'client', 'bot', 'service', 'account', 'refresh', 'session', 'signing', 'encryption', 'hmac', 'jwt', 'oauth',
-]);
-/** Second-tier words for the entropy rule (names the keywords miss). */
-const CREDENTIAL_WORDS = new Set(['key', 'apikey', 'auth', 'credential', 'credentials', 'creds', 'passwd', 'pwd', 'pass', 'privatekey', 'signature', 'signing', 'bearer', 'cookie']);
-/** Split a name into lower-case words: `DB_PASSWORD` -> db,password; `apiKey` -> api,key; `x-api-key`. */
-function nameWords(name) {
-    return name
-        .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
-        .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
-        .split(/[\s_\-.$@]+/)
-        .map((w) => w.toLowerCase())
-        .filter((w) => w !== '');
-}
-/**
- * Does the name hold a secret according to `keyword`? The keyword's words must appear as whole
- * words (or as the end of one: `mypassword`, `accesstoken`), and every word after them must be one
- * that still names a secret (`secret_key` yes, `token_url` / `password_hash` / `tokenizer` no).
- */
-function nameMatchesKeyword(name, keyword) {
-    const words = nameWords(name.slice(name.lastIndexOf('.') + 1));
-    const kw = nameWords(keyword);
-    if (kw.length === 0 || words.length === 0)
-        return false;
-    const joined = kw.join('');
-    for (let i = 0; i < words.length; i++) {
-        let end = -1;
-        if (kw.every((k, j) => words[i + j] === k))
-            end = i + kw.length;
-        else if (words[i].endsWith(joined))
-            end = i + 1;
-        if (end < 0)
-            continue;
-        const rest = words.slice(end);
-        if (rest.every((w) => SECRET_SUFFIX_WORDS.has(w) || /^v?\d{1,3}$/.test(w)))
-            return true;
-    }
-    return false;
-}
-function nameIsCredential(name) {
-    const words = nameWords(name.slice(name.lastIndexOf('.') + 1));
-    if (words.length === 0)
-        return false;
-    const last = words[words.length - 1];
-    if (words.includes('public'))
-        return false; // a public key is not a secret
-    // the credential word must end the name: `signing_key`, `auth` yes; `key_id`, `auth_url` no
-    return CREDENTIAL_WORDS.has(last) || (last.endsWith('key') && last.length > 3 && /(?:api|private|secret|access|signing|master|app|client)key$/.test(last));
-}
-const PLACEHOLDER_WORDS = [
-    'changeme', 'change_me', 'change-me', 'changeit', 'placeholder', 'example', 'dummy', 'fake', 'sample', 'redacted',
-    'your_', 'your-', 'yourtoken', 'yourpassword', 'yoursecret', 'yourkey', 'replace_me', 'replaceme', 'replace-me', 'insert_', 'insert-',
-    'todo', 'fixme', 'xxxx', '****', '....', '<', '>', 'notreal', 'not_real', 'not-a-real', 'not_a_real', 'secret_here',
-    'token_here', 'password_here', 'key_here', 'here_', 'redact',
-];
-function isPlaceholder(value) {
-    const v = value.toLowerCase();
-    if (PLACEHOLDER_WORDS.some((w) => v.includes(w)))
-        return true;
-    if (/^(.)\1+$/.test(v))
-        return true; // aaaaaaaa, 00000000
-    return /^(?:none|null|nil|undefined|true|false|yes|no|on|off|empty|string|str|bytes|password|secret|token|api_key|apikey)$/.test(v);
-}
-/** `${X}`, `{{ x }}`, `$X`, `%X%`, `$(cmd)`, `<%= x %>`, `%(x)s`, `{x}` templates and variable references. */
-function looksLikeReference(value) {
-    const v = value.trim();
-    if (/\$\{|\{\{|\}\}|\$\(|%\(|<%|%>|#\{/.test(v))
-        return true;
-    if (/^\$[A-Za-z_{(]/.test(v))
-        return true;
-    if (/^%[A-Za-z_][A-Za-z0-9_]*%$/.test(v))
-        return true;
-    if (/^\{[A-Za-z_][A-Za-z0-9_.]*\}$/.test(v))
-        return true;
-    return false;
-}
-function acceptableLiteral(value, name, quoted) {
-    const v = value.trim();
-    if (v.length < 8 || v.length > 1000)
-        return false;
-    if (/\s/.test(v))
-        return false; // a sentence: a prompt or a message, not a credential
-    if (isPlaceholder(v) || looksLikeReference(v))
-        return false;
-    if (v.toLowerCase() === name.toLowerCase())
-        return false;
-    if (/^(?:\/|\.\.?\/|~\/|[a-z][a-z0-9+.-]{1,20}:\/\/)/i.test(v))
-        return false; // a path or a URL (URL passwords: own rule)
-    if (/^[\w.-]{1,200}\.(?:txt|json|pem|key|crt|cer|p12|pfx|ya?ml|env|cfg|ini|toml|py|js|ts)$/i.test(v))
-        return false; // a file name
-    if (/^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/.test(v))
-        return false; // the NAME of a variable/setting (`"GITHUB_TOKEN"`)
-    // plain words: `NextToken`, `notasecret`, `subject-token-value`, `PAGE_TOKEN` (identifiers and prose, not credentials)
-    if (/^(?:[a-z]+|[A-Z]+|[A-Z]?[a-z]+(?:[A-Z][a-z]+)+|[A-Z][a-z]+)$/.test(v))
-        return false;
-    if (/^[a-z]+(?:[-_][a-z]+)+$/.test(v) || /^[A-Z]+(?:[-_][A-Z]+)+$/.test(v))
-        return false;
-    if (/^[A-Za-z]+(?:\.[A-Za-z]+)+$/.test(v))
-        return false; // a dotted name: `Marker.NextToken`
-    if (/\(\?|\\[dswbDSWB]|\[\^/.test(v))
-        return false; // a regular expression
-    if (/^(?:arn|urn):/i.test(v))
-        return false; // a resource name
-    if (!quoted) {
-        if (/^[$%!&*<{[|>(]/.test(v) || /[()]/.test(v))
-            return false; // yaml tags/anchors, calls, blocks
-        if (/^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+$/.test(v))
-            return false; // settings.SECRET_KEY
-        if (/^\d+$/.test(v))
-            return false; // a number: a port, an id, a size
-    }
-    if (shannonEntropy(v) < 2)
-        return false;
-    return true;
-}
-/**
- * Parse `<name><closing quotes>? <op> <value>` starting at the end of the name (index `e`).
- * Operators: `=`, `:`, `:=`, `=>`, `?=`; never `==`, `!=`, `<=`, `>=`.
- */
-function parseAssignment(text, nameStart, e, quotesOpt) {
-    const name = text.slice(nameStart, e);
-    if (text.slice(Math.max(0, nameStart - 2), nameStart) === '::')
-        return undefined; // `AWS::X::ApiKey`: a type name
-    let j = e;
-    let closers = 0;
-    while (closers < 3 && j < text.length && `'"\`]`.includes(text[j])) {
-        j++;
-        closers++;
-    }
-    while (text[j] === ' ' || text[j] === '\t')
-        j++;
-    let op;
-    const two = text.slice(j, j + 2);
-    if (two === ':=' || two === '=>' || two === '?=')
-        op = two;
-    else if (two === '==' || two === '!=' || two === '<=' || two === '>=' || two === '::')
-        return undefined;
-    else if (text[j] === '=' || text[j] === ':')
-        op = text[j];
-    if (op === undefined)
-        return undefined;
-    j += op.length;
-    while (text[j] === ' ' || text[j] === '\t')
-        j++;
-    // `token: str = "…"` (a type hint followed by a default): step over the annotation
-    if (op === ':' && !quotesOpt) {
-        let k = j;
-        while (k < text.length && k - j < 80 && /[A-Za-z0-9_.[\], |]/.test(text[k]))
-            k++;
-        if (k > j && text[k] === '=' && text[k + 1] !== '=') {
-            j = k + 1;
-            while (text[j] === ' ' || text[j] === '\t')
-                j++;
-        }
-    }
-    // string prefixes: r"…", b'…', f"…", u"…", @"…" (C#), $"…" (C# interpolated)
-    let k = j;
-    let interpolated = false;
-    while (k < text.length && k - j < 2 && /[rRbBuUfF@$]/.test(text[k])) {
-        if (/[fF$]/.test(text[k]))
-            interpolated = true;
-        k++;
-    }
-    const q = text[k];
-    // code embedded in a JSON string (a notebook cell): `password = \"hunter2\"`
-    if (q === '\\' && (text[k + 1] === '"' || text[k + 1] === "'")) {
-        const close = text.indexOf(`\\${text[k + 1]}`, k + 2);
-        if (close < 0 || close - k > 1002)
-            return undefined;
-        const value = text.slice(k + 2, close);
-        if (interpolated && /[{}]/.test(value))
-            return undefined;
-        return { name, value, valueStart: k + 2, quoted: true };
-    }
-    if (q === '"' || q === "'" || q === '`') {
-        if (text.slice(k, k + 3) === q.repeat(3))
-            return undefined; // a triple-quoted block: not one line
-        let end = k + 1;
-        while (end < text.length && end - k <= 1001) {
-            const c = text[end];
-            if (c === '\\') {
-                end += 2;
-                continue;
-            }
-            if (c === q)
-                break;
-            end++;
-        }
-        if (end >= text.length || text[end] !== q)
-            return undefined;
-        const value = text.slice(k + 1, end);
-        if (interpolated && /[{}]/.test(value))
-            return undefined;
-        if (/^\s{0,4}(?:\.format\(|%\s{0,4}[(\w])/.test(text.slice(end + 1, end + 16)))
-            return undefined; // a template
-        if (q === '`' && value.includes('${'))
-            return undefined;
-        return { name, value, valueStart: k + 1, quoted: true };
-    }
-    if (!quotesOpt || k !== j)
-        return undefined;
-    let end = j;
-    while (end < text.length && end - j < 1001 && !/[\s'"`]/.test(text[end]))
-        end++;
-    let value = text.slice(j, end);
-    value = value.replace(/[,;]+$/, '');
-    if (value === '')
-        return undefined;
-    return { name, value, valueStart: j, quoted: false };
-}
-function scanAssignments(text, keywords, quotesOpt) {
-    const hits = [];
-    const lower = text.toLowerCase();
-    const seenNames = new Set();
-    const consider = (s, e, keywordHit) => {
-        if (seenNames.has(s))
-            return;
-        seenNames.add(s);
-        const a = parseAssignment(text, s, e, quotesOpt);
-        if (!a)
-            return;
-        const name = a.name.replace(/^[-$@]+/, '');
-        const value = a.value.trim();
-        if (keywordHit !== undefined) {
-            if (!acceptableLiteral(value, name, a.quoted))
-                return;
-            const entropy = shannonEntropy(value);
-            hits.push({
-                ruleId: 'keyword-assignment',
-                start: a.valueStart + a.value.indexOf(value),
-                secret: value,
-                name,
-                entropy,
-                confidence: entropy >= 3.5 && value.length >= 16 ? 'high' : 'medium',
-            });
-            return;
-        }
-        // the entropy rule: credential-sounding name, token-like literal, high entropy
-        if (!acceptableLiteral(value, name, a.quoted))
-            return;
-        if (value.length < 20 || !/^[A-Za-z0-9+/=_\-.~]+$/.test(value) || !/\d/.test(value) || !/[A-Za-z]/.test(value))
-            return;
-        const entropy = shannonEntropy(value);
-        const hex = /^[0-9a-f]+$/i.test(value);
-        if (hex ? value.length < 32 || entropy < 3 : entropy < 4)
-            return;
-        if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value))
-            return; // a UUID
-        hits.push({ ruleId: 'high-entropy-string', start: a.valueStart + a.value.indexOf(value), secret: value, name, entropy, confidence: 'medium' });
-    };
-    let occurrences = 0;
-    const needles = [];
-    for (const kwRaw of keywords) {
-        const kw = kwRaw.toLowerCase();
-        // `api_key` is also written `apikey` / `apiKey` / `api-key` / `API_KEY`
-        for (const v of new Set([kw, kw.replace(/[\s_-]+/g, ''), kw.replace(/[\s_-]+/g, '-'), kw.replace(/[\s_-]+/g, '_')])) {
-            if (v !== '')
-                needles.push([kwRaw, v]);
-        }
-    }
-    for (const [kwRaw, kw] of needles) {
-        let from = 0;
-        for (;;) {
-            const i = lower.indexOf(kw, from);
-            if (i < 0 || ++occurrences > 64)
-                break;
-            from = i + kw.length;
-            let s = i;
-            while (s > 0 && i - s < 80 && isIdentChar(text[s - 1]))
-                s--;
-            let e = i + kw.length;
-            while (e < text.length && e - i < 80 && isIdentChar(text[e]))
-                e++;
-            const name = text.slice(s, e);
-            if (!nameMatchesKeyword(name, kwRaw))
-                continue;
-            consider(s, e, kwRaw);
-        }
-    }
-    // credential-sounding names: look at each assignment operator once
-    let count = 0;
-    for (let j = 0; j < text.length && count < 64; j++) {
-        const c = text[j];
-        if (c !== '=' && c !== ':')
-            continue;
-        let e = j;
-        while (e > 0 && `'"\`] \t`.includes(text[e - 1]) && j - e < 8)
-            e--;
-        let s = e;
-        while (s > 0 && e - s < 80 && isIdentChar(text[s - 1]))
-            s--;
-        if (s === e || seenNames.has(s))
-            continue;
-        count++;
-        const name = text.slice(s, e);
-        if (!nameIsCredential(name) || keywords.some((k) => nameMatchesKeyword(name, k)))
-            continue;
-        consider(s, e, undefined);
-    }
-    return hits;
-}
-/** Every hit on one line (shapes first; an assignment whose value overlaps a shape is not repeated). */
-function scanLine(path, text, keywords = DEFAULT_SECRET_KEYWORDS) {
-    if (ALLOW_PRAGMA.test(text))
-        return [];
-    const shapes = scanShapes(text);
-    const assignments = scanAssignments(text, keywords, quotesOptional(path)).filter((a) => !shapes.some((s) => a.start < s.start + s.secret.length && s.start < a.start + a.secret.length));
-    const all = [...shapes, ...assignments];
-    // one hit per span
-    const out = [];
-    for (const h of all.sort((a, b) => a.start - b.start || b.secret.length - a.secret.length)) {
-        if (out.some((o) => o.start === h.start && o.secret === h.secret))
-            continue;
-        out.push(h);
-    }
-    return out;
-}
-// ---------------------------------------------------------------------------------------------
-const SNIPPET_MAX = 240;
-/** Rules that guess from context (kept at low severity in test code); token shapes are certain. */
-const GENERIC_RULES = new Set(['keyword-assignment', 'high-entropy-string', 'url-credentials', 'bearer-token']);
-function snippetOf(text, secrets, column) {
-    let red = redactIn(text, secrets);
-    // belt and braces: nothing clear may survive
-    for (const s of secrets)
-        if (s.length >= 4 && red.includes(s))
-            red = red.split(s).join('REDACTED');
-    red = red.trim();
-    if (red.length <= SNIPPET_MAX)
-        return red;
-    const at = Math.max(0, Math.min(column - 60, red.length - SNIPPET_MAX));
-    return `${at > 0 ? '…' : ''}${red.slice(at, at + SNIPPET_MAX)}…`;
-}
-function titleOf(h) {
-    const name = h.name !== undefined ? (h.name.length > 60 ? `${h.name.slice(0, 60)}…` : h.name) : undefined;
-    switch (h.ruleId) {
-        case 'keyword-assignment':
-            return `Possible hard-coded secret: a literal value is assigned to "${name}"`;
-        case 'high-entropy-string':
-            return `Possible hard-coded credential: a high-entropy literal is assigned to "${name}"`;
-        case 'private-key':
-            return 'Private key added';
-        default:
-            return `${SECRET_RULE_NAMES[h.ruleId]} in an added line`;
-    }
-}
-/** Scan added lines; returns the findings and counters for the summary. */
-function scanChange(files, opts = {}) {
-    const keywords = (opts.keywords && opts.keywords.length > 0 ? opts.keywords : DEFAULT_SECRET_KEYWORDS).map((k) => k.trim()).filter((k) => k !== '');
-    const maxLen = opts.maxLineLength ?? 4096;
-    const sourceFile = opts.sourceFile ?? 'added lines';
-    const stats = { filesScanned: 0, filesSkipped: 0, linesScanned: 0, linesTooLong: 0, linesAllowlisted: 0 };
-    const findings = [];
-    const seen = new Map();
-    for (const f of files) {
-        if (f.status === 'deleted' || f.binary || f.symlink || isSkippedPath(f.path)) {
-            if (f.addedLines.length > 0 || f.binary)
-                stats.filesSkipped++;
-            continue;
-        }
-        if (f.addedLines.length === 0)
-            continue;
-        stats.filesScanned++;
-        const inTest = isTestPath(f.path);
-        for (const { line, text } of f.addedLines) {
-            if (text.length > maxLen) {
-                stats.linesTooLong++;
-                continue;
-            }
-            stats.linesScanned++;
-            if (ALLOW_PRAGMA.test(text)) {
-                stats.linesAllowlisted++;
-                continue;
-            }
-            const hits = scanLine(f.path, text, keywords);
-            if (hits.length === 0)
-                continue;
-            const secrets = hits.map((h) => h.secret);
-            for (const hit of hits) {
-                // a name never carries a value in clear either (`ghp_… = "…"` is absurd, but cheap to rule out)
-                const h = hit.name !== undefined ? { ...hit, name: redactIn(hit.name, secrets) } : hit;
-                const generic = GENERIC_RULES.has(h.ruleId);
-                const severity = generic && inTest ? 'low' : 'medium';
-                const confidence = generic && inTest ? 'low' : h.confidence;
-                const base = `secret-scan:${h.ruleId}:${f.path}:${secretHash(h.secret)}`;
-                const n = (seen.get(base) ?? 0) + 1;
-                seen.set(base, n);
-                const extra = { entropy: Math.round(h.entropy * 100) / 100, length: h.secret.length };
-                if (inTest)
-                    extra.inTest = true;
-                if (h.name !== undefined)
-                    extra.name = h.name.slice(0, 100);
-                findings.push({
-                    tool: 'secret-scan',
-                    ruleId: h.ruleId,
-                    ruleName: SECRET_RULE_NAMES[h.ruleId],
-                    title: titleOf(h),
-                    severity,
-                    confidence,
-                    cwe: 798,
-                    location: { path: f.path, line, column: h.start + 1 },
-                    snippet: snippetOf(text, secrets, h.start),
-                    fingerprint: n === 1 ? base : `${base}:${n}`,
-                    sourceFile,
-                    extra,
-                });
-            }
-        }
-    }
-    return {
-        tool: 'secret-scan',
-        format: 'added-lines',
-        findings,
-        skipped: [],
-        scanErrors: [],
-        stats: { ...stats, findings: findings.length },
-    };
-}
-/** The findings only (see `scanChange` for the counters). */
-function scanAddedLines(files, opts = {}) {
-    return scanChange(files, opts).findings;
-}
-
 ;// CONCATENATED MODULE: ./src/shared/escape.ts
 /**
  * Escaping of untrusted text for every channel the gate writes. Report contents are attacker
@@ -66801,8 +66842,7 @@ function parseBanditJsonValue(value, file) {
             extra: snippet === null ? { snippetRedacted: true } : undefined,
         });
     }
-    if (duplicates > 0 || results.length > 0)
-        stats.duplicates = duplicates;
+    stats.duplicates = duplicates;
     return {
         tool: 'bandit',
         format: FORMAT,
@@ -67051,7 +67091,7 @@ function parseBanditSarifValue(value, file) {
                 ruleName: rule?.name,
                 title: title.length > sarif_MAX_TITLE ? `${title.slice(0, sarif_MAX_TITLE - 1)}…` : title,
                 severity: issueSeverity !== undefined ? banditSeverity(issueSeverity) : levelSeverity(level),
-                rawSeverity: issueSeverity ?? (level === undefined ? 'warning (SARIF default level)' : level),
+                rawSeverity: issueSeverity ?? level ?? 'warning',
                 confidence,
                 location: path === undefined
                     ? undefined
@@ -68667,8 +68707,12 @@ async function runEngine(settings, deps) {
         result.change = { known: true, base: change.base, head: change.head, source: change.source, files: change.files.length, notes: change.notes };
         result.notices.push(...change.notes);
     }
-    else if (change)
+    else if (change) {
         result.change = { known: false, reason: change.reason };
+        // Never silent: without a known change there are no added lines, so the scan cannot run.
+        if (settings['secret-scan'])
+            result.notices.push('The secret scan of added lines did not run: the change under review is unknown, so there are no added lines to read.');
+    }
     if (severityStats)
         result.severityLookup = severityStats;
     result.notices.unshift(...notices);
@@ -68682,44 +68726,144 @@ function toolLine(t) {
     return `${TOOL_LABELS[t.tool]} (phase ${t.phase}): ${t.status}, ${t.findings.length} findings, ${c.block} block, ${c.warn} warn, ${c.info} info${c.wouldBlock > c.block ? `, ${c.wouldBlock} would block in phase 2` : ''}`;
 }
 
-;// CONCATENATED MODULE: ./src/engine/stage.ts
+;// CONCATENATED MODULE: ./src/waivers/types.ts
 /**
- * Writes what the gate produces into one directory: the result JSON, the summary markdown, and a
- * `reports/` copy of every raw report read (secret-bearing reports redacted on the way, unless
- * `redact-artifacts` is false). That directory is what the artifact uploads.
+ * Waivers: documented, approved, expiring exceptions kept in the repository. Pure types and tiny
+ * helpers; the file format is in `docs/waivers.md`.
+ */
+/** Tools whose findings a waiver may cover (mutmut results are not waivable: fix the tests). */
+const WAIVER_TOOLS = ['bandit', 'pip-audit', 'gitleaks', 'deptry', 'vulture', 'secret-scan'];
+/** Tools whose findings are secrets: a waiver must say the value was verified not to be a real secret. */
+const SECRET_TOOLS = ['gitleaks', 'secret-scan'];
+/** The policy's four reasons to accept a finding, as ids. */
+const REASON_CATEGORIES = ['false-positive', 'not-exploitable', 'breaking-change', 'update-blocked'];
+const REASON_LABELS = {
+    'false-positive': 'confirmed false positive',
+    'not-exploitable': 'not exploitable here',
+    'breaking-change': 'fix needs a breaking change',
+    'update-blocked': 'dependency update blocked',
+};
+/** A malformed waivers file. Never partially applied: the caller applies no waiver at all. */
+class WaiverFileError extends Error {
+    file;
+    problems;
+    constructor(file, problems) {
+        super(problems.map((p) => `${file}:${p.line}: ${p.message}`).join('\n'));
+        this.file = file;
+        this.problems = problems;
+        this.name = 'WaiverFileError';
+    }
+    /** First problem's line, for an annotation. */
+    get line() {
+        return this.problems[0]?.line ?? 1;
+    }
+}
+/** UTC day (YYYY-MM-DD) of an instant. */
+function utcDay(d) {
+    return d.toISOString().slice(0, 10);
+}
+/** Whole days from `from` to `to` (both YYYY-MM-DD). */
+function daysBetween(from, to) {
+    return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+}
+/** A GitHub login (users and `[bot]` apps). */
+const LOGIN_RE = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}(?:\[bot\])?$/;
+/** `org/team-slug`. */
+const TEAM_RE = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/;
+
+;// CONCATENATED MODULE: ./src/waivers/render.ts
+/**
+ * The waivers section of the step summary, pure: every waiver's state in one collapsed table.
+ * The waivers file is untrusted text in a pull request: every cell is escaped.
  */
 
 
-
-async function stage(opts) {
-    await (0,promises_.mkdir)(opts.outDir, { recursive: true });
-    const resultFile = (0,external_node_path_.join)(opts.outDir, RESULT_FILE);
-    const summaryFile = (0,external_node_path_.join)(opts.outDir, SUMMARY_FILE);
-    await (0,promises_.writeFile)(resultFile, JSON.stringify(opts.result, null, 1) + '\n');
-    await (0,promises_.writeFile)(summaryFile, opts.summary);
-    const files = [resultFile, summaryFile];
-    for (const [name, content] of Object.entries(opts.extra ?? {})) {
-        const p = (0,external_node_path_.join)(opts.outDir, name);
-        await (0,promises_.writeFile)(p, content);
-        files.push(p);
+const STATE_WORD = {
+    active: '✅ active',
+    expiring: '⏳ expiring',
+    expired: '⌛ expired',
+    invalid: '⛔ invalid',
+    stale: '💤 stale',
+};
+const ORDER = ['invalid', 'expired', 'expiring', 'stale', 'active'];
+function n(k, one, many = `${one}s`) {
+    return `${k} ${k === 1 ? one : many}`;
+}
+/** `Waivers: 2 applied (5 findings) · 1 expires soon · 1 stale` (plain text). */
+function waiverHeadline(r) {
+    if (r.error)
+        return 'Waivers: the waivers file is malformed, no waiver applies';
+    if (!r.present)
+        return 'Waivers: no waivers file';
+    const c = r.counts;
+    const parts = [`${n(c.active + c.expiring, 'waiver')} applied (${n(c.waivedFindings, 'finding')} waived)`];
+    if (c.expiring > 0)
+        parts.push(`${c.expiring} expiring soon`);
+    if (c.expired > 0)
+        parts.push(`${c.expired} expired`);
+    if (c.invalid > 0)
+        parts.push(`${c.invalid} invalid`);
+    if (c.stale > 0)
+        parts.push(`${c.stale} stale`);
+    return `Waivers: ${parts.join(' · ')}`;
+}
+function expiryCell(e) {
+    const when = e.daysLeft < 0 ? `expired ${-e.daysLeft}d ago` : e.daysLeft === 0 ? 'today' : `in ${e.daysLeft}d`;
+    return `${e.expires} (${when})`;
+}
+/**
+ * A `<details>` block with one row per waiver (most urgent first), at most `limit` rows. Returns ''
+ * when there is no waivers file and nothing to say.
+ */
+function renderWaiverSection(r, opts = {}) {
+    const limit = opts.limit ?? 50;
+    if (!r.present && !r.error)
+        return '';
+    const lines = [`<details><summary>${escapeHtml(waiverHeadline(r))}</summary>`, ''];
+    if (r.error) {
+        lines.push(`Fix ${escapeCode(r.file)}; until then every finding is treated as if no waiver existed:`, '');
+        for (const l of r.error.split('\n').slice(0, 20))
+            lines.push(`- ${escapeMarkdown(escape_clip(l, 300))}`);
     }
-    for (const r of opts.reports) {
-        const target = (0,external_node_path_.join)(opts.outDir, 'reports', r.path);
-        if (!(0,external_node_path_.resolve)(target).startsWith((0,external_node_path_.resolve)(opts.outDir, 'reports')))
-            continue;
-        await (0,promises_.mkdir)((0,external_node_path_.dirname)(target), { recursive: true });
-        const source = (0,external_node_path_.resolve)(opts.workspace, r.path);
-        const t = opts.transform?.[r.tool];
-        if (t)
-            await (0,promises_.writeFile)(target, t(await (0,promises_.readFile)(source, 'utf8')));
-        else
-            await (0,promises_.copyFile)(source, target);
-        files.push(target);
+    else if (r.waivers.length === 0) {
+        lines.push(`${escapeCode(r.file)} holds no waivers.`);
     }
-    return { resultFile, summaryFile, files };
+    else {
+        if (r.verification)
+            lines.push(`Approvals: ${escapeMarkdown(escape_clip(r.verification.note, 300))}`, '');
+        lines.push('| state | waiver | tool | match | reason | owner | expires | waived | why |', '|---|---|---|---|---|---|---|---:|---|');
+        const sorted = [...r.waivers].sort((a, b) => ORDER.indexOf(a.state) - ORDER.indexOf(b.state) || a.daysLeft - b.daysLeft);
+        for (const e of sorted.slice(0, limit)) {
+            const track = safeHttpUrl(e.tracking);
+            const id = track ? `[${escapeMarkdown(escape_clip(e.id, 64))}](${track})` : escapeMarkdown(escape_clip(e.id, 64));
+            const why = e.problems.length > 0 ? escapeMarkdown(escape_clip(e.problems.join('; '), 400)) : e.state === 'stale' ? 'matches no finding' : '';
+            const waived = e.unapplied > 0 ? `${e.matched} (${e.unapplied} not)` : String(e.matched);
+            lines.push(`| ${STATE_WORD[e.state]} | ${id} | ${escapeMarkdown(e.tool)} | ${escapeCode(escape_clip(e.match, 160))} | ${escapeMarkdown(REASON_LABELS[e.reasonCategory])} | ${escapeMarkdown(escape_clip(e.owner, 64))} | ${expiryCell(e)} | ${waived} | ${why} |`);
+        }
+        if (sorted.length > limit)
+            lines.push('', `…and ${sorted.length - limit} more in the result JSON.`);
+    }
+    lines.push('', '</details>');
+    return lines.join('\n');
 }
 
 ;// CONCATENATED MODULE: ./src/render/summary.ts
+/**
+ * The job step summary (GitHub-flavoured Markdown) of a GateResult. Pure.
+ *
+ * Shape: a one-line verdict, notices and broken reports, one counts row per tool, then capped lists
+ * (blocking, would block in phase 2, not checked, warnings, waivers, info), then where the full
+ * reports are and how to reproduce locally.
+ *
+ * Byte budget: GitHub drops a step summary over 1 MiB entirely, so the result never exceeds
+ * `maxBytes` (UTF-8). Sections are built as pre-rendered rows and measured; rows are granted in
+ * priority order (blocking first, info last), so detail degrades before anything is cut. Only when
+ * even the skeleton does not fit is the text cut, at a line boundary, with open `<details>` closed and
+ * the cut announced.
+ *
+ * Every piece of report text goes through `src/shared/escape.ts`.
+ */
+
 
 
 const DEFAULT_MAX_BYTES = 1_000_000;
@@ -68745,7 +68889,9 @@ function renderSummary(result, opts = {}) {
     const artifactUrl = safeHttpUrl(opts.artifactUrl ?? result.artifact?.url);
     const fullRef = artifactName ? `in artifact **${md(artifactName, 200)}**` : 'in the full result file';
     const head = renderHead(result, maxMessages);
-    const footer = renderFooter(result, opts, artifactName, artifactUrl);
+    // The waivers' states (applied, expiring, expired, invalid, stale) sit just above the footer, when they fit in a quarter of the budget.
+    const waivers = result.waivers ? renderWaiverSection(result.waivers, { limit: 30 }) : '';
+    const footer = (waivers && bytes(waivers) < maxBytes / 4 ? `${waivers}\n` : '') + renderFooter(result, opts, artifactName, artifactUrl);
     const sections = buildSections(result, maxListed, maxBytes, fullRef);
     // Budget: the head, the footer and a possible "shortened" note are fixed; rows are granted in
     // priority order while they fit.
@@ -69210,6 +69356,1671 @@ function resolvedCommentBody(result, opts) {
     const what = opts.mode === 'on-block' ? 'blocks' : 'blocks or warns';
     const note = `✅ **Resolved:** nothing ${what} any more, so the earlier security-gate report on this pull request no longer applies (comment: \`${opts.mode}\`).`;
     return shortCommentBody(result, opts, note);
+}
+
+;// CONCATENATED MODULE: ./src/github/comment.ts
+
+
+/** Second line of a "resolved" body, so a resolved comment is not rewritten on every run. */
+const RESOLVED_TAG = '<!-- security-gate:resolved -->';
+const SEGMENT = /^[A-Za-z0-9._-]{1,100}$/;
+/** The pull request a workflow event is about (pull_request*, or issue_comment on a PR), or undefined. */
+function pullRequestTarget(event, repository) {
+    if (!event || typeof event !== 'object')
+        return undefined;
+    const e = event;
+    let n;
+    const pr = e.pull_request;
+    if (pr && typeof pr === 'object')
+        n = pr.number;
+    else {
+        const issue = e.issue;
+        if (issue && typeof issue === 'object' && issue.pull_request)
+            n = issue.number;
+    }
+    if (typeof n !== 'number' || !Number.isInteger(n) || n < 1)
+        return undefined;
+    let full = repository;
+    if (!full) {
+        const repo = e.repository;
+        if (repo && typeof repo === 'object') {
+            const fn = repo.full_name;
+            if (typeof fn === 'string')
+                full = fn;
+        }
+    }
+    const [owner, repo, ...rest] = String(full ?? '').split('/');
+    if (!owner || !repo || rest.length > 0 || !SEGMENT.test(owner) || !SEGMENT.test(repo))
+        return undefined;
+    return { owner, repo, issueNumber: n };
+}
+function isBot(c) {
+    return c.user?.type === 'Bot';
+}
+/** This gate's comment on the pull request, the oldest if there are several; undefined when none. */
+async function findStickyComment(client, t, marker, opts = {}) {
+    const maxPages = opts.maxPages ?? 30;
+    const marked = [];
+    for (let page = 1; page <= maxPages; page++) {
+        const r = await client.getJson(`/repos/${t.owner}/${t.repo}/issues/${t.issueNumber}/comments`, { per_page: 100, page });
+        const list = Array.isArray(r.data) ? r.data : [];
+        for (const c of list)
+            if (c && typeof c.id === 'number' && hasMarker(c.body, marker))
+                marked.push(c);
+        if (list.length < 100)
+            break;
+    }
+    const own = new Set(opts.ownLogins ?? []);
+    const mine = (c) => isBot(c) || (typeof c.user?.login === 'string' && own.has(c.user.login));
+    const found = marked.find(mine);
+    if (found || marked.length === 0)
+        return found;
+    // Only people's comments carry the marker: ours only if the token is that person's (a PAT).
+    try {
+        const me = await client.getJson('/user');
+        if (typeof me.data?.login === 'string')
+            own.add(me.data.login);
+    }
+    catch {
+        // an installation token (GITHUB_TOKEN) cannot read /user: then none of these is ours
+    }
+    return marked.find(mine);
+}
+function comment_describe(e, doing) {
+    if (e instanceof HttpError && (e.kind === 'forbidden' || e.kind === 'unauthorized')) {
+        return {
+            action: 'forbidden',
+            warning: `comment: the token may not ${doing} (HTTP ${e.status ?? 403}). On a pull request from a fork the token is read-only, so this is expected; ` +
+                'elsewhere grant `pull-requests: write` to the job. The verdict is not affected.',
+        };
+    }
+    const msg = e instanceof Error ? e.message : String(e);
+    return { action: 'failed', warning: `comment: could not ${doing}: ${msg}. The verdict is not affected.` };
+}
+/** Creates, updates or resolves this gate's sticky comment according to the mode. Never throws. */
+async function publishComment(opts) {
+    const decision = commentDecision(opts.mode, opts.result);
+    if (decision === 'skip')
+        return { action: 'none', reason: 'comment: off' };
+    const t = opts.target;
+    if (!t)
+        return { action: 'none', reason: 'not a pull request event: no comment' };
+    const marker = commentMarker(opts.gateId);
+    const copts = { gateId: opts.gateId, runUrl: opts.runUrl, summary: opts.summary, maxChars: opts.maxChars };
+    let existing;
+    try {
+        existing = await findStickyComment(opts.client, t, marker, opts);
+    }
+    catch (e) {
+        return comment_describe(e, 'read the pull request comments');
+    }
+    let body;
+    if (decision === 'resolve') {
+        if (!existing)
+            return { action: 'none', reason: `comment: ${opts.mode} and the verdict is ${opts.result.verdict}: no comment needed` };
+        if (typeof existing.body === 'string' && existing.body.includes(RESOLVED_TAG))
+            return { action: 'unchanged', id: existing.id, url: existing.html_url };
+        const resolved = resolvedCommentBody(opts.result, { ...copts, mode: opts.mode });
+        body = resolved.replace(`${marker}\n`, `${marker}\n${RESOLVED_TAG}\n`);
+    }
+    else {
+        body = renderComment(opts.result, copts);
+    }
+    try {
+        if (existing) {
+            if (existing.body === body)
+                return { action: 'unchanged', id: existing.id, url: existing.html_url };
+            const r = await opts.client.sendJson('PATCH', `/repos/${t.owner}/${t.repo}/issues/comments/${existing.id}`, { body });
+            return { action: decision === 'resolve' ? 'resolved' : 'updated', id: existing.id, url: r.data?.html_url ?? existing.html_url };
+        }
+        const r = await opts.client.sendJson('POST', `/repos/${t.owner}/${t.repo}/issues/${t.issueNumber}/comments`, { body });
+        return { action: 'created', id: r.data?.id ?? 0, url: r.data?.html_url };
+    }
+    catch (e) {
+        return comment_describe(e, existing ? 'update the pull request comment' : 'create the pull request comment');
+    }
+}
+/** Reads GITHUB_REPOSITORY, GITHUB_EVENT_PATH, GITHUB_SHA, GITHUB_SERVER_URL and GITHUB_RUN_ID. Never throws. */
+async function loadRunContext(env = process.env) {
+    const ctx = {};
+    const full = env.GITHUB_REPOSITORY ?? '';
+    const [owner, repo] = full.split('/');
+    if (owner && repo && SEGMENT.test(owner) && SEGMENT.test(repo)) {
+        ctx.owner = owner;
+        ctx.repo = repo;
+    }
+    let event;
+    if (env.GITHUB_EVENT_PATH) {
+        try {
+            const { readFile } = await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 51455, 23));
+            event = JSON.parse(await readFile(env.GITHUB_EVENT_PATH, 'utf8'));
+        }
+        catch {
+            event = undefined;
+        }
+    }
+    const target = pullRequestTarget(event, ctx.owner && ctx.repo ? `${ctx.owner}/${ctx.repo}` : undefined);
+    if (target)
+        ctx.target = target;
+    const prHead = event?.pull_request?.head?.sha;
+    const sha = typeof prHead === 'string' ? prHead : env.GITHUB_SHA;
+    if (sha && /^[0-9a-f]{40}$/i.test(sha))
+        ctx.headSha = sha;
+    const server = (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, '');
+    if (ctx.owner && ctx.repo && env.GITHUB_RUN_ID && /^\d+$/.test(env.GITHUB_RUN_ID) && /^https?:\/\/[^\s]+$/.test(server)) {
+        ctx.runUrl = `${server}/${ctx.owner}/${ctx.repo}/actions/runs/${env.GITHUB_RUN_ID}`;
+    }
+    return ctx;
+}
+
+;// CONCATENATED MODULE: ./src/policy/override.ts
+const REMEDIATION_HOURS = 24;
+/** Repository roles that may override on their own. */
+const OVERRIDE_ROLES = ['admin', 'maintain'];
+const TEAM = /^[A-Za-z0-9][A-Za-z0-9-]{0,38}\/[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/;
+/** Whether a pull-request event payload carries the label (case-insensitive, as GitHub treats names). */
+function labelOnPullRequest(event, label) {
+    if (!event || typeof event !== 'object')
+        return false;
+    const e = event;
+    const pr = (e.pull_request ?? e.issue);
+    const labels = pr && typeof pr === 'object' ? pr.labels : undefined;
+    if (!Array.isArray(labels))
+        return false;
+    const want = label.trim().toLowerCase();
+    return labels.some((l) => {
+        const name = l && typeof l === 'object' ? l.name : l;
+        return typeof name === 'string' && name.trim().toLowerCase() === want;
+    });
+}
+function decideOverride(input) {
+    const base = { label: input.label };
+    if (!input.labelPresent)
+        return { ...base, requested: false, honoured: false, reason: `no \`${input.label}\` label on the pull request` };
+    const ev = input.event;
+    if (!ev || 'error' in ev) {
+        return {
+            ...base,
+            requested: true,
+            honoured: false,
+            reason: `not honoured: who applied the \`${input.label}\` label cannot be established${ev ? ` (${ev.error})` : ''}`,
+        };
+    }
+    const d = { ...base, requested: true, honoured: false, actor: ev.actor, at: ev.at, reason: '' };
+    const at = Date.parse(ev.at);
+    if (!Number.isNaN(at)) {
+        const due = new Date(at + REMEDIATION_HOURS * 3_600_000);
+        d.remediationDue = due.toISOString();
+        d.overdue = input.now.getTime() > due.getTime();
+    }
+    const login = ev.actor.toLowerCase();
+    const listed = input.overrideApprovers.map((a) => a.trim().replace(/^@/, '')).filter((a) => a !== '');
+    const users = listed.filter((a) => !TEAM.test(a)).map((a) => a.toLowerCase());
+    const teams = listed.filter((a) => TEAM.test(a));
+    const unknownNotes = [];
+    if (users.includes(login))
+        d.permission = 'listed in override-approvers';
+    else {
+        for (const t of teams) {
+            const m = input.teamMembership?.[t.toLowerCase()] ?? input.teamMembership?.[t];
+            if (m?.state === 'member') {
+                d.permission = `member of ${t} (override-approvers)`;
+                break;
+            }
+            if (!m)
+                unknownNotes.push(`membership of ${t} was not looked up`);
+            else if (m.state === 'unknown')
+                unknownNotes.push(`membership of ${t} cannot be read: ${m.reason ?? 'unknown'}`);
+        }
+    }
+    const perm = input.permission;
+    if (!d.permission && perm && 'role' in perm && OVERRIDE_ROLES.includes(perm.role)) {
+        d.permission = `${perm.role} on the repository`;
+    }
+    if (d.permission) {
+        d.honoured = true;
+        d.reason = `honoured: @${ev.actor} applied \`${input.label}\` at ${ev.at} and is ${d.permission.startsWith('listed') ? d.permission : `${d.permission.startsWith('member') ? 'a ' : ''}${d.permission}`}`;
+        return d;
+    }
+    const why = [];
+    if (perm && 'role' in perm)
+        why.push(`has ${perm.role} on the repository (needs admin or maintain)`);
+    else
+        why.push(`their repository permission cannot be established${perm ? ` (${perm.error})` : ''}`);
+    why.push(listed.length > 0 ? 'is not listed in override-approvers' : 'override-approvers is empty');
+    why.push(...unknownNotes);
+    d.reason = `not honoured: @${ev.actor} applied \`${input.label}\` at ${ev.at} but ${why.join('; ')}`;
+    return d;
+}
+/** The notice shown at the top of the summary (plain words; renderers escape). */
+function overrideNotice(d) {
+    if (!d.requested)
+        return undefined;
+    if (!d.honoured)
+        return `Override requested with the \`${d.label}\` label, ${d.reason}. The verdict stands.`;
+    const due = d.remediationDue ? ` A remediation pull request is due within ${REMEDIATION_HOURS} hours: by ${d.remediationDue}${d.overdue ? ' (OVERDUE)' : ''}.` : '';
+    return `OVERRIDDEN by @${d.actor} with the \`${d.label}\` label at ${d.at} (${d.permission}). Everything below was still evaluated; should-fail is false for this run.${due}`;
+}
+/**
+ * Applies a decision to a result (returns a new result; the input is not changed): when honoured,
+ * `shouldFail` becomes false and `overridden` true; either way a requested override is recorded in
+ * `override` and its notice goes first in `notices`. The verdict and the headline are not changed
+ * (the renderers' `headlineFor` adds "overridden" from `overridden`).
+ */
+function applyOverride(result, d) {
+    const notice = overrideNotice(d);
+    if (!d.requested)
+        return { result: { ...result } };
+    const next = { ...result, notices: [notice, ...result.notices], override: d };
+    if (d.honoured) {
+        next.shouldFail = false;
+        next.overridden = true;
+    }
+    else
+        next.overridden = false;
+    return { result: next, notice };
+}
+
+;// CONCATENATED MODULE: ./src/waivers/evaluate.ts
+/**
+ * Waivers, pure: parsed waivers + approver configuration + (optional) approvals read from the pull
+ * request + `now` -> the `waive` hook for `evaluate()` and, afterwards, a `WaiverReport`.
+ *
+ * Rules (the team's Security Gate Policy):
+ * - Every waiver needs at least one approver and an approval date not in the future.
+ * - pip-audit critical/high (effective severity, so an unknown severity treated as high counts as
+ *   high): two distinct approvers, at least one of them a security approver.
+ * - Bandit HIGH: at least one approver who is a security or a senior approver.
+ * - gitleaks / secret scan: the waiver must say the value was verified not to be a real secret.
+ * - The rule is checked against each finding the waiver would waive, so a waiver covering findings of
+ *   mixed severity only waives those whose (strictest) rule it satisfies; the others stay as they
+ *   are and the waiver is listed as invalid, with why.
+ * - Expiry is inclusive: a waiver with `expires: 2026-12-01` applies until 2026-12-01T23:59:59.999Z
+ *   and not from 2026-12-02T00:00:00Z (UTC, whatever the runner's time zone).
+ * - With approval verification, an approver counts only with a `WAIVER APPROVED: <reason>` comment on
+ *   the pull request (for the waivers the verification applies to); a comment whose reason names
+ *   waiver ids approves only those.
+ *
+ * One session per `evaluate()` run: the report counts what the hook was asked.
+ */
+
+
+
+const lc = (s) => s.toLowerCase();
+/** Does a finding fall under a waiver's match? (Tool-specific; pure.) */
+function matcherFor(w) {
+    const m = w.match;
+    const glob = (g) => picomatch_default()(g, { dot: true });
+    const lineOk = (f, line) => {
+        if (line === undefined)
+            return true;
+        const l = f.location?.line;
+        if (l === undefined)
+            return false;
+        return line >= l && line <= (f.location?.endLine ?? l);
+    };
+    switch (m.tool) {
+        case 'pip-audit': {
+            const id = lc(m.id);
+            return (f) => f.tool === 'pip-audit' &&
+                (lc(f.ruleId) === id || (f.aliases ?? []).some((a) => lc(a) === id)) &&
+                (m.package === undefined || (f.package?.name !== undefined && lc(f.package.name).replace(/[-_.]+/g, '-') === m.package));
+        }
+        case 'bandit': {
+            const isPath = glob(m.path);
+            return (f) => f.tool === 'bandit' && f.ruleId.toUpperCase() === m.test && f.location !== undefined && isPath(f.location.path) && lineOk(f, m.line);
+        }
+        case 'gitleaks': {
+            const isPath = m.path !== undefined ? glob(m.path) : undefined;
+            const fp = m.fingerprint;
+            // gitleaks' own fingerprints are `commit:file:rule:line` (git mode) or `file:rule:line`; a
+            // waiver written without the commit matches every commit's copy.
+            const fpOk = (f) => fp === undefined || f.fingerprint === fp || (fp.split(':').length === 3 && f.fingerprint.endsWith(`:${fp}`));
+            return (f) => f.tool === 'gitleaks' &&
+                lc(f.ruleId) === lc(m.rule) &&
+                (isPath === undefined || (f.location !== undefined && isPath(f.location.path))) &&
+                fpOk(f) &&
+                lineOk(f, m.line);
+        }
+        case 'deptry':
+            return (f) => f.tool === 'deptry' && f.ruleId.toUpperCase() === m.code && typeof f.extra?.module === 'string' && lc(f.extra.module) === lc(m.module);
+        case 'vulture': {
+            const isPath = glob(m.path);
+            return (f) => f.tool === 'vulture' && f.extra?.name === m.name && f.location !== undefined && isPath(f.location.path);
+        }
+        case 'secret-scan':
+            return (f) => f.tool === 'secret-scan' && f.location?.path === m.file && f.location.line === m.line && (m.rule === undefined || lc(f.ruleId) === lc(m.rule));
+    }
+}
+/** The one value a finding must share with a waiver to match it (lower-cased). */
+function primaryKey(w) {
+    const m = w.match;
+    switch (m.tool) {
+        case 'pip-audit':
+            return lc(m.id);
+        case 'bandit':
+            return lc(m.test);
+        case 'gitleaks':
+            return lc(m.rule);
+        case 'deptry':
+            return lc(m.code);
+        case 'vulture':
+            return m.name;
+        case 'secret-scan':
+            return m.file;
+    }
+}
+/** The keys a finding can match under (pip-audit: its id and every alias). */
+function findingKeys(f) {
+    switch (f.tool) {
+        case 'pip-audit':
+            return [...new Set([f.ruleId, ...(f.aliases ?? [])].map(lc))];
+        case 'bandit':
+        case 'gitleaks':
+        case 'deptry':
+            return [lc(f.ruleId)];
+        case 'vulture':
+            return typeof f.extra?.name === 'string' ? [f.extra.name] : [];
+        case 'secret-scan':
+            return f.location ? [f.location.path] : [];
+        default:
+            return [];
+    }
+}
+function norm(list) {
+    const users = new Set();
+    const teams = [];
+    for (const raw of list) {
+        const s = raw.trim().replace(/^@/, '');
+        if (s === '')
+            continue;
+        if (TEAM_RE.test(s))
+            teams.push(lc(s));
+        else
+            users.add(lc(s));
+    }
+    return { users, teams };
+}
+/** Whether `login` holds a role (listed, or member of a listed team), with a note when it cannot be told. */
+function holdsRole(login, role, membership) {
+    if (role.users.has(lc(login)))
+        return { holds: true, unknown: [] };
+    const unknown = [];
+    for (const team of role.teams) {
+        const a = membership?.(team, login);
+        if (a?.state === 'member')
+            return { holds: true, unknown: [] };
+        if (!a)
+            unknown.push({ team, reason: 'team membership was not looked up (no token)' });
+        else if (a.state === 'unknown')
+            unknown.push({ team, reason: a.reason ?? 'team membership could not be read' });
+    }
+    return { holds: false, unknown };
+}
+/** Ids named in an approval comment's reason (so a comment can approve only some waivers). */
+function namedIds(reason, ids) {
+    const out = new Set();
+    for (const tok of reason.split(/[^A-Za-z0-9._-]+/))
+        if (ids.has(lc(tok)))
+            out.add(lc(tok));
+    return out;
+}
+function evaluate_plural(n, one, many = `${one}s`) {
+    return `${n} ${n === 1 ? one : many}`;
+}
+function createWaiverSession(opts) {
+    const today = utcDay(opts.now);
+    const warnDays = opts.expiryWarningDays ?? 7;
+    const security = norm(opts.approvers.security);
+    const senior = norm(opts.approvers.senior);
+    const allIds = new Set(opts.waivers.map((w) => lc(w.id)));
+    const v = opts.verification;
+    // Approval comments by login: the ids each approves (undefined = every waiver listing that login).
+    const approvalsBy = new Map();
+    for (const c of v?.comments ?? []) {
+        if (c.reason.trim() === '')
+            continue;
+        const ids = namedIds(c.reason, allIds);
+        const list = approvalsBy.get(lc(c.login)) ?? [];
+        list.push(ids.size > 0 ? ids : undefined);
+        approvalsBy.set(lc(c.login), list);
+    }
+    const approvedOnPr = (login, id) => (approvalsBy.get(lc(login)) ?? []).some((ids) => ids === undefined || ids.has(lc(id)));
+    const compiled = opts.waivers.map((w) => {
+        const daysLeft = daysBetween(today, w.expires);
+        const problems = [];
+        if (w.approvers.length === 0)
+            problems.push('no approvers');
+        if (!w.approved)
+            problems.push('no approval date');
+        else if (w.approved > today)
+            problems.push(`approval date ${w.approved} is in the future`);
+        if (SECRET_TOOLS.includes(w.tool) && w.verifiedNotSecret !== true) {
+            problems.push('a secret waiver must say the value was verified not to be a real secret (verified: yes)');
+        }
+        let counted = [...w.approvers];
+        if (v && (v.appliesTo?.(w) ?? true)) {
+            if (v.unavailable !== undefined) {
+                problems.push(`approvals could not be verified on the pull request: ${v.unavailable}`);
+                counted = [];
+            }
+            else {
+                const missing = counted.filter((a) => !approvedOnPr(a, w.id));
+                if (missing.length > 0) {
+                    problems.push(`${missing.map((a) => `@${a}`).join(', ')} did not approve on this pull request (a \`WAIVER APPROVED: <reason>\` comment by each approver)`);
+                }
+                counted = counted.filter((a) => approvedOnPr(a, w.id));
+            }
+        }
+        const roleNotes = [];
+        const sec = [];
+        const sen = [];
+        for (const a of counted) {
+            const s = holdsRole(a, security, opts.membership);
+            const r = s.holds ? { holds: false, unknown: [] } : holdsRole(a, senior, opts.membership);
+            if (s.holds)
+                sec.push(a);
+            else if (r.holds)
+                sen.push(a);
+            for (const u of [...s.unknown, ...r.unknown])
+                roleNotes.push(`cannot tell whether @${a} is in ${u.team}: ${u.reason}`);
+        }
+        return {
+            w,
+            matches: matcherFor(w),
+            daysLeft,
+            expired: daysLeft < 0,
+            problems,
+            counted,
+            security: sec,
+            senior: sen,
+            roleNotes,
+            matched: 0,
+            unapplied: 0,
+            refusals: new Set(),
+        };
+    });
+    /** Why this waiver may not waive a finding of this severity, or undefined when it may. */
+    const ruleProblem = (c, sev) => {
+        if (c.counted.length === 0)
+            return 'no approver counts';
+        const high = severityRank(sev) >= severityRank('high');
+        const tail = c.roleNotes.length > 0 ? ` (${c.roleNotes.join('; ')})` : '';
+        if (c.w.tool === 'pip-audit' && high) {
+            if (c.counted.length >= 2 && c.security.length >= 1)
+                return undefined;
+            return `pip-audit ${sev} needs 2 approvers, one of them a security approver; has ${evaluate_plural(c.counted.length, 'approver')}, ${c.security.length} security${tail}`;
+        }
+        if (c.w.tool === 'bandit' && high) {
+            if (c.security.length + c.senior.length >= 1)
+                return undefined;
+            return `Bandit HIGH needs a security or senior approver; none of ${c.counted.map((a) => `@${a}`).join(', ')} is one${tail}`;
+        }
+        return undefined;
+    };
+    // Index by tool + primary key (test id, rule, vulnerability id, …), keeping file order.
+    const index = new Map();
+    compiled.forEach((c, order) => {
+        const key = `${c.w.tool}\u0000${primaryKey(c.w)}`;
+        const list = index.get(key) ?? [];
+        list.push({ c, order });
+        index.set(key, list);
+    });
+    const candidatesFor = (f) => {
+        const keys = findingKeys(f);
+        if (keys.length === 1)
+            return (index.get(`${f.tool}\u0000${keys[0]}`) ?? []).map((x) => x.c);
+        const found = new Map();
+        for (const k of keys)
+            for (const x of index.get(`${f.tool}\u0000${k}`) ?? [])
+                found.set(x.order, x.c);
+        return [...found.entries()].sort((a, b) => a[0] - b[0]).map(([, c]) => c);
+    };
+    const byReason = Object.fromEntries(REASON_CATEGORIES.map((r) => [r, 0]));
+    let waivedFindings = 0;
+    return {
+        waive(f) {
+            const candidates = candidatesFor(f);
+            if (candidates.length === 0)
+                return undefined;
+            const declined = [];
+            for (const c of candidates) {
+                if (!c.matches(f))
+                    continue;
+                if (c.expired || c.problems.length > 0) {
+                    declined.push(c);
+                    continue;
+                }
+                const p = ruleProblem(c, f.effectiveSeverity);
+                if (p) {
+                    c.refusals.add(p);
+                    declined.push(c);
+                    continue;
+                }
+                c.matched++;
+                byReason[c.w.reasonCategory]++;
+                waivedFindings++;
+                return { id: c.w.id, owner: c.w.owner, expires: c.w.expires, reasonCategory: c.w.reasonCategory };
+            }
+            for (const c of declined)
+                c.unapplied++;
+            return undefined;
+        },
+        report() {
+            const entries = compiled.map((c) => {
+                const problems = [...c.problems, ...c.refusals];
+                let state;
+                if (c.expired)
+                    state = 'expired';
+                else if (problems.length > 0)
+                    state = 'invalid';
+                else if (c.matched === 0)
+                    state = 'stale';
+                else if (c.daysLeft <= warnDays)
+                    state = 'expiring';
+                else
+                    state = 'active';
+                const e = {
+                    id: c.w.id,
+                    tool: c.w.tool,
+                    match: c.w.matchText,
+                    state,
+                    reasonCategory: c.w.reasonCategory,
+                    owner: c.w.owner,
+                    approvers: c.w.approvers,
+                    expires: c.w.expires,
+                    daysLeft: c.daysLeft,
+                    line: c.w.source.line,
+                    matched: c.matched,
+                    unapplied: c.unapplied,
+                    problems,
+                };
+                if (c.w.tracking)
+                    e.tracking = c.w.tracking;
+                return e;
+            });
+            const counts = { total: entries.length, active: 0, expiring: 0, expired: 0, invalid: 0, stale: 0, waivedFindings };
+            for (const e of entries)
+                counts[e.state]++;
+            const report = { file: opts.file, present: true, waivers: entries, counts, byReason, notices: waiverNotices(entries, opts.file) };
+            if (v) {
+                report.verification = {
+                    requested: true,
+                    applied: v.unavailable === undefined,
+                    note: v.unavailable !== undefined ? `approvals could not be verified: ${v.unavailable}` : (v.note ?? 'approvals checked against `WAIVER APPROVED:` comments on the pull request'),
+                };
+            }
+            return report;
+        },
+    };
+}
+/** Plain-words notices, one per waiver that needs attention (untrusted text: renderers escape). */
+function waiverNotices(entries, file) {
+    const out = [];
+    const where = (e) => `Waiver ${e.id} (${file}:${e.line}, ${e.tool} ${e.match}; owner ${e.owner})`;
+    for (const e of entries) {
+        switch (e.state) {
+            case 'expiring':
+                out.push(`${where(e)} ${e.daysLeft === 0 ? 'expires today' : `expires in ${evaluate_plural(e.daysLeft, 'day')}`} (${e.expires}): renew it with fresh approvals or fix the ${evaluate_plural(e.matched, 'finding')} it waives.`);
+                break;
+            case 'expired':
+                out.push(`${where(e)} expired on ${e.expires} and no longer applies${e.unapplied > 0 ? `: ${evaluate_plural(e.unapplied, 'finding')} it matched ${e.unapplied === 1 ? 'is' : 'are'} reported again` : ''}.`);
+                break;
+            case 'invalid':
+                out.push(`${where(e)} is invalid and ${e.matched > 0 ? `applies only to the ${evaluate_plural(e.matched, 'finding')} whose rule it meets` : 'does not apply'}: ${e.problems.join('; ')}.`);
+                break;
+            case 'stale':
+                out.push(`${where(e)} matches no finding (stale): remove it or correct its match.`);
+                break;
+            default:
+                break;
+        }
+    }
+    return out;
+}
+/** The report when there is no waivers file, or when it is malformed (then no waiver applies). */
+function emptyWaiverReport(file, opts) {
+    const r = {
+        file,
+        present: opts.present,
+        waivers: [],
+        counts: { total: 0, active: 0, expiring: 0, expired: 0, invalid: 0, stale: 0, waivedFindings: 0 },
+        byReason: Object.fromEntries(REASON_CATEGORIES.map((c) => [c, 0])),
+        notices: opts.error ? [`The waivers file is malformed, so no waiver applies: ${opts.error}`] : [],
+    };
+    if (opts.error)
+        r.error = opts.error;
+    return r;
+}
+/**
+ * Waivers whose lines the change touches (added or modified lines of the waivers file): the ones a
+ * pull request's approvals are verified for. `addedLines` undefined = unknown change: all of them.
+ */
+function touchedWaivers(waivers, addedLines) {
+    if (addedLines === undefined)
+        return () => true;
+    const set = new Set(addedLines);
+    return (w) => {
+        for (let l = w.source.line; l <= w.source.endLine; l++)
+            if (set.has(l))
+                return true;
+        return false;
+    };
+}
+
+;// CONCATENATED MODULE: ./src/waivers/parse.ts
+/**
+ * The waivers file, pure: text in, `Waiver[]` out, or a `WaiverFileError` naming every bad line.
+ * Never a partial result: one bad row and no waiver applies (a malformed file never silently waives).
+ *
+ * Two notations, same fields (see `docs/waivers.md`):
+ * - Markdown (any file not ending in `.yml`/`.yaml`): every table whose header has a `tool` and a
+ *   `match` column is a waivers table (several are allowed, e.g. one per tool); other tables, prose,
+ *   tables inside code fences and inside HTML comments are ignored. Rows must start with `|`. A pipe
+ *   inside a cell is written `\|`. Empty cells, `-` and `—` mean "not given".
+ *   A fenced code block tagged `yaml`/`yml` whose text has a top-level `waivers:` key is read as YAML
+ *   waivers too (line numbers are those of the Markdown file).
+ * - YAML (`.yml`/`.yaml`): `waivers: [ {...}, ... ]` or a bare list.
+ *
+ * `match` is `key=value` pairs (values with spaces in double quotes or backticks); in YAML it may be
+ * a mapping. Keys per tool:
+ *   pip-audit   id=<vulnerability id or any alias> [package=<name>]   (a bare id is accepted too)
+ *   bandit      test=<B###> path=<glob> [line=<n>]
+ *   gitleaks    rule=<rule id> and path=<glob> and/or fingerprint=<gitleaks fingerprint> [line=<n>]
+ *   deptry      code=<DEP###> module=<module>
+ *   vulture     name=<name> path=<glob>
+ *   secret-scan file=<path> line=<n> [rule=<rule id>]
+ */
+
+
+
+/** Canonical field names and the header / key spellings accepted for each. */
+const FIELD_ALIASES = {
+    id: ['id', 'waiver', 'waiverid'],
+    tool: ['tool'],
+    match: ['match', 'matches', 'finding'],
+    reason: ['reason', 'reasoncategory', 'category'],
+    rationale: ['rationale', 'justification'],
+    owner: ['owner'],
+    approvers: ['approvers', 'approvedby'],
+    approved: ['approved', 'approvaldate', 'approvedon'],
+    expires: ['expires', 'expiry', 'expiration', 'expireson', 'expirydate'],
+    mitigation: ['mitigation', 'mitigations'],
+    tracking: ['tracking', 'trackinglink', 'tracker', 'issue', 'ticket'],
+    verified: ['verified', 'verifiednotsecret', 'verifiednotasecret', 'secretverified'],
+};
+const FIELD_BY_ALIAS = new Map(Object.entries(FIELD_ALIASES).flatMap(([f, as]) => as.map((a) => [a, f])));
+const REQUIRED_COLUMNS = ['tool', 'match', 'reason', 'rationale', 'owner', 'approvers', 'approved', 'expires'];
+function fieldName(raw) {
+    const k = raw.toLowerCase().replace(/[^a-z0-9]/g, '');
+    return FIELD_BY_ALIAS.get(k);
+}
+const TOOL_ALIASES = {
+    bandit: 'bandit',
+    pipaudit: 'pip-audit',
+    gitleaks: 'gitleaks',
+    deptry: 'deptry',
+    vulture: 'vulture',
+    secretscan: 'secret-scan',
+};
+const REASON_ALIASES = {
+    falsepositive: 'false-positive',
+    confirmedfalsepositive: 'false-positive',
+    fp: 'false-positive',
+    notexploitable: 'not-exploitable',
+    notexploitablehere: 'not-exploitable',
+    breakingchange: 'breaking-change',
+    fixneedsabreakingchange: 'breaking-change',
+    fixneedsbreakingchange: 'breaking-change',
+    fixrequiresabreakingchange: 'breaking-change',
+    updateblocked: 'update-blocked',
+    dependencyupdateblocked: 'update-blocked',
+};
+// ---------------------------------------------------------------------------------------------
+// Field validation (zod): every field reads the string a table cell gives and YAML's scalars.
+const parse_text = (name) => union([schemas_string(), schemas_number()], { error: `${name}: expected text` }).transform((v) => String(v).trim());
+const requiredText = (name) => parse_text(name).refine((s) => s !== '', { message: `${name}: required` });
+const dateField = (name) => union([schemas_string(), schemas_date()], { error: `${name}: expected a date as YYYY-MM-DD` }).transform((v, ctx) => {
+    const s = v instanceof Date ? v.toISOString().slice(0, 10) : v.trim();
+    const m = /^\d{4}-\d{2}-\d{2}$/.test(s);
+    const d = m ? new Date(`${s}T00:00:00Z`) : undefined;
+    if (d && !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s)
+        return s;
+    ctx.addIssue({ code: 'custom', message: `${name}: got ${JSON.stringify(s)}; expected a date as YYYY-MM-DD` });
+    return NEVER;
+});
+const toolField = parse_text('tool').transform((v, ctx) => {
+    const t = TOOL_ALIASES[v.toLowerCase().replace(/[^a-z0-9]/g, '')];
+    if (t)
+        return t;
+    ctx.addIssue({ code: 'custom', message: `tool: unknown tool ${JSON.stringify(v)}; expected one of ${WAIVER_TOOLS.join(', ')}` });
+    return NEVER;
+});
+const reasonField = parse_text('reason').transform((v, ctx) => {
+    const r = REASON_ALIASES[v.toLowerCase().replace(/[^a-z0-9]/g, '')];
+    if (r)
+        return r;
+    ctx.addIssue({
+        code: 'custom',
+        message: `reason: unknown reason category ${JSON.stringify(v)}; expected one of ${REASON_CATEGORIES.join(', ')} (confirmed false positive, not exploitable here, fix needs a breaking change, dependency update blocked)`,
+    });
+    return NEVER;
+});
+const approversField = union([schemas_string(), array(union([schemas_string(), schemas_number()]))], { error: 'approvers: expected a list of GitHub logins' })
+    .transform((v, ctx) => {
+    const items = (Array.isArray(v) ? v.map(String) : v.split(/[\s,;]+/)).map((s) => s.trim().replace(/^@/, '')).filter((s) => s !== '');
+    const out = [];
+    for (const a of items) {
+        if (TEAM_RE.test(a)) {
+            ctx.addIssue({ code: 'custom', message: `approvers: @${a} is a team; approvals are given by people (list their logins)` });
+        }
+        else if (!LOGIN_RE.test(a)) {
+            ctx.addIssue({ code: 'custom', message: `approvers: ${JSON.stringify(a)} is not a GitHub login` });
+        }
+        else if (!out.some((o) => o.toLowerCase() === a.toLowerCase()))
+            out.push(a);
+    }
+    return out;
+});
+const boolField = union([schemas_boolean(), schemas_string()], { error: 'verified: expected yes or no' }).transform((v, ctx) => {
+    if (typeof v === 'boolean')
+        return v;
+    const s = v.trim().toLowerCase();
+    if (['yes', 'true', 'y', '✓', '✅', 'verified'].includes(s))
+        return true;
+    if (['no', 'false', 'n', ''].includes(s))
+        return false;
+    ctx.addIssue({ code: 'custom', message: `verified: got ${JSON.stringify(v)}; expected yes or no` });
+    return NEVER;
+});
+const rowSchema = strictObject({
+    id: parse_text('id')
+        .refine((s) => /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(s), { message: 'id: expected letters, digits, `.`, `_`, `-` (at most 64)' })
+        .optional(),
+    tool: toolField,
+    match: union([schemas_string(), schemas_number(), record(schemas_string(), unknown())], { error: 'match: expected key=value pairs or a mapping' }),
+    reason: reasonField,
+    rationale: requiredText('rationale'),
+    owner: requiredText('owner'),
+    approvers: approversField.default([]),
+    approved: dateField('approved').optional(),
+    expires: dateField('expires'),
+    mitigation: parse_text('mitigation').optional(),
+    tracking: parse_text('tracking').optional(),
+    verified: boolField.optional(),
+});
+const MATCH_KEYS = {
+    'pip-audit': { keys: { id: ['id', 'vuln', 'vulnerability', 'alias'], package: ['package', 'pkg', 'name'] }, example: 'id=GHSA-xxxx-xxxx-xxxx package=urllib3' },
+    bandit: { keys: { test: ['test', 'testid', 'id', 'rule'], path: ['path', 'file', 'glob'], line: ['line'] }, example: 'test=B602 path=src/tools/**/*.py line=42' },
+    gitleaks: { keys: { rule: ['rule', 'ruleid', 'id'], path: ['path', 'file', 'glob'], fingerprint: ['fingerprint', 'fp'], line: ['line'] }, example: 'rule=generic-api-key path=tests/fixtures/**' },
+    deptry: { keys: { code: ['code', 'rule', 'id'], module: ['module', 'package'] }, example: 'code=DEP002 module=requests' },
+    vulture: { keys: { name: ['name'], path: ['path', 'file', 'glob'] }, example: 'name=unused_helper path=src/app/util.py' },
+    'secret-scan': { keys: { file: ['file', 'path'], line: ['line'], rule: ['rule', 'ruleid'] }, example: 'file=config/settings.py line=12' },
+};
+const TOKEN = /\s*([A-Za-z][A-Za-z_-]*)\s*=\s*(?:"([^"]*)"|`([^`]*)`|([^\s,;"`]+))\s*[,;]?/y;
+/** `key=value ...` into a map; throws a message on anything else. */
+function readMatchText(s, tool) {
+    const out = {};
+    const trimmed = s.trim();
+    if (tool === 'pip-audit' && /^[A-Za-z0-9][A-Za-z0-9._:-]*$/.test(trimmed))
+        return { id: trimmed };
+    TOKEN.lastIndex = 0;
+    let pos = 0;
+    while (pos < trimmed.length) {
+        TOKEN.lastIndex = pos;
+        const m = TOKEN.exec(trimmed);
+        if (!m)
+            throw new Error(`cannot read ${JSON.stringify(trimmed.slice(pos, pos + 40))}; expected key=value pairs such as \`${MATCH_KEYS[tool].example}\``);
+        const key = m[1].toLowerCase();
+        if (Object.hasOwn(out, key))
+            throw new Error(`${key} given twice`);
+        out[key] = m[2] ?? m[3] ?? m[4] ?? '';
+        pos = TOKEN.lastIndex;
+    }
+    if (Object.keys(out).length === 0)
+        throw new Error(`empty; expected key=value pairs such as \`${MATCH_KEYS[tool].example}\``);
+    return out;
+}
+function normPath(p, key) {
+    let s = p.trim().replace(/\\/g, '/');
+    while (s.startsWith('./'))
+        s = s.slice(2);
+    if (s === '')
+        throw new Error(`${key} is empty`);
+    if (s.startsWith('/'))
+        throw new Error(`${key} ${JSON.stringify(p)} must be relative to the repository root`);
+    if (s.split('/').includes('..'))
+        throw new Error(`${key} ${JSON.stringify(p)} must not contain ..`);
+    return s;
+}
+function lineNo(v, key) {
+    if (!/^\d{1,9}$/.test(v.trim()) || Number(v) < 1)
+        throw new Error(`${key}: got ${JSON.stringify(v)}; expected a line number (1 or more)`);
+    return Number(v);
+}
+/** Builds the per-tool match from raw fields; throws a message naming the key. */
+function buildMatch(tool, raw) {
+    const spec = MATCH_KEYS[tool];
+    const f = {};
+    for (const [k, v] of Object.entries(raw)) {
+        const canon = Object.entries(spec.keys).find(([, as]) => as.includes(k.toLowerCase()))?.[0];
+        if (!canon)
+            throw new Error(`unknown key ${JSON.stringify(k)} for ${tool}; expected ${Object.keys(spec.keys).join(', ')} (e.g. \`${spec.example}\`)`);
+        if (Object.hasOwn(f, canon))
+            throw new Error(`${canon} given twice`);
+        f[canon] = String(v).trim();
+    }
+    const need = (k) => {
+        const v = f[k];
+        if (v === undefined || v === '')
+            throw new Error(`${tool} needs ${k}= (e.g. \`${spec.example}\`)`);
+        return v;
+    };
+    let match;
+    switch (tool) {
+        case 'pip-audit': {
+            const id = need('id');
+            if (!/^[A-Za-z0-9][A-Za-z0-9._:-]{1,99}$/.test(id))
+                throw new Error(`id ${JSON.stringify(id)} is not a vulnerability id`);
+            match = { tool, id };
+            if (f.package)
+                match.package = f.package.toLowerCase().replace(/[-_.]+/g, '-');
+            break;
+        }
+        case 'bandit': {
+            const test = need('test').toUpperCase();
+            if (!/^B\d{3}$/.test(test))
+                throw new Error(`test ${JSON.stringify(f.test)} is not a Bandit test id (B101 … B703)`);
+            match = { tool, test, path: normPath(need('path'), 'path') };
+            if (f.line !== undefined)
+                match.line = lineNo(f.line, 'line');
+            break;
+        }
+        case 'gitleaks': {
+            const rule = need('rule');
+            if (f.path === undefined && f.fingerprint === undefined)
+                throw new Error(`gitleaks needs path= or fingerprint= besides rule= (e.g. \`${spec.example}\`)`);
+            match = { tool, rule };
+            if (f.path !== undefined)
+                match.path = normPath(f.path, 'path');
+            if (f.fingerprint !== undefined) {
+                if (f.fingerprint === '')
+                    throw new Error('fingerprint is empty');
+                match.fingerprint = f.fingerprint;
+            }
+            if (f.line !== undefined)
+                match.line = lineNo(f.line, 'line');
+            break;
+        }
+        case 'deptry': {
+            const code = need('code').toUpperCase();
+            if (!/^DEP\d{3}$/.test(code))
+                throw new Error(`code ${JSON.stringify(f.code)} is not a deptry code (DEP001 … DEP005)`);
+            match = { tool, code, module: need('module') };
+            break;
+        }
+        case 'vulture':
+            match = { tool, name: need('name'), path: normPath(need('path'), 'path') };
+            break;
+        case 'secret-scan':
+            match = { tool, file: normPath(need('file'), 'file'), line: lineNo(need('line'), 'line') };
+            if (f.rule)
+                match.rule = f.rule;
+            break;
+    }
+    return { match, text: matchText(match) };
+}
+/** The canonical `key=value` form of a match (values with spaces quoted). */
+function matchText(m) {
+    const q = (v) => (/[\s,;"`]/.test(String(v)) ? `"${String(v).replace(/"/g, "'")}"` : String(v));
+    return Object.entries(m)
+        .filter(([k, v]) => k !== 'tool' && v !== undefined)
+        .map(([k, v]) => `${k}=${q(v)}`)
+        .join(' ');
+}
+function buildWaivers(rows, file, problems) {
+    const out = [];
+    const ids = new Map();
+    for (const row of rows) {
+        const r = rowSchema.safeParse(row.values);
+        const at = (k) => (k !== undefined ? row.lines[String(k)] : undefined) ?? row.line;
+        if (!r.success) {
+            for (const i of r.error.issues) {
+                const key = i.path[0];
+                let message = i.message;
+                if (i.code === 'unrecognized_keys')
+                    message = `unknown field ${i.keys.map((k) => JSON.stringify(k)).join(', ')}`;
+                else if (key !== undefined && row.values[String(key)] === undefined)
+                    message = `${String(key)}: required`;
+                else if (key !== undefined && !message.startsWith(String(key)))
+                    message = `${String(key)}: ${message}`;
+                problems.push({ line: at(key), message });
+            }
+            continue;
+        }
+        const v = r.data;
+        let built;
+        try {
+            const raw = typeof v.match === 'object' ? Object.fromEntries(Object.entries(v.match).map(([k, x]) => [k, scalarString(x, k)])) : readMatchText(String(v.match), v.tool);
+            built = buildMatch(v.tool, raw);
+        }
+        catch (e) {
+            problems.push({ line: at('match'), message: `match: ${e.message}` });
+            continue;
+        }
+        if (v.approved && v.approved > v.expires) {
+            problems.push({ line: at('expires'), message: `expires: ${v.expires} is before the approval date ${v.approved}` });
+            continue;
+        }
+        const id = v.id ?? `L${row.line}`;
+        const seen = ids.get(id.toLowerCase());
+        if (seen !== undefined) {
+            problems.push({ line: at('id'), message: `id: ${JSON.stringify(id)} is already used on line ${seen}` });
+            continue;
+        }
+        ids.set(id.toLowerCase(), row.line);
+        const w = {
+            id,
+            tool: v.tool,
+            match: built.match,
+            matchText: built.text,
+            reasonCategory: v.reason,
+            rationale: v.rationale,
+            owner: v.owner,
+            approvers: v.approvers,
+            expires: v.expires,
+            source: { file, line: row.line, endLine: row.endLine },
+        };
+        if (v.approved)
+            w.approved = v.approved;
+        if (v.mitigation)
+            w.mitigation = v.mitigation;
+        if (v.tracking)
+            w.tracking = v.tracking;
+        if (v.verified !== undefined)
+            w.verifiedNotSecret = v.verified;
+        out.push(w);
+    }
+    return out;
+}
+function scalarString(x, k) {
+    if (typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean')
+        return String(x);
+    throw new Error(`${k}: expected a single value`);
+}
+// ---------------------------------------------------------------------------------------------
+// Markdown
+/** Splits a table row into cells: `\|` is a literal pipe; one leading and one trailing pipe are borders. */
+function splitRow(line) {
+    const s = line.trim();
+    const cells = [];
+    let cur = '';
+    for (let i = 0; i < s.length; i++) {
+        const c = s[i];
+        if (c === '\\' && s[i + 1] === '|') {
+            cur += '|';
+            i++;
+        }
+        else if (c === '|') {
+            cells.push(cur);
+            cur = '';
+        }
+        else
+            cur += c;
+    }
+    cells.push(cur);
+    if (s.startsWith('|'))
+        cells.shift();
+    if (s.endsWith('|') && !s.endsWith('\\|'))
+        cells.pop();
+    return cells.map((c) => c.trim());
+}
+const DELIMITER = /^\|?\s*:?-{1,}:?\s*(\|\s*:?-{1,}:?\s*)*\|?$/;
+const FENCE = /^ {0,3}(`{3,}|~{3,})\s*([^\s`]*)?.*$/;
+function cellValue(c) {
+    let s = c.trim();
+    const m = /^(`+)([^`][\s\S]*?)\1$/.exec(s);
+    if (m && m[2] !== undefined && !m[2].includes('`'))
+        s = m[2].trim();
+    if (s === '' || s === '-' || s === '—' || s === '–' || /^n\/?a$/i.test(s))
+        return undefined;
+    return s;
+}
+function parseMarkdown(text, file, problems) {
+    const lines = text.split(/\r\n|\r|\n/);
+    const rows = [];
+    let fence;
+    let inComment = false;
+    for (let i = 0; i < lines.length; i++) {
+        const line = lines[i];
+        const no = i + 1;
+        if (fence) {
+            const close = new RegExp(`^ {0,3}${fence.marker[0] === '`' ? '`' : '~'}{${fence.marker.length},}\\s*$`);
+            if (close.test(line)) {
+                if ((fence.lang === 'yaml' || fence.lang === 'yml') && /^waivers\s*:/m.test(fence.body.join('\n'))) {
+                    rows.push(...parseYamlRows(fence.body.join('\n'), file, fence.start, problems));
+                }
+                fence = undefined;
+            }
+            else
+                fence.body.push(line);
+            continue;
+        }
+        if (inComment) {
+            if (line.includes('-->'))
+                inComment = false;
+            continue;
+        }
+        const fm = FENCE.exec(line);
+        if (fm) {
+            fence = { marker: fm[1], lang: (fm[2] ?? '').toLowerCase(), start: no, body: [] };
+            continue;
+        }
+        if (/^\s*<!--/.test(line) && !line.includes('-->')) {
+            inComment = true;
+            continue;
+        }
+        if (!/^ {0,3}\|/.test(line))
+            continue;
+        // A table: header, delimiter, rows (until a line that does not start with a pipe).
+        const header = splitRow(line);
+        const fields = header.map((h) => fieldName(h.replace(/[*_`]/g, '')));
+        const isWaiverTable = fields.includes('tool') && fields.includes('match');
+        const start = i;
+        let j = i + 1;
+        while (j < lines.length && /^ {0,3}\|/.test(lines[j]))
+            j++;
+        const block = lines.slice(i, j);
+        i = j - 1;
+        if (!isWaiverTable)
+            continue;
+        if (block.length < 2 || !DELIMITER.test(block[1].trim())) {
+            problems.push({ line: no, message: 'a waivers table header must be followed by a delimiter row (| --- | --- |)' });
+            continue;
+        }
+        let bad = false;
+        header.forEach((h, k) => {
+            if (fields[k] === undefined) {
+                problems.push({ line: no, message: `unknown column ${JSON.stringify(h)}; expected ${Object.keys(FIELD_ALIASES).join(', ')}` });
+                bad = true;
+            }
+            else if (fields.indexOf(fields[k]) !== k) {
+                problems.push({ line: no, message: `column ${JSON.stringify(h)} appears twice` });
+                bad = true;
+            }
+        });
+        const missing = REQUIRED_COLUMNS.filter((c) => !fields.includes(c));
+        if (missing.length > 0) {
+            problems.push({ line: no, message: `the waivers table lacks the column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}` });
+            bad = true;
+        }
+        const delimCells = splitRow(block[1]).length;
+        if (delimCells !== header.length)
+            problems.push({ line: no + 1, message: `the delimiter row has ${delimCells} cells; the header has ${header.length}` });
+        if (bad)
+            continue;
+        for (let k = 2; k < block.length; k++) {
+            const rowNo = start + k + 1;
+            const cells = splitRow(block[k]);
+            if (cells.every((c) => c === ''))
+                continue;
+            if (cells.length !== header.length) {
+                problems.push({ line: rowNo, message: `${cells.length} cells; the header has ${header.length} (write a pipe inside a cell as \\|)` });
+                continue;
+            }
+            const values = {};
+            cells.forEach((c, n) => {
+                const v = cellValue(c);
+                if (v !== undefined)
+                    values[fields[n]] = v;
+            });
+            rows.push({ line: rowNo, endLine: rowNo, values, lines: {} });
+        }
+    }
+    if (fence)
+        problems.push({ line: fence.start, message: 'code fence is never closed' });
+    return rows;
+}
+// ---------------------------------------------------------------------------------------------
+// YAML
+function parseYamlRows(text, file, lineOffset, problems) {
+    const lc = new dist/* LineCounter */.HN();
+    const doc = (0,dist/* parseDocument */.Tp)(text, { lineCounter: lc, prettyErrors: true, uniqueKeys: true });
+    const lineAt = (offset) => lineOffset + (offset !== undefined ? lc.linePos(offset).line : 1);
+    if (doc.errors.length > 0) {
+        for (const e of doc.errors)
+            problems.push({ line: lineAt(e.pos[0]), message: `YAML: ${e.message.split('\n')[0] ?? e.message}` });
+        return [];
+    }
+    let list = doc.contents;
+    if ((0,dist/* isMap */.jh)(list)) {
+        const keys = list.items.map((p) => ((0,dist/* isScalar */.jn)(p.key) ? String(p.key.value) : '?'));
+        const other = keys.filter((k) => k !== 'waivers');
+        if (other.length > 0)
+            problems.push({ line: lineAt(list.range?.[0]), message: `unknown top-level key ${other.map((k) => JSON.stringify(k)).join(', ')}; expected waivers` });
+        list = list.get('waivers', true);
+        if (list === undefined || ((0,dist/* isScalar */.jn)(list) && list.value === null))
+            return [];
+    }
+    if (list === null || list === undefined)
+        return [];
+    if (!(0,dist/* isSeq */.oP)(list)) {
+        problems.push({ line: lineAt(list.range?.[0]), message: 'waivers: expected a list of waivers' });
+        return [];
+    }
+    const rows = [];
+    for (const item of list.items) {
+        const node = item;
+        const line = lineAt(node.range?.[0]);
+        if (!(0,dist/* isMap */.jh)(node)) {
+            problems.push({ line, message: 'each waiver must be a mapping of fields (tool, match, reason, …)' });
+            continue;
+        }
+        const values = {};
+        const lines = {};
+        for (const pair of node.items) {
+            const keyNode = pair.key;
+            const k = (0,dist/* isScalar */.jn)(keyNode) ? String(keyNode.value) : '';
+            const at = lineAt(keyNode?.range?.[0]);
+            const f = fieldName(k);
+            if (!f) {
+                problems.push({ line: at, message: `unknown field ${JSON.stringify(k)}; expected ${Object.keys(FIELD_ALIASES).join(', ')}` });
+                continue;
+            }
+            if (Object.hasOwn(values, f)) {
+                problems.push({ line: at, message: `field ${f} given twice` });
+                continue;
+            }
+            const vNode = pair.value;
+            const js = vNode && typeof vNode.toJSON === 'function' ? vNode.toJSON() : vNode;
+            if (js === null || js === undefined || js === '')
+                continue;
+            values[f] = js;
+            lines[f] = at;
+        }
+        rows.push({ line, endLine: lineAt(node.range?.[1]), values, lines });
+    }
+    return rows;
+}
+// ---------------------------------------------------------------------------------------------
+/** True for a file read as YAML. */
+function isYamlFile(file) {
+    return /\.ya?ml$/i.test(file);
+}
+/**
+ * Parses a waivers file. Throws `WaiverFileError` listing every problem with its line; returns the
+ * waivers in file order otherwise. An empty file (or one without a waivers table) gives `[]`.
+ */
+function parseWaivers(text, file) {
+    const problems = [];
+    const content = text.startsWith('\uFEFF') ? text.slice(1) : text;
+    const rows = isYamlFile(file) ? parseYamlRows(content, file, 0, problems) : parseMarkdown(content, file, problems);
+    const waivers = buildWaivers(rows, file, problems);
+    if (problems.length > 0) {
+        problems.sort((a, b) => a.line - b.line);
+        throw new WaiverFileError(file, problems);
+    }
+    return waivers;
+}
+
+;// CONCATENATED MODULE: ./src/waivers/index.ts
+/**
+ * Waivers, the pieces the shell wires (pure): from the waivers file's read result to the waivers and,
+ * when there are none to apply (no file, malformed file), the report to show instead.
+ */
+
+
+
+
+
+
+
+/**
+ * A missing file means "no waivers" (nothing applies, said in the report). An unreadable or malformed
+ * file also applies no waiver at all, and the report carries the error naming the line.
+ */
+function prepareWaivers(file, read) {
+    if (!read.ok) {
+        if (/ENOENT|ENOTDIR/.test(read.error))
+            return { waivers: [], report: emptyWaiverReport(file, { present: false }) };
+        return { waivers: [], report: emptyWaiverReport(file, { present: true, error: `${file}: ${read.error}` }) };
+    }
+    try {
+        return { waivers: parseWaivers(read.text, file) };
+    }
+    catch (e) {
+        if (!(e instanceof WaiverFileError))
+            throw e;
+        return { waivers: [], report: emptyWaiverReport(file, { present: true, error: e.message }), error: e };
+    }
+}
+
+;// CONCATENATED MODULE: ./src/github/pull-request.ts
+/**
+ * Pull-request facts the waivers and the override label need, read through the project's one HTTP
+ * client (read-only calls: they work with a fork's read-only token where GitHub allows):
+ *
+ * - approval comments: `GET /repos/{o}/{r}/issues/{n}/comments` (paginated), `WAIVER APPROVED: <reason>`
+ *   comments by the listed approvers;
+ * - team membership: `GET /orgs/{org}/teams/{team}/memberships/{user}`: 200 `state: active` = member,
+ *   404 = not a member (GitHub also answers 404 when the token cannot see the team), 403/401 = cannot
+ *   tell (GITHUB_TOKEN has no `read:org`), said plainly;
+ * - the label event: `GET /repos/{o}/{r}/issues/{n}/events` (paginated), the latest `labeled` event
+ *   for the label: actor and time;
+ * - a user's role: `GET /repos/{o}/{r}/collaborators/{user}/permission` (`role_name`, else `permission`);
+ *   403/404 (a fork's token, not a collaborator) = cannot be established.
+ *
+ * Nothing here throws: every function returns a value that says what could not be read and why.
+ */
+
+
+
+/**
+ * `WAIVER APPROVED: <reason>` at the start of a line (case-insensitive; bold allowed, a quoted line
+ * `> …` is not an approval); the reason is the rest of that line.
+ */
+const APPROVAL_RE = /^[ \t]*(?:\*\*)?WAIVER APPROVED(?:\*\*)?[ \t]*:(?:\*\*)?[ \t]*(\S.*)$/im;
+const seg = (s) => encodeURIComponent(s);
+function why(e) {
+    if (e instanceof HttpError) {
+        if (e.kind === 'forbidden' || e.kind === 'unauthorized')
+            return `the token may not read this (HTTP ${e.status ?? 403})`;
+        if (e.kind === 'not-found')
+            return 'not found (HTTP 404)';
+        return e.message;
+    }
+    return e instanceof Error ? e.message : String(e);
+}
+async function pages(client, path, maxPages, each) {
+    for (let page = 1; page <= maxPages; page++) {
+        const r = await client.getJson(path, { per_page: 100, page });
+        const list = Array.isArray(r.data) ? r.data : [];
+        each(list);
+        if (list.length < 100)
+            return { truncated: false };
+    }
+    return { truncated: true };
+}
+/**
+ * `WAIVER APPROVED:` comments on the pull request by the given approvers (logins, case-insensitive).
+ * Comments by anyone else do not count (only their author can edit a comment).
+ */
+async function fetchApprovalComments(client, repo, pr, approvers, opts = {}) {
+    const allowed = new Set([...approvers].map((a) => a.replace(/^@/, '').toLowerCase()));
+    const comments = [];
+    try {
+        const { truncated } = await pages(client, `/repos/${seg(repo.owner)}/${seg(repo.repo)}/issues/${pr}/comments`, opts.maxPages ?? 30, (list) => {
+            for (const c of list) {
+                const login = typeof c?.user?.login === 'string' ? c.user.login : undefined;
+                if (!login || !allowed.has(login.toLowerCase()) || typeof c.body !== 'string')
+                    continue;
+                const m = APPROVAL_RE.exec(c.body);
+                const reason = m?.[1]?.trim();
+                if (!reason)
+                    continue;
+                const a = { login, reason: reason.slice(0, 500) };
+                if (typeof c.created_at === 'string')
+                    a.at = c.created_at;
+                if (typeof c.html_url === 'string')
+                    a.url = c.html_url;
+                comments.push(a);
+            }
+        });
+        return truncated ? { ok: true, comments, note: `only the first ${(opts.maxPages ?? 30) * 100} comments were read` } : { ok: true, comments };
+    }
+    catch (e) {
+        return { ok: false, reason: `the pull request's comments could not be read: ${why(e)}` };
+    }
+}
+/** Is `user` an active member of `org/team`? 404 = not a member; 403/401 and other failures = cannot tell. */
+async function checkTeamMembership(client, org, team, user) {
+    try {
+        const r = await client.getJson(`/orgs/${seg(org)}/teams/${seg(team)}/memberships/${seg(user)}`);
+        if (r.data?.state === 'active')
+            return { state: 'member' };
+        return { state: 'not-member', reason: `membership of ${org}/${team} is ${typeof r.data?.state === 'string' ? r.data.state : 'not active'}` };
+    }
+    catch (e) {
+        if (e instanceof HttpError && e.kind === 'not-found')
+            return { state: 'not-member', reason: `@${user} is not a member of ${org}/${team} (or the team is not visible to the token)` };
+        if (e instanceof HttpError && (e.kind === 'forbidden' || e.kind === 'unauthorized')) {
+            return { state: 'unknown', reason: `the token may not read ${org}/${team} membership (HTTP ${e.status ?? 403}; GITHUB_TOKEN cannot read org teams: use a token with read:org)` };
+        }
+        return { state: 'unknown', reason: `team membership could not be read: ${why(e)}` };
+    }
+}
+/**
+ * Looks up every (team, login) pair once and returns a lookup for `createWaiverSession` /
+ * `decideOverride`. Teams are `org/team` entries of the given lists.
+ */
+async function lookupMemberships(client, teams, logins, opts = {}) {
+    const table = new Map();
+    const teamList = [...new Set([...teams].map((t) => t.replace(/^@/, '').toLowerCase()).filter((t) => TEAM_RE.test(t)))];
+    const loginList = [...new Set([...logins].map((l) => l.replace(/^@/, '').toLowerCase()).filter((l) => LOGIN_RE.test(l)))];
+    let budget = opts.maxLookups ?? 200;
+    for (const t of teamList) {
+        const [org, slug] = t.split('/');
+        for (const l of loginList) {
+            const key = `${t}|${l}`;
+            if (!client)
+                table.set(key, { state: 'unknown', reason: 'no token to read team membership' });
+            else if (budget-- <= 0)
+                table.set(key, { state: 'unknown', reason: 'too many team lookups' });
+            else
+                table.set(key, await checkTeamMembership(client, org, slug, l));
+        }
+    }
+    return (team, login) => table.get(`${team.replace(/^@/, '').toLowerCase()}|${login.replace(/^@/, '').toLowerCase()}`);
+}
+/** Who applied `label` last, and when (the latest `labeled` event for it). */
+async function findLabelEvent(client, repo, issueNumber, label, opts = {}) {
+    const want = label.trim().toLowerCase();
+    let latest;
+    let unknownActor = false;
+    try {
+        const { truncated } = await pages(client, `/repos/${seg(repo.owner)}/${seg(repo.repo)}/issues/${issueNumber}/events`, opts.maxPages ?? 10, (list) => {
+            for (const ev of list) {
+                if (ev?.event !== 'labeled' || typeof ev.label?.name !== 'string' || ev.label.name.trim().toLowerCase() !== want)
+                    continue;
+                const at = typeof ev.created_at === 'string' ? ev.created_at : undefined;
+                const actor = typeof ev.actor?.login === 'string' && LOGIN_RE.test(ev.actor.login) ? ev.actor.login : undefined;
+                if (!at || Number.isNaN(Date.parse(at)))
+                    continue;
+                if (latest && Date.parse(latest.at) > Date.parse(at))
+                    continue;
+                if (!actor) {
+                    unknownActor = true;
+                    latest = undefined;
+                    continue;
+                }
+                unknownActor = false;
+                latest = { actor, at };
+            }
+        });
+        if (latest && !truncated)
+            return latest;
+        if (truncated)
+            return { error: `the pull request has more than ${(opts.maxPages ?? 10) * 100} events; the latest labeling was not read` };
+        if (unknownActor)
+            return { error: 'the label event has no actor (a deleted account?)' };
+        return { error: `no \`labeled\` event for \`${label}\` in the pull request's events` };
+    }
+    catch (e) {
+        return { error: `the pull request's events could not be read: ${why(e)}` };
+    }
+}
+/** A user's role on the repository: admin, maintain, write, triage, read or none. */
+async function getPermission(client, repo, user) {
+    try {
+        const r = await client.getJson(`/repos/${seg(repo.owner)}/${seg(repo.repo)}/collaborators/${seg(user)}/permission`);
+        const role = typeof r.data?.role_name === 'string' ? r.data.role_name : typeof r.data?.permission === 'string' ? r.data.permission : undefined;
+        if (!role)
+            return { error: 'the permission API gave no role' };
+        return { role: role.toLowerCase() };
+    }
+    catch (e) {
+        if (e instanceof HttpError && (e.kind === 'forbidden' || e.kind === 'unauthorized' || e.kind === 'not-found')) {
+            return { error: `the permission of @${user} cannot be read (HTTP ${e.status ?? '?'}${e.kind === 'not-found' ? '' : '; on a pull request from a fork the token is read-only'})` };
+        }
+        return { error: `the permission of @${user} could not be read: ${why(e)}` };
+    }
+}
+/** Reads the label event, the actor's permission and team memberships, then decides (never throws). */
+async function resolveOverride(o) {
+    const base = { label: o.label, labelPresent: o.labelPresent, overrideApprovers: o.overrideApprovers, now: o.now };
+    if (!o.labelPresent)
+        return decideOverride(base);
+    if (!o.client)
+        return decideOverride({ ...base, event: { error: 'no token to read the pull request events' } });
+    const event = await findLabelEvent(o.client, o.repo, o.pr, o.label);
+    if ('error' in event)
+        return decideOverride({ ...base, event });
+    const teams = o.overrideApprovers.map((a) => a.replace(/^@/, '')).filter((a) => TEAM_RE.test(a));
+    const listedUser = o.overrideApprovers.some((a) => a.replace(/^@/, '').toLowerCase() === event.actor.toLowerCase());
+    const teamMembership = {};
+    if (!listedUser) {
+        for (const t of teams) {
+            const [org, slug] = t.split('/');
+            const m = await checkTeamMembership(o.client, org, slug, event.actor);
+            teamMembership[t.toLowerCase()] = m;
+            if (m.state === 'member')
+                break;
+        }
+    }
+    const permission = listedUser || Object.values(teamMembership).some((m) => m.state === 'member') ? undefined : await getPermission(o.client, o.repo, event.actor);
+    return decideOverride({ ...base, event, ...(permission ? { permission } : {}), teamMembership });
+}
+/**
+ * Everything `createWaiverSession` needs from GitHub: team memberships of the waivers' approvers
+ * (only when security/senior approvers list teams) and, with `verify`, the approval comments.
+ * Not a pull request: approvals are not verified (they were when the waivers were merged), said so.
+ */
+async function resolveWaiverContext(o) {
+    const notices = [];
+    const ctx = { notices };
+    const teams = [...o.approvers.security, ...o.approvers.senior].map((t) => t.replace(/^@/, '')).filter((t) => TEAM_RE.test(t));
+    const logins = new Set(o.waivers.flatMap((w) => w.approvers));
+    if (teams.length > 0 && logins.size > 0) {
+        ctx.membership = await lookupMemberships(o.client, teams, logins);
+        const unknown = new Set();
+        for (const t of teams)
+            for (const l of logins) {
+                const a = ctx.membership(t, l);
+                if (a?.state === 'unknown' && a.reason)
+                    unknown.add(a.reason);
+            }
+        for (const r of unknown)
+            notices.push(`Waiver approvers: ${r}; such approvers count as neither security nor senior approvers.`);
+    }
+    if (!o.verify || o.waivers.length === 0)
+        return ctx;
+    if (!o.target) {
+        notices.push('verify-waiver-approvals: this run is not about a pull request, so approvals are taken as written (they were verified on the pull request that added them).');
+        return ctx;
+    }
+    const base = { comments: [], ...(o.appliesTo ? { appliesTo: o.appliesTo } : {}) };
+    if (!o.client) {
+        ctx.verification = { ...base, unavailable: 'no token to read the pull request comments' };
+        return ctx;
+    }
+    const r = await fetchApprovalComments(o.client, o.target, o.target.pr, logins);
+    if (!r.ok)
+        ctx.verification = { ...base, unavailable: r.reason };
+    else {
+        ctx.verification = { ...base, comments: r.comments, note: `approvals checked against \`WAIVER APPROVED:\` comments on pull request #${o.target.pr}${o.appliesTo ? ' for the waivers it adds or changes' : ''}${r.note ? ` (${r.note})` : ''}` };
+    }
+    return ctx;
+}
+/** The workflow event payload (GITHUB_EVENT_PATH), or undefined. Never throws. */
+async function readEventPayload(env = process.env) {
+    if (!env.GITHUB_EVENT_PATH)
+        return undefined;
+    try {
+        const { readFile } = await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 51455, 23));
+        return JSON.parse(await readFile(env.GITHUB_EVENT_PATH, 'utf8'));
+    }
+    catch {
+        return undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/github/governance.ts
+
+
+
+
+async function prepareGovernance(o) {
+    const { settings, workspace, change, now } = o;
+    const prTarget = o.runCtx?.target ? { owner: o.runCtx.target.owner, repo: o.runCtx.target.repo, pr: o.runCtx.target.issueNumber } : undefined;
+    const file = settings['waivers-file'];
+    const read = insideWorkspace(workspace, file) ? await readReport(workspace, file) : { ok: false, error: 'outside the workspace', bytes: 0 };
+    const prepared = prepareWaivers(file, read);
+    if (prepared.error)
+        for (const p of prepared.error.problems)
+            o.logError(`${file}:${p.line}: ${p.message}`);
+    const touched = change?.known && change.addedLinesComplete ? (change.files.find((f) => f.path === file)?.addedLines.map((l) => l.line) ?? []) : undefined;
+    const approvers = { security: settings['security-approvers'], senior: settings['senior-approvers'] };
+    const wctx = await resolveWaiverContext({
+        client: o.client,
+        ...(prTarget ? { target: prTarget } : {}),
+        waivers: prepared.waivers,
+        approvers,
+        verify: settings['verify-waiver-approvals'],
+        appliesTo: touchedWaivers(prepared.waivers, touched),
+    });
+    const session = createWaiverSession({
+        file,
+        waivers: prepared.waivers,
+        approvers,
+        now,
+        expiryWarningDays: settings['waiver-expiry-warning-days'],
+        ...(wctx.membership ? { membership: wctx.membership } : {}),
+        ...(wctx.verification ? { verification: wctx.verification } : {}),
+    });
+    return {
+        waive: session.waive,
+        async finish(result) {
+            const report = prepared.report ?? session.report();
+            // A malformed waivers file waives nothing and is as loud as a broken report.
+            result.waivers = report;
+            result.notices.push(...wctx.notices, ...report.notices);
+            const label = settings['override-label'];
+            const decision = await resolveOverride({
+                client: o.client,
+                repo: { owner: o.runCtx?.owner ?? '', repo: o.runCtx?.repo ?? '' },
+                pr: prTarget?.pr ?? 0,
+                label,
+                labelPresent: prTarget !== undefined && labelOnPullRequest(o.event, label),
+                overrideApprovers: settings['override-approvers'],
+                now,
+            });
+            return applyOverride(result, decision).result;
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ./src/engine/json-file.ts
+/**
+ * Writes a value as JSON to a file without building the whole text in memory: the same bytes as
+ * `JSON.stringify(value, null, indent)`, produced piece by piece (objects and arrays near the top
+ * are walked here, deeper values - e.g. each finding - are stringified one at a time) and written
+ * in chunks of about 1 MiB. A result with 80,000 findings is a ~75 MB text: building it as one
+ * string (and then one Buffer) doubled the gate's peak memory and time.
+ */
+
+const CHUNK = 1 << 20;
+function toJsonValue(v, key) {
+    if (v !== null && typeof v === 'object' && typeof v.toJSON === 'function') {
+        return v.toJSON(key);
+    }
+    return v;
+}
+/** What JSON.stringify omits as an object member (and writes as null in an array). */
+function skipped(v) {
+    return v === undefined || typeof v === 'function' || typeof v === 'symbol';
+}
+/**
+ * The pieces of `JSON.stringify(value, null, indent)`, walking `walkDepth` levels of containers
+ * itself. Exported for tests (the pieces joined are the stringify output, byte for byte).
+ */
+function* jsonPieces(value, indent, walkDepth = 4, key = '', depth = 0) {
+    const v = toJsonValue(value, key);
+    const isArr = Array.isArray(v);
+    if (depth >= walkDepth || v === null || typeof v !== 'object' || (!isArr && Object.getPrototypeOf(v) !== Object.prototype && Object.getPrototypeOf(v) !== null)) {
+        const s = JSON.stringify(v, null, indent);
+        if (s === undefined)
+            return;
+        yield depth > 0 && indent > 0 && typeof v === 'object' ? s.replace(/\n/g, `\n${' '.repeat(depth * indent)}`) : s;
+        return;
+    }
+    const pad = indent > 0 ? `\n${' '.repeat((depth + 1) * indent)}` : '';
+    const end = indent > 0 ? `\n${' '.repeat(depth * indent)}` : '';
+    if (isArr) {
+        const arr = v;
+        if (arr.length === 0)
+            return yield '[]';
+        yield '[';
+        for (let i = 0; i < arr.length; i++) {
+            yield i === 0 ? pad : `,${pad}`;
+            const item = toJsonValue(arr[i], String(i));
+            if (skipped(item))
+                yield 'null';
+            else
+                yield* jsonPieces(item, indent, walkDepth, String(i), depth + 1);
+        }
+        yield `${end}]`;
+        return;
+    }
+    let first = true;
+    for (const k of Object.keys(v)) {
+        const item = toJsonValue(v[k], k);
+        if (skipped(item))
+            continue;
+        yield `${first ? '{' : ','}${pad}${JSON.stringify(k)}:${indent > 0 ? ' ' : ''}`;
+        first = false;
+        yield* jsonPieces(item, indent, walkDepth, k, depth + 1);
+    }
+    yield first ? '{}' : `${end}}`;
+}
+/** Writes `JSON.stringify(value, null, indent) + suffix` to `file`, in chunks. */
+async function writeJsonFile(file, value, indent, suffix = '\n') {
+    const fh = await (0,promises_.open)(file, 'w');
+    try {
+        let buf = '';
+        for (const piece of jsonPieces(value, indent)) {
+            buf += piece;
+            if (buf.length >= CHUNK) {
+                await fh.write(buf);
+                buf = '';
+            }
+        }
+        await fh.write(buf + suffix);
+    }
+    finally {
+        await fh.close();
+    }
+}
+
+;// CONCATENATED MODULE: ./src/engine/stage.ts
+/**
+ * Writes what the gate produces into one directory: the result JSON, the summary markdown, and a
+ * `reports/` copy of every raw report read (secret-bearing reports redacted on the way, unless
+ * `redact-artifacts` is false). That directory is what the artifact uploads.
+ */
+
+
+
+
+async function stage(opts) {
+    await (0,promises_.mkdir)(opts.outDir, { recursive: true });
+    const resultFile = (0,external_node_path_.join)(opts.outDir, RESULT_FILE);
+    const summaryFile = (0,external_node_path_.join)(opts.outDir, SUMMARY_FILE);
+    const files = [];
+    if (!opts.skipResult) {
+        // Streamed: the same bytes as JSON.stringify(result, null, 1), without a ~75 MB string for 80k findings.
+        await writeJsonFile(resultFile, opts.result, 1);
+        await (0,promises_.writeFile)(summaryFile, opts.summary);
+        files.push(resultFile, summaryFile);
+    }
+    for (const [name, content] of Object.entries(opts.extra ?? {})) {
+        const p = (0,external_node_path_.join)(opts.outDir, name);
+        await (0,promises_.writeFile)(p, content);
+        files.push(p);
+    }
+    for (const r of opts.reports) {
+        const target = (0,external_node_path_.join)(opts.outDir, 'reports', r.path);
+        if (!(0,external_node_path_.resolve)(target).startsWith((0,external_node_path_.resolve)(opts.outDir, 'reports')))
+            continue;
+        await (0,promises_.mkdir)((0,external_node_path_.dirname)(target), { recursive: true });
+        const source = (0,external_node_path_.resolve)(opts.workspace, r.path);
+        const t = opts.transform?.[r.tool];
+        if (t)
+            await (0,promises_.writeFile)(target, t(await (0,promises_.readFile)(source, 'utf8')));
+        else
+            await (0,promises_.copyFile)(source, target);
+        files.push(target);
+    }
+    return { resultFile, summaryFile, files };
 }
 
 ;// CONCATENATED MODULE: ./src/render/annotations.ts
@@ -70163,161 +71974,6 @@ async function uploadReports(opts, env = process.env) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/github/comment.ts
-
-
-/** Second line of a "resolved" body, so a resolved comment is not rewritten on every run. */
-const RESOLVED_TAG = '<!-- security-gate:resolved -->';
-const SEGMENT = /^[A-Za-z0-9._-]{1,100}$/;
-/** The pull request a workflow event is about (pull_request*, or issue_comment on a PR), or undefined. */
-function pullRequestTarget(event, repository) {
-    if (!event || typeof event !== 'object')
-        return undefined;
-    const e = event;
-    let n;
-    const pr = e.pull_request;
-    if (pr && typeof pr === 'object')
-        n = pr.number;
-    else {
-        const issue = e.issue;
-        if (issue && typeof issue === 'object' && issue.pull_request)
-            n = issue.number;
-    }
-    if (typeof n !== 'number' || !Number.isInteger(n) || n < 1)
-        return undefined;
-    let full = repository;
-    if (!full) {
-        const repo = e.repository;
-        if (repo && typeof repo === 'object') {
-            const fn = repo.full_name;
-            if (typeof fn === 'string')
-                full = fn;
-        }
-    }
-    const [owner, repo, ...rest] = String(full ?? '').split('/');
-    if (!owner || !repo || rest.length > 0 || !SEGMENT.test(owner) || !SEGMENT.test(repo))
-        return undefined;
-    return { owner, repo, issueNumber: n };
-}
-function isBot(c) {
-    return c.user?.type === 'Bot';
-}
-/** This gate's comment on the pull request, the oldest if there are several; undefined when none. */
-async function findStickyComment(client, t, marker, opts = {}) {
-    const maxPages = opts.maxPages ?? 30;
-    const marked = [];
-    for (let page = 1; page <= maxPages; page++) {
-        const r = await client.getJson(`/repos/${t.owner}/${t.repo}/issues/${t.issueNumber}/comments`, { per_page: 100, page });
-        const list = Array.isArray(r.data) ? r.data : [];
-        for (const c of list)
-            if (c && typeof c.id === 'number' && hasMarker(c.body, marker))
-                marked.push(c);
-        if (list.length < 100)
-            break;
-    }
-    const own = new Set(opts.ownLogins ?? []);
-    const mine = (c) => isBot(c) || (typeof c.user?.login === 'string' && own.has(c.user.login));
-    const found = marked.find(mine);
-    if (found || marked.length === 0)
-        return found;
-    // Only people's comments carry the marker: ours only if the token is that person's (a PAT).
-    try {
-        const me = await client.getJson('/user');
-        if (typeof me.data?.login === 'string')
-            own.add(me.data.login);
-    }
-    catch {
-        // an installation token (GITHUB_TOKEN) cannot read /user: then none of these is ours
-    }
-    return marked.find(mine);
-}
-function comment_describe(e, doing) {
-    if (e instanceof HttpError && (e.kind === 'forbidden' || e.kind === 'unauthorized')) {
-        return {
-            action: 'forbidden',
-            warning: `comment: the token may not ${doing} (HTTP ${e.status ?? 403}). On a pull request from a fork the token is read-only, so this is expected; ` +
-                'elsewhere grant `pull-requests: write` to the job. The verdict is not affected.',
-        };
-    }
-    const msg = e instanceof Error ? e.message : String(e);
-    return { action: 'failed', warning: `comment: could not ${doing}: ${msg}. The verdict is not affected.` };
-}
-/** Creates, updates or resolves this gate's sticky comment according to the mode. Never throws. */
-async function publishComment(opts) {
-    const decision = commentDecision(opts.mode, opts.result);
-    if (decision === 'skip')
-        return { action: 'none', reason: 'comment: off' };
-    const t = opts.target;
-    if (!t)
-        return { action: 'none', reason: 'not a pull request event: no comment' };
-    const marker = commentMarker(opts.gateId);
-    const copts = { gateId: opts.gateId, runUrl: opts.runUrl, summary: opts.summary, maxChars: opts.maxChars };
-    let existing;
-    try {
-        existing = await findStickyComment(opts.client, t, marker, opts);
-    }
-    catch (e) {
-        return comment_describe(e, 'read the pull request comments');
-    }
-    let body;
-    if (decision === 'resolve') {
-        if (!existing)
-            return { action: 'none', reason: `comment: ${opts.mode} and the verdict is ${opts.result.verdict}: no comment needed` };
-        if (typeof existing.body === 'string' && existing.body.includes(RESOLVED_TAG))
-            return { action: 'unchanged', id: existing.id, url: existing.html_url };
-        const resolved = resolvedCommentBody(opts.result, { ...copts, mode: opts.mode });
-        body = resolved.replace(`${marker}\n`, `${marker}\n${RESOLVED_TAG}\n`);
-    }
-    else {
-        body = renderComment(opts.result, copts);
-    }
-    try {
-        if (existing) {
-            if (existing.body === body)
-                return { action: 'unchanged', id: existing.id, url: existing.html_url };
-            const r = await opts.client.sendJson('PATCH', `/repos/${t.owner}/${t.repo}/issues/comments/${existing.id}`, { body });
-            return { action: decision === 'resolve' ? 'resolved' : 'updated', id: existing.id, url: r.data?.html_url ?? existing.html_url };
-        }
-        const r = await opts.client.sendJson('POST', `/repos/${t.owner}/${t.repo}/issues/${t.issueNumber}/comments`, { body });
-        return { action: 'created', id: r.data?.id ?? 0, url: r.data?.html_url };
-    }
-    catch (e) {
-        return comment_describe(e, existing ? 'update the pull request comment' : 'create the pull request comment');
-    }
-}
-/** Reads GITHUB_REPOSITORY, GITHUB_EVENT_PATH, GITHUB_SHA, GITHUB_SERVER_URL and GITHUB_RUN_ID. Never throws. */
-async function loadRunContext(env = process.env) {
-    const ctx = {};
-    const full = env.GITHUB_REPOSITORY ?? '';
-    const [owner, repo] = full.split('/');
-    if (owner && repo && SEGMENT.test(owner) && SEGMENT.test(repo)) {
-        ctx.owner = owner;
-        ctx.repo = repo;
-    }
-    let event;
-    if (env.GITHUB_EVENT_PATH) {
-        try {
-            const { readFile } = await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 51455, 23));
-            event = JSON.parse(await readFile(env.GITHUB_EVENT_PATH, 'utf8'));
-        }
-        catch {
-            event = undefined;
-        }
-    }
-    const target = pullRequestTarget(event, ctx.owner && ctx.repo ? `${ctx.owner}/${ctx.repo}` : undefined);
-    if (target)
-        ctx.target = target;
-    const prHead = event?.pull_request?.head?.sha;
-    const sha = typeof prHead === 'string' ? prHead : env.GITHUB_SHA;
-    if (sha && /^[0-9a-f]{40}$/i.test(sha))
-        ctx.headSha = sha;
-    const server = (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, '');
-    if (ctx.owner && ctx.repo && env.GITHUB_RUN_ID && /^\d+$/.test(env.GITHUB_RUN_ID) && /^https?:\/\/[^\s]+$/.test(server)) {
-        ctx.runUrl = `${server}/${ctx.owner}/${ctx.repo}/actions/runs/${env.GITHUB_RUN_ID}`;
-    }
-    return ctx;
-}
-
 ;// CONCATENATED MODULE: ./src/github/runner.ts
 /**
  * The runner side of the gate: inputs, outputs, step summary and log lines, through @actions/core.
@@ -70385,15 +72041,23 @@ async function publish(p) {
     // SARIF first, so a cut is said in the summary.
     const sarifSetting = settings['sarif-file'];
     const sarifFile = sarifSetting && insideWorkspace(workspace, sarifSetting) ? (0,external_node_path_.join)(workspace, sarifSetting) : (0,external_node_path_.join)(outDir, 'security-gate.sarif');
-    const { text: sarif, cut } = renderSarifText(result, { ...pathOpts, dependencyFile: settings['sarif-dependency-file'] });
+    const { sarif, cut } = renderSarif(result, { ...pathOpts, dependencyFile: settings['sarif-dependency-file'] });
     const cutNote = describeSarifCut(cut);
     if (cutNote)
         result.notices.push(cutNote);
     await (0,promises_.mkdir)((0,external_node_path_.dirname)(sarifFile), { recursive: true });
-    await (0,promises_.writeFile)(sarifFile, sarif);
+    // Streamed, the same bytes as renderSarifText (2-space JSON, final newline): no 25k-result string in memory.
+    await writeJsonFile(sarifFile, sarif, 2);
+    const stagedSarif = (0,external_node_path_.join)(outDir, 'security-gate.sarif');
+    if ((0,external_node_path_.resolve)(sarifFile) !== (0,external_node_path_.resolve)(stagedSarif)) {
+        await (0,promises_.mkdir)(outDir, { recursive: true });
+        await (0,promises_.copyFile)(sarifFile, stagedSarif);
+    }
     const transform = settings['redact-artifacts'] ? artifactTransforms() : {};
-    await stage({ outDir, workspace, result, summary: renderSummary(result, p.summaryOptions), reports: p.reports, transform, extra: { 'security-gate.sarif': sarif } });
-    if (settings['upload-artifact']) {
+    // Without an upload, the result JSON and summary are written once, below (they are big for big reports).
+    const upload = settings['upload-artifact'];
+    await stage({ outDir, workspace, result, summary: upload ? renderSummary(result, p.summaryOptions) : '', reports: p.reports, transform, skipResult: !upload });
+    if (upload) {
         const files = [(0,external_node_path_.join)(outDir, 'security-gate-result.json'), (0,external_node_path_.join)(outDir, 'security-gate-summary.md'), (0,external_node_path_.join)(outDir, 'security-gate.sarif'), ...p.reports.map((r) => (0,external_node_path_.join)(outDir, 'reports', r.path))];
         const up = await uploadReports({ name: settings['artifact-name'], files, rootDirectory: outDir, retentionDays: settings['retention-days'] });
         if (up.ok)
@@ -70409,8 +72073,8 @@ async function publish(p) {
     const staged = await stage({ outDir, workspace, result, summary, reports: [] });
     if (settings.summary)
         await lib_core.summary.addRaw(summary, true).write();
-    const ctx = await loadRunContext(p.env);
-    const client = githubClient(settings, ctx, p.env);
+    const ctx = p.runCtx;
+    const client = p.client;
     const outcome = await publishAnnotations(result, {
         mode: settings.annotations,
         viaChecks: settings['annotations-via-checks'],
@@ -70431,18 +72095,16 @@ async function publish(p) {
     }
     return { staged, sarifFile, summary };
 }
-function githubClient(settings, ctx, env) {
-    const token = settings['github-token'];
-    if (!token || !ctx.owner)
-        return undefined;
-    return createHttpClient({ baseUrl: githubApiUrl(env), token, deadline: Date.now() + 60_000 });
-}
 
 ;// CONCATENATED MODULE: ./src/gate/main.ts
 /**
- * The gate action's thin shell: inputs -> settings -> change -> engine -> publish -> outputs.
- * Decisions live in the pure core; this file only wires adapters in order.
+ * The gate action's thin shell: inputs -> settings -> change, waivers -> engine -> override ->
+ * publish -> outputs. Decisions live in the pure core; this file only wires adapters in order.
  */
+
+
+
+
 
 
 
@@ -70460,23 +72122,28 @@ async function run(env = process.env) {
         lib_core.setSecret(inputs['github-token']);
     const settings = settingsWithPolicy(inputs, await readPolicyFile(workspace, inputs['policy-file']));
     const now = new Date();
+    const runCtx = await loadRunContext(env);
+    const token = settings['github-token'];
+    const client = token && runCtx.owner ? createHttpClient({ baseUrl: githubApiUrl(env), token, deadline: Date.now() + 120_000 }) : undefined;
     const change = await findChange(settings, { cwd: workspace, eventName: env.GITHUB_EVENT_NAME, eventPath: env.GITHUB_EVENT_PATH, headSha: env.GITHUB_SHA });
-    const { result, reports } = await runEngine(settings, {
+    const governance = await prepareGovernance({ settings, workspace, now, change, client, runCtx, event: await readEventPayload(env), logError: runner_log.error });
+    const engine = await runEngine(settings, {
         workspace,
         now,
         change,
         severity: { githubApiUrl: githubApiUrl(env), offline: false, log: runner_log.info },
+        waive: governance.waive,
     });
+    const result = await governance.finish(engine.result);
+    result.headline = headlineFor(result);
     for (const t of result.tools)
         runner_log.info(toolLine(t));
     for (const t of result.tools)
         for (const m of t.messages)
             (t.status === 'ok' ? runner_log.warning : runner_log.error)(m);
-    if (result.change && !result.change.known && change)
-        runner_log.info(`change: ${result.change.reason}`);
     const outDir = settings['output-dir'] ? (0,external_node_path_.join)(workspace, settings['output-dir']) : (0,external_node_path_.join)(env.RUNNER_TEMP || workspace, 'security-gate');
-    const summaryOptions = { artifactName: settings['artifact-name'], reproduceCommand: reproduceCommand(settings), policySource: settings['policy-file'] };
-    const { staged, sarifFile } = await publish({ env, workspace, outDir, settings, result, reports, summaryOptions, now });
+    const summaryOptions = { artifactName: settings['artifact-name'], reproduceCommand: reproduceCommand(settings, result.change), policySource: settings['policy-file'] };
+    const { staged, sarifFile } = await publish({ env, workspace, outDir, settings, result, reports: engine.reports, summaryOptions, now, runCtx, client });
     setOutputs(computeOutputs(result, { ...staged, sarifFile }));
     runner_log.info(`security-gate: ${result.headline}`);
     if (settings['fail-on-block'] && result.shouldFail)

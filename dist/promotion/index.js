@@ -41322,6 +41322,14 @@ const settingsSchema = object({
     'sarif-dependency-file': schemas_string().trim().optional(),
     comment: oneOf('comment', ['off', 'always', 'on-warn', 'on-block']).default('off'),
     'comment-id': schemas_string().trim().optional(),
+    // Waivers and the override label.
+    'waivers-file': schemas_string().trim().default('docs/governance/security-waivers.md'),
+    'security-approvers': list('security-approvers').default([]),
+    'senior-approvers': list('senior-approvers').default([]),
+    'verify-waiver-approvals': bool('verify-waiver-approvals').default(false),
+    'waiver-expiry-warning-days': intIn('waiver-expiry-warning-days', 0, 365).default(7),
+    'override-label': schemas_string().trim().min(1).max(50).default('security-override'),
+    'override-approvers': list('override-approvers').default([]),
     thresholds: partialRecord(schemas_enum(TOOL_IDS), toolThresholds).default({}),
 })
     .strict()
@@ -45877,6 +45885,8 @@ const OUTPUT_NAMES = (/* unused pure expression or super */ null && ([
     'mutmut-survived',
     'mutmut-score',
     'secret-scan-matches',
+    'waived-count',
+    'overridden',
 ]));
 function outputs_tool(r, id) {
     return r.tools.find((t) => t.tool === id);
@@ -45923,7 +45933,9 @@ function computeOutputs(r, files) {
         'mutmut-killed': mutmut?.stats.killed !== undefined ? String(mutmut.stats.killed) : '',
         'mutmut-survived': mutmut?.stats.survived !== undefined ? String(mutmut.stats.survived) : '',
         'mutmut-score': mutmut?.stats.score !== undefined ? String(mutmut.stats.score) : '',
-        'secret-scan-matches': String(outputs_tool(r, 'secret-scan')?.findings.length ?? 0),
+        'secret-scan-matches': String(outputs_tool(r, 'secret-scan')?.findings.filter((f) => f.disposition !== 'waived').length ?? 0),
+        'waived-count': String(r.totals.waived),
+        overridden: String(r.overridden === true),
     };
 }
 

@@ -14,6 +14,8 @@ import { reproduceCommand } from '../engine/publish.js';
 import { findChange } from '../engine/change.js';
 import { githubApiUrl } from '../io/http.js';
 import { escapeLog } from '../shared/escape.js';
+import { prepareGovernance } from '../github/governance.js';
+import { headlineFor } from '../render/common.js';
 
 export interface CliIo {
   stdout: (s: string) => void;
@@ -96,12 +98,18 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     if (!inputs['github-token'] && io.env.GITHUB_TOKEN) inputs['github-token'] = io.env.GITHUB_TOKEN;
     const settings = settingsWithPolicy(inputs, policy);
     const change = await findChange(settings, { cwd: workspace, eventName: settings['base-ref'] ? undefined : io.env.GITHUB_EVENT_NAME, eventPath: io.env.GITHUB_EVENT_PATH, headSha: io.env.GITHUB_SHA });
-    const { result } = await runEngine(settings, {
+    const now = io.now ?? new Date();
+    // Waivers apply locally as in CI; approvals are taken as written (no API calls from the CLI).
+    const governance = await prepareGovernance({ settings, workspace, now, change, logError: (m) => io.stderr(`${escapeLog(m)}\n`) });
+    const engine = await runEngine(settings, {
       workspace,
-      now: io.now ?? new Date(),
+      now,
       change,
       severity: { githubApiUrl: githubApiUrl(io.env), offline: values.offline === true, log: (m) => io.stderr(`${escapeLog(m)}\n`) },
+      waive: governance.waive,
     });
+    const result = await governance.finish(engine.result);
+    result.headline = headlineFor(result);
     const write = async (file: string, content: string) => {
       const p = resolve(io.cwd, file);
       await mkdir(dirname(p), { recursive: true });

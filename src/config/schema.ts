@@ -206,6 +206,14 @@ export const settingsSchema = z
     'sarif-dependency-file': z.string().trim().optional(),
     comment: oneOf('comment', ['off', 'always', 'on-warn', 'on-block'] as const).default('off'),
     'comment-id': z.string().trim().optional(),
+    // Waivers and the override label.
+    'waivers-file': z.string().trim().default('docs/governance/security-waivers.md'),
+    'security-approvers': list('security-approvers').default([]),
+    'senior-approvers': list('senior-approvers').default([]),
+    'verify-waiver-approvals': bool('verify-waiver-approvals').default(false),
+    'waiver-expiry-warning-days': intIn('waiver-expiry-warning-days', 0, 365).default(7),
+    'override-label': z.string().trim().min(1).max(50).default('security-override'),
+    'override-approvers': list('override-approvers').default([]),
     thresholds: z.partialRecord(z.enum(TOOL_IDS), toolThresholds).default({}),
   })
   .strict()

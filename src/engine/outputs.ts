@@ -40,6 +40,8 @@ export const OUTPUT_NAMES = [
   'mutmut-survived',
   'mutmut-score',
   'secret-scan-matches',
+  'waived-count',
+  'overridden',
 ] as const;
 
 function tool(r: GateResult, id: ToolId): ToolResult | undefined {
@@ -89,6 +91,8 @@ export function computeOutputs(r: GateResult, files: { resultFile: string; summa
     'mutmut-killed': mutmut?.stats.killed !== undefined ? String(mutmut.stats.killed) : '',
     'mutmut-survived': mutmut?.stats.survived !== undefined ? String(mutmut.stats.survived) : '',
     'mutmut-score': mutmut?.stats.score !== undefined ? String(mutmut.stats.score) : '',
-    'secret-scan-matches': String(tool(r, 'secret-scan')?.findings.length ?? 0),
+    'secret-scan-matches': String(tool(r, 'secret-scan')?.findings.filter((f) => f.disposition !== 'waived').length ?? 0),
+    'waived-count': String(r.totals.waived),
+    overridden: String(r.overridden === true),
   };
 }

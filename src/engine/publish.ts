@@ -1,12 +1,18 @@
 /** Small pure helpers the shells share for publishing. */
-import type { Settings } from '../config/schema.js';
+import { DEFAULT_CRITICAL_PATHS, type Settings } from '../config/schema.js';
+import type { GateResult } from '../policy/result.js';
+import { DEFAULT_SECRET_KEYWORDS } from '../policy/secret-scan.js';
 import { redactGitleaksReport } from '../reports/gitleaks/index.js';
 import type { ToolId } from '../reports/model.js';
 
-/** The CLI command that reproduces this run locally from the same files. */
-export function reproduceCommand(s: Settings): string {
+/**
+ * The CLI command that reproduces this run locally from the same files: the reports, the phase, every
+ * setting that changes a verdict when it is not the default, and the commit the change was compared
+ * with (so deptry/vulture "new" findings and the secret scan see the same change on a laptop).
+ */
+export function reproduceCommand(s: Settings, change?: GateResult['change']): string {
   const parts = ['npx security-gate'];
-  const flag = (name: string, value: string) => parts.push(`--${name} ${/^[\w./*@,:=+-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`}`);
+  const flag = (name: string, value: string) => parts.push(`--${name} ${/^[\w./@,:=+-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`}`);
   for (const name of ['bandit-report', 'pip-audit-report', 'gitleaks-report', 'deptry-report', 'vulture-report', 'mutmut-report'] as const) {
     if (s[name].length > 0) flag(name, s[name].join(','));
   }
@@ -15,6 +21,18 @@ export function reproduceCommand(s: Settings): string {
   if (s['phase-2-from']) flag('phase-2-from', s['phase-2-from']);
   if (s['phase-2-tools'].length > 0) flag('phase-2-tools', s['phase-2-tools'].join(','));
   if (s['base-ref']) flag('base-ref', s['base-ref']);
+  // The event's base commit (a first commit was compared with the empty tree: nothing to name).
+  else if (change?.known && change.source !== 'first-commit') flag('base-ref', change.base);
+  const same = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+  if (!same(s['critical-paths'], DEFAULT_CRITICAL_PATHS)) flag('critical-paths', s['critical-paths'].join(','));
+  if (s['on-missing-report'] !== 'error') flag('on-missing-report', s['on-missing-report']);
+  if (s['unknown-severity'] !== 'high') flag('unknown-severity', s['unknown-severity']);
+  if (s['severity-source'] !== 'github,osv') flag('severity-source', s['severity-source']);
+  if (s['vulture-min-confidence'] !== undefined) flag('vulture-min-confidence', String(s['vulture-min-confidence']));
+  if (s['mutmut-min-score'] !== undefined) flag('mutmut-min-score', String(s['mutmut-min-score']));
+  if (s['scan-root']) flag('scan-root', s['scan-root']);
+  if (!s['secret-scan']) flag('secret-scan', 'false');
+  else if (!same(s['secret-scan-keywords'], DEFAULT_SECRET_KEYWORDS)) flag('secret-scan-keywords', s['secret-scan-keywords'].join(','));
   return parts.join(' ');
 }
 

@@ -148,7 +148,11 @@ export async function runEngine(settings: Settings, deps: EngineDeps): Promise<E
     result.change = { known: true, base: change.base, head: change.head, source: change.source, files: change.files.length, notes: change.notes };
     result.notices.push(...change.notes);
   }
-  else if (change) result.change = { known: false, reason: change.reason };
+  else if (change) {
+    result.change = { known: false, reason: change.reason };
+    // Never silent: without a known change there are no added lines, so the scan cannot run.
+    if (settings['secret-scan']) result.notices.push('The secret scan of added lines did not run: the change under review is unknown, so there are no added lines to read.');
+  }
   if (severityStats) result.severityLookup = severityStats;
   result.notices.unshift(...notices);
   result.headline = headlineFor(result);

@@ -7,6 +7,7 @@ import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { GateResult } from '../policy/result.js';
 import type { ToolId } from '../reports/model.js';
+import { writeJsonFile } from './json-file.js';
 import { RESULT_FILE, SUMMARY_FILE } from './outputs.js';
 
 export interface StageOptions {
@@ -20,6 +21,8 @@ export interface StageOptions {
   transform?: Partial<Record<ToolId, (text: string) => string>>;
   /** More files to write (name -> content), e.g. the SARIF file. */
   extra?: Record<string, string>;
+  /** Only the reports and `extra`: the result JSON and summary are written by a later call. */
+  skipResult?: boolean;
 }
 
 export interface Staged {
@@ -33,9 +36,13 @@ export async function stage(opts: StageOptions): Promise<Staged> {
   await mkdir(opts.outDir, { recursive: true });
   const resultFile = join(opts.outDir, RESULT_FILE);
   const summaryFile = join(opts.outDir, SUMMARY_FILE);
-  await writeFile(resultFile, JSON.stringify(opts.result, null, 1) + '\n');
-  await writeFile(summaryFile, opts.summary);
-  const files = [resultFile, summaryFile];
+  const files: string[] = [];
+  if (!opts.skipResult) {
+    // Streamed: the same bytes as JSON.stringify(result, null, 1), without a ~75 MB string for 80k findings.
+    await writeJsonFile(resultFile, opts.result, 1);
+    await writeFile(summaryFile, opts.summary);
+    files.push(resultFile, summaryFile);
+  }
   for (const [name, content] of Object.entries(opts.extra ?? {})) {
     const p = join(opts.outDir, name);
     await writeFile(p, content);

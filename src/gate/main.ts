@@ -1,6 +1,6 @@
 /**
- * The gate action's thin shell: inputs -> settings -> change -> engine -> publish -> outputs.
- * Decisions live in the pure core; this file only wires adapters in order.
+ * The gate action's thin shell: inputs -> settings -> change, waivers -> engine -> override ->
+ * publish -> outputs. Decisions live in the pure core; this file only wires adapters in order.
  */
 import * as core from '@actions/core';
 import { join } from 'node:path';
@@ -9,9 +9,13 @@ import { findChange } from '../engine/change.js';
 import { computeOutputs } from '../engine/outputs.js';
 import { reproduceCommand } from '../engine/publish.js';
 import { runEngine, toolLine } from '../engine/run.js';
+import { loadRunContext } from '../github/comment.js';
+import { prepareGovernance } from '../github/governance.js';
+import { readEventPayload } from '../github/pull-request.js';
 import { publish } from '../github/publish.js';
 import { log, readInputs, readPolicyFile, setOutputs } from '../github/runner.js';
-import { githubApiUrl } from '../io/http.js';
+import { createHttpClient, githubApiUrl } from '../io/http.js';
+import { headlineFor } from '../render/common.js';
 
 export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const workspace = env.GITHUB_WORKSPACE || process.cwd();
@@ -20,20 +24,27 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const settings = settingsWithPolicy(inputs, await readPolicyFile(workspace, inputs['policy-file']));
   const now = new Date();
 
+  const runCtx = await loadRunContext(env);
+  const token = settings['github-token'];
+  const client = token && runCtx.owner ? createHttpClient({ baseUrl: githubApiUrl(env), token, deadline: Date.now() + 120_000 }) : undefined;
   const change = await findChange(settings, { cwd: workspace, eventName: env.GITHUB_EVENT_NAME, eventPath: env.GITHUB_EVENT_PATH, headSha: env.GITHUB_SHA });
-  const { result, reports } = await runEngine(settings, {
+  const governance = await prepareGovernance({ settings, workspace, now, change, client, runCtx, event: await readEventPayload(env), logError: log.error });
+
+  const engine = await runEngine(settings, {
     workspace,
     now,
     change,
     severity: { githubApiUrl: githubApiUrl(env), offline: false, log: log.info },
+    waive: governance.waive,
   });
+  const result = await governance.finish(engine.result);
+  result.headline = headlineFor(result);
   for (const t of result.tools) log.info(toolLine(t));
   for (const t of result.tools) for (const m of t.messages) (t.status === 'ok' ? log.warning : log.error)(m);
-  if (result.change && !result.change.known && change) log.info(`change: ${result.change.reason}`);
 
   const outDir = settings['output-dir'] ? join(workspace, settings['output-dir']) : join(env.RUNNER_TEMP || workspace, 'security-gate');
-  const summaryOptions = { artifactName: settings['artifact-name'], reproduceCommand: reproduceCommand(settings), policySource: settings['policy-file'] };
-  const { staged, sarifFile } = await publish({ env, workspace, outDir, settings, result, reports, summaryOptions, now });
+  const summaryOptions = { artifactName: settings['artifact-name'], reproduceCommand: reproduceCommand(settings, result.change), policySource: settings['policy-file'] };
+  const { staged, sarifFile } = await publish({ env, workspace, outDir, settings, result, reports: engine.reports, summaryOptions, now, runCtx, client });
 
   setOutputs(computeOutputs(result, { ...staged, sarifFile }));
   log.info(`security-gate: ${result.headline}`);

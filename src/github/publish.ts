@@ -4,21 +4,22 @@
  * can stop the verdict and outputs from being written.
  */
 import * as core from '@actions/core';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { copyFile, mkdir } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import type { Settings } from '../config/schema.js';
 import { artifactTransforms } from '../engine/publish.js';
+import { writeJsonFile } from '../engine/json-file.js';
 import { stage, type Staged } from '../engine/stage.js';
-import { createHttpClient, githubApiUrl, type HttpClient } from '../io/http.js';
+import type { HttpClient } from '../io/http.js';
 import { insideWorkspace } from '../io/files.js';
 import type { GateResult } from '../policy/result.js';
 import type { ToolId } from '../reports/model.js';
 import { defaultGateId } from '../render/comment.js';
-import { describeSarifCut, renderSarifText } from '../render/sarif.js';
+import { describeSarifCut, renderSarif } from '../render/sarif.js';
 import { renderSummary } from '../render/summary.js';
 import { publishAnnotations } from './annotate.js';
 import { uploadReports } from './artifact.js';
-import { loadRunContext, publishComment, type RunContext } from './comment.js';
+import { publishComment, type RunContext } from './comment.js';
 import { log } from './runner.js';
 
 export interface PublishContext {
@@ -30,6 +31,8 @@ export interface PublishContext {
   reports: Array<{ tool: ToolId; path: string }>;
   summaryOptions: Parameters<typeof renderSummary>[1];
   now: Date;
+  runCtx: RunContext;
+  client?: HttpClient;
 }
 
 export interface Published {
@@ -45,15 +48,23 @@ export async function publish(p: PublishContext): Promise<Published> {
   // SARIF first, so a cut is said in the summary.
   const sarifSetting = settings['sarif-file'];
   const sarifFile = sarifSetting && insideWorkspace(workspace, sarifSetting) ? join(workspace, sarifSetting) : join(outDir, 'security-gate.sarif');
-  const { text: sarif, cut } = renderSarifText(result, { ...pathOpts, dependencyFile: settings['sarif-dependency-file'] });
+  const { sarif, cut } = renderSarif(result, { ...pathOpts, dependencyFile: settings['sarif-dependency-file'] });
   const cutNote = describeSarifCut(cut);
   if (cutNote) result.notices.push(cutNote);
   await mkdir(dirname(sarifFile), { recursive: true });
-  await writeFile(sarifFile, sarif);
+  // Streamed, the same bytes as renderSarifText (2-space JSON, final newline): no 25k-result string in memory.
+  await writeJsonFile(sarifFile, sarif, 2);
+  const stagedSarif = join(outDir, 'security-gate.sarif');
+  if (resolve(sarifFile) !== resolve(stagedSarif)) {
+    await mkdir(outDir, { recursive: true });
+    await copyFile(sarifFile, stagedSarif);
+  }
 
   const transform = settings['redact-artifacts'] ? artifactTransforms() : {};
-  await stage({ outDir, workspace, result, summary: renderSummary(result, p.summaryOptions), reports: p.reports, transform, extra: { 'security-gate.sarif': sarif } });
-  if (settings['upload-artifact']) {
+  // Without an upload, the result JSON and summary are written once, below (they are big for big reports).
+  const upload = settings['upload-artifact'];
+  await stage({ outDir, workspace, result, summary: upload ? renderSummary(result, p.summaryOptions) : '', reports: p.reports, transform, skipResult: !upload });
+  if (upload) {
     const files = [join(outDir, 'security-gate-result.json'), join(outDir, 'security-gate-summary.md'), join(outDir, 'security-gate.sarif'), ...p.reports.map((r) => join(outDir, 'reports', r.path))];
     const up = await uploadReports({ name: settings['artifact-name'], files, rootDirectory: outDir, retentionDays: settings['retention-days'] });
     if (up.ok) result.artifact = { name: settings['artifact-name'], id: up.id, ...(up.url ? { url: up.url } : {}) };
@@ -68,8 +79,8 @@ export async function publish(p: PublishContext): Promise<Published> {
   const staged = await stage({ outDir, workspace, result, summary, reports: [] });
   if (settings.summary) await core.summary.addRaw(summary, true).write();
 
-  const ctx = await loadRunContext(p.env);
-  const client = githubClient(settings, ctx, p.env);
+  const ctx = p.runCtx;
+  const client = p.client;
   const outcome = await publishAnnotations(result, {
     mode: settings.annotations,
     viaChecks: settings['annotations-via-checks'],
@@ -88,10 +99,4 @@ export async function publish(p: PublishContext): Promise<Published> {
     if ('warning' in out && out.warning) log.warning(out.warning);
   }
   return { staged, sarifFile, summary };
-}
-
-function githubClient(settings: Settings, ctx: RunContext, env: NodeJS.ProcessEnv): HttpClient | undefined {
-  const token = settings['github-token'];
-  if (!token || !ctx.owner) return undefined;
-  return createHttpClient({ baseUrl: githubApiUrl(env), token, deadline: Date.now() + 60_000 });
 }

@@ -3,6 +3,8 @@
  * scripts. Change it only by adding fields (and say so in docs/result-schema.md).
  */
 import type { Finding, ScanError, Severity, SkippedItem, ToolId } from '../reports/model.js';
+import type { WaiverReport } from '../waivers/types.js';
+import type { OverrideDecision } from './override.js';
 
 export const RESULT_SCHEMA_VERSION = 1;
 
@@ -92,6 +94,10 @@ export interface GateResult {
   notices: string[];
   /** Extensions by later features (override, waivers, change, artifact…), all optional. */
   overridden?: boolean;
+  /** Every waiver's state (active, expiring, expired, invalid, stale) and what it matched. */
+  waivers?: WaiverReport;
+  /** The override label: requested, honoured or not, by whom, when, and the remediation deadline. */
+  override?: OverrideDecision;
   /** The change under review (pull request base...head, push before...after, or base-ref). */
   change?: { known: true; base: string; head: string; source: string; files: number; notes: string[] } | { known: false; reason: string };
   /** What the pip-audit severity lookup did: requests, advisories, resolved, unknown by reason. */

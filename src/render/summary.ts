@@ -13,6 +13,7 @@
  *
  * Every piece of report text goes through `src/shared/escape.ts`.
  */
+import { renderWaiverSection } from '../waivers/render.js';
 import type { EvaluatedFinding, GateResult, ToolResult } from '../policy/result.js';
 import { clip, escapeCode, escapeHtml, escapeMarkdown, safeHttpUrl } from '../shared/escape.js';
 import {
@@ -79,7 +80,9 @@ export function renderSummary(result: GateResult, opts: SummaryOptions = {}): st
   const fullRef = artifactName ? `in artifact **${md(artifactName, 200)}**` : 'in the full result file';
 
   const head = renderHead(result, maxMessages);
-  const footer = renderFooter(result, opts, artifactName, artifactUrl);
+  // The waivers' states (applied, expiring, expired, invalid, stale) sit just above the footer, when they fit in a quarter of the budget.
+  const waivers = result.waivers ? renderWaiverSection(result.waivers, { limit: 30 }) : '';
+  const footer = (waivers && bytes(waivers) < maxBytes / 4 ? `${waivers}\n` : '') + renderFooter(result, opts, artifactName, artifactUrl);
   const sections = buildSections(result, maxListed, maxBytes, fullRef);
 
   // Budget: the head, the footer and a possible "shortened" note are fixed; rows are granted in

@@ -239,7 +239,7 @@ export function parseBanditJsonValue(value: unknown, file: string): ParsedReport
       extra: snippet === null ? { snippetRedacted: true } : undefined,
     });
   }
-  if (duplicates > 0 || results.length > 0) stats.duplicates = duplicates;
+  stats.duplicates = duplicates;
 
   return {
     tool: 'bandit',

@@ -238,7 +238,7 @@ export function parseBanditSarifValue(value: unknown, file: string): ParsedRepor
         ruleName: rule?.name,
         title: title.length > MAX_TITLE ? `${title.slice(0, MAX_TITLE - 1)}…` : title,
         severity: issueSeverity !== undefined ? banditSeverity(issueSeverity) : levelSeverity(level),
-        rawSeverity: issueSeverity ?? (level === undefined ? 'warning (SARIF default level)' : level),
+        rawSeverity: issueSeverity ?? level ?? 'warning',
         confidence,
         location:
           path === undefined

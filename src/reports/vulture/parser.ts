@@ -169,7 +169,8 @@ export const vultureParser: ReportParser & { label: string } = {
   label: 'vulture text report (stdout of vulture)',
   detect(content: string): boolean {
     const first = content.replace(/^\uFEFF/, '').split(/\r?\n/).find((l) => l.trim() !== '');
-    return first === undefined || LINE_RE.test(first);
+    // Bounded like parse: LINE_RE backtracks quadratically on a long line of `a:1: a:1: …` (seconds per 100 KB).
+    return first === undefined || (first.length <= MAX_LINE && LINE_RE.test(first));
   },
   parse: parseVulture,
 };

@@ -1,0 +1,291 @@
+import { describe, expect, it } from '@jest/globals';
+import { createWaiverSession, touchedWaivers, type WaiverSessionOptions } from '../../src/waivers/evaluate.js';
+import type { Waiver } from '../../src/waivers/types.js';
+import { evaluated, waiver } from './helpers.js';
+
+const NOW = new Date('2026-11-29T12:00:00Z');
+const APPROVERS = { security: ['sec-sam', 'acme/security'], senior: ['senior-sue'] };
+
+function session(waivers: Waiver[], over: Partial<WaiverSessionOptions> = {}) {
+  return createWaiverSession({ file: 'w.md', waivers, approvers: APPROVERS, now: NOW, ...over });
+}
+
+describe('matching per tool', () => {
+  it('pip-audit: the id or any alias, case-insensitive; package when given', () => {
+    const w = waiver('pip-audit', { id: 'cve-2023-43804', package: 'URLLib3' });
+    const s = session([w]);
+    const hit = evaluated('pip-audit', { ruleId: 'GHSA-v845-jxx5-vc9f', aliases: ['CVE-2023-43804'], package: { name: 'urllib3' }, severity: 'low' });
+    const otherPkg = evaluated('pip-audit', { ruleId: 'GHSA-v845-jxx5-vc9f', aliases: ['CVE-2023-43804'], package: { name: 'requests' }, severity: 'low' });
+    expect(s.waive(hit)?.id).toBe(w.id);
+    expect(s.waive(otherPkg)).toBeUndefined();
+    const byId = session([waiver('pip-audit', { id: 'GHSA-V845-JXX5-VC9F' })]);
+    expect(byId.waive(hit)).toBeDefined();
+  });
+
+  it('bandit: test id + path glob (+ line within the node\'s lines)', () => {
+    const s = session([waiver('bandit', { test: 'B101', path: 'tests/**' }), waiver('bandit', { test: 'B602', path: 'tools/*.py', line: '12' })]);
+    expect(s.waive(evaluated('bandit', { ruleId: 'B101', location: { path: 'tests/unit/test_x.py', line: 3 } }))).toBeDefined();
+    expect(s.waive(evaluated('bandit', { ruleId: 'B101', location: { path: 'src/x.py', line: 3 } }))).toBeUndefined();
+    expect(s.waive(evaluated('bandit', { ruleId: 'B102', location: { path: 'tests/x.py', line: 3 } }))).toBeUndefined();
+    expect(s.waive(evaluated('bandit', { ruleId: 'B602', location: { path: 'tools/run.py', line: 10, endLine: 14 } }))).toBeDefined();
+    expect(s.waive(evaluated('bandit', { ruleId: 'B602', location: { path: 'tools/run.py', line: 13 } }))).toBeUndefined();
+    expect(s.waive(evaluated('bandit', { ruleId: 'B602', location: { path: 'tools/sub/run.py', line: 12 } }))).toBeUndefined();
+  });
+
+  it('gitleaks: rule + path glob or fingerprint (with or without the commit)', () => {
+    const verified = { verifiedNotSecret: true };
+    const s = session([
+      waiver('gitleaks', { rule: 'generic-api-key', path: 'tests/fixtures/**' }, verified),
+      waiver('gitleaks', { rule: 'jwt', fingerprint: 'docs/a.md:jwt:4' }, verified),
+    ]);
+    expect(s.waive(evaluated('gitleaks', { ruleId: 'generic-api-key', location: { path: 'tests/fixtures/k.txt', line: 1 } }))).toBeDefined();
+    expect(s.waive(evaluated('gitleaks', { ruleId: 'generic-api-key', location: { path: 'src/k.py', line: 1 } }))).toBeUndefined();
+    expect(s.waive(evaluated('gitleaks', { ruleId: 'jwt', fingerprint: 'abc123:docs/a.md:jwt:4', location: { path: 'docs/a.md', line: 4 } }))).toBeDefined();
+    expect(s.waive(evaluated('gitleaks', { ruleId: 'jwt', fingerprint: 'docs/a.md:jwt:4' }))).toBeDefined();
+    expect(s.waive(evaluated('gitleaks', { ruleId: 'jwt', fingerprint: 'docs/a.md:jwt:5' }))).toBeUndefined();
+  });
+
+  it('deptry code + module; vulture name + path; secret-scan file + line', () => {
+    const s = session([
+      waiver('deptry', { code: 'DEP002', module: 'gunicorn' }),
+      waiver('vulture', { name: 'on_event', path: 'src/hooks/*.py' }),
+      waiver('secret-scan', { file: 'config/dev.env', line: '3' }, { verifiedNotSecret: true }),
+    ]);
+    expect(s.waive(evaluated('deptry', { ruleId: 'DEP002', extra: { module: 'gunicorn' } }))).toBeDefined();
+    expect(s.waive(evaluated('deptry', { ruleId: 'DEP001', extra: { module: 'gunicorn' } }))).toBeUndefined();
+    expect(s.waive(evaluated('vulture', { ruleId: 'unused-function', extra: { name: 'on_event' }, location: { path: 'src/hooks/a.py', line: 9 } }))).toBeDefined();
+    expect(s.waive(evaluated('vulture', { ruleId: 'unused-function', extra: { name: 'other' }, location: { path: 'src/hooks/a.py', line: 9 } }))).toBeUndefined();
+    expect(s.waive(evaluated('secret-scan', { ruleId: 'keyword-assignment', location: { path: 'config/dev.env', line: 3 } }))).toBeDefined();
+    expect(s.waive(evaluated('secret-scan', { ruleId: 'keyword-assignment', location: { path: 'config/dev.env', line: 4 } }))).toBeUndefined();
+  });
+
+  it('several waivers match: the first in file order that applies wins (ids and aliases alike)', () => {
+    const byAlias = waiver('pip-audit', { id: 'CVE-2025-1' }, { id: 'first' });
+    const byId = waiver('pip-audit', { id: 'GHSA-aaaa-bbbb-cccc' }, { id: 'second' });
+    const f = evaluated('pip-audit', { ruleId: 'GHSA-aaaa-bbbb-cccc', aliases: ['CVE-2025-1'], severity: 'low' });
+    expect(session([byAlias, byId]).waive(f)?.id).toBe('first');
+    expect(session([byId, byAlias]).waive(f)?.id).toBe('second');
+  });
+
+  it('a waiver never crosses tools', () => {
+    const s = session([waiver('bandit', { test: 'B101', path: '**' })]);
+    expect(s.waive(evaluated('vulture', { ruleId: 'B101', location: { path: 'a.py', line: 1 } }))).toBeUndefined();
+  });
+});
+
+describe('approval rules', () => {
+  const pipHigh = () => evaluated('pip-audit', { ruleId: 'GHSA-aaaa-bbbb-cccc', severity: 'high' });
+  const pipUnknownAsHigh = () => evaluated('pip-audit', { ruleId: 'GHSA-aaaa-bbbb-cccc', severity: 'unknown' }, 'high');
+  const pipMedium = () => evaluated('pip-audit', { ruleId: 'GHSA-aaaa-bbbb-cccc', severity: 'medium' });
+  const banditHigh = () => evaluated('bandit', { ruleId: 'B602', severity: 'high', rawSeverity: 'HIGH', location: { path: 'a.py', line: 1 } });
+  const banditMedium = () => evaluated('bandit', { ruleId: 'B602', severity: 'medium', location: { path: 'a.py', line: 1 } });
+  const pipW = (approvers: string[]) => waiver('pip-audit', { id: 'GHSA-aaaa-bbbb-cccc' }, { approvers });
+  const banW = (approvers: string[]) => waiver('bandit', { test: 'B602', path: '*.py' }, { approvers });
+
+  const table: Array<[string, () => Waiver, () => ReturnType<typeof evaluated>, boolean, RegExp | undefined]> = [
+    ['pip-audit high, 2 approvers incl. security', () => pipW(['dev-dan', 'sec-sam']), pipHigh, true, undefined],
+    ['pip-audit high, 2 approvers, no security', () => pipW(['dev-dan', 'senior-sue']), pipHigh, false, /pip-audit high needs 2 approvers, one of them a security approver; has 2 approvers, 0 security/],
+    ['pip-audit high, 1 security approver only', () => pipW(['sec-sam']), pipHigh, false, /has 1 approver, 1 security/],
+    ['pip-audit critical, same rule', () => pipW(['sec-sam']), () => evaluated('pip-audit', { ruleId: 'GHSA-aaaa-bbbb-cccc', severity: 'critical' }), false, /pip-audit critical needs 2 approvers/],
+    ['pip-audit unknown treated as high: the high rule', () => pipW(['dev-dan']), pipUnknownAsHigh, false, /pip-audit high needs/],
+    ['pip-audit medium, 1 approver', () => pipW(['dev-dan']), pipMedium, true, undefined],
+    ['Bandit HIGH, security approver', () => banW(['sec-sam']), banditHigh, true, undefined],
+    ['Bandit HIGH, senior approver', () => banW(['senior-sue']), banditHigh, true, undefined],
+    ['Bandit HIGH, plain approver', () => banW(['dev-dan']), banditHigh, false, /Bandit HIGH needs a security or senior approver; none of @dev-dan is one/],
+    ['Bandit MEDIUM, plain approver', () => banW(['dev-dan']), banditMedium, true, undefined],
+    ['no approvers at all', () => banW([]), banditMedium, false, /no approvers/],
+    ['logins compare case-insensitively', () => pipW(['Dev-Dan', 'SEC-SAM']), pipHigh, true, undefined],
+  ];
+  it.each(table)('%s', (_n, mk, f, applies, why) => {
+    const w = mk();
+    const s = session([w]);
+    expect(s.waive(f()) !== undefined).toBe(applies);
+    const e = s.report().waivers[0]!;
+    if (applies) {
+      expect(e.state).not.toBe('invalid');
+      expect(e.matched).toBe(1);
+    } else {
+      expect(e.state).toBe('invalid');
+      expect(e.unapplied).toBe(1);
+      expect(e.problems.join('; ')).toMatch(why!);
+    }
+  });
+
+  it('the same listed person counts once (two distinct approvers needed)', () => {
+    const s = session([pipW(['sec-sam', 'Sec-Sam'])].map((w) => ({ ...w, approvers: ['sec-sam'] })));
+    expect(s.waive(pipHigh())).toBeUndefined();
+  });
+
+  it('mixed severities: waives what its approvals cover, lists the rest as the reason it is invalid', () => {
+    const w = banW(['dev-dan']);
+    const s = session([w]);
+    expect(s.waive(banditMedium())).toBeDefined();
+    expect(s.waive(banditHigh())).toBeUndefined();
+    const e = s.report().waivers[0]!;
+    expect(e).toMatchObject({ state: 'invalid', matched: 1, unapplied: 1 });
+    expect(s.report().notices[0]).toMatch(/is invalid and applies only to the 1 finding whose rule it meets: Bandit HIGH needs/);
+  });
+
+  it('a secret waiver must say it was verified not to be a real secret', () => {
+    const f = evaluated('gitleaks', { ruleId: 'jwt', location: { path: 'docs/a.md', line: 1 } });
+    const no = session([waiver('gitleaks', { rule: 'jwt', path: 'docs/**' })]);
+    expect(no.waive(f)).toBeUndefined();
+    expect(no.report().waivers[0]?.problems).toEqual(['a secret waiver must say the value was verified not to be a real secret (verified: yes)']);
+    const no2 = session([waiver('gitleaks', { rule: 'jwt', path: 'docs/**' }, { verifiedNotSecret: false })]);
+    expect(no2.waive(f)).toBeUndefined();
+    const yes = session([waiver('gitleaks', { rule: 'jwt', path: 'docs/**' }, { verifiedNotSecret: true })]);
+    expect(yes.waive(f)).toBeDefined();
+  });
+
+  it('approval date missing or in the future makes a waiver invalid', () => {
+    const f = banditMedium();
+    const { approved: _drop, ...noDate } = banW(['dev-dan']);
+    expect(session([noDate]).waive(f)).toBeUndefined();
+    const future = session([{ ...banW(['dev-dan']), approved: '2026-11-30' }]);
+    expect(future.waive(f)).toBeUndefined();
+    expect(future.report().waivers[0]?.problems).toEqual(['approval date 2026-11-30 is in the future']);
+    // Approved "today" in UTC is fine even when it is already tomorrow in Tokyo.
+    expect(session([{ ...banW(['dev-dan']), approved: '2026-11-29' }]).waive(f)).toBeDefined();
+  });
+
+  describe('team membership', () => {
+    it('a member of a listed security team counts as security', () => {
+      const s = session([pipW(['dev-dan', 'tina'])], { membership: (team, login) => (team === 'acme/security' && login === 'tina' ? { state: 'member' } : { state: 'not-member' }) });
+      expect(s.waive(pipHigh())).toBeDefined();
+    });
+    it('membership that cannot be read is said plainly and does not count', () => {
+      const s = session([pipW(['dev-dan', 'tina'])], { membership: () => ({ state: 'unknown', reason: 'the token may not read acme/security membership (HTTP 403)' }) });
+      expect(s.waive(pipHigh())).toBeUndefined();
+      expect(s.report().waivers[0]?.problems[0]).toMatch(/cannot tell whether @tina is in acme\/security: the token may not read acme\/security membership \(HTTP 403\)/);
+    });
+    it('membership not looked up at all (no token) is said too', () => {
+      const s = session([banW(['tina'])]);
+      expect(s.waive(banditHigh())).toBeUndefined();
+      expect(s.report().waivers[0]?.problems[0]).toMatch(/cannot tell whether @tina is in acme\/security: team membership was not looked up \(no token\)/);
+    });
+  });
+});
+
+describe('verified approvals (WAIVER APPROVED comments)', () => {
+  const f = () => evaluated('pip-audit', { ruleId: 'GHSA-aaaa-bbbb-cccc', severity: 'high' });
+  const w = () => waiver('pip-audit', { id: 'GHSA-aaaa-bbbb-cccc' }, { id: 'W-7', approvers: ['dev-dan', 'sec-sam'] });
+
+  it('each approver must have commented', () => {
+    const ok = session([w()], { verification: { comments: [{ login: 'dev-dan', reason: 'fine' }, { login: 'SEC-SAM', reason: 'mitigated by the proxy' }] } });
+    expect(ok.waive(f())).toBeDefined();
+    expect(ok.report().verification).toEqual({ requested: true, applied: true, note: 'approvals checked against `WAIVER APPROVED:` comments on the pull request' });
+    const short = session([w()], { verification: { comments: [{ login: 'dev-dan', reason: 'fine' }] } });
+    expect(short.waive(f())).toBeUndefined();
+    expect(short.report().waivers[0]?.problems[0]).toBe('@sec-sam did not approve on this pull request (a `WAIVER APPROVED: <reason>` comment by each approver)');
+  });
+
+  it('a comment naming waiver ids approves only those', () => {
+    const other = waiver('deptry', { code: 'DEP002', module: 'x' }, { id: 'W-8', approvers: ['sec-sam'] });
+    const s = session([w(), other], { verification: { comments: [{ login: 'dev-dan', reason: 'W-7 ok' }, { login: 'sec-sam', reason: 'W-8 only' }] } });
+    expect(s.waive(f())).toBeUndefined();
+    expect(s.waive(evaluated('deptry', { ruleId: 'DEP002', extra: { module: 'x' } }))).toBeDefined();
+  });
+
+  it('only waivers the pull request touches need comments', () => {
+    const touched = w();
+    const old = { ...waiver('pip-audit', { id: 'GHSA-zzzz-zzzz-zzzz' }, { approvers: ['dev-dan', 'sec-sam'] }), source: { file: 'w.md', line: 40, endLine: 40 } };
+    const t = { ...touched, source: { file: 'w.md', line: 12, endLine: 12 } };
+    const s = session([t, old], { verification: { comments: [], appliesTo: touchedWaivers([t, old], [12]) } });
+    expect(s.waive(f())).toBeUndefined();
+    expect(s.waive(evaluated('pip-audit', { ruleId: 'GHSA-zzzz-zzzz-zzzz', severity: 'high' }))).toBeDefined();
+  });
+
+  it('comments that could not be read: waivers in scope do not apply (fail closed)', () => {
+    const s = session([w()], { verification: { comments: [], unavailable: 'the token may not read this (HTTP 403)' } });
+    expect(s.waive(f())).toBeUndefined();
+    const r = s.report();
+    expect(r.waivers[0]?.problems[0]).toBe('approvals could not be verified on the pull request: the token may not read this (HTTP 403)');
+    expect(r.verification?.applied).toBe(false);
+  });
+
+  it('touchedWaivers: unknown change means all', () => {
+    expect(touchedWaivers([], undefined)(w())).toBe(true);
+  });
+});
+
+describe('expiry', () => {
+  const f = () => evaluated('deptry', { ruleId: 'DEP002', extra: { module: 'x' } });
+  const w = (expires: string) => waiver('deptry', { code: 'DEP002', module: 'x' }, { expires, approved: '2026-11-01' });
+  const at = (iso: string, expires: string) => {
+    const s = createWaiverSession({ file: 'w.md', waivers: [w(expires)], approvers: APPROVERS, now: new Date(iso) });
+    const applied = s.waive(f()) !== undefined;
+    return { applied, entry: s.report().waivers[0]! };
+  };
+
+  it('applies through the last second of the expiry day (UTC), not a millisecond later', () => {
+    expect(at('2026-12-01T23:59:59.999Z', '2026-12-01')).toMatchObject({ applied: true, entry: { state: 'expiring', daysLeft: 0 } });
+    expect(at('2026-12-02T00:00:00.000Z', '2026-12-01')).toMatchObject({ applied: false, entry: { state: 'expired', daysLeft: -1, unapplied: 1 } });
+  });
+
+  it('expires today still applies', () => {
+    expect(at('2026-12-01T00:00:00Z', '2026-12-01').applied).toBe(true);
+  });
+
+  it('time zones: the instant decides, read in UTC', () => {
+    // 20:00 in Los Angeles on Dec 1 is already Dec 2 in UTC: expired.
+    expect(at('2026-12-01T20:00:00-08:00', '2026-12-01').applied).toBe(false);
+    // 08:00 in Tokyo on Dec 2 is still Dec 1 in UTC: applies.
+    expect(at('2026-12-02T08:00:00+09:00', '2026-12-01').applied).toBe(true);
+  });
+
+  it('warns within waiver-expiry-warning-days (inclusive), quiet beyond', () => {
+    expect(at('2026-11-29T12:00:00Z', '2026-12-06').entry.state).toBe('expiring');
+    expect(at('2026-11-29T12:00:00Z', '2026-12-07').entry.state).toBe('active');
+    const s = createWaiverSession({ file: 'w.md', waivers: [w('2026-12-02')], approvers: APPROVERS, now: NOW, expiryWarningDays: 2 });
+    s.waive(f());
+    expect(s.report().waivers[0]?.state).toBe('active');
+    expect(s.report().notices).toEqual([]);
+  });
+
+  it('expiring and expired notices', () => {
+    const s = session([{ ...w('2026-12-01'), id: 'W-A' }, { ...w('2026-11-28'), id: 'W-B' }]);
+    expect(s.waive(f())?.id).toBe('W-A');
+    const r = s.report();
+    expect(r.notices).toEqual([
+      expect.stringMatching(/^Waiver W-A \(w\.md:\d+, deptry code=DEP002 module=x; owner @owner\) expires in 2 days \(2026-12-01\): renew it/) as unknown as string,
+      expect.stringMatching(/^Waiver W-B .* expired on 2026-11-28 and no longer applies\.$/) as unknown as string,
+    ]);
+  });
+
+  it('an expired waiver does not stop a later valid one; the finding counts as waived once', () => {
+    const s = session([{ ...w('2026-11-01'), id: 'old' }, { ...w('2026-12-31'), id: 'new' }]);
+    expect(s.waive(f())?.id).toBe('new');
+    const r = s.report();
+    expect(r.waivers.map((e) => [e.id, e.state, e.matched, e.unapplied])).toEqual([
+      ['old', 'expired', 0, 0],
+      ['new', 'active', 1, 0],
+    ]);
+    expect(r.counts.waivedFindings).toBe(1);
+  });
+});
+
+describe('report', () => {
+  it('counts states, reasons and waived findings; stale = matches nothing', () => {
+    const s = session([
+      waiver('deptry', { code: 'DEP002', module: 'a' }, { id: 'A', reasonCategory: 'false-positive' }),
+      waiver('deptry', { code: 'DEP002', module: 'b' }, { id: 'B', reasonCategory: 'update-blocked', expires: '2026-12-01' }),
+      waiver('deptry', { code: 'DEP002', module: 'c' }, { id: 'C', expires: '2026-11-01' }),
+      waiver('deptry', { code: 'DEP002', module: 'd' }, { id: 'D', approvers: [] }),
+      waiver('deptry', { code: 'DEP002', module: 'zzz' }, { id: 'E' }),
+    ]);
+    for (const m of ['a', 'a', 'b', 'c', 'd']) s.waive(evaluated('deptry', { ruleId: 'DEP002', extra: { module: m } }));
+    const r = s.report();
+    expect(r.waivers.map((e) => [e.id, e.state, e.matched, e.unapplied])).toEqual([
+      ['A', 'active', 2, 0],
+      ['B', 'expiring', 1, 0],
+      ['C', 'expired', 0, 1],
+      ['D', 'invalid', 0, 1],
+      ['E', 'stale', 0, 0],
+    ]);
+    expect(r.counts).toEqual({ total: 5, active: 1, expiring: 1, expired: 1, invalid: 1, stale: 1, waivedFindings: 3 });
+    expect(r.byReason).toEqual({ 'false-positive': 2, 'not-exploitable': 0, 'breaking-change': 0, 'update-blocked': 1 });
+    expect(r.notices.find((n) => n.startsWith('Waiver E'))).toMatch(/matches no finding \(stale\): remove it or correct its match\./);
+    expect(r.notices.find((n) => n.startsWith('Waiver D'))).toMatch(/is invalid and does not apply: no approvers\./);
+    expect(r.notices.find((n) => n.startsWith('Waiver C'))).toMatch(/1 finding it matched is reported again/);
+  });
+});

@@ -1,0 +1,81 @@
+/**
+ * Waivers and the override label, wired for one run (shared by the action and the CLI): read and
+ * check the waivers file, verify approvals through the API where asked, hand the policy its `waive`
+ * hook, then record the waiver report and decide the override on the result.
+ */
+import type { Change } from '../change/diff.js';
+import type { Settings } from '../config/schema.js';
+import { insideWorkspace, readReport } from '../io/files.js';
+import type { HttpClient } from '../io/http.js';
+import { applyOverride, labelOnPullRequest } from '../policy/override.js';
+import type { GateResult } from '../policy/result.js';
+import { createWaiverSession, prepareWaivers, touchedWaivers, type WaiverSession } from '../waivers/index.js';
+import type { RunContext } from './comment.js';
+import { resolveOverride, resolveWaiverContext } from './pull-request.js';
+
+export interface GovernanceOptions {
+  settings: Settings;
+  workspace: string;
+  now: Date;
+  change?: Change;
+  /** GitHub API client (absent in the CLI or without a token: approvals are then not verified). */
+  client?: HttpClient;
+  runCtx?: RunContext;
+  /** The event payload (for the override label). */
+  event?: unknown;
+  logError: (msg: string) => void;
+}
+
+export interface Governance {
+  waive: WaiverSession['waive'];
+  /** Records the waiver report and applies the override decision. */
+  finish(result: GateResult): Promise<GateResult>;
+}
+
+export async function prepareGovernance(o: GovernanceOptions): Promise<Governance> {
+  const { settings, workspace, change, now } = o;
+  const prTarget = o.runCtx?.target ? { owner: o.runCtx.target.owner, repo: o.runCtx.target.repo, pr: o.runCtx.target.issueNumber } : undefined;
+  const file = settings['waivers-file'];
+  const read = insideWorkspace(workspace, file) ? await readReport(workspace, file) : ({ ok: false, error: 'outside the workspace', bytes: 0 } as const);
+  const prepared = prepareWaivers(file, read);
+  if (prepared.error) for (const p of prepared.error.problems) o.logError(`${file}:${p.line}: ${p.message}`);
+  const touched = change?.known && change.addedLinesComplete ? (change.files.find((f) => f.path === file)?.addedLines.map((l) => l.line) ?? []) : undefined;
+  const approvers = { security: settings['security-approvers'], senior: settings['senior-approvers'] };
+  const wctx = await resolveWaiverContext({
+    client: o.client,
+    ...(prTarget ? { target: prTarget } : {}),
+    waivers: prepared.waivers,
+    approvers,
+    verify: settings['verify-waiver-approvals'],
+    appliesTo: touchedWaivers(prepared.waivers, touched),
+  });
+  const session = createWaiverSession({
+    file,
+    waivers: prepared.waivers,
+    approvers,
+    now,
+    expiryWarningDays: settings['waiver-expiry-warning-days'],
+    ...(wctx.membership ? { membership: wctx.membership } : {}),
+    ...(wctx.verification ? { verification: wctx.verification } : {}),
+  });
+  return {
+    waive: session.waive,
+    async finish(result) {
+      const report = prepared.report ?? session.report();
+      // A malformed waivers file waives nothing and is as loud as a broken report.
+      result.waivers = report;
+      result.notices.push(...wctx.notices, ...report.notices);
+      const label = settings['override-label'];
+      const decision = await resolveOverride({
+        client: o.client,
+        repo: { owner: o.runCtx?.owner ?? '', repo: o.runCtx?.repo ?? '' },
+        pr: prTarget?.pr ?? 0,
+        label,
+        labelPresent: prTarget !== undefined && labelOnPullRequest(o.event, label),
+        overrideApprovers: settings['override-approvers'],
+        now,
+      });
+      return applyOverride(result, decision).result;
+    },
+  };
+}

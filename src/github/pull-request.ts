@@ -1,0 +1,295 @@
+/**
+ * Pull-request facts the waivers and the override label need, read through the project's one HTTP
+ * client (read-only calls: they work with a fork's read-only token where GitHub allows):
+ *
+ * - approval comments: `GET /repos/{o}/{r}/issues/{n}/comments` (paginated), `WAIVER APPROVED: <reason>`
+ *   comments by the listed approvers;
+ * - team membership: `GET /orgs/{org}/teams/{team}/memberships/{user}`: 200 `state: active` = member,
+ *   404 = not a member (GitHub also answers 404 when the token cannot see the team), 403/401 = cannot
+ *   tell (GITHUB_TOKEN has no `read:org`), said plainly;
+ * - the label event: `GET /repos/{o}/{r}/issues/{n}/events` (paginated), the latest `labeled` event
+ *   for the label: actor and time;
+ * - a user's role: `GET /repos/{o}/{r}/collaborators/{user}/permission` (`role_name`, else `permission`);
+ *   403/404 (a fork's token, not a collaborator) = cannot be established.
+ *
+ * Nothing here throws: every function returns a value that says what could not be read and why.
+ */
+import { HttpError, type HttpClient } from '../io/http.js';
+import { decideOverride, type OverrideDecision } from '../policy/override.js';
+import type { ApprovalComment, ApprovalVerification, ApproverConfig, MembershipAnswer, MembershipLookup } from '../waivers/evaluate.js';
+import { LOGIN_RE, TEAM_RE, type Waiver } from '../waivers/types.js';
+
+export interface RepoRef {
+  owner: string;
+  repo: string;
+}
+
+/**
+ * `WAIVER APPROVED: <reason>` at the start of a line (case-insensitive; bold allowed, a quoted line
+ * `> …` is not an approval); the reason is the rest of that line.
+ */
+export const APPROVAL_RE = /^[ \t]*(?:\*\*)?WAIVER APPROVED(?:\*\*)?[ \t]*:(?:\*\*)?[ \t]*(\S.*)$/im;
+
+const seg = (s: string) => encodeURIComponent(s);
+
+function why(e: unknown): string {
+  if (e instanceof HttpError) {
+    if (e.kind === 'forbidden' || e.kind === 'unauthorized') return `the token may not read this (HTTP ${e.status ?? 403})`;
+    if (e.kind === 'not-found') return 'not found (HTTP 404)';
+    return e.message;
+  }
+  return e instanceof Error ? e.message : String(e);
+}
+
+async function pages<T>(client: HttpClient, path: string, maxPages: number, each: (items: T[]) => void): Promise<{ truncated: boolean }> {
+  for (let page = 1; page <= maxPages; page++) {
+    const r = await client.getJson<unknown>(path, { per_page: 100, page });
+    const list = Array.isArray(r.data) ? (r.data as T[]) : [];
+    each(list);
+    if (list.length < 100) return { truncated: false };
+  }
+  return { truncated: true };
+}
+
+interface RawComment {
+  body?: unknown;
+  user?: { login?: unknown; type?: unknown } | null;
+  created_at?: unknown;
+  updated_at?: unknown;
+  html_url?: unknown;
+}
+
+export type ApprovalsResult = { ok: true; comments: ApprovalComment[]; note?: string } | { ok: false; reason: string };
+
+/**
+ * `WAIVER APPROVED:` comments on the pull request by the given approvers (logins, case-insensitive).
+ * Comments by anyone else do not count (only their author can edit a comment).
+ */
+export async function fetchApprovalComments(
+  client: HttpClient,
+  repo: RepoRef,
+  pr: number,
+  approvers: Iterable<string>,
+  opts: { maxPages?: number } = {},
+): Promise<ApprovalsResult> {
+  const allowed = new Set([...approvers].map((a) => a.replace(/^@/, '').toLowerCase()));
+  const comments: ApprovalComment[] = [];
+  try {
+    const { truncated } = await pages<RawComment>(client, `/repos/${seg(repo.owner)}/${seg(repo.repo)}/issues/${pr}/comments`, opts.maxPages ?? 30, (list) => {
+      for (const c of list) {
+        const login = typeof c?.user?.login === 'string' ? c.user.login : undefined;
+        if (!login || !allowed.has(login.toLowerCase()) || typeof c.body !== 'string') continue;
+        const m = APPROVAL_RE.exec(c.body);
+        const reason = m?.[1]?.trim();
+        if (!reason) continue;
+        const a: ApprovalComment = { login, reason: reason.slice(0, 500) };
+        if (typeof c.created_at === 'string') a.at = c.created_at;
+        if (typeof c.html_url === 'string') a.url = c.html_url;
+        comments.push(a);
+      }
+    });
+    return truncated ? { ok: true, comments, note: `only the first ${(opts.maxPages ?? 30) * 100} comments were read` } : { ok: true, comments };
+  } catch (e) {
+    return { ok: false, reason: `the pull request's comments could not be read: ${why(e)}` };
+  }
+}
+
+/** Is `user` an active member of `org/team`? 404 = not a member; 403/401 and other failures = cannot tell. */
+export async function checkTeamMembership(client: HttpClient, org: string, team: string, user: string): Promise<MembershipAnswer> {
+  try {
+    const r = await client.getJson<{ state?: unknown }>(`/orgs/${seg(org)}/teams/${seg(team)}/memberships/${seg(user)}`);
+    if (r.data?.state === 'active') return { state: 'member' };
+    return { state: 'not-member', reason: `membership of ${org}/${team} is ${typeof r.data?.state === 'string' ? r.data.state : 'not active'}` };
+  } catch (e) {
+    if (e instanceof HttpError && e.kind === 'not-found') return { state: 'not-member', reason: `@${user} is not a member of ${org}/${team} (or the team is not visible to the token)` };
+    if (e instanceof HttpError && (e.kind === 'forbidden' || e.kind === 'unauthorized')) {
+      return { state: 'unknown', reason: `the token may not read ${org}/${team} membership (HTTP ${e.status ?? 403}; GITHUB_TOKEN cannot read org teams: use a token with read:org)` };
+    }
+    return { state: 'unknown', reason: `team membership could not be read: ${why(e)}` };
+  }
+}
+
+/**
+ * Looks up every (team, login) pair once and returns a lookup for `createWaiverSession` /
+ * `decideOverride`. Teams are `org/team` entries of the given lists.
+ */
+export async function lookupMemberships(
+  client: HttpClient | undefined,
+  teams: Iterable<string>,
+  logins: Iterable<string>,
+  opts: { maxLookups?: number } = {},
+): Promise<(team: string, login: string) => MembershipAnswer | undefined> {
+  const table = new Map<string, MembershipAnswer>();
+  const teamList = [...new Set([...teams].map((t) => t.replace(/^@/, '').toLowerCase()).filter((t) => TEAM_RE.test(t)))];
+  const loginList = [...new Set([...logins].map((l) => l.replace(/^@/, '').toLowerCase()).filter((l) => LOGIN_RE.test(l)))];
+  let budget = opts.maxLookups ?? 200;
+  for (const t of teamList) {
+    const [org, slug] = t.split('/') as [string, string];
+    for (const l of loginList) {
+      const key = `${t}|${l}`;
+      if (!client) table.set(key, { state: 'unknown', reason: 'no token to read team membership' });
+      else if (budget-- <= 0) table.set(key, { state: 'unknown', reason: 'too many team lookups' });
+      else table.set(key, await checkTeamMembership(client, org, slug, l));
+    }
+  }
+  return (team, login) => table.get(`${team.replace(/^@/, '').toLowerCase()}|${login.replace(/^@/, '').toLowerCase()}`);
+}
+
+interface RawEvent {
+  event?: unknown;
+  actor?: { login?: unknown } | null;
+  created_at?: unknown;
+  label?: { name?: unknown } | null;
+}
+
+export type LabelEventResult = { actor: string; at: string } | { error: string };
+
+/** Who applied `label` last, and when (the latest `labeled` event for it). */
+export async function findLabelEvent(client: HttpClient, repo: RepoRef, issueNumber: number, label: string, opts: { maxPages?: number } = {}): Promise<LabelEventResult> {
+  const want = label.trim().toLowerCase();
+  let latest: { actor: string; at: string } | undefined;
+  let unknownActor = false;
+  try {
+    const { truncated } = await pages<RawEvent>(client, `/repos/${seg(repo.owner)}/${seg(repo.repo)}/issues/${issueNumber}/events`, opts.maxPages ?? 10, (list) => {
+      for (const ev of list) {
+        if (ev?.event !== 'labeled' || typeof ev.label?.name !== 'string' || ev.label.name.trim().toLowerCase() !== want) continue;
+        const at = typeof ev.created_at === 'string' ? ev.created_at : undefined;
+        const actor = typeof ev.actor?.login === 'string' && LOGIN_RE.test(ev.actor.login) ? ev.actor.login : undefined;
+        if (!at || Number.isNaN(Date.parse(at))) continue;
+        if (latest && Date.parse(latest.at) > Date.parse(at)) continue;
+        if (!actor) {
+          unknownActor = true;
+          latest = undefined;
+          continue;
+        }
+        unknownActor = false;
+        latest = { actor, at };
+      }
+    });
+    if (latest && !truncated) return latest;
+    if (truncated) return { error: `the pull request has more than ${(opts.maxPages ?? 10) * 100} events; the latest labeling was not read` };
+    if (unknownActor) return { error: 'the label event has no actor (a deleted account?)' };
+    return { error: `no \`labeled\` event for \`${label}\` in the pull request's events` };
+  } catch (e) {
+    return { error: `the pull request's events could not be read: ${why(e)}` };
+  }
+}
+
+export type PermissionResult = { role: string } | { error: string };
+
+/** A user's role on the repository: admin, maintain, write, triage, read or none. */
+export async function getPermission(client: HttpClient, repo: RepoRef, user: string): Promise<PermissionResult> {
+  try {
+    const r = await client.getJson<{ permission?: unknown; role_name?: unknown }>(`/repos/${seg(repo.owner)}/${seg(repo.repo)}/collaborators/${seg(user)}/permission`);
+    const role = typeof r.data?.role_name === 'string' ? r.data.role_name : typeof r.data?.permission === 'string' ? r.data.permission : undefined;
+    if (!role) return { error: 'the permission API gave no role' };
+    return { role: role.toLowerCase() };
+  } catch (e) {
+    if (e instanceof HttpError && (e.kind === 'forbidden' || e.kind === 'unauthorized' || e.kind === 'not-found')) {
+      return { error: `the permission of @${user} cannot be read (HTTP ${e.status ?? '?'}${e.kind === 'not-found' ? '' : '; on a pull request from a fork the token is read-only'})` };
+    }
+    return { error: `the permission of @${user} could not be read: ${why(e)}` };
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// One call each for the shell.
+
+export interface ResolveOverrideOptions {
+  client: HttpClient | undefined;
+  repo: RepoRef;
+  pr: number;
+  label: string;
+  labelPresent: boolean;
+  overrideApprovers: string[];
+  now: Date;
+}
+
+/** Reads the label event, the actor's permission and team memberships, then decides (never throws). */
+export async function resolveOverride(o: ResolveOverrideOptions): Promise<OverrideDecision> {
+  const base = { label: o.label, labelPresent: o.labelPresent, overrideApprovers: o.overrideApprovers, now: o.now };
+  if (!o.labelPresent) return decideOverride(base);
+  if (!o.client) return decideOverride({ ...base, event: { error: 'no token to read the pull request events' } });
+  const event = await findLabelEvent(o.client, o.repo, o.pr, o.label);
+  if ('error' in event) return decideOverride({ ...base, event });
+  const teams = o.overrideApprovers.map((a) => a.replace(/^@/, '')).filter((a) => TEAM_RE.test(a));
+  const listedUser = o.overrideApprovers.some((a) => a.replace(/^@/, '').toLowerCase() === event.actor.toLowerCase());
+  const teamMembership: Record<string, MembershipAnswer> = {};
+  if (!listedUser) {
+    for (const t of teams) {
+      const [org, slug] = t.split('/') as [string, string];
+      const m = await checkTeamMembership(o.client, org, slug, event.actor);
+      teamMembership[t.toLowerCase()] = m;
+      if (m.state === 'member') break;
+    }
+  }
+  const permission = listedUser || Object.values(teamMembership).some((m) => m.state === 'member') ? undefined : await getPermission(o.client, o.repo, event.actor);
+  return decideOverride({ ...base, event, ...(permission ? { permission } : {}), teamMembership });
+}
+
+export interface WaiverContextOptions {
+  client: HttpClient | undefined;
+  /** The pull request, when the run is about one. */
+  target?: RepoRef & { pr: number };
+  waivers: Waiver[];
+  approvers: ApproverConfig;
+  /** `verify-waiver-approvals`. */
+  verify: boolean;
+  /** Waivers whose approvals are verified (those the pull request adds or changes); default all. */
+  appliesTo?: (w: Waiver) => boolean;
+}
+
+export interface WaiverContext {
+  verification?: ApprovalVerification;
+  membership?: MembershipLookup;
+  /** Plain words for the log/summary (e.g. why approvals were not verified). */
+  notices: string[];
+}
+
+/**
+ * Everything `createWaiverSession` needs from GitHub: team memberships of the waivers' approvers
+ * (only when security/senior approvers list teams) and, with `verify`, the approval comments.
+ * Not a pull request: approvals are not verified (they were when the waivers were merged), said so.
+ */
+export async function resolveWaiverContext(o: WaiverContextOptions): Promise<WaiverContext> {
+  const notices: string[] = [];
+  const ctx: WaiverContext = { notices };
+  const teams = [...o.approvers.security, ...o.approvers.senior].map((t) => t.replace(/^@/, '')).filter((t) => TEAM_RE.test(t));
+  const logins = new Set(o.waivers.flatMap((w) => w.approvers));
+  if (teams.length > 0 && logins.size > 0) {
+    ctx.membership = await lookupMemberships(o.client, teams, logins);
+    const unknown = new Set<string>();
+    for (const t of teams) for (const l of logins) {
+      const a = ctx.membership(t, l);
+      if (a?.state === 'unknown' && a.reason) unknown.add(a.reason);
+    }
+    for (const r of unknown) notices.push(`Waiver approvers: ${r}; such approvers count as neither security nor senior approvers.`);
+  }
+  if (!o.verify || o.waivers.length === 0) return ctx;
+  if (!o.target) {
+    notices.push('verify-waiver-approvals: this run is not about a pull request, so approvals are taken as written (they were verified on the pull request that added them).');
+    return ctx;
+  }
+  const base: ApprovalVerification = { comments: [], ...(o.appliesTo ? { appliesTo: o.appliesTo } : {}) };
+  if (!o.client) {
+    ctx.verification = { ...base, unavailable: 'no token to read the pull request comments' };
+    return ctx;
+  }
+  const r = await fetchApprovalComments(o.client, o.target, o.target.pr, logins);
+  if (!r.ok) ctx.verification = { ...base, unavailable: r.reason };
+  else {
+    ctx.verification = { ...base, comments: r.comments, note: `approvals checked against \`WAIVER APPROVED:\` comments on pull request #${o.target.pr}${o.appliesTo ? ' for the waivers it adds or changes' : ''}${r.note ? ` (${r.note})` : ''}` };
+  }
+  return ctx;
+}
+
+/** The workflow event payload (GITHUB_EVENT_PATH), or undefined. Never throws. */
+export async function readEventPayload(env: Readonly<Record<string, string | undefined>> = process.env): Promise<unknown> {
+  if (!env.GITHUB_EVENT_PATH) return undefined;
+  try {
+    const { readFile } = await import('node:fs/promises');
+    return JSON.parse(await readFile(env.GITHUB_EVENT_PATH, 'utf8')) as unknown;
+  } catch {
+    return undefined;
+  }
+}

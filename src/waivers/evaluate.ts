@@ -1,0 +1,458 @@
+/**
+ * Waivers, pure: parsed waivers + approver configuration + (optional) approvals read from the pull
+ * request + `now` -> the `waive` hook for `evaluate()` and, afterwards, a `WaiverReport`.
+ *
+ * Rules (the team's Security Gate Policy):
+ * - Every waiver needs at least one approver and an approval date not in the future.
+ * - pip-audit critical/high (effective severity, so an unknown severity treated as high counts as
+ *   high): two distinct approvers, at least one of them a security approver.
+ * - Bandit HIGH: at least one approver who is a security or a senior approver.
+ * - gitleaks / secret scan: the waiver must say the value was verified not to be a real secret.
+ * - The rule is checked against each finding the waiver would waive, so a waiver covering findings of
+ *   mixed severity only waives those whose (strictest) rule it satisfies; the others stay as they
+ *   are and the waiver is listed as invalid, with why.
+ * - Expiry is inclusive: a waiver with `expires: 2026-12-01` applies until 2026-12-01T23:59:59.999Z
+ *   and not from 2026-12-02T00:00:00Z (UTC, whatever the runner's time zone).
+ * - With approval verification, an approver counts only with a `WAIVER APPROVED: <reason>` comment on
+ *   the pull request (for the waivers the verification applies to); a comment whose reason names
+ *   waiver ids approves only those.
+ *
+ * One session per `evaluate()` run: the report counts what the hook was asked.
+ */
+import picomatch from 'picomatch';
+import type { WaiverMatch } from '../policy/evaluate.js';
+import type { EvaluatedFinding } from '../policy/result.js';
+import { severityRank, type Severity } from '../reports/model.js';
+import {
+  REASON_CATEGORIES,
+  SECRET_TOOLS,
+  TEAM_RE,
+  daysBetween,
+  utcDay,
+  type ReasonCategory,
+  type Waiver,
+  type WaiverReport,
+  type WaiverReportEntry,
+  type WaiverState,
+} from './types.js';
+
+export type Membership = 'member' | 'not-member' | 'unknown';
+
+export interface MembershipAnswer {
+  state: Membership;
+  /** Why it is unknown, in plain words (e.g. "the token may not read team membership (HTTP 403)"). */
+  reason?: string;
+}
+
+/** Team membership as looked up beforehand (I/O); undefined = not looked up. */
+export type MembershipLookup = (team: string, login: string) => MembershipAnswer | undefined;
+
+export interface ApproverConfig {
+  /** `security-approvers`: logins or `org/team`. */
+  security: string[];
+  /** `senior-approvers`: logins or `org/team`. */
+  senior: string[];
+}
+
+/** A `WAIVER APPROVED: <reason>` comment on the pull request. */
+export interface ApprovalComment {
+  login: string;
+  reason: string;
+  at?: string;
+  url?: string;
+}
+
+export interface ApprovalVerification {
+  /** Approval comments read from the pull request (only approvers' comments matter). */
+  comments: ApprovalComment[];
+  /** Waivers the verification applies to (e.g. those the pull request adds or changes); default all. */
+  appliesTo?: (w: Waiver) => boolean;
+  /** Set when the comments could not be read: every waiver in scope is then invalid (fail closed). */
+  unavailable?: string;
+  /** Plain words on what was verified (shown in the report). */
+  note?: string;
+}
+
+export interface WaiverSessionOptions {
+  /** The waivers file (workspace-relative), for the report. */
+  file: string;
+  waivers: Waiver[];
+  approvers: ApproverConfig;
+  membership?: MembershipLookup;
+  verification?: ApprovalVerification;
+  now: Date;
+  /** `waiver-expiry-warning-days` (default 7): a waiver whose last day is at most this many days away warns. */
+  expiryWarningDays?: number;
+}
+
+export interface WaiverSession {
+  /** The hook for `evaluate()`'s `waive` option. */
+  waive(f: EvaluatedFinding): WaiverMatch | undefined;
+  /** The report after `evaluate()` ran. */
+  report(): WaiverReport;
+}
+
+interface Compiled {
+  w: Waiver;
+  matches(f: EvaluatedFinding): boolean;
+  daysLeft: number;
+  expired: boolean;
+  /** Problems that stop the waiver whatever it matches. */
+  problems: string[];
+  /** Approvers that count (verified where verification applies). */
+  counted: string[];
+  security: string[];
+  senior: string[];
+  /** Notes on approvers whose role could not be established. */
+  roleNotes: string[];
+  matched: number;
+  unapplied: number;
+  refusals: Set<string>;
+}
+
+const lc = (s: string) => s.toLowerCase();
+
+/** Does a finding fall under a waiver's match? (Tool-specific; pure.) */
+export function matcherFor(w: Waiver): (f: EvaluatedFinding) => boolean {
+  const m = w.match;
+  const glob = (g: string) => picomatch(g, { dot: true });
+  const lineOk = (f: EvaluatedFinding, line: number | undefined) => {
+    if (line === undefined) return true;
+    const l = f.location?.line;
+    if (l === undefined) return false;
+    return line >= l && line <= (f.location?.endLine ?? l);
+  };
+  switch (m.tool) {
+    case 'pip-audit': {
+      const id = lc(m.id);
+      return (f) =>
+        f.tool === 'pip-audit' &&
+        (lc(f.ruleId) === id || (f.aliases ?? []).some((a) => lc(a) === id)) &&
+        (m.package === undefined || (f.package?.name !== undefined && lc(f.package.name).replace(/[-_.]+/g, '-') === m.package));
+    }
+    case 'bandit': {
+      const isPath = glob(m.path);
+      return (f) => f.tool === 'bandit' && f.ruleId.toUpperCase() === m.test && f.location !== undefined && isPath(f.location.path) && lineOk(f, m.line);
+    }
+    case 'gitleaks': {
+      const isPath = m.path !== undefined ? glob(m.path) : undefined;
+      const fp = m.fingerprint;
+      // gitleaks' own fingerprints are `commit:file:rule:line` (git mode) or `file:rule:line`; a
+      // waiver written without the commit matches every commit's copy.
+      const fpOk = (f: EvaluatedFinding) => fp === undefined || f.fingerprint === fp || (fp.split(':').length === 3 && f.fingerprint.endsWith(`:${fp}`));
+      return (f) =>
+        f.tool === 'gitleaks' &&
+        lc(f.ruleId) === lc(m.rule) &&
+        (isPath === undefined || (f.location !== undefined && isPath(f.location.path))) &&
+        fpOk(f) &&
+        lineOk(f, m.line);
+    }
+    case 'deptry':
+      return (f) => f.tool === 'deptry' && f.ruleId.toUpperCase() === m.code && typeof f.extra?.module === 'string' && lc(f.extra.module) === lc(m.module);
+    case 'vulture': {
+      const isPath = glob(m.path);
+      return (f) => f.tool === 'vulture' && f.extra?.name === m.name && f.location !== undefined && isPath(f.location.path);
+    }
+    case 'secret-scan':
+      return (f) =>
+        f.tool === 'secret-scan' && f.location?.path === m.file && f.location.line === m.line && (m.rule === undefined || lc(f.ruleId) === lc(m.rule));
+  }
+}
+
+/** The one value a finding must share with a waiver to match it (lower-cased). */
+function primaryKey(w: Waiver): string {
+  const m = w.match;
+  switch (m.tool) {
+    case 'pip-audit':
+      return lc(m.id);
+    case 'bandit':
+      return lc(m.test);
+    case 'gitleaks':
+      return lc(m.rule);
+    case 'deptry':
+      return lc(m.code);
+    case 'vulture':
+      return m.name;
+    case 'secret-scan':
+      return m.file;
+  }
+}
+
+/** The keys a finding can match under (pip-audit: its id and every alias). */
+function findingKeys(f: EvaluatedFinding): string[] {
+  switch (f.tool) {
+    case 'pip-audit':
+      return [...new Set([f.ruleId, ...(f.aliases ?? [])].map(lc))];
+    case 'bandit':
+    case 'gitleaks':
+    case 'deptry':
+      return [lc(f.ruleId)];
+    case 'vulture':
+      return typeof f.extra?.name === 'string' ? [f.extra.name] : [];
+    case 'secret-scan':
+      return f.location ? [f.location.path] : [];
+    default:
+      return [];
+  }
+}
+
+function norm(list: string[]): { users: Set<string>; teams: string[] } {
+  const users = new Set<string>();
+  const teams: string[] = [];
+  for (const raw of list) {
+    const s = raw.trim().replace(/^@/, '');
+    if (s === '') continue;
+    if (TEAM_RE.test(s)) teams.push(lc(s));
+    else users.add(lc(s));
+  }
+  return { users, teams };
+}
+
+/** Whether `login` holds a role (listed, or member of a listed team), with a note when it cannot be told. */
+export function holdsRole(
+  login: string,
+  role: { users: Set<string>; teams: string[] },
+  membership: MembershipLookup | undefined,
+): { holds: boolean; unknown: Array<{ team: string; reason: string }> } {
+  if (role.users.has(lc(login))) return { holds: true, unknown: [] };
+  const unknown: Array<{ team: string; reason: string }> = [];
+  for (const team of role.teams) {
+    const a = membership?.(team, login);
+    if (a?.state === 'member') return { holds: true, unknown: [] };
+    if (!a) unknown.push({ team, reason: 'team membership was not looked up (no token)' });
+    else if (a.state === 'unknown') unknown.push({ team, reason: a.reason ?? 'team membership could not be read' });
+  }
+  return { holds: false, unknown };
+}
+
+/** Ids named in an approval comment's reason (so a comment can approve only some waivers). */
+function namedIds(reason: string, ids: Set<string>): Set<string> {
+  const out = new Set<string>();
+  for (const tok of reason.split(/[^A-Za-z0-9._-]+/)) if (ids.has(lc(tok))) out.add(lc(tok));
+  return out;
+}
+
+function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+export function createWaiverSession(opts: WaiverSessionOptions): WaiverSession {
+  const today = utcDay(opts.now);
+  const warnDays = opts.expiryWarningDays ?? 7;
+  const security = norm(opts.approvers.security);
+  const senior = norm(opts.approvers.senior);
+  const allIds = new Set(opts.waivers.map((w) => lc(w.id)));
+  const v = opts.verification;
+
+  // Approval comments by login: the ids each approves (undefined = every waiver listing that login).
+  const approvalsBy = new Map<string, Array<Set<string> | undefined>>();
+  for (const c of v?.comments ?? []) {
+    if (c.reason.trim() === '') continue;
+    const ids = namedIds(c.reason, allIds);
+    const list = approvalsBy.get(lc(c.login)) ?? [];
+    list.push(ids.size > 0 ? ids : undefined);
+    approvalsBy.set(lc(c.login), list);
+  }
+  const approvedOnPr = (login: string, id: string) => (approvalsBy.get(lc(login)) ?? []).some((ids) => ids === undefined || ids.has(lc(id)));
+
+  const compiled: Compiled[] = opts.waivers.map((w) => {
+    const daysLeft = daysBetween(today, w.expires);
+    const problems: string[] = [];
+    if (w.approvers.length === 0) problems.push('no approvers');
+    if (!w.approved) problems.push('no approval date');
+    else if (w.approved > today) problems.push(`approval date ${w.approved} is in the future`);
+    if (SECRET_TOOLS.includes(w.tool) && w.verifiedNotSecret !== true) {
+      problems.push('a secret waiver must say the value was verified not to be a real secret (verified: yes)');
+    }
+    let counted = [...w.approvers];
+    if (v && (v.appliesTo?.(w) ?? true)) {
+      if (v.unavailable !== undefined) {
+        problems.push(`approvals could not be verified on the pull request: ${v.unavailable}`);
+        counted = [];
+      } else {
+        const missing = counted.filter((a) => !approvedOnPr(a, w.id));
+        if (missing.length > 0) {
+          problems.push(`${missing.map((a) => `@${a}`).join(', ')} did not approve on this pull request (a \`WAIVER APPROVED: <reason>\` comment by each approver)`);
+        }
+        counted = counted.filter((a) => approvedOnPr(a, w.id));
+      }
+    }
+    const roleNotes: string[] = [];
+    const sec: string[] = [];
+    const sen: string[] = [];
+    for (const a of counted) {
+      const s = holdsRole(a, security, opts.membership);
+      const r = s.holds ? { holds: false, unknown: [] } : holdsRole(a, senior, opts.membership);
+      if (s.holds) sec.push(a);
+      else if (r.holds) sen.push(a);
+      for (const u of [...s.unknown, ...r.unknown]) roleNotes.push(`cannot tell whether @${a} is in ${u.team}: ${u.reason}`);
+    }
+    return {
+      w,
+      matches: matcherFor(w),
+      daysLeft,
+      expired: daysLeft < 0,
+      problems,
+      counted,
+      security: sec,
+      senior: sen,
+      roleNotes,
+      matched: 0,
+      unapplied: 0,
+      refusals: new Set<string>(),
+    };
+  });
+
+  /** Why this waiver may not waive a finding of this severity, or undefined when it may. */
+  const ruleProblem = (c: Compiled, sev: Severity): string | undefined => {
+    if (c.counted.length === 0) return 'no approver counts';
+    const high = severityRank(sev) >= severityRank('high');
+    const tail = c.roleNotes.length > 0 ? ` (${c.roleNotes.join('; ')})` : '';
+    if (c.w.tool === 'pip-audit' && high) {
+      if (c.counted.length >= 2 && c.security.length >= 1) return undefined;
+      return `pip-audit ${sev} needs 2 approvers, one of them a security approver; has ${plural(c.counted.length, 'approver')}, ${c.security.length} security${tail}`;
+    }
+    if (c.w.tool === 'bandit' && high) {
+      if (c.security.length + c.senior.length >= 1) return undefined;
+      return `Bandit HIGH needs a security or senior approver; none of ${c.counted.map((a) => `@${a}`).join(', ')} is one${tail}`;
+    }
+    return undefined;
+  };
+
+  // Index by tool + primary key (test id, rule, vulnerability id, …), keeping file order.
+  const index = new Map<string, Array<{ c: Compiled; order: number }>>();
+  compiled.forEach((c, order) => {
+    const key = `${c.w.tool}\u0000${primaryKey(c.w)}`;
+    const list = index.get(key) ?? [];
+    list.push({ c, order });
+    index.set(key, list);
+  });
+  const candidatesFor = (f: EvaluatedFinding): Compiled[] => {
+    const keys = findingKeys(f);
+    if (keys.length === 1) return (index.get(`${f.tool}\u0000${keys[0]}`) ?? []).map((x) => x.c);
+    const found = new Map<number, Compiled>();
+    for (const k of keys) for (const x of index.get(`${f.tool}\u0000${k}`) ?? []) found.set(x.order, x.c);
+    return [...found.entries()].sort((a, b) => a[0] - b[0]).map(([, c]) => c);
+  };
+  const byReason = Object.fromEntries(REASON_CATEGORIES.map((r) => [r, 0])) as Record<ReasonCategory, number>;
+  let waivedFindings = 0;
+
+  return {
+    waive(f) {
+      const candidates = candidatesFor(f);
+      if (candidates.length === 0) return undefined;
+      const declined: Compiled[] = [];
+      for (const c of candidates) {
+        if (!c.matches(f)) continue;
+        if (c.expired || c.problems.length > 0) {
+          declined.push(c);
+          continue;
+        }
+        const p = ruleProblem(c, f.effectiveSeverity);
+        if (p) {
+          c.refusals.add(p);
+          declined.push(c);
+          continue;
+        }
+        c.matched++;
+        byReason[c.w.reasonCategory]++;
+        waivedFindings++;
+        return { id: c.w.id, owner: c.w.owner, expires: c.w.expires, reasonCategory: c.w.reasonCategory };
+      }
+      for (const c of declined) c.unapplied++;
+      return undefined;
+    },
+
+    report() {
+      const entries: WaiverReportEntry[] = compiled.map((c) => {
+        const problems = [...c.problems, ...c.refusals];
+        let state: WaiverState;
+        if (c.expired) state = 'expired';
+        else if (problems.length > 0) state = 'invalid';
+        else if (c.matched === 0) state = 'stale';
+        else if (c.daysLeft <= warnDays) state = 'expiring';
+        else state = 'active';
+        const e: WaiverReportEntry = {
+          id: c.w.id,
+          tool: c.w.tool,
+          match: c.w.matchText,
+          state,
+          reasonCategory: c.w.reasonCategory,
+          owner: c.w.owner,
+          approvers: c.w.approvers,
+          expires: c.w.expires,
+          daysLeft: c.daysLeft,
+          line: c.w.source.line,
+          matched: c.matched,
+          unapplied: c.unapplied,
+          problems,
+        };
+        if (c.w.tracking) e.tracking = c.w.tracking;
+        return e;
+      });
+      const counts = { total: entries.length, active: 0, expiring: 0, expired: 0, invalid: 0, stale: 0, waivedFindings };
+      for (const e of entries) counts[e.state]++;
+      const report: WaiverReport = { file: opts.file, present: true, waivers: entries, counts, byReason, notices: waiverNotices(entries, opts.file) };
+      if (v) {
+        report.verification = {
+          requested: true,
+          applied: v.unavailable === undefined,
+          note: v.unavailable !== undefined ? `approvals could not be verified: ${v.unavailable}` : (v.note ?? 'approvals checked against `WAIVER APPROVED:` comments on the pull request'),
+        };
+      }
+      return report;
+    },
+  };
+}
+
+/** Plain-words notices, one per waiver that needs attention (untrusted text: renderers escape). */
+export function waiverNotices(entries: WaiverReportEntry[], file: string): string[] {
+  const out: string[] = [];
+  const where = (e: WaiverReportEntry) => `Waiver ${e.id} (${file}:${e.line}, ${e.tool} ${e.match}; owner ${e.owner})`;
+  for (const e of entries) {
+    switch (e.state) {
+      case 'expiring':
+        out.push(`${where(e)} ${e.daysLeft === 0 ? 'expires today' : `expires in ${plural(e.daysLeft, 'day')}`} (${e.expires}): renew it with fresh approvals or fix the ${plural(e.matched, 'finding')} it waives.`);
+        break;
+      case 'expired':
+        out.push(`${where(e)} expired on ${e.expires} and no longer applies${e.unapplied > 0 ? `: ${plural(e.unapplied, 'finding')} it matched ${e.unapplied === 1 ? 'is' : 'are'} reported again` : ''}.`);
+        break;
+      case 'invalid':
+        out.push(`${where(e)} is invalid and ${e.matched > 0 ? `applies only to the ${plural(e.matched, 'finding')} whose rule it meets` : 'does not apply'}: ${e.problems.join('; ')}.`);
+        break;
+      case 'stale':
+        out.push(`${where(e)} matches no finding (stale): remove it or correct its match.`);
+        break;
+      default:
+        break;
+    }
+  }
+  return out;
+}
+
+/** The report when there is no waivers file, or when it is malformed (then no waiver applies). */
+export function emptyWaiverReport(file: string, opts: { present: boolean; error?: string }): WaiverReport {
+  const r: WaiverReport = {
+    file,
+    present: opts.present,
+    waivers: [],
+    counts: { total: 0, active: 0, expiring: 0, expired: 0, invalid: 0, stale: 0, waivedFindings: 0 },
+    byReason: Object.fromEntries(REASON_CATEGORIES.map((c) => [c, 0])) as Record<ReasonCategory, number>,
+    notices: opts.error ? [`The waivers file is malformed, so no waiver applies: ${opts.error}`] : [],
+  };
+  if (opts.error) r.error = opts.error;
+  return r;
+}
+
+/**
+ * Waivers whose lines the change touches (added or modified lines of the waivers file): the ones a
+ * pull request's approvals are verified for. `addedLines` undefined = unknown change: all of them.
+ */
+export function touchedWaivers(waivers: Waiver[], addedLines: Iterable<number> | undefined): (w: Waiver) => boolean {
+  if (addedLines === undefined) return () => true;
+  const set = new Set(addedLines);
+  return (w) => {
+    for (let l = w.source.line; l <= w.source.endLine; l++) if (set.has(l)) return true;
+    return false;
+  };
+}
