@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Runs the built CLI (dist/, committed) on the bundled example reports, the way a developer would
+// Runs the built CLI (dist/, committed) on the bundled example reports of all six tools, the way a developer would
 // reproduce a CI verdict locally, and prints the summary. Writes the result JSON and the step-summary
 // markdown under .security-gate/ for a look.
 import { execFileSync } from 'node:child_process';
@@ -8,7 +8,14 @@ const args = [
   'dist/cli/index.js',
   '--bandit-report', 'examples/reports/bandit-report.json',
   '--pip-audit-report', 'examples/reports/pip-audit.json',
+  '--gitleaks-report', 'examples/reports/gitleaks-report.json',
+  '--deptry-report', 'examples/reports/deptry.json',
+  '--vulture-report', 'examples/reports/vulture.txt',
+  '--mutmut-report', 'examples/reports/mutmut-cicd-stats.json',
+  '--waivers-file', 'examples/governance/security-waivers.md',
   '--phase', process.env.DEMO_PHASE ?? '1',
+  // The demo runs without network: pip-audit severities stay unknown and are treated as high.
+  '--offline',
   '--result-file', '.security-gate/demo-result.json',
   '--markdown-file', '.security-gate/demo-summary.md',
   ...process.argv.slice(2),

@@ -10,13 +10,16 @@
  * Each tool is judged under its own rule; the planted secret must appear nowhere the gate writes.
  * Offline: no artifact upload, no severity lookups.
  */
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomInt } from 'node:crypto';
 import { join, relative } from 'node:path';
 import { REPO_ROOT, runAction, type RunActionResult } from '../helpers/runner.js';
 import { ZERO, commit, git, initRepo, removeDir, tempDir, write } from '../change/git-helpers.js';
+
+// Up to three bundle runs per test; generous for a loaded CI machine (each run takes 1-3 s).
+jest.setTimeout(120_000);
 
 const ENTRY = join(REPO_ROOT, 'dist/gate/index.js');
 const ACTION_YML = join(REPO_ROOT, 'action.yml');

@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { parseReport } from '../../src/reports/registry.js';
 import { DEPTRY_RULES, deptryParser } from '../../src/reports/deptry/parser.js';
-import { ReportParseError, type ParsedReport } from '../../src/reports/model.js';
-import { listFixtures, readFixture } from './registry-helpers.js';
+import type { ParsedReport } from '../../src/reports/model.js';
+import { listFixtures, readFixture, errorOf } from './registry-helpers.js';
 import { expectGoldenFile } from './gitleaks-golden.js';
 
 /**
@@ -22,16 +22,6 @@ const EXPECTED: Record<string, { raw: number; codes: Record<string, number> }> =
 
 function parse(rel: string, content = readFixture('deptry', rel)): ParsedReport {
   return parseReport('deptry', `deptry/${rel}`, content);
-}
-
-function errorOf(fn: () => unknown): ReportParseError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ReportParseError) return e;
-    throw e;
-  }
-  throw new Error('expected a ReportParseError');
 }
 
 describe('deptry corpus fixtures', () => {

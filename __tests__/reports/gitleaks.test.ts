@@ -9,9 +9,9 @@ import {
   kebabRule,
   redactGitleaksReport,
 } from '../../src/reports/gitleaks/index.js';
-import { ReportParseError, type ParsedReport } from '../../src/reports/model.js';
+import type { ParsedReport } from '../../src/reports/model.js';
 import { secretHash } from '../../src/shared/redact.js';
-import { listFixtures, readFixture } from './registry-helpers.js';
+import { listFixtures, readFixture, errorOf } from './registry-helpers.js';
 import { expectGoldenFile, goldenPath } from './gitleaks-golden.js';
 
 /**
@@ -47,16 +47,6 @@ const EXPECTED: Record<string, Exp> = {
 
 function parse(rel: string, content = readFixture('gitleaks', rel)): ParsedReport {
   return parseReport('gitleaks', `gitleaks/${rel}`, content);
-}
-
-function errorOf(fn: () => unknown): ReportParseError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ReportParseError) return e;
-    throw e;
-  }
-  throw new Error('expected a ReportParseError');
 }
 
 function countRules(r: ParsedReport): Record<string, number> {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { parseReport } from '../../src/reports/registry.js';
 import { MAX_MUTANT_FINDINGS, mutationScore, parseMutantKey } from '../../src/reports/mutmut/index.js';
-import { ReportParseError, type ParsedReport } from '../../src/reports/model.js';
-import { listFixtures, readFixture } from './registry-helpers.js';
+import type { ParsedReport } from '../../src/reports/model.js';
+import { listFixtures, readFixture, errorOf } from './registry-helpers.js';
 import { expectGoldenFile } from './gitleaks-golden.js';
 
 /**
@@ -33,16 +33,6 @@ const EXPECTED: Record<string, Exp> = {
 
 function parse(rel: string, content = readFixture('mutmut', rel)): ParsedReport {
   return parseReport('mutmut', `mutmut/${rel}`, content);
-}
-
-function errorOf(fn: () => unknown): ReportParseError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ReportParseError) return e;
-    throw e;
-  }
-  throw new Error('expected a ReportParseError');
 }
 
 describe('mutmut corpus fixtures', () => {

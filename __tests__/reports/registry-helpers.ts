@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from '@jest/globals';
-import type { ParsedReport } from '../../src/reports/model.js';
+import { ReportParseError, type ParsedReport } from '../../src/reports/model.js';
 
 export const FIXTURES = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures');
 
@@ -71,4 +71,15 @@ export function expectGolden(tool: string, rel: string, r: ParsedReport): void {
   }
   if (!existsSync(golden)) throw new Error(`golden file missing: ${golden} (run the tests with UPDATE_GOLDEN=1 and review it)`);
   expect(view).toEqual(JSON.parse(readFileSync(golden, 'utf8')));
+}
+
+/** The ReportParseError a call throws (fails the test when it throws something else or nothing). */
+export function errorOf(fn: () => unknown): ReportParseError {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof ReportParseError) return e;
+    throw e;
+  }
+  throw new Error('expected a ReportParseError');
 }

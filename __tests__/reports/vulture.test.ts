@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { parseReport } from '../../src/reports/registry.js';
 import { filterByConfidence, parseVulture, vultureParser, vultureSeverity } from '../../src/reports/vulture/parser.js';
-import { ReportParseError, type ParsedReport } from '../../src/reports/model.js';
-import { listFixtures, readFixture } from './registry-helpers.js';
+import type { ParsedReport } from '../../src/reports/model.js';
+import { listFixtures, readFixture, errorOf } from './registry-helpers.js';
 import { expectGoldenFile } from './gitleaks-golden.js';
 
 /** MANIFEST.md raw facts (kinds and confidences), re-counted with Python. */
@@ -22,16 +22,6 @@ const EXPECTED: Record<string, { total: number; rules: Record<string, number>; c
 
 function parse(rel: string, content = readFixture('vulture', rel)): ParsedReport {
   return parseReport('vulture', `vulture/${rel}`, content);
-}
-
-function errorOf(fn: () => unknown): ReportParseError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ReportParseError) return e;
-    throw e;
-  }
-  throw new Error('expected a ReportParseError');
 }
 
 describe('vulture corpus fixtures', () => {

@@ -22193,7 +22193,14 @@ function readPolicyYaml(text, file) {
         const { line, col } = lc.linePos(e.pos[0]);
         throw new schema/* ConfigurationError */.j1(`${file}:${line}:${col}: policy file is not valid YAML: ${e.message.split('\n')[0]}`);
     }
-    const value = doc.toJS({ maxAliasCount: 50 }) ?? {};
+    let value;
+    try {
+        value = doc.toJS({ maxAliasCount: 50 }) ?? {};
+    }
+    catch (e) {
+        // `yaml` throws a ReferenceError on an alias bomb (too many alias expansions) or an unresolved alias.
+        throw new schema/* ConfigurationError */.j1(`${file}:1: policy file cannot be read: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
+    }
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
         throw new schema/* ConfigurationError */.j1(`${file}:1: policy file must be a mapping of settings (key: value), got ${Array.isArray(value) ? 'a list' : typeof value}`);
     }
@@ -24446,7 +24453,8 @@ function evaluate(inputs, opts) {
                 effectiveSeverity: effective,
                 reason: reasonFor(input.tool, f, effective, phase2Action, p2.scope, critical, inChange, opts.change),
             };
-            if (inChange !== undefined)
+            // Recorded only when the change is known; unknown counts as new for the policy, not as a fact.
+            if (inChange !== undefined && opts.change?.known)
                 ef.inChange = inChange;
             const w = opts.waive?.(ef);
             if (w) {
@@ -24467,7 +24475,7 @@ function evaluate(inputs, opts) {
             if (f.phase2Action === 'block' && f.disposition !== 'waived')
                 counts.wouldBlock++;
         }
-        if (unknownMapped > 0) {
+        if (unknownMapped > 0 && !opts.unknownExplained) {
             notices.push(`${model/* TOOL_LABELS */.tV[input.tool]}: ${unknownMapped} ${unknownMapped === 1 ? 'vulnerability has' : 'vulnerabilities have'} no known severity and ${unknownMapped === 1 ? 'is' : 'are'} treated as ${unknownAs} (unknown-severity; fail closed).`);
         }
         const reports = input.reports;
@@ -24495,7 +24503,8 @@ function evaluate(inputs, opts) {
         tools.push(tr);
     }
     if (opts.change && !opts.change.known && tools.some((t) => (0,schema/* thresholdsFor */.sx)(settings, t.tool).changed)) {
-        notices.push(`The change under review is unknown (${opts.change.reason ?? 'no reason given'}): every finding counts as new (fail closed).`);
+        const reason = opts.change.reason ?? 'no reason given.';
+        notices.push(`The change under review is unknown: ${reason}${/fail closed/i.test(reason) ? '' : `${/[.!?]$/.test(reason) ? '' : '.'} Every finding counts as new (fail closed).`}`);
     }
     const onMissing = settings['on-missing-report'];
     const isErrorTool = (t) => t.status === 'error' || (t.status === 'missing' && onMissing === 'error');
@@ -25539,7 +25548,11 @@ const STAT_LABELS = {
     nosec: ['nosec comment', 'nosec comments'],
     killed: ['mutant killed', 'mutants killed'],
     survived: ['mutant survived', 'mutants survived'],
+    files: ['file scanned', 'files scanned'],
+    raw: ['raw finding', 'raw findings'],
 };
+/** Counters that repeat what the table already says. */
+const STAT_HIDDEN = new Set(['total', 'findings']);
 /**
  * Facts that change how far to trust a clean result: packages audited and NOT audited (pip-audit
  * skipped), files not scanned (Bandit errors), and the tool's other counters.
@@ -25550,7 +25563,10 @@ function toolStatsParts(t) {
         if (typeof v !== 'number' || !Number.isFinite(v))
             continue;
         const label = Object.prototype.hasOwnProperty.call(STAT_LABELS, k) ? STAT_LABELS[k] : undefined;
-        parts.push(label ? `${v} ${v === 1 ? label[0] : label[1]}` : `${k} ${v}`);
+        // Zero counters that carry no news (no duplicates, no timeouts...) are noise; labelled ones stay.
+        if ((v === 0 && !label) || (STAT_HIDDEN.has(k) && t.tool !== 'mutmut'))
+            continue;
+        parts.push(label ? `${v} ${v === 1 ? label[0] : label[1]}` : k === 'score' ? `score ${v}%` : `${k} ${v}`);
     }
     if (t.skipped.length > 0) {
         parts.push(`⚠ ${t.skipped.length} not ${t.tool === 'pip-audit' ? 'audited' : 'checked'} (skipped)`);
@@ -26179,7 +26195,7 @@ function jsonReportParser(spec) {
 ;// CONCATENATED MODULE: ./src/reports/bandit/common.ts
 
 /** Bandit tests whose `code` and message hold a hard-coded password. */
-const PASSWORD_TESTS = new Set(['B105', 'B106', 'B107']);
+const common_PASSWORD_TESTS = new Set(['B105', 'B106', 'B107']);
 /** Longest snippet kept on a finding (the big reports have 80k results). */
 const common_SNIPPET_MAX = 300;
 /** HIGH/MEDIUM/LOW -> high/medium/low, UNDEFINED -> info, anything else -> unknown (fail closed). */
@@ -26225,7 +26241,7 @@ function banditConfidence(raw) {
  * a false positive only hides a snippet.
  */
 const SECRET_HINT = /(?:pass(?:word|wd|phrase)?|pwd|secret|token|api_?key|apikey|access_?key|private_?key|credential|auth)[\w-]*["']?\s*[:=]\s*[rbuf]{0,2}["'][^"'\s]{3,}|-----BEGIN [A-Z ]*PRIVATE KEY|\bAKIA[0-9A-Z]{16}\b|\bgh[pousr]_[A-Za-z0-9]{20,}|\bxox[abprs]-[A-Za-z0-9-]{10,}|\bsk-[A-Za-z0-9_-]{20,}|\beyJ[A-Za-z0-9_-]{10,}\.eyJ/i;
-function looksLikeSecret(code) {
+function common_looksLikeSecret(code) {
     return SECRET_HINT.test(code);
 }
 /**
@@ -26245,15 +26261,15 @@ function capSnippet(code) {
 function safeSnippet(testId, code) {
     if (code === undefined || code === '')
         return undefined;
-    if (PASSWORD_TESTS.has(testId))
+    if (common_PASSWORD_TESTS.has(testId))
         return null;
     const s = capSnippet(code);
-    return looksLikeSecret(s) ? null : s;
+    return common_looksLikeSecret(s) ? null : s;
 }
 const PASSWORD_MESSAGE = /^(Possible hardcoded password: )'([\s\S]*)'$/;
 /** The issue text with a hard-coded password (B105-B107 quote it) replaced by its redacted form. */
-function safeTitle(testId, text) {
-    if (!PASSWORD_TESTS.has(testId))
+function common_safeTitle(testId, text) {
+    if (!common_PASSWORD_TESTS.has(testId))
         return text;
     const m = PASSWORD_MESSAGE.exec(text);
     if (m)
@@ -26665,7 +26681,7 @@ function parseBanditJsonValue(value, file) {
             toolVersion = versionFromMoreInfo(moreInfo);
         }
         const snippet = safeSnippet(testId, code);
-        const title = safeTitle(testId, text);
+        const title = common_safeTitle(testId, text);
         const column = col === undefined ? undefined : col + 1;
         let endColumn;
         if (endCol !== undefined && endCol > 0 && (endLine !== undefined || col === undefined || endCol > col))
@@ -26928,7 +26944,7 @@ function parseBanditSarifValue(value, file) {
                 continue;
             }
             const snippet = safeSnippet(ruleId, context ?? lineText);
-            const title = safeTitle(ruleId, message);
+            const title = common_safeTitle(ruleId, message);
             const confidence = banditConfidence(issueConfidence) ?? banditConfidence(rule?.precision);
             findings.push({
                 tool: 'bandit',
@@ -28230,7 +28246,8 @@ const vultureParser = {
     label: 'vulture text report (stdout of vulture)',
     detect(content) {
         const first = content.replace(/^\uFEFF/, '').split(/\r?\n/).find((l) => l.trim() !== '');
-        return first === undefined || LINE_RE.test(first);
+        // Bounded like parse: LINE_RE backtracks quadratically on a long line of `a:1: a:1: …` (seconds per 100 KB).
+        return first === undefined || (first.length <= MAX_LINE && LINE_RE.test(first));
     },
     parse: parseVulture,
 };
@@ -28285,20 +28302,13 @@ function statusOfExitCode(code) {
             return 'suspicious';
     }
 }
+/** Every status at zero. */
+function emptyMutantCounts() {
+    return { killed: 0, survived: 0, timeout: 0, suspicious: 0, skipped: 0, untested: 0, segfault: 0, caughtByTypeCheck: 0, notChecked: 0, interrupted: 0 };
+}
 class MutantCounter {
     killedKnown;
-    counts = {
-        killed: 0,
-        survived: 0,
-        timeout: 0,
-        suspicious: 0,
-        skipped: 0,
-        untested: 0,
-        segfault: 0,
-        caughtByTypeCheck: 0,
-        notChecked: 0,
-        interrupted: 0,
-    };
+    counts = emptyMutantCounts();
     findings = [];
     omitted = 0;
     constructor(killedKnown) {
@@ -28470,18 +28480,7 @@ const CICD_KEYS = {
 };
 function parseMutmutCicdStatsValue(root, file) {
     const o = expectObject(root, '$');
-    const counts = {
-        killed: 0,
-        survived: 0,
-        timeout: 0,
-        suspicious: 0,
-        skipped: 0,
-        untested: 0,
-        segfault: 0,
-        caughtByTypeCheck: 0,
-        notChecked: 0,
-        interrupted: 0,
-    };
+    const counts = emptyMutantCounts();
     // killed, survived and total are what makes it this format; the others may be absent in other versions.
     for (const k of ['killed', 'survived', 'total']) {
         const v = reqInteger(o, k, '$');
@@ -36434,10 +36433,15 @@ function applyToolRules(input, settings, workspace) {
         if (input.tool === 'mutmut')
             report = mutmutPolicyFindings(report, input.files[i]?.path ?? r.format, settings['mutmut-min-score']);
         // Repository-relative POSIX paths, so critical paths, the change, annotations and SARIF agree.
+        // Memoized per raw path: a big report has many findings per file.
+        const repoPaths = new Map();
         for (const f of report.findings) {
             if (!f.location)
                 continue;
-            const p = toRepoPath(f.location.path, { workspace, scanRoot });
+            const raw = f.location.path;
+            let p = repoPaths.get(raw);
+            if (p === undefined && !repoPaths.has(raw))
+                repoPaths.set(raw, (p = toRepoPath(raw, { workspace, scanRoot })));
             if (p !== undefined)
                 f.location.path = p;
         }
@@ -36500,6 +36504,7 @@ async function runEngine(settings, deps) {
         now: deps.now,
         change: change ? changeScope(change, { root: deps.workspace }) : undefined,
         waive: deps.waive,
+        unknownExplained: notices.length > 0,
     });
     if (change?.known) {
         result.change = { known: true, base: change.base, head: change.head, source: change.source, files: change.files.length, notes: change.notes };
@@ -37197,8 +37202,150 @@ function findingLines(f, kind, paint, links, now) {
     return details.length > 0 ? [first, `           ${paint(details.join(' · '), ['dim'])}`] : [first];
 }
 
+;// CONCATENATED MODULE: ./src/reports/bandit/redact.ts
+/**
+ * The redacted copy of a Bandit report that goes into the uploaded artifact.
+ *
+ * Bandit's B105-B107 results quote the hard-coded password twice: in `code` and in `issue_text`
+ * ("Possible hardcoded password: '<secret>'"); SARIF has it in the region snippets and the message.
+ * The parsers redact both on the finding (see common.ts), but the raw report copy would carry them
+ * into the artifact in clear. `redactBanditReport(content)` returns the report in the SAME format
+ * (JSON or SARIF, same indentation style) with:
+ * - the `code` / snippet of a B105-B107 result, or of any result whose code looks like a secret
+ *   (`looksLikeSecret`, as the parsers decide), replaced by a fixed note;
+ * - the B105-B107 message passed through `safeTitle` (the quoted password redacted).
+ *
+ * Fail closed: text that is not a Bandit JSON or SARIF report (unparsable, truncated, another shape)
+ * is replaced by `WITHHELD_BANDIT_REPORT`. An empty file stays empty. Pure; never throws.
+ */
+
+
+const WITHHELD_BANDIT_REPORT = 'security-gate: this Bandit report was withheld from the artifact because it could not be parsed, so hard-coded passwords in it (B105-B107) could not be redacted.\n';
+const REDACTED_CODE = '(redacted by security-gate: this code may hold a secret)';
+class redact_CannotRedact extends (/* unused pure expression or super */ null && (Error)) {
+}
+function ownValue(o, key) {
+    return Object.hasOwn(o, key) ? o[key] : undefined;
+}
+/** Set an own data property, even for a key named `__proto__` (no prototype setter involved). */
+function redact_setOwn(obj, key, value) {
+    Object.defineProperty(obj, key, { value, writable: true, enumerable: true, configurable: true });
+}
+function mustHide(testId, code) {
+    return PASSWORD_TESTS.has(testId) || (typeof code === 'string' && looksLikeSecret(code));
+}
+function redactJsonResult(r) {
+    const testId = typeof ownValue(r, 'test_id') === 'string' ? r['test_id'] : '';
+    const code = ownValue(r, 'code');
+    if (mustHide(testId, code) && typeof code === 'string' && code !== '')
+        redact_setOwn(r, 'code', REDACTED_CODE);
+    const text = ownValue(r, 'issue_text');
+    if (typeof text === 'string')
+        redact_setOwn(r, 'issue_text', safeTitle(testId, text));
+}
+function snippets(result) {
+    const out = [];
+    const locs = ownValue(result, 'locations');
+    if (locs === undefined || locs === null)
+        return out;
+    if (!Array.isArray(locs))
+        throw new redact_CannotRedact();
+    for (const loc of locs) {
+        if (!isJsonObject(loc))
+            throw new redact_CannotRedact();
+        const pl = ownValue(loc, 'physicalLocation');
+        if (pl === undefined || pl === null)
+            continue;
+        if (!isJsonObject(pl))
+            throw new redact_CannotRedact();
+        for (const rk of ['region', 'contextRegion']) {
+            const region = ownValue(pl, rk);
+            if (region === undefined || region === null)
+                continue;
+            if (!isJsonObject(region))
+                throw new redact_CannotRedact();
+            const sn = ownValue(region, 'snippet');
+            if (sn === undefined || sn === null)
+                continue;
+            if (!isJsonObject(sn))
+                throw new redact_CannotRedact();
+            out.push(sn);
+        }
+    }
+    return out;
+}
+function redact_redactSarifResult(r) {
+    const testId = typeof ownValue(r, 'ruleId') === 'string' ? r['ruleId'] : '';
+    const sns = snippets(r);
+    const hide = PASSWORD_TESTS.has(testId) || sns.some((s) => typeof ownValue(s, 'text') === 'string' && looksLikeSecret(s['text']));
+    if (hide)
+        for (const s of sns)
+            if (typeof ownValue(s, 'text') === 'string')
+                redact_setOwn(s, 'text', REDACTED_CODE);
+    const message = ownValue(r, 'message');
+    if (isJsonObject(message) && typeof ownValue(message, 'text') === 'string')
+        redact_setOwn(message, 'text', safeTitle(testId, message['text']));
+}
+function redact_redactValue(value) {
+    if (!isJsonObject(value))
+        throw new redact_CannotRedact();
+    const results = ownValue(value, 'results');
+    const runs = ownValue(value, 'runs');
+    if (Array.isArray(results)) {
+        for (const r of results)
+            if (isJsonObject(r))
+                redactJsonResult(r);
+            else
+                throw new redact_CannotRedact();
+        return;
+    }
+    if (Array.isArray(runs)) {
+        for (const run of runs) {
+            if (!isJsonObject(run))
+                throw new redact_CannotRedact();
+            const rs = ownValue(run, 'results');
+            if (rs === undefined || rs === null)
+                continue;
+            if (!Array.isArray(rs))
+                throw new redact_CannotRedact();
+            for (const r of rs)
+                if (isJsonObject(r))
+                    redact_redactSarifResult(r);
+                else
+                    throw new redact_CannotRedact();
+        }
+        return;
+    }
+    throw new redact_CannotRedact();
+}
+function redact_indentOf(text) {
+    const m = /^[[{][ \t]*\r?\n([ \t]+)\S/.exec(text);
+    if (m)
+        return m[1];
+    return text.trim().includes('\n') ? 1 : 0;
+}
+/** See the file comment. */
+function redact_redactBanditReport(content) {
+    const text = stripBom(content);
+    if (isBlank(text))
+        return content;
+    try {
+        const value = JSON.parse(text);
+        redact_redactValue(value);
+        const indent = redact_indentOf(text.trimStart());
+        let out = indent === 0 ? JSON.stringify(value) : JSON.stringify(value, null, indent);
+        if (/\r?\n$/.test(text))
+            out += '\n';
+        return out;
+    }
+    catch {
+        return WITHHELD_BANDIT_REPORT;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/engine/publish.ts
 /** Small pure helpers the shells share for publishing. */
+
 
 
 
@@ -37249,10 +37396,11 @@ function reproduceCommand(s, change) {
 }
 /**
  * Per-tool transforms applied to the raw reports copied into the artifact: gitleaks reports carry
- * the secrets themselves, so their copy is redacted (or withheld when it cannot be).
+ * the secrets themselves, Bandit's B105-B107 results quote hard-coded passwords; their copies are
+ * redacted (or withheld when they cannot be).
  */
 function artifactTransforms() {
-    return { gitleaks: redactGitleaksReport };
+    return { gitleaks: redactGitleaksReport, bandit: redactBanditReport };
 }
 
 ;// CONCATENATED MODULE: external "node:child_process"
@@ -39223,11 +39371,11 @@ async function runCli(argv, io) {
         if (values['result-file'])
             await write(String(values['result-file']), JSON.stringify(result, null, 1) + '\n');
         if (values['markdown-file'])
-            await write(String(values['markdown-file']), renderSummary(result, { reproduceCommand: reproduceCommand(settings) }));
+            await write(String(values['markdown-file']), renderSummary(result, { reproduceCommand: reproduceCommand(settings, result.change) }));
         if (values.json)
             io.stdout(JSON.stringify(result, null, 1) + '\n');
         else
-            io.stdout(renderTerminal(result, { color: useColor(values['no-color'] === true, io), reproduceCommand: reproduceCommand(settings) }));
+            io.stdout(renderTerminal(result, { color: useColor(values['no-color'] === true, io), reproduceCommand: reproduceCommand(settings, result.change) }));
         return settings['fail-on-block'] && result.shouldFail ? 1 : 0;
     }
     catch (e) {

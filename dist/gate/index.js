@@ -60258,7 +60258,14 @@ function readPolicyYaml(text, file) {
         const { line, col } = lc.linePos(e.pos[0]);
         throw new ConfigurationError(`${file}:${line}:${col}: policy file is not valid YAML: ${e.message.split('\n')[0]}`);
     }
-    const value = doc.toJS({ maxAliasCount: 50 }) ?? {};
+    let value;
+    try {
+        value = doc.toJS({ maxAliasCount: 50 }) ?? {};
+    }
+    catch (e) {
+        // `yaml` throws a ReferenceError on an alias bomb (too many alias expansions) or an unresolved alias.
+        throw new ConfigurationError(`${file}:1: policy file cannot be read: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
+    }
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
         throw new ConfigurationError(`${file}:1: policy file must be a mapping of settings (key: value), got ${Array.isArray(value) ? 'a list' : typeof value}`);
     }
@@ -62356,6 +62363,428 @@ function jsonReportParser(spec) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/reports/bandit/common.ts
+
+/** Bandit tests whose `code` and message hold a hard-coded password. */
+const PASSWORD_TESTS = new Set(['B105', 'B106', 'B107']);
+/** Longest snippet kept on a finding (the big reports have 80k results). */
+const common_SNIPPET_MAX = 300;
+/** HIGH/MEDIUM/LOW -> high/medium/low, UNDEFINED -> info, anything else -> unknown (fail closed). */
+function banditSeverity(raw) {
+    switch (raw) {
+        case 'HIGH':
+            return 'high';
+        case 'MEDIUM':
+            return 'medium';
+        case 'LOW':
+            return 'low';
+        case 'UNDEFINED':
+            return 'info';
+        default: {
+            const u = raw.toUpperCase();
+            if (u !== raw && (u === 'HIGH' || u === 'MEDIUM' || u === 'LOW' || u === 'UNDEFINED'))
+                return banditSeverity(u);
+            return 'unknown';
+        }
+    }
+}
+function banditConfidence(raw) {
+    switch (raw) {
+        case 'HIGH':
+        case 'high':
+            return 'high';
+        case 'MEDIUM':
+        case 'medium':
+            return 'medium';
+        case 'LOW':
+        case 'low':
+            return 'low';
+        case 'UNDEFINED':
+        case 'undefined':
+            return 'undefined';
+        default:
+            return undefined;
+    }
+}
+/**
+ * Does this code look like it holds a secret? Assignments of a quoted literal to a password/secret/
+ * token/key-like name, private-key headers, and well-known token prefixes. Deliberately broad:
+ * a false positive only hides a snippet.
+ */
+const SECRET_HINT = /(?:pass(?:word|wd|phrase)?|pwd|secret|token|api_?key|apikey|access_?key|private_?key|credential|auth)[\w-]*["']?\s*[:=]\s*[rbuf]{0,2}["'][^"'\s]{3,}|-----BEGIN [A-Z ]*PRIVATE KEY|\bAKIA[0-9A-Z]{16}\b|\bgh[pousr]_[A-Za-z0-9]{20,}|\bxox[abprs]-[A-Za-z0-9-]{10,}|\bsk-[A-Za-z0-9_-]{20,}|\beyJ[A-Za-z0-9_-]{10,}\.eyJ/i;
+function looksLikeSecret(code) {
+    return SECRET_HINT.test(code);
+}
+/**
+ * Cap a snippet at SNIPPET_MAX characters, cutting at a line end when one is near. A short code is
+ * returned as it is (trailing newline included): no copy for the 80k-result reports.
+ */
+function capSnippet(code) {
+    if (code.length <= common_SNIPPET_MAX)
+        return code;
+    const nl = code.lastIndexOf('\n', common_SNIPPET_MAX - 1);
+    return `${code.slice(0, nl > common_SNIPPET_MAX / 2 ? nl + 1 : common_SNIPPET_MAX - 1)}…`;
+}
+/**
+ * The snippet a finding may carry: undefined when there is none, null when it must be redacted
+ * (B105-B107, or the code looks like a secret), else the capped code.
+ */
+function safeSnippet(testId, code) {
+    if (code === undefined || code === '')
+        return undefined;
+    if (PASSWORD_TESTS.has(testId))
+        return null;
+    const s = capSnippet(code);
+    return looksLikeSecret(s) ? null : s;
+}
+const PASSWORD_MESSAGE = /^(Possible hardcoded password: )'([\s\S]*)'$/;
+/** The issue text with a hard-coded password (B105-B107 quote it) replaced by its redacted form. */
+function safeTitle(testId, text) {
+    if (!PASSWORD_TESTS.has(testId))
+        return text;
+    const m = PASSWORD_MESSAGE.exec(text);
+    if (m)
+        return `${m[1]}'${redactSecret(m[2] ?? '')}'`;
+    return 'Possible hardcoded password (message redacted: it may contain the secret)';
+}
+/** `https://bandit.readthedocs.io/en/1.9.4/plugins/…` -> `1.9.4` (undefined for `/en/latest/`). */
+function versionFromMoreInfo(url) {
+    if (!url)
+        return undefined;
+    const m = /\/en\/(\d+\.\d+(?:\.\d+)?(?:[a-z0-9.+-]*)?)\//i.exec(url);
+    return m?.[1];
+}
+/** Keep only http(s) links (a report could carry `javascript:` or other schemes). */
+function safeHelpUri(url) {
+    if (!url)
+        return undefined;
+    return url.startsWith('https://') || url.startsWith('http://') ? url : undefined;
+}
+/**
+ * Where the text of line `line` starts in Bandit's `code` ("<lineno> <text>\n" per line): the index
+ * just after "<lineno> ", or -1 when that line is not in the code. Allocation-free (hot loop).
+ */
+function flaggedLineStart(code, line) {
+    const n = code.length;
+    let pos = 0;
+    while (pos < n) {
+        let num = 0;
+        let p = pos;
+        while (p < n) {
+            const c = code.charCodeAt(p);
+            if (c < 0x30 || c > 0x39)
+                break;
+            num = num * 10 + (c - 0x30);
+            p++;
+        }
+        if (p > pos && num === line) {
+            if (p >= n || code.charCodeAt(p) === 0x0a)
+                return p;
+            if (code.charCodeAt(p) === 0x20)
+                return p + 1;
+        }
+        const nl = code.indexOf('\n', p);
+        if (nl === -1)
+            break;
+        pos = nl + 1;
+    }
+    return -1;
+}
+/** The text of line `line` in Bandit's `code`, without its number (undefined when absent). */
+function flaggedLineText(code, line) {
+    const start = flaggedLineStart(code, line);
+    if (start < 0)
+        return undefined;
+    let end = code.indexOf('\n', start);
+    if (end === -1)
+        end = code.length;
+    return code.slice(start, end);
+}
+function isSpace(c) {
+    return c === 0x20 || c === 0x09 || c === 0x0d || c === 0x0a || c === 0x0c;
+}
+const HEX = '0123456789abcdef';
+// Module-level copies of the builtins used per character / per result: a global lookup is slow in
+// vm contexts (jest) and these never change.
+const imul = Math.imul;
+const fromCharCode = String.fromCharCode;
+/**
+ * 53-bit hash (cyrb53) of `prefix`, a 0 separator, and `text[start, end)` with surrounding
+ * whitespace trimmed, as 14 hex digits; no substring is made. Not for security: it tells lines
+ * apart, stably across runs and machines.
+ */
+function hashLine(prefix, text, start, end) {
+    while (start < end && isSpace(text.charCodeAt(start)))
+        start++;
+    while (end > start && isSpace(text.charCodeAt(end - 1)))
+        end--;
+    let h1 = 0xdeadbeef;
+    let h2 = 0x41c6ce57;
+    for (let i = 0; i < prefix.length; i++) {
+        const c = prefix.charCodeAt(i);
+        h1 = imul(h1 ^ c, 2654435761);
+        h2 = imul(h2 ^ c, 1597334677);
+    }
+    h1 = imul(h1, 2654435761);
+    h2 = imul(h2, 1597334677);
+    for (let i = start; i < end; i++) {
+        const c = text.charCodeAt(i);
+        h1 = imul(h1 ^ c, 2654435761);
+        h2 = imul(h2 ^ c, 1597334677);
+    }
+    h1 = imul(h1 ^ (h1 >>> 16), 2246822507) ^ imul(h2 ^ (h2 >>> 13), 3266489909);
+    h2 = imul(h2 ^ (h2 >>> 16), 2246822507) ^ imul(h1 ^ (h1 >>> 13), 3266489909);
+    h2 &= 0x1fffff; // 21 + 32 = 53 bits
+    // one flat string, no number-to-string conversion (hot loop)
+    return fromCharCode(HEX.charCodeAt((h2 >>> 20) & 15), HEX.charCodeAt((h2 >>> 16) & 15), HEX.charCodeAt((h2 >>> 12) & 15), HEX.charCodeAt((h2 >>> 8) & 15), HEX.charCodeAt((h2 >>> 4) & 15), HEX.charCodeAt(h2 & 15), HEX.charCodeAt((h1 >>> 28) & 15), HEX.charCodeAt((h1 >>> 24) & 15), HEX.charCodeAt((h1 >>> 20) & 15), HEX.charCodeAt((h1 >>> 16) & 15), HEX.charCodeAt((h1 >>> 12) & 15), HEX.charCodeAt((h1 >>> 8) & 15), HEX.charCodeAt((h1 >>> 4) & 15), HEX.charCodeAt(h1 & 15));
+}
+/**
+ * Assigns fingerprints, numbering repeats of the same (path, test, line text) within one report.
+ * Per-file maps: the `bandit:<test>:<path>:` prefix is built once per file and test.
+ */
+class FingerprintMaker {
+    byPath = new Map();
+    lastPath;
+    last;
+    /** JSON: the flagged line is found in Bandit's `code`; `fallback` (the issue text) when it is not. */
+    fromCode(testId, path, code, line, fallback) {
+        const start = code ? flaggedLineStart(code, line) : -1;
+        if (code && start >= 0) {
+            let end = code.indexOf('\n', start);
+            if (end === -1)
+                end = code.length;
+            const h = hashLine(testId, code, start, end);
+            if (h !== emptyLineHash(testId))
+                return this.finish(testId, path, h);
+        }
+        return this.finish(testId, path, hashLine(testId, fallback, 0, fallback.length));
+    }
+    /** SARIF: `lineText` is `region.snippet.text` (the flagged line). */
+    fromText(testId, path, lineText, fallback) {
+        if (lineText !== undefined) {
+            const h = hashLine(testId, lineText, 0, lineText.length);
+            if (h !== emptyLineHash(testId))
+                return this.finish(testId, path, h);
+        }
+        return this.finish(testId, path, hashLine(testId, fallback, 0, fallback.length));
+    }
+    finish(testId, path, h) {
+        let f = this.last;
+        if (path !== this.lastPath || f === undefined) {
+            f = this.byPath.get(path);
+            if (f === undefined) {
+                f = { prefixes: new Map(), counts: new Map() };
+                this.byPath.set(path, f);
+            }
+            this.lastPath = path;
+            this.last = f;
+        }
+        let prefix = f.prefixes.get(testId);
+        if (prefix === undefined) {
+            prefix = `bandit:${testId}:${path}:`;
+            f.prefixes.set(testId, prefix);
+        }
+        const n = f.counts.get(h);
+        if (n === undefined) {
+            f.counts.set(h, 1);
+            return prefix + h;
+        }
+        f.counts.set(h, n + 1);
+        return `${prefix}${h}:${n + 1}`;
+    }
+}
+const emptyHashes = new Map();
+/** Hash of a blank line for a test id (a blank flagged line falls back to the issue text). */
+function emptyLineHash(testId) {
+    let h = emptyHashes.get(testId);
+    if (h === undefined) {
+        h = hashLine(testId, '', 0, 0);
+        emptyHashes.set(testId, h);
+    }
+    return h;
+}
+/**
+ * Exact-duplicate detector on (path, line, column, test id): per-file maps keyed by a number made
+ * of line and column, holding the test id(s) seen there.
+ */
+class DuplicateIndex {
+    byPath = new Map();
+    lastPath;
+    lastMap;
+    /** True when this (path, line, column, test id) was seen before; records it otherwise. */
+    seen(path, line, column, testId) {
+        let m = this.lastMap;
+        if (path !== this.lastPath || m === undefined) {
+            m = this.byPath.get(path);
+            if (m === undefined) {
+                m = new Map();
+                this.byPath.set(path, m);
+            }
+            this.lastPath = path;
+            this.lastMap = m;
+        }
+        // line * 4096 + column stays a small integer (cheap Map key) for lines < 262144; a column past
+        // 4095 gets its own key space (negative) so no two (line, column) pairs share a key
+        const key = column >= 0 && column < 4096 ? line * 4096 + column : -(line * 1048576 + column) - 1;
+        const prev = m.get(key);
+        if (prev === undefined) {
+            m.set(key, testId);
+            return false;
+        }
+        if (typeof prev === 'string') {
+            if (prev === testId)
+                return true;
+            m.set(key, [prev, testId]);
+            return false;
+        }
+        if (prev.includes(testId))
+            return true;
+        prev.push(testId);
+        return false;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/reports/bandit/redact.ts
+/**
+ * The redacted copy of a Bandit report that goes into the uploaded artifact.
+ *
+ * Bandit's B105-B107 results quote the hard-coded password twice: in `code` and in `issue_text`
+ * ("Possible hardcoded password: '<secret>'"); SARIF has it in the region snippets and the message.
+ * The parsers redact both on the finding (see common.ts), but the raw report copy would carry them
+ * into the artifact in clear. `redactBanditReport(content)` returns the report in the SAME format
+ * (JSON or SARIF, same indentation style) with:
+ * - the `code` / snippet of a B105-B107 result, or of any result whose code looks like a secret
+ *   (`looksLikeSecret`, as the parsers decide), replaced by a fixed note;
+ * - the B105-B107 message passed through `safeTitle` (the quoted password redacted).
+ *
+ * Fail closed: text that is not a Bandit JSON or SARIF report (unparsable, truncated, another shape)
+ * is replaced by `WITHHELD_BANDIT_REPORT`. An empty file stays empty. Pure; never throws.
+ */
+
+
+const WITHHELD_BANDIT_REPORT = 'security-gate: this Bandit report was withheld from the artifact because it could not be parsed, so hard-coded passwords in it (B105-B107) could not be redacted.\n';
+const REDACTED_CODE = '(redacted by security-gate: this code may hold a secret)';
+class CannotRedact extends Error {
+}
+function ownValue(o, key) {
+    return Object.hasOwn(o, key) ? o[key] : undefined;
+}
+/** Set an own data property, even for a key named `__proto__` (no prototype setter involved). */
+function setOwn(obj, key, value) {
+    Object.defineProperty(obj, key, { value, writable: true, enumerable: true, configurable: true });
+}
+function mustHide(testId, code) {
+    return PASSWORD_TESTS.has(testId) || (typeof code === 'string' && looksLikeSecret(code));
+}
+function redactJsonResult(r) {
+    const testId = typeof ownValue(r, 'test_id') === 'string' ? r['test_id'] : '';
+    const code = ownValue(r, 'code');
+    if (mustHide(testId, code) && typeof code === 'string' && code !== '')
+        setOwn(r, 'code', REDACTED_CODE);
+    const text = ownValue(r, 'issue_text');
+    if (typeof text === 'string')
+        setOwn(r, 'issue_text', safeTitle(testId, text));
+}
+function snippets(result) {
+    const out = [];
+    const locs = ownValue(result, 'locations');
+    if (locs === undefined || locs === null)
+        return out;
+    if (!Array.isArray(locs))
+        throw new CannotRedact();
+    for (const loc of locs) {
+        if (!isJsonObject(loc))
+            throw new CannotRedact();
+        const pl = ownValue(loc, 'physicalLocation');
+        if (pl === undefined || pl === null)
+            continue;
+        if (!isJsonObject(pl))
+            throw new CannotRedact();
+        for (const rk of ['region', 'contextRegion']) {
+            const region = ownValue(pl, rk);
+            if (region === undefined || region === null)
+                continue;
+            if (!isJsonObject(region))
+                throw new CannotRedact();
+            const sn = ownValue(region, 'snippet');
+            if (sn === undefined || sn === null)
+                continue;
+            if (!isJsonObject(sn))
+                throw new CannotRedact();
+            out.push(sn);
+        }
+    }
+    return out;
+}
+function redactSarifResult(r) {
+    const testId = typeof ownValue(r, 'ruleId') === 'string' ? r['ruleId'] : '';
+    const sns = snippets(r);
+    const hide = PASSWORD_TESTS.has(testId) || sns.some((s) => typeof ownValue(s, 'text') === 'string' && looksLikeSecret(s['text']));
+    if (hide)
+        for (const s of sns)
+            if (typeof ownValue(s, 'text') === 'string')
+                setOwn(s, 'text', REDACTED_CODE);
+    const message = ownValue(r, 'message');
+    if (isJsonObject(message) && typeof ownValue(message, 'text') === 'string')
+        setOwn(message, 'text', safeTitle(testId, message['text']));
+}
+function redactValue(value) {
+    if (!isJsonObject(value))
+        throw new CannotRedact();
+    const results = ownValue(value, 'results');
+    const runs = ownValue(value, 'runs');
+    if (Array.isArray(results)) {
+        for (const r of results)
+            if (isJsonObject(r))
+                redactJsonResult(r);
+            else
+                throw new CannotRedact();
+        return;
+    }
+    if (Array.isArray(runs)) {
+        for (const run of runs) {
+            if (!isJsonObject(run))
+                throw new CannotRedact();
+            const rs = ownValue(run, 'results');
+            if (rs === undefined || rs === null)
+                continue;
+            if (!Array.isArray(rs))
+                throw new CannotRedact();
+            for (const r of rs)
+                if (isJsonObject(r))
+                    redactSarifResult(r);
+                else
+                    throw new CannotRedact();
+        }
+        return;
+    }
+    throw new CannotRedact();
+}
+function indentOf(text) {
+    const m = /^[[{][ \t]*\r?\n([ \t]+)\S/.exec(text);
+    if (m)
+        return m[1];
+    return text.trim().includes('\n') ? 1 : 0;
+}
+/** See the file comment. */
+function redactBanditReport(content) {
+    const text = stripBom(content);
+    if (isBlank(text))
+        return content;
+    try {
+        const value = JSON.parse(text);
+        redactValue(value);
+        const indent = indentOf(text.trimStart());
+        let out = indent === 0 ? JSON.stringify(value) : JSON.stringify(value, null, indent);
+        if (/\r?\n$/.test(text))
+            out += '\n';
+        return out;
+    }
+    catch {
+        return WITHHELD_BANDIT_REPORT;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/reports/gitleaks/parser.ts
 /**
  * gitleaks reports: JSON v8 (every field-set era), JSON v7 (`null` when empty), SARIF v8 and v7.
@@ -62809,7 +63238,7 @@ const GITLEAKS_PARSERS = [gitleaksSarifParser, gitleaksJsonParser, gitleaksUnsup
 
 
 const WITHHELD_GITLEAKS_REPORT = `security-gate: this gitleaks report was withheld from the artifact because it could not be parsed, so its secrets could not be redacted. Supported formats: ${GITLEAKS_SUPPORTED}.\n`;
-class CannotRedact extends Error {
+class redact_CannotRedact extends Error {
 }
 /**
  * Blank every whitespace-separated word holding an `@` (e-mail addresses in sign-offs). A split, not
@@ -62824,7 +63253,7 @@ function blankEmails(text) {
         .join('');
 }
 /** Set an own data property, even for a key named `__proto__` (no prototype setter involved). */
-function setOwn(obj, key, value) {
+function redact_setOwn(obj, key, value) {
     Object.defineProperty(obj, key, { value, writable: true, enumerable: true, configurable: true });
 }
 function redact_redactable(secret) {
@@ -62840,7 +63269,7 @@ function deepScrub(value, secret) {
         return value.map((v) => deepScrub(v, secret));
     if (isJsonObject(value)) {
         for (const k of Object.keys(value))
-            setOwn(value, k, deepScrub(value[k], secret));
+            redact_setOwn(value, k, deepScrub(value[k], secret));
         return value;
     }
     return value;
@@ -62868,18 +63297,18 @@ function redactEntry(o, secret) {
         const lk = k.toLowerCase();
         if (typeof v === 'string') {
             if (lk === 'secret' || lk === 'offender')
-                setOwn(o, k, maskSecret(v));
+                redact_setOwn(o, k, maskSecret(v));
             else if (lk === 'match' || lk === 'line')
-                setOwn(o, k, maskContext(v, secret));
+                redact_setOwn(o, k, maskContext(v, secret));
             else if (lk === 'author' || lk === 'email')
-                setOwn(o, k, v === '' ? '' : 'REDACTED');
+                redact_setOwn(o, k, v === '' ? '' : 'REDACTED');
             else if (lk === 'message' || lk === 'commitmessage')
-                setOwn(o, k, blankEmails(redact_scrub(v, secret)));
+                redact_setOwn(o, k, blankEmails(redact_scrub(v, secret)));
             else
-                setOwn(o, k, redact_scrub(v, secret));
+                redact_setOwn(o, k, redact_scrub(v, secret));
         }
         else {
-            setOwn(o, k, deepScrub(v, secret));
+            redact_setOwn(o, k, deepScrub(v, secret));
         }
     }
 }
@@ -62889,32 +63318,32 @@ function snippetObjects(result) {
     if (locs === undefined)
         return out;
     if (!Array.isArray(locs))
-        throw new CannotRedact();
+        throw new redact_CannotRedact();
     for (const loc of locs) {
         if (!isJsonObject(loc))
-            throw new CannotRedact();
+            throw new redact_CannotRedact();
         const pl = Object.hasOwn(loc, 'physicalLocation') ? loc.physicalLocation : undefined;
         if (pl === undefined)
             continue;
         if (!isJsonObject(pl))
-            throw new CannotRedact();
+            throw new redact_CannotRedact();
         for (const rk of ['region', 'contextRegion']) {
             const region = Object.hasOwn(pl, rk) ? pl[rk] : undefined;
             if (region === undefined)
                 continue;
             if (!isJsonObject(region))
-                throw new CannotRedact();
+                throw new redact_CannotRedact();
             const sn = Object.hasOwn(region, 'snippet') ? region.snippet : undefined;
             if (sn === undefined)
                 continue;
             if (!isJsonObject(sn))
-                throw new CannotRedact();
+                throw new redact_CannotRedact();
             out.push(sn);
         }
     }
     return out;
 }
-function redactSarifResult(result, secrets) {
+function redact_redactSarifResult(result, secrets) {
     const props = Object.hasOwn(result, 'properties') && isJsonObject(result.properties) ? result.properties : undefined;
     const snippets = snippetObjects(result);
     const v7 = props !== undefined && Object.hasOwn(props, 'offender');
@@ -62929,29 +63358,29 @@ function redactSarifResult(result, secrets) {
             const t = sn[k];
             if (typeof t !== 'string')
                 continue;
-            setOwn(sn, k, !v7 && t === secret ? maskSecret(t) : maskContext(t, secret));
+            redact_setOwn(sn, k, !v7 && t === secret ? maskSecret(t) : maskContext(t, secret));
         }
     }
     const pf = Object.hasOwn(result, 'partialFingerprints') ? result.partialFingerprints : undefined;
     if (pf !== undefined) {
         if (!isJsonObject(pf))
-            throw new CannotRedact();
+            throw new redact_CannotRedact();
         redactEntry(pf, secret);
     }
     if (props)
         redactEntry(props, secret);
     deepScrub(result, secret);
 }
-function redactValue(value, secrets) {
+function redact_redactValue(value, secrets) {
     if (value === null)
         return null;
     if (Array.isArray(value)) {
         for (const e of value) {
             if (!isJsonObject(e))
-                throw new CannotRedact();
+                throw new redact_CannotRedact();
             const known = ['RuleID', 'Secret', 'Match', 'rule', 'offender'].some((k) => Object.hasOwn(e, k));
             if (!known)
-                throw new CannotRedact();
+                throw new redact_CannotRedact();
             const secret = secretOf(e);
             secrets.push(secret);
             redactEntry(e, secret);
@@ -62961,26 +63390,26 @@ function redactValue(value, secrets) {
     if (isJsonObject(value) && Object.hasOwn(value, 'runs')) {
         const runs = value.runs;
         if (!Array.isArray(runs))
-            throw new CannotRedact();
+            throw new redact_CannotRedact();
         for (const run of runs) {
             if (!isJsonObject(run))
-                throw new CannotRedact();
+                throw new redact_CannotRedact();
             const results = Object.hasOwn(run, 'results') ? run.results : undefined;
             if (results === undefined || results === null)
                 continue;
             if (!Array.isArray(results))
-                throw new CannotRedact();
+                throw new redact_CannotRedact();
             for (const r of results) {
                 if (!isJsonObject(r))
-                    throw new CannotRedact();
-                redactSarifResult(r, secrets);
+                    throw new redact_CannotRedact();
+                redact_redactSarifResult(r, secrets);
             }
         }
         return value;
     }
-    throw new CannotRedact();
+    throw new redact_CannotRedact();
 }
-function indentOf(text) {
+function redact_indentOf(text) {
     const m = /^[[{][ \t]*\r?\n([ \t]+)\S/.exec(text);
     if (m)
         return m[1];
@@ -62994,8 +63423,8 @@ function redactGitleaksReport(content) {
     try {
         const value = JSON.parse(text);
         const secrets = [];
-        const redacted = redactValue(value, secrets);
-        const indent = indentOf(text.trimStart());
+        const redacted = redact_redactValue(value, secrets);
+        const indent = redact_indentOf(text.trimStart());
         let out = indent === 0 ? JSON.stringify(redacted) : JSON.stringify(redacted, null, indent);
         if (/\r?\n$/.test(text))
             out += '\n';
@@ -63019,6 +63448,7 @@ function redactGitleaksReport(content) {
 
 ;// CONCATENATED MODULE: ./src/engine/publish.ts
 /** Small pure helpers the shells share for publishing. */
+
 
 
 
@@ -63069,10 +63499,11 @@ function reproduceCommand(s, change) {
 }
 /**
  * Per-tool transforms applied to the raw reports copied into the artifact: gitleaks reports carry
- * the secrets themselves, so their copy is redacted (or withheld when it cannot be).
+ * the secrets themselves, Bandit's B105-B107 results quote hard-coded passwords; their copies are
+ * redacted (or withheld when they cannot be).
  */
 function artifactTransforms() {
-    return { gitleaks: redactGitleaksReport };
+    return { gitleaks: redactGitleaksReport, bandit: redactBanditReport };
 }
 
 ;// CONCATENATED MODULE: ./node_modules/yocto-queue/index.js
@@ -65610,7 +66041,8 @@ function evaluate(inputs, opts) {
                 effectiveSeverity: effective,
                 reason: reasonFor(input.tool, f, effective, phase2Action, p2.scope, critical, inChange, opts.change),
             };
-            if (inChange !== undefined)
+            // Recorded only when the change is known; unknown counts as new for the policy, not as a fact.
+            if (inChange !== undefined && opts.change?.known)
                 ef.inChange = inChange;
             const w = opts.waive?.(ef);
             if (w) {
@@ -65631,7 +66063,7 @@ function evaluate(inputs, opts) {
             if (f.phase2Action === 'block' && f.disposition !== 'waived')
                 counts.wouldBlock++;
         }
-        if (unknownMapped > 0) {
+        if (unknownMapped > 0 && !opts.unknownExplained) {
             notices.push(`${TOOL_LABELS[input.tool]}: ${unknownMapped} ${unknownMapped === 1 ? 'vulnerability has' : 'vulnerabilities have'} no known severity and ${unknownMapped === 1 ? 'is' : 'are'} treated as ${unknownAs} (unknown-severity; fail closed).`);
         }
         const reports = input.reports;
@@ -65659,7 +66091,8 @@ function evaluate(inputs, opts) {
         tools.push(tr);
     }
     if (opts.change && !opts.change.known && tools.some((t) => thresholdsFor(settings, t.tool).changed)) {
-        notices.push(`The change under review is unknown (${opts.change.reason ?? 'no reason given'}): every finding counts as new (fail closed).`);
+        const reason = opts.change.reason ?? 'no reason given.';
+        notices.push(`The change under review is unknown: ${reason}${/fail closed/i.test(reason) ? '' : `${/[.!?]$/.test(reason) ? '' : '.'} Every finding counts as new (fail closed).`}`);
     }
     const onMissing = settings['on-missing-report'];
     const isErrorTool = (t) => t.status === 'error' || (t.status === 'missing' && onMissing === 'error');
@@ -66202,7 +66635,11 @@ const STAT_LABELS = {
     nosec: ['nosec comment', 'nosec comments'],
     killed: ['mutant killed', 'mutants killed'],
     survived: ['mutant survived', 'mutants survived'],
+    files: ['file scanned', 'files scanned'],
+    raw: ['raw finding', 'raw findings'],
 };
+/** Counters that repeat what the table already says. */
+const STAT_HIDDEN = new Set(['total', 'findings']);
 /**
  * Facts that change how far to trust a clean result: packages audited and NOT audited (pip-audit
  * skipped), files not scanned (Bandit errors), and the tool's other counters.
@@ -66213,7 +66650,10 @@ function toolStatsParts(t) {
         if (typeof v !== 'number' || !Number.isFinite(v))
             continue;
         const label = Object.prototype.hasOwnProperty.call(STAT_LABELS, k) ? STAT_LABELS[k] : undefined;
-        parts.push(label ? `${v} ${v === 1 ? label[0] : label[1]}` : `${k} ${v}`);
+        // Zero counters that carry no news (no duplicates, no timeouts...) are noise; labelled ones stay.
+        if ((v === 0 && !label) || (STAT_HIDDEN.has(k) && t.tool !== 'mutmut'))
+            continue;
+        parts.push(label ? `${v} ${v === 1 ? label[0] : label[1]}` : k === 'score' ? `score ${v}%` : `${k} ${v}`);
     }
     if (t.skipped.length > 0) {
         parts.push(`⚠ ${t.skipped.length} not ${t.tool === 'pip-audit' ? 'audited' : 'checked'} (skipped)`);
@@ -66329,287 +66769,6 @@ function toRepoPath(raw, opts = {}) {
     }
     const resolved = resolveSegments(p);
     return resolved === undefined || resolved === '' ? undefined : resolved;
-}
-
-;// CONCATENATED MODULE: ./src/reports/bandit/common.ts
-
-/** Bandit tests whose `code` and message hold a hard-coded password. */
-const PASSWORD_TESTS = new Set(['B105', 'B106', 'B107']);
-/** Longest snippet kept on a finding (the big reports have 80k results). */
-const common_SNIPPET_MAX = 300;
-/** HIGH/MEDIUM/LOW -> high/medium/low, UNDEFINED -> info, anything else -> unknown (fail closed). */
-function banditSeverity(raw) {
-    switch (raw) {
-        case 'HIGH':
-            return 'high';
-        case 'MEDIUM':
-            return 'medium';
-        case 'LOW':
-            return 'low';
-        case 'UNDEFINED':
-            return 'info';
-        default: {
-            const u = raw.toUpperCase();
-            if (u !== raw && (u === 'HIGH' || u === 'MEDIUM' || u === 'LOW' || u === 'UNDEFINED'))
-                return banditSeverity(u);
-            return 'unknown';
-        }
-    }
-}
-function banditConfidence(raw) {
-    switch (raw) {
-        case 'HIGH':
-        case 'high':
-            return 'high';
-        case 'MEDIUM':
-        case 'medium':
-            return 'medium';
-        case 'LOW':
-        case 'low':
-            return 'low';
-        case 'UNDEFINED':
-        case 'undefined':
-            return 'undefined';
-        default:
-            return undefined;
-    }
-}
-/**
- * Does this code look like it holds a secret? Assignments of a quoted literal to a password/secret/
- * token/key-like name, private-key headers, and well-known token prefixes. Deliberately broad:
- * a false positive only hides a snippet.
- */
-const SECRET_HINT = /(?:pass(?:word|wd|phrase)?|pwd|secret|token|api_?key|apikey|access_?key|private_?key|credential|auth)[\w-]*["']?\s*[:=]\s*[rbuf]{0,2}["'][^"'\s]{3,}|-----BEGIN [A-Z ]*PRIVATE KEY|\bAKIA[0-9A-Z]{16}\b|\bgh[pousr]_[A-Za-z0-9]{20,}|\bxox[abprs]-[A-Za-z0-9-]{10,}|\bsk-[A-Za-z0-9_-]{20,}|\beyJ[A-Za-z0-9_-]{10,}\.eyJ/i;
-function looksLikeSecret(code) {
-    return SECRET_HINT.test(code);
-}
-/**
- * Cap a snippet at SNIPPET_MAX characters, cutting at a line end when one is near. A short code is
- * returned as it is (trailing newline included): no copy for the 80k-result reports.
- */
-function capSnippet(code) {
-    if (code.length <= common_SNIPPET_MAX)
-        return code;
-    const nl = code.lastIndexOf('\n', common_SNIPPET_MAX - 1);
-    return `${code.slice(0, nl > common_SNIPPET_MAX / 2 ? nl + 1 : common_SNIPPET_MAX - 1)}…`;
-}
-/**
- * The snippet a finding may carry: undefined when there is none, null when it must be redacted
- * (B105-B107, or the code looks like a secret), else the capped code.
- */
-function safeSnippet(testId, code) {
-    if (code === undefined || code === '')
-        return undefined;
-    if (PASSWORD_TESTS.has(testId))
-        return null;
-    const s = capSnippet(code);
-    return looksLikeSecret(s) ? null : s;
-}
-const PASSWORD_MESSAGE = /^(Possible hardcoded password: )'([\s\S]*)'$/;
-/** The issue text with a hard-coded password (B105-B107 quote it) replaced by its redacted form. */
-function safeTitle(testId, text) {
-    if (!PASSWORD_TESTS.has(testId))
-        return text;
-    const m = PASSWORD_MESSAGE.exec(text);
-    if (m)
-        return `${m[1]}'${redactSecret(m[2] ?? '')}'`;
-    return 'Possible hardcoded password (message redacted: it may contain the secret)';
-}
-/** `https://bandit.readthedocs.io/en/1.9.4/plugins/…` -> `1.9.4` (undefined for `/en/latest/`). */
-function versionFromMoreInfo(url) {
-    if (!url)
-        return undefined;
-    const m = /\/en\/(\d+\.\d+(?:\.\d+)?(?:[a-z0-9.+-]*)?)\//i.exec(url);
-    return m?.[1];
-}
-/** Keep only http(s) links (a report could carry `javascript:` or other schemes). */
-function safeHelpUri(url) {
-    if (!url)
-        return undefined;
-    return url.startsWith('https://') || url.startsWith('http://') ? url : undefined;
-}
-/**
- * Where the text of line `line` starts in Bandit's `code` ("<lineno> <text>\n" per line): the index
- * just after "<lineno> ", or -1 when that line is not in the code. Allocation-free (hot loop).
- */
-function flaggedLineStart(code, line) {
-    const n = code.length;
-    let pos = 0;
-    while (pos < n) {
-        let num = 0;
-        let p = pos;
-        while (p < n) {
-            const c = code.charCodeAt(p);
-            if (c < 0x30 || c > 0x39)
-                break;
-            num = num * 10 + (c - 0x30);
-            p++;
-        }
-        if (p > pos && num === line) {
-            if (p >= n || code.charCodeAt(p) === 0x0a)
-                return p;
-            if (code.charCodeAt(p) === 0x20)
-                return p + 1;
-        }
-        const nl = code.indexOf('\n', p);
-        if (nl === -1)
-            break;
-        pos = nl + 1;
-    }
-    return -1;
-}
-/** The text of line `line` in Bandit's `code`, without its number (undefined when absent). */
-function flaggedLineText(code, line) {
-    const start = flaggedLineStart(code, line);
-    if (start < 0)
-        return undefined;
-    let end = code.indexOf('\n', start);
-    if (end === -1)
-        end = code.length;
-    return code.slice(start, end);
-}
-function isSpace(c) {
-    return c === 0x20 || c === 0x09 || c === 0x0d || c === 0x0a || c === 0x0c;
-}
-const HEX = '0123456789abcdef';
-// Module-level copies of the builtins used per character / per result: a global lookup is slow in
-// vm contexts (jest) and these never change.
-const imul = Math.imul;
-const fromCharCode = String.fromCharCode;
-/**
- * 53-bit hash (cyrb53) of `prefix`, a 0 separator, and `text[start, end)` with surrounding
- * whitespace trimmed, as 14 hex digits; no substring is made. Not for security: it tells lines
- * apart, stably across runs and machines.
- */
-function hashLine(prefix, text, start, end) {
-    while (start < end && isSpace(text.charCodeAt(start)))
-        start++;
-    while (end > start && isSpace(text.charCodeAt(end - 1)))
-        end--;
-    let h1 = 0xdeadbeef;
-    let h2 = 0x41c6ce57;
-    for (let i = 0; i < prefix.length; i++) {
-        const c = prefix.charCodeAt(i);
-        h1 = imul(h1 ^ c, 2654435761);
-        h2 = imul(h2 ^ c, 1597334677);
-    }
-    h1 = imul(h1, 2654435761);
-    h2 = imul(h2, 1597334677);
-    for (let i = start; i < end; i++) {
-        const c = text.charCodeAt(i);
-        h1 = imul(h1 ^ c, 2654435761);
-        h2 = imul(h2 ^ c, 1597334677);
-    }
-    h1 = imul(h1 ^ (h1 >>> 16), 2246822507) ^ imul(h2 ^ (h2 >>> 13), 3266489909);
-    h2 = imul(h2 ^ (h2 >>> 16), 2246822507) ^ imul(h1 ^ (h1 >>> 13), 3266489909);
-    h2 &= 0x1fffff; // 21 + 32 = 53 bits
-    // one flat string, no number-to-string conversion (hot loop)
-    return fromCharCode(HEX.charCodeAt((h2 >>> 20) & 15), HEX.charCodeAt((h2 >>> 16) & 15), HEX.charCodeAt((h2 >>> 12) & 15), HEX.charCodeAt((h2 >>> 8) & 15), HEX.charCodeAt((h2 >>> 4) & 15), HEX.charCodeAt(h2 & 15), HEX.charCodeAt((h1 >>> 28) & 15), HEX.charCodeAt((h1 >>> 24) & 15), HEX.charCodeAt((h1 >>> 20) & 15), HEX.charCodeAt((h1 >>> 16) & 15), HEX.charCodeAt((h1 >>> 12) & 15), HEX.charCodeAt((h1 >>> 8) & 15), HEX.charCodeAt((h1 >>> 4) & 15), HEX.charCodeAt(h1 & 15));
-}
-/**
- * Assigns fingerprints, numbering repeats of the same (path, test, line text) within one report.
- * Per-file maps: the `bandit:<test>:<path>:` prefix is built once per file and test.
- */
-class FingerprintMaker {
-    byPath = new Map();
-    lastPath;
-    last;
-    /** JSON: the flagged line is found in Bandit's `code`; `fallback` (the issue text) when it is not. */
-    fromCode(testId, path, code, line, fallback) {
-        const start = code ? flaggedLineStart(code, line) : -1;
-        if (code && start >= 0) {
-            let end = code.indexOf('\n', start);
-            if (end === -1)
-                end = code.length;
-            const h = hashLine(testId, code, start, end);
-            if (h !== emptyLineHash(testId))
-                return this.finish(testId, path, h);
-        }
-        return this.finish(testId, path, hashLine(testId, fallback, 0, fallback.length));
-    }
-    /** SARIF: `lineText` is `region.snippet.text` (the flagged line). */
-    fromText(testId, path, lineText, fallback) {
-        if (lineText !== undefined) {
-            const h = hashLine(testId, lineText, 0, lineText.length);
-            if (h !== emptyLineHash(testId))
-                return this.finish(testId, path, h);
-        }
-        return this.finish(testId, path, hashLine(testId, fallback, 0, fallback.length));
-    }
-    finish(testId, path, h) {
-        let f = this.last;
-        if (path !== this.lastPath || f === undefined) {
-            f = this.byPath.get(path);
-            if (f === undefined) {
-                f = { prefixes: new Map(), counts: new Map() };
-                this.byPath.set(path, f);
-            }
-            this.lastPath = path;
-            this.last = f;
-        }
-        let prefix = f.prefixes.get(testId);
-        if (prefix === undefined) {
-            prefix = `bandit:${testId}:${path}:`;
-            f.prefixes.set(testId, prefix);
-        }
-        const n = f.counts.get(h);
-        if (n === undefined) {
-            f.counts.set(h, 1);
-            return prefix + h;
-        }
-        f.counts.set(h, n + 1);
-        return `${prefix}${h}:${n + 1}`;
-    }
-}
-const emptyHashes = new Map();
-/** Hash of a blank line for a test id (a blank flagged line falls back to the issue text). */
-function emptyLineHash(testId) {
-    let h = emptyHashes.get(testId);
-    if (h === undefined) {
-        h = hashLine(testId, '', 0, 0);
-        emptyHashes.set(testId, h);
-    }
-    return h;
-}
-/**
- * Exact-duplicate detector on (path, line, column, test id): per-file maps keyed by a number made
- * of line and column, holding the test id(s) seen there.
- */
-class DuplicateIndex {
-    byPath = new Map();
-    lastPath;
-    lastMap;
-    /** True when this (path, line, column, test id) was seen before; records it otherwise. */
-    seen(path, line, column, testId) {
-        let m = this.lastMap;
-        if (path !== this.lastPath || m === undefined) {
-            m = this.byPath.get(path);
-            if (m === undefined) {
-                m = new Map();
-                this.byPath.set(path, m);
-            }
-            this.lastPath = path;
-            this.lastMap = m;
-        }
-        // line * 4096 + column stays a small integer (cheap Map key) for lines < 262144; a column past
-        // 4095 gets its own key space (negative) so no two (line, column) pairs share a key
-        const key = column >= 0 && column < 4096 ? line * 4096 + column : -(line * 1048576 + column) - 1;
-        const prev = m.get(key);
-        if (prev === undefined) {
-            m.set(key, testId);
-            return false;
-        }
-        if (typeof prev === 'string') {
-            if (prev === testId)
-                return true;
-            m.set(key, [prev, testId]);
-            return false;
-        }
-        if (prev.includes(testId))
-            return true;
-        prev.push(testId);
-        return false;
-    }
 }
 
 ;// CONCATENATED MODULE: ./src/reports/bandit/json.ts
@@ -67724,7 +67883,8 @@ const vultureParser = {
     label: 'vulture text report (stdout of vulture)',
     detect(content) {
         const first = content.replace(/^\uFEFF/, '').split(/\r?\n/).find((l) => l.trim() !== '');
-        return first === undefined || LINE_RE.test(first);
+        // Bounded like parse: LINE_RE backtracks quadratically on a long line of `a:1: a:1: …` (seconds per 100 KB).
+        return first === undefined || (first.length <= MAX_LINE && LINE_RE.test(first));
     },
     parse: parseVulture,
 };
@@ -67779,20 +67939,13 @@ function statusOfExitCode(code) {
             return 'suspicious';
     }
 }
+/** Every status at zero. */
+function emptyMutantCounts() {
+    return { killed: 0, survived: 0, timeout: 0, suspicious: 0, skipped: 0, untested: 0, segfault: 0, caughtByTypeCheck: 0, notChecked: 0, interrupted: 0 };
+}
 class MutantCounter {
     killedKnown;
-    counts = {
-        killed: 0,
-        survived: 0,
-        timeout: 0,
-        suspicious: 0,
-        skipped: 0,
-        untested: 0,
-        segfault: 0,
-        caughtByTypeCheck: 0,
-        notChecked: 0,
-        interrupted: 0,
-    };
+    counts = emptyMutantCounts();
     findings = [];
     omitted = 0;
     constructor(killedKnown) {
@@ -67964,18 +68117,7 @@ const CICD_KEYS = {
 };
 function parseMutmutCicdStatsValue(root, file) {
     const o = expectObject(root, '$');
-    const counts = {
-        killed: 0,
-        survived: 0,
-        timeout: 0,
-        suspicious: 0,
-        skipped: 0,
-        untested: 0,
-        segfault: 0,
-        caughtByTypeCheck: 0,
-        notChecked: 0,
-        interrupted: 0,
-    };
+    const counts = emptyMutantCounts();
     // killed, survived and total are what makes it this format; the others may be absent in other versions.
     for (const k of ['killed', 'survived', 'total']) {
         const v = reqInteger(o, k, '$');
@@ -68636,10 +68778,15 @@ function applyToolRules(input, settings, workspace) {
         if (input.tool === 'mutmut')
             report = mutmutPolicyFindings(report, input.files[i]?.path ?? r.format, settings['mutmut-min-score']);
         // Repository-relative POSIX paths, so critical paths, the change, annotations and SARIF agree.
+        // Memoized per raw path: a big report has many findings per file.
+        const repoPaths = new Map();
         for (const f of report.findings) {
             if (!f.location)
                 continue;
-            const p = toRepoPath(f.location.path, { workspace, scanRoot });
+            const raw = f.location.path;
+            let p = repoPaths.get(raw);
+            if (p === undefined && !repoPaths.has(raw))
+                repoPaths.set(raw, (p = toRepoPath(raw, { workspace, scanRoot })));
             if (p !== undefined)
                 f.location.path = p;
         }
@@ -68702,6 +68849,7 @@ async function runEngine(settings, deps) {
         now: deps.now,
         change: change ? changeScope(change, { root: deps.workspace }) : undefined,
         waive: deps.waive,
+        unknownExplained: notices.length > 0,
     });
     if (change?.known) {
         result.change = { known: true, base: change.base, head: change.head, source: change.source, files: change.files.length, notes: change.notes };
@@ -70915,6 +71063,22 @@ function toJsonValue(v, key) {
     }
     return v;
 }
+const wrappers = new Map();
+/** Lengths of the text before and after a value wrapped in `depth` one-element arrays. */
+function wrapper(depth, indent) {
+    const key = `${depth}/${indent}`;
+    let w = wrappers.get(key);
+    if (!w) {
+        let x = 0;
+        for (let i = 0; i < depth; i++)
+            x = [x];
+        const s = JSON.stringify(x, null, indent);
+        const at = s.indexOf('0');
+        w = { prefix: at, suffix: s.length - at - 1 };
+        wrappers.set(key, w);
+    }
+    return w;
+}
 /** What JSON.stringify omits as an object member (and writes as null in an array). */
 function skipped(v) {
     return v === undefined || typeof v === 'function' || typeof v === 'symbol';
@@ -70927,10 +71091,20 @@ function* jsonPieces(value, indent, walkDepth = 4, key = '', depth = 0) {
     const v = toJsonValue(value, key);
     const isArr = Array.isArray(v);
     if (depth >= walkDepth || v === null || typeof v !== 'object' || (!isArr && Object.getPrototypeOf(v) !== Object.prototype && Object.getPrototypeOf(v) !== null)) {
-        const s = JSON.stringify(v, null, indent);
-        if (s === undefined)
+        if (depth > 0 && indent > 0 && v !== null && typeof v === 'object') {
+            // Stringified inside `depth` one-element arrays, the value comes out indented for its depth;
+            // the arrays' brackets are then sliced off (cheaper than re-indenting every line).
+            const w = wrapper(depth, indent);
+            let x = v;
+            for (let i = 0; i < depth; i++)
+                x = [x];
+            const s = JSON.stringify(x, null, indent);
+            yield s.slice(w.prefix, s.length - w.suffix);
             return;
-        yield depth > 0 && indent > 0 && typeof v === 'object' ? s.replace(/\n/g, `\n${' '.repeat(depth * indent)}`) : s;
+        }
+        const s = JSON.stringify(v, null, indent);
+        if (s !== undefined)
+            yield s;
         return;
     }
     const pad = indent > 0 ? `\n${' '.repeat((depth + 1) * indent)}` : '';
@@ -70962,19 +71136,31 @@ function* jsonPieces(value, indent, walkDepth = 4, key = '', depth = 0) {
     }
     yield first ? '{}' : `${end}}`;
 }
-/** Writes `JSON.stringify(value, null, indent) + suffix` to `file`, in chunks. */
+/**
+ * Writes `JSON.stringify(value, null, indent) + suffix` to `file`, in chunks: the pieces are
+ * encoded straight into one reused buffer (writing strings instead, each chunk is flattened and
+ * encoded again, which was three times slower on a 75 MB result).
+ */
 async function writeJsonFile(file, value, indent, suffix = '\n') {
     const fh = await (0,promises_.open)(file, 'w');
     try {
-        let buf = '';
+        const out = Buffer.allocUnsafe(CHUNK * 4);
+        let n = 0;
         for (const piece of jsonPieces(value, indent)) {
-            buf += piece;
-            if (buf.length >= CHUNK) {
-                await fh.write(buf);
-                buf = '';
+            // A UTF-16 code unit is at most 3 bytes of UTF-8.
+            if (n + piece.length * 3 > out.length) {
+                await fh.write(out, 0, n);
+                n = 0;
+                if (piece.length * 3 > out.length) {
+                    await fh.write(piece);
+                    continue;
+                }
             }
+            n += out.write(piece, n);
         }
-        await fh.write(buf + suffix);
+        if (n > 0)
+            await fh.write(out, 0, n);
+        await fh.write(suffix);
     }
     finally {
         await fh.close();
@@ -71080,12 +71266,13 @@ function findingsByPriority(tools) {
 // ---------------------------------------------------------------------------------------------
 // Text
 /** One line, no control characters. */
+/** One line; control characters dropped, bidi overrides shown as `[U+202E]` (no Trojan-Source titles). */
 function oneLine(text) {
-    return text.replace(/\r\n|\r|\n/g, ' ').replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ');
+    return showInvisible(text.replace(/\r\n|\r|\n/g, ' ').replace(/[\u0000-\u001f\u007f-\u009f]/g, ' '));
 }
-/** Keeps newlines, drops other control characters (ANSI escapes and the like). */
+/** Keeps newlines, drops other control characters (ANSI escapes and the like), shows bidi overrides. */
 function multiLine(text) {
-    return text.replace(/\r\n|\r/g, '\n').replace(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/g, ' ');
+    return showInvisible(text.replace(/\r\n|\r/g, '\n').replace(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/g, ' '));
 }
 function toolLabel(tool) {
     return Object.prototype.hasOwnProperty.call(TOOL_LABELS, tool) ? TOOL_LABELS[tool] : String(tool);
@@ -71140,11 +71327,22 @@ function annotationCandidates(result, opts) {
             groups[prio].push({ f, prio });
         }
     }
+    // Memoized per path: a big report has many findings per file.
+    const repoPaths = new Map();
+    const repoPath = (raw) => {
+        let p = repoPaths.get(raw);
+        if (p === undefined && !repoPaths.has(raw))
+            repoPaths.set(raw, (p = toRepoPath(raw, opts)));
+        return p;
+    };
     for (const g of groups) {
         const order = new Map(g.map((x) => [x.f, x.prio]));
         for (const f of sortMostSevereFirst(g.map((x) => x.f))) {
             const prio = order.get(f) ?? 3;
-            const file = f.location ? toRepoPath(f.location.path, opts) : undefined;
+            const path = f.location ? repoPath(f.location.path) : undefined;
+            // A path holding bidi overrides (a Trojan-Source file name) is not put in `file=`, where it
+            // would be shown as it is: the annotation goes without a file, its message shows the path escaped.
+            const file = path !== undefined && showInvisible(path) === path ? path : undefined;
             const a = { level: levelOf(prio), title: annotationTitle(f), message: annotationMessage(f, prio, file !== undefined) };
             if (file !== undefined) {
                 a.file = file;

@@ -116,9 +116,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       await writeFile(p, content);
     };
     if (values['result-file']) await write(String(values['result-file']), JSON.stringify(result, null, 1) + '\n');
-    if (values['markdown-file']) await write(String(values['markdown-file']), renderSummary(result, { reproduceCommand: reproduceCommand(settings) }));
+    if (values['markdown-file']) await write(String(values['markdown-file']), renderSummary(result, { reproduceCommand: reproduceCommand(settings, result.change) }));
     if (values.json) io.stdout(JSON.stringify(result, null, 1) + '\n');
-    else io.stdout(renderTerminal(result, { color: useColor(values['no-color'] === true, io), reproduceCommand: reproduceCommand(settings) }));
+    else io.stdout(renderTerminal(result, { color: useColor(values['no-color'] === true, io), reproduceCommand: reproduceCommand(settings, result.change) }));
     return settings['fail-on-block'] && result.shouldFail ? 1 : 0;
   } catch (e) {
     if (e instanceof ConfigurationError) {

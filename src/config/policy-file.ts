@@ -20,7 +20,13 @@ export function readPolicyYaml(text: string, file: string): PolicyLayer {
     const { line, col } = lc.linePos(e.pos[0]);
     throw new ConfigurationError(`${file}:${line}:${col}: policy file is not valid YAML: ${e.message.split('\n')[0]}`);
   }
-  const value: unknown = doc.toJS({ maxAliasCount: 50 }) ?? {};
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: 50 }) ?? {};
+  } catch (e) {
+    // `yaml` throws a ReferenceError on an alias bomb (too many alias expansions) or an unresolved alias.
+    throw new ConfigurationError(`${file}:1: policy file cannot be read: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
+  }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new ConfigurationError(`${file}:1: policy file must be a mapping of settings (key: value), got ${Array.isArray(value) ? 'a list' : typeof value}`);
   }

@@ -16,6 +16,23 @@ function toJsonValue(v: unknown, key: string): unknown {
   return v;
 }
 
+const wrappers = new Map<string, { prefix: number; suffix: number }>();
+
+/** Lengths of the text before and after a value wrapped in `depth` one-element arrays. */
+function wrapper(depth: number, indent: number): { prefix: number; suffix: number } {
+  const key = `${depth}/${indent}`;
+  let w = wrappers.get(key);
+  if (!w) {
+    let x: unknown = 0;
+    for (let i = 0; i < depth; i++) x = [x];
+    const s = JSON.stringify(x, null, indent);
+    const at = s.indexOf('0');
+    w = { prefix: at, suffix: s.length - at - 1 };
+    wrappers.set(key, w);
+  }
+  return w;
+}
+
 /** What JSON.stringify omits as an object member (and writes as null in an array). */
 function skipped(v: unknown): boolean {
   return v === undefined || typeof v === 'function' || typeof v === 'symbol';
@@ -29,9 +46,18 @@ export function* jsonPieces(value: unknown, indent: number, walkDepth = 4, key =
   const v = toJsonValue(value, key);
   const isArr = Array.isArray(v);
   if (depth >= walkDepth || v === null || typeof v !== 'object' || (!isArr && Object.getPrototypeOf(v) !== Object.prototype && Object.getPrototypeOf(v) !== null)) {
+    if (depth > 0 && indent > 0 && v !== null && typeof v === 'object') {
+      // Stringified inside `depth` one-element arrays, the value comes out indented for its depth;
+      // the arrays' brackets are then sliced off (cheaper than re-indenting every line).
+      const w = wrapper(depth, indent);
+      let x: unknown = v;
+      for (let i = 0; i < depth; i++) x = [x];
+      const s = JSON.stringify(x, null, indent);
+      yield s.slice(w.prefix, s.length - w.suffix);
+      return;
+    }
     const s = JSON.stringify(v, null, indent);
-    if (s === undefined) return;
-    yield depth > 0 && indent > 0 && typeof v === 'object' ? s.replace(/\n/g, `\n${' '.repeat(depth * indent)}`) : s;
+    if (s !== undefined) yield s;
     return;
   }
   const pad = indent > 0 ? `\n${' '.repeat((depth + 1) * indent)}` : '';

@@ -2,6 +2,7 @@
 import { DEFAULT_CRITICAL_PATHS, type Settings } from '../config/schema.js';
 import type { GateResult } from '../policy/result.js';
 import { DEFAULT_SECRET_KEYWORDS } from '../policy/secret-scan.js';
+import { redactBanditReport } from '../reports/bandit/redact.js';
 import { redactGitleaksReport } from '../reports/gitleaks/index.js';
 import type { ToolId } from '../reports/model.js';
 
@@ -38,8 +39,9 @@ export function reproduceCommand(s: Settings, change?: GateResult['change']): st
 
 /**
  * Per-tool transforms applied to the raw reports copied into the artifact: gitleaks reports carry
- * the secrets themselves, so their copy is redacted (or withheld when it cannot be).
+ * the secrets themselves, Bandit's B105-B107 results quote hard-coded passwords; their copies are
+ * redacted (or withheld when they cannot be).
  */
 export function artifactTransforms(): Partial<Record<ToolId, (text: string) => string>> {
-  return { gitleaks: redactGitleaksReport };
+  return { gitleaks: redactGitleaksReport, bandit: redactBanditReport };
 }

@@ -77,9 +77,13 @@ function applyToolRules(input: ToolInput, settings: Settings, workspace: string)
     if (input.tool === 'vulture') report = filterByConfidence(report, settings['vulture-min-confidence'] ?? 0);
     if (input.tool === 'mutmut') report = mutmutPolicyFindings(report, input.files[i]?.path ?? r.format, settings['mutmut-min-score']);
     // Repository-relative POSIX paths, so critical paths, the change, annotations and SARIF agree.
+    // Memoized per raw path: a big report has many findings per file.
+    const repoPaths = new Map<string, string | undefined>();
     for (const f of report.findings) {
       if (!f.location) continue;
-      const p = toRepoPath(f.location.path, { workspace, scanRoot });
+      const raw = f.location.path;
+      let p = repoPaths.get(raw);
+      if (p === undefined && !repoPaths.has(raw)) repoPaths.set(raw, (p = toRepoPath(raw, { workspace, scanRoot })));
       if (p !== undefined) f.location.path = p;
     }
     return report;
@@ -143,6 +147,7 @@ export async function runEngine(settings: Settings, deps: EngineDeps): Promise<E
     now: deps.now,
     change: change ? changeScope(change, { root: deps.workspace }) : undefined,
     waive: deps.waive,
+    unknownExplained: notices.length > 0,
   });
   if (change?.known) {
     result.change = { known: true, base: change.base, head: change.head, source: change.source, files: change.files.length, notes: change.notes };

@@ -58,6 +58,8 @@ export interface EvaluateOptions {
   change?: ChangeScope;
   /** Waivers hook: returns the waiver that applies to a finding, if any. */
   waive?: (f: EvaluatedFinding) => WaiverMatch | undefined;
+  /** The severity lookup already said how many severities are unknown and why (no second notice). */
+  unknownExplained?: boolean;
   /** Extra tool-level checks (e.g. mutmut: an empty run is an error). Returns messages that make the tool `error`. */
   toolChecks?: Partial<Record<ToolId, (t: ToolInput, findings: Finding[]) => string[]>>;
 }
@@ -147,7 +149,8 @@ export function evaluate(inputs: ToolInput[], opts: EvaluateOptions): GateResult
         effectiveSeverity: effective,
         reason: reasonFor(input.tool, f, effective, phase2Action, p2.scope, critical, inChange, opts.change),
       };
-      if (inChange !== undefined) ef.inChange = inChange;
+      // Recorded only when the change is known; unknown counts as new for the policy, not as a fact.
+      if (inChange !== undefined && opts.change?.known) ef.inChange = inChange;
       const w = opts.waive?.(ef);
       if (w) {
         ef.disposition = 'waived';
@@ -170,7 +173,7 @@ export function evaluate(inputs: ToolInput[], opts: EvaluateOptions): GateResult
       counts[f.disposition]++;
       if (f.phase2Action === 'block' && f.disposition !== 'waived') counts.wouldBlock++;
     }
-    if (unknownMapped > 0) {
+    if (unknownMapped > 0 && !opts.unknownExplained) {
       notices.push(
         `${TOOL_LABELS[input.tool]}: ${unknownMapped} ${unknownMapped === 1 ? 'vulnerability has' : 'vulnerabilities have'} no known severity and ${unknownMapped === 1 ? 'is' : 'are'} treated as ${unknownAs} (unknown-severity; fail closed).`,
       );
@@ -198,7 +201,8 @@ export function evaluate(inputs: ToolInput[], opts: EvaluateOptions): GateResult
   }
 
   if (opts.change && !opts.change.known && tools.some((t) => thresholdsFor(settings, t.tool).changed)) {
-    notices.push(`The change under review is unknown (${opts.change.reason ?? 'no reason given'}): every finding counts as new (fail closed).`);
+    const reason = opts.change.reason ?? 'no reason given.';
+    notices.push(`The change under review is unknown: ${reason}${/fail closed/i.test(reason) ? '' : `${/[.!?]$/.test(reason) ? '' : '.'} Every finding counts as new (fail closed).`}`);
   }
 
   const onMissing = settings['on-missing-report'];

@@ -21,7 +21,7 @@
 import { toRepoPath, type PathOptions } from '../shared/paths.js';
 import { TOOL_LABELS, type ToolId } from '../reports/model.js';
 import type { EvaluatedFinding, GateResult, ToolResult } from '../policy/result.js';
-import { clip } from '../shared/escape.js';
+import { clip, showInvisible } from '../shared/escape.js';
 import { fixText, ruleText, sortMostSevereFirst, whereText } from './common.js';
 
 export type AnnotationMode = 'blocking' | 'all' | 'none';
@@ -87,13 +87,14 @@ export function findingsByPriority(tools: readonly ToolResult[]): EvaluatedFindi
 // Text
 
 /** One line, no control characters. */
+/** One line; control characters dropped, bidi overrides shown as `[U+202E]` (no Trojan-Source titles). */
 function oneLine(text: string): string {
-  return text.replace(/\r\n|\r|\n/g, ' ').replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ');
+  return showInvisible(text.replace(/\r\n|\r|\n/g, ' ').replace(/[\u0000-\u001f\u007f-\u009f]/g, ' '));
 }
 
-/** Keeps newlines, drops other control characters (ANSI escapes and the like). */
+/** Keeps newlines, drops other control characters (ANSI escapes and the like), shows bidi overrides. */
 function multiLine(text: string): string {
-  return text.replace(/\r\n|\r/g, '\n').replace(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/g, ' ');
+  return showInvisible(text.replace(/\r\n|\r/g, '\n').replace(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/g, ' '));
 }
 
 function toolLabel(tool: ToolId): string {
@@ -151,11 +152,21 @@ export function annotationCandidates(result: GateResult, opts: PathOptions & { m
       groups[prio]!.push({ f, prio });
     }
   }
+  // Memoized per path: a big report has many findings per file.
+  const repoPaths = new Map<string, string | undefined>();
+  const repoPath = (raw: string): string | undefined => {
+    let p = repoPaths.get(raw);
+    if (p === undefined && !repoPaths.has(raw)) repoPaths.set(raw, (p = toRepoPath(raw, opts)));
+    return p;
+  };
   for (const g of groups) {
     const order = new Map(g.map((x) => [x.f, x.prio]));
     for (const f of sortMostSevereFirst(g.map((x) => x.f))) {
       const prio = order.get(f) ?? 3;
-      const file = f.location ? toRepoPath(f.location.path, opts) : undefined;
+      const path = f.location ? repoPath(f.location.path) : undefined;
+      // A path holding bidi overrides (a Trojan-Source file name) is not put in `file=`, where it
+      // would be shown as it is: the annotation goes without a file, its message shows the path escaped.
+      const file = path !== undefined && showInvisible(path) === path ? path : undefined;
       const a: Annotation = { level: levelOf(prio), title: annotationTitle(f), message: annotationMessage(f, prio, file !== undefined) };
       if (file !== undefined) {
         a.file = file;

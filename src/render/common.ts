@@ -307,7 +307,11 @@ const STAT_LABELS: Record<string, [string, string]> = {
   nosec: ['nosec comment', 'nosec comments'],
   killed: ['mutant killed', 'mutants killed'],
   survived: ['mutant survived', 'mutants survived'],
+  files: ['file scanned', 'files scanned'],
+  raw: ['raw finding', 'raw findings'],
 };
+/** Counters that repeat what the table already says. */
+const STAT_HIDDEN = new Set(['total', 'findings']);
 
 /**
  * Facts that change how far to trust a clean result: packages audited and NOT audited (pip-audit
@@ -318,7 +322,9 @@ export function toolStatsParts(t: ToolResult): string[] {
   for (const [k, v] of Object.entries(t.stats)) {
     if (typeof v !== 'number' || !Number.isFinite(v)) continue;
     const label = Object.prototype.hasOwnProperty.call(STAT_LABELS, k) ? STAT_LABELS[k] : undefined;
-    parts.push(label ? `${v} ${v === 1 ? label[0] : label[1]}` : `${k} ${v}`);
+    // Zero counters that carry no news (no duplicates, no timeouts...) are noise; labelled ones stay.
+    if ((v === 0 && !label) || (STAT_HIDDEN.has(k) && t.tool !== 'mutmut')) continue;
+    parts.push(label ? `${v} ${v === 1 ? label[0] : label[1]}` : k === 'score' ? `score ${v}%` : `${k} ${v}`);
   }
   if (t.skipped.length > 0) {
     parts.push(`⚠ ${t.skipped.length} not ${t.tool === 'pip-audit' ? 'audited' : 'checked'} (skipped)`);

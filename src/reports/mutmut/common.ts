@@ -84,19 +84,13 @@ export function statusOfExitCode(code: number | null): MutantStatus {
   }
 }
 
+/** Every status at zero. */
+export function emptyMutantCounts(): Record<MutantStatus, number> {
+  return { killed: 0, survived: 0, timeout: 0, suspicious: 0, skipped: 0, untested: 0, segfault: 0, caughtByTypeCheck: 0, notChecked: 0, interrupted: 0 };
+}
+
 export class MutantCounter {
-  readonly counts: Record<MutantStatus, number> = {
-    killed: 0,
-    survived: 0,
-    timeout: 0,
-    suspicious: 0,
-    skipped: 0,
-    untested: 0,
-    segfault: 0,
-    caughtByTypeCheck: 0,
-    notChecked: 0,
-    interrupted: 0,
-  };
+  readonly counts: Record<MutantStatus, number> = emptyMutantCounts();
   readonly findings: Finding[] = [];
   omitted = 0;
 

@@ -23,7 +23,7 @@ import {
   type JsonObject,
   type JsonReportParser,
 } from '../json.js';
-import { MutantCounter, isReported, keyFinding, mutmutStats, statusOfExitCode, type MutantStatus } from './common.js';
+import { MutantCounter, emptyMutantCounts, isReported, keyFinding, mutmutStats, statusOfExitCode, type MutantStatus } from './common.js';
 
 export const MUTMUT_CICD_FORMAT = 'mutmut3-cicd-stats';
 export const MUTMUT_META_FORMAT = 'mutmut3-meta';
@@ -43,18 +43,7 @@ const CICD_KEYS: Record<string, MutantStatus> = {
 
 export function parseMutmutCicdStatsValue(root: unknown, file: string): ParsedReport {
   const o = expectObject(root, '$');
-  const counts: Record<MutantStatus, number> = {
-    killed: 0,
-    survived: 0,
-    timeout: 0,
-    suspicious: 0,
-    skipped: 0,
-    untested: 0,
-    segfault: 0,
-    caughtByTypeCheck: 0,
-    notChecked: 0,
-    interrupted: 0,
-  };
+  const counts: Record<MutantStatus, number> = emptyMutantCounts();
   // killed, survived and total are what makes it this format; the others may be absent in other versions.
   for (const k of ['killed', 'survived', 'total']) {
     const v = reqInteger(o, k, '$');

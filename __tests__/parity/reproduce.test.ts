@@ -1,0 +1,117 @@
+/**
+ * The "reproduce locally" command the summary prints: it names every setting that changes a verdict
+ * and the commit the change was compared with, quotes what a shell would expand, and the CLI accepts
+ * every flag in it.
+ */
+import { describe, expect, it } from '@jest/globals';
+import { parseSettings } from '../../src/config/schema.js';
+import { reproduceCommand } from '../../src/engine/publish.js';
+import { runCli } from '../../src/cli/main.js';
+
+const BASE = 'a'.repeat(40);
+const HEAD = 'b'.repeat(40);
+const known = (source: string) => ({ known: true as const, base: BASE, head: HEAD, source, files: 3, notes: [] });
+
+/** Splits the command like a POSIX shell (words, '…' quoting, '\'' escapes). */
+function words(cmd: string): string[] {
+  const out: string[] = [];
+  let cur = '';
+  let started = false;
+  let quoted = false;
+  for (let i = 0; i < cmd.length; i++) {
+    const c = cmd[i]!;
+    if (quoted) {
+      if (c === "'") quoted = false;
+      else cur += c;
+    } else if (c === "'") {
+      quoted = true;
+      started = true;
+    } else if (c === '\\' && i + 1 < cmd.length) {
+      cur += cmd[++i];
+      started = true;
+    } else if (/\s/.test(c)) {
+      if (started || cur) out.push(cur);
+      cur = '';
+      started = false;
+    } else cur += c;
+  }
+  if (started || cur) out.push(cur);
+  return out;
+}
+
+async function cliAccepts(cmd: string): Promise<{ code: number; err: string }> {
+  let err = '';
+  const code = await runCli([...words(cmd).slice(2), '--help'], { stdout: () => {}, stderr: (s) => (err += s), cwd: process.cwd(), env: {} });
+  return { code, err };
+}
+
+describe('reproduceCommand', () => {
+  it('defaults: the reports and the phase only', () => {
+    const s = parseSettings([{ 'bandit-report': 'reports/bandit.json', phase: '1' }]);
+    expect(reproduceCommand(s)).toBe('npx security-gate --bandit-report reports/bandit.json --phase 1');
+  });
+
+  it('names the base commit of a known change from the event; an explicit base-ref wins; a first commit names none', () => {
+    const s = parseSettings([{ 'deptry-report': 'reports/deptry.json' }]);
+    expect(reproduceCommand(s, known('pull_request'))).toBe(`npx security-gate --deptry-report reports/deptry.json --phase 1 --base-ref ${BASE}`);
+    expect(reproduceCommand(s, known('push'))).toContain(`--base-ref ${BASE}`);
+    expect(reproduceCommand(s, known('first-commit'))).not.toContain('--base-ref');
+    expect(reproduceCommand(s, { known: false, reason: 'no event' })).not.toContain('--base-ref');
+    const withRef = parseSettings([{ 'deptry-report': 'reports/deptry.json', 'base-ref': 'origin/main' }]);
+    expect(reproduceCommand(withRef, known('base-ref'))).toBe('npx security-gate --deptry-report reports/deptry.json --phase 1 --base-ref origin/main');
+  });
+
+  it('adds every non-default setting that changes a verdict', () => {
+    const s = parseSettings([
+      {
+        'mutmut-report': 'reports/mutmut.json',
+        'mutmut-min-score': '80',
+        'vulture-min-confidence': '70',
+        'unknown-severity': 'medium',
+        'severity-source': 'off',
+        'on-missing-report': 'warn',
+        'critical-paths': 'src/payments/**',
+        'scan-root': 'api',
+        'secret-scan-keywords': 'password,pin',
+      },
+    ]);
+    const cmd = reproduceCommand(s);
+    for (const part of ['--mutmut-min-score 80', '--vulture-min-confidence 70', '--unknown-severity medium', '--severity-source off', '--on-missing-report warn', "--critical-paths 'src/payments/**'", '--scan-root api', '--secret-scan-keywords password,pin']) {
+      expect(cmd).toContain(part);
+    }
+    expect(reproduceCommand(parseSettings([{ 'bandit-report': 'b.json', 'secret-scan': 'false' }]))).toContain('--secret-scan false');
+  });
+
+  it('quotes globs and odd characters so the shell passes them through unchanged', () => {
+    const s = parseSettings([{ 'bandit-report': 'reports/*.json', 'gitleaks-report': "it's here.json" }]);
+    const cmd = reproduceCommand(s);
+    expect(cmd).toContain("--bandit-report 'reports/*.json'");
+    expect(words(cmd)).toEqual(['npx', 'security-gate', '--bandit-report', 'reports/*.json', '--gitleaks-report', "it's here.json", '--phase', '1']);
+  });
+
+  it('the CLI accepts every flag the command uses', async () => {
+    const s = parseSettings([
+      {
+        'bandit-report': 'reports/*.json',
+        'pip-audit-report': 'p.json',
+        'gitleaks-report': 'g.json',
+        'deptry-report': 'd.json',
+        'vulture-report': 'v.txt',
+        'mutmut-report': 'm.json',
+        'policy-file': '.github/security-gate.yml',
+        phase: 'auto',
+        'phase-2-from': '2026-12-23',
+        'phase-2-tools': 'gitleaks',
+        'mutmut-min-score': '80',
+        'vulture-min-confidence': '70',
+        'unknown-severity': 'low',
+        'severity-source': 'osv',
+        'on-missing-report': 'ignore',
+        'critical-paths': 'src/payments/**',
+        'scan-root': 'api',
+        'secret-scan': 'false',
+      },
+    ]);
+    expect(await cliAccepts(reproduceCommand(s, known('pull_request')))).toEqual({ code: 0, err: '' });
+  });
+});
