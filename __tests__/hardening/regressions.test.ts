@@ -1,0 +1,136 @@
+/**
+ * The counterexamples the hardening suites found, kept as plain regression cases (fast, no fuzzing).
+ */
+import { describe, expect, it } from '@jest/globals';
+import { ConfigurationError } from '../../src/config/schema.js';
+import { readPolicyYaml, settingsWithPolicy } from '../../src/config/policy-file.js';
+import { artifactTransforms } from '../../src/engine/publish.js';
+import { ReportParseError } from '../../src/reports/model.js';
+import { parseReport } from '../../src/reports/registry.js';
+import { REDACTED_CODE, redactBanditReport, WITHHELD_BANDIT_REPORT } from '../../src/reports/bandit/redact.js';
+import { vultureParser } from '../../src/reports/vulture/parser.js';
+import { annotationCandidates } from '../../src/render/annotations.js';
+import type { GateResult } from '../../src/policy/result.js';
+
+describe('vulture detect: a long line of `a:1: a:1: …` (quadratic regex backtracking)', () => {
+  // Found by fuzz.test.ts ("a long line … ends quickly"): 500 KB took ~70 s in vultureParser.detect,
+  // which the registry also runs to describe any unknown text file (gitleaks, mutmut inputs too).
+  const line = `${'a:1: '.repeat(100_000)}\n`;
+
+  it('detect refuses it without running the regex', () => {
+    expect(vultureParser.detect(line)).toBe(false);
+  });
+
+  it.each(['vulture', 'gitleaks', 'mutmut'] as const)('parseReport(%s) refuses it with a ReportParseError', (tool) => {
+    expect(() => parseReport(tool, 'r.txt', line)).toThrow(ReportParseError);
+  });
+});
+
+describe('policy file: an alias bomb', () => {
+  // Found by fuzz.test.ts: yaml's toJS threw a ReferenceError ("Excessive alias count …") instead of a ConfigurationError.
+  const bomb = ['a: &a [x, x, x, x, x, x, x, x, x]'];
+  for (let i = 1; i < 12; i++) bomb.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9).fill(`*${String.fromCharCode(96 + i)}`).join(', ')}]`);
+  const text = bomb.join('\n');
+
+  it('is a ConfigurationError naming the file', () => {
+    expect(() => readPolicyYaml(text, '.github/security-gate.yml')).toThrow(ConfigurationError);
+    expect(() => settingsWithPolicy({}, { text, file: '.github/security-gate.yml' })).toThrow(/^\.github\/security-gate\.yml:1: policy file cannot be read: /);
+  });
+});
+
+describe('the raw Bandit report copied into the artifact (B105-B107 quote the password)', () => {
+  // Found by injection.test.ts: reports/reports/bandit.json in the artifact held the clear passwords.
+  const secret = 'PLANTEDbandit105pw8Xc3Vb7Nm1Qa';
+  const report = {
+    errors: [],
+    results: [
+      { code: `12 password = '${secret}'\n`, filename: 'a.py', issue_text: `Possible hardcoded password: '${secret}'`, test_id: 'B105', line_number: 12 },
+      { code: '3 token = "ghp_abcdefghijklmnopqrstuvwxyz0123456789"\n', filename: 'b.py', issue_text: 'something else', test_id: 'B999', line_number: 3 },
+      { code: '1 import os\n', filename: 'c.py', issue_text: 'Use of assert', test_id: 'B101', line_number: 1 },
+    ],
+  };
+
+  it('redacts code and message, keeps the rest, same JSON layout', () => {
+    const text = `${JSON.stringify(report, null, 2)}\n`;
+    const out = redactBanditReport(text);
+    expect(out).not.toContain(secret);
+    expect(out).not.toContain('ghp_abcdefghijklmnopqrstuvwxyz0123456789');
+    const parsed = JSON.parse(out) as typeof report;
+    expect(parsed.results[0]!.code).toBe(REDACTED_CODE);
+    expect(parsed.results[0]!.issue_text).toMatch(/^Possible hardcoded password: 'PL\*\*\*\*\(redacted, 30 chars\)'$/);
+    expect(parsed.results[1]!.code).toBe(REDACTED_CODE);
+    expect(parsed.results[2]).toEqual(report.results[2]);
+    expect(out.endsWith('}\n')).toBe(true);
+    expect(out.split('\n')[1]).toBe('  "errors": [],');
+  });
+
+  it('SARIF: the snippets and the message of B105-B107 results', () => {
+    const sarif = {
+      version: '2.1.0',
+      runs: [
+        {
+          tool: { driver: { name: 'Bandit' } },
+          results: [
+            {
+              ruleId: 'B106',
+              message: { text: `Possible hardcoded password: '${secret}'` },
+              locations: [{ physicalLocation: { artifactLocation: { uri: 'a.py' }, region: { startLine: 1, snippet: { text: `f(password='${secret}')\n` } } } }],
+            },
+          ],
+        },
+      ],
+    };
+    const out = redactBanditReport(JSON.stringify(sarif));
+    expect(out).not.toContain(secret);
+    expect(JSON.parse(out)).toMatchObject({ runs: [{ results: [{ locations: [{ physicalLocation: { region: { snippet: { text: REDACTED_CODE } } } }] }] }] });
+  });
+
+  it('fails closed: unparsable or unknown shapes are withheld; an empty file stays empty', () => {
+    expect(redactBanditReport(`{"results": [{"code": "${secret}"`)).toBe(WITHHELD_BANDIT_REPORT);
+    expect(redactBanditReport('[1, 2]')).toBe(WITHHELD_BANDIT_REPORT);
+    expect(redactBanditReport('')).toBe('');
+    expect(redactBanditReport('{"results": [{"__proto__": {"polluted": 1}, "test_id": "B105", "code": "x"}]}')).not.toContain('"code":"x"');
+    expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
+  });
+
+  it('is the artifact transform for Bandit (with redact-artifacts)', () => {
+    expect(artifactTransforms().bandit).toBe(redactBanditReport);
+  });
+});
+
+describe('annotations: bidi overrides (Trojan Source) in titles, messages and paths', () => {
+  // Found by injection.test.ts: `::error title=…evil\u202eyp.txt…` reached the runner as is.
+  const result = {
+    tools: [
+      {
+        tool: 'bandit',
+        phase: 2,
+        findings: [
+          {
+            tool: 'bandit',
+            ruleId: 'B307',
+            ruleName: 'eval evil\u202eyp.txt',
+            title: 'Use of eval \u2066isolate\u2069',
+            severity: 'high',
+            effectiveSeverity: 'high',
+            fingerprint: 'x',
+            sourceFile: 'r.json',
+            location: { path: 'src/evil\u202egnp.py', line: 3 },
+            disposition: 'block',
+            phase2Action: 'block',
+            reason: 'r',
+          },
+        ],
+      },
+    ],
+  } as unknown as GateResult;
+
+  it('shows them as [U+202E] and drops a file= that holds one (the path goes in the message, escaped)', () => {
+    const [a] = annotationCandidates(result, { mode: 'all', workspace: '/w' });
+    expect(a!.title).toContain('[U+202E]');
+    expect(a!.message).toContain('[U+2066]isolate[U+2069]');
+    expect(a!.file).toBeUndefined();
+    expect(a!.message).toContain('src/evil[U+202E]gnp.py');
+    expect(JSON.stringify(a)).not.toMatch(/[\u202a-\u202e\u2066-\u2069]/);
+  });
+});
