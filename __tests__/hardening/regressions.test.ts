@@ -93,8 +93,13 @@ describe('the raw Bandit report copied into the artifact (B105-B107 quote the pa
     expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
   });
 
-  it('is the artifact transform for Bandit (with redact-artifacts)', () => {
-    expect(artifactTransforms().bandit).toBe(redactBanditReport);
+  it('is the artifact transform for Bandit whenever a report holds something to redact or failed to parse', () => {
+    const withTool = (tool: Record<string, unknown>) => ({ tools: [{ tool: 'bandit', status: 'ok', files: [{ path: 'b.json', findings: 1, bytes: 1 }], findings: [], ...tool }] }) as unknown as GateResult;
+    expect(artifactTransforms(withTool({ findings: [{ ruleId: 'B105' }] })).bandit).toBe(redactBanditReport);
+    expect(artifactTransforms(withTool({ findings: [{ ruleId: 'B602', extra: { snippetRedacted: true } }] })).bandit).toBe(redactBanditReport);
+    expect(artifactTransforms(withTool({ status: 'error', files: [{ path: 'b.json', findings: 0, bytes: 1, error: 'x' }] })).bandit).toBe(redactBanditReport);
+    // Nothing the parser would redact: the raw copy goes as it is (no second parse of a big report).
+    expect(artifactTransforms(withTool({ findings: [{ ruleId: 'B101' }] })).bandit).toBeUndefined();
   });
 });
 

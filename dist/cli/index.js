@@ -22911,7 +22911,7 @@ async function lookupCve(client, cveId, packageName, getScorer) {
         const norm = (s) => (s ?? '').toLowerCase().replace(/[-_.]+/g, '-');
         const isPip = (a) => (a.vulnerabilities ?? []).some((v) => norm(v.package?.ecosystem) === 'pip' && (!packageName || norm(v.package?.name) === norm(packageName)));
         const preferred = list.filter(isPip);
-        const candidates = (preferred.length > 0 ? preferred : list).slice().sort((x, y) => x.ghsa_id.localeCompare(y.ghsa_id));
+        const candidates = (preferred.length > 0 ? preferred : list).slice().sort((x, y) => (x.ghsa_id < y.ghsa_id ? -1 : x.ghsa_id > y.ghsa_id ? 1 : 0));
         const results = await Promise.all(candidates.map((a) => resolveFromGithubAdvisory(a, getScorer)));
         const rank = { critical: 5, high: 4, medium: 3, low: 2, info: 1 };
         let best;
@@ -24383,7 +24383,15 @@ function phaseOf(tool, settings, now) {
 /** Compiles the critical-path globs once; returns the first glob that matches a path. */
 function criticalPathMatcher(globs) {
     const compiled = globs.map((g) => ({ g, m: picomatch_default()(g, { dot: true, nocase: false }) }));
-    return (path) => compiled.find((c) => c.m(path))?.g;
+    // Memoized per path: a big report has many findings per file.
+    const memo = new Map();
+    return (path) => {
+        if (memo.has(path))
+            return memo.get(path);
+        const hit = compiled.find((c) => c.m(path))?.g;
+        memo.set(path, hit);
+        return hit;
+    };
 }
 function lookup(t, sev, critical, inChange) {
     const pick = (m) => m?.[sev];
@@ -24465,7 +24473,7 @@ function evaluate(inputs, opts) {
         }
         findings.sort((a, b) => dispRank(b.disposition) - dispRank(a.disposition) ||
             (0,model/* compareSeverityDesc */.qd)(a.effectiveSeverity, b.effectiveSeverity) ||
-            (a.location?.path ?? a.package?.name ?? '').localeCompare(b.location?.path ?? b.package?.name ?? '') ||
+            compareText(a.location?.path ?? a.package?.name ?? '', b.location?.path ?? b.package?.name ?? '') ||
             (a.location?.line ?? 0) - (b.location?.line ?? 0));
         const severity = emptySeverity();
         const counts = emptyCounts();
@@ -24546,6 +24554,10 @@ function evaluate(inputs, opts) {
     return result;
 }
 const DISPOSITION_KEYS = ['block', 'warn', 'info', 'waived', 'wouldBlock'];
+/** Code-unit order: deterministic and cheap (localeCompare loads ICU collation, slow on 80k findings). */
+function compareText(a, b) {
+    return a < b ? -1 : a > b ? 1 : 0;
+}
 function dispRank(d) {
     return d === 'block' ? 3 : d === 'warn' ? 2 : d === 'info' ? 1 : 0;
 }
@@ -36529,6 +36541,126 @@ function toolLine(t) {
     return `${TOOL_LABELS[t.tool]} (phase ${t.phase}): ${t.status}, ${t.findings.length} findings, ${c.block} block, ${c.warn} warn, ${c.info} info${c.wouldBlock > c.block ? `, ${c.wouldBlock} would block in phase 2` : ''}`;
 }
 
+;// CONCATENATED MODULE: ./src/engine/json-file.ts
+/**
+ * Writes a value as JSON to a file without building the whole text in memory: the same bytes as
+ * `JSON.stringify(value, null, indent)`, produced piece by piece (objects and arrays near the top
+ * are walked here, deeper values - e.g. each finding - are stringified one at a time) and written
+ * in chunks of about 1 MiB. A result with 80,000 findings is a ~75 MB text: building it as one
+ * string (and then one Buffer) doubled the gate's peak memory and time.
+ */
+
+const CHUNK = 1 << 20;
+function toJsonValue(v, key) {
+    if (v !== null && typeof v === 'object' && typeof v.toJSON === 'function') {
+        return v.toJSON(key);
+    }
+    return v;
+}
+const wrappers = new Map();
+/** Lengths of the text before and after a value wrapped in `depth` one-element arrays. */
+function wrapper(depth, indent) {
+    const key = `${depth}/${indent}`;
+    let w = wrappers.get(key);
+    if (!w) {
+        let x = 0;
+        for (let i = 0; i < depth; i++)
+            x = [x];
+        const s = JSON.stringify(x, null, indent);
+        const at = s.indexOf('0');
+        w = { prefix: at, suffix: s.length - at - 1 };
+        wrappers.set(key, w);
+    }
+    return w;
+}
+/** What JSON.stringify omits as an object member (and writes as null in an array). */
+function skipped(v) {
+    return v === undefined || typeof v === 'function' || typeof v === 'symbol';
+}
+/**
+ * The pieces of `JSON.stringify(value, null, indent)`, walking `walkDepth` levels of containers
+ * itself. Exported for tests (the pieces joined are the stringify output, byte for byte).
+ */
+function* jsonPieces(value, indent, walkDepth = 4, key = '', depth = 0) {
+    const v = toJsonValue(value, key);
+    const isArr = Array.isArray(v);
+    if (depth >= walkDepth || v === null || typeof v !== 'object' || (!isArr && Object.getPrototypeOf(v) !== Object.prototype && Object.getPrototypeOf(v) !== null)) {
+        if (depth > 0 && indent > 0 && v !== null && typeof v === 'object') {
+            // Stringified inside `depth` one-element arrays, the value comes out indented for its depth;
+            // the arrays' brackets are then sliced off (cheaper than re-indenting every line).
+            const w = wrapper(depth, indent);
+            let x = v;
+            for (let i = 0; i < depth; i++)
+                x = [x];
+            const s = JSON.stringify(x, null, indent);
+            yield s.slice(w.prefix, s.length - w.suffix);
+            return;
+        }
+        const s = JSON.stringify(v, null, indent);
+        if (s !== undefined)
+            yield s;
+        return;
+    }
+    const pad = indent > 0 ? `\n${' '.repeat((depth + 1) * indent)}` : '';
+    const end = indent > 0 ? `\n${' '.repeat(depth * indent)}` : '';
+    if (isArr) {
+        const arr = v;
+        if (arr.length === 0)
+            return yield '[]';
+        yield '[';
+        for (let i = 0; i < arr.length; i++) {
+            yield i === 0 ? pad : `,${pad}`;
+            const item = toJsonValue(arr[i], String(i));
+            if (skipped(item))
+                yield 'null';
+            else
+                yield* jsonPieces(item, indent, walkDepth, String(i), depth + 1);
+        }
+        yield `${end}]`;
+        return;
+    }
+    let first = true;
+    for (const k of Object.keys(v)) {
+        const item = toJsonValue(v[k], k);
+        if (skipped(item))
+            continue;
+        yield `${first ? '{' : ','}${pad}${JSON.stringify(k)}:${indent > 0 ? ' ' : ''}`;
+        first = false;
+        yield* jsonPieces(item, indent, walkDepth, k, depth + 1);
+    }
+    yield first ? '{}' : `${end}}`;
+}
+/**
+ * Writes `JSON.stringify(value, null, indent) + suffix` to `file`, in chunks: the pieces are
+ * encoded straight into one reused buffer (writing strings instead, each chunk is flattened and
+ * encoded again, which was three times slower on a 75 MB result).
+ */
+async function writeJsonFile(file, value, indent, suffix = '\n') {
+    const fh = await (0,promises_.open)(file, 'w');
+    try {
+        const out = Buffer.allocUnsafe(CHUNK * 4);
+        let n = 0;
+        for (const piece of jsonPieces(value, indent)) {
+            // A UTF-16 code unit is at most 3 bytes of UTF-8.
+            if (n + piece.length * 3 > out.length) {
+                await fh.write(out, 0, n);
+                n = 0;
+                if (piece.length * 3 > out.length) {
+                    await fh.write(piece);
+                    continue;
+                }
+            }
+            n += out.write(piece, n);
+        }
+        if (n > 0)
+            await fh.write(out, 0, n);
+        await fh.write(suffix);
+    }
+    finally {
+        await fh.close();
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/waivers/types.ts
 /**
  * Waivers: documented, approved, expiring exceptions kept in the repository. Pure types and tiny
@@ -36699,7 +36831,7 @@ function renderSummary(result, opts = {}) {
     // Budget: the head, the footer and a possible "shortened" note are fixed; rows are granted in
     // priority order while they fit.
     const total = sections.reduce((n, s) => n + s.total, 0);
-    const shortNote = (hidden) => `> ✂️ **Shortened to fit the ${maxBytes.toLocaleString('en-US')}-byte step-summary limit:** ` +
+    const shortNote = (hidden) => `> ✂️ **Shortened to fit the ${String(maxBytes).replace(/\B(?=(\d{3})+(?!\d))/g, ',')}-byte step-summary limit:** ` +
         `${plural(hidden, 'entry', 'entries')} of the lists below not shown. Everything is ${fullRef}.\n\n`;
     const fixed = bytes(head) + bytes(footer) + bytes(shortNote(total));
     // A section that has rows but gets none is shown as a count with the reason: that is its minimum.
@@ -37399,8 +37531,22 @@ function reproduceCommand(s, change) {
  * the secrets themselves, Bandit's B105-B107 results quote hard-coded passwords; their copies are
  * redacted (or withheld when they cannot be).
  */
-function artifactTransforms() {
-    return { gitleaks: redactGitleaksReport, bandit: redactBanditReport };
+function artifactTransforms(result) {
+    return { gitleaks: redactGitleaksReport, ...(banditNeedsRedaction(result) ? { bandit: redactBanditReport } : {}) };
+}
+/**
+ * Re-writing a Bandit report costs a full parse and stringify (seconds on an 80k-finding report), so
+ * it is skipped when the parser saw nothing to redact: every file parsed, no B105-B107 result and no
+ * snippet that looked like a secret. A report that failed to parse is always passed through the
+ * redactor (which withholds what it cannot read).
+ */
+function banditNeedsRedaction(result) {
+    const t = result.tools.find((x) => x.tool === 'bandit');
+    if (!t)
+        return false;
+    if (t.status !== 'ok' || t.files.some((f) => f.error))
+        return true;
+    return t.findings.some((f) => f.extra?.snippetRedacted === true || /^B10[567]$/.test(f.ruleId));
 }
 
 ;// CONCATENATED MODULE: external "node:child_process"
@@ -39275,6 +39421,7 @@ async function prepareGovernance(o) {
 
 
 
+
 const BOOLEAN_FLAGS = new Set(['fail-on-block', 'summary', 'upload-artifact']);
 const USAGE = `Usage: security-gate [options]
        security-gate promotion [options]   (promotion evidence; see --help there)
@@ -39368,8 +39515,12 @@ async function runCli(argv, io) {
             await (0,promises_.mkdir)((0,external_node_path_.dirname)(p), { recursive: true });
             await (0,promises_.writeFile)(p, content);
         };
-        if (values['result-file'])
-            await write(String(values['result-file']), JSON.stringify(result, null, 1) + '\n');
+        if (values['result-file']) {
+            // Streamed: a result with 80,000 findings is a ~75 MB text.
+            const p = (0,external_node_path_.resolve)(io.cwd, String(values['result-file']));
+            await (0,promises_.mkdir)((0,external_node_path_.dirname)(p), { recursive: true });
+            await writeJsonFile(p, result, 1);
+        }
         if (values['markdown-file'])
             await write(String(values['markdown-file']), renderSummary(result, { reproduceCommand: reproduceCommand(settings, result.change) }));
         if (values.json)

@@ -28752,16 +28752,16 @@ function file_command_issueFileCommand(command, message) {
     if (!filePath) {
         throw new Error(`Unable to find environment variable for file command ${command}`);
     }
-    if (!external_fs_namespaceObject.existsSync(filePath)) {
+    if (!fs.existsSync(filePath)) {
         throw new Error(`Missing file at path: ${filePath}`);
     }
-    external_fs_namespaceObject.appendFileSync(filePath, `${utils_toCommandValue(message)}${external_os_namespaceObject.EOL}`, {
+    fs.appendFileSync(filePath, `${toCommandValue(message)}${os.EOL}`, {
         encoding: 'utf8'
     });
 }
 function file_command_prepareKeyValueMessage(key, value) {
-    const delimiter = `ghadelimiter_${external_crypto_namespaceObject.randomUUID()}`;
-    const convertedValue = utils_toCommandValue(value);
+    const delimiter = `ghadelimiter_${crypto.randomUUID()}`;
+    const convertedValue = toCommandValue(value);
     // These should realistically never happen, but just in case someone finds a
     // way to exploit uuid generation let's not allow keys or values that contain
     // the delimiter.
@@ -28771,7 +28771,7 @@ function file_command_prepareKeyValueMessage(key, value) {
     if (convertedValue.includes(delimiter)) {
         throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter}"`);
     }
-    return `${key}<<${delimiter}${external_os_namespaceObject.EOL}${convertedValue}${external_os_namespaceObject.EOL}${delimiter}`;
+    return `${key}<<${delimiter}${os.EOL}${convertedValue}${os.EOL}${delimiter}`;
 }
 //# sourceMappingURL=file-command.js.map
 ;// CONCATENATED MODULE: external "path"
@@ -30001,7 +30001,7 @@ const _summary = new Summary();
  * @deprecated use `core.summary`
  */
 const markdownSummary = (/* unused pure expression or super */ null && (_summary));
-const summary = _summary;
+const summary = (/* unused pure expression or super */ null && (_summary));
 //# sourceMappingURL=summary.js.map
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/path-utils.js
 
@@ -31393,10 +31393,10 @@ function getBooleanInput(name, options) {
 function setOutput(name, value) {
     const filePath = process.env['GITHUB_OUTPUT'] || '';
     if (filePath) {
-        return file_command_issueFileCommand('OUTPUT', file_command_prepareKeyValueMessage(name, value));
+        return issueFileCommand('OUTPUT', prepareKeyValueMessage(name, value));
     }
-    process.stdout.write(external_os_namespaceObject.EOL);
-    command_issueCommand('set-output', { name }, utils_toCommandValue(value));
+    process.stdout.write(os.EOL);
+    issueCommand('set-output', { name }, toCommandValue(value));
 }
 /**
  * Enables or disables the echoing of commands into stdout for the rest of the step.
@@ -31448,7 +31448,7 @@ function error(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function warning(message, properties = {}) {
-    command_issueCommand('warning', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    issueCommand('warning', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a notice issue
@@ -31463,7 +31463,7 @@ function notice(message, properties = {}) {
  * @param message info message
  */
 function info(message) {
-    process.stdout.write(message + external_os_namespaceObject.EOL);
+    process.stdout.write(message + os.EOL);
 }
 /**
  * Begin an output group.
@@ -41530,8 +41530,97 @@ function clip(text, max) {
     return `${text.slice(0, end)}…`;
 }
 
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: external "node:fs/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: ./src/github/actions-core.ts
+/**
+ * The runner protocol the gate needs, without @actions/core on the start-up path.
+ *
+ * @actions/core 3 loads its HTTP stack (undici, for OIDC tokens) when imported, which cost the gate
+ * about a fifth of its cold start on a small report. The protocol itself is small and documented:
+ * inputs are `INPUT_<NAME>` variables, outputs and the step summary are files named by
+ * `GITHUB_OUTPUT` / `GITHUB_STEP_SUMMARY`, everything else is a workflow command on stdout. The
+ * escaping below is @actions/core's (a test compares the bytes with the real library). The artifact
+ * client, loaded lazily, still brings @actions/core with it when an upload happens.
+ */
+
+
+
+
+const env = () => process.env;
+function actions_core_escapeData(s) {
+    return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+function actions_core_escapeProperty(s) {
+    return actions_core_escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
+}
+/** `::command k=v,k=v::message`, escaped as the runner expects. */
+function formatCommand(command, properties, message) {
+    const props = Object.entries(properties)
+        .filter((e) => e[1] !== undefined && e[1] !== '')
+        .map(([k, v]) => `${k}=${actions_core_escapeProperty(String(v))}`)
+        .join(',');
+    return `::${command}${props ? ` ${props}` : ''}::${actions_core_escapeData(message)}`;
+}
+function actions_core_issue(command, properties, message) {
+    process.stdout.write(formatCommand(command, properties, message) + external_node_os_namespaceObject.EOL);
+}
+function annotationProps(p = {}) {
+    return { title: p.title, file: p.file, line: p.startLine, endLine: p.endLine, col: p.startColumn, endColumn: p.endColumn };
+}
+function actions_core_getInput(name) {
+    return (env()[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '').trim();
+}
+/** Appends `name<<delimiter` ... to the file a runner variable names; false when there is none. */
+function appendFileCommand(variable, key, value) {
+    const file = env()[variable];
+    if (!file)
+        return false;
+    const delimiter = `ghadelimiter_${(0,external_node_crypto_.randomUUID)()}`;
+    if (key.includes(delimiter) || value.includes(delimiter))
+        throw new Error(`Unexpected input: the value contains the delimiter ${delimiter}`);
+    (0,external_node_fs_namespaceObject.appendFileSync)(file, `${key}<<${delimiter}${external_node_os_namespaceObject.EOL}${value}${external_node_os_namespaceObject.EOL}${delimiter}${external_node_os_namespaceObject.EOL}`, { encoding: 'utf8' });
+    return true;
+}
+function actions_core_setOutput(name, value) {
+    if (!appendFileCommand('GITHUB_OUTPUT', name, value)) {
+        process.stdout.write(external_node_os_namespaceObject.EOL);
+        actions_core_issue('set-output', { name }, value);
+    }
+}
+function actions_core_setSecret(secret) {
+    actions_core_issue('add-mask', {}, secret);
+}
+function actions_core_info(message) {
+    process.stdout.write(message + external_node_os_namespaceObject.EOL);
+}
+function actions_core_notice(message, properties) {
+    actions_core_issue('notice', annotationProps(properties), message);
+}
+function actions_core_warning(message, properties) {
+    actions_core_issue('warning', annotationProps(properties), message);
+}
+function actions_core_error(message, properties) {
+    actions_core_issue('error', annotationProps(properties), message);
+}
+function actions_core_setFailed(message) {
+    process.exitCode = 1;
+    actions_core_error(message);
+}
+/** Appends Markdown to the job step summary (no-op outside a runner). */
+async function appendSummary(markdown) {
+    const file = env().GITHUB_STEP_SUMMARY;
+    if (!file)
+        return;
+    await (0,promises_namespaceObject.appendFile)(file, markdown + external_node_os_namespaceObject.EOL, { encoding: 'utf8' });
+}
+
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 ;// CONCATENATED MODULE: ./src/io/files.ts
@@ -41601,7 +41690,7 @@ async function readReport(workspace, file) {
 
 ;// CONCATENATED MODULE: ./src/github/runner.ts
 /**
- * The runner side of the gate: inputs, outputs, step summary and log lines, through @actions/core.
+ * The runner side of the gate: inputs, outputs, step summary and log lines (src/github/actions-core.ts).
  * Report text that reaches the log goes through escapeLog first.
  */
 
@@ -41628,16 +41717,16 @@ async function readPolicyFile(workspace, path) {
     }
 }
 const log = {
-    info: (msg) => info(escapeLog(msg)),
-    warning: (msg) => warning(escapeLog(msg)),
-    error: (msg) => error(escapeLog(msg)),
+    info: (msg) => actions_core_info(escapeLog(msg)),
+    warning: (msg) => actions_core_warning(escapeLog(msg)),
+    error: (msg) => actions_core_error(escapeLog(msg)),
 };
 function setOutputs(outputs) {
     for (const [k, v] of Object.entries(outputs))
-        setOutput(k, v);
+        actions_core_setOutput(k, v);
 }
 async function writeStepSummary(markdown) {
-    await summary.addRaw(markdown, true).write();
+    await appendSummary(markdown);
 }
 
 ;// CONCATENATED MODULE: ./src/promotion/render.ts

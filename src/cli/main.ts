@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import { settingsWithPolicy } from '../config/policy-file.js';
 import { ConfigurationError, INPUT_NAMES } from '../config/schema.js';
 import { runEngine } from '../engine/run.js';
+import { writeJsonFile } from '../engine/json-file.js';
 import { renderSummary } from '../render/summary.js';
 import { renderTerminal } from '../render/terminal.js';
 import { reproduceCommand } from '../engine/publish.js';
@@ -115,7 +116,12 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       await mkdir(dirname(p), { recursive: true });
       await writeFile(p, content);
     };
-    if (values['result-file']) await write(String(values['result-file']), JSON.stringify(result, null, 1) + '\n');
+    if (values['result-file']) {
+      // Streamed: a result with 80,000 findings is a ~75 MB text.
+      const p = resolve(io.cwd, String(values['result-file']));
+      await mkdir(dirname(p), { recursive: true });
+      await writeJsonFile(p, result, 1);
+    }
     if (values['markdown-file']) await write(String(values['markdown-file']), renderSummary(result, { reproduceCommand: reproduceCommand(settings, result.change) }));
     if (values.json) io.stdout(JSON.stringify(result, null, 1) + '\n');
     else io.stdout(renderTerminal(result, { color: useColor(values['no-color'] === true, io), reproduceCommand: reproduceCommand(settings, result.change) }));

@@ -42,6 +42,19 @@ export function reproduceCommand(s: Settings, change?: GateResult['change']): st
  * the secrets themselves, Bandit's B105-B107 results quote hard-coded passwords; their copies are
  * redacted (or withheld when they cannot be).
  */
-export function artifactTransforms(): Partial<Record<ToolId, (text: string) => string>> {
-  return { gitleaks: redactGitleaksReport, bandit: redactBanditReport };
+export function artifactTransforms(result: GateResult): Partial<Record<ToolId, (text: string) => string>> {
+  return { gitleaks: redactGitleaksReport, ...(banditNeedsRedaction(result) ? { bandit: redactBanditReport } : {}) };
+}
+
+/**
+ * Re-writing a Bandit report costs a full parse and stringify (seconds on an 80k-finding report), so
+ * it is skipped when the parser saw nothing to redact: every file parsed, no B105-B107 result and no
+ * snippet that looked like a secret. A report that failed to parse is always passed through the
+ * redactor (which withholds what it cannot read).
+ */
+export function banditNeedsRedaction(result: GateResult): boolean {
+  const t = result.tools.find((x) => x.tool === 'bandit');
+  if (!t) return false;
+  if (t.status !== 'ok' || t.files.some((f) => f.error)) return true;
+  return t.findings.some((f) => f.extra?.snippetRedacted === true || /^B10[567]$/.test(f.ruleId));
 }

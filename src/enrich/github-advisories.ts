@@ -116,7 +116,7 @@ export async function lookupCve(client: HttpClient, cveId: string, packageName: 
     const norm = (s: string | null | undefined) => (s ?? '').toLowerCase().replace(/[-_.]+/g, '-');
     const isPip = (a: GlobalAdvisory) => (a.vulnerabilities ?? []).some((v) => norm(v.package?.ecosystem) === 'pip' && (!packageName || norm(v.package?.name) === norm(packageName)));
     const preferred = list.filter(isPip);
-    const candidates = (preferred.length > 0 ? preferred : list).slice().sort((x, y) => x.ghsa_id.localeCompare(y.ghsa_id));
+    const candidates = (preferred.length > 0 ? preferred : list).slice().sort((x, y) => (x.ghsa_id < y.ghsa_id ? -1 : x.ghsa_id > y.ghsa_id ? 1 : 0));
     const results = await Promise.all(candidates.map((a) => resolveFromGithubAdvisory(a, getScorer)));
     const rank = { critical: 5, high: 4, medium: 3, low: 2, info: 1 } as const;
     let best: Resolution | undefined;

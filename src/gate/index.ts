@@ -1,5 +1,5 @@
 /** Entry of the gate action: only runs main and turns an unexpected error into a failed step. */
-import * as core from '@actions/core';
+import * as core from '../github/actions-core.js';
 import { ConfigurationError } from '../config/schema.js';
 import { run } from './main.js';
 

@@ -2,7 +2,7 @@
  * The gate action's thin shell: inputs -> settings -> change, waivers -> engine -> override ->
  * publish -> outputs. Decisions live in the pure core; this file only wires adapters in order.
  */
-import * as core from '@actions/core';
+import * as core from '../github/actions-core.js';
 import { join } from 'node:path';
 import { settingsWithPolicy } from '../config/policy-file.js';
 import { findChange } from '../engine/change.js';

@@ -3,7 +3,7 @@
  * annotations, the sticky comment. Each step reports failures as warnings and notices; none of them
  * can stop the verdict and outputs from being written.
  */
-import * as core from '@actions/core';
+import * as core from './actions-core.js';
 import { copyFile, mkdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { Settings } from '../config/schema.js';
@@ -60,7 +60,7 @@ export async function publish(p: PublishContext): Promise<Published> {
     await copyFile(sarifFile, stagedSarif);
   }
 
-  const transform = settings['redact-artifacts'] ? artifactTransforms() : {};
+  const transform = settings['redact-artifacts'] ? artifactTransforms(result) : {};
   // Without an upload, the result JSON and summary are written once, below (they are big for big reports).
   const upload = settings['upload-artifact'];
   await stage({ outDir, workspace, result, summary: upload ? renderSummary(result, p.summaryOptions) : '', reports: p.reports, transform, skipResult: !upload });
@@ -77,7 +77,7 @@ export async function publish(p: PublishContext): Promise<Published> {
   const summaryOptions = { ...p.summaryOptions, artifactUrl: result.artifact?.url };
   const summary = renderSummary(result, summaryOptions);
   const staged = await stage({ outDir, workspace, result, summary, reports: [] });
-  if (settings.summary) await core.summary.addRaw(summary, true).write();
+  if (settings.summary) await core.appendSummary(summary);
 
   const ctx = p.runCtx;
   const client = p.client;

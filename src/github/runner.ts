@@ -1,8 +1,8 @@
 /**
- * The runner side of the gate: inputs, outputs, step summary and log lines, through @actions/core.
+ * The runner side of the gate: inputs, outputs, step summary and log lines (src/github/actions-core.ts).
  * Report text that reaches the log goes through escapeLog first.
  */
-import * as core from '@actions/core';
+import * as core from './actions-core.js';
 import { readFile } from 'node:fs/promises';
 import { INPUT_NAMES, ConfigurationError } from '../config/schema.js';
 import { insideWorkspace } from '../io/files.js';
@@ -35,5 +35,5 @@ export function setOutputs(outputs: Record<string, string>): void {
 }
 
 export async function writeStepSummary(markdown: string): Promise<void> {
-  await core.summary.addRaw(markdown, true).write();
+  await core.appendSummary(markdown);
 }

@@ -167,7 +167,20 @@ export function annotationCandidates(result: GateResult, opts: PathOptions & { m
       // A path holding bidi overrides (a Trojan-Source file name) is not put in `file=`, where it
       // would be shown as it is: the annotation goes without a file, its message shows the path escaped.
       const file = path !== undefined && showInvisible(path) === path ? path : undefined;
-      const a: Annotation = { level: levelOf(prio), title: annotationTitle(f), message: annotationMessage(f, prio, file !== undefined) };
+      // Title and message are built on first read: a big report has tens of thousands of candidates
+      // and the caps show about fifty of them.
+      const located = file !== undefined;
+      let title: string | undefined;
+      let message: string | undefined;
+      const a: Annotation = {
+        level: levelOf(prio),
+        get title() {
+          return (title ??= annotationTitle(f));
+        },
+        get message() {
+          return (message ??= annotationMessage(f, prio, located));
+        },
+      };
       if (file !== undefined) {
         a.file = file;
         const loc = f.location!;

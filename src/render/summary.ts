@@ -89,7 +89,7 @@ export function renderSummary(result: GateResult, opts: SummaryOptions = {}): st
   // priority order while they fit.
   const total = sections.reduce((n, s) => n + s.total, 0);
   const shortNote = (hidden: number): string =>
-    `> ✂️ **Shortened to fit the ${maxBytes.toLocaleString('en-US')}-byte step-summary limit:** ` +
+    `> ✂️ **Shortened to fit the ${String(maxBytes).replace(/\B(?=(\d{3})+(?!\d))/g, ',')}-byte step-summary limit:** ` +
     `${plural(hidden, 'entry', 'entries')} of the lists below not shown. Everything is ${fullRef}.\n\n`;
   const fixed = bytes(head) + bytes(footer) + bytes(shortNote(total));
   // A section that has rows but gets none is shown as a count with the reason: that is its minimum.
