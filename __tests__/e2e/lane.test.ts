@@ -17,6 +17,7 @@ import { randomInt } from 'node:crypto';
 import { join, relative } from 'node:path';
 import { REPO_ROOT, runAction, type RunActionResult } from '../helpers/runner.js';
 import { ZERO, commit, git, initRepo, removeDir, tempDir, write } from '../change/git-helpers.js';
+import { shellWords } from '../helpers/shell-words.js';
 
 // Up to three bundle runs per test; generous for a loaded CI machine (each run takes 1-3 s).
 jest.setTimeout(120_000);
@@ -383,33 +384,6 @@ describe('the API lane through the bundle: a pull request on a shallow clone', (
     expectNoSecret(g);
   });
 });
-
-/** Splits a POSIX shell command line as the summary writes it (words, '…' quoting, '\'' escapes). */
-function shellWords(cmd: string): string[] {
-  const out: string[] = [];
-  let cur = '';
-  let started = false;
-  let quoted = false;
-  for (let i = 0; i < cmd.length; i++) {
-    const c = cmd[i]!;
-    if (quoted) {
-      if (c === "'") quoted = false;
-      else cur += c;
-    } else if (c === "'") {
-      quoted = true;
-      started = true;
-    } else if (c === '\\' && i + 1 < cmd.length) {
-      cur += cmd[++i];
-      started = true;
-    } else if (/\s/.test(c)) {
-      if (started || cur) out.push(cur);
-      cur = '';
-      started = false;
-    } else cur += c;
-  }
-  if (started || cur) out.push(cur);
-  return out;
-}
 
 describe('local parity: the command the summary gives reproduces the verdict with the CLI', () => {
   it('same verdict, same counts per tool, same change; and the CLI leaks the secret nowhere either', async () => {

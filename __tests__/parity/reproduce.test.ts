@@ -7,37 +7,13 @@ import { describe, expect, it } from '@jest/globals';
 import { parseSettings } from '../../src/config/schema.js';
 import { reproduceCommand } from '../../src/engine/publish.js';
 import { runCli } from '../../src/cli/main.js';
+import { shellWords } from '../helpers/shell-words.js';
 
 const BASE = 'a'.repeat(40);
 const HEAD = 'b'.repeat(40);
 const known = (source: string) => ({ known: true as const, base: BASE, head: HEAD, source, files: 3, notes: [] });
 
-/** Splits the command like a POSIX shell (words, '…' quoting, '\'' escapes). */
-function words(cmd: string): string[] {
-  const out: string[] = [];
-  let cur = '';
-  let started = false;
-  let quoted = false;
-  for (let i = 0; i < cmd.length; i++) {
-    const c = cmd[i]!;
-    if (quoted) {
-      if (c === "'") quoted = false;
-      else cur += c;
-    } else if (c === "'") {
-      quoted = true;
-      started = true;
-    } else if (c === '\\' && i + 1 < cmd.length) {
-      cur += cmd[++i];
-      started = true;
-    } else if (/\s/.test(c)) {
-      if (started || cur) out.push(cur);
-      cur = '';
-      started = false;
-    } else cur += c;
-  }
-  if (started || cur) out.push(cur);
-  return out;
-}
+const words = shellWords;
 
 async function cliAccepts(cmd: string): Promise<{ code: number; err: string }> {
   let err = '';

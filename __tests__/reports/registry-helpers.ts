@@ -62,8 +62,7 @@ export function goldenView(r: ParsedReport): unknown {
 }
 
 /** Compare with `<fixture minus extension>.expected.json`; UPDATE_GOLDEN=1 rewrites it. */
-export function expectGolden(tool: string, rel: string, r: ParsedReport): void {
-  const golden = join(FIXTURES, tool, rel.replace(/\.[^./]+$/, '') + '.expected.json');
+export function expectGolden(tool: string, rel: string, r: ParsedReport, golden = join(FIXTURES, tool, rel.replace(/\.[^./]+$/, '') + '.expected.json')): void {
   const view = goldenView(r);
   if (process.env.UPDATE_GOLDEN === '1') {
     writeFileSync(golden, `${JSON.stringify(view, null, 2)}\n`);

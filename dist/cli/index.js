@@ -3331,7 +3331,7 @@ function normalizePath(p) {
 /* harmony export */   tn: () => (/* binding */ escapeCode),
 /* harmony export */   vH: () => (/* binding */ safeHttpUrl)
 /* harmony export */ });
-/* unused harmony export showInvisible */
+/* unused harmony exports showInvisible, escapeCommandData, escapeCommandProperty */
 /**
  * Escaping of untrusted text for every channel the gate writes. Report contents are attacker
  * controlled in a pull request: nothing from a report reaches stdout or Markdown without going
@@ -3461,6 +3461,14 @@ function clip(text, max) {
     if (end > 0 && code >= 0xd800 && code <= 0xdbff)
         end -= 1;
     return `${text.slice(0, end)}…`;
+}
+/** A workflow command's message, escaped as the runner (and @actions/core) expect: `%`, CR, LF. */
+function escapeCommandData(s) {
+    return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+/** A workflow command's property value: the message escapes plus `:` and `,`. */
+function escapeCommandProperty(s) {
+    return escapeCommandData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
 }
 
 

@@ -19031,6 +19031,146 @@ var external_node_fs_ = __nccwpck_require__(73024);
 var promises_ = __nccwpck_require__(51455);
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __nccwpck_require__(48161);
+;// CONCATENATED MODULE: ./src/shared/escape.ts
+/**
+ * Escaping of untrusted text for every channel the gate writes. Report contents are attacker
+ * controlled in a pull request: nothing from a report reaches stdout or Markdown without going
+ * through here.
+ */
+/* eslint-disable no-control-regex -- matching control characters is the point of this module */
+/**
+ * Make text inert in a log line: the runner treats a line starting with `::` (after whitespace) as a
+ * workflow command, and `##[` as a legacy one. Control characters are shown as escapes; newlines are
+ * kept out so one message is one line.
+ */
+function escapeLog(text) {
+    return showInvisible(text.replace(/\r\n|\r|\n/g, ' ⏎ '))
+        .replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)
+        // Every colon followed by a colon: `:::x` must not leave a `::` behind (a global `/::/` would).
+        .replace(/:(?=:)/g, ':\u200b')
+        .replace(/#(?=#\[)/g, '#\u200b');
+}
+/**
+ * Characters that change how text is displayed without being seen (bidirectional overrides and
+ * isolates, "Trojan Source"): a path must not be able to look like another one. They are shown as
+ * `[U+202E]`, which the channel's escaping then makes inert.
+ */
+const INVISIBLE = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+function showInvisible(text) {
+    return text.replace(INVISIBLE, (c) => `[U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}]`);
+}
+const MD_SPECIAL = /[\\`*_{}[\]()<>#+\-.!|~&"'=$^]/g;
+/**
+ * Break what GitHub would turn into a link or a notification, before any escaping (so an entity the
+ * escaping writes, like `&#124;`, is never touched): `@mentions` and `#123` refs get a zero-width
+ * joiner, `https://…` and `www.…` autolinks a zero-width space.
+ */
+function breakAutolinks(text) {
+    return text
+        .replace(/@(?=[A-Za-z0-9_-])/g, '@\u200d')
+        .replace(/#(?=[0-9])/g, '#\u200d')
+        .replace(/:(?=\/\/)/g, ':\u200b')
+        .replace(/\b(www)(?=\.)/gi, '$1\u200b');
+}
+/**
+ * Escape text for Markdown (GitHub flavoured) inline content, including table cells: every special
+ * character is backslash-escaped or turned into an entity, `@mentions`, `#refs` and autolinks are
+ * broken with zero-width characters, newlines become spaces.
+ */
+function escapeMarkdown(text) {
+    // Controls go first: a removed character must not be able to join `@` to a name afterwards.
+    return breakAutolinks(showInvisible(text)
+        .replace(/\r\n|\r|\n/g, ' ')
+        .replace(/[\u0000-\u001f\u007f]/g, '')).replace(MD_SPECIAL, (c) => {
+        switch (c) {
+            case '<':
+                return '&lt;';
+            case '>':
+                return '&gt;';
+            case '&':
+                return '&amp;';
+            case '|':
+                return '&#124;';
+            case '"':
+                return '&quot;';
+            default:
+                return `\\${c}`;
+        }
+    });
+}
+/**
+ * Text inside an inline code span: backticks cannot be escaped inside one, so they are replaced by a
+ * look-alike; `|` becomes the look-alike `¦` so tables survive (entities are NOT decoded inside a code
+ * span, so `&#124;` would show literally, and `\|` only works inside a table); newlines become
+ * spaces. HTML, emphasis, mentions and links are inert inside code.
+ */
+function escapeCode(text) {
+    const t = showInvisible(text)
+        .replace(/\r\n|\r|\n/g, ' ')
+        .replace(/[\u0000-\u001f\u007f-\u009f]/g, '')
+        .replace(/`/g, 'ˋ')
+        .replace(/\|/g, '¦');
+    return `\`${t === '' ? ' ' : t}\``;
+}
+/** Escape for an HTML attribute or element body (used inside <details><summary>). */
+function escapeHtml(text) {
+    // A blank line would end the HTML block and turn the rest into Markdown: no newlines at all.
+    return breakAutolinks(showInvisible(text)
+        .replace(/\r\n|\r|\n/g, ' ')
+        .replace(/[\u0000-\u001f\u007f-\u009f]/g, ''))
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/"/g, '&quot;')
+        .replace(/'/g, '&#39;');
+}
+/**
+ * A link target that is safe to put in Markdown or an href: only absolute `http:`/`https:` URLs
+ * without credentials, at most `maxLength` characters, normalised by the URL parser and with every
+ * character that could end a link destination, split a table cell or start an entity
+ * percent-encoded. Anything else (`javascript:`, `data:`, relative, unparsable) gives `undefined`.
+ */
+function safeHttpUrl(url, maxLength = 2048) {
+    if (typeof url !== 'string')
+        return undefined;
+    const raw = url.trim();
+    if (raw === '' || raw.length > maxLength || !/^https?:\/\//i.test(raw))
+        return undefined;
+    let u;
+    try {
+        u = new URL(raw);
+    }
+    catch {
+        return undefined;
+    }
+    if ((u.protocol !== 'http:' && u.protocol !== 'https:') || u.username !== '' || u.password !== '' || u.hostname === '') {
+        return undefined;
+    }
+    const href = u.href.replace(/[^A-Za-z0-9\-._~:/?#=%+,;!$&]/g, (c) => [...new TextEncoder().encode(c)].map((b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join(''));
+    return href.length > maxLength ? undefined : href;
+}
+/**
+ * Shorten untrusted text to at most `max` characters (code points, never half a surrogate pair),
+ * ending in `…` when cut. Apply before escaping so an escape sequence is never cut.
+ */
+function clip(text, max) {
+    if (text.length <= max)
+        return text;
+    let end = Math.max(0, max - 1);
+    const code = text.charCodeAt(end - 1);
+    if (end > 0 && code >= 0xd800 && code <= 0xdbff)
+        end -= 1;
+    return `${text.slice(0, end)}…`;
+}
+/** A workflow command's message, escaped as the runner (and @actions/core) expect: `%`, CR, LF. */
+function escape_escapeCommandData(s) {
+    return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+/** A workflow command's property value: the message escapes plus `:` and `,`. */
+function escape_escapeCommandProperty(s) {
+    return escape_escapeCommandData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
+}
+
 ;// CONCATENATED MODULE: ./src/github/actions-core.ts
 /**
  * The runner protocol the gate needs, without @actions/core on the start-up path.
@@ -19046,20 +19186,15 @@ var external_node_os_ = __nccwpck_require__(48161);
 
 
 
+
 const env = () => process.env;
-function escapeData(s) {
-    return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
-}
-function escapeProperty(s) {
-    return escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
-}
 /** `::command k=v,k=v::message`, escaped as the runner expects. */
 function formatCommand(command, properties, message) {
     const props = Object.entries(properties)
         .filter((e) => e[1] !== undefined && e[1] !== '')
-        .map(([k, v]) => `${k}=${escapeProperty(String(v))}`)
+        .map(([k, v]) => `${k}=${escape_escapeCommandProperty(String(v))}`)
         .join(',');
-    return `::${command}${props ? ` ${props}` : ''}::${escapeData(message)}`;
+    return `::${command}${props ? ` ${props}` : ''}::${escape_escapeCommandData(message)}`;
 }
 function issue(command, properties, message) {
     process.stdout.write(formatCommand(command, properties, message) + external_node_os_.EOL);
@@ -33105,21 +33240,21 @@ function canonicalId(raw) {
     return id;
 }
 /** Plain, short text for details: no newlines, bounded length. */
-function clip(text, max = 160) {
+function resolution_clip(text, max = 160) {
     const one = text.replace(/\s+/g, ' ').trim();
     return one.length > max ? `${one.slice(0, max - 1)}…` : one;
 }
 /** A failed request as a resolution. Never throws. */
 function resolution_failure(source, id, e) {
     if (e instanceof HttpError)
-        return { ok: false, reason: reasonOfHttpError(e), detail: clip(`${source} ${id}: ${e.message}`, 200) };
-    return { ok: false, reason: 'error', detail: clip(`${source} ${id}: ${e instanceof Error ? e.message : String(e)}`, 200) };
+        return { ok: false, reason: reasonOfHttpError(e), detail: resolution_clip(`${source} ${id}: ${e.message}`, 200) };
+    return { ok: false, reason: 'error', detail: resolution_clip(`${source} ${id}: ${e instanceof Error ? e.message : String(e)}`, 200) };
 }
 /** A response that is JSON but not the documented shape, naming the first place that differs. */
 function shapeError(source, id, issues) {
     const first = issues[0];
     const where = first ? `$${first.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('')}` : '$';
-    return { ok: false, reason: 'error', detail: clip(`${source} ${id}: unexpected response shape at ${where}`, 200) };
+    return { ok: false, reason: 'error', detail: resolution_clip(`${source} ${id}: unexpected response shape at ${where}`, 200) };
 }
 
 ;// CONCATENATED MODULE: ./src/enrich/github-advisories.ts
@@ -33170,7 +33305,7 @@ async function resolveFromGithubAdvisory(a, getScorer) {
     const ghsa = a.ghsa_id;
     const rating = severityFromWord(a.severity);
     const entries = githubCvssEntries(a);
-    const withdrawn = a.withdrawn_at ? ` (withdrawn ${clip(a.withdrawn_at, 30)})` : '';
+    const withdrawn = a.withdrawn_at ? ` (withdrawn ${resolution_clip(a.withdrawn_at, 30)})` : '';
     if (rating) {
         // Record GitHub's own CVSS figure beside the rating (the newest version it gives).
         const first = entries[0];
@@ -33183,7 +33318,7 @@ async function resolveFromGithubAdvisory(a, getScorer) {
                 kind: 'github',
                 advisory: ghsa,
                 ...(cvss ? { cvss } : {}),
-                detail: clip(`GitHub advisory ${ghsa}${a.type ? ` (${a.type})` : ''}: severity ${a.severity}${cvss ? `; CVSS ${cvss.version} ${cvss.score} ${cvss.vector}` : ''}${withdrawn}`, 240),
+                detail: resolution_clip(`GitHub advisory ${ghsa}${a.type ? ` (${a.type})` : ''}: severity ${a.severity}${cvss ? `; CVSS ${cvss.version} ${cvss.score} ${cvss.vector}` : ''}${withdrawn}`, 240),
             },
         };
     }
@@ -33198,13 +33333,13 @@ async function resolveFromGithubAdvisory(a, getScorer) {
                     kind: 'github',
                     advisory: ghsa,
                     cvss: cvssOf(best),
-                    detail: clip(`GitHub advisory ${ghsa}: no rating (severity ${JSON.stringify(clip(a.severity ?? 'absent', 20))}); CVSS ${best.version} ${best.score} ${best.vector} scored as ${best.rating}${withdrawn}`, 240),
+                    detail: resolution_clip(`GitHub advisory ${ghsa}: no rating (severity ${JSON.stringify(resolution_clip(a.severity ?? 'absent', 20))}); CVSS ${best.version} ${best.score} ${best.vector} scored as ${best.rating}${withdrawn}`, 240),
                 },
             };
         }
-        return { ok: false, reason: 'invalid-cvss', detail: clip(`GitHub advisory ${ghsa}: no rating and no valid CVSS vector (${problems.join('; ')})`, 240) };
+        return { ok: false, reason: 'invalid-cvss', detail: resolution_clip(`GitHub advisory ${ghsa}: no rating and no valid CVSS vector (${problems.join('; ')})`, 240) };
     }
-    return { ok: false, reason: 'no-severity', detail: clip(`GitHub advisory ${ghsa}: severity ${JSON.stringify(clip(a.severity ?? 'absent', 20))} and no CVSS`, 200) };
+    return { ok: false, reason: 'no-severity', detail: resolution_clip(`GitHub advisory ${ghsa}: severity ${JSON.stringify(resolution_clip(a.severity ?? 'absent', 20))} and no CVSS`, 200) };
 }
 /** `GET /advisories/{ghsa_id}`. Never throws. */
 async function lookupGhsa(client, ghsaId, getScorer) {
@@ -33247,7 +33382,7 @@ async function lookupCve(client, cveId, packageName, getScorer) {
         }
         const out = best;
         if (out.ok)
-            out.source.detail = clip(`${out.source.detail} (found by ${cveId})`, 260);
+            out.source.detail = resolution_clip(`${out.source.detail} (found by ${cveId})`, 260);
         return out;
     }
     catch (e) {
@@ -33345,7 +33480,7 @@ async function resolveFromOsvRecord(v, packageName, getScorer) {
                 kind: 'osv',
                 advisory: id,
                 ...(best ? { cvss: cvssOf(best) } : {}),
-                detail: clip(`OSV ${id}: ${where} ${JSON.stringify(String(word))}${best ? `; CVSS ${best.version} ${best.score} ${best.vector}` : ''}`, 240),
+                detail: resolution_clip(`OSV ${id}: ${where} ${JSON.stringify(String(word))}${best ? `; CVSS ${best.version} ${best.score} ${best.vector}` : ''}`, 240),
             },
         };
     }
@@ -33359,17 +33494,17 @@ async function resolveFromOsvRecord(v, packageName, getScorer) {
                 kind: 'osv',
                 advisory: id,
                 cvss: cvssOf(best),
-                detail: clip(`OSV ${id}: CVSS ${best.version} base score ${best.score} (${best.rating}) ${best.vector}`, 240),
+                detail: resolution_clip(`OSV ${id}: CVSS ${best.version} base score ${best.score} (${best.rating}) ${best.vector}`, 240),
             },
         };
     }
     if (problems.length > 0) {
-        return { ok: false, reason: 'invalid-cvss', detail: clip(`OSV ${id}: no rating and no valid CVSS vector (${problems.join('; ')})`, 240), aliases };
+        return { ok: false, reason: 'invalid-cvss', detail: resolution_clip(`OSV ${id}: no rating and no valid CVSS vector (${problems.join('; ')})`, 240), aliases };
     }
     return {
         ok: false,
         reason: 'no-severity',
-        detail: clip(`OSV ${id}: no severity${v2 > 0 ? ' (only a CVSS v2 vector)' : ''}${aliases.length > 0 ? `; aliases ${aliases.join(', ')}` : ''}`, 240),
+        detail: resolution_clip(`OSV ${id}: no severity${v2 > 0 ? ' (only a CVSS v2 vector)' : ''}${aliases.length > 0 ? `; aliases ${aliases.join(', ')}` : ''}`, 240),
         aliases,
     };
 }
@@ -33505,7 +33640,7 @@ function combineUnresolved(attempts) {
     const pick = order.map((r) => attempts.find((a) => a.reason === r)).find((a) => a !== undefined) ?? attempts[0];
     if (!pick)
         return { ok: false, reason: 'error', detail: 'no source was asked' };
-    return { ok: false, reason: pick.reason, detail: clip(attempts.map((a) => a.detail).join('; '), 400) };
+    return { ok: false, reason: pick.reason, detail: resolution_clip(attempts.map((a) => a.detail).join('; '), 400) };
 }
 function limitedApi(client, concurrency, gate, onError) {
     const limit = pLimit(Math.max(1, concurrency));
@@ -33652,14 +33787,14 @@ async function resolveSeverities(findings, opts) {
             const other = owner.get(keyOf(next));
             const known = other !== undefined ? snapshot[other] : undefined;
             if (known?.ok) {
-                results[gi] = { ...known, source: { ...known.source, detail: clip(`${known.source.detail} (via alias ${next})`, 260) } };
+                results[gi] = { ...known, source: { ...known.source, detail: resolution_clip(`${known.source.detail} (via alias ${next})`, 260) } };
                 return;
             }
             if (other !== undefined)
                 return; // already asked under that advisory, without an answer
             const r = useGithub ? await askGithub(next, g.packageName) : await askOsv(next, g.packageName);
             if (r.ok)
-                results[gi] = { ...r, source: { ...r.source, detail: clip(`${r.source.detail} (via alias of ${g.ids.join(', ')})`, 260) } };
+                results[gi] = { ...r, source: { ...r.source, detail: resolution_clip(`${r.source.detail} (via alias of ${g.ids.join(', ')})`, 260) } };
             else
                 attempts[gi].push(r);
         }));
@@ -33669,7 +33804,7 @@ async function resolveSeverities(findings, opts) {
     catch (e) {
         // Defensive: a bug here must not crash the gate nor let an unknown pass silently.
         stats.requests = gh.client.requestCount + osv.client.requestCount;
-        const detail = clip(`severity lookup failed: ${e instanceof Error ? e.message : String(e)}`, 200);
+        const detail = resolution_clip(`severity lookup failed: ${e instanceof Error ? e.message : String(e)}`, 200);
         return finish(groups.map(() => ({ ok: false, reason: 'error', detail })));
     }
 }
@@ -34957,138 +35092,6 @@ function mutmutPolicyFindings(report, file, minScore) {
         });
     }
     return extra.length === 0 ? report : { ...report, findings: [...report.findings, ...extra] };
-}
-
-;// CONCATENATED MODULE: ./src/shared/escape.ts
-/**
- * Escaping of untrusted text for every channel the gate writes. Report contents are attacker
- * controlled in a pull request: nothing from a report reaches stdout or Markdown without going
- * through here.
- */
-/* eslint-disable no-control-regex -- matching control characters is the point of this module */
-/**
- * Make text inert in a log line: the runner treats a line starting with `::` (after whitespace) as a
- * workflow command, and `##[` as a legacy one. Control characters are shown as escapes; newlines are
- * kept out so one message is one line.
- */
-function escapeLog(text) {
-    return showInvisible(text.replace(/\r\n|\r|\n/g, ' ⏎ '))
-        .replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)
-        // Every colon followed by a colon: `:::x` must not leave a `::` behind (a global `/::/` would).
-        .replace(/:(?=:)/g, ':\u200b')
-        .replace(/#(?=#\[)/g, '#\u200b');
-}
-/**
- * Characters that change how text is displayed without being seen (bidirectional overrides and
- * isolates, "Trojan Source"): a path must not be able to look like another one. They are shown as
- * `[U+202E]`, which the channel's escaping then makes inert.
- */
-const INVISIBLE = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
-function showInvisible(text) {
-    return text.replace(INVISIBLE, (c) => `[U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}]`);
-}
-const MD_SPECIAL = /[\\`*_{}[\]()<>#+\-.!|~&"'=$^]/g;
-/**
- * Break what GitHub would turn into a link or a notification, before any escaping (so an entity the
- * escaping writes, like `&#124;`, is never touched): `@mentions` and `#123` refs get a zero-width
- * joiner, `https://…` and `www.…` autolinks a zero-width space.
- */
-function breakAutolinks(text) {
-    return text
-        .replace(/@(?=[A-Za-z0-9_-])/g, '@\u200d')
-        .replace(/#(?=[0-9])/g, '#\u200d')
-        .replace(/:(?=\/\/)/g, ':\u200b')
-        .replace(/\b(www)(?=\.)/gi, '$1\u200b');
-}
-/**
- * Escape text for Markdown (GitHub flavoured) inline content, including table cells: every special
- * character is backslash-escaped or turned into an entity, `@mentions`, `#refs` and autolinks are
- * broken with zero-width characters, newlines become spaces.
- */
-function escapeMarkdown(text) {
-    // Controls go first: a removed character must not be able to join `@` to a name afterwards.
-    return breakAutolinks(showInvisible(text)
-        .replace(/\r\n|\r|\n/g, ' ')
-        .replace(/[\u0000-\u001f\u007f]/g, '')).replace(MD_SPECIAL, (c) => {
-        switch (c) {
-            case '<':
-                return '&lt;';
-            case '>':
-                return '&gt;';
-            case '&':
-                return '&amp;';
-            case '|':
-                return '&#124;';
-            case '"':
-                return '&quot;';
-            default:
-                return `\\${c}`;
-        }
-    });
-}
-/**
- * Text inside an inline code span: backticks cannot be escaped inside one, so they are replaced by a
- * look-alike; `|` becomes the look-alike `¦` so tables survive (entities are NOT decoded inside a code
- * span, so `&#124;` would show literally, and `\|` only works inside a table); newlines become
- * spaces. HTML, emphasis, mentions and links are inert inside code.
- */
-function escapeCode(text) {
-    const t = showInvisible(text)
-        .replace(/\r\n|\r|\n/g, ' ')
-        .replace(/[\u0000-\u001f\u007f-\u009f]/g, '')
-        .replace(/`/g, 'ˋ')
-        .replace(/\|/g, '¦');
-    return `\`${t === '' ? ' ' : t}\``;
-}
-/** Escape for an HTML attribute or element body (used inside <details><summary>). */
-function escapeHtml(text) {
-    // A blank line would end the HTML block and turn the rest into Markdown: no newlines at all.
-    return breakAutolinks(showInvisible(text)
-        .replace(/\r\n|\r|\n/g, ' ')
-        .replace(/[\u0000-\u001f\u007f-\u009f]/g, ''))
-        .replace(/&/g, '&amp;')
-        .replace(/</g, '&lt;')
-        .replace(/>/g, '&gt;')
-        .replace(/"/g, '&quot;')
-        .replace(/'/g, '&#39;');
-}
-/**
- * A link target that is safe to put in Markdown or an href: only absolute `http:`/`https:` URLs
- * without credentials, at most `maxLength` characters, normalised by the URL parser and with every
- * character that could end a link destination, split a table cell or start an entity
- * percent-encoded. Anything else (`javascript:`, `data:`, relative, unparsable) gives `undefined`.
- */
-function safeHttpUrl(url, maxLength = 2048) {
-    if (typeof url !== 'string')
-        return undefined;
-    const raw = url.trim();
-    if (raw === '' || raw.length > maxLength || !/^https?:\/\//i.test(raw))
-        return undefined;
-    let u;
-    try {
-        u = new URL(raw);
-    }
-    catch {
-        return undefined;
-    }
-    if ((u.protocol !== 'http:' && u.protocol !== 'https:') || u.username !== '' || u.password !== '' || u.hostname === '') {
-        return undefined;
-    }
-    const href = u.href.replace(/[^A-Za-z0-9\-._~:/?#=%+,;!$&]/g, (c) => [...new TextEncoder().encode(c)].map((b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join(''));
-    return href.length > maxLength ? undefined : href;
-}
-/**
- * Shorten untrusted text to at most `max` characters (code points, never half a surrogate pair),
- * ending in `…` when cut. Apply before escaping so an escape sequence is never cut.
- */
-function escape_clip(text, max) {
-    if (text.length <= max)
-        return text;
-    let end = Math.max(0, max - 1);
-    const code = text.charCodeAt(end - 1);
-    if (end > 0 && code >= 0xd800 && code <= 0xdbff)
-        end -= 1;
-    return `${text.slice(0, end)}…`;
 }
 
 ;// CONCATENATED MODULE: ./src/render/common.ts
@@ -37717,22 +37720,22 @@ function renderWaiverSection(r, opts = {}) {
     if (r.error) {
         lines.push(`Fix ${escapeCode(r.file)}; until then every finding is treated as if no waiver existed:`, '');
         for (const l of r.error.split('\n').slice(0, 20))
-            lines.push(`- ${escapeMarkdown(escape_clip(l, 300))}`);
+            lines.push(`- ${escapeMarkdown(clip(l, 300))}`);
     }
     else if (r.waivers.length === 0) {
         lines.push(`${escapeCode(r.file)} holds no waivers.`);
     }
     else {
         if (r.verification)
-            lines.push(`Approvals: ${escapeMarkdown(escape_clip(r.verification.note, 300))}`, '');
+            lines.push(`Approvals: ${escapeMarkdown(clip(r.verification.note, 300))}`, '');
         lines.push('| state | waiver | tool | match | reason | owner | expires | waived | why |', '|---|---|---|---|---|---|---|---:|---|');
         const sorted = [...r.waivers].sort((a, b) => ORDER.indexOf(a.state) - ORDER.indexOf(b.state) || a.daysLeft - b.daysLeft);
         for (const e of sorted.slice(0, limit)) {
             const track = safeHttpUrl(e.tracking);
-            const id = track ? `[${escapeMarkdown(escape_clip(e.id, 64))}](${track})` : escapeMarkdown(escape_clip(e.id, 64));
-            const why = e.problems.length > 0 ? escapeMarkdown(escape_clip(e.problems.join('; '), 400)) : e.state === 'stale' ? 'matches no finding' : '';
+            const id = track ? `[${escapeMarkdown(clip(e.id, 64))}](${track})` : escapeMarkdown(clip(e.id, 64));
+            const why = e.problems.length > 0 ? escapeMarkdown(clip(e.problems.join('; '), 400)) : e.state === 'stale' ? 'matches no finding' : '';
             const waived = e.unapplied > 0 ? `${e.matched} (${e.unapplied} not)` : String(e.matched);
-            lines.push(`| ${STATE_WORD[e.state]} | ${id} | ${escapeMarkdown(e.tool)} | ${escapeCode(escape_clip(e.match, 160))} | ${escapeMarkdown(REASON_LABELS[e.reasonCategory])} | ${escapeMarkdown(escape_clip(e.owner, 64))} | ${expiryCell(e)} | ${waived} | ${why} |`);
+            lines.push(`| ${STATE_WORD[e.state]} | ${id} | ${escapeMarkdown(e.tool)} | ${escapeCode(clip(e.match, 160))} | ${escapeMarkdown(REASON_LABELS[e.reasonCategory])} | ${escapeMarkdown(clip(e.owner, 64))} | ${expiryCell(e)} | ${waived} | ${why} |`);
         }
         if (sorted.length > limit)
             lines.push('', `…and ${sorted.length - limit} more in the result JSON.`);
@@ -37762,14 +37765,14 @@ function renderWaiverSection(r, opts = {}) {
 
 const DEFAULT_MAX_BYTES = 1_000_000;
 const bytes = (s) => Buffer.byteLength(s, 'utf8');
-const md = (s, max) => escapeMarkdown(escape_clip(String(s ?? ''), max));
-const code = (s, max) => escapeCode(escape_clip(String(s ?? ''), max));
+const md = (s, max) => escapeMarkdown(clip(String(s ?? ''), max));
+const code = (s, max) => escapeCode(clip(String(s ?? ''), max));
 /**
  * Text that may quote things in backticks (policy reasons, messages: "HIGH in a critical path
  * (`**\/auth/**`)"): each quoted part becomes an escaped code span, the rest escaped Markdown. An
  * unpaired backtick stays text.
  */
-const mdq = (s, max) => escape_clip(String(s ?? ''), max)
+const mdq = (s, max) => clip(String(s ?? ''), max)
     .split(/`([^`\r\n]*)`/)
     .map((part, i) => (i % 2 === 1 ? escapeCode(part) : escapeMarkdown(part)))
     .join('');
@@ -37886,7 +37889,7 @@ function renderHead(result, maxMessages) {
     return lines.join('\n') + '\n';
 }
 function toolRow(t, sevCols, anyWaived) {
-    const name = md(`${toolName(t.tool)}${t.toolVersion ? ` ${escape_clip(t.toolVersion, CLIP.version)}` : ''}`, 120);
+    const name = md(`${toolName(t.tool)}${t.toolVersion ? ` ${clip(t.toolVersion, CLIP.version)}` : ''}`, 120);
     let status;
     if (t.status === 'ok') {
         status = `✅ ${plural(t.files.length, 'report')}, ${plural(t.findings.length, 'finding')}`;
@@ -38218,7 +38221,7 @@ function footer(result, opts, note) {
 }
 /** Headline + counts per tool: the short form, always small. */
 function shortCommentBody(result, opts, note) {
-    const lines = [commentMarker(opts.gateId), `## ${VERDICT_EMOJI[result.verdict] ?? '❔'} ${escapeMarkdown(escape_clip(headlineFor(result), 500))}`, ''];
+    const lines = [commentMarker(opts.gateId), `## ${VERDICT_EMOJI[result.verdict] ?? '❔'} ${escapeMarkdown(clip(headlineFor(result), 500))}`, ''];
     if (result.tools.length > 0) {
         lines.push('| tool | phase | status | blocks | warns | info |', '|---|---:|---|---:|---:|---:|');
         for (const t of result.tools.slice(0, 20)) {
@@ -40028,7 +40031,7 @@ function shortRuleText(f) {
     return f.ruleName && f.ruleName.length > 60 ? f.ruleId : ruleText(f);
 }
 function annotationTitle(f) {
-    return escape_clip(oneLine(`${toolLabel(f.tool)} ${shortRuleText(f)} (${f.effectiveSeverity.toUpperCase()})`), TITLE_MAX);
+    return clip(oneLine(`${toolLabel(f.tool)} ${shortRuleText(f)} (${f.effectiveSeverity.toUpperCase()})`), TITLE_MAX);
 }
 /** `urllib3 1.26.5 → fixed in 1.26.18`, without repeating the package when the title names it. */
 function packageLine(f) {
@@ -40040,17 +40043,17 @@ function packageLine(f) {
     return f.title.includes(where) ? fixed.charAt(0).toUpperCase() + fixed.slice(1) : `${where} → ${fixed}`;
 }
 function annotationMessage(f, prio, located) {
-    const lines = [escape_clip(oneLine(f.title), 500)];
+    const lines = [clip(oneLine(f.title), 500)];
     const pkg = packageLine(f);
     if (pkg) {
-        lines.push(escape_clip(oneLine(pkg), 300));
+        lines.push(clip(oneLine(pkg), 300));
     }
     else if (!located) {
-        lines.push(escape_clip(oneLine(`at ${whereText(f)}`), 300));
+        lines.push(clip(oneLine(`at ${whereText(f)}`), 300));
     }
     const head = prio === 0 ? 'Blocks' : prio === 1 ? 'Would block in phase 2' : prio === 2 ? 'Warning' : 'Info';
-    lines.push(escape_clip(oneLine(`${head}: ${f.reason}`), 400));
-    return escape_clip(multiLine(lines.join('\n')), MESSAGE_MAX);
+    lines.push(clip(oneLine(`${head}: ${f.reason}`), 400));
+    return clip(multiLine(lines.join('\n')), MESSAGE_MAX);
 }
 function levelOf(prio) {
     return prio === 0 ? 'error' : prio <= 2 ? 'warning' : 'notice';
@@ -40174,8 +40177,8 @@ function capAnnotations(candidates, opts) {
     const url = opts.detailsUrl ? ` ${oneLine(opts.detailsUrl)}` : '';
     const overflow = {
         level: 'notice',
-        title: escape_clip(`security-gate: ${total} more ${total === 1 ? 'finding' : 'findings'} not annotated`, TITLE_MAX),
-        message: escape_clip(`${parts.join(', ')} not shown as annotations: GitHub shows at most ${perKind} annotations of each kind per step and ${perJob} per job, and the most severe were shown first. ` +
+        title: clip(`security-gate: ${total} more ${total === 1 ? 'finding' : 'findings'} not annotated`, TITLE_MAX),
+        message: clip(`${parts.join(', ')} not shown as annotations: GitHub shows at most ${perKind} annotations of each kind per step and ${perJob} per job, and the most severe were shown first. ` +
             `See every finding in ${where}.${url}`, MESSAGE_MAX),
     };
     return { annotations: [...capped.shown, overflow], eligible: candidates.length, omitted: o };
@@ -40187,15 +40190,6 @@ function planAnnotationsDetailed(result, opts) {
 function planAnnotations(result, opts) {
     return planAnnotationsDetailed(result, opts).annotations;
 }
-// ---------------------------------------------------------------------------------------------
-// Workflow command text (identical to @actions/core's escaping; used for goldens and the CLI)
-function annotations_escapeData(s) {
-    return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
-}
-function annotations_escapeProperty(s) {
-    return annotations_escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
-}
-/** `@actions/core` AnnotationProperties for `core.error/warning/notice(message, properties)`. */
 function toCoreProperties(a) {
     const p = { title: a.title };
     if (a.file !== undefined)
@@ -40224,8 +40218,8 @@ function formatAnnotationCommand(a) {
         ['col', a.col],
         ['endColumn', a.endColumn],
     ];
-    const kv = props.filter(([, v]) => v !== undefined && v !== '' && v !== 0).map(([k, v]) => `${k}=${annotations_escapeProperty(String(v))}`);
-    return `::${a.level}${kv.length > 0 ? ` ${kv.join(',')}` : ''}::${annotations_escapeData(a.message)}`;
+    const kv = props.filter(([, v]) => v !== undefined && v !== '' && v !== 0).map(([k, v]) => `${k}=${escapeCommandProperty(String(v))}`);
+    return `::${a.level}${kv.length > 0 ? ` ${kv.join(',')}` : ''}::${escapeCommandData(a.message)}`;
 }
 
 ;// CONCATENATED MODULE: ./src/render/sarif.ts
@@ -40282,7 +40276,7 @@ function sarif_oneLine(text) {
 }
 /** SARIF message text: `[` and `]` start embedded links, so literal ones are backslash-escaped. */
 function sarifText(text, max) {
-    return escape_clip(sarif_oneLine(text), max).replace(/[[\]]/g, (c) => `\\${c}`);
+    return clip(sarif_oneLine(text), max).replace(/[[\]]/g, (c) => `\\${c}`);
 }
 function sarif_toolLabel(tool) {
     return Object.prototype.hasOwnProperty.call(TOOL_LABELS, tool) ? TOOL_LABELS[tool] : String(tool);
@@ -40343,13 +40337,13 @@ function locationOf(f, opts) {
         physicalLocation: { artifactLocation: { uri: pathToUri(uriPath), uriBaseId: '%SRCROOT%' }, region },
     };
     if (f.package) {
-        const name = escape_clip(sarif_oneLine(f.package.name), 200);
+        const name = clip(sarif_oneLine(f.package.name), 200);
         out.logicalLocations = [
-            { name, fullyQualifiedName: f.package.version ? `${name}==${escape_clip(sarif_oneLine(f.package.version), 100)}` : name, kind: 'package' },
+            { name, fullyQualifiedName: f.package.version ? `${name}==${clip(sarif_oneLine(f.package.version), 100)}` : name, kind: 'package' },
         ];
     }
     else if (file === undefined && f.location) {
-        out.logicalLocations = [{ name: escape_clip(sarif_oneLine(f.location.path), 300), kind: 'file' }];
+        out.logicalLocations = [{ name: clip(sarif_oneLine(f.location.path), 300), kind: 'file' }];
     }
     return out;
 }
@@ -40383,7 +40377,7 @@ function buildRun(t, opts, max) {
     const security = SECURITY_TOOLS.has(t.tool);
     const results = [];
     for (const f of kept) {
-        const ruleId = escape_clip(sarif_oneLine(f.ruleId || 'unknown'), 255);
+        const ruleId = clip(sarif_oneLine(f.ruleId || 'unknown'), 255);
         let idx = ruleIndex.get(ruleId);
         if (idx === undefined) {
             idx = rules.length;
@@ -40425,15 +40419,15 @@ function buildRun(t, opts, max) {
         if (f.confidence && f.confidence !== 'undefined')
             props.confidence = f.confidence;
         if (f.package) {
-            props.package = escape_clip(sarif_oneLine(f.package.name), 200);
+            props.package = clip(sarif_oneLine(f.package.name), 200);
             if (f.package.version)
-                props.packageVersion = escape_clip(sarif_oneLine(f.package.version), 100);
-            const fixes = f.package.fixVersions?.filter((v) => typeof v === 'string' && v !== '').map((v) => escape_clip(sarif_oneLine(v), 100));
+                props.packageVersion = clip(sarif_oneLine(f.package.version), 100);
+            const fixes = f.package.fixVersions?.filter((v) => typeof v === 'string' && v !== '').map((v) => clip(sarif_oneLine(v), 100));
             if (fixes && fixes.length > 0)
                 props.fixVersions = fixes;
         }
         if (f.aliases && f.aliases.length > 0)
-            props.aliases = [...f.aliases].sort().slice(0, 20).map((a) => escape_clip(sarif_oneLine(a), 100));
+            props.aliases = [...f.aliases].sort().slice(0, 20).map((a) => clip(sarif_oneLine(a), 100));
         const r = {
             ruleId,
             ruleIndex: idx,
@@ -40449,7 +40443,7 @@ function buildRun(t, opts, max) {
                 {
                     kind: 'external',
                     status: 'accepted',
-                    ...(w ? { justification: escape_clip(sarif_oneLine(`${w.id} · owner ${w.owner} · expires ${w.expires} · ${w.reasonCategory}`), 500) } : {}),
+                    ...(w ? { justification: clip(sarif_oneLine(`${w.id} · owner ${w.owner} · expires ${w.expires} · ${w.reasonCategory}`), 500) } : {}),
                 },
             ];
         }
@@ -40464,7 +40458,7 @@ function buildRun(t, opts, max) {
     const version = t.toolVersion ?? opts.toolVersions?.[t.tool];
     const driver = { name: sarif_toolLabel(t.tool), rules };
     if (version)
-        driver.version = escape_clip(sarif_oneLine(version), 100);
+        driver.version = clip(sarif_oneLine(version), 100);
     const info = TOOL_INFO_URI[t.tool];
     if (info)
         driver.informationUri = info;
@@ -40542,8 +40536,8 @@ function toCheckAnnotation(a) {
         start_line: start,
         end_line: end,
         annotation_level: a.level === 'error' ? 'failure' : a.level,
-        message: escape_clip(a.message, 60_000),
-        title: escape_clip(a.title, 255),
+        message: clip(a.message, 60_000),
+        title: clip(a.title, 255),
     };
     if (start === end && a.col !== undefined) {
         out.start_column = a.col;
@@ -40571,8 +40565,8 @@ async function postCheckRun(opts) {
     if (batches.length === 0)
         batches.push([]);
     const output = (annotations) => ({
-        title: escape_clip(opts.title, 255),
-        summary: escape_clip(opts.summary, TEXT_MAX),
+        title: clip(opts.title, 255),
+        summary: clip(opts.summary, TEXT_MAX),
         ...(annotations.length > 0 ? { annotations } : {}),
     });
     const done = {

@@ -41529,6 +41529,14 @@ function clip(text, max) {
         end -= 1;
     return `${text.slice(0, end)}…`;
 }
+/** A workflow command's message, escaped as the runner (and @actions/core) expect: `%`, CR, LF. */
+function escapeCommandData(s) {
+    return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+/** A workflow command's property value: the message escapes plus `:` and `,`. */
+function escapeCommandProperty(s) {
+    return escapeCommandData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
+}
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
@@ -41553,20 +41561,15 @@ const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import
 
 
 
+
 const env = () => process.env;
-function actions_core_escapeData(s) {
-    return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
-}
-function actions_core_escapeProperty(s) {
-    return actions_core_escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
-}
 /** `::command k=v,k=v::message`, escaped as the runner expects. */
 function formatCommand(command, properties, message) {
     const props = Object.entries(properties)
         .filter((e) => e[1] !== undefined && e[1] !== '')
-        .map(([k, v]) => `${k}=${actions_core_escapeProperty(String(v))}`)
+        .map(([k, v]) => `${k}=${escapeCommandProperty(String(v))}`)
         .join(',');
-    return `::${command}${props ? ` ${props}` : ''}::${actions_core_escapeData(message)}`;
+    return `::${command}${props ? ` ${props}` : ''}::${escapeCommandData(message)}`;
 }
 function actions_core_issue(command, properties, message) {
     process.stdout.write(formatCommand(command, properties, message) + external_node_os_namespaceObject.EOL);

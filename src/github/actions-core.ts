@@ -12,33 +12,20 @@ import { randomUUID } from 'node:crypto';
 import { appendFileSync } from 'node:fs';
 import { appendFile } from 'node:fs/promises';
 import { EOL } from 'node:os';
+import type { AnnotationProperties } from '../render/annotations.js';
+import { escapeCommandData, escapeCommandProperty } from '../shared/escape.js';
 
-export interface AnnotationProperties {
-  title?: string;
-  file?: string;
-  startLine?: number;
-  endLine?: number;
-  startColumn?: number;
-  endColumn?: number;
-}
+export type { AnnotationProperties };
 
 const env = (): NodeJS.ProcessEnv => process.env;
-
-function escapeData(s: string): string {
-  return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
-}
-
-function escapeProperty(s: string): string {
-  return escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
-}
 
 /** `::command k=v,k=v::message`, escaped as the runner expects. */
 export function formatCommand(command: string, properties: Record<string, string | number | undefined>, message: string): string {
   const props = Object.entries(properties)
     .filter((e): e is [string, string | number] => e[1] !== undefined && e[1] !== '')
-    .map(([k, v]) => `${k}=${escapeProperty(String(v))}`)
+    .map(([k, v]) => `${k}=${escapeCommandProperty(String(v))}`)
     .join(',');
-  return `::${command}${props ? ` ${props}` : ''}::${escapeData(message)}`;
+  return `::${command}${props ? ` ${props}` : ''}::${escapeCommandData(message)}`;
 }
 
 function issue(command: string, properties: Record<string, string | number | undefined>, message: string): void {

@@ -21,7 +21,7 @@
 import { toRepoPath, type PathOptions } from '../shared/paths.js';
 import { TOOL_LABELS, type ToolId } from '../reports/model.js';
 import type { EvaluatedFinding, GateResult, ToolResult } from '../policy/result.js';
-import { clip, showInvisible } from '../shared/escape.js';
+import { clip, escapeCommandData, escapeCommandProperty, showInvisible } from '../shared/escape.js';
 import { fixText, ruleText, sortMostSevereFirst, whereText } from './common.js';
 
 export type AnnotationMode = 'blocking' | 'all' | 'none';
@@ -282,24 +282,18 @@ export function planAnnotations(result: GateResult, opts: PlanOptions): Annotati
 // ---------------------------------------------------------------------------------------------
 // Workflow command text (identical to @actions/core's escaping; used for goldens and the CLI)
 
-function escapeData(s: string): string {
-  return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
-}
-
-function escapeProperty(s: string): string {
-  return escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
-}
-
 /** `@actions/core` AnnotationProperties for `core.error/warning/notice(message, properties)`. */
-export function toCoreProperties(a: Annotation): {
+export interface AnnotationProperties {
   title?: string;
   file?: string;
   startLine?: number;
   endLine?: number;
   startColumn?: number;
   endColumn?: number;
-} {
-  const p: ReturnType<typeof toCoreProperties> = { title: a.title };
+}
+
+export function toCoreProperties(a: Annotation): AnnotationProperties {
+  const p: AnnotationProperties = { title: a.title };
   if (a.file !== undefined) p.file = a.file;
   if (a.line !== undefined) p.startLine = a.line;
   if (a.endLine !== undefined) p.endLine = a.endLine;
@@ -322,6 +316,6 @@ export function formatAnnotationCommand(a: Annotation): string {
     ['col', a.col],
     ['endColumn', a.endColumn],
   ];
-  const kv = props.filter(([, v]) => v !== undefined && v !== '' && v !== 0).map(([k, v]) => `${k}=${escapeProperty(String(v))}`);
-  return `::${a.level}${kv.length > 0 ? ` ${kv.join(',')}` : ''}::${escapeData(a.message)}`;
+  const kv = props.filter(([, v]) => v !== undefined && v !== '' && v !== 0).map(([k, v]) => `${k}=${escapeCommandProperty(String(v))}`);
+  return `::${a.level}${kv.length > 0 ? ` ${kv.join(',')}` : ''}::${escapeCommandData(a.message)}`;
 }

@@ -139,3 +139,13 @@ export function clip(text: string, max: number): string {
   if (end > 0 && code >= 0xd800 && code <= 0xdbff) end -= 1;
   return `${text.slice(0, end)}…`;
 }
+
+/** A workflow command's message, escaped as the runner (and @actions/core) expect: `%`, CR, LF. */
+export function escapeCommandData(s: string): string {
+  return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+
+/** A workflow command's property value: the message escapes plus `:` and `,`. */
+export function escapeCommandProperty(s: string): string {
+  return escapeCommandData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
+}
