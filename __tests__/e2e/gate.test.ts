@@ -85,6 +85,12 @@ describe('the gate bundle, run like the runner runs it', () => {
     expect(r.stdout + r.stderr).not.toMatch(/\n\s+at .*\.js:\d+/);
   });
 
+  it('refuses an output-dir outside the workspace', async () => {
+    const r = await runAction({ entry: ENTRY, workspace, inputs: { 'bandit-report': 'reports/bandit.json', 'output-dir': '../elsewhere', 'upload-artifact': 'false' }, actionYml: join(REPO_ROOT, 'action.yml') });
+    expect(r.code).toBe(1);
+    expect(r.commands.filter((c) => c.command === 'error').map((c) => c.message).join('\n')).toContain('output-dir: got "../elsewhere"; expected a directory inside the workspace');
+  });
+
   it('an invalid input fails the step naming the input', async () => {
     const r = await runAction({ entry: ENTRY, workspace, inputs: { 'bandit-report': 'reports/bandit.json', phase: 'three' }, actionYml: join(REPO_ROOT, 'action.yml') });
     expect(r.code).toBe(1);

@@ -5,6 +5,8 @@
 import * as core from '../github/actions-core.js';
 import { join } from 'node:path';
 import { settingsWithPolicy } from '../config/policy-file.js';
+import { ConfigurationError } from '../config/schema.js';
+import { insideWorkspace } from '../io/files.js';
 import { findChange } from '../engine/change.js';
 import { computeOutputs } from '../engine/outputs.js';
 import { reproduceCommand } from '../engine/publish.js';
@@ -42,7 +44,9 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   for (const t of result.tools) log.info(toolLine(t));
   for (const t of result.tools) for (const m of t.messages) (t.status === 'ok' ? log.warning : log.error)(m);
 
-  const outDir = settings['output-dir'] ? join(workspace, settings['output-dir']) : join(env.RUNNER_TEMP || workspace, 'security-gate');
+  const outSetting = settings['output-dir'];
+  if (outSetting && !insideWorkspace(workspace, outSetting)) throw new ConfigurationError(`output-dir: got ${JSON.stringify(outSetting)}; expected a directory inside the workspace`);
+  const outDir = outSetting ? join(workspace, outSetting) : join(env.RUNNER_TEMP || workspace, 'security-gate');
   const summaryOptions = { artifactName: settings['artifact-name'], reproduceCommand: reproduceCommand(settings, result.change), policySource: settings['policy-file'] };
   const { staged, sarifFile } = await publish({ env, workspace, outDir, settings, result, reports: engine.reports, summaryOptions, now, runCtx, client });
 
