@@ -202,7 +202,7 @@ describe('toRepoPath', () => {
     ['/github/workspace/src/x.py', {}, 'src/x.py'],
     ['/etc/passwd', { workspace: ws }, undefined],
     ['app/x.py', { scanRoot: 'backend' }, 'backend/app/x.py'],
-    ['../shared/x.py', { scanRoot: 'backend' }, 'shared/x.py'],
+    ['../common/x.py', { scanRoot: 'backend' }, 'common/x.py'],
     ['../../x.py', { scanRoot: 'backend' }, undefined],
     ['app/x.py', { scanRoot: '/home/runner/work/repo/repo/backend', workspace: ws }, 'backend/app/x.py'],
     ['app/x.py', { scanRoot: '/tmp/elsewhere', workspace: ws }, undefined],

@@ -10,7 +10,7 @@ import {
   redactGitleaksReport,
 } from '../../src/reports/gitleaks/index.js';
 import type { ParsedReport } from '../../src/reports/model.js';
-import { secretHash } from '../../src/shared/redact.js';
+import { secretHash } from '../../src/util/redact.js';
 import { listFixtures, readFixture, errorOf } from './registry-helpers.js';
 import { expectGoldenFile, goldenPath } from './gitleaks-golden.js';
 

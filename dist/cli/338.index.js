@@ -17,8 +17,8 @@ __webpack_require__.d(__webpack_exports__, {
 var external_node_util_ = __webpack_require__(7975);
 // EXTERNAL MODULE: ./src/config/schema.ts
 var schema = __webpack_require__(131);
-// EXTERNAL MODULE: ./src/shared/escape.ts
-var shared_escape = __webpack_require__(6242);
+// EXTERNAL MODULE: ./src/util/escape.ts
+var util_escape = __webpack_require__(5421);
 // EXTERNAL MODULE: ./node_modules/p-limit/index.js + 1 modules
 var p_limit = __webpack_require__(370);
 // EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 15 modules
@@ -755,7 +755,7 @@ function runLink(r) {
     return url ? `[#${r.number}](${url})` : `#${r.number}`;
 }
 /** `2026-11-01 05:00 UTC` for an ISO date from the API; anything else escaped. */
-const when = (iso) => (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(iso) ? `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC` : (0,shared_escape/* escapeMarkdown */.FV)(iso));
+const when = (iso) => (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(iso) ? `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC` : (0,util_escape/* escapeMarkdown */.FV)(iso));
 const pct = (x) => (x === null ? '–' : `${Math.round(x * 1000) / 10}%`);
 const hours = (h) => (h === null ? '–' : h >= 48 ? `${Math.round((h / 24) * 10) / 10} d` : `${Math.round(h * 10) / 10} h`);
 const mark = (met) => (met ? '✅' : '❌');
@@ -767,15 +767,15 @@ function evidenceList(ev, max) {
     return ` — runs: ${shown.join(', ')}${ev.length > max ? `, and ${ev.length - max} more in the JSON report` : ''}`;
 }
 function criterionLine(c, maxEvidence) {
-    return `- ${mark(c.met)} **${(0,shared_escape/* escapeMarkdown */.FV)(c.label)}**: ${(0,shared_escape/* escapeMarkdown */.FV)(c.detail)}${maxEvidence > 0 ? evidenceList(c.evidence, maxEvidence) : ''}`;
+    return `- ${mark(c.met)} **${(0,util_escape/* escapeMarkdown */.FV)(c.label)}**: ${(0,util_escape/* escapeMarkdown */.FV)(c.detail)}${maxEvidence > 0 ? evidenceList(c.evidence, maxEvidence) : ''}`;
 }
 function toolSection(t, maxEvidence) {
-    const head = t.ready ? `### ✅ ${(0,shared_escape/* escapeMarkdown */.FV)(t.label)}: ready for phase 2` : `### ❌ ${(0,shared_escape/* escapeMarkdown */.FV)(t.label)}: not ready`;
+    const head = t.ready ? `### ✅ ${(0,util_escape/* escapeMarkdown */.FV)(t.label)}: ready for phase 2` : `### ❌ ${(0,util_escape/* escapeMarkdown */.FV)(t.label)}: not ready`;
     const m = t.metrics;
     return [
         head,
         '',
-        `Baseline: ${(0,shared_escape/* escapeMarkdown */.FV)(t.baseline)}.`,
+        `Baseline: ${(0,util_escape/* escapeMarkdown */.FV)(t.baseline)}.`,
         '',
         ...t.criteria.map((c) => criterionLine(c, maxEvidence)),
         '',
@@ -786,21 +786,21 @@ function toolSection(t, maxEvidence) {
 function render(r, detail) {
     const out = [];
     const icon = r.verdict.notReady.length === 0 && r.verdict.ready.length > 0 ? '🟢' : r.verdict.ready.length > 0 ? '🟡' : '⚪';
-    out.push(`## ${icon} Promotion evidence: ${(0,shared_escape/* escapeMarkdown */.FV)(r.verdict.headline)}`, '');
-    out.push(`Policy: at least ${r.policy.window} runs on ${(0,shared_escape/* escapeCode */.tn)(r.source.branch)} where the tool executed; the latest ${r.policy.stableRuns} of them consecutive, meeting the baseline, never regressing; Justfile recipes present; every active waiver owned. ` +
-        `Source: ${(0,shared_escape/* escapeCode */.tn)(r.source.repository)} workflow ${(0,shared_escape/* escapeCode */.tn)(r.source.workflow)}, artifact ${(0,shared_escape/* escapeCode */.tn)(r.source.artifactName)}; ${r.collection.runsExamined} runs examined, ${r.collection.runsWithData} with data.`, '');
+    out.push(`## ${icon} Promotion evidence: ${(0,util_escape/* escapeMarkdown */.FV)(r.verdict.headline)}`, '');
+    out.push(`Policy: at least ${r.policy.window} runs on ${(0,util_escape/* escapeCode */.tn)(r.source.branch)} where the tool executed; the latest ${r.policy.stableRuns} of them consecutive, meeting the baseline, never regressing; Justfile recipes present; every active waiver owned. ` +
+        `Source: ${(0,util_escape/* escapeCode */.tn)(r.source.repository)} workflow ${(0,util_escape/* escapeCode */.tn)(r.source.workflow)}, artifact ${(0,util_escape/* escapeCode */.tn)(r.source.artifactName)}; ${r.collection.runsExamined} runs examined, ${r.collection.runsWithData} with data.`, '');
     if (r.tools.length > 0) {
         out.push('| tool | verdict | executed | stable stretch | baseline | no regression | operational | coverage | MTTF | waiver rate | FP rate |');
         out.push('|---|---|---:|---|---|---|---|---:|---:|---:|---:|');
         for (const t of r.tools) {
             const c = (id) => t.criteria.find((x) => x.id === id);
             const ops = [c('justfile-recipes'), c('waiver-owners')].every((x) => x?.met);
-            out.push(`| ${(0,shared_escape/* escapeMarkdown */.FV)(t.label)} | ${t.ready ? '✅ ready' : '❌ not ready'} | ${t.metrics.runsExecuted}${t.metrics.runsExecuted >= r.policy.window ? '' : ` (needs ${r.policy.window})`} | ${mark(!!c('stable-consecutive')?.met)} | ${mark(!!c('stable-baseline')?.met)} | ${mark(!!c('stable-no-regression')?.met)} | ${mark(ops)} | ${pct(t.metrics.scanCoverage)} | ${hours(t.metrics.meanTimeToFixHours)} | ${pct(t.metrics.waiverRate)} | ${pct(t.metrics.falsePositiveRate)} |`);
+            out.push(`| ${(0,util_escape/* escapeMarkdown */.FV)(t.label)} | ${t.ready ? '✅ ready' : '❌ not ready'} | ${t.metrics.runsExecuted}${t.metrics.runsExecuted >= r.policy.window ? '' : ` (needs ${r.policy.window})`} | ${mark(!!c('stable-consecutive')?.met)} | ${mark(!!c('stable-baseline')?.met)} | ${mark(!!c('stable-no-regression')?.met)} | ${mark(ops)} | ${pct(t.metrics.scanCoverage)} | ${hours(t.metrics.meanTimeToFixHours)} | ${pct(t.metrics.waiverRate)} | ${pct(t.metrics.falsePositiveRate)} |`);
         }
         out.push('');
     }
     if (r.notices.length > 0)
-        out.push(...r.notices.map((n) => `> ${(0,shared_escape/* escapeMarkdown */.FV)(n)}`), '');
+        out.push(...r.notices.map((n) => `> ${(0,util_escape/* escapeMarkdown */.FV)(n)}`), '');
     for (const t of r.tools)
         out.push(toolSection(t, detail.evidence));
     if (detail.runs && r.runs.length > 0) {
@@ -808,7 +808,7 @@ function render(r, detail) {
         out.push('| run | attempt | created | conclusion | data |', '|---|---:|---|---|---|');
         for (const run of r.runs) {
             const data = run.data === 'ok' ? (run.tools ?? []).map((t) => `${t.tool}: ${t.status}`).join(', ') || 'no tools' : `no data: ${run.reason ?? ''}`;
-            out.push(`| ${runLink(run)} | ${run.attempt} | ${when(run.createdAt)} | ${(0,shared_escape/* escapeMarkdown */.FV)(run.conclusion ?? '–')} | ${(0,shared_escape/* escapeMarkdown */.FV)(data)} |`);
+            out.push(`| ${runLink(run)} | ${run.attempt} | ${when(run.createdAt)} | ${(0,util_escape/* escapeMarkdown */.FV)(run.conclusion ?? '–')} | ${(0,util_escape/* escapeMarkdown */.FV)(data)} |`);
         }
         out.push('', '</details>', '');
     }
@@ -1260,7 +1260,7 @@ async function runPromotionCli(argv, env, io = defaultIo()) {
             env,
             cwd: io.cwd,
             now: () => new Date(),
-            log: (m) => io.stderr(`${(0,shared_escape/* escapeLog */.Ah)(m)}\n`),
+            log: (m) => io.stderr(`${(0,util_escape/* escapeLog */.Ah)(m)}\n`),
             ...io.deps,
         });
         const { report } = outcome;
@@ -1269,19 +1269,19 @@ async function runPromotionCli(argv, env, io = defaultIo()) {
         else {
             io.stdout(`${report.verdict.headline}\n`);
             for (const t of report.tools)
-                io.stdout(`  ${(0,shared_escape/* escapeLog */.Ah)(`${t.tool}: ${t.verdict}`)}\n`);
+                io.stdout(`  ${(0,util_escape/* escapeLog */.Ah)(`${t.tool}: ${t.verdict}`)}\n`);
             for (const n of report.notices)
-                io.stdout(`  note: ${(0,shared_escape/* escapeLog */.Ah)(n)}\n`);
+                io.stdout(`  note: ${(0,util_escape/* escapeLog */.Ah)(n)}\n`);
             io.stdout(`Reports: ${outcome.markdownPath}, ${outcome.jsonPath} (${report.requests.total} API requests)\n`);
         }
         const code = exitCodeFor(outcome, settings.strict);
         if (code === 3)
-            io.stderr(`security-gate promotion: ${(0,shared_escape/* escapeLog */.Ah)(outcome.failure ?? '')}\n`);
+            io.stderr(`security-gate promotion: ${(0,util_escape/* escapeLog */.Ah)(outcome.failure ?? '')}\n`);
         return code;
     }
     catch (e) {
         if (e instanceof PromotionRuntimeError) {
-            io.stderr(`security-gate promotion: ${(0,shared_escape/* escapeLog */.Ah)(e.message)}\n`);
+            io.stderr(`security-gate promotion: ${(0,util_escape/* escapeLog */.Ah)(e.message)}\n`);
             return 3;
         }
         throw e;

@@ -3320,7 +3320,7 @@ function normalizePath(p) {
 
 /***/ }),
 
-/***/ 6242:
+/***/ 5421:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -24647,7 +24647,7 @@ function mutmutPolicyFindings(report, file, minScore) {
 
 ;// CONCATENATED MODULE: external "node:crypto"
 const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
-;// CONCATENATED MODULE: ./src/shared/redact.ts
+;// CONCATENATED MODULE: ./src/util/redact.ts
 /**
  * Redaction of secrets. A finding never carries a clear secret: parsers call these at parse time,
  * so every later channel (summary, log, annotations, outputs, SARIF, artifact copy) is safe by
@@ -25276,8 +25276,8 @@ function scanAddedLines(files, opts = {}) {
     return scanChange(files, opts).findings;
 }
 
-// EXTERNAL MODULE: ./src/shared/escape.ts
-var shared_escape = __nccwpck_require__(6242);
+// EXTERNAL MODULE: ./src/util/escape.ts
+var util_escape = __nccwpck_require__(5421);
 ;// CONCATENATED MODULE: ./src/render/common.ts
 /**
  * Shared bits of the renderers (summary Markdown, terminal text): words for verdicts and severities,
@@ -25452,14 +25452,14 @@ const SAFE_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/;
  * Always validated by `safeHttpUrl`.
  */
 function ruleDocUrl(f) {
-    const own = (0,shared_escape/* safeHttpUrl */.vH)(f.helpUri);
+    const own = (0,util_escape/* safeHttpUrl */.vH)(f.helpUri);
     if (own)
         return own;
     if (f.tool === 'pip-audit' && SAFE_ID.test(f.ruleId)) {
         const id = encodeURIComponent(f.ruleId);
         return /^GHSA-/i.test(f.ruleId)
-            ? (0,shared_escape/* safeHttpUrl */.vH)(`https://github.com/advisories/${id}`)
-            : (0,shared_escape/* safeHttpUrl */.vH)(`https://osv.dev/vulnerability/${id}`);
+            ? (0,util_escape/* safeHttpUrl */.vH)(`https://github.com/advisories/${id}`)
+            : (0,util_escape/* safeHttpUrl */.vH)(`https://osv.dev/vulnerability/${id}`);
     }
     return undefined;
 }
@@ -25600,7 +25600,7 @@ function severityColumns(result) {
     return SEVERITY_COLUMNS.filter((c) => (c !== 'unknown' && c !== 'info') || result.tools.some((t) => (t.severity[c] ?? 0) > 0));
 }
 
-;// CONCATENATED MODULE: ./src/shared/paths.ts
+;// CONCATENATED MODULE: ./src/util/paths.ts
 /* eslint-disable no-control-regex -- control characters are exactly what these patterns refuse */
 /**
  * Report paths as repository-relative POSIX paths (pure). The engine normalises every finding's
@@ -36762,26 +36762,26 @@ function renderWaiverSection(r, opts = {}) {
     const limit = opts.limit ?? 50;
     if (!r.present && !r.error)
         return '';
-    const lines = [`<details><summary>${(0,shared_escape/* escapeHtml */.ZD)(waiverHeadline(r))}</summary>`, ''];
+    const lines = [`<details><summary>${(0,util_escape/* escapeHtml */.ZD)(waiverHeadline(r))}</summary>`, ''];
     if (r.error) {
-        lines.push(`Fix ${(0,shared_escape/* escapeCode */.tn)(r.file)}; until then every finding is treated as if no waiver existed:`, '');
+        lines.push(`Fix ${(0,util_escape/* escapeCode */.tn)(r.file)}; until then every finding is treated as if no waiver existed:`, '');
         for (const l of r.error.split('\n').slice(0, 20))
-            lines.push(`- ${(0,shared_escape/* escapeMarkdown */.FV)((0,shared_escape/* clip */.$Q)(l, 300))}`);
+            lines.push(`- ${(0,util_escape/* escapeMarkdown */.FV)((0,util_escape/* clip */.$Q)(l, 300))}`);
     }
     else if (r.waivers.length === 0) {
-        lines.push(`${(0,shared_escape/* escapeCode */.tn)(r.file)} holds no waivers.`);
+        lines.push(`${(0,util_escape/* escapeCode */.tn)(r.file)} holds no waivers.`);
     }
     else {
         if (r.verification)
-            lines.push(`Approvals: ${(0,shared_escape/* escapeMarkdown */.FV)((0,shared_escape/* clip */.$Q)(r.verification.note, 300))}`, '');
+            lines.push(`Approvals: ${(0,util_escape/* escapeMarkdown */.FV)((0,util_escape/* clip */.$Q)(r.verification.note, 300))}`, '');
         lines.push('| state | waiver | tool | match | reason | owner | expires | waived | why |', '|---|---|---|---|---|---|---|---:|---|');
         const sorted = [...r.waivers].sort((a, b) => ORDER.indexOf(a.state) - ORDER.indexOf(b.state) || a.daysLeft - b.daysLeft);
         for (const e of sorted.slice(0, limit)) {
-            const track = (0,shared_escape/* safeHttpUrl */.vH)(e.tracking);
-            const id = track ? `[${(0,shared_escape/* escapeMarkdown */.FV)((0,shared_escape/* clip */.$Q)(e.id, 64))}](${track})` : (0,shared_escape/* escapeMarkdown */.FV)((0,shared_escape/* clip */.$Q)(e.id, 64));
-            const why = e.problems.length > 0 ? (0,shared_escape/* escapeMarkdown */.FV)((0,shared_escape/* clip */.$Q)(e.problems.join('; '), 400)) : e.state === 'stale' ? 'matches no finding' : '';
+            const track = (0,util_escape/* safeHttpUrl */.vH)(e.tracking);
+            const id = track ? `[${(0,util_escape/* escapeMarkdown */.FV)((0,util_escape/* clip */.$Q)(e.id, 64))}](${track})` : (0,util_escape/* escapeMarkdown */.FV)((0,util_escape/* clip */.$Q)(e.id, 64));
+            const why = e.problems.length > 0 ? (0,util_escape/* escapeMarkdown */.FV)((0,util_escape/* clip */.$Q)(e.problems.join('; '), 400)) : e.state === 'stale' ? 'matches no finding' : '';
             const waived = e.unapplied > 0 ? `${e.matched} (${e.unapplied} not)` : String(e.matched);
-            lines.push(`| ${STATE_WORD[e.state]} | ${id} | ${(0,shared_escape/* escapeMarkdown */.FV)(e.tool)} | ${(0,shared_escape/* escapeCode */.tn)((0,shared_escape/* clip */.$Q)(e.match, 160))} | ${(0,shared_escape/* escapeMarkdown */.FV)(REASON_LABELS[e.reasonCategory])} | ${(0,shared_escape/* escapeMarkdown */.FV)((0,shared_escape/* clip */.$Q)(e.owner, 64))} | ${expiryCell(e)} | ${waived} | ${why} |`);
+            lines.push(`| ${STATE_WORD[e.state]} | ${id} | ${(0,util_escape/* escapeMarkdown */.FV)(e.tool)} | ${(0,util_escape/* escapeCode */.tn)((0,util_escape/* clip */.$Q)(e.match, 160))} | ${(0,util_escape/* escapeMarkdown */.FV)(REASON_LABELS[e.reasonCategory])} | ${(0,util_escape/* escapeMarkdown */.FV)((0,util_escape/* clip */.$Q)(e.owner, 64))} | ${expiryCell(e)} | ${waived} | ${why} |`);
         }
         if (sorted.length > limit)
             lines.push('', `…and ${sorted.length - limit} more in the result JSON.`);
@@ -36804,23 +36804,23 @@ function renderWaiverSection(r, opts = {}) {
  * even the skeleton does not fit is the text cut, at a line boundary, with open `<details>` closed and
  * the cut announced.
  *
- * Every piece of report text goes through `src/shared/escape.ts`.
+ * Every piece of report text goes through `src/util/escape.ts`.
  */
 
 
 
 const DEFAULT_MAX_BYTES = 1_000_000;
 const bytes = (s) => Buffer.byteLength(s, 'utf8');
-const md = (s, max) => (0,shared_escape/* escapeMarkdown */.FV)((0,shared_escape/* clip */.$Q)(String(s ?? ''), max));
-const code = (s, max) => (0,shared_escape/* escapeCode */.tn)((0,shared_escape/* clip */.$Q)(String(s ?? ''), max));
+const md = (s, max) => (0,util_escape/* escapeMarkdown */.FV)((0,util_escape/* clip */.$Q)(String(s ?? ''), max));
+const code = (s, max) => (0,util_escape/* escapeCode */.tn)((0,util_escape/* clip */.$Q)(String(s ?? ''), max));
 /**
  * Text that may quote things in backticks (policy reasons, messages: "HIGH in a critical path
  * (`**\/auth/**`)"): each quoted part becomes an escaped code span, the rest escaped Markdown. An
  * unpaired backtick stays text.
  */
-const mdq = (s, max) => (0,shared_escape/* clip */.$Q)(String(s ?? ''), max)
+const mdq = (s, max) => (0,util_escape/* clip */.$Q)(String(s ?? ''), max)
     .split(/`([^`\r\n]*)`/)
-    .map((part, i) => (i % 2 === 1 ? (0,shared_escape/* escapeCode */.tn)(part) : (0,shared_escape/* escapeMarkdown */.FV)(part)))
+    .map((part, i) => (i % 2 === 1 ? (0,util_escape/* escapeCode */.tn)(part) : (0,util_escape/* escapeMarkdown */.FV)(part)))
     .join('');
 const num = (n) => (typeof n === 'number' && n > 0 ? String(n) : '–');
 function renderSummary(result, opts = {}) {
@@ -36829,7 +36829,7 @@ function renderSummary(result, opts = {}) {
     const maxListed = Math.max(0, Math.floor(opts.maxListed ?? DEFAULT_MAX_LISTED));
     const maxMessages = Math.max(1, Math.floor(opts.maxMessages ?? 20));
     const artifactName = opts.artifactName ?? result.artifact?.name;
-    const artifactUrl = (0,shared_escape/* safeHttpUrl */.vH)(opts.artifactUrl ?? result.artifact?.url);
+    const artifactUrl = (0,util_escape/* safeHttpUrl */.vH)(opts.artifactUrl ?? result.artifact?.url);
     const fullRef = artifactName ? `in artifact **${md(artifactName, 200)}**` : 'in the full result file';
     const head = renderHead(result, maxMessages);
     // The waivers' states (applied, expiring, expired, invalid, stale) sit just above the footer, when they fit in a quarter of the budget.
@@ -36883,7 +36883,7 @@ function renderSummary(result, opts = {}) {
 // Head: headline, notices, broken reports, counts table
 function renderHead(result, maxMessages) {
     const lines = [];
-    lines.push(`## ${VERDICT_EMOJI[result.verdict] ?? '❔'} ${(0,shared_escape/* escapeMarkdown */.FV)(headlineFor(result))}`, '');
+    lines.push(`## ${VERDICT_EMOJI[result.verdict] ?? '❔'} ${(0,util_escape/* escapeMarkdown */.FV)(headlineFor(result))}`, '');
     const bullets = [];
     for (const t of result.tools) {
         if (t.status === 'ok' && t.messages.length === 0)
@@ -36935,7 +36935,7 @@ function renderHead(result, maxMessages) {
     return lines.join('\n') + '\n';
 }
 function toolRow(t, sevCols, anyWaived) {
-    const name = md(`${toolName(t.tool)}${t.toolVersion ? ` ${(0,shared_escape/* clip */.$Q)(t.toolVersion, CLIP.version)}` : ''}`, 120);
+    const name = md(`${toolName(t.tool)}${t.toolVersion ? ` ${(0,util_escape/* clip */.$Q)(t.toolVersion, CLIP.version)}` : ''}`, 120);
     let status;
     if (t.status === 'ok') {
         status = `✅ ${plural(t.files.length, 'report')}, ${plural(t.findings.length, 'finding')}`;
@@ -37031,7 +37031,7 @@ function buildSections(result, maxListed, maxBytes, fullRef) {
         priority: 2,
         total: notCheckedTotal,
         collapsible: true,
-        title: `⚠️ Not checked: ${(0,shared_escape/* escapeHtml */.ZD)(parts.join(' · '))}`,
+        title: `⚠️ Not checked: ${(0,util_escape/* escapeHtml */.ZD)(parts.join(' · '))}`,
         tableHeader: NOT_CHECKED_HEADER,
         rows: notChecked,
         fullRef,
@@ -37215,14 +37215,14 @@ const ANSI = { reset: '\u001b[0m', bold: '\u001b[1m', dim: '\u001b[2m', red: '\u
 const VERDICT_STYLE = { pass: ['bold', 'green'], warn: ['bold', 'yellow'], block: ['bold', 'red'], error: ['bold', 'magenta'] };
 const SEVERITY_STYLE = { critical: ['bold', 'red'], high: ['red'], medium: ['yellow'], low: ['blue'], info: ['dim'], unknown: ['magenta'] };
 /** Untrusted text for a log line: clipped, then made inert. */
-const t = (s, max) => (0,shared_escape/* escapeLog */.Ah)((0,shared_escape/* clip */.$Q)(String(s ?? ''), max));
+const t = (s, max) => (0,util_escape/* escapeLog */.Ah)((0,util_escape/* clip */.$Q)(String(s ?? ''), max));
 function renderTerminal(result, opts = {}) {
     const paint = (text, styles) => opts.color && styles && styles.length > 0 ? `${styles.map((s) => ANSI[s]).join('')}${text}${ANSI.reset}` : text;
     const maxListed = Math.max(0, Math.floor(opts.maxListed ?? DEFAULT_MAX_LISTED));
     const artifactName = opts.artifactName ?? result.artifact?.name;
     const fullRef = artifactName ? `in artifact ${t(artifactName, 200)}` : 'in the full result file';
     const out = [];
-    out.push(paint((0,shared_escape/* escapeLog */.Ah)(headlineFor(result)), VERDICT_STYLE[result.verdict]), '');
+    out.push(paint((0,util_escape/* escapeLog */.Ah)(headlineFor(result)), VERDICT_STYLE[result.verdict]), '');
     // Broken reports and notices first: as loud as findings.
     const alerts = [];
     for (const tool of result.tools) {
@@ -37249,7 +37249,7 @@ function renderTerminal(result, opts = {}) {
     else {
         out.push(paint('Tools', ['bold']));
         const cols = severityColumns(result);
-        const names = result.tools.map((tool) => t(`${toolName(tool.tool)}${tool.toolVersion ? ` ${(0,shared_escape/* clip */.$Q)(tool.toolVersion, CLIP.version)}` : ''}`, 80));
+        const names = result.tools.map((tool) => t(`${toolName(tool.tool)}${tool.toolVersion ? ` ${(0,util_escape/* clip */.$Q)(tool.toolVersion, CLIP.version)}` : ''}`, 80));
         const width = Math.min(40, Math.max(...names.map((n) => n.length)));
         result.tools.forEach((tool, i) => out.push(`  ${names[i].padEnd(width)}  ${terminal_toolLine(tool, cols, paint)}`));
         out.push('');
@@ -37291,7 +37291,7 @@ function renderTerminal(result, opts = {}) {
         out.push(`Info: ${plural(sec.info.total, 'finding')} (not gating, not listed; all are ${fullRef})`, '');
     const tail = [];
     if (artifactName)
-        tail.push(`Full reports: artifact ${t(artifactName, 200)}${result.artifact?.url && (0,shared_escape/* safeHttpUrl */.vH)(result.artifact.url) ? ` ${t((0,shared_escape/* safeHttpUrl */.vH)(result.artifact.url), 2048)}` : ''}`);
+        tail.push(`Full reports: artifact ${t(artifactName, 200)}${result.artifact?.url && (0,util_escape/* safeHttpUrl */.vH)(result.artifact.url) ? ` ${t((0,util_escape/* safeHttpUrl */.vH)(result.artifact.url), 2048)}` : ''}`);
     if (result.artifact?.error)
         tail.push(`Artifact upload failed: ${t(result.artifact.error, CLIP.message)}`);
     if (opts.reproduceCommand)
@@ -39508,12 +39508,12 @@ async function runCli(argv, io) {
         const change = await findChange(settings, { cwd: workspace, eventName: settings['base-ref'] ? undefined : io.env.GITHUB_EVENT_NAME, eventPath: io.env.GITHUB_EVENT_PATH, headSha: io.env.GITHUB_SHA });
         const now = io.now ?? new Date();
         // Waivers apply locally as in CI; approvals are taken as written (no API calls from the CLI).
-        const governance = await prepareGovernance({ settings, workspace, now, change, logError: (m) => io.stderr(`${(0,shared_escape/* escapeLog */.Ah)(m)}\n`) });
+        const governance = await prepareGovernance({ settings, workspace, now, change, logError: (m) => io.stderr(`${(0,util_escape/* escapeLog */.Ah)(m)}\n`) });
         const engine = await runEngine(settings, {
             workspace,
             now,
             change,
-            severity: { githubApiUrl: (0,http/* githubApiUrl */.BN)(io.env), offline: values.offline === true, log: (m) => io.stderr(`${(0,shared_escape/* escapeLog */.Ah)(m)}\n`) },
+            severity: { githubApiUrl: (0,http/* githubApiUrl */.BN)(io.env), offline: values.offline === true, log: (m) => io.stderr(`${(0,util_escape/* escapeLog */.Ah)(m)}\n`) },
             waive: governance.waive,
         });
         const result = await governance.finish(engine.result);

@@ -19031,7 +19031,7 @@ var external_node_fs_ = __nccwpck_require__(73024);
 var promises_ = __nccwpck_require__(51455);
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __nccwpck_require__(48161);
-;// CONCATENATED MODULE: ./src/shared/escape.ts
+;// CONCATENATED MODULE: ./src/util/escape.ts
 /**
  * Escaping of untrusted text for every channel the gate writes. Report contents are attacker
  * controlled in a pull request: nothing from a report reaches stdout or Markdown without going
@@ -31038,7 +31038,7 @@ function computeOutputs(r, files) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/shared/redact.ts
+;// CONCATENATED MODULE: ./src/util/redact.ts
 /**
  * Redaction of secrets. A finding never carries a clear secret: parsers call these at parse time,
  * so every later channel (summary, log, annotations, outputs, SARIF, artifact copy) is safe by
@@ -35416,7 +35416,7 @@ function severityColumns(result) {
     return SEVERITY_COLUMNS.filter((c) => (c !== 'unknown' && c !== 'info') || result.tools.some((t) => (t.severity[c] ?? 0) > 0));
 }
 
-;// CONCATENATED MODULE: ./src/shared/paths.ts
+;// CONCATENATED MODULE: ./src/util/paths.ts
 /* eslint-disable no-control-regex -- control characters are exactly what these patterns refuse */
 /**
  * Report paths as repository-relative POSIX paths (pure). The engine normalises every finding's
@@ -37758,7 +37758,7 @@ function renderWaiverSection(r, opts = {}) {
  * even the skeleton does not fit is the text cut, at a line boundary, with open `<details>` closed and
  * the cut announced.
  *
- * Every piece of report text goes through `src/shared/escape.ts`.
+ * Every piece of report text goes through `src/util/escape.ts`.
  */
 
 
@@ -39991,7 +39991,7 @@ const PER_JOB_CAP = 50;
 const TITLE_MAX = 200;
 const MESSAGE_MAX = 4000;
 
-// Paths: see src/shared/paths.ts (shared with the engine, which normalises every finding once).
+// Paths: see src/util/paths.ts (shared with the engine, which normalises every finding once).
 // ---------------------------------------------------------------------------------------------
 // Priority
 /** 0 blocks, 1 would block in phase 2, 2 warns, 3 info, 4 waived. */

@@ -41398,7 +41398,7 @@ function thresholdsFor(settings, tool) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/shared/escape.ts
+;// CONCATENATED MODULE: ./src/util/escape.ts
 /**
  * Escaping of untrusted text for every channel the gate writes. Report contents are attacker
  * controlled in a pull request: nothing from a report reaches stdout or Markdown without going

@@ -14,7 +14,7 @@ import { renderTerminal } from '../render/terminal.js';
 import { reproduceCommand } from '../engine/publish.js';
 import { findChange } from '../engine/change.js';
 import { githubApiUrl } from '../io/http.js';
-import { escapeLog } from '../shared/escape.js';
+import { escapeLog } from '../util/escape.js';
 import { prepareGovernance } from '../github/governance.js';
 import { headlineFor } from '../render/common.js';
 

@@ -13,7 +13,7 @@ import { mutmutPolicyFindings, mutmutRunProblems } from '../policy/mutmut.js';
 import type { GateResult } from '../policy/result.js';
 import { scanChange } from '../policy/secret-scan.js';
 import { headlineFor } from '../render/common.js';
-import { toRepoPath } from '../shared/paths.js';
+import { toRepoPath } from '../util/paths.js';
 import { ReportParseError, TOOL_LABELS, type ParsedReport, type ToolId } from '../reports/model.js';
 import { parseReport } from '../reports/registry.js';
 import { filterByConfidence } from '../reports/vulture/parser.js';

@@ -13,7 +13,7 @@ import { appendFileSync } from 'node:fs';
 import { appendFile } from 'node:fs/promises';
 import { EOL } from 'node:os';
 import type { AnnotationProperties } from '../render/annotations.js';
-import { escapeCommandData, escapeCommandProperty } from '../shared/escape.js';
+import { escapeCommandData, escapeCommandProperty } from '../util/escape.js';
 
 export type { AnnotationProperties };
 

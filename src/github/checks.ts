@@ -8,7 +8,7 @@
  */
 import { HttpError, type HttpClient } from '../io/http.js';
 import type { Annotation } from '../render/annotations.js';
-import { clip } from '../shared/escape.js';
+import { clip } from '../util/escape.js';
 
 /** Annotations per request the Checks API accepts. */
 export const CHECKS_BATCH = 50;

@@ -6,7 +6,7 @@ import * as core from './actions-core.js';
 import { readFile } from 'node:fs/promises';
 import { INPUT_NAMES, ConfigurationError } from '../config/schema.js';
 import { insideWorkspace } from '../io/files.js';
-import { escapeLog } from '../shared/escape.js';
+import { escapeLog } from '../util/escape.js';
 
 export function readInputs(): Record<string, string> {
   const inputs: Record<string, string> = {};

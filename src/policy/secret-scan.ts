@@ -23,7 +23,7 @@
  */
 import type { ChangedFile } from '../change/diff.js';
 import type { Confidence, Finding, ParsedReport, Severity } from '../reports/model.js';
-import { redactIn, secretHash } from '../shared/redact.js';
+import { redactIn, secretHash } from '../util/redact.js';
 
 export const DEFAULT_SECRET_KEYWORDS: readonly string[] = ['api_key', 'secret', 'password', 'token'];
 

@@ -8,7 +8,7 @@
  */
 import { parseArgs } from 'node:util';
 import { ConfigurationError } from '../config/schema.js';
-import { escapeLog } from '../shared/escape.js';
+import { escapeLog } from '../util/escape.js';
 import { PromotionRuntimeError } from './history.js';
 import { exitCodeFor, runPromotion, type PromotionDeps } from './run.js';
 import { parsePromotionSettings, PROMOTION_INPUT_DEFAULTS, PROMOTION_INPUTS, type Env, type PromotionInput } from './settings.js';

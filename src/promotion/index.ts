@@ -1,7 +1,7 @@
 /** Entry of the promotion-evidence action: only runs main and turns a thrown error into a failed step. */
 import * as core from '@actions/core';
 import { ConfigurationError } from '../config/schema.js';
-import { escapeLog } from '../shared/escape.js';
+import { escapeLog } from '../util/escape.js';
 import { run } from './main.js';
 import { PromotionNotReadyError, PromotionRuntimeError } from './run.js';
 

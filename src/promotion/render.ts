@@ -4,7 +4,7 @@
  * Text that came from artifacts or the API is escaped; within `budgetBytes` detail is dropped
  * first (runs table, evidence lists), then the text is cut, saying so.
  */
-import { escapeCode, escapeMarkdown } from '../shared/escape.js';
+import { escapeCode, escapeMarkdown } from '../util/escape.js';
 import type { Criterion, EvidenceRun, PromotionReport, ToolPromotion } from './evaluate.js';
 
 /** GitHub drops a step summary over 1 MiB; stay well below. */

@@ -18,10 +18,10 @@
  * lies outside the repository keeps its annotation without a `file`.
  */
 /* eslint-disable no-control-regex -- control characters in report text are stripped on purpose */
-import { toRepoPath, type PathOptions } from '../shared/paths.js';
+import { toRepoPath, type PathOptions } from '../util/paths.js';
 import { TOOL_LABELS, type ToolId } from '../reports/model.js';
 import type { EvaluatedFinding, GateResult, ToolResult } from '../policy/result.js';
-import { clip, escapeCommandData, escapeCommandProperty, showInvisible } from '../shared/escape.js';
+import { clip, escapeCommandData, escapeCommandProperty, showInvisible } from '../util/escape.js';
 import { fixText, ruleText, sortMostSevereFirst, whereText } from './common.js';
 
 export type AnnotationMode = 'blocking' | 'all' | 'none';
@@ -61,8 +61,8 @@ export const PER_JOB_CAP = 50;
 export const TITLE_MAX = 200;
 export const MESSAGE_MAX = 4000;
 
-export { toRepoPath, type PathOptions } from '../shared/paths.js';
-// Paths: see src/shared/paths.ts (shared with the engine, which normalises every finding once).
+export { toRepoPath, type PathOptions } from '../util/paths.js';
+// Paths: see src/util/paths.ts (shared with the engine, which normalises every finding once).
 
 
 // ---------------------------------------------------------------------------------------------

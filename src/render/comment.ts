@@ -13,7 +13,7 @@
  *   comment is rewritten to say the problem is resolved instead of leaving a stale verdict.
  */
 import type { GateResult, Verdict } from '../policy/result.js';
-import { clip, escapeMarkdown, safeHttpUrl } from '../shared/escape.js';
+import { clip, escapeMarkdown, safeHttpUrl } from '../util/escape.js';
 import { VERDICT_EMOJI, headlineFor, plural, toolName } from './common.js';
 import { renderSummary, type SummaryOptions } from './summary.js';
 

@@ -5,7 +5,7 @@
  */
 import { TOOL_IDS, TOOL_LABELS, severityRank, type Severity, type ToolId } from '../reports/model.js';
 import type { EvaluatedFinding, GateResult, ToolResult, Verdict } from '../policy/result.js';
-import { safeHttpUrl } from '../shared/escape.js';
+import { safeHttpUrl } from '../util/escape.js';
 
 /** Default number of findings listed per section. */
 export const DEFAULT_MAX_LISTED = 50;

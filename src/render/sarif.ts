@@ -27,7 +27,7 @@
 /* eslint-disable no-control-regex -- control characters in report text are stripped on purpose */
 import { TOOL_LABELS, type Severity, type ToolId } from '../reports/model.js';
 import type { EvaluatedFinding, GateResult, ToolResult } from '../policy/result.js';
-import { clip, safeHttpUrl } from '../shared/escape.js';
+import { clip, safeHttpUrl } from '../util/escape.js';
 import { findingsByPriority, packageLine, toRepoPath, type PathOptions } from './annotations.js';
 import { ruleDocUrl, whereText } from './common.js';
 

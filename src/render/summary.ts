@@ -11,11 +11,11 @@
  * even the skeleton does not fit is the text cut, at a line boundary, with open `<details>` closed and
  * the cut announced.
  *
- * Every piece of report text goes through `src/shared/escape.ts`.
+ * Every piece of report text goes through `src/util/escape.ts`.
  */
 import { renderWaiverSection } from '../waivers/render.js';
 import type { EvaluatedFinding, GateResult, ToolResult } from '../policy/result.js';
-import { clip, escapeCode, escapeHtml, escapeMarkdown, safeHttpUrl } from '../shared/escape.js';
+import { clip, escapeCode, escapeHtml, escapeMarkdown, safeHttpUrl } from '../util/escape.js';
 import {
   CLIP,
   DEFAULT_MAX_LISTED,

@@ -7,7 +7,7 @@
  */
 import type { EvaluatedFinding, GateResult, ToolResult, Verdict } from '../policy/result.js';
 import type { Severity } from '../reports/model.js';
-import { clip, escapeLog, safeHttpUrl } from '../shared/escape.js';
+import { clip, escapeLog, safeHttpUrl } from '../util/escape.js';
 import {
   CLIP,
   DEFAULT_MAX_LISTED,

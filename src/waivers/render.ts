@@ -2,7 +2,7 @@
  * The waivers section of the step summary, pure: every waiver's state in one collapsed table.
  * The waivers file is untrusted text in a pull request: every cell is escaped.
  */
-import { clip, escapeCode, escapeHtml, escapeMarkdown, safeHttpUrl } from '../shared/escape.js';
+import { clip, escapeCode, escapeHtml, escapeMarkdown, safeHttpUrl } from '../util/escape.js';
 import { REASON_LABELS, type WaiverReport, type WaiverReportEntry, type WaiverState } from './types.js';
 
 const STATE_WORD: Record<WaiverState, string> = {

@@ -10,7 +10,7 @@
  * fingerprints (SARIF `region.snippet.text` is the flagged line).
  */
 import type { Confidence, Severity } from '../model.js';
-import { redactSecret } from '../../shared/redact.js';
+import { redactSecret } from '../../util/redact.js';
 
 /** Bandit tests whose `code` and message hold a hard-coded password. */
 export const PASSWORD_TESTS: ReadonlySet<string> = new Set(['B105', 'B106', 'B107']);

@@ -56,7 +56,7 @@ import {
   type JsonObject,
   type JsonReportParser,
 } from '../json.js';
-import { redactIn, redactSecret, secretHash } from '../../shared/redact.js';
+import { redactIn, redactSecret, secretHash } from '../../util/redact.js';
 
 export const GITLEAKS_JSON_FORMAT = 'gitleaks-json';
 export const GITLEAKS_SARIF_FORMAT = 'gitleaks-sarif';

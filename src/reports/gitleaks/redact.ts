@@ -15,7 +15,7 @@
  * truncated JSON, an unknown shape — is replaced by `WITHHELD_GITLEAKS_REPORT`; so is the result if a
  * secret would still appear in it. An empty file stays empty (nothing to hide).
  */
-import { redactIn, redactSecret } from '../../shared/redact.js';
+import { redactIn, redactSecret } from '../../util/redact.js';
 import { isBlank, isJsonObject, stripBom, type JsonObject } from '../json.js';
 import { GITLEAKS_SUPPORTED, redactContext } from './parser.js';
 

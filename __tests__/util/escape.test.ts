@@ -1,7 +1,7 @@
 /* eslint-disable no-control-regex -- these tests look for control characters */
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { clip, escapeCode, escapeHtml, escapeLog, escapeMarkdown, safeHttpUrl, showInvisible } from '../../src/shared/escape.js';
+import { clip, escapeCode, escapeHtml, escapeLog, escapeMarkdown, safeHttpUrl, showInvisible } from '../../src/util/escape.js';
 
 describe('escapeLog', () => {
   it('breaks workflow commands wherever they are', () => {
