@@ -26,6 +26,23 @@ describe('jsonPieces / writeJsonFile', () => {
     }
   }
 
+  it('compactLeaves: the same JSON, each value four levels deep on one line', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sg-json-file-'));
+    try {
+      const value = samples[1] as { tools: Array<{ findings: unknown[] }> };
+      const file = join(dir, 'c.json');
+      await writeJsonFile(file, value, 1, { compactLeaves: true });
+      const text = await readFile(file, 'utf8');
+      expect(JSON.parse(text)).toEqual(value);
+      expect(text.split('\n')).toContain(`    ${JSON.stringify(value.tools[0]?.findings[0])}`);
+      for (const v of samples) {
+        expect(JSON.parse([...jsonPieces(v, 2, 4, '', 0, true)].join('') || 'null')).toEqual(JSON.parse(JSON.stringify(v) ?? 'null'));
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('writes a big value in chunks, byte for byte', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'sg-json-file-'));
     try {

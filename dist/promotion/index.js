@@ -41222,12 +41222,18 @@ const DEFAULT_THRESHOLDS = {
 };
 // ---------------------------------------------------------------------------------------------
 // Field types. Each accepts the string an input gives, and (for the policy file) the native type.
-const list = (name) => union([schemas_string(), array(schemas_string())])
+// The input unions are built once and shared by every field of their kind (zod schemas are immutable,
+// and each one costs time to construct at every start-up).
+const listInput = union([schemas_string(), array(schemas_string())]);
+const boolInput = union([schemas_boolean(), schemas_string()]);
+const textOrNumber = union([schemas_string(), schemas_number()]);
+const optionalText = schemas_string().trim().optional();
+const list = (name) => listInput
     .transform((v) => (Array.isArray(v) ? v : v.split(/[\n,]/))
     .map((s) => s.trim())
     .filter((s) => s !== '' && !s.startsWith('#')))
     .describe(`${name}: a list (newline- or comma-separated)`);
-const bool = (name) => union([schemas_boolean(), schemas_string()]).transform((v, ctx) => {
+const bool = (name) => boolInput.transform((v, ctx) => {
     if (typeof v === 'boolean')
         return v;
     const s = v.trim().toLowerCase();
@@ -41238,7 +41244,7 @@ const bool = (name) => union([schemas_boolean(), schemas_string()]).transform((v
     ctx.addIssue({ code: 'custom', message: `${name}: got ${JSON.stringify(v)}; expected true or false` });
     return NEVER;
 });
-const oneOf = (name, values) => union([schemas_string(), schemas_number()]).transform((v, ctx) => {
+const oneOf = (name, values) => textOrNumber.transform((v, ctx) => {
     const s = String(v).trim().toLowerCase();
     if (values.includes(s))
         return s;
@@ -41248,7 +41254,7 @@ const oneOf = (name, values) => union([schemas_string(), schemas_number()]).tran
     });
     return NEVER;
 });
-const intIn = (name, min, max) => union([schemas_string(), schemas_number()]).transform((v, ctx) => {
+const intIn = (name, min, max) => textOrNumber.transform((v, ctx) => {
     const s = String(v).trim();
     const n = Number(s);
     if (/^\d+$/.test(s) && n >= min && n <= max)
@@ -41290,7 +41296,7 @@ const settingsSchema = object({
     'phase-2-tools': toolList('phase-2-tools').default([]),
     'critical-paths': list('critical-paths').default(DEFAULT_CRITICAL_PATHS),
     'on-missing-report': oneOf('on-missing-report', ['error', 'warn', 'ignore']).default('error'),
-    'policy-file': schemas_string().trim().optional(),
+    'policy-file': optionalText,
     'fail-on-block': bool('fail-on-block').default(false),
     summary: bool('summary').default(true),
     'upload-artifact': bool('upload-artifact').default(true),
@@ -41300,11 +41306,11 @@ const settingsSchema = object({
         .default('security-gate-reports'),
     'retention-days': intIn('retention-days', 1, 90).optional(),
     'unknown-severity': oneOf('unknown-severity', ['critical', 'high', 'medium', 'low']).default('high'),
-    'output-dir': schemas_string().trim().optional(),
+    'output-dir': optionalText,
     // Severity of pip-audit findings (looked up: pip-audit's JSON has none).
     'severity-source': preprocess((v) => (typeof v === 'string' ? v.replace(/\s+/g, '') : v), oneOf('severity-source', ['github,osv', 'github', 'osv', 'off']))
         .default('github,osv'),
-    'github-token': schemas_string().trim().optional(),
+    'github-token': optionalText,
     'osv-api-url': schemas_string().trim().url('osv-api-url: expected an http(s) URL').default('https://api.osv.dev'),
     'severity-budget-seconds': intIn('severity-budget-seconds', 1, 600).default(30),
     // The rest of the lane.
@@ -41317,11 +41323,11 @@ const settingsSchema = object({
     // Where reviewers look.
     annotations: oneOf('annotations', ['blocking', 'all', 'none']).default('all'),
     'annotations-via-checks': bool('annotations-via-checks').default(false),
-    'scan-root': schemas_string().trim().optional(),
-    'sarif-file': schemas_string().trim().optional(),
-    'sarif-dependency-file': schemas_string().trim().optional(),
+    'scan-root': optionalText,
+    'sarif-file': optionalText,
+    'sarif-dependency-file': optionalText,
     comment: oneOf('comment', ['off', 'always', 'on-warn', 'on-block']).default('off'),
-    'comment-id': schemas_string().trim().optional(),
+    'comment-id': optionalText,
     // Waivers and the override label.
     'waivers-file': schemas_string().trim().default('docs/governance/security-waivers.md'),
     'security-approvers': list('security-approvers').default([]),
@@ -41379,7 +41385,8 @@ function parseSettings(layers, locate) {
             merged[k] = v;
         }
     }
-    const r = settingsSchema.safeParse(merged);
+    // Parsed once per run: zod's compiled fast path (new Function) costs more to build than it saves.
+    const r = settingsSchema.safeParse(merged, { jitless: true });
     if (!r.success)
         throw new schema_ConfigurationError(formatIssues(r.error.issues, locate));
     return r.data;
@@ -41538,8 +41545,8 @@ function escapeCommandProperty(s) {
     return escapeCommandData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
 }
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: external "node:module"
+const external_node_module_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:module");
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: external "node:fs/promises"
@@ -41563,6 +41570,9 @@ const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import
 
 
 const env = () => process.env;
+// node:crypto is required for the first output's delimiter, not at start-up (~10 ms to load).
+const lazyRequire = (0,external_node_module_namespaceObject.createRequire)(import.meta.url);
+const randomUUID = () => lazyRequire('node:crypto').randomUUID();
 /** `::command k=v,k=v::message`, escaped as the runner expects. */
 function formatCommand(command, properties, message) {
     const props = Object.entries(properties)
@@ -41585,7 +41595,7 @@ function appendFileCommand(variable, key, value) {
     const file = env()[variable];
     if (!file)
         return false;
-    const delimiter = `ghadelimiter_${(0,external_node_crypto_.randomUUID)()}`;
+    const delimiter = `ghadelimiter_${randomUUID()}`;
     if (key.includes(delimiter) || value.includes(delimiter))
         throw new Error(`Unexpected input: the value contains the delimiter ${delimiter}`);
     (0,external_node_fs_namespaceObject.appendFileSync)(file, `${key}<<${delimiter}${external_node_os_namespaceObject.EOL}${value}${external_node_os_namespaceObject.EOL}${delimiter}${external_node_os_namespaceObject.EOL}`, { encoding: 'utf8' });
@@ -41688,6 +41698,41 @@ async function readReport(workspace, file) {
     catch (e) {
         const err = e;
         return { ok: false, bytes: 0, error: `cannot read the file (${err.code ?? err.message})` };
+    }
+}
+/** Chunk size for reading big reports in pieces. */
+const READ_CHUNK_BYTES = (/* unused pure expression or super */ null && (1024 * 1024));
+/**
+ * Read a report file in chunks, in order, to `consume` (one buffer, reused: `consume` copies what it
+ * keeps). `consume` returns false to stop early. The size limit and errors are as for readReport.
+ */
+async function readReportChunks(workspace, file, consume) {
+    const abs = resolve(workspace, file);
+    let fh;
+    try {
+        fh = await open(abs, 'r');
+        const st = await fh.stat();
+        if (st.size > MAX_REPORT_BYTES)
+            return { ok: false, bytes: st.size, error: `file is ${st.size} bytes, over the ${MAX_REPORT_BYTES}-byte limit` };
+        const buf = Buffer.allocUnsafe(Math.min(READ_CHUNK_BYTES, Math.max(st.size, 1)));
+        let bytes = 0;
+        for (;;) {
+            const { bytesRead } = await fh.read(buf, 0, buf.length, null);
+            if (bytesRead === 0)
+                return { ok: true, bytes, stopped: false };
+            bytes += bytesRead;
+            if (bytes > MAX_REPORT_BYTES)
+                return { ok: false, bytes, error: `file grew over the ${MAX_REPORT_BYTES}-byte limit while it was read` };
+            if (!(await consume(bytesRead === buf.length ? buf : buf.subarray(0, bytesRead))))
+                return { ok: true, bytes, stopped: true };
+        }
+    }
+    catch (e) {
+        const err = e;
+        return { ok: false, bytes: 0, error: `cannot read the file (${err.code ?? err.message})` };
+    }
+    finally {
+        await fh?.close();
     }
 }
 

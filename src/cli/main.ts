@@ -15,6 +15,7 @@ import { reproduceCommand } from '../engine/publish.js';
 import { findChange } from '../engine/change.js';
 import { githubApiUrl } from '../io/http.js';
 import { escapeLog } from '../util/escape.js';
+import { loadYaml } from '../util/yaml.js';
 import { prepareGovernance } from '../github/governance.js';
 import { headlineFor } from '../render/common.js';
 
@@ -97,6 +98,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       }
     }
     if (!inputs['github-token'] && io.env.GITHUB_TOKEN) inputs['github-token'] = io.env.GITHUB_TOKEN;
+    if (policy) await loadYaml();
     const settings = settingsWithPolicy(inputs, policy);
     const change = await findChange(settings, { cwd: workspace, eventName: settings['base-ref'] ? undefined : io.env.GITHUB_EVENT_NAME, eventPath: io.env.GITHUB_EVENT_PATH, headSha: io.env.GITHUB_SHA });
     const now = io.now ?? new Date();
@@ -120,7 +122,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       // Streamed: a result with 80,000 findings is a ~75 MB text.
       const p = resolve(io.cwd, String(values['result-file']));
       await mkdir(dirname(p), { recursive: true });
-      await writeJsonFile(p, result, 1);
+      await writeJsonFile(p, result, 1, { compactLeaves: true });
     }
     if (values['markdown-file']) await write(String(values['markdown-file']), renderSummary(result, { reproduceCommand: reproduceCommand(settings, result.change) }));
     if (values.json) io.stdout(JSON.stringify(result, null, 1) + '\n');

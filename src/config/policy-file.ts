@@ -3,7 +3,8 @@
  * with `yaml` (eemeli/yaml: no dependencies, keeps source positions, YAML 1.2 so `no` stays a
  * string) and validated by the same zod schema as the inputs; errors name the key and the line.
  */
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import type { Document, LineCounter, Node } from 'yaml';
+import { yaml } from '../util/yaml.js';
 import { ConfigurationError, INPUT_ONLY_KEYS, parseSettings, type Settings } from './schema.js';
 
 export interface PolicyLayer {
@@ -13,6 +14,7 @@ export interface PolicyLayer {
 }
 
 export function readPolicyYaml(text: string, file: string): PolicyLayer {
+  const { LineCounter, parseDocument } = yaml();
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
@@ -45,6 +47,7 @@ export function readPolicyYaml(text: string, file: string): PolicyLayer {
 }
 
 function lineOf(doc: Document, lc: LineCounter, path: PropertyKey[]): number | undefined {
+  const { isMap, isScalar, isSeq } = yaml();
   let node: Node | null | undefined = doc.contents as Node | null;
   let last: number | undefined = node?.range ? lc.linePos(node.range[0]).line : undefined;
   for (const key of path) {

@@ -92,10 +92,15 @@ export const DEFAULT_THRESHOLDS: Record<ToolId, ToolThresholds> = {
 
 // ---------------------------------------------------------------------------------------------
 // Field types. Each accepts the string an input gives, and (for the policy file) the native type.
+// The input unions are built once and shared by every field of their kind (zod schemas are immutable,
+// and each one costs time to construct at every start-up).
+const listInput = z.union([z.string(), z.array(z.string())]);
+const boolInput = z.union([z.boolean(), z.string()]);
+const textOrNumber = z.union([z.string(), z.number()]);
+const optionalText = z.string().trim().optional();
 
 const list = (name: string) =>
-  z
-    .union([z.string(), z.array(z.string())])
+  listInput
     .transform((v) =>
       (Array.isArray(v) ? v : v.split(/[\n,]/))
         .map((s) => s.trim())
@@ -104,7 +109,7 @@ const list = (name: string) =>
     .describe(`${name}: a list (newline- or comma-separated)`);
 
 const bool = (name: string) =>
-  z.union([z.boolean(), z.string()]).transform((v, ctx) => {
+  boolInput.transform((v, ctx) => {
     if (typeof v === 'boolean') return v;
     const s = v.trim().toLowerCase();
     if (['true', 'yes', 'on', '1'].includes(s)) return true;
@@ -114,7 +119,7 @@ const bool = (name: string) =>
   });
 
 const oneOf = <T extends string>(name: string, values: readonly T[]) =>
-  z.union([z.string(), z.number()]).transform((v, ctx) => {
+  textOrNumber.transform((v, ctx) => {
     const s = String(v).trim().toLowerCase();
     if ((values as readonly string[]).includes(s)) return s as T;
     ctx.addIssue({
@@ -125,7 +130,7 @@ const oneOf = <T extends string>(name: string, values: readonly T[]) =>
   });
 
 const intIn = (name: string, min: number, max: number) =>
-  z.union([z.string(), z.number()]).transform((v, ctx) => {
+  textOrNumber.transform((v, ctx) => {
     const s = String(v).trim();
     const n = Number(s);
     if (/^\d+$/.test(s) && n >= min && n <= max) return n;
@@ -172,7 +177,7 @@ export const settingsSchema = z
     'phase-2-tools': toolList('phase-2-tools').default([]),
     'critical-paths': list('critical-paths').default(DEFAULT_CRITICAL_PATHS),
     'on-missing-report': oneOf('on-missing-report', ['error', 'warn', 'ignore'] as const).default('error'),
-    'policy-file': z.string().trim().optional(),
+    'policy-file': optionalText,
     'fail-on-block': bool('fail-on-block').default(false),
     summary: bool('summary').default(true),
     'upload-artifact': bool('upload-artifact').default(true),
@@ -183,12 +188,12 @@ export const settingsSchema = z
       .default('security-gate-reports'),
     'retention-days': intIn('retention-days', 1, 90).optional(),
     'unknown-severity': oneOf('unknown-severity', ['critical', 'high', 'medium', 'low'] as const).default('high'),
-    'output-dir': z.string().trim().optional(),
+    'output-dir': optionalText,
     // Severity of pip-audit findings (looked up: pip-audit's JSON has none).
     'severity-source': z
       .preprocess((v) => (typeof v === 'string' ? v.replace(/\s+/g, '') : v), oneOf('severity-source', ['github,osv', 'github', 'osv', 'off'] as const))
       .default('github,osv'),
-    'github-token': z.string().trim().optional(),
+    'github-token': optionalText,
     'osv-api-url': z.string().trim().url('osv-api-url: expected an http(s) URL').default('https://api.osv.dev'),
     'severity-budget-seconds': intIn('severity-budget-seconds', 1, 600).default(30),
     // The rest of the lane.
@@ -201,11 +206,11 @@ export const settingsSchema = z
     // Where reviewers look.
     annotations: oneOf('annotations', ['blocking', 'all', 'none'] as const).default('all'),
     'annotations-via-checks': bool('annotations-via-checks').default(false),
-    'scan-root': z.string().trim().optional(),
-    'sarif-file': z.string().trim().optional(),
-    'sarif-dependency-file': z.string().trim().optional(),
+    'scan-root': optionalText,
+    'sarif-file': optionalText,
+    'sarif-dependency-file': optionalText,
     comment: oneOf('comment', ['off', 'always', 'on-warn', 'on-block'] as const).default('off'),
-    'comment-id': z.string().trim().optional(),
+    'comment-id': optionalText,
     // Waivers and the override label.
     'waivers-file': z.string().trim().default('docs/governance/security-waivers.md'),
     'security-approvers': list('security-approvers').default([]),
@@ -270,7 +275,8 @@ export function parseSettings(
       merged[k] = v;
     }
   }
-  const r = settingsSchema.safeParse(merged);
+  // Parsed once per run: zod's compiled fast path (new Function) costs more to build than it saves.
+  const r = settingsSchema.safeParse(merged, { jitless: true });
   if (!r.success) throw new ConfigurationError(formatIssues(r.error.issues, locate));
   return r.data;
 }

@@ -7,16 +7,18 @@
 import { REPORT_INPUTS, type ReportTool, type Settings } from '../config/schema.js';
 import { changeScope, type Change } from '../change/diff.js';
 import { resolveReportSeverities, severityNotice, type ResolveStats } from '../enrich/severity.js';
-import { readReport, resolvePatterns } from '../io/files.js';
+import { readReport, readReportChunks, resolvePatterns } from '../io/files.js';
 import { evaluate, type EvaluateOptions, type ToolInput } from '../policy/evaluate.js';
 import { mutmutPolicyFindings, mutmutRunProblems } from '../policy/mutmut.js';
 import type { GateResult } from '../policy/result.js';
 import { scanChange } from '../policy/secret-scan.js';
 import { headlineFor } from '../render/common.js';
 import { toRepoPath } from '../util/paths.js';
-import { ReportParseError, TOOL_LABELS, type ParsedReport, type ToolId } from '../reports/model.js';
-import { parseReport } from '../reports/registry.js';
+import { ReportParseError, TOOL_LABELS, type ParsedReport, type RawRedaction, type ReportRef } from '../reports/model.js';
+import { openReportStream, parseReport } from '../reports/registry.js';
+import type { ReportStream } from '../reports/json.js';
 import { filterByConfidence } from '../reports/vulture/parser.js';
+import { loadMutmutXml } from '../reports/mutmut/xml.js';
 
 export interface EngineDeps {
   workspace: string;
@@ -31,11 +33,12 @@ export interface EngineDeps {
 export interface EngineRun {
   result: GateResult;
   /** Every report file read (workspace-relative) with its tool: they go into the artifact. */
-  reports: Array<{ tool: ToolId; path: string }>;
+  reports: ReportRef[];
   severityStats?: ResolveStats;
 }
 
-export async function collectTool(tool: ReportTool, patterns: string[], workspace: string): Promise<ToolInput> {
+/** `redactions`: filled with what each parsed file's artifact copy must redact (by path). */
+export async function collectTool(tool: ReportTool, patterns: string[], workspace: string, redactions?: Map<string, RawRedaction>): Promise<ToolInput> {
   const input: ToolInput = { tool, status: 'ok', messages: [], files: [], reports: [] };
   const { files, problems } = await resolvePatterns(workspace, patterns);
   const inputName = REPORT_INPUTS[tool];
@@ -46,7 +49,23 @@ export async function collectTool(tool: ReportTool, patterns: string[], workspac
   }
   // A pattern that matched nothing next to others that matched is still worth saying.
   for (const p of problems) input.messages.push(`${inputName}: ${p}`);
+  // The XML library of mutmut 2 reports is a lazy chunk: loaded before the (synchronous) parse.
+  if (tool === 'mutmut') await loadMutmutXml();
   for (const file of files) {
+    let streamed: { report: ParsedReport; bytes: number } | undefined;
+    try {
+      streamed = await streamReport(tool, file, workspace);
+    } catch (e) {
+      if (!(e instanceof ReportParseError)) throw e;
+      recordError(input, file, 0, e);
+      continue;
+    }
+    if (streamed) {
+      if (streamed.report.rawRedaction) redactions?.set(file, streamed.report.rawRedaction);
+      input.reports.push(streamed.report);
+      input.files.push({ path: file, format: streamed.report.format, findings: streamed.report.findings.length, bytes: streamed.bytes });
+      continue;
+    }
     const read = await readReport(workspace, file);
     if (!read.ok) {
       input.status = 'error';
@@ -56,17 +75,44 @@ export async function collectTool(tool: ReportTool, patterns: string[], workspac
     }
     try {
       const report = parseReport(tool, file, read.text);
+      if (report.rawRedaction) redactions?.set(file, report.rawRedaction);
       input.reports.push(report);
       input.files.push({ path: file, format: report.format, findings: report.findings.length, bytes: read.bytes });
     } catch (e) {
       if (!(e instanceof ReportParseError)) throw e;
-      input.status = 'error';
-      const msg = `${e.file}: ${e.where ? `${e.where}: ` : ''}${e.reason}`;
-      input.files.push({ path: file, findings: 0, bytes: read.bytes, error: msg });
-      input.messages.push(msg);
+      recordError(input, file, read.bytes, e);
     }
   }
   return input;
+}
+
+function recordError(input: ToolInput, file: string, bytes: number, e: ReportParseError): void {
+  input.status = 'error';
+  const msg = `${e.file}: ${e.where ? `${e.where}: ` : ''}${e.reason}`;
+  input.files.push({ path: file, findings: 0, bytes, error: msg });
+  input.messages.push(msg);
+}
+
+/**
+ * A report read in pieces when its format allows (big Bandit JSON: never one 70 MB string), or
+ * undefined: read it whole (another format, a read error, or anything the stream gave up on; the
+ * whole read then gives the precise message).
+ */
+async function streamReport(tool: ReportTool, file: string, workspace: string): Promise<{ report: ParsedReport; bytes: number } | undefined> {
+  let stream: ReportStream | undefined;
+  let first = true;
+  const read = await readReportChunks(workspace, file, (chunk) => {
+    if (first) {
+      first = false;
+      stream = openReportStream(tool, file, chunk);
+    }
+    if (!stream) return false;
+    stream.push(chunk);
+    return !stream.abandoned;
+  });
+  if (!read.ok || read.stopped || !stream) return undefined;
+  const report = stream.end();
+  return report ? { report, bytes: read.bytes } : undefined;
 }
 
 /** The policy's per-tool steps on parsed reports (pure). */
@@ -99,10 +145,11 @@ function applyToolRules(input: ToolInput, settings: Settings, workspace: string)
 
 export async function runEngine(settings: Settings, deps: EngineDeps): Promise<EngineRun> {
   const inputs: ToolInput[] = [];
+  const redactions = new Map<string, RawRedaction>();
   for (const [tool, inputName] of Object.entries(REPORT_INPUTS) as Array<[ReportTool, keyof Settings]>) {
     const patterns = settings[inputName] as string[];
     if (patterns.length === 0) continue; // not part of this run
-    const input = await collectTool(tool, patterns, deps.workspace);
+    const input = await collectTool(tool, patterns, deps.workspace, redactions);
     if (input.status === 'missing' && settings['on-missing-report'] === 'ignore') {
       input.messages = [`${input.messages.join('; ')} (ignored: on-missing-report is ignore)`];
     }
@@ -161,7 +208,10 @@ export async function runEngine(settings: Settings, deps: EngineDeps): Promise<E
   if (severityStats) result.severityLookup = severityStats;
   result.notices.unshift(...notices);
   result.headline = headlineFor(result);
-  const reports = inputs.flatMap((i) => i.files.map((f) => ({ tool: i.tool, path: f.path })));
+  const reports = inputs.flatMap((i) => i.files.map((f): ReportRef => {
+    const rawRedaction = f.error ? undefined : redactions.get(f.path);
+    return rawRedaction ? { tool: i.tool, path: f.path, rawRedaction } : { tool: i.tool, path: f.path };
+  }));
   return { result, reports, severityStats };
 }
 

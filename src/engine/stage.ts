@@ -3,10 +3,12 @@
  * `reports/` copy of every raw report read (secret-bearing reports redacted on the way, unless
  * `redact-artifacts` is false). That directory is what the artifact uploads.
  */
-import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, open, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { GateResult } from '../policy/result.js';
-import type { ToolId } from '../reports/model.js';
+import { readReportChunks } from '../io/files.js';
+import { BanditJsonRedactor, WITHHELD_BANDIT_REPORT } from '../reports/bandit/redact.js';
+import type { RawRedaction, ReportRef, ToolId } from '../reports/model.js';
 import { writeJsonFile } from './json-file.js';
 import { RESULT_FILE, SUMMARY_FILE } from './outputs.js';
 
@@ -16,9 +18,14 @@ export interface StageOptions {
   result: GateResult;
   summary: string;
   /** Raw report files per tool, workspace-relative. */
-  reports: Array<{ tool: ToolId; path: string }>;
+  reports: ReportRef[];
   /** Per-tool transform of a raw report before it is copied (redaction). */
   transform?: Partial<Record<ToolId, (text: string) => string>>;
+  /**
+   * Redact Bandit JSON reports the parser read (those with `rawRedaction`) from what it found, in
+   * pieces (a plain copy when it found nothing); `transform` then only serves the other reports.
+   */
+  redactBanditJson?: boolean;
   /** More files to write (name -> content), e.g. the SARIF file. */
   extra?: Record<string, string>;
   /** Only the reports and `extra`: the result JSON and summary are written by a later call. */
@@ -38,8 +45,8 @@ export async function stage(opts: StageOptions): Promise<Staged> {
   const summaryFile = join(opts.outDir, SUMMARY_FILE);
   const files: string[] = [];
   if (!opts.skipResult) {
-    // Streamed: the same bytes as JSON.stringify(result, null, 1), without a ~75 MB string for 80k findings.
-    await writeJsonFile(resultFile, opts.result, 1);
+    // Streamed, without a ~60 MB string for 80k findings; one finding per line.
+    await writeJsonFile(resultFile, opts.result, 1, { compactLeaves: true });
     await writeFile(summaryFile, opts.summary);
     files.push(resultFile, summaryFile);
   }
@@ -54,9 +61,34 @@ export async function stage(opts: StageOptions): Promise<Staged> {
     await mkdir(dirname(target), { recursive: true });
     const source = resolve(opts.workspace, r.path);
     const t = opts.transform?.[r.tool];
-    if (t) await writeFile(target, t(await readFile(source, 'utf8')));
+    if (opts.redactBanditJson && r.tool === 'bandit' && r.rawRedaction) {
+      if (r.rawRedaction.indices.length === 0) await copyFile(source, target);
+      else await copyBanditRedacted(source, target, r.rawRedaction);
+    } else if (t) await writeFile(target, t(await readFile(source, 'utf8')));
     else await copyFile(source, target);
     files.push(target);
   }
   return { resultFile, summaryFile, files };
+}
+
+/**
+ * The redacted copy of a big Bandit JSON report, written in pieces (no 70 MB string, no second full
+ * parse). Withheld (WITHHELD_BANDIT_REPORT) when the file no longer reads as it did when parsed.
+ */
+async function copyBanditRedacted(source: string, target: string, redaction: RawRedaction): Promise<void> {
+  const redactor = new BanditJsonRedactor(redaction);
+  const out = await open(target, 'w');
+  let ok: boolean;
+  try {
+    const read = await readReportChunks('/', source, async (chunk) => {
+      const pieces = redactor.push(chunk);
+      if (pieces.length === 1) await out.write(pieces[0] as Buffer);
+      else if (pieces.length > 1) await out.writev(pieces);
+      return true;
+    });
+    ok = read.ok && redactor.end();
+  } finally {
+    await out.close();
+  }
+  if (!ok) await writeFile(target, WITHHELD_BANDIT_REPORT);
 }

@@ -12,28 +12,32 @@ import type { HttpClient } from '../io/http.js';
 import { severityOfRating, type CvssScorer } from './cvss.js';
 import { bestCvss, clip, cvssOf, failure, severityFromWord, shapeError, type Resolution } from './resolution.js';
 
-const cvssEntry = z
-  .object({
-    vector_string: z.string().nullish(),
-    score: z.number().nullish(),
-  })
-  .nullish();
+const cvssEntry = () =>
+  z
+    .object({
+      vector_string: z.string().nullish(),
+      score: z.number().nullish(),
+    })
+    .nullish();
 
 /** The fields of a global advisory that the gate reads (others are ignored). */
-export const globalAdvisorySchema = z.object({
-  ghsa_id: z.string(),
-  cve_id: z.string().nullish(),
-  html_url: z.string().nullish(),
-  type: z.string().nullish(),
-  severity: z.string().nullish(),
-  withdrawn_at: z.string().nullish(),
-  identifiers: z.array(z.object({ type: z.string(), value: z.string() })).nullish(),
-  cvss: cvssEntry,
-  cvss_severities: z.object({ cvss_v3: cvssEntry, cvss_v4: cvssEntry }).nullish(),
-  vulnerabilities: z
-    .array(z.object({ package: z.object({ ecosystem: z.string().nullish(), name: z.string().nullish() }).nullish() }))
-    .nullish(),
-});
+// Built on first use (z.lazy): most runs look nothing up, and zod schemas are costly to construct.
+export const globalAdvisorySchema = z.lazy(() =>
+  z.object({
+    ghsa_id: z.string(),
+    cve_id: z.string().nullish(),
+    html_url: z.string().nullish(),
+    type: z.string().nullish(),
+    severity: z.string().nullish(),
+    withdrawn_at: z.string().nullish(),
+    identifiers: z.array(z.object({ type: z.string(), value: z.string() })).nullish(),
+    cvss: cvssEntry(),
+    cvss_severities: z.object({ cvss_v3: cvssEntry(), cvss_v4: cvssEntry() }).nullish(),
+    vulnerabilities: z
+      .array(z.object({ package: z.object({ ecosystem: z.string().nullish(), name: z.string().nullish() }).nullish() }))
+      .nullish(),
+  }),
+);
 export type GlobalAdvisory = z.infer<typeof globalAdvisorySchema>;
 
 const GITHUB_HEADERS = { accept: 'application/vnd.github+json', 'x-github-api-version': '2022-11-28' };

@@ -19,23 +19,26 @@ import { bestCvss, canonicalId, clip, cvssOf, failure, severityFromWord, shapeEr
 
 const severityEntry = z.object({ type: z.string(), score: z.string() });
 
-export const osvVulnSchema = z.object({
-  id: z.string(),
-  aliases: z.array(z.string()).nullish(),
-  withdrawn: z.string().nullish(),
-  severity: z.array(z.unknown()).nullish(),
-  database_specific: z.unknown().optional(),
-  affected: z
-    .array(
-      z.object({
-        package: z.object({ ecosystem: z.string().nullish(), name: z.string().nullish() }).nullish(),
-        severity: z.array(z.unknown()).nullish(),
-        database_specific: z.unknown().optional(),
-        ecosystem_specific: z.unknown().optional(),
-      }),
-    )
-    .nullish(),
-});
+// Built on first use (z.lazy): most runs look nothing up, and zod schemas are costly to construct.
+export const osvVulnSchema = z.lazy(() =>
+  z.object({
+    id: z.string(),
+    aliases: z.array(z.string()).nullish(),
+    withdrawn: z.string().nullish(),
+    severity: z.array(z.unknown()).nullish(),
+    database_specific: z.unknown().optional(),
+    affected: z
+      .array(
+        z.object({
+          package: z.object({ ecosystem: z.string().nullish(), name: z.string().nullish() }).nullish(),
+          severity: z.array(z.unknown()).nullish(),
+          database_specific: z.unknown().optional(),
+          ecosystem_specific: z.unknown().optional(),
+        }),
+      )
+      .nullish(),
+  }),
+);
 export type OsvVuln = z.infer<typeof osvVulnSchema>;
 
 /** `obj[key]` only when `obj` is a plain object that owns `key` (no prototype lookups). */

@@ -17,13 +17,16 @@ import { readEventPayload } from '../github/pull-request.js';
 import { publish } from '../github/publish.js';
 import { log, readInputs, readPolicyFile, setOutputs } from '../github/runner.js';
 import { createHttpClient, githubApiUrl } from '../io/http.js';
+import { loadYaml } from '../util/yaml.js';
 import { headlineFor } from '../render/common.js';
 
 export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const workspace = env.GITHUB_WORKSPACE || process.cwd();
   const inputs = readInputs();
   if (inputs['github-token']) core.setSecret(inputs['github-token']);
-  const settings = settingsWithPolicy(inputs, await readPolicyFile(workspace, inputs['policy-file']));
+  const policy = await readPolicyFile(workspace, inputs['policy-file']);
+  if (policy) await loadYaml();
+  const settings = settingsWithPolicy(inputs, policy);
   const now = new Date();
 
   const runCtx = await loadRunContext(env);

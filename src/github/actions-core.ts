@@ -8,7 +8,7 @@
  * escaping below is @actions/core's (a test compares the bytes with the real library). The artifact
  * client, loaded lazily, still brings @actions/core with it when an upload happens.
  */
-import { randomUUID } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { appendFileSync } from 'node:fs';
 import { appendFile } from 'node:fs/promises';
 import { EOL } from 'node:os';
@@ -18,6 +18,10 @@ import { escapeCommandData, escapeCommandProperty } from '../util/escape.js';
 export type { AnnotationProperties };
 
 const env = (): NodeJS.ProcessEnv => process.env;
+
+// node:crypto is required for the first output's delimiter, not at start-up (~10 ms to load).
+const lazyRequire = createRequire(import.meta.url);
+const randomUUID = (): string => (lazyRequire('node:crypto') as typeof import('node:crypto')).randomUUID();
 
 /** `::command k=v,k=v::message`, escaped as the runner expects. */
 export function formatCommand(command: string, properties: Record<string, string | number | undefined>, message: string): string {

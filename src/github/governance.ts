@@ -9,7 +9,8 @@ import { insideWorkspace, readReport } from '../io/files.js';
 import type { HttpClient } from '../io/http.js';
 import { applyOverride, labelOnPullRequest } from '../policy/override.js';
 import type { GateResult } from '../policy/result.js';
-import { createWaiverSession, prepareWaivers, touchedWaivers, type WaiverSession } from '../waivers/index.js';
+import { loadYaml } from '../util/yaml.js';
+import { createWaiverSession, needsYaml, prepareWaivers, touchedWaivers, type WaiverSession } from '../waivers/index.js';
 import type { RunContext } from './comment.js';
 import { resolveOverride, resolveWaiverContext } from './pull-request.js';
 
@@ -37,6 +38,7 @@ export async function prepareGovernance(o: GovernanceOptions): Promise<Governanc
   const prTarget = o.runCtx?.target ? { owner: o.runCtx.target.owner, repo: o.runCtx.target.repo, pr: o.runCtx.target.issueNumber } : undefined;
   const file = settings['waivers-file'];
   const read = insideWorkspace(workspace, file) ? await readReport(workspace, file) : ({ ok: false, error: 'outside the workspace', bytes: 0 } as const);
+  if (read.ok && needsYaml(read.text, file)) await loadYaml();
   const prepared = prepareWaivers(file, read);
   if (prepared.error) for (const p of prepared.error.problems) o.logError(`${file}:${p.line}: ${p.message}`);
   const touched = change?.known && change.addedLinesComplete ? (change.files.find((f) => f.path === file)?.addedLines.map((l) => l.line) ?? []) : undefined;

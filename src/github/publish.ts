@@ -13,7 +13,7 @@ import { stage, type Staged } from '../engine/stage.js';
 import type { HttpClient } from '../io/http.js';
 import { insideWorkspace } from '../io/files.js';
 import type { GateResult } from '../policy/result.js';
-import type { ToolId } from '../reports/model.js';
+import type { ReportRef } from '../reports/model.js';
 import { defaultGateId } from '../render/comment.js';
 import { describeSarifCut, renderSarif } from '../render/sarif.js';
 import { renderSummary } from '../render/summary.js';
@@ -28,7 +28,7 @@ export interface PublishContext {
   outDir: string;
   settings: Settings;
   result: GateResult;
-  reports: Array<{ tool: ToolId; path: string }>;
+  reports: ReportRef[];
   summaryOptions: Parameters<typeof renderSummary>[1];
   now: Date;
   runCtx: RunContext;
@@ -52,8 +52,8 @@ export async function publish(p: PublishContext): Promise<Published> {
   const cutNote = describeSarifCut(cut);
   if (cutNote) result.notices.push(cutNote);
   await mkdir(dirname(sarifFile), { recursive: true });
-  // Streamed, the same bytes as renderSarifText (2-space JSON, final newline): no 25k-result string in memory.
-  await writeJsonFile(sarifFile, sarif, 2);
+  // Streamed (no 25k-result string in memory), each result on one line: the same JSON as renderSarifText.
+  await writeJsonFile(sarifFile, sarif, 2, { compactLeaves: true });
   const stagedSarif = join(outDir, 'security-gate.sarif');
   if (resolve(sarifFile) !== resolve(stagedSarif)) {
     await mkdir(outDir, { recursive: true });
@@ -63,7 +63,7 @@ export async function publish(p: PublishContext): Promise<Published> {
   const transform = settings['redact-artifacts'] ? artifactTransforms(result) : {};
   // Without an upload, the result JSON and summary are written once, below (they are big for big reports).
   const upload = settings['upload-artifact'];
-  await stage({ outDir, workspace, result, summary: upload ? renderSummary(result, p.summaryOptions) : '', reports: p.reports, transform, skipResult: !upload });
+  await stage({ outDir, workspace, result, summary: upload ? renderSummary(result, p.summaryOptions) : '', reports: p.reports, transform, redactBanditJson: settings['redact-artifacts'], skipResult: !upload });
   if (upload) {
     const files = [join(outDir, 'security-gate-result.json'), join(outDir, 'security-gate-summary.md'), join(outDir, 'security-gate.sarif'), ...p.reports.map((r) => join(outDir, 'reports', r.path))];
     const up = await uploadReports({ name: settings['artifact-name'], files, rootDirectory: outDir, retentionDays: settings['retention-days'] });

@@ -3,7 +3,12 @@
  * bound on the output kept. The promise always resolves (a failure to start is reported, not thrown),
  * so a caller decides in plain words what a failure means.
  */
-import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+
+// node:child_process (with net, dgram and streams) is required on the first run, not at start-up:
+// most gate runs never start a program.
+const lazyRequire = createRequire(import.meta.url);
+const childProcess = () => lazyRequire('node:child_process') as typeof import('node:child_process');
 
 export interface RunOptions {
   cwd: string;
@@ -44,7 +49,7 @@ export async function runFile(file: string, args: readonly string[], opts: RunOp
     let spawnError: string | undefined;
     let settled = false;
 
-    const child = spawn(file, [...args], {
+    const child = childProcess().spawn(file, [...args], {
       cwd: opts.cwd,
       env: { ...process.env, ...opts.env },
       stdio: ['ignore', 'pipe', 'pipe'],

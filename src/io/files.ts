@@ -3,7 +3,7 @@
  * workspace; nothing outside it is read (a report input cannot be used to exfiltrate /etc/passwd
  * into an artifact).
  */
-import { readFile, stat } from 'node:fs/promises';
+import { open, readFile, stat } from 'node:fs/promises';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { glob, isDynamicPattern } from 'tinyglobby';
 
@@ -65,5 +65,38 @@ export async function readReport(workspace: string, file: string): Promise<ReadR
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     return { ok: false, bytes: 0, error: `cannot read the file (${err.code ?? err.message})` };
+  }
+}
+
+/** Chunk size for reading big reports in pieces. */
+export const READ_CHUNK_BYTES = 1024 * 1024;
+
+export type ChunkResult = { ok: true; bytes: number; stopped: boolean } | { ok: false; error: string; bytes: number };
+
+/**
+ * Read a report file in chunks, in order, to `consume` (one buffer, reused: `consume` copies what it
+ * keeps). `consume` returns false to stop early. The size limit and errors are as for readReport.
+ */
+export async function readReportChunks(workspace: string, file: string, consume: (chunk: Buffer) => boolean | Promise<boolean>): Promise<ChunkResult> {
+  const abs = resolve(workspace, file);
+  let fh;
+  try {
+    fh = await open(abs, 'r');
+    const st = await fh.stat();
+    if (st.size > MAX_REPORT_BYTES) return { ok: false, bytes: st.size, error: `file is ${st.size} bytes, over the ${MAX_REPORT_BYTES}-byte limit` };
+    const buf = Buffer.allocUnsafe(Math.min(READ_CHUNK_BYTES, Math.max(st.size, 1)));
+    let bytes = 0;
+    for (;;) {
+      const { bytesRead } = await fh.read(buf, 0, buf.length, null);
+      if (bytesRead === 0) return { ok: true, bytes, stopped: false };
+      bytes += bytesRead;
+      if (bytes > MAX_REPORT_BYTES) return { ok: false, bytes, error: `file grew over the ${MAX_REPORT_BYTES}-byte limit while it was read` };
+      if (!(await consume(bytesRead === buf.length ? buf : buf.subarray(0, bytesRead)))) return { ok: true, bytes, stopped: true };
+    }
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    return { ok: false, bytes: 0, error: `cannot read the file (${err.code ?? err.message})` };
+  } finally {
+    await fh?.close();
   }
 }

@@ -14,6 +14,7 @@
  *
  * Pure: no I/O.
  */
+import { JsonArraySplitter, StreamAbort, type PathStep } from './json-stream.js';
 import { ReportParseError, type ParsedReport, type ReportParser, type ToolId } from './model.js';
 
 export type JsonObject = { [key: string]: unknown };
@@ -473,6 +474,25 @@ export interface JsonReportParser extends ReportParser {
   detectValue(value: unknown): boolean;
   /** Throws ReportParseError with the JSON path of the problem. */
   parseValue(value: unknown, file: string): ParsedReport;
+  /** Present when the format can be read in pieces (big reports: see streamJsonReport). */
+  readonly stream?: JsonStreamSpec;
+}
+
+/**
+ * How a JsonReportParser reads a big report in pieces (see json-stream.ts): the elements of the
+ * array at `path` one by one, then the rest of the document (the skeleton, that array left empty).
+ */
+export interface JsonStreamSpec {
+  readonly path: readonly PathStep[];
+  /** A fresh reader for one file. */
+  start(file: string): StreamingReader;
+}
+
+export interface StreamingReader {
+  /** One element, in file order. Throws JsonShapeError (path with `index`) on a bad element. */
+  element(value: unknown, index: number, array: number): void;
+  /** The skeleton: checks the rest of the document (throws JsonShapeError) and returns the report. */
+  finish(skeleton: unknown): ParsedReport;
 }
 
 export function isJsonReportParser(p: ReportParser): p is JsonReportParser {
@@ -498,18 +518,98 @@ export function jsonReportParser(spec: {
   sniff: (head: string) => boolean;
   detectValue: (value: unknown) => boolean;
   parseValue: (value: unknown, file: string) => ParsedReport;
+  stream?: JsonStreamSpec;
 }): JsonReportParser {
-  const { tool, format, label, sniff, detectValue, parseValue } = spec;
+  const { tool, format, label, sniff, detectValue, parseValue, stream } = spec;
   return {
     tool,
     format,
     label,
+    stream,
     detect: (content: string) => sniff(sniffHead(content)),
     detectValue,
     parseValue: (value: unknown, file: string) => withReportErrors(tool, file, () => parseValue(value, file)),
     parse: (content: string, file: string) => {
       const value = parseJson(tool, file, content);
       return withReportErrors(tool, file, () => parseValue(value, file));
+    },
+  };
+}
+
+/** A report read in pieces: push its bytes in order, then `end()`. */
+export interface ReportStream {
+  push(chunk: Buffer): void;
+  /**
+   * The report, or undefined when the file has to be read in one piece instead (anything unusual:
+   * a syntax error, another shape, a duplicated key on the path): the one-piece parse then gives
+   * the same answer and its precise message. Throws ReportParseError like `parseValue`.
+   */
+  end(): ParsedReport | undefined;
+  /** True once the stream has given up: the rest of the file need not be read. */
+  readonly abandoned: boolean;
+}
+
+/**
+ * Read a report of a streaming-capable parser in pieces. Accepts exactly what `parseJson` +
+ * `detectValue` + `parseValue` accept, with the same report; gives up (end() = undefined) otherwise.
+ * Memory: one chunk, one element and the small skeleton at a time, never the whole text.
+ */
+export function streamJsonReport(parser: JsonReportParser, file: string): ReportStream {
+  const spec = parser.stream;
+  if (!spec) throw new Error(`${parser.format}: no stream spec`);
+  const reader = spec.start(file);
+  const skeleton: Buffer[] = [];
+  let shapeError: JsonShapeError | undefined;
+  let abandoned = false;
+  const splitter = new JsonArraySplitter(spec.path, {
+    text: (buf, start, end) => {
+      skeleton.push(Buffer.from(buf.subarray(start, end)));
+    },
+    element: (buf, start, end, index, array) => {
+      if (shapeError) return; // the one-piece parse stops at the first bad element too
+      let value: unknown;
+      try {
+        value = JSON.parse(buf.toString('utf8', start, end)) as unknown;
+      } catch {
+        throw new StreamAbort('an element is not valid JSON');
+      }
+      try {
+        reader.element(value, index, array);
+      } catch (e) {
+        if (!(e instanceof JsonShapeError)) throw e;
+        shapeError = e;
+      }
+    },
+  });
+  return {
+    get abandoned() {
+      return abandoned;
+    },
+    push(chunk: Buffer) {
+      if (abandoned) return;
+      try {
+        splitter.push(chunk);
+      } catch (e) {
+        if (!(e instanceof StreamAbort)) throw e;
+        abandoned = true;
+      }
+    },
+    end() {
+      if (abandoned) return undefined;
+      let value: unknown;
+      try {
+        splitter.end();
+        value = JSON.parse(Buffer.concat(skeleton).toString('utf8')) as unknown;
+      } catch (e) {
+        if (!(e instanceof StreamAbort) && !(e instanceof SyntaxError)) throw e;
+        return undefined;
+      }
+      if (splitter.streamedArrays === 0 || !parser.detectValue(value)) return undefined;
+      return withReportErrors(parser.tool, file, () => {
+        const report = reader.finish(value);
+        if (shapeError) throw shapeError;
+        return report;
+      });
     },
   };
 }

@@ -115,6 +115,25 @@ export interface ParsedReport {
   scanErrors: ScanError[];
   /** Small counters shown in the summary: `dependencies`, `loc`, `nosec`, `killed`, … */
   stats: Record<string, number>;
+  /**
+   * For the artifact's copy of the raw report (Bandit JSON): how many results the file holds and
+   * which of them (0-based, file order, duplicates included) quote a secret and must be rewritten.
+   * The copy checks the count again and withholds the report when it differs.
+   */
+  rawRedaction?: RawRedaction;
+}
+
+/** See ParsedReport.rawRedaction. */
+export interface RawRedaction {
+  elements: number;
+  indices: number[];
+}
+
+/** A report file the gate read, for the artifact: workspace-relative path, and what its copy must redact. */
+export interface ReportRef {
+  tool: ToolId;
+  path: string;
+  rawRedaction?: RawRedaction;
 }
 
 /** A report that could not be understood. `where` is a JSON path (`$.results[3].line_number`) or `line 12`. */

@@ -14,7 +14,7 @@
  * To add a tool's parsers: put them in its array below, most specific first.
  */
 import { ReportParseError, TOOL_LABELS, type ParsedReport, type ReportParser, type ToolId } from './model.js';
-import { EMPTY_FILE_REASON, isBlank, isJsonObject, isJsonReportParser, parseJson, stripBom, typeName } from './json.js';
+import { EMPTY_FILE_REASON, isBlank, isJsonObject, isJsonReportParser, parseJson, SNIFF_CHARS, stripBom, streamJsonReport, typeName, type ReportStream } from './json.js';
 import { BANDIT_PARSERS, sarifDriverName } from './bandit/index.js';
 import { looksLikeCycloneDx, PIP_AUDIT_PARSERS } from './pip-audit/index.js';
 import { GITLEAKS_PARSERS } from './gitleaks/index.js';
@@ -103,6 +103,19 @@ export function parseReport(tool: ToolId, file: string, content: string): Parsed
     '',
     `not a ${TOOL_LABELS[tool]} report: this file ${what}. ${TOOL_LABELS[tool]} accepts: ${acceptedFormats(tool).join('; ')}`,
   );
+}
+
+/**
+ * A report read in pieces (big Bandit JSON reports), when the tool's first format can be read so
+ * and the file's first bytes (`head`) look like it; otherwise undefined: read the file whole and
+ * call parseReport. The stream accepts only what parseReport would read with that same format and
+ * gives up otherwise (its `end()` is then undefined), so both ways give the same answer.
+ */
+export function openReportStream(tool: ToolId, file: string, head: Buffer): ReportStream | undefined {
+  const first = PARSERS[tool][0];
+  if (!first || !isJsonReportParser(first) || !first.stream) return undefined;
+  if (!first.detect(head.toString('utf8', 0, Math.min(head.length, SNIFF_CHARS + 4)))) return undefined;
+  return streamJsonReport(first, file);
 }
 
 function quoteShort(s: string, max = 60): string {

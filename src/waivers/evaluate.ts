@@ -328,6 +328,7 @@ export function createWaiverSession(opts: WaiverSessionOptions): WaiverSession {
     index.set(key, list);
   });
   const candidatesFor = (f: EvaluatedFinding): Compiled[] => {
+    if (index.size === 0) return []; // no waivers: nothing to look up for the 80k findings of a big report
     const keys = findingKeys(f);
     if (keys.length === 1) return (index.get(`${f.tool}\u0000${keys[0]}`) ?? []).map((x) => x.c);
     const found = new Map<number, Compiled>();

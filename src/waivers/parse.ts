@@ -20,8 +20,9 @@
  *   vulture     name=<name> path=<glob>
  *   secret-scan file=<path> line=<n> [rule=<rule id>]
  */
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode, type Pair } from 'yaml';
+import type { Node as YamlNode, Pair } from 'yaml';
 import { z } from 'zod';
+import { yaml } from '../util/yaml.js';
 import {
   LOGIN_RE,
   REASON_CATEGORIES,
@@ -100,63 +101,70 @@ const dateField = (name: string) =>
     return z.NEVER;
   });
 
-const toolField = text('tool').transform((v, ctx) => {
-  const t = TOOL_ALIASES[v.toLowerCase().replace(/[^a-z0-9]/g, '')];
-  if (t) return t;
-  ctx.addIssue({ code: 'custom', message: `tool: unknown tool ${JSON.stringify(v)}; expected one of ${WAIVER_TOOLS.join(', ')}` });
-  return z.NEVER;
-});
-
-const reasonField = text('reason').transform((v, ctx) => {
-  const r = REASON_ALIASES[v.toLowerCase().replace(/[^a-z0-9]/g, '')];
-  if (r) return r;
-  ctx.addIssue({
-    code: 'custom',
-    message: `reason: unknown reason category ${JSON.stringify(v)}; expected one of ${REASON_CATEGORIES.join(', ')} (confirmed false positive, not exploitable here, fix needs a breaking change, dependency update blocked)`,
-  });
-  return z.NEVER;
-});
-
-const approversField = z
-  .union([z.string(), z.array(z.union([z.string(), z.number()]))], { error: 'approvers: expected a list of GitHub logins' })
-  .transform((v, ctx) => {
-    const items = (Array.isArray(v) ? v.map(String) : v.split(/[\s,;]+/)).map((s) => s.trim().replace(/^@/, '')).filter((s) => s !== '');
-    const out: string[] = [];
-    for (const a of items) {
-      if (TEAM_RE.test(a)) {
-        ctx.addIssue({ code: 'custom', message: `approvers: @${a} is a team; approvals are given by people (list their logins)` });
-      } else if (!LOGIN_RE.test(a)) {
-        ctx.addIssue({ code: 'custom', message: `approvers: ${JSON.stringify(a)} is not a GitHub login` });
-      } else if (!out.some((o) => o.toLowerCase() === a.toLowerCase())) out.push(a);
-    }
-    return out;
+const toolField = () =>
+  text('tool').transform((v, ctx) => {
+    const t = TOOL_ALIASES[v.toLowerCase().replace(/[^a-z0-9]/g, '')];
+    if (t) return t;
+    ctx.addIssue({ code: 'custom', message: `tool: unknown tool ${JSON.stringify(v)}; expected one of ${WAIVER_TOOLS.join(', ')}` });
+    return z.NEVER;
   });
 
-const boolField = z.union([z.boolean(), z.string()], { error: 'verified: expected yes or no' }).transform((v, ctx) => {
-  if (typeof v === 'boolean') return v;
-  const s = v.trim().toLowerCase();
-  if (['yes', 'true', 'y', '✓', '✅', 'verified'].includes(s)) return true;
-  if (['no', 'false', 'n', ''].includes(s)) return false;
-  ctx.addIssue({ code: 'custom', message: `verified: got ${JSON.stringify(v)}; expected yes or no` });
-  return z.NEVER;
-});
+const reasonField = () =>
+  text('reason').transform((v, ctx) => {
+    const r = REASON_ALIASES[v.toLowerCase().replace(/[^a-z0-9]/g, '')];
+    if (r) return r;
+    ctx.addIssue({
+      code: 'custom',
+      message: `reason: unknown reason category ${JSON.stringify(v)}; expected one of ${REASON_CATEGORIES.join(', ')} (confirmed false positive, not exploitable here, fix needs a breaking change, dependency update blocked)`,
+    });
+    return z.NEVER;
+  });
 
-const rowSchema = z.strictObject({
-  id: text('id')
-    .refine((s) => /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(s), { message: 'id: expected letters, digits, `.`, `_`, `-` (at most 64)' })
-    .optional(),
-  tool: toolField,
-  match: z.union([z.string(), z.number(), z.record(z.string(), z.unknown())], { error: 'match: expected key=value pairs or a mapping' }),
-  reason: reasonField,
-  rationale: requiredText('rationale'),
-  owner: requiredText('owner'),
-  approvers: approversField.default([]),
-  approved: dateField('approved').optional(),
-  expires: dateField('expires'),
-  mitigation: text('mitigation').optional(),
-  tracking: text('tracking').optional(),
-  verified: boolField.optional(),
-});
+const approversField = () =>
+  z
+    .union([z.string(), z.array(z.union([z.string(), z.number()]))], { error: 'approvers: expected a list of GitHub logins' })
+    .transform((v, ctx) => {
+      const items = (Array.isArray(v) ? v.map(String) : v.split(/[\s,;]+/)).map((s) => s.trim().replace(/^@/, '')).filter((s) => s !== '');
+      const out: string[] = [];
+      for (const a of items) {
+        if (TEAM_RE.test(a)) {
+          ctx.addIssue({ code: 'custom', message: `approvers: @${a} is a team; approvals are given by people (list their logins)` });
+        } else if (!LOGIN_RE.test(a)) {
+          ctx.addIssue({ code: 'custom', message: `approvers: ${JSON.stringify(a)} is not a GitHub login` });
+        } else if (!out.some((o) => o.toLowerCase() === a.toLowerCase())) out.push(a);
+      }
+      return out;
+    });
+
+const boolField = () =>
+  z.union([z.boolean(), z.string()], { error: 'verified: expected yes or no' }).transform((v, ctx) => {
+    if (typeof v === 'boolean') return v;
+    const s = v.trim().toLowerCase();
+    if (['yes', 'true', 'y', '✓', '✅', 'verified'].includes(s)) return true;
+    if (['no', 'false', 'n', ''].includes(s)) return false;
+    ctx.addIssue({ code: 'custom', message: `verified: got ${JSON.stringify(v)}; expected yes or no` });
+    return z.NEVER;
+  });
+
+// Built on first use (z.lazy): most runs have no waivers file, and zod schemas are costly to construct.
+const rowSchema = z.lazy(() =>
+  z.strictObject({
+    id: text('id')
+      .refine((s) => /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(s), { message: 'id: expected letters, digits, `.`, `_`, `-` (at most 64)' })
+      .optional(),
+    tool: toolField(),
+    match: z.union([z.string(), z.number(), z.record(z.string(), z.unknown())], { error: 'match: expected key=value pairs or a mapping' }),
+    reason: reasonField(),
+    rationale: requiredText('rationale'),
+    owner: requiredText('owner'),
+    approvers: approversField().default([]),
+    approved: dateField('approved').optional(),
+    expires: dateField('expires'),
+    mitigation: text('mitigation').optional(),
+    tracking: text('tracking').optional(),
+    verified: boolField().optional(),
+  }),
+);
 
 // ---------------------------------------------------------------------------------------------
 // Match
@@ -474,6 +482,7 @@ function parseMarkdown(text: string, file: string, problems: WaiverFileProblem[]
 // YAML
 
 function parseYamlRows(text: string, file: string, lineOffset: number, problems: WaiverFileProblem[]): RawRow[] {
+  const { isMap, isScalar, isSeq, LineCounter, parseDocument } = yaml();
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: true, uniqueKeys: true });
   const lineAt = (offset: number | undefined) => lineOffset + (offset !== undefined ? lc.linePos(offset).line : 1);
@@ -533,6 +542,14 @@ function parseYamlRows(text: string, file: string, lineOffset: number, problems:
 /** True for a file read as YAML. */
 export function isYamlFile(file: string): boolean {
   return /\.ya?ml$/i.test(file);
+}
+
+/**
+ * True when parsing may need the `yaml` package (a YAML file, or Markdown that could hold a `yaml`
+ * fence): the caller loads it first with `loadYaml()` (src/util/yaml.ts). A cheap superset test.
+ */
+export function needsYaml(text: string, file: string): boolean {
+  return isYamlFile(file) || /ya?ml/i.test(text);
 }
 
 /**

@@ -9,8 +9,9 @@
  * - Snippets are capped and redacted (B105-B107 and anything that looks like a secret); the
  *   B105-B107 message quotes the password, so the title is redacted too.
  *
- * Performance: one JSON.parse (by the caller), then one tight loop with hand-written checks:
- * the 70 MB / 80k-result reports must parse in about 1.5x a bare JSON.parse.
+ * Performance: big reports are read in pieces (json-stream.ts: `results` one element at a time),
+ * each result checked by hand-written code in one pass: the 70 MB / 80k-result reports must parse
+ * in about 1.5x a bare JSON.parse and never be held as one string.
  */
 import { normalizePath, type Finding, type ParsedReport, type ScanError } from '../model.js';
 import {
@@ -25,15 +26,20 @@ import {
   optString,
   typeName,
   type JsonObject,
+  type JsonStreamSpec,
+  type StreamingReader,
 } from '../json.js';
 import {
   banditConfidence,
   banditSeverity,
   DuplicateIndex,
   FingerprintMaker,
+  looksLikeSecret,
+  PASSWORD_TESTS,
   safeHelpUri,
   safeSnippet,
   safeTitle,
+  SNIPPET_MAX,
   versionFromMoreInfo,
 } from './common.js';
 
@@ -98,10 +104,8 @@ function ownFields(r: JsonObject): JsonObject {
   return o;
 }
 
-export function parseBanditJsonValue(value: unknown, file: string): ParsedReport {
-  const root = expectObject(value, '$');
-  const results = expectArray(Object.hasOwn(root, 'results') ? root.results : undefined, '$.results');
-
+/** errors[] and metrics of the top level (what a report says besides its results). */
+function readTopLevel(root: JsonObject): { scanErrors: ScanError[]; stats: Record<string, number> } {
   // errors[] -> scanErrors
   const scanErrors: ScanError[] = [];
   const errors = optArray(root, 'errors', '$') ?? [];
@@ -129,21 +133,33 @@ export function parseBanditJsonValue(value: unknown, file: string): ParsedReport
       if (skipped !== undefined) stats.skippedTests = skipped;
     }
   }
+  return { scanErrors, stats };
+}
 
-  const findings: Finding[] = [];
-  const seen = new DuplicateIndex();
-  const fingerprints = new FingerprintMaker();
-  let duplicates = 0;
-  let toolVersion: string | undefined;
-  let versionLooked = false;
-  let lastFilename: string | undefined;
-  let lastPath = '';
+/**
+ * The results of one report, one at a time (the same code for a parsed tree and for a report read
+ * in pieces): checks each result, drops duplicates, builds the findings, and notes which results
+ * the artifact's copy has to redact.
+ */
+class BanditResults {
+  readonly findings: Finding[] = [];
+  private readonly seen = new DuplicateIndex();
+  private readonly fingerprints = new FingerprintMaker();
+  private readonly cleanProto = objectPrototypeIsClean();
+  private readonly redact: number[] = [];
+  private count = 0;
+  private duplicates = 0;
+  private toolVersion: string | undefined;
+  private versionLooked = false;
+  private lastFilename: string | undefined;
+  private lastPath = '';
 
-  const cleanProto = objectPrototypeIsClean();
-  for (let i = 0; i < results.length; i++) {
-    const r = results[i];
+  constructor(private readonly file: string) {}
+
+  add(r: unknown, i: number): void {
+    this.count++;
     if (!isJsonObject(r)) throw new JsonShapeError(`$.results[${i}]`, `expected an object, got ${typeName(r)}`);
-    const o = cleanProto && getPrototypeOf(r) === OBJECT_PROTOTYPE ? r : ownFields(r);
+    const o = this.cleanProto && getPrototypeOf(r) === OBJECT_PROTOTYPE ? r : ownFields(r);
 
     const filename = o.filename;
     if (typeof filename !== 'string') bad(i, 'filename', 'a string', filename);
@@ -201,56 +217,104 @@ export function parseBanditJsonValue(value: unknown, file: string): ParsedReport
       }
     }
 
-    // dedup (only when the column is known, see the header)
-    if (col !== undefined && seen.seen(filename, line, col, testId)) {
-      duplicates++;
-      continue;
-    }
-
-    if (filename !== lastFilename) {
-      lastFilename = filename;
-      lastPath = normalizePath(filename);
-    }
-    if (!versionLooked && moreInfo !== undefined) {
-      versionLooked = true;
-      toolVersion = versionFromMoreInfo(moreInfo);
-    }
-
+    // Results the artifact's copy rewrites (redact.ts: B105-B107, or code that looks like a secret;
+    // the snippet is checked capped, so a longer code is checked whole), duplicates included: they
+    // are in the file too. A superset is harmless (the copy re-checks), a miss would leak.
     const snippet = safeSnippet(testId, code);
+    if (snippet === null || PASSWORD_TESTS.has(testId) || (code !== undefined && code.length > SNIPPET_MAX && looksLikeSecret(code))) this.redact.push(i);
+
+    // dedup (only when the column is known, see the header)
+    if (col !== undefined && this.seen.seen(filename, line, col, testId)) {
+      this.duplicates++;
+      return;
+    }
+
+    if (filename !== this.lastFilename) {
+      this.lastFilename = filename;
+      this.lastPath = normalizePath(filename);
+    }
+    if (!this.versionLooked && moreInfo !== undefined) {
+      this.versionLooked = true;
+      this.toolVersion = versionFromMoreInfo(moreInfo);
+    }
+
     const title = safeTitle(testId, text);
     const column = col === undefined ? undefined : col + 1;
     let endColumn: number | undefined;
     if (endCol !== undefined && endCol > 0 && (endLine !== undefined || col === undefined || endCol > col)) endColumn = endCol + 1;
 
-    findings.push({
+    const lastPath = this.lastPath;
+    const helpUri = safeHelpUri(moreInfo);
+    this.findings.push({
       tool: 'bandit',
-      ruleId: testId,
-      ruleName: testName,
-      title: title.length > MAX_TITLE ? `${title.slice(0, MAX_TITLE - 1)}…` : title,
+      ruleId: this.intern(testId),
+      ruleName: testName === undefined ? undefined : this.intern(testName),
+      title: this.intern(title.length > MAX_TITLE ? `${title.slice(0, MAX_TITLE - 1)}…` : title),
       severity: banditSeverity(rawSeverity),
-      rawSeverity,
+      rawSeverity: this.intern(rawSeverity),
       confidence: banditConfidence(rawConfidence),
       location: { path: lastPath, line: line > 0 ? line : undefined, endLine, column, endColumn },
-      helpUri: safeHelpUri(moreInfo),
+      helpUri: helpUri === undefined ? undefined : this.intern(helpUri),
       cwe,
       snippet: snippet === null ? undefined : snippet,
-      fingerprint: fingerprints.fromCode(testId, lastPath, code, line, text),
-      sourceFile: file,
+      fingerprint: this.fingerprints.fromCode(testId, lastPath, code, line, text),
+      sourceFile: this.file,
       extra: snippet === null ? { snippetRedacted: true } : undefined,
     });
   }
-  stats.duplicates = duplicates;
 
-  return {
-    tool: 'bandit',
-    format: FORMAT,
-    toolVersion,
-    findings,
-    skipped: [],
-    scanErrors,
-    stats,
-  };
+  /**
+   * One copy of each repeated text (rule ids and names, severities, messages, links): every result
+   * of a big report is parsed into fresh strings, and keeping 80,000 copies of the same few hundred
+   * texts costs memory and garbage-collection time.
+   */
+  private readonly texts = new Map<string, string>();
+
+  private intern(s: string): string {
+    const known = this.texts.get(s);
+    if (known !== undefined) return known;
+    if (this.texts.size < 50_000) this.texts.set(s, s);
+    return s;
+  }
+
+  finish(top: { scanErrors: ScanError[]; stats: Record<string, number> }): ParsedReport {
+    top.stats.duplicates = this.duplicates;
+    return {
+      tool: 'bandit',
+      format: FORMAT,
+      toolVersion: this.toolVersion,
+      findings: this.findings,
+      skipped: [],
+      scanErrors: top.scanErrors,
+      stats: top.stats,
+      rawRedaction: { elements: this.count, indices: this.redact },
+    };
+  }
 }
+
+export function parseBanditJsonValue(value: unknown, file: string): ParsedReport {
+  const root = expectObject(value, '$');
+  const results = expectArray(Object.hasOwn(root, 'results') ? root.results : undefined, '$.results');
+  const top = readTopLevel(root);
+  const reader = new BanditResults(file);
+  for (let i = 0; i < results.length; i++) reader.add(results[i], i);
+  return reader.finish(top);
+}
+
+/**
+ * The same, for a report read in pieces (json-stream.ts): the results arrive first, then the rest.
+ * The top level is checked before a bad result is reported, as the one-piece parse does.
+ */
+const banditStream: JsonStreamSpec = {
+  path: ['results'],
+  start(file: string): StreamingReader {
+    const reader = new BanditResults(file);
+    return {
+      element: (value, index) => reader.add(value, index),
+      finish: (skeleton) => reader.finish(readTopLevel(expectObject(skeleton, '$'))),
+    };
+  },
+};
 
 /** Top-level check on a parsed value: an object with a `results` array and Bandit's other keys. */
 export function looksLikeBanditJson(value: unknown): boolean {
@@ -270,4 +334,5 @@ export const banditJsonParser = jsonReportParser({
   sniff: (head) => /^\s*\{/.test(head) && /"(?:results|generated_at|errors|metrics)"\s*:/.test(head) && !/"runs"\s*:/.test(head),
   detectValue: looksLikeBanditJson,
   parseValue: parseBanditJsonValue,
+  stream: banditStream,
 });

@@ -14,6 +14,7 @@
  * is replaced by `WITHHELD_BANDIT_REPORT`. An empty file stays empty. Pure; never throws.
  */
 import { isBlank, isJsonObject, stripBom, type JsonObject } from '../json.js';
+import { JsonArraySplitter, StreamAbort } from '../json-stream.js';
 import { looksLikeSecret, PASSWORD_TESTS, safeTitle } from './common.js';
 
 export const WITHHELD_BANDIT_REPORT =
@@ -118,5 +119,105 @@ export function redactBanditReport(content: string): string {
     return out;
   } catch {
     return WITHHELD_BANDIT_REPORT;
+  }
+}
+
+/**
+ * The redacted copy of a Bandit JSON report, in pieces, for big reports: the file's bytes as they
+ * are, except the results at `redaction.indices` (those the parser found quoting a secret, see
+ * ParsedReport.rawRedaction), which are parsed, redacted as above and written back as JSON in the
+ * file's indentation. `push` returns the output pieces for a chunk (valid until the next push).
+ * `end()` is false when the file no longer reads as it did when it was parsed (it does not split,
+ * or holds another number of results): the caller then withholds the copy (fail closed).
+ */
+export class BanditJsonRedactor {
+  private readonly splitter: JsonArraySplitter;
+  private readonly wanted: ReadonlySet<number>;
+  private out: Buffer[] = [];
+  private chunk: Buffer = Buffer.alloc(0);
+  /** Start of the bytes of the current chunk not yet in `out` (they pass as they are). */
+  private runStart = 0;
+  /** The start of an element to redact that continues in the next chunk (held back, not yet output). */
+  private held: Buffer[] = [];
+  private heldBytes = 0;
+  private gapText = '';
+  private failed = false;
+  private elements = 0;
+
+  constructor(private readonly redaction: { elements: number; indices: readonly number[] }) {
+    this.wanted = new Set(redaction.indices);
+    this.splitter = new JsonArraySplitter(['results'], {
+      text: () => {},
+      gap: (buf, start, end) => {
+        if (this.wanted.has(this.elements)) this.gapText += buf.toString('latin1', start, end);
+      },
+      element: (buf, start, end, index) => {
+        this.elements++;
+        if (!this.wanted.has(index)) return;
+        const gap = this.gapText;
+        this.gapText = '';
+        let value: unknown;
+        try {
+          value = JSON.parse(buf.toString('utf8', start, end)) as unknown;
+        } catch {
+          throw new StreamAbort('a result to redact is not valid JSON');
+        }
+        if (!isJsonObject(value)) throw new StreamAbort('a result to redact is not an object');
+        redactJsonResult(value);
+        // Indented like the element: the whitespace before it on its line, one level per half of it.
+        const nl = gap.lastIndexOf('\n');
+        const prefix = nl < 0 ? '' : gap.slice(nl + 1);
+        const text = nl < 0 ? JSON.stringify(value) : JSON.stringify(value, null, prefix.slice(0, Math.max(1, prefix.length >> 1))).replace(/\n/g, `\n${prefix}`);
+        if (buf === this.chunk) {
+          // Within this chunk: what came before it passes as it is.
+          if (start > this.runStart) this.out.push(buf.subarray(this.runStart, start));
+          this.runStart = end;
+        } else {
+          // It began in an earlier chunk (buf is its bytes joined): the held-back start is dropped.
+          this.runStart = end - this.heldBytes;
+          this.held = [];
+          this.heldBytes = 0;
+        }
+        this.out.push(Buffer.from(text));
+      },
+    });
+  }
+
+  /** The output for the next chunk of the file, in order (valid until the next push). */
+  push(chunk: Buffer): Buffer[] {
+    this.out = [];
+    if (this.failed) return this.out;
+    this.chunk = chunk;
+    this.runStart = 0;
+    try {
+      this.splitter.push(chunk);
+    } catch (e) {
+      if (!(e instanceof StreamAbort)) throw e;
+      this.failed = true;
+      return [];
+    }
+    if (this.splitter.inElement && this.wanted.has(this.elements)) {
+      // An element to redact continues in the next chunk: hold back its bytes.
+      const s = this.splitter.elementStart;
+      const from = s < 0 ? 0 : s;
+      if (from > this.runStart) this.out.push(chunk.subarray(this.runStart, from));
+      this.held.push(Buffer.from(chunk.subarray(from)));
+      this.heldBytes += chunk.length - from;
+      return this.out;
+    }
+    if (this.runStart < chunk.length) this.out.push(this.runStart === 0 ? chunk : chunk.subarray(this.runStart));
+    return this.out;
+  }
+
+  /** False when the copy must be withheld (the file no longer reads as it did when parsed). */
+  end(): boolean {
+    if (this.failed) return false;
+    try {
+      this.splitter.end();
+    } catch (e) {
+      if (!(e instanceof StreamAbort)) throw e;
+      return false;
+    }
+    return this.splitter.streamedArrays === 1 && this.elements === this.redaction.elements;
   }
 }

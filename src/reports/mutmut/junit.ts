@@ -7,12 +7,13 @@
  *     `--suspicious-policy` / `--untested-policy` (with policy `ignore` they look killed: unknowable)
  *   - only `<system-out>` (the source line): killed
  *
- * Parsed with fast-xml-parser. Hardening: a DOCTYPE/ENTITY declaration is refused (no entity
- * expansion at all), nesting is capped (maxNestedTags), attribute/tag values are kept as strings.
+ * Parsed with fast-xml-parser (loaded lazily: see xml.ts). Hardening: a DOCTYPE/ENTITY declaration
+ * is refused (no entity expansion at all), nesting is capped (maxNestedTags), attribute/tag values
+ * are kept as strings.
  */
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { ReportParseError, normalizePath, type ParsedReport, type ReportParser } from '../model.js';
 import { MutantCounter, idFinding, isReported, type MutantStatus } from './common.js';
+import { mutmutXml } from './xml.js';
 
 export const MUTMUT2_JUNIT_FORMAT = 'mutmut2-junitxml';
 
@@ -62,6 +63,7 @@ export function parseMutmutJunit(content: string, file: string): ParsedReport {
   if (dt) {
     throw new ReportParseError('mutmut', file, `line ${lineOf(text, dt.index)}`, 'XML with a DOCTYPE/ENTITY declaration is refused (entity expansion)');
   }
+  const { XMLParser, XMLValidator } = mutmutXml();
   const valid = XMLValidator.validate(text);
   if (valid !== true) {
     throw new ReportParseError('mutmut', file, `line ${valid.err.line}, column ${valid.err.col}`, `invalid XML: ${valid.err.msg}`);

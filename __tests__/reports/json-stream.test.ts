@@ -1,0 +1,296 @@
+/**
+ * The streaming splitter (json-stream.ts) and the Bandit report read in pieces: whatever the chunk
+ * size, a report read in pieces is the same report as the one-piece parse, or the stream gives up
+ * (and the caller reads the file whole); it never accepts what JSON.parse rejects.
+ */
+import { describe, expect, it } from '@jest/globals';
+import fc from 'fast-check';
+import { JsonArraySplitter, StreamAbort, type PathStep } from '../../src/reports/json-stream.js';
+import { BanditJsonRedactor, redactBanditReport } from '../../src/reports/bandit/redact.js';
+import { ReportParseError, type ParsedReport } from '../../src/reports/model.js';
+import { openReportStream, parseReport } from '../../src/reports/registry.js';
+import { fixturesOf, RUNS, SEED } from '../hardening/fuzz-helpers.js';
+
+interface Split {
+  elements: string[];
+  arrays: number[];
+  skeleton: string;
+  gaps: string;
+}
+
+function split(text: string | Buffer, path: PathStep[], chunk: number): Split | 'abort' {
+  const bytes = Buffer.isBuffer(text) ? text : Buffer.from(text);
+  const out: Split = { elements: [], arrays: [], skeleton: '', gaps: '' };
+  const sk: Buffer[] = [];
+  const gaps: Buffer[] = [];
+  const s = new JsonArraySplitter(path, {
+    text: (b, a, e) => sk.push(Buffer.from(b.subarray(a, e))),
+    gap: (b, a, e) => gaps.push(Buffer.from(b.subarray(a, e))),
+    element: (b, a, e, index, array) => {
+      expect(index).toBe(out.arrays.filter((x) => x === array).length);
+      out.elements.push(b.toString('utf8', a, e));
+      out.arrays.push(array);
+    },
+  });
+  // One buffer reused for every chunk, as the file reader does.
+  const buf = Buffer.alloc(chunk);
+  try {
+    for (let i = 0; i < bytes.length; i += chunk) {
+      const n = bytes.copy(buf, 0, i, Math.min(bytes.length, i + chunk));
+      s.push(buf.subarray(0, n));
+      buf.fill(0x21);
+    }
+    s.end();
+  } catch (e) {
+    if (e instanceof StreamAbort) return 'abort';
+    throw e;
+  }
+  out.skeleton = Buffer.concat(sk).toString('utf8');
+  out.gaps = Buffer.concat(gaps).toString('utf8');
+  return out;
+}
+
+const CHUNKS = [1, 2, 3, 7, 64, 1 << 20];
+
+describe('JsonArraySplitter', () => {
+  it.each(CHUNKS)('hands over each element and keeps the rest as skeleton (chunk %i)', (chunk) => {
+    const doc = '\ufeff{"a": "x\\"]}", "results": [ {"k": "v\\\\", "n": [1, {"o": "}"}]}, 2 ,"s\\"t", null, [] ], "z": {"results": [9]}}\n';
+    const r = split(doc, ['results'], chunk);
+    expect(r).not.toBe('abort');
+    if (r === 'abort') return;
+    expect(r.elements).toEqual(['{"k": "v\\\\", "n": [1, {"o": "}"}]}', '2', '"s\\"t"', 'null', '[]']);
+    expect(r.skeleton).toBe('{"a": "x\\"]}", "results": [], "z": {"results": [9]}}\n');
+    expect(r.gaps).toBe(' ,  ,, ,  ');
+    expect(JSON.parse(r.skeleton)).toEqual({ a: 'x"]}', results: [], z: { results: [9] } });
+  });
+
+  it.each(CHUNKS)('streams every array on a path with a wildcard, matching escaped keys (chunk %i)', (chunk) => {
+    const doc = '{"runs": [{"results": [1, 2]}, {"tool": {}, "re\\u0073ults": [3]}, {"results": []}]}';
+    const r = split(doc, ['runs', null, 'results'], chunk);
+    expect(r).not.toBe('abort');
+    if (r === 'abort') return;
+    expect(r.elements).toEqual(['1', '2', '3']);
+    expect(r.arrays).toEqual([0, 0, 1]);
+    expect(r.skeleton).toBe('{"runs": [{"results": []}, {"tool": {}, "re\\u0073ults": []}, {"results": []}]}');
+  });
+
+  it('leaves a value at the path that is not an array in the skeleton', () => {
+    const r = split('{"results": {"a": [1]}, "x": 1}', ['results'], 4);
+    expect(r).not.toBe('abort');
+    if (r !== 'abort') expect(r.elements).toEqual([]);
+  });
+
+  it.each([
+    ['a missing comma', '{"results": [1 2]}'],
+    ['a trailing comma', '{"results": [1,]}'],
+    ['a leading comma', '{"results": [,1]}'],
+    ['two commas', '{"results": [1,,2]}'],
+    ['a duplicated path key', '{"results": [1], "results": [2]}'],
+    ['a truncated document', '{"results": [{"a": "b'],
+    ['a truncated element', '{"results": [{"a": 1}'],
+    ['text after the value', '{"results": []} x'],
+    ['a second value', '{"results": []} {}'],
+    ['a mismatched bracket', '{"results": [1]]'],
+    ['an empty document', '   '],
+    ['a missing colon', '{"results" [1]}'],
+  ])('gives up on %s', (_what, doc) => {
+    for (const chunk of [1, 3, 1000]) expect(split(doc, ['results'], chunk)).toBe('abort');
+  });
+});
+
+// -----------------------------------------------------------------------------------------------
+// Reports: read in pieces = read whole
+
+function streamed(text: string | Buffer, chunk: number, file = 'bandit.json'): ParsedReport | undefined | ReportParseError {
+  const bytes = Buffer.isBuffer(text) ? text : Buffer.from(text);
+  // The file reader's first chunk is 1 MiB: the format is sniffed on it, whatever size the test pushes.
+  const s = openReportStream('bandit', file, Buffer.from(bytes.subarray(0, 1 << 20)));
+  if (!s) return undefined;
+  try {
+    for (let i = 0; i < bytes.length && !s.abandoned; i += chunk) s.push(bytes.subarray(i, Math.min(bytes.length, i + chunk)));
+    return s.end();
+  } catch (e) {
+    if (e instanceof ReportParseError) return e;
+    throw e;
+  }
+}
+
+function whole(text: string | Buffer, file = 'bandit.json'): ParsedReport | ReportParseError {
+  try {
+    // As the file reader decodes the bytes (a lone surrogate in a test string becomes U+FFFD).
+    return parseReport('bandit', file, (Buffer.isBuffer(text) ? text : Buffer.from(text)).toString('utf8'));
+  } catch (e) {
+    if (e instanceof ReportParseError) return e;
+    throw e;
+  }
+}
+
+/** The stream either gives up or gives exactly what the one-piece parse gives (report or error). */
+function expectSame(text: string | Buffer, chunk: number): 'streamed' | 'fallback' {
+  const s = streamed(text, chunk);
+  if (s === undefined) return 'fallback';
+  const w = whole(text);
+  if (w instanceof ReportParseError) {
+    expect(s).toBeInstanceOf(ReportParseError);
+    expect((s as ReportParseError).message).toBe(w.message);
+  } else {
+    expect(s).toEqual(w);
+  }
+  return 'streamed';
+}
+
+const BANDIT = fixturesOf('bandit', 4 * 1024 * 1024).filter((f) => f.name.endsWith('.json') && !f.name.endsWith('.expected.json'));
+
+describe('Bandit JSON read in pieces', () => {
+  it('has real reports to check', () => {
+    expect(BANDIT.length).toBeGreaterThanOrEqual(8);
+  });
+
+  it.each(BANDIT.map((f) => [f.name, f] as const))('%s: the same report whatever the chunk size', (_name, f) => {
+    for (const chunk of [1, 5, 4096, 1 << 20]) expect(expectSame(f.text, chunk)).toBe('streamed');
+  });
+
+  it('notes the results the artifact copy must redact, duplicates included', () => {
+    const r = {
+      errors: [],
+      metrics: {},
+      results: [
+        { filename: 'a.py', test_id: 'B101', issue_severity: 'LOW', issue_confidence: 'HIGH', issue_text: 'assert', line_number: 1, col_offset: 0, code: '1 assert x\n' },
+        { filename: 'a.py', test_id: 'B105', issue_severity: 'LOW', issue_confidence: 'MEDIUM', issue_text: "Possible hardcoded password: 'hunter22'", line_number: 2, col_offset: 0, code: '2 p = "hunter22"\n' },
+        { filename: 'a.py', test_id: 'B105', issue_severity: 'LOW', issue_confidence: 'MEDIUM', issue_text: "Possible hardcoded password: 'hunter22'", line_number: 2, col_offset: 0, code: '2 p = "hunter22"\n' },
+        // a secret past the snippet cap: the finding's snippet is cut before it, the copy must still hide it
+        { filename: 'a.py', test_id: 'B602', issue_severity: 'HIGH', issue_confidence: 'HIGH', issue_text: 'shell', line_number: 3, col_offset: 0, code: `${'x = 1\n'.repeat(60)}token = "ghp_${'a'.repeat(30)}"\n` },
+      ],
+    };
+    const s = streamed(JSON.stringify(r), 16);
+    expect(s).not.toBeInstanceOf(ReportParseError);
+    expect((s as ParsedReport).rawRedaction).toEqual({ elements: 4, indices: [1, 2, 3] });
+    expect((s as ParsedReport).stats.duplicates).toBe(1);
+    expect((whole(JSON.stringify(r)) as ParsedReport).rawRedaction).toEqual({ elements: 4, indices: [1, 2, 3] });
+  });
+
+  it('reports a bad result with its JSON path, after a bad top level as the whole parse does', () => {
+    const bad = '{"errors": [], "metrics": {}, "results": [{"filename": "a.py"}]}';
+    expect(expectSame(bad, 7)).toBe('streamed');
+    expect((streamed(bad, 7) as ReportParseError).where).toBe('$.results[0].test_id');
+    const both = '{"errors": [3], "results": [{"filename": "a.py"}]}';
+    expect(expectSame(both, 7)).toBe('streamed');
+    expect((streamed(both, 7) as ReportParseError).where).toBe('$.errors[0]');
+  });
+
+  it('gives up (the file is then read whole) on what it cannot be sure of', () => {
+    expect(streamed('{"results": [', 4)).toBeUndefined(); // truncated: the whole parse names line and column
+    expect(streamed('{"results": [], "results": [{}]}', 4)).toBeUndefined(); // duplicated key
+    expect(streamed('{"results": [{"test_id": "B101"}]}', 4)).toBeUndefined(); // no metadata: detection needs the first result
+    expect(streamed('{"runs": [], "results": []}', 4)).toBeUndefined(); // not Bandit JSON
+    expect(streamed('[1, 2]', 4)).toBeUndefined(); // not even sniffed
+  });
+
+  it('fuzz: mutated real reports are streamed exactly as parsed whole, or given up on', () => {
+    const base = BANDIT.filter((f) => f.text.length < 200_000);
+    const edits = fc.record({
+      doc: fc.constantFrom(...base),
+      at: fc.nat(),
+      del: fc.nat({ max: 6 }),
+      ins: fc.oneof(fc.constantFrom('', ',', ']', '}', '[', '{', '"', '\\', '\\"', ' ', 'null', '"results": []', '1e999', '\u2028', '\ud800'), fc.string({ maxLength: 4 })),
+      chunk: fc.constantFrom(1, 2, 3, 13, 256, 4096),
+    });
+    fc.assert(
+      fc.property(edits, ({ doc, at, del, ins, chunk }) => {
+        const pos = at % (doc.text.length + 1);
+        const text = doc.text.slice(0, pos) + ins + doc.text.slice(pos + del);
+        expectSame(text, chunk);
+      }),
+      { numRuns: RUNS, seed: SEED },
+    );
+  });
+
+  it('fuzz: random JSON documents with a results array', () => {
+    const result = fc.record({ filename: fc.string(), test_id: fc.constantFrom('B101', 'B105', 'B602'), issue_severity: fc.constantFrom('LOW', 'HIGH', 'x'), issue_text: fc.string(), line_number: fc.integer(), code: fc.option(fc.string()) }, { requiredKeys: [] });
+    const docs = fc.record({ errors: fc.array(fc.jsonValue(), { maxLength: 2 }), metrics: fc.dictionary(fc.string(), fc.jsonValue(), { maxKeys: 3 }), results: fc.array(fc.oneof(result, fc.jsonValue()), { maxLength: 6 }), generated_at: fc.string() }, { requiredKeys: ['results'] });
+    fc.assert(
+      fc.property(docs, fc.constantFrom(1, 3, 64), fc.boolean(), (doc, chunk, pretty) => {
+        const text = pretty ? JSON.stringify(doc, null, 2) : JSON.stringify(doc);
+        const w = whole(text);
+        const s = streamed(text, chunk);
+        if (s !== undefined) expectSame(text, chunk);
+        // Whatever has metadata beside its results is streamed (not given up on).
+        if (!(w instanceof ReportParseError) && Object.keys(doc).length > 1) expect(s).toBeDefined();
+      }),
+      { numRuns: RUNS, seed: SEED },
+    );
+  });
+
+  it('reads invalid UTF-8 as the whole parse decodes it', () => {
+    const r = { errors: [], results: [{ filename: 'a.py', test_id: 'B101', issue_severity: 'LOW', issue_text: 'X', line_number: 1 }] };
+    const text = Buffer.from(JSON.stringify(r));
+    const at = text.indexOf('X');
+    const bad = Buffer.concat([text.subarray(0, at), Buffer.from([0xe2, 0x82]), text.subarray(at + 1)]);
+    for (const chunk of [1, 2, 5]) expect(expectSame(bad, chunk)).toBe('streamed');
+  });
+});
+
+// -----------------------------------------------------------------------------------------------
+// The artifact's redacted copy, in pieces
+
+function redactInPieces(text: string | Buffer, redaction: { elements: number; indices: number[] }, chunk: number): string | false {
+  const bytes = Buffer.isBuffer(text) ? text : Buffer.from(text);
+  const r = new BanditJsonRedactor(redaction);
+  const out: Buffer[] = [];
+  const buf = Buffer.alloc(chunk);
+  for (let i = 0; i < bytes.length; i += chunk) {
+    const n = bytes.copy(buf, 0, i, Math.min(bytes.length, i + chunk));
+    for (const piece of r.push(buf.subarray(0, n))) out.push(Buffer.from(piece));
+    buf.fill(0x21); // the reader reuses its buffer: a piece kept past its push would show this
+  }
+  return r.end() ? Buffer.concat(out).toString('utf8') : false;
+}
+
+describe('Bandit JSON redacted copy in pieces', () => {
+  const withSecrets = BANDIT.filter((f) => /"B10[567]"/.test(f.text));
+
+  it('has real reports with hard-coded passwords', () => {
+    expect(withSecrets.length).toBeGreaterThanOrEqual(4);
+  });
+
+  it.each(withSecrets.map((f) => [f.name, f] as const))('%s: the same content as the one-piece redaction, other bytes untouched', (_name, f) => {
+    const report = whole(f.text) as ParsedReport;
+    const redaction = report.rawRedaction;
+    expect(redaction?.indices.length).toBeGreaterThan(0);
+    if (!redaction) return;
+    const expected = JSON.parse(redactBanditReport(f.text)) as { results: unknown[] };
+    const original = JSON.parse(f.text) as { results: unknown[] };
+    for (const chunk of f.text.length > 100_000 ? [7, 4096, 1 << 20] : [1, 2, 7, 100, 4096, 1 << 20]) {
+      const copy = redactInPieces(f.text, redaction, chunk);
+      expect(copy).not.toBe(false);
+      if (copy === false) return;
+      expect(JSON.parse(copy)).toEqual(expected);
+      // Outside the redacted results, the copy is the file byte for byte.
+      const kept = (JSON.parse(copy) as { results: unknown[] }).results.filter((_, i) => !redaction.indices.includes(i));
+      expect(kept).toEqual(original.results.filter((_, i) => !redaction.indices.includes(i)));
+      expect(copy.slice(0, f.text.indexOf('"results"'))).toBe(f.text.slice(0, f.text.indexOf('"results"')));
+    }
+  });
+
+  it('withholds the copy when the file no longer reads as it did when parsed', () => {
+    const f = withSecrets[0] as (typeof withSecrets)[number];
+    const redaction = (whole(f.text) as ParsedReport).rawRedaction as { elements: number; indices: number[] };
+    expect(redactInPieces(f.text, { ...redaction, elements: redaction.elements + 1 }, 64)).toBe(false);
+    expect(redactInPieces(f.text.slice(0, f.text.length - 10), redaction, 64)).toBe(false);
+    expect(redactInPieces(f.text.replace('"results": [', '"results": [,'), redaction, 64)).toBe(false);
+  });
+
+  it('redacts a result whose bytes span many chunks, compact or indented', () => {
+    const r = { errors: [], results: [{ filename: 'a.py', test_id: 'B101', issue_severity: 'LOW', issue_text: 'x', line_number: 1, code: 'a' }, { filename: 'a.py', test_id: 'B106', issue_severity: 'LOW', issue_text: "Possible hardcoded password: 'sup3rs3cret'", line_number: 2, code: `f(password="sup3rs3cret")${' '.repeat(500)}` }] };
+    for (const text of [JSON.stringify(r), JSON.stringify(r, null, 4)]) {
+      const redaction = (whole(text) as ParsedReport).rawRedaction as { elements: number; indices: number[] };
+      expect(redaction.indices).toEqual([1]);
+      for (const chunk of [1, 3, 64, 200, 10_000]) {
+        const copy = redactInPieces(text, redaction, chunk);
+        expect(copy).not.toBe(false);
+        expect(copy).not.toContain('sup3rs3cret');
+        expect(JSON.parse(copy as string)).toEqual(JSON.parse(redactBanditReport(text)));
+      }
+    }
+  });
+});
