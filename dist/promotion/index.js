@@ -41700,6 +41700,15 @@ async function readReport(workspace, file) {
         return { ok: false, bytes: 0, error: `cannot read the file (${err.code ?? err.message})` };
     }
 }
+/** Size in bytes of a workspace file; -1 when it cannot be read (the read that follows says why). */
+async function fileSize(workspace, file) {
+    try {
+        return (await stat(resolve(workspace, file))).size;
+    }
+    catch {
+        return -1;
+    }
+}
 /** Chunk size for reading big reports in pieces. */
 const READ_CHUNK_BYTES = (/* unused pure expression or super */ null && (1024 * 1024));
 /**

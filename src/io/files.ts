@@ -68,6 +68,15 @@ export async function readReport(workspace: string, file: string): Promise<ReadR
   }
 }
 
+/** Size in bytes of a workspace file; -1 when it cannot be read (the read that follows says why). */
+export async function fileSize(workspace: string, file: string): Promise<number> {
+  try {
+    return (await stat(resolve(workspace, file))).size;
+  } catch {
+    return -1;
+  }
+}
+
 /** Chunk size for reading big reports in pieces. */
 export const READ_CHUNK_BYTES = 1024 * 1024;
 

@@ -1,0 +1,55 @@
+/**
+ * collectTool reads a report in pieces (big files) or whole (small files, or whatever the stream
+ * gives up on): both ways give the same tool input, the same errors and the same redaction notes.
+ */
+import { describe, expect, it } from '@jest/globals';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { collectTool } from '../../src/engine/run.js';
+import type { RawRedaction } from '../../src/reports/model.js';
+
+const FIXTURE = join(import.meta.dirname, '..', 'fixtures', 'bandit', 'DefectDojo__django-DefectDojo', 'many_vulns.json');
+
+async function both(text: string) {
+  const ws = await mkdtemp(join(tmpdir(), 'sg-collect-'));
+  try {
+    await writeFile(join(ws, 'bandit.json'), text);
+    const streamedNotes = new Map<string, RawRedaction>();
+    const wholeNotes = new Map<string, RawRedaction>();
+    const streamed = await collectTool('bandit', ['bandit.json'], ws, { redactions: streamedNotes, streamMinBytes: 0 });
+    const whole = await collectTool('bandit', ['bandit.json'], ws, { redactions: wholeNotes, streamMinBytes: Number.MAX_SAFE_INTEGER });
+    return { streamed, whole, streamedNotes, wholeNotes };
+  } finally {
+    await rm(ws, { recursive: true, force: true });
+  }
+}
+
+describe('collectTool, in pieces or whole', () => {
+  it('gives the same input and redaction notes for a real report', async () => {
+    const text = await readFile(FIXTURE, 'utf8');
+    const r = await both(text);
+    expect(r.streamed.status).toBe('ok');
+    expect(r.streamed.reports[0]?.findings.length).toBe(214);
+    expect(r.streamed).toEqual(r.whole);
+    expect(r.streamedNotes.get('bandit.json')).toEqual(r.wholeNotes.get('bandit.json'));
+    expect(r.streamedNotes.get('bandit.json')?.indices.length).toBeGreaterThan(0);
+  });
+
+  it('names the line and column of a broken report either way (the stream gives up, the whole read says where)', async () => {
+    const text = await readFile(FIXTURE, 'utf8');
+    const r = await both(text.slice(0, Math.floor(text.length / 2)));
+    expect(r.streamed.status).toBe('error');
+    expect(r.streamed).toEqual(r.whole);
+    expect(r.streamed.messages[0]).toMatch(/line \d+, column \d+: truncated JSON/);
+    expect(r.streamedNotes.size).toBe(0);
+  });
+
+  it('reports a bad result with its JSON path either way', async () => {
+    const value = JSON.parse(await readFile(FIXTURE, 'utf8')) as { results: Array<Record<string, unknown>> };
+    (value.results[3] as Record<string, unknown>).line_number = 'seven';
+    const r = await both(JSON.stringify(value, null, 2));
+    expect(r.streamed).toEqual(r.whole);
+    expect(r.streamed.messages[0]).toContain('$.results[3].line_number: expected an integer, got string');
+  });
+});
