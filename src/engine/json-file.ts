@@ -97,8 +97,8 @@ export function* jsonPieces(value: unknown, indent: number, walkDepth = 4, key =
  * encoded again, which was three times slower on a 75 MB result).
  *
  * `compactLeaves`: values `walkDepth` (4) levels deep - each finding of a result, each result of a
- * SARIF run - are written without indentation, one per line. Still JSON, still one finding per line
- * to read or grep, a quarter smaller and about twice as fast to write as indenting every field.
+ * SARIF run - are written without indentation, one per line. Still JSON, one finding per line to
+ * read or grep, and smaller (80k findings: the result 63 MB instead of 76 MB, the SARIF 15 instead of 26).
  */
 export async function writeJsonFile(file: string, value: unknown, indent: number, opts: { suffix?: string; compactLeaves?: boolean } = {}): Promise<void> {
   const suffix = opts.suffix ?? '\n';
