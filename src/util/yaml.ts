@@ -6,20 +6,12 @@
  * (tests, library use) a parse without the preload falls back to a synchronous require of the same
  * package; in a bundle the preload always happens first (see the shells and src/github/governance.ts).
  */
-type Yaml = typeof import('yaml');
+import { lazyModule } from './lazy.js';
 
-let loaded: Yaml | undefined;
+const lazy = lazyModule<typeof import('yaml')>('yaml', () => import('yaml'));
 
 /** Loads `yaml` once; later calls are free. */
-export async function loadYaml(): Promise<void> {
-  loaded ??= await import('yaml');
-}
+export const loadYaml = (): Promise<void> => lazy.load();
 
 /** The loaded module (synchronously required when nothing preloaded it). */
-export function yaml(): Yaml {
-  if (!loaded) {
-    const { createRequire } = process.getBuiltinModule('node:module');
-    loaded = createRequire(import.meta.url)('yaml') as Yaml;
-  }
-  return loaded;
-}
+export const yaml = (): typeof import('yaml') => lazy.get();

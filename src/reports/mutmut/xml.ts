@@ -7,20 +7,12 @@
  * Unbundled (tests, library use) a parse without the preload falls back to a synchronous require
  * of the same package; in a bundle the preload always happens first.
  */
-type FastXmlParser = typeof import('fast-xml-parser');
+import { lazyModule } from '../../util/lazy.js';
 
-let loaded: FastXmlParser | undefined;
+const lazy = lazyModule<typeof import('fast-xml-parser')>('fast-xml-parser', () => import('fast-xml-parser'));
 
 /** Loads fast-xml-parser once; later calls are free. */
-export async function loadMutmutXml(): Promise<void> {
-  loaded ??= await import('fast-xml-parser');
-}
+export const loadMutmutXml = (): Promise<void> => lazy.load();
 
 /** The loaded module (synchronously required when nothing preloaded it). */
-export function mutmutXml(): FastXmlParser {
-  if (!loaded) {
-    const { createRequire } = process.getBuiltinModule('node:module');
-    loaded = createRequire(import.meta.url)('fast-xml-parser') as FastXmlParser;
-  }
-  return loaded;
-}
+export const mutmutXml = (): typeof import('fast-xml-parser') => lazy.get();
