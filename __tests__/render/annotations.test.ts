@@ -4,11 +4,13 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as core from '@actions/core';
 import {
+  annotationCandidates,
   capAnnotations,
   formatAnnotationCommand,
   planAnnotations,
   planAnnotationsDetailed,
   toCoreProperties,
+  topAnnotationCandidates,
   toRepoPath,
   type Annotation,
   type PlanOptions,
@@ -235,5 +237,28 @@ describe('formatAnnotationCommand', () => {
   it('capAnnotations with a zero budget shows nothing', () => {
     const c: Annotation[] = [{ level: 'error', title: 't', message: 'm' }];
     expect(capAnnotations(c, { perKindCap: 0 }).annotations).toEqual([]);
+  });
+});
+
+describe('annotation candidates, only the first of each priority', () => {
+  it('plans exactly as with every candidate, for every mode and cap', () => {
+    const sev = ['critical', 'high', 'medium', 'low', 'info'] as const;
+    const disp = ['block', 'warn', 'info', 'waived'] as const;
+    const findings = Array.from({ length: 700 }, (_, i) =>
+      finding({ severity: sev[i % 5], disposition: disp[(i * 7) % 4], phase2Action: i % 3 === 0 ? 'block' : undefined, location: { path: `src/m${i % 37}.py`, line: (i * 13) % 50 } }),
+    );
+    const result = gateResult([toolResult('bandit', findings.slice(0, 400)), toolResult('vulture', findings.slice(400))]);
+    const view = (p: ReturnType<typeof capAnnotations>) => ({ ...p, annotations: p.annotations.map((a) => ({ ...toCoreProperties(a), level: a.level, message: a.message })) });
+    for (const mode of ['all', 'blocking'] as const) {
+      for (const caps of [{}, { perKindCap: 3, perJobCap: 7 }, { perJobCap: 1000, perKindCap: 1000 }, { reserved: { notice: 1, job: 1 } }]) {
+        const opts = { mode, workspace: '/ws', ...caps };
+        const all = capAnnotations(annotationCandidates(result, opts), opts);
+        const limit = (caps as { perJobCap?: number }).perJobCap ?? 50;
+        const { candidates, beyond } = topAnnotationCandidates(result, opts, limit);
+        expect(candidates.length).toBeLessThanOrEqual(4 * limit);
+        expect(view(capAnnotations(candidates, { ...opts, beyond }))).toEqual(view(all));
+        expect(view(planAnnotationsDetailed(result, opts as PlanOptions))).toEqual(view(all));
+      }
+    }
   });
 });

@@ -11,6 +11,8 @@ import type { GateResult } from '../policy/result.js';
 import {
   annotationCandidates,
   capAnnotations,
+  PER_JOB_CAP,
+  topAnnotationCandidates,
   toCoreProperties,
   type Annotation,
   type AnnotationMode,
@@ -64,8 +66,14 @@ export function conclusionFor(result: Pick<GateResult, 'verdict' | 'shouldFail'>
 
 export async function publishAnnotations(result: GateResult, opts: PublishAnnotationsOptions): Promise<AnnotationsOutcome> {
   if (opts.mode === 'none') return { channel: 'none', emitted: 0, posted: 0 };
-  const candidates = annotationCandidates(result, opts);
   const capOpts = { detailsUrl: opts.detailsUrl, detailsWhere: opts.detailsWhere };
+  if (!opts.viaChecks) {
+    // Workflow commands show at most PER_JOB_CAP: only that many of each priority are built.
+    const { candidates, beyond } = topAnnotationCandidates(result, opts, PER_JOB_CAP);
+    const plan = capAnnotations(candidates, { ...capOpts, beyond });
+    return { channel: 'workflow-commands', emitted: emit(opts.sink, plan.annotations), posted: 0 };
+  }
+  const candidates = annotationCandidates(result, opts);
 
   if (opts.viaChecks && opts.checks) {
     const located = candidates.filter((a) => a.file !== undefined);
@@ -88,15 +96,11 @@ export async function publishAnnotations(result: GateResult, opts: PublishAnnota
     return { channel: 'workflow-commands', emitted: 1 + emit(opts.sink, plan.annotations), posted: 0, fallbackReason: out.reason };
   }
 
-  if (opts.viaChecks) {
-    // asked for, but no token / repository / commit to post to
-    const reason = 'no github-token, repository or commit to create a check run for';
-    opts.sink.notice(`annotations-via-checks: ${reason}; using workflow-command annotations (at most 10 of each kind are shown).`, {
-      title: 'security-gate: annotations fall back to workflow commands',
-    });
-    const plan = capAnnotations(candidates, { ...capOpts, reserved: { notice: 1, job: 1 } });
-    return { channel: 'workflow-commands', emitted: 1 + emit(opts.sink, plan.annotations), posted: 0, fallbackReason: reason };
-  }
-  const plan = capAnnotations(candidates, capOpts);
-  return { channel: 'workflow-commands', emitted: emit(opts.sink, plan.annotations), posted: 0 };
+  // asked for, but no token / repository / commit to post to
+  const reason = 'no github-token, repository or commit to create a check run for';
+  opts.sink.notice(`annotations-via-checks: ${reason}; using workflow-command annotations (at most 10 of each kind are shown).`, {
+    title: 'security-gate: annotations fall back to workflow commands',
+  });
+  const plan = capAnnotations(candidates, { ...capOpts, reserved: { notice: 1, job: 1 } });
+  return { channel: 'workflow-commands', emitted: 1 + emit(opts.sink, plan.annotations), posted: 0, fallbackReason: reason };
 }

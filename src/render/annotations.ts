@@ -22,7 +22,7 @@ import { toRepoPath, type PathOptions } from '../util/paths.js';
 import { TOOL_LABELS, type ToolId } from '../reports/model.js';
 import type { EvaluatedFinding, GateResult, ToolResult } from '../policy/result.js';
 import { clip, escapeCommandData, escapeCommandProperty, showInvisible } from '../util/escape.js';
-import { fixText, ruleText, sortMostSevereFirst, whereText } from './common.js';
+import { fixText, mostSevere, ruleText, sortMostSevereFirst, whereText } from './common.js';
 
 export type AnnotationMode = 'blocking' | 'all' | 'none';
 export const ANNOTATION_MODES: readonly AnnotationMode[] = ['blocking', 'all', 'none'];
@@ -141,15 +141,30 @@ function levelOf(prio: number): AnnotationLevel {
 
 /** One annotation per finding the mode selects, in priority order (not capped). */
 export function annotationCandidates(result: GateResult, opts: PathOptions & { mode: AnnotationMode }): Annotation[] {
-  if (opts.mode === 'none') return [];
+  return topAnnotationCandidates(result, opts, Number.POSITIVE_INFINITY).candidates;
+}
+
+/**
+ * The first `limit` candidates of each priority (the same order as annotationCandidates), and how
+ * many more each level has. With `limit` = the per-job cap, capAnnotations gives the same plan as
+ * with every candidate, without building 80,000 of them for a big report to show fifty.
+ */
+export function topAnnotationCandidates(
+  result: GateResult,
+  opts: PathOptions & { mode: AnnotationMode },
+  limit: number,
+): { candidates: Annotation[]; beyond: Record<AnnotationLevel, number> } {
+  const beyond: Record<AnnotationLevel, number> = { error: 0, warning: 0, notice: 0 };
+  if (opts.mode === 'none') return { candidates: [], beyond };
   const out: Annotation[] = [];
-  const groups: Array<Array<{ f: EvaluatedFinding; prio: number }>> = [[], [], [], []];
+  // groups[prio]: the findings of each priority
+  const groups: EvaluatedFinding[][] = [[], [], [], []];
   for (const t of result.tools) {
     for (const f of t.findings) {
       const prio = priorityOf(f, t);
       if (prio === 4) continue;
       if (opts.mode === 'blocking' && prio !== 0) continue;
-      groups[prio]!.push({ f, prio });
+      groups[prio]!.push(f);
     }
   }
   // Memoized per path: a big report has many findings per file.
@@ -159,10 +174,10 @@ export function annotationCandidates(result: GateResult, opts: PathOptions & { m
     if (p === undefined && !repoPaths.has(raw)) repoPaths.set(raw, (p = toRepoPath(raw, opts)));
     return p;
   };
-  for (const g of groups) {
-    const order = new Map(g.map((x) => [x.f, x.prio]));
-    for (const f of sortMostSevereFirst(g.map((x) => x.f))) {
-      const prio = order.get(f) ?? 3;
+  for (const [prio, g] of groups.entries()) {
+    const chosen = limit >= g.length ? sortMostSevereFirst(g) : mostSevere(g, limit);
+    beyond[levelOf(prio)] += g.length - chosen.length;
+    for (const f of chosen) {
       const path = f.location ? repoPath(f.location.path) : undefined;
       // A path holding bidi overrides (a Trojan-Source file name) is not put in `file=`, where it
       // would be shown as it is: the annotation goes without a file, its message shows the path escaped.
@@ -203,7 +218,7 @@ export function annotationCandidates(result: GateResult, opts: PathOptions & { m
       out.push(a);
     }
   }
-  return out;
+  return { candidates: out, beyond };
 }
 
 function validLine(n: number | undefined): number | undefined {
@@ -227,15 +242,25 @@ const LEVEL_WORDS: Record<AnnotationLevel, [string, string]> = {
 /** Applies the caps to candidates that are already in priority order; adds the overflow notice. */
 export function capAnnotations(
   candidates: readonly Annotation[],
-  opts: { perKindCap?: number; perJobCap?: number; detailsUrl?: string; detailsWhere?: string; reserved?: { notice?: number; job?: number } },
+  opts: {
+    perKindCap?: number;
+    perJobCap?: number;
+    detailsUrl?: string;
+    detailsWhere?: string;
+    reserved?: { notice?: number; job?: number };
+    /** Candidates left out before the caps (topAnnotationCandidates): counted as omitted. */
+    beyond?: Record<AnnotationLevel, number>;
+  },
 ): AnnotationPlan {
+  const beyond = opts.beyond ?? { error: 0, warning: 0, notice: 0 };
+  const eligible = candidates.length + beyond.error + beyond.warning + beyond.notice;
   const perKind = opts.perKindCap ?? PER_KIND_CAP;
   const perJob = Math.max(0, (opts.perJobCap ?? PER_JOB_CAP) - (opts.reserved?.job ?? 0));
   const noticeCap = Math.max(0, perKind - (opts.reserved?.notice ?? 0));
   const take = (kindCap: Record<AnnotationLevel, number>, jobCap: number) => {
     const used: Record<AnnotationLevel, number> = { error: 0, warning: 0, notice: 0 };
     const shown: Annotation[] = [];
-    const omitted: Record<AnnotationLevel, number> = { error: 0, warning: 0, notice: 0 };
+    const omitted: Record<AnnotationLevel, number> = { ...beyond };
     for (const a of candidates) {
       if (used[a.level] < kindCap[a.level] && shown.length < jobCap) {
         used[a.level]++;
@@ -246,9 +271,9 @@ export function capAnnotations(
   };
   const full = take({ error: perKind, warning: perKind, notice: noticeCap }, perJob);
   const cut = full.omitted.error + full.omitted.warning + full.omitted.notice;
-  if (cut === 0) return { annotations: full.shown, eligible: candidates.length, omitted: full.omitted };
+  if (cut === 0) return { annotations: full.shown, eligible, omitted: full.omitted };
   // No room for the overflow line: show what fits.
-  if (noticeCap < 1 || perJob < 1) return { annotations: full.shown, eligible: candidates.length, omitted: full.omitted };
+  if (noticeCap < 1 || perJob < 1) return { annotations: full.shown, eligible, omitted: full.omitted };
   // Reserve one notice slot and one job slot for the overflow line.
   const capped = take({ error: perKind, warning: perKind, notice: noticeCap - 1 }, perJob - 1);
   const o = capped.omitted;
@@ -267,12 +292,13 @@ export function capAnnotations(
       MESSAGE_MAX,
     ),
   };
-  return { annotations: [...capped.shown, overflow], eligible: candidates.length, omitted: o };
+  return { annotations: [...capped.shown, overflow], eligible, omitted: o };
 }
 
 /** The annotations to emit as workflow commands, capped, most severe first, ending with the overflow notice if any. */
 export function planAnnotationsDetailed(result: GateResult, opts: PlanOptions): AnnotationPlan {
-  return capAnnotations(annotationCandidates(result, opts), opts);
+  const { candidates, beyond } = topAnnotationCandidates(result, opts, opts.perJobCap ?? PER_JOB_CAP);
+  return capAnnotations(candidates, { ...opts, beyond });
 }
 
 export function planAnnotations(result: GateResult, opts: PlanOptions): Annotation[] {
