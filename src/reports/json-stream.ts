@@ -436,19 +436,21 @@ export class JsonArraySplitter {
       }
       i++; // the escaped character
     }
-    for (;;) {
-      const q = buf.indexOf(0x22, i);
-      if (q < 0 || q >= n) {
-        let k = n - 1;
-        while (k >= i && buf[k] === 0x5c) k--;
-        this.escaped = (n - 1 - k) % 2 === 1;
-        return -1;
+    // A plain byte loop: faster than Buffer#indexOf here (most strings are short keys).
+    while (i < n) {
+      const c = buf[i] as number;
+      if (c === 0x22) return i + 1;
+      if (c === 0x5c) {
+        if (i + 1 >= n) {
+          this.escaped = true;
+          return -1;
+        }
+        i += 2;
+        continue;
       }
-      let k = q - 1;
-      while (k >= i && buf[k] === 0x5c) k--;
-      if ((q - 1 - k) % 2 === 0) return q + 1;
-      i = q + 1;
+      i++;
     }
+    return -1;
   }
 
   private emitElement(chunk: Buffer, end: number): void {
