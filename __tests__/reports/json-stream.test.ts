@@ -6,8 +6,8 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { JsonArraySplitter, StreamAbort, type PathStep } from '../../src/reports/json-stream.js';
-import { BanditJsonRedactor, redactBanditReport } from '../../src/reports/bandit/redact.js';
-import { ReportParseError, type ParsedReport } from '../../src/reports/model.js';
+import { BanditReportRedactor, redactBanditReport } from '../../src/reports/bandit/redact.js';
+import { ReportParseError, type ParsedReport, type RawRedaction } from '../../src/reports/model.js';
 import { openReportStream, parseReport } from '../../src/reports/registry.js';
 import { fixturesOf, RUNS, SEED } from '../hardening/fuzz-helpers.js';
 
@@ -164,9 +164,9 @@ describe('Bandit JSON read in pieces', () => {
     };
     const s = streamed(JSON.stringify(r), 16);
     expect(s).not.toBeInstanceOf(ReportParseError);
-    expect((s as ParsedReport).rawRedaction).toEqual({ elements: 4, indices: [1, 2, 3] });
+    expect((s as ParsedReport).rawRedaction).toEqual({ format: 'bandit-json', arrays: 1, elements: 4, indices: [1, 2, 3] });
     expect((s as ParsedReport).stats.duplicates).toBe(1);
-    expect((whole(JSON.stringify(r)) as ParsedReport).rawRedaction).toEqual({ elements: 4, indices: [1, 2, 3] });
+    expect((whole(JSON.stringify(r)) as ParsedReport).rawRedaction).toEqual({ format: 'bandit-json', arrays: 1, elements: 4, indices: [1, 2, 3] });
   });
 
   it('reports a bad result with its JSON path, after a bad top level as the whole parse does', () => {
@@ -233,9 +233,9 @@ describe('Bandit JSON read in pieces', () => {
 // -----------------------------------------------------------------------------------------------
 // The artifact's redacted copy, in pieces
 
-function redactInPieces(text: string | Buffer, redaction: { elements: number; indices: number[] }, chunk: number): string | false {
+function redactInPieces(text: string | Buffer, redaction: RawRedaction, chunk: number): string | false {
   const bytes = Buffer.isBuffer(text) ? text : Buffer.from(text);
-  const r = new BanditJsonRedactor(redaction);
+  const r = new BanditReportRedactor(redaction);
   const out: Buffer[] = [];
   const buf = Buffer.alloc(chunk);
   for (let i = 0; i < bytes.length; i += chunk) {
@@ -274,7 +274,7 @@ describe('Bandit JSON redacted copy in pieces', () => {
 
   it('withholds the copy when the file no longer reads as it did when parsed', () => {
     const f = withSecrets[0] as (typeof withSecrets)[number];
-    const redaction = (whole(f.text) as ParsedReport).rawRedaction as { elements: number; indices: number[] };
+    const redaction = (whole(f.text) as ParsedReport).rawRedaction as RawRedaction;
     expect(redactInPieces(f.text, { ...redaction, elements: redaction.elements + 1 }, 64)).toBe(false);
     expect(redactInPieces(f.text.slice(0, f.text.length - 10), redaction, 64)).toBe(false);
     expect(redactInPieces(f.text.replace('"results": [', '"results": [,'), redaction, 64)).toBe(false);
@@ -283,7 +283,7 @@ describe('Bandit JSON redacted copy in pieces', () => {
   it('redacts a result whose bytes span many chunks, compact or indented', () => {
     const r = { errors: [], results: [{ filename: 'a.py', test_id: 'B101', issue_severity: 'LOW', issue_text: 'x', line_number: 1, code: 'a' }, { filename: 'a.py', test_id: 'B106', issue_severity: 'LOW', issue_text: "Possible hardcoded password: 'sup3rs3cret'", line_number: 2, code: `f(password="sup3rs3cret")${' '.repeat(500)}` }] };
     for (const text of [JSON.stringify(r), JSON.stringify(r, null, 4)]) {
-      const redaction = (whole(text) as ParsedReport).rawRedaction as { elements: number; indices: number[] };
+      const redaction = (whole(text) as ParsedReport).rawRedaction as RawRedaction;
       expect(redaction.indices).toEqual([1]);
       for (const chunk of [1, 3, 64, 200, 10_000]) {
         const copy = redactInPieces(text, redaction, chunk);
@@ -292,5 +292,75 @@ describe('Bandit JSON redacted copy in pieces', () => {
         expect(JSON.parse(copy as string)).toEqual(JSON.parse(redactBanditReport(text)));
       }
     }
+  });
+});
+
+describe('Bandit SARIF redacted copy in pieces', () => {
+  const result = (ruleId: string | undefined, ruleIndex: number, message: string, snippets: string[]) => ({
+    ...(ruleId ? { ruleId } : {}),
+    ruleIndex,
+    level: 'warning',
+    message: { text: message },
+    locations: snippets.map((s, i) => ({ physicalLocation: { artifactLocation: { uri: `app/m${i}.py` }, region: { startLine: 3 + i, startColumn: 5, snippet: { text: s } }, contextRegion: { startLine: 2 + i, endLine: 4 + i, snippet: { text: `x = 1\n${s}\ny = 2\n` } } } })),
+    properties: { issue_severity: 'LOW', issue_confidence: 'MEDIUM' },
+  });
+  const rules = [
+    { id: 'B101', name: 'assert_used' },
+    { id: 'B105', name: 'hardcoded_password_string' },
+    { id: 'B106', name: 'hardcoded_password_funcarg' },
+    { id: 'B602', name: 'subprocess_popen_with_shell_equals_true' },
+  ];
+  const sarif = {
+    version: '2.1.0',
+    runs: [
+      {
+        tool: { driver: { name: 'Bandit', rules } },
+        results: [
+          result('B101', 0, 'Use of assert detected.', ['assert x']),
+          result('B105', 1, "Possible hardcoded password: 'hunter22'", ['password = "hunter22"']),
+          // a secret in the second location only
+          result('B602', 3, 'subprocess call with shell=True', ['run(cmd, shell=True)', `token = "ghp_${'b'.repeat(30)}"`]),
+        ],
+      },
+      { tool: { driver: { name: 'Bandit', rules } }, results: null },
+      {
+        tool: { driver: { name: 'Bandit', rules } },
+        results: [
+          // named by ruleIndex only: the parser knows it is B106
+          result(undefined, 2, "Possible hardcoded password: 's3cr3tpw'", ['login(password="s3cr3tpw")']),
+          result('B101', 0, 'Use of assert detected.', ['assert y']),
+        ],
+      },
+    ],
+  };
+
+  it('notes the results to redact across runs and rewrites only those, whatever the chunk size', () => {
+    for (const text of [JSON.stringify(sarif, null, 2), JSON.stringify(sarif)]) {
+      const report = whole(text) as ParsedReport;
+      expect(report.format).toBe('bandit-sarif');
+      expect(report.rawRedaction).toEqual({ format: 'bandit-sarif', arrays: 2, elements: 5, indices: [1, 2, 3] });
+      const classic = JSON.parse(redactBanditReport(text)) as typeof sarif;
+      for (const chunk of [1, 3, 64, 4096]) {
+        const copy = redactInPieces(text, report.rawRedaction as RawRedaction, chunk);
+        expect(copy).not.toBe(false);
+        expect(copy).not.toMatch(/hunter22|s3cr3tpw|ghp_b/);
+        const parsed = JSON.parse(copy as string) as typeof sarif;
+        // Where the one-piece redaction knows the rule, both agree; it missed the ruleIndex-only password.
+        expect(parsed.runs[0]).toEqual(classic.runs[0]);
+        expect(parsed.runs[1]).toEqual(classic.runs[1]);
+        expect(JSON.stringify(classic.runs[2])).toContain('s3cr3tpw');
+        expect(parsed.runs[2]?.results?.[1]).toEqual(classic.runs[2]?.results?.[1]);
+      }
+    }
+  });
+
+  it('copies a real report with nothing to redact byte for byte, and withholds one that changed', () => {
+    const f = fixturesOf('bandit', 4 * 1024 * 1024).find((x) => x.name.endsWith('.sarif')) as { name: string; text: string };
+    const redaction = (whole(f.text) as ParsedReport).rawRedaction as RawRedaction;
+    expect(redaction).toMatchObject({ format: 'bandit-sarif', arrays: 1, elements: 1 });
+    expect(redactInPieces(f.text, { ...redaction, indices: [0] }, 7)).not.toBe(false);
+    expect(redactInPieces(f.text, redaction, 7)).toBe(f.text);
+    expect(redactInPieces(f.text, { ...redaction, arrays: 2 }, 7)).toBe(false);
+    expect(redactInPieces(f.text, { ...redaction, elements: 2 }, 7)).toBe(false);
   });
 });

@@ -7,7 +7,7 @@ import { copyFile, mkdir, open, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { GateResult } from '../policy/result.js';
 import { readReportChunks } from '../io/files.js';
-import { BanditJsonRedactor, WITHHELD_BANDIT_REPORT } from '../reports/bandit/redact.js';
+import { BanditReportRedactor, WITHHELD_BANDIT_REPORT } from '../reports/bandit/redact.js';
 import type { RawRedaction, ReportRef, ToolId } from '../reports/model.js';
 import { writeJsonFile } from './json-file.js';
 import { RESULT_FILE, SUMMARY_FILE } from './outputs.js';
@@ -22,10 +22,10 @@ export interface StageOptions {
   /** Per-tool transform of a raw report before it is copied (redaction). */
   transform?: Partial<Record<ToolId, (text: string) => string>>;
   /**
-   * Redact Bandit JSON reports the parser read (those with `rawRedaction`) from what it found, in
-   * pieces (a plain copy when it found nothing); `transform` then only serves the other reports.
+   * Redact Bandit reports the parser read (JSON or SARIF, those with `rawRedaction`) from what it
+   * found, in pieces (a plain copy when it found nothing); `transform` then only serves the others.
    */
-  redactBanditJson?: boolean;
+  redactBandit?: boolean;
   /** More files to write (name -> content), e.g. the SARIF file. */
   extra?: Record<string, string>;
   /** Only the reports and `extra`: the result JSON and summary are written by a later call. */
@@ -61,7 +61,7 @@ export async function stage(opts: StageOptions): Promise<Staged> {
     await mkdir(dirname(target), { recursive: true });
     const source = resolve(opts.workspace, r.path);
     const t = opts.transform?.[r.tool];
-    if (opts.redactBanditJson && r.tool === 'bandit' && r.rawRedaction) {
+    if (opts.redactBandit && r.tool === 'bandit' && r.rawRedaction) {
       if (r.rawRedaction.indices.length === 0) await copyFile(source, target);
       else await copyBanditRedacted(source, target, r.rawRedaction);
     } else if (t) await writeFile(target, t(await readFile(source, 'utf8')));
@@ -72,11 +72,11 @@ export async function stage(opts: StageOptions): Promise<Staged> {
 }
 
 /**
- * The redacted copy of a big Bandit JSON report, written in pieces (no 70 MB string, no second full
- * parse). Withheld (WITHHELD_BANDIT_REPORT) when the file no longer reads as it did when parsed.
+ * The redacted copy of a Bandit report, written in pieces (no 100 MB string, no second full parse).
+ * Withheld (WITHHELD_BANDIT_REPORT) when the file no longer reads as it did when parsed.
  */
 async function copyBanditRedacted(source: string, target: string, redaction: RawRedaction): Promise<void> {
-  const redactor = new BanditJsonRedactor(redaction);
+  const redactor = new BanditReportRedactor(redaction);
   const out = await open(target, 'w');
   let ok: boolean;
   try {

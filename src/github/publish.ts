@@ -63,7 +63,7 @@ export async function publish(p: PublishContext): Promise<Published> {
   const transform = settings['redact-artifacts'] ? artifactTransforms(result) : {};
   // Without an upload, the result JSON and summary are written once, below (they are big for big reports).
   const upload = settings['upload-artifact'];
-  await stage({ outDir, workspace, result, summary: upload ? renderSummary(result, p.summaryOptions) : '', reports: p.reports, transform, redactBanditJson: settings['redact-artifacts'], skipResult: !upload });
+  await stage({ outDir, workspace, result, summary: upload ? renderSummary(result, p.summaryOptions) : '', reports: p.reports, transform, redactBandit: settings['redact-artifacts'], skipResult: !upload });
   if (upload) {
     const files = [join(outDir, 'security-gate-result.json'), join(outDir, 'security-gate-summary.md'), join(outDir, 'security-gate.sarif'), ...p.reports.map((r) => join(outDir, 'reports', r.path))];
     const up = await uploadReports({ name: settings['artifact-name'], files, rootDirectory: outDir, retentionDays: settings['retention-days'] });

@@ -116,15 +116,19 @@ export interface ParsedReport {
   /** Small counters shown in the summary: `dependencies`, `loc`, `nosec`, `killed`, … */
   stats: Record<string, number>;
   /**
-   * For the artifact's copy of the raw report (Bandit JSON): how many results the file holds and
-   * which of them (0-based, file order, duplicates included) quote a secret and must be rewritten.
-   * The copy checks the count again and withholds the report when it differs.
+   * For the artifact's copy of the raw report (Bandit JSON and SARIF): how many results the file
+   * holds and which of them (0-based in file order across runs, duplicates included) quote a secret
+   * and must be rewritten. The copy checks the counts again and withholds the report when they differ.
    */
   rawRedaction?: RawRedaction;
 }
 
 /** See ParsedReport.rawRedaction. */
 export interface RawRedaction {
+  /** The report's format (`bandit-json`, `bandit-sarif`): where its results are. */
+  format: string;
+  /** Arrays of results (SARIF: one per run that has `results`). */
+  arrays: number;
   elements: number;
   indices: number[];
 }

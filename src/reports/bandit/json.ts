@@ -287,7 +287,7 @@ class BanditResults {
       skipped: [],
       scanErrors: top.scanErrors,
       stats: top.stats,
-      rawRedaction: { elements: this.count, indices: this.redact },
+      rawRedaction: { format: FORMAT, arrays: 1, elements: this.count, indices: this.redact },
     };
   }
 }

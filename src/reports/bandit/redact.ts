@@ -15,6 +15,7 @@
  */
 import { isBlank, isJsonObject, stripBom, type JsonObject } from '../json.js';
 import { JsonArraySplitter, StreamAbort } from '../json-stream.js';
+import type { RawRedaction } from '../model.js';
 import { looksLikeSecret, PASSWORD_TESTS, safeTitle } from './common.js';
 
 export const WITHHELD_BANDIT_REPORT =
@@ -68,13 +69,37 @@ function snippets(result: JsonObject): JsonObject[] {
   return out;
 }
 
-function redactSarifResult(r: JsonObject): void {
+function sarifHides(testId: string, sns: JsonObject[]): boolean {
+  return PASSWORD_TESTS.has(testId) || sns.some((s) => typeof ownValue(s, 'text') === 'string' && looksLikeSecret(s['text'] as string));
+}
+
+/**
+ * Whether the artifact's copy rewrites this SARIF result (see redactSarifResult): a B105-B107 rule,
+ * or a snippet of any of its locations that looks like a secret. A result the redactor could not
+ * read counts as one to rewrite (the copy is then withheld).
+ */
+export function sarifResultNeedsRedaction(r: JsonObject, ruleId: string): boolean {
+  try {
+    return sarifHides(ruleId, snippets(r));
+  } catch (e) {
+    if (e instanceof CannotRedact) return true;
+    throw e;
+  }
+}
+
+/**
+ * `force`: the parser found this result to redact (it knows the rule of a result that names it only
+ * by `ruleIndex`): hide its snippets, and redact its message as a password's when the rule is unnamed.
+ */
+function redactSarifResult(r: JsonObject, force = false): void {
   const testId = typeof ownValue(r, 'ruleId') === 'string' ? (r['ruleId'] as string) : '';
   const sns = snippets(r);
-  const hide = PASSWORD_TESTS.has(testId) || sns.some((s) => typeof ownValue(s, 'text') === 'string' && looksLikeSecret(s['text'] as string));
+  const hide = force || sarifHides(testId, sns);
   if (hide) for (const s of sns) if (typeof ownValue(s, 'text') === 'string') setOwn(s, 'text', REDACTED_CODE);
   const message = ownValue(r, 'message');
-  if (isJsonObject(message) && typeof ownValue(message, 'text') === 'string') setOwn(message, 'text', safeTitle(testId, message['text'] as string));
+  if (isJsonObject(message) && typeof ownValue(message, 'text') === 'string') {
+    setOwn(message, 'text', safeTitle(force && testId === '' ? 'B105' : testId, message['text'] as string));
+  }
 }
 
 function redactValue(value: unknown): void {
@@ -123,14 +148,14 @@ export function redactBanditReport(content: string): string {
 }
 
 /**
- * The redacted copy of a Bandit JSON report, in pieces, for big reports: the file's bytes as they
- * are, except the results at `redaction.indices` (those the parser found quoting a secret, see
+ * The redacted copy of a Bandit report (JSON or SARIF), in pieces: the file's bytes as they are,
+ * except the results at `redaction.indices` (those the parser found quoting a secret, see
  * ParsedReport.rawRedaction), which are parsed, redacted as above and written back as JSON in the
  * file's indentation. `push` returns the output pieces for a chunk (valid until the next push).
  * `end()` is false when the file no longer reads as it did when it was parsed (it does not split,
  * or holds another number of results): the caller then withholds the copy (fail closed).
  */
-export class BanditJsonRedactor {
+export class BanditReportRedactor {
   private readonly splitter: JsonArraySplitter;
   private readonly wanted: ReadonlySet<number>;
   private out: Buffer[] = [];
@@ -144,16 +169,20 @@ export class BanditJsonRedactor {
   private failed = false;
   private elements = 0;
 
-  constructor(private readonly redaction: { elements: number; indices: readonly number[] }) {
+  constructor(private readonly redaction: RawRedaction) {
     this.wanted = new Set(redaction.indices);
-    this.splitter = new JsonArraySplitter(['results'], {
+    const sarif = redaction.format === 'bandit-sarif';
+    if (!sarif && redaction.format !== 'bandit-json') throw new Error(`BanditReportRedactor: unknown format ${redaction.format}`);
+    const rewrite = sarif ? (v: JsonObject) => redactSarifResult(v, true) : redactJsonResult;
+    this.splitter = new JsonArraySplitter(sarif ? ['runs', null, 'results'] : ['results'], {
       text: () => {},
       gap: (buf, start, end) => {
         if (this.wanted.has(this.elements)) this.gapText += buf.toString('latin1', start, end);
       },
-      element: (buf, start, end, index) => {
-        this.elements++;
-        if (!this.wanted.has(index)) return;
+      element: (buf, start, end) => {
+        // Results are numbered across runs, in file order, as the parser numbered them.
+        const ordinal = this.elements++;
+        if (!this.wanted.has(ordinal)) return;
         const gap = this.gapText;
         this.gapText = '';
         let value: unknown;
@@ -163,7 +192,12 @@ export class BanditJsonRedactor {
           throw new StreamAbort('a result to redact is not valid JSON');
         }
         if (!isJsonObject(value)) throw new StreamAbort('a result to redact is not an object');
-        redactJsonResult(value);
+        try {
+          rewrite(value);
+        } catch (e) {
+          if (e instanceof CannotRedact) throw new StreamAbort('a result to redact has an unexpected shape');
+          throw e;
+        }
         // Indented like the element: the whitespace before it on its line, one level per half of it.
         const nl = gap.lastIndexOf('\n');
         const prefix = nl < 0 ? '' : gap.slice(nl + 1);
@@ -218,6 +252,6 @@ export class BanditJsonRedactor {
       if (!(e instanceof StreamAbort)) throw e;
       return false;
     }
-    return this.splitter.streamedArrays === 1 && this.elements === this.redaction.elements;
+    return this.splitter.streamedArrays === this.redaction.arrays && this.elements === this.redaction.elements;
   }
 }

@@ -12,6 +12,7 @@
  * - Fingerprints match the JSON parser's (same flagged-line hash), dedup key
  *   uri + startLine + startColumn + ruleId (only when a column is present).
  */
+import { sarifResultNeedsRedaction } from './redact.js';
 import { normalizePath, type Finding, type ParsedReport, type ScanError, type Severity } from '../model.js';
 import {
   expectArray,
@@ -113,6 +114,10 @@ export function parseBanditSarifValue(value: unknown, file: string): ParsedRepor
   const seen = new DuplicateIndex();
   let duplicates = 0;
   let toolVersion: string | undefined;
+  // What the artifact's copy must redact (redact.ts), numbered across runs, duplicates included.
+  const redact: number[] = [];
+  let arrays = 0;
+  let ordinal = 0;
 
   for (let k = 0; k < runs.length; k++) {
     const runPath = `$.runs[${k}]`;
@@ -175,10 +180,13 @@ export function parseBanditSarifValue(value: unknown, file: string): ParsedRepor
       }
     }
 
-    const results = optArray(run, 'results', runPath) ?? [];
+    const rawResults = optArray(run, 'results', runPath);
+    if (rawResults) arrays++;
+    const results = rawResults ?? [];
     for (let i = 0; i < results.length; i++) {
       const rPath = `${runPath}.results[${i}]`;
       const r = expectObject(results[i], rPath);
+      const at = ordinal++;
       const ruleIndex = optInteger(r, 'ruleIndex', rPath);
       let ruleId = optString(r, 'ruleId', rPath);
       const byIndex = ruleIndex !== undefined && ruleIndex >= 0 ? rules[ruleIndex] : undefined;
@@ -224,6 +232,8 @@ export function parseBanditSarifValue(value: unknown, file: string): ParsedRepor
         }
       }
 
+      if (sarifResultNeedsRedaction(r, ruleId)) redact.push(at);
+
       if (startColumn !== undefined && seen.seen(path ?? '', startLine ?? 0, startColumn, ruleId)) {
         duplicates++;
         continue;
@@ -260,7 +270,7 @@ export function parseBanditSarifValue(value: unknown, file: string): ParsedRepor
     }
   }
   stats.duplicates = duplicates;
-  return { tool: 'bandit', format: FORMAT, toolVersion, findings, skipped: [], scanErrors, stats };
+  return { tool: 'bandit', format: FORMAT, toolVersion, findings, skipped: [], scanErrors, stats, rawRedaction: { format: FORMAT, arrays, elements: ordinal, indices: redact } };
 }
 
 /** The `tool.driver.name` of the first SARIF run, if the value is SARIF. */
