@@ -51,6 +51,16 @@ describe('actions-core (the runner protocol without @actions/core at start-up)',
     expect(ours.getInput('absent')).toBe(real.getInput('absent'));
   });
 
+  it('makes random, version-4-shaped delimiters without loading node:crypto where /dev/urandom exists', () => {
+    const seen = new Set<string>();
+    for (let i = 0; i < 200; i++) {
+      const u = ours.randomUUID();
+      expect(u).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+      seen.add(u);
+    }
+    expect(seen.size).toBe(200);
+  });
+
   it('writes outputs in the name<<delimiter form the runner parses, and the step summary', async () => {
     const out = join(dir, 'out');
     writeFileSync(out, '');
