@@ -107,8 +107,12 @@ function streamed(text: string | Buffer, chunk: number, file = 'bandit.json'): P
   const s = openReportStream('bandit', file, Buffer.from(bytes.subarray(0, 1 << 20)));
   if (!s) return undefined;
   try {
-    for (let i = 0; i < bytes.length && !s.abandoned; i += chunk) s.push(bytes.subarray(i, Math.min(bytes.length, i + chunk)));
-    return s.end();
+    for (let pass = 1; ; pass++) {
+      for (let i = 0; i < bytes.length && !s.abandoned; i += chunk) s.push(bytes.subarray(i, Math.min(bytes.length, i + chunk)));
+      const r = s.end();
+      if (r !== 'again') return r;
+      expect(pass).toBe(1);
+    }
   } catch (e) {
     if (e instanceof ReportParseError) return e;
     throw e;
@@ -362,5 +366,74 @@ describe('Bandit SARIF redacted copy in pieces', () => {
     expect(redactInPieces(f.text, redaction, 7)).toBe(f.text);
     expect(redactInPieces(f.text, { ...redaction, arrays: 2 }, 7)).toBe(false);
     expect(redactInPieces(f.text, { ...redaction, elements: 2 }, 7)).toBe(false);
+  });
+});
+
+describe('Bandit SARIF read in pieces (two passes)', () => {
+  const SARIF = fixturesOf('bandit', 4 * 1024 * 1024).filter((f) => f.name.endsWith('.sarif'));
+  const multi = (runs: unknown[]) => JSON.stringify({ version: '2.1.0', runs }, null, 2);
+  const rules = [{ id: 'B101', name: 'assert_used' }, { id: 'B105', name: 'hardcoded_password_string' }];
+  const res = (ruleIndex: number, line: number, extra: Record<string, unknown> = {}) => ({
+    ruleId: rules[ruleIndex]?.id,
+    ruleIndex,
+    message: { text: ruleIndex === 1 ? "Possible hardcoded password: 'pw1234'" : 'Use of assert detected.' },
+    locations: [{ physicalLocation: { artifactLocation: { uri: 'a.py' }, region: { startLine: line, startColumn: 1, snippet: { text: 'assert x' } } } }],
+    properties: { issue_severity: 'LOW', issue_confidence: 'HIGH' },
+    ...extra,
+  });
+  // The results before the tool (rules) in the run: legal SARIF, and why the file is read twice.
+  const resultsFirst = multi([
+    { results: [res(0, 1), res(1, 2)], tool: { driver: { name: 'Bandit', rules } } },
+    { tool: { driver: { name: 'Bandit', rules } } },
+    { tool: { driver: { name: 'Bandit', rules } }, results: [res(1, 3), res(0, 4)], invocations: [{ toolConfigurationNotifications: [{ message: { text: 'syntax error' }, locations: [{ physicalLocation: { artifactLocation: { uri: 'b.py' } } }] }] }] },
+  ]);
+
+  it.each([...SARIF.map((f) => [f.name, f.text] as const), ['three runs, results before rules', resultsFirst] as const])('%s: the same report whatever the chunk size', (_name, text) => {
+    for (const chunk of [1, 7, 4096]) expect(expectSame(text, chunk)).toBe('streamed');
+    const r = streamed(text, 64) as ParsedReport;
+    expect(r.format).toBe('bandit-sarif');
+  });
+
+  it('reports problems in file order, as the one-piece parse does', () => {
+    // A bad result in run 0 comes before a bad run 1.
+    const a = multi([{ tool: { driver: { name: 'Bandit', rules } }, results: [res(0, 1), { ruleIndex: 0 }] }, { tool: { driver: { name: 'Bandit', rules: 'x' } }, results: [] }]);
+    expect(expectSame(a, 5)).toBe('streamed');
+    expect((streamed(a, 5) as ReportParseError).where).toBe('$.runs[0].results[1].message.text');
+    // A bad run 0 comes before its results.
+    const b = multi([{ tool: { driver: { name: 'Bandit', rules: 'x' } }, results: [{ ruleIndex: 0 }] }]);
+    expect(expectSame(b, 5)).toBe('streamed');
+    expect((streamed(b, 5) as ReportParseError).where).toBe('$.runs[0].tool.driver.rules');
+    // A run after the last results is still read.
+    const c = multi([{ tool: { driver: { name: 'Bandit', rules } }, results: [res(0, 1)] }, { tool: { driver: { name: 'Bandit' } }, results: 7 }]);
+    expect(expectSame(c, 5)).toBe('streamed');
+    expect((streamed(c, 5) as ReportParseError).where).toBe('$.runs[1].results');
+  });
+
+  it('fuzz: mutated SARIF reports are streamed exactly as parsed whole, or given up on', () => {
+    const base = [...SARIF.map((f) => f.text), resultsFirst];
+    fc.assert(
+      fc.property(fc.constantFrom(...base), fc.nat(), fc.nat({ max: 6 }), fc.oneof(fc.constantFrom('', ',', ']', '}', '[', '{', '"', '\\', ' ', 'null', '"results": []', '"runs": []', '1'), fc.string({ maxLength: 4 })), fc.constantFrom(1, 3, 64, 4096), (doc, at, del, ins, chunk) => {
+        const pos = at % (doc.length + 1);
+        expectSame(doc.slice(0, pos) + ins + doc.slice(pos + del), chunk);
+      }),
+      { numRuns: RUNS, seed: SEED },
+    );
+  });
+});
+
+describe('Bandit SARIF with sorted keys (the tool named after the results)', () => {
+  it('is streamed, the skeleton telling what it is', () => {
+    const sorted = (v: unknown): unknown => (Array.isArray(v) ? v.map(sorted) : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b)).map(([k, x]) => [k, sorted(x)])) : v);
+    const f = fixturesOf('bandit', 4 * 1024 * 1024).find((x) => x.name.endsWith('.sarif')) as { text: string };
+    const value = sorted(JSON.parse(f.text)) as { runs: Array<{ results: unknown[] }> };
+    const run = value.runs[0] as { results: unknown[] };
+    run.results = Array.from({ length: 300 }, () => run.results[0]);
+    const text = JSON.stringify(value, null, 2);
+    expect(text.slice(0, 4096)).not.toMatch(/"name":\s*"Bandit"/);
+    expect(expectSame(text, 512)).toBe('streamed');
+    // Another tool's SARIF is given up on after the first pass; the whole read says what it is.
+    const other = text.replace(/"name": "Bandit"/g, '"name": "Semgrep"');
+    expect(streamed(other, 512)).toBeUndefined();
+    expect((whole(other) as ReportParseError).reason).toMatch(/SARIF report from "Semgrep"/);
   });
 });

@@ -118,7 +118,7 @@ async function streamReport(
   if ((await fileSize(workspace, file)) < minBytes) return undefined;
   let stream: ReportStream | undefined;
   let first = true;
-  const read = await readReportChunks(workspace, file, (chunk) => {
+  const feed = (chunk: Buffer): boolean => {
     if (first) {
       first = false;
       stream = openReportStream(tool, file, chunk);
@@ -126,11 +126,17 @@ async function streamReport(
     if (!stream) return false;
     stream.push(chunk);
     return !stream.abandoned;
-  });
-  if (!read.ok || read.stopped || !stream) return undefined;
+  };
+  let read = await readReportChunks(workspace, file, feed);
   try {
-    const report = stream.end();
-    return report ? { report, bytes: read.bytes } : undefined;
+    for (let pass = 1; ; pass++) {
+      if (!read.ok || read.stopped || !stream) return undefined;
+      const report = stream.end();
+      if (report !== 'again') return report ? { report, bytes: read.bytes } : undefined;
+      // A format read in two passes (SARIF: the runs' rules first, then the results).
+      if (pass > 1) return undefined;
+      read = await readReportChunks(workspace, file, feed);
+    }
   } catch (e) {
     if (!(e instanceof ReportParseError)) throw e;
     return { error: e, bytes: read.bytes };

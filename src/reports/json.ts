@@ -484,8 +484,19 @@ export interface JsonReportParser extends ReportParser {
  */
 export interface JsonStreamSpec {
   readonly path: readonly PathStep[];
-  /** A fresh reader for one file. */
-  start(file: string): StreamingReader;
+  /**
+   * The reader needs the rest of the document before the elements (SARIF: a result names its run's
+   * rules, which may come after the results): the file is read twice, the skeleton first.
+   */
+  readonly skeletonFirst?: boolean;
+  /**
+   * Whether the first bytes are worth streaming (default: the parser's `detect`). The parse decides
+   * on the skeleton anyway; a looser test suits formats whose telling keys may come last (SARIF
+   * with sorted keys names its tool after the results).
+   */
+  readonly sniff?: (head: string) => boolean;
+  /** A fresh reader for one file (given the skeleton when `skeletonFirst`). */
+  start(file: string, skeleton?: unknown): StreamingReader;
 }
 
 export interface StreamingReader {
@@ -542,9 +553,10 @@ export interface ReportStream {
   /**
    * The report, or undefined when the file has to be read in one piece instead (anything unusual:
    * a syntax error, another shape, a duplicated key on the path): the one-piece parse then gives
-   * the same answer and its precise message. Throws ReportParseError like `parseValue`.
+   * the same answer and its precise message. `'again'`: push the whole file once more, then call
+   * `end()` again (formats read in two passes). Throws ReportParseError like `parseValue`.
    */
-  end(): ParsedReport | undefined;
+  end(): ParsedReport | undefined | 'again';
   /** True once the stream has given up: the rest of the file need not be read. */
   readonly abandoned: boolean;
 }
@@ -552,35 +564,59 @@ export interface ReportStream {
 /**
  * Read a report of a streaming-capable parser in pieces. Accepts exactly what `parseJson` +
  * `detectValue` + `parseValue` accept, with the same report; gives up (end() = undefined) otherwise.
+ * `others`: the tool's parsers asked before this one, which must not take the document.
  * Memory: one chunk, one element and the small skeleton at a time, never the whole text.
  */
-export function streamJsonReport(parser: JsonReportParser, file: string): ReportStream {
+export function streamJsonReport(parser: JsonReportParser, file: string, others: readonly JsonReportParser[] = []): ReportStream {
   const spec = parser.stream;
   if (!spec) throw new Error(`${parser.format}: no stream spec`);
-  const reader = spec.start(file);
+  let reader: StreamingReader | undefined = spec.skeletonFirst ? undefined : spec.start(file);
+  let skeletonValue: unknown;
   const skeleton: Buffer[] = [];
   let shapeError: JsonShapeError | undefined;
   let abandoned = false;
-  const splitter = new JsonArraySplitter(spec.path, {
-    text: (buf, start, end) => {
-      skeleton.push(Buffer.from(buf.subarray(start, end)));
-    },
-    element: (buf, start, end, index, array) => {
-      if (shapeError) return; // the one-piece parse stops at the first bad element too
-      let value: unknown;
-      try {
-        value = JSON.parse(buf.toString('utf8', start, end)) as unknown;
-      } catch {
-        throw new StreamAbort('an element is not valid JSON');
-      }
-      try {
-        reader.element(value, index, array);
-      } catch (e) {
-        if (!(e instanceof JsonShapeError)) throw e;
-        shapeError = e;
-      }
-    },
-  });
+  let pass = 1;
+  let firstPassElements = 0;
+  let elements = 0;
+
+  const makeSplitter = (): JsonArraySplitter =>
+    new JsonArraySplitter(spec.path, {
+      text: (buf, start, end) => {
+        if (pass === 1) skeleton.push(Buffer.from(buf.subarray(start, end)));
+      },
+      element: (buf, start, end, index, array) => {
+        elements++;
+        if (!reader || shapeError) return; // the one-piece parse stops at the first bad element too
+        let value: unknown;
+        try {
+          value = JSON.parse(buf.toString('utf8', start, end)) as unknown;
+        } catch {
+          throw new StreamAbort('an element is not valid JSON');
+        }
+        try {
+          reader.element(value, index, array);
+        } catch (e) {
+          if (!(e instanceof JsonShapeError)) throw e;
+          shapeError = e;
+        }
+      },
+    });
+  let splitter = makeSplitter();
+
+  /** The skeleton parsed and the document taken by this parser, or undefined. */
+  const acceptSkeleton = (): unknown => {
+    let value: unknown;
+    try {
+      splitter.end();
+      value = JSON.parse(Buffer.concat(skeleton).toString('utf8')) as unknown;
+    } catch (e) {
+      if (!(e instanceof StreamAbort) && !(e instanceof SyntaxError)) throw e;
+      return undefined;
+    }
+    if (splitter.streamedArrays === 0 || !parser.detectValue(value) || others.some((p) => p.detectValue(value))) return undefined;
+    return value;
+  };
+
   return {
     get abandoned() {
       return abandoned;
@@ -596,17 +632,42 @@ export function streamJsonReport(parser: JsonReportParser, file: string): Report
     },
     end() {
       if (abandoned) return undefined;
-      let value: unknown;
-      try {
-        splitter.end();
-        value = JSON.parse(Buffer.concat(skeleton).toString('utf8')) as unknown;
-      } catch (e) {
-        if (!(e instanceof StreamAbort) && !(e instanceof SyntaxError)) throw e;
-        return undefined;
+      if (pass === 1) {
+        skeletonValue = acceptSkeleton();
+        if (skeletonValue === undefined) return undefined;
+        if (spec.skeletonFirst) {
+          // Second pass: the elements, with the skeleton known.
+          pass = 2;
+          firstPassElements = elements;
+          elements = 0;
+          splitter = makeSplitter();
+          try {
+            reader = spec.start(file, skeletonValue);
+          } catch (e) {
+            if (!(e instanceof JsonShapeError)) throw e;
+            return withReportErrors(parser.tool, file, () => {
+              throw e;
+            });
+          }
+          return 'again';
+        }
+      } else {
+        try {
+          splitter.end();
+        } catch (e) {
+          if (!(e instanceof StreamAbort)) throw e;
+          return undefined;
+        }
+        // The file changed between the passes: read it whole.
+        if (elements !== firstPassElements) return undefined;
       }
-      if (splitter.streamedArrays === 0 || !parser.detectValue(value)) return undefined;
+      const r = reader as StreamingReader;
       return withReportErrors(parser.tool, file, () => {
-        const report = reader.finish(value);
+        // A skeleton-first reader checked, before each element, all that precedes it in the file:
+        // a bad element is the first problem. Otherwise the rest of the document comes first, as
+        // the one-piece parsers check the top level before the elements.
+        if (shapeError && spec.skeletonFirst) throw shapeError;
+        const report = r.finish(skeletonValue);
         if (shapeError) throw shapeError;
         return report;
       });

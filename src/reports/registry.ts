@@ -14,7 +14,20 @@
  * To add a tool's parsers: put them in its array below, most specific first.
  */
 import { ReportParseError, TOOL_LABELS, type ParsedReport, type ReportParser, type ToolId } from './model.js';
-import { EMPTY_FILE_REASON, isBlank, isJsonObject, isJsonReportParser, parseJson, SNIFF_CHARS, stripBom, streamJsonReport, typeName, type ReportStream } from './json.js';
+import {
+  EMPTY_FILE_REASON,
+  isBlank,
+  isJsonObject,
+  isJsonReportParser,
+  parseJson,
+  SNIFF_CHARS,
+  sniffHead,
+  stripBom,
+  streamJsonReport,
+  typeName,
+  type JsonReportParser,
+  type ReportStream,
+} from './json.js';
 import { BANDIT_PARSERS, sarifDriverName } from './bandit/index.js';
 import { looksLikeCycloneDx, PIP_AUDIT_PARSERS } from './pip-audit/index.js';
 import { GITLEAKS_PARSERS } from './gitleaks/index.js';
@@ -112,10 +125,16 @@ export function parseReport(tool: ToolId, file: string, content: string): Parsed
  * gives up otherwise (its `end()` is then undefined), so both ways give the same answer.
  */
 export function openReportStream(tool: ToolId, file: string, head: Buffer): ReportStream | undefined {
-  const first = PARSERS[tool][0];
-  if (!first || !isJsonReportParser(first) || !first.stream) return undefined;
-  if (!first.detect(head.toString('utf8', 0, Math.min(head.length, SNIFF_CHARS + 4)))) return undefined;
-  return streamJsonReport(first, file);
+  const text = head.toString('utf8', 0, Math.min(head.length, SNIFF_CHARS + 4));
+  const before: JsonReportParser[] = [];
+  for (const p of PARSERS[tool]) {
+    // A text format asked first could take the file: only the one-piece path asks it.
+    if (!isJsonReportParser(p)) return undefined;
+    // The formats asked before this one must not take the document (checked on its skeleton).
+    if (p.stream && (p.stream.sniff ? p.stream.sniff(sniffHead(text)) : p.detect(text))) return streamJsonReport(p, file, before);
+    before.push(p);
+  }
+  return undefined;
 }
 
 function quoteShort(s: string, max = 60): string {

@@ -26,6 +26,8 @@ import {
   optNumber,
   JsonShapeError,
   type JsonObject,
+  type JsonStreamSpec,
+  type StreamingReader,
 } from '../json.js';
 import {
   banditConfidence,
@@ -104,37 +106,67 @@ function text(obj: JsonObject | undefined, key: string, path: string): string | 
   return m ? optString(m, 'text', `${path}.${key}`) : undefined;
 }
 
-export function parseBanditSarifValue(value: unknown, file: string): ParsedReport {
-  const root = expectObject(value, '$');
-  const runs = expectArray(Object.hasOwn(root, 'runs') ? root.runs : undefined, '$.runs');
-  const findings: Finding[] = [];
-  const scanErrors: ScanError[] = [];
-  const stats: Record<string, number> = {};
-  const fingerprints = new FingerprintMaker();
-  const seen = new DuplicateIndex();
-  let duplicates = 0;
-  let toolVersion: string | undefined;
-  // What the artifact's copy must redact (redact.ts), numbered across runs, duplicates included.
-  const redact: number[] = [];
-  let arrays = 0;
-  let ordinal = 0;
+/** One run's context for its results: the rules its results name. */
+interface RunContext {
+  path: string;
+  rules: RuleInfo[];
+  rulesById: Map<string, RuleInfo>;
+}
 
-  for (let k = 0; k < runs.length; k++) {
+/**
+ * A Bandit SARIF report, run by run, result by result (the same code for a parsed tree and for a
+ * report read in pieces): `beginRun(k)` reads run k's rules, notifications and metrics, and checks
+ * its `results` is an array; then `result()` for each of its results; then `finish()`. Runs must be
+ * begun in order, so errors come in the order of the file.
+ */
+class SarifReader {
+  private readonly findings: Finding[] = [];
+  private readonly scanErrors: ScanError[] = [];
+  private readonly stats: Record<string, number> = {};
+  private readonly fingerprints = new FingerprintMaker();
+  private readonly seen = new DuplicateIndex();
+  private readonly runs: unknown[];
+  private readonly contexts: RunContext[] = [];
+  private duplicates = 0;
+  private toolVersion: string | undefined;
+  // What the artifact's copy must redact (redact.ts), numbered across runs, duplicates included.
+  private readonly redact: number[] = [];
+  private arrays = 0;
+  private ordinal = 0;
+  /** Runs begun so far. */
+  begun = 0;
+
+  constructor(
+    private readonly file: string,
+    root: unknown,
+  ) {
+    this.runs = expectArray(Object.hasOwn(expectObject(root, '$'), 'runs') ? (root as JsonObject).runs : undefined, '$.runs');
+  }
+
+  get runCount(): number {
+    return this.runs.length;
+  }
+
+  /** Run k's metadata; returns its results (an empty list when it has none). */
+  beginRun(k: number): unknown[] {
+    this.begun = k + 1;
+    const stats = this.stats;
+    const scanErrors = this.scanErrors;
     const runPath = `$.runs[${k}]`;
-    const run = expectObject(runs[k], runPath);
+    const run = expectObject(this.runs[k], runPath);
     const tool = optObject(run, 'tool', runPath);
     const driver = tool ? optObject(tool, 'driver', `${runPath}.tool`) : undefined;
     const rules: RuleInfo[] = [];
     const rulesById = new Map<string, RuleInfo>();
     if (driver) {
       const dPath = `${runPath}.tool.driver`;
-      toolVersion ??= optString(driver, 'version', dPath) ?? optString(driver, 'semanticVersion', dPath);
+      this.toolVersion ??= optString(driver, 'version', dPath) ?? optString(driver, 'semanticVersion', dPath);
       const rawRules = optArray(driver, 'rules', dPath) ?? [];
       for (let j = 0; j < rawRules.length; j++) {
         const rule = readRule(expectObject(rawRules[j], `${dPath}.rules[${j}]`), `${dPath}.rules[${j}]`);
         rules.push(rule);
         if (rule.id && !rulesById.has(rule.id)) rulesById.set(rule.id, rule);
-        toolVersion ??= versionFromMoreInfo(rule.helpUri);
+        this.toolVersion ??= versionFromMoreInfo(rule.helpUri);
       }
     }
 
@@ -181,97 +213,157 @@ export function parseBanditSarifValue(value: unknown, file: string): ParsedRepor
     }
 
     const rawResults = optArray(run, 'results', runPath);
-    if (rawResults) arrays++;
-    const results = rawResults ?? [];
-    for (let i = 0; i < results.length; i++) {
-      const rPath = `${runPath}.results[${i}]`;
-      const r = expectObject(results[i], rPath);
-      const at = ordinal++;
-      const ruleIndex = optInteger(r, 'ruleIndex', rPath);
-      let ruleId = optString(r, 'ruleId', rPath);
-      const byIndex = ruleIndex !== undefined && ruleIndex >= 0 ? rules[ruleIndex] : undefined;
-      ruleId ??= byIndex?.id;
-      if (!ruleId) throw new JsonShapeError(`${rPath}.ruleId`, 'missing (expected a string, or a ruleIndex into tool.driver.rules)');
-      const rule = byIndex && byIndex.id === ruleId ? byIndex : rulesById.get(ruleId);
-      const message = text(r, 'message', rPath);
-      if (message === undefined) throw new JsonShapeError(`${rPath}.message.text`, 'missing (expected a string)');
-      const level = optString(r, 'level', rPath);
-      const rProps = optObject(r, 'properties', rPath);
-      const issueSeverity = rProps ? optString(rProps, 'issue_severity', `${rPath}.properties`) : undefined;
-      const issueConfidence = rProps ? optString(rProps, 'issue_confidence', `${rPath}.properties`) : undefined;
-
-      let path: string | undefined;
-      let startLine: number | undefined;
-      let endLine: number | undefined;
-      let startColumn: number | undefined;
-      let endColumn: number | undefined;
-      let lineText: string | undefined;
-      let context: string | undefined;
-      const locs = optArray(r, 'locations', rPath);
-      const loc0: unknown = locs?.[0];
-      if (loc0 !== undefined) {
-        const lPath = `${rPath}.locations[0]`;
-        const loc = expectObject(loc0, lPath);
-        const phys = optObject(loc, 'physicalLocation', lPath);
-        if (phys) {
-          const pPath = `${lPath}.physicalLocation`;
-          const art = optObject(phys, 'artifactLocation', pPath);
-          const uri = art ? optString(art, 'uri', `${pPath}.artifactLocation`) : undefined;
-          if (uri !== undefined) path = sarifUriToPath(uri);
-          const region = optObject(phys, 'region', pPath);
-          if (region) {
-            const gPath = `${pPath}.region`;
-            startLine = optInteger(region, 'startLine', gPath);
-            endLine = optInteger(region, 'endLine', gPath);
-            startColumn = optInteger(region, 'startColumn', gPath);
-            endColumn = optInteger(region, 'endColumn', gPath);
-            lineText = text(region, 'snippet', gPath);
-          }
-          const ctx = optObject(phys, 'contextRegion', pPath);
-          if (ctx) context = text(ctx, 'snippet', `${pPath}.contextRegion`);
-        }
-      }
-
-      if (sarifResultNeedsRedaction(r, ruleId)) redact.push(at);
-
-      if (startColumn !== undefined && seen.seen(path ?? '', startLine ?? 0, startColumn, ruleId)) {
-        duplicates++;
-        continue;
-      }
-
-      const snippet = safeSnippet(ruleId, context ?? lineText);
-      const title = safeTitle(ruleId, message);
-      const confidence = banditConfidence(issueConfidence) ?? banditConfidence(rule?.precision);
-      findings.push({
-        tool: 'bandit',
-        ruleId,
-        ruleName: rule?.name,
-        title: title.length > MAX_TITLE ? `${title.slice(0, MAX_TITLE - 1)}…` : title,
-        severity: issueSeverity !== undefined ? banditSeverity(issueSeverity) : levelSeverity(level),
-        rawSeverity: issueSeverity ?? level ?? 'warning',
-        confidence,
-        location:
-          path === undefined
-            ? undefined
-            : {
-                path,
-                line: startLine !== undefined && startLine > 0 ? startLine : undefined,
-                endLine: endLine !== undefined && startLine !== undefined && endLine > startLine ? endLine : undefined,
-                column: startColumn,
-                endColumn: endColumn !== undefined && endColumn > 1 ? endColumn : undefined,
-              },
-        helpUri: safeHelpUri(rule?.helpUri),
-        cwe: rule?.cwe,
-        snippet: snippet === null ? undefined : snippet,
-        fingerprint: fingerprints.fromText(ruleId, path ?? '', lineText, message),
-        sourceFile: file,
-        extra: snippet === null ? { snippetRedacted: true } : undefined,
-      });
-    }
+    if (rawResults) this.arrays++;
+    this.contexts[k] = { path: runPath, rules, rulesById };
+    return rawResults ?? [];
   }
-  stats.duplicates = duplicates;
-  return { tool: 'bandit', format: FORMAT, toolVersion, findings, skipped: [], scanErrors, stats, rawRedaction: { format: FORMAT, arrays, elements: ordinal, indices: redact } };
+
+  /** Result `i` of run `k` (begun). */
+  result(value: unknown, i: number, k: number): void {
+    const { path: runPath, rules, rulesById } = this.contexts[k] as RunContext;
+    const rPath = `${runPath}.results[${i}]`;
+    const r = expectObject(value, rPath);
+    const at = this.ordinal++;
+    const ruleIndex = optInteger(r, 'ruleIndex', rPath);
+    let ruleId = optString(r, 'ruleId', rPath);
+    const byIndex = ruleIndex !== undefined && ruleIndex >= 0 ? rules[ruleIndex] : undefined;
+    ruleId ??= byIndex?.id;
+    if (!ruleId) throw new JsonShapeError(`${rPath}.ruleId`, 'missing (expected a string, or a ruleIndex into tool.driver.rules)');
+    const rule = byIndex && byIndex.id === ruleId ? byIndex : rulesById.get(ruleId);
+    const message = text(r, 'message', rPath);
+    if (message === undefined) throw new JsonShapeError(`${rPath}.message.text`, 'missing (expected a string)');
+    const level = optString(r, 'level', rPath);
+    const rProps = optObject(r, 'properties', rPath);
+    const issueSeverity = rProps ? optString(rProps, 'issue_severity', `${rPath}.properties`) : undefined;
+    const issueConfidence = rProps ? optString(rProps, 'issue_confidence', `${rPath}.properties`) : undefined;
+
+    let path: string | undefined;
+    let startLine: number | undefined;
+    let endLine: number | undefined;
+    let startColumn: number | undefined;
+    let endColumn: number | undefined;
+    let lineText: string | undefined;
+    let context: string | undefined;
+    const locs = optArray(r, 'locations', rPath);
+    const loc0: unknown = locs?.[0];
+    if (loc0 !== undefined) {
+      const lPath = `${rPath}.locations[0]`;
+      const loc = expectObject(loc0, lPath);
+      const phys = optObject(loc, 'physicalLocation', lPath);
+      if (phys) {
+        const pPath = `${lPath}.physicalLocation`;
+        const art = optObject(phys, 'artifactLocation', pPath);
+        const uri = art ? optString(art, 'uri', `${pPath}.artifactLocation`) : undefined;
+        if (uri !== undefined) path = sarifUriToPath(uri);
+        const region = optObject(phys, 'region', pPath);
+        if (region) {
+          const gPath = `${pPath}.region`;
+          startLine = optInteger(region, 'startLine', gPath);
+          endLine = optInteger(region, 'endLine', gPath);
+          startColumn = optInteger(region, 'startColumn', gPath);
+          endColumn = optInteger(region, 'endColumn', gPath);
+          lineText = text(region, 'snippet', gPath);
+        }
+        const ctx = optObject(phys, 'contextRegion', pPath);
+        if (ctx) context = text(ctx, 'snippet', `${pPath}.contextRegion`);
+      }
+    }
+
+    if (sarifResultNeedsRedaction(r, ruleId)) this.redact.push(at);
+
+    if (startColumn !== undefined && this.seen.seen(path ?? '', startLine ?? 0, startColumn, ruleId)) {
+      this.duplicates++;
+      return;
+    }
+
+    const snippet = safeSnippet(ruleId, context ?? lineText);
+    const title = safeTitle(ruleId, message);
+    const confidence = banditConfidence(issueConfidence) ?? banditConfidence(rule?.precision);
+    this.findings.push({
+      tool: 'bandit',
+      ruleId,
+      ruleName: rule?.name,
+      title: title.length > MAX_TITLE ? `${title.slice(0, MAX_TITLE - 1)}…` : title,
+      severity: issueSeverity !== undefined ? banditSeverity(issueSeverity) : levelSeverity(level),
+      rawSeverity: issueSeverity ?? level ?? 'warning',
+      confidence,
+      location:
+        path === undefined
+          ? undefined
+          : {
+              path,
+              line: startLine !== undefined && startLine > 0 ? startLine : undefined,
+              endLine: endLine !== undefined && startLine !== undefined && endLine > startLine ? endLine : undefined,
+              column: startColumn,
+              endColumn: endColumn !== undefined && endColumn > 1 ? endColumn : undefined,
+            },
+      helpUri: safeHelpUri(rule?.helpUri),
+      cwe: rule?.cwe,
+      snippet: snippet === null ? undefined : snippet,
+      fingerprint: this.fingerprints.fromText(ruleId, path ?? '', lineText, message),
+      sourceFile: this.file,
+      extra: snippet === null ? { snippetRedacted: true } : undefined,
+    });
+  }
+
+  finish(): ParsedReport {
+    this.stats.duplicates = this.duplicates;
+    return {
+      tool: 'bandit',
+      format: FORMAT,
+      toolVersion: this.toolVersion,
+      findings: this.findings,
+      skipped: [],
+      scanErrors: this.scanErrors,
+      stats: this.stats,
+      rawRedaction: { format: FORMAT, arrays: this.arrays, elements: this.ordinal, indices: this.redact },
+    };
+  }
 }
+
+export function parseBanditSarifValue(value: unknown, file: string): ParsedReport {
+  const reader = new SarifReader(file, value);
+  for (let k = 0; k < reader.runCount; k++) {
+    const results = reader.beginRun(k);
+    for (let i = 0; i < results.length; i++) reader.result(results[i], i, k);
+  }
+  return reader.finish();
+}
+
+/**
+ * The same, for a report read in pieces (json-stream.ts), in two passes: the rest of the document
+ * first (the runs' rules, which a result needs and which may come after the results), then the
+ * results one by one. Runs are begun in file order before their first result, so a bad run is
+ * reported where the one-piece parse reports it.
+ */
+const banditSarifStream: JsonStreamSpec = {
+  path: ['runs', null, 'results'],
+  skeletonFirst: true,
+  // Any SARIF: the driver's name may come after the results (sorted keys); the skeleton decides.
+  sniff: (head) => /^\s*\{/.test(head) && /"runs"\s*:/.test(head),
+  start(file: string, skeleton?: unknown): StreamingReader {
+    const reader = new SarifReader(file, skeleton);
+    // Streamed array n is the results of the n-th run whose `results` is an array.
+    const runOfArray: number[] = [];
+    const runs = (skeleton as { runs: unknown[] }).runs;
+    for (let k = 0; k < runs.length; k++) {
+      const run = runs[k];
+      if (isJsonObject(run) && Object.hasOwn(run, 'results') && Array.isArray(run.results)) runOfArray.push(k);
+    }
+    return {
+      element: (value, index, array) => {
+        const k = runOfArray[array];
+        if (k === undefined) throw new JsonShapeError('$.runs', 'the results do not match the runs');
+        while (reader.begun <= k) reader.beginRun(reader.begun);
+        reader.result(value, index, k);
+      },
+      finish: () => {
+        while (reader.begun < reader.runCount) reader.beginRun(reader.begun);
+        return reader.finish();
+      },
+    };
+  },
+};
 
 /** The `tool.driver.name` of the first SARIF run, if the value is SARIF. */
 export function sarifDriverName(value: unknown): string | undefined {
@@ -299,4 +391,5 @@ export const banditSarifParser = jsonReportParser({
   sniff: (head) => /"runs"\s*:/.test(head) && /"name"\s*:\s*"bandit"/i.test(head),
   detectValue: looksLikeBanditSarif,
   parseValue: parseBanditSarifValue,
+  stream: banditSarifStream,
 });
