@@ -41722,22 +41722,14 @@ async function readReport(workspace, file) {
         return { ok: false, bytes: 0, error: `cannot read the file (${err.code ?? err.message})` };
     }
 }
-/** Size in bytes of a workspace file; -1 when it cannot be read (the read that follows says why). */
-async function fileSize(workspace, file) {
-    try {
-        return (await stat(resolve(workspace, file))).size;
-    }
-    catch {
-        return -1;
-    }
-}
 /** Chunk size for reading big reports in pieces. */
 const READ_CHUNK_BYTES = (/* unused pure expression or super */ null && (1024 * 1024));
 /**
  * Read a report file in chunks, in order, to `consume` (one buffer, reused: `consume` copies what it
- * keeps). `consume` returns false to stop early. The size limit and errors are as for readReport.
+ * keeps). `consume` returns false to stop early. A file smaller than `minBytes` is not read
+ * (`stopped`). The size limit and errors are as for readReport.
  */
-async function readReportChunks(workspace, file, consume) {
+async function readReportChunks(workspace, file, consume, minBytes = 0) {
     const abs = resolve(workspace, file);
     let fh;
     try {
@@ -41745,6 +41737,8 @@ async function readReportChunks(workspace, file, consume) {
         const st = await fh.stat();
         if (st.size > MAX_REPORT_BYTES)
             return { ok: false, bytes: st.size, error: `file is ${st.size} bytes, over the ${MAX_REPORT_BYTES}-byte limit` };
+        if (st.size < minBytes)
+            return { ok: true, bytes: 0, stopped: true };
         const buf = Buffer.allocUnsafe(Math.min(READ_CHUNK_BYTES, Math.max(st.size, 1)));
         let bytes = 0;
         for (;;) {

@@ -7,7 +7,7 @@
 import { REPORT_INPUTS, type ReportTool, type Settings } from '../config/schema.js';
 import { changeScope, type Change } from '../change/diff.js';
 import { resolveReportSeverities, severityNotice, type ResolveStats } from '../enrich/severity.js';
-import { fileSize, readReport, readReportChunks, resolvePatterns } from '../io/files.js';
+import { readReport, readReportChunks, resolvePatterns } from '../io/files.js';
 import { evaluate, type EvaluateOptions, type ToolInput } from '../policy/evaluate.js';
 import { mutmutPolicyFindings, mutmutRunProblems } from '../policy/mutmut.js';
 import type { GateResult } from '../policy/result.js';
@@ -115,7 +115,6 @@ async function streamReport(
   workspace: string,
   minBytes: number,
 ): Promise<{ report: ParsedReport; bytes: number } | { error: ReportParseError; bytes: number } | undefined> {
-  if ((await fileSize(workspace, file)) < minBytes) return undefined;
   let stream: ReportStream | undefined;
   let first = true;
   const feed = (chunk: Buffer): boolean => {
@@ -127,7 +126,7 @@ async function streamReport(
     stream.push(chunk);
     return !stream.abandoned;
   };
-  let read = await readReportChunks(workspace, file, feed);
+  let read = await readReportChunks(workspace, file, feed, minBytes);
   try {
     for (let pass = 1; ; pass++) {
       if (!read.ok || read.stopped || !stream) return undefined;

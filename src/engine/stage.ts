@@ -8,7 +8,8 @@ import { dirname, join, resolve } from 'node:path';
 import type { GateResult } from '../policy/result.js';
 import { readReportChunks } from '../io/files.js';
 import { BanditReportRedactor, WITHHELD_BANDIT_REPORT } from '../reports/bandit/redact.js';
-import type { RawRedaction, ReportRef, ToolId } from '../reports/model.js';
+import type { RawRedaction, ReportRef } from '../reports/model.js';
+import { artifactTransforms } from './publish.js';
 import { writeJsonFile } from './json-file.js';
 import { RESULT_FILE, SUMMARY_FILE } from './outputs.js';
 
@@ -19,13 +20,12 @@ export interface StageOptions {
   summary: string;
   /** Raw report files per tool, workspace-relative. */
   reports: ReportRef[];
-  /** Per-tool transform of a raw report before it is copied (redaction). */
-  transform?: Partial<Record<ToolId, (text: string) => string>>;
   /**
-   * Redact Bandit reports the parser read (JSON or SARIF, those with `rawRedaction`) from what it
-   * found, in pieces (a plain copy when it found nothing); `transform` then only serves the others.
+   * Redact the reports' copies (`redact-artifacts`): a Bandit report the parser read (JSON or SARIF,
+   * with `rawRedaction`) in pieces from what it found (a plain copy when it found nothing); the
+   * others through artifactTransforms (gitleaks, and Bandit reports that failed to parse).
    */
-  redactBandit?: boolean;
+  redact?: boolean;
   /** More files to write (name -> content), e.g. the SARIF file. */
   extra?: Record<string, string>;
   /** Only the reports and `extra`: the result JSON and summary are written by a later call. */
@@ -55,15 +55,16 @@ export async function stage(opts: StageOptions): Promise<Staged> {
     await writeFile(p, content);
     files.push(p);
   }
+  const transforms = opts.redact && opts.reports.length > 0 ? artifactTransforms(opts.result) : undefined;
   for (const r of opts.reports) {
     const target = join(opts.outDir, 'reports', r.path);
     if (!resolve(target).startsWith(resolve(opts.outDir, 'reports'))) continue;
     await mkdir(dirname(target), { recursive: true });
     const source = resolve(opts.workspace, r.path);
-    const t = opts.transform?.[r.tool];
-    if (opts.redactBandit && r.tool === 'bandit' && r.rawRedaction) {
+    const t = transforms?.[r.tool];
+    if (opts.redact && r.tool === 'bandit' && r.rawRedaction) {
       if (r.rawRedaction.indices.length === 0) await copyFile(source, target);
-      else await copyBanditRedacted(source, target, r.rawRedaction);
+      else await copyBanditRedacted(opts.workspace, r.path, target, r.rawRedaction);
     } else if (t) await writeFile(target, t(await readFile(source, 'utf8')));
     else await copyFile(source, target);
     files.push(target);
@@ -75,12 +76,12 @@ export async function stage(opts: StageOptions): Promise<Staged> {
  * The redacted copy of a Bandit report, written in pieces (no 100 MB string, no second full parse).
  * Withheld (WITHHELD_BANDIT_REPORT) when the file no longer reads as it did when parsed.
  */
-async function copyBanditRedacted(source: string, target: string, redaction: RawRedaction): Promise<void> {
+async function copyBanditRedacted(workspace: string, file: string, target: string, redaction: RawRedaction): Promise<void> {
   const redactor = new BanditReportRedactor(redaction);
   const out = await open(target, 'w');
   let ok: boolean;
   try {
-    const read = await readReportChunks('/', source, async (chunk) => {
+    const read = await readReportChunks(workspace, file, async (chunk) => {
       const pieces = redactor.push(chunk);
       if (pieces.length === 1) await out.write(pieces[0] as Buffer);
       else if (pieces.length > 1) await out.writev(pieces);

@@ -7,7 +7,6 @@ import * as core from './actions-core.js';
 import { copyFile, mkdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { Settings } from '../config/schema.js';
-import { artifactTransforms } from '../engine/publish.js';
 import { writeJsonFile } from '../engine/json-file.js';
 import { stage, type Staged } from '../engine/stage.js';
 import type { HttpClient } from '../io/http.js';
@@ -60,10 +59,9 @@ export async function publish(p: PublishContext): Promise<Published> {
     await copyFile(sarifFile, stagedSarif);
   }
 
-  const transform = settings['redact-artifacts'] ? artifactTransforms(result) : {};
   // Without an upload, the result JSON and summary are written once, below (they are big for big reports).
   const upload = settings['upload-artifact'];
-  await stage({ outDir, workspace, result, summary: upload ? renderSummary(result, p.summaryOptions) : '', reports: p.reports, transform, redactBandit: settings['redact-artifacts'], skipResult: !upload });
+  await stage({ outDir, workspace, result, summary: upload ? renderSummary(result, p.summaryOptions) : '', reports: p.reports, redact: settings['redact-artifacts'], skipResult: !upload });
   if (upload) {
     const files = [join(outDir, 'security-gate-result.json'), join(outDir, 'security-gate-summary.md'), join(outDir, 'security-gate.sarif'), ...p.reports.map((r) => join(outDir, 'reports', r.path))];
     const up = await uploadReports({ name: settings['artifact-name'], files, rootDirectory: outDir, retentionDays: settings['retention-days'] });

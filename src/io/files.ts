@@ -68,15 +68,6 @@ export async function readReport(workspace: string, file: string): Promise<ReadR
   }
 }
 
-/** Size in bytes of a workspace file; -1 when it cannot be read (the read that follows says why). */
-export async function fileSize(workspace: string, file: string): Promise<number> {
-  try {
-    return (await stat(resolve(workspace, file))).size;
-  } catch {
-    return -1;
-  }
-}
-
 /** Chunk size for reading big reports in pieces. */
 export const READ_CHUNK_BYTES = 1024 * 1024;
 
@@ -84,15 +75,22 @@ export type ChunkResult = { ok: true; bytes: number; stopped: boolean } | { ok: 
 
 /**
  * Read a report file in chunks, in order, to `consume` (one buffer, reused: `consume` copies what it
- * keeps). `consume` returns false to stop early. The size limit and errors are as for readReport.
+ * keeps). `consume` returns false to stop early. A file smaller than `minBytes` is not read
+ * (`stopped`). The size limit and errors are as for readReport.
  */
-export async function readReportChunks(workspace: string, file: string, consume: (chunk: Buffer) => boolean | Promise<boolean>): Promise<ChunkResult> {
+export async function readReportChunks(
+  workspace: string,
+  file: string,
+  consume: (chunk: Buffer) => boolean | Promise<boolean>,
+  minBytes = 0,
+): Promise<ChunkResult> {
   const abs = resolve(workspace, file);
   let fh;
   try {
     fh = await open(abs, 'r');
     const st = await fh.stat();
     if (st.size > MAX_REPORT_BYTES) return { ok: false, bytes: st.size, error: `file is ${st.size} bytes, over the ${MAX_REPORT_BYTES}-byte limit` };
+    if (st.size < minBytes) return { ok: true, bytes: 0, stopped: true };
     const buf = Buffer.allocUnsafe(Math.min(READ_CHUNK_BYTES, Math.max(st.size, 1)));
     let bytes = 0;
     for (;;) {

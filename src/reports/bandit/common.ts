@@ -93,7 +93,11 @@ const PASSWORD_MESSAGE = /^(Possible hardcoded password: )'([\s\S]*)'$/;
 
 /** The issue text with a hard-coded password (B105-B107 quote it) replaced by its redacted form. */
 export function safeTitle(testId: string, text: string): string {
-  if (!PASSWORD_TESTS.has(testId)) return text;
+  return PASSWORD_TESTS.has(testId) ? passwordTitle(text) : text;
+}
+
+/** A B105-B107 message with the password it quotes redacted (the whole message when its form is unknown). */
+export function passwordTitle(text: string): string {
   const m = PASSWORD_MESSAGE.exec(text);
   if (m) return `${m[1]}'${redactSecret(m[2] ?? '')}'`;
   return 'Possible hardcoded password (message redacted: it may contain the secret)';

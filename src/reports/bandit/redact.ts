@@ -16,7 +16,7 @@
 import { isBlank, isJsonObject, stripBom, type JsonObject } from '../json.js';
 import { JsonArraySplitter, StreamAbort } from '../json-stream.js';
 import type { RawRedaction } from '../model.js';
-import { looksLikeSecret, PASSWORD_TESTS, safeTitle } from './common.js';
+import { looksLikeSecret, passwordTitle, PASSWORD_TESTS, safeTitle } from './common.js';
 
 export const WITHHELD_BANDIT_REPORT =
   'security-gate: this Bandit report was withheld from the artifact because it could not be parsed, so hard-coded passwords in it (B105-B107) could not be redacted.\n';
@@ -98,7 +98,8 @@ function redactSarifResult(r: JsonObject, force = false): void {
   if (hide) for (const s of sns) if (typeof ownValue(s, 'text') === 'string') setOwn(s, 'text', REDACTED_CODE);
   const message = ownValue(r, 'message');
   if (isJsonObject(message) && typeof ownValue(message, 'text') === 'string') {
-    setOwn(message, 'text', safeTitle(force && testId === '' ? 'B105' : testId, message['text'] as string));
+    const text = message['text'] as string;
+    setOwn(message, 'text', force && testId === '' ? passwordTitle(text) : safeTitle(testId, text));
   }
 }
 
