@@ -103,24 +103,36 @@ export function* jsonPieces(value: unknown, indent: number, walkDepth = 4, key =
 export async function writeJsonFile(file: string, value: unknown, indent: number, opts: { suffix?: string; compactLeaves?: boolean } = {}): Promise<void> {
   const suffix = opts.suffix ?? '\n';
   const fh = await open(file, 'w');
+  // Two buffers: one is written while the next is filled, so the file's waits and the
+  // stringifying overlap instead of taking turns.
+  let out = Buffer.allocUnsafe(CHUNK * 4);
+  let spare = Buffer.allocUnsafe(CHUNK * 4);
+  let pending: Promise<unknown> = Promise.resolve();
+  const flush = async (n: number): Promise<void> => {
+    await pending;
+    pending = fh.write(out, 0, n);
+    [out, spare] = [spare, out];
+  };
   try {
-    const out = Buffer.allocUnsafe(CHUNK * 4);
     let n = 0;
     for (const piece of jsonPieces(value, indent, 4, '', 0, opts.compactLeaves === true)) {
       // A UTF-16 code unit is at most 3 bytes of UTF-8.
       if (n + piece.length * 3 > out.length) {
-        await fh.write(out, 0, n);
+        await flush(n);
         n = 0;
         if (piece.length * 3 > out.length) {
+          await pending;
           await fh.write(piece);
           continue;
         }
       }
       n += out.write(piece, n);
     }
-    if (n > 0) await fh.write(out, 0, n);
+    if (n > 0) await flush(n);
+    await pending;
     await fh.write(suffix);
   } finally {
+    await pending.catch(() => undefined);
     await fh.close();
   }
 }

@@ -55,6 +55,16 @@ export async function stage(opts: StageOptions): Promise<Staged> {
     await writeFile(p, content);
     files.push(p);
   }
+  files.push(...(await stageReports(opts)));
+  return { resultFile, summaryFile, files };
+}
+
+/**
+ * The `reports/` copies alone (absolute paths of what was written). They depend on the reports and
+ * the findings only, so the action writes them while it renders and writes the SARIF and the result.
+ */
+export async function stageReports(opts: Pick<StageOptions, 'outDir' | 'workspace' | 'result' | 'reports' | 'redact'>): Promise<string[]> {
+  const files: string[] = [];
   const transforms = opts.redact && opts.reports.length > 0 ? artifactTransforms(opts.result) : undefined;
   for (const r of opts.reports) {
     const target = join(opts.outDir, 'reports', r.path);
@@ -69,7 +79,7 @@ export async function stage(opts: StageOptions): Promise<Staged> {
     else await copyFile(source, target);
     files.push(target);
   }
-  return { resultFile, summaryFile, files };
+  return files;
 }
 
 /**

@@ -8,7 +8,7 @@ import { copyFile, mkdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { Settings } from '../config/schema.js';
 import { writeJsonFile } from '../engine/json-file.js';
-import { stage, type Staged } from '../engine/stage.js';
+import { stage, stageReports, type Staged } from '../engine/stage.js';
 import type { HttpClient } from '../io/http.js';
 import { insideWorkspace } from '../io/files.js';
 import type { GateResult } from '../policy/result.js';
@@ -44,6 +44,20 @@ export async function publish(p: PublishContext): Promise<Published> {
   const { settings, result, workspace, outDir } = p;
   const pathOpts = { workspace, scanRoot: settings['scan-root'] };
 
+  // The raw reports' copies (a 70 MB report is read, redacted and written again) depend on nothing
+  // below: they are written while the SARIF and the result are, so one's file waits fill the other's.
+  const copying = mkdir(outDir, { recursive: true }).then(() =>
+    stageReports({ outDir, workspace, result, reports: p.reports, redact: settings['redact-artifacts'] }).then(
+      (files) => ({ files }),
+      (error: unknown) => ({ error }),
+    ),
+  );
+  const copies = async (): Promise<string[]> => {
+    const c = await copying;
+    if ('error' in c) throw c.error;
+    return c.files;
+  };
+
   // SARIF first, so a cut is said in the summary.
   const sarifSetting = settings['sarif-file'];
   const sarifFile = sarifSetting && insideWorkspace(workspace, sarifSetting) ? join(workspace, sarifSetting) : join(outDir, 'security-gate.sarif');
@@ -61,8 +75,9 @@ export async function publish(p: PublishContext): Promise<Published> {
 
   // Without an upload, the result JSON and summary are written once, below (they are big for big reports).
   const upload = settings['upload-artifact'];
-  await stage({ outDir, workspace, result, summary: upload ? renderSummary(result, p.summaryOptions) : '', reports: p.reports, redact: settings['redact-artifacts'], skipResult: !upload });
   if (upload) {
+    await stage({ outDir, workspace, result, summary: renderSummary(result, p.summaryOptions), reports: [] });
+    await copies();
     const files = [join(outDir, 'security-gate-result.json'), join(outDir, 'security-gate-summary.md'), join(outDir, 'security-gate.sarif'), ...p.reports.map((r) => join(outDir, 'reports', r.path))];
     const up = await uploadReports({ name: settings['artifact-name'], files, rootDirectory: outDir, retentionDays: settings['retention-days'] });
     if (up.ok) result.artifact = { name: settings['artifact-name'], id: up.id, ...(up.url ? { url: up.url } : {}) };
@@ -75,6 +90,7 @@ export async function publish(p: PublishContext): Promise<Published> {
   const summaryOptions = { ...p.summaryOptions, artifactUrl: result.artifact?.url };
   const summary = renderSummary(result, summaryOptions);
   const staged = await stage({ outDir, workspace, result, summary, reports: [] });
+  staged.files.push(...(await copies()));
   if (settings.summary) await core.appendSummary(summary);
 
   const ctx = p.runCtx;
