@@ -108,3 +108,43 @@ describe('the gate bundle, run like the runner runs it', () => {
     expect(r.summary).toMatch(/quota/i);
   }, 150_000);
 });
+
+describe('big reports: the same run in a worker thread', () => {
+  // SECURITY_GATE_WORKER_MIN_BYTES=0 sends these small reports through the worker (engine/worker.ts),
+  // so the path taken for 32 MiB and more is checked without writing 32 MiB.
+  const inWorker = { SECURITY_GATE_WORKER_MIN_BYTES: '0' };
+  const onMain = { SECURITY_GATE_WORKER_MIN_BYTES: '999999999999' };
+  const stable = (outputs: Record<string, string>) =>
+    Object.fromEntries(Object.entries(outputs).filter(([k]) => !/-file$|^artifact-/.test(k)));
+  const notes = (stdout: string) => stdout.split('\n').filter((l) => /^::(error|warning|notice)/.test(l));
+
+  it('gives the outputs, annotations, summary and exit code of the main-thread run', async () => {
+    const inputs = { ...base, phase: '2', 'upload-artifact': 'false', 'fail-on-block': 'true' };
+    const main = await runAction({ entry: ENTRY, workspace, inputs, env: onMain, actionYml: join(REPO_ROOT, 'action.yml') });
+    const worker = await runAction({ entry: ENTRY, workspace, inputs, env: inWorker, actionYml: join(REPO_ROOT, 'action.yml') });
+    expect(main.stdout).not.toContain('worker thread');
+    expect(worker.stdout).toMatch(/MiB of reports: read in a worker thread/);
+    expect(worker.code).toBe(1);
+    expect(main.code).toBe(1);
+    expect(worker.outputs.verdict).toBe('block');
+    expect(stable(worker.outputs)).toEqual(stable(main.outputs));
+    expect(notes(worker.stdout)).toEqual(notes(main.stdout));
+    expect(notes(worker.stdout).length).toBeGreaterThan(5);
+    const summary = (s: string) => s.replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/g, 'T');
+    expect(summary(worker.summary)).toEqual(summary(main.summary));
+    expect(worker.runnerTempFiles).toEqual(main.runnerTempFiles);
+    expect(worker.runnerTempFiles).toEqual(expect.arrayContaining(['security-gate/security-gate-result.json', 'security-gate/security-gate.sarif']));
+  });
+
+  it('a malformed report or a bad input still fails the way it does on the main thread', async () => {
+    const broken = await runAction({ entry: ENTRY, workspace, inputs: { 'bandit-report': 'reports/broken.json', phase: '2', 'upload-artifact': 'false' }, env: inWorker, actionYml: join(REPO_ROOT, 'action.yml') });
+    expect(broken.code).toBe(0);
+    expect(broken.outputs.verdict).toBe('error');
+    expect(broken.stdout).toContain('reports/broken.json');
+    expect(broken.stdout + broken.stderr).not.toMatch(/\n\s+at .*\.js:\d+/);
+    const outside = await runAction({ entry: ENTRY, workspace, inputs: { 'bandit-report': 'reports/bandit.json', 'output-dir': '../elsewhere', 'upload-artifact': 'false' }, env: inWorker, actionYml: join(REPO_ROOT, 'action.yml') });
+    expect(outside.stdout).toMatch(/read in a worker thread/);
+    expect(outside.code).toBe(1);
+    expect(outside.commands.filter((c) => c.command === 'error').map((c) => c.message).join('\n')).toContain('output-dir: got "../elsewhere"');
+  });
+});

@@ -1,19 +1,42 @@
 #!/usr/bin/env node
-/** Entry of the `security-gate` CLI: only runs main and sets the exit code. */
-import { runCli } from './main.js';
+/**
+ * Entry of the `security-gate` CLI: only runs main and sets the exit code. Big reports are read in
+ * a worker thread of this same file with a smaller young generation, as the action does
+ * (engine/worker.ts).
+ */
+import { isMainThread, workerData } from 'node:worker_threads';
+import { reportBytes, runInWorker, workerMinBytes } from '../engine/worker.js';
+import { runCli, type CliIo } from './main.js';
 
-runCli(process.argv.slice(2), {
+const shared = { isTTY: isMainThread ? process.stdout.isTTY : (workerData as { isTTY?: boolean }).isTTY };
+
+const io: CliIo = {
   stdout: (s) => process.stdout.write(s),
   stderr: (s) => process.stderr.write(s),
   cwd: process.cwd(),
   env: process.env,
-  isTTY: process.stdout.isTTY,
-}).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (e: unknown) => {
-    process.stderr.write(`security-gate: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
-    process.exitCode = 3;
-  },
-);
+  isTTY: shared.isTTY,
+  handOff: isMainThread
+    ? async (settings, workspace) => {
+        // A file that cannot be found or read counts as 0 here: the run itself says what is wrong with it.
+        const bytes = await reportBytes(settings, workspace).catch(() => 0);
+        if (bytes < workerMinBytes(process.env)) return undefined;
+        process.stderr.write(`security-gate: ${(bytes / 1048576).toFixed(1)} MiB of reports: read in a worker thread with a smaller young generation\n`);
+        // The worker's output reaches this process's stdout and stderr; its errors are reported below.
+        try {
+          return await runInWorker(new URL(import.meta.url), shared, internalError);
+        } catch {
+          return undefined; // no worker: the same run here
+        }
+      }
+    : undefined,
+};
+
+function internalError(e: unknown): void {
+  process.stderr.write(`security-gate: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exitCode = 3;
+}
+
+runCli(process.argv.slice(2), io).then((code) => {
+  process.exitCode = process.exitCode || code;
+}, internalError);

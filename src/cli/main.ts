@@ -6,7 +6,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { settingsWithPolicy } from '../config/policy-file.js';
-import { ConfigurationError, INPUT_NAMES } from '../config/schema.js';
+import { ConfigurationError, INPUT_NAMES, type Settings } from '../config/schema.js';
 import { runEngine } from '../engine/run.js';
 import { writeJsonFile } from '../engine/json-file.js';
 import { renderSummary } from '../render/summary.js';
@@ -26,6 +26,11 @@ export interface CliIo {
   env: Record<string, string | undefined>;
   isTTY?: boolean;
   now?: Date;
+  /**
+   * Called once the settings are known, before any report is read: a number ends the run with
+   * that exit code (the entry ran it again in a worker thread for big reports, engine/worker.ts).
+   */
+  handOff?: (settings: Settings, workspace: string) => Promise<number | undefined>;
 }
 
 const BOOLEAN_FLAGS = new Set(['fail-on-block', 'summary', 'upload-artifact']);
@@ -100,6 +105,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     if (!inputs['github-token'] && io.env.GITHUB_TOKEN) inputs['github-token'] = io.env.GITHUB_TOKEN;
     if (policy) await loadYaml();
     const settings = settingsWithPolicy(inputs, policy);
+    const handedOff = await io.handOff?.(settings, workspace);
+    if (handedOff !== undefined) return handedOff;
     const change = await findChange(settings, { cwd: workspace, eventName: settings['base-ref'] ? undefined : io.env.GITHUB_EVENT_NAME, eventPath: io.env.GITHUB_EVENT_PATH, headSha: io.env.GITHUB_SHA });
     const now = io.now ?? new Date();
     // Waivers apply locally as in CI; approvals are taken as written (no API calls from the CLI).

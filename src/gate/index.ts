@@ -1,9 +1,36 @@
-/** Entry of the gate action: only runs main and turns an unexpected error into a failed step. */
+/**
+ * Entry of the gate action: runs main and turns an unexpected error into a failed step.
+ * Big reports are read in a worker thread of this same file, with a smaller young generation
+ * (engine/worker.ts); the main thread then only waits and passes the worker's exit code on.
+ */
+import { isMainThread, workerData } from 'node:worker_threads';
 import * as core from '../github/actions-core.js';
-import { ConfigurationError } from '../config/schema.js';
-import { run } from './main.js';
+import { ConfigurationError, type Settings } from '../config/schema.js';
+import { reportBytes, runInWorker, workerMinBytes } from '../engine/worker.js';
+import { log } from '../github/runner.js';
+import { loadSettings, run, workspaceOf } from './main.js';
 
-run().catch((e: unknown) => {
+function fail(e: unknown): void {
   if (e instanceof ConfigurationError) core.setFailed(e.message);
   else core.setFailed(`security-gate: internal error: ${e instanceof Error ? e.message : String(e)}`);
-});
+}
+
+async function main(): Promise<void> {
+  if (!isMainThread) return run(process.env, (workerData as { settings: Settings }).settings);
+  const settings = await loadSettings(process.env);
+  // A file that cannot be found or read counts as 0 here: the run itself says what is wrong with it.
+  const bytes = await reportBytes(settings, workspaceOf(process.env)).catch(() => 0);
+  if (bytes < workerMinBytes(process.env)) return run(process.env, settings);
+  log.info(`security-gate: ${(bytes / 1048576).toFixed(1)} MiB of reports: read in a worker thread with a smaller young generation`);
+  let code: number;
+  try {
+    code = await runInWorker(new URL(import.meta.url), { settings }, fail);
+  } catch (e) {
+    // No worker (the settings could not be passed, or threads are unavailable): the same run here.
+    log.info(`security-gate: no worker thread (${e instanceof Error ? e.message : String(e)}); reading here`);
+    return run(process.env, settings);
+  }
+  if (code !== 0) process.exitCode = code;
+}
+
+main().catch(fail);

@@ -5,7 +5,7 @@
 import * as core from '../github/actions-core.js';
 import { join } from 'node:path';
 import { settingsWithPolicy } from '../config/policy-file.js';
-import { ConfigurationError } from '../config/schema.js';
+import { ConfigurationError, type Settings } from '../config/schema.js';
 import { insideWorkspace } from '../io/files.js';
 import { findChange } from '../engine/change.js';
 import { computeOutputs } from '../engine/outputs.js';
@@ -20,13 +20,23 @@ import { createHttpClient, githubApiUrl } from '../io/http.js';
 import { loadYaml } from '../util/yaml.js';
 import { headlineFor } from '../render/common.js';
 
-export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
-  const workspace = env.GITHUB_WORKSPACE || process.cwd();
+export function workspaceOf(env: NodeJS.ProcessEnv): string {
+  return env.GITHUB_WORKSPACE || process.cwd();
+}
+
+/** Inputs (and the policy file they name) -> settings; masks the token first. */
+export async function loadSettings(env: NodeJS.ProcessEnv = process.env): Promise<Settings> {
   const inputs = readInputs();
   if (inputs['github-token']) core.setSecret(inputs['github-token']);
-  const policy = await readPolicyFile(workspace, inputs['policy-file']);
+  const policy = await readPolicyFile(workspaceOf(env), inputs['policy-file']);
   if (policy) await loadYaml();
-  const settings = settingsWithPolicy(inputs, policy);
+  return settingsWithPolicy(inputs, policy);
+}
+
+/** The whole gate; `given`: settings already loaded (by the main thread, when this runs in a worker). */
+export async function run(env: NodeJS.ProcessEnv = process.env, given?: Settings): Promise<void> {
+  const workspace = workspaceOf(env);
+  const settings = given ?? (await loadSettings(env));
   const now = new Date();
 
   const runCtx = await loadRunContext(env);

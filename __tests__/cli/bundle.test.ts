@@ -1,0 +1,52 @@
+/**
+ * The CLI bundle run as a user runs it, on the main thread and in the worker thread that big reports
+ * get (engine/worker.ts; SECURITY_GATE_WORKER_MIN_BYTES=0 sends small reports there): same output,
+ * same exit codes.
+ */
+import { describe, expect, it } from '@jest/globals';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { REPO_ROOT } from '../helpers/runner.js';
+
+const CLI = join(REPO_ROOT, 'dist/cli/index.js');
+const EX = ['--bandit-report', 'examples/reports/bandit-report.json', '--pip-audit-report', 'examples/reports/pip-audit.json', '--severity-source', 'off', '--no-color'];
+
+function run(args: string[], minBytes: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, SECURITY_GATE_WORKER_MIN_BYTES: minBytes };
+  return new Promise((resolve) => {
+    execFile(process.execPath, [CLI, ...args], { cwd: REPO_ROOT, env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+      resolve({ code: error ? Number((error as { code?: unknown }).code ?? -1) : 0, stdout, stderr });
+    });
+  });
+}
+
+describe('the CLI bundle in a worker thread', () => {
+  it('prints the same summary, writes the same result and exits the same way', async () => {
+    if (!existsSync(CLI)) throw new Error('dist/cli/index.js is missing: run npm run build');
+    const dir = mkdtempSync(join(tmpdir(), 'sg-cli-bundle-'));
+    const args = (name: string) => [...EX, '--phase', '2', '--fail-on-block', '--result-file', join(dir, name)];
+    const [main, worker] = await Promise.all([run(args('main.json'), '999999999999'), run(args('worker.json'), '0')]);
+    expect(main.code).toBe(1);
+    expect(worker.code).toBe(1);
+    const ms = (s: string) => s.replace(/in \d+ ms/g, 'in N ms');
+    expect(main.stderr).not.toContain('worker thread');
+    expect(ms(worker.stderr)).toBe(`security-gate: 0.6 MiB of reports: read in a worker thread with a smaller young generation\n${ms(main.stderr)}`);
+    expect(worker.stdout).toBe(main.stdout);
+    expect(worker.stdout).toMatch(/^Security gate: block/);
+    const result = (name: string) => readFileSync(join(dir, name), 'utf8').replace(/"generatedAt": "[^"]+"/, '').replace(/"wallMs": \d+/, '');
+    expect(result('worker.json')).toBe(result('main.json'));
+    expect(result('worker.json').length).toBeGreaterThan(10_000);
+  });
+
+  it('usage errors and --help behave the same', async () => {
+    const [main, worker] = await Promise.all([run([...EX, '--phase', 'x'], '999999999999'), run([...EX, '--phase', 'x'], '0')]);
+    expect(worker.code).toBe(2);
+    expect(worker.stderr).toBe(main.stderr);
+    expect(worker.stderr).toContain('phase: got "x"');
+    const help = await run(['--help'], '0');
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('Usage: security-gate');
+  });
+});

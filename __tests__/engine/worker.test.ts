@@ -1,0 +1,41 @@
+/** When the gate reads its reports in a worker thread (engine/worker.ts); the worker run itself is in e2e/gate.test.ts. */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseSettings } from '../../src/config/schema.js';
+import { reportBytes, WORKER_MIN_BYTES, workerMinBytes } from '../../src/engine/worker.js';
+
+let ws: string;
+beforeAll(async () => {
+  ws = await mkdtemp(join(tmpdir(), 'sg-worker-'));
+  await mkdir(join(ws, 'reports'));
+  await writeFile(join(ws, 'reports/a.json'), 'x'.repeat(1000));
+  await writeFile(join(ws, 'reports/b.json'), 'x'.repeat(234));
+  await writeFile(join(ws, 'vulture.txt'), 'x'.repeat(10));
+});
+afterAll(async () => {
+  await rm(ws, { recursive: true, force: true });
+});
+
+describe('reportBytes', () => {
+  it('adds up every file every report input matches, each once', async () => {
+    const settings = parseSettings([{ 'bandit-report': 'reports/*.json\nreports/a.json', 'vulture-report': 'vulture.txt' }]);
+    expect(await reportBytes(settings, ws)).toBe(1244);
+  });
+
+  it('counts what matches nothing or lies outside the workspace as 0 (the run says why)', async () => {
+    const settings = parseSettings([{ 'bandit-report': 'nothing/*.json', 'deptry-report': '../outside.json', 'gitleaks-report': 'reports' }]);
+    expect(await reportBytes(settings, ws)).toBe(0);
+  });
+});
+
+describe('workerMinBytes', () => {
+  it('is 32 MiB unless SECURITY_GATE_WORKER_MIN_BYTES is a whole number', () => {
+    expect(workerMinBytes({})).toBe(WORKER_MIN_BYTES);
+    expect(WORKER_MIN_BYTES).toBe(32 * 1024 * 1024);
+    expect(workerMinBytes({ SECURITY_GATE_WORKER_MIN_BYTES: '0' })).toBe(0);
+    expect(workerMinBytes({ SECURITY_GATE_WORKER_MIN_BYTES: ' 1048576 ' })).toBe(1048576);
+    for (const bad of ['', '-1', '1e9', '12MB', '0x10', '1'.repeat(16)]) expect(workerMinBytes({ SECURITY_GATE_WORKER_MIN_BYTES: bad })).toBe(WORKER_MIN_BYTES);
+  });
+});
