@@ -336,13 +336,13 @@ function pullRequestEvent(): { name: string; payload: unknown } {
   };
 }
 
-async function runGate(extra: Record<string, string>): Promise<RunActionResult> {
+async function runGate(extra: Record<string, string>, env: Record<string, string> = {}): Promise<RunActionResult> {
   return runAction({
     entry: ENTRY,
     workspace,
     actionYml: ACTION_YML,
     inputs: { ...INPUTS, ...extra },
-    env: { ...service.env, GITHUB_API_URL: api.url },
+    env: { ...service.env, GITHUB_API_URL: api.url, ...env },
     event: pullRequestEvent(),
     timeoutMs: 90_000,
   });
@@ -402,7 +402,12 @@ describe('injection and planted secrets, every channel of the real bundle', () =
   beforeAll(async () => {
     comments.length = 0;
     phase2 = await runGate({ phase: '2', 'artifact-name': 'inject-p2', 'output-dir': 'out-p2' });
-    phase1 = await runGate({ phase: '1', 'artifact-name': 'inject-p1', 'output-dir': 'out-p1', 'annotations-via-checks': 'true', 'waivers-file': 'docs/governance/broken-waivers.md' });
+    // Phase 1 runs the way big reports do: in a worker thread, the redacted copies written by the
+    // main thread (engine/worker.ts), so every channel below is checked on both paths.
+    phase1 = await runGate(
+      { phase: '1', 'artifact-name': 'inject-p1', 'output-dir': 'out-p1', 'annotations-via-checks': 'true', 'waivers-file': 'docs/governance/broken-waivers.md' },
+      { SECURITY_GATE_WORKER_MIN_BYTES: '0' },
+    );
     if (process.env['HARDENING_DUMP']) {
       const { writeFileSync } = await import('node:fs');
       writeFileSync(`${process.env['HARDENING_DUMP']}-p2.stdout`, phase2.stdout);
@@ -413,6 +418,8 @@ describe('injection and planted secrets, every channel of the real bundle', () =
   }, 200_000);
 
   it('the gate ran to the end: verdict, outputs, every tool read, the secret scan saw the added lines', () => {
+    expect(phase1.stdout).toMatch(/read in a worker thread/);
+    expect(phase2.stdout).not.toMatch(/read in a worker thread/);
     for (const r of [phase2, phase1]) {
       expect(r.timedOut).toBe(false);
       expect(r.code).toBe(0);

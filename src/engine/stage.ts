@@ -63,7 +63,13 @@ export async function stage(opts: StageOptions): Promise<Staged> {
  * The `reports/` copies alone (absolute paths of what was written). They depend on the reports and
  * the findings only, so the action writes them while it renders and writes the SARIF and the result.
  */
-export async function stageReports(opts: Pick<StageOptions, 'outDir' | 'workspace' | 'result' | 'reports' | 'redact'>): Promise<string[]> {
+export async function stageReports(
+  opts: Pick<StageOptions, 'outDir' | 'workspace' | 'result' | 'reports' | 'redact'> & {
+    /** Who writes a redacted Bandit copy (default: here; the action's worker hands it to the idle main thread). */
+    copier?: RedactedCopier;
+  },
+): Promise<string[]> {
+  const copier = opts.copier ?? copyBanditRedacted;
   const files: string[] = [];
   const transforms = opts.redact && opts.reports.length > 0 ? artifactTransforms(opts.result) : undefined;
   for (const r of opts.reports) {
@@ -74,7 +80,7 @@ export async function stageReports(opts: Pick<StageOptions, 'outDir' | 'workspac
     const t = transforms?.[r.tool];
     if (opts.redact && r.tool === 'bandit' && r.rawRedaction) {
       if (r.rawRedaction.indices.length === 0) await copyFile(source, target);
-      else await copyBanditRedacted(opts.workspace, r.path, target, r.rawRedaction);
+      else await copier({ workspace: opts.workspace, file: r.path, target, redaction: r.rawRedaction });
     } else if (t) await writeFile(target, t(await readFile(source, 'utf8')));
     else await copyFile(source, target);
     files.push(target);
@@ -82,11 +88,21 @@ export async function stageReports(opts: Pick<StageOptions, 'outDir' | 'workspac
   return files;
 }
 
+/** A redacted copy to write: the report (workspace-relative), where to, and what the parser found. */
+export interface RedactedCopyJob {
+  workspace: string;
+  file: string;
+  target: string;
+  redaction: RawRedaction;
+}
+export type RedactedCopier = (job: RedactedCopyJob) => Promise<void>;
+
 /**
  * The redacted copy of a Bandit report, written in pieces (no 100 MB string, no second full parse).
  * Withheld (WITHHELD_BANDIT_REPORT) when the file no longer reads as it did when parsed.
  */
-async function copyBanditRedacted(workspace: string, file: string, target: string, redaction: RawRedaction): Promise<void> {
+export async function copyBanditRedacted(job: RedactedCopyJob): Promise<void> {
+  const { workspace, file, target, redaction } = job;
   const redactor = new BanditReportRedactor(redaction);
   const out = await open(target, 'w');
   let ok: boolean;
@@ -102,4 +118,15 @@ async function copyBanditRedacted(workspace: string, file: string, target: strin
     await out.close();
   }
   if (!ok) await writeFile(target, WITHHELD_BANDIT_REPORT);
+}
+
+/** A job as it arrives from another thread, checked field by field (undefined: not one). */
+export function redactedCopyJob(v: unknown): RedactedCopyJob | undefined {
+  if (typeof v !== 'object' || v === null) return undefined;
+  const j = v as Record<string, unknown>;
+  const r = j.redaction as Record<string, unknown> | null | undefined;
+  const strings = typeof j.workspace === 'string' && typeof j.file === 'string' && typeof j.target === 'string';
+  const redaction =
+    typeof r === 'object' && r !== null && typeof r.format === 'string' && Number.isInteger(r.arrays) && Number.isInteger(r.elements) && Array.isArray(r.indices) && r.indices.every((i) => Number.isInteger(i));
+  return strings && redaction ? (v as RedactedCopyJob) : undefined;
 }

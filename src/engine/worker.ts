@@ -15,7 +15,7 @@
  */
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { parentPort, Worker } from 'node:worker_threads';
 import { REPORT_INPUTS, type Settings } from '../config/schema.js';
 import { resolvePatterns } from '../io/files.js';
 
@@ -43,12 +43,24 @@ export async function reportBytes(settings: Settings, workspace: string): Promis
   return total;
 }
 
+/** A call from the worker to the thread that started it, and its answer. */
+interface Call {
+  call: number;
+  request: unknown;
+}
+interface Answer {
+  call: number;
+  error?: string;
+}
+
 /**
  * Runs `entry` (this bundle's own file) in a worker with `data` as its workerData and this
  * process's arguments, and resolves with its exit code (its `process.exitCode`; 1 when it threw,
  * after `onError`). Its output goes to this process's. Rejects only when no worker can start.
+ * `serve` answers the worker's callMainThread requests: this thread is idle meanwhile, so work
+ * handed to it runs next to the worker's on another core.
  */
-export function runInWorker(entry: URL, data: unknown, onError: (e: Error) => void): Promise<number> {
+export function runInWorker(entry: URL, data: unknown, onError: (e: Error) => void, serve?: (request: unknown) => Promise<void>): Promise<number> {
   return new Promise((done) => {
     const w = new Worker(entry, {
       workerData: data,
@@ -57,5 +69,40 @@ export function runInWorker(entry: URL, data: unknown, onError: (e: Error) => vo
     });
     w.on('error', onError);
     w.on('exit', done);
+    w.on('message', (m: Call) => {
+      const answer = (a: Answer) => w.postMessage(a);
+      if (!serve) return answer({ call: m.call, error: 'the main thread serves no requests' });
+      serve(m.request).then(
+        () => answer({ call: m.call }),
+        (e: unknown) => answer({ call: m.call, error: e instanceof Error ? e.message : String(e) }),
+      );
+    });
   });
+}
+
+let calls = 0;
+const pending = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
+
+/**
+ * From inside a worker: has the main thread carry out `request` (runInWorker's `serve`), resolved
+ * when it is done. The port is listened to only while a call is pending, so the worker can exit.
+ */
+export function callMainThread(request: unknown): Promise<void> {
+  const port = parentPort;
+  if (!port) return Promise.reject(new Error('not in a worker thread'));
+  const call = ++calls;
+  if (pending.size === 0) port.on('message', onAnswer);
+  return new Promise<void>((resolve, reject) => {
+    pending.set(call, { resolve, reject });
+    port.postMessage({ call, request } satisfies Call);
+  });
+}
+
+function onAnswer(a: Answer): void {
+  const p = pending.get(a.call);
+  if (!p) return;
+  pending.delete(a.call);
+  if (pending.size === 0) parentPort?.off('message', onAnswer);
+  if (a.error === undefined) p.resolve();
+  else p.reject(new Error(a.error));
 }

@@ -1,12 +1,15 @@
 /**
  * Entry of the gate action: runs main and turns an unexpected error into a failed step.
  * Big reports are read in a worker thread of this same file, with a smaller young generation
- * (engine/worker.ts); the main thread then only waits and passes the worker's exit code on.
+ * (engine/worker.ts); the main thread then writes the artifact's redacted report copies when the
+ * worker asks (on the other core, while the worker writes the SARIF and the result) and passes the
+ * worker's exit code on.
  */
 import { isMainThread, workerData } from 'node:worker_threads';
 import * as core from '../github/actions-core.js';
 import { ConfigurationError, type Settings } from '../config/schema.js';
-import { reportBytes, runInWorker, workerMinBytes } from '../engine/worker.js';
+import { copyBanditRedacted, redactedCopyJob } from '../engine/stage.js';
+import { callMainThread, reportBytes, runInWorker, workerMinBytes } from '../engine/worker.js';
 import { log } from '../github/runner.js';
 import { loadSettings, run, workspaceOf } from './main.js';
 
@@ -16,7 +19,7 @@ function fail(e: unknown): void {
 }
 
 async function main(): Promise<void> {
-  if (!isMainThread) return run(process.env, (workerData as { settings: Settings }).settings);
+  if (!isMainThread) return run(process.env, (workerData as { settings: Settings }).settings, callMainThread);
   const settings = await loadSettings(process.env);
   // A file that cannot be found or read counts as 0 here: the run itself says what is wrong with it.
   const bytes = await reportBytes(settings, workspaceOf(process.env)).catch(() => 0);
@@ -24,7 +27,11 @@ async function main(): Promise<void> {
   log.info(`security-gate: ${(bytes / 1048576).toFixed(1)} MiB of reports: read in a worker thread with a smaller young generation`);
   let code: number;
   try {
-    code = await runInWorker(new URL(import.meta.url), { settings }, fail);
+    code = await runInWorker(new URL(import.meta.url), { settings }, fail, async (request) => {
+      const job = redactedCopyJob(request);
+      if (!job) throw new Error('not a redacted-copy job');
+      await copyBanditRedacted(job);
+    });
   } catch (e) {
     // No worker (the settings could not be passed, or threads are unavailable): the same run here.
     log.info(`security-gate: no worker thread (${e instanceof Error ? e.message : String(e)}); reading here`);

@@ -15,6 +15,7 @@ import { loadRunContext } from '../github/comment.js';
 import { prepareGovernance } from '../github/governance.js';
 import { readEventPayload } from '../github/pull-request.js';
 import { publish } from '../github/publish.js';
+import type { RedactedCopier } from '../engine/stage.js';
 import { log, readInputs, readPolicyFile, setOutputs } from '../github/runner.js';
 import { createHttpClient, githubApiUrl } from '../io/http.js';
 import { loadYaml } from '../util/yaml.js';
@@ -33,8 +34,11 @@ export async function loadSettings(env: NodeJS.ProcessEnv = process.env): Promis
   return settingsWithPolicy(inputs, policy);
 }
 
-/** The whole gate; `given`: settings already loaded (by the main thread, when this runs in a worker). */
-export async function run(env: NodeJS.ProcessEnv = process.env, given?: Settings): Promise<void> {
+/**
+ * The whole gate. `given`: settings already loaded (by the main thread, when this runs in a
+ * worker); `copier`: who writes the artifact's redacted report copies (the idle main thread then).
+ */
+export async function run(env: NodeJS.ProcessEnv = process.env, given?: Settings, copier?: RedactedCopier): Promise<void> {
   const workspace = workspaceOf(env);
   const settings = given ?? (await loadSettings(env));
   const now = new Date();
@@ -61,7 +65,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env, given?: Settings
   if (outSetting && !insideWorkspace(workspace, outSetting)) throw new ConfigurationError(`output-dir: got ${JSON.stringify(outSetting)}; expected a directory inside the workspace`);
   const outDir = outSetting ? join(workspace, outSetting) : join(env.RUNNER_TEMP || workspace, 'security-gate');
   const summaryOptions = { artifactName: settings['artifact-name'], reproduceCommand: reproduceCommand(settings, result.change), policySource: settings['policy-file'] };
-  const { staged, sarifFile } = await publish({ env, workspace, outDir, settings, result, reports: engine.reports, summaryOptions, now, runCtx, client });
+  const { staged, sarifFile } = await publish({ env, workspace, outDir, settings, result, reports: engine.reports, summaryOptions, now, runCtx, client, copier });
 
   setOutputs(computeOutputs(result, { ...staged, sarifFile }));
   log.info(`security-gate: ${result.headline}`);

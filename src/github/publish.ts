@@ -8,7 +8,7 @@ import { copyFile, mkdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { Settings } from '../config/schema.js';
 import { writeJsonFile } from '../engine/json-file.js';
-import { stage, stageReports, type Staged } from '../engine/stage.js';
+import { stage, stageReports, type RedactedCopier, type Staged } from '../engine/stage.js';
 import type { HttpClient } from '../io/http.js';
 import { insideWorkspace } from '../io/files.js';
 import type { GateResult } from '../policy/result.js';
@@ -32,6 +32,8 @@ export interface PublishContext {
   now: Date;
   runCtx: RunContext;
   client?: HttpClient;
+  /** Who writes the redacted copies of Bandit reports (default: here). */
+  copier?: RedactedCopier;
 }
 
 export interface Published {
@@ -47,7 +49,7 @@ export async function publish(p: PublishContext): Promise<Published> {
   // The raw reports' copies (a 70 MB report is read, redacted and written again) depend on nothing
   // below: they are written while the SARIF and the result are, so one's file waits fill the other's.
   const copying = mkdir(outDir, { recursive: true }).then(() =>
-    stageReports({ outDir, workspace, result, reports: p.reports, redact: settings['redact-artifacts'] }).then(
+    stageReports({ outDir, workspace, result, reports: p.reports, redact: settings['redact-artifacts'], copier: p.copier }).then(
       (files) => ({ files }),
       (error: unknown) => ({ error }),
     ),
