@@ -1,10 +1,10 @@
 /**
  * Big reports are read in a worker thread whose young generation is capped.
  *
- * V8 sizes the young generation from the machine's memory, up to a 64 MB semi-space on a runner.
- * Reading a big report keeps every finding, so every scavenge copies thousands of live objects
- * across that space, and the space grows to its maximum. On the 68 MB / 80k-finding Bandit report
- * the young generation alone took 134 MB of the gate's 315 MB. A JavaScript action cannot pass V8
+ * V8 sizes the young generation from the heap limit, which it derives from the machine's memory.
+ * Reading a big report keeps every finding, so scavenges keep finding live objects to copy and the
+ * young generation grows to its maximum: on the 68 MB / 80k-finding Bandit report it took 134 MB of
+ * the gate's 315 MB on the 24 GiB benchmark machine. A JavaScript action cannot pass V8
  * flags (`runs.using: node24` takes no arguments), but a worker's heap can be sized with
  * `resourceLimits`. With a 48 MB young generation (16 MB semi-spaces) the same run took 15-20% less
  * time and 20% less memory (README, Performance).
