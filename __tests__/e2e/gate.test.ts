@@ -136,6 +136,21 @@ describe('big reports: the same run in a worker thread', () => {
     expect(worker.runnerTempFiles).toEqual(expect.arrayContaining(['security-gate/security-gate-result.json', 'security-gate/security-gate.sarif']));
   });
 
+  it('a policy file reaches the worker: the same thresholds, phases and critical paths', async () => {
+    await writeFile(
+      join(workspace, 'policy.yml'),
+      "phase: '1'\nphase-2-tools: [bandit]\ncritical-paths: ['**/*.py']\nthresholds:\n  bandit:\n    default: { high: warn, medium: info, low: info }\n    critical-path: { high: block, medium: block }\n",
+    );
+    const inputs = { ...base, 'policy-file': 'policy.yml', 'upload-artifact': 'false' };
+    const main = await runAction({ entry: ENTRY, workspace, inputs, env: onMain, actionYml: join(REPO_ROOT, 'action.yml') });
+    const worker = await runAction({ entry: ENTRY, workspace, inputs, env: inWorker, actionYml: join(REPO_ROOT, 'action.yml') });
+    expect(worker.stdout).toMatch(/read in a worker thread/);
+    expect(worker.outputs.verdict).toBe('block');
+    expect(Number(worker.outputs['blocking-count'])).toBe(36); // Bandit HIGH 15 + MEDIUM 21, every file critical
+    expect(stable(worker.outputs)).toEqual(stable(main.outputs));
+    expect(notes(worker.stdout)).toEqual(notes(main.stdout));
+  });
+
   it('a malformed report or a bad input still fails the way it does on the main thread', async () => {
     const broken = await runAction({ entry: ENTRY, workspace, inputs: { 'bandit-report': 'reports/broken.json', phase: '2', 'upload-artifact': 'false' }, env: inWorker, actionYml: join(REPO_ROOT, 'action.yml') });
     expect(broken.code).toBe(0);
