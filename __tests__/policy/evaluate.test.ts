@@ -1,6 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
-import { parseSettings } from '../../src/config/schema.js';
-import { basePhase, evaluate, type ToolInput } from '../../src/policy/evaluate.js';
+import fc from 'fast-check';
+import picomatch from 'picomatch';
+import { DEFAULT_CRITICAL_PATHS, parseSettings } from '../../src/config/schema.js';
+import { basePhase, criticalPathMatcher, evaluate, type ToolInput } from '../../src/policy/evaluate.js';
 import { headlineFor } from '../../src/render/common.js';
 import type { Finding, ParsedReport, Severity, ToolId } from '../../src/reports/model.js';
 
@@ -154,5 +156,34 @@ describe('changed files (deptry / vulture)', () => {
     const unknown = evaluate([input('vulture', fs)], { settings: parseSettings([{ phase: '2' }]), now: NOW, change: { known: false, reason: 'no base', isTouched: () => true } });
     expect(unknown.tools[0]!.counts.block).toBe(2);
     expect(unknown.notices.join(' ')).toMatch(/every finding counts as new/i);
+  });
+});
+
+describe('critical paths', () => {
+  // The matcher tests picomatch's regex directly (no result object per call): it must answer as
+  // picomatch's own matcher does, and name the first glob that matches.
+  const globs = [...DEFAULT_CRITICAL_PATHS, 'src/payments/**', '*.py', 'a/[bc]/?.py', 'docs/{x,y}/**', '!(tests)/**', 'exact[1].py'];
+  const segment = fc.constantFrom('auth', 'authn', 'login.py', 'x_auth_y.py', 'security', 'permissions.py', 'crypto', 'src', 'payments', 'a', 'b', 'c', 'd.py', 'docs', 'x', 'tests', '.hidden', 'exact[1].py', 'exact1.py', 'é', '');
+  const path = fc.array(segment, { minLength: 0, maxLength: 5 }).map((s) => s.join('/'));
+
+  it('answers as picomatch does for every glob and path', () => {
+    const reference = globs.map((g) => ({ g, m: picomatch(g, { dot: true, nocase: false }) }));
+    fc.assert(
+      fc.property(path, fc.subarray(globs, { minLength: 0 }), (p, chosen) => {
+        const ours = criticalPathMatcher(chosen)(p);
+        const theirs = reference.filter((r) => chosen.includes(r.g)).find((r) => p !== '' && r.m(p))?.g;
+        return ours === (chosen.find((g) => g === theirs) ?? undefined);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('names the first matching glob; the empty path matches none', () => {
+    const m = criticalPathMatcher(['**/auth/**', '**/*.py']);
+    expect(m('app/auth/views.py')).toBe('**/auth/**');
+    expect(m('app/views.py')).toBe('**/*.py');
+    expect(m('.github/x.py')).toBe('**/*.py');
+    expect(m('README.md')).toBeUndefined();
+    expect(m('')).toBeUndefined();
   });
 });

@@ -77,7 +77,12 @@ export function phaseOf(tool: ToolId, settings: Settings, now: Date): Phase {
 
 /** Compiles the critical-path globs once; returns the first glob that matches a path. */
 export function criticalPathMatcher(globs: string[]): (path: string) => string | undefined {
-  const compiled = globs.map((g) => ({ g, m: picomatch(g, { dot: true, nocase: false }) }));
+  // picomatch's own matcher builds a result object per call; its regex alone answers the same for
+  // the POSIX paths findings carry (18,000 files x 15 default globs on the big report).
+  const compiled = globs.map((g) => {
+    const re = picomatch.makeRe(g, { dot: true, nocase: false });
+    return { g, m: (path: string) => path !== '' && (path === g || re.test(path)) };
+  });
   // Memoized per path: a big report has many findings per file.
   const memo = new Map<string, string | undefined>();
   return (path) => {
@@ -138,6 +143,9 @@ export function evaluate(inputs: ToolInput[], opts: EvaluateOptions): GateResult
     // Per path and per reason, once: a big report has many findings per file and few distinct reasons.
     const pathFacts = new Map<string, { critical: string | undefined; inChange: boolean | undefined }>();
     const reasons = new Map<string, string>();
+    // The policy's answer depends only on (severity, critical path or not, in the change or not):
+    // worked out once per combination, with its reason once per combination and reason text.
+    const decisions = new Map<number, { p2: { action?: Action; scope: string }; action: Action }>();
     for (const f of raw) {
       const effective: Severity = f.severity === 'unknown' && input.tool === 'pip-audit' ? unknownAs : f.severity;
       if (effective !== f.severity) unknownMapped++;
@@ -149,25 +157,30 @@ export function evaluate(inputs: ToolInput[], opts: EvaluateOptions): GateResult
       }
       const critical = facts?.critical;
       const inChange = facts?.inChange;
-      const p2 = lookup(thresholds, effective, critical !== undefined, usesChange ? inChange : undefined);
-      const phase2Action: Action = p2.action ?? 'info';
-      let action: Action = phase2Action;
-      if (phase === 1) {
-        const p1 = thresholds['phase-1'] ? lookup(thresholds['phase-1'], effective, critical !== undefined, usesChange ? inChange : undefined).action : undefined;
-        action = p1 ?? phase2Action;
-        if (action === 'block') action = 'warn';
+      const changeFact = usesChange ? inChange : undefined;
+      const combo = severityRank(effective) * 6 + (critical !== undefined ? 3 : 0) + (changeFact === undefined ? 0 : changeFact ? 1 : 2);
+      let d = decisions.get(combo);
+      if (d === undefined) {
+        const p2 = lookup(thresholds, effective, critical !== undefined, changeFact);
+        let action: Action = p2.action ?? 'info';
+        if (phase === 1) {
+          const p1 = thresholds['phase-1'] ? lookup(thresholds['phase-1'], effective, critical !== undefined, changeFact).action : undefined;
+          action = p1 ?? action;
+          if (action === 'block') action = 'warn';
+        }
+        decisions.set(combo, (d = { p2, action }));
       }
+      const phase2Action: Action = d.p2.action ?? 'info';
+      const reasonKey = `${f.severity}|${f.rawSeverity ?? ''}|${effective}|${phase2Action}|${d.p2.scope}|${critical ?? ''}|${inChange ?? ''}`;
+      let reason = reasons.get(reasonKey);
+      if (reason === undefined) reasons.set(reasonKey, (reason = reasonFor(input.tool, f, effective, phase2Action, d.p2.scope, critical, inChange, opts.change)));
       const ef: EvaluatedFinding = {
         ...f,
-        disposition: action,
+        disposition: d.action,
         phase2Action,
         effectiveSeverity: effective,
-        reason: '',
+        reason,
       };
-      const reasonKey = `${f.severity}|${f.rawSeverity ?? ''}|${effective}|${phase2Action}|${p2.scope}|${critical ?? ''}|${inChange ?? ''}`;
-      let reason = reasons.get(reasonKey);
-      if (reason === undefined) reasons.set(reasonKey, (reason = reasonFor(input.tool, f, effective, phase2Action, p2.scope, critical, inChange, opts.change)));
-      ef.reason = reason;
       // Recorded only when the change is known; unknown counts as new for the policy, not as a fact.
       if (inChange !== undefined && opts.change?.known) ef.inChange = inChange;
       const w = opts.waive?.(ef);
