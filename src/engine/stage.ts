@@ -26,10 +26,6 @@ export interface StageOptions {
    * others through artifactTransforms (gitleaks, and Bandit reports that failed to parse).
    */
   redact?: boolean;
-  /** More files to write (name -> content), e.g. the SARIF file. */
-  extra?: Record<string, string>;
-  /** Only the reports and `extra`: the result JSON and summary are written by a later call. */
-  skipResult?: boolean;
 }
 
 export interface Staged {
@@ -43,19 +39,10 @@ export async function stage(opts: StageOptions): Promise<Staged> {
   await mkdir(opts.outDir, { recursive: true });
   const resultFile = join(opts.outDir, RESULT_FILE);
   const summaryFile = join(opts.outDir, SUMMARY_FILE);
-  const files: string[] = [];
-  if (!opts.skipResult) {
-    // Streamed, without a ~60 MB string for 80k findings; one finding per line.
-    await writeJsonFile(resultFile, opts.result, 1, { compactLeaves: true });
-    await writeFile(summaryFile, opts.summary);
-    files.push(resultFile, summaryFile);
-  }
-  for (const [name, content] of Object.entries(opts.extra ?? {})) {
-    const p = join(opts.outDir, name);
-    await writeFile(p, content);
-    files.push(p);
-  }
-  files.push(...(await stageReports(opts)));
+  // Streamed, without a ~60 MB string for 80k findings; one finding per line.
+  await writeJsonFile(resultFile, opts.result, 1, { compactLeaves: true });
+  await writeFile(summaryFile, opts.summary);
+  const files = [resultFile, summaryFile, ...(await stageReports(opts))];
   return { resultFile, summaryFile, files };
 }
 
