@@ -64,6 +64,14 @@ describe('the gate bundle, run like the runner runs it', () => {
     );
     expect(zip.get('reports/reports/pip-audit.json')!.equals(readFileSync(join(workspace, 'reports/pip-audit.json')))).toBe(true);
     expect(JSON.parse(zip.get('security-gate-result.json')!.toString()).verdict).toBe('warn');
+    // The uploaded result cannot hold its own link; the local one gets it added at its end, and
+    // is otherwise the uploaded text.
+    const local = readFileSync(r.outputs['result-file']!, 'utf8');
+    const uploaded = zip.get('security-gate-result.json')!.toString();
+    expect(JSON.parse(uploaded).artifact).toBeUndefined();
+    expect(result.artifact).toEqual({ name: 'gate-p1', id: recorded?.id, url: r.outputs['artifact-url'] });
+    expect(local.startsWith(uploaded.slice(0, -3))).toBe(true);
+    expect(local.slice(uploaded.length - 3)).toBe(`,\n "artifact": ${JSON.stringify(result.artifact, null, 1).replace(/\n/g, '\n ')}\n}\n`);
   });
 
   it('phase 2: blocks, should-fail true; fail-on-block fails the step', async () => {

@@ -5,7 +5,7 @@
  * in chunks of about 1 MiB. A result with 80,000 findings is a ~75 MB text: building it as one
  * string (and then one Buffer) doubled the gate's peak memory and time.
  */
-import { open } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 
 const CHUNK = 1 << 20;
 
@@ -135,4 +135,29 @@ export async function writeJsonFile(file: string, value: unknown, indent: number
     await pending.catch(() => undefined);
     await fh.close();
   }
+}
+
+/**
+ * Adds `key: value` as the last member of the top-level object of a file writeJsonFile wrote (same
+ * indent and options, suffix `\n`), by rewriting only its end: the same bytes as writeJsonFile of
+ * the object with the key added last, without writing the rest again (a 60 MB result gets its
+ * artifact link this way). The caller makes sure nothing else changed. False, and the file
+ * untouched, when its end is not what writeJsonFile writes.
+ */
+export async function appendTopLevelKey(file: string, key: string, value: unknown, indent: number, opts: { compactLeaves?: boolean } = {}): Promise<boolean> {
+  if (indent <= 0 || value === undefined || typeof value === 'function' || typeof value === 'symbol') return false;
+  const end = Buffer.from('\n}\n');
+  const size = (await stat(file)).size;
+  if (size < end.length + 2) return false;
+  const fh = await open(file, 'r+');
+  try {
+    const tail = Buffer.alloc(end.length);
+    await fh.read(tail, 0, end.length, size - end.length);
+    if (!tail.equals(end)) return false;
+    const member = [...jsonPieces(value, indent, 4, key, 1, opts.compactLeaves === true)].join('');
+    await fh.write(`,\n${' '.repeat(indent)}${JSON.stringify(key)}: ${member}\n}\n`, size - end.length);
+  } finally {
+    await fh.close();
+  }
+  return true;
 }

@@ -10,7 +10,7 @@ import { readReportChunks } from '../io/files.js';
 import { BanditReportRedactor, WITHHELD_BANDIT_REPORT } from '../reports/bandit/redact.js';
 import type { RawRedaction, ReportRef } from '../reports/model.js';
 import { artifactTransforms } from './publish.js';
-import { writeJsonFile } from './json-file.js';
+import { appendTopLevelKey, writeJsonFile } from './json-file.js';
 import { RESULT_FILE, SUMMARY_FILE } from './outputs.js';
 
 export interface StageOptions {
@@ -26,6 +26,11 @@ export interface StageOptions {
    * others through artifactTransforms (gitleaks, and Bandit reports that failed to parse).
    */
   redact?: boolean;
+  /**
+   * The result as an earlier stage() into the same directory wrote it. When the only change since
+   * is one new last key (the artifact link, after the upload), only the file's end is rewritten.
+   */
+  written?: ResultSnapshot;
 }
 
 export interface Staged {
@@ -33,17 +38,43 @@ export interface Staged {
   summaryFile: string;
   /** Every file to upload, absolute. */
   files: string[];
+  /** The result as written (for a later stage()). */
+  written: ResultSnapshot;
+}
+
+/** A result's top-level keys and, as JSON, everything in it but the tools (the big part). */
+export interface ResultSnapshot {
+  keys: string[];
+  rest: string;
+}
+
+export function snapshotResult(result: GateResult, without?: string): ResultSnapshot {
+  const rest: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(result)) if (k !== 'tools' && k !== without) rest[k] = v;
+  return { keys: Object.keys(result).filter((k) => k !== without), rest: JSON.stringify(rest) };
+}
+
+/** The one key added last since `before`, when nothing else changed; else undefined. */
+export function addedLastKey(before: ResultSnapshot, result: GateResult): string | undefined {
+  const keys = Object.keys(result);
+  const added = keys[keys.length - 1];
+  if (added === undefined || keys.length !== before.keys.length + 1 || before.keys.includes(added)) return undefined;
+  if (!before.keys.every((k, i) => keys[i] === k)) return undefined;
+  const now = snapshotResult(result, added);
+  return now.rest === before.rest ? added : undefined;
 }
 
 export async function stage(opts: StageOptions): Promise<Staged> {
   await mkdir(opts.outDir, { recursive: true });
   const resultFile = join(opts.outDir, RESULT_FILE);
   const summaryFile = join(opts.outDir, SUMMARY_FILE);
+  const added = opts.written ? addedLastKey(opts.written, opts.result) : undefined;
+  const appended = added !== undefined && (await appendTopLevelKey(resultFile, added, (opts.result as unknown as Record<string, unknown>)[added], 1, { compactLeaves: true }));
   // Streamed, without a ~60 MB string for 80k findings; one finding per line.
-  await writeJsonFile(resultFile, opts.result, 1, { compactLeaves: true });
+  if (!appended) await writeJsonFile(resultFile, opts.result, 1, { compactLeaves: true });
   await writeFile(summaryFile, opts.summary);
   const files = [resultFile, summaryFile, ...(await stageReports(opts))];
-  return { resultFile, summaryFile, files };
+  return { resultFile, summaryFile, files, written: snapshotResult(opts.result) };
 }
 
 /**

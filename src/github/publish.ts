@@ -77,8 +77,9 @@ export async function publish(p: PublishContext): Promise<Published> {
 
   // Without an upload, the result JSON and summary are written once, below (they are big for big reports).
   const upload = settings['upload-artifact'];
+  let uploaded: Staged | undefined;
   if (upload) {
-    await stage({ outDir, workspace, result, summary: renderSummary(result, p.summaryOptions), reports: [] });
+    uploaded = await stage({ outDir, workspace, result, summary: renderSummary(result, p.summaryOptions), reports: [] });
     await copies();
     const files = [join(outDir, 'security-gate-result.json'), join(outDir, 'security-gate-summary.md'), join(outDir, 'security-gate.sarif'), ...p.reports.map((r) => join(outDir, 'reports', r.path))];
     const up = await uploadReports({ name: settings['artifact-name'], files, rootDirectory: outDir, retentionDays: settings['retention-days'] });
@@ -91,7 +92,9 @@ export async function publish(p: PublishContext): Promise<Published> {
   }
   const summaryOptions = { ...p.summaryOptions, artifactUrl: result.artifact?.url };
   const summary = renderSummary(result, summaryOptions);
-  const staged = await stage({ outDir, workspace, result, summary, reports: [] });
+  // With an upload, the result file gets the artifact link: only its end is rewritten when that is
+  // all that changed (an 80k-finding result is not written twice).
+  const staged = await stage({ outDir, workspace, result, summary, reports: [], written: uploaded?.written });
   staged.files.push(...(await copies()));
   if (settings.summary) await core.appendSummary(summary);
 
