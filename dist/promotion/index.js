@@ -41545,8 +41545,6 @@ function escapeCommandProperty(s) {
     return escapeCommandData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
 }
 
-;// CONCATENATED MODULE: external "node:module"
-const external_node_module_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:module");
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: external "node:fs/promises"
@@ -41568,12 +41566,10 @@ const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import
 
 
 
-
 const env = () => process.env;
 // The output delimiter is random, as @actions/core's: a value cannot end the block early. Where the
 // system has /dev/urandom (Linux and macOS runners) its 16 bytes are read directly: node:crypto costs
 // ~8 ms to load, a twentieth of the gate's cold start. Elsewhere (Windows) node:crypto is loaded.
-const lazyRequire = (0,external_node_module_namespaceObject.createRequire)(import.meta.url);
 function randomUUID() {
     const b = Buffer.alloc(16);
     let fd;
@@ -41583,7 +41579,7 @@ function randomUUID() {
             throw new Error('short read');
     }
     catch {
-        return lazyRequire('node:crypto').randomUUID();
+        return process.getBuiltinModule('node:crypto').randomUUID();
     }
     finally {
         if (fd !== undefined)

@@ -6,6 +6,7 @@
  */
 import { isMainThread, workerData } from 'node:worker_threads';
 import { reportBytes, runInWorker, workerMinBytes } from '../engine/worker.js';
+import { escapeLog } from '../util/escape.js';
 import { runCli, type CliIo } from './main.js';
 
 const shared = { isTTY: isMainThread ? process.stdout.isTTY : (workerData as { isTTY?: boolean }).isTTY };
@@ -33,7 +34,8 @@ const io: CliIo = {
 };
 
 function internalError(e: unknown): void {
-  process.stderr.write(`security-gate: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
+  // An unexpected error's message may quote report text (a parser's SyntaxError does): escaped.
+  process.stderr.write(`security-gate: internal error: ${escapeLog(e instanceof Error ? e.message : String(e))}\n`);
   process.exitCode = 3;
 }
 

@@ -140,7 +140,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       io.stderr(`security-gate: ${e.message}\n`);
       return 2;
     }
-    io.stderr(`security-gate: internal error: ${(e as Error).message}\n`);
+    io.stderr(`security-gate: internal error: ${escapeLog((e as Error).message)}\n`);
     return 3;
   }
 }

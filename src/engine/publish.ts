@@ -41,7 +41,7 @@ export function reproduceCommand(s: Settings, change?: GateResult['change']): st
  * Per-tool transforms applied to the raw reports copied into the artifact: gitleaks reports carry
  * the secrets themselves, Bandit's B105-B107 results quote hard-coded passwords; their copies are
  * redacted (or withheld when they cannot be). A Bandit report the parser read is redacted in pieces
- * from what the parser found instead (stage.ts, `redactBandit`); this transform serves the others
+ * from what the parser found instead (stage.ts, `copyBanditRedacted`); this transform serves the others
  * (a Bandit report that failed to parse is withheld by it).
  */
 export function artifactTransforms(result: GateResult): Partial<Record<ToolId, (text: string) => string>> {

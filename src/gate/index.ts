@@ -11,11 +11,13 @@ import { ConfigurationError, type Settings } from '../config/schema.js';
 import { copyBanditRedacted, redactedCopyJob } from '../engine/stage.js';
 import { callMainThread, reportBytes, runInWorker, workerMinBytes } from '../engine/worker.js';
 import { log } from '../github/runner.js';
+import { escapeLog } from '../util/escape.js';
 import { loadSettings, run, workspaceOf } from './main.js';
 
 function fail(e: unknown): void {
   if (e instanceof ConfigurationError) core.setFailed(e.message);
-  else core.setFailed(`security-gate: internal error: ${e instanceof Error ? e.message : String(e)}`);
+  // An unexpected error's message may quote report text (a parser's SyntaxError does): escaped.
+  else core.setFailed(`security-gate: internal error: ${escapeLog(e instanceof Error ? e.message : String(e))}`);
 }
 
 async function main(): Promise<void> {

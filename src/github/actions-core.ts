@@ -8,7 +8,6 @@
  * escaping below is @actions/core's (a test compares the bytes with the real library). The artifact
  * client, loaded lazily, still brings @actions/core with it when an upload happens.
  */
-import { createRequire } from 'node:module';
 import { appendFileSync, closeSync, openSync, readSync } from 'node:fs';
 import { appendFile } from 'node:fs/promises';
 import { EOL } from 'node:os';
@@ -22,7 +21,6 @@ const env = (): NodeJS.ProcessEnv => process.env;
 // The output delimiter is random, as @actions/core's: a value cannot end the block early. Where the
 // system has /dev/urandom (Linux and macOS runners) its 16 bytes are read directly: node:crypto costs
 // ~8 ms to load, a twentieth of the gate's cold start. Elsewhere (Windows) node:crypto is loaded.
-const lazyRequire = createRequire(import.meta.url);
 export function randomUUID(): string {
   const b = Buffer.alloc(16);
   let fd: number | undefined;
@@ -30,7 +28,7 @@ export function randomUUID(): string {
     fd = openSync('/dev/urandom', 'r');
     if (readSync(fd, b, 0, 16, null) !== 16) throw new Error('short read');
   } catch {
-    return (lazyRequire('node:crypto') as typeof import('node:crypto')).randomUUID();
+    return process.getBuiltinModule('node:crypto').randomUUID();
   } finally {
     if (fd !== undefined) closeSync(fd);
   }

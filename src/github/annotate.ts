@@ -11,8 +11,7 @@ import type { GateResult } from '../policy/result.js';
 import {
   annotationCandidates,
   capAnnotations,
-  PER_JOB_CAP,
-  topAnnotationCandidates,
+  planAnnotations,
   toCoreProperties,
   type Annotation,
   type AnnotationMode,
@@ -67,15 +66,12 @@ export function conclusionFor(result: Pick<GateResult, 'verdict' | 'shouldFail'>
 export async function publishAnnotations(result: GateResult, opts: PublishAnnotationsOptions): Promise<AnnotationsOutcome> {
   if (opts.mode === 'none') return { channel: 'none', emitted: 0, posted: 0 };
   const capOpts = { detailsUrl: opts.detailsUrl, detailsWhere: opts.detailsWhere };
-  if (!opts.viaChecks) {
-    // Workflow commands show at most PER_JOB_CAP: only that many of each priority are built.
-    const { candidates, beyond } = topAnnotationCandidates(result, opts, PER_JOB_CAP);
-    const plan = capAnnotations(candidates, { ...capOpts, beyond });
-    return { channel: 'workflow-commands', emitted: emit(opts.sink, plan.annotations), posted: 0 };
-  }
-  const candidates = annotationCandidates(result, opts);
+  // Workflow commands only: planAnnotations builds no more candidates than can be shown.
+  if (!opts.viaChecks) return { channel: 'workflow-commands', emitted: emit(opts.sink, planAnnotations(result, opts)), posted: 0 };
 
-  if (opts.viaChecks && opts.checks) {
+  if (opts.checks) {
+    // The Checks API takes every annotation: all candidates are built.
+    const candidates = annotationCandidates(result, opts);
     const located = candidates.filter((a) => a.file !== undefined);
     const fileLess = candidates.filter((a) => a.file === undefined);
     const extra = located.length > CHECKS_MAX_ANNOTATIONS ? ` (the first ${CHECKS_MAX_ANNOTATIONS} of ${located.length}, most severe first)` : '';
@@ -101,6 +97,6 @@ export async function publishAnnotations(result: GateResult, opts: PublishAnnota
   opts.sink.notice(`annotations-via-checks: ${reason}; using workflow-command annotations (at most 10 of each kind are shown).`, {
     title: 'security-gate: annotations fall back to workflow commands',
   });
-  const plan = capAnnotations(candidates, { ...capOpts, reserved: { notice: 1, job: 1 } });
-  return { channel: 'workflow-commands', emitted: 1 + emit(opts.sink, plan.annotations), posted: 0, fallbackReason: reason };
+  const shown = planAnnotations(result, { ...opts, reserved: { notice: 1, job: 1 } });
+  return { channel: 'workflow-commands', emitted: 1 + emit(opts.sink, shown), posted: 0, fallbackReason: reason };
 }

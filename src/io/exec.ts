@@ -3,12 +3,9 @@
  * bound on the output kept. The promise always resolves (a failure to start is reported, not thrown),
  * so a caller decides in plain words what a failure means.
  */
-import { createRequire } from 'node:module';
-
-// node:child_process (with net, dgram and streams) is required on the first run, not at start-up:
+// node:child_process (with net, dgram and streams) is loaded on the first run, not at start-up:
 // most gate runs never start a program.
-const lazyRequire = createRequire(import.meta.url);
-const childProcess = () => lazyRequire('node:child_process') as typeof import('node:child_process');
+const childProcess = () => process.getBuiltinModule('node:child_process');
 
 export interface RunOptions {
   cwd: string;

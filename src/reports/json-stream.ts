@@ -87,7 +87,6 @@ export class JsonArraySplitter {
   // strings
   private escaped = false;
   private keyParts: Buffer[] = [];
-  private currentKey = '';
   // streamed arrays
   private arrays = 0;
   private index = 0;
@@ -309,7 +308,6 @@ export class JsonArraySplitter {
         throw new StreamAbort('invalid key');
       }
     } else key = body.toString('utf8');
-    this.currentKey = key;
     const top = this.stack[this.stack.length - 1] as Frame;
     this.nextMatched = -1;
     if (top.matched >= 0 && top.matched < this.steps.length && this.steps[top.matched] === key) {

@@ -3,11 +3,8 @@
  * so every later channel (summary, log, annotations, outputs, SARIF, artifact copy) is safe by
  * construction.
  */
-import { createRequire } from 'node:module';
-
-// node:crypto is required when the first secret is hashed, not at start-up (~10 ms to load).
-const lazyRequire = createRequire(import.meta.url);
-const createHash = (algorithm: string) => (lazyRequire('node:crypto') as typeof import('node:crypto')).createHash(algorithm);
+// node:crypto is loaded when the first secret is hashed, not at start-up (~10 ms to load).
+const createHash = (algorithm: string) => process.getBuiltinModule('node:crypto').createHash(algorithm);
 
 /** Short, non-reversible hash used to tell secrets apart (dedup keys, fingerprints). */
 export function secretHash(secret: string): string {

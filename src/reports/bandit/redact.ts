@@ -163,8 +163,7 @@ export class BanditReportRedactor {
   private chunk: Buffer = Buffer.alloc(0);
   /** Start of the bytes of the current chunk not yet in `out` (they pass as they are). */
   private runStart = 0;
-  /** The start of an element to redact that continues in the next chunk (held back, not yet output). */
-  private held: Buffer[] = [];
+  /** Bytes of an element to redact held back (not output) because it continues in the next chunk. */
   private heldBytes = 0;
   private gapText = '';
   private failed = false;
@@ -210,7 +209,6 @@ export class BanditReportRedactor {
         } else {
           // It began in an earlier chunk (buf is its bytes joined): the held-back start is dropped.
           this.runStart = end - this.heldBytes;
-          this.held = [];
           this.heldBytes = 0;
         }
         this.out.push(Buffer.from(text));
@@ -236,7 +234,6 @@ export class BanditReportRedactor {
       const s = this.splitter.elementStart;
       const from = s < 0 ? 0 : s;
       if (from > this.runStart) this.out.push(chunk.subarray(this.runStart, from));
-      this.held.push(Buffer.from(chunk.subarray(from)));
       this.heldBytes += chunk.length - from;
       return this.out;
     }
