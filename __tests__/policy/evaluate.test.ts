@@ -187,3 +187,40 @@ describe('critical paths', () => {
     expect(m('')).toBeUndefined();
   });
 });
+
+describe('reasons', () => {
+  it('reads as severity, scope and action, in ASCII', () => {
+    const settings = parseSettings([{ phase: '2' }]);
+    const r = evaluate([input('bandit', [finding('bandit', 'high', 'app/auth/login.py', { rawSeverity: 'HIGH' }), finding('bandit', 'low', 'app/views.py', { rawSeverity: 'LOW' })])], { settings, now: NOW });
+    expect(r.tools[0]!.findings.map((f) => f.reason)).toEqual(['Bandit HIGH in a critical path (**/auth/**) -> block', 'Bandit LOW -> info']);
+    const change = { known: true, isTouched: (p: string) => p === 'src/a.py' };
+    const v = evaluate([input('vulture', [finding('vulture', 'low', 'src/a.py'), finding('vulture', 'low', 'src/b.py')])], { settings, now: NOW, change });
+    expect(v.tools[0]!.findings.map((f) => f.reason)).toEqual(['vulture low in a file this change touches -> block', 'vulture low existing debt: file not touched -> info']);
+  });
+
+  // evaluate works a reason out once per run of findings in one file and per severity pair; a
+  // finding must get the reason it gets when evaluated alone, whatever comes before it.
+  it('are the ones each finding gets alone, in any order of paths and severities', () => {
+    const tools: ToolId[] = ['bandit', 'pip-audit', 'vulture', 'deptry'];
+    const paths = ['app/auth/a.py', 'app/views.py', 'src/touched.py', 'src/other.py', undefined];
+    const one = fc.record({
+      sev: fc.constantFrom<Severity>('critical', 'high', 'medium', 'low', 'info', 'unknown'),
+      raw: fc.constantFrom(undefined, 'HIGH', 'MEDIUM', 'LOW', 'weird'),
+      path: fc.constantFrom(...paths),
+    });
+    fc.assert(
+      fc.property(fc.constantFrom(...tools), fc.array(one, { maxLength: 30 }), fc.constantFrom('1', '2'), fc.constantFrom('none', 'known', 'unknown'), (tool, specs, phase, changeKind) => {
+        const settings = parseSettings([{ phase }]);
+        const change =
+          changeKind === 'none' ? undefined : changeKind === 'known' ? { known: true, isTouched: (p: string) => p.startsWith('src/touched') } : { known: false, reason: 'no base', isTouched: () => true };
+        const fs = specs.map((s) => finding(tool, s.sev, s.path, s.raw === undefined ? {} : { rawSeverity: s.raw }));
+        const together = evaluate([input(tool, fs)], { settings, now: NOW, change }).tools[0]!.findings;
+        for (const f of together) {
+          const alone = evaluate([input(tool, [fs.find((x) => x.fingerprint === f.fingerprint)!])], { settings, now: NOW, change }).tools[0]!.findings[0]!;
+          expect([f.reason, f.disposition, f.phase2Action]).toEqual([alone.reason, alone.disposition, alone.phase2Action]);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+});

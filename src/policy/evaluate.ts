@@ -83,14 +83,9 @@ export function criticalPathMatcher(globs: string[]): (path: string) => string |
     const re = picomatch.makeRe(g, { dot: true, nocase: false });
     return { g, m: (path: string) => path !== '' && (path === g || re.test(path)) };
   });
-  // Memoized per path: a big report has many findings per file.
-  const memo = new Map<string, string | undefined>();
-  return (path) => {
-    if (memo.has(path)) return memo.get(path);
-    const hit = compiled.find((c) => c.m(path))?.g;
-    memo.set(path, hit);
-    return hit;
-  };
+  // Not memoized: evaluate asks once per run of findings in one file, and a map of 18,000 paths
+  // cost more than the regexes it saved.
+  return (path) => compiled.find((c) => c.m(path))?.g;
 }
 
 function lookup(t: ToolThresholds, sev: Severity, critical: boolean, inChange: boolean | undefined): { action?: Action; scope: string } {
@@ -99,6 +94,14 @@ function lookup(t: ToolThresholds, sev: Severity, critical: boolean, inChange: b
   if (inChange === true && pick(t.changed)) return { action: pick(t.changed), scope: 'changed' };
   if (inChange === false && pick(t.unchanged)) return { action: pick(t.unchanged), scope: 'unchanged' };
   return { action: pick(t.default), scope: 'default' };
+}
+
+/** What the policy needs to know of a path. */
+interface PathFacts {
+  critical: string | undefined;
+  inChange: boolean | undefined;
+  /** Reasons by severity and raw severity. */
+  reasons: Map<Severity, Map<string | undefined, string>>;
 }
 
 const SEV_WORD: Record<Severity, string> = {
@@ -129,7 +132,7 @@ export function evaluate(inputs: ToolInput[], opts: EvaluateOptions): GateResult
     const phase = phaseOf(input.tool, settings, now);
     const thresholds = thresholdsFor(settings, input.tool);
     const usesChange = thresholds.changed !== undefined || thresholds.unchanged !== undefined;
-    const raw = input.reports.flatMap((r) => r.findings);
+    const raw = input.reports.length === 1 ? (input.reports[0] as ParsedReport).findings : input.reports.flatMap((r) => r.findings);
     const messages = [...input.messages];
     let status = input.status;
     const extra = opts.toolChecks?.[input.tool]?.(input, raw) ?? [];
@@ -140,23 +143,32 @@ export function evaluate(inputs: ToolInput[], opts: EvaluateOptions): GateResult
 
     const findings: EvaluatedFinding[] = [];
     let unknownMapped = 0;
-    // Per path and per reason, once: a big report has many findings per file and few distinct reasons.
-    const pathFacts = new Map<string, { critical: string | undefined; inChange: boolean | undefined }>();
-    const reasons = new Map<string, string>();
+    // Per path, once: a big report has many findings per file, one after another. Reasons depend
+    // only on the path's facts and the finding's severities: they are kept per facts (few).
+    const reasonsByFacts = new Map<string, PathFacts['reasons']>();
+    const factsOf = (path: string | undefined): PathFacts => {
+      const critical = path === undefined ? undefined : isCritical(path);
+      const inChange = path === undefined || !opts.change ? undefined : opts.change.known ? opts.change.isTouched(path) : true;
+      const key = `${critical ?? ''}|${inChange ?? ''}`;
+      let reasons = reasonsByFacts.get(key);
+      if (reasons === undefined) reasonsByFacts.set(key, (reasons = new Map()));
+      return { critical, inChange, reasons };
+    };
+    let lastPath: string | undefined;
+    let facts = factsOf(undefined);
+    const noPath = facts;
     // The policy's answer depends only on (severity, critical path or not, in the change or not):
-    // worked out once per combination, with its reason once per combination and reason text.
+    // worked out once per combination.
     const decisions = new Map<number, { p2: { action?: Action; scope: string }; action: Action }>();
     for (const f of raw) {
       const effective: Severity = f.severity === 'unknown' && input.tool === 'pip-audit' ? unknownAs : f.severity;
       if (effective !== f.severity) unknownMapped++;
       const path = f.location?.path;
-      let facts = path !== undefined ? pathFacts.get(path) : undefined;
-      if (path !== undefined && facts === undefined) {
-        facts = { critical: isCritical(path), inChange: opts.change ? (opts.change.known ? opts.change.isTouched(path) : true) : undefined };
-        pathFacts.set(path, facts);
-      }
-      const critical = facts?.critical;
-      const inChange = facts?.inChange;
+      if (path === undefined) facts = noPath;
+      else if (path !== lastPath) facts = factsOf(path);
+      lastPath = path;
+      const critical = facts.critical;
+      const inChange = facts.inChange;
       const changeFact = usesChange ? inChange : undefined;
       const combo = severityRank(effective) * 6 + (critical !== undefined ? 3 : 0) + (changeFact === undefined ? 0 : changeFact ? 1 : 2);
       let d = decisions.get(combo);
@@ -171,9 +183,11 @@ export function evaluate(inputs: ToolInput[], opts: EvaluateOptions): GateResult
         decisions.set(combo, (d = { p2, action }));
       }
       const phase2Action: Action = d.p2.action ?? 'info';
-      const reasonKey = `${f.severity}|${f.rawSeverity ?? ''}|${effective}|${phase2Action}|${d.p2.scope}|${critical ?? ''}|${inChange ?? ''}`;
-      let reason = reasons.get(reasonKey);
-      if (reason === undefined) reasons.set(reasonKey, (reason = reasonFor(input.tool, f, effective, phase2Action, d.p2.scope, critical, inChange, opts.change)));
+      // Given the path's facts, the reason depends on the severity and the raw severity only.
+      let bySeverity = facts.reasons.get(f.severity);
+      if (bySeverity === undefined) facts.reasons.set(f.severity, (bySeverity = new Map()));
+      let reason = bySeverity.get(f.rawSeverity);
+      if (reason === undefined) bySeverity.set(f.rawSeverity, (reason = reasonFor(input.tool, f, effective, phase2Action, d.p2.scope, critical, inChange, opts.change)));
       const ef: EvaluatedFinding = {
         ...f,
         disposition: d.action,
@@ -300,5 +314,5 @@ function reasonFor(
   else if (critical && tool === 'bandit') parts.push(`in a critical path (${critical})`);
   if (scope === 'changed') parts.push(change && !change.known ? 'change unknown: counted as new' : 'in a file this change touches');
   else if (inChange === false && (tool === 'deptry' || tool === 'vulture')) parts.push('existing debt: file not touched');
-  return `${parts.join(' ')} → ${action}`;
+  return `${parts.join(' ')} -> ${action}`;
 }

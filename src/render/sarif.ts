@@ -210,7 +210,7 @@ function messageOf(f: EvaluatedFinding): string {
   if (pkg) parts.push(pkg);
   const action = f.disposition === 'waived' ? `waived (${f.waiver?.id ?? 'waiver'})` : f.disposition;
   parts.push(`Policy: ${f.reason}${f.disposition === 'waived' ? ` · ${action}` : ''}`);
-  return sarifText(parts.join(' — '), 2000);
+  return sarifText(parts.join(' - '), 2000);
 }
 
 function ruleShortText(f: EvaluatedFinding): string {
