@@ -150,14 +150,17 @@ function applyToolRules(input: ToolInput, settings: Settings, workspace: string)
     if (input.tool === 'vulture') report = filterByConfidence(report, settings['vulture-min-confidence'] ?? 0);
     if (input.tool === 'mutmut') report = mutmutPolicyFindings(report, input.files[i]?.path ?? r.format, settings['mutmut-min-score']);
     // Repository-relative POSIX paths, so critical paths, the change, annotations and SARIF agree.
-    // Memoized per raw path: a big report has many findings per file.
-    const repoPaths = new Map<string, string | undefined>();
+    // Worked out when the path changes: a big report lists a file's findings one after another.
+    let lastRaw: string | undefined;
+    let lastPath: string | undefined;
     for (const f of report.findings) {
       if (!f.location) continue;
       const raw = f.location.path;
-      let p = repoPaths.get(raw);
-      if (p === undefined && !repoPaths.has(raw)) repoPaths.set(raw, (p = toRepoPath(raw, { workspace, scanRoot })));
-      if (p !== undefined) f.location.path = p;
+      if (raw !== lastRaw) {
+        lastRaw = raw;
+        lastPath = toRepoPath(raw, { workspace, scanRoot });
+      }
+      if (lastPath !== undefined) f.location.path = lastPath;
     }
     return report;
   });
