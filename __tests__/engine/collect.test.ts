@@ -6,7 +6,8 @@ import { describe, expect, it } from '@jest/globals';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { collectTool } from '../../src/engine/run.js';
+import { collectTool, runEngine } from '../../src/engine/run.js';
+import { parseSettings } from '../../src/config/schema.js';
 import type { RawRedaction } from '../../src/reports/model.js';
 
 const FIXTURE = join(import.meta.dirname, '..', 'fixtures', 'bandit', 'DefectDojo__django-DefectDojo', 'many_vulns.json');
@@ -51,5 +52,35 @@ describe('collectTool, in pieces or whole', () => {
     const r = await both(JSON.stringify(value, null, 2));
     expect(r.streamed).toEqual(r.whole);
     expect(r.streamed.messages[0]).toContain('$.results[3].line_number: expected an integer, got string');
+  });
+});
+
+describe('runEngine paths', () => {
+  it('makes every finding repository-relative, files interleaved or not', async () => {
+    const ws = await mkdtemp(join(tmpdir(), 'sg-paths-'));
+    try {
+      const result = (filename: string, line: number) => ({
+        filename,
+        test_id: 'B101',
+        test_name: 'assert_used',
+        issue_severity: 'LOW',
+        issue_confidence: 'HIGH',
+        issue_text: 'Use of assert detected.',
+        line_number: line,
+        line_range: [line],
+        col_offset: 0,
+        end_col_offset: 10,
+        code: `${line} assert x\n`,
+        more_info: 'https://bandit.readthedocs.io/en/1.7.5/plugins/b101_assert_used.html',
+      });
+      const files = [`${ws}/app/a.py`, `${ws}/app/a.py`, 'src/b.py', `${ws}/app/a.py`, '/elsewhere/c.py', 'src/b.py', 'src/b.py'];
+      await writeFile(join(ws, 'bandit.json'), JSON.stringify({ errors: [], results: files.map((f, i) => result(f, i + 1)) }));
+      const settings = parseSettings([{ 'bandit-report': 'bandit.json', 'scan-root': 'api' }]);
+      const run = await runEngine(settings, { workspace: ws, now: new Date('2026-11-29T12:00:00Z') });
+      const byLine = Object.fromEntries(run.result.tools[0]!.findings.map((f) => [f.location!.line, f.location!.path]));
+      expect(byLine).toEqual({ 1: 'app/a.py', 2: 'app/a.py', 3: 'api/src/b.py', 4: 'app/a.py', 5: '/elsewhere/c.py', 6: 'api/src/b.py', 7: 'api/src/b.py' });
+    } finally {
+      await rm(ws, { recursive: true, force: true });
+    }
   });
 });
