@@ -5,7 +5,7 @@
  * (engine/worker.ts).
  */
 import { isMainThread, workerData } from 'node:worker_threads';
-import { reportBytes, runInWorker, workerMinBytes } from '../engine/worker.js';
+import { runInWorker, workerNote } from '../engine/worker.js';
 import { escapeLog } from '../util/escape.js';
 import { runCli, type CliIo } from './main.js';
 
@@ -19,10 +19,9 @@ const io: CliIo = {
   isTTY: shared.isTTY,
   handOff: isMainThread
     ? async (settings, workspace) => {
-        // A file that cannot be found or read counts as 0 here: the run itself says what is wrong with it.
-        const bytes = await reportBytes(settings, workspace).catch(() => 0);
-        if (bytes < workerMinBytes(process.env)) return undefined;
-        process.stderr.write(`security-gate: ${(bytes / 1048576).toFixed(1)} MiB of reports: read in a worker thread with a smaller young generation\n`);
+        const note = await workerNote(settings, workspace, process.env);
+        if (note === undefined) return undefined;
+        process.stderr.write(`${note}\n`);
         // The worker's output reaches this process's stdout and stderr; its errors are reported below.
         try {
           return await runInWorker(new URL(import.meta.url), shared, internalError);

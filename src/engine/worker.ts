@@ -43,6 +43,17 @@ export async function reportBytes(settings: Settings, workspace: string): Promis
   return total;
 }
 
+/**
+ * Whether a run takes a worker (both entries ask): the line that says so, or undefined when the
+ * run stays on this thread. A file that cannot be found or read counts as 0 here: the run itself
+ * says what is wrong with it.
+ */
+export async function workerNote(settings: Settings, workspace: string, env: NodeJS.ProcessEnv): Promise<string | undefined> {
+  const bytes = await reportBytes(settings, workspace).catch(() => 0);
+  if (bytes < workerMinBytes(env)) return undefined;
+  return `security-gate: ${(bytes / 1048576).toFixed(1)} MiB of reports: read in a worker thread with a smaller young generation`;
+}
+
 /** A call from the worker to the thread that started it, and its answer. */
 interface Call {
   call: number;

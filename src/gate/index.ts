@@ -9,7 +9,7 @@ import { isMainThread, workerData } from 'node:worker_threads';
 import * as core from '../github/actions-core.js';
 import { ConfigurationError, type Settings } from '../config/schema.js';
 import { copyBanditRedacted, redactedCopyJob } from '../engine/stage.js';
-import { callMainThread, reportBytes, runInWorker, workerMinBytes } from '../engine/worker.js';
+import { callMainThread, runInWorker, workerNote } from '../engine/worker.js';
 import { log } from '../github/runner.js';
 import { escapeLog } from '../util/escape.js';
 import { loadSettings, run, workspaceOf } from './main.js';
@@ -23,10 +23,9 @@ function fail(e: unknown): void {
 async function main(): Promise<void> {
   if (!isMainThread) return run(process.env, (workerData as { settings: Settings }).settings, callMainThread);
   const settings = await loadSettings(process.env);
-  // A file that cannot be found or read counts as 0 here: the run itself says what is wrong with it.
-  const bytes = await reportBytes(settings, workspaceOf(process.env)).catch(() => 0);
-  if (bytes < workerMinBytes(process.env)) return run(process.env, settings);
-  log.info(`security-gate: ${(bytes / 1048576).toFixed(1)} MiB of reports: read in a worker thread with a smaller young generation`);
+  const note = await workerNote(settings, workspaceOf(process.env), process.env);
+  if (note === undefined) return run(process.env, settings);
+  log.info(note);
   let code: number;
   try {
     code = await runInWorker(new URL(import.meta.url), { settings }, fail, async (request) => {

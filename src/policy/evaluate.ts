@@ -96,12 +96,19 @@ function lookup(t: ToolThresholds, sev: Severity, critical: boolean, inChange: b
   return { action: pick(t.default), scope: 'default' };
 }
 
-/** What the policy needs to know of a path. */
+/** What the policy decides for a finding. */
+interface Outcome {
+  effective: Severity;
+  action: Action;
+  phase2Action: Action;
+  reason: string;
+}
+
+/** What the policy needs to know of a path, and its outcomes by severity and raw severity. */
 interface PathFacts {
   critical: string | undefined;
   inChange: boolean | undefined;
-  /** Reasons by severity and raw severity. */
-  reasons: Map<Severity, Map<string | undefined, string>>;
+  outcomes: Map<Severity, Map<string | undefined, Outcome>>;
 }
 
 const SEV_WORD: Record<Severity, string> = {
@@ -143,54 +150,49 @@ export function evaluate(inputs: ToolInput[], opts: EvaluateOptions): GateResult
 
     const findings: EvaluatedFinding[] = [];
     let unknownMapped = 0;
-    // Per path, once: a big report has many findings per file, one after another. Reasons depend
-    // only on the path's facts and the finding's severities: they are kept per facts (few).
-    const reasonsByFacts = new Map<string, PathFacts['reasons']>();
+    // What the policy decides for a finding depends only on its path's facts (critical path, in the
+    // change) and its severities: worked out once per combination. A big report lists a file's
+    // findings one after another, so the facts are worked out when the path changes.
+    const outcomesByFacts = new Map<string, PathFacts['outcomes']>();
     const factsOf = (path: string | undefined): PathFacts => {
       const critical = path === undefined ? undefined : isCritical(path);
       const inChange = path === undefined || !opts.change ? undefined : opts.change.known ? opts.change.isTouched(path) : true;
       const key = `${critical ?? ''}|${inChange ?? ''}`;
-      let reasons = reasonsByFacts.get(key);
-      if (reasons === undefined) reasonsByFacts.set(key, (reasons = new Map()));
-      return { critical, inChange, reasons };
+      let outcomes = outcomesByFacts.get(key);
+      if (outcomes === undefined) outcomesByFacts.set(key, (outcomes = new Map()));
+      return { critical, inChange, outcomes };
+    };
+    const outcomeOf = (f: Finding, critical: string | undefined, inChange: boolean | undefined): Outcome => {
+      const effective: Severity = f.severity === 'unknown' && input.tool === 'pip-audit' ? unknownAs : f.severity;
+      const changeFact = usesChange ? inChange : undefined;
+      const p2 = lookup(thresholds, effective, critical !== undefined, changeFact);
+      const phase2Action: Action = p2.action ?? 'info';
+      let action = phase2Action;
+      if (phase === 1) {
+        const p1 = thresholds['phase-1'] ? lookup(thresholds['phase-1'], effective, critical !== undefined, changeFact).action : undefined;
+        action = p1 ?? action;
+        if (action === 'block') action = 'warn';
+      }
+      return { effective, action, phase2Action, reason: reasonFor(input.tool, f, effective, phase2Action, p2.scope, critical, inChange, opts.change) };
     };
     let lastPath: string | undefined;
     let facts = factsOf(undefined);
     const noPath = facts;
-    // The policy's answer depends only on (severity, critical path or not, in the change or not):
-    // worked out once per combination.
-    const decisions = new Map<number, { p2: { action?: Action; scope: string }; action: Action }>();
     for (const f of raw) {
-      const effective: Severity = f.severity === 'unknown' && input.tool === 'pip-audit' ? unknownAs : f.severity;
-      if (effective !== f.severity) unknownMapped++;
       const path = f.location?.path;
       if (path === undefined) facts = noPath;
       else if (path !== lastPath) facts = factsOf(path);
       lastPath = path;
-      const critical = facts.critical;
-      const inChange = facts.inChange;
-      const changeFact = usesChange ? inChange : undefined;
-      const combo = severityRank(effective) * 6 + (critical !== undefined ? 3 : 0) + (changeFact === undefined ? 0 : changeFact ? 1 : 2);
-      let d = decisions.get(combo);
-      if (d === undefined) {
-        const p2 = lookup(thresholds, effective, critical !== undefined, changeFact);
-        let action: Action = p2.action ?? 'info';
-        if (phase === 1) {
-          const p1 = thresholds['phase-1'] ? lookup(thresholds['phase-1'], effective, critical !== undefined, changeFact).action : undefined;
-          action = p1 ?? action;
-          if (action === 'block') action = 'warn';
-        }
-        decisions.set(combo, (d = { p2, action }));
-      }
-      const phase2Action: Action = d.p2.action ?? 'info';
-      // Given the path's facts, the reason depends on the severity and the raw severity only.
-      let bySeverity = facts.reasons.get(f.severity);
-      if (bySeverity === undefined) facts.reasons.set(f.severity, (bySeverity = new Map()));
-      let reason = bySeverity.get(f.rawSeverity);
-      if (reason === undefined) bySeverity.set(f.rawSeverity, (reason = reasonFor(input.tool, f, effective, phase2Action, d.p2.scope, critical, inChange, opts.change)));
+      const { critical, inChange } = facts;
+      let bySeverity = facts.outcomes.get(f.severity);
+      if (bySeverity === undefined) facts.outcomes.set(f.severity, (bySeverity = new Map()));
+      let o = bySeverity.get(f.rawSeverity);
+      if (o === undefined) bySeverity.set(f.rawSeverity, (o = outcomeOf(f, critical, inChange)));
+      const { effective, phase2Action, reason } = o;
+      if (effective !== f.severity) unknownMapped++;
       const ef: EvaluatedFinding = {
         ...f,
-        disposition: d.action,
+        disposition: o.action,
         phase2Action,
         effectiveSeverity: effective,
         reason,

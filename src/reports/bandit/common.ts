@@ -1,6 +1,6 @@
 /**
  * What the Bandit JSON and SARIF parsers share: severity/confidence words, secret redaction of
- * snippets and messages, fingerprints, the version in `more_info` URLs.
+ * snippets and messages, fingerprints, the version in `more_info` URLs, the report they build.
  *
  * Fingerprint (documented choice): `bandit:<test_id>:<path>:<h>` where `<h>` is a 53-bit hash
  * (cyrb53, 14 hex digits) of the test id and the flagged source line's text (trimmed, WITHOUT its
@@ -9,8 +9,43 @@
  * in report order, so identical lines stay distinct. JSON and SARIF of one scan give the same
  * fingerprints (SARIF `region.snippet.text` is the flagged line).
  */
-import type { Confidence, Severity } from '../model.js';
+import type { Confidence, Finding, ParsedReport, ScanError, Severity } from '../model.js';
 import { redactSecret } from '../../util/redact.js';
+
+/** Longest finding title kept (a longer one is cut and ends in `…`). */
+const MAX_TITLE = 1000;
+
+export function capTitle(title: string): string {
+  return title.length > MAX_TITLE ? `${title.slice(0, MAX_TITLE - 1)}…` : title;
+}
+
+/** What a Bandit reader found, JSON or SARIF, as the report both build. */
+export interface BanditReading {
+  format: string;
+  toolVersion: string | undefined;
+  findings: Finding[];
+  scanErrors: ScanError[];
+  stats: Record<string, number>;
+  duplicates: number;
+  /** What the artifact's copy must redact (ParsedReport.rawRedaction): arrays of results, results, and which. */
+  arrays: number;
+  elements: number;
+  redact: number[];
+}
+
+export function banditReport(r: BanditReading): ParsedReport {
+  r.stats.duplicates = r.duplicates;
+  return {
+    tool: 'bandit',
+    format: r.format,
+    toolVersion: r.toolVersion,
+    findings: r.findings,
+    skipped: [],
+    scanErrors: r.scanErrors,
+    stats: r.stats,
+    rawRedaction: { format: r.format, arrays: r.arrays, elements: r.elements, indices: r.redact },
+  };
+}
 
 /** Bandit tests whose `code` and message hold a hard-coded password. */
 export const PASSWORD_TESTS: ReadonlySet<string> = new Set(['B105', 'B106', 'B107']);

@@ -31,7 +31,9 @@ import {
 } from '../json.js';
 import {
   banditConfidence,
+  banditReport,
   banditSeverity,
+  capTitle,
   DuplicateIndex,
   FingerprintMaker,
   looksLikeSecret,
@@ -44,7 +46,6 @@ import {
 } from './common.js';
 
 const FORMAT = 'bandit-json';
-const MAX_TITLE = 1000;
 
 function bad(i: number, key: string, expected: string, value: unknown): never {
   throw new JsonShapeError(
@@ -249,7 +250,7 @@ class BanditResults {
       tool: 'bandit',
       ruleId: this.intern(testId),
       ruleName: testName === undefined ? undefined : this.intern(testName),
-      title: this.intern(title.length > MAX_TITLE ? `${title.slice(0, MAX_TITLE - 1)}…` : title),
+      title: this.intern(capTitle(title)),
       severity: banditSeverity(rawSeverity),
       rawSeverity: this.intern(rawSeverity),
       confidence: banditConfidence(rawConfidence),
@@ -278,17 +279,7 @@ class BanditResults {
   }
 
   finish(top: { scanErrors: ScanError[]; stats: Record<string, number> }): ParsedReport {
-    top.stats.duplicates = this.duplicates;
-    return {
-      tool: 'bandit',
-      format: FORMAT,
-      toolVersion: this.toolVersion,
-      findings: this.findings,
-      skipped: [],
-      scanErrors: top.scanErrors,
-      stats: top.stats,
-      rawRedaction: { format: FORMAT, arrays: 1, elements: this.count, indices: this.redact },
-    };
+    return banditReport({ format: FORMAT, toolVersion: this.toolVersion, findings: this.findings, ...top, duplicates: this.duplicates, arrays: 1, elements: this.count, redact: this.redact });
   }
 }
 

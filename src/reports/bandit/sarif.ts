@@ -31,7 +31,9 @@ import {
 } from '../json.js';
 import {
   banditConfidence,
+  banditReport,
   banditSeverity,
+  capTitle,
   DuplicateIndex,
   FingerprintMaker,
   safeHelpUri,
@@ -41,7 +43,6 @@ import {
 } from './common.js';
 
 const FORMAT = 'bandit-sarif';
-const MAX_TITLE = 1000;
 
 /** A SARIF artifact URI as a repository path: `file://` stripped, %-escapes decoded, `/` separators. */
 export function sarifUriToPath(uri: string): string {
@@ -283,7 +284,7 @@ class SarifReader {
       tool: 'bandit',
       ruleId,
       ruleName: rule?.name,
-      title: title.length > MAX_TITLE ? `${title.slice(0, MAX_TITLE - 1)}…` : title,
+      title: capTitle(title),
       severity: issueSeverity !== undefined ? banditSeverity(issueSeverity) : levelSeverity(level),
       rawSeverity: issueSeverity ?? level ?? 'warning',
       confidence,
@@ -307,17 +308,8 @@ class SarifReader {
   }
 
   finish(): ParsedReport {
-    this.stats.duplicates = this.duplicates;
-    return {
-      tool: 'bandit',
-      format: FORMAT,
-      toolVersion: this.toolVersion,
-      findings: this.findings,
-      skipped: [],
-      scanErrors: this.scanErrors,
-      stats: this.stats,
-      rawRedaction: { format: FORMAT, arrays: this.arrays, elements: this.ordinal, indices: this.redact },
-    };
+    const { toolVersion, findings, scanErrors, stats, duplicates, arrays } = this;
+    return banditReport({ format: FORMAT, toolVersion, findings, scanErrors, stats, duplicates, arrays, elements: this.ordinal, redact: this.redact });
   }
 }
 
