@@ -105,6 +105,19 @@ describe('the gate bundle, run like the runner runs it', () => {
     expect(r.commands.filter((c) => c.command === 'error').map((c) => c.message).join('\n')).toContain('phase: got "three"; expected one of 1, 2, auto');
   });
 
+  it('scan-root: annotations, SARIF and the result name the file under the scan root, prefixed once', async () => {
+    const finding = { code: '1 import pickle\n', col_offset: 0, end_col_offset: 13, filename: 'app/views.py', issue_confidence: 'HIGH', issue_severity: 'HIGH', issue_text: 'Consider possible security implications associated with pickle module.', line_number: 1, line_range: [1], more_info: 'https://bandit.readthedocs.io/en/1.7.5/blacklists/blacklist_imports.html#b403-import-pickle', test_id: 'B403', test_name: 'blacklist' };
+    await writeFile(join(workspace, 'reports/scan-root.json'), JSON.stringify({ errors: [], generated_at: '2024-01-01T00:00:00Z', metrics: {}, results: [finding] }));
+    const r = await runAction({ entry: ENTRY, workspace, inputs: { 'bandit-report': 'reports/scan-root.json', 'scan-root': 'api', annotations: 'all', 'output-dir': 'out-sr', 'upload-artifact': 'false' }, env: service.env, actionYml: join(REPO_ROOT, 'action.yml') });
+    expect(r.code).toBe(0);
+    const annotated = r.commands.filter((c) => c.command === 'warning' && c.properties['file'] !== undefined).map((c) => c.properties['file']);
+    expect(annotated).toEqual(['api/app/views.py']);
+    const sarif = JSON.parse(readFileSync(join(workspace, 'out-sr/security-gate.sarif'), 'utf8'));
+    expect(sarif.runs[0].results.map((x: { locations: Array<{ physicalLocation: { artifactLocation: { uri: string } } }> }) => x.locations[0]!.physicalLocation.artifactLocation.uri)).toEqual(['api/app/views.py']);
+    const result = JSON.parse(readFileSync(r.outputs['result-file']!, 'utf8'));
+    expect(result.tools[0].findings.map((f: { location: { path: string } }) => f.location.path)).toEqual(['api/app/views.py']);
+  });
+
   it('an artifact service failure is a warning; the verdict and outputs are still written', async () => {
     service.failNext('quota');
     const r = await runAction({ entry: ENTRY, workspace, inputs: { ...base, 'artifact-name': 'gate-fail' }, env: service.env, actionYml: join(REPO_ROOT, 'action.yml'), timeoutMs: 120_000 });

@@ -44,7 +44,9 @@ export interface Published {
 
 export async function publish(p: PublishContext): Promise<Published> {
   const { settings, result, workspace, outDir } = p;
-  const pathOpts = { workspace, scanRoot: settings['scan-root'] };
+  // The result's paths are repository paths already: the engine resolved them once, scan-root
+  // included. Passing scan-root again put `api/api/app.py` into annotations and SARIF.
+  const pathOpts = { workspace };
 
   // The raw reports' copies (a 70 MB report is read, redacted and written again) depend on nothing
   // below: they are written while the SARIF and the result are, so one's file waits fill the other's.
