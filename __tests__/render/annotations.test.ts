@@ -1,4 +1,5 @@
 import { describe, expect, it, jest } from '@jest/globals';
+import fc from 'fast-check';
 import { readFileSync, writeFileSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -212,8 +213,25 @@ describe('toRepoPath', () => {
     ['<stdin>', {}, undefined],
     ['', {}, undefined],
     ['..', {}, undefined],
+    ['.venv/lib/x.py', {}, '.venv/lib/x.py'],
+    ['a/../b.py', {}, 'b.py'],
+    ['a//b.py', {}, 'a/b.py'],
+    [' src/x.py ', {}, 'src/x.py'],
+    ['src/.../x.py', {}, 'src/.../x.py'],
   ] as const)('%s %j -> %s', (raw, opts, expected) => {
     expect(toRepoPath(raw, opts)).toBe(expected);
+  });
+
+  it('a path returned as it is (the fast path) is what resolving it gives', () => {
+    // A scan root of `.` changes nothing but takes every path through the full resolution.
+    const seg = fc.oneof(fc.constantFrom('.', '..', '', 'src', '.venv', 'a b', '...', 'x.py', '~u', 'C:', '\\', '<stdin>'), fc.string({ maxLength: 6 }));
+    fc.assert(
+      fc.property(fc.array(seg, { minLength: 1, maxLength: 6 }), fc.constantFrom('', '/', ' '), (segs, lead) => {
+        const raw = lead + segs.join('/');
+        expect(toRepoPath(raw)).toBe(toRepoPath(raw, { scanRoot: '.' }));
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { CONFIDENCES, SEVERITIES } from '../../src/reports/model.js';
+import { firstByPriority, findingsByPriority } from '../../src/render/annotations.js';
 import { headlineFor, mostSevere, ruleDocUrl, sectionsOf, sortMostSevereFirst, toolName, waiverText, whereText } from '../../src/render/common.js';
 import { finding, gate, tool } from './helpers.js';
 
@@ -43,6 +44,17 @@ describe('order and sections', () => {
         const full = sortMostSevereFirst(fs).slice(0, k);
         const top = mostSevere(fs, k);
         expect(top.map((f) => [f.effectiveSeverity, f.severity, f.confidence, whereText(f)])).toEqual(full.map((f) => [f.effectiveSeverity, f.severity, f.confidence, whereText(f)]));
+      }),
+    );
+  });
+  it('firstByPriority(k) is the first k of findingsByPriority, the same findings in the same order (property)', () => {
+    const disp = fc.constantFrom('block', 'warn', 'info', 'waived') as fc.Arbitrary<'block' | 'warn' | 'info' | 'waived'>;
+    const act = fc.constantFrom('block', 'warn', 'info') as fc.Arbitrary<'block' | 'warn' | 'info'>;
+    fc.assert(
+      fc.property(fc.array(fc.tuple(arb, disp, act), { maxLength: 150 }), fc.constantFrom(1, 2) as fc.Arbitrary<1 | 2>, fc.nat(160), (items, phase, k) => {
+        const fs = items.map(([x, d, a]) => finding({ severity: x.severity, effectiveSeverity: x.effectiveSeverity, confidence: x.confidence, disposition: d, phase2Action: a, location: { path: x.path, line: x.line } }));
+        const tools = [tool('bandit', { phase, findings: fs })];
+        expect(firstByPriority(tools, k)).toEqual(findingsByPriority(tools).slice(0, k));
       }),
     );
   });

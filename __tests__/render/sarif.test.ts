@@ -161,6 +161,33 @@ describe('renderSarif limits', () => {
   });
 });
 
+describe('renderSarif on findings that repeat files, titles and rules', () => {
+  it('gives every result what rendering its finding alone gives', () => {
+    // Worked out once per file, per (title, reason) and per rule id in a run: nothing may leak from one
+    // finding to the next (a package, a waiver, another reason, a path the workspace resolves).
+    const ws = '/home/runner/work/repo/repo';
+    const fs = [
+      finding({ ruleId: 'B602', title: 'shell', reason: 'Bandit HIGH -> block', disposition: 'block', location: { path: 'src/a.py', line: 1 } }),
+      finding({ ruleId: 'B602', title: 'shell', reason: 'Bandit HIGH -> warn', disposition: 'warn', location: { path: 'src/a.py', line: 2 } }),
+      finding({ ruleId: 'B602', title: 'shell', reason: 'Bandit HIGH -> warn', disposition: 'waived', waiver: { id: 'W-9', owner: '@o', expires: '2027-01-01', reasonCategory: 'accepted-risk' } as never, location: { path: 'src/a.py', line: 3 } }),
+      finding({ ruleId: 'B602', title: 'shell', reason: 'Bandit HIGH -> warn', disposition: 'warn', location: { path: `${ws}/src/a.py`, line: 4 } }),
+      finding({ ruleId: 'B602', title: 'shell', reason: 'Bandit HIGH -> warn', disposition: 'warn', location: { path: 'src/a b.py', line: 5 } }),
+      finding({ ruleId: 'B602', title: 'shell', reason: 'Bandit HIGH -> warn', disposition: 'warn', location: { path: '/opt/outside.py', line: 6 } }),
+      finding({ ruleId: 'B602\nx', title: 'shell', reason: 'Bandit HIGH -> warn', disposition: 'warn', location: { path: 'src/a.py', line: 7 } }),
+    ];
+    const opts = { workspace: ws };
+    const together = renderSarif(gateResult([toolResult('bandit', fs)]), opts).sarif.runs[0]!;
+    for (const f of fs) {
+      const alone = renderSarif(gateResult([toolResult('bandit', [f])]), opts).sarif.runs[0]!;
+      const r = together.results.find((x) => x.partialFingerprints[FINGERPRINT_KEY] === f.fingerprint)!;
+      const { ruleIndex: _a, ...rest } = r;
+      const { ruleIndex: _b, ...restAlone } = alone.results[0]!;
+      expect(rest).toEqual(restAlone);
+    }
+    expect(new Set(together.results.map((x) => x.message.text)).size).toBe(3);
+  });
+});
+
 describe('helpers', () => {
   it('pathToUri percent-encodes segments', () => {
     expect(pathToUri("a b/c#d/e?f/(g)'!*.py")).toBe('a%20b/c%23d/e%3Ff/%28g%29%27%21%2A.py');

@@ -28,7 +28,7 @@
 import { TOOL_LABELS, type Severity, type ToolId } from '../reports/model.js';
 import type { EvaluatedFinding, GateResult, ToolResult } from '../policy/result.js';
 import { clip, safeHttpUrl } from '../util/escape.js';
-import { findingsByPriority, packageLine, toRepoPath, type PathOptions } from './annotations.js';
+import { firstByPriority, packageLine, toRepoPath, type PathOptions } from './annotations.js';
 import { ruleDocUrl, whereText } from './common.js';
 
 export const SARIF_SCHEMA_URI = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
@@ -140,6 +140,8 @@ function toolLabel(tool: ToolId): string {
 
 /** Percent-encodes each path segment: a valid relative URI reference. */
 export function pathToUri(path: string): string {
+  // Unreserved characters (which encodeURIComponent keeps) and the separators: nothing to encode.
+  if (/^[A-Za-z0-9._~/-]*$/.test(path)) return path;
   return path
     .split('/')
     .map((s) => encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`))
@@ -165,8 +167,27 @@ function validInt(n: number | undefined): number | undefined {
   return typeof n === 'number' && Number.isInteger(n) && n >= 1 ? n : undefined;
 }
 
-function locationOf(f: EvaluatedFinding, opts: SarifOptions): SarifLocation {
-  const file = f.location ? toRepoPath(f.location.path, opts) : undefined;
+/** A run's memo of what it works out per file and per text: big runs repeat both in thousands of results. */
+interface RunMemo {
+  /** A finding's path -> its repository path (undefined: none) and that path's URI. */
+  files: Map<string, { file: string; uri: string } | undefined>;
+  /** Title -> reason -> message, for findings whose message depends on nothing else. */
+  messages: Map<string, Map<string, string>>;
+  /** The report's rule id -> the rule id written. */
+  ruleIds: Map<string, string>;
+}
+
+function fileOf(path: string, opts: SarifOptions, memo: RunMemo): { file: string; uri: string } | undefined {
+  if (memo.files.has(path)) return memo.files.get(path);
+  const file = toRepoPath(path, opts);
+  const known = file === undefined ? undefined : { file, uri: pathToUri(file) };
+  memo.files.set(path, known);
+  return known;
+}
+
+function locationOf(f: EvaluatedFinding, opts: SarifOptions, memo: RunMemo): SarifLocation {
+  const known = f.location ? fileOf(f.location.path, opts, memo) : undefined;
+  const file = known?.file;
   let region: SarifRegion = { startLine: 1 };
   let uriPath: string;
   if (file !== undefined) {
@@ -191,7 +212,7 @@ function locationOf(f: EvaluatedFinding, opts: SarifOptions): SarifLocation {
       'requirements.txt';
   }
   const out: SarifLocation = {
-    physicalLocation: { artifactLocation: { uri: pathToUri(uriPath), uriBaseId: '%SRCROOT%' }, region },
+    physicalLocation: { artifactLocation: { uri: known ? known.uri : pathToUri(uriPath), uriBaseId: '%SRCROOT%' }, region },
   };
   if (f.package) {
     const name = clip(oneLine(f.package.name), 200);
@@ -204,7 +225,16 @@ function locationOf(f: EvaluatedFinding, opts: SarifOptions): SarifLocation {
   return out;
 }
 
-function messageOf(f: EvaluatedFinding): string {
+function messageOf(f: EvaluatedFinding, memo: RunMemo): string {
+  if (f.package || f.disposition === 'waived') return buildMessage(f);
+  let byReason = memo.messages.get(f.title);
+  if (!byReason) memo.messages.set(f.title, (byReason = new Map()));
+  let text = byReason.get(f.reason);
+  if (text === undefined) byReason.set(f.reason, (text = buildMessage(f)));
+  return text;
+}
+
+function buildMessage(f: EvaluatedFinding): string {
   const parts = [f.title];
   const pkg = packageLine(f);
   if (pkg) parts.push(pkg);
@@ -224,18 +254,20 @@ function ruleShortText(f: EvaluatedFinding): string {
 }
 
 function buildRun(t: ToolResult, opts: SarifOptions, max: number): { run: SarifRun; cut?: SarifCut } {
-  const ordered = findingsByPriority([t]);
-  const kept = ordered.slice(0, max);
-  const dropped = ordered.length - kept.length;
+  const kept = firstByPriority([t], max);
+  const total = t.findings.length;
+  const dropped = total - kept.length;
   const rules: SarifRule[] = [];
   const ruleIndex = new Map<string, number>();
   const ruleScore = new Map<string, number>();
   const rulePrecision = new Map<string, number>();
   const security = SECURITY_TOOLS.has(t.tool);
   const results: SarifResult[] = [];
+  const memo: RunMemo = { files: new Map(), messages: new Map(), ruleIds: new Map() };
 
   for (const f of kept) {
-    const ruleId = clip(oneLine(f.ruleId || 'unknown'), 255);
+    let ruleId = memo.ruleIds.get(f.ruleId);
+    if (ruleId === undefined) memo.ruleIds.set(f.ruleId, (ruleId = clip(oneLine(f.ruleId || 'unknown'), 255)));
     let idx = ruleIndex.get(ruleId);
     if (idx === undefined) {
       idx = rules.length;
@@ -285,8 +317,8 @@ function buildRun(t: ToolResult, opts: SarifOptions, max: number): { run: SarifR
       ruleId,
       ruleIndex: idx,
       level: levelOf(f),
-      message: { text: messageOf(f) },
-      locations: [locationOf(f, opts)],
+      message: { text: messageOf(f, memo) },
+      locations: [locationOf(f, opts, memo)],
       partialFingerprints: { [FINGERPRINT_KEY]: f.fingerprint || `${t.tool}:${ruleId}:${whereText(f)}` },
       properties: props,
     };
@@ -317,12 +349,12 @@ function buildRun(t: ToolResult, opts: SarifOptions, max: number): { run: SarifR
   if (opts.gateVersion) properties['securityGate/version'] = opts.gateVersion;
   let cut: SarifCut | undefined;
   if (dropped > 0) {
-    cut = { tool: t.tool, total: ordered.length, kept: kept.length, dropped };
+    cut = { tool: t.tool, total, kept: kept.length, dropped };
     properties['securityGate/cut'] = {
-      total: ordered.length,
+      total,
       kept: kept.length,
       dropped,
-      reason: `GitHub code scanning accepts at most ${max} results per run: the ${kept.length} most severe were kept (blocking first); the result JSON in the artifact has all ${ordered.length}.`,
+      reason: `GitHub code scanning accepts at most ${max} results per run: the ${kept.length} most severe were kept (blocking first); the result JSON in the artifact has all ${total}.`,
     };
   }
   const run: SarifRun = {

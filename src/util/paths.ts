@@ -40,6 +40,12 @@ function below(p: string, base: string): string | undefined {
   return undefined;
 }
 
+/**
+ * A relative path toRepoPath returns unchanged: `/`-separated segments of letters, digits and
+ * `._~+@-`, none empty, `.` or `..` (so nothing to trim, convert, resolve or refuse).
+ */
+const CLEAN_RELATIVE = /^(?!\.\.?(?:\/|$))[\w.~+@-]+(?:\/(?!\.\.?(?:\/|$))[\w.~+@-]+)*$/;
+
 /** Resolves `.` and `..`; undefined when `..` climbs above the start. */
 function resolveSegments(p: string): string | undefined {
   const out: string[] = [];
@@ -64,7 +70,10 @@ function resolveSegments(p: string): string | undefined {
  * - a relative path is taken from `scanRoot` (the directory the scanner ran in) when given.
  */
 export function toRepoPath(raw: string | undefined, opts: PathOptions = {}): string | undefined {
-  if (typeof raw !== 'string' || raw.trim() === '') return undefined;
+  if (typeof raw !== 'string') return undefined;
+  // Most paths (and every path the engine already resolved) come back as they are: checked in one pass.
+  if (CLEAN_RELATIVE.test(raw) && (!opts.scanRoot || opts.scanRoot.trim() === '')) return raw;
+  if (raw.trim() === '') return undefined;
   let p = raw.trim();
   if (/^file:\/\//i.test(p)) {
     try {
