@@ -118,6 +118,34 @@ describe('the gate bundle, run like the runner runs it', () => {
     expect(result.tools[0].findings.map((f: { location: { path: string } }) => f.location.path)).toEqual(['api/app/views.py']);
   });
 
+  it.each([[''], ['api']])('annotations and SARIF name only files the result names (scan-root %j, the example reports of all six tools)', async (scanRoot) => {
+    const ex = join(REPO_ROOT, 'examples/reports');
+    const names = { 'bandit-report': 'bandit-report.json', 'pip-audit-report': 'pip-audit.json', 'gitleaks-report': 'gitleaks-report.json', 'deptry-report': 'deptry.json', 'vulture-report': 'vulture.txt', 'mutmut-report': 'mutmut-cicd-stats.json' };
+    await mkdir(join(workspace, 'examples'), { recursive: true });
+    const inputs: Record<string, string> = { 'scan-root': scanRoot, annotations: 'all', phase: '2', 'output-dir': `out-paths-${scanRoot || 'none'}`, 'upload-artifact': 'false', 'severity-source': 'off' };
+    for (const [input, name] of Object.entries(names)) {
+      await copyFile(join(ex, name), join(workspace, 'examples', name));
+      inputs[input] = `examples/${name}`;
+    }
+    const r = await runAction({ entry: ENTRY, workspace, inputs, env: service.env, actionYml: join(REPO_ROOT, 'action.yml') });
+    expect(r.code).toBe(0);
+    const result = JSON.parse(readFileSync(r.outputs['result-file']!, 'utf8'));
+    const paths = new Set<string>(result.tools.flatMap((t: { findings: Array<{ location?: { path: string } }> }) => t.findings.flatMap((f) => (f.location ? [f.location.path] : []))));
+    expect(paths.size).toBeGreaterThan(10);
+    if (scanRoot) for (const p of paths) expect(p.startsWith(`${scanRoot}/`) && !p.startsWith(`${scanRoot}/${scanRoot}/`)).toBe(true);
+    const annotated = r.commands.filter((c) => ['error', 'warning', 'notice'].includes(c.command) && c.properties['file'] !== undefined).map((c) => c.properties['file']!);
+    expect(annotated.length).toBeGreaterThan(0);
+    for (const f of annotated) expect(paths).toContain(f);
+    const sarif = JSON.parse(readFileSync(join(workspace, inputs['output-dir']!, 'security-gate.sarif'), 'utf8'));
+    const uris = sarif.runs.flatMap((run: { results: Array<{ locations: Array<{ physicalLocation: { artifactLocation: { uri: string } }; logicalLocations?: unknown }> }> }) =>
+      run.results.filter((x) => x.locations[0]!.logicalLocations === undefined).map((x) => decodeURIComponent(x.locations[0]!.physicalLocation.artifactLocation.uri)),
+    );
+    expect(uris.length).toBeGreaterThan(10);
+    // A finding without a file (a package, a mutation score) is placed at the report it came from.
+    const reports = new Set(Object.values(names).map((n) => `examples/${n}`));
+    for (const u of uris) expect(paths.has(u) || reports.has(u) ? u : `${u}: in neither the result's paths nor the reports`).toBe(u);
+  });
+
   it('an artifact service failure is a warning; the verdict and outputs are still written', async () => {
     service.failNext('quota');
     const r = await runAction({ entry: ENTRY, workspace, inputs: { ...base, 'artifact-name': 'gate-fail' }, env: service.env, actionYml: join(REPO_ROOT, 'action.yml'), timeoutMs: 120_000 });
