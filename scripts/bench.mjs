@@ -107,7 +107,8 @@ function cliCandidate(name, workspace, flags, { resultFile = true } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'sg-bench-cli-'));
   cleanup.push(dir);
   const result = resultFile ? ['--result-file', join(dir, 'result.json')] : [];
-  return { name, cmd: NODE, args: [CLI, '--workspace', workspace, '--severity-source', 'off', '--no-color', ...result, ...flags], opts: { cwd: workspace, env: { PATH: process.env.PATH, HOME: process.env.HOME } } };
+  // The action's settings (gateCandidate): no severity lookups, no secret scan of the change (git).
+  return { name, cmd: NODE, args: [CLI, '--workspace', workspace, '--severity-source', 'off', '--secret-scan', 'false', '--no-color', ...result, ...flags], opts: { cwd: workspace, env: { PATH: process.env.PATH, HOME: process.env.HOME } } };
 }
 
 function floorCandidate(files) {
