@@ -103,6 +103,9 @@ describe('the gate bundle, run like the runner runs it', () => {
     const r = await runAction({ entry: ENTRY, workspace, inputs: { 'bandit-report': 'reports/bandit.json', phase: 'three' }, actionYml: join(REPO_ROOT, 'action.yml') });
     expect(r.code).toBe(1);
     expect(r.commands.filter((c) => c.command === 'error').map((c) => c.message).join('\n')).toContain('phase: got "three"; expected one of 1, 2, auto');
+    const outside = await runAction({ entry: ENTRY, workspace, inputs: { 'bandit-report': 'reports/bandit.json', 'scan-root': '../elsewhere', 'upload-artifact': 'false' }, actionYml: join(REPO_ROOT, 'action.yml') });
+    expect(outside.code).toBe(1);
+    expect(outside.commands.filter((c) => c.command === 'error').map((c) => c.message).join('\n')).toContain('scan-root: got "../elsewhere"; expected the directory the scanners ran in, inside the workspace');
   });
 
   it('scan-root: annotations, SARIF and the result name the file under the scan root, prefixed once', async () => {

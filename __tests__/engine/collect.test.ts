@@ -83,4 +83,17 @@ describe('runEngine paths', () => {
       await rm(ws, { recursive: true, force: true });
     }
   });
+
+  it.each(['../other', '/tmp/elsewhere', 'api/../..'])('refuses a scan root outside the workspace (%s), naming the input', async (root) => {
+    const ws = await mkdtemp(join(tmpdir(), 'sg-paths-'));
+    try {
+      await writeFile(join(ws, 'bandit.json'), JSON.stringify({ errors: [], results: [] }));
+      const settings = parseSettings([{ 'bandit-report': 'bandit.json', 'scan-root': root }]);
+      await expect(runEngine(settings, { workspace: ws, now: new Date() })).rejects.toThrow(`scan-root: got ${JSON.stringify(root)}; expected the directory the scanners ran in, inside the workspace`);
+      const inside = parseSettings([{ 'bandit-report': 'bandit.json', 'scan-root': `${ws}/api` }]);
+      expect((await runEngine(inside, { workspace: ws, now: new Date() })).result.tools[0]!.status).toBe('ok');
+    } finally {
+      await rm(ws, { recursive: true, force: true });
+    }
+  });
 });

@@ -4,10 +4,10 @@
  * (pure, on the change the shell found) -> severity lookups (I/O, optional) -> evaluate (pure).
  * Publishing is the shells' job.
  */
-import { REPORT_INPUTS, type ReportTool, type Settings } from '../config/schema.js';
+import { ConfigurationError, REPORT_INPUTS, type ReportTool, type Settings } from '../config/schema.js';
 import { changeScope, type Change } from '../change/diff.js';
 import { resolveReportSeverities, severityNotice, type ResolveStats } from '../enrich/severity.js';
-import { readReport, readReportChunks, resolvePatterns } from '../io/files.js';
+import { insideWorkspace, readReport, readReportChunks, resolvePatterns } from '../io/files.js';
 import { evaluate, type EvaluateOptions, type ToolInput } from '../policy/evaluate.js';
 import { mutmutPolicyFindings, mutmutRunProblems } from '../policy/mutmut.js';
 import type { GateResult } from '../policy/result.js';
@@ -174,6 +174,12 @@ function applyToolRules(input: ToolInput, settings: Settings, workspace: string)
 }
 
 export async function runEngine(settings: Settings, deps: EngineDeps): Promise<EngineRun> {
+  // Relative report paths are taken from the scan root: one outside the repository would leave
+  // them unresolved, looking like repository paths they are not.
+  const scanRoot = settings['scan-root'];
+  if (scanRoot && !insideWorkspace(deps.workspace, scanRoot)) {
+    throw new ConfigurationError(`scan-root: got ${JSON.stringify(scanRoot)}; expected the directory the scanners ran in, inside the workspace`);
+  }
   const inputs: ToolInput[] = [];
   const redactions = new Map<string, RawRedaction>();
   for (const [tool, inputName] of Object.entries(REPORT_INPUTS) as Array<[ReportTool, keyof Settings]>) {
