@@ -187,11 +187,10 @@ function fileOf(path: string, opts: SarifOptions, memo: RunMemo): { file: string
 
 function locationOf(f: EvaluatedFinding, opts: SarifOptions, memo: RunMemo): SarifLocation {
   const known = f.location ? fileOf(f.location.path, opts, memo) : undefined;
-  const file = known?.file;
   let region: SarifRegion = { startLine: 1 };
-  let uriPath: string;
-  if (file !== undefined) {
-    uriPath = file;
+  let uri: string;
+  if (known !== undefined) {
+    uri = known.uri;
     const loc = f.location!;
     const line = validInt(loc.line);
     if (line !== undefined) {
@@ -206,20 +205,19 @@ function locationOf(f: EvaluatedFinding, opts: SarifOptions, memo: RunMemo): Sar
       }
     }
   } else {
-    uriPath =
+    uri = pathToUri(
       (f.package && opts.dependencyFile ? toRepoPath(opts.dependencyFile, { workspace: opts.workspace }) : undefined) ??
-      toRepoPath(f.sourceFile, { workspace: opts.workspace }) ??
-      'requirements.txt';
+        toRepoPath(f.sourceFile, { workspace: opts.workspace }) ??
+        'requirements.txt',
+    );
   }
-  const out: SarifLocation = {
-    physicalLocation: { artifactLocation: { uri: known ? known.uri : pathToUri(uriPath), uriBaseId: '%SRCROOT%' }, region },
-  };
+  const out: SarifLocation = { physicalLocation: { artifactLocation: { uri, uriBaseId: '%SRCROOT%' }, region } };
   if (f.package) {
     const name = clip(oneLine(f.package.name), 200);
     out.logicalLocations = [
       { name, fullyQualifiedName: f.package.version ? `${name}==${clip(oneLine(f.package.version), 100)}` : name, kind: 'package' },
     ];
-  } else if (file === undefined && f.location) {
+  } else if (known === undefined && f.location) {
     out.logicalLocations = [{ name: clip(oneLine(f.location.path), 300), kind: 'file' }];
   }
   return out;
