@@ -121,6 +121,25 @@ describe('the gate bundle, run like the runner runs it', () => {
     expect(result.tools[0].findings.map((f: { location: { path: string } }) => f.location.path)).toEqual(['api/app/views.py']);
   });
 
+  it('a lone surrogate in a report (JSON "\\ud800") is written, not a crash: outputs, SARIF and result', async () => {
+    // Found by the parser fuzz suite: encodeURIComponent threw URIError in the SARIF's file URI
+    // and in a pip-audit advisory link, and the step ended with an internal error and no outputs.
+    const finding = { code: '1 import pickle \udc00\n', filename: 'app/a\ud800b.py', issue_confidence: 'HIGH', issue_severity: 'HIGH', issue_text: 'pickle \ud800', line_number: 1, test_id: 'B403', test_name: 'blacklist' };
+    await writeFile(join(workspace, 'reports/surrogate.json'), JSON.stringify({ errors: [], generated_at: '2024-01-01T00:00:00Z', metrics: {}, results: [finding] }));
+    const audit = { dependencies: [{ name: 'requests', version: '2.25.1', vulns: [{ id: 'PYSEC-\ud800', fix_versions: ['2.31.0'], aliases: [], description: 'x' }] }] };
+    await writeFile(join(workspace, 'reports/surrogate-audit.json'), JSON.stringify(audit));
+    const r = await runAction({ entry: ENTRY, workspace, inputs: { 'bandit-report': 'reports/surrogate.json', 'pip-audit-report': 'reports/surrogate-audit.json', 'severity-source': 'off', 'output-dir': 'out-surrogate', 'upload-artifact': 'false' }, env: service.env, actionYml: join(REPO_ROOT, 'action.yml') });
+    expect(r.stdout + r.stderr).not.toContain('internal error');
+    expect(r.code).toBe(0);
+    expect(r.outputs['verdict']).toBe('warn');
+    expect(r.outputs['bandit-high']).toBe('1');
+    const sarif = JSON.parse(readFileSync(join(workspace, 'out-surrogate/security-gate.sarif'), 'utf8'));
+    const uris = sarif.runs.flatMap((run: { results: Array<{ locations: Array<{ physicalLocation: { artifactLocation: { uri: string } } }> }> }) => run.results.map((x) => x.locations[0]!.physicalLocation.artifactLocation.uri));
+    expect(uris).toContain('app/a%EF%BF%BDb.py');
+    const result = JSON.parse(readFileSync(r.outputs['result-file']!, 'utf8'));
+    expect(result.tools.map((t: { findings: unknown[] }) => t.findings.length)).toEqual([1, 1]);
+  });
+
   it.each([[''], ['api']])('annotations and SARIF name only files the result names (scan-root %j, the example reports of all six tools)', async (scanRoot) => {
     const ex = join(REPO_ROOT, 'examples/reports');
     const names = { 'bandit-report': 'bandit-report.json', 'pip-audit-report': 'pip-audit.json', 'gitleaks-report': 'gitleaks-report.json', 'deptry-report': 'deptry.json', 'vulture-report': 'vulture.txt', 'mutmut-report': 'mutmut-cicd-stats.json' };

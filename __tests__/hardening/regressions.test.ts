@@ -10,6 +10,8 @@ import { parseReport } from '../../src/reports/registry.js';
 import { REDACTED_CODE, redactBanditReport, WITHHELD_BANDIT_REPORT } from '../../src/reports/bandit/redact.js';
 import { vultureParser } from '../../src/reports/vulture/parser.js';
 import { annotationCandidates } from '../../src/render/annotations.js';
+import { pathToUri } from '../../src/render/sarif.js';
+import { encodeUriComponentSafe } from '../../src/util/escape.js';
 import type { GateResult } from '../../src/policy/result.js';
 
 describe('vulture detect: a long line of `a:1: a:1: …` (quadratic regex backtracking)', () => {
@@ -137,5 +139,38 @@ describe('annotations: bidi overrides (Trojan Source) in titles, messages and pa
     expect(a!.file).toBeUndefined();
     expect(a!.message).toContain('src/evil[U+202E]gnp.py');
     expect(JSON.stringify(a)).not.toMatch(/[\u202a-\u202e\u2066-\u2069]/);
+  });
+});
+
+describe('a lone surrogate in a report string (JSON "\\ud800")', () => {
+  // Found by fuzz.test.ts (FUZZ_RUNS=6000, seed 20261130): a CycloneDX vulnerability id of lone
+  // surrogates made encodeURIComponent throw URIError, an internal error instead of a report.
+  // The same in the SARIF file URI of a Bandit filename ended the action with no outputs.
+  it('encodeUriComponentSafe encodes a lone surrogate as U+FFFD and keeps a pair', () => {
+    expect(encodeUriComponentSafe('a\ud800b\udc00')).toBe('a%EF%BF%BDb%EF%BF%BD');
+    expect(encodeUriComponentSafe('\ud83d\ude00')).toBe(encodeURIComponent('\ud83d\ude00'));
+    expect(() => encodeURIComponent('\ud800')).toThrow(URIError);
+  });
+
+  it('a SARIF file URI', () => {
+    expect(pathToUri('app/a\ud800b.py')).toBe('app/a%EF%BF%BDb.py');
+  });
+
+  it.each([
+    ['pip-audit JSON', { dependencies: [{ name: 'requests', version: '2.25.1', vulns: [{ id: 'PYSEC-\ud800', fix_versions: [], aliases: [], description: 'x' }] }] }],
+    [
+      'CycloneDX',
+      {
+        bomFormat: 'CycloneDX',
+        specVersion: '1.4',
+        version: 1,
+        components: [{ 'bom-ref': 'r1', name: 'requests', version: '2.25.1', type: 'library' }],
+        vulnerabilities: [{ 'bom-ref': 'v1', id: '\ud800'.repeat(3), description: 'x', affects: [{ ref: 'r1' }] }],
+      },
+    ],
+  ])('a pip-audit advisory id (%s) gives a report with a valid link', (_label, value) => {
+    const report = parseReport('pip-audit', 'audit.json', JSON.stringify(value));
+    expect(report.findings).toHaveLength(1);
+    expect(report.findings[0]!.helpUri).toMatch(/^https:\/\/osv\.dev\/vulnerability\/[A-Z-]*(%EF%BF%BD)+$/);
   });
 });

@@ -41524,6 +41524,13 @@ function safeHttpUrl(url, maxLength = 2048) {
     return href.length > maxLength ? undefined : href;
 }
 /**
+ * `encodeURIComponent` for untrusted text: a lone surrogate (JSON's `"\ud800"` parses to one)
+ * makes the built-in throw `URIError`; it is encoded as U+FFFD instead.
+ */
+function encodeUriComponentSafe(text) {
+    return encodeURIComponent(text.replace(/\p{Cs}/gu, '\uFFFD'));
+}
+/**
  * Shorten untrusted text to at most `max` characters (code points, never half a surrogate pair),
  * ending in `…` when cut. Apply before escaping so an escape sequence is never cut.
  */

@@ -9,6 +9,7 @@
  */
 import { z } from 'zod';
 import type { HttpClient } from '../io/http.js';
+import { encodeUriComponentSafe } from '../util/escape.js';
 import { severityOfRating, type CvssScorer } from './cvss.js';
 import { bestCvss, clip, cvssOf, failure, severityFromWord, shapeError, type Resolution } from './resolution.js';
 
@@ -97,7 +98,7 @@ export async function resolveFromGithubAdvisory(a: GlobalAdvisory, getScorer: ()
 /** `GET /advisories/{ghsa_id}`. Never throws. */
 export async function lookupGhsa(client: HttpClient, ghsaId: string, getScorer: () => Promise<CvssScorer>): Promise<Resolution> {
   try {
-    const r = await client.getJson<unknown>(`/advisories/${encodeURIComponent(ghsaId)}`);
+    const r = await client.getJson<unknown>(`/advisories/${encodeUriComponentSafe(ghsaId)}`);
     const parsed = globalAdvisorySchema.safeParse(r.data);
     if (!parsed.success) return shapeError('GitHub', ghsaId, parsed.error.issues);
     return await resolveFromGithubAdvisory(parsed.data, getScorer);

@@ -14,6 +14,7 @@
  */
 import { z } from 'zod';
 import type { HttpClient } from '../io/http.js';
+import { encodeUriComponentSafe } from '../util/escape.js';
 import { severityOfRating, type CvssScorer } from './cvss.js';
 import { bestCvss, canonicalId, clip, cvssOf, failure, severityFromWord, shapeError, type Resolution } from './resolution.js';
 
@@ -132,7 +133,7 @@ export async function resolveFromOsvRecord(v: OsvVuln, packageName: string | und
 /** `GET /v1/vulns/{id}`. Never throws. */
 export async function lookupOsv(client: HttpClient, id: string, packageName: string | undefined, getScorer: () => Promise<CvssScorer>): Promise<Resolution> {
   try {
-    const r = await client.getJson<unknown>(`/v1/vulns/${encodeURIComponent(id)}`);
+    const r = await client.getJson<unknown>(`/v1/vulns/${encodeUriComponentSafe(id)}`);
     const parsed = osvVulnSchema.safeParse(r.data);
     if (!parsed.success) return shapeError('OSV', id, parsed.error.issues);
     return await resolveFromOsvRecord(parsed.data, packageName, getScorer);

@@ -27,7 +27,7 @@
 /* eslint-disable no-control-regex -- control characters in report text are stripped on purpose */
 import { TOOL_LABELS, type Severity, type ToolId } from '../reports/model.js';
 import type { EvaluatedFinding, GateResult, ToolResult } from '../policy/result.js';
-import { clip, safeHttpUrl } from '../util/escape.js';
+import { clip, encodeUriComponentSafe, safeHttpUrl } from '../util/escape.js';
 import { firstByPriority, packageLine, toRepoPath, type PathOptions } from './annotations.js';
 import { ruleDocUrl, whereText } from './common.js';
 
@@ -144,7 +144,7 @@ export function pathToUri(path: string): string {
   if (/^[A-Za-z0-9._~/-]*$/.test(path)) return path;
   return path
     .split('/')
-    .map((s) => encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`))
+    .map((s) => encodeUriComponentSafe(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`))
     .join('/');
 }
 

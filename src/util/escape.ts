@@ -129,6 +129,14 @@ export function safeHttpUrl(url: string | undefined, maxLength = 2048): string |
 }
 
 /**
+ * `encodeURIComponent` for untrusted text: a lone surrogate (JSON's `"\ud800"` parses to one)
+ * makes the built-in throw `URIError`; it is encoded as U+FFFD instead.
+ */
+export function encodeUriComponentSafe(text: string): string {
+  return encodeURIComponent(text.replace(/\p{Cs}/gu, '\uFFFD'));
+}
+
+/**
  * Shorten untrusted text to at most `max` characters (code points, never half a surrogate pair),
  * ending in `…` when cut. Apply before escaping so an escape sequence is never cut.
  */

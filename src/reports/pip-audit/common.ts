@@ -1,4 +1,5 @@
 /** What the pip-audit JSON and CycloneDX parsers share. */
+import { encodeUriComponentSafe } from '../../util/escape.js';
 import type { SeveritySource } from '../model.js';
 
 /** Longest advisory description kept in `extra.description`. */
@@ -11,7 +12,7 @@ export function canonicalName(name: string): string {
 
 /** GHSA ids on GitHub's advisory database, everything else (PYSEC, CVE, OSV ids) on osv.dev. */
 export function advisoryUri(id: string): string {
-  const safe = encodeURIComponent(id);
+  const safe = encodeUriComponentSafe(id);
   return /^GHSA-/i.test(id) ? `https://github.com/advisories/${safe}` : `https://osv.dev/vulnerability/${safe}`;
 }
 
