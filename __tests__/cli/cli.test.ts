@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../../src/cli/main.js';
@@ -69,5 +69,15 @@ describe('security-gate CLI', () => {
     const r = await cli(['--policy-file', 'policy.yml'], dir);
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/policy\.yml:5/);
+  });
+  it('refuses a policy file linked into .git (exit 2), without quoting it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sg-cli-'));
+    mkdirSync(join(dir, '.git'));
+    writeFileSync(join(dir, '.git', 'config'), '[http]\n\textraheader = AUTHORIZATION: basic c2VjcmV0LXRva2Vu\n');
+    symlinkSync('.git/config', join(dir, 'policy.yml'));
+    const r = await cli(['--policy-file', 'policy.yml'], dir);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('policy-file: "policy.yml" is in a .git directory: not read');
+    expect(r.out + r.err).not.toContain('c2VjcmV0LXRva2Vu');
   });
 });

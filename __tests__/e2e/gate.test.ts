@@ -4,7 +4,7 @@
  * stub plus Azurite; outputs, summary and the uploaded zip read back.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -119,6 +119,46 @@ describe('the gate bundle, run like the runner runs it', () => {
     expect(sarif.runs[0].results.map((x: { locations: Array<{ physicalLocation: { artifactLocation: { uri: string } } }> }) => x.locations[0]!.physicalLocation.artifactLocation.uri)).toEqual(['api/app/views.py']);
     const result = JSON.parse(readFileSync(r.outputs['result-file']!, 'utf8'));
     expect(result.tools[0].findings.map((f: { location: { path: string } }) => f.location.path)).toEqual(['api/app/views.py']);
+  });
+
+  it('reports, waivers and policy files behind a symbolic link out of the workspace or into .git are not read', async () => {
+    // A link committed under a report's name copied /etc/passwd-like files, or the checkout's token
+    // from .git/config, into the artifact; a waivers file linked to .git/config had its YAML error
+    // quote the token in the summary (and a PR comment).
+    const ws = await mkdtemp(join(tmpdir(), 'sg-e2e-links-'));
+    const outside = await mkdtemp(join(tmpdir(), 'sg-e2e-links-out-'));
+    try {
+      const token = 'eC1hY2Nlc3MtdG9rZW46Z2hzX0xFQUtFRA==';
+      await mkdir(join(ws, '.git'), { recursive: true });
+      await mkdir(join(ws, 'reports'), { recursive: true });
+      await mkdir(join(ws, 'docs'), { recursive: true });
+      await writeFile(join(ws, '.git', 'config'), `[http "https://github.com/"]\n\textraheader = AUTHORIZATION: basic ${token}\n`);
+      await writeFile(join(outside, 'passwd'), 'root:x:0:0:root:/root:/bin/bash\n');
+      await symlink(join(outside, 'passwd'), join(ws, 'reports', 'deptry.json'));
+      await symlink('../.git/config', join(ws, 'reports', 'vulture.txt'));
+      await symlink('../.git/config', join(ws, 'docs', 'waivers.yml'));
+      const out = join(ws, 'out');
+      const r = await runAction({ entry: ENTRY, workspace: ws, inputs: { 'deptry-report': 'reports/deptry.json', 'vulture-report': 'reports/vulture.txt', 'waivers-file': 'docs/waivers.yml', 'output-dir': out, 'artifact-name': 'gate-links' }, env: service.env, actionYml: join(REPO_ROOT, 'action.yml') });
+      expect(r.stdout + r.stderr).not.toContain('internal error');
+      expect(r.outputs['verdict']).toBe('error');
+      const everything = [r.stdout, r.stderr, r.summary, JSON.stringify(r.outputs), readFileSync(r.outputs['result-file']!, 'utf8')].join('\n');
+      expect(everything).not.toContain(token);
+      expect(everything).not.toContain('root:x:0');
+      expect(r.summary).toContain('is a symbolic link to a file outside the workspace: not read');
+      expect(r.summary).toContain('is in a \\.git directory: not read'); // Markdown-escaped
+      expect(existsSync(join(out, 'reports'))).toBe(false);
+      const zip = await readZip(await service.downloadZip('gate-links'));
+      expect([...zip.keys()].sort()).toEqual(['security-gate-result.json', 'security-gate-summary.md', 'security-gate.sarif']);
+      for (const bytes of zip.values()) expect(bytes.toString('utf8')).not.toContain(token);
+      await symlink('.git/config', join(ws, 'policy.yml'));
+      const p = await runAction({ entry: ENTRY, workspace: ws, inputs: { 'deptry-report': 'reports/deptry.json', 'policy-file': 'policy.yml', 'upload-artifact': 'false' }, actionYml: join(REPO_ROOT, 'action.yml') });
+      expect(p.code).toBe(1);
+      expect(p.commands.filter((c) => c.command === 'error').map((c) => c.message).join('\n')).toContain('policy-file: "policy.yml" is in a .git directory: not read');
+      expect(p.stdout + p.stderr).not.toContain(token);
+    } finally {
+      await rm(ws, { recursive: true, force: true });
+      await rm(outside, { recursive: true, force: true });
+    }
   });
 
   it('a lone surrogate in a report (JSON "\\ud800") is written, not a crash: outputs, SARIF and result', async () => {

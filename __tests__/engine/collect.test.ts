@@ -3,7 +3,7 @@
  * gives up on): both ways give the same tool input, the same errors and the same redaction notes.
  */
 import { describe, expect, it } from '@jest/globals';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { collectTool, runEngine } from '../../src/engine/run.js';
@@ -94,6 +94,69 @@ describe('runEngine paths', () => {
       expect((await runEngine(inside, { workspace: ws, now: new Date() })).result.tools[0]!.status).toBe('ok');
     } finally {
       await rm(ws, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('report files behind symbolic links', () => {
+  // Found by a hostile-input review: a link committed under a report's name was read, its content
+  // copied into the artifact (/etc/passwd, or the checkout's token from .git/config) and the
+  // waivers file's YAML error quoted it in the summary and the PR comment.
+  const report = JSON.stringify({ errors: [], results: [] });
+  async function workspace(): Promise<{ ws: string; outside: string; done: () => Promise<void> }> {
+    const ws = await mkdtemp(join(tmpdir(), 'sg-links-'));
+    const outside = await mkdtemp(join(tmpdir(), 'sg-links-out-'));
+    await mkdir(join(ws, 'reports'), { recursive: true });
+    await mkdir(join(ws, '.git'), { recursive: true });
+    await writeFile(join(ws, '.git', 'config'), '[http]\n  extraheader = AUTHORIZATION: basic c2VjcmV0\n');
+    await writeFile(join(outside, 'passwd'), 'root:x:0:0:root:/root:/bin/bash\n');
+    await writeFile(join(ws, 'reports', 'real.json'), report);
+    await symlink(join(outside, 'passwd'), join(ws, 'reports', 'out.json'));
+    await symlink('../.git/config', join(ws, 'reports', 'git.json'));
+    await symlink('real.json', join(ws, 'reports', 'in.json'));
+    await symlink(outside, join(ws, 'linked-dir'));
+    return { ws, outside, done: async () => { await rm(ws, { recursive: true, force: true }); await rm(outside, { recursive: true, force: true }); } };
+  }
+
+  it.each([
+    ['reports/out.json', 'is a symbolic link to a file outside the workspace: not read'],
+    ['linked-dir/passwd', 'is a symbolic link to a file outside the workspace: not read'],
+    ['reports/git.json', 'is in a .git directory: not read'],
+    ['.git/config', 'is in a .git directory: not read'],
+  ])('%s: an error naming the file, not read, not a missing report, not copied', async (path, why) => {
+    const t = await workspace();
+    try {
+      const input = await collectTool('deptry', [path], t.ws);
+      expect(input.status).toBe('error');
+      expect(input.files).toEqual([]);
+      expect(input.messages).toEqual([`deptry-report: \`${path}\` ${why}`]);
+      const settings = parseSettings([{ 'deptry-report': path, 'on-missing-report': 'ignore' }]);
+      const run = await runEngine(settings, { workspace: t.ws, now: new Date() });
+      expect(run.result.tools[0]!.status).toBe('error');
+      expect(run.result.verdict).toBe('error');
+      expect(run.reports).toEqual([]);
+      expect(JSON.stringify(run.result)).not.toMatch(/root:x|extraheader|c2VjcmV0/);
+    } finally {
+      await t.done();
+    }
+  });
+
+  it('a glob skips the links it matches or refuses them, and a link inside the workspace is read', async () => {
+    const t = await workspace();
+    try {
+      const globbed = await collectTool('bandit', ['reports/*.json'], t.ws);
+      expect(globbed.files.map((f) => f.path).sort()).toEqual(expect.arrayContaining(['reports/real.json']));
+      expect(globbed.files.map((f) => f.path)).not.toEqual(expect.arrayContaining(['reports/out.json']));
+      expect(globbed.files.map((f) => f.path)).not.toEqual(expect.arrayContaining(['reports/git.json']));
+      const linked = await collectTool('bandit', ['reports/in.json'], t.ws);
+      expect(linked.status).toBe('ok');
+      expect(linked.files.map((f) => f.path)).toEqual(['reports/in.json']);
+      // Next to a readable report, a refused one still makes the tool an error.
+      const both = await collectTool('bandit', ['reports/real.json', 'reports/out.json'], t.ws);
+      expect(both.status).toBe('error');
+      expect(both.files.map((f) => f.path)).toEqual(['reports/real.json']);
+    } finally {
+      await t.done();
     }
   });
 });

@@ -41676,9 +41676,33 @@ function files_insideWorkspace(workspace, p) {
     const rel = relative(resolve(workspace), resolve(workspace, p));
     return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
 }
+/**
+ * Why `file` (in the workspace) must not be read, or undefined. Its real path, symbolic links
+ * followed, must stay in the workspace and out of any `.git` directory: a link committed under a
+ * report's name would otherwise copy `/etc/passwd`, or the checkout's token from `.git/config`,
+ * into the artifact, or quote it in an error. A file that does not exist is left to the read.
+ */
+async function files_unreadableBecause(workspace, file) {
+    let real;
+    let root;
+    try {
+        real = await realpath(resolve(workspace, file));
+        root = await realpath(resolve(workspace));
+    }
+    catch {
+        return undefined;
+    }
+    const rel = relative(root, real);
+    if (rel.startsWith('..') || isAbsolute(rel))
+        return 'is a symbolic link to a file outside the workspace: not read';
+    if (rel.split(sep).includes('.git'))
+        return 'is in a .git directory: not read';
+    return undefined;
+}
 async function resolvePatterns(workspace, patterns) {
     const files = new Set();
     const problems = [];
+    const refused = [];
     for (const raw of patterns) {
         const pattern = raw.replace(/\\/g, '/');
         if (!files_insideWorkspace(workspace, pattern.replace(/[*?[\]{}]/g, 'x'))) {
@@ -41702,13 +41726,25 @@ async function resolvePatterns(workspace, patterns) {
                 matched = [];
             }
         }
-        const inside = matched.filter((m) => files_insideWorkspace(workspace, m));
-        if (inside.length === 0 && !problems.some((p) => p.startsWith(`\`${raw}\``)))
+        const inside = [];
+        let refusedHere = false;
+        for (const m of matched) {
+            if (!files_insideWorkspace(workspace, m))
+                continue;
+            const why = await files_unreadableBecause(workspace, m);
+            if (why) {
+                refused.push(`\`${m}\` ${why}`);
+                refusedHere = true;
+            }
+            else
+                inside.push(m);
+        }
+        if (inside.length === 0 && !refusedHere && !problems.some((p) => p.startsWith(`\`${raw}\``)))
             problems.push(`\`${raw}\` matched no file`);
         for (const m of inside)
             files.add(m);
     }
-    return { files: [...files].sort(), problems };
+    return { files: [...files].sort(), problems, refused: [...new Set(refused)] };
 }
 async function readReport(workspace, file) {
     const abs = resolve(workspace, file);
@@ -41785,6 +41821,9 @@ async function readPolicyFile(workspace, path) {
         return undefined;
     if (!insideWorkspace(workspace, path))
         throw new ConfigurationError(`policy-file: got ${JSON.stringify(path)}; expected a path inside the workspace`);
+    const refused = await unreadableBecause(workspace, path);
+    if (refused)
+        throw new ConfigurationError(`policy-file: ${JSON.stringify(path)} ${refused}`);
     try {
         return { text: await readFile(`${workspace}/${path}`, 'utf8'), file: path };
     }

@@ -14,6 +14,7 @@ import { renderTerminal } from '../render/terminal.js';
 import { reproduceCommand } from '../engine/publish.js';
 import { findChange } from '../engine/change.js';
 import { githubApiUrl } from '../io/http.js';
+import { insideWorkspace, unreadableBecause } from '../io/files.js';
 import { escapeLog } from '../util/escape.js';
 import { loadYaml } from '../util/yaml.js';
 import { prepareGovernance } from '../github/governance.js';
@@ -96,6 +97,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     const policyPath = inputs['policy-file'];
     let policy: { text: string; file: string } | undefined;
     if (policyPath) {
+      // As in the action: a link in the workspace out of it or into .git is not followed.
+      const refused = insideWorkspace(workspace, policyPath) ? await unreadableBecause(workspace, policyPath) : undefined;
+      if (refused) throw new ConfigurationError(`policy-file: ${JSON.stringify(policyPath)} ${refused}`);
       try {
         policy = { text: await readFile(resolve(workspace, policyPath), 'utf8'), file: policyPath };
       } catch (e) {

@@ -54,8 +54,17 @@ export interface CollectOptions {
 export async function collectTool(tool: ReportTool, patterns: string[], workspace: string, opts: CollectOptions = {}): Promise<ToolInput> {
   const { redactions, streamMinBytes = STREAM_MIN_BYTES } = opts;
   const input: ToolInput = { tool, status: 'ok', messages: [], files: [], reports: [] };
-  const { files, problems } = await resolvePatterns(workspace, patterns);
+  const { files, problems, refused } = await resolvePatterns(workspace, patterns);
   const inputName = REPORT_INPUTS[tool];
+  if (refused.length > 0) {
+    // Never read, never copied into the artifact (not in `files`), and never taken for a missing report.
+    input.status = 'error';
+    for (const r of refused) input.messages.push(`${inputName}: ${r}`);
+    if (files.length === 0) {
+      for (const p of problems) input.messages.push(`${inputName}: ${p}`);
+      return input;
+    }
+  }
   if (files.length === 0) {
     input.status = 'missing';
     input.messages.push(`report missing: ${inputName} ${problems.join('; ')}`);

@@ -5,7 +5,7 @@
  */
 import type { Change } from '../change/diff.js';
 import type { Settings } from '../config/schema.js';
-import { insideWorkspace, readReport } from '../io/files.js';
+import { insideWorkspace, readReport, unreadableBecause } from '../io/files.js';
 import type { HttpClient } from '../io/http.js';
 import { applyOverride, labelOnPullRequest } from '../policy/override.js';
 import type { GateResult } from '../policy/result.js';
@@ -37,7 +37,8 @@ export async function prepareGovernance(o: GovernanceOptions): Promise<Governanc
   const { settings, workspace, change, now } = o;
   const prTarget = o.runCtx?.target ? { owner: o.runCtx.target.owner, repo: o.runCtx.target.repo, pr: o.runCtx.target.issueNumber } : undefined;
   const file = settings['waivers-file'];
-  const read = insideWorkspace(workspace, file) ? await readReport(workspace, file) : ({ ok: false, error: 'outside the workspace', bytes: 0 } as const);
+  const refused = insideWorkspace(workspace, file) ? await unreadableBecause(workspace, file) : 'outside the workspace';
+  const read = refused ? ({ ok: false, error: refused, bytes: 0 } as const) : await readReport(workspace, file);
   if (read.ok && needsYaml(read.text, file)) await loadYaml();
   const prepared = prepareWaivers(file, read);
   if (prepared.error) for (const p of prepared.error.problems) o.logError(`${file}:${p.line}: ${p.message}`);

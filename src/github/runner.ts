@@ -5,7 +5,7 @@
 import * as core from './actions-core.js';
 import { readFile } from 'node:fs/promises';
 import { INPUT_NAMES, ConfigurationError } from '../config/schema.js';
-import { insideWorkspace } from '../io/files.js';
+import { insideWorkspace, unreadableBecause } from '../io/files.js';
 import { escapeLog } from '../util/escape.js';
 
 export function readInputs(): Record<string, string> {
@@ -17,6 +17,8 @@ export function readInputs(): Record<string, string> {
 export async function readPolicyFile(workspace: string, path: string | undefined): Promise<{ text: string; file: string } | undefined> {
   if (!path) return undefined;
   if (!insideWorkspace(workspace, path)) throw new ConfigurationError(`policy-file: got ${JSON.stringify(path)}; expected a path inside the workspace`);
+  const refused = await unreadableBecause(workspace, path);
+  if (refused) throw new ConfigurationError(`policy-file: ${JSON.stringify(path)} ${refused}`);
   try {
     return { text: await readFile(`${workspace}/${path}`, 'utf8'), file: path };
   } catch (e) {

@@ -3,7 +3,7 @@
  * workspace; nothing outside it is read (a report input cannot be used to exfiltrate /etc/passwd
  * into an artifact).
  */
-import { open, readFile, stat } from 'node:fs/promises';
+import { open, readFile, realpath, stat } from 'node:fs/promises';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { glob, isDynamicPattern } from 'tinyglobby';
 
@@ -15,6 +15,8 @@ export interface ResolvedFiles {
   files: string[];
   /** Patterns that matched nothing, or were refused, with why. */
   problems: string[];
+  /** Files that exist but must not be read (unreadableBecause), with why: an error, never "missing". */
+  refused: string[];
 }
 
 export function insideWorkspace(workspace: string, p: string): boolean {
@@ -22,9 +24,31 @@ export function insideWorkspace(workspace: string, p: string): boolean {
   return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
 }
 
+/**
+ * Why `file` (in the workspace) must not be read, or undefined. Its real path, symbolic links
+ * followed, must stay in the workspace and out of any `.git` directory: a link committed under a
+ * report's name would otherwise copy `/etc/passwd`, or the checkout's token from `.git/config`,
+ * into the artifact, or quote it in an error. A file that does not exist is left to the read.
+ */
+export async function unreadableBecause(workspace: string, file: string): Promise<string | undefined> {
+  let real: string;
+  let root: string;
+  try {
+    real = await realpath(resolve(workspace, file));
+    root = await realpath(resolve(workspace));
+  } catch {
+    return undefined;
+  }
+  const rel = relative(root, real);
+  if (rel.startsWith('..') || isAbsolute(rel)) return 'is a symbolic link to a file outside the workspace: not read';
+  if (rel.split(sep).includes('.git')) return 'is in a .git directory: not read';
+  return undefined;
+}
+
 export async function resolvePatterns(workspace: string, patterns: string[]): Promise<ResolvedFiles> {
   const files = new Set<string>();
   const problems: string[] = [];
+  const refused: string[] = [];
   for (const raw of patterns) {
     const pattern = raw.replace(/\\/g, '/');
     if (!insideWorkspace(workspace, pattern.replace(/[*?[\]{}]/g, 'x'))) {
@@ -45,11 +69,20 @@ export async function resolvePatterns(workspace: string, patterns: string[]): Pr
         matched = [];
       }
     }
-    const inside = matched.filter((m) => insideWorkspace(workspace, m));
-    if (inside.length === 0 && !problems.some((p) => p.startsWith(`\`${raw}\``))) problems.push(`\`${raw}\` matched no file`);
+    const inside: string[] = [];
+    let refusedHere = false;
+    for (const m of matched) {
+      if (!insideWorkspace(workspace, m)) continue;
+      const why = await unreadableBecause(workspace, m);
+      if (why) {
+        refused.push(`\`${m}\` ${why}`);
+        refusedHere = true;
+      } else inside.push(m);
+    }
+    if (inside.length === 0 && !refusedHere && !problems.some((p) => p.startsWith(`\`${raw}\``))) problems.push(`\`${raw}\` matched no file`);
     for (const m of inside) files.add(m);
   }
-  return { files: [...files].sort(), problems };
+  return { files: [...files].sort(), problems, refused: [...new Set(refused)] };
 }
 
 export type ReadResult = { ok: true; text: string; bytes: number } | { ok: false; error: string; bytes: number };
