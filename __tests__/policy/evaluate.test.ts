@@ -43,6 +43,17 @@ describe('Bandit thresholds: every severity x phase x critical path', () => {
     ['low', 1, true, 'info', 'info'],
     ['low', 1, false, 'info', 'info'],
   ];
+  it('a severity Bandit does not define (CRITICAL, " HIGH") is unknown-severity, not info (fail closed)', () => {
+    // Found by a hostile-input review: it fell through every threshold to info, so phase 2 passed
+    // a HIGH-looking finding in a critical path.
+    const odd = (raw: string) => finding('bandit', 'unknown', 'app/auth/login.py', { rawSeverity: raw });
+    const r = evaluate([input('bandit', [odd('CRITICAL'), odd(' HIGH')])], { settings: parseSettings([{ phase: '2' }]), now: NOW, unknownExplained: true });
+    expect(r.tools[0]!.findings.map((f) => [f.effectiveSeverity, f.disposition])).toEqual([['high', 'block'], ['high', 'block']]);
+    expect(r.verdict).toBe('block');
+    expect(r.notices.join('\n')).toContain('Bandit: 2 findings have severities the tool does not define and are treated as high (unknown-severity; fail closed).');
+    const low = evaluate([input('bandit', [odd('CRITICAL')])], { settings: parseSettings([{ phase: '2', 'unknown-severity': 'low' }]), now: NOW });
+    expect(low.tools[0]!.findings[0]!.disposition).toBe('info');
+  });
   it.each(table)('%s in phase %i, critical=%s -> %s (phase 2: %s)', (sev, phase, critical, disp, p2) => {
     const settings = parseSettings([{ phase: String(phase) }]);
     const path = critical ? 'app/auth/login.py' : 'app/views/home.py';

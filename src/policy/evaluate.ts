@@ -58,7 +58,7 @@ export interface EvaluateOptions {
   change?: ChangeScope;
   /** Waivers hook: returns the waiver that applies to a finding, if any. */
   waive?: (f: EvaluatedFinding) => WaiverMatch | undefined;
-  /** The severity lookup already said how many severities are unknown and why (no second notice). */
+  /** The severity lookup already said how many pip-audit severities are unknown and why (no second notice). */
   unknownExplained?: boolean;
   /** Extra tool-level checks (e.g. mutmut: an empty run is an error). Returns messages that make the tool `error`. */
   toolChecks?: Partial<Record<ToolId, (t: ToolInput, findings: Finding[]) => string[]>>;
@@ -163,7 +163,9 @@ export function evaluate(inputs: ToolInput[], opts: EvaluateOptions): GateResult
       return { critical, inChange, outcomes };
     };
     const outcomeOf = (f: Finding, critical: string | undefined, inChange: boolean | undefined): Outcome => {
-      const effective: Severity = f.severity === 'unknown' && input.tool === 'pip-audit' ? unknownAs : f.severity;
+      // Fail closed: a severity nobody could establish (pip-audit's, when the lookups fail) or a
+      // word the tool never writes (Bandit `CRITICAL`, `" HIGH"`) counts as unknown-severity.
+      const effective: Severity = f.severity === 'unknown' ? unknownAs : f.severity;
       const changeFact = usesChange ? inChange : undefined;
       const p2 = lookup(thresholds, effective, critical !== undefined, changeFact);
       const phase2Action: Action = p2.action ?? 'info';
@@ -219,9 +221,11 @@ export function evaluate(inputs: ToolInput[], opts: EvaluateOptions): GateResult
       counts[f.disposition]++;
       if (f.phase2Action === 'block' && f.disposition !== 'waived') counts.wouldBlock++;
     }
-    if (unknownMapped > 0 && !opts.unknownExplained) {
+    if (unknownMapped > 0 && !(opts.unknownExplained && input.tool === 'pip-audit')) {
       notices.push(
-        `${TOOL_LABELS[input.tool]}: ${unknownMapped} ${unknownMapped === 1 ? 'vulnerability has' : 'vulnerabilities have'} no known severity and ${unknownMapped === 1 ? 'is' : 'are'} treated as ${unknownAs} (unknown-severity; fail closed).`,
+        input.tool === 'pip-audit'
+          ? `${TOOL_LABELS[input.tool]}: ${unknownMapped} ${unknownMapped === 1 ? 'vulnerability has' : 'vulnerabilities have'} no known severity and ${unknownMapped === 1 ? 'is' : 'are'} treated as ${unknownAs} (unknown-severity; fail closed).`
+          : `${TOOL_LABELS[input.tool]}: ${unknownMapped} ${unknownMapped === 1 ? 'finding has a severity' : 'findings have severities'} the tool does not define and ${unknownMapped === 1 ? 'is' : 'are'} treated as ${unknownAs} (unknown-severity; fail closed).`,
       );
     }
     const reports = input.reports;
