@@ -121,6 +121,18 @@ describe('the gate bundle, run like the runner runs it', () => {
     expect(result.tools[0].findings.map((f: { location: { path: string } }) => f.location.path)).toEqual(['api/app/views.py']);
   });
 
+  it.each([
+    ['error', 'error'],
+    ['warn', 'warning'],
+    ['ignore', 'a plain line'],
+  ])('on-missing-report %s: a missing report is logged as %s', async (setting, logged) => {
+    const level = logged === 'a plain line' ? undefined : logged;
+    const r = await runAction({ entry: ENTRY, workspace, inputs: { 'bandit-report': 'reports/nope.json', 'on-missing-report': setting, 'upload-artifact': 'false' }, actionYml: join(REPO_ROOT, 'action.yml') });
+    const about = r.commands.filter((c) => ['error', 'warning', 'notice'].includes(c.command) && c.message.includes('reports/nope.json'));
+    expect(about.map((c) => c.command)).toEqual(level ? [level] : []);
+    if (!level) expect(r.stdout).toContain('report missing: bandit-report `reports/nope.json` matched no file');
+  });
+
   it('reports, waivers and policy files behind a symbolic link out of the workspace or into .git are not read', async () => {
     // A link committed under a report's name copied /etc/passwd-like files, or the checkout's token
     // from .git/config, into the artifact; a waivers file linked to .git/config had its YAML error

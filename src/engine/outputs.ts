@@ -59,7 +59,8 @@ export function computeOutputs(r: GateResult, files: { resultFile: string; summa
   const pip = tool(r, 'pip-audit');
   const counts: Record<string, unknown> = {};
   for (const t of r.tools) {
-    counts[t.tool] = { status: t.status, phase: t.phase, findings: t.findings.length, ...t.severity, ...t.counts };
+    // As the result JSON names them: by severity and by disposition (both have an `info`).
+    counts[t.tool] = { status: t.status, phase: t.phase, findings: t.findings.length, severity: t.severity, counts: t.counts };
   }
   return {
     verdict: r.verdict,

@@ -59,7 +59,9 @@ export async function run(env: NodeJS.ProcessEnv = process.env, given?: Settings
   const result = await governance.finish(engine.result);
   result.headline = headlineFor(result);
   for (const t of result.tools) log.info(toolLine(t));
-  for (const t of result.tools) for (const m of t.messages) (t.status === 'ok' ? log.warning : log.error)(m);
+  // A missing report is logged as loud as on-missing-report makes it; other problems are errors.
+  const missing = { error: log.error, warn: log.warning, ignore: log.info }[settings['on-missing-report']];
+  for (const t of result.tools) for (const m of t.messages) (t.status === 'ok' ? log.warning : t.status === 'missing' ? missing : log.error)(m);
 
   const outSetting = settings['output-dir'];
   if (outSetting && !insideWorkspace(workspace, outSetting)) throw new ConfigurationError(`output-dir: got ${JSON.stringify(outSetting)}; expected a directory inside the workspace`);
