@@ -160,3 +160,24 @@ describe('report files behind symbolic links', () => {
     }
   });
 });
+
+describe('mutmut: the score finding names the file it came from', () => {
+  it('even after a file that failed to parse (the files and reports lists used to be out of step)', async () => {
+    const ws = await mkdtemp(join(tmpdir(), 'sg-mutmut-'));
+    try {
+      await writeFile(join(ws, 'a-garbage.txt'), 'this is not a mutmut report\n');
+      const stats = await readFile(join(import.meta.dirname, '..', 'fixtures', 'mutmut', 'carlosriverosv__calculator_mutation', 'mutmut-cicd-stats.json'));
+      await writeFile(join(ws, 'b-stats.json'), stats);
+      const settings = parseSettings([{ 'mutmut-report': 'a-garbage.txt, b-stats.json', 'mutmut-min-score': '80', phase: '2' }]);
+      const run = await runEngine(settings, { workspace: ws, now: new Date() });
+      const t = run.result.tools[0]!;
+      expect(t.status).toBe('error');
+      const score = t.findings.find((f) => /mutation score/i.test(f.title));
+      expect(score).toBeDefined();
+      expect(JSON.stringify(score)).toContain('b-stats.json');
+      expect(JSON.stringify(score)).not.toContain('a-garbage.txt');
+    } finally {
+      await rm(ws, { recursive: true, force: true });
+    }
+  });
+});

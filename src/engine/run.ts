@@ -154,10 +154,12 @@ async function streamReport(
 /** The policy's per-tool steps on parsed reports (pure). */
 function applyToolRules(input: ToolInput, settings: Settings, workspace: string): void {
   const scanRoot = settings['scan-root'];
+  // The files that gave a report, in the reports' order (a file that failed to parse gave none).
+  const reportFiles = input.files.filter((f) => f.error === undefined).map((f) => f.path);
   input.reports = input.reports.map((r, i) => {
     let report: ParsedReport = r;
     if (input.tool === 'vulture') report = filterByConfidence(report, settings['vulture-min-confidence'] ?? 0);
-    if (input.tool === 'mutmut') report = mutmutPolicyFindings(report, input.files[i]?.path ?? r.format, settings['mutmut-min-score']);
+    if (input.tool === 'mutmut') report = mutmutPolicyFindings(report, reportFiles[i] ?? r.format, settings['mutmut-min-score']);
     // Repository-relative POSIX paths, so critical paths, the change, annotations and SARIF agree.
     // Worked out when the path changes: a big report lists a file's findings one after another.
     let lastRaw: string | undefined;
@@ -174,7 +176,7 @@ function applyToolRules(input: ToolInput, settings: Settings, workspace: string)
     return report;
   });
   if (input.tool === 'mutmut' && input.status === 'ok') {
-    const problems = mutmutRunProblems(input.reports.map((report, i) => ({ file: input.files[i]?.path ?? report.format, report })));
+    const problems = mutmutRunProblems(input.reports.map((report, i) => ({ file: reportFiles[i] ?? report.format, report })));
     if (problems.length > 0) {
       input.status = 'error';
       input.messages.push(...problems);
