@@ -99,6 +99,23 @@ describe('the gate bundle, run like the runner runs it', () => {
     expect(r.commands.filter((c) => c.command === 'error').map((c) => c.message).join('\n')).toContain('output-dir: got "../elsewhere"; expected a directory inside the workspace');
   });
 
+  it('output-dir and sarif-file given as absolute paths in the workspace are used as they are', async () => {
+    // Found by a docs review: both were joined to the workspace again (`${{ github.workspace }}/out`
+    // wrote to <workspace>/<workspace>/out), and a sarif-file outside the workspace was silently
+    // replaced by the default.
+    const out = join(workspace, 'out-abs');
+    const sarif = join(workspace, 'sarif-abs', 'gate.sarif');
+    const r = await runAction({ entry: ENTRY, workspace, inputs: { 'bandit-report': 'reports/bandit.json', 'output-dir': out, 'sarif-file': sarif, 'upload-artifact': 'false' }, actionYml: join(REPO_ROOT, 'action.yml') });
+    expect(r.code).toBe(0);
+    expect(r.outputs['result-file']).toBe(join(out, 'security-gate-result.json'));
+    expect(r.outputs['sarif-file']).toBe(sarif);
+    expect(existsSync(join(out, 'security-gate-result.json'))).toBe(true);
+    expect(existsSync(sarif)).toBe(true);
+    const outside = await runAction({ entry: ENTRY, workspace, inputs: { 'bandit-report': 'reports/bandit.json', 'sarif-file': '../escape.sarif', 'upload-artifact': 'false' }, actionYml: join(REPO_ROOT, 'action.yml') });
+    expect(outside.code).toBe(1);
+    expect(outside.commands.filter((c) => c.command === 'error').map((c) => c.message).join('\n')).toContain('sarif-file: got "../escape.sarif"; expected a file inside the workspace');
+  });
+
   it('an invalid input fails the step naming the input', async () => {
     const r = await runAction({ entry: ENTRY, workspace, inputs: { 'bandit-report': 'reports/bandit.json', phase: 'three' }, actionYml: join(REPO_ROOT, 'action.yml') });
     expect(r.code).toBe(1);

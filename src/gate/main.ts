@@ -3,7 +3,7 @@
  * publish -> outputs. Decisions live in the pure core; this file only wires adapters in order.
  */
 import * as core from '../github/actions-core.js';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { settingsWithPolicy } from '../config/policy-file.js';
 import { ConfigurationError, type Settings } from '../config/schema.js';
 import { insideWorkspace } from '../io/files.js';
@@ -65,7 +65,10 @@ export async function run(env: NodeJS.ProcessEnv = process.env, given?: Settings
 
   const outSetting = settings['output-dir'];
   if (outSetting && !insideWorkspace(workspace, outSetting)) throw new ConfigurationError(`output-dir: got ${JSON.stringify(outSetting)}; expected a directory inside the workspace`);
-  const outDir = outSetting ? join(workspace, outSetting) : join(env.RUNNER_TEMP || workspace, 'security-gate');
+  const sarifSetting = settings['sarif-file'];
+  if (sarifSetting && !insideWorkspace(workspace, sarifSetting)) throw new ConfigurationError(`sarif-file: got ${JSON.stringify(sarifSetting)}; expected a file inside the workspace`);
+  // resolve, not join: `${{ github.workspace }}/out` is inside the workspace too.
+  const outDir = outSetting ? resolve(workspace, outSetting) : join(env.RUNNER_TEMP || workspace, 'security-gate');
   const summaryOptions = { artifactName: settings['artifact-name'], reproduceCommand: reproduceCommand(settings, result.change), policySource: settings['policy-file'] };
   const { staged, sarifFile } = await publish({ env, workspace, outDir, settings, result, reports: engine.reports, summaryOptions, now, runCtx, client, copier });
 

@@ -64,7 +64,8 @@ export async function publish(p: PublishContext): Promise<Published> {
 
   // SARIF first, so a cut is said in the summary.
   const sarifSetting = settings['sarif-file'];
-  const sarifFile = sarifSetting && insideWorkspace(workspace, sarifSetting) ? join(workspace, sarifSetting) : join(outDir, 'security-gate.sarif');
+  // The gate refused a sarif-file outside the workspace before it got here.
+  const sarifFile = sarifSetting && insideWorkspace(workspace, sarifSetting) ? resolve(workspace, sarifSetting) : join(outDir, 'security-gate.sarif');
   const { sarif, cut } = renderSarif(result, { ...pathOpts, dependencyFile: settings['sarif-dependency-file'] });
   const cutNote = describeSarifCut(cut);
   if (cutNote) result.notices.push(cutNote);
