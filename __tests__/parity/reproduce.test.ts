@@ -49,10 +49,15 @@ describe('reproduceCommand', () => {
         'critical-paths': 'src/payments/**',
         'scan-root': 'api',
         'secret-scan-keywords': 'password,pin',
+        'waivers-file': 'docs/team-waivers.md',
+        'security-approvers': 'sam-sec,acme/security',
+        'senior-approvers': 'sue-senior',
       },
     ]);
     const cmd = reproduceCommand(s);
-    for (const part of ['--mutmut-min-score 80', '--vulture-min-confidence 70', '--unknown-severity medium', '--severity-source off', '--on-missing-report warn', "--critical-paths 'src/payments/**'", '--scan-root api', '--secret-scan-keywords password,pin']) {
+    // Waivers too (found by a docs review): without its approvers a waiver is invalid, so the CLI
+    // counted the findings CI waived.
+    for (const part of ['--mutmut-min-score 80', '--vulture-min-confidence 70', '--unknown-severity medium', '--severity-source off', '--on-missing-report warn', "--critical-paths 'src/payments/**'", '--scan-root api', '--secret-scan-keywords password,pin', '--waivers-file docs/team-waivers.md', '--security-approvers sam-sec,acme/security', '--senior-approvers sue-senior']) {
       expect(cmd).toContain(part);
     }
     expect(reproduceCommand(parseSettings([{ 'bandit-report': 'b.json', 'secret-scan': 'false' }]))).toContain('--secret-scan false');
@@ -86,6 +91,9 @@ describe('reproduceCommand', () => {
         'critical-paths': 'src/payments/**',
         'scan-root': 'api',
         'secret-scan': 'false',
+        'waivers-file': 'docs/team-waivers.md',
+        'security-approvers': 'sam-sec',
+        'senior-approvers': 'sue-senior',
       },
     ]);
     expect(await cliAccepts(reproduceCommand(s, known('pull_request')))).toEqual({ code: 0, err: '' });

@@ -32,6 +32,11 @@ export function reproduceCommand(s: Settings, change?: GateResult['change']): st
   if (s['vulture-min-confidence'] !== undefined) flag('vulture-min-confidence', String(s['vulture-min-confidence']));
   if (s['mutmut-min-score'] !== undefined) flag('mutmut-min-score', String(s['mutmut-min-score']));
   if (s['scan-root']) flag('scan-root', s['scan-root']);
+  // Waivers: which file, and who may approve (a waiver without its approvers is invalid, so the
+  // CLI would count its findings as not waived).
+  if (s['waivers-file'] !== 'docs/governance/security-waivers.md') flag('waivers-file', s['waivers-file']);
+  if (s['security-approvers'].length > 0) flag('security-approvers', s['security-approvers'].join(','));
+  if (s['senior-approvers'].length > 0) flag('senior-approvers', s['senior-approvers'].join(','));
   if (!s['secret-scan']) flag('secret-scan', 'false');
   else if (!same(s['secret-scan-keywords'], DEFAULT_SECRET_KEYWORDS)) flag('secret-scan-keywords', s['secret-scan-keywords'].join(','));
   return parts.join(' ');
