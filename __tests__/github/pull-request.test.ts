@@ -11,6 +11,7 @@ import {
   resolveWaiverContext,
 } from '../../src/github/pull-request.js';
 import { createWaiverSession } from '../../src/waivers/evaluate.js';
+import { pullRequestAuthor } from '../../src/policy/override.js';
 import { startServer, type TestServer } from '../helpers/http-server.js';
 import { evaluated, waiver } from '../waivers/helpers.js';
 
@@ -211,6 +212,18 @@ describe('resolveWaiverContext + session (end to end against the server)', () =>
     const s = createWaiverSession({ file: 'w.md', waivers, approvers, now: NOW, ...ctx });
     expect(s.waive(pipHigh())).toBeDefined();
     expect(s.report().verification?.note).toBe('approvals checked against `WAIVER APPROVED:` comments on pull request #7');
+  });
+
+  it('the pull request\'s author approving the waiver it adds does not count (author from the event)', async () => {
+    const { srv, client } = await github();
+    srv.on('GET /repos/acme/api/issues/7/comments', () => ({ body: [comment('mallory', 'WAIVER APPROVED: looks fine to me')] }));
+    const waivers = [waiver('deptry', { code: 'DEP001', module: 'x' }, { approvers: ['mallory'] })];
+    const author = pullRequestAuthor({ pull_request: { number: 7, user: { login: 'mallory' } } });
+    expect(author).toBe('mallory');
+    const ctx = await resolveWaiverContext({ client, target, waivers, approvers, verify: true, author });
+    const s = createWaiverSession({ file: 'w.md', waivers, approvers, now: NOW, ...ctx });
+    expect(s.waive(evaluated('deptry', { ruleId: 'DEP001', extra: { module: 'x' } }))).toBeUndefined();
+    expect(s.report().waivers[0]?.problems).toContain('@mallory opened this pull request and cannot approve its waivers');
   });
 
   it('on a fork with 403 everywhere: said plainly, and the waiver does not apply', async () => {

@@ -166,6 +166,19 @@ describe('approval rules', () => {
   });
 });
 
+describe('four eyes: the owner does not approve their own waiver', () => {
+  it('an approver who is the owner does not count; the others do', () => {
+    const dep = () => evaluated('deptry', { ruleId: 'DEP001', extra: { module: 'x' } });
+    const alone = session([waiver('deptry', { code: 'DEP001', module: 'x' }, { owner: '@Mallory', approvers: ['mallory'] })]);
+    expect(alone.waive(dep())).toBeUndefined();
+    expect(alone.report().waivers[0]?.problems).toContain('@Mallory owns the waiver and cannot approve it');
+    const withOther = session([waiver('deptry', { code: 'DEP001', module: 'x' }, { owner: '@mallory', approvers: ['mallory', 'dev-dan'] })]);
+    expect(withOther.waive(dep())).toBeDefined();
+    const team = session([waiver('deptry', { code: 'DEP001', module: 'x' }, { owner: '@acme/api-team', approvers: ['dev-dan'] })]);
+    expect(team.waive(dep())).toBeDefined();
+  });
+});
+
 describe('verified approvals (WAIVER APPROVED comments)', () => {
   const f = () => evaluated('pip-audit', { ruleId: 'GHSA-aaaa-bbbb-cccc', severity: 'high' });
   const w = () => waiver('pip-audit', { id: 'GHSA-aaaa-bbbb-cccc' }, { id: 'W-7', approvers: ['dev-dan', 'sec-sam'] });
@@ -177,6 +190,17 @@ describe('verified approvals (WAIVER APPROVED comments)', () => {
     const short = session([w()], { verification: { comments: [{ login: 'dev-dan', reason: 'fine' }] } });
     expect(short.waive(f())).toBeUndefined();
     expect(short.report().waivers[0]?.problems[0]).toBe('@sec-sam did not approve on this pull request (a `WAIVER APPROVED: <reason>` comment by each approver)');
+  });
+
+  it('the pull request\'s author does not approve its waivers (found by a hostile-input review)', () => {
+    const dep = () => evaluated('deptry', { ruleId: 'DEP001', extra: { module: 'x' } });
+    const own = waiver('deptry', { code: 'DEP001', module: 'x' }, { id: 'W-9', owner: '@acme/api-team', approvers: ['Mallory'] });
+    const comments = [{ login: 'mallory', reason: 'looks fine to me' }];
+    const self = session([own], { verification: { comments, author: 'mallory' } });
+    expect(self.waive(dep())).toBeUndefined();
+    expect(self.report().waivers[0]?.problems).toContain('@mallory opened this pull request and cannot approve its waivers');
+    const other = session([own], { verification: { comments, author: 'dev-dan' } });
+    expect(other.waive(dep())).toBeDefined();
   });
 
   it('a comment naming waiver ids approves only those', () => {

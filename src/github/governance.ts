@@ -7,7 +7,7 @@ import type { Change } from '../change/diff.js';
 import type { Settings } from '../config/schema.js';
 import { insideWorkspace, readReport, unreadableBecause } from '../io/files.js';
 import type { HttpClient } from '../io/http.js';
-import { applyOverride, labelOnPullRequest } from '../policy/override.js';
+import { applyOverride, labelOnPullRequest, pullRequestAuthor } from '../policy/override.js';
 import type { GateResult } from '../policy/result.js';
 import { loadYaml } from '../util/yaml.js';
 import { createWaiverSession, needsYaml, prepareWaivers, touchedWaivers, type WaiverSession } from '../waivers/index.js';
@@ -51,6 +51,7 @@ export async function prepareGovernance(o: GovernanceOptions): Promise<Governanc
     approvers,
     verify: settings['verify-waiver-approvals'],
     appliesTo: touchedWaivers(prepared.waivers, touched),
+    ...(prTarget ? { author: pullRequestAuthor(o.event) } : {}),
   });
   const session = createWaiverSession({
     file,

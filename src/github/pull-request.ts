@@ -237,6 +237,8 @@ export interface WaiverContextOptions {
   verify: boolean;
   /** Waivers whose approvals are verified (those the pull request adds or changes); default all. */
   appliesTo?: (w: Waiver) => boolean;
+  /** The pull request's author (from the event): their own approval does not count. */
+  author?: string;
 }
 
 export interface WaiverContext {
@@ -270,7 +272,7 @@ export async function resolveWaiverContext(o: WaiverContextOptions): Promise<Wai
     notices.push('verify-waiver-approvals: this run is not about a pull request, so approvals are taken as written (they were verified on the pull request that added them).');
     return ctx;
   }
-  const base: ApprovalVerification = { comments: [], ...(o.appliesTo ? { appliesTo: o.appliesTo } : {}) };
+  const base: ApprovalVerification = { comments: [], ...(o.appliesTo ? { appliesTo: o.appliesTo } : {}), ...(o.author ? { author: o.author } : {}) };
   if (!o.client) {
     ctx.verification = { ...base, unavailable: 'no token to read the pull request comments' };
     return ctx;

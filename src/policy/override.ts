@@ -54,6 +54,16 @@ export interface OverrideDecision {
 const TEAM = /^[A-Za-z0-9][A-Za-z0-9-]{0,38}\/[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/;
 
 /** Whether a pull-request event payload carries the label (case-insensitive, as GitHub treats names). */
+/** The login of the pull request's author in the event payload, or undefined. */
+export function pullRequestAuthor(event: unknown): string | undefined {
+  if (!event || typeof event !== 'object') return undefined;
+  const e = event as Record<string, unknown>;
+  const pr = (e.pull_request ?? e.issue) as Record<string, unknown> | undefined;
+  const user = pr && typeof pr === 'object' ? (pr.user as Record<string, unknown> | undefined) : undefined;
+  const login = user && typeof user === 'object' ? user.login : undefined;
+  return typeof login === 'string' && /^[A-Za-z0-9-]+(\[bot\])?$/.test(login) ? login : undefined;
+}
+
 export function labelOnPullRequest(event: unknown, label: string): boolean {
   if (!event || typeof event !== 'object') return false;
   const e = event as Record<string, unknown>;

@@ -15,7 +15,8 @@
  *   and not from 2026-12-02T00:00:00Z (UTC, whatever the runner's time zone).
  * - With approval verification, an approver counts only with a `WAIVER APPROVED: <reason>` comment on
  *   the pull request (for the waivers the verification applies to); a comment whose reason names
- *   waiver ids approves only those.
+ *   waiver ids approves only those; the pull request's author does not count.
+ * - The waiver's owner (a login) never counts as its approver.
  *
  * One session per `evaluate()` run: the report counts what the hook was asked.
  */
@@ -67,6 +68,8 @@ export interface ApprovalVerification {
   comments: ApprovalComment[];
   /** Waivers the verification applies to (e.g. those the pull request adds or changes); default all. */
   appliesTo?: (w: Waiver) => boolean;
+  /** The pull request's author: their approval does not count for the waivers it adds or changes. */
+  author?: string;
   /** Set when the comments could not be read: every waiver in scope is then invalid (fail closed). */
   unavailable?: string;
   /** Plain words on what was verified (shown in the report). */
@@ -264,7 +267,18 @@ export function createWaiverSession(opts: WaiverSessionOptions): WaiverSession {
     if (SECRET_TOOLS.includes(w.tool) && w.verifiedNotSecret !== true) {
       problems.push('a secret waiver must say the value was verified not to be a real secret (verified: yes)');
     }
+    // Four eyes: the waiver's owner does not approve their own waiver, nor (verified) the author of
+    // the pull request that adds it. When nobody else approves, that is the waiver's problem;
+    // otherwise it is said next to a rule the others do not meet.
     let counted = [...w.approvers];
+    const notCounted: string[] = [];
+    const drop = (login: string, why: string) => {
+      if (!counted.some((a) => lc(a) === lc(login))) return;
+      counted = counted.filter((a) => lc(a) !== lc(login));
+      (counted.length === 0 ? problems : notCounted).push(`@${login} ${why}`);
+    };
+    const ownerLogin = /^@?([A-Za-z0-9-]+)$/.exec(w.owner.trim())?.[1];
+    if (ownerLogin) drop(ownerLogin, 'owns the waiver and cannot approve it');
     if (v && (v.appliesTo?.(w) ?? true)) {
       if (v.unavailable !== undefined) {
         problems.push(`approvals could not be verified on the pull request: ${v.unavailable}`);
@@ -275,9 +289,10 @@ export function createWaiverSession(opts: WaiverSessionOptions): WaiverSession {
           problems.push(`${missing.map((a) => `@${a}`).join(', ')} did not approve on this pull request (a \`WAIVER APPROVED: <reason>\` comment by each approver)`);
         }
         counted = counted.filter((a) => approvedOnPr(a, w.id));
+        if (v.author !== undefined) drop(v.author, 'opened this pull request and cannot approve its waivers');
       }
     }
-    const roleNotes: string[] = [];
+    const roleNotes: string[] = [...notCounted];
     const sec: string[] = [];
     const sen: string[] = [];
     for (const a of counted) {
