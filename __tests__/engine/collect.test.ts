@@ -7,6 +7,7 @@ import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { collectTool, runEngine } from '../../src/engine/run.js';
+import { scrubCopy, stageReports } from '../../src/engine/stage.js';
 import { parseSettings } from '../../src/config/schema.js';
 import type { RawRedaction } from '../../src/reports/model.js';
 
@@ -176,6 +177,65 @@ describe('mutmut: the score finding names the file it came from', () => {
       expect(score).toBeDefined();
       expect(JSON.stringify(score)).toContain('b-stats.json');
       expect(JSON.stringify(score)).not.toContain('a-garbage.txt');
+    } finally {
+      await rm(ws, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('a secret one report reveals is scrubbed from every other finding and copy', () => {
+  // Found by a hostile-input review: each finding was redacted only for its own secret. A line
+  // holding an AWS key id and its secret key gave two gitleaks findings, each quoting the other's
+  // secret; a Bandit finding on the line gitleaks flagged quoted the secret in the result JSON and
+  // the artifact's Bandit copy.
+  const keyId = 'AKIAIOSFODNN7EXAMPLE';
+  const secretKey = 'wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY99';
+  const opaque = 'q8ZrT2mVx9LpA7cWn4Ks3'; // no known prefix: Bandit's own check does not hide the snippet
+  const leak = (secret: string, line: number, match: string) => ({ Description: 'd', StartLine: line, EndLine: line, StartColumn: 1, EndColumn: 9, Match: match, Secret: secret, File: 'src/pay.py', Commit: 'c0ffee', Entropy: 4, Author: 'a', Email: 'e', Date: '2026-01-01T00:00:00Z', Message: 'm', Tags: [], RuleID: 'generic-api-key', Fingerprint: `c0ffee:src/pay.py:generic-api-key:${line}:${secret.slice(0, 3)}` });
+  const shared = `creds = ('${keyId}', '${secretKey}')`;
+  const gitleaks = [leak(keyId, 3, shared), leak(secretKey, 3, shared), leak(opaque, 5, `'k': '${opaque}'`)];
+  const bandit = {
+    errors: [],
+    results: [{ code: `5     requests.post(URL, json={'k': '${opaque}'}, verify=False)\n`, filename: 'src/pay.py', issue_confidence: 'HIGH', issue_severity: 'HIGH', issue_text: 'Call to requests with verify=False disabling SSL certificate checks, security issue.', line_number: 5, test_id: 'B501', test_name: 'request_with_no_cert_validation' }],
+  };
+
+  it('the result holds none of them; the copies in the artifact neither', async () => {
+    const ws = await mkdtemp(join(tmpdir(), 'sg-known-'));
+    try {
+      await writeFile(join(ws, 'gitleaks.json'), JSON.stringify(gitleaks, null, 2));
+      await writeFile(join(ws, 'bandit.json'), JSON.stringify(bandit, null, 2));
+      const settings = parseSettings([{ 'gitleaks-report': 'gitleaks.json', 'bandit-report': 'bandit.json', phase: '2' }]);
+      const run = await runEngine(settings, { workspace: ws, now: new Date() });
+      expect(run.knownSecrets.sort()).toEqual([keyId, secretKey, opaque].sort());
+      const text = JSON.stringify(run.result);
+      for (const s of [keyId, secretKey, opaque]) expect(text).not.toContain(s);
+      expect(run.result.tools.find((t) => t.tool === 'bandit')!.findings[0]!.snippet).toContain('q8****(redacted, 21 chars)');
+      const out = join(ws, 'out');
+      const staged = await stageReports({ outDir: out, workspace: ws, result: run.result, reports: run.reports, redact: true, knownSecrets: run.knownSecrets });
+      expect(staged).toHaveLength(2);
+      for (const f of staged) {
+        const copy = await readFile(f, 'utf8');
+        for (const s of [keyId, secretKey, opaque]) expect(copy).not.toContain(s);
+        expect(() => JSON.parse(copy)).not.toThrow(); // redacted, not withheld
+      }
+      // redact-artifacts: false keeps the copies as they are (the user's choice).
+      const plain = await stageReports({ outDir: join(ws, 'plain'), workspace: ws, result: run.result, reports: run.reports, redact: false, knownSecrets: run.knownSecrets });
+      expect(await readFile(plain.find((f) => f.endsWith('bandit.json'))!, 'utf8')).toContain(opaque);
+    } finally {
+      await rm(ws, { recursive: true, force: true });
+    }
+  });
+
+  it('scrubCopy finds a secret as JSON (escaped) and as Python writes it (\\uXXXX)', async () => {
+    const ws = await mkdtemp(join(tmpdir(), 'sg-scrub-'));
+    try {
+      const odd = 'pa"ss\\wörd-9xQ';
+      const file = join(ws, 'r.json');
+      await writeFile(file, `{"a": ${JSON.stringify(odd)}, "b": "${JSON.stringify(odd).slice(1, -1).replace('ö', '\\u00f6')}"}`);
+      expect(await scrubCopy(file, [odd])).toBe(true);
+      const text = await readFile(file, 'utf8');
+      expect(JSON.parse(text)).toEqual({ a: expect.stringMatching(/^pa\*\*\*\*\(redacted, \d+ chars\)$/), b: expect.stringMatching(/^pa\*\*\*\*\(redacted, \d+ chars\)$/) });
+      expect(await scrubCopy(file, [odd])).toBe(false);
     } finally {
       await rm(ws, { recursive: true, force: true });
     }

@@ -8,6 +8,7 @@ import { artifactTransforms } from '../../src/engine/publish.js';
 import { ReportParseError } from '../../src/reports/model.js';
 import { parseReport } from '../../src/reports/registry.js';
 import { REDACTED_CODE, redactBanditReport, WITHHELD_BANDIT_REPORT } from '../../src/reports/bandit/redact.js';
+import { looksLikeSecret } from '../../src/reports/bandit/common.js';
 import { vultureParser } from '../../src/reports/vulture/parser.js';
 import { annotationCandidates } from '../../src/render/annotations.js';
 import { pathToUri } from '../../src/render/sarif.js';
@@ -172,5 +173,21 @@ describe('a lone surrogate in a report string (JSON "\\ud800")', () => {
     const report = parseReport('pip-audit', 'audit.json', JSON.stringify(value));
     expect(report.findings).toHaveLength(1);
     expect(report.findings[0]!.helpUri).toMatch(/^https:\/\/osv\.dev\/vulnerability\/[A-Z-]*(%EF%BF%BD)+$/);
+  });
+});
+
+describe('Bandit snippets that hold a secret of a well-known shape are hidden', () => {
+  // Found by a hostile-input review: a Stripe live key in a B501 snippet reached the result JSON.
+  it.each([
+    "requests.post(URL, json={'k': 'sk_live_51HqLyjWDarjtT1zdp7dc4f6Q'}, verify=False)",
+    'DSN = "postgres://app:hunter22@db.internal:5432/app"',
+    "client = Gitlab(url, private_token='glpat-aB3dE5gH7jK9mN1pQ3sT')",
+    "key = 'AIzaSyA1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q'",
+    "GH = 'github_pat_11ABCDEFG0123456789_abcdefghijklmnop'",
+  ])('%s', (code) => {
+    expect(looksLikeSecret(code)).toBe(true);
+  });
+  it.each(['x = "http://host:8080/path"', "url = 'https://example.com/a:b@c'", 'sk_live = 1'])('not %s', (code) => {
+    expect(looksLikeSecret(code)).toBe(false);
   });
 });

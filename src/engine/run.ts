@@ -19,6 +19,7 @@ import { openReportStream, parseReport } from '../reports/registry.js';
 import type { ReportStream } from '../reports/json.js';
 import { filterByConfidence } from '../reports/vulture/parser.js';
 import { loadMutmutXml } from '../reports/mutmut/xml.js';
+import { scrubKnownSecrets } from '../util/redact.js';
 
 export interface EngineDeps {
   workspace: string;
@@ -35,6 +36,11 @@ export interface EngineRun {
   /** Every report file read (workspace-relative) with its tool: they go into the artifact. */
   reports: ReportRef[];
   severityStats?: ResolveStats;
+  /**
+   * Secret values the reports revealed (ParsedReport.knownSecrets), already scrubbed from every
+   * finding: the artifact's report copies are scrubbed of them too. In memory only.
+   */
+  knownSecrets: string[];
 }
 
 /**
@@ -193,10 +199,12 @@ export async function runEngine(settings: Settings, deps: EngineDeps): Promise<E
   }
   const inputs: ToolInput[] = [];
   const redactions = new Map<string, RawRedaction>();
+  const knownSecrets: string[] = [];
   for (const [tool, inputName] of Object.entries(REPORT_INPUTS) as Array<[ReportTool, keyof Settings]>) {
     const patterns = settings[inputName] as string[];
     if (patterns.length === 0) continue; // not part of this run
     const input = await collectTool(tool, patterns, deps.workspace, { redactions });
+    for (const r of input.reports) if (r.knownSecrets) knownSecrets.push(...r.knownSecrets);
     if (input.status === 'missing' && settings['on-missing-report'] === 'ignore') {
       input.messages = [`${input.messages.join('; ')} (ignored: on-missing-report is ignore)`];
     }
@@ -207,6 +215,7 @@ export async function runEngine(settings: Settings, deps: EngineDeps): Promise<E
   const change = deps.change;
   if (change?.known && settings['secret-scan']) {
     const report = scanChange(change.files, { keywords: settings['secret-scan-keywords'], sourceFile: `git diff ${change.diffBase.slice(0, 12)}..${change.head.slice(0, 12)}` });
+    if (report.knownSecrets) knownSecrets.push(...report.knownSecrets);
     inputs.push({
       tool: 'secret-scan',
       status: 'ok',
@@ -214,6 +223,12 @@ export async function runEngine(settings: Settings, deps: EngineDeps): Promise<E
       files: [],
       reports: [report],
     });
+  }
+
+  // What one tool revealed leaves no other tool's finding in clear (a Bandit snippet of the line
+  // gitleaks flagged, a vulture name, a second secret on a shared gitleaks Match).
+  if (knownSecrets.length > 0) {
+    for (const i of inputs) for (const r of i.reports) scrubKnownSecrets([...r.findings, ...r.scanErrors, ...r.skipped], knownSecrets);
   }
 
   let severityStats: ResolveStats | undefined;
@@ -259,7 +274,7 @@ export async function runEngine(settings: Settings, deps: EngineDeps): Promise<E
     const rawRedaction = f.error ? undefined : redactions.get(f.path);
     return rawRedaction ? { tool: i.tool, path: f.path, rawRedaction } : { tool: i.tool, path: f.path };
   }));
-  return { result, reports, severityStats };
+  return { result, reports, severityStats, knownSecrets: [...new Set(knownSecrets)] };
 }
 
 /** One line per tool for logs (the shells escape it). */

@@ -9,6 +9,7 @@ import type { GateResult } from '../policy/result.js';
 import { readReportChunks } from '../io/files.js';
 import { BanditReportRedactor, WITHHELD_BANDIT_REPORT } from '../reports/bandit/redact.js';
 import type { RawRedaction, ReportRef } from '../reports/model.js';
+import { redactIn } from '../util/redact.js';
 import { artifactTransforms } from './publish.js';
 import { appendTopLevelKey, writeJsonFile } from './json-file.js';
 import { RESULT_FILE, SUMMARY_FILE } from './outputs.js';
@@ -85,6 +86,8 @@ export async function stageReports(
   opts: Pick<StageOptions, 'outDir' | 'workspace' | 'result' | 'reports' | 'redact'> & {
     /** Who writes a redacted Bandit copy (default: here; the action's worker hands it to the idle main thread). */
     copier?: RedactedCopier;
+    /** With `redact`: secret values other reports revealed, scrubbed from every copy (EngineRun.knownSecrets). */
+    knownSecrets?: string[];
   },
 ): Promise<string[]> {
   const copier = opts.copier ?? copyBanditRedacted;
@@ -101,9 +104,30 @@ export async function stageReports(
       else await copier({ workspace: opts.workspace, file: r.path, target, redaction: r.rawRedaction });
     } else if (t) await writeFile(target, t(await readFile(source, 'utf8')));
     else await copyFile(source, target);
+    if (opts.redact && opts.knownSecrets && opts.knownSecrets.length > 0) await scrubCopy(target, opts.knownSecrets);
     files.push(target);
   }
   return files;
+}
+
+/**
+ * Rewrites a staged copy without the secret values other reports revealed (a Bandit snippet of
+ * the line gitleaks flagged). The bytes are searched first: a copy that holds none is left as it is.
+ */
+export async function scrubCopy(file: string, secrets: readonly string[]): Promise<boolean> {
+  // As written in the file: plain, JSON-escaped (`"`, `\`, controls), and as Python's json.dumps
+  // writes it by default (non-ASCII as \uXXXX), which is how Bandit and pip-audit write JSON.
+  const forms = (s: string): string[] => {
+    const json = JSON.stringify(s).slice(1, -1);
+    const ascii = json.replace(/[^\x20-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    return [s, json, ascii];
+  };
+  const list = [...new Set(secrets.filter((s) => s.length >= 4 && s !== 'REDACTED').flatMap(forms))];
+  if (list.length === 0) return false;
+  const bytes = await readFile(file);
+  if (!list.some((s) => bytes.includes(s))) return false;
+  await writeFile(file, redactIn(bytes.toString('utf8'), [...list].sort((a, b) => b.length - a.length)));
+  return true;
 }
 
 /** A redacted copy to write: the report (workspace-relative), where to, and what the parser found. */

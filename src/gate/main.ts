@@ -70,7 +70,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env, given?: Settings
   // resolve, not join: `${{ github.workspace }}/out` is inside the workspace too.
   const outDir = outSetting ? resolve(workspace, outSetting) : join(env.RUNNER_TEMP || workspace, 'security-gate');
   const summaryOptions = { artifactName: settings['artifact-name'], reproduceCommand: reproduceCommand(settings, result.change), policySource: settings['policy-file'] };
-  const { staged, sarifFile } = await publish({ env, workspace, outDir, settings, result, reports: engine.reports, summaryOptions, now, runCtx, client, copier });
+  const { staged, sarifFile } = await publish({ env, workspace, outDir, settings, result, reports: engine.reports, knownSecrets: engine.knownSecrets, summaryOptions, now, runCtx, client, copier });
 
   setOutputs(computeOutputs(result, { ...staged, sarifFile }));
   log.info(`security-gate: ${result.headline}`);

@@ -28,6 +28,8 @@ export interface PublishContext {
   settings: Settings;
   result: GateResult;
   reports: ReportRef[];
+  /** Secret values the reports revealed: scrubbed from the reports' copies too (EngineRun.knownSecrets). */
+  knownSecrets?: string[];
   summaryOptions: Parameters<typeof renderSummary>[1];
   now: Date;
   runCtx: RunContext;
@@ -51,7 +53,7 @@ export async function publish(p: PublishContext): Promise<Published> {
   // The raw reports' copies (a 70 MB report is read, redacted and written again) depend on nothing
   // below: they are written while the SARIF and the result are, so one's file waits fill the other's.
   const copying = mkdir(outDir, { recursive: true }).then(() =>
-    stageReports({ outDir, workspace, result, reports: p.reports, redact: settings['redact-artifacts'], copier: p.copier }).then(
+    stageReports({ outDir, workspace, result, reports: p.reports, redact: settings['redact-artifacts'], copier: p.copier, knownSecrets: p.knownSecrets ?? [] }).then(
       (files) => ({ files }),
       (error: unknown) => ({ error }),
     ),

@@ -568,6 +568,7 @@ export function scanChange(files: readonly ChangedFile[], opts: SecretScanOption
   const stats: SecretScanStats = { filesScanned: 0, filesSkipped: 0, linesScanned: 0, linesTooLong: 0, linesAllowlisted: 0 };
   const findings: Finding[] = [];
   const seen = new Map<string, number>();
+  const known = new Set<string>();
   for (const f of files) {
     if (f.status === 'deleted' || f.binary || f.symlink || isSkippedPath(f.path)) {
       if (f.addedLines.length > 0 || f.binary) stats.filesSkipped++;
@@ -589,6 +590,7 @@ export function scanChange(files: readonly ChangedFile[], opts: SecretScanOption
       const hits = scanLine(f.path, text, keywords);
       if (hits.length === 0) continue;
       const secrets = hits.map((h) => h.secret);
+      for (const x of secrets) known.add(x);
       for (const hit of hits) {
         // a name never carries a value in clear either (`ghp_… = "…"` is absurd, but cheap to rule out)
         const h = hit.name !== undefined ? { ...hit, name: redactIn(hit.name, secrets) } : hit;
@@ -618,14 +620,17 @@ export function scanChange(files: readonly ChangedFile[], opts: SecretScanOption
       }
     }
   }
-  return {
-    tool: 'secret-scan',
+  const report = {
+    tool: 'secret-scan' as const,
     format: 'added-lines',
     findings,
     skipped: [],
     scanErrors: [],
     stats: { ...stats, findings: findings.length },
   };
+  // The values found, to scrub from other tools' findings and copies (see ParsedReport.knownSecrets).
+  if (known.size > 0) Object.defineProperty(report, 'knownSecrets', { value: [...known], enumerable: false });
+  return report;
 }
 
 /** The findings only (see `scanChange` for the counters). */

@@ -121,6 +121,12 @@ export interface ParsedReport {
    * and must be rewritten. The copy checks the counts again and withholds the report when they differ.
    */
   rawRedaction?: RawRedaction;
+  /**
+   * Secret values this report revealed (gitleaks `Secret`, the secret scan's matches), raw. Kept in
+   * memory only, to scrub them from every other finding and from the artifact's report copies;
+   * never written anywhere (a non-enumerable property: JSON.stringify and spreads skip it).
+   */
+  knownSecrets?: string[];
 }
 
 /** See ParsedReport.rawRedaction. */

@@ -30,3 +30,32 @@ export function redactIn(text: string, secrets: Iterable<string>): string {
   }
   return out;
 }
+
+/**
+ * Scrub known secret values (see ParsedReport.knownSecrets) from every string of `values`, nested
+ * objects and arrays included, in place: what one tool revealed (a gitleaks secret, a secret-scan
+ * match) must not survive in another tool's finding that quotes the same line. Returns how many
+ * top-level values changed. Secrets shorter than 4 characters are left (as `redactIn` does).
+ */
+export function scrubKnownSecrets(values: object[], secrets: Iterable<string>): number {
+  const list = [...new Set(secrets)].filter((s) => s.length >= 4 && s !== 'REDACTED').sort((a, b) => b.length - a.length);
+  if (list.length === 0) return 0;
+  const walk = (o: Record<string, unknown> | unknown[], depth: number): boolean => {
+    let changed = false;
+    for (const k of Object.keys(o)) {
+      const v = (o as Record<string, unknown>)[k];
+      if (typeof v === 'string') {
+        if (list.some((s) => v.includes(s))) {
+          (o as Record<string, unknown>)[k] = redactIn(v, list);
+          changed = true;
+        }
+      } else if (v !== null && typeof v === 'object' && depth < 64) {
+        changed = walk(v as Record<string, unknown>, depth + 1) || changed;
+      }
+    }
+    return changed;
+  };
+  let n = 0;
+  for (const v of values) if (walk(v as Record<string, unknown>, 0)) n++;
+  return n;
+}

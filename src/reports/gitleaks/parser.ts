@@ -103,11 +103,6 @@ function redactable(secret: string): boolean {
   return secret.length >= 4 && secret !== 'REDACTED';
 }
 
-/** Replace every occurrence of the secret in a kept string. */
-function scrub(text: string, secret: string): string {
-  return redactable(secret) && text.includes(secret) ? redactIn(text, [secret]) : text;
-}
-
 /** The redacted context for `snippet` (see the file comment). Exported for the redacted copy. */
 export function redactContext(context: string | undefined, secret: string): string | undefined {
   if (secret === '') return context !== undefined && context.startsWith('file detected: ') ? context : undefined;
@@ -317,7 +312,11 @@ function readSarif(root: unknown, file: string): { leaks: Leak[]; toolVersion?: 
 // ---------------------------------------------------------------------------------------------
 // Findings
 
-function toFindings(leaks: Leak[], file: string): { findings: Finding[]; stats: Record<string, number> } {
+function toFindings(leaks: Leak[], file: string): { findings: Finding[]; stats: Record<string, number>; secrets: string[] } {
+  // Every secret of the report, longest first (one that contains another is replaced whole): a
+  // line holding two secrets (an AWS key id and its secret key) is two findings sharing a Match.
+  const secrets = [...new Set(leaks.map((l) => l.secret).filter(redactable))].sort((a, b) => b.length - a.length);
+  const scrubAll = (text: string): string => (secrets.some((x) => text.includes(x)) ? redactIn(text, secrets) : text);
   const groups = new Map<string, { leaks: Leak[]; hash: string }>();
   for (const l of leaks) {
     const hash = secretHash(l.secret);
@@ -333,11 +332,11 @@ function toFindings(leaks: Leak[], file: string): { findings: Finding[]; stats: 
     let rep = group[0] as Leak;
     for (const l of group) if (l.fingerprint && (!rep.fingerprint || l.fingerprint < rep.fingerprint)) rep = l;
     const secret = rep.secret;
-    const path = scrub(normalizePath(rep.file), secret);
-    const ruleId = scrub(rep.ruleId, secret);
+    const path = scrubAll(normalizePath(rep.file));
+    const ruleId = scrubAll(rep.ruleId);
     const fallback = `${path}:${ruleId}:${rep.line ?? 0}:${hash}`;
     let fingerprint = rep.fingerprint ?? fallback;
-    if (redactable(secret) && fingerprint.includes(secret)) fingerprint = fallback;
+    if (secrets.some((x) => fingerprint.includes(x))) fingerprint = fallback;
     const location: Location = { path };
     if (rep.line !== undefined) location.line = rep.line;
     if (rep.endLine !== undefined && rep.line !== undefined && rep.endLine >= rep.line) location.endLine = rep.endLine;
@@ -346,25 +345,25 @@ function toFindings(leaks: Leak[], file: string): { findings: Finding[]; stats: 
     const extra: Record<string, string | number | boolean | null> = { occurrences: group.length };
     const commit = shortSha(rep.commit);
     if (commit) extra.commit = commit;
-    if (rep.symlinkFile) extra.symlinkFile = scrub(normalizePath(rep.symlinkFile), secret);
-    if (rep.link) extra.link = scrub(rep.link, secret);
+    if (rep.symlinkFile) extra.symlinkFile = scrubAll(normalizePath(rep.symlinkFile));
+    if (rep.link) extra.link = scrubAll(rep.link);
     if (rep.entropy !== undefined) extra.entropy = rep.entropy;
-    if (rep.date) extra.date = scrub(rep.date, secret);
-    if (rep.tags) extra.tags = scrub(rep.tags, secret);
+    if (rep.date) extra.date = scrubAll(rep.date);
+    if (rep.tags) extra.tags = scrubAll(rep.tags);
     if (secret === 'REDACTED') extra.redactedByTool = true;
     const f: Finding = {
       tool: 'gitleaks',
       ruleId,
-      title: scrub(rep.title, secret),
+      title: scrubAll(rep.title),
       severity: 'high',
       location,
       fingerprint,
       sourceFile: file,
       extra,
     };
-    if (rep.ruleName) f.ruleName = scrub(rep.ruleName, secret);
+    if (rep.ruleName) f.ruleName = scrubAll(rep.ruleName);
     const snippet = redactContext(rep.context, secret);
-    if (snippet !== undefined) f.snippet = truncateText(snippet, MAX_SNIPPET);
+    if (snippet !== undefined) f.snippet = truncateText(scrubAll(snippet), MAX_SNIPPET);
     findings.push(f);
     hashes.push(hash);
   }
@@ -375,13 +374,15 @@ function toFindings(leaks: Leak[], file: string): { findings: Finding[]; stats: 
   findings.forEach((f, i) => {
     if ((uses.get(f.fingerprint) ?? 0) > 1) f.fingerprint = `${f.fingerprint}:${hashes[i]}`;
   });
-  return { findings, stats: { raw: leaks.length, duplicates: leaks.length - findings.length, total: findings.length } };
+  return { findings, stats: { raw: leaks.length, duplicates: leaks.length - findings.length, total: findings.length }, secrets };
 }
 
 function report(format: string, leaks: Leak[], file: string, toolVersion?: string): ParsedReport {
-  const { findings, stats } = toFindings(leaks, file);
+  const { findings, stats, secrets } = toFindings(leaks, file);
   const r: ParsedReport = { tool: 'gitleaks', format, findings, skipped: [], scanErrors: [], stats };
   if (toolVersion) r.toolVersion = toolVersion;
+  // Not enumerable: no JSON.stringify, spread or structured clone of the report carries them.
+  if (secrets.length > 0) Object.defineProperty(r, 'knownSecrets', { value: secrets, enumerable: false });
   return r;
 }
 

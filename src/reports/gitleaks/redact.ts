@@ -15,7 +15,7 @@
  * truncated JSON, an unknown shape — is replaced by `WITHHELD_GITLEAKS_REPORT`; so is the result if a
  * secret would still appear in it. An empty file stays empty (nothing to hide).
  */
-import { redactIn, redactSecret } from '../../util/redact.js';
+import { redactIn, redactSecret, scrubKnownSecrets } from '../../util/redact.js';
 import { isBlank, isJsonObject, stripBom, type JsonObject } from '../json.js';
 import { GITLEAKS_SUPPORTED, redactContext } from './parser.js';
 
@@ -187,6 +187,9 @@ export function redactGitleaksReport(content: string): string {
     const value = JSON.parse(text) as unknown;
     const secrets: string[] = [];
     const redacted = redactValue(value, secrets);
+    // Each entry is redacted for its own secret; a Match shared by two (a key id and its secret key
+    // on one line) still holds the other's: every string is scrubbed of every secret.
+    if (redacted !== null && typeof redacted === 'object') scrubKnownSecrets([redacted], secrets);
     const indent = indentOf(text.trimStart());
     let out = indent === 0 ? JSON.stringify(redacted) : JSON.stringify(redacted, null, indent);
     if (/\r?\n$/.test(text)) out += '\n';
