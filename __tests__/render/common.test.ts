@@ -4,6 +4,7 @@ import { CONFIDENCES, SEVERITIES } from '../../src/reports/model.js';
 import { firstByPriority, findingsByPriority } from '../../src/render/annotations.js';
 import { headlineFor, mostSevere, ruleDocUrl, sectionsOf, sortMostSevereFirst, toolName, waiverText, whereText } from '../../src/render/common.js';
 import { finding, gate, tool } from './helpers.js';
+import { renderSarif } from '../../src/render/sarif.js';
 
 describe('headlineFor', () => {
   it('says verdict and phase in plain words', () => {
@@ -82,6 +83,18 @@ describe('labels', () => {
     expect(ruleDocUrl(finding({ tool: 'pip-audit', ruleId: 'GHSA-7f5h-v6xp-fcq8' }))).toBe('https://github.com/advisories/GHSA-7f5h-v6xp-fcq8');
     expect(ruleDocUrl(finding({ tool: 'pip-audit', ruleId: 'PYSEC-2021-76' }))).toBe('https://osv.dev/vulnerability/PYSEC-2021-76');
     expect(ruleDocUrl(finding({ tool: 'pip-audit', ruleId: '../../x' }))).toBeUndefined();
+  });
+  it('links a report\'s own documentation URL only to Bandit\'s docs and the advisory databases', () => {
+    // Found by a hostile-input review: `more_info: https://evil.example/phish` became a live link in
+    // the summary, the PR comment and the SARIF's help Markdown.
+    for (const url of ['https://evil.example/phish', 'https://bandit.readthedocs.io.evil.example/x', 'http://bandit.readthedocs.io/x.html', 'https://bandit.readthedocs.io:8443/x', 'https://github.com/evil/repo', 'https://user@osv.dev/x']) {
+      expect(ruleDocUrl(finding({ helpUri: url }))).toBeUndefined();
+    }
+    expect(ruleDocUrl(finding({ helpUri: 'https://osv.dev/vulnerability/PYSEC-2021-76' }))).toBe('https://osv.dev/vulnerability/PYSEC-2021-76');
+    expect(ruleDocUrl(finding({ tool: 'pip-audit', ruleId: 'GHSA-7f5h-v6xp-fcq8', helpUri: 'https://evil.example/' }))).toBe('https://github.com/advisories/GHSA-7f5h-v6xp-fcq8');
+    const sarif = renderSarif(gate([tool('bandit', { findings: [finding({ helpUri: 'https://evil.example/phish' })] })]), {}).sarif;
+    expect(sarif.runs[0]!.results).toHaveLength(1);
+    expect(JSON.stringify(sarif)).not.toContain('evil.example');
   });
   it('places a finding: path:line, package version, or the report file', () => {
     expect(whereText(finding({ location: { path: 'a.py', line: 3 } }))).toBe('a.py:3');

@@ -169,12 +169,27 @@ export function daysUntil(date: string, now: string): number | undefined {
 const SAFE_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/;
 
 /**
- * A documentation link for a finding's rule: the finding's own `helpUri` when it is an absolute
- * http(s) URL, else the advisory page for a vulnerability id (GHSA -> GitHub, others -> OSV).
- * Always validated by `safeHttpUrl`.
+ * Where a report's own documentation link may point for the gate to show it as a link: Bandit's
+ * documentation and the advisory databases. A report is untrusted text (a Bandit plugin in the
+ * repository under review writes its own `more_info`): any other host stays in the result JSON but
+ * is never a live link in the summary, the pull request comment or the SARIF.
+ */
+export function trustedDocUrl(url: string | undefined): string | undefined {
+  const safe = safeHttpUrl(url);
+  if (!safe) return undefined;
+  const u = new URL(safe);
+  if (u.protocol !== 'https:' || u.port !== '') return undefined;
+  if (u.hostname === 'bandit.readthedocs.io' || u.hostname === 'osv.dev') return safe;
+  if (u.hostname === 'github.com' && u.pathname.startsWith('/advisories/')) return safe;
+  return undefined;
+}
+
+/**
+ * A documentation link for a finding's rule: the finding's own `helpUri` when `trustedDocUrl`
+ * takes it, else the advisory page for a vulnerability id (GHSA -> GitHub, others -> OSV).
  */
 export function ruleDocUrl(f: EvaluatedFinding): string | undefined {
-  const own = safeHttpUrl(f.helpUri);
+  const own = trustedDocUrl(f.helpUri);
   if (own) return own;
   if (f.tool === 'pip-audit' && SAFE_ID.test(f.ruleId)) {
     const id = encodeURIComponent(f.ruleId);

@@ -27,7 +27,7 @@
 /* eslint-disable no-control-regex -- control characters in report text are stripped on purpose */
 import { TOOL_LABELS, type Severity, type ToolId } from '../reports/model.js';
 import type { EvaluatedFinding, GateResult, ToolResult } from '../policy/result.js';
-import { clip, encodeUriComponentSafe, safeHttpUrl } from '../util/escape.js';
+import { clip, encodeUriComponentSafe } from '../util/escape.js';
 import { firstByPriority, packageLine, toRepoPath, type PathOptions } from './annotations.js';
 import { ruleDocUrl, whereText } from './common.js';
 
@@ -274,7 +274,7 @@ function buildRun(t: ToolResult, opts: SarifOptions, max: number): { run: SarifR
       const rule: SarifRule = { id: ruleId, shortDescription: { text: ruleShortText(f) }, properties: { tags } };
       // SARIF's `name` is an identifier (`assert_used`); descriptive names go to the short description
       if (f.ruleName && f.ruleName !== f.ruleId && /^[A-Za-z0-9_.:/-]{1,100}$/.test(f.ruleName)) rule.name = f.ruleName;
-      const help = ruleDocUrl(f) ?? safeHttpUrl(f.helpUri);
+      const help = ruleDocUrl(f);
       if (help) {
         rule.helpUri = help;
         rule.help = { text: `Documentation: ${help}`, markdown: `[Documentation for ${ruleId.replace(/[^A-Za-z0-9._:-]/g, '')}](${help})` };
