@@ -241,3 +241,28 @@ describe('a secret one report reveals is scrubbed from every other finding and c
     }
   });
 });
+
+describe('the same finding in two report files of one tool counts once', () => {
+  // Found by a docs review: pip-audit-vulns ("one per dependency and vulnerability id") and
+  // gitleaks-secrets ("de-duplicated") doubled when two files of one input shared findings.
+  it('pip-audit and gitleaks, each given the same report twice under two names', async () => {
+    const ws = await mkdtemp(join(tmpdir(), 'sg-dups-'));
+    try {
+      const ex = join(import.meta.dirname, '..', '..', 'examples', 'reports');
+      for (const [name, from] of [['pip-a.json', 'pip-audit.json'], ['pip-b.json', 'pip-audit.json'], ['gl-a.json', 'gitleaks-report.json'], ['gl-b.json', 'gitleaks-report.json']]) await writeFile(join(ws, name), await readFile(join(ex, from!)));
+      const once = await runEngine(parseSettings([{ 'pip-audit-report': 'pip-a.json', 'gitleaks-report': 'gl-a.json', 'severity-source': 'off' }]), { workspace: ws, now: new Date() });
+      const twice = await runEngine(parseSettings([{ 'pip-audit-report': 'pip-a.json,pip-b.json', 'gitleaks-report': 'gl-a.json,gl-b.json', 'severity-source': 'off' }]), { workspace: ws, now: new Date() });
+      for (const tool of ['pip-audit', 'gitleaks'] as const) {
+        const a = once.result.tools.find((t) => t.tool === tool)!;
+        const b = twice.result.tools.find((t) => t.tool === tool)!;
+        expect(a.findings.length).toBeGreaterThan(0);
+        expect(b.findings.map((f) => f.fingerprint)).toEqual(a.findings.map((f) => f.fingerprint));
+        expect(b.counts).toEqual(a.counts);
+        expect(b.stats['duplicates'] ?? 0).toBe((a.stats['duplicates'] ?? 0) + a.findings.length);
+        expect(b.files.map((f) => f.path)).toHaveLength(2);
+      }
+    } finally {
+      await rm(ws, { recursive: true, force: true });
+    }
+  });
+});

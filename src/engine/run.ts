@@ -181,6 +181,21 @@ function applyToolRules(input: ToolInput, settings: Settings, workspace: string)
     }
     return report;
   });
+  // The same finding in two report files of one tool (requirements.txt and requirements-dev.txt
+  // audited apart, sharing a package; one gitleaks scan saved twice) counts once, as within a file.
+  if (input.reports.length > 1) {
+    const seen = new Set<string>();
+    let repeated = 0;
+    input.reports = input.reports.map((r) => {
+      const kept = r.findings.filter((f) => (seen.has(f.fingerprint) ? (repeated++, false) : (seen.add(f.fingerprint), true)));
+      return kept.length === r.findings.length ? r : { ...r, findings: kept };
+    });
+    // Counted like a report's own duplicates (stats add up across files).
+    if (repeated > 0) {
+      const first = input.reports[0] as ParsedReport;
+      input.reports[0] = { ...first, stats: { ...first.stats, duplicates: (first.stats['duplicates'] ?? 0) + repeated } };
+    }
+  }
   if (input.tool === 'mutmut' && input.status === 'ok') {
     const problems = mutmutRunProblems(input.reports.map((report, i) => ({ file: reportFiles[i] ?? report.format, report })));
     if (problems.length > 0) {
