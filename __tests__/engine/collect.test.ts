@@ -249,7 +249,8 @@ describe('the same finding in two report files of one tool counts once', () => {
     const ws = await mkdtemp(join(tmpdir(), 'sg-dups-'));
     try {
       const ex = join(import.meta.dirname, '..', '..', 'examples', 'reports');
-      for (const [name, from] of [['pip-a.json', 'pip-audit.json'], ['pip-b.json', 'pip-audit.json'], ['gl-a.json', 'gitleaks-report.json'], ['gl-b.json', 'gitleaks-report.json']]) await writeFile(join(ws, name), await readFile(join(ex, from!)));
+      const copies: Array<[string, string]> = [['pip-a.json', 'pip-audit.json'], ['pip-b.json', 'pip-audit.json'], ['gl-a.json', 'gitleaks-report.json'], ['gl-b.json', 'gitleaks-report.json']];
+      for (const [name, from] of copies) await writeFile(join(ws, name), await readFile(join(ex, from)));
       const once = await runEngine(parseSettings([{ 'pip-audit-report': 'pip-a.json', 'gitleaks-report': 'gl-a.json', 'severity-source': 'off' }]), { workspace: ws, now: new Date() });
       const twice = await runEngine(parseSettings([{ 'pip-audit-report': 'pip-a.json,pip-b.json', 'gitleaks-report': 'gl-a.json,gl-b.json', 'severity-source': 'off' }]), { workspace: ws, now: new Date() });
       for (const tool of ['pip-audit', 'gitleaks'] as const) {
@@ -261,6 +262,30 @@ describe('the same finding in two report files of one tool counts once', () => {
         expect(b.stats['duplicates'] ?? 0).toBe((a.stats['duplicates'] ?? 0) + a.findings.length);
         expect(b.files.map((f) => f.path)).toHaveLength(2);
       }
+    } finally {
+      await rm(ws, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('a report named by its path that is missing, next to others that were read', () => {
+  // Found by a docs review: `reports/a.json, reports/b.json` with b.json absent (its scan crashed)
+  // was a warning and the tool ok: a silent pass on the half that did not run.
+  it('makes the report missing (on-missing-report decides); a glob that matches nothing stays a note', async () => {
+    const ws = await mkdtemp(join(tmpdir(), 'sg-missing-'));
+    try {
+      await writeFile(join(ws, 'a.json'), JSON.stringify({ errors: [], results: [] }));
+      const named = await collectTool('bandit', ['a.json', 'b.json'], ws);
+      expect(named.status).toBe('missing');
+      expect(named.messages).toEqual(['report missing: bandit-report `b.json` matched no file']);
+      expect(named.reports).toHaveLength(1);
+      const globbed = await collectTool('bandit', ['a.json', 'extra/*.json'], ws);
+      expect(globbed.status).toBe('ok');
+      expect(globbed.messages).toEqual(['bandit-report: `extra/*.json` matched no file']);
+      const verdict = async (onMissing: string) => (await runEngine(parseSettings([{ 'bandit-report': 'a.json,b.json', 'on-missing-report': onMissing }]), { workspace: ws, now: new Date() })).result.verdict;
+      expect(await verdict('error')).toBe('error');
+      expect(await verdict('warn')).toBe('warn');
+      expect(await verdict('ignore')).toBe('pass');
     } finally {
       await rm(ws, { recursive: true, force: true });
     }

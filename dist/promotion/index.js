@@ -41703,6 +41703,7 @@ async function resolvePatterns(workspace, patterns) {
     const files = new Set();
     const problems = [];
     const refused = [];
+    const missing = [];
     for (const raw of patterns) {
         const pattern = raw.replace(/\\/g, '/');
         if (!files_insideWorkspace(workspace, pattern.replace(/[*?[\]{}]/g, 'x'))) {
@@ -41739,12 +41740,15 @@ async function resolvePatterns(workspace, patterns) {
             else
                 inside.push(m);
         }
-        if (inside.length === 0 && !refusedHere && !problems.some((p) => p.startsWith(`\`${raw}\``)))
+        if (inside.length === 0 && !refusedHere && !problems.some((p) => p.startsWith(`\`${raw}\``))) {
             problems.push(`\`${raw}\` matched no file`);
+            if (!isDynamicPattern(pattern))
+                missing.push(`\`${raw}\` matched no file`);
+        }
         for (const m of inside)
             files.add(m);
     }
-    return { files: [...files].sort(), problems, refused: [...new Set(refused)] };
+    return { files: [...files].sort(), problems, refused: [...new Set(refused)], missing };
 }
 async function readReport(workspace, file) {
     const abs = resolve(workspace, file);

@@ -60,7 +60,7 @@ export interface CollectOptions {
 export async function collectTool(tool: ReportTool, patterns: string[], workspace: string, opts: CollectOptions = {}): Promise<ToolInput> {
   const { redactions, streamMinBytes = STREAM_MIN_BYTES } = opts;
   const input: ToolInput = { tool, status: 'ok', messages: [], files: [], reports: [] };
-  const { files, problems, refused } = await resolvePatterns(workspace, patterns);
+  const { files, problems, refused, missing } = await resolvePatterns(workspace, patterns);
   const inputName = REPORT_INPUTS[tool];
   if (refused.length > 0) {
     // Never read, never copied into the artifact (not in `files`), and never taken for a missing report.
@@ -76,8 +76,14 @@ export async function collectTool(tool: ReportTool, patterns: string[], workspac
     input.messages.push(`report missing: ${inputName} ${problems.join('; ')}`);
     return input;
   }
-  // A pattern that matched nothing next to others that matched is still worth saying.
-  for (const p of problems) input.messages.push(`${inputName}: ${p}`);
+  // A file named by its path is expected: missing, it makes the report missing (a scan that crashed
+  // next to one that ran is not a pass), even though other files were read. A glob that matched
+  // nothing next to others that matched is still worth saying.
+  if (missing.length > 0 && input.status === 'ok') {
+    input.status = 'missing';
+    input.messages.push(`report missing: ${inputName} ${missing.join('; ')}`);
+  }
+  for (const p of problems) if (!missing.includes(p)) input.messages.push(`${inputName}: ${p}`);
   // The XML library of mutmut 2 reports is a lazy chunk: loaded before the (synchronous) parse.
   if (tool === 'mutmut') await loadMutmutXml();
   for (const file of files) {

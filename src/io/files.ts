@@ -17,6 +17,8 @@ export interface ResolvedFiles {
   problems: string[];
   /** Files that exist but must not be read (unreadableBecause), with why: an error, never "missing". */
   refused: string[];
+  /** Plain paths (not globs) that name no file: a missing report even when other patterns matched. */
+  missing: string[];
 }
 
 export function insideWorkspace(workspace: string, p: string): boolean {
@@ -49,6 +51,7 @@ export async function resolvePatterns(workspace: string, patterns: string[]): Pr
   const files = new Set<string>();
   const problems: string[] = [];
   const refused: string[] = [];
+  const missing: string[] = [];
   for (const raw of patterns) {
     const pattern = raw.replace(/\\/g, '/');
     if (!insideWorkspace(workspace, pattern.replace(/[*?[\]{}]/g, 'x'))) {
@@ -79,10 +82,13 @@ export async function resolvePatterns(workspace: string, patterns: string[]): Pr
         refusedHere = true;
       } else inside.push(m);
     }
-    if (inside.length === 0 && !refusedHere && !problems.some((p) => p.startsWith(`\`${raw}\``))) problems.push(`\`${raw}\` matched no file`);
+    if (inside.length === 0 && !refusedHere && !problems.some((p) => p.startsWith(`\`${raw}\``))) {
+      problems.push(`\`${raw}\` matched no file`);
+      if (!isDynamicPattern(pattern)) missing.push(`\`${raw}\` matched no file`);
+    }
     for (const m of inside) files.add(m);
   }
-  return { files: [...files].sort(), problems, refused: [...new Set(refused)] };
+  return { files: [...files].sort(), problems, refused: [...new Set(refused)], missing };
 }
 
 export type ReadResult = { ok: true; text: string; bytes: number } | { ok: false; error: string; bytes: number };
