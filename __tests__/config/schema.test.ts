@@ -23,6 +23,22 @@ describe('parseSettings', () => {
     expect(() => parseSettings([{ 'phase-2-tools': 'bandit,flake8' }])).toThrow('unknown tool "flake8"');
     expect(() => parseSettings([{ phase: 'auto' }])).toThrow('phase-2-from');
   });
+  it('quotes the value and says what was expected, once (found by a docs review)', () => {
+    const msg = (layer: Record<string, unknown>) => {
+      try {
+        parseSettings([layer]);
+      } catch (e) {
+        return (e as Error).message;
+      }
+      return 'accepted';
+    };
+    expect(msg({ phase: 'auto' })).toBe('phase-2-from: got none; phase "auto" needs the day phase 2 starts (YYYY-MM-DD)');
+    expect(msg({ 'osv-api-url': 'ftp://x' })).toBe('osv-api-url: got "ftp://x"; expected an http(s) URL');
+    expect(msg({ 'osv-api-url': 'not a url' })).toBe('osv-api-url: got "not a url"; expected an http(s) URL');
+    expect(msg({ 'artifact-name': 'a/b' })).toBe('artifact-name: got "a/b"; expected 1-200 characters without " : < > | * ? \\ / or newlines');
+    expect(msg({ 'override-label': 'x'.repeat(51) })).toBe(`override-label: got "${'x'.repeat(51)}"; expected a label name of 1-50 characters`);
+    expect(parseSettings([{ 'osv-api-url': 'https://osv.internal/api', 'override-label': 'hotfix' }])['osv-api-url']).toBe('https://osv.internal/api');
+  });
   it('lets later layers win', () => {
     const s = parseSettings([{ phase: '2' }, { phase: '1' }]);
     expect(s.phase).toBe('1');

@@ -191,3 +191,12 @@ describe('Bandit snippets that hold a secret of a well-known shape are hidden', 
     expect(looksLikeSecret(code)).toBe(false);
   });
 });
+
+describe('policy file: an unknown key is placed at its own line', () => {
+  // Found by a docs review: the line given was the parent map's (`bogus` on line 4 said `:2:`).
+  it('names the line of the key, at the top level and nested', () => {
+    const text = '# policy\n\nphase: 2\nbogus: 1\nthresholds:\n  bandit:\n    defaults: {}\n';
+    expect(() => settingsWithPolicy({}, { text, file: 'policy.yml' })).toThrow(/policy\.yml:4: unknown setting "bogus"/);
+    expect(() => settingsWithPolicy({}, { text, file: 'policy.yml' })).toThrow(/policy\.yml:7: unknown setting "defaults"/);
+  });
+});

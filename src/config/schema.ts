@@ -148,6 +148,31 @@ const date = (name: string) =>
     return z.NEVER;
   });
 
+/** Text that must match `re`: the message quotes what was given and says what was expected. */
+const textMatching = (name: string, re: RegExp, expected: string) =>
+  z.string().transform((v, ctx) => {
+    const s = v.trim();
+    if (re.test(s)) return s;
+    ctx.addIssue({ code: 'custom', message: `${name}: got ${JSON.stringify(v.length > 80 ? `${v.slice(0, 80)}…` : v)}; expected ${expected}` });
+    return z.NEVER;
+  });
+
+/** An absolute http(s) URL. */
+const httpUrl = (name: string) =>
+  z.string().transform((v, ctx) => {
+    const s = v.trim();
+    let ok = false;
+    try {
+      const u = new URL(s);
+      ok = (u.protocol === 'https:' || u.protocol === 'http:') && u.hostname !== '';
+    } catch {
+      ok = false;
+    }
+    if (ok) return s;
+    ctx.addIssue({ code: 'custom', message: `${name}: got ${JSON.stringify(v.length > 80 ? `${v.slice(0, 80)}…` : v)}; expected an http(s) URL` });
+    return z.NEVER;
+  });
+
 const toolList = (name: string) =>
   list(name).transform((tools, ctx) => {
     const bad = tools.filter((t) => !(TOOL_IDS as readonly string[]).includes(t));
@@ -181,11 +206,7 @@ export const settingsSchema = z
     'fail-on-block': bool('fail-on-block').default(false),
     summary: bool('summary').default(true),
     'upload-artifact': bool('upload-artifact').default(true),
-    'artifact-name': z
-      .string()
-      .trim()
-      .regex(/^[^"<>|*?\\/:\r\n]{1,200}$/, 'artifact-name: expected 1-200 characters without " : < > | * ? \\ / or newlines')
-      .default('security-gate-reports'),
+    'artifact-name': textMatching('artifact-name', /^[^"<>|*?\\/:\r\n]{1,200}$/, '1-200 characters without " : < > | * ? \\ / or newlines').default('security-gate-reports'),
     'retention-days': intIn('retention-days', 1, 90).optional(),
     'unknown-severity': oneOf('unknown-severity', ['critical', 'high', 'medium', 'low'] as const).default('high'),
     'output-dir': optionalText,
@@ -194,7 +215,7 @@ export const settingsSchema = z
       .preprocess((v) => (typeof v === 'string' ? v.replace(/\s+/g, '') : v), oneOf('severity-source', ['github,osv', 'github', 'osv', 'off'] as const))
       .default('github,osv'),
     'github-token': optionalText,
-    'osv-api-url': z.string().trim().url('osv-api-url: expected an http(s) URL').default('https://api.osv.dev'),
+    'osv-api-url': httpUrl('osv-api-url').default('https://api.osv.dev'),
     'severity-budget-seconds': intIn('severity-budget-seconds', 1, 600).default(30),
     // The rest of the lane.
     'vulture-min-confidence': intIn('vulture-min-confidence', 0, 100).optional(),
@@ -217,14 +238,14 @@ export const settingsSchema = z
     'senior-approvers': list('senior-approvers').default([]),
     'verify-waiver-approvals': bool('verify-waiver-approvals').default(false),
     'waiver-expiry-warning-days': intIn('waiver-expiry-warning-days', 0, 365).default(7),
-    'override-label': z.string().trim().min(1).max(50).default('security-override'),
+    'override-label': textMatching('override-label', /^[^\r\n]{1,50}$/, 'a label name of 1-50 characters').default('security-override'),
     'override-approvers': list('override-approvers').default([]),
     thresholds: z.partialRecord(z.enum(TOOL_IDS), toolThresholds).default({}),
   })
   .strict()
   .superRefine((s, ctx) => {
     if (s.phase === 'auto' && !s['phase-2-from']) {
-      ctx.addIssue({ code: 'custom', path: ['phase-2-from'], message: 'phase: "auto" needs phase-2-from (YYYY-MM-DD), the day phase 2 starts' });
+      ctx.addIssue({ code: 'custom', path: ['phase-2-from'], message: 'phase-2-from: got none; phase "auto" needs the day phase 2 starts (YYYY-MM-DD)' });
     }
   });
 
@@ -250,7 +271,9 @@ export function formatIssues(issues: z.core.$ZodIssue[], locate?: (path: Propert
   return issues
     .map((i) => {
       const key = i.path.map(String).join('.');
-      const where = locate?.(i.path);
+      // An unknown key is placed at its own line, not its parent's.
+      const first = i.code === 'unrecognized_keys' ? i.keys[0] : undefined;
+      const where = locate?.(first !== undefined ? [...i.path, first] : i.path) ?? (first !== undefined ? locate?.(i.path) : undefined);
       let msg = i.message;
       if (i.code === 'unrecognized_keys') msg = `unknown setting ${i.keys.map((k) => JSON.stringify(k)).join(', ')}`;
       else if (i.code === 'invalid_type' || i.code === 'invalid_union') msg = `${key || 'value'}: ${i.message}`;
