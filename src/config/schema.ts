@@ -161,14 +161,8 @@ const textMatching = (name: string, re: RegExp, expected: string) =>
 const httpUrl = (name: string) =>
   z.string().transform((v, ctx) => {
     const s = v.trim();
-    let ok = false;
-    try {
-      const u = new URL(s);
-      ok = (u.protocol === 'https:' || u.protocol === 'http:') && u.hostname !== '';
-    } catch {
-      ok = false;
-    }
-    if (ok) return s;
+    const u = URL.canParse(s) ? new URL(s) : undefined;
+    if (u && (u.protocol === 'https:' || u.protocol === 'http:') && u.hostname !== '') return s;
     ctx.addIssue({ code: 'custom', message: `${name}: got ${JSON.stringify(v.length > 80 ? `${v.slice(0, 80)}…` : v)}; expected an http(s) URL` });
     return z.NEVER;
   });
