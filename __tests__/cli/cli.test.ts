@@ -70,6 +70,14 @@ describe('security-gate CLI', () => {
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/policy\.yml:5/);
   });
+  it('says that action-only inputs do nothing here, and still checks them (found by a docs review)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sg-cli-'));
+    const r = await cli(['--sarif-file', 'x.sarif', '--annotations', 'blocking'], dir);
+    expect(r.err).toContain('security-gate: --sarif-file, --annotations: action inputs, no effect in the CLI');
+    const bad = await cli(['--annotations', 'loud'], dir);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain('annotations: got "loud"');
+  });
   it('refuses a policy file linked into .git (exit 2), without quoting it', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sg-cli-'));
     mkdirSync(join(dir, '.git'));

@@ -40,7 +40,8 @@ export const USAGE = `Usage: security-gate [options]
        security-gate promotion [options]   (promotion evidence; see --help there)
 
 Runs the gate on report files, prints the summary, exits 0 unless --fail-on-block is given and
-the gate should fail. Options are named like the action's inputs:
+the gate should fail. Options are named like the action's inputs (every input is accepted; those
+only the action acts on, such as --annotations or --sarif-file, are checked and do nothing here):
 
   --bandit-report <globs>      --pip-audit-report <globs>   --gitleaks-report <globs>
   --deptry-report <globs>      --vulture-report <globs>     --mutmut-report <globs>
@@ -61,6 +62,25 @@ the gate should fail. Options are named like the action's inputs:
 
 Exit codes: 0 done (whatever the verdict, unless --fail-on-block), 1 the gate should fail
 (--fail-on-block), 2 invalid options or policy file, 3 internal error.`;
+
+/** What only the action does: uploads, files in output-dir, annotations, the comment, the override label. */
+const ACTION_ONLY_INPUTS = [
+  'summary',
+  'upload-artifact',
+  'artifact-name',
+  'retention-days',
+  'output-dir',
+  'sarif-file',
+  'sarif-dependency-file',
+  'annotations',
+  'annotations-via-checks',
+  'comment',
+  'comment-id',
+  'redact-artifacts',
+  'verify-waiver-approvals',
+  'override-label',
+  'override-approvers',
+] as const;
 
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   if (argv[0] === 'promotion') {
@@ -92,6 +112,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     const workspace = resolve(io.cwd, String(values.workspace ?? '.'));
     const inputs: Record<string, string> = {};
     for (const name of INPUT_NAMES) if (values[name] !== undefined) inputs[name] = String(values[name]);
+    // Inputs only the action acts on are accepted (a workflow's inputs can be pasted) and checked,
+    // but said to do nothing here, rather than ignored in silence.
+    const actionOnly = ACTION_ONLY_INPUTS.filter((name) => values[name] !== undefined);
+    if (actionOnly.length > 0) io.stderr(`security-gate: ${actionOnly.map((n) => `--${n}`).join(', ')}: ${actionOnly.length === 1 ? 'an action input' : 'action inputs'}, no effect in the CLI\n`);
     // The CLI never uploads; the action does.
     inputs['upload-artifact'] = 'false';
     const policyPath = inputs['policy-file'];
