@@ -226,6 +226,20 @@ describe('a secret one report reveals is scrubbed from every other finding and c
     }
   });
 
+  it('a short secret (under 8 characters) is redacted where gitleaks found it, not in every path', async () => {
+    const ws = await mkdtemp(join(tmpdir(), 'sg-short-'));
+    try {
+      await writeFile(join(ws, 'gitleaks.json'), JSON.stringify([leak('test', 2, "pw = 'test'")]));
+      const b = { errors: [], results: [{ ...bandit.results[0]!, code: '1 import pickle\n', filename: 'tests/test_x.py', line_number: 1 }] };
+      await writeFile(join(ws, 'bandit.json'), JSON.stringify(b));
+      const run = await runEngine(parseSettings([{ 'gitleaks-report': 'gitleaks.json', 'bandit-report': 'bandit.json' }]), { workspace: ws, now: new Date() });
+      expect(run.result.tools.find((t) => t.tool === 'bandit')!.findings[0]!.location!.path).toBe('tests/test_x.py');
+      expect(run.result.tools.find((t) => t.tool === 'gitleaks')!.findings[0]!.snippet).not.toContain("'test'");
+    } finally {
+      await rm(ws, { recursive: true, force: true });
+    }
+  });
+
   it('scrubCopy finds a secret as JSON (escaped) and as Python writes it (\\uXXXX)', async () => {
     const ws = await mkdtemp(join(tmpdir(), 'sg-scrub-'));
     try {

@@ -9,7 +9,7 @@ import type { GateResult } from '../policy/result.js';
 import { readReportChunks } from '../io/files.js';
 import { BanditReportRedactor, WITHHELD_BANDIT_REPORT } from '../reports/bandit/redact.js';
 import type { RawRedaction, ReportRef } from '../reports/model.js';
-import { redactIn } from '../util/redact.js';
+import { MIN_KNOWN_SECRET, redactIn } from '../util/redact.js';
 import { artifactTransforms } from './publish.js';
 import { appendTopLevelKey, writeJsonFile } from './json-file.js';
 import { RESULT_FILE, SUMMARY_FILE } from './outputs.js';
@@ -122,7 +122,7 @@ export async function scrubCopy(file: string, secrets: readonly string[]): Promi
     const ascii = json.replace(/[^\x20-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
     return [s, json, ascii];
   };
-  const list = [...new Set(secrets.filter((s) => s.length >= 4 && s !== 'REDACTED').flatMap(forms))];
+  const list = [...new Set(secrets.filter((s) => s.length >= MIN_KNOWN_SECRET && s !== 'REDACTED').flatMap(forms))];
   if (list.length === 0) return false;
   const bytes = await readFile(file);
   if (!list.some((s) => bytes.includes(s))) return false;

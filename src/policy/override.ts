@@ -53,7 +53,6 @@ export interface OverrideDecision {
 
 const TEAM = /^[A-Za-z0-9][A-Za-z0-9-]{0,38}\/[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/;
 
-/** Whether a pull-request event payload carries the label (case-insensitive, as GitHub treats names). */
 /** The login of the pull request's author in the event payload, or undefined. */
 export function pullRequestAuthor(event: unknown): string | undefined {
   if (!event || typeof event !== 'object') return undefined;
@@ -64,6 +63,7 @@ export function pullRequestAuthor(event: unknown): string | undefined {
   return typeof login === 'string' && /^[A-Za-z0-9-]+(\[bot\])?$/.test(login) ? login : undefined;
 }
 
+/** Whether a pull-request event payload carries the label (case-insensitive, as GitHub treats names). */
 export function labelOnPullRequest(event: unknown, label: string): boolean {
   if (!event || typeof event !== 'object') return false;
   const e = event as Record<string, unknown>;

@@ -32,13 +32,20 @@ export function redactIn(text: string, secrets: Iterable<string>): string {
 }
 
 /**
+ * Shortest secret scrubbed from text it was not found in (other findings, other reports' copies).
+ * A 4-character secret is redacted where gitleaks found it, but scrubbed everywhere it would turn
+ * every `test` or `main` in a path into a mask.
+ */
+export const MIN_KNOWN_SECRET = 8;
+
+/**
  * Scrub known secret values (see ParsedReport.knownSecrets) from every string of `values`, nested
  * objects and arrays included, in place: what one tool revealed (a gitleaks secret, a secret-scan
  * match) must not survive in another tool's finding that quotes the same line. Returns how many
- * top-level values changed. Secrets shorter than 4 characters are left (as `redactIn` does).
+ * top-level values changed. Secrets shorter than MIN_KNOWN_SECRET are left.
  */
 export function scrubKnownSecrets(values: object[], secrets: Iterable<string>): number {
-  const list = [...new Set(secrets)].filter((s) => s.length >= 4 && s !== 'REDACTED').sort((a, b) => b.length - a.length);
+  const list = [...new Set(secrets)].filter((s) => s.length >= MIN_KNOWN_SECRET && s !== 'REDACTED').sort((a, b) => b.length - a.length);
   if (list.length === 0) return 0;
   const walk = (o: Record<string, unknown> | unknown[], depth: number): boolean => {
     let changed = false;

@@ -56,7 +56,7 @@ import {
   type JsonObject,
   type JsonReportParser,
 } from '../json.js';
-import { redactIn, redactSecret, secretHash } from '../../util/redact.js';
+import { MIN_KNOWN_SECRET, redactIn, redactSecret, secretHash } from '../../util/redact.js';
 
 export const GITLEAKS_JSON_FORMAT = 'gitleaks-json';
 export const GITLEAKS_SARIF_FORMAT = 'gitleaks-sarif';
@@ -315,8 +315,13 @@ function readSarif(root: unknown, file: string): { leaks: Leak[]; toolVersion?: 
 function toFindings(leaks: Leak[], file: string): { findings: Finding[]; stats: Record<string, number>; secrets: string[] } {
   // Every secret of the report, longest first (one that contains another is replaced whole): a
   // line holding two secrets (an AWS key id and its secret key) is two findings sharing a Match.
-  const secrets = [...new Set(leaks.map((l) => l.secret).filter(redactable))].sort((a, b) => b.length - a.length);
-  const scrubAll = (text: string): string => (secrets.some((x) => text.includes(x)) ? redactIn(text, secrets) : text);
+  // A finding's own secret is redacted from 4 characters on; the others from MIN_KNOWN_SECRET.
+  const secrets = [...new Set(leaks.map((l) => l.secret).filter((x) => redactable(x) && x.length >= MIN_KNOWN_SECRET))].sort((a, b) => b.length - a.length);
+  let own = '';
+  const scrubAll = (text: string): string => {
+    const t = redactable(own) && text.includes(own) ? redactIn(text, [own]) : text;
+    return secrets.some((x) => t.includes(x)) ? redactIn(t, secrets) : t;
+  };
   const groups = new Map<string, { leaks: Leak[]; hash: string }>();
   for (const l of leaks) {
     const hash = secretHash(l.secret);
@@ -332,11 +337,12 @@ function toFindings(leaks: Leak[], file: string): { findings: Finding[]; stats: 
     let rep = group[0] as Leak;
     for (const l of group) if (l.fingerprint && (!rep.fingerprint || l.fingerprint < rep.fingerprint)) rep = l;
     const secret = rep.secret;
+    own = secret;
     const path = scrubAll(normalizePath(rep.file));
     const ruleId = scrubAll(rep.ruleId);
     const fallback = `${path}:${ruleId}:${rep.line ?? 0}:${hash}`;
     let fingerprint = rep.fingerprint ?? fallback;
-    if (secrets.some((x) => fingerprint.includes(x))) fingerprint = fallback;
+    if ((redactable(secret) && fingerprint.includes(secret)) || secrets.some((x) => fingerprint.includes(x))) fingerprint = fallback;
     const location: Location = { path };
     if (rep.line !== undefined) location.line = rep.line;
     if (rep.endLine !== undefined && rep.line !== undefined && rep.endLine >= rep.line) location.endLine = rep.endLine;

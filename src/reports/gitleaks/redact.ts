@@ -189,7 +189,7 @@ export function redactGitleaksReport(content: string): string {
     const redacted = redactValue(value, secrets);
     // Each entry is redacted for its own secret; a Match shared by two (a key id and its secret key
     // on one line) still holds the other's: every string is scrubbed of every secret.
-    if (redacted !== null && typeof redacted === 'object') scrubKnownSecrets([redacted], secrets);
+    if (redacted !== null && typeof redacted === 'object') scrubKnownSecrets([redacted], secrets); // those of MIN_KNOWN_SECRET or more
     const indent = indentOf(text.trimStart());
     let out = indent === 0 ? JSON.stringify(redacted) : JSON.stringify(redacted, null, indent);
     if (/\r?\n$/.test(text)) out += '\n';
