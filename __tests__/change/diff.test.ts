@@ -187,9 +187,10 @@ describe('buildChangedFiles', () => {
   });
   it('marks binary files and gives them no added lines', () => {
     expect(by('b.bin')).toMatchObject({ status: 'modified', binary: true, addedLines: [] });
+    expect(by('b.bin')?.deletedLines).toBeUndefined();
   });
   it('keeps renames with their old path and similarity', () => {
-    expect(by('z w.py')).toEqual({ path: 'z w.py', oldPath: 'x y.py', status: 'renamed', binary: false, similarity: 100, addedLines: [] });
+    expect(by('z w.py')).toEqual({ path: 'z w.py', oldPath: 'x y.py', status: 'renamed', binary: false, similarity: 100, addedLines: [], deletedLines: 0 });
     expect(by('new/a.py')).toMatchObject({ oldPath: 'old/a.py', status: 'renamed', similarity: 86 });
   });
   it('marks deletions, symlinks and type changes', () => {

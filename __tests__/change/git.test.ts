@@ -98,6 +98,7 @@ function expectFeatureFiles(c: KnownChange) {
     path: 'src/ñandú ü.py',
     status: 'added',
     binary: false,
+    deletedLines: 0,
     addedLines: [
       { line: 1, text: 'import os' },
       { line: 2, text: 'password = "hunter2-but-longer"' },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { createWaiverSession, touchedWaivers, type WaiverSessionOptions } from '../../src/waivers/evaluate.js';
+import { createWaiverSession, touchedWaivers, waiversToVerify, type WaiverSessionOptions } from '../../src/waivers/evaluate.js';
 import type { Waiver } from '../../src/waivers/types.js';
 import { evaluated, waiver } from './helpers.js';
 
@@ -229,6 +229,25 @@ describe('verified approvals (WAIVER APPROVED comments)', () => {
 
   it('touchedWaivers: unknown change means all', () => {
     expect(touchedWaivers([], undefined)(w())).toBe(true);
+  });
+
+  it('waiversToVerify: only the waivers added lines fall in, when that is all the change does; else every one', () => {
+    // Found by a governance review: removing the end of an HTML comment or a code fence, a `line:`
+    // from a YAML match, or making the diff binary (`*.md -diff`, a NUL byte) brought waivers to
+    // life with no added line in them, so none was verified.
+    const a = { ...w(), source: { file: 'w.md', line: 10, endLine: 10 } };
+    const b = { ...w(), source: { file: 'w.md', line: 20, endLine: 24 } };
+    const picks = (change: Parameters<typeof waiversToVerify>[1]) => [a, b].map(waiversToVerify([a, b], change));
+    const modified = { status: 'modified', binary: false, deletedLines: 0 };
+    expect(picks({ ...modified, addedLines: [22] })).toEqual([false, true]);
+    expect(picks({ ...modified, addedLines: [10, 21] })).toEqual([true, true]);
+    expect(picks('unchanged')).toEqual([false, false]);
+    expect(picks(undefined)).toEqual([true, true]);
+    expect(picks({ ...modified, deletedLines: 1, addedLines: [22] })).toEqual([true, true]); // a line removed
+    expect(picks({ ...modified, addedLines: [22, 15] })).toEqual([true, true]); // a line added outside every waiver
+    expect(picks({ status: 'modified', binary: true, addedLines: [] })).toEqual([true, true]);
+    expect(picks({ status: 'modified', binary: false, addedLines: [22] })).toEqual([true, true]); // git did not say
+    expect(picks({ status: 'renamed', binary: false, deletedLines: 0, addedLines: [] })).toEqual([true, true]);
   });
 });
 

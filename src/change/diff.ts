@@ -33,6 +33,8 @@ export interface ChangedFile {
   /** Rename/copy similarity in percent, when git gave one. */
   similarity?: number;
   addedLines: AddedLine[];
+  /** Lines the change removes (git's numstat); undefined for a binary file or when git gave none. */
+  deletedLines?: number;
 }
 
 export type ChangeSource = 'pull_request' | 'push' | 'base-ref' | 'first-commit' | 'merge_group';
@@ -313,6 +315,8 @@ export function buildChangedFiles(rawZ: string, numstatZ: string, unified: strin
       addedLines: status === 'deleted' ? [] : (added.get(e.path) ?? []),
     };
     if (e.oldPath !== undefined) f.oldPath = e.oldPath;
+    const deleted = numstat.get(e.path)?.deleted;
+    if (typeof deleted === 'number' && Number.isFinite(deleted)) f.deletedLines = deleted;
     if (e.newMode === SYMLINK) f.symlink = true;
     if ((status === 'renamed' || status === 'copied') && e.score !== undefined) f.similarity = e.score;
     if (f.binary) f.addedLines = [];

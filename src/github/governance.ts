@@ -3,6 +3,7 @@
  * check the waivers file, verify approvals through the API where asked, hand the policy its `waive`
  * hook, then record the waiver report and decide the override on the result.
  */
+import { relative, resolve, sep } from 'node:path';
 import type { Change } from '../change/diff.js';
 import type { Settings } from '../config/schema.js';
 import { insideWorkspace, readReport, unreadableBecause } from '../io/files.js';
@@ -10,7 +11,7 @@ import type { HttpClient } from '../io/http.js';
 import { applyOverride, labelOnPullRequest, pullRequestAuthor } from '../policy/override.js';
 import type { GateResult } from '../policy/result.js';
 import { loadYaml } from '../util/yaml.js';
-import { createWaiverSession, needsYaml, prepareWaivers, touchedWaivers, type WaiverSession } from '../waivers/index.js';
+import { createWaiverSession, needsYaml, prepareWaivers, waiversToVerify, type WaiversFileChange, type WaiverSession } from '../waivers/index.js';
 import type { RunContext } from './comment.js';
 import { resolveOverride, resolveWaiverContext } from './pull-request.js';
 
@@ -42,7 +43,14 @@ export async function prepareGovernance(o: GovernanceOptions): Promise<Governanc
   if (read.ok && needsYaml(read.text, file)) await loadYaml();
   const prepared = prepareWaivers(file, read);
   if (prepared.error) for (const p of prepared.error.problems) o.logError(`${file}:${p.line}: ${p.message}`);
-  const touched = change?.known && change.addedLinesComplete ? (change.files.find((f) => f.path === file)?.addedLines.map((l) => l.line) ?? []) : undefined;
+  // The waivers file as git names it (`./docs/x.md` and an absolute path are the same file).
+  const repoFile = relative(resolve(workspace), resolve(workspace, file)).split(sep).join('/');
+  const fileChange = change?.known && change.addedLinesComplete ? change.files.find((f) => f.path === repoFile || f.oldPath === repoFile) : undefined;
+  const scope: WaiversFileChange | 'unchanged' | undefined = !(change?.known && change.addedLinesComplete)
+    ? undefined
+    : fileChange === undefined
+      ? 'unchanged'
+      : { status: fileChange.status, binary: fileChange.binary, ...(fileChange.deletedLines !== undefined ? { deletedLines: fileChange.deletedLines } : {}), addedLines: fileChange.addedLines.map((l) => l.line) };
   const approvers = { security: settings['security-approvers'], senior: settings['senior-approvers'] };
   const wctx = await resolveWaiverContext({
     client: o.client,
@@ -50,7 +58,7 @@ export async function prepareGovernance(o: GovernanceOptions): Promise<Governanc
     waivers: prepared.waivers,
     approvers,
     verify: settings['verify-waiver-approvals'],
-    appliesTo: touchedWaivers(prepared.waivers, touched),
+    appliesTo: waiversToVerify(prepared.waivers, scope),
     ...(prTarget ? { author: pullRequestAuthor(o.event) } : {}),
   });
   const session = createWaiverSession({

@@ -460,6 +460,32 @@ export function emptyWaiverReport(file: string, opts: { present: boolean; error?
   return r;
 }
 
+/** How a pull request changes the waivers file, for `waiversToVerify`. */
+export interface WaiversFileChange {
+  status: string;
+  binary: boolean;
+  /** Lines removed; undefined when git did not say. */
+  deletedLines?: number;
+  /** Line numbers (in the new file) of the lines added. */
+  addedLines: number[];
+}
+
+/**
+ * The waivers whose approvals a pull request must carry. Only waivers whose own lines it adds or
+ * modifies, when that is all the change does to the file (lines added inside waivers); every waiver
+ * as soon as the change does anything else, since a removed line can bring waivers to life without
+ * touching them (the end of an HTML comment or of a code fence, a `line:` taken out of a YAML
+ * match), and so can a binary diff (`*.md -diff`, a NUL byte). Unknown change: every waiver.
+ * `'unchanged'`: the pull request leaves the file alone, none.
+ */
+export function waiversToVerify(waivers: Waiver[], change: WaiversFileChange | 'unchanged' | undefined): (w: Waiver) => boolean {
+  if (change === 'unchanged') return () => false;
+  if (change === undefined || change.binary || change.status !== 'modified' || change.deletedLines !== 0) return () => true;
+  const inside = (line: number) => waivers.some((w) => line >= w.source.line && line <= w.source.endLine);
+  if (!change.addedLines.every(inside)) return () => true;
+  return touchedWaivers(waivers, change.addedLines);
+}
+
 /**
  * Waivers whose lines the change touches (added or modified lines of the waivers file): the ones a
  * pull request's approvals are verified for. `addedLines` undefined = unknown change: all of them.
