@@ -2,6 +2,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { createHttpClient } from '../../src/io/http.js';
 import {
+  approvalReasons,
   checkTeamMembership,
   fetchApprovalComments,
   findLabelEvent,
@@ -128,6 +129,12 @@ describe('findLabelEvent', () => {
     expect(srv.requests).toHaveLength(2);
   });
 
+  it('the label removed after it was last applied is not on the pull request (a re-run reuses the old payload)', async () => {
+    const { srv, client } = await github();
+    srv.on('GET /repos/acme/api/issues/7/events', () => ({ body: [ev('labeled', 'security-override', 'boss', '2026-11-29T10:00:00Z'), ev('unlabeled', 'security-override', 'boss', '2026-11-29T11:00:00Z')] }));
+    expect(await findLabelEvent(client, REPO, 7, 'security-override')).toEqual({ error: '`security-override` was removed from the pull request after it was applied' });
+  });
+
   it('no event, an event without actor, 403 and 404 on a fork: all "cannot establish"', async () => {
     const { srv, client } = await github();
     srv.on('GET /repos/acme/api/issues/1/events', () => ({ body: [ev('labeled', 'bug', 'a', '2026-11-29T10:00:00Z')] }));
@@ -249,5 +256,15 @@ describe('resolveWaiverContext + session (end to end against the server)', () =>
     const off = await resolveWaiverContext({ client, target, waivers, approvers: { security: [], senior: [] }, verify: false });
     expect(off).toEqual({ notices: [] });
     expect(srv.requests).toHaveLength(0);
+  });
+});
+
+describe('approval comments (found by a governance review)', () => {
+  it('every WAIVER APPROVED line counts; none inside a code fence or an HTML comment', () => {
+    expect(approvalReasons('WAIVER APPROVED: SW-101 ok\n**WAIVER APPROVED:** SW-102 fine')).toEqual(['SW-101 ok', 'SW-102 fine']);
+    expect(approvalReasons('Template:\n```\nWAIVER APPROVED: <reason>\n```\n~~~md\nWAIVER APPROVED: x\n~~~')).toEqual([]);
+    expect(approvalReasons('<!--\nWAIVER APPROVED: hidden\n-->\nok <!-- WAIVER APPROVED: inline -->')).toEqual([]);
+    expect(approvalReasons('WAIVER APPROVED: shown <!-- and hidden')).toEqual(['shown']);
+    expect(approvalReasons('> WAIVER APPROVED: quoted')).toEqual([]);
   });
 });

@@ -177,6 +177,11 @@ describe('four eyes: the owner does not approve their own waiver', () => {
     const team = session([waiver('deptry', { code: 'DEP001', module: 'x' }, { owner: '@acme/api-team', approvers: ['dev-dan'] })]);
     expect(team.waive(dep())).toBeDefined();
   });
+  it.each(['@mallory (auth lead)', '@bob, @Mallory', 'mallory'])('every login of the owner cell is left out (%s)', (owner) => {
+    const dep = () => evaluated('deptry', { ruleId: 'DEP001', extra: { module: 'x' } });
+    const s = session([waiver('deptry', { code: 'DEP001', module: 'x' }, { owner, approvers: ['mallory'] })]);
+    expect(s.waive(dep())).toBeUndefined();
+  });
 });
 
 describe('verified approvals (WAIVER APPROVED comments)', () => {
@@ -201,6 +206,13 @@ describe('verified approvals (WAIVER APPROVED comments)', () => {
     expect(self.report().waivers[0]?.problems).toContain('@mallory opened this pull request and cannot approve its waivers');
     const other = session([own], { verification: { comments, author: 'dev-dan' } });
     expect(other.waive(dep())).toBeDefined();
+  });
+
+  it('an id ending a sentence (`SW-101.`) is still named: the comment approves only it', () => {
+    const other = waiver('deptry', { code: 'DEP002', module: 'x' }, { id: 'W-8', approvers: ['dev-dan'] });
+    const s = session([w(), other], { verification: { comments: [{ login: 'dev-dan', reason: 'fine, approving W-7.' }, { login: 'sec-sam', reason: 'ok' }] } });
+    expect(s.waive(f())).toBeDefined();
+    expect(s.waive(evaluated('deptry', { ruleId: 'DEP002', extra: { module: 'x' } }))).toBeUndefined();
   });
 
   it('a comment naming waiver ids approves only those', () => {

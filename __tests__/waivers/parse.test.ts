@@ -152,6 +152,7 @@ describe('errors name the line (and nothing is returned)', () => {
     ['expiry before approval', row({ approved: '2026-12-21' }), /expires: 2026-12-20 is before the approval date 2026-12-21/],
     ['bad approval date', row({ approved: 'yesterday' }), /approved: got "yesterday"/],
     ['team as approver', row({ approvers: '@acme/security' }), /approvers: @acme\/security is a team/],
+    ['bot as approver', row({ approvers: '@sam-sec, @github-actions[bot]' }), /approvers: @github-actions\[bot\] is a bot; approvals are given by people/],
     ['bad login', row({ approvers: 'bob smith!' }), /approvers: "smith!" is not a GitHub login/],
     ['match without key=value', row({ match: 'B101 in tests' }), /match: cannot read "B101 in tests"/],
     ['bandit without path', row({ match: 'test=B101' }), /match: bandit needs path=/],

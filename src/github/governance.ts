@@ -42,7 +42,14 @@ export async function prepareGovernance(o: GovernanceOptions): Promise<Governanc
   const read = refused ? ({ ok: false, error: refused, bytes: 0 } as const) : await readReport(workspace, file);
   if (read.ok && needsYaml(read.text, file)) await loadYaml();
   const prepared = prepareWaivers(file, read);
-  if (prepared.error) for (const p of prepared.error.problems) o.logError(`${file}:${p.line}: ${p.message}`);
+  // Each problem on its own line, at most 20 of them (a 100k-row file must not flood the log); a
+  // file that cannot be read at all is as loud.
+  const LOGGED = 20;
+  if (prepared.error) {
+    for (const p of prepared.error.problems.slice(0, LOGGED)) o.logError(`${file}:${p.line}: ${p.message}`);
+    const more = prepared.error.problems.length - LOGGED;
+    if (more > 0) o.logError(`${file}: ${more} more ${more === 1 ? 'problem' : 'problems'} (fix the ones above first)`);
+  } else if (prepared.report?.error) o.logError(prepared.report.error);
   // The waivers file as git names it (`./docs/x.md` and an absolute path are the same file).
   const repoFile = relative(resolve(workspace), resolve(workspace, file)).split(sep).join('/');
   const fileChange = change?.known && change.addedLinesComplete ? change.files.find((f) => f.path === repoFile || f.oldPath === repoFile) : undefined;

@@ -30,6 +30,40 @@ export interface RepoRef {
  */
 export const APPROVAL_RE = /^[ \t]*(?:\*\*)?WAIVER APPROVED(?:\*\*)?[ \t]*:(?:\*\*)?[ \t]*(\S.*)$/im;
 
+/**
+ * The reasons of every `WAIVER APPROVED:` line of a comment, in order. Lines inside a code fence or
+ * an HTML comment (text GitHub does not show as written, e.g. a quoted template) are not approvals.
+ */
+export function approvalReasons(body: string): string[] {
+  const out: string[] = [];
+  let fence: string | undefined;
+  let inComment = false;
+  for (const line of body.split(/\r?\n/)) {
+    if (inComment) {
+      if (line.includes('-->')) inComment = false;
+      continue;
+    }
+    const f = /^[ \t]{0,3}(`{3,}|~{3,})/.exec(line)?.[1];
+    if (fence !== undefined) {
+      if (f !== undefined && f[0] === fence[0] && f.length >= fence.length) fence = undefined;
+      continue;
+    }
+    if (f !== undefined) {
+      fence = f;
+      continue;
+    }
+    const start = line.indexOf('<!--');
+    if (start >= 0 && !line.includes('-->', start + 4)) {
+      inComment = true;
+      if (line.slice(0, start).trim() === '') continue;
+    }
+    const m = APPROVAL_RE.exec(line.replace(/<!--.*?-->/g, '').replace(/<!--.*$/, ''));
+    const reason = m?.[1]?.trim();
+    if (reason) out.push(reason);
+  }
+  return out;
+}
+
 const seg = (s: string) => encodeURIComponent(s);
 
 function why(e: unknown): string {
@@ -78,14 +112,15 @@ export async function fetchApprovalComments(
     const { truncated } = await pages<RawComment>(client, `/repos/${seg(repo.owner)}/${seg(repo.repo)}/issues/${pr}/comments`, opts.maxPages ?? 30, (list) => {
       for (const c of list) {
         const login = typeof c?.user?.login === 'string' ? c.user.login : undefined;
+        // Approvals are given by people: a bot's comment (an echo of a template) never counts.
+        if (c?.user?.type === 'Bot' || /\[bot\]$/i.test(login ?? '')) continue;
         if (!login || !allowed.has(login.toLowerCase()) || typeof c.body !== 'string') continue;
-        const m = APPROVAL_RE.exec(c.body);
-        const reason = m?.[1]?.trim();
-        if (!reason) continue;
-        const a: ApprovalComment = { login, reason: reason.slice(0, 500) };
-        if (typeof c.created_at === 'string') a.at = c.created_at;
-        if (typeof c.html_url === 'string') a.url = c.html_url;
-        comments.push(a);
+        for (const reason of approvalReasons(c.body)) {
+          const a: ApprovalComment = { login, reason: reason.slice(0, 500) };
+          if (typeof c.created_at === 'string') a.at = c.created_at;
+          if (typeof c.html_url === 'string') a.url = c.html_url;
+          comments.push(a);
+        }
       }
     });
     return truncated ? { ok: true, comments, note: `only the first ${(opts.maxPages ?? 30) * 100} comments were read` } : { ok: true, comments };
@@ -149,10 +184,18 @@ export async function findLabelEvent(client: HttpClient, repo: RepoRef, issueNum
   const want = label.trim().toLowerCase();
   let latest: { actor: string; at: string } | undefined;
   let unknownActor = false;
+  // The label removed after it was last applied: a re-run reuses the old event payload, which
+  // still lists it, so the events decide.
+  let removedAt: string | undefined;
   try {
     const { truncated } = await pages<RawEvent>(client, `/repos/${seg(repo.owner)}/${seg(repo.repo)}/issues/${issueNumber}/events`, opts.maxPages ?? 10, (list) => {
       for (const ev of list) {
-        if (ev?.event !== 'labeled' || typeof ev.label?.name !== 'string' || ev.label.name.trim().toLowerCase() !== want) continue;
+        if ((ev?.event !== 'labeled' && ev?.event !== 'unlabeled') || typeof ev.label?.name !== 'string' || ev.label.name.trim().toLowerCase() !== want) continue;
+        if (ev.event === 'unlabeled') {
+          const at = typeof ev.created_at === 'string' && !Number.isNaN(Date.parse(ev.created_at)) ? ev.created_at : undefined;
+          if (at && (!removedAt || Date.parse(at) >= Date.parse(removedAt))) removedAt = at;
+          continue;
+        }
         const at = typeof ev.created_at === 'string' ? ev.created_at : undefined;
         const actor = typeof ev.actor?.login === 'string' && LOGIN_RE.test(ev.actor.login) ? ev.actor.login : undefined;
         if (!at || Number.isNaN(Date.parse(at))) continue;
@@ -166,8 +209,9 @@ export async function findLabelEvent(client: HttpClient, repo: RepoRef, issueNum
         latest = { actor, at };
       }
     });
-    if (latest && !truncated) return latest;
     if (truncated) return { error: `the pull request has more than ${(opts.maxPages ?? 10) * 100} events; the latest labeling was not read` };
+    if (removedAt && (!latest || Date.parse(removedAt) >= Date.parse(latest.at))) return { error: `\`${label}\` was removed from the pull request after it was applied` };
+    if (latest) return latest;
     if (unknownActor) return { error: 'the label event has no actor (a deleted account?)' };
     return { error: `no \`labeled\` event for \`${label}\` in the pull request's events` };
   } catch (e) {

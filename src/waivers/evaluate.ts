@@ -231,7 +231,13 @@ export function holdsRole(
 /** Ids named in an approval comment's reason (so a comment can approve only some waivers). */
 function namedIds(reason: string, ids: Set<string>): Set<string> {
   const out = new Set<string>();
-  for (const tok of reason.split(/[^A-Za-z0-9._-]+/)) if (ids.has(lc(tok))) out.add(lc(tok));
+  // A token may end a sentence or a list (`SW-101.`, `SW-101,`): trailing dots and dashes are not
+  // part of an id, so the comment still names it (and approves only it).
+  for (const raw of reason.split(/[^A-Za-z0-9._-]+/)) {
+    const tok = raw.replace(/[.\-_]+$/, '');
+    if (ids.has(lc(raw))) out.add(lc(raw));
+    else if (ids.has(lc(tok))) out.add(lc(tok));
+  }
   return out;
 }
 
@@ -277,8 +283,10 @@ export function createWaiverSession(opts: WaiverSessionOptions): WaiverSession {
       counted = counted.filter((a) => lc(a) !== lc(login));
       (counted.length === 0 ? problems : notCounted).push(`@${login} ${why}`);
     };
-    const ownerLogin = /^@?([A-Za-z0-9-]+)$/.exec(w.owner.trim())?.[1];
-    if (ownerLogin) drop(ownerLogin, 'owns the waiver and cannot approve it');
+    // Every login the owner cell names (`@mallory (auth lead)`, `@mallory, @bob`), teams aside.
+    for (const m of w.owner.matchAll(/(?<![\w/-])@([A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))(?![\w/-])/g)) drop(m[1] as string, 'owns the waiver and cannot approve it');
+    const bare = /^([A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))$/.exec(w.owner.trim())?.[1];
+    if (bare) drop(bare, 'owns the waiver and cannot approve it');
     if (v && (v.appliesTo?.(w) ?? true)) {
       if (v.unavailable !== undefined) {
         problems.push(`approvals could not be verified on the pull request: ${v.unavailable}`);

@@ -126,12 +126,18 @@ const approversField = () =>
     .transform((v, ctx) => {
       const items = (Array.isArray(v) ? v.map(String) : v.split(/[\s,;]+/)).map((s) => s.trim().replace(/^@/, '')).filter((s) => s !== '');
       const out: string[] = [];
+      const seen = new Set<string>();
       for (const a of items) {
         if (TEAM_RE.test(a)) {
           ctx.addIssue({ code: 'custom', message: `approvers: @${a} is a team; approvals are given by people (list their logins)` });
+        } else if (/\[bot\]$/i.test(a)) {
+          ctx.addIssue({ code: 'custom', message: `approvers: @${a} is a bot; approvals are given by people (list their logins)` });
         } else if (!LOGIN_RE.test(a)) {
-          ctx.addIssue({ code: 'custom', message: `approvers: ${JSON.stringify(a)} is not a GitHub login` });
-        } else if (!out.some((o) => o.toLowerCase() === a.toLowerCase())) out.push(a);
+          ctx.addIssue({ code: 'custom', message: `approvers: ${JSON.stringify(a.length > 60 ? `${a.slice(0, 60)}…` : a)} is not a GitHub login` });
+        } else if (!seen.has(a.toLowerCase())) {
+          seen.add(a.toLowerCase());
+          out.push(a);
+        }
       }
       return out;
     });
