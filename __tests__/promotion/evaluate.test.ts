@@ -21,9 +21,16 @@ function records(specs: Spec[]): RunRecord[] {
   });
 }
 
+function baseInput(): EvaluateInput {
+  return evaluateInput([]);
+}
+
 function evaluate(specs: Spec[], extra: Partial<EvaluateInput> = {}) {
-  const recs = records(specs);
-  return evaluatePromotion({
+  return evaluatePromotion({ ...evaluateInput(records(specs)), ...extra });
+}
+
+function evaluateInput(recs: RunRecord[]): EvaluateInput {
+  return {
     history: { records: recs, stoppedBecause: 'enough-evidence', skipped: { inProgress: 0, duplicates: 0, otherBranch: 0, pullRequest: 0 }, stats: { list: 1, artifactLookups: recs.length, downloads: recs.length } },
     requests: { total: 1 + 2 * recs.length, list: 1, artifactLookups: recs.length, downloads: recs.length },
     source: { repository: 'a/b', workflow: 'ci.yml', branch: 'main', artifactName: 'security-gate-reports', resultFile: 'security-gate-result.json', serverUrl: 'https://github.com' },
@@ -34,8 +41,7 @@ function evaluate(specs: Spec[], extra: Partial<EvaluateInput> = {}) {
     justfile: { path: 'Justfile', found: true, recipes: ['api-security-bandit', 'api-security-audit', 'api-quality-security-hygiene'] },
     requiredRecipes: ['api-security-bandit', 'api-security-audit', 'api-quality-security-hygiene'],
     now: new Date('2026-11-29T00:00:00Z'),
-    ...extra,
-  });
+  };
 }
 const crit = (r: ReturnType<typeof evaluate>, t: ToolId, id: string) => r.tools.find((x) => x.tool === t)!.criteria.find((c) => c.id === id)!;
 const n = (k: number, s: Spec): Spec[] => Array.from({ length: k }, () => s);
@@ -47,6 +53,25 @@ describe('baselines', () => {
     const r = evaluate([bad, ok, ok, ok]);
     expect(crit(r, 'deptry', 'stable-baseline')).toMatchObject({ met: false, detail: 'not met in run #50 (1 new findings in touched modules)' });
     expect(crit(r, 'vulture', 'stable-baseline').met).toBe(true);
+  });
+  it('deptry / vulture: a run that did not know the change counted every finding as new, and so does promotion', () => {
+    // Found by a promotion review: the gate records no inChange when the change is unknown (every
+    // finding counts as new, fail closed), and promotion read that as "none new": ready.
+    const unknownChange = { known: false as const, reason: 'not a git working tree' };
+    const recs = records(n(3, {}));
+    for (const r of recs) {
+      if (r.data.kind !== 'ok') continue;
+      const parsed = readGateResult(JSON.stringify(gateResult({ vulture: { findings: [{ fingerprint: 'u', disposition: 'block' }] } }, '2026-11-01T00:00:00Z', unknownChange)), 'r.json');
+      if (parsed.ok) r.data.result = parsed.data;
+    }
+    const r = evaluatePromotion({ ...baseInput(), history: { records: recs, stoppedBecause: 'enough-evidence', skipped: { inProgress: 0, duplicates: 0, otherBranch: 0, pullRequest: 0 }, stats: { list: 1, artifactLookups: 3, downloads: 3 } } });
+    expect(r.tools.find((t) => t.tool === 'vulture')!.criteria.find((c) => c.id === 'stable-baseline')!.met).toBe(false);
+  });
+  it('Bandit: HIGH as the gate treated it, an undefined severity counted as unknown-severity', () => {
+    const r = evaluate(n(3, { bandit: { findings: [{ fingerprint: 'c', severity: 'unknown', effectiveSeverity: 'high' }] } }));
+    expect(crit(r, 'bandit', 'stable-baseline').met).toBe(false);
+    const low = evaluate(n(3, { bandit: { findings: [{ fingerprint: 'c', severity: 'unknown', effectiveSeverity: 'low' }] } }));
+    expect(crit(low, 'bandit', 'stable-baseline').met).toBe(true);
   });
   it('pip-audit: every vulnerability counts, waived or not (the policy says = 0)', () => {
     const r = evaluate(n(3, { 'pip-audit': { findings: [{ fingerprint: 'v', severity: 'unknown', waived: { id: 'W', owner: '@o' } }] } }));
@@ -81,7 +106,7 @@ describe('report', () => {
     expect(r.verdict).toMatchObject({ ready: ['bandit'], notReady: ['gitleaks'] });
     expect(r.runs[4]).toMatchObject({ id: 96, data: 'no-data', reason: 'artifact expired' });
     expect(r.tools[0]!.metrics).toMatchObject({ runsExamined: 5, runsWithData: 4, runsExecuted: 4, scanCoverage: 0.8 });
-    expect(r.notices[0]).toBe('1 run of 5 examined had no data (expired or missing artifact, or unreadable result); they count for nothing.');
+    expect(r.notices[0]).toBe('1 run of 5 examined had no data (expired or missing artifact, or unreadable result): they prove nothing, and a stretch of evidence cannot reach across them.');
   });
   it('a tool with no data at all is not ready on every criterion that needs data', () => {
     const r = evaluate(n(3, { bandit: {} }), { tools: ['bandit', 'gitleaks'] });

@@ -63,6 +63,19 @@ describe('readZipEntry (zip-bomb guard)', () => {
     const r = readZipEntry(zip, 'security-gate-result.json', 1000);
     expect(r.ok ? r.text.length : 0).toBeLessThanOrEqual(100);
   });
+  it('two entries it cannot tell apart are ambiguous: no data, nothing inflated (found by a promotion review)', () => {
+    // The same name twice (the second a 600 MB bomb or the clean copy of a dirty result): the last
+    // one used to win, past the size check made on the first.
+    const zip = zipOf({ 'security-gate-result.json': 'dirty', 'xecurity-gate-result.json': ' '.repeat(2_000_000) });
+    const from = new TextEncoder().encode('xecurity-gate-result.json');
+    for (let i = 0; i + from.length <= zip.length; i++) {
+      if (from.every((b, k) => zip[i + k] === b)) zip[i] = 's'.charCodeAt(0);
+    }
+    expect(readZipEntry(zip, 'security-gate-result.json', 1000)).toEqual({ ok: false, reason: 'the artifact has 2 entries that could be the security-gate-result.json ("security-gate-result.json", "security-gate-result.json"): ambiguous' });
+    // A backslash is a separator too: `reports\x` is deeper than the root entry, and two at one depth tie.
+    expect(readZipEntry(zipOf({ 'security-gate-result.json': 'top', 'reports\\security-gate-result.json': 'other' }), 'security-gate-result.json', 1000)).toMatchObject({ ok: true, text: 'top' });
+    expect(readZipEntry(zipOf({ 'a/security-gate-result.json': '1', 'b\\security-gate-result.json': '2' }), 'security-gate-result.json', 1000).ok).toBe(false);
+  });
   it('says plainly when the file is absent or the bytes are no zip', () => {
     expect(readZipEntry(zipOf({ 'a.json': '{}' }), 'security-gate-result.json', 10)).toEqual({ ok: false, reason: 'the artifact has no security-gate-result.json' });
     expect(readZipEntry(new TextEncoder().encode('nope'), 'security-gate-result.json', 10).ok).toBe(false);

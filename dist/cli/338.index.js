@@ -49,6 +49,7 @@ const waiver = schemas/* object */.Ikc({
 const finding = schemas/* object */.Ikc({
     fingerprint: schemas/* string */.YjP().min(1),
     disposition: schemas/* enum */.k5n(['block', 'warn', 'info', 'waived']),
+    effectiveSeverity: schemas/* enum */.k5n(model/* SEVERITIES */.oC).optional(),
     inChange: schemas/* boolean */.zMY().optional(),
     waiver: waiver.optional(),
 });
@@ -64,6 +65,7 @@ const gateResult = schemas/* object */.Ikc({
     schemaVersion: schemas/* literal */.euz(1, { error: (i) => `expected 1, got ${JSON.stringify(i.input)} (a result version this reader does not understand)` }),
     generatedAt: schemas/* string */.YjP(),
     tools: schemas/* array */.YOg(schemas/* unknown */.L5J()),
+    change: schemas/* object */.Ikc({ known: schemas/* boolean */.zMY() }).optional(),
 });
 /** `$.tools[2].counts.block` from a zod path. */
 function jsonPath(path, prefix = '$') {
@@ -107,7 +109,7 @@ function readGateResult(text, file) {
         if (seen.has(id))
             return { ok: false, reason: `${file}: $.tools[${i}].tool: ${JSON.stringify(id)} appears twice` };
         seen.add(id);
-        tools.push({ ...r.data, tool: id });
+        tools.push({ ...r.data, tool: id, changeKnown: top.data.change?.known === true });
     }
     return { ok: true, data: { generatedAt: top.data.generatedAt, tools, unknownTools } };
 }
@@ -144,21 +146,27 @@ function readZipEntry(zip, fileName, maxBytes) {
     }
     if (candidates.length === 0)
         return { ok: false, reason: `the artifact has no ${fileName}` };
-    candidates.sort((a, b) => a.name.split('/').length - b.name.split('/').length || a.name.localeCompare(b.name));
+    const depth = (n) => n.replace(/\\/g, '/').split('/').length;
+    candidates.sort((a, b) => depth(a.name) - depth(b.name) || a.name.localeCompare(b.name));
     const want = candidates[0];
+    // Two entries the reader cannot tell apart (the same name twice, or two at the shallowest depth,
+    // `a/x` and `b\x`): which one is the gate's result is unknown, so the run has no data. Reading
+    // the "last one wins" would let a crafted artifact pick the clean one (and inflate a bomb).
+    const ties = candidates.filter((c) => depth(c.name) === depth(want.name));
+    if (ties.length > 1)
+        return { ok: false, reason: `the artifact has ${ties.length} entries that could be the ${fileName} (${ties.slice(0, 3).map((c) => JSON.stringify(c.name.slice(0, 100))).join(', ')}): ambiguous` };
     if (want.size > maxBytes)
         return { ok: false, reason: `${want.name} declares ${want.size} bytes uncompressed, over the ${maxBytes}-byte limit` };
-    let out;
     try {
-        const files = (0,esm/* unzipSync */.AO)(zip, { filter: (f) => f.name === want.name });
-        out = files[want.name];
+        const files = (0,esm/* unzipSync */.AO)(zip, { filter: (f) => f.name === want.name && f.originalSize <= maxBytes });
+        const out = files[want.name];
+        if (!out)
+            return { ok: false, reason: `${want.name} could not be unpacked` };
+        return { ok: true, text: Buffer.from(out.buffer, out.byteOffset, out.byteLength).toString('utf8'), path: want.name };
     }
     catch (e) {
         return { ok: false, reason: `${want.name} could not be unpacked (${e.message})` };
     }
-    if (!out)
-        return { ok: false, reason: `${want.name} could not be unpacked` };
-    return { ok: true, text: Buffer.from(out.buffer, out.byteOffset, out.byteLength).toString('utf8'), path: want.name };
 }
 
 ;// CONCATENATED MODULE: ./src/promotion/history.ts
@@ -428,10 +436,16 @@ const PROMOTION_REPORT_SCHEMA_VERSION = 1;
 const PROMOTION_REPORT_KIND = 'security-gate-promotion-report';
 const active = (t) => t.counts.block + t.counts.warn + t.counts.info;
 const sumSeverity = (t) => Object.values(t.severity).reduce((a, b) => a + b, 0);
-const newInChange = (t) => t.findings.filter((f) => f.inChange === true && f.disposition !== 'waived').length;
+// New in the change as the gate counted them: every finding when the run did not know the change.
+const newInChange = (t) => t.findings.filter((f) => (f.inChange === true || (!t.changeKnown && f.inChange === undefined)) && f.disposition !== 'waived').length;
+// HIGH as the gate treated it: a severity Bandit does not define counts as unknown-severity (high by
+// default). A result without effective severities counts its unknowns as high (fail closed).
+const banditHigh = (t) => t.findings.every((f) => f.effectiveSeverity !== undefined)
+    ? t.findings.filter((f) => f.effectiveSeverity === 'high' || f.effectiveSeverity === 'critical').length
+    : t.severity.high + t.severity.critical + t.severity.unknown;
 /** The team's baselines. Waivers count only where the policy says "after valid waivers". */
 const BASELINES = {
-    bandit: { description: 'Bandit HIGH = 0', count: (t) => t.severity.high + t.severity.critical, unit: 'HIGH' },
+    bandit: { description: 'Bandit HIGH = 0', count: banditHigh, unit: 'HIGH' },
     'pip-audit': { description: 'pip-audit vulnerabilities = 0', count: sumSeverity, unit: 'vulnerabilities' },
     gitleaks: { description: 'gitleaks active secrets = 0 (after valid waivers)', count: active, unit: 'active secrets' },
     deptry: { description: 'deptry: no new findings in touched modules', count: newInChange, unit: 'new findings in touched modules' },
@@ -656,7 +670,7 @@ function evaluatePromotion(input) {
     const notices = [];
     const noData = records.length - withData;
     if (noData > 0)
-        notices.push(`${plural(noData, 'run')} of ${records.length} examined had no data (expired or missing artifact, or unreadable result); they count for nothing.`);
+        notices.push(`${plural(noData, 'run')} of ${records.length} examined had no data (expired or missing artifact, or unreadable result): they prove nothing, and a stretch of evidence cannot reach across them.`);
     if (input.history.stoppedBecause === 'max-runs')
         notices.push(`Stopped after max-runs (${input.maxRuns}) runs before every tool had ${input.window} runs where it executed.`);
     if (input.history.stoppedBecause === 'no-more-runs')

@@ -143,11 +143,18 @@ interface Baseline {
 
 const active = (t: RunToolData) => t.counts.block + t.counts.warn + t.counts.info;
 const sumSeverity = (t: RunToolData) => Object.values(t.severity).reduce((a, b) => a + b, 0);
-const newInChange = (t: RunToolData) => t.findings.filter((f) => f.inChange === true && f.disposition !== 'waived').length;
+// New in the change as the gate counted them: every finding when the run did not know the change.
+const newInChange = (t: RunToolData) => t.findings.filter((f) => (f.inChange === true || (!t.changeKnown && f.inChange === undefined)) && f.disposition !== 'waived').length;
+// HIGH as the gate treated it: a severity Bandit does not define counts as unknown-severity (high by
+// default). A result without effective severities counts its unknowns as high (fail closed).
+const banditHigh = (t: RunToolData) =>
+  t.findings.every((f) => f.effectiveSeverity !== undefined)
+    ? t.findings.filter((f) => f.effectiveSeverity === 'high' || f.effectiveSeverity === 'critical').length
+    : t.severity.high + t.severity.critical + t.severity.unknown;
 
 /** The team's baselines. Waivers count only where the policy says "after valid waivers". */
 export const BASELINES: Record<ToolId, Baseline> = {
-  bandit: { description: 'Bandit HIGH = 0', count: (t) => t.severity.high + t.severity.critical, unit: 'HIGH' },
+  bandit: { description: 'Bandit HIGH = 0', count: banditHigh, unit: 'HIGH' },
   'pip-audit': { description: 'pip-audit vulnerabilities = 0', count: sumSeverity, unit: 'vulnerabilities' },
   gitleaks: { description: 'gitleaks active secrets = 0 (after valid waivers)', count: active, unit: 'active secrets' },
   deptry: { description: 'deptry: no new findings in touched modules', count: newInChange, unit: 'new findings in touched modules' },
@@ -384,7 +391,7 @@ export function evaluatePromotion(input: EvaluateInput): PromotionReport {
 
   const notices: string[] = [];
   const noData = records.length - withData;
-  if (noData > 0) notices.push(`${plural(noData, 'run')} of ${records.length} examined had no data (expired or missing artifact, or unreadable result); they count for nothing.`);
+  if (noData > 0) notices.push(`${plural(noData, 'run')} of ${records.length} examined had no data (expired or missing artifact, or unreadable result): they prove nothing, and a stretch of evidence cannot reach across them.`);
   if (input.history.stoppedBecause === 'max-runs') notices.push(`Stopped after max-runs (${input.maxRuns}) runs before every tool had ${input.window} runs where it executed.`);
   if (input.history.stoppedBecause === 'no-more-runs') notices.push(`The workflow has only ${records.length} completed run(s) on ${input.source.branch} (window ${input.window}).`);
   const sk = input.history.skipped;

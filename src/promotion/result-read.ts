@@ -6,7 +6,7 @@
  * "no data", never as a pass. Pure: text in, data or reason out.
  */
 import { z } from 'zod';
-import { TOOL_IDS, type ToolId } from '../reports/model.js';
+import { SEVERITIES, TOOL_IDS, type Severity, type ToolId } from '../reports/model.js';
 import type { Disposition, DispositionCounts, SeverityCounts, ToolStatus } from '../policy/result.js';
 
 export interface CompactWaiver {
@@ -19,6 +19,8 @@ export interface CompactWaiver {
 export interface CompactFinding {
   fingerprint: string;
   disposition: Disposition;
+  /** After unknown-severity (a Bandit severity Bandit does not define counts as high by default). */
+  effectiveSeverity?: Severity;
   inChange?: boolean;
   waiver?: CompactWaiver;
 }
@@ -30,6 +32,11 @@ export interface RunToolData {
   severity: SeverityCounts;
   counts: DispositionCounts;
   findings: CompactFinding[];
+  /**
+   * Whether the run knew the change under review. When it did not, the gate counted every deptry
+   * and vulture finding as new (fail closed) and recorded no `inChange`: so does promotion.
+   */
+  changeKnown: boolean;
 }
 
 export interface RunResultData {
@@ -51,6 +58,7 @@ const waiver = z.object({
 const finding = z.object({
   fingerprint: z.string().min(1),
   disposition: z.enum(['block', 'warn', 'info', 'waived']),
+  effectiveSeverity: z.enum(SEVERITIES).optional(),
   inChange: z.boolean().optional(),
   waiver: waiver.optional(),
 });
@@ -66,6 +74,7 @@ const gateResult = z.object({
   schemaVersion: z.literal(1, { error: (i) => `expected 1, got ${JSON.stringify(i.input)} (a result version this reader does not understand)` }),
   generatedAt: z.string(),
   tools: z.array(z.unknown()),
+  change: z.object({ known: z.boolean() }).optional(),
 });
 
 /** `$.tools[2].counts.block` from a zod path. */
@@ -108,7 +117,7 @@ export function readGateResult(text: string, file: string): ReadResult {
     }
     if (seen.has(id)) return { ok: false, reason: `${file}: $.tools[${i}].tool: ${JSON.stringify(id)} appears twice` };
     seen.add(id);
-    tools.push({ ...r.data, tool: id as ToolId });
+    tools.push({ ...r.data, tool: id as ToolId, changeKnown: top.data.change?.known === true });
   }
   return { ok: true, data: { generatedAt: top.data.generatedAt, tools, unknownTools } };
 }

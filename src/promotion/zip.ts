@@ -27,16 +27,21 @@ export function readZipEntry(zip: Uint8Array, fileName: string, maxBytes: number
     return { ok: false, reason: `the artifact is not a readable zip (${(e as Error).message})` };
   }
   if (candidates.length === 0) return { ok: false, reason: `the artifact has no ${fileName}` };
-  candidates.sort((a, b) => a.name.split('/').length - b.name.split('/').length || a.name.localeCompare(b.name));
+  const depth = (n: string) => n.replace(/\\/g, '/').split('/').length;
+  candidates.sort((a, b) => depth(a.name) - depth(b.name) || a.name.localeCompare(b.name));
   const want = candidates[0]!;
+  // Two entries the reader cannot tell apart (the same name twice, or two at the shallowest depth,
+  // `a/x` and `b\x`): which one is the gate's result is unknown, so the run has no data. Reading
+  // the "last one wins" would let a crafted artifact pick the clean one (and inflate a bomb).
+  const ties = candidates.filter((c) => depth(c.name) === depth(want.name));
+  if (ties.length > 1) return { ok: false, reason: `the artifact has ${ties.length} entries that could be the ${fileName} (${ties.slice(0, 3).map((c) => JSON.stringify(c.name.slice(0, 100))).join(', ')}): ambiguous` };
   if (want.size > maxBytes) return { ok: false, reason: `${want.name} declares ${want.size} bytes uncompressed, over the ${maxBytes}-byte limit` };
-  let out: Uint8Array | undefined;
   try {
-    const files = unzipSync(zip, { filter: (f) => f.name === want.name });
-    out = files[want.name];
+    const files = unzipSync(zip, { filter: (f) => f.name === want.name && f.originalSize <= maxBytes });
+    const out = files[want.name];
+    if (!out) return { ok: false, reason: `${want.name} could not be unpacked` };
+    return { ok: true, text: Buffer.from(out.buffer, out.byteOffset, out.byteLength).toString('utf8'), path: want.name };
   } catch (e) {
     return { ok: false, reason: `${want.name} could not be unpacked (${(e as Error).message})` };
   }
-  if (!out) return { ok: false, reason: `${want.name} could not be unpacked` };
-  return { ok: true, text: Buffer.from(out.buffer, out.byteOffset, out.byteLength).toString('utf8'), path: want.name };
 }

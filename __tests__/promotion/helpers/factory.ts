@@ -12,6 +12,8 @@ export interface FindingSpec {
   waived?: { id: string; owner: string; reasonCategory?: string; expires?: string };
   inChange?: boolean;
   disposition?: 'block' | 'warn' | 'info';
+  /** Default: the severity (unknown-severity applied by the gate otherwise). */
+  effectiveSeverity?: Severity;
 }
 
 export interface ToolSpec {
@@ -32,7 +34,7 @@ export function finding(tool: ToolId, s: FindingSpec): EvaluatedFinding {
     location: { path: `app/${s.fingerprint}.py`, line: 1 },
     disposition: s.waived ? 'waived' : (s.disposition ?? 'warn'),
     phase2Action: 'warn',
-    effectiveSeverity: severity,
+    effectiveSeverity: s.effectiveSeverity ?? severity,
     reason: 'test',
     ...(s.inChange !== undefined ? { inChange: s.inChange } : {}),
     ...(s.waived ? { waiver: { id: s.waived.id, owner: s.waived.owner, expires: s.waived.expires ?? '2099-01-01', reasonCategory: s.waived.reasonCategory ?? 'accepted-risk' } } : {}),
@@ -62,7 +64,7 @@ export function toolResult(tool: ToolId, spec: ToolSpec = {}): ToolResult {
   };
 }
 
-export function gateResult(tools: Partial<Record<ToolId, ToolSpec>>, generatedAt = '2026-11-01T00:00:00Z'): GateResult {
+export function gateResult(tools: Partial<Record<ToolId, ToolSpec>>, generatedAt = '2026-11-01T00:00:00Z', change: GateResult['change'] = { known: true, base: 'a'.repeat(40), head: 'b'.repeat(40), source: 'push', files: 1, notes: [] }): GateResult {
   const list = (Object.entries(tools) as Array<[ToolId, ToolSpec]>).map(([t, s]) => toolResult(t, s));
   const totals = { block: 0, warn: 0, info: 0, waived: 0, wouldBlock: 0, findings: 0 };
   for (const t of list) {
@@ -79,5 +81,6 @@ export function gateResult(tools: Partial<Record<ToolId, ToolSpec>>, generatedAt
     tools: list,
     totals,
     notices: [],
+    ...(change ? { change } : {}),
   };
 }
