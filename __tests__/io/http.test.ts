@@ -60,6 +60,37 @@ describe('http client', () => {
     expect(await kindOf(client({ retries: 0, timeoutMs: 100 }).getJson('/hang'))).toBe('timeout');
     expect(await kindOf(client().getJson('/garbage'))).toBe('malformed');
   });
+  it('stops reading a chunked body without a length as soon as it passes the cap (found by a promotion review)', async () => {
+    // It used to buffer the whole body first: a blob host streaming without content-length took
+    // the process to 3.5 GB before the timeout.
+    const { createServer } = await import('node:http');
+    const stream = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/octet-stream' });
+      const chunk = Buffer.alloc(64 * 1024, 32);
+      const pump = () => {
+        while (res.write(chunk)) {
+          /* fill the socket */
+        }
+      };
+      res.on('drain', pump);
+      pump();
+      res.on('close', () => res.removeAllListeners('drain'));
+    });
+    await new Promise<void>((r) => stream.listen(0, '127.0.0.1', r));
+    const port = (stream.address() as { port: number }).port;
+    try {
+      const c = createHttpClient({ baseUrl: `http://127.0.0.1:${port}`, retries: 0, timeoutMs: 5000, maxBodyBytes: 1024 * 1024 });
+      // An endless stream: only a read that stops at the cap ends with "too large" (buffering it
+      // whole ran into the timeout instead).
+      const err = await c.getBytes('/blob').then(() => undefined, (e: unknown) => e);
+      expect(err).toBeInstanceOf(HttpError);
+      expect((err as HttpError).kind).toBe('malformed');
+      expect((err as HttpError).message).toBe('response too large (over 1048576 bytes)');
+    } finally {
+      stream.closeAllConnections();
+      await new Promise((r) => stream.close(r));
+    }
+  });
   it('stops at the overall deadline', async () => {
     expect(await kindOf(client({ deadline: Date.now() - 1 }).getJson('/ok'))).toBe('budget');
   });

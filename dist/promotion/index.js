@@ -42329,9 +42329,7 @@ function createHttpClient(opts) {
             const declared = Number(res.headers.get('content-length'));
             if (Number.isFinite(declared) && declared > maxBody)
                 throw new HttpError('malformed', `response too large (${declared} bytes)`);
-            buf = Buffer.from(await res.arrayBuffer());
-            if (buf.length > maxBody)
-                throw new HttpError('malformed', `response too large (${buf.length} bytes)`);
+            buf = await readCapped(res, maxBody);
         }
         catch (e) {
             if (e instanceof HttpError)
@@ -42352,6 +42350,29 @@ function createHttpClient(opts) {
             throw new HttpError('server', `server error (HTTP ${status})`, status, wait);
         const kind = status === 404 ? 'not-found' : status === 401 ? 'unauthorized' : status === 403 ? 'forbidden' : 'client';
         throw new AbortError(new HttpError(kind, `HTTP ${status}${kind === 'client' ? '' : ` (${kind.replace('-', ' ')})`}`, status));
+    }
+    /**
+     * The body, read as it streams and abandoned once past `max` bytes: a response without a
+     * content-length (chunked) is never buffered whole before its size is known.
+     */
+    async function readCapped(res, max) {
+        if (!res.body)
+            return Buffer.alloc(0);
+        const reader = res.body.getReader();
+        const chunks = [];
+        let size = 0;
+        for (;;) {
+            const { done, value } = await reader.read();
+            if (done)
+                break;
+            size += value.byteLength;
+            if (size > max) {
+                await reader.cancel().catch(() => undefined);
+                throw new HttpError('malformed', `response too large (over ${max} bytes)`);
+            }
+            chunks.push(value);
+        }
+        return Buffer.concat(chunks, size);
     }
     async function withRetry(method, target, body) {
         try {

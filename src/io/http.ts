@@ -133,8 +133,7 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
     try {
       const declared = Number(res.headers.get('content-length'));
       if (Number.isFinite(declared) && declared > maxBody) throw new HttpError('malformed', `response too large (${declared} bytes)`);
-      buf = Buffer.from(await res.arrayBuffer());
-      if (buf.length > maxBody) throw new HttpError('malformed', `response too large (${buf.length} bytes)`);
+      buf = await readCapped(res, maxBody);
     } catch (e) {
       if (e instanceof HttpError) throw new AbortError(e);
       const err = e as Error;
@@ -149,6 +148,28 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
     if (status >= 500) throw new HttpError('server', `server error (HTTP ${status})`, status, wait);
     const kind: HttpErrorKind = status === 404 ? 'not-found' : status === 401 ? 'unauthorized' : status === 403 ? 'forbidden' : 'client';
     throw new AbortError(new HttpError(kind, `HTTP ${status}${kind === 'client' ? '' : ` (${kind.replace('-', ' ')})`}`, status));
+  }
+
+  /**
+   * The body, read as it streams and abandoned once past `max` bytes: a response without a
+   * content-length (chunked) is never buffered whole before its size is known.
+   */
+  async function readCapped(res: Response, max: number): Promise<Buffer> {
+    if (!res.body) return Buffer.alloc(0);
+    const reader = res.body.getReader();
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > max) {
+        await reader.cancel().catch(() => undefined);
+        throw new HttpError('malformed', `response too large (over ${max} bytes)`);
+      }
+      chunks.push(value);
+    }
+    return Buffer.concat(chunks, size);
   }
 
   async function withRetry(method: string, target: string, body: string | undefined) {
