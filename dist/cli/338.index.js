@@ -763,7 +763,8 @@ function justfileRecipes(text) {
 
 /** GitHub drops a step summary over 1 MiB; stay well below. */
 const SUMMARY_BUDGET_BYTES = (/* unused pure expression or super */ null && (900 * 1024));
-const safeUrl = (u) => (u && /^https?:\/\/[^\s()<>"'`]+$/.test(u) ? u : undefined);
+// No character that ends a link or splits a table cell (`|`) or escapes one.
+const safeUrl = (u) => (u && /^https?:\/\/[^\s()<>"'`|\\[\]]+$/.test(u) ? u : undefined);
 function runLink(r) {
     const url = safeUrl(r.url);
     return url ? `[#${r.number}](${url})` : `#${r.number}`;

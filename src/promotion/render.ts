@@ -10,7 +10,8 @@ import type { Criterion, EvidenceRun, PromotionReport, ToolPromotion } from './e
 /** GitHub drops a step summary over 1 MiB; stay well below. */
 export const SUMMARY_BUDGET_BYTES = 900 * 1024;
 
-const safeUrl = (u?: string) => (u && /^https?:\/\/[^\s()<>"'`]+$/.test(u) ? u : undefined);
+// No character that ends a link or splits a table cell (`|`) or escapes one.
+const safeUrl = (u?: string) => (u && /^https?:\/\/[^\s()<>"'`|\\[\]]+$/.test(u) ? u : undefined);
 
 function runLink(r: { number: number; url?: string }): string {
   const url = safeUrl(r.url);
