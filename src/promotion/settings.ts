@@ -26,12 +26,12 @@ export const PROMOTION_INPUTS = {
   branch: 'Branch whose completed runs are examined.',
   window: 'A tool must have executed in at least this many examined runs.',
   'stable-runs': 'The latest N runs where a tool executed must be consecutive up to the newest run, meet the baseline and never regress.',
-  'max-runs': 'Most completed runs examined, newest first (examination stops earlier once every tool has `window` runs). Default: 3 x window.',
+  'max-runs': 'Most completed runs examined, newest first (examination stops earlier once every tool has `window` runs). Default: 3 x the larger of window and stable-runs.',
   'artifact-name': "Name of the gate's artifact (the gate's artifact-name).",
   tools: 'Tools to judge (comma- or newline-separated). Default: every tool seen in the examined runs.',
   strict: 'true: exit non-zero when a tool is not ready. Default false: unmet criteria are reported, the step passes.',
   'output-dir': 'Directory for .ci-security-promotion-report.md and .json.',
-  justfile: 'Path of the Justfile checked for the local recipes. Default: Justfile, else justfile.',
+  justfile: 'Path of the Justfile checked for the local recipes. Default: Justfile, else justfile, else .justfile.',
   'justfile-recipes': 'Recipes the Justfile must define (operational readiness).',
 } as const;
 export type PromotionInput = keyof typeof PROMOTION_INPUTS;
