@@ -214,6 +214,18 @@ describe('promotion: never ready without the data', () => {
   });
 });
 
+describe('promotion: a 403 from the download host (found by a promotion review)', () => {
+  it('is that run without data, not a failed run with a wrong permission hint', async () => {
+    serveGitHub(srv, history(times(10, clean)), {
+      intercept: (kind, n): Reply | undefined => (kind === 'blob' && n === 1 ? { status: 403, body: '<Error><Code>AuthenticationFailed</Code></Error>' } : undefined),
+    });
+    const r = await runCli(srv.url);
+    expect(r.code).toBe(0);
+    expect(r.stderr).not.toContain('actions: read');
+    expect(JSON.stringify(r.report)).toContain('HTTP 403 from the download; an expired download link?');
+  });
+});
+
 describe('promotion: runtime failures exit non-zero, unmet criteria do not (unless strict)', () => {
   it('strict: not ready -> exit 1; default -> exit 0', async () => {
     serveGitHub(srv, history(times(3, clean)));

@@ -235,6 +235,10 @@ async function fetchRunData(o: CollectOptions, run: WorkflowRun, stats: History[
   } catch (e) {
     if (e instanceof HttpError && (e.kind === 'not-found' || e.status === 410)) return { kind: 'no-data', reason: `artifact "${o.artifactName}" could not be downloaded (HTTP ${e.status}: expired or deleted)` };
     if (e instanceof HttpError && e.kind === 'malformed') return { kind: 'no-data', reason: `artifact "${o.artifactName}" could not be downloaded (${e.message})` };
+    // The same token just listed the runs and their artifacts: a 403 here comes from the storage
+    // host the download redirects to (an expired signed link), not from a missing permission. That
+    // run has no data (never a pass); the others are still read.
+    if (e instanceof HttpError && e.kind === 'forbidden') return { kind: 'no-data', reason: `artifact "${o.artifactName}" could not be downloaded (HTTP 403 from the download; an expired download link?)` };
     throw runtimeError(`downloading the artifact of run ${run.id}`, e);
   }
   const entry = readZipEntry(zip, o.resultFile, o.maxResultBytes ?? 256 * 1024 * 1024);
