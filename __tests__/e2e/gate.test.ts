@@ -190,18 +190,22 @@ describe('the gate bundle, run like the runner runs it', () => {
     }
   });
 
-  it('a secret gitleaks reveals is in no channel, even where another tool quotes it (result, SARIF, summary, log, artifact)', async () => {
+  it.each([
+    ['on the main thread', 'known', {}],
+    ['in the worker', 'known-w', { SECURITY_GATE_WORKER_MIN_BYTES: '0' }],
+  ])('a secret gitleaks reveals is in no channel, even where another tool quotes it (result, SARIF, summary, log, artifact; %s)', async (_where, tag, extraEnv) => {
     const secret = 'q8ZrT2mVx9LpA7cWn4Ks3';
     const leaks = [{ Description: 'd', StartLine: 5, EndLine: 5, StartColumn: 1, EndColumn: 9, Match: `'k': '${secret}'`, Secret: secret, File: 'src/pay.py', Commit: 'c0ffee', Entropy: 4, Author: 'a', Email: 'e', Date: '2026-01-01T00:00:00Z', Message: 'm', Tags: [], RuleID: 'generic-api-key', Fingerprint: 'c0ffee:src/pay.py:generic-api-key:5' }];
     const bandit = { errors: [], results: [{ code: `5     requests.post(URL, json={'k': '${secret}'}, verify=False)\n`, filename: 'src/pay.py', issue_confidence: 'HIGH', issue_severity: 'HIGH', issue_text: 'verify=False', line_number: 5, test_id: 'B501', test_name: 'request_with_no_cert_validation' }] };
     await writeFile(join(workspace, 'reports/known-gitleaks.json'), JSON.stringify(leaks));
     await writeFile(join(workspace, 'reports/known-bandit.json'), JSON.stringify(bandit));
-    const out = join(workspace, 'out-known');
-    const r = await runAction({ entry: ENTRY, workspace, inputs: { 'gitleaks-report': 'reports/known-gitleaks.json', 'bandit-report': 'reports/known-bandit.json', annotations: 'all', 'output-dir': 'out-known', 'artifact-name': 'gate-known' }, env: service.env, actionYml: join(REPO_ROOT, 'action.yml') });
+    const out = join(workspace, `out-${tag}`);
+    const r = await runAction({ entry: ENTRY, workspace, inputs: { 'gitleaks-report': 'reports/known-gitleaks.json', 'bandit-report': 'reports/known-bandit.json', annotations: 'all', 'output-dir': `out-${tag}`, 'artifact-name': `gate-${tag}` }, env: { ...service.env, ...extraEnv }, actionYml: join(REPO_ROOT, 'action.yml') });
     expect(r.code).toBe(0);
+    expect(r.stdout.includes('read in a worker thread')).toBe(tag === 'known-w');
     const channels = [r.stdout.replace(/^::add-mask::.*$/gm, ''), r.stderr, r.summary, JSON.stringify(r.outputs), readFileSync(join(out, 'security-gate-result.json'), 'utf8'), readFileSync(join(out, 'security-gate.sarif'), 'utf8')];
     for (const c of channels) expect(c).not.toContain(secret);
-    const zip = await readZip(await service.downloadZip('gate-known'));
+    const zip = await readZip(await service.downloadZip(`gate-${tag}`));
     expect([...zip.keys()]).toEqual(expect.arrayContaining(['reports/reports/known-bandit.json', 'reports/reports/known-gitleaks.json']));
     for (const bytes of zip.values()) expect(bytes.toString('utf8')).not.toContain(secret);
   });
