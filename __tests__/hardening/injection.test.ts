@@ -490,7 +490,7 @@ describe('injection and planted secrets, every channel of the real bundle', () =
     }
     // The waivers sections were rendered: applied waivers (phase 2), the malformed file's errors (phase 1).
     expect(phase2.summary).toMatch(/W\\?-0 /);
-    expect(phase1.summary).toMatch(/waivers file is malformed/);
+    expect(phase1.summary).toMatch(/waivers file cannot be used \(malformed or unreadable\)/);
   });
 
   it('the PR comment (POSTed to the local API): inert Markdown, one marker, no secret', () => {

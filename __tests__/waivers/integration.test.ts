@@ -92,7 +92,7 @@ describe('evaluate() with the waive hook', () => {
     expect(p.waivers).toEqual([]);
     expect(p.error?.line).toBe(17);
     expect(p.report?.error).toBe(`${FILE}:17: expires: got "2027-01-32"; expected a date as YYYY-MM-DD`);
-    expect(renderWaiverSection(p.report!)).toContain('the waivers file is malformed, no waiver applies');
+    expect(renderWaiverSection(p.report!)).toContain('the waivers file cannot be used (malformed or unreadable), no waiver applies');
     const missing = prepareWaivers(FILE, { ok: false, error: 'cannot read the file (ENOENT)' });
     expect(missing.report).toMatchObject({ present: false, waivers: [] });
     expect(renderWaiverSection(missing.report!)).toBe('');

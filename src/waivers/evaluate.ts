@@ -462,7 +462,7 @@ export function emptyWaiverReport(file: string, opts: { present: boolean; error?
     waivers: [],
     counts: { total: 0, active: 0, expiring: 0, expired: 0, invalid: 0, stale: 0, waivedFindings: 0 },
     byReason: Object.fromEntries(REASON_CATEGORIES.map((c) => [c, 0])) as Record<ReasonCategory, number>,
-    notices: opts.error ? [`The waivers file is malformed, so no waiver applies: ${opts.error}`] : [],
+    notices: opts.error ? [`The waivers file cannot be used (malformed or unreadable), so no waiver applies: ${opts.error}`] : [],
   };
   if (opts.error) r.error = opts.error;
   return r;

@@ -21,7 +21,7 @@ function n(k: number, one: string, many = `${one}s`): string {
 
 /** `Waivers: 2 applied (5 findings) · 1 expires soon · 1 stale` (plain text). */
 export function waiverHeadline(r: WaiverReport): string {
-  if (r.error) return 'Waivers: the waivers file is malformed, no waiver applies';
+  if (r.error) return 'Waivers: the waivers file cannot be used (malformed or unreadable), no waiver applies';
   if (!r.present) return 'Waivers: no waivers file';
   const c = r.counts;
   const parts = [`${n(c.active + c.expiring, 'waiver')} applied (${n(c.waivedFindings, 'finding')} waived)`];
