@@ -13,6 +13,16 @@ import type { RawRedaction } from '../../src/reports/model.js';
 
 const FIXTURE = join(import.meta.dirname, '..', 'fixtures', 'bandit', 'DefectDojo__django-DefectDojo', 'many_vulns.json');
 
+/** Runs `fn` in a fresh temporary directory, removed afterwards. */
+async function inTempWorkspace(prefix: string, fn: (ws: string) => Promise<void>): Promise<void> {
+  const ws = await mkdtemp(join(tmpdir(), prefix));
+  try {
+    await fn(ws);
+  } finally {
+    await rm(ws, { recursive: true, force: true });
+  }
+}
+
 async function both(text: string) {
   const ws = await mkdtemp(join(tmpdir(), 'sg-collect-'));
   try {
@@ -58,8 +68,7 @@ describe('collectTool, in pieces or whole', () => {
 
 describe('runEngine paths', () => {
   it('makes every finding repository-relative, files interleaved or not', async () => {
-    const ws = await mkdtemp(join(tmpdir(), 'sg-paths-'));
-    try {
+    await inTempWorkspace('sg-paths-', async (ws) => {
       const result = (filename: string, line: number) => ({
         filename,
         test_id: 'B101',
@@ -80,22 +89,17 @@ describe('runEngine paths', () => {
       const run = await runEngine(settings, { workspace: ws, now: new Date('2026-11-29T12:00:00Z') });
       const byLine = Object.fromEntries(run.result.tools[0]!.findings.map((f) => [f.location!.line, f.location!.path]));
       expect(byLine).toEqual({ 1: 'app/a.py', 2: 'app/a.py', 3: 'api/src/b.py', 4: 'app/a.py', 5: '/elsewhere/c.py', 6: 'api/src/b.py', 7: 'api/src/b.py' });
-    } finally {
-      await rm(ws, { recursive: true, force: true });
-    }
+    });
   });
 
   it.each(['../other', '/tmp/elsewhere', 'api/../..'])('refuses a scan root outside the workspace (%s), naming the input', async (root) => {
-    const ws = await mkdtemp(join(tmpdir(), 'sg-paths-'));
-    try {
+    await inTempWorkspace('sg-paths-', async (ws) => {
       await writeFile(join(ws, 'bandit.json'), JSON.stringify({ errors: [], results: [] }));
       const settings = parseSettings([{ 'bandit-report': 'bandit.json', 'scan-root': root }]);
       await expect(runEngine(settings, { workspace: ws, now: new Date() })).rejects.toThrow(`scan-root: got ${JSON.stringify(root)}; expected the directory the scanners ran in, inside the workspace`);
       const inside = parseSettings([{ 'bandit-report': 'bandit.json', 'scan-root': `${ws}/api` }]);
       expect((await runEngine(inside, { workspace: ws, now: new Date() })).result.tools[0]!.status).toBe('ok');
-    } finally {
-      await rm(ws, { recursive: true, force: true });
-    }
+    });
   });
 });
 
@@ -164,8 +168,7 @@ describe('report files behind symbolic links', () => {
 
 describe('mutmut: the score finding names the file it came from', () => {
   it('even after a file that failed to parse (the files and reports lists used to be out of step)', async () => {
-    const ws = await mkdtemp(join(tmpdir(), 'sg-mutmut-'));
-    try {
+    await inTempWorkspace('sg-mutmut-', async (ws) => {
       await writeFile(join(ws, 'a-garbage.txt'), 'this is not a mutmut report\n');
       const stats = await readFile(join(import.meta.dirname, '..', 'fixtures', 'mutmut', 'carlosriverosv__calculator_mutation', 'mutmut-cicd-stats.json'));
       await writeFile(join(ws, 'b-stats.json'), stats);
@@ -177,9 +180,7 @@ describe('mutmut: the score finding names the file it came from', () => {
       expect(score).toBeDefined();
       expect(JSON.stringify(score)).toContain('b-stats.json');
       expect(JSON.stringify(score)).not.toContain('a-garbage.txt');
-    } finally {
-      await rm(ws, { recursive: true, force: true });
-    }
+    });
   });
 });
 
@@ -200,8 +201,7 @@ describe('a secret one report reveals is scrubbed from every other finding and c
   };
 
   it('the result holds none of them; the copies in the artifact neither', async () => {
-    const ws = await mkdtemp(join(tmpdir(), 'sg-known-'));
-    try {
+    await inTempWorkspace('sg-known-', async (ws) => {
       await writeFile(join(ws, 'gitleaks.json'), JSON.stringify(gitleaks, null, 2));
       await writeFile(join(ws, 'bandit.json'), JSON.stringify(bandit, null, 2));
       const settings = parseSettings([{ 'gitleaks-report': 'gitleaks.json', 'bandit-report': 'bandit.json', phase: '2' }]);
@@ -221,28 +221,22 @@ describe('a secret one report reveals is scrubbed from every other finding and c
       // redact-artifacts: false keeps the copies as they are (the user's choice).
       const plain = await stageReports({ outDir: join(ws, 'plain'), workspace: ws, result: run.result, reports: run.reports, redact: false, knownSecrets: run.knownSecrets });
       expect(await readFile(plain.find((f) => f.endsWith('bandit.json'))!, 'utf8')).toContain(opaque);
-    } finally {
-      await rm(ws, { recursive: true, force: true });
-    }
+    });
   });
 
   it('a short secret (under 8 characters) is redacted where gitleaks found it, not in every path', async () => {
-    const ws = await mkdtemp(join(tmpdir(), 'sg-short-'));
-    try {
+    await inTempWorkspace('sg-short-', async (ws) => {
       await writeFile(join(ws, 'gitleaks.json'), JSON.stringify([leak('test', 2, "pw = 'test'")]));
       const b = { errors: [], results: [{ ...bandit.results[0]!, code: '1 import pickle\n', filename: 'tests/test_x.py', line_number: 1 }] };
       await writeFile(join(ws, 'bandit.json'), JSON.stringify(b));
       const run = await runEngine(parseSettings([{ 'gitleaks-report': 'gitleaks.json', 'bandit-report': 'bandit.json' }]), { workspace: ws, now: new Date() });
       expect(run.result.tools.find((t) => t.tool === 'bandit')!.findings[0]!.location!.path).toBe('tests/test_x.py');
       expect(run.result.tools.find((t) => t.tool === 'gitleaks')!.findings[0]!.snippet).not.toContain("'test'");
-    } finally {
-      await rm(ws, { recursive: true, force: true });
-    }
+    });
   });
 
   it('scrubCopy finds a secret as JSON (escaped) and as Python writes it (\\uXXXX)', async () => {
-    const ws = await mkdtemp(join(tmpdir(), 'sg-scrub-'));
-    try {
+    await inTempWorkspace('sg-scrub-', async (ws) => {
       const odd = 'pa"ss\\wörd-9xQ';
       const file = join(ws, 'r.json');
       await writeFile(file, `{"a": ${JSON.stringify(odd)}, "b": "${JSON.stringify(odd).slice(1, -1).replace('ö', '\\u00f6')}"}`);
@@ -250,9 +244,7 @@ describe('a secret one report reveals is scrubbed from every other finding and c
       const text = await readFile(file, 'utf8');
       expect(JSON.parse(text)).toEqual({ a: expect.stringMatching(/^pa\*\*\*\*\(redacted, \d+ chars\)$/), b: expect.stringMatching(/^pa\*\*\*\*\(redacted, \d+ chars\)$/) });
       expect(await scrubCopy(file, [odd])).toBe(false);
-    } finally {
-      await rm(ws, { recursive: true, force: true });
-    }
+    });
   });
 });
 
@@ -260,8 +252,7 @@ describe('the same finding in two report files of one tool counts once', () => {
   // Found by a docs review: pip-audit-vulns ("one per dependency and vulnerability id") and
   // gitleaks-secrets ("de-duplicated") doubled when two files of one input shared findings.
   it('pip-audit and gitleaks, each given the same report twice under two names', async () => {
-    const ws = await mkdtemp(join(tmpdir(), 'sg-dups-'));
-    try {
+    await inTempWorkspace('sg-dups-', async (ws) => {
       const ex = join(import.meta.dirname, '..', '..', 'examples', 'reports');
       const copies: Array<[string, string]> = [['pip-a.json', 'pip-audit.json'], ['pip-b.json', 'pip-audit.json'], ['gl-a.json', 'gitleaks-report.json'], ['gl-b.json', 'gitleaks-report.json']];
       for (const [name, from] of copies) await writeFile(join(ws, name), await readFile(join(ex, from)));
@@ -276,9 +267,7 @@ describe('the same finding in two report files of one tool counts once', () => {
         expect(b.stats['duplicates'] ?? 0).toBe((a.stats['duplicates'] ?? 0) + a.findings.length);
         expect(b.files.map((f) => f.path)).toHaveLength(2);
       }
-    } finally {
-      await rm(ws, { recursive: true, force: true });
-    }
+    });
   });
 });
 
@@ -286,8 +275,7 @@ describe('a report named by its path that is missing, next to others that were r
   // Found by a docs review: `reports/a.json, reports/b.json` with b.json absent (its scan crashed)
   // was a warning and the tool ok: a silent pass on the half that did not run.
   it('makes the report missing (on-missing-report decides); a glob that matches nothing stays a note', async () => {
-    const ws = await mkdtemp(join(tmpdir(), 'sg-missing-'));
-    try {
+    await inTempWorkspace('sg-missing-', async (ws) => {
       await writeFile(join(ws, 'a.json'), JSON.stringify({ errors: [], results: [] }));
       const named = await collectTool('bandit', ['a.json', 'b.json'], ws);
       expect(named.status).toBe('missing');
@@ -300,8 +288,6 @@ describe('a report named by its path that is missing, next to others that were r
       expect(await verdict('error')).toBe('error');
       expect(await verdict('warn')).toBe('warn');
       expect(await verdict('ignore')).toBe('pass');
-    } finally {
-      await rm(ws, { recursive: true, force: true });
-    }
+    });
   });
 });

@@ -9,6 +9,7 @@ import { ReportParseError } from '../../src/reports/model.js';
 import { parseReport } from '../../src/reports/registry.js';
 import { REDACTED_CODE, redactBanditReport, WITHHELD_BANDIT_REPORT } from '../../src/reports/bandit/redact.js';
 import { looksLikeSecret } from '../../src/reports/bandit/common.js';
+import { scrubDeep, scrubKnownSecrets } from '../../src/util/redact.js';
 import { vultureParser } from '../../src/reports/vulture/parser.js';
 import { annotationCandidates } from '../../src/render/annotations.js';
 import { pathToUri } from '../../src/render/sarif.js';
@@ -198,5 +199,16 @@ describe('policy file: an unknown key is placed at its own line', () => {
     const text = '# policy\n\nphase: 2\nbogus: 1\nthresholds:\n  bandit:\n    defaults: {}\n';
     expect(() => settingsWithPolicy({}, { text, file: 'policy.yml' })).toThrow(/policy\.yml:4: unknown setting "bogus"/);
     expect(() => settingsWithPolicy({}, { text, file: 'policy.yml' })).toThrow(/policy\.yml:7: unknown setting "defaults"/);
+  });
+});
+
+describe('known secrets: one deep scrub for the gitleaks copy and every finding', () => {
+  it('reaches nested arrays and an own `__proto__` key, leaves the prototype alone', () => {
+    const secret = 'q8ZrT2mVx9LpA7cWn4Ks3';
+    const o = JSON.parse(`{"__proto__": "k = '${secret}'", "a": [{"b": "x ${secret}"}]}`) as object;
+    scrubKnownSecrets([o], [secret]);
+    expect(JSON.stringify(o)).not.toContain(secret);
+    expect(Object.getPrototypeOf(o)).toBe(Object.prototype);
+    expect(scrubDeep(`a ${secret} b`, [secret])).toBe('a q8****(redacted, 21 chars) b');
   });
 });

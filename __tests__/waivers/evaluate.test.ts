@@ -250,16 +250,17 @@ describe('verified approvals (WAIVER APPROVED comments)', () => {
     const a = { ...w(), source: { file: 'w.md', line: 10, endLine: 10 } };
     const b = { ...w(), source: { file: 'w.md', line: 20, endLine: 24 } };
     const picks = (change: Parameters<typeof waiversToVerify>[1]) => [a, b].map(waiversToVerify([a, b], change));
+    const lines = (...n: number[]) => n.map((line) => ({ line, text: '' }));
     const modified = { status: 'modified', binary: false, deletedLines: 0 };
-    expect(picks({ ...modified, addedLines: [22] })).toEqual([false, true]);
-    expect(picks({ ...modified, addedLines: [10, 21] })).toEqual([true, true]);
+    expect(picks({ ...modified, addedLines: lines(22) })).toEqual([false, true]);
+    expect(picks({ ...modified, addedLines: lines(10, 21) })).toEqual([true, true]);
     expect(picks('unchanged')).toEqual([false, false]);
     expect(picks(undefined)).toEqual([true, true]);
-    expect(picks({ ...modified, deletedLines: 1, addedLines: [22] })).toEqual([true, true]); // a line removed
-    expect(picks({ ...modified, addedLines: [22, 15] })).toEqual([true, true]); // a line added outside every waiver
-    expect(picks({ status: 'modified', binary: true, addedLines: [] })).toEqual([true, true]);
-    expect(picks({ status: 'modified', binary: false, addedLines: [22] })).toEqual([true, true]); // git did not say
-    expect(picks({ status: 'renamed', binary: false, deletedLines: 0, addedLines: [] })).toEqual([true, true]);
+    expect(picks({ ...modified, deletedLines: 1, addedLines: lines(22) })).toEqual([true, true]); // a line removed
+    expect(picks({ ...modified, addedLines: lines(22, 15) })).toEqual([true, true]); // a line added outside every waiver
+    expect(picks({ status: 'modified', binary: true, addedLines: lines() })).toEqual([true, true]);
+    expect(picks({ status: 'modified', binary: false, addedLines: lines(22) })).toEqual([true, true]); // git did not say
+    expect(picks({ status: 'renamed', binary: false, deletedLines: 0, addedLines: lines() })).toEqual([true, true]);
   });
 });
 

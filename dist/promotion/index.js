@@ -41697,13 +41697,14 @@ function files_insideWorkspace(workspace, p) {
  * followed, must stay in the workspace and out of any `.git` directory: a link committed under a
  * report's name would otherwise copy `/etc/passwd`, or the checkout's token from `.git/config`,
  * into the artifact, or quote it in an error. A file that does not exist is left to the read.
+ * `realWorkspace`: the workspace's real path, when the caller has it already.
  */
-async function files_unreadableBecause(workspace, file) {
+async function files_unreadableBecause(workspace, file, realWorkspace) {
     let real;
     let root;
     try {
         real = await realpath(resolve(workspace, file));
-        root = await realpath(resolve(workspace));
+        root = realWorkspace ?? (await realpath(resolve(workspace)));
     }
     catch {
         return undefined;
@@ -41720,6 +41721,7 @@ async function resolvePatterns(workspace, patterns) {
     const problems = [];
     const refused = [];
     const missing = [];
+    let realWorkspace;
     for (const raw of patterns) {
         const pattern = raw.replace(/\\/g, '/');
         if (!files_insideWorkspace(workspace, pattern.replace(/[*?[\]{}]/g, 'x'))) {
@@ -41748,7 +41750,9 @@ async function resolvePatterns(workspace, patterns) {
         for (const m of matched) {
             if (!files_insideWorkspace(workspace, m))
                 continue;
-            const why = await files_unreadableBecause(workspace, m);
+            // The workspace's own real path once per call, not once per file a glob matched.
+            realWorkspace ??= await realpath(resolve(workspace)).catch(() => resolve(workspace));
+            const why = await files_unreadableBecause(workspace, m, realWorkspace);
             if (why) {
                 refused.push(`\`${m}\` ${why}`);
                 refusedHere = true;

@@ -80,7 +80,7 @@ const ACTION_ONLY_INPUTS = [
   'verify-waiver-approvals',
   'override-label',
   'override-approvers',
-] as const;
+] as const satisfies ReadonlyArray<keyof Settings>;
 
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   if (argv[0] === 'promotion') {

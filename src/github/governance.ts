@@ -11,7 +11,7 @@ import type { HttpClient } from '../io/http.js';
 import { applyOverride, labelOnPullRequest, pullRequestAuthor } from '../policy/override.js';
 import type { GateResult } from '../policy/result.js';
 import { loadYaml } from '../util/yaml.js';
-import { createWaiverSession, needsYaml, prepareWaivers, waiversToVerify, type WaiversFileChange, type WaiverSession } from '../waivers/index.js';
+import { createWaiverSession, needsYaml, prepareWaivers, waiversToVerify, type WaiverSession } from '../waivers/index.js';
 import type { RunContext } from './comment.js';
 import { resolveOverride, resolveWaiverContext } from './pull-request.js';
 
@@ -52,12 +52,8 @@ export async function prepareGovernance(o: GovernanceOptions): Promise<Governanc
   } else if (prepared.report?.error) o.logError(prepared.report.error);
   // The waivers file as git names it (`./docs/x.md` and an absolute path are the same file).
   const repoFile = relative(resolve(workspace), resolve(workspace, file)).split(sep).join('/');
-  const fileChange = change?.known && change.addedLinesComplete ? change.files.find((f) => f.path === repoFile || f.oldPath === repoFile) : undefined;
-  const scope: WaiversFileChange | 'unchanged' | undefined = !(change?.known && change.addedLinesComplete)
-    ? undefined
-    : fileChange === undefined
-      ? 'unchanged'
-      : { status: fileChange.status, binary: fileChange.binary, ...(fileChange.deletedLines !== undefined ? { deletedLines: fileChange.deletedLines } : {}), addedLines: fileChange.addedLines.map((l) => l.line) };
+  const readable = change?.known && change.addedLinesComplete;
+  const scope = readable ? (change.files.find((f) => f.path === repoFile || f.oldPath === repoFile) ?? 'unchanged') : undefined;
   const approvers = { security: settings['security-approvers'], senior: settings['senior-approvers'] };
   const wctx = await resolveWaiverContext({
     client: o.client,

@@ -31,13 +31,14 @@ export function insideWorkspace(workspace: string, p: string): boolean {
  * followed, must stay in the workspace and out of any `.git` directory: a link committed under a
  * report's name would otherwise copy `/etc/passwd`, or the checkout's token from `.git/config`,
  * into the artifact, or quote it in an error. A file that does not exist is left to the read.
+ * `realWorkspace`: the workspace's real path, when the caller has it already.
  */
-export async function unreadableBecause(workspace: string, file: string): Promise<string | undefined> {
+export async function unreadableBecause(workspace: string, file: string, realWorkspace?: string): Promise<string | undefined> {
   let real: string;
   let root: string;
   try {
     real = await realpath(resolve(workspace, file));
-    root = await realpath(resolve(workspace));
+    root = realWorkspace ?? (await realpath(resolve(workspace)));
   } catch {
     return undefined;
   }
@@ -52,6 +53,7 @@ export async function resolvePatterns(workspace: string, patterns: string[]): Pr
   const problems: string[] = [];
   const refused: string[] = [];
   const missing: string[] = [];
+  let realWorkspace: string | undefined;
   for (const raw of patterns) {
     const pattern = raw.replace(/\\/g, '/');
     if (!insideWorkspace(workspace, pattern.replace(/[*?[\]{}]/g, 'x'))) {
@@ -76,7 +78,9 @@ export async function resolvePatterns(workspace: string, patterns: string[]): Pr
     let refusedHere = false;
     for (const m of matched) {
       if (!insideWorkspace(workspace, m)) continue;
-      const why = await unreadableBecause(workspace, m);
+      // The workspace's own real path once per call, not once per file a glob matched.
+      realWorkspace ??= await realpath(resolve(workspace)).catch(() => resolve(workspace));
+      const why = await unreadableBecause(workspace, m, realWorkspace);
       if (why) {
         refused.push(`\`${m}\` ${why}`);
         refusedHere = true;

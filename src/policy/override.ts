@@ -9,6 +9,7 @@
  * honoured override only turns `shouldFail` off and records who, when, and the remediation deadline
  * (24 hours after the label was applied).
  */
+import { LOGIN_RE } from '../waivers/types.js';
 import type { GateResult } from './result.js';
 
 export const REMEDIATION_HOURS = 24;
@@ -53,22 +54,24 @@ export interface OverrideDecision {
 
 const TEAM = /^[A-Za-z0-9][A-Za-z0-9-]{0,38}\/[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/;
 
-/** The login of the pull request's author in the event payload, or undefined. */
-export function pullRequestAuthor(event: unknown): string | undefined {
+/** The pull request (or issue) object of an event payload, or undefined. */
+function pullRequestOf(event: unknown): Record<string, unknown> | undefined {
   if (!event || typeof event !== 'object') return undefined;
   const e = event as Record<string, unknown>;
-  const pr = (e.pull_request ?? e.issue) as Record<string, unknown> | undefined;
-  const user = pr && typeof pr === 'object' ? (pr.user as Record<string, unknown> | undefined) : undefined;
+  const pr = e.pull_request ?? e.issue;
+  return pr && typeof pr === 'object' ? (pr as Record<string, unknown>) : undefined;
+}
+
+/** The login of the pull request's author in the event payload, or undefined. */
+export function pullRequestAuthor(event: unknown): string | undefined {
+  const user = pullRequestOf(event)?.user as Record<string, unknown> | undefined;
   const login = user && typeof user === 'object' ? user.login : undefined;
-  return typeof login === 'string' && /^[A-Za-z0-9-]+(\[bot\])?$/.test(login) ? login : undefined;
+  return typeof login === 'string' && LOGIN_RE.test(login) ? login : undefined;
 }
 
 /** Whether a pull-request event payload carries the label (case-insensitive, as GitHub treats names). */
 export function labelOnPullRequest(event: unknown, label: string): boolean {
-  if (!event || typeof event !== 'object') return false;
-  const e = event as Record<string, unknown>;
-  const pr = (e.pull_request ?? e.issue) as Record<string, unknown> | undefined;
-  const labels = pr && typeof pr === 'object' ? pr.labels : undefined;
+  const labels = pullRequestOf(event)?.labels;
   if (!Array.isArray(labels)) return false;
   const want = label.trim().toLowerCase();
   return labels.some((l) => {

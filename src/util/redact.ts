@@ -38,31 +38,38 @@ export function redactIn(text: string, secrets: Iterable<string>): string {
  */
 export const MIN_KNOWN_SECRET = 8;
 
+/** Set an own data property, even for a key named `__proto__` (no prototype setter involved). */
+export function setOwn(obj: object, key: string, value: unknown): void {
+  Object.defineProperty(obj, key, { value, writable: true, enumerable: true, configurable: true });
+}
+
 /**
- * Scrub known secret values (see ParsedReport.knownSecrets) from every string of `values`, nested
- * objects and arrays included, in place: what one tool revealed (a gitleaks secret, a secret-scan
- * match) must not survive in another tool's finding that quotes the same line. Returns how many
- * top-level values changed. Secrets shorter than MIN_KNOWN_SECRET are left.
+ * Every string of `value`, nested objects and arrays included, with each of `secrets` (4 characters
+ * or more, longest first) redacted. Objects and arrays are changed in place (own keys only, a
+ * `__proto__` key too) and returned; a string comes back scrubbed.
  */
-export function scrubKnownSecrets(values: object[], secrets: Iterable<string>): number {
-  const list = [...new Set(secrets)].filter((s) => s.length >= MIN_KNOWN_SECRET && s !== 'REDACTED').sort((a, b) => b.length - a.length);
-  if (list.length === 0) return 0;
-  const walk = (o: Record<string, unknown> | unknown[], depth: number): boolean => {
-    let changed = false;
-    for (const k of Object.keys(o)) {
-      const v = (o as Record<string, unknown>)[k];
-      if (typeof v === 'string') {
-        if (list.some((s) => v.includes(s))) {
-          (o as Record<string, unknown>)[k] = redactIn(v, list);
-          changed = true;
-        }
-      } else if (v !== null && typeof v === 'object' && depth < 64) {
-        changed = walk(v as Record<string, unknown>, depth + 1) || changed;
-      }
+export function scrubDeep(value: unknown, secrets: Iterable<string>): unknown {
+  const list = [...new Set(secrets)].filter((s) => s.length >= 4 && s !== 'REDACTED').sort((a, b) => b.length - a.length);
+  if (list.length === 0) return value;
+  const walk = (v: unknown, depth: number): unknown => {
+    if (typeof v === 'string') return list.some((s) => v.includes(s)) ? redactIn(v, list) : v;
+    if (v === null || typeof v !== 'object' || depth >= 64) return v;
+    for (const k of Object.keys(v)) {
+      const before = (v as Record<string, unknown>)[k];
+      const after = walk(before, depth + 1);
+      if (after !== before) setOwn(v, k, after);
     }
-    return changed;
+    return v;
   };
-  let n = 0;
-  for (const v of values) if (walk(v as Record<string, unknown>, 0)) n++;
-  return n;
+  return walk(value, 0);
+}
+
+/**
+ * Scrub known secret values (see ParsedReport.knownSecrets) from every string of `values` in place
+ * (scrubDeep): what one tool revealed (a gitleaks secret, a secret-scan match) must not survive in
+ * another tool's finding that quotes the same line. Secrets shorter than MIN_KNOWN_SECRET are left.
+ */
+export function scrubKnownSecrets(values: object[], secrets: Iterable<string>): void {
+  const list = [...secrets].filter((s) => s.length >= MIN_KNOWN_SECRET);
+  if (list.length > 0) for (const v of values) scrubDeep(v, list);
 }

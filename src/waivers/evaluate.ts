@@ -468,14 +468,14 @@ export function emptyWaiverReport(file: string, opts: { present: boolean; error?
   return r;
 }
 
-/** How a pull request changes the waivers file, for `waiversToVerify`. */
+/** How a pull request changes the waivers file (the diff's ChangedFile), for `waiversToVerify`. */
 export interface WaiversFileChange {
   status: string;
   binary: boolean;
   /** Lines removed; undefined when git did not say. */
   deletedLines?: number;
-  /** Line numbers (in the new file) of the lines added. */
-  addedLines: number[];
+  /** The lines added, by line number in the new file. */
+  addedLines: ReadonlyArray<{ line: number }>;
 }
 
 /**
@@ -489,9 +489,10 @@ export interface WaiversFileChange {
 export function waiversToVerify(waivers: Waiver[], change: WaiversFileChange | 'unchanged' | undefined): (w: Waiver) => boolean {
   if (change === 'unchanged') return () => false;
   if (change === undefined || change.binary || change.status !== 'modified' || change.deletedLines !== 0) return () => true;
+  const added = change.addedLines.map((l) => l.line);
   const inside = (line: number) => waivers.some((w) => line >= w.source.line && line <= w.source.endLine);
-  if (!change.addedLines.every(inside)) return () => true;
-  return touchedWaivers(waivers, change.addedLines);
+  if (!added.every(inside)) return () => true;
+  return touchedWaivers(waivers, added);
 }
 
 /**

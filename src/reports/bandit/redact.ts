@@ -17,6 +17,7 @@ import { isBlank, isJsonObject, stripBom, type JsonObject } from '../json.js';
 import { JsonArraySplitter, StreamAbort } from '../json-stream.js';
 import type { RawRedaction } from '../model.js';
 import { looksLikeSecret, passwordTitle, PASSWORD_TESTS, safeTitle } from './common.js';
+import { setOwn } from '../../util/redact.js';
 
 export const WITHHELD_BANDIT_REPORT =
   'security-gate: this Bandit report was withheld from the artifact because it could not be parsed, so hard-coded passwords in it (B105-B107) could not be redacted.\n';
@@ -27,11 +28,6 @@ class CannotRedact extends Error {}
 
 function ownValue(o: JsonObject, key: string): unknown {
   return Object.hasOwn(o, key) ? o[key] : undefined;
-}
-
-/** Set an own data property, even for a key named `__proto__` (no prototype setter involved). */
-function setOwn(obj: JsonObject, key: string, value: unknown): void {
-  Object.defineProperty(obj, key, { value, writable: true, enumerable: true, configurable: true });
 }
 
 function mustHide(testId: string, code: unknown): boolean {

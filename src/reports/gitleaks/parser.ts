@@ -56,7 +56,7 @@ import {
   type JsonObject,
   type JsonReportParser,
 } from '../json.js';
-import { MIN_KNOWN_SECRET, redactIn, redactSecret, secretHash } from '../../util/redact.js';
+import { MIN_KNOWN_SECRET, redactIn, redactSecret, scrubDeep, secretHash } from '../../util/redact.js';
 
 export const GITLEAKS_JSON_FORMAT = 'gitleaks-json';
 export const GITLEAKS_SARIF_FORMAT = 'gitleaks-sarif';
@@ -313,15 +313,10 @@ function readSarif(root: unknown, file: string): { leaks: Leak[]; toolVersion?: 
 // Findings
 
 function toFindings(leaks: Leak[], file: string): { findings: Finding[]; stats: Record<string, number>; secrets: string[] } {
-  // Every secret of the report, longest first (one that contains another is replaced whole): a
+  // Every secret of the report (scrubDeep replaces the longest first, so one holding another goes whole): a
   // line holding two secrets (an AWS key id and its secret key) is two findings sharing a Match.
   // A finding's own secret is redacted from 4 characters on; the others from MIN_KNOWN_SECRET.
-  const secrets = [...new Set(leaks.map((l) => l.secret).filter((x) => redactable(x) && x.length >= MIN_KNOWN_SECRET))].sort((a, b) => b.length - a.length);
-  let own = '';
-  const scrubAll = (text: string): string => {
-    const t = redactable(own) && text.includes(own) ? redactIn(text, [own]) : text;
-    return secrets.some((x) => t.includes(x)) ? redactIn(t, secrets) : t;
-  };
+  const secrets = [...new Set(leaks.map((l) => l.secret).filter((x) => redactable(x) && x.length >= MIN_KNOWN_SECRET))];
   const groups = new Map<string, { leaks: Leak[]; hash: string }>();
   for (const l of leaks) {
     const hash = secretHash(l.secret);
@@ -337,7 +332,7 @@ function toFindings(leaks: Leak[], file: string): { findings: Finding[]; stats: 
     let rep = group[0] as Leak;
     for (const l of group) if (l.fingerprint && (!rep.fingerprint || l.fingerprint < rep.fingerprint)) rep = l;
     const secret = rep.secret;
-    own = secret;
+    const scrubAll = (text: string) => scrubDeep(text, [secret, ...secrets]) as string;
     const path = scrubAll(normalizePath(rep.file));
     const ruleId = scrubAll(rep.ruleId);
     const fallback = `${path}:${ruleId}:${rep.line ?? 0}:${hash}`;

@@ -15,7 +15,7 @@
  * truncated JSON, an unknown shape — is replaced by `WITHHELD_GITLEAKS_REPORT`; so is the result if a
  * secret would still appear in it. An empty file stays empty (nothing to hide).
  */
-import { redactIn, redactSecret, scrubKnownSecrets } from '../../util/redact.js';
+import { redactIn, redactSecret, scrubDeep, scrubKnownSecrets, setOwn } from '../../util/redact.js';
 import { isBlank, isJsonObject, stripBom, type JsonObject } from '../json.js';
 import { GITLEAKS_SUPPORTED, redactContext } from './parser.js';
 
@@ -36,27 +36,12 @@ function blankEmails(text: string): string {
     .join('');
 }
 
-/** Set an own data property, even for a key named `__proto__` (no prototype setter involved). */
-function setOwn(obj: JsonObject, key: string, value: unknown): void {
-  Object.defineProperty(obj, key, { value, writable: true, enumerable: true, configurable: true });
-}
-
 function redactable(secret: string): boolean {
   return secret.length >= 4 && secret !== 'REDACTED';
 }
 
 function scrub(text: string, secret: string): string {
   return redactable(secret) && text.includes(secret) ? redactIn(text, [secret]) : text;
-}
-
-function deepScrub(value: unknown, secret: string): unknown {
-  if (typeof value === 'string') return scrub(value, secret);
-  if (Array.isArray(value)) return value.map((v) => deepScrub(v, secret));
-  if (isJsonObject(value)) {
-    for (const k of Object.keys(value)) setOwn(value, k, deepScrub(value[k], secret));
-    return value;
-  }
-  return value;
 }
 
 function maskSecret(v: string): string {
@@ -88,7 +73,7 @@ function redactEntry(o: JsonObject, secret: string): void {
       else if (lk === 'message' || lk === 'commitmessage') setOwn(o, k, blankEmails(scrub(v, secret)));
       else setOwn(o, k, scrub(v, secret));
     } else {
-      setOwn(o, k, deepScrub(v, secret));
+      setOwn(o, k, scrubDeep(v, [secret]));
     }
   }
 }
@@ -139,7 +124,7 @@ function redactSarifResult(result: JsonObject, secrets: string[]): void {
     redactEntry(pf, secret);
   }
   if (props) redactEntry(props, secret);
-  deepScrub(result, secret);
+  scrubDeep(result, [secret]);
 }
 
 function redactValue(value: unknown, secrets: string[]): unknown {
