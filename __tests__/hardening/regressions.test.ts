@@ -8,7 +8,8 @@ import { artifactTransforms } from '../../src/engine/publish.js';
 import { ReportParseError } from '../../src/reports/model.js';
 import { parseReport } from '../../src/reports/registry.js';
 import { REDACTED_CODE, redactBanditReport, WITHHELD_BANDIT_REPORT } from '../../src/reports/bandit/redact.js';
-import { looksLikeSecret } from '../../src/reports/bandit/common.js';
+import { looksLikeSecret, SECRET_HINT } from '../../src/reports/bandit/common.js';
+import { testWithin } from '../helpers/regex-deadline.js';
 import { scrubDeep, scrubKnownSecrets } from '../../src/util/redact.js';
 import { vultureParser } from '../../src/reports/vulture/parser.js';
 import { annotationCandidates } from '../../src/render/annotations.js';
@@ -190,6 +191,34 @@ describe('Bandit snippets that hold a secret of a well-known shape are hidden', 
   });
   it.each(['x = "http://host:8080/path"', "url = 'https://example.com/a:b@c'", 'sk_live = 1'])('not %s', (code) => {
     expect(looksLikeSecret(code)).toBe(false);
+  });
+});
+
+describe('the secret check on a long line of the code under review (quadratic regex backtracking)', () => {
+  // Found by a ReDoS review: every start inside a long word scanned to the word's end. A Bandit
+  // `code` is the flagged lines of the code under review, checked whole when it is long: `eyJ-`
+  // repeated over 100 KB took 5 s in the CLI. Unbounded, each of these took a minute or more;
+  // bounded, milliseconds (testWithin runs the regex in a worker it terminates at 10 s).
+  it.each([
+    ['eyJ- repeated', 'eyJ-'.repeat(100_000)],
+    ['auth repeated', 'auth'.repeat(150_000)],
+    ['token repeated', 'token'.repeat(120_000)],
+    ['password_ repeated', 'password_'.repeat(60_000)],
+  ])('%s: not a secret, and answered at once', async (_name, code) => {
+    expect(await testWithin(SECRET_HINT, code)).toBe(false);
+  }, 20_000);
+
+  it('still finds a JWT, a long key name and the Bandit finding whose code is such a line', () => {
+    expect(looksLikeSecret('Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.sig')).toBe(true);
+    expect(looksLikeSecret(`db_password_for_the_${'x'.repeat(40)} = 'hunter22'`)).toBe(true);
+    const code = `1 x = "${'eyJ-'.repeat(50_000)}"\n2 token = "s3cr3t-value"\n`;
+    const text = JSON.stringify({ errors: [], results: [{ code, filename: 'a.py', issue_severity: 'LOW', issue_confidence: 'HIGH', issue_text: 't', line_number: 1, test_id: 'B101' }] });
+    const report = parseReport('bandit', 'bandit.json', text);
+    expect(report.findings).toHaveLength(1);
+    // The snippet is the capped start of the code; the whole code holds a secret, so the
+    // artifact's copy of the report rewrites this result.
+    expect(report.findings[0]!.snippet).not.toContain('s3cr3t');
+    expect(report.rawRedaction?.indices).toEqual([0]);
   });
 });
 

@@ -97,9 +97,15 @@ export function banditConfidence(raw: string | undefined): Confidence | undefine
  * Stripe, GitLab, Google, npm, PyPI) and URLs with a password (`postgres://user:pw@host`).
  * Deliberately broad: a false positive only hides a snippet. Runs on every snippet of a report
  * (80,000 on the big one): the URL test starts at `://`, not at every word, which cost twice as much.
+ *
+ * Linear in the text: it also runs on a whole `code` (a long line of the code under review, so
+ * attacker-chosen) and on the raw report's copy. A run that may start anywhere inside a long word
+ * must be bounded, or every start scans to the word's end: the name after a keyword is at most 64
+ * characters, and a JWT starts where a base64url run starts. Unbounded, `auth` or `eyJ-` repeated
+ * over 100 KB took 5 s in the CLI, 1 MB minutes.
  */
-const SECRET_HINT =
-  /(?:pass(?:word|wd|phrase)?|pwd|secret|token|api_?key|apikey|access_?key|private_?key|credential|auth)[\w-]*["']?\s*[:=]\s*[rbuf]{0,2}["'][^"'\s]{3,}|-----BEGIN [A-Z ]*PRIVATE KEY|\bAKIA[0-9A-Z]{16}\b|\bgh[pousr]_[A-Za-z0-9]{20,}|\bxox[abprs]-[A-Za-z0-9-]{10,}|\bsk-[A-Za-z0-9_-]{20,}|\beyJ[A-Za-z0-9_-]{10,}\.eyJ|\b[rs]k_(?:live|test)_[A-Za-z0-9]{10,}|\bgithub_pat_[A-Za-z0-9_]{20,}|\bglpat-[A-Za-z0-9_-]{20}|\bAIza[0-9A-Za-z_-]{35}|\bnpm_[A-Za-z0-9]{36}|\bpypi-AgE[A-Za-z0-9_-]{20,}|hooks\.slack\.com\/services\/T[A-Za-z0-9/]+|:\/\/[^\s/:@'"]+:[^\s/@'"]{3,}@/i;
+export const SECRET_HINT =
+  /(?:pass(?:word|wd|phrase)?|pwd|secret|token|api_?key|apikey|access_?key|private_?key|credential|auth)[\w-]{0,64}["']?\s*[:=]\s*[rbuf]{0,2}["'][^"'\s]{3,}|-----BEGIN [A-Z ]*PRIVATE KEY|\bAKIA[0-9A-Z]{16}\b|\bgh[pousr]_[A-Za-z0-9]{20,}|\bxox[abprs]-[A-Za-z0-9-]{10,}|\bsk-[A-Za-z0-9_-]{20,}|(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{10,}\.eyJ|\b[rs]k_(?:live|test)_[A-Za-z0-9]{10,}|\bgithub_pat_[A-Za-z0-9_]{20,}|\bglpat-[A-Za-z0-9_-]{20}|\bAIza[0-9A-Za-z_-]{35}|\bnpm_[A-Za-z0-9]{36}|\bpypi-AgE[A-Za-z0-9_-]{20,}|hooks\.slack\.com\/services\/T[A-Za-z0-9/]+|:\/\/[^\s/:@'"]+:[^\s/@'"]{3,}@/i;
 
 export function looksLikeSecret(code: string): boolean {
   return SECRET_HINT.test(code);
