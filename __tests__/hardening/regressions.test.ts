@@ -8,8 +8,12 @@ import { artifactTransforms } from '../../src/engine/publish.js';
 import { ReportParseError } from '../../src/reports/model.js';
 import { parseReport } from '../../src/reports/registry.js';
 import { REDACTED_CODE, redactBanditReport, WITHHELD_BANDIT_REPORT } from '../../src/reports/bandit/redact.js';
-import { looksLikeSecret, SECRET_HINT } from '../../src/reports/bandit/common.js';
-import { testWithin } from '../helpers/regex-deadline.js';
+import { looksLikeSecret, versionFromMoreInfo } from '../../src/reports/bandit/common.js';
+import { parseWaivers } from '../../src/waivers/parse.js';
+import { justfileRecipes } from '../../src/promotion/justfile.js';
+import { approvalReasons } from '../../src/github/pull-request.js';
+import { scanChange } from '../../src/policy/secret-scan.js';
+import { answerWithin } from '../helpers/deadline.js';
 import { scrubDeep, scrubKnownSecrets } from '../../src/util/redact.js';
 import { vultureParser } from '../../src/reports/vulture/parser.js';
 import { annotationCandidates } from '../../src/render/annotations.js';
@@ -198,14 +202,14 @@ describe('the secret check on a long line of the code under review (quadratic re
   // Found by a ReDoS review: every start inside a long word scanned to the word's end. A Bandit
   // `code` is the flagged lines of the code under review, checked whole when it is long: `eyJ-`
   // repeated over 100 KB took 5 s in the CLI. Unbounded, each of these took a minute or more;
-  // bounded, milliseconds (testWithin runs the regex in a worker it terminates at 10 s).
+  // bounded, milliseconds (answerWithin stops the check at 10 s).
   it.each([
     ['eyJ- repeated', 'eyJ-'.repeat(100_000)],
     ['auth repeated', 'auth'.repeat(150_000)],
     ['token repeated', 'token'.repeat(120_000)],
     ['password_ repeated', 'password_'.repeat(60_000)],
-  ])('%s: not a secret, and answered at once', async (_name, code) => {
-    expect(await testWithin(SECRET_HINT, code)).toBe(false);
+  ])('%s: not a secret, and answered at once', (_name, code) => {
+    expect(answerWithin(() => looksLikeSecret(code))).toBe(false);
   }, 20_000);
 
   it('still finds a JWT, a long key name and the Bandit finding whose code is such a line', () => {
@@ -220,6 +224,57 @@ describe('the secret check on a long line of the code under review (quadratic re
     expect(report.findings[0]!.snippet).not.toContain('s3cr3t');
     expect(report.rawRedaction?.indices).toEqual([0]);
   });
+});
+
+describe('other regexes on hostile text that backtracked super-linearly (a ReDoS review)', () => {
+  // Each input took from 25 s to minutes before the fix (measured); answerWithin stops it at 10 s.
+  it('the Bandit version in a long more_info without the closing slash', () => {
+    expect(answerWithin(() => versionFromMoreInfo(`https://x/en/1.${'1'.repeat(120_000)}`))).toBeUndefined();
+    expect(versionFromMoreInfo('https://bandit.readthedocs.io/en/1.9.4/plugins/b101_assert_used.html')).toBe('1.9.4');
+    expect(versionFromMoreInfo('https://bandit.readthedocs.io/en/1.7.5.dev3+g1a2b/x')).toBe('1.7.5.dev3+g1a2b');
+    expect(versionFromMoreInfo('https://bandit.readthedocs.io/en/latest/x')).toBeUndefined();
+  }, 20_000);
+
+  const table = (cell: string) =>
+    '| id | tool | match | reason | rationale | owner | approvers | approved | expires |\n|---|---|---|---|---|---|---|---|---|\n' +
+    `| W-1 | bandit | ${cell} | false positive | test code only | @o | @a | 2026-01-01 | 2027-01-01 |\n`;
+
+  it('a waivers file: a fence line holding U+2028, and a table cell of unbalanced backticks', () => {
+    const fence = `\`\`\`${'a'.repeat(200_000)}\u2028x\n\`\`\`\n${table('test=B101 path=a.py')}`;
+    const cell = `${'`'.repeat(300_000)}a${'`'.repeat(299_999)}b${'x'.repeat(300_000)}`;
+    expect(answerWithin(() => parseWaivers(fence, 'w.md').length)).toBe(1);
+    const count = (): number | 'refused' => {
+      try {
+        return parseWaivers(table(cell), 'w.md').length;
+      } catch {
+        return 'refused';
+      }
+    };
+    expect(answerWithin(count)).not.toBe('hung');
+    // code spans are still read as their text
+    const plain = parseWaivers(table('test=B101 path=a.py'), 'w.md')[0]?.match;
+    expect(plain).toBeDefined();
+    expect(parseWaivers(table('`test=B101 path=a.py`'), 'w.md')[0]?.match).toEqual(plain);
+    expect(parseWaivers(table('``test=B101 path=a.py``'), 'w.md')[0]?.match).toEqual(plain);
+  }, 40_000);
+
+  it('a Justfile line of spaces without a colon', () => {
+    expect(answerWithin(() => justfileRecipes(`a${' '.repeat(6_000)}`))).toEqual([]);
+    expect(justfileRecipes('build target="x":\n    make\n@quiet:\nx := 1\nalias b := build\n')).toEqual(['build', 'quiet', 'b']);
+  }, 20_000);
+
+  it('an approval comment line of many unclosed HTML comments', () => {
+    expect(answerWithin(() => approvalReasons(`x${'<!--'.repeat(200_000)}`))).toEqual([]);
+    expect(approvalReasons('WAIVER APPROVED: ok <!-- not this --> and this <!-- nor')).toEqual(['ok  and this']);
+  }, 20_000);
+
+  it('the secret scan: added lines of `-eyJ` repeated (6 ms a line before)', () => {
+    const addedLines = Array.from({ length: 6_000 }, (_, i) => ({ line: i + 1, text: '-eyJ'.repeat(1_024) }));
+    const report = answerWithin(() => scanChange([{ path: 'a.txt', status: 'added', binary: false, addedLines }]), 10_000);
+    expect(report).not.toBe('hung');
+    const jwt = 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U';
+    expect(scanChange([{ path: 'a.txt', status: 'added', binary: false, addedLines: [{ line: 1, text: `auth: ${jwt}` }] }]).findings.map((f) => f.ruleId)).toEqual(['jwt']);
+  }, 20_000);
 });
 
 describe('policy file: an unknown key is placed at its own line', () => {

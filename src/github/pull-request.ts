@@ -31,6 +31,24 @@ export interface RepoRef {
 export const APPROVAL_RE = /^[ \t]*(?:\*\*)?WAIVER APPROVED(?:\*\*)?[ \t]*:(?:\*\*)?[ \t]*(\S.*)$/im;
 
 /**
+ * A line without its HTML comments, an unclosed one cut to the line's end. By index, not with
+ * `/<!--.*?-->/g`: on a comment line of many `<!--` and no `-->` every one of them scanned to the
+ * end (0.7 s for one 64 KB comment, and up to 3,000 comments are read).
+ */
+function withoutHtmlComments(line: string): string {
+  let out = '';
+  let from = 0;
+  for (;;) {
+    const open = line.indexOf('<!--', from);
+    if (open < 0) return out + line.slice(from);
+    out += line.slice(from, open);
+    const close = line.indexOf('-->', open + 4);
+    if (close < 0) return out;
+    from = close + 3;
+  }
+}
+
+/**
  * The reasons of every `WAIVER APPROVED:` line of a comment, in order. Lines inside a code fence or
  * an HTML comment (text GitHub does not show as written, e.g. a quoted template) are not approvals.
  */
@@ -57,7 +75,7 @@ export function approvalReasons(body: string): string[] {
       inComment = true;
       if (line.slice(0, start).trim() === '') continue;
     }
-    const m = APPROVAL_RE.exec(line.replace(/<!--.*?-->/g, '').replace(/<!--.*$/, ''));
+    const m = APPROVAL_RE.exec(withoutHtmlComments(line));
     const reason = m?.[1]?.trim();
     if (reason) out.push(reason);
   }

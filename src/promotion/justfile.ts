@@ -13,7 +13,9 @@ export function justfileRecipes(text: string): string[] {
       continue;
     }
     if (/^(set|export|import|mod)\s/.test(raw)) continue;
-    const m = /^@?([A-Za-z_][A-Za-z0-9_-]*)(?:\s+[^:]*?)?\s*:(?!=)/.exec(raw);
+    // `\s[^:]*` rather than `\s+[^:]*?\s*`: three runs that can each take the spaces backtracked
+    // cubically on a long line without a colon.
+    const m = /^@?([A-Za-z_][A-Za-z0-9_-]*)(?:\s[^:]*)?:(?!=)/.exec(raw);
     if (m) names.add(m[1]!);
   }
   return [...names];

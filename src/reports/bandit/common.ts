@@ -104,7 +104,7 @@ export function banditConfidence(raw: string | undefined): Confidence | undefine
  * characters, and a JWT starts where a base64url run starts. Unbounded, `auth` or `eyJ-` repeated
  * over 100 KB took 5 s in the CLI, 1 MB minutes.
  */
-export const SECRET_HINT =
+const SECRET_HINT =
   /(?:pass(?:word|wd|phrase)?|pwd|secret|token|api_?key|apikey|access_?key|private_?key|credential|auth)[\w-]{0,64}["']?\s*[:=]\s*[rbuf]{0,2}["'][^"'\s]{3,}|-----BEGIN [A-Z ]*PRIVATE KEY|\bAKIA[0-9A-Z]{16}\b|\bgh[pousr]_[A-Za-z0-9]{20,}|\bxox[abprs]-[A-Za-z0-9-]{10,}|\bsk-[A-Za-z0-9_-]{20,}|(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{10,}\.eyJ|\b[rs]k_(?:live|test)_[A-Za-z0-9]{10,}|\bgithub_pat_[A-Za-z0-9_]{20,}|\bglpat-[A-Za-z0-9_-]{20}|\bAIza[0-9A-Za-z_-]{35}|\bnpm_[A-Za-z0-9]{36}|\bpypi-AgE[A-Za-z0-9_-]{20,}|hooks\.slack\.com\/services\/T[A-Za-z0-9/]+|:\/\/[^\s/:@'"]+:[^\s/@'"]{3,}@/i;
 
 export function looksLikeSecret(code: string): boolean {
@@ -149,7 +149,9 @@ export function passwordTitle(text: string): string {
 /** `https://bandit.readthedocs.io/en/1.9.4/plugins/…` -> `1.9.4` (undefined for `/en/latest/`). */
 export function versionFromMoreInfo(url: string | undefined): string | undefined {
   if (!url) return undefined;
-  const m = /\/en\/(\d+\.\d+(?:\.\d+)?(?:[a-z0-9.+-]*)?)\//i.exec(url);
+  // One run of version characters (digits and dots included): nested optional runs of the same
+  // characters backtracked quadratically on a long `/en/1.111…` without the closing slash.
+  const m = /\/en\/(\d+\.\d[a-z0-9.+-]*)\//i.exec(url);
   return m?.[1];
 }
 
