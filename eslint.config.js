@@ -13,4 +13,15 @@ export default tseslint.config(
       'no-new-func': 'error',
     },
   },
+  {
+    // Spreading an array into arguments puts every element on the stack: ~120k of them (a hostile
+    // waivers file's notices, a gitleaks report's secrets) end the run with a RangeError.
+    files: ['src/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: "CallExpression[callee.property.name=/^(push|unshift)$/] > SpreadElement", message: 'Spread into push/unshift overflows the stack on big arrays: loop, or concat.' },
+      ],
+    },
+  },
 );

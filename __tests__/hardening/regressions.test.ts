@@ -8,7 +8,14 @@ import { artifactTransforms } from '../../src/engine/publish.js';
 import { ReportParseError } from '../../src/reports/model.js';
 import { parseReport } from '../../src/reports/registry.js';
 import { REDACTED_CODE, redactBanditReport, WITHHELD_BANDIT_REPORT } from '../../src/reports/bandit/redact.js';
-import { looksLikeSecret, versionFromMoreInfo } from '../../src/reports/bandit/common.js';
+import { DuplicateIndex, looksLikeSecret, versionFromMoreInfo } from '../../src/reports/bandit/common.js';
+import { MAX_WAIVERS } from '../../src/waivers/parse.js';
+import { WaiverFileError } from '../../src/waivers/types.js';
+import { matcherFor, waiversToVerify } from '../../src/waivers/evaluate.js';
+import type { Waiver } from '../../src/waivers/types.js';
+import type { EvaluatedFinding } from '../../src/policy/result.js';
+import { parseSettings } from '../../src/config/schema.js';
+import { pushAll } from '../../src/util/lists.js';
 import { parseWaivers } from '../../src/waivers/parse.js';
 import { justfileRecipes } from '../../src/promotion/justfile.js';
 import { approvalReasons } from '../../src/github/pull-request.js';
@@ -275,6 +282,83 @@ describe('other regexes on hostile text that backtracked super-linearly (a ReDoS
     const jwt = 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U';
     expect(scanChange([{ path: 'a.txt', status: 'added', binary: false, addedLines: [{ line: 1, text: `auth: ${jwt}` }] }]).findings.map((f) => f.ruleId)).toEqual(['jwt']);
   }, 20_000);
+});
+
+describe('work that grew faster than the input (a complexity review)', () => {
+  // Each took from 30 s to minutes on the old code at these sizes (answerWithin stops it at 10 s).
+  it('Bandit: thousands of test ids on one file, line and column', () => {
+    const seen = (): number => {
+      const d = new DuplicateIndex();
+      let dups = 0;
+      for (let i = 0; i < 200_000; i++) if (d.seen('a.py', 1, 0, `B${i}`)) dups++;
+      return dups + (d.seen('a.py', 1, 0, 'B7') ? 1 : 0);
+    };
+    expect(answerWithin(seen)).toBe(1);
+  }, 20_000);
+
+  it('a waivers table header of 200k unknown columns and 200k `tool` columns', () => {
+    const header = `| ${Array.from({ length: 200_000 }, (_, i) => `x${i}`).join(' | ')} | ${Array(200_000).fill('tool').join(' | ')} | match |`;
+    const text = `${header}\n|${' --- |'.repeat(400_001)}\n`;
+    const problems = (): number | 'parsed' => {
+      try {
+        parseWaivers(text, 'w.md');
+        return 'parsed';
+      } catch (e) {
+        return (e as WaiverFileError).problems.length;
+      }
+    };
+    expect(answerWithin(problems)).toBeGreaterThan(200_000);
+  }, 30_000);
+
+  it('approvals to verify: a pull request adding 200k lines inside as many waivers', () => {
+    const waivers = Array.from({ length: 200_000 }, (_, i) => ({ source: { file: 'w.md', line: 2 * i + 1, endLine: 2 * i + 2 } }) as Waiver);
+    const addedLines = Array.from({ length: 200_000 }, (_, i) => ({ line: 2 * i + 2 }));
+    const verify = answerWithin(() => waiversToVerify(waivers, { status: 'modified', binary: false, deletedLines: 0, addedLines }));
+    expect(verify).not.toBe('hung');
+    // only lines inside waivers were added, so only those waivers are verified
+    const outside = [{ source: { file: 'w.md', line: 500_000, endLine: 500_001 } } as Waiver];
+    expect(typeof verify === 'function' && verify(waivers[5]!)).toBe(true);
+    expect(waiversToVerify([...waivers, ...outside], { status: 'modified', binary: false, deletedLines: 0, addedLines: [{ line: 500_000 }] })(waivers[5]!)).toBe(false);
+    // a line between waivers (or past nested ones) means every waiver is verified
+    const nested = [{ source: { file: 'w.md', line: 10, endLine: 50 } }, { source: { file: 'w.md', line: 20, endLine: 21 } }] as Waiver[];
+    expect(waiversToVerify(nested, { status: 'modified', binary: false, deletedLines: 0, addedLines: [{ line: 30 }] })(nested[1]!)).toBe(false);
+    expect(waiversToVerify(nested, { status: 'modified', binary: false, deletedLines: 0, addedLines: [{ line: 51 }] })(nested[1]!)).toBe(true);
+  }, 20_000);
+
+  it('a mutmut 2 report whose id ranges name hundreds of millions of mutants', () => {
+    const ranges = Array.from({ length: 300 }, () => '1-1000000').join(', ');
+    const text = ['To apply a mutant on disk:', '    mutmut apply <id>', '', 'To show a mutant:', '    mutmut show <id>', '', 'Survived 🙁 (5)', '', '---- a.py (5) ----', '', ranges, ''].join('\n');
+    const outcome = (): string => {
+      try {
+        parseReport('mutmut', 'mutmut.txt', text);
+        return 'parsed';
+      } catch (e) {
+        return (e as Error).message;
+      }
+    };
+    expect(answerWithin(outcome)).toMatch(/announces 5 mutants but lists more/);
+  }, 20_000);
+
+  it('bounds: at most 500 critical-path patterns and 2,000 waivers', () => {
+    expect(() => parseSettings([{ 'critical-paths': Array.from({ length: 501 }, (_, i) => `src/p${i}/**`).join('\n') }])).toThrow(/critical-paths: at most 500 patterns/);
+    expect(parseSettings([{ 'critical-paths': Array.from({ length: 500 }, (_, i) => `src/p${i}/**`).join('\n') }])['critical-paths']).toHaveLength(500);
+    const row = (i: number) => `| W-${i} | bandit | test=B101 path=a${i}.py | false positive | test code | @o | @a | 2026-01-01 | 2027-01-01 |`;
+    const head = '| id | tool | match | reason | rationale | owner | approvers | approved | expires |\n|---|---|---|---|---|---|---|---|---|\n';
+    const many = head + Array.from({ length: MAX_WAIVERS + 1 }, (_, i) => row(i)).join('\n');
+    expect(() => parseWaivers(many, 'w.md')).toThrow(/w\.md:2003: the file lists 2001 waivers; at most 2000 are read/);
+    expect(parseWaivers(head + Array.from({ length: MAX_WAIVERS }, (_, i) => row(i)).join('\n'), 'w.md')).toHaveLength(MAX_WAIVERS);
+  });
+
+  it('a waiver glob is answered once per file, and still per file', () => {
+    const m = matcherFor({ match: { tool: 'bandit', test: 'B101', path: 'src/**/*.py' } } as Waiver);
+    const f = (path: string) => ({ tool: 'bandit', ruleId: 'B101', location: { path, line: 1 } }) as EvaluatedFinding;
+    expect(['src/a.py', 'src/a.py', 'lib/b.py', 'src/a.py', 'lib/b.py'].map((p) => m(f(p)))).toEqual([true, true, false, true, false]);
+  });
+
+  it('pushAll appends 200k items (a spread of them into push overflowed the stack)', () => {
+    const items = Array.from({ length: 200_000 }, (_, i) => i);
+    expect(pushAll([-1], items, [7])).toHaveLength(200_002);
+  });
 });
 
 describe('policy file: an unknown key is placed at its own line', () => {

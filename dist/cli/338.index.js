@@ -760,6 +760,8 @@ function justfileRecipes(text) {
     return [...names];
 }
 
+// EXTERNAL MODULE: ./src/util/lists.ts
+var lists = __webpack_require__(5217);
 ;// CONCATENATED MODULE: ./src/promotion/render.ts
 /**
  * Markdown for the promotion report (file and job summary). Pure. Leads with the one-line verdict,
@@ -767,6 +769,7 @@ function justfileRecipes(text) {
  * Text that came from artifacts or the API is escaped; within `budgetBytes` detail is dropped
  * first (runs table, evidence lists), then the text is cut, saying so.
  */
+
 
 /** GitHub drops a step summary over 1 MiB; stay well below. */
 const SUMMARY_BUDGET_BYTES = (/* unused pure expression or super */ null && (900 * 1024));
@@ -822,7 +825,7 @@ function render(r, detail) {
         out.push('');
     }
     if (r.notices.length > 0)
-        out.push(...r.notices.map((n) => `> ${(0,util_escape/* escapeMarkdown */.FV)(n)}`), '');
+        (0,lists/* pushAll */.i)(out, r.notices.map((n) => `> ${(0,util_escape/* escapeMarkdown */.FV)(n)}`), ['']);
     for (const t of r.tools)
         out.push(toolSection(t, detail.evidence));
     if (detail.runs && r.runs.length > 0) {

@@ -41157,6 +41157,7 @@ const REPORT_INPUTS = {
     vulture: 'vulture-report',
     mutmut: 'mutmut-report',
 };
+const MAX_CRITICAL_PATHS = 500;
 /** Sensible critical-path defaults for common Python layouts (auth, crypto, data access). */
 const DEFAULT_CRITICAL_PATHS = [
     '**/auth/**',
@@ -41311,7 +41312,11 @@ const settingsSchema = object({
     phase: oneOf('phase', ['1', '2', 'auto']).default('1'),
     'phase-2-from': schema_date('phase-2-from').optional(),
     'phase-2-tools': toolList('phase-2-tools').default([]),
-    'critical-paths': list('critical-paths').default(DEFAULT_CRITICAL_PATHS),
+    // Every file with findings is matched against each pattern: bounded, as a policy file in the
+    // pull request could list 8,000 of them (80k findings took minutes).
+    'critical-paths': list('critical-paths')
+        .refine((a) => a.length <= MAX_CRITICAL_PATHS, { message: `critical-paths: at most ${MAX_CRITICAL_PATHS} patterns` })
+        .default(DEFAULT_CRITICAL_PATHS),
     'on-missing-report': oneOf('on-missing-report', ['error', 'warn', 'ignore']).default('error'),
     'policy-file': optionalText,
     'fail-on-block': bool('fail-on-block').default(false),
@@ -41868,6 +41873,19 @@ async function writeStepSummary(markdown) {
     await appendSummary(markdown);
 }
 
+;// CONCATENATED MODULE: ./src/util/lists.ts
+/**
+ * Appends every item of each list to `target` and returns it. Not `push(...list)`: a spread puts
+ * every item on the stack, and ~120k of them (a hostile waivers file's notices, a gitleaks
+ * report's secrets) end the run with a RangeError. The lint config forbids that spread in src/.
+ */
+function pushAll(target, ...lists) {
+    for (const list of lists)
+        for (const item of list)
+            target.push(item);
+    return target;
+}
+
 ;// CONCATENATED MODULE: ./src/promotion/render.ts
 /**
  * Markdown for the promotion report (file and job summary). Pure. Leads with the one-line verdict,
@@ -41875,6 +41893,7 @@ async function writeStepSummary(markdown) {
  * Text that came from artifacts or the API is escaped; within `budgetBytes` detail is dropped
  * first (runs table, evidence lists), then the text is cut, saying so.
  */
+
 
 /** GitHub drops a step summary over 1 MiB; stay well below. */
 const SUMMARY_BUDGET_BYTES = 900 * 1024;
@@ -41930,7 +41949,7 @@ function render(r, detail) {
         out.push('');
     }
     if (r.notices.length > 0)
-        out.push(...r.notices.map((n) => `> ${escapeMarkdown(n)}`), '');
+        pushAll(out, r.notices.map((n) => `> ${escapeMarkdown(n)}`), ['']);
     for (const t of r.tools)
         out.push(toolSection(t, detail.evidence));
     if (detail.runs && r.runs.length > 0) {

@@ -20,6 +20,8 @@ export const REPORT_INPUTS = {
 } as const satisfies Partial<Record<ToolId, string>>;
 export type ReportTool = keyof typeof REPORT_INPUTS;
 
+export const MAX_CRITICAL_PATHS = 500;
+
 /** Sensible critical-path defaults for common Python layouts (auth, crypto, data access). */
 export const DEFAULT_CRITICAL_PATHS = [
   '**/auth/**',
@@ -194,7 +196,11 @@ export const settingsSchema = z
     phase: oneOf('phase', ['1', '2', 'auto'] as const).default('1'),
     'phase-2-from': date('phase-2-from').optional(),
     'phase-2-tools': toolList('phase-2-tools').default([]),
-    'critical-paths': list('critical-paths').default(DEFAULT_CRITICAL_PATHS),
+    // Every file with findings is matched against each pattern: bounded, as a policy file in the
+    // pull request could list 8,000 of them (80k findings took minutes).
+    'critical-paths': list('critical-paths')
+      .refine((a) => a.length <= MAX_CRITICAL_PATHS, { message: `critical-paths: at most ${MAX_CRITICAL_PATHS} patterns` })
+      .default(DEFAULT_CRITICAL_PATHS),
     'on-missing-report': oneOf('on-missing-report', ['error', 'warn', 'ignore'] as const).default('error'),
     'policy-file': optionalText,
     'fail-on-block': bool('fail-on-block').default(false),

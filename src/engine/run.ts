@@ -20,6 +20,7 @@ import type { ReportStream } from '../reports/json.js';
 import { filterByConfidence } from '../reports/vulture/parser.js';
 import { loadMutmutXml } from '../reports/mutmut/xml.js';
 import { scrubKnownSecrets } from '../util/redact.js';
+import { pushAll } from '../util/lists.js';
 
 export interface EngineDeps {
   workspace: string;
@@ -206,7 +207,7 @@ function applyToolRules(input: ToolInput, settings: Settings, workspace: string)
     const problems = mutmutRunProblems(input.reports.map((report, i) => ({ file: reportFiles[i] ?? report.format, report })));
     if (problems.length > 0) {
       input.status = 'error';
-      input.messages.push(...problems);
+      pushAll(input.messages, problems);
     }
   }
 }
@@ -225,7 +226,7 @@ export async function runEngine(settings: Settings, deps: EngineDeps): Promise<E
     const patterns = settings[inputName] as string[];
     if (patterns.length === 0) continue; // not part of this run
     const input = await collectTool(tool, patterns, deps.workspace, { redactions });
-    for (const r of input.reports) if (r.knownSecrets) knownSecrets.push(...r.knownSecrets);
+    for (const r of input.reports) if (r.knownSecrets) pushAll(knownSecrets, r.knownSecrets);
     if (input.status === 'missing' && settings['on-missing-report'] === 'ignore') {
       input.messages = [`${input.messages.join('; ')} (ignored: on-missing-report is ignore)`];
     }
@@ -236,7 +237,7 @@ export async function runEngine(settings: Settings, deps: EngineDeps): Promise<E
   const change = deps.change;
   if (change?.known && settings['secret-scan']) {
     const report = scanChange(change.files, { keywords: settings['secret-scan-keywords'], sourceFile: `git diff ${change.diffBase.slice(0, 12)}..${change.head.slice(0, 12)}` });
-    if (report.knownSecrets) knownSecrets.push(...report.knownSecrets);
+    if (report.knownSecrets) pushAll(knownSecrets, report.knownSecrets);
     inputs.push({
       tool: 'secret-scan',
       status: 'ok',
@@ -281,7 +282,7 @@ export async function runEngine(settings: Settings, deps: EngineDeps): Promise<E
   });
   if (change?.known) {
     result.change = { known: true, base: change.base, head: change.head, source: change.source, files: change.files.length, notes: change.notes };
-    result.notices.push(...change.notes);
+    pushAll(result.notices, change.notes);
   }
   else if (change) {
     result.change = { known: false, reason: change.reason };
@@ -289,7 +290,7 @@ export async function runEngine(settings: Settings, deps: EngineDeps): Promise<E
     if (settings['secret-scan']) result.notices.push('The secret scan of added lines did not run: the change under review is unknown, so there are no added lines to read.');
   }
   if (severityStats) result.severityLookup = severityStats;
-  result.notices.unshift(...notices);
+  result.notices = pushAll(notices, result.notices);
   result.headline = headlineFor(result);
   const reports = inputs.flatMap((i) => i.files.map((f): ReportRef => {
     const rawRedaction = f.error ? undefined : redactions.get(f.path);

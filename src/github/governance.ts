@@ -14,6 +14,7 @@ import { loadYaml } from '../util/yaml.js';
 import { createWaiverSession, needsYaml, prepareWaivers, waiversToVerify, type WaiverSession } from '../waivers/index.js';
 import type { RunContext } from './comment.js';
 import { resolveOverride, resolveWaiverContext } from './pull-request.js';
+import { pushAll } from '../util/lists.js';
 
 export interface GovernanceOptions {
   settings: Settings;
@@ -79,7 +80,7 @@ export async function prepareGovernance(o: GovernanceOptions): Promise<Governanc
       const report = prepared.report ?? session.report();
       // A malformed waivers file waives nothing and is as loud as a broken report.
       result.waivers = report;
-      result.notices.push(...wctx.notices, ...report.notices);
+      pushAll(result.notices, wctx.notices, report.notices);
       const label = settings['override-label'];
       const decision = await resolveOverride({
         client: o.client,

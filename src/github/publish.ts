@@ -20,6 +20,7 @@ import { publishAnnotations } from './annotate.js';
 import { uploadReports } from './artifact.js';
 import { publishComment, type RunContext } from './comment.js';
 import { log } from './runner.js';
+import { pushAll } from '../util/lists.js';
 
 export interface PublishContext {
   env: NodeJS.ProcessEnv;
@@ -100,7 +101,7 @@ export async function publish(p: PublishContext): Promise<Published> {
   // With an upload, the result file gets the artifact link: only its end is rewritten when that is
   // all that changed (an 80k-finding result is not written twice).
   const staged = await stage({ outDir, workspace, result, summary, reports: [], written: uploaded?.written });
-  staged.files.push(...(await copies()));
+  pushAll(staged.files, await copies());
   if (settings.summary) await core.appendSummary(summary);
 
   const ctx = p.runCtx;

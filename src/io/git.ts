@@ -18,6 +18,7 @@
 import { readFile } from 'node:fs/promises';
 import { buildChangedFiles, type Change, type ChangeSource, type KnownChange } from '../change/diff.js';
 import { describeFailure, runFile, type RunResult } from './exec.js';
+import { pushAll } from '../util/lists.js';
 
 export interface DetectChangeOptions {
   /** The repository's working tree (GITHUB_WORKSPACE). */
@@ -133,7 +134,7 @@ class Git {
   async fetch(refs: string[], depth: number | undefined): Promise<RunResult> {
     const args = ['fetch', '--no-tags', '--no-recurse-submodules', '--quiet'];
     if (depth !== undefined) args.push(`--depth=${depth}`);
-    args.push(this.remote, ...refs);
+    pushAll(args, [this.remote], refs);
     const r = await this.run(args, { timeoutMs: this.fetchTimeoutMs, maxStdoutBytes: 64 * 1024 });
     this.shallow = undefined;
     return r;

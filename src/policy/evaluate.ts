@@ -26,6 +26,7 @@ import {
   type ToolStatus,
   type Verdict,
 } from './result.js';
+import { pushAll } from '../util/lists.js';
 
 /** What the gate knows about one tool before the policy runs. */
 export interface ToolInput {
@@ -145,7 +146,7 @@ export function evaluate(inputs: ToolInput[], opts: EvaluateOptions): GateResult
     const extra = opts.toolChecks?.[input.tool]?.(input, raw) ?? [];
     if (extra.length > 0) {
       status = 'error';
-      messages.push(...extra);
+      pushAll(messages, extra);
     }
 
     const findings: EvaluatedFinding[] = [];

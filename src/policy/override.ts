@@ -11,6 +11,7 @@
  */
 import { LOGIN_RE } from '../waivers/types.js';
 import type { GateResult } from './result.js';
+import { pushAll } from '../util/lists.js';
 
 export const REMEDIATION_HOURS = 24;
 
@@ -130,7 +131,7 @@ export function decideOverride(input: OverrideInput): OverrideDecision {
   if (perm && 'role' in perm) why.push(`has ${perm.role} on the repository (needs admin or maintain)`);
   else why.push(`their repository permission cannot be established${perm ? ` (${perm.error})` : ''}`);
   why.push(listed.length > 0 ? 'is not listed in override-approvers' : 'override-approvers is empty');
-  why.push(...unknownNotes);
+  pushAll(why, unknownNotes);
   d.reason = `not honoured: @${ev.actor} applied \`${input.label}\` at ${ev.at} but ${why.join('; ')}`;
   return d;
 }

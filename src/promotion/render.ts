@@ -6,6 +6,7 @@
  */
 import { escapeCode, escapeMarkdown } from '../util/escape.js';
 import type { Criterion, EvidenceRun, PromotionReport, ToolPromotion } from './evaluate.js';
+import { pushAll } from '../util/lists.js';
 
 /** GitHub drops a step summary over 1 MiB; stay well below. */
 export const SUMMARY_BUDGET_BYTES = 900 * 1024;
@@ -71,7 +72,7 @@ function render(r: PromotionReport, detail: { evidence: number; runs: boolean })
     }
     out.push('');
   }
-  if (r.notices.length > 0) out.push(...r.notices.map((n) => `> ${escapeMarkdown(n)}`), '');
+  if (r.notices.length > 0) pushAll(out, r.notices.map((n) => `> ${escapeMarkdown(n)}`), ['']);
   for (const t of r.tools) out.push(toolSection(t, detail.evidence));
   if (detail.runs && r.runs.length > 0) {
     out.push(`<details><summary>${r.runs.length} runs examined (newest first)</summary>`, '');

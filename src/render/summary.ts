@@ -37,6 +37,7 @@ import {
   waiverText,
   whereText,
 } from './common.js';
+import { pushAll } from '../util/lists.js';
 
 export interface SummaryOptions {
   /** Hard limit in UTF-8 bytes (default 1,000,000: under GitHub's 1 MiB). */
@@ -152,7 +153,7 @@ function renderHead(result: GateResult, maxMessages: number): string {
   for (const n of result.notices.slice(0, maxMessages)) bullets.push(`- ⚠️ ${mdq(n, CLIP.notice)}`);
   if (result.notices.length > maxMessages) bullets.push(`- …and ${result.notices.length - maxMessages} more notices`);
   if (result.overridden) bullets.push('- ⚠️ The gate was **overridden** for this run: blocking findings do not fail the job.');
-  if (bullets.length > 0) lines.push(...bullets, '');
+  if (bullets.length > 0) pushAll(lines, bullets, ['']);
 
   if (result.tools.length === 0) {
     lines.push('No report was configured: nothing was checked.', '');

@@ -26,6 +26,7 @@ import {
   waiverText,
   whereText,
 } from './common.js';
+import { pushAll } from '../util/lists.js';
 
 export interface TerminalOptions {
   /** ANSI colours (default false). */
@@ -71,7 +72,7 @@ export function renderTerminal(result: GateResult, opts: TerminalOptions = {}): 
   for (const n of result.notices.slice(0, 20)) alerts.push(`  ${paint('!', ['yellow'])} ${t(n, CLIP.notice)}`);
   if (result.notices.length > 20) alerts.push(`    …and ${result.notices.length - 20} more notices`);
   if (result.overridden) alerts.push(`  ${paint('!', ['yellow'])} overridden for this run: blocking findings do not fail the job`);
-  if (alerts.length > 0) out.push(...alerts, '');
+  if (alerts.length > 0) pushAll(out, alerts, ['']);
 
   // One line per tool.
   if (result.tools.length === 0) {
@@ -90,7 +91,7 @@ export function renderTerminal(result: GateResult, opts: TerminalOptions = {}): 
   const list = (title: string, section: Section, kind: 'why' | 'waiver'): void => {
     if (section.total === 0) return;
     out.push(paint(`${title} (${section.total})`, ['bold']));
-    for (const f of section.top) out.push(...findingLines(f, kind, paint, opts.links === true, result.generatedAt));
+    for (const f of section.top) pushAll(out, findingLines(f, kind, paint, opts.links === true, result.generatedAt));
     if (section.total > section.top.length) out.push(`  …and ${section.total - section.top.length} more ${fullRef}`);
     out.push('');
   };
@@ -106,7 +107,7 @@ export function renderTerminal(result: GateResult, opts: TerminalOptions = {}): 
     if (notChecked.length > maxListed) break;
   }
   if (notCheckedTotal > 0) {
-    out.push(paint(`Not checked (${notCheckedTotal})`, ['bold']), ...notChecked.slice(0, maxListed));
+    pushAll(out, [paint(`Not checked (${notCheckedTotal})`, ['bold'])], notChecked.slice(0, maxListed));
     if (notCheckedTotal > maxListed) out.push(`  …and ${notCheckedTotal - Math.min(maxListed, notChecked.length)} more ${fullRef}`);
     out.push('');
   }
@@ -119,7 +120,7 @@ export function renderTerminal(result: GateResult, opts: TerminalOptions = {}): 
   if (artifactName) tail.push(`Full reports: artifact ${t(artifactName, 200)}${result.artifact?.url && safeHttpUrl(result.artifact.url) ? ` ${t(safeHttpUrl(result.artifact.url), 2048)}` : ''}`);
   if (result.artifact?.error) tail.push(`Artifact upload failed: ${t(result.artifact.error, CLIP.message)}`);
   if (opts.reproduceCommand) tail.push(`Reproduce locally: ${t(opts.reproduceCommand, 2000)}`);
-  out.push(...tail);
+  pushAll(out, tail);
   while (out.length > 0 && out[out.length - 1] === '') out.pop();
   return out.join('\n') + '\n';
 }

@@ -35,6 +35,7 @@ import {
   type WaiverMatchSpec,
   type WaiverTool,
 } from './types.js';
+import { pushAll } from '../util/lists.js';
 
 /** Canonical field names and the header / key spellings accepted for each. */
 const FIELD_ALIASES: Record<string, string[]> = {
@@ -302,6 +303,8 @@ interface RawRow {
   lines: Record<string, number>;
 }
 
+export const MAX_WAIVERS = 2_000;
+
 function buildWaivers(rows: RawRow[], file: string, problems: WaiverFileProblem[]): Waiver[] {
   const out: Waiver[] = [];
   const ids = new Map<string, number>();
@@ -416,7 +419,7 @@ function parseMarkdown(text: string, file: string, problems: WaiverFileProblem[]
       const close = new RegExp(`^ {0,3}${fence.marker[0] === '`' ? '`' : '~'}{${fence.marker.length},}\\s*$`);
       if (close.test(line)) {
         if ((fence.lang === 'yaml' || fence.lang === 'yml') && /^waivers\s*:/m.test(fence.body.join('\n'))) {
-          rows.push(...parseYamlRows(fence.body.join('\n'), file, fence.start, problems));
+          pushAll(rows, parseYamlRows(fence.body.join('\n'), file, fence.start, problems));
         }
         fence = undefined;
       } else fence.body.push(line);
@@ -451,14 +454,17 @@ function parseMarkdown(text: string, file: string, problems: WaiverFileProblem[]
       continue;
     }
     let bad = false;
+    // A set, not indexOf per column: a hostile header of 100k+ columns took minutes.
+    const seenFields = new Set<string>();
     header.forEach((h, k) => {
-      if (fields[k] === undefined) {
+      const f = fields[k];
+      if (f === undefined) {
         problems.push({ line: no, message: `unknown column ${JSON.stringify(h)}; expected ${Object.keys(FIELD_ALIASES).join(', ')}` });
         bad = true;
-      } else if (fields.indexOf(fields[k]) !== k) {
+      } else if (seenFields.has(f)) {
         problems.push({ line: no, message: `column ${JSON.stringify(h)} appears twice` });
         bad = true;
-      }
+      } else seenFields.add(f);
     });
     const missing = REQUIRED_COLUMNS.filter((c) => !fields.includes(c));
     if (missing.length > 0) {
@@ -570,6 +576,11 @@ export function parseWaivers(text: string, file: string): Waiver[] {
   const problems: WaiverFileProblem[] = [];
   const content = text.startsWith('\uFEFF') ? text.slice(1) : text;
   const rows = isYamlFile(file) ? parseYamlRows(content, file, 0, problems) : parseMarkdown(content, file, problems);
+  // Every finding is checked against the waivers of its rule: bounded, so a pull request cannot
+  // make the gate crawl with a generated file. Over the limit the file waives nothing (fail closed).
+  if (rows.length > MAX_WAIVERS) {
+    throw new WaiverFileError(file, [{ line: rows[MAX_WAIVERS]!.line, message: `the file lists ${rows.length} waivers; at most ${MAX_WAIVERS} are read` }]);
+  }
   const waivers = buildWaivers(rows, file, problems);
   if (problems.length > 0) {
     problems.sort((a, b) => a.line - b.line);

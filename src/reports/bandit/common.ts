@@ -331,9 +331,11 @@ function emptyLineHash(testId: string): string {
  * of line and column, holding the test id(s) seen there.
  */
 export class DuplicateIndex {
-  private readonly byPath = new Map<string, Map<number, string | string[]>>();
+  // One test id per (line, column) as a plain string (the usual case); a set once there are more: a
+  // hostile report of thousands of test ids on one position made an array's includes quadratic.
+  private readonly byPath = new Map<string, Map<number, string | Set<string>>>();
   private lastPath: string | undefined;
-  private lastMap: Map<number, string | string[]> | undefined;
+  private lastMap: Map<number, string | Set<string>> | undefined;
 
   /** True when this (path, line, column, test id) was seen before; records it otherwise. */
   seen(path: string, line: number, column: number, testId: string): boolean {
@@ -341,7 +343,7 @@ export class DuplicateIndex {
     if (path !== this.lastPath || m === undefined) {
       m = this.byPath.get(path);
       if (m === undefined) {
-        m = new Map<number, string | string[]>();
+        m = new Map<number, string | Set<string>>();
         this.byPath.set(path, m);
       }
       this.lastPath = path;
@@ -357,11 +359,11 @@ export class DuplicateIndex {
     }
     if (typeof prev === 'string') {
       if (prev === testId) return true;
-      m.set(key, [prev, testId]);
+      m.set(key, new Set([prev, testId]));
       return false;
     }
-    if (prev.includes(testId)) return true;
-    prev.push(testId);
+    if (prev.has(testId)) return true;
+    prev.add(testId);
     return false;
   }
 }

@@ -78,6 +78,11 @@ const V2_STATUS: Record<string, MutantStatus> = {
 
 /** Largest id range we expand (an id range is "a-b"); beyond this the file is not a real report. */
 const MAX_RANGE = 1_000_000;
+/**
+ * Most mutants a report may list in all. The ranges are expanded one id at a time, and a 4 KB line
+ * of ranges named 340 million ids (35 s for a 22 KB file): the work must follow the file's size.
+ */
+const MAX_MUTANTS = 2_000_000;
 
 export function parseMutmut2Results(content: string, file: string): ParsedReport {
   const all = lines(content);
@@ -90,6 +95,7 @@ export function parseMutmut2Results(content: string, file: string): ParsedReport
   let section: { status: MutantStatus; declared: number; seen: number; line: number } | undefined;
   let group: { path: string; declared: number; seen: number; line: number } | undefined;
   let inDiff = false;
+  let listed = 0;
 
   const closeGroup = () => {
     if (group && group.seen !== group.declared) {
@@ -110,6 +116,9 @@ export function parseMutmut2Results(content: string, file: string): ParsedReport
     const path = group.path;
     section.seen++;
     group.seen++;
+    // Stop at the first id past what the group announced (checked in full when the group ends).
+    if (group.seen > group.declared) throw new ReportParseError('mutmut', file, `line ${group.line}`, `file group announces ${group.declared} mutants but lists more`);
+    if (++listed > MAX_MUTANTS) throw new ReportParseError('mutmut', file, `line ${where}`, `more than ${MAX_MUTANTS} mutants: not a mutmut report`);
     counter.add(st, isReported(st) ? () => idFinding(st, id, path, undefined, file) : undefined);
   };
 
