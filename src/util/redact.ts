@@ -43,25 +43,93 @@ export function setOwn(obj: object, key: string, value: unknown): void {
   Object.defineProperty(obj, key, { value, writable: true, enumerable: true, configurable: true });
 }
 
+const byLength = (a: string, b: string): number => b.length - a.length;
+const escapeRegExp = (s: string): string => s.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&');
+
+/**
+ * A list of secrets prepared once (deduplicated, 4 characters or more, longest first) and searched
+ * for all at once, for scrubbing many strings: one regular expression of the secrets as
+ * alternatives, so a string is read once whatever the number of secrets. Testing each secret with
+ * `includes` made the scrub findings x secrets: 80k findings and 1,000 gitleaks secrets took 19 s.
+ */
+export class SecretScrubber {
+  readonly secrets: readonly string[];
+  private readonly rank = new Map<string, number>();
+  private readonly prefixes = new Map<string, string[]>();
+  private readonly any: RegExp | undefined;
+  /** Every start of a secret, the longest there (a lookahead, so overlapping ones are all seen). */
+  private readonly starts: RegExp | undefined;
+
+  constructor(secrets: Iterable<string>, min = 4) {
+    this.secrets = [...new Set(secrets)].filter((s) => s.length >= Math.max(4, min) && s !== 'REDACTED').sort(byLength);
+    if (this.secrets.length === 0) return;
+    this.secrets.forEach((s, i) => this.rank.set(s, i));
+    const alternatives = this.secrets.map(escapeRegExp).join('|');
+    this.any = new RegExp(alternatives);
+    this.starts = new RegExp(`(?=(${alternatives}))`, 'g');
+  }
+
+  has(text: string): boolean {
+    return this.any !== undefined && this.any.test(text);
+  }
+
+  /**
+   * `text` with every secret redacted, as redactIn with the whole list (longest first; `first`, a
+   * finding's own secret, ahead of the others of its length), given only the secrets it holds.
+   */
+  scrub(text: string, first?: string): string {
+    const own = first !== undefined && first.length >= 4 && first !== 'REDACTED' && text.includes(first) ? first : undefined;
+    if (!this.has(text)) return own === undefined ? text : redactIn(text, [own]);
+    const found = new Set<string>(own === undefined ? [] : [own]);
+    // The longest secret at each start, and the shorter ones starting there too (its prefixes): a
+    // longer secret overlapping the longest can mask it first and leave a shorter one whole.
+    for (const m of text.matchAll(this.starts as RegExp)) for (const s of this.withPrefixes(m[1] as string)) found.add(s);
+    const order = (a: string, b: string): number => b.length - a.length || (a === own ? -1 : b === own ? 1 : (this.rank.get(a) ?? 0) - (this.rank.get(b) ?? 0));
+    return redactIn(text, [...found].sort(order));
+  }
+
+  /** A secret and the secrets that are prefixes of it, worked out once per secret. */
+  private withPrefixes(secret: string): string[] {
+    let out = this.prefixes.get(secret);
+    if (out === undefined) {
+      out = [secret];
+      for (let n = 4; n < secret.length; n++) {
+        const p = secret.slice(0, n);
+        if (this.rank.has(p)) out.push(p);
+      }
+      this.prefixes.set(secret, out);
+    }
+    return out;
+  }
+
+  /**
+   * Every string of `value`, nested objects and arrays included, scrubbed. Objects and arrays are
+   * changed in place (own keys only, a `__proto__` key too) and returned; a string comes back scrubbed.
+   */
+  scrubDeep(value: unknown, first?: string): unknown {
+    if (this.any === undefined && first === undefined) return value;
+    const walk = (v: unknown, depth: number): unknown => {
+      if (typeof v === 'string') return this.scrub(v, first);
+      if (v === null || typeof v !== 'object' || depth >= 64) return v;
+      for (const k of Object.keys(v)) {
+        const before = (v as Record<string, unknown>)[k];
+        const after = walk(before, depth + 1);
+        if (after !== before) setOwn(v, k, after);
+      }
+      return v;
+    };
+    return walk(value, 0);
+  }
+}
+
 /**
  * Every string of `value`, nested objects and arrays included, with each of `secrets` (4 characters
  * or more, longest first) redacted. Objects and arrays are changed in place (own keys only, a
- * `__proto__` key too) and returned; a string comes back scrubbed.
+ * `__proto__` key too) and returned; a string comes back scrubbed. For many values and one list,
+ * build a SecretScrubber once.
  */
 export function scrubDeep(value: unknown, secrets: Iterable<string>): unknown {
-  const list = [...new Set(secrets)].filter((s) => s.length >= 4 && s !== 'REDACTED').sort((a, b) => b.length - a.length);
-  if (list.length === 0) return value;
-  const walk = (v: unknown, depth: number): unknown => {
-    if (typeof v === 'string') return list.some((s) => v.includes(s)) ? redactIn(v, list) : v;
-    if (v === null || typeof v !== 'object' || depth >= 64) return v;
-    for (const k of Object.keys(v)) {
-      const before = (v as Record<string, unknown>)[k];
-      const after = walk(before, depth + 1);
-      if (after !== before) setOwn(v, k, after);
-    }
-    return v;
-  };
-  return walk(value, 0);
+  return new SecretScrubber(secrets).scrubDeep(value);
 }
 
 /**
@@ -70,6 +138,6 @@ export function scrubDeep(value: unknown, secrets: Iterable<string>): unknown {
  * another tool's finding that quotes the same line. Secrets shorter than MIN_KNOWN_SECRET are left.
  */
 export function scrubKnownSecrets(values: object[], secrets: Iterable<string>): void {
-  const list = [...secrets].filter((s) => s.length >= MIN_KNOWN_SECRET);
-  if (list.length > 0) for (const v of values) scrubDeep(v, list);
+  const scrubber = new SecretScrubber(secrets, MIN_KNOWN_SECRET);
+  if (scrubber.secrets.length > 0) for (const v of values) scrubber.scrubDeep(v);
 }

@@ -56,7 +56,7 @@ import {
   type JsonObject,
   type JsonReportParser,
 } from '../json.js';
-import { MIN_KNOWN_SECRET, redactIn, redactSecret, scrubDeep, secretHash } from '../../util/redact.js';
+import { MIN_KNOWN_SECRET, redactIn, redactSecret, SecretScrubber, secretHash } from '../../util/redact.js';
 
 export const GITLEAKS_JSON_FORMAT = 'gitleaks-json';
 export const GITLEAKS_SARIF_FORMAT = 'gitleaks-sarif';
@@ -317,6 +317,8 @@ function toFindings(leaks: Leak[], file: string): { findings: Finding[]; stats: 
   // line holding two secrets (an AWS key id and its secret key) is two findings sharing a Match.
   // A finding's own secret is redacted from 4 characters on; the others from MIN_KNOWN_SECRET.
   const secrets = [...new Set(leaks.map((l) => l.secret).filter((x) => redactable(x) && x.length >= MIN_KNOWN_SECRET))];
+  // Prepared once: searched for all at once in every string of every finding (not finding x secret).
+  const scrubber = new SecretScrubber(secrets);
   const groups = new Map<string, { leaks: Leak[]; hash: string }>();
   for (const l of leaks) {
     const hash = secretHash(l.secret);
@@ -332,12 +334,12 @@ function toFindings(leaks: Leak[], file: string): { findings: Finding[]; stats: 
     let rep = group[0] as Leak;
     for (const l of group) if (l.fingerprint && (!rep.fingerprint || l.fingerprint < rep.fingerprint)) rep = l;
     const secret = rep.secret;
-    const scrubAll = (text: string) => scrubDeep(text, [secret, ...secrets]) as string;
+    const scrubAll = (text: string) => scrubber.scrub(text, secret);
     const path = scrubAll(normalizePath(rep.file));
     const ruleId = scrubAll(rep.ruleId);
     const fallback = `${path}:${ruleId}:${rep.line ?? 0}:${hash}`;
     let fingerprint = rep.fingerprint ?? fallback;
-    if ((redactable(secret) && fingerprint.includes(secret)) || secrets.some((x) => fingerprint.includes(x))) fingerprint = fallback;
+    if ((redactable(secret) && fingerprint.includes(secret)) || scrubber.has(fingerprint)) fingerprint = fallback;
     const location: Location = { path };
     if (rep.line !== undefined) location.line = rep.line;
     if (rep.endLine !== undefined && rep.line !== undefined && rep.endLine >= rep.line) location.endLine = rep.endLine;
