@@ -41115,6 +41115,16 @@ function compareSeverityDesc(a, b) {
     return severityRank(b) - severityRank(a);
 }
 const CONFIDENCES = (/* unused pure expression or super */ null && (['undefined', 'low', 'medium', 'high']));
+/**
+ * Attaches the secret values a report revealed (ParsedReport.knownSecrets) as a non-enumerable
+ * property: no JSON.stringify, spread or structured clone of the report carries them.
+ */
+function withKnownSecrets(report, secrets) {
+    const list = [...new Set(secrets)];
+    if (list.length > 0)
+        Object.defineProperty(report, 'knownSecrets', { value: list, enumerable: false });
+    return report;
+}
 /** A report that could not be understood. `where` is a JSON path (`$.results[3].line_number`) or `line 12`. */
 class ReportParseError extends Error {
     tool;
@@ -41272,12 +41282,14 @@ const schema_date = (name) => union([schemas_string(), schemas_date()]).transfor
     ctx.addIssue({ code: 'custom', message: `${name}: got ${JSON.stringify(v)}; expected a date as YYYY-MM-DD` });
     return NEVER;
 });
+/** A value as a message quotes it: JSON-quoted, cut after 80 characters. */
+const given = (v) => JSON.stringify(v.length > 80 ? `${v.slice(0, 80)}…` : v);
 /** Text that must match `re`: the message quotes what was given and says what was expected. */
 const textMatching = (name, re, expected) => schemas_string().transform((v, ctx) => {
     const s = v.trim();
     if (re.test(s))
         return s;
-    ctx.addIssue({ code: 'custom', message: `${name}: got ${JSON.stringify(v.length > 80 ? `${v.slice(0, 80)}…` : v)}; expected ${expected}` });
+    ctx.addIssue({ code: 'custom', message: `${name}: got ${given(v)}; expected ${expected}` });
     return NEVER;
 });
 /** An absolute http(s) URL. */
@@ -41286,7 +41298,7 @@ const schema_httpUrl = (name) => schemas_string().transform((v, ctx) => {
     const u = URL.canParse(s) ? new URL(s) : undefined;
     if (u && (u.protocol === 'https:' || u.protocol === 'http:') && u.hostname !== '')
         return s;
-    ctx.addIssue({ code: 'custom', message: `${name}: got ${JSON.stringify(v.length > 80 ? `${v.slice(0, 80)}…` : v)}; expected an http(s) URL` });
+    ctx.addIssue({ code: 'custom', message: `${name}: got ${given(v)}; expected an http(s) URL` });
     return NEVER;
 });
 const toolList = (name) => list(name).transform((tools, ctx) => {

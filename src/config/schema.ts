@@ -150,12 +150,15 @@ const date = (name: string) =>
     return z.NEVER;
   });
 
+/** A value as a message quotes it: JSON-quoted, cut after 80 characters. */
+const given = (v: string): string => JSON.stringify(v.length > 80 ? `${v.slice(0, 80)}…` : v);
+
 /** Text that must match `re`: the message quotes what was given and says what was expected. */
 const textMatching = (name: string, re: RegExp, expected: string) =>
   z.string().transform((v, ctx) => {
     const s = v.trim();
     if (re.test(s)) return s;
-    ctx.addIssue({ code: 'custom', message: `${name}: got ${JSON.stringify(v.length > 80 ? `${v.slice(0, 80)}…` : v)}; expected ${expected}` });
+    ctx.addIssue({ code: 'custom', message: `${name}: got ${given(v)}; expected ${expected}` });
     return z.NEVER;
   });
 
@@ -165,7 +168,7 @@ const httpUrl = (name: string) =>
     const s = v.trim();
     const u = URL.canParse(s) ? new URL(s) : undefined;
     if (u && (u.protocol === 'https:' || u.protocol === 'http:') && u.hostname !== '') return s;
-    ctx.addIssue({ code: 'custom', message: `${name}: got ${JSON.stringify(v.length > 80 ? `${v.slice(0, 80)}…` : v)}; expected an http(s) URL` });
+    ctx.addIssue({ code: 'custom', message: `${name}: got ${given(v)}; expected an http(s) URL` });
     return z.NEVER;
   });
 

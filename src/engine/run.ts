@@ -249,9 +249,8 @@ export async function runEngine(settings: Settings, deps: EngineDeps): Promise<E
 
   // What one tool revealed leaves no other tool's finding in clear (a Bandit snippet of the line
   // gitleaks flagged, a vulture name, a second secret on a shared gitleaks Match).
-  if (knownSecrets.length > 0) {
-    for (const i of inputs) for (const r of i.reports) scrubKnownSecrets([...r.findings, ...r.scanErrors, ...r.skipped], knownSecrets);
-  }
+  // One scrubber for every report (its expression is compiled once).
+  if (knownSecrets.length > 0) scrubKnownSecrets(inputs.flatMap((i) => i.reports.flatMap((r) => [...r.findings, ...r.scanErrors, ...r.skipped])), knownSecrets);
 
   let severityStats: ResolveStats | undefined;
   const notices: string[] = [];

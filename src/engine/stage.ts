@@ -9,7 +9,7 @@ import type { GateResult } from '../policy/result.js';
 import { readReportChunks } from '../io/files.js';
 import { BanditReportRedactor, WITHHELD_BANDIT_REPORT } from '../reports/bandit/redact.js';
 import type { RawRedaction, ReportRef } from '../reports/model.js';
-import { MIN_KNOWN_SECRET, SecretScrubber } from '../util/redact.js';
+import { MIN_KNOWN_SECRET, SecretScrubber, secretForms } from '../util/redact.js';
 import { artifactTransforms } from './publish.js';
 import { appendTopLevelKey, writeJsonFile } from './json-file.js';
 import { RESULT_FILE, SUMMARY_FILE } from './outputs.js';
@@ -91,6 +91,7 @@ export async function stageReports(
   },
 ): Promise<string[]> {
   const copier = opts.copier ?? copyBanditRedacted;
+  const known = opts.redact && opts.knownSecrets && opts.knownSecrets.length > 0 ? copyScrubber(opts.knownSecrets) : undefined;
   const files: string[] = [];
   const transforms = opts.redact && opts.reports.length > 0 ? artifactTransforms(opts.result) : undefined;
   for (const r of opts.reports) {
@@ -104,25 +105,23 @@ export async function stageReports(
       else await copier({ workspace: opts.workspace, file: r.path, target, redaction: r.rawRedaction });
     } else if (t) await writeFile(target, t(await readFile(source, 'utf8')));
     else await copyFile(source, target);
-    if (opts.redact && opts.knownSecrets && opts.knownSecrets.length > 0) await scrubCopy(target, opts.knownSecrets);
+    if (known) await scrubCopy(target, known);
     files.push(target);
   }
   return files;
+}
+
+/** The known secrets (MIN_KNOWN_SECRET or longer) in every form a report file may hold them. */
+function copyScrubber(secrets: readonly string[]): SecretScrubber {
+  return new SecretScrubber(secrets.filter((s) => s.length >= MIN_KNOWN_SECRET).flatMap(secretForms));
 }
 
 /**
  * Rewrites a staged copy without the secret values other reports revealed (a Bandit snippet of
  * the line gitleaks flagged). The bytes are searched first: a copy that holds none is left as it is.
  */
-export async function scrubCopy(file: string, secrets: readonly string[]): Promise<boolean> {
-  // As written in the file: plain, JSON-escaped (`"`, `\`, controls), and as Python's json.dumps
-  // writes it by default (non-ASCII as \uXXXX), which is how Bandit and pip-audit write JSON.
-  const forms = (s: string): string[] => {
-    const json = JSON.stringify(s).slice(1, -1);
-    const ascii = json.replace(/[^\x20-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-    return [s, json, ascii];
-  };
-  const scrubber = new SecretScrubber(secrets.filter((s) => s.length >= MIN_KNOWN_SECRET && s !== 'REDACTED').flatMap(forms));
+export async function scrubCopy(file: string, secrets: readonly string[] | SecretScrubber): Promise<boolean> {
+  const scrubber = secrets instanceof SecretScrubber ? secrets : copyScrubber(secrets);
   if (scrubber.secrets.length === 0) return false;
   // One pass for every secret and form (one `includes` each over a 70 MB copy took minutes for thousands).
   const text = (await readFile(file)).toString('utf8');

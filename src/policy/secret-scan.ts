@@ -22,7 +22,7 @@
  * uses a hash. Every regular expression is bounded and applied to a line of at most 4 KB.
  */
 import type { ChangedFile } from '../change/diff.js';
-import type { Confidence, Finding, ParsedReport, Severity } from '../reports/model.js';
+import { withKnownSecrets, type Confidence, type Finding, type ParsedReport, type Severity } from '../reports/model.js';
 import { redactIn, secretHash } from '../util/redact.js';
 
 export const DEFAULT_SECRET_KEYWORDS: readonly string[] = ['api_key', 'secret', 'password', 'token'];
@@ -621,17 +621,9 @@ export function scanChange(files: readonly ChangedFile[], opts: SecretScanOption
       }
     }
   }
-  const report = {
-    tool: 'secret-scan' as const,
-    format: 'added-lines',
-    findings,
-    skipped: [],
-    scanErrors: [],
-    stats: { ...stats, findings: findings.length },
-  };
-  // The values found, to scrub from other tools' findings and copies (see ParsedReport.knownSecrets).
-  if (known.size > 0) Object.defineProperty(report, 'knownSecrets', { value: [...known], enumerable: false });
-  return report;
+  const report = { tool: 'secret-scan' as const, format: 'added-lines', findings, skipped: [], scanErrors: [], stats: { ...stats, findings: findings.length } };
+  // The values found, to scrub from other tools' findings and copies.
+  return withKnownSecrets(report, known);
 }
 
 /** The findings only (see `scanChange` for the counters). */

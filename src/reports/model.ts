@@ -129,6 +129,16 @@ export interface ParsedReport {
   knownSecrets?: string[];
 }
 
+/**
+ * Attaches the secret values a report revealed (ParsedReport.knownSecrets) as a non-enumerable
+ * property: no JSON.stringify, spread or structured clone of the report carries them.
+ */
+export function withKnownSecrets<T extends ParsedReport>(report: T, secrets: Iterable<string>): T {
+  const list = [...new Set(secrets)];
+  if (list.length > 0) Object.defineProperty(report, 'knownSecrets', { value: list, enumerable: false });
+  return report;
+}
+
 /** See ParsedReport.rawRedaction. */
 export interface RawRedaction {
   /** The report's format (`bandit-json`, `bandit-sarif`): where its results are. */

@@ -46,11 +46,15 @@ export function setOwn(obj: object, key: string, value: unknown): void {
 const byLength = (a: string, b: string): number => b.length - a.length;
 const escapeRegExp = (s: string): string => s.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&');
 
+/** Up to this many secrets, `includes` each is as fast as a regular expression and needs no compiling. */
+const FEW_SECRETS = 8;
+
 /**
  * A list of secrets prepared once (deduplicated, 4 characters or more, longest first) and searched
  * for all at once, for scrubbing many strings: one regular expression of the secrets as
  * alternatives, so a string is read once whatever the number of secrets. Testing each secret with
  * `includes` made the scrub findings x secrets: 80k findings and 1,000 gitleaks secrets took 19 s.
+ * A few secrets (one per gitleaks entry, most runs' known secrets) are still looked for one by one.
  */
 export class SecretScrubber {
   readonly secrets: readonly string[];
@@ -62,15 +66,15 @@ export class SecretScrubber {
 
   constructor(secrets: Iterable<string>, min = 4) {
     this.secrets = [...new Set(secrets)].filter((s) => s.length >= Math.max(4, min) && s !== 'REDACTED').sort(byLength);
-    if (this.secrets.length === 0) return;
     this.secrets.forEach((s, i) => this.rank.set(s, i));
+    if (this.secrets.length <= FEW_SECRETS) return;
     const alternatives = this.secrets.map(escapeRegExp).join('|');
     this.any = new RegExp(alternatives);
     this.starts = new RegExp(`(?=(${alternatives}))`, 'g');
   }
 
   has(text: string): boolean {
-    return this.any !== undefined && this.any.test(text);
+    return this.any ? this.any.test(text) : this.secrets.some((s) => text.includes(s));
   }
 
   /**
@@ -81,9 +85,13 @@ export class SecretScrubber {
     const own = first !== undefined && first.length >= 4 && first !== 'REDACTED' && text.includes(first) ? first : undefined;
     if (!this.has(text)) return own === undefined ? text : redactIn(text, [own]);
     const found = new Set<string>(own === undefined ? [] : [own]);
-    // The longest secret at each start, and the shorter ones starting there too (its prefixes): a
-    // longer secret overlapping the longest can mask it first and leave a shorter one whole.
-    for (const m of text.matchAll(this.starts as RegExp)) for (const s of this.withPrefixes(m[1] as string)) found.add(s);
+    if (this.starts) {
+      // The longest secret at each start, and the shorter ones starting there too (its prefixes): a
+      // longer secret overlapping the longest can mask it first and leave a shorter one whole.
+      for (const m of text.matchAll(this.starts)) for (const s of this.withPrefixes(m[1] as string)) found.add(s);
+    } else {
+      for (const s of this.secrets) if (text.includes(s)) found.add(s);
+    }
     const order = (a: string, b: string): number => b.length - a.length || (a === own ? -1 : b === own ? 1 : (this.rank.get(a) ?? 0) - (this.rank.get(b) ?? 0));
     return redactIn(text, [...found].sort(order));
   }
@@ -107,7 +115,7 @@ export class SecretScrubber {
    * changed in place (own keys only, a `__proto__` key too) and returned; a string comes back scrubbed.
    */
   scrubDeep(value: unknown, first?: string): unknown {
-    if (this.any === undefined && first === undefined) return value;
+    if (this.secrets.length === 0 && first === undefined) return value;
     const walk = (v: unknown, depth: number): unknown => {
       if (typeof v === 'string') return this.scrub(v, first);
       if (v === null || typeof v !== 'object' || depth >= 64) return v;
@@ -120,6 +128,16 @@ export class SecretScrubber {
     };
     return walk(value, 0);
   }
+}
+
+/**
+ * A secret as a JSON file may hold it: as it is, JSON-escaped (`"`, `\\`, controls), and as Python's
+ * json.dumps writes it by default (non-ASCII as \\uXXXX, as Bandit and pip-audit write JSON).
+ */
+export function secretForms(s: string): string[] {
+  const json = JSON.stringify(s).slice(1, -1);
+  const ascii = json.replace(/[^\x20-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return [s, json, ascii];
 }
 
 /**

@@ -36,6 +36,7 @@ import {
   type Location,
   type ParsedReport,
   type ReportParser,
+  withKnownSecrets,
 } from '../model.js';
 import {
   expectArray,
@@ -384,9 +385,7 @@ function report(format: string, leaks: Leak[], file: string, toolVersion?: strin
   const { findings, stats, secrets } = toFindings(leaks, file);
   const r: ParsedReport = { tool: 'gitleaks', format, findings, skipped: [], scanErrors: [], stats };
   if (toolVersion) r.toolVersion = toolVersion;
-  // Not enumerable: no JSON.stringify, spread or structured clone of the report carries them.
-  if (secrets.length > 0) Object.defineProperty(r, 'knownSecrets', { value: secrets, enumerable: false });
-  return r;
+  return withKnownSecrets(r, secrets);
 }
 
 /** gitleaks JSON (v8 array, v7 array or `null`), already parsed. */

@@ -15,7 +15,7 @@
  * truncated JSON, an unknown shape — is replaced by `WITHHELD_GITLEAKS_REPORT`; so is the result if a
  * secret would still appear in it. An empty file stays empty (nothing to hide).
  */
-import { redactIn, redactSecret, scrubDeep, scrubKnownSecrets, SecretScrubber, setOwn } from '../../util/redact.js';
+import { redactIn, redactSecret, scrubDeep, scrubKnownSecrets, SecretScrubber, secretForms, setOwn } from '../../util/redact.js';
 import { isBlank, isJsonObject, stripBom, type JsonObject } from '../json.js';
 import { GITLEAKS_SUPPORTED, redactContext } from './parser.js';
 
@@ -178,8 +178,8 @@ export function redactGitleaksReport(content: string): string {
     const indent = indentOf(text.trimStart());
     let out = indent === 0 ? JSON.stringify(redacted) : JSON.stringify(redacted, null, indent);
     if (/\r?\n$/.test(text)) out += '\n';
-    // Fail closed if any secret survived, as written or JSON-escaped (one pass for all of them).
-    const left = new SecretScrubber(secrets.filter(redactable).flatMap((s) => [s, JSON.stringify(s).slice(1, -1)]));
+    // Fail closed if any secret survived, in any form JSON may hold it (one pass for all of them).
+    const left = new SecretScrubber(secrets.filter(redactable).flatMap(secretForms));
     return left.has(out) ? WITHHELD_GITLEAKS_REPORT : out;
   } catch {
     return WITHHELD_GITLEAKS_REPORT;
