@@ -10,6 +10,7 @@ import { BanditReportRedactor, redactBanditReport } from '../../src/reports/band
 import { ReportParseError, type ParsedReport, type RawRedaction } from '../../src/reports/model.js';
 import { openReportStream, parseReport } from '../../src/reports/registry.js';
 import { fixturesOf, RUNS, SEED } from '../hardening/fuzz-helpers.js';
+import { answerWithin } from '../helpers/deadline.js';
 
 interface Split {
   elements: string[];
@@ -18,16 +19,33 @@ interface Split {
   gaps: string;
 }
 
-function split(text: string | Buffer, path: PathStep[], chunk: number): Split | 'abort' {
+/**
+ * `guessing`: the handler parses its elements (as the report reader does), so the splitter may
+ * guess where an element ends from its layout; `guessed` counts the guesses it took.
+ */
+function split(text: string | Buffer, path: PathStep[], chunk: number, guessing?: { guessed: number; wrong: number }): Split | 'abort' {
   const bytes = Buffer.isBuffer(text) ? text : Buffer.from(text);
   const out: Split = { elements: [], arrays: [], skeleton: '', gaps: '' };
   const sk: Buffer[] = [];
   const gaps: Buffer[] = [];
+  const perArray: number[] = [];
   const s = new JsonArraySplitter(path, {
     text: (b, a, e) => sk.push(Buffer.from(b.subarray(a, e))),
     gap: (b, a, e) => gaps.push(Buffer.from(b.subarray(a, e))),
-    element: (b, a, e, index, array) => {
-      expect(index).toBe(out.arrays.filter((x) => x === array).length);
+    checksElements: guessing ? () => true : undefined,
+    element: (b, a, e, index, array, guessed) => {
+      if (guessed) {
+        expect(guessing).toBeDefined();
+        try {
+          JSON.parse(b.toString('utf8', a, e));
+        } catch {
+          (guessing as { wrong: number }).wrong++;
+          return false;
+        }
+        (guessing as { guessed: number }).guessed++;
+      }
+      expect(index).toBe(perArray[array] ?? 0);
+      perArray[array] = index + 1;
       out.elements.push(b.toString('utf8', a, e));
       out.arrays.push(array);
     },
@@ -95,6 +113,64 @@ describe('JsonArraySplitter', () => {
     ['a missing colon', '{"results" [1]}'],
   ])('gives up on %s', (_what, doc) => {
     for (const chunk of [1, 3, 1000]) expect(split(doc, ['results'], chunk)).toBe('abort');
+  });
+});
+
+describe('JsonArraySplitter guessing element ends from the layout', () => {
+  const doc = { metrics: { 'a.py': { loc: 1 } }, results: [{ code: '1 x = "}"\n', n: [1, { o: '}' }], s: 'a' }, { code: '', n: [], s: 'b' }, { e: {} }] };
+
+  it.each([
+    ['pretty-printed', JSON.stringify(doc, null, 2)],
+    ['pretty-printed with tabs and CRLF', JSON.stringify(doc, null, '\t').replace(/\n/g, '\r\n')],
+    ['one element per line', `{"metrics": {}, "results": [\n${doc.results.map((r) => ` ${JSON.stringify(r)}`).join(',\n')}\n]}`],
+  ])('guesses every element of a %s document that fits in a chunk, and splits as the byte loop does', (_what, text) => {
+    for (const chunk of [1, 7, 64, 1 << 20]) {
+      const guessing = { guessed: 0, wrong: 0 };
+      expect(split(text, ['results'], chunk, guessing)).toEqual(split(text, ['results'], chunk));
+      expect(guessing.wrong).toBe(0);
+      if (chunk === 1 << 20) expect(guessing.guessed).toBe(3);
+    }
+  });
+
+  it('takes the byte loop when a guess is wrong: a nested object closed at the element\'s indentation', () => {
+    const text = '{"results": [\n  {\n    "a": {\n  }, "b": "x"\n  },\n  {\n    "c": 1\n  }\n]}';
+    const guessing = { guessed: 0, wrong: 0 };
+    const r = split(text, ['results'], 1 << 20, guessing);
+    expect(r).toEqual(split(text, ['results'], 1 << 20));
+    expect(r !== 'abort' && r.elements).toEqual(['{\n    "a": {\n  }, "b": "x"\n  }', '{\n    "c": 1\n  }']);
+    expect(guessing.wrong).toBe(1);
+    expect(guessing.guessed).toBe(0); // the second element would be guessed right: no guessing after a wrong guess
+  });
+
+  it('stays linear when no element ends where its layout says (a failed search stops guessing for the chunk)', () => {
+    // 100,000 elements opening a line but closing on it: each guess would search the rest of a
+    // 1 MiB chunk (hours in all); one search per chunk takes milliseconds.
+    const text = Buffer.from(`{"results": [\n${'{\n"a": 1},\n'.repeat(100_000)}{}]}`);
+    const guessing = { guessed: 0, wrong: 0 };
+    const r = answerWithin(() => split(text, ['results'], 1 << 20, guessing));
+    expect(r !== 'hung' && r !== 'abort' && r.elements.length).toBe(100_001);
+    expect(guessing).toEqual({ guessed: 0, wrong: 0 });
+  });
+
+  it('fuzz: a pretty-printed document with its layout mangled splits exactly as the byte loop does', () => {
+    const docs = fc.record({ metrics: fc.jsonValue({ maxDepth: 2 }), results: fc.array(fc.oneof(fc.dictionary(fc.string({ maxLength: 3 }), fc.jsonValue({ maxDepth: 3 }), { maxKeys: 4 }), fc.jsonValue({ maxDepth: 2 })), { maxLength: 8 }) });
+    // Indentation taken away, added, or moved; lines joined; CRLF; a stray `}` line.
+    const edits = fc.array(fc.record({ at: fc.nat(), what: fc.constantFrom('\n', '\n  ', '\n    ', '\n  }', ' ', '', '\r\n', '\t', ',\n  {') }), { maxLength: 4 });
+    fc.assert(
+      fc.property(docs, fc.constantFrom(2, 4), edits, fc.constantFrom(3, 64, 1 << 20), (doc, indent, mangle, chunk) => {
+        let text = JSON.stringify(doc, null, indent);
+        for (const { at, what } of mangle) {
+          // Only where a newline was (between tokens): the edit changes the layout, rarely the meaning.
+          const nls = [...text.matchAll(/\n */g)];
+          const m = nls.length ? nls[at % nls.length] : undefined;
+          if (m) text = text.slice(0, m.index) + what + text.slice((m.index as number) + m[0].length);
+        }
+        const guessing = { guessed: 0, wrong: 0 };
+        expect(split(text, ['results'], chunk, guessing)).toEqual(split(text, ['results'], chunk));
+        expect(guessing.wrong).toBeLessThanOrEqual(1);
+      }),
+      { numRuns: RUNS, seed: SEED },
+    );
   });
 });
 

@@ -37,11 +37,23 @@ export interface SplitHandler {
   text(buf: Buffer, start: number, end: number): void;
   /** Whitespace and commas between the elements of a streamed array (for a byte-exact copy). */
   gap?(buf: Buffer, start: number, end: number): void;
-  /** One element of a streamed array: exactly one JSON value's bytes. `array` counts streamed arrays from 0. */
-  element(buf: Buffer, start: number, end: number, index: number, array: number): void;
+  /**
+   * One element of a streamed array: exactly one JSON value's bytes. `array` counts streamed arrays
+   * from 0. `guessed`: the end was found from the layout, not by scanning (see `checksElements`);
+   * the handler answers false, having done nothing else, when the bytes are not one JSON value.
+   */
+  element(buf: Buffer, start: number, end: number, index: number, array: number, guessed?: boolean): boolean | void;
+  /**
+   * Whether `element` parses what it is given (and so can answer a guess): the splitter then looks
+   * for the end of an element laid out on lines (pretty-printed, or one element per line) with a
+   * native search instead of its byte loop, and lets the parse confirm it.
+   */
+  checksElements?(): boolean;
 }
 
 const BOM = [0xef, 0xbb, 0xbf];
+/** Deeper indentation than this is not used to guess where an element ends. */
+const MAX_GUESS_INDENT = 64;
 const OBJ = 1;
 const ARR = 2;
 
@@ -94,6 +106,10 @@ export class JsonArraySplitter {
   private inString = false;
   private elemKind = 0; // 1 container, 2 string, 3 scalar
   private pending: Buffer[] = [];
+  /** Whether element ends may still be guessed (false after a wrong guess). */
+  private guesses = true;
+  /** `\n`, an element's indentation and `}`: how a pretty-printed element ends (see guessEnd). */
+  private closer: Buffer = Buffer.alloc(0);
   /** Bytes offset of the element start in the current chunk (-1 = it started in an earlier chunk). */
   private elemStart = -1;
 
@@ -130,6 +146,7 @@ export class JsonArraySplitter {
       if (this.bomSeen > 0) throw new StreamAbort('a broken byte-order mark');
       this.bomSeen = 3;
     }
+    let guessFrom = 0;
     let textStart = this.state >= T_FIRST ? -1 : i;
     let gapStart = this.state >= T_FIRST && this.state !== T_ELEMENT ? i : -1;
     if (this.state === T_ELEMENT) this.elemStart = -1;
@@ -174,6 +191,21 @@ export class JsonArraySplitter {
         if (c === 0x2c || c === 0x5d) throw new StreamAbort('an element is missing');
         if (gapStart >= 0 && gapStart < i) this.handler.gap?.(chunk, gapStart, i);
         gapStart = -1;
+        if (c === 0x7b && guessFrom <= i && this.guesses && this.handler.checksElements?.() === true) {
+          const end = this.guessEnd(chunk, i, n);
+          if (end > 0 && this.handler.element(chunk, i, end, this.index, this.arrays - 1, true) !== false) {
+            this.index++;
+            i = end;
+            this.state = T_AFTER;
+            gapStart = i;
+            continue;
+          }
+          // Not found in this chunk (the element goes on in the next), or a wrong guess: the byte
+          // loop takes this element. Each failed guess costs a search of the rest of the chunk at
+          // most, so guessing stops for the chunk; a wrong guess stops it for good.
+          if (end > 0) this.guesses = false;
+          guessFrom = n;
+        }
         this.startElement(c, i);
         this.state = T_ELEMENT;
         continue;
@@ -449,6 +481,49 @@ export class JsonArraySplitter {
       i++;
     }
     return -1;
+  }
+
+  /**
+   * Where the object element starting at `start` ends, guessed from its layout, or -1:
+   * - pretty-printed (the `{` ends its line, and only whitespace precedes it on its line): at the
+   *   first later line that is the same indentation and `}`;
+   * - one element per line (`{...}` then an optional comma and the line's end): at the last `}`.
+   * A newline byte never occurs inside a JSON string, so lines are real, but a hostile layout can
+   * mislead the guess: the handler's parse confirms it. A value that parses from the `{` at `start`
+   * to a `}` ends at that `}` (its matching brace), which is where the byte loop would end it.
+   * Native searches (Buffer#indexOf), so a 70 MB report is not walked byte by byte in JavaScript.
+   */
+  private guessEnd(buf: Buffer, start: number, n: number): number {
+    let s = start;
+    while (s > 0 && start - s <= MAX_GUESS_INDENT && (buf[s - 1] === 0x20 || buf[s - 1] === 0x09)) s--;
+    if (s === 0 || buf[s - 1] !== 0x0a || start - s > MAX_GUESS_INDENT) return -1;
+    const next = buf[start + 1];
+    if (next === 0x0a || (next === 0x0d && buf[start + 2] === 0x0a)) {
+      const closer = this.closerFor(buf, s - 1, start);
+      const at = buf.indexOf(closer, start + 1);
+      return at < 0 || at + closer.length > n ? -1 : at + closer.length;
+    }
+    const nl = buf.indexOf(0x0a, start + 1);
+    if (nl < 0 || nl >= n) return -1;
+    let e = nl;
+    while (e > start && (buf[e - 1] === 0x20 || buf[e - 1] === 0x09 || buf[e - 1] === 0x0d)) e--;
+    if (buf[e - 1] === 0x2c) {
+      e--;
+      while (e > start && (buf[e - 1] === 0x20 || buf[e - 1] === 0x09)) e--;
+    }
+    return e > start + 1 && buf[e - 1] === 0x7d ? e : -1;
+  }
+
+  /** `\n` + the indentation `buf[from + 1 .. to)` + `}`, reused while the indentation is the same. */
+  private closerFor(buf: Buffer, from: number, to: number): Buffer {
+    const len = to - from + 1;
+    const c = this.closer;
+    if (c.length === len && buf.compare(c, 0, len - 1, from, to) === 0) return c;
+    const made = Buffer.alloc(len);
+    buf.copy(made, 0, from, to);
+    made[len - 1] = 0x7d;
+    this.closer = made;
+    return made;
   }
 
   private emitElement(chunk: Buffer, end: number): void {

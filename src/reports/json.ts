@@ -584,15 +584,21 @@ export function streamJsonReport(parser: JsonReportParser, file: string, others:
       text: (buf, start, end) => {
         if (pass === 1) skeleton.push(Buffer.from(buf.subarray(start, end)));
       },
-      element: (buf, start, end, index, array) => {
-        elements++;
-        if (!reader || shapeError) return; // the one-piece parse stops at the first bad element too
+      checksElements: () => reader !== undefined && shapeError === undefined,
+      element: (buf, start, end, index, array, guessed) => {
+        if (!reader || shapeError) {
+          // the one-piece parse stops at the first bad element too
+          elements++;
+          return !guessed;
+        }
         let value: unknown;
         try {
           value = JSON.parse(buf.toString('utf8', start, end)) as unknown;
         } catch {
+          if (guessed) return false;
           throw new StreamAbort('an element is not valid JSON');
         }
+        elements++;
         try {
           reader.element(value, index, array);
         } catch (e) {
