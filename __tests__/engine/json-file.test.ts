@@ -37,8 +37,11 @@ describe('jsonPieces / writeJsonFile', () => {
       const text = await readFile(file, 'utf8');
       expect(JSON.parse(text)).toEqual(value);
       expect(text.split('\n')).toContain(`    ${JSON.stringify(value.tools[0]?.findings[0])}`);
+      // Every sample with its arrays of leaves at each depth (undefined, functions and toJSON among them).
       for (const v of samples) {
-        expect(JSON.parse([...jsonPieces(v, 2, 4, '', 0, true)].join('') || 'null')).toEqual(JSON.parse(JSON.stringify(v) ?? 'null'));
+        for (const walkDepth of [1, 2, 3, 4]) {
+          expect(JSON.parse([...jsonPieces(v, 2, walkDepth, '', 0, true)].join('') || 'null')).toEqual(JSON.parse(JSON.stringify(v) ?? 'null'));
+        }
       }
     } finally {
       await rm(dir, { recursive: true, force: true });

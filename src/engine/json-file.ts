@@ -71,6 +71,17 @@ export function* jsonPieces(value: unknown, indent: number, walkDepth = 4, key =
     const arr = v as unknown[];
     if (arr.length === 0) return yield '[]';
     yield '[';
+    if (compactLeaves && depth + 1 >= walkDepth) {
+      // Leaves (each finding): stringified here, with their separator, one piece each: 80,000
+      // findings no longer go through a generator of their own and a delegation per piece.
+      for (let i = 0; i < arr.length; i++) {
+        const item = toJsonValue(arr[i], String(i));
+        const s = skipped(item) ? 'null' : (JSON.stringify(item) ?? 'null');
+        yield i === 0 ? pad + s : `,${pad}${s}`;
+      }
+      yield `${end}]`;
+      return;
+    }
     for (let i = 0; i < arr.length; i++) {
       yield i === 0 ? pad : `,${pad}`;
       const item = toJsonValue(arr[i], String(i));
