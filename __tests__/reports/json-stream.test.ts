@@ -123,6 +123,7 @@ describe('JsonArraySplitter guessing element ends from the layout', () => {
     ['pretty-printed', JSON.stringify(doc, null, 2)],
     ['pretty-printed with tabs and CRLF', JSON.stringify(doc, null, '\t').replace(/\n/g, '\r\n')],
     ['one element per line', `{"metrics": {}, "results": [\n${doc.results.map((r) => ` ${JSON.stringify(r)}`).join(',\n')}\n]}`],
+    ['pretty-printed with braces everywhere', JSON.stringify({ results: [{ a: '}'.repeat(5000), b: [{ c: {} }, '\n  }'] }, { d: '} }  }' }, {}] }, null, 2)],
   ])('guesses every element of a %s document that fits in a chunk, and splits as the byte loop does', (_what, text) => {
     for (const chunk of [1, 7, 64, 1 << 20]) {
       const guessing = { guessed: 0, wrong: 0 };
