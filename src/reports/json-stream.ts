@@ -13,6 +13,10 @@
  * Substituting a valid array body into the `[]` of a valid skeleton gives a valid document, so the
  * three checks together accept exactly the valid documents.
  *
+ * Where the handler parses every element (`checksElements`), the end of an object element laid out
+ * on lines is guessed with a native search instead of the byte loop, and the parse confirms it (a
+ * wrong guess is handed back to the byte loop, see guessEnd): the same elements either way.
+ *
  * The path is matched on decoded keys (`"re\u0073ults"` is `results`). A path key that appears twice
  * in one object aborts (JSON.parse keeps the last one; streaming both would count twice).
  *
