@@ -143,6 +143,16 @@ describe('JsonArraySplitter guessing element ends from the layout', () => {
     expect(guessing.guessed).toBe(0); // the second element would be guessed right: no guessing after a wrong guess
   });
 
+  it('goes on guessing after an element whose layout allows no guess (nothing was searched)', () => {
+    // The first element sits deeper than guesses look (64) and the second after a comma on its line.
+    const text = `{"results": [\n${' '.repeat(70)}{\n "a": 1\n${' '.repeat(70)}}, {"b": 2},\n  {\n    "c": 3\n  },\n  {\n    "d": 4\n  }\n]}`;
+    const guessing = { guessed: 0, wrong: 0 };
+    const r = split(text, ['results'], 1 << 20, guessing);
+    expect(r).toEqual(split(text, ['results'], 1 << 20));
+    expect(r !== 'abort' && r.elements.length).toBe(4);
+    expect(guessing).toEqual({ guessed: 2, wrong: 0 });
+  });
+
   it('stays linear when no element ends where its layout says (a failed search stops guessing for the chunk)', () => {
     // 100,000 elements opening a line but closing on it: each guess would search the rest of a
     // 1 MiB chunk (hours in all); one search per chunk takes milliseconds.

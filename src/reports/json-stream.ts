@@ -228,11 +228,12 @@ export class JsonArraySplitter {
             gapStart = i;
             continue;
           }
-          // Not found in this chunk (the element goes on in the next), or a wrong guess: the byte
-          // loop takes this element. Each failed guess costs a search of the rest of the chunk at
-          // most, so guessing stops for the chunk; a wrong guess stops it for good.
+          // Not laid out for a guess (-2: nothing searched), not found in this chunk (-1: the
+          // element goes on in the next), or a wrong guess: the byte loop takes this element. A
+          // failed search costs the rest of the chunk at most, so guessing stops for the chunk; a
+          // wrong guess stops it for good.
           if (end > 0) this.guesses = false;
-          guessFrom = n;
+          if (end !== -2) guessFrom = n;
         }
         this.startElement(c, i);
         this.state = T_ELEMENT;
@@ -512,7 +513,8 @@ export class JsonArraySplitter {
   }
 
   /**
-   * Where the object element starting at `start` ends, guessed from its layout, or -1:
+   * Where the object element starting at `start` ends, guessed from its layout; -1 when the search
+   * finds no end in this chunk, -2 when the layout allows no guess (nothing was searched):
    * - pretty-printed (the `{` ends its line, and only whitespace precedes it on its line): at the
    *   first later line that is the same indentation and `}`;
    * - one element per line (`{...}` then an optional comma and the line's end): at the last `}`.
@@ -524,7 +526,7 @@ export class JsonArraySplitter {
   private guessEnd(buf: Buffer, start: number, n: number): number {
     let s = start;
     while (s > 0 && start - s <= MAX_GUESS_INDENT && (buf[s - 1] === 0x20 || buf[s - 1] === 0x09)) s--;
-    if (s === 0 || buf[s - 1] !== 0x0a || start - s > MAX_GUESS_INDENT) return -1;
+    if (s === 0 || buf[s - 1] !== 0x0a || start - s > MAX_GUESS_INDENT) return -2;
     const next = buf[start + 1];
     if (next === 0x0a || (next === 0x0d && buf[start + 2] === 0x0a)) {
       const closer = this.closerFor(buf, s - 1, start);

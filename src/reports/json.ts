@@ -587,9 +587,10 @@ export function streamJsonReport(parser: JsonReportParser, file: string, others:
       checksElements: () => reader !== undefined && shapeError === undefined,
       element: (buf, start, end, index, array, guessed) => {
         if (!reader || shapeError) {
+          if (guessed) return false; // nothing parses it, so nothing can confirm a guess
           // the one-piece parse stops at the first bad element too
           elements++;
-          return !guessed;
+          return;
         }
         let value: unknown;
         try {
