@@ -496,6 +496,47 @@ describe('Bandit SARIF read in pieces (two passes)', () => {
     expect((streamed(c, 5) as ReportParseError).where).toBe('$.runs[1].results');
   });
 
+  it('pass 1 guesses with nothing to confirm them; a wrong guess ends in the one-piece parse, never another report', () => {
+    // A result whose nested object closes at the result's own indentation: pass 1 takes the wrong
+    // end (it parses no result), pass 2 and the skeleton check catch it.
+    const good = multi([{ results: [res(0, 1), res(1, 2)], tool: { driver: { name: 'Bandit', rules } } }]);
+    const misled = good.replace('"properties": {\n            "issue_severity"', '"properties": {\n        }, "x": {\n            "issue_severity"');
+    expect(misled).not.toBe(good);
+    for (const chunk of [7, 1 << 20]) {
+      expect(expectSame(good, chunk)).toBe('streamed');
+      expectSame(misled, chunk);
+    }
+    // Found by the fuzz below with the checks taken out: two indentations taken away, and pass 1
+    // read a different skeleton that still made a report.
+    const lines = resultsFirst.split('\n');
+    const newlines = (t: string) => [...t.matchAll(/\n */g)];
+    let text = resultsFirst;
+    for (const at of [242572448, 0]) {
+      const nls = newlines(text);
+      const m = nls[at % nls.length] as RegExpExecArray;
+      text = `${text.slice(0, m.index)}\n${text.slice(m.index + m[0].length)}`;
+    }
+    expect(lines.length).toBeGreaterThan(10);
+    expectSame(text, 1 << 20);
+  });
+
+  it('fuzz: SARIF reports with their layout mangled are streamed exactly as parsed whole, or given up on', () => {
+    const base = [...SARIF.map((f) => f.text), resultsFirst];
+    const edits = fc.array(fc.record({ at: fc.nat(), what: fc.constantFrom('\n', '\n        ', '\n          ', '\n        }', '\n        },', ' ', '', '\r\n', '\t', ',\n        {', '\n        {}') }), { minLength: 1, maxLength: 3 });
+    fc.assert(
+      fc.property(fc.constantFrom(...base), edits, fc.constantFrom(64, 1 << 20), (doc, mangle, chunk) => {
+        let text = doc;
+        for (const { at, what } of mangle) {
+          const nls = [...text.matchAll(/\n */g)];
+          const m = nls.length ? nls[at % nls.length] : undefined;
+          if (m) text = text.slice(0, m.index) + what + text.slice((m.index as number) + m[0].length);
+        }
+        expectSame(text, chunk);
+      }),
+      { numRuns: RUNS, seed: SEED },
+    );
+  });
+
   it('fuzz: mutated SARIF reports are streamed exactly as parsed whole, or given up on', () => {
     const base = [...SARIF.map((f) => f.text), resultsFirst];
     fc.assert(

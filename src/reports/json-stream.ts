@@ -48,9 +48,10 @@ export interface SplitHandler {
    */
   element(buf: Buffer, start: number, end: number, index: number, array: number, guessed?: boolean): boolean | void;
   /**
-   * Whether `element` parses what it is given (and so can answer a guess): the splitter then looks
-   * for the end of an element laid out on lines (pretty-printed, or one element per line) with a
-   * native search instead of its byte loop, and lets the parse confirm it.
+   * Whether a guess will be checked: `element` parses what it is given (and so can answer a guess),
+   * or the caller checks the split later (a second, checked pass over the same bytes). The splitter
+   * then looks for the end of an element laid out on lines (pretty-printed, or one element per
+   * line) with a native search instead of its byte loop.
    */
   checksElements?(): boolean;
 }

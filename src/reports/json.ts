@@ -573,6 +573,9 @@ export function streamJsonReport(parser: JsonReportParser, file: string, others:
   let reader: StreamingReader | undefined = spec.skeletonFirst ? undefined : spec.start(file);
   let skeletonValue: unknown;
   const skeleton: Buffer[] = [];
+  /** Pass 2 of a skeleton-first read, when pass 1 took guesses nothing confirmed: its skeleton. */
+  let recheck: Buffer[] | undefined;
+  let unconfirmed = false;
   let shapeError: JsonShapeError | undefined;
   let abandoned = false;
   let pass = 1;
@@ -583,9 +586,18 @@ export function streamJsonReport(parser: JsonReportParser, file: string, others:
     new JsonArraySplitter(spec.path, {
       text: (buf, start, end) => {
         if (pass === 1) skeleton.push(Buffer.from(buf.subarray(start, end)));
+        else recheck?.push(Buffer.from(buf.subarray(start, end)));
       },
-      checksElements: () => reader !== undefined && shapeError === undefined,
+      // Pass 1 of a skeleton-first read parses no element, but pass 2 splits the same bytes exactly
+      // (each guess parsed) and its skeleton must be pass 1's byte for byte: a wrong guess in pass
+      // 1 can only make the read fall back to the one-piece parse, never change the report.
+      checksElements: () => (reader !== undefined && shapeError === undefined) || (pass === 1 && spec.skeletonFirst === true),
       element: (buf, start, end, index, array, guessed) => {
+        if (guessed && pass === 1 && !reader) {
+          unconfirmed = true;
+          elements++;
+          return true;
+        }
         if (!reader || shapeError) {
           if (guessed) return false; // nothing parses it, so nothing can confirm a guess
           // the one-piece parse stops at the first bad element too
@@ -648,10 +660,12 @@ export function streamJsonReport(parser: JsonReportParser, file: string, others:
           firstPassElements = elements;
           elements = 0;
           splitter = makeSplitter();
+          if (unconfirmed) recheck = [];
           try {
             reader = spec.start(file, skeletonValue);
           } catch (e) {
             if (!(e instanceof JsonShapeError)) throw e;
+            if (unconfirmed) return undefined; // the skeleton may be wrong: read the file whole
             return withReportErrors(parser.tool, file, () => {
               throw e;
             });
@@ -665,8 +679,9 @@ export function streamJsonReport(parser: JsonReportParser, file: string, others:
           if (!(e instanceof StreamAbort)) throw e;
           return undefined;
         }
-        // The file changed between the passes: read it whole.
+        // The file changed between the passes, or a guess of pass 1 was wrong: read it whole.
         if (elements !== firstPassElements) return undefined;
+        if (recheck && !Buffer.concat(recheck).equals(Buffer.concat(skeleton))) return undefined;
       }
       const r = reader as StreamingReader;
       return withReportErrors(parser.tool, file, () => {
