@@ -75,8 +75,8 @@ export function* jsonPieces(value: unknown, indent: number, walkDepth = 4, key =
       // Leaves (each finding): stringified here, with their separator, one piece each: 80,000
       // findings no longer go through a generator of their own and a delegation per piece.
       for (let i = 0; i < arr.length; i++) {
-        const item = toJsonValue(arr[i], String(i));
-        const s = skipped(item) ? 'null' : (JSON.stringify(item) ?? 'null');
+        // What JSON.stringify skips (undefined, functions, symbols) it answers with undefined: null here.
+        const s = JSON.stringify(toJsonValue(arr[i], String(i))) ?? 'null';
         yield i === 0 ? pad + s : `,${pad}${s}`;
       }
       yield `${end}]`;

@@ -588,21 +588,18 @@ export function streamJsonReport(parser: JsonReportParser, file: string, others:
         if (pass === 1) skeleton.push(Buffer.from(buf.subarray(start, end)));
         else recheck?.push(Buffer.from(buf.subarray(start, end)));
       },
-      // Pass 1 of a skeleton-first read parses no element, but pass 2 splits the same bytes exactly
-      // (each guess parsed) and its skeleton must be pass 1's byte for byte: a wrong guess in pass
-      // 1 can only make the read fall back to the one-piece parse, never change the report.
-      checksElements: () => (reader !== undefined && shapeError === undefined) || (pass === 1 && spec.skeletonFirst === true),
+      // Without a reader (pass 1 of a skeleton-first read) no element is parsed, but pass 2 splits
+      // the same bytes exactly (each guess parsed) and its skeleton must be pass 1's byte for byte:
+      // a wrong guess in pass 1 can only make the read fall back to the one-piece parse. After a
+      // bad element nothing is parsed either (the one-piece parse stops there too), and nothing
+      // would check a guess.
+      checksElements: () => reader === undefined || shapeError === undefined,
       element: (buf, start, end, index, array, guessed) => {
-        if (guessed && pass === 1 && !reader) {
-          unconfirmed = true;
+        if (!reader || shapeError) {
+          if (guessed && reader) return false;
+          if (guessed) unconfirmed = true;
           elements++;
           return true;
-        }
-        if (!reader || shapeError) {
-          if (guessed) return false; // nothing parses it, so nothing can confirm a guess
-          // the one-piece parse stops at the first bad element too
-          elements++;
-          return;
         }
         let value: unknown;
         try {
