@@ -44,3 +44,76 @@ describe('parseSettings', () => {
     expect(s.phase).toBe('1');
   });
 });
+
+describe('parseSettings without a schema library (hand-written, found by the cold-start work)', () => {
+  const msg = (layer: Record<string, unknown>): string => {
+    try {
+      parseSettings([layer]);
+    } catch (e) {
+      if (!(e instanceof ConfigurationError)) throw e;
+      return e.message;
+    }
+    return 'accepted';
+  };
+  it('names the setting, what was given and what is expected, for every type', () => {
+    expect(msg({ 'bandit-report': 5 })).toBe('bandit-report: got 5; expected a list (newline- or comma-separated)');
+    expect(msg({ 'bandit-report': ['a.json', 7] })).toBe('bandit-report[1]: got 7; expected text');
+    expect(msg({ 'policy-file': { a: 1 } })).toBe('policy-file: got a mapping; expected text');
+    expect(msg({ phase: true })).toBe('phase: got true; expected one of 1, 2, auto');
+    expect(msg({ 'fail-on-block': 3 })).toBe('fail-on-block: got 3; expected true or false');
+    expect(msg({ 'retention-days': '91' })).toBe('retention-days: got "91"; expected a whole number from 1 to 90');
+    expect(msg({ 'retention-days': 1.5 })).toBe('retention-days: got 1.5; expected a whole number from 1 to 90');
+    expect(msg({ 'base-ref': '-x' })).toBe('base-ref: got "-x"; expected a git ref or commit (no spaces, not starting with -)');
+    expect(msg({ 'phase-2-from': null })).toBe('phase-2-from: got null; expected a date as YYYY-MM-DD');
+  });
+  it('takes the policy file native types: lists, booleans, numbers and dates', () => {
+    const s = parseSettings([{ 'bandit-report': [' a.json ', '', '# no'], 'fail-on-block': true, 'retention-days': 30, 'phase-2-from': new Date('2026-03-01T00:00:00Z'), phase: 2 }]);
+    expect([s['bandit-report'], s['fail-on-block'], s['retention-days'], s['phase-2-from'], s.phase]).toEqual([['a.json'], true, 30, '2026-03-01', '2']);
+    expect(parseSettings([{ 'severity-source': ' GitHub , OSV ' }])['severity-source']).toBe('github,osv');
+  });
+  it('leaves unset optional settings absent, and gives every list its own copy of a default', () => {
+    const a = parseSettings([{}]);
+    const b = parseSettings([{}]);
+    expect(Object.hasOwn(a, 'phase-2-from') || Object.hasOwn(a, 'policy-file') || Object.hasOwn(a, 'retention-days')).toBe(false);
+    a['critical-paths'].push('x/**');
+    expect(b['critical-paths']).toEqual(DEFAULT_CRITICAL_PATHS);
+  });
+  it('reports every problem, each at its own path (a policy file names its line)', () => {
+    const paths: string[] = [];
+    expect(() =>
+      parseSettings([{ phase: '9', bogus: 1, thresholds: { bandit: { default: { high: 'stop', hi: 'block' } } } }], (p) => {
+        paths.push(p.join('.'));
+        return 'policy.yml:1';
+      }),
+    ).toThrow(
+      [
+        'policy.yml:1: phase: got "9"; expected one of 1, 2, auto',
+        'policy.yml:1: thresholds.bandit.default.high: got "stop"; expected one of block, warn, info',
+        'policy.yml:1: thresholds.bandit.default: unknown severity "hi"; expected any of unknown, info, low, medium, high, critical',
+        'policy.yml:1: unknown setting "bogus"',
+      ].join('\n'),
+    );
+    expect(paths).toEqual(['phase', 'thresholds.bandit.default.high', 'thresholds.bandit.default.hi', 'bogus']);
+  });
+  it('checks thresholds: tools, scopes, severities and actions', () => {
+    expect(msg({ thresholds: 'x' })).toBe('thresholds: got "x"; expected a mapping');
+    expect(msg({ thresholds: { flake8: {} } })).toBe('thresholds: unknown tool "flake8"; expected any of bandit, pip-audit, gitleaks, deptry, vulture, mutmut, secret-scan');
+    expect(msg({ thresholds: { bandit: null } })).toBe('thresholds.bandit: got null; expected a mapping');
+    expect(msg({ thresholds: { bandit: { nope: {} } } })).toBe('thresholds.bandit: unknown scope "nope"; expected any of default, critical-path, changed, unchanged, phase-1');
+    expect(msg({ thresholds: { bandit: { 'phase-1': { 'phase-1': {} } } } })).toBe('thresholds.bandit.phase-1: unknown scope "phase-1"; expected any of default, critical-path, changed, unchanged');
+    expect(msg({ thresholds: { bandit: { default: ['block'] } } })).toBe('thresholds.bandit.default: got a list; expected a mapping');
+    const s = parseSettings([{ thresholds: { bandit: { default: { high: 'block' }, 'phase-1': { changed: { low: 'warn' } } } } }]);
+    expect(s.thresholds).toEqual({ bandit: { default: { high: 'block' }, 'phase-1': { changed: { low: 'warn' } } } });
+  });
+  it('a __proto__ key is an unknown setting, never a prototype', () => {
+    const layer = JSON.parse('{"__proto__": {"phase": "2"}, "thresholds": {"__proto__": {"default": {}}, "bandit": {"default": {"__proto__": "block"}}}}') as Record<string, unknown>;
+    expect(msg(layer)).toBe(
+      [
+        'thresholds: unknown tool "__proto__"; expected any of bandit, pip-audit, gitleaks, deptry, vulture, mutmut, secret-scan',
+        'thresholds.bandit.default: unknown severity "__proto__"; expected any of unknown, info, low, medium, high, critical',
+        'unknown setting "__proto__"',
+      ].join('\n'),
+    );
+    expect(({} as Record<string, unknown>).phase).toBeUndefined();
+  });
+});

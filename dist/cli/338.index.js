@@ -21,8 +21,8 @@ var schema = __webpack_require__(131);
 var util_escape = __webpack_require__(5421);
 // EXTERNAL MODULE: ./node_modules/p-limit/index.js + 1 modules
 var p_limit = __webpack_require__(370);
-// EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 15 modules
-var schemas = __webpack_require__(9691);
+// EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js
+var schemas = __webpack_require__(5156);
 // EXTERNAL MODULE: ./src/io/http.ts + 2 modules
 var io_http = __webpack_require__(5097);
 // EXTERNAL MODULE: ./src/reports/model.ts
@@ -37,35 +37,35 @@ var model = __webpack_require__(2510);
  */
 
 
-const count = schemas/* number */.aig().int().nonnegative();
-const severityCounts = schemas/* object */.Ikc({ critical: count, high: count, medium: count, low: count, info: count, unknown: count });
-const dispositionCounts = schemas/* object */.Ikc({ block: count, warn: count, info: count, waived: count, wouldBlock: count });
-const waiver = schemas/* object */.Ikc({
-    id: schemas/* string */.YjP(),
-    owner: schemas/* string */.YjP().optional(),
-    expires: schemas/* string */.YjP().optional(),
-    reasonCategory: schemas/* string */.YjP().optional(),
+const count = schemas.number().int().nonnegative();
+const severityCounts = schemas.object({ critical: count, high: count, medium: count, low: count, info: count, unknown: count });
+const dispositionCounts = schemas.object({ block: count, warn: count, info: count, waived: count, wouldBlock: count });
+const waiver = schemas.object({
+    id: schemas.string(),
+    owner: schemas.string().optional(),
+    expires: schemas.string().optional(),
+    reasonCategory: schemas.string().optional(),
 });
-const finding = schemas/* object */.Ikc({
-    fingerprint: schemas/* string */.YjP().min(1),
-    disposition: schemas/* enum */.k5n(['block', 'warn', 'info', 'waived']),
-    effectiveSeverity: schemas/* enum */.k5n(model/* SEVERITIES */.oC).optional(),
-    inChange: schemas/* boolean */.zMY().optional(),
+const finding = schemas.object({
+    fingerprint: schemas.string().min(1),
+    disposition: schemas["enum"](['block', 'warn', 'info', 'waived']),
+    effectiveSeverity: schemas["enum"](model/* SEVERITIES */.oC).optional(),
+    inChange: schemas.boolean().optional(),
     waiver: waiver.optional(),
 });
-const tool = schemas/* object */.Ikc({
-    tool: schemas/* string */.YjP(),
-    status: schemas/* enum */.k5n(['ok', 'missing', 'error']),
-    messages: schemas/* array */.YOg(schemas/* string */.YjP()).default([]),
+const tool = schemas.object({
+    tool: schemas.string(),
+    status: schemas["enum"](['ok', 'missing', 'error']),
+    messages: schemas.array(schemas.string()).default([]),
     severity: severityCounts,
     counts: dispositionCounts,
-    findings: schemas/* array */.YOg(finding),
+    findings: schemas.array(finding),
 });
-const gateResult = schemas/* object */.Ikc({
-    schemaVersion: schemas/* literal */.euz(1, { error: (i) => `expected 1, got ${JSON.stringify(i.input)} (a result version this reader does not understand)` }),
-    generatedAt: schemas/* string */.YjP(),
-    tools: schemas/* array */.YOg(schemas/* unknown */.L5J()),
-    change: schemas/* object */.Ikc({ known: schemas/* boolean */.zMY() }).optional(),
+const gateResult = schemas.object({
+    schemaVersion: schemas.literal(1, { error: (i) => `expected 1, got ${JSON.stringify(i.input)} (a result version this reader does not understand)` }),
+    generatedAt: schemas.string(),
+    tools: schemas.array(schemas.unknown()),
+    change: schemas.object({ known: schemas.boolean() }).optional(),
 });
 /** `$.tools[2].counts.block` from a zod path. */
 function jsonPath(path, prefix = '$') {
@@ -194,29 +194,29 @@ class PromotionRuntimeError extends Error {
     }
 }
 const PER_PAGE = 100;
-const runSchema = schemas/* object */.Ikc({
-    id: schemas/* number */.aig().int().positive(),
-    run_attempt: schemas/* number */.aig().int().positive().optional(),
-    run_number: schemas/* number */.aig().int().nonnegative(),
-    status: schemas/* string */.YjP().nullable().optional(),
-    conclusion: schemas/* string */.YjP().nullable().optional(),
-    head_sha: schemas/* string */.YjP().optional(),
-    head_branch: schemas/* string */.YjP().nullable().optional(),
-    head_repository: schemas/* object */.Ikc({ full_name: schemas/* string */.YjP() }).nullable().optional(),
-    created_at: schemas/* string */.YjP(),
-    html_url: schemas/* string */.YjP().optional(),
-    event: schemas/* string */.YjP().optional(),
+const runSchema = schemas.object({
+    id: schemas.number().int().positive(),
+    run_attempt: schemas.number().int().positive().optional(),
+    run_number: schemas.number().int().nonnegative(),
+    status: schemas.string().nullable().optional(),
+    conclusion: schemas.string().nullable().optional(),
+    head_sha: schemas.string().optional(),
+    head_branch: schemas.string().nullable().optional(),
+    head_repository: schemas.object({ full_name: schemas.string() }).nullable().optional(),
+    created_at: schemas.string(),
+    html_url: schemas.string().optional(),
+    event: schemas.string().optional(),
 });
-const runsPage = schemas/* object */.Ikc({ total_count: schemas/* number */.aig().int().nonnegative(), workflow_runs: schemas/* array */.YOg(runSchema) });
-const artifactSchema = schemas/* object */.Ikc({
-    id: schemas/* number */.aig().int().positive(),
-    name: schemas/* string */.YjP(),
-    expired: schemas/* boolean */.zMY(),
-    size_in_bytes: schemas/* number */.aig().nonnegative().optional(),
-    created_at: schemas/* string */.YjP().nullable().optional(),
-    expires_at: schemas/* string */.YjP().nullable().optional(),
+const runsPage = schemas.object({ total_count: schemas.number().int().nonnegative(), workflow_runs: schemas.array(runSchema) });
+const artifactSchema = schemas.object({
+    id: schemas.number().int().positive(),
+    name: schemas.string(),
+    expired: schemas.boolean(),
+    size_in_bytes: schemas.number().nonnegative().optional(),
+    created_at: schemas.string().nullable().optional(),
+    expires_at: schemas.string().nullable().optional(),
 });
-const artifactsPage = schemas/* object */.Ikc({ total_count: schemas/* number */.aig().int().nonnegative().optional(), artifacts: schemas/* array */.YOg(artifactSchema) });
+const artifactsPage = schemas.object({ total_count: schemas.number().int().nonnegative().optional(), artifacts: schemas.array(artifactSchema) });
 /** Plain words for an API failure that stops the whole run. */
 function runtimeError(what, e) {
     if (!(e instanceof io_http/* HttpError */.j$))
@@ -1005,11 +1005,11 @@ const PROMOTION_OUTPUTS = {
     'report-json': 'Path of .ci-security-promotion-report.json.',
     'report-markdown': 'Path of .ci-security-promotion-report.md.',
 };
-const list = (name) => schemas/* string */.YjP().transform((v) => v
+const list = (name) => schemas.string().transform((v) => v
     .split(/[\n,]/)
     .map((s) => s.trim())
     .filter((s) => s !== '' && !s.startsWith('#'))).describe(name);
-const bool = (name) => schemas/* string */.YjP().transform((v, ctx) => {
+const bool = (name) => schemas.string().transform((v, ctx) => {
     const s = v.trim().toLowerCase();
     if (['true', 'yes', 'on', '1'].includes(s))
         return true;
@@ -1018,7 +1018,7 @@ const bool = (name) => schemas/* string */.YjP().transform((v, ctx) => {
     ctx.addIssue({ code: 'custom', message: `${name}: got ${JSON.stringify(v)}; expected true or false` });
     return core/* NEVER */.tm;
 });
-const intIn = (name, min, max) => schemas/* string */.YjP().transform((v, ctx) => {
+const intIn = (name, min, max) => schemas.string().transform((v, ctx) => {
     const s = v.trim();
     const n = Number(s);
     if (/^\d+$/.test(s) && n >= min && n <= max)
@@ -1026,19 +1026,19 @@ const intIn = (name, min, max) => schemas/* string */.YjP().transform((v, ctx) =
     ctx.addIssue({ code: 'custom', message: `${name}: got ${JSON.stringify(v)}; expected a whole number from ${min} to ${max}` });
     return core/* NEVER */.tm;
 });
-const promotionSchema = schemas/* object */.Ikc({
-    'github-token': schemas/* string */.YjP().trim().min(1, 'github-token: missing; give a token that can read Actions (actions: read), e.g. ${{ github.token }} or GITHUB_TOKEN'),
-    repository: schemas/* string */.YjP()
+const promotionSchema = schemas.object({
+    'github-token': schemas.string().trim().min(1, 'github-token: missing; give a token that can read Actions (actions: read), e.g. ${{ github.token }} or GITHUB_TOKEN'),
+    repository: schemas.string()
         .trim()
         .regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, 'repository: expected owner/name'),
-    workflow: schemas/* string */.YjP()
+    workflow: schemas.string()
         .trim()
         .regex(/^(\d+|[^/\\\s?#%]+\.ya?ml)$/, 'workflow: expected a workflow file name such as ci.yml, or its numeric id'),
-    branch: schemas/* string */.YjP().trim().min(1).max(255),
+    branch: schemas.string().trim().min(1).max(255),
     window: intIn('window', 1, 500),
     'stable-runs': intIn('stable-runs', 1, 500),
     'max-runs': intIn('max-runs', 1, 1000).optional(),
-    'artifact-name': schemas/* string */.YjP()
+    'artifact-name': schemas.string()
         .trim()
         .regex(/^[^"<>|*?\\/:\r\n]{1,200}$/, 'artifact-name: expected 1-200 characters without " : < > | * ? \\ / or newlines'),
     tools: list('tools')
@@ -1052,8 +1052,8 @@ const promotionSchema = schemas/* object */.Ikc({
     })
         .optional(),
     strict: bool('strict'),
-    'output-dir': schemas/* string */.YjP().trim().min(1),
-    justfile: schemas/* string */.YjP().trim().min(1).optional(),
+    'output-dir': schemas.string().trim().min(1),
+    justfile: schemas.string().trim().min(1).optional(),
     'justfile-recipes': list('justfile-recipes').refine((r) => r.every((n) => /^[A-Za-z_][A-Za-z0-9_-]*$/.test(n)), 'justfile-recipes: expected recipe names (letters, digits, - and _)'),
 })
     .strict()
@@ -1098,8 +1098,27 @@ function parsePromotionSettings(raw, env) {
         throw new schema/* ConfigurationError */.j1('github-token: missing; give a token that can read Actions (actions: read), or set GITHUB_TOKEN');
     const r = promotionSchema.safeParse(merged);
     if (!r.success)
-        throw new schema/* ConfigurationError */.j1((0,schema/* formatIssues */.og)(r.error.issues));
+        throw new schema/* ConfigurationError */.j1(formatIssues(r.error.issues));
     return r.data;
+}
+/** Formats zod issues into one message per problem, naming the key (and a line, via `locate`). */
+function formatIssues(issues, locate) {
+    return issues
+        .map((i) => {
+        const key = i.path.map(String).join('.');
+        // An unknown key is placed at its own line, not its parent's.
+        const first = i.code === 'unrecognized_keys' ? i.keys[0] : undefined;
+        const where = locate?.(first !== undefined ? [...i.path, first] : i.path) ?? (first !== undefined ? locate?.(i.path) : undefined);
+        let msg = i.message;
+        if (i.code === 'unrecognized_keys')
+            msg = `unknown setting ${i.keys.map((k) => JSON.stringify(k)).join(', ')}`;
+        else if (i.code === 'invalid_type' || i.code === 'invalid_union')
+            msg = `${key || 'value'}: ${i.message}`;
+        else if (key && !msg.startsWith(key.split('.')[0] ?? ''))
+            msg = `${key}: ${msg}`;
+        return where ? `${where}: ${msg}` : msg;
+    })
+        .join('\n');
 }
 
 ;// CONCATENATED MODULE: ./src/promotion/run.ts

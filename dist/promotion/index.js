@@ -31550,6 +31550,2052 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
+;// CONCATENATED MODULE: ./src/reports/model.ts
+/**
+ * The normalized model every parser produces and every later stage consumes.
+ * Pure types and tiny helpers only: no I/O.
+ */
+/** Tools the gate knows, in the order they are shown. */
+const model_TOOL_IDS = ['bandit', 'pip-audit', 'gitleaks', 'deptry', 'vulture', 'mutmut', 'secret-scan'];
+const TOOL_LABELS = {
+    bandit: 'Bandit',
+    'pip-audit': 'pip-audit',
+    gitleaks: 'gitleaks',
+    deptry: 'deptry',
+    vulture: 'vulture',
+    mutmut: 'mutmut',
+    'secret-scan': 'secret scan (added lines)',
+};
+/**
+ * Severity, ordered from least to most severe; thresholds compare positions.
+ * `unknown` is a severity nobody could establish (pip-audit without a lookup): the policy maps it
+ * through `unknown-severity` (fail closed: high by default) and the summary says so.
+ */
+const model_SEVERITIES = ['unknown', 'info', 'low', 'medium', 'high', 'critical'];
+function severityRank(s) {
+    return model_SEVERITIES.indexOf(s);
+}
+/** Most severe first. */
+function compareSeverityDesc(a, b) {
+    return severityRank(b) - severityRank(a);
+}
+const CONFIDENCES = (/* unused pure expression or super */ null && (['undefined', 'low', 'medium', 'high']));
+/**
+ * Attaches the secret values a report revealed (ParsedReport.knownSecrets) as a non-enumerable
+ * property: no JSON.stringify, spread or structured clone of the report carries them.
+ */
+function withKnownSecrets(report, secrets) {
+    const list = [...new Set(secrets)];
+    if (list.length > 0)
+        Object.defineProperty(report, 'knownSecrets', { value: list, enumerable: false });
+    return report;
+}
+/** A report that could not be understood. `where` is a JSON path (`$.results[3].line_number`) or `line 12`. */
+class ReportParseError extends Error {
+    tool;
+    file;
+    where;
+    reason;
+    constructor(tool, file, where, reason) {
+        super(`${tool}: ${file}: ${where ? `${where}: ` : ''}${reason}`);
+        this.tool = tool;
+        this.file = file;
+        this.where = where;
+        this.reason = reason;
+        this.name = 'ReportParseError';
+    }
+}
+/** Normalise a path from a report to a POSIX, repository-relative form. */
+function normalizePath(p) {
+    let s = p.replace(/\\/g, '/');
+    while (s.startsWith('./'))
+        s = s.slice(2);
+    return s;
+}
+
+;// CONCATENATED MODULE: ./src/config/schema.ts
+/**
+ * The ONLY place settings, their defaults and their validation live. Action inputs, CLI flags and
+ * the policy file all go through `parseSettings`, so the three cannot drift apart.
+ *
+ * Inputs arrive as strings (an empty string means "not given"); the policy file may also give
+ * lists and maps. Messages name the input, the value received and the form expected.
+ */
+
+/** Report inputs, one per tool that reads a file. */
+const REPORT_INPUTS = {
+    bandit: 'bandit-report',
+    'pip-audit': 'pip-audit-report',
+    gitleaks: 'gitleaks-report',
+    deptry: 'deptry-report',
+    vulture: 'vulture-report',
+    mutmut: 'mutmut-report',
+};
+const MAX_CRITICAL_PATHS = 500;
+/** Sensible critical-path defaults for common Python layouts (auth, crypto, data access). */
+const DEFAULT_CRITICAL_PATHS = [
+    '**/auth/**',
+    '**/authn/**',
+    '**/authz/**',
+    '**/*auth*.py',
+    '**/login*.py',
+    '**/security/**',
+    '**/permissions/**',
+    '**/permissions.py',
+    '**/crypto/**',
+    '**/*crypto*.py',
+    '**/secrets/**',
+    '**/session*.py',
+    '**/tokens/**',
+    '**/*token*.py',
+    '**/db/**',
+    '**/database/**',
+    '**/models/**',
+    '**/models.py',
+    '**/repositories/**',
+    '**/dao/**',
+    '**/migrations/**',
+    '**/sql/**',
+];
+const ACTIONS = (/* unused pure expression or super */ null && (['block', 'warn', 'info']));
+/** The scopes of a tool's thresholds: `default` everywhere; `critical-path` / `changed` / `unchanged` override per scope. */
+const SCOPES = (/* unused pure expression or super */ null && (['default', 'critical-path', 'changed', 'unchanged']));
+/** The team's Security Gate Policy as defaults. */
+const DEFAULT_THRESHOLDS = {
+    bandit: {
+        default: { critical: 'warn', high: 'warn', medium: 'warn', low: 'info', info: 'info', unknown: 'info' },
+        'critical-path': { critical: 'block', high: 'block' },
+    },
+    'pip-audit': {
+        default: { critical: 'block', high: 'block', medium: 'warn', low: 'warn', info: 'warn', unknown: 'block' },
+    },
+    gitleaks: {
+        default: { critical: 'block', high: 'block', medium: 'block', low: 'block', info: 'block', unknown: 'block' },
+    },
+    deptry: {
+        default: { critical: 'info', high: 'info', medium: 'info', low: 'info', info: 'info', unknown: 'info' },
+        changed: { critical: 'block', high: 'block', medium: 'block', low: 'block', info: 'block', unknown: 'block' },
+    },
+    vulture: {
+        default: { critical: 'info', high: 'info', medium: 'info', low: 'info', info: 'info', unknown: 'info' },
+        changed: { critical: 'block', high: 'block', medium: 'block', low: 'block', info: 'block', unknown: 'block' },
+    },
+    mutmut: {
+        default: { critical: 'block', high: 'block', medium: 'warn', low: 'warn', info: 'info', unknown: 'warn' },
+    },
+    'secret-scan': {
+        default: { critical: 'warn', high: 'warn', medium: 'warn', low: 'warn', info: 'warn', unknown: 'warn' },
+    },
+};
+/** Thrown by a field's parser: the message names the setting, the value and the expected form. */
+class Invalid extends Error {
+}
+/** A value as a message quotes it: JSON-quoted, cut after 80 characters. */
+const given = (v) => JSON.stringify(v.length > 80 ? `${v.slice(0, 80)}…` : v);
+/** What a message says was given, for a value of the wrong type. */
+function shown(v) {
+    if (typeof v === 'string')
+        return given(v);
+    if (typeof v === 'number' || typeof v === 'boolean')
+        return String(v);
+    if (v === null)
+        return 'null';
+    if (Array.isArray(v))
+        return 'a list';
+    if (v instanceof Date)
+        return 'a date';
+    return typeof v === 'object' ? 'a mapping' : typeof v;
+}
+const wrong = (name, v, expected) => new Invalid(`${name}: got ${shown(v)}; expected ${expected}`);
+const list = (name) => (v) => {
+    let items;
+    if (typeof v === 'string')
+        items = v.split(/[\n,]/);
+    else if (Array.isArray(v))
+        items = v;
+    else
+        throw wrong(name, v, 'a list (newline- or comma-separated)');
+    const out = [];
+    for (let i = 0; i < items.length; i++) {
+        const item = items[i];
+        if (typeof item !== 'string')
+            throw wrong(`${name}[${i}]`, item, 'text');
+        const s = item.trim();
+        if (s !== '' && !s.startsWith('#'))
+            out.push(s);
+    }
+    return out;
+};
+const bool = (name) => (v) => {
+    if (typeof v === 'boolean')
+        return v;
+    if (typeof v === 'string') {
+        const s = v.trim().toLowerCase();
+        if (['true', 'yes', 'on', '1'].includes(s))
+            return true;
+        if (['false', 'no', 'off', '0'].includes(s))
+            return false;
+    }
+    throw wrong(name, v, 'true or false');
+};
+const oneOf = (name, values) => (v) => {
+    if (typeof v === 'string' || typeof v === 'number') {
+        const s = String(v).trim().toLowerCase();
+        if (values.includes(s))
+            return s;
+    }
+    throw wrong(name, v, `one of ${values.join(', ')}`);
+};
+const intIn = (name, min, max) => (v) => {
+    if (typeof v === 'string' || typeof v === 'number') {
+        const s = String(v).trim();
+        const n = Number(s);
+        if (/^\d+$/.test(s) && n >= min && n <= max)
+            return n;
+    }
+    throw wrong(name, v, `a whole number from ${min} to ${max}`);
+};
+const date = (name) => (v) => {
+    if (typeof v === 'string' || (v instanceof Date && !Number.isNaN(v.getTime()))) {
+        const s = v instanceof Date ? v.toISOString().slice(0, 10) : v.trim();
+        const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
+        const d = m ? new Date(`${s}T00:00:00Z`) : undefined;
+        if (m && d && !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s)
+            return s;
+    }
+    throw wrong(name, v, 'a date as YYYY-MM-DD');
+};
+const schema_text = (name) => (v) => {
+    if (typeof v !== 'string')
+        throw wrong(name, v, 'text');
+    return v.trim();
+};
+/** Text that must match `re`: the message quotes what was given and says what was expected. */
+const textMatching = (name, re, expected) => (v) => {
+    if (typeof v === 'string' && re.test(v.trim()))
+        return v.trim();
+    throw wrong(name, v, expected);
+};
+/** An absolute http(s) URL. */
+const httpUrl = (name) => (v) => {
+    if (typeof v === 'string') {
+        const s = v.trim();
+        const u = URL.canParse(s) ? new URL(s) : undefined;
+        if (u && (u.protocol === 'https:' || u.protocol === 'http:') && u.hostname !== '')
+            return s;
+    }
+    throw wrong(name, v, 'an http(s) URL');
+};
+const toolList = (name) => (v) => {
+    const tools = list(name)(v);
+    const bad = tools.filter((t) => !model_TOOL_IDS.includes(t));
+    if (bad.length > 0)
+        throw new Invalid(`${name}: unknown tool ${bad.map((b) => given(b)).join(', ')}; expected any of ${model_TOOL_IDS.join(', ')}`);
+    return tools;
+};
+// Every file with findings is matched against each critical-path pattern: bounded, as a policy
+// file in the pull request could list 8,000 of them (80k findings took minutes).
+const criticalPaths = (v) => {
+    const paths = list('critical-paths')(v);
+    if (paths.length > MAX_CRITICAL_PATHS)
+        throw new Invalid(`critical-paths: at most ${MAX_CRITICAL_PATHS} patterns, got ${paths.length}`);
+    return paths;
+};
+/** Own keys of a mapping (a YAML mapping or a JSON object), or the message for anything else. */
+function mappingKeys(name, v) {
+    if (typeof v !== 'object' || v === null || Array.isArray(v) || v instanceof Date)
+        throw wrong(name, v, 'a mapping');
+    return Object.keys(v);
+}
+/**
+ * `thresholds`: tool -> scope -> severity -> action (policy file only). Each problem is its own
+ * issue at its own path, so the message names the line of the policy file it is on. The values are
+ * copied into fresh objects by known keys only (a `__proto__` key is an unknown key, not a prototype).
+ */
+function parseThresholds(v, issues) {
+    const before = issues.length;
+    const fail = (path, message) => {
+        issues.push({ path: ['thresholds', ...path], message });
+    };
+    const actionMap = (m, path) => {
+        const name = ['thresholds', ...path].join('.');
+        let keys;
+        try {
+            keys = mappingKeys(name, m);
+        }
+        catch (e) {
+            fail(path, e.message);
+            return undefined;
+        }
+        const out = {};
+        for (const k of keys) {
+            const a = m[k];
+            if (!SEVERITIES.includes(k))
+                fail([...path, k], `${name}: unknown severity ${given(k)}; expected any of ${SEVERITIES.join(', ')}`);
+            else if (typeof a !== 'string' || !ACTIONS.includes(a))
+                fail([...path, k], `${name}.${k}: got ${shown(a)}; expected one of ${ACTIONS.join(', ')}`);
+            else
+                out[k] = a;
+        }
+        return out;
+    };
+    const scopes = (m, path, allowPhase1) => {
+        const name = ['thresholds', ...path].join('.');
+        let keys;
+        try {
+            keys = mappingKeys(name, m);
+        }
+        catch (e) {
+            fail(path, e.message);
+            return undefined;
+        }
+        const out = {};
+        const allowed = allowPhase1 ? [...SCOPES, 'phase-1'] : SCOPES;
+        for (const k of keys) {
+            const value = m[k];
+            if (!allowed.includes(k))
+                fail([...path, k], `${name}: unknown scope ${given(k)}; expected any of ${allowed.join(', ')}`);
+            else if (value === undefined)
+                continue;
+            else if (k === 'phase-1')
+                out['phase-1'] = scopes(value, [...path, k], false);
+            else
+                out[k] = actionMap(value, [...path, k]);
+        }
+        return out;
+    };
+    let tools;
+    try {
+        tools = mappingKeys('thresholds', v);
+    }
+    catch (e) {
+        fail([], e.message);
+        return undefined;
+    }
+    const out = {};
+    for (const tool of tools) {
+        const value = v[tool];
+        if (!TOOL_IDS.includes(tool))
+            fail([tool], `thresholds: unknown tool ${given(tool)}; expected any of ${TOOL_IDS.join(', ')}`);
+        else if (value !== undefined)
+            out[tool] = scopes(value, [tool], true);
+    }
+    return issues.length === before ? out : undefined;
+}
+const field = (parse, fallback) => ({
+    parse,
+    default: fallback === undefined ? undefined : () => (Array.isArray(fallback) ? [...fallback] : fallback),
+});
+/**
+ * Every setting with its parser and default, in the order `parseSettings` returns them. Later
+ * features add their settings here (and to `Settings`), and nowhere else.
+ */
+const FIELDS = {
+    'bandit-report': field(list('bandit-report'), []),
+    'pip-audit-report': field(list('pip-audit-report'), []),
+    'gitleaks-report': field(list('gitleaks-report'), []),
+    'deptry-report': field(list('deptry-report'), []),
+    'vulture-report': field(list('vulture-report'), []),
+    'mutmut-report': field(list('mutmut-report'), []),
+    phase: field(oneOf('phase', ['1', '2', 'auto']), '1'),
+    'phase-2-from': field(date('phase-2-from')),
+    'phase-2-tools': field(toolList('phase-2-tools'), []),
+    'critical-paths': field(criticalPaths, DEFAULT_CRITICAL_PATHS),
+    'on-missing-report': field(oneOf('on-missing-report', ['error', 'warn', 'ignore']), 'error'),
+    'policy-file': field(schema_text('policy-file')),
+    'fail-on-block': field(bool('fail-on-block'), false),
+    summary: field(bool('summary'), true),
+    'upload-artifact': field(bool('upload-artifact'), true),
+    'artifact-name': field(textMatching('artifact-name', /^[^"<>|*?\\/:\r\n]{1,200}$/, '1-200 characters without " : < > | * ? \\ / or newlines'), 'security-gate-reports'),
+    'retention-days': field(intIn('retention-days', 1, 90)),
+    'unknown-severity': field(oneOf('unknown-severity', ['critical', 'high', 'medium', 'low']), 'high'),
+    'output-dir': field(schema_text('output-dir')),
+    // Severity of pip-audit findings (looked up: pip-audit's JSON has none). `github, osv` = `github,osv`.
+    'severity-source': field((v) => oneOf('severity-source', ['github,osv', 'github', 'osv', 'off'])(typeof v === 'string' ? v.replace(/\s+/g, '') : v), 'github,osv'),
+    'github-token': field(schema_text('github-token')),
+    'osv-api-url': field(httpUrl('osv-api-url'), 'https://api.osv.dev'),
+    'severity-budget-seconds': field(intIn('severity-budget-seconds', 1, 600), 30),
+    // The rest of the lane.
+    'vulture-min-confidence': field(intIn('vulture-min-confidence', 0, 100)),
+    'mutmut-min-score': field(intIn('mutmut-min-score', 0, 100)),
+    'redact-artifacts': field(bool('redact-artifacts'), true),
+    'base-ref': field(textMatching('base-ref', /^[^\s-][^\s]*$/, 'a git ref or commit (no spaces, not starting with -)')),
+    'secret-scan': field(bool('secret-scan'), true),
+    'secret-scan-keywords': field(list('secret-scan-keywords'), ['api_key', 'secret', 'password', 'token']),
+    // Where reviewers look.
+    annotations: field(oneOf('annotations', ['blocking', 'all', 'none']), 'all'),
+    'annotations-via-checks': field(bool('annotations-via-checks'), false),
+    'scan-root': field(schema_text('scan-root')),
+    'sarif-file': field(schema_text('sarif-file')),
+    'sarif-dependency-file': field(schema_text('sarif-dependency-file')),
+    comment: field(oneOf('comment', ['off', 'always', 'on-warn', 'on-block']), 'off'),
+    'comment-id': field(schema_text('comment-id')),
+    // Waivers and the override label.
+    'waivers-file': field(schema_text('waivers-file'), 'docs/governance/security-waivers.md'),
+    'security-approvers': field(list('security-approvers'), []),
+    'senior-approvers': field(list('senior-approvers'), []),
+    'verify-waiver-approvals': field(bool('verify-waiver-approvals'), false),
+    'waiver-expiry-warning-days': field(intIn('waiver-expiry-warning-days', 0, 365), 7),
+    'override-label': field(textMatching('override-label', /^[^\r\n]{1,50}$/, 'a label name of 1-50 characters'), 'security-override'),
+    'override-approvers': field(list('override-approvers'), []),
+};
+/** Every setting key, `thresholds` last. */
+const SETTING_KEYS = [...Object.keys(FIELDS), 'thresholds'];
+/** Settings that are action inputs / CLI flags (everything but the policy-file-only ones). */
+const POLICY_FILE_ONLY_KEYS = ['thresholds'];
+const schema_INPUT_NAMES = SETTING_KEYS.filter((k) => !POLICY_FILE_ONLY_KEYS.includes(k));
+/** Keys a policy file may not set (they belong to the workflow, not the policy). */
+const INPUT_ONLY_KEYS = (/* unused pure expression or super */ null && (['policy-file', 'github-token']));
+class schema_ConfigurationError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'ConfigurationError';
+    }
+}
+/**
+ * Parse settings from layers, later layers winning key by key: policy file values, then explicit
+ * inputs/flags. An empty string means "not given" and never overrides.
+ */
+function parseSettings(layers, locate) {
+    // No prototype: a `__proto__` key of a policy file is an unknown setting, not a prototype.
+    const merged = Object.create(null);
+    for (const layer of layers) {
+        for (const [k, v] of Object.entries(layer)) {
+            if (v === undefined || v === '')
+                continue;
+            merged[k] = v;
+        }
+    }
+    const issues = [];
+    const out = {};
+    for (const [key, f] of Object.entries(FIELDS)) {
+        const v = merged[key];
+        if (v === undefined) {
+            if (f.default)
+                out[key] = f.default();
+            continue;
+        }
+        try {
+            out[key] = f.parse(v);
+        }
+        catch (e) {
+            if (!(e instanceof Invalid))
+                throw e;
+            issues.push({ path: [key], message: e.message });
+        }
+    }
+    out.thresholds = merged.thresholds === undefined ? {} : parseThresholds(merged.thresholds, issues);
+    for (const key of Object.keys(merged)) {
+        if (!SETTING_KEYS.includes(key))
+            issues.push({ path: [key], message: `unknown setting ${JSON.stringify(key)}` });
+    }
+    if (out.phase === 'auto' && out['phase-2-from'] === undefined && merged['phase-2-from'] === undefined) {
+        issues.push({ path: ['phase-2-from'], message: 'phase-2-from: got none; phase "auto" needs the day phase 2 starts (YYYY-MM-DD)' });
+    }
+    if (issues.length > 0) {
+        throw new schema_ConfigurationError(issues
+            .map((i) => {
+            const where = locate?.(i.path);
+            return where ? `${where}: ${i.message}` : i.message;
+        })
+            .join('\n'));
+    }
+    return out;
+}
+/** Thresholds of one tool, the policy file's entries laid over the defaults. */
+function thresholdsFor(settings, tool) {
+    const d = DEFAULT_THRESHOLDS[tool];
+    const o = settings.thresholds[tool] ?? {};
+    const mergeMaps = (a, b) => (a || b ? { ...a, ...b } : undefined);
+    return {
+        default: mergeMaps(d.default, o.default),
+        'critical-path': mergeMaps(d['critical-path'], o['critical-path']),
+        changed: mergeMaps(d.changed, o.changed),
+        unchanged: mergeMaps(d.unchanged, o.unchanged),
+        'phase-1': o['phase-1'],
+    };
+}
+
+;// CONCATENATED MODULE: ./src/util/escape.ts
+/**
+ * Escaping of untrusted text for every channel the gate writes. Report contents are attacker
+ * controlled in a pull request: nothing from a report reaches stdout or Markdown without going
+ * through here.
+ */
+/* eslint-disable no-control-regex -- matching control characters is the point of this module */
+/**
+ * Make text inert in a log line: the runner treats a line starting with `::` (after whitespace) as a
+ * workflow command, and `##[` as a legacy one. Control characters are shown as escapes; newlines are
+ * kept out so one message is one line.
+ */
+function escapeLog(text) {
+    return showInvisible(text.replace(/\r\n|\r|\n/g, ' ⏎ '))
+        .replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)
+        // Every colon followed by a colon: `:::x` must not leave a `::` behind (a global `/::/` would).
+        .replace(/:(?=:)/g, ':\u200b')
+        .replace(/#(?=#\[)/g, '#\u200b');
+}
+/**
+ * Characters that change how text is displayed without being seen (bidirectional overrides and
+ * isolates, "Trojan Source"): a path must not be able to look like another one. They are shown as
+ * `[U+202E]`, which the channel's escaping then makes inert.
+ */
+const INVISIBLE = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+function showInvisible(text) {
+    return text.replace(INVISIBLE, (c) => `[U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}]`);
+}
+const MD_SPECIAL = /[\\`*_{}[\]()<>#+\-.!|~&"'=$^]/g;
+/**
+ * Break what GitHub would turn into a link or a notification, before any escaping (so an entity the
+ * escaping writes, like `&#124;`, is never touched): `@mentions` and `#123` refs get a zero-width
+ * joiner, `https://…` and `www.…` autolinks a zero-width space.
+ */
+function breakAutolinks(text) {
+    return text
+        .replace(/@(?=[A-Za-z0-9_-])/g, '@\u200d')
+        .replace(/#(?=[0-9])/g, '#\u200d')
+        .replace(/:(?=\/\/)/g, ':\u200b')
+        .replace(/\b(www)(?=\.)/gi, '$1\u200b');
+}
+/**
+ * Escape text for Markdown (GitHub flavoured) inline content, including table cells: every special
+ * character is backslash-escaped or turned into an entity, `@mentions`, `#refs` and autolinks are
+ * broken with zero-width characters, newlines become spaces.
+ */
+function escapeMarkdown(text) {
+    // Controls go first: a removed character must not be able to join `@` to a name afterwards.
+    return breakAutolinks(showInvisible(text)
+        .replace(/\r\n|\r|\n/g, ' ')
+        .replace(/[\u0000-\u001f\u007f]/g, '')).replace(MD_SPECIAL, (c) => {
+        switch (c) {
+            case '<':
+                return '&lt;';
+            case '>':
+                return '&gt;';
+            case '&':
+                return '&amp;';
+            case '|':
+                return '&#124;';
+            case '"':
+                return '&quot;';
+            default:
+                return `\\${c}`;
+        }
+    });
+}
+/**
+ * Text inside an inline code span: backticks cannot be escaped inside one, so they are replaced by a
+ * look-alike; `|` becomes the look-alike `¦` so tables survive (entities are NOT decoded inside a code
+ * span, so `&#124;` would show literally, and `\|` only works inside a table); newlines become
+ * spaces. HTML, emphasis, mentions and links are inert inside code.
+ */
+function escapeCode(text) {
+    const t = showInvisible(text)
+        .replace(/\r\n|\r|\n/g, ' ')
+        .replace(/[\u0000-\u001f\u007f-\u009f]/g, '')
+        .replace(/`/g, 'ˋ')
+        .replace(/\|/g, '¦');
+    return `\`${t === '' ? ' ' : t}\``;
+}
+/** Escape for an HTML attribute or element body (used inside <details><summary>). */
+function escapeHtml(text) {
+    // A blank line would end the HTML block and turn the rest into Markdown: no newlines at all.
+    return breakAutolinks(showInvisible(text)
+        .replace(/\r\n|\r|\n/g, ' ')
+        .replace(/[\u0000-\u001f\u007f-\u009f]/g, ''))
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/"/g, '&quot;')
+        .replace(/'/g, '&#39;');
+}
+/**
+ * A link target that is safe to put in Markdown or an href: only absolute `http:`/`https:` URLs
+ * without credentials, at most `maxLength` characters, normalised by the URL parser and with every
+ * character that could end a link destination, split a table cell or start an entity
+ * percent-encoded. Anything else (`javascript:`, `data:`, relative, unparsable) gives `undefined`.
+ */
+function safeHttpUrl(url, maxLength = 2048) {
+    if (typeof url !== 'string')
+        return undefined;
+    const raw = url.trim();
+    if (raw === '' || raw.length > maxLength || !/^https?:\/\//i.test(raw))
+        return undefined;
+    let u;
+    try {
+        u = new URL(raw);
+    }
+    catch {
+        return undefined;
+    }
+    if ((u.protocol !== 'http:' && u.protocol !== 'https:') || u.username !== '' || u.password !== '' || u.hostname === '') {
+        return undefined;
+    }
+    const href = u.href.replace(/[^A-Za-z0-9\-._~:/?#=%+,;!$&]/g, (c) => [...new TextEncoder().encode(c)].map((b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join(''));
+    return href.length > maxLength ? undefined : href;
+}
+/**
+ * `encodeURIComponent` for untrusted text: a lone surrogate (JSON's `"\ud800"` parses to one)
+ * makes the built-in throw `URIError`; it is encoded as U+FFFD instead.
+ */
+function encodeUriComponentSafe(text) {
+    return encodeURIComponent(text.replace(/\p{Cs}/gu, '\uFFFD'));
+}
+/**
+ * Shorten untrusted text to at most `max` characters (code points, never half a surrogate pair),
+ * ending in `…` when cut. Apply before escaping so an escape sequence is never cut.
+ */
+function clip(text, max) {
+    if (text.length <= max)
+        return text;
+    let end = Math.max(0, max - 1);
+    const code = text.charCodeAt(end - 1);
+    if (end > 0 && code >= 0xd800 && code <= 0xdbff)
+        end -= 1;
+    return `${text.slice(0, end)}…`;
+}
+/** A workflow command's message, escaped as the runner (and @actions/core) expect: `%`, CR, LF. */
+function escapeCommandData(s) {
+    return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+/** A workflow command's property value: the message escapes plus `:` and `,`. */
+function escapeCommandProperty(s) {
+    return escapeCommandData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
+}
+
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: external "node:fs/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: ./src/github/actions-core.ts
+/**
+ * The runner protocol the gate needs, without @actions/core on the start-up path.
+ *
+ * @actions/core 3 loads its HTTP stack (undici, for OIDC tokens) when imported, which cost the gate
+ * about a fifth of its cold start on a small report. The protocol itself is small and documented:
+ * inputs are `INPUT_<NAME>` variables, outputs and the step summary are files named by
+ * `GITHUB_OUTPUT` / `GITHUB_STEP_SUMMARY`, everything else is a workflow command on stdout. The
+ * escaping below is @actions/core's (a test compares the bytes with the real library). The artifact
+ * client, loaded lazily, still brings @actions/core with it when an upload happens.
+ */
+
+
+
+
+const env = () => process.env;
+// The output delimiter is random, as @actions/core's: a value cannot end the block early. Where the
+// system has /dev/urandom (Linux and macOS runners) its 16 bytes are read directly: node:crypto costs
+// ~8 ms to load, a twentieth of the gate's cold start. Elsewhere (Windows) node:crypto is loaded.
+function randomUUID() {
+    const b = Buffer.alloc(16);
+    let fd;
+    try {
+        fd = (0,external_node_fs_namespaceObject.openSync)('/dev/urandom', 'r');
+        if ((0,external_node_fs_namespaceObject.readSync)(fd, b, 0, 16, null) !== 16)
+            throw new Error('short read');
+    }
+    catch {
+        return process.getBuiltinModule('node:crypto').randomUUID();
+    }
+    finally {
+        if (fd !== undefined)
+            (0,external_node_fs_namespaceObject.closeSync)(fd);
+    }
+    // RFC 4122 version 4 layout, as crypto.randomUUID().
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    const h = b.toString('hex');
+    return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+/** `::command k=v,k=v::message`, escaped as the runner expects. */
+function formatCommand(command, properties, message) {
+    const props = Object.entries(properties)
+        .filter((e) => e[1] !== undefined && e[1] !== '')
+        .map(([k, v]) => `${k}=${escapeCommandProperty(String(v))}`)
+        .join(',');
+    return `::${command}${props ? ` ${props}` : ''}::${escapeCommandData(message)}`;
+}
+function actions_core_issue(command, properties, message) {
+    process.stdout.write(formatCommand(command, properties, message) + external_node_os_namespaceObject.EOL);
+}
+function annotationProps(p = {}) {
+    return { title: p.title, file: p.file, line: p.startLine, endLine: p.endLine, col: p.startColumn, endColumn: p.endColumn };
+}
+function actions_core_getInput(name) {
+    return (env()[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '').trim();
+}
+/** Appends `name<<delimiter` ... to the file a runner variable names; false when there is none. */
+function appendFileCommand(variable, key, value) {
+    const file = env()[variable];
+    if (!file)
+        return false;
+    const delimiter = `ghadelimiter_${randomUUID()}`;
+    if (key.includes(delimiter) || value.includes(delimiter))
+        throw new Error(`Unexpected input: the value contains the delimiter ${delimiter}`);
+    (0,external_node_fs_namespaceObject.appendFileSync)(file, `${key}<<${delimiter}${external_node_os_namespaceObject.EOL}${value}${external_node_os_namespaceObject.EOL}${delimiter}${external_node_os_namespaceObject.EOL}`, { encoding: 'utf8' });
+    return true;
+}
+function actions_core_setOutput(name, value) {
+    if (!appendFileCommand('GITHUB_OUTPUT', name, value)) {
+        process.stdout.write(external_node_os_namespaceObject.EOL);
+        actions_core_issue('set-output', { name }, value);
+    }
+}
+function actions_core_setSecret(secret) {
+    actions_core_issue('add-mask', {}, secret);
+}
+function actions_core_info(message) {
+    process.stdout.write(message + external_node_os_namespaceObject.EOL);
+}
+function actions_core_notice(message, properties) {
+    actions_core_issue('notice', annotationProps(properties), message);
+}
+function actions_core_warning(message, properties) {
+    actions_core_issue('warning', annotationProps(properties), message);
+}
+function actions_core_error(message, properties) {
+    actions_core_issue('error', annotationProps(properties), message);
+}
+function actions_core_setFailed(message) {
+    process.exitCode = 1;
+    actions_core_error(message);
+}
+/** Appends Markdown to the job step summary (no-op outside a runner). */
+async function appendSummary(markdown) {
+    const file = env().GITHUB_STEP_SUMMARY;
+    if (!file)
+        return;
+    await (0,promises_namespaceObject.appendFile)(file, markdown + external_node_os_namespaceObject.EOL, { encoding: 'utf8' });
+}
+
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+;// CONCATENATED MODULE: ./src/io/files.ts
+/**
+ * Finding and reading report files in the workspace. Patterns are paths or globs relative to the
+ * workspace; nothing outside it is read (a report input cannot be used to exfiltrate /etc/passwd
+ * into an artifact).
+ */
+
+
+
+/** Largest report read (bigger is refused with a clear message rather than exhausting memory). */
+const MAX_REPORT_BYTES = (/* unused pure expression or super */ null && (512 * 1024 * 1024));
+function files_insideWorkspace(workspace, p) {
+    const rel = relative(resolve(workspace), resolve(workspace, p));
+    return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+}
+/**
+ * Why `file` (in the workspace) must not be read, or undefined. Its real path, symbolic links
+ * followed, must stay in the workspace and out of any `.git` directory: a link committed under a
+ * report's name would otherwise copy `/etc/passwd`, or the checkout's token from `.git/config`,
+ * into the artifact, or quote it in an error. A file that does not exist is left to the read.
+ * `realWorkspace`: the workspace's real path, when the caller has it already.
+ */
+async function files_unreadableBecause(workspace, file, realWorkspace) {
+    let real;
+    let root;
+    try {
+        real = await realpath(resolve(workspace, file));
+        root = realWorkspace ?? (await realpath(resolve(workspace)));
+    }
+    catch {
+        return undefined;
+    }
+    const rel = relative(root, real);
+    if (rel.startsWith('..') || isAbsolute(rel))
+        return 'is a symbolic link to a file outside the workspace: not read';
+    if (rel.split(sep).includes('.git'))
+        return 'is in a .git directory: not read';
+    return undefined;
+}
+async function resolvePatterns(workspace, patterns) {
+    const files = new Set();
+    const problems = [];
+    const refused = [];
+    const missing = [];
+    let realWorkspace;
+    for (const raw of patterns) {
+        const pattern = raw.replace(/\\/g, '/');
+        if (!files_insideWorkspace(workspace, pattern.replace(/[*?[\]{}]/g, 'x'))) {
+            problems.push(`\`${raw}\` is outside the workspace`);
+            continue;
+        }
+        let matched;
+        if (isDynamicPattern(pattern)) {
+            const abs = isAbsolute(pattern) ? relative(workspace, pattern).split(sep).join('/') : pattern;
+            matched = await glob(abs, { cwd: workspace, dot: true, onlyFiles: true, followSymbolicLinks: false, ignore: ['**/node_modules/**', '**/.git/**'] });
+        }
+        else {
+            const rel = relative(resolve(workspace), resolve(workspace, pattern)).split(sep).join('/');
+            try {
+                const st = await stat(resolve(workspace, rel));
+                matched = st.isFile() ? [rel] : [];
+                if (!st.isFile())
+                    problems.push(`\`${raw}\` is not a file`);
+            }
+            catch {
+                matched = [];
+            }
+        }
+        const inside = [];
+        let refusedHere = false;
+        for (const m of matched) {
+            if (!files_insideWorkspace(workspace, m))
+                continue;
+            // The workspace's own real path once per call, not once per file a glob matched.
+            realWorkspace ??= await realpath(resolve(workspace)).catch(() => resolve(workspace));
+            const why = await files_unreadableBecause(workspace, m, realWorkspace);
+            if (why) {
+                refused.push(`\`${m}\` ${why}`);
+                refusedHere = true;
+            }
+            else
+                inside.push(m);
+        }
+        if (inside.length === 0 && !refusedHere && !problems.some((p) => p.startsWith(`\`${raw}\``))) {
+            problems.push(`\`${raw}\` matched no file`);
+            if (!isDynamicPattern(pattern))
+                missing.push(`\`${raw}\` matched no file`);
+        }
+        for (const m of inside)
+            files.add(m);
+    }
+    return { files: [...files].sort(), problems, refused: [...new Set(refused)], missing };
+}
+async function readReport(workspace, file) {
+    const abs = resolve(workspace, file);
+    try {
+        const st = await stat(abs);
+        if (st.size > MAX_REPORT_BYTES)
+            return { ok: false, bytes: st.size, error: `file is ${st.size} bytes, over the ${MAX_REPORT_BYTES}-byte limit` };
+        const buf = await readFile(abs);
+        const text = buf.toString('utf8');
+        return { ok: true, text, bytes: buf.length };
+    }
+    catch (e) {
+        const err = e;
+        return { ok: false, bytes: 0, error: `cannot read the file (${err.code ?? err.message})` };
+    }
+}
+/** Chunk size for reading big reports in pieces. */
+const READ_CHUNK_BYTES = (/* unused pure expression or super */ null && (1024 * 1024));
+/**
+ * Read a report file in chunks, in order, to `consume` (one buffer, reused: `consume` copies what it
+ * keeps). `consume` returns false to stop early. A file smaller than `minBytes` is not read
+ * (`stopped`). The size limit and errors are as for readReport.
+ */
+async function readReportChunks(workspace, file, consume, minBytes = 0) {
+    const abs = resolve(workspace, file);
+    let fh;
+    try {
+        fh = await open(abs, 'r');
+        const st = await fh.stat();
+        if (st.size > MAX_REPORT_BYTES)
+            return { ok: false, bytes: st.size, error: `file is ${st.size} bytes, over the ${MAX_REPORT_BYTES}-byte limit` };
+        if (st.size < minBytes)
+            return { ok: true, bytes: 0, stopped: true };
+        const buf = Buffer.allocUnsafe(Math.min(READ_CHUNK_BYTES, Math.max(st.size, 1)));
+        let bytes = 0;
+        for (;;) {
+            const { bytesRead } = await fh.read(buf, 0, buf.length, null);
+            if (bytesRead === 0)
+                return { ok: true, bytes, stopped: false };
+            bytes += bytesRead;
+            if (bytes > MAX_REPORT_BYTES)
+                return { ok: false, bytes, error: `file grew over the ${MAX_REPORT_BYTES}-byte limit while it was read` };
+            if (!(await consume(bytesRead === buf.length ? buf : buf.subarray(0, bytesRead))))
+                return { ok: true, bytes, stopped: true };
+        }
+    }
+    catch (e) {
+        const err = e;
+        return { ok: false, bytes: 0, error: `cannot read the file (${err.code ?? err.message})` };
+    }
+    finally {
+        await fh?.close();
+    }
+}
+
+;// CONCATENATED MODULE: ./src/github/runner.ts
+/**
+ * The runner side of the gate: inputs, outputs, step summary and log lines (src/github/actions-core.ts).
+ * Report text that reaches the log goes through escapeLog first.
+ */
+
+
+
+
+
+function readInputs() {
+    const inputs = {};
+    for (const name of INPUT_NAMES)
+        inputs[name] = core.getInput(name);
+    return inputs;
+}
+async function readPolicyFile(workspace, path) {
+    if (!path)
+        return undefined;
+    if (!insideWorkspace(workspace, path))
+        throw new ConfigurationError(`policy-file: got ${JSON.stringify(path)}; expected a path inside the workspace`);
+    const refused = await unreadableBecause(workspace, path);
+    if (refused)
+        throw new ConfigurationError(`policy-file: ${JSON.stringify(path)} ${refused}`);
+    try {
+        return { text: await readFile(`${workspace}/${path}`, 'utf8'), file: path };
+    }
+    catch (e) {
+        throw new ConfigurationError(`policy-file: cannot read ${JSON.stringify(path)} (${e.code ?? String(e)})`);
+    }
+}
+const log = {
+    info: (msg) => actions_core_info(escapeLog(msg)),
+    warning: (msg) => actions_core_warning(escapeLog(msg)),
+    error: (msg) => actions_core_error(escapeLog(msg)),
+};
+function setOutputs(outputs) {
+    for (const [k, v] of Object.entries(outputs))
+        actions_core_setOutput(k, v);
+}
+async function writeStepSummary(markdown) {
+    await appendSummary(markdown);
+}
+
+;// CONCATENATED MODULE: ./src/util/lists.ts
+/**
+ * Appends every item of each list to `target` and returns it. Not `push(...list)`: a spread puts
+ * every item on the stack, and ~120k of them (a hostile waivers file's notices, a gitleaks
+ * report's secrets) end the run with a RangeError. The lint config forbids that spread in src/.
+ */
+function pushAll(target, ...lists) {
+    for (const list of lists)
+        for (const item of list)
+            target.push(item);
+    return target;
+}
+
+;// CONCATENATED MODULE: ./src/promotion/render.ts
+/**
+ * Markdown for the promotion report (file and job summary). Pure. Leads with the one-line verdict,
+ * then a table per tool, then each tool's criteria with their evidence, then the runs examined.
+ * Text that came from artifacts or the API is escaped; within `budgetBytes` detail is dropped
+ * first (runs table, evidence lists), then the text is cut, saying so.
+ */
+
+
+/** GitHub drops a step summary over 1 MiB; stay well below. */
+const SUMMARY_BUDGET_BYTES = 900 * 1024;
+// No character that ends a link or splits a table cell (`|`) or escapes one.
+const safeUrl = (u) => (u && /^https?:\/\/[^\s()<>"'`|\\[\]]+$/.test(u) ? u : undefined);
+function runLink(r) {
+    const url = safeUrl(r.url);
+    return url ? `[#${r.number}](${url})` : `#${r.number}`;
+}
+/** `2026-11-01 05:00 UTC` for an ISO date from the API; anything else escaped. */
+const when = (iso) => (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(iso) ? `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC` : escapeMarkdown(iso));
+const pct = (x) => (x === null ? '–' : `${Math.round(x * 1000) / 10}%`);
+const hours = (h) => (h === null ? '–' : h >= 48 ? `${Math.round((h / 24) * 10) / 10} d` : `${Math.round(h * 10) / 10} h`);
+const mark = (met) => (met ? '✅' : '❌');
+function evidenceList(ev, max) {
+    if (ev.length === 0)
+        return '';
+    // Notes (why a run is a gap) are already in the detail; the JSON report keeps them per run.
+    const shown = ev.slice(0, max).map((e) => `${runLink(e)}${e.value !== undefined ? ` (${e.value})` : e.note ? ' (gap)' : ''}`);
+    return ` — runs: ${shown.join(', ')}${ev.length > max ? `, and ${ev.length - max} more in the JSON report` : ''}`;
+}
+function criterionLine(c, maxEvidence) {
+    return `- ${mark(c.met)} **${escapeMarkdown(c.label)}**: ${escapeMarkdown(c.detail)}${maxEvidence > 0 ? evidenceList(c.evidence, maxEvidence) : ''}`;
+}
+function toolSection(t, maxEvidence) {
+    const head = t.ready ? `### ✅ ${escapeMarkdown(t.label)}: ready for phase 2` : `### ❌ ${escapeMarkdown(t.label)}: not ready`;
+    const m = t.metrics;
+    return [
+        head,
+        '',
+        `Baseline: ${escapeMarkdown(t.baseline)}.`,
+        '',
+        ...t.criteria.map((c) => criterionLine(c, maxEvidence)),
+        '',
+        `Metrics over ${m.runsExamined} runs: coverage ${pct(m.scanCoverage)} (${m.runsExecuted} executed, ${m.runsWithData} with data) · mean time to fix ${hours(m.meanTimeToFixHours)} (${m.findingsFixed} fixed, ${m.findingsOpen} open) · waiver rate ${pct(m.waiverRate)} (${m.waivedFindings} of ${m.distinctFindings}) · false-positive rate ${pct(m.falsePositiveRate)} (${m.falsePositives})`,
+        '',
+    ].join('\n');
+}
+function render(r, detail) {
+    const out = [];
+    const icon = r.verdict.notReady.length === 0 && r.verdict.ready.length > 0 ? '🟢' : r.verdict.ready.length > 0 ? '🟡' : '⚪';
+    out.push(`## ${icon} Promotion evidence: ${escapeMarkdown(r.verdict.headline)}`, '');
+    out.push(`Policy: at least ${r.policy.window} runs on ${escapeCode(r.source.branch)} where the tool executed; the latest ${r.policy.stableRuns} of them consecutive, meeting the baseline, never regressing; Justfile recipes present; every active waiver owned. ` +
+        `Source: ${escapeCode(r.source.repository)} workflow ${escapeCode(r.source.workflow)}, artifact ${escapeCode(r.source.artifactName)}; ${r.collection.runsExamined} runs examined, ${r.collection.runsWithData} with data.`, '');
+    if (r.tools.length > 0) {
+        out.push('| tool | verdict | executed | stable stretch | baseline | no regression | operational | coverage | MTTF | waiver rate | FP rate |');
+        out.push('|---|---|---:|---|---|---|---|---:|---:|---:|---:|');
+        for (const t of r.tools) {
+            const c = (id) => t.criteria.find((x) => x.id === id);
+            const ops = [c('justfile-recipes'), c('waiver-owners')].every((x) => x?.met);
+            out.push(`| ${escapeMarkdown(t.label)} | ${t.ready ? '✅ ready' : '❌ not ready'} | ${t.metrics.runsExecuted}${t.metrics.runsExecuted >= r.policy.window ? '' : ` (needs ${r.policy.window})`} | ${mark(!!c('stable-consecutive')?.met)} | ${mark(!!c('stable-baseline')?.met)} | ${mark(!!c('stable-no-regression')?.met)} | ${mark(ops)} | ${pct(t.metrics.scanCoverage)} | ${hours(t.metrics.meanTimeToFixHours)} | ${pct(t.metrics.waiverRate)} | ${pct(t.metrics.falsePositiveRate)} |`);
+        }
+        out.push('');
+    }
+    if (r.notices.length > 0)
+        pushAll(out, r.notices.map((n) => `> ${escapeMarkdown(n)}`), ['']);
+    for (const t of r.tools)
+        out.push(toolSection(t, detail.evidence));
+    if (detail.runs && r.runs.length > 0) {
+        out.push(`<details><summary>${r.runs.length} runs examined (newest first)</summary>`, '');
+        out.push('| run | attempt | created | conclusion | data |', '|---|---:|---|---|---|');
+        for (const run of r.runs) {
+            const data = run.data === 'ok' ? (run.tools ?? []).map((t) => `${t.tool}: ${t.status}`).join(', ') || 'no tools' : `no data: ${run.reason ?? ''}`;
+            out.push(`| ${runLink(run)} | ${run.attempt} | ${when(run.createdAt)} | ${escapeMarkdown(run.conclusion ?? '–')} | ${escapeMarkdown(data)} |`);
+        }
+        out.push('', '</details>', '');
+    }
+    out.push(`Requests to the API: ${r.requests.total} (${r.requests.list} list, ${r.requests.artifactLookups} artifact lookups, ${r.requests.downloads} downloads). Full evidence: \`.ci-security-promotion-report.json\` (schema version ${r.schemaVersion}).`, '');
+    return out.join('\n');
+}
+/** The report as Markdown within `budgetBytes` (default: no limit). */
+function renderPromotionMarkdown(r, budgetBytes = Infinity) {
+    const attempts = [
+        { evidence: 20, runs: true },
+        { evidence: 20, runs: false },
+        { evidence: 5, runs: false },
+        { evidence: 0, runs: false },
+    ];
+    let md = '';
+    for (const a of attempts) {
+        md = render(r, a);
+        if (Buffer.byteLength(md, 'utf8') <= budgetBytes)
+            return a === attempts[0] ? md : `${md}\n_Detail was shortened to fit the summary; the JSON report has all of it._\n`;
+    }
+    const note = '\n\n_Cut to fit the summary; the full report is in `.ci-security-promotion-report.md` and `.json`._\n';
+    let cut = Buffer.from(md, 'utf8').subarray(0, Math.max(0, budgetBytes - Buffer.byteLength(note))).toString('utf8');
+    cut = cut.replace(/\uFFFD$/, '');
+    const nl = cut.lastIndexOf('\n');
+    return (nl > 0 ? cut.slice(0, nl) : cut) + note;
+}
+
+;// CONCATENATED MODULE: ./node_modules/is-network-error/index.js
+const objectToString = Object.prototype.toString;
+
+const isError = value => objectToString.call(value) === '[object Error]';
+
+const errorMessages = new Set([
+	'network error', // Chrome
+	'NetworkError when attempting to fetch resource.', // Firefox
+	'The Internet connection appears to be offline.', // Safari 16
+	'Network request failed', // `cross-fetch`
+	'fetch failed', // Undici (Node.js)
+	'terminated', // Undici (Node.js)
+	' A network error occurred.', // Bun (WebKit)
+	'Network connection lost', // Cloudflare Workers (fetch)
+]);
+
+function isNetworkError(error) {
+	const isValid = error
+		&& isError(error)
+		&& error.name === 'TypeError'
+		&& typeof error.message === 'string';
+
+	if (!isValid) {
+		return false;
+	}
+
+	const {message, stack} = error;
+
+	// Safari 17+ has generic message but no stack for network errors
+	if (message === 'Load failed' || (message.startsWith('Load failed (') && message.endsWith(')'))) {
+		return stack === undefined
+			// Sentry adds its own stack trace to the fetch error, so also check for that
+			|| '__sentry_captured__' in error;
+	}
+
+	// Deno network errors start with specific text
+	if (message.startsWith('error sending request for url')) {
+		return true;
+	}
+
+	// Chrome: exact "Failed to fetch" or with hostname: "Failed to fetch (example.com)"
+	if (message === 'Failed to fetch' || (message.startsWith('Failed to fetch (') && message.endsWith(')'))) {
+		return true;
+	}
+
+	// Standard network error messages
+	return errorMessages.has(message);
+}
+
+;// CONCATENATED MODULE: ./node_modules/p-retry/index.js
+
+
+function validateRetries(retries) {
+	if (typeof retries === 'number') {
+		if (retries < 0) {
+			throw new TypeError('Expected `retries` to be a non-negative number.');
+		}
+
+		if (Number.isNaN(retries)) {
+			throw new TypeError('Expected `retries` to be a valid number or Infinity, got NaN.');
+		}
+	} else if (retries !== undefined) {
+		throw new TypeError('Expected `retries` to be a number or Infinity.');
+	}
+}
+
+function validateNumberOption(name, value, {min = 0, allowInfinity = false} = {}) {
+	if (value === undefined) {
+		return;
+	}
+
+	if (typeof value !== 'number' || Number.isNaN(value)) {
+		throw new TypeError(`Expected \`${name}\` to be a number${allowInfinity ? ' or Infinity' : ''}.`);
+	}
+
+	if (!allowInfinity && !Number.isFinite(value)) {
+		throw new TypeError(`Expected \`${name}\` to be a finite number.`);
+	}
+
+	if (value < min) {
+		throw new TypeError(`Expected \`${name}\` to be \u2265 ${min}.`);
+	}
+}
+
+class AbortError extends Error {
+	constructor(message) {
+		super();
+
+		if (message instanceof Error) {
+			this.originalError = message;
+			({message} = message);
+		} else {
+			this.originalError = new Error(message);
+			this.originalError.stack = this.stack;
+		}
+
+		this.name = 'AbortError';
+		this.message = message;
+	}
+}
+
+function calculateDelay(retriesConsumed, options) {
+	const attempt = Math.max(1, retriesConsumed + 1);
+	const random = options.randomize ? (Math.random() + 1) : 1;
+
+	let timeout = Math.round(random * options.minTimeout * (options.factor ** (attempt - 1)));
+	timeout = Math.min(timeout, options.maxTimeout);
+
+	return timeout;
+}
+
+function calculateRemainingTime(start, max) {
+	if (!Number.isFinite(max)) {
+		return max;
+	}
+
+	return max - (performance.now() - start);
+}
+
+async function onAttemptFailure({error, attemptNumber, retriesConsumed, startTime, options}) {
+	const normalizedError = error instanceof Error
+		? error
+		: new TypeError(`Non-error was thrown: "${error}". You should only throw errors.`);
+
+	if (normalizedError instanceof AbortError) {
+		throw normalizedError.originalError;
+	}
+
+	const retriesLeft = Number.isFinite(options.retries)
+		? Math.max(0, options.retries - retriesConsumed)
+		: options.retries;
+
+	const maxRetryTime = options.maxRetryTime ?? Number.POSITIVE_INFINITY;
+
+	const context = Object.freeze({
+		error: normalizedError,
+		attemptNumber,
+		retriesLeft,
+		retriesConsumed,
+	});
+
+	await options.onFailedAttempt(context);
+
+	if (calculateRemainingTime(startTime, maxRetryTime) <= 0) {
+		throw normalizedError;
+	}
+
+	const consumeRetry = await options.shouldConsumeRetry(context);
+
+	const remainingTime = calculateRemainingTime(startTime, maxRetryTime);
+
+	if (remainingTime <= 0 || retriesLeft <= 0) {
+		throw normalizedError;
+	}
+
+	if (normalizedError instanceof TypeError && !isNetworkError(normalizedError)) {
+		if (consumeRetry) {
+			throw normalizedError;
+		}
+
+		options.signal?.throwIfAborted();
+		return false;
+	}
+
+	if (!await options.shouldRetry(context)) {
+		throw normalizedError;
+	}
+
+	if (!consumeRetry) {
+		options.signal?.throwIfAborted();
+		return false;
+	}
+
+	const delayTime = calculateDelay(retriesConsumed, options);
+	const finalDelay = Math.min(delayTime, remainingTime);
+
+	options.signal?.throwIfAborted();
+
+	if (finalDelay > 0) {
+		await new Promise((resolve, reject) => {
+			const onAbort = () => {
+				clearTimeout(timeoutToken);
+				options.signal?.removeEventListener('abort', onAbort);
+				reject(options.signal.reason);
+			};
+
+			const timeoutToken = setTimeout(() => {
+				options.signal?.removeEventListener('abort', onAbort);
+				resolve();
+			}, finalDelay);
+
+			if (options.unref) {
+				timeoutToken.unref?.();
+			}
+
+			options.signal?.addEventListener('abort', onAbort, {once: true});
+		});
+	}
+
+	options.signal?.throwIfAborted();
+
+	return true;
+}
+
+async function pRetry(input, options = {}) {
+	options = {...options};
+
+	validateRetries(options.retries);
+
+	if (Object.hasOwn(options, 'forever')) {
+		throw new Error('The `forever` option is no longer supported. For many use-cases, you can set `retries: Infinity` instead.');
+	}
+
+	options.retries ??= 10;
+	options.factor ??= 2;
+	options.minTimeout ??= 1000;
+	options.maxTimeout ??= Number.POSITIVE_INFINITY;
+	options.maxRetryTime ??= Number.POSITIVE_INFINITY;
+	options.randomize ??= false;
+	options.onFailedAttempt ??= () => {};
+	options.shouldRetry ??= () => true;
+	options.shouldConsumeRetry ??= () => true;
+
+	// Validate numeric options and normalize edge cases
+	validateNumberOption('factor', options.factor, {min: 0, allowInfinity: false});
+	validateNumberOption('minTimeout', options.minTimeout, {min: 0, allowInfinity: false});
+	validateNumberOption('maxTimeout', options.maxTimeout, {min: 0, allowInfinity: true});
+	validateNumberOption('maxRetryTime', options.maxRetryTime, {min: 0, allowInfinity: true});
+
+	// Treat non-positive factor as 1 to avoid zero backoff or negative behavior
+	if (!(options.factor > 0)) {
+		options.factor = 1;
+	}
+
+	options.signal?.throwIfAborted();
+
+	let attemptNumber = 0;
+	let retriesConsumed = 0;
+	const startTime = performance.now();
+
+	while (Number.isFinite(options.retries) ? retriesConsumed <= options.retries : true) {
+		attemptNumber++;
+
+		try {
+			options.signal?.throwIfAborted();
+
+			const result = await input(attemptNumber);
+
+			options.signal?.throwIfAborted();
+
+			return result;
+		} catch (error) {
+			if (await onAttemptFailure({
+				error,
+				attemptNumber,
+				retriesConsumed,
+				startTime,
+				options,
+			})) {
+				retriesConsumed++;
+			}
+		}
+	}
+
+	// Should not reach here, but in case it does, throw an error
+	throw new Error('Retry attempts exhausted without throwing an error.');
+}
+
+function makeRetriable(function_, options) {
+	return function (...arguments_) {
+		return pRetry(() => function_.apply(this, arguments_), options);
+	};
+}
+
+;// CONCATENATED MODULE: ./src/io/http.ts
+/**
+ * One small HTTP client for every API the gate talks to (GitHub REST, OSV): JSON over fetch with a
+ * timeout per request, an overall deadline, bounded retries with backoff (p-retry) on 5xx, network
+ * errors and rate limits, honouring `retry-after` and `x-ratelimit-reset`. It never throws anything
+ * but `HttpError`, whose `kind` says in plain words what went wrong.
+ */
+
+class HttpError extends Error {
+    kind;
+    status;
+    retryAfterMs;
+    constructor(kind, message, status, 
+    /** Milliseconds the server asked us to wait before trying again, when it said. */
+    retryAfterMs) {
+        super(message);
+        this.kind = kind;
+        this.status = status;
+        this.retryAfterMs = retryAfterMs;
+        this.name = 'HttpError';
+    }
+}
+/** Milliseconds to wait that the response asks for (retry-after seconds or date, or the rate-limit reset). */
+function retryAfterMs(headers, now) {
+    const ra = headers.get('retry-after');
+    if (ra !== null) {
+        if (/^\d+$/.test(ra.trim()))
+            return Number(ra.trim()) * 1000;
+        const t = Date.parse(ra);
+        if (!Number.isNaN(t))
+            return Math.max(0, t - now);
+    }
+    if (headers.get('x-ratelimit-remaining') === '0') {
+        const reset = Number(headers.get('x-ratelimit-reset'));
+        if (Number.isFinite(reset) && reset > 0)
+            return Math.max(0, reset * 1000 - now);
+    }
+    return undefined;
+}
+function isRateLimited(status, headers, body) {
+    if (status === 429)
+        return true;
+    if (status !== 403)
+        return false;
+    return (headers.get('retry-after') !== null ||
+        headers.get('x-ratelimit-remaining') === '0' ||
+        /rate limit/i.test(body.slice(0, 2000)));
+}
+function createHttpClient(opts) {
+    const doFetch = opts.fetchImpl ?? fetch;
+    const now = opts.now ?? Date.now;
+    const timeoutMs = opts.timeoutMs ?? 10_000;
+    const maxWait = opts.maxRetryWaitMs ?? 60_000;
+    const maxBody = opts.maxBodyBytes ?? 32 * 1024 * 1024;
+    let requestCount = 0;
+    const url = (path, query) => {
+        const u = /^https?:\/\//.test(path) ? new URL(path) : new URL(opts.baseUrl.replace(/\/+$/, '') + path);
+        for (const [k, v] of Object.entries(query ?? {}))
+            if (v !== undefined)
+                u.searchParams.set(k, String(v));
+        return u.toString();
+    };
+    async function once(method, target, body) {
+        if (opts.deadline !== undefined && now() >= opts.deadline)
+            throw new AbortError(new HttpError('budget', 'time budget used up before the request'));
+        const remaining = opts.deadline !== undefined ? opts.deadline - now() : Infinity;
+        const ctl = AbortSignal.timeout(Math.max(1, Math.min(timeoutMs, remaining)));
+        requestCount++;
+        let res;
+        try {
+            res = await doFetch(target, {
+                method,
+                signal: ctl,
+                headers: {
+                    accept: 'application/json',
+                    'user-agent': opts.userAgent ?? 'security-gate',
+                    ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}),
+                    ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+                    ...opts.headers,
+                },
+                body,
+            });
+        }
+        catch (e) {
+            const err = e;
+            if (err.name === 'TimeoutError' || err.name === 'AbortError')
+                throw new HttpError('timeout', `timed out after ${Math.round(Math.min(timeoutMs, remaining))} ms`);
+            throw new HttpError('network', `network error: ${err.message}`);
+        }
+        let buf;
+        try {
+            const declared = Number(res.headers.get('content-length'));
+            if (Number.isFinite(declared) && declared > maxBody)
+                throw new HttpError('malformed', `response too large (${declared} bytes)`);
+            buf = await readCapped(res, maxBody);
+        }
+        catch (e) {
+            if (e instanceof HttpError)
+                throw new AbortError(e);
+            const err = e;
+            if (err.name === 'TimeoutError' || err.name === 'AbortError')
+                throw new HttpError('timeout', `timed out reading the response after ${timeoutMs} ms`);
+            throw new HttpError('network', `network error reading the response: ${err.message}`);
+        }
+        const status = res.status;
+        if (status >= 200 && status < 300)
+            return { status, headers: res.headers, buf };
+        const text = buf.toString('utf8', 0, Math.min(buf.length, 4000));
+        const wait = retryAfterMs(res.headers, now());
+        if (isRateLimited(status, res.headers, text))
+            throw new HttpError('rate-limited', `rate limited (HTTP ${status})`, status, wait ?? 60_000);
+        if (status >= 500)
+            throw new HttpError('server', `server error (HTTP ${status})`, status, wait);
+        const kind = status === 404 ? 'not-found' : status === 401 ? 'unauthorized' : status === 403 ? 'forbidden' : 'client';
+        throw new AbortError(new HttpError(kind, `HTTP ${status}${kind === 'client' ? '' : ` (${kind.replace('-', ' ')})`}`, status));
+    }
+    /**
+     * The body, read as it streams and abandoned once past `max` bytes: a response without a
+     * content-length (chunked) is never buffered whole before its size is known.
+     */
+    async function readCapped(res, max) {
+        if (!res.body)
+            return Buffer.alloc(0);
+        const reader = res.body.getReader();
+        const chunks = [];
+        let size = 0;
+        for (;;) {
+            const { done, value } = await reader.read();
+            if (done)
+                break;
+            size += value.byteLength;
+            if (size > max) {
+                await reader.cancel().catch(() => undefined);
+                throw new HttpError('malformed', `response too large (over ${max} bytes)`);
+            }
+            chunks.push(value);
+        }
+        return Buffer.concat(chunks, size);
+    }
+    async function withRetry(method, target, body) {
+        try {
+            return await pRetry(() => once(method, target, body), {
+                retries: opts.retries ?? 3,
+                minTimeout: opts.backoffMs ?? 500,
+                factor: 2,
+                randomize: true,
+                onFailedAttempt: async ({ error }) => {
+                    const e = error;
+                    if (!(e instanceof HttpError))
+                        throw e;
+                    const wait = e.retryAfterMs;
+                    if (wait === undefined)
+                        return;
+                    if (wait > maxWait)
+                        throw e;
+                    if (opts.deadline !== undefined && now() + wait >= opts.deadline)
+                        throw new HttpError(e.kind, `${e.message}; waiting ${Math.ceil(wait / 1000)} s would pass the time budget`, e.status);
+                    await new Promise((r) => setTimeout(r, wait));
+                },
+            });
+        }
+        catch (e) {
+            if (e instanceof HttpError)
+                throw e;
+            throw new HttpError('network', e.message);
+        }
+    }
+    return {
+        get requestCount() {
+            return requestCount;
+        },
+        async getJson(path, query) {
+            const r = await withRetry('GET', url(path, query), undefined);
+            return { status: r.status, headers: r.headers, data: parseBody(r.buf) };
+        },
+        async sendJson(method, path, body) {
+            const r = await withRetry(method, url(path), JSON.stringify(body));
+            return { status: r.status, headers: r.headers, data: r.buf.length === 0 ? undefined : parseBody(r.buf) };
+        },
+        async getBytes(path) {
+            const r = await withRetry('GET', url(path), undefined);
+            return { status: r.status, headers: r.headers, data: r.buf };
+        },
+    };
+}
+function parseBody(buf) {
+    try {
+        return JSON.parse(buf.toString('utf8'));
+    }
+    catch {
+        throw new HttpError('malformed', `malformed JSON in the response (${buf.length} bytes)`);
+    }
+}
+/** GitHub's REST base URL, as every action reads it. */
+function githubApiUrl(env = process.env) {
+    return env.GITHUB_API_URL || 'https://api.github.com';
+}
+
+;// CONCATENATED MODULE: ./src/promotion/evaluate.ts
+/**
+ * The promotion policy, made measurable (pure: run history in, report out; no I/O, no clock).
+ *
+ * "Observe at least `window` runs on the branch where the tool executed; the latest `stable-runs`
+ * runs where it executed are consecutive, meet the baseline and never regress", plus operational
+ * readiness (Justfile recipes, every active waiver has an owner). Each criterion carries its
+ * evidence (run ids, numbers, dates, links). A run without data is never a pass: it does not count
+ * as an execution and it breaks a consecutive stretch.
+ */
+
+const PROMOTION_REPORT_SCHEMA_VERSION = 1;
+const PROMOTION_REPORT_KIND = 'security-gate-promotion-report';
+const active = (t) => t.counts.block + t.counts.warn + t.counts.info;
+const sumSeverity = (t) => Object.values(t.severity).reduce((a, b) => a + b, 0);
+// New in the change as the gate counted them: every finding when the run did not know the change.
+const newInChange = (t) => t.findings.filter((f) => (f.inChange === true || (!t.changeKnown && f.inChange === undefined)) && f.disposition !== 'waived').length;
+// HIGH as the gate treated it: a severity Bandit does not define counts as unknown-severity (high by
+// default). A result without effective severities counts its unknowns as high (fail closed).
+const banditHigh = (t) => t.findings.every((f) => f.effectiveSeverity !== undefined)
+    ? t.findings.filter((f) => f.effectiveSeverity === 'high' || f.effectiveSeverity === 'critical').length
+    : t.severity.high + t.severity.critical + t.severity.unknown;
+/** The team's baselines. Waivers count only where the policy says "after valid waivers". */
+const BASELINES = {
+    bandit: { description: 'Bandit HIGH = 0', count: banditHigh, unit: 'HIGH' },
+    'pip-audit': { description: 'pip-audit vulnerabilities = 0', count: sumSeverity, unit: 'vulnerabilities' },
+    gitleaks: { description: 'gitleaks active secrets = 0 (after valid waivers)', count: active, unit: 'active secrets' },
+    deptry: { description: 'deptry: no new findings in touched modules', count: newInChange, unit: 'new findings in touched modules' },
+    vulture: { description: 'vulture: no new findings in touched modules', count: newInChange, unit: 'new findings in touched modules' },
+    mutmut: { description: 'mutmut smoke ran', count: () => 0, unit: '' },
+    'secret-scan': { description: 'secrets in added lines = 0 (after valid waivers)', count: active, unit: 'active secrets' },
+};
+const ref = (r) => ({ id: r.run.id, number: r.run.number, attempt: r.run.attempt, createdAt: r.run.createdAt, ...(r.run.url ? { url: r.run.url } : {}) });
+const label = (r) => `run #${'run' in r ? r.run.number : r.number}`;
+const round = (n, d = 4) => Math.round(n * 10 ** d) / 10 ** d;
+const plural = (n, one, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+function observe(records, tool) {
+    return records.map((record, index) => {
+        if (record.data.kind !== 'ok')
+            return { index, record, state: 'no-data', note: record.data.reason };
+        const data = record.data.result.tools.find((t) => t.tool === tool);
+        if (!data)
+            return { index, record, state: 'absent', note: 'not in this run\'s result' };
+        if (data.status !== 'ok')
+            return { index, record, state: 'not-executed', data, note: `${data.status}${data.messages[0] ? `: ${data.messages[0]}` : ''}` };
+        return { index, record, state: 'executed', data };
+    });
+}
+function gapNote(o, tool) {
+    switch (o.state) {
+        case 'no-data':
+            return `${label(o.record)}${o.record.run.conclusion && o.record.run.conclusion !== 'success' ? ` (${o.record.run.conclusion})` : ''} has no data (${o.note})`;
+        case 'absent':
+            return `${TOOL_LABELS[tool]} is not in ${label(o.record)}'s result`;
+        default:
+            return `${TOOL_LABELS[tool]} did not execute in ${label(o.record)} (${o.note})`;
+    }
+}
+function metricsFor(obs) {
+    const executed = obs.filter((o) => o.state === 'executed');
+    const chrono = [...executed].reverse();
+    const open = new Map();
+    const fixes = [];
+    const distinct = new Set();
+    const waived = new Set();
+    const fps = new Set();
+    for (const o of chrono) {
+        const at = Date.parse(o.record.run.createdAt);
+        const present = new Set(o.data.findings.map((f) => f.fingerprint));
+        for (const [fp, since] of open) {
+            if (!present.has(fp)) {
+                if (Number.isFinite(at) && Number.isFinite(since))
+                    fixes.push((at - since) / 3_600_000);
+                open.delete(fp);
+            }
+        }
+        for (const f of o.data.findings) {
+            if (!open.has(f.fingerprint))
+                open.set(f.fingerprint, at);
+            distinct.add(f.fingerprint);
+            if (f.disposition === 'waived') {
+                waived.add(f.fingerprint);
+                if (f.waiver?.reasonCategory && /false[\s_-]*positive/i.test(f.waiver.reasonCategory))
+                    fps.add(f.fingerprint);
+            }
+        }
+    }
+    const rate = (n) => (distinct.size === 0 ? null : round(n / distinct.size));
+    return {
+        runsExamined: obs.length,
+        runsWithData: obs.filter((o) => o.state !== 'no-data').length,
+        runsExecuted: executed.length,
+        scanCoverage: obs.length === 0 ? null : round(executed.length / obs.length),
+        meanTimeToFixHours: fixes.length === 0 ? null : round(fixes.reduce((a, b) => a + b, 0) / fixes.length, 2),
+        findingsFixed: fixes.length,
+        findingsOpen: open.size,
+        distinctFindings: distinct.size,
+        waivedFindings: waived.size,
+        waiverRate: rate(waived.size),
+        falsePositives: fps.size,
+        falsePositiveRate: rate(fps.size),
+    };
+}
+function evaluateTool(tool, input, justfileCriterion) {
+    const obs = observe(input.history.records, tool);
+    const executed = obs.filter((o) => o.state === 'executed');
+    const baseline = BASELINES[tool];
+    const ev = (o, value, note) => ({ ...ref(o.record), ...(value !== undefined ? { value } : {}), ...(note ? { note } : {}) });
+    const criteria = [];
+    // 1. Executed in at least `window` runs.
+    criteria.push({
+        id: 'executed-in-window',
+        label: `executed in at least ${input.window} runs`,
+        met: executed.length >= input.window,
+        detail: `executed in ${executed.length} of ${plural(obs.length, 'run')} examined${executed.length >= input.window ? '' : ` (needs ${input.window})`}`,
+        evidence: executed.map((o) => ev(o)),
+    });
+    // 2. The latest `stable-runs` executed runs are consecutive.
+    const stretch = executed.slice(0, input.stableRuns);
+    const enough = stretch.length === input.stableRuns;
+    const first = stretch[0];
+    const last = stretch.at(-1);
+    const gaps = first && last ? obs.slice(first.index, last.index + 1).filter((o) => o.state !== 'executed') : [];
+    // The stretch must reach the newest run examined: a tool that stopped running is not ready, however
+    // good its past, and a newer run without data proves nothing (so less data can never make a tool ready).
+    const stopped = first ? obs.slice(0, first.index) : [];
+    const breaks = [...stopped, ...gaps];
+    const list = (xs) => `${xs.slice(0, 3).map((g) => gapNote(g, tool)).join('; ')}${xs.length > 3 ? `; and ${xs.length - 3} more` : ''}`;
+    criteria.push({
+        id: 'stable-consecutive',
+        label: `latest ${input.stableRuns} runs where it executed are consecutive, up to the newest run`,
+        met: enough && breaks.length === 0,
+        detail: !enough
+            ? `only ${plural(stretch.length, 'run')} where it executed (needs ${input.stableRuns})`
+            : breaks.length === 0
+                ? `${label(last.record)} to ${label(first.record)}, no gap`
+                : [stopped.length > 0 ? `newer runs without it: ${list(stopped)}` : '', gaps.length > 0 ? `broken: ${list(gaps)}` : ''].filter(Boolean).join('; '),
+        evidence: [...stretch.map((o) => ev(o)), ...breaks.map((g) => ev(g, undefined, gapNote(g, tool)))].sort((a, b) => b.number - a.number || b.id - a.id),
+    });
+    // 3. Each run of the stretch meets the baseline.
+    const counts = stretch.map((o) => ({ o, n: baseline.count(o.data) }));
+    const failing = counts.filter((c) => c.n > 0);
+    criteria.push({
+        id: 'stable-baseline',
+        label: `meets the baseline (${baseline.description}) in those runs`,
+        met: enough && failing.length === 0,
+        detail: !enough
+            ? `cannot tell: only ${plural(stretch.length, 'run')} where it executed`
+            : failing.length === 0
+                ? `met in all ${input.stableRuns} runs`
+                : `not met in ${failing.map((f) => `${label(f.o.record)} (${f.n} ${baseline.unit})`).join(', ')}`,
+        evidence: counts.map((c) => ev(c.o, c.n)),
+    });
+    // 4. No regression inside the stretch: the active-finding count never rises, run to run.
+    const chrono = [...stretch].reverse().map((o) => ({ o, n: active(o.data) }));
+    const rises = [];
+    for (let i = 1; i < chrono.length; i++) {
+        const a = chrono[i - 1];
+        const b = chrono[i];
+        if (b.n > a.n)
+            rises.push(`active findings rose from ${a.n} (${label(a.o.record)}) to ${b.n} (${label(b.o.record)})`);
+    }
+    criteria.push({
+        id: 'stable-no-regression',
+        label: 'never regresses in those runs (active findings do not rise run to run)',
+        met: enough && rises.length === 0,
+        detail: !enough ? `cannot tell: only ${plural(stretch.length, 'run')} where it executed` : rises.length === 0 ? `active findings ${chrono.map((c) => c.n).join(' → ')}` : rises.join('; '),
+        evidence: [...chrono].reverse().map((c) => ev(c.o, c.n)),
+    });
+    // 5. Operational: the Justfile recipes (same for every tool).
+    criteria.push(justfileCriterion);
+    // 6. Operational: every active waiver (applied in the latest run where it executed) has an owner.
+    const latest = executed[0];
+    if (!latest) {
+        criteria.push({ id: 'waiver-owners', label: 'every active waiver has an owner', met: false, detail: 'cannot tell: no run where it executed', evidence: [] });
+    }
+    else {
+        const waived = latest.data.findings.filter((f) => f.disposition === 'waived');
+        const ownerless = waived.filter((f) => !f.waiver?.owner?.trim());
+        const ids = [...new Set(ownerless.map((f) => f.waiver?.id ?? `(no waiver record: ${f.fingerprint})`))];
+        criteria.push({
+            id: 'waiver-owners',
+            label: 'every active waiver has an owner',
+            met: ownerless.length === 0,
+            detail: waived.length === 0
+                ? `no active waiver in ${label(latest.record)}`
+                : ownerless.length === 0
+                    ? `${plural(waived.length, 'waived finding')} in ${label(latest.record)}, every waiver has an owner`
+                    : `${plural(ownerless.length, 'waived finding')} in ${label(latest.record)} without an owner: ${ids.slice(0, 5).join(', ')}${ids.length > 5 ? ` and ${ids.length - 5} more` : ''}`,
+            evidence: [ev(latest, ownerless.length)],
+        });
+    }
+    const reasons = criteria.filter((c) => !c.met).map((c) => `${c.label}: ${c.detail}`);
+    const ready = reasons.length === 0;
+    return {
+        tool,
+        label: TOOL_LABELS[tool],
+        ready,
+        verdict: ready ? 'ready' : `not ready, because ${reasons.join('; ')}`,
+        reasons,
+        baseline: baseline.description,
+        criteria,
+        metrics: metricsFor(obs),
+        timeline: obs.map((o) => ({
+            runId: o.record.run.id,
+            runNumber: o.record.run.number,
+            createdAt: o.record.run.createdAt,
+            state: o.state,
+            ...(o.state === 'executed' ? { baseline: baseline.count(o.data), active: active(o.data) } : {}),
+            ...(o.note ? { note: o.note } : {}),
+        })),
+    };
+}
+function justfileCriterion(j, required) {
+    const recipes = required.map((name) => ({ name, present: j.recipes.includes(name) }));
+    const missing = recipes.filter((r) => !r.present).map((r) => r.name);
+    return {
+        recipes,
+        criterion: {
+            id: 'justfile-recipes',
+            label: `the Justfile has the local recipes (${required.join(', ')})`,
+            met: j.found && missing.length === 0,
+            detail: !j.found ? `no Justfile at ${j.path}${j.error ? ` (${j.error})` : ''}` : missing.length === 0 ? `${j.path} defines all ${required.length}` : `${j.path} lacks ${missing.join(', ')}`,
+            evidence: [],
+        },
+    };
+}
+/** The whole report. Pure. */
+function evaluatePromotion(input) {
+    const { records } = input.history;
+    const seen = new Set();
+    const unknown = new Set();
+    for (const r of records) {
+        if (r.data.kind !== 'ok')
+            continue;
+        for (const t of r.data.result.tools)
+            seen.add(t.tool);
+        for (const u of r.data.result.unknownTools)
+            unknown.add(u);
+    }
+    const tools = input.tools ?? model_TOOL_IDS.filter((t) => seen.has(t));
+    const jf = justfileCriterion(input.justfile, input.requiredRecipes);
+    const results = tools.map((t) => evaluateTool(t, input, jf.criterion));
+    const ready = results.filter((r) => r.ready).map((r) => r.tool);
+    const notReady = results.filter((r) => !r.ready).map((r) => r.tool);
+    const withData = records.filter((r) => r.data.kind === 'ok').length;
+    const notices = [];
+    const noData = records.length - withData;
+    if (noData > 0)
+        notices.push(`${plural(noData, 'run')} of ${records.length} examined had no data (expired or missing artifact, or unreadable result): they prove nothing, and a stretch of evidence cannot reach across them.`);
+    if (input.history.stoppedBecause === 'max-runs')
+        notices.push(`Stopped after max-runs (${input.maxRuns}) runs before every tool had ${input.window} runs where it executed.`);
+    if (input.history.stoppedBecause === 'no-more-runs')
+        notices.push(`The workflow has only ${records.length} completed run(s) on ${input.source.branch} (window ${input.window}).`);
+    const sk = input.history.skipped;
+    const was = (n) => (n === 1 ? 'was' : 'were');
+    if (sk.inProgress > 0)
+        notices.push(`${plural(sk.inProgress, 'run')} not completed yet ${was(sk.inProgress)} skipped.`);
+    if (sk.duplicates > 0)
+        notices.push(`${plural(sk.duplicates, 'repeated run id')} in the listing (re-runs or page shifts) counted once.`);
+    if (sk.pullRequest > 0)
+        notices.push(`${plural(sk.pullRequest, 'pull-request run')} (or runs from another repository) ${was(sk.pullRequest)} skipped: only the branch's own runs count.`);
+    if (sk.otherBranch > 0)
+        notices.push(`${plural(sk.otherBranch, 'run')} of another branch in the listing ${was(sk.otherBranch)} skipped.`);
+    if (unknown.size > 0)
+        notices.push(`Result files name tools this version does not know (ignored): ${[...unknown].sort().join(', ')}.`);
+    for (const t of input.tools ?? [])
+        if (!seen.has(t))
+            notices.push(`${TOOL_LABELS[t]} was asked for but appears in no examined run.`);
+    if (tools.length === 0)
+        notices.push('No tool to judge: no examined run had a readable result.');
+    const headline = tools.length === 0
+        ? 'No tool can be judged: no readable gate result in the examined runs'
+        : ready.length === 0
+            ? `No tool is ready for phase 2 (${tools.length} judged)`
+            : `${ready.length} of ${tools.length} tools ready for phase 2: ${ready.map((t) => TOOL_LABELS[t]).join(', ')}`;
+    return {
+        schemaVersion: PROMOTION_REPORT_SCHEMA_VERSION,
+        kind: PROMOTION_REPORT_KIND,
+        generatedAt: input.now.toISOString(),
+        source: input.source,
+        policy: {
+            window: input.window,
+            stableRuns: input.stableRuns,
+            maxRuns: input.maxRuns,
+            strict: input.strict,
+            tools: input.tools ?? null,
+            justfile: input.justfile.path,
+            justfileRecipes: input.requiredRecipes,
+        },
+        verdict: { headline, ready, notReady },
+        collection: { runsExamined: records.length, runsWithData: withData, stoppedBecause: input.history.stoppedBecause, skipped: input.history.skipped },
+        runs: records.map((r) => ({
+            ...ref(r),
+            conclusion: r.run.conclusion,
+            ...(r.run.event ? { event: r.run.event } : {}),
+            ...(r.run.headSha ? { headSha: r.run.headSha } : {}),
+            data: r.data.kind,
+            ...(r.data.kind === 'no-data' ? { reason: r.data.reason } : { tools: r.data.result.tools.map((t) => ({ tool: t.tool, status: t.status })) }),
+        })),
+        tools: results,
+        operational: { justfile: { path: input.justfile.path, found: input.justfile.found, ...(input.justfile.error ? { error: input.justfile.error } : {}), recipes: jf.recipes } },
+        requests: input.requests,
+        notices,
+    };
+}
+
+;// CONCATENATED MODULE: ./node_modules/yocto-queue/index.js
+/*
+How it works:
+`this.#head` is an instance of `Node` which keeps track of its current value and nests another instance of `Node` that keeps the value that comes after it. When a value is provided to `.enqueue()`, the code needs to iterate through `this.#head`, going deeper and deeper to find the last value. However, iterating through every single item is slow. This problem is solved by saving a reference to the last value as `this.#tail` so that it can reference it to add a new value.
+*/
+
+class Node {
+	value;
+	next;
+
+	constructor(value) {
+		this.value = value;
+	}
+}
+
+class Queue {
+	#head;
+	#tail;
+	#size;
+
+	constructor() {
+		this.clear();
+	}
+
+	enqueue(value) {
+		const node = new Node(value);
+
+		if (this.#head) {
+			this.#tail.next = node;
+			this.#tail = node;
+		} else {
+			this.#head = node;
+			this.#tail = node;
+		}
+
+		this.#size++;
+	}
+
+	dequeue() {
+		const current = this.#head;
+		if (!current) {
+			return;
+		}
+
+		this.#head = this.#head.next;
+		this.#size--;
+
+		// Clean up tail reference when queue becomes empty
+		if (!this.#head) {
+			this.#tail = undefined;
+		}
+
+		return current.value;
+	}
+
+	peek() {
+		if (!this.#head) {
+			return;
+		}
+
+		return this.#head.value;
+
+		// TODO: Node.js 18.
+		// return this.#head?.value;
+	}
+
+	clear() {
+		this.#head = undefined;
+		this.#tail = undefined;
+		this.#size = 0;
+	}
+
+	get size() {
+		return this.#size;
+	}
+
+	* [Symbol.iterator]() {
+		let current = this.#head;
+
+		while (current) {
+			yield current.value;
+			current = current.next;
+		}
+	}
+
+	* drain() {
+		while (this.#head) {
+			yield this.dequeue();
+		}
+	}
+}
+
+;// CONCATENATED MODULE: ./node_modules/p-limit/index.js
+
+
+function pLimit(concurrency) {
+	let rejectOnClear = false;
+
+	if (typeof concurrency === 'object') {
+		({concurrency, rejectOnClear = false} = concurrency);
+	}
+
+	validateConcurrency(concurrency);
+
+	if (typeof rejectOnClear !== 'boolean') {
+		throw new TypeError('Expected `rejectOnClear` to be a boolean');
+	}
+
+	const queue = new Queue();
+	let activeCount = 0;
+
+	const resumeNext = () => {
+		// Process the next queued function if we're under the concurrency limit
+		if (activeCount < concurrency && queue.size > 0) {
+			activeCount++;
+			queue.dequeue().run();
+		}
+	};
+
+	const next = () => {
+		activeCount--;
+		resumeNext();
+	};
+
+	const run = async (function_, resolve, arguments_) => {
+		// Execute the function and capture the result promise
+		const result = (async () => function_(...arguments_))();
+
+		// Resolve immediately with the promise (don't wait for completion)
+		resolve(result);
+
+		// Wait for the function to complete (success or failure)
+		// We catch errors here to prevent unhandled rejections,
+		// but the original promise rejection is preserved for the caller
+		try {
+			await result;
+		} catch {}
+
+		// Decrement active count and process next queued function
+		next();
+	};
+
+	const enqueue = (function_, resolve, reject, arguments_) => {
+		const queueItem = {reject};
+
+		// Queue the internal resolve function instead of the run function
+		// to preserve the asynchronous execution context.
+		new Promise(internalResolve => { // eslint-disable-line promise/param-names
+			queueItem.run = internalResolve;
+			queue.enqueue(queueItem);
+		}).then(run.bind(undefined, function_, resolve, arguments_)); // eslint-disable-line promise/prefer-await-to-then
+
+		// Start processing immediately if we haven't reached the concurrency limit
+		if (activeCount < concurrency) {
+			resumeNext();
+		}
+	};
+
+	const generator = (function_, ...arguments_) => new Promise((resolve, reject) => {
+		enqueue(function_, resolve, reject, arguments_);
+	});
+
+	Object.defineProperties(generator, {
+		activeCount: {
+			get: () => activeCount,
+		},
+		pendingCount: {
+			get: () => queue.size,
+		},
+		clearQueue: {
+			value() {
+				if (!rejectOnClear) {
+					queue.clear();
+					return;
+				}
+
+				const abortError = AbortSignal.abort().reason;
+
+				while (queue.size > 0) {
+					queue.dequeue().reject(abortError);
+				}
+			},
+		},
+		concurrency: {
+			get: () => concurrency,
+
+			set(newConcurrency) {
+				validateConcurrency(newConcurrency);
+				concurrency = newConcurrency;
+
+				queueMicrotask(() => {
+					// eslint-disable-next-line no-unmodified-loop-condition
+					while (activeCount < concurrency && queue.size > 0) {
+						resumeNext();
+					}
+				});
+			},
+		},
+		map: {
+			async value(iterable, function_) {
+				const promises = [];
+
+				try {
+					Array.from(iterable, (value, index) => {
+						const promise = generator(function_, value, index);
+						promises.push(promise);
+						return promise;
+					});
+				} catch (error) {
+					// The iterable threw, so `Promise.all` never observes the already scheduled promises. Observe them here to avoid unhandled rejections.
+					for (const promise of promises) {
+						promise.catch(() => {}); // eslint-disable-line promise/prefer-await-to-then
+					}
+
+					throw error;
+				}
+
+				return Promise.all(promises);
+			},
+		},
+	});
+
+	return generator;
+}
+
+function limitFunction(function_, options) {
+	const limit = pLimit(options);
+
+	const limitedFunction = (...arguments_) => limit(() => function_(...arguments_));
+	Object.defineProperty(limitedFunction, 'clearQueue', {
+		value: limit.clearQueue,
+	});
+
+	return limitedFunction;
+}
+
+function validateConcurrency(concurrency) {
+	if (!((Number.isInteger(concurrency) || concurrency === Number.POSITIVE_INFINITY) && concurrency > 0)) {
+		throw new TypeError('Expected `concurrency` to be a number from 1 and up');
+	}
+}
+
 ;// CONCATENATED MODULE: ./node_modules/zod/v4/core/util.js
 
 // functions
@@ -32961,7 +35007,7 @@ const dateSource = `(?:(?:\\d\\d[2468][048]|\\d\\d[13579][26]|\\d\\d0[48]|[02468
 function regexes_anchor(source) {
     return new RegExp(`^${source}$`);
 }
-const date = /*@__PURE__*/ regexes_anchor(dateSource);
+const regexes_date = /*@__PURE__*/ regexes_anchor(dateSource);
 function timeSource(args) {
     const hhmm = `(?:[01]\\d|2[0-3]):[0-5]\\d`;
     const regex = typeof args.precision === "number"
@@ -33976,7 +36022,7 @@ const $ZodISODateTime = /*@__PURE__*/ $constructor("$ZodISODateTime", (inst, def
     $ZodStringFormat.init(inst, def);
 });
 const $ZodISODate = /*@__PURE__*/ $constructor("$ZodISODate", (inst, def) => {
-    def.pattern ?? (def.pattern = date);
+    def.pattern ?? (def.pattern = regexes_date);
     $ZodStringFormat.init(inst, def);
 });
 const $ZodISOTime = /*@__PURE__*/ $constructor("$ZodISOTime", (inst, def) => {
@@ -35323,13 +37369,13 @@ function handleTupleResults(itemResults, final, items, input, optoutStart) {
     }
     return final;
 }
-const $ZodRecord = /*@__PURE__*/ $constructor("$ZodRecord", (inst, def) => {
+const $ZodRecord = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodRecord", (inst, def) => {
     $ZodType.init(inst, def);
-    const memo = globalConfig.memoizer;
+    const memo = core.globalConfig.memoizer;
     memo?.attach(inst);
     inst._zod.parse = (payload, ctx) => {
         const input = payload.value;
-        if (!isPlainObject(input)) {
+        if (!util.isPlainObject(input)) {
             payload.issues.push({
                 expected: "record",
                 code: "invalid_type",
@@ -35358,7 +37404,7 @@ const $ZodRecord = /*@__PURE__*/ $constructor("$ZodRecord", (inst, def) => {
                         payload.issues.push({
                             code: "invalid_key",
                             origin: "record",
-                            issues: keyResult.issues.map((iss) => finalizeIssue(iss, ctx, config())),
+                            issues: keyResult.issues.map((iss) => util.finalizeIssue(iss, ctx, core.config())),
                             input: key,
                             path: [key],
                             inst,
@@ -35372,14 +37418,14 @@ const $ZodRecord = /*@__PURE__*/ $constructor("$ZodRecord", (inst, def) => {
                     if (result instanceof Promise) {
                         proms.push(result.then((result) => {
                             if (result.issues.length) {
-                                payload.issues.push(...prefixIssues(key, result.issues));
+                                payload.issues.push(...util.prefixIssues(key, result.issues));
                             }
                             payload.value[outKey] = result.value;
                         }));
                     }
                     else {
                         if (result.issues.length) {
-                            payload.issues.push(...prefixIssues(key, result.issues));
+                            payload.issues.push(...util.prefixIssues(key, result.issues));
                         }
                         payload.value[outKey] = result.value;
                     }
@@ -35425,7 +37471,7 @@ const $ZodRecord = /*@__PURE__*/ $constructor("$ZodRecord", (inst, def) => {
                     throw new Error("Async schemas not supported in object keys currently");
                 }
                 // Numeric string fallback: if key is a numeric string and failed, retry with Number(key). This handles z.number(), z.literal([1, 2, 3]), and unions containing numeric literals
-                const checkNumericKey = typeof key === "string" && number.test(key) && keyResult.issues.length;
+                const checkNumericKey = typeof key === "string" && regexes.number.test(key) && keyResult.issues.length;
                 if (checkNumericKey) {
                     const retryResult = def.keyType._zod.run({ value: Number(key), issues: [] }, ctx);
                     if (retryResult instanceof Promise) {
@@ -35449,7 +37495,7 @@ const $ZodRecord = /*@__PURE__*/ $constructor("$ZodRecord", (inst, def) => {
                         payload.issues.push({
                             code: "invalid_key",
                             origin: "record",
-                            issues: keyResult.issues.map((iss) => finalizeIssue(iss, ctx, config())),
+                            issues: keyResult.issues.map((iss) => util.finalizeIssue(iss, ctx, core.config())),
                             input: key,
                             path: [key],
                             inst,
@@ -35465,14 +37511,14 @@ const $ZodRecord = /*@__PURE__*/ $constructor("$ZodRecord", (inst, def) => {
                 if (result instanceof Promise) {
                     proms.push(result.then((result) => {
                         if (result.issues.length) {
-                            payload.issues.push(...prefixIssues(key, result.issues));
+                            payload.issues.push(...util.prefixIssues(key, result.issues));
                         }
                         payload.value[outKey] = result.value;
                     }));
                 }
                 else {
                     if (result.issues.length) {
-                        payload.issues.push(...prefixIssues(key, result.issues));
+                        payload.issues.push(...util.prefixIssues(key, result.issues));
                     }
                     payload.value[outKey] = result.value;
                 }
@@ -35492,7 +37538,7 @@ const $ZodRecord = /*@__PURE__*/ $constructor("$ZodRecord", (inst, def) => {
         }
         return payload;
     };
-});
+})));
 const $ZodMap = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodMap", (inst, def) => {
     $ZodType.init(inst, def);
     const memo = core.globalConfig.memoizer;
@@ -35985,9 +38031,9 @@ function handleCodecTxResult(left, value, nextSchema, ctx) {
     }
     return nextSchema._zod.run({ value, issues: left.issues }, ctx);
 }
-const $ZodPreprocess = /*@__PURE__*/ $constructor("$ZodPreprocess", (inst, def) => {
+const $ZodPreprocess = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodPreprocess", (inst, def) => {
     $ZodPipe.init(inst, def);
-});
+})));
 const $ZodReadonly = /*@__PURE__*/ $constructor("$ZodReadonly", (inst, def) => {
     $ZodType.init(inst, def);
     defineLazyInternal(inst, "propValues", (zod) => zod.def.innerType._zod.propValues);
@@ -36777,7 +38823,7 @@ function _void(Class, params) {
 function _date(Class, params) {
     return new Class({
         type: "date",
-        ...normalizeParams(params),
+        ...util.normalizeParams(params),
     });
 }
 // @__NO_SIDE_EFFECTS__
@@ -39949,7 +41995,7 @@ const ZodURL = /*@__PURE__*/ $constructor("ZodURL", (inst, def) => {
 function url(params) {
     return core._url(ZodURL, params);
 }
-function httpUrl(params) {
+function schemas_httpUrl(params) {
     return core._url(ZodURL, {
         protocol: regexes.httpProtocol,
         hostname: regexes.domain,
@@ -40364,7 +42410,7 @@ const ZodDate = /*@__PURE__*/ $constructor("ZodDate", (inst, def) => {
     },
 }, {}));
 function schemas_date(params) {
-    return _date(ZodDate, params);
+    return core._date(ZodDate, params);
 }
 const ZodArray = /*@__PURE__*/ $constructor("ZodArray", (inst, def) => {
     _ensureDefaultMemoizer();
@@ -40563,14 +42609,14 @@ function tuple(items, _paramsOrRest, _params) {
         ...util.normalizeParams(params),
     });
 }
-const ZodRecord = /*@__PURE__*/ $constructor("ZodRecord", (inst, def) => {
+const ZodRecord = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodRecord", (inst, def) => {
     _ensureDefaultMemoizer();
-    $ZodRecord.init(inst, def);
+    core.$ZodRecord.init(inst, def);
     ZodType.init(inst, def);
-    inst._zod.processJSONSchema = (ctx, json, params) => recordProcessor(inst, ctx, json, params);
+    inst._zod.processJSONSchema = (ctx, json, params) => processors.recordProcessor(inst, ctx, json, params);
     inst.keyType = def.keyType;
     inst.valueType = def.valueType;
-});
+})));
 function record(keyType, valueType, params) {
     // v3-compat: z.record(valueType, params?) — defaults keyType to z.string()
     if (!valueType || !valueType._zod) {
@@ -40594,7 +42640,7 @@ function partialRecord(keyType, valueType, params) {
         type: "record",
         keyType,
         valueType: valueType,
-        ...normalizeParams(params),
+        ...util.normalizeParams(params),
         partial: true,
     });
 }
@@ -40940,10 +42986,10 @@ function invertCodec(codec) {
         reverseTransform: def.transform,
     });
 }
-const ZodPreprocess = /*@__PURE__*/ $constructor("ZodPreprocess", (inst, def) => {
+const ZodPreprocess = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodPreprocess", (inst, def) => {
     ZodPipe.init(inst, def);
-    $ZodPreprocess.init(inst, def);
-});
+    core.$ZodPreprocess.init(inst, def);
+})));
 const ZodReadonly = /*@__PURE__*/ $constructor("ZodReadonly", (inst, def) => {
     $ZodReadonly.init(inst, def);
     ZodType.init(inst, def);
@@ -41085,1939 +43131,6 @@ function preprocess(fn, schema) {
     });
 }
 
-;// CONCATENATED MODULE: ./src/reports/model.ts
-/**
- * The normalized model every parser produces and every later stage consumes.
- * Pure types and tiny helpers only: no I/O.
- */
-/** Tools the gate knows, in the order they are shown. */
-const TOOL_IDS = ['bandit', 'pip-audit', 'gitleaks', 'deptry', 'vulture', 'mutmut', 'secret-scan'];
-const TOOL_LABELS = {
-    bandit: 'Bandit',
-    'pip-audit': 'pip-audit',
-    gitleaks: 'gitleaks',
-    deptry: 'deptry',
-    vulture: 'vulture',
-    mutmut: 'mutmut',
-    'secret-scan': 'secret scan (added lines)',
-};
-/**
- * Severity, ordered from least to most severe; thresholds compare positions.
- * `unknown` is a severity nobody could establish (pip-audit without a lookup): the policy maps it
- * through `unknown-severity` (fail closed: high by default) and the summary says so.
- */
-const SEVERITIES = ['unknown', 'info', 'low', 'medium', 'high', 'critical'];
-function severityRank(s) {
-    return SEVERITIES.indexOf(s);
-}
-/** Most severe first. */
-function compareSeverityDesc(a, b) {
-    return severityRank(b) - severityRank(a);
-}
-const CONFIDENCES = (/* unused pure expression or super */ null && (['undefined', 'low', 'medium', 'high']));
-/**
- * Attaches the secret values a report revealed (ParsedReport.knownSecrets) as a non-enumerable
- * property: no JSON.stringify, spread or structured clone of the report carries them.
- */
-function withKnownSecrets(report, secrets) {
-    const list = [...new Set(secrets)];
-    if (list.length > 0)
-        Object.defineProperty(report, 'knownSecrets', { value: list, enumerable: false });
-    return report;
-}
-/** A report that could not be understood. `where` is a JSON path (`$.results[3].line_number`) or `line 12`. */
-class ReportParseError extends Error {
-    tool;
-    file;
-    where;
-    reason;
-    constructor(tool, file, where, reason) {
-        super(`${tool}: ${file}: ${where ? `${where}: ` : ''}${reason}`);
-        this.tool = tool;
-        this.file = file;
-        this.where = where;
-        this.reason = reason;
-        this.name = 'ReportParseError';
-    }
-}
-/** Normalise a path from a report to a POSIX, repository-relative form. */
-function normalizePath(p) {
-    let s = p.replace(/\\/g, '/');
-    while (s.startsWith('./'))
-        s = s.slice(2);
-    return s;
-}
-
-;// CONCATENATED MODULE: ./src/config/schema.ts
-/**
- * The ONLY place settings, their defaults and their validation live. Action inputs, CLI flags and
- * the policy file all go through `parseSettings`, so the three cannot drift apart.
- *
- * Inputs arrive as strings (an empty string means "not given"); the policy file may also give
- * lists and maps. Messages name the input, the value received and the form expected.
- */
-
-
-/** Report inputs, one per tool that reads a file. */
-const REPORT_INPUTS = {
-    bandit: 'bandit-report',
-    'pip-audit': 'pip-audit-report',
-    gitleaks: 'gitleaks-report',
-    deptry: 'deptry-report',
-    vulture: 'vulture-report',
-    mutmut: 'mutmut-report',
-};
-const MAX_CRITICAL_PATHS = 500;
-/** Sensible critical-path defaults for common Python layouts (auth, crypto, data access). */
-const DEFAULT_CRITICAL_PATHS = [
-    '**/auth/**',
-    '**/authn/**',
-    '**/authz/**',
-    '**/*auth*.py',
-    '**/login*.py',
-    '**/security/**',
-    '**/permissions/**',
-    '**/permissions.py',
-    '**/crypto/**',
-    '**/*crypto*.py',
-    '**/secrets/**',
-    '**/session*.py',
-    '**/tokens/**',
-    '**/*token*.py',
-    '**/db/**',
-    '**/database/**',
-    '**/models/**',
-    '**/models.py',
-    '**/repositories/**',
-    '**/dao/**',
-    '**/migrations/**',
-    '**/sql/**',
-];
-const ACTIONS = ['block', 'warn', 'info'];
-const actionMap = partialRecord(schemas_enum(SEVERITIES), schemas_enum(ACTIONS)).describe('severity -> block|warn|info');
-/** Thresholds for one tool: `default` everywhere; `critical-path` / `changed` override per scope. */
-const toolThresholdsShape = object({
-    default: actionMap.optional(),
-    'critical-path': actionMap.optional(),
-    changed: actionMap.optional(),
-    unchanged: actionMap.optional(),
-})
-    .strict();
-const toolThresholds = toolThresholdsShape.extend({ 'phase-1': toolThresholdsShape.optional() }).strict();
-/** The team's Security Gate Policy as defaults. */
-const DEFAULT_THRESHOLDS = {
-    bandit: {
-        default: { critical: 'warn', high: 'warn', medium: 'warn', low: 'info', info: 'info', unknown: 'info' },
-        'critical-path': { critical: 'block', high: 'block' },
-    },
-    'pip-audit': {
-        default: { critical: 'block', high: 'block', medium: 'warn', low: 'warn', info: 'warn', unknown: 'block' },
-    },
-    gitleaks: {
-        default: { critical: 'block', high: 'block', medium: 'block', low: 'block', info: 'block', unknown: 'block' },
-    },
-    deptry: {
-        default: { critical: 'info', high: 'info', medium: 'info', low: 'info', info: 'info', unknown: 'info' },
-        changed: { critical: 'block', high: 'block', medium: 'block', low: 'block', info: 'block', unknown: 'block' },
-    },
-    vulture: {
-        default: { critical: 'info', high: 'info', medium: 'info', low: 'info', info: 'info', unknown: 'info' },
-        changed: { critical: 'block', high: 'block', medium: 'block', low: 'block', info: 'block', unknown: 'block' },
-    },
-    mutmut: {
-        default: { critical: 'block', high: 'block', medium: 'warn', low: 'warn', info: 'info', unknown: 'warn' },
-    },
-    'secret-scan': {
-        default: { critical: 'warn', high: 'warn', medium: 'warn', low: 'warn', info: 'warn', unknown: 'warn' },
-    },
-};
-// ---------------------------------------------------------------------------------------------
-// Field types. Each accepts the string an input gives, and (for the policy file) the native type.
-// The input unions are built once and shared by every field of their kind (zod schemas are immutable,
-// and each one costs time to construct at every start-up).
-const listInput = union([schemas_string(), array(schemas_string())]);
-const boolInput = union([schemas_boolean(), schemas_string()]);
-const textOrNumber = union([schemas_string(), schemas_number()]);
-const optionalText = schemas_string().trim().optional();
-const list = (name) => listInput
-    .transform((v) => (Array.isArray(v) ? v : v.split(/[\n,]/))
-    .map((s) => s.trim())
-    .filter((s) => s !== '' && !s.startsWith('#')))
-    .describe(`${name}: a list (newline- or comma-separated)`);
-const bool = (name) => boolInput.transform((v, ctx) => {
-    if (typeof v === 'boolean')
-        return v;
-    const s = v.trim().toLowerCase();
-    if (['true', 'yes', 'on', '1'].includes(s))
-        return true;
-    if (['false', 'no', 'off', '0'].includes(s))
-        return false;
-    ctx.addIssue({ code: 'custom', message: `${name}: got ${JSON.stringify(v)}; expected true or false` });
-    return NEVER;
-});
-const oneOf = (name, values) => textOrNumber.transform((v, ctx) => {
-    const s = String(v).trim().toLowerCase();
-    if (values.includes(s))
-        return s;
-    ctx.addIssue({
-        code: 'custom',
-        message: `${name}: got ${JSON.stringify(v)}; expected one of ${values.join(', ')}`,
-    });
-    return NEVER;
-});
-const intIn = (name, min, max) => textOrNumber.transform((v, ctx) => {
-    const s = String(v).trim();
-    const n = Number(s);
-    if (/^\d+$/.test(s) && n >= min && n <= max)
-        return n;
-    ctx.addIssue({ code: 'custom', message: `${name}: got ${JSON.stringify(v)}; expected a whole number from ${min} to ${max}` });
-    return NEVER;
-});
-const schema_date = (name) => union([schemas_string(), schemas_date()]).transform((v, ctx) => {
-    const s = v instanceof Date ? v.toISOString().slice(0, 10) : v.trim();
-    const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
-    const d = m ? new Date(`${s}T00:00:00Z`) : undefined;
-    if (m && d && !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s)
-        return s;
-    ctx.addIssue({ code: 'custom', message: `${name}: got ${JSON.stringify(v)}; expected a date as YYYY-MM-DD` });
-    return NEVER;
-});
-/** A value as a message quotes it: JSON-quoted, cut after 80 characters. */
-const given = (v) => JSON.stringify(v.length > 80 ? `${v.slice(0, 80)}…` : v);
-/** Text that must match `re`: the message quotes what was given and says what was expected. */
-const textMatching = (name, re, expected) => schemas_string().transform((v, ctx) => {
-    const s = v.trim();
-    if (re.test(s))
-        return s;
-    ctx.addIssue({ code: 'custom', message: `${name}: got ${given(v)}; expected ${expected}` });
-    return NEVER;
-});
-/** An absolute http(s) URL. */
-const schema_httpUrl = (name) => schemas_string().transform((v, ctx) => {
-    const s = v.trim();
-    const u = URL.canParse(s) ? new URL(s) : undefined;
-    if (u && (u.protocol === 'https:' || u.protocol === 'http:') && u.hostname !== '')
-        return s;
-    ctx.addIssue({ code: 'custom', message: `${name}: got ${given(v)}; expected an http(s) URL` });
-    return NEVER;
-});
-const toolList = (name) => list(name).transform((tools, ctx) => {
-    const bad = tools.filter((t) => !TOOL_IDS.includes(t));
-    if (bad.length > 0) {
-        ctx.addIssue({ code: 'custom', message: `${name}: unknown tool ${bad.map((b) => JSON.stringify(b)).join(', ')}; expected any of ${TOOL_IDS.join(', ')}` });
-        return NEVER;
-    }
-    return tools;
-});
-// ---------------------------------------------------------------------------------------------
-/**
- * Every setting, with its default. Keys are the input names (kebab-case). Later features add
- * their settings here, and nowhere else.
- */
-const settingsSchema = object({
-    'bandit-report': list('bandit-report').default([]),
-    'pip-audit-report': list('pip-audit-report').default([]),
-    'gitleaks-report': list('gitleaks-report').default([]),
-    'deptry-report': list('deptry-report').default([]),
-    'vulture-report': list('vulture-report').default([]),
-    'mutmut-report': list('mutmut-report').default([]),
-    phase: oneOf('phase', ['1', '2', 'auto']).default('1'),
-    'phase-2-from': schema_date('phase-2-from').optional(),
-    'phase-2-tools': toolList('phase-2-tools').default([]),
-    // Every file with findings is matched against each pattern: bounded, as a policy file in the
-    // pull request could list 8,000 of them (80k findings took minutes).
-    'critical-paths': list('critical-paths')
-        .refine((a) => a.length <= MAX_CRITICAL_PATHS, { message: `critical-paths: at most ${MAX_CRITICAL_PATHS} patterns` })
-        .default(DEFAULT_CRITICAL_PATHS),
-    'on-missing-report': oneOf('on-missing-report', ['error', 'warn', 'ignore']).default('error'),
-    'policy-file': optionalText,
-    'fail-on-block': bool('fail-on-block').default(false),
-    summary: bool('summary').default(true),
-    'upload-artifact': bool('upload-artifact').default(true),
-    'artifact-name': textMatching('artifact-name', /^[^"<>|*?\\/:\r\n]{1,200}$/, '1-200 characters without " : < > | * ? \\ / or newlines').default('security-gate-reports'),
-    'retention-days': intIn('retention-days', 1, 90).optional(),
-    'unknown-severity': oneOf('unknown-severity', ['critical', 'high', 'medium', 'low']).default('high'),
-    'output-dir': optionalText,
-    // Severity of pip-audit findings (looked up: pip-audit's JSON has none).
-    'severity-source': preprocess((v) => (typeof v === 'string' ? v.replace(/\s+/g, '') : v), oneOf('severity-source', ['github,osv', 'github', 'osv', 'off']))
-        .default('github,osv'),
-    'github-token': optionalText,
-    'osv-api-url': schema_httpUrl('osv-api-url').default('https://api.osv.dev'),
-    'severity-budget-seconds': intIn('severity-budget-seconds', 1, 600).default(30),
-    // The rest of the lane.
-    'vulture-min-confidence': intIn('vulture-min-confidence', 0, 100).optional(),
-    'mutmut-min-score': intIn('mutmut-min-score', 0, 100).optional(),
-    'redact-artifacts': bool('redact-artifacts').default(true),
-    'base-ref': schemas_string().trim().regex(/^[^\s-][^\s]*$/, 'base-ref: expected a git ref or commit (no spaces, not starting with -)').optional(),
-    'secret-scan': bool('secret-scan').default(true),
-    'secret-scan-keywords': list('secret-scan-keywords').default(['api_key', 'secret', 'password', 'token']),
-    // Where reviewers look.
-    annotations: oneOf('annotations', ['blocking', 'all', 'none']).default('all'),
-    'annotations-via-checks': bool('annotations-via-checks').default(false),
-    'scan-root': optionalText,
-    'sarif-file': optionalText,
-    'sarif-dependency-file': optionalText,
-    comment: oneOf('comment', ['off', 'always', 'on-warn', 'on-block']).default('off'),
-    'comment-id': optionalText,
-    // Waivers and the override label.
-    'waivers-file': schemas_string().trim().default('docs/governance/security-waivers.md'),
-    'security-approvers': list('security-approvers').default([]),
-    'senior-approvers': list('senior-approvers').default([]),
-    'verify-waiver-approvals': bool('verify-waiver-approvals').default(false),
-    'waiver-expiry-warning-days': intIn('waiver-expiry-warning-days', 0, 365).default(7),
-    'override-label': textMatching('override-label', /^[^\r\n]{1,50}$/, 'a label name of 1-50 characters').default('security-override'),
-    'override-approvers': list('override-approvers').default([]),
-    thresholds: partialRecord(schemas_enum(TOOL_IDS), toolThresholds).default({}),
-})
-    .strict()
-    .superRefine((s, ctx) => {
-    if (s.phase === 'auto' && !s['phase-2-from']) {
-        ctx.addIssue({ code: 'custom', path: ['phase-2-from'], message: 'phase-2-from: got none; phase "auto" needs the day phase 2 starts (YYYY-MM-DD)' });
-    }
-});
-/** Settings that are action inputs / CLI flags (everything but the policy-file-only ones). */
-const POLICY_FILE_ONLY_KEYS = ['thresholds'];
-const schema_INPUT_NAMES = Object.keys(settingsSchema.shape).filter((k) => !POLICY_FILE_ONLY_KEYS.includes(k));
-/** Keys a policy file may not set (they belong to the workflow, not the policy). */
-const INPUT_ONLY_KEYS = (/* unused pure expression or super */ null && (['policy-file', 'github-token']));
-class schema_ConfigurationError extends Error {
-    constructor(message) {
-        super(message);
-        this.name = 'ConfigurationError';
-    }
-}
-/** Formats zod issues into one message per problem, naming the key (and a line, via `locate`). */
-function formatIssues(issues, locate) {
-    return issues
-        .map((i) => {
-        const key = i.path.map(String).join('.');
-        // An unknown key is placed at its own line, not its parent's.
-        const first = i.code === 'unrecognized_keys' ? i.keys[0] : undefined;
-        const where = locate?.(first !== undefined ? [...i.path, first] : i.path) ?? (first !== undefined ? locate?.(i.path) : undefined);
-        let msg = i.message;
-        if (i.code === 'unrecognized_keys')
-            msg = `unknown setting ${i.keys.map((k) => JSON.stringify(k)).join(', ')}`;
-        else if (i.code === 'invalid_type' || i.code === 'invalid_union')
-            msg = `${key || 'value'}: ${i.message}`;
-        else if (key && !msg.startsWith(key.split('.')[0] ?? ''))
-            msg = `${key}: ${msg}`;
-        return where ? `${where}: ${msg}` : msg;
-    })
-        .join('\n');
-}
-/**
- * Parse settings from layers, later layers winning key by key: policy file values, then explicit
- * inputs/flags. An empty string means "not given" and never overrides.
- */
-function parseSettings(layers, locate) {
-    const merged = {};
-    for (const layer of layers) {
-        for (const [k, v] of Object.entries(layer)) {
-            if (v === undefined || v === '')
-                continue;
-            merged[k] = v;
-        }
-    }
-    // Parsed once per run: zod's compiled fast path (new Function) costs more to build than it saves.
-    const r = settingsSchema.safeParse(merged, { jitless: true });
-    if (!r.success)
-        throw new schema_ConfigurationError(formatIssues(r.error.issues, locate));
-    return r.data;
-}
-/** Thresholds of one tool, the policy file's entries laid over the defaults. */
-function thresholdsFor(settings, tool) {
-    const d = DEFAULT_THRESHOLDS[tool];
-    const o = settings.thresholds[tool] ?? {};
-    const mergeMaps = (a, b) => (a || b ? { ...a, ...b } : undefined);
-    return {
-        default: mergeMaps(d.default, o.default),
-        'critical-path': mergeMaps(d['critical-path'], o['critical-path']),
-        changed: mergeMaps(d.changed, o.changed),
-        unchanged: mergeMaps(d.unchanged, o.unchanged),
-        'phase-1': o['phase-1'],
-    };
-}
-
-;// CONCATENATED MODULE: ./src/util/escape.ts
-/**
- * Escaping of untrusted text for every channel the gate writes. Report contents are attacker
- * controlled in a pull request: nothing from a report reaches stdout or Markdown without going
- * through here.
- */
-/* eslint-disable no-control-regex -- matching control characters is the point of this module */
-/**
- * Make text inert in a log line: the runner treats a line starting with `::` (after whitespace) as a
- * workflow command, and `##[` as a legacy one. Control characters are shown as escapes; newlines are
- * kept out so one message is one line.
- */
-function escapeLog(text) {
-    return showInvisible(text.replace(/\r\n|\r|\n/g, ' ⏎ '))
-        .replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)
-        // Every colon followed by a colon: `:::x` must not leave a `::` behind (a global `/::/` would).
-        .replace(/:(?=:)/g, ':\u200b')
-        .replace(/#(?=#\[)/g, '#\u200b');
-}
-/**
- * Characters that change how text is displayed without being seen (bidirectional overrides and
- * isolates, "Trojan Source"): a path must not be able to look like another one. They are shown as
- * `[U+202E]`, which the channel's escaping then makes inert.
- */
-const INVISIBLE = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
-function showInvisible(text) {
-    return text.replace(INVISIBLE, (c) => `[U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}]`);
-}
-const MD_SPECIAL = /[\\`*_{}[\]()<>#+\-.!|~&"'=$^]/g;
-/**
- * Break what GitHub would turn into a link or a notification, before any escaping (so an entity the
- * escaping writes, like `&#124;`, is never touched): `@mentions` and `#123` refs get a zero-width
- * joiner, `https://…` and `www.…` autolinks a zero-width space.
- */
-function breakAutolinks(text) {
-    return text
-        .replace(/@(?=[A-Za-z0-9_-])/g, '@\u200d')
-        .replace(/#(?=[0-9])/g, '#\u200d')
-        .replace(/:(?=\/\/)/g, ':\u200b')
-        .replace(/\b(www)(?=\.)/gi, '$1\u200b');
-}
-/**
- * Escape text for Markdown (GitHub flavoured) inline content, including table cells: every special
- * character is backslash-escaped or turned into an entity, `@mentions`, `#refs` and autolinks are
- * broken with zero-width characters, newlines become spaces.
- */
-function escapeMarkdown(text) {
-    // Controls go first: a removed character must not be able to join `@` to a name afterwards.
-    return breakAutolinks(showInvisible(text)
-        .replace(/\r\n|\r|\n/g, ' ')
-        .replace(/[\u0000-\u001f\u007f]/g, '')).replace(MD_SPECIAL, (c) => {
-        switch (c) {
-            case '<':
-                return '&lt;';
-            case '>':
-                return '&gt;';
-            case '&':
-                return '&amp;';
-            case '|':
-                return '&#124;';
-            case '"':
-                return '&quot;';
-            default:
-                return `\\${c}`;
-        }
-    });
-}
-/**
- * Text inside an inline code span: backticks cannot be escaped inside one, so they are replaced by a
- * look-alike; `|` becomes the look-alike `¦` so tables survive (entities are NOT decoded inside a code
- * span, so `&#124;` would show literally, and `\|` only works inside a table); newlines become
- * spaces. HTML, emphasis, mentions and links are inert inside code.
- */
-function escapeCode(text) {
-    const t = showInvisible(text)
-        .replace(/\r\n|\r|\n/g, ' ')
-        .replace(/[\u0000-\u001f\u007f-\u009f]/g, '')
-        .replace(/`/g, 'ˋ')
-        .replace(/\|/g, '¦');
-    return `\`${t === '' ? ' ' : t}\``;
-}
-/** Escape for an HTML attribute or element body (used inside <details><summary>). */
-function escapeHtml(text) {
-    // A blank line would end the HTML block and turn the rest into Markdown: no newlines at all.
-    return breakAutolinks(showInvisible(text)
-        .replace(/\r\n|\r|\n/g, ' ')
-        .replace(/[\u0000-\u001f\u007f-\u009f]/g, ''))
-        .replace(/&/g, '&amp;')
-        .replace(/</g, '&lt;')
-        .replace(/>/g, '&gt;')
-        .replace(/"/g, '&quot;')
-        .replace(/'/g, '&#39;');
-}
-/**
- * A link target that is safe to put in Markdown or an href: only absolute `http:`/`https:` URLs
- * without credentials, at most `maxLength` characters, normalised by the URL parser and with every
- * character that could end a link destination, split a table cell or start an entity
- * percent-encoded. Anything else (`javascript:`, `data:`, relative, unparsable) gives `undefined`.
- */
-function safeHttpUrl(url, maxLength = 2048) {
-    if (typeof url !== 'string')
-        return undefined;
-    const raw = url.trim();
-    if (raw === '' || raw.length > maxLength || !/^https?:\/\//i.test(raw))
-        return undefined;
-    let u;
-    try {
-        u = new URL(raw);
-    }
-    catch {
-        return undefined;
-    }
-    if ((u.protocol !== 'http:' && u.protocol !== 'https:') || u.username !== '' || u.password !== '' || u.hostname === '') {
-        return undefined;
-    }
-    const href = u.href.replace(/[^A-Za-z0-9\-._~:/?#=%+,;!$&]/g, (c) => [...new TextEncoder().encode(c)].map((b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join(''));
-    return href.length > maxLength ? undefined : href;
-}
-/**
- * `encodeURIComponent` for untrusted text: a lone surrogate (JSON's `"\ud800"` parses to one)
- * makes the built-in throw `URIError`; it is encoded as U+FFFD instead.
- */
-function encodeUriComponentSafe(text) {
-    return encodeURIComponent(text.replace(/\p{Cs}/gu, '\uFFFD'));
-}
-/**
- * Shorten untrusted text to at most `max` characters (code points, never half a surrogate pair),
- * ending in `…` when cut. Apply before escaping so an escape sequence is never cut.
- */
-function clip(text, max) {
-    if (text.length <= max)
-        return text;
-    let end = Math.max(0, max - 1);
-    const code = text.charCodeAt(end - 1);
-    if (end > 0 && code >= 0xd800 && code <= 0xdbff)
-        end -= 1;
-    return `${text.slice(0, end)}…`;
-}
-/** A workflow command's message, escaped as the runner (and @actions/core) expect: `%`, CR, LF. */
-function escapeCommandData(s) {
-    return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
-}
-/** A workflow command's property value: the message escapes plus `:` and `,`. */
-function escapeCommandProperty(s) {
-    return escapeCommandData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
-}
-
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-;// CONCATENATED MODULE: external "node:fs/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-;// CONCATENATED MODULE: ./src/github/actions-core.ts
-/**
- * The runner protocol the gate needs, without @actions/core on the start-up path.
- *
- * @actions/core 3 loads its HTTP stack (undici, for OIDC tokens) when imported, which cost the gate
- * about a fifth of its cold start on a small report. The protocol itself is small and documented:
- * inputs are `INPUT_<NAME>` variables, outputs and the step summary are files named by
- * `GITHUB_OUTPUT` / `GITHUB_STEP_SUMMARY`, everything else is a workflow command on stdout. The
- * escaping below is @actions/core's (a test compares the bytes with the real library). The artifact
- * client, loaded lazily, still brings @actions/core with it when an upload happens.
- */
-
-
-
-
-const env = () => process.env;
-// The output delimiter is random, as @actions/core's: a value cannot end the block early. Where the
-// system has /dev/urandom (Linux and macOS runners) its 16 bytes are read directly: node:crypto costs
-// ~8 ms to load, a twentieth of the gate's cold start. Elsewhere (Windows) node:crypto is loaded.
-function randomUUID() {
-    const b = Buffer.alloc(16);
-    let fd;
-    try {
-        fd = (0,external_node_fs_namespaceObject.openSync)('/dev/urandom', 'r');
-        if ((0,external_node_fs_namespaceObject.readSync)(fd, b, 0, 16, null) !== 16)
-            throw new Error('short read');
-    }
-    catch {
-        return process.getBuiltinModule('node:crypto').randomUUID();
-    }
-    finally {
-        if (fd !== undefined)
-            (0,external_node_fs_namespaceObject.closeSync)(fd);
-    }
-    // RFC 4122 version 4 layout, as crypto.randomUUID().
-    b[6] = (b[6] & 0x0f) | 0x40;
-    b[8] = (b[8] & 0x3f) | 0x80;
-    const h = b.toString('hex');
-    return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
-}
-/** `::command k=v,k=v::message`, escaped as the runner expects. */
-function formatCommand(command, properties, message) {
-    const props = Object.entries(properties)
-        .filter((e) => e[1] !== undefined && e[1] !== '')
-        .map(([k, v]) => `${k}=${escapeCommandProperty(String(v))}`)
-        .join(',');
-    return `::${command}${props ? ` ${props}` : ''}::${escapeCommandData(message)}`;
-}
-function actions_core_issue(command, properties, message) {
-    process.stdout.write(formatCommand(command, properties, message) + external_node_os_namespaceObject.EOL);
-}
-function annotationProps(p = {}) {
-    return { title: p.title, file: p.file, line: p.startLine, endLine: p.endLine, col: p.startColumn, endColumn: p.endColumn };
-}
-function actions_core_getInput(name) {
-    return (env()[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '').trim();
-}
-/** Appends `name<<delimiter` ... to the file a runner variable names; false when there is none. */
-function appendFileCommand(variable, key, value) {
-    const file = env()[variable];
-    if (!file)
-        return false;
-    const delimiter = `ghadelimiter_${randomUUID()}`;
-    if (key.includes(delimiter) || value.includes(delimiter))
-        throw new Error(`Unexpected input: the value contains the delimiter ${delimiter}`);
-    (0,external_node_fs_namespaceObject.appendFileSync)(file, `${key}<<${delimiter}${external_node_os_namespaceObject.EOL}${value}${external_node_os_namespaceObject.EOL}${delimiter}${external_node_os_namespaceObject.EOL}`, { encoding: 'utf8' });
-    return true;
-}
-function actions_core_setOutput(name, value) {
-    if (!appendFileCommand('GITHUB_OUTPUT', name, value)) {
-        process.stdout.write(external_node_os_namespaceObject.EOL);
-        actions_core_issue('set-output', { name }, value);
-    }
-}
-function actions_core_setSecret(secret) {
-    actions_core_issue('add-mask', {}, secret);
-}
-function actions_core_info(message) {
-    process.stdout.write(message + external_node_os_namespaceObject.EOL);
-}
-function actions_core_notice(message, properties) {
-    actions_core_issue('notice', annotationProps(properties), message);
-}
-function actions_core_warning(message, properties) {
-    actions_core_issue('warning', annotationProps(properties), message);
-}
-function actions_core_error(message, properties) {
-    actions_core_issue('error', annotationProps(properties), message);
-}
-function actions_core_setFailed(message) {
-    process.exitCode = 1;
-    actions_core_error(message);
-}
-/** Appends Markdown to the job step summary (no-op outside a runner). */
-async function appendSummary(markdown) {
-    const file = env().GITHUB_STEP_SUMMARY;
-    if (!file)
-        return;
-    await (0,promises_namespaceObject.appendFile)(file, markdown + external_node_os_namespaceObject.EOL, { encoding: 'utf8' });
-}
-
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-;// CONCATENATED MODULE: ./src/io/files.ts
-/**
- * Finding and reading report files in the workspace. Patterns are paths or globs relative to the
- * workspace; nothing outside it is read (a report input cannot be used to exfiltrate /etc/passwd
- * into an artifact).
- */
-
-
-
-/** Largest report read (bigger is refused with a clear message rather than exhausting memory). */
-const MAX_REPORT_BYTES = (/* unused pure expression or super */ null && (512 * 1024 * 1024));
-function files_insideWorkspace(workspace, p) {
-    const rel = relative(resolve(workspace), resolve(workspace, p));
-    return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
-}
-/**
- * Why `file` (in the workspace) must not be read, or undefined. Its real path, symbolic links
- * followed, must stay in the workspace and out of any `.git` directory: a link committed under a
- * report's name would otherwise copy `/etc/passwd`, or the checkout's token from `.git/config`,
- * into the artifact, or quote it in an error. A file that does not exist is left to the read.
- * `realWorkspace`: the workspace's real path, when the caller has it already.
- */
-async function files_unreadableBecause(workspace, file, realWorkspace) {
-    let real;
-    let root;
-    try {
-        real = await realpath(resolve(workspace, file));
-        root = realWorkspace ?? (await realpath(resolve(workspace)));
-    }
-    catch {
-        return undefined;
-    }
-    const rel = relative(root, real);
-    if (rel.startsWith('..') || isAbsolute(rel))
-        return 'is a symbolic link to a file outside the workspace: not read';
-    if (rel.split(sep).includes('.git'))
-        return 'is in a .git directory: not read';
-    return undefined;
-}
-async function resolvePatterns(workspace, patterns) {
-    const files = new Set();
-    const problems = [];
-    const refused = [];
-    const missing = [];
-    let realWorkspace;
-    for (const raw of patterns) {
-        const pattern = raw.replace(/\\/g, '/');
-        if (!files_insideWorkspace(workspace, pattern.replace(/[*?[\]{}]/g, 'x'))) {
-            problems.push(`\`${raw}\` is outside the workspace`);
-            continue;
-        }
-        let matched;
-        if (isDynamicPattern(pattern)) {
-            const abs = isAbsolute(pattern) ? relative(workspace, pattern).split(sep).join('/') : pattern;
-            matched = await glob(abs, { cwd: workspace, dot: true, onlyFiles: true, followSymbolicLinks: false, ignore: ['**/node_modules/**', '**/.git/**'] });
-        }
-        else {
-            const rel = relative(resolve(workspace), resolve(workspace, pattern)).split(sep).join('/');
-            try {
-                const st = await stat(resolve(workspace, rel));
-                matched = st.isFile() ? [rel] : [];
-                if (!st.isFile())
-                    problems.push(`\`${raw}\` is not a file`);
-            }
-            catch {
-                matched = [];
-            }
-        }
-        const inside = [];
-        let refusedHere = false;
-        for (const m of matched) {
-            if (!files_insideWorkspace(workspace, m))
-                continue;
-            // The workspace's own real path once per call, not once per file a glob matched.
-            realWorkspace ??= await realpath(resolve(workspace)).catch(() => resolve(workspace));
-            const why = await files_unreadableBecause(workspace, m, realWorkspace);
-            if (why) {
-                refused.push(`\`${m}\` ${why}`);
-                refusedHere = true;
-            }
-            else
-                inside.push(m);
-        }
-        if (inside.length === 0 && !refusedHere && !problems.some((p) => p.startsWith(`\`${raw}\``))) {
-            problems.push(`\`${raw}\` matched no file`);
-            if (!isDynamicPattern(pattern))
-                missing.push(`\`${raw}\` matched no file`);
-        }
-        for (const m of inside)
-            files.add(m);
-    }
-    return { files: [...files].sort(), problems, refused: [...new Set(refused)], missing };
-}
-async function readReport(workspace, file) {
-    const abs = resolve(workspace, file);
-    try {
-        const st = await stat(abs);
-        if (st.size > MAX_REPORT_BYTES)
-            return { ok: false, bytes: st.size, error: `file is ${st.size} bytes, over the ${MAX_REPORT_BYTES}-byte limit` };
-        const buf = await readFile(abs);
-        const text = buf.toString('utf8');
-        return { ok: true, text, bytes: buf.length };
-    }
-    catch (e) {
-        const err = e;
-        return { ok: false, bytes: 0, error: `cannot read the file (${err.code ?? err.message})` };
-    }
-}
-/** Chunk size for reading big reports in pieces. */
-const READ_CHUNK_BYTES = (/* unused pure expression or super */ null && (1024 * 1024));
-/**
- * Read a report file in chunks, in order, to `consume` (one buffer, reused: `consume` copies what it
- * keeps). `consume` returns false to stop early. A file smaller than `minBytes` is not read
- * (`stopped`). The size limit and errors are as for readReport.
- */
-async function readReportChunks(workspace, file, consume, minBytes = 0) {
-    const abs = resolve(workspace, file);
-    let fh;
-    try {
-        fh = await open(abs, 'r');
-        const st = await fh.stat();
-        if (st.size > MAX_REPORT_BYTES)
-            return { ok: false, bytes: st.size, error: `file is ${st.size} bytes, over the ${MAX_REPORT_BYTES}-byte limit` };
-        if (st.size < minBytes)
-            return { ok: true, bytes: 0, stopped: true };
-        const buf = Buffer.allocUnsafe(Math.min(READ_CHUNK_BYTES, Math.max(st.size, 1)));
-        let bytes = 0;
-        for (;;) {
-            const { bytesRead } = await fh.read(buf, 0, buf.length, null);
-            if (bytesRead === 0)
-                return { ok: true, bytes, stopped: false };
-            bytes += bytesRead;
-            if (bytes > MAX_REPORT_BYTES)
-                return { ok: false, bytes, error: `file grew over the ${MAX_REPORT_BYTES}-byte limit while it was read` };
-            if (!(await consume(bytesRead === buf.length ? buf : buf.subarray(0, bytesRead))))
-                return { ok: true, bytes, stopped: true };
-        }
-    }
-    catch (e) {
-        const err = e;
-        return { ok: false, bytes: 0, error: `cannot read the file (${err.code ?? err.message})` };
-    }
-    finally {
-        await fh?.close();
-    }
-}
-
-;// CONCATENATED MODULE: ./src/github/runner.ts
-/**
- * The runner side of the gate: inputs, outputs, step summary and log lines (src/github/actions-core.ts).
- * Report text that reaches the log goes through escapeLog first.
- */
-
-
-
-
-
-function readInputs() {
-    const inputs = {};
-    for (const name of INPUT_NAMES)
-        inputs[name] = core.getInput(name);
-    return inputs;
-}
-async function readPolicyFile(workspace, path) {
-    if (!path)
-        return undefined;
-    if (!insideWorkspace(workspace, path))
-        throw new ConfigurationError(`policy-file: got ${JSON.stringify(path)}; expected a path inside the workspace`);
-    const refused = await unreadableBecause(workspace, path);
-    if (refused)
-        throw new ConfigurationError(`policy-file: ${JSON.stringify(path)} ${refused}`);
-    try {
-        return { text: await readFile(`${workspace}/${path}`, 'utf8'), file: path };
-    }
-    catch (e) {
-        throw new ConfigurationError(`policy-file: cannot read ${JSON.stringify(path)} (${e.code ?? String(e)})`);
-    }
-}
-const log = {
-    info: (msg) => actions_core_info(escapeLog(msg)),
-    warning: (msg) => actions_core_warning(escapeLog(msg)),
-    error: (msg) => actions_core_error(escapeLog(msg)),
-};
-function setOutputs(outputs) {
-    for (const [k, v] of Object.entries(outputs))
-        actions_core_setOutput(k, v);
-}
-async function writeStepSummary(markdown) {
-    await appendSummary(markdown);
-}
-
-;// CONCATENATED MODULE: ./src/util/lists.ts
-/**
- * Appends every item of each list to `target` and returns it. Not `push(...list)`: a spread puts
- * every item on the stack, and ~120k of them (a hostile waivers file's notices, a gitleaks
- * report's secrets) end the run with a RangeError. The lint config forbids that spread in src/.
- */
-function pushAll(target, ...lists) {
-    for (const list of lists)
-        for (const item of list)
-            target.push(item);
-    return target;
-}
-
-;// CONCATENATED MODULE: ./src/promotion/render.ts
-/**
- * Markdown for the promotion report (file and job summary). Pure. Leads with the one-line verdict,
- * then a table per tool, then each tool's criteria with their evidence, then the runs examined.
- * Text that came from artifacts or the API is escaped; within `budgetBytes` detail is dropped
- * first (runs table, evidence lists), then the text is cut, saying so.
- */
-
-
-/** GitHub drops a step summary over 1 MiB; stay well below. */
-const SUMMARY_BUDGET_BYTES = 900 * 1024;
-// No character that ends a link or splits a table cell (`|`) or escapes one.
-const safeUrl = (u) => (u && /^https?:\/\/[^\s()<>"'`|\\[\]]+$/.test(u) ? u : undefined);
-function runLink(r) {
-    const url = safeUrl(r.url);
-    return url ? `[#${r.number}](${url})` : `#${r.number}`;
-}
-/** `2026-11-01 05:00 UTC` for an ISO date from the API; anything else escaped. */
-const when = (iso) => (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(iso) ? `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC` : escapeMarkdown(iso));
-const pct = (x) => (x === null ? '–' : `${Math.round(x * 1000) / 10}%`);
-const hours = (h) => (h === null ? '–' : h >= 48 ? `${Math.round((h / 24) * 10) / 10} d` : `${Math.round(h * 10) / 10} h`);
-const mark = (met) => (met ? '✅' : '❌');
-function evidenceList(ev, max) {
-    if (ev.length === 0)
-        return '';
-    // Notes (why a run is a gap) are already in the detail; the JSON report keeps them per run.
-    const shown = ev.slice(0, max).map((e) => `${runLink(e)}${e.value !== undefined ? ` (${e.value})` : e.note ? ' (gap)' : ''}`);
-    return ` — runs: ${shown.join(', ')}${ev.length > max ? `, and ${ev.length - max} more in the JSON report` : ''}`;
-}
-function criterionLine(c, maxEvidence) {
-    return `- ${mark(c.met)} **${escapeMarkdown(c.label)}**: ${escapeMarkdown(c.detail)}${maxEvidence > 0 ? evidenceList(c.evidence, maxEvidence) : ''}`;
-}
-function toolSection(t, maxEvidence) {
-    const head = t.ready ? `### ✅ ${escapeMarkdown(t.label)}: ready for phase 2` : `### ❌ ${escapeMarkdown(t.label)}: not ready`;
-    const m = t.metrics;
-    return [
-        head,
-        '',
-        `Baseline: ${escapeMarkdown(t.baseline)}.`,
-        '',
-        ...t.criteria.map((c) => criterionLine(c, maxEvidence)),
-        '',
-        `Metrics over ${m.runsExamined} runs: coverage ${pct(m.scanCoverage)} (${m.runsExecuted} executed, ${m.runsWithData} with data) · mean time to fix ${hours(m.meanTimeToFixHours)} (${m.findingsFixed} fixed, ${m.findingsOpen} open) · waiver rate ${pct(m.waiverRate)} (${m.waivedFindings} of ${m.distinctFindings}) · false-positive rate ${pct(m.falsePositiveRate)} (${m.falsePositives})`,
-        '',
-    ].join('\n');
-}
-function render(r, detail) {
-    const out = [];
-    const icon = r.verdict.notReady.length === 0 && r.verdict.ready.length > 0 ? '🟢' : r.verdict.ready.length > 0 ? '🟡' : '⚪';
-    out.push(`## ${icon} Promotion evidence: ${escapeMarkdown(r.verdict.headline)}`, '');
-    out.push(`Policy: at least ${r.policy.window} runs on ${escapeCode(r.source.branch)} where the tool executed; the latest ${r.policy.stableRuns} of them consecutive, meeting the baseline, never regressing; Justfile recipes present; every active waiver owned. ` +
-        `Source: ${escapeCode(r.source.repository)} workflow ${escapeCode(r.source.workflow)}, artifact ${escapeCode(r.source.artifactName)}; ${r.collection.runsExamined} runs examined, ${r.collection.runsWithData} with data.`, '');
-    if (r.tools.length > 0) {
-        out.push('| tool | verdict | executed | stable stretch | baseline | no regression | operational | coverage | MTTF | waiver rate | FP rate |');
-        out.push('|---|---|---:|---|---|---|---|---:|---:|---:|---:|');
-        for (const t of r.tools) {
-            const c = (id) => t.criteria.find((x) => x.id === id);
-            const ops = [c('justfile-recipes'), c('waiver-owners')].every((x) => x?.met);
-            out.push(`| ${escapeMarkdown(t.label)} | ${t.ready ? '✅ ready' : '❌ not ready'} | ${t.metrics.runsExecuted}${t.metrics.runsExecuted >= r.policy.window ? '' : ` (needs ${r.policy.window})`} | ${mark(!!c('stable-consecutive')?.met)} | ${mark(!!c('stable-baseline')?.met)} | ${mark(!!c('stable-no-regression')?.met)} | ${mark(ops)} | ${pct(t.metrics.scanCoverage)} | ${hours(t.metrics.meanTimeToFixHours)} | ${pct(t.metrics.waiverRate)} | ${pct(t.metrics.falsePositiveRate)} |`);
-        }
-        out.push('');
-    }
-    if (r.notices.length > 0)
-        pushAll(out, r.notices.map((n) => `> ${escapeMarkdown(n)}`), ['']);
-    for (const t of r.tools)
-        out.push(toolSection(t, detail.evidence));
-    if (detail.runs && r.runs.length > 0) {
-        out.push(`<details><summary>${r.runs.length} runs examined (newest first)</summary>`, '');
-        out.push('| run | attempt | created | conclusion | data |', '|---|---:|---|---|---|');
-        for (const run of r.runs) {
-            const data = run.data === 'ok' ? (run.tools ?? []).map((t) => `${t.tool}: ${t.status}`).join(', ') || 'no tools' : `no data: ${run.reason ?? ''}`;
-            out.push(`| ${runLink(run)} | ${run.attempt} | ${when(run.createdAt)} | ${escapeMarkdown(run.conclusion ?? '–')} | ${escapeMarkdown(data)} |`);
-        }
-        out.push('', '</details>', '');
-    }
-    out.push(`Requests to the API: ${r.requests.total} (${r.requests.list} list, ${r.requests.artifactLookups} artifact lookups, ${r.requests.downloads} downloads). Full evidence: \`.ci-security-promotion-report.json\` (schema version ${r.schemaVersion}).`, '');
-    return out.join('\n');
-}
-/** The report as Markdown within `budgetBytes` (default: no limit). */
-function renderPromotionMarkdown(r, budgetBytes = Infinity) {
-    const attempts = [
-        { evidence: 20, runs: true },
-        { evidence: 20, runs: false },
-        { evidence: 5, runs: false },
-        { evidence: 0, runs: false },
-    ];
-    let md = '';
-    for (const a of attempts) {
-        md = render(r, a);
-        if (Buffer.byteLength(md, 'utf8') <= budgetBytes)
-            return a === attempts[0] ? md : `${md}\n_Detail was shortened to fit the summary; the JSON report has all of it._\n`;
-    }
-    const note = '\n\n_Cut to fit the summary; the full report is in `.ci-security-promotion-report.md` and `.json`._\n';
-    let cut = Buffer.from(md, 'utf8').subarray(0, Math.max(0, budgetBytes - Buffer.byteLength(note))).toString('utf8');
-    cut = cut.replace(/\uFFFD$/, '');
-    const nl = cut.lastIndexOf('\n');
-    return (nl > 0 ? cut.slice(0, nl) : cut) + note;
-}
-
-;// CONCATENATED MODULE: ./node_modules/is-network-error/index.js
-const objectToString = Object.prototype.toString;
-
-const isError = value => objectToString.call(value) === '[object Error]';
-
-const errorMessages = new Set([
-	'network error', // Chrome
-	'NetworkError when attempting to fetch resource.', // Firefox
-	'The Internet connection appears to be offline.', // Safari 16
-	'Network request failed', // `cross-fetch`
-	'fetch failed', // Undici (Node.js)
-	'terminated', // Undici (Node.js)
-	' A network error occurred.', // Bun (WebKit)
-	'Network connection lost', // Cloudflare Workers (fetch)
-]);
-
-function isNetworkError(error) {
-	const isValid = error
-		&& isError(error)
-		&& error.name === 'TypeError'
-		&& typeof error.message === 'string';
-
-	if (!isValid) {
-		return false;
-	}
-
-	const {message, stack} = error;
-
-	// Safari 17+ has generic message but no stack for network errors
-	if (message === 'Load failed' || (message.startsWith('Load failed (') && message.endsWith(')'))) {
-		return stack === undefined
-			// Sentry adds its own stack trace to the fetch error, so also check for that
-			|| '__sentry_captured__' in error;
-	}
-
-	// Deno network errors start with specific text
-	if (message.startsWith('error sending request for url')) {
-		return true;
-	}
-
-	// Chrome: exact "Failed to fetch" or with hostname: "Failed to fetch (example.com)"
-	if (message === 'Failed to fetch' || (message.startsWith('Failed to fetch (') && message.endsWith(')'))) {
-		return true;
-	}
-
-	// Standard network error messages
-	return errorMessages.has(message);
-}
-
-;// CONCATENATED MODULE: ./node_modules/p-retry/index.js
-
-
-function validateRetries(retries) {
-	if (typeof retries === 'number') {
-		if (retries < 0) {
-			throw new TypeError('Expected `retries` to be a non-negative number.');
-		}
-
-		if (Number.isNaN(retries)) {
-			throw new TypeError('Expected `retries` to be a valid number or Infinity, got NaN.');
-		}
-	} else if (retries !== undefined) {
-		throw new TypeError('Expected `retries` to be a number or Infinity.');
-	}
-}
-
-function validateNumberOption(name, value, {min = 0, allowInfinity = false} = {}) {
-	if (value === undefined) {
-		return;
-	}
-
-	if (typeof value !== 'number' || Number.isNaN(value)) {
-		throw new TypeError(`Expected \`${name}\` to be a number${allowInfinity ? ' or Infinity' : ''}.`);
-	}
-
-	if (!allowInfinity && !Number.isFinite(value)) {
-		throw new TypeError(`Expected \`${name}\` to be a finite number.`);
-	}
-
-	if (value < min) {
-		throw new TypeError(`Expected \`${name}\` to be \u2265 ${min}.`);
-	}
-}
-
-class AbortError extends Error {
-	constructor(message) {
-		super();
-
-		if (message instanceof Error) {
-			this.originalError = message;
-			({message} = message);
-		} else {
-			this.originalError = new Error(message);
-			this.originalError.stack = this.stack;
-		}
-
-		this.name = 'AbortError';
-		this.message = message;
-	}
-}
-
-function calculateDelay(retriesConsumed, options) {
-	const attempt = Math.max(1, retriesConsumed + 1);
-	const random = options.randomize ? (Math.random() + 1) : 1;
-
-	let timeout = Math.round(random * options.minTimeout * (options.factor ** (attempt - 1)));
-	timeout = Math.min(timeout, options.maxTimeout);
-
-	return timeout;
-}
-
-function calculateRemainingTime(start, max) {
-	if (!Number.isFinite(max)) {
-		return max;
-	}
-
-	return max - (performance.now() - start);
-}
-
-async function onAttemptFailure({error, attemptNumber, retriesConsumed, startTime, options}) {
-	const normalizedError = error instanceof Error
-		? error
-		: new TypeError(`Non-error was thrown: "${error}". You should only throw errors.`);
-
-	if (normalizedError instanceof AbortError) {
-		throw normalizedError.originalError;
-	}
-
-	const retriesLeft = Number.isFinite(options.retries)
-		? Math.max(0, options.retries - retriesConsumed)
-		: options.retries;
-
-	const maxRetryTime = options.maxRetryTime ?? Number.POSITIVE_INFINITY;
-
-	const context = Object.freeze({
-		error: normalizedError,
-		attemptNumber,
-		retriesLeft,
-		retriesConsumed,
-	});
-
-	await options.onFailedAttempt(context);
-
-	if (calculateRemainingTime(startTime, maxRetryTime) <= 0) {
-		throw normalizedError;
-	}
-
-	const consumeRetry = await options.shouldConsumeRetry(context);
-
-	const remainingTime = calculateRemainingTime(startTime, maxRetryTime);
-
-	if (remainingTime <= 0 || retriesLeft <= 0) {
-		throw normalizedError;
-	}
-
-	if (normalizedError instanceof TypeError && !isNetworkError(normalizedError)) {
-		if (consumeRetry) {
-			throw normalizedError;
-		}
-
-		options.signal?.throwIfAborted();
-		return false;
-	}
-
-	if (!await options.shouldRetry(context)) {
-		throw normalizedError;
-	}
-
-	if (!consumeRetry) {
-		options.signal?.throwIfAborted();
-		return false;
-	}
-
-	const delayTime = calculateDelay(retriesConsumed, options);
-	const finalDelay = Math.min(delayTime, remainingTime);
-
-	options.signal?.throwIfAborted();
-
-	if (finalDelay > 0) {
-		await new Promise((resolve, reject) => {
-			const onAbort = () => {
-				clearTimeout(timeoutToken);
-				options.signal?.removeEventListener('abort', onAbort);
-				reject(options.signal.reason);
-			};
-
-			const timeoutToken = setTimeout(() => {
-				options.signal?.removeEventListener('abort', onAbort);
-				resolve();
-			}, finalDelay);
-
-			if (options.unref) {
-				timeoutToken.unref?.();
-			}
-
-			options.signal?.addEventListener('abort', onAbort, {once: true});
-		});
-	}
-
-	options.signal?.throwIfAborted();
-
-	return true;
-}
-
-async function pRetry(input, options = {}) {
-	options = {...options};
-
-	validateRetries(options.retries);
-
-	if (Object.hasOwn(options, 'forever')) {
-		throw new Error('The `forever` option is no longer supported. For many use-cases, you can set `retries: Infinity` instead.');
-	}
-
-	options.retries ??= 10;
-	options.factor ??= 2;
-	options.minTimeout ??= 1000;
-	options.maxTimeout ??= Number.POSITIVE_INFINITY;
-	options.maxRetryTime ??= Number.POSITIVE_INFINITY;
-	options.randomize ??= false;
-	options.onFailedAttempt ??= () => {};
-	options.shouldRetry ??= () => true;
-	options.shouldConsumeRetry ??= () => true;
-
-	// Validate numeric options and normalize edge cases
-	validateNumberOption('factor', options.factor, {min: 0, allowInfinity: false});
-	validateNumberOption('minTimeout', options.minTimeout, {min: 0, allowInfinity: false});
-	validateNumberOption('maxTimeout', options.maxTimeout, {min: 0, allowInfinity: true});
-	validateNumberOption('maxRetryTime', options.maxRetryTime, {min: 0, allowInfinity: true});
-
-	// Treat non-positive factor as 1 to avoid zero backoff or negative behavior
-	if (!(options.factor > 0)) {
-		options.factor = 1;
-	}
-
-	options.signal?.throwIfAborted();
-
-	let attemptNumber = 0;
-	let retriesConsumed = 0;
-	const startTime = performance.now();
-
-	while (Number.isFinite(options.retries) ? retriesConsumed <= options.retries : true) {
-		attemptNumber++;
-
-		try {
-			options.signal?.throwIfAborted();
-
-			const result = await input(attemptNumber);
-
-			options.signal?.throwIfAborted();
-
-			return result;
-		} catch (error) {
-			if (await onAttemptFailure({
-				error,
-				attemptNumber,
-				retriesConsumed,
-				startTime,
-				options,
-			})) {
-				retriesConsumed++;
-			}
-		}
-	}
-
-	// Should not reach here, but in case it does, throw an error
-	throw new Error('Retry attempts exhausted without throwing an error.');
-}
-
-function makeRetriable(function_, options) {
-	return function (...arguments_) {
-		return pRetry(() => function_.apply(this, arguments_), options);
-	};
-}
-
-;// CONCATENATED MODULE: ./src/io/http.ts
-/**
- * One small HTTP client for every API the gate talks to (GitHub REST, OSV): JSON over fetch with a
- * timeout per request, an overall deadline, bounded retries with backoff (p-retry) on 5xx, network
- * errors and rate limits, honouring `retry-after` and `x-ratelimit-reset`. It never throws anything
- * but `HttpError`, whose `kind` says in plain words what went wrong.
- */
-
-class HttpError extends Error {
-    kind;
-    status;
-    retryAfterMs;
-    constructor(kind, message, status, 
-    /** Milliseconds the server asked us to wait before trying again, when it said. */
-    retryAfterMs) {
-        super(message);
-        this.kind = kind;
-        this.status = status;
-        this.retryAfterMs = retryAfterMs;
-        this.name = 'HttpError';
-    }
-}
-/** Milliseconds to wait that the response asks for (retry-after seconds or date, or the rate-limit reset). */
-function retryAfterMs(headers, now) {
-    const ra = headers.get('retry-after');
-    if (ra !== null) {
-        if (/^\d+$/.test(ra.trim()))
-            return Number(ra.trim()) * 1000;
-        const t = Date.parse(ra);
-        if (!Number.isNaN(t))
-            return Math.max(0, t - now);
-    }
-    if (headers.get('x-ratelimit-remaining') === '0') {
-        const reset = Number(headers.get('x-ratelimit-reset'));
-        if (Number.isFinite(reset) && reset > 0)
-            return Math.max(0, reset * 1000 - now);
-    }
-    return undefined;
-}
-function isRateLimited(status, headers, body) {
-    if (status === 429)
-        return true;
-    if (status !== 403)
-        return false;
-    return (headers.get('retry-after') !== null ||
-        headers.get('x-ratelimit-remaining') === '0' ||
-        /rate limit/i.test(body.slice(0, 2000)));
-}
-function createHttpClient(opts) {
-    const doFetch = opts.fetchImpl ?? fetch;
-    const now = opts.now ?? Date.now;
-    const timeoutMs = opts.timeoutMs ?? 10_000;
-    const maxWait = opts.maxRetryWaitMs ?? 60_000;
-    const maxBody = opts.maxBodyBytes ?? 32 * 1024 * 1024;
-    let requestCount = 0;
-    const url = (path, query) => {
-        const u = /^https?:\/\//.test(path) ? new URL(path) : new URL(opts.baseUrl.replace(/\/+$/, '') + path);
-        for (const [k, v] of Object.entries(query ?? {}))
-            if (v !== undefined)
-                u.searchParams.set(k, String(v));
-        return u.toString();
-    };
-    async function once(method, target, body) {
-        if (opts.deadline !== undefined && now() >= opts.deadline)
-            throw new AbortError(new HttpError('budget', 'time budget used up before the request'));
-        const remaining = opts.deadline !== undefined ? opts.deadline - now() : Infinity;
-        const ctl = AbortSignal.timeout(Math.max(1, Math.min(timeoutMs, remaining)));
-        requestCount++;
-        let res;
-        try {
-            res = await doFetch(target, {
-                method,
-                signal: ctl,
-                headers: {
-                    accept: 'application/json',
-                    'user-agent': opts.userAgent ?? 'security-gate',
-                    ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}),
-                    ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-                    ...opts.headers,
-                },
-                body,
-            });
-        }
-        catch (e) {
-            const err = e;
-            if (err.name === 'TimeoutError' || err.name === 'AbortError')
-                throw new HttpError('timeout', `timed out after ${Math.round(Math.min(timeoutMs, remaining))} ms`);
-            throw new HttpError('network', `network error: ${err.message}`);
-        }
-        let buf;
-        try {
-            const declared = Number(res.headers.get('content-length'));
-            if (Number.isFinite(declared) && declared > maxBody)
-                throw new HttpError('malformed', `response too large (${declared} bytes)`);
-            buf = await readCapped(res, maxBody);
-        }
-        catch (e) {
-            if (e instanceof HttpError)
-                throw new AbortError(e);
-            const err = e;
-            if (err.name === 'TimeoutError' || err.name === 'AbortError')
-                throw new HttpError('timeout', `timed out reading the response after ${timeoutMs} ms`);
-            throw new HttpError('network', `network error reading the response: ${err.message}`);
-        }
-        const status = res.status;
-        if (status >= 200 && status < 300)
-            return { status, headers: res.headers, buf };
-        const text = buf.toString('utf8', 0, Math.min(buf.length, 4000));
-        const wait = retryAfterMs(res.headers, now());
-        if (isRateLimited(status, res.headers, text))
-            throw new HttpError('rate-limited', `rate limited (HTTP ${status})`, status, wait ?? 60_000);
-        if (status >= 500)
-            throw new HttpError('server', `server error (HTTP ${status})`, status, wait);
-        const kind = status === 404 ? 'not-found' : status === 401 ? 'unauthorized' : status === 403 ? 'forbidden' : 'client';
-        throw new AbortError(new HttpError(kind, `HTTP ${status}${kind === 'client' ? '' : ` (${kind.replace('-', ' ')})`}`, status));
-    }
-    /**
-     * The body, read as it streams and abandoned once past `max` bytes: a response without a
-     * content-length (chunked) is never buffered whole before its size is known.
-     */
-    async function readCapped(res, max) {
-        if (!res.body)
-            return Buffer.alloc(0);
-        const reader = res.body.getReader();
-        const chunks = [];
-        let size = 0;
-        for (;;) {
-            const { done, value } = await reader.read();
-            if (done)
-                break;
-            size += value.byteLength;
-            if (size > max) {
-                await reader.cancel().catch(() => undefined);
-                throw new HttpError('malformed', `response too large (over ${max} bytes)`);
-            }
-            chunks.push(value);
-        }
-        return Buffer.concat(chunks, size);
-    }
-    async function withRetry(method, target, body) {
-        try {
-            return await pRetry(() => once(method, target, body), {
-                retries: opts.retries ?? 3,
-                minTimeout: opts.backoffMs ?? 500,
-                factor: 2,
-                randomize: true,
-                onFailedAttempt: async ({ error }) => {
-                    const e = error;
-                    if (!(e instanceof HttpError))
-                        throw e;
-                    const wait = e.retryAfterMs;
-                    if (wait === undefined)
-                        return;
-                    if (wait > maxWait)
-                        throw e;
-                    if (opts.deadline !== undefined && now() + wait >= opts.deadline)
-                        throw new HttpError(e.kind, `${e.message}; waiting ${Math.ceil(wait / 1000)} s would pass the time budget`, e.status);
-                    await new Promise((r) => setTimeout(r, wait));
-                },
-            });
-        }
-        catch (e) {
-            if (e instanceof HttpError)
-                throw e;
-            throw new HttpError('network', e.message);
-        }
-    }
-    return {
-        get requestCount() {
-            return requestCount;
-        },
-        async getJson(path, query) {
-            const r = await withRetry('GET', url(path, query), undefined);
-            return { status: r.status, headers: r.headers, data: parseBody(r.buf) };
-        },
-        async sendJson(method, path, body) {
-            const r = await withRetry(method, url(path), JSON.stringify(body));
-            return { status: r.status, headers: r.headers, data: r.buf.length === 0 ? undefined : parseBody(r.buf) };
-        },
-        async getBytes(path) {
-            const r = await withRetry('GET', url(path), undefined);
-            return { status: r.status, headers: r.headers, data: r.buf };
-        },
-    };
-}
-function parseBody(buf) {
-    try {
-        return JSON.parse(buf.toString('utf8'));
-    }
-    catch {
-        throw new HttpError('malformed', `malformed JSON in the response (${buf.length} bytes)`);
-    }
-}
-/** GitHub's REST base URL, as every action reads it. */
-function githubApiUrl(env = process.env) {
-    return env.GITHUB_API_URL || 'https://api.github.com';
-}
-
-;// CONCATENATED MODULE: ./src/promotion/evaluate.ts
-/**
- * The promotion policy, made measurable (pure: run history in, report out; no I/O, no clock).
- *
- * "Observe at least `window` runs on the branch where the tool executed; the latest `stable-runs`
- * runs where it executed are consecutive, meet the baseline and never regress", plus operational
- * readiness (Justfile recipes, every active waiver has an owner). Each criterion carries its
- * evidence (run ids, numbers, dates, links). A run without data is never a pass: it does not count
- * as an execution and it breaks a consecutive stretch.
- */
-
-const PROMOTION_REPORT_SCHEMA_VERSION = 1;
-const PROMOTION_REPORT_KIND = 'security-gate-promotion-report';
-const active = (t) => t.counts.block + t.counts.warn + t.counts.info;
-const sumSeverity = (t) => Object.values(t.severity).reduce((a, b) => a + b, 0);
-// New in the change as the gate counted them: every finding when the run did not know the change.
-const newInChange = (t) => t.findings.filter((f) => (f.inChange === true || (!t.changeKnown && f.inChange === undefined)) && f.disposition !== 'waived').length;
-// HIGH as the gate treated it: a severity Bandit does not define counts as unknown-severity (high by
-// default). A result without effective severities counts its unknowns as high (fail closed).
-const banditHigh = (t) => t.findings.every((f) => f.effectiveSeverity !== undefined)
-    ? t.findings.filter((f) => f.effectiveSeverity === 'high' || f.effectiveSeverity === 'critical').length
-    : t.severity.high + t.severity.critical + t.severity.unknown;
-/** The team's baselines. Waivers count only where the policy says "after valid waivers". */
-const BASELINES = {
-    bandit: { description: 'Bandit HIGH = 0', count: banditHigh, unit: 'HIGH' },
-    'pip-audit': { description: 'pip-audit vulnerabilities = 0', count: sumSeverity, unit: 'vulnerabilities' },
-    gitleaks: { description: 'gitleaks active secrets = 0 (after valid waivers)', count: active, unit: 'active secrets' },
-    deptry: { description: 'deptry: no new findings in touched modules', count: newInChange, unit: 'new findings in touched modules' },
-    vulture: { description: 'vulture: no new findings in touched modules', count: newInChange, unit: 'new findings in touched modules' },
-    mutmut: { description: 'mutmut smoke ran', count: () => 0, unit: '' },
-    'secret-scan': { description: 'secrets in added lines = 0 (after valid waivers)', count: active, unit: 'active secrets' },
-};
-const ref = (r) => ({ id: r.run.id, number: r.run.number, attempt: r.run.attempt, createdAt: r.run.createdAt, ...(r.run.url ? { url: r.run.url } : {}) });
-const label = (r) => `run #${'run' in r ? r.run.number : r.number}`;
-const round = (n, d = 4) => Math.round(n * 10 ** d) / 10 ** d;
-const plural = (n, one, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
-function observe(records, tool) {
-    return records.map((record, index) => {
-        if (record.data.kind !== 'ok')
-            return { index, record, state: 'no-data', note: record.data.reason };
-        const data = record.data.result.tools.find((t) => t.tool === tool);
-        if (!data)
-            return { index, record, state: 'absent', note: 'not in this run\'s result' };
-        if (data.status !== 'ok')
-            return { index, record, state: 'not-executed', data, note: `${data.status}${data.messages[0] ? `: ${data.messages[0]}` : ''}` };
-        return { index, record, state: 'executed', data };
-    });
-}
-function gapNote(o, tool) {
-    switch (o.state) {
-        case 'no-data':
-            return `${label(o.record)}${o.record.run.conclusion && o.record.run.conclusion !== 'success' ? ` (${o.record.run.conclusion})` : ''} has no data (${o.note})`;
-        case 'absent':
-            return `${TOOL_LABELS[tool]} is not in ${label(o.record)}'s result`;
-        default:
-            return `${TOOL_LABELS[tool]} did not execute in ${label(o.record)} (${o.note})`;
-    }
-}
-function metricsFor(obs) {
-    const executed = obs.filter((o) => o.state === 'executed');
-    const chrono = [...executed].reverse();
-    const open = new Map();
-    const fixes = [];
-    const distinct = new Set();
-    const waived = new Set();
-    const fps = new Set();
-    for (const o of chrono) {
-        const at = Date.parse(o.record.run.createdAt);
-        const present = new Set(o.data.findings.map((f) => f.fingerprint));
-        for (const [fp, since] of open) {
-            if (!present.has(fp)) {
-                if (Number.isFinite(at) && Number.isFinite(since))
-                    fixes.push((at - since) / 3_600_000);
-                open.delete(fp);
-            }
-        }
-        for (const f of o.data.findings) {
-            if (!open.has(f.fingerprint))
-                open.set(f.fingerprint, at);
-            distinct.add(f.fingerprint);
-            if (f.disposition === 'waived') {
-                waived.add(f.fingerprint);
-                if (f.waiver?.reasonCategory && /false[\s_-]*positive/i.test(f.waiver.reasonCategory))
-                    fps.add(f.fingerprint);
-            }
-        }
-    }
-    const rate = (n) => (distinct.size === 0 ? null : round(n / distinct.size));
-    return {
-        runsExamined: obs.length,
-        runsWithData: obs.filter((o) => o.state !== 'no-data').length,
-        runsExecuted: executed.length,
-        scanCoverage: obs.length === 0 ? null : round(executed.length / obs.length),
-        meanTimeToFixHours: fixes.length === 0 ? null : round(fixes.reduce((a, b) => a + b, 0) / fixes.length, 2),
-        findingsFixed: fixes.length,
-        findingsOpen: open.size,
-        distinctFindings: distinct.size,
-        waivedFindings: waived.size,
-        waiverRate: rate(waived.size),
-        falsePositives: fps.size,
-        falsePositiveRate: rate(fps.size),
-    };
-}
-function evaluateTool(tool, input, justfileCriterion) {
-    const obs = observe(input.history.records, tool);
-    const executed = obs.filter((o) => o.state === 'executed');
-    const baseline = BASELINES[tool];
-    const ev = (o, value, note) => ({ ...ref(o.record), ...(value !== undefined ? { value } : {}), ...(note ? { note } : {}) });
-    const criteria = [];
-    // 1. Executed in at least `window` runs.
-    criteria.push({
-        id: 'executed-in-window',
-        label: `executed in at least ${input.window} runs`,
-        met: executed.length >= input.window,
-        detail: `executed in ${executed.length} of ${plural(obs.length, 'run')} examined${executed.length >= input.window ? '' : ` (needs ${input.window})`}`,
-        evidence: executed.map((o) => ev(o)),
-    });
-    // 2. The latest `stable-runs` executed runs are consecutive.
-    const stretch = executed.slice(0, input.stableRuns);
-    const enough = stretch.length === input.stableRuns;
-    const first = stretch[0];
-    const last = stretch.at(-1);
-    const gaps = first && last ? obs.slice(first.index, last.index + 1).filter((o) => o.state !== 'executed') : [];
-    // The stretch must reach the newest run examined: a tool that stopped running is not ready, however
-    // good its past, and a newer run without data proves nothing (so less data can never make a tool ready).
-    const stopped = first ? obs.slice(0, first.index) : [];
-    const breaks = [...stopped, ...gaps];
-    const list = (xs) => `${xs.slice(0, 3).map((g) => gapNote(g, tool)).join('; ')}${xs.length > 3 ? `; and ${xs.length - 3} more` : ''}`;
-    criteria.push({
-        id: 'stable-consecutive',
-        label: `latest ${input.stableRuns} runs where it executed are consecutive, up to the newest run`,
-        met: enough && breaks.length === 0,
-        detail: !enough
-            ? `only ${plural(stretch.length, 'run')} where it executed (needs ${input.stableRuns})`
-            : breaks.length === 0
-                ? `${label(last.record)} to ${label(first.record)}, no gap`
-                : [stopped.length > 0 ? `newer runs without it: ${list(stopped)}` : '', gaps.length > 0 ? `broken: ${list(gaps)}` : ''].filter(Boolean).join('; '),
-        evidence: [...stretch.map((o) => ev(o)), ...breaks.map((g) => ev(g, undefined, gapNote(g, tool)))].sort((a, b) => b.number - a.number || b.id - a.id),
-    });
-    // 3. Each run of the stretch meets the baseline.
-    const counts = stretch.map((o) => ({ o, n: baseline.count(o.data) }));
-    const failing = counts.filter((c) => c.n > 0);
-    criteria.push({
-        id: 'stable-baseline',
-        label: `meets the baseline (${baseline.description}) in those runs`,
-        met: enough && failing.length === 0,
-        detail: !enough
-            ? `cannot tell: only ${plural(stretch.length, 'run')} where it executed`
-            : failing.length === 0
-                ? `met in all ${input.stableRuns} runs`
-                : `not met in ${failing.map((f) => `${label(f.o.record)} (${f.n} ${baseline.unit})`).join(', ')}`,
-        evidence: counts.map((c) => ev(c.o, c.n)),
-    });
-    // 4. No regression inside the stretch: the active-finding count never rises, run to run.
-    const chrono = [...stretch].reverse().map((o) => ({ o, n: active(o.data) }));
-    const rises = [];
-    for (let i = 1; i < chrono.length; i++) {
-        const a = chrono[i - 1];
-        const b = chrono[i];
-        if (b.n > a.n)
-            rises.push(`active findings rose from ${a.n} (${label(a.o.record)}) to ${b.n} (${label(b.o.record)})`);
-    }
-    criteria.push({
-        id: 'stable-no-regression',
-        label: 'never regresses in those runs (active findings do not rise run to run)',
-        met: enough && rises.length === 0,
-        detail: !enough ? `cannot tell: only ${plural(stretch.length, 'run')} where it executed` : rises.length === 0 ? `active findings ${chrono.map((c) => c.n).join(' → ')}` : rises.join('; '),
-        evidence: [...chrono].reverse().map((c) => ev(c.o, c.n)),
-    });
-    // 5. Operational: the Justfile recipes (same for every tool).
-    criteria.push(justfileCriterion);
-    // 6. Operational: every active waiver (applied in the latest run where it executed) has an owner.
-    const latest = executed[0];
-    if (!latest) {
-        criteria.push({ id: 'waiver-owners', label: 'every active waiver has an owner', met: false, detail: 'cannot tell: no run where it executed', evidence: [] });
-    }
-    else {
-        const waived = latest.data.findings.filter((f) => f.disposition === 'waived');
-        const ownerless = waived.filter((f) => !f.waiver?.owner?.trim());
-        const ids = [...new Set(ownerless.map((f) => f.waiver?.id ?? `(no waiver record: ${f.fingerprint})`))];
-        criteria.push({
-            id: 'waiver-owners',
-            label: 'every active waiver has an owner',
-            met: ownerless.length === 0,
-            detail: waived.length === 0
-                ? `no active waiver in ${label(latest.record)}`
-                : ownerless.length === 0
-                    ? `${plural(waived.length, 'waived finding')} in ${label(latest.record)}, every waiver has an owner`
-                    : `${plural(ownerless.length, 'waived finding')} in ${label(latest.record)} without an owner: ${ids.slice(0, 5).join(', ')}${ids.length > 5 ? ` and ${ids.length - 5} more` : ''}`,
-            evidence: [ev(latest, ownerless.length)],
-        });
-    }
-    const reasons = criteria.filter((c) => !c.met).map((c) => `${c.label}: ${c.detail}`);
-    const ready = reasons.length === 0;
-    return {
-        tool,
-        label: TOOL_LABELS[tool],
-        ready,
-        verdict: ready ? 'ready' : `not ready, because ${reasons.join('; ')}`,
-        reasons,
-        baseline: baseline.description,
-        criteria,
-        metrics: metricsFor(obs),
-        timeline: obs.map((o) => ({
-            runId: o.record.run.id,
-            runNumber: o.record.run.number,
-            createdAt: o.record.run.createdAt,
-            state: o.state,
-            ...(o.state === 'executed' ? { baseline: baseline.count(o.data), active: active(o.data) } : {}),
-            ...(o.note ? { note: o.note } : {}),
-        })),
-    };
-}
-function justfileCriterion(j, required) {
-    const recipes = required.map((name) => ({ name, present: j.recipes.includes(name) }));
-    const missing = recipes.filter((r) => !r.present).map((r) => r.name);
-    return {
-        recipes,
-        criterion: {
-            id: 'justfile-recipes',
-            label: `the Justfile has the local recipes (${required.join(', ')})`,
-            met: j.found && missing.length === 0,
-            detail: !j.found ? `no Justfile at ${j.path}${j.error ? ` (${j.error})` : ''}` : missing.length === 0 ? `${j.path} defines all ${required.length}` : `${j.path} lacks ${missing.join(', ')}`,
-            evidence: [],
-        },
-    };
-}
-/** The whole report. Pure. */
-function evaluatePromotion(input) {
-    const { records } = input.history;
-    const seen = new Set();
-    const unknown = new Set();
-    for (const r of records) {
-        if (r.data.kind !== 'ok')
-            continue;
-        for (const t of r.data.result.tools)
-            seen.add(t.tool);
-        for (const u of r.data.result.unknownTools)
-            unknown.add(u);
-    }
-    const tools = input.tools ?? TOOL_IDS.filter((t) => seen.has(t));
-    const jf = justfileCriterion(input.justfile, input.requiredRecipes);
-    const results = tools.map((t) => evaluateTool(t, input, jf.criterion));
-    const ready = results.filter((r) => r.ready).map((r) => r.tool);
-    const notReady = results.filter((r) => !r.ready).map((r) => r.tool);
-    const withData = records.filter((r) => r.data.kind === 'ok').length;
-    const notices = [];
-    const noData = records.length - withData;
-    if (noData > 0)
-        notices.push(`${plural(noData, 'run')} of ${records.length} examined had no data (expired or missing artifact, or unreadable result): they prove nothing, and a stretch of evidence cannot reach across them.`);
-    if (input.history.stoppedBecause === 'max-runs')
-        notices.push(`Stopped after max-runs (${input.maxRuns}) runs before every tool had ${input.window} runs where it executed.`);
-    if (input.history.stoppedBecause === 'no-more-runs')
-        notices.push(`The workflow has only ${records.length} completed run(s) on ${input.source.branch} (window ${input.window}).`);
-    const sk = input.history.skipped;
-    const was = (n) => (n === 1 ? 'was' : 'were');
-    if (sk.inProgress > 0)
-        notices.push(`${plural(sk.inProgress, 'run')} not completed yet ${was(sk.inProgress)} skipped.`);
-    if (sk.duplicates > 0)
-        notices.push(`${plural(sk.duplicates, 'repeated run id')} in the listing (re-runs or page shifts) counted once.`);
-    if (sk.pullRequest > 0)
-        notices.push(`${plural(sk.pullRequest, 'pull-request run')} (or runs from another repository) ${was(sk.pullRequest)} skipped: only the branch's own runs count.`);
-    if (sk.otherBranch > 0)
-        notices.push(`${plural(sk.otherBranch, 'run')} of another branch in the listing ${was(sk.otherBranch)} skipped.`);
-    if (unknown.size > 0)
-        notices.push(`Result files name tools this version does not know (ignored): ${[...unknown].sort().join(', ')}.`);
-    for (const t of input.tools ?? [])
-        if (!seen.has(t))
-            notices.push(`${TOOL_LABELS[t]} was asked for but appears in no examined run.`);
-    if (tools.length === 0)
-        notices.push('No tool to judge: no examined run had a readable result.');
-    const headline = tools.length === 0
-        ? 'No tool can be judged: no readable gate result in the examined runs'
-        : ready.length === 0
-            ? `No tool is ready for phase 2 (${tools.length} judged)`
-            : `${ready.length} of ${tools.length} tools ready for phase 2: ${ready.map((t) => TOOL_LABELS[t]).join(', ')}`;
-    return {
-        schemaVersion: PROMOTION_REPORT_SCHEMA_VERSION,
-        kind: PROMOTION_REPORT_KIND,
-        generatedAt: input.now.toISOString(),
-        source: input.source,
-        policy: {
-            window: input.window,
-            stableRuns: input.stableRuns,
-            maxRuns: input.maxRuns,
-            strict: input.strict,
-            tools: input.tools ?? null,
-            justfile: input.justfile.path,
-            justfileRecipes: input.requiredRecipes,
-        },
-        verdict: { headline, ready, notReady },
-        collection: { runsExamined: records.length, runsWithData: withData, stoppedBecause: input.history.stoppedBecause, skipped: input.history.skipped },
-        runs: records.map((r) => ({
-            ...ref(r),
-            conclusion: r.run.conclusion,
-            ...(r.run.event ? { event: r.run.event } : {}),
-            ...(r.run.headSha ? { headSha: r.run.headSha } : {}),
-            data: r.data.kind,
-            ...(r.data.kind === 'no-data' ? { reason: r.data.reason } : { tools: r.data.result.tools.map((t) => ({ tool: t.tool, status: t.status })) }),
-        })),
-        tools: results,
-        operational: { justfile: { path: input.justfile.path, found: input.justfile.found, ...(input.justfile.error ? { error: input.justfile.error } : {}), recipes: jf.recipes } },
-        requests: input.requests,
-        notices,
-    };
-}
-
-;// CONCATENATED MODULE: ./node_modules/yocto-queue/index.js
-/*
-How it works:
-`this.#head` is an instance of `Node` which keeps track of its current value and nests another instance of `Node` that keeps the value that comes after it. When a value is provided to `.enqueue()`, the code needs to iterate through `this.#head`, going deeper and deeper to find the last value. However, iterating through every single item is slow. This problem is solved by saving a reference to the last value as `this.#tail` so that it can reference it to add a new value.
-*/
-
-class Node {
-	value;
-	next;
-
-	constructor(value) {
-		this.value = value;
-	}
-}
-
-class Queue {
-	#head;
-	#tail;
-	#size;
-
-	constructor() {
-		this.clear();
-	}
-
-	enqueue(value) {
-		const node = new Node(value);
-
-		if (this.#head) {
-			this.#tail.next = node;
-			this.#tail = node;
-		} else {
-			this.#head = node;
-			this.#tail = node;
-		}
-
-		this.#size++;
-	}
-
-	dequeue() {
-		const current = this.#head;
-		if (!current) {
-			return;
-		}
-
-		this.#head = this.#head.next;
-		this.#size--;
-
-		// Clean up tail reference when queue becomes empty
-		if (!this.#head) {
-			this.#tail = undefined;
-		}
-
-		return current.value;
-	}
-
-	peek() {
-		if (!this.#head) {
-			return;
-		}
-
-		return this.#head.value;
-
-		// TODO: Node.js 18.
-		// return this.#head?.value;
-	}
-
-	clear() {
-		this.#head = undefined;
-		this.#tail = undefined;
-		this.#size = 0;
-	}
-
-	get size() {
-		return this.#size;
-	}
-
-	* [Symbol.iterator]() {
-		let current = this.#head;
-
-		while (current) {
-			yield current.value;
-			current = current.next;
-		}
-	}
-
-	* drain() {
-		while (this.#head) {
-			yield this.dequeue();
-		}
-	}
-}
-
-;// CONCATENATED MODULE: ./node_modules/p-limit/index.js
-
-
-function pLimit(concurrency) {
-	let rejectOnClear = false;
-
-	if (typeof concurrency === 'object') {
-		({concurrency, rejectOnClear = false} = concurrency);
-	}
-
-	validateConcurrency(concurrency);
-
-	if (typeof rejectOnClear !== 'boolean') {
-		throw new TypeError('Expected `rejectOnClear` to be a boolean');
-	}
-
-	const queue = new Queue();
-	let activeCount = 0;
-
-	const resumeNext = () => {
-		// Process the next queued function if we're under the concurrency limit
-		if (activeCount < concurrency && queue.size > 0) {
-			activeCount++;
-			queue.dequeue().run();
-		}
-	};
-
-	const next = () => {
-		activeCount--;
-		resumeNext();
-	};
-
-	const run = async (function_, resolve, arguments_) => {
-		// Execute the function and capture the result promise
-		const result = (async () => function_(...arguments_))();
-
-		// Resolve immediately with the promise (don't wait for completion)
-		resolve(result);
-
-		// Wait for the function to complete (success or failure)
-		// We catch errors here to prevent unhandled rejections,
-		// but the original promise rejection is preserved for the caller
-		try {
-			await result;
-		} catch {}
-
-		// Decrement active count and process next queued function
-		next();
-	};
-
-	const enqueue = (function_, resolve, reject, arguments_) => {
-		const queueItem = {reject};
-
-		// Queue the internal resolve function instead of the run function
-		// to preserve the asynchronous execution context.
-		new Promise(internalResolve => { // eslint-disable-line promise/param-names
-			queueItem.run = internalResolve;
-			queue.enqueue(queueItem);
-		}).then(run.bind(undefined, function_, resolve, arguments_)); // eslint-disable-line promise/prefer-await-to-then
-
-		// Start processing immediately if we haven't reached the concurrency limit
-		if (activeCount < concurrency) {
-			resumeNext();
-		}
-	};
-
-	const generator = (function_, ...arguments_) => new Promise((resolve, reject) => {
-		enqueue(function_, resolve, reject, arguments_);
-	});
-
-	Object.defineProperties(generator, {
-		activeCount: {
-			get: () => activeCount,
-		},
-		pendingCount: {
-			get: () => queue.size,
-		},
-		clearQueue: {
-			value() {
-				if (!rejectOnClear) {
-					queue.clear();
-					return;
-				}
-
-				const abortError = AbortSignal.abort().reason;
-
-				while (queue.size > 0) {
-					queue.dequeue().reject(abortError);
-				}
-			},
-		},
-		concurrency: {
-			get: () => concurrency,
-
-			set(newConcurrency) {
-				validateConcurrency(newConcurrency);
-				concurrency = newConcurrency;
-
-				queueMicrotask(() => {
-					// eslint-disable-next-line no-unmodified-loop-condition
-					while (activeCount < concurrency && queue.size > 0) {
-						resumeNext();
-					}
-				});
-			},
-		},
-		map: {
-			async value(iterable, function_) {
-				const promises = [];
-
-				try {
-					Array.from(iterable, (value, index) => {
-						const promise = generator(function_, value, index);
-						promises.push(promise);
-						return promise;
-					});
-				} catch (error) {
-					// The iterable threw, so `Promise.all` never observes the already scheduled promises. Observe them here to avoid unhandled rejections.
-					for (const promise of promises) {
-						promise.catch(() => {}); // eslint-disable-line promise/prefer-await-to-then
-					}
-
-					throw error;
-				}
-
-				return Promise.all(promises);
-			},
-		},
-	});
-
-	return generator;
-}
-
-function limitFunction(function_, options) {
-	const limit = pLimit(options);
-
-	const limitedFunction = (...arguments_) => limit(() => function_(...arguments_));
-	Object.defineProperty(limitedFunction, 'clearQueue', {
-		value: limit.clearQueue,
-	});
-
-	return limitedFunction;
-}
-
-function validateConcurrency(concurrency) {
-	if (!((Number.isInteger(concurrency) || concurrency === Number.POSITIVE_INFINITY) && concurrency > 0)) {
-		throw new TypeError('Expected `concurrency` to be a number from 1 and up');
-	}
-}
-
 ;// CONCATENATED MODULE: ./src/promotion/result-read.ts
 /**
  * Reads a gate result file (`GateResult`, schemaVersion 1) from an old artifact, defensively: the
@@ -43040,7 +43153,7 @@ const waiver = object({
 const finding = object({
     fingerprint: schemas_string().min(1),
     disposition: schemas_enum(['block', 'warn', 'info', 'waived']),
-    effectiveSeverity: schemas_enum(SEVERITIES).optional(),
+    effectiveSeverity: schemas_enum(model_SEVERITIES).optional(),
     inChange: schemas_boolean().optional(),
     waiver: waiver.optional(),
 });
@@ -43093,7 +43206,7 @@ function readGateResult(text, file) {
         if (!r.success)
             return { ok: false, reason: `${file}: ${firstIssue(r.error, `$.tools[${i}]`)}` };
         const id = r.data.tool;
-        if (!TOOL_IDS.includes(id)) {
+        if (!model_TOOL_IDS.includes(id)) {
             unknownTools.push(id);
             continue;
         }
@@ -46332,12 +46445,12 @@ const promotionSchema = object({
         .regex(/^[^"<>|*?\\/:\r\n]{1,200}$/, 'artifact-name: expected 1-200 characters without " : < > | * ? \\ / or newlines'),
     tools: settings_list('tools')
         .transform((tools, ctx) => {
-        const bad = tools.filter((t) => !TOOL_IDS.includes(t));
+        const bad = tools.filter((t) => !model_TOOL_IDS.includes(t));
         if (bad.length > 0) {
-            ctx.addIssue({ code: 'custom', message: `tools: unknown tool ${bad.map((b) => JSON.stringify(b)).join(', ')}; expected any of ${TOOL_IDS.join(', ')}` });
+            ctx.addIssue({ code: 'custom', message: `tools: unknown tool ${bad.map((b) => JSON.stringify(b)).join(', ')}; expected any of ${model_TOOL_IDS.join(', ')}` });
             return NEVER;
         }
-        return TOOL_IDS.filter((t) => tools.includes(t));
+        return model_TOOL_IDS.filter((t) => tools.includes(t));
     })
         .optional(),
     strict: settings_bool('strict'),
@@ -46389,6 +46502,25 @@ function parsePromotionSettings(raw, env) {
     if (!r.success)
         throw new schema_ConfigurationError(formatIssues(r.error.issues));
     return r.data;
+}
+/** Formats zod issues into one message per problem, naming the key (and a line, via `locate`). */
+function formatIssues(issues, locate) {
+    return issues
+        .map((i) => {
+        const key = i.path.map(String).join('.');
+        // An unknown key is placed at its own line, not its parent's.
+        const first = i.code === 'unrecognized_keys' ? i.keys[0] : undefined;
+        const where = locate?.(first !== undefined ? [...i.path, first] : i.path) ?? (first !== undefined ? locate?.(i.path) : undefined);
+        let msg = i.message;
+        if (i.code === 'unrecognized_keys')
+            msg = `unknown setting ${i.keys.map((k) => JSON.stringify(k)).join(', ')}`;
+        else if (i.code === 'invalid_type' || i.code === 'invalid_union')
+            msg = `${key || 'value'}: ${i.message}`;
+        else if (key && !msg.startsWith(key.split('.')[0] ?? ''))
+            msg = `${key}: ${msg}`;
+        return where ? `${where}: ${msg}` : msg;
+    })
+        .join('\n');
 }
 
 ;// CONCATENATED MODULE: ./src/promotion/run.ts

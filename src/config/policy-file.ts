@@ -1,7 +1,7 @@
 /**
  * The policy file: YAML holding the same settings as the inputs plus per-tool thresholds. Parsed
  * with `yaml` (eemeli/yaml: no dependencies, keeps source positions, YAML 1.2 so `no` stays a
- * string) and validated by the same zod schema as the inputs; errors name the key and the line.
+ * string) and validated by the same code as the inputs (`parseSettings`); errors name the key and the line.
  */
 import type { Document, LineCounter, Node } from 'yaml';
 import { yaml } from '../util/yaml.js';
@@ -70,5 +70,8 @@ export function settingsWithPolicy(inputs: Record<string, string>, policy?: { te
   if (!policy) return parseSettings([inputs]);
   const layer = readPolicyYaml(policy.text, policy.file);
   // An error in a key the inputs set is the input's; any other points into the file.
-  return parseSettings([layer.values, inputs], (path) => (path[0] !== undefined && inputs[String(path[0])] ? undefined : layer.locate(path)));
+  return parseSettings([layer.values, inputs], (path) => {
+    const key = path[0] === undefined ? undefined : String(path[0]);
+    return key !== undefined && Object.hasOwn(inputs, key) && inputs[key] ? undefined : layer.locate(path);
+  });
 }

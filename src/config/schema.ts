@@ -5,7 +5,6 @@
  * Inputs arrive as strings (an empty string means "not given"); the policy file may also give
  * lists and maps. Messages name the input, the value received and the form expected.
  */
-import { z } from 'zod';
 import { SEVERITIES, TOOL_IDS, type Severity, type ToolId } from '../reports/model.js';
 import type { Action } from '../policy/result.js';
 
@@ -49,20 +48,13 @@ export const DEFAULT_CRITICAL_PATHS = [
 ];
 
 const ACTIONS = ['block', 'warn', 'info'] as const;
-const actionMap = z.partialRecord(z.enum(SEVERITIES), z.enum(ACTIONS)).describe('severity -> block|warn|info');
-
-/** Thresholds for one tool: `default` everywhere; `critical-path` / `changed` override per scope. */
-const toolThresholdsShape = z
-  .object({
-    default: actionMap.optional(),
-    'critical-path': actionMap.optional(),
-    changed: actionMap.optional(),
-    unchanged: actionMap.optional(),
-  })
-  .strict();
-const toolThresholds = toolThresholdsShape.extend({ 'phase-1': toolThresholdsShape.optional() }).strict();
-export type ToolThresholds = z.infer<typeof toolThresholds>;
 export type ActionMap = Partial<Record<Severity, Action>>;
+/** The scopes of a tool's thresholds: `default` everywhere; `critical-path` / `changed` / `unchanged` override per scope. */
+const SCOPES = ['default', 'critical-path', 'changed', 'unchanged'] as const;
+type Scope = (typeof SCOPES)[number];
+type ScopeThresholds = Partial<Record<Scope, ActionMap>>;
+/** Thresholds for one tool, with `phase-1` holding the same scopes for phase 1. */
+export type ToolThresholds = ScopeThresholds & { 'phase-1'?: ScopeThresholds };
 
 /** The team's Security Gate Policy as defaults. */
 export const DEFAULT_THRESHOLDS: Record<ToolId, ToolThresholds> = {
@@ -94,170 +86,331 @@ export const DEFAULT_THRESHOLDS: Record<ToolId, ToolThresholds> = {
 
 // ---------------------------------------------------------------------------------------------
 // Field types. Each accepts the string an input gives, and (for the policy file) the native type.
-// The input unions are built once and shared by every field of their kind (zod schemas are immutable,
-// and each one costs time to construct at every start-up).
-const listInput = z.union([z.string(), z.array(z.string())]);
-const boolInput = z.union([z.boolean(), z.string()]);
-const textOrNumber = z.union([z.string(), z.number()]);
-const optionalText = z.string().trim().optional();
+// Hand-written, not a schema library: settings are parsed once per run, and building a zod schema
+// of every setting at each start-up cost ~20 ms of a ~100 ms cold start (measured, 2026-12-06).
 
-const list = (name: string) =>
-  listInput
-    .transform((v) =>
-      (Array.isArray(v) ? v : v.split(/[\n,]/))
-        .map((s) => s.trim())
-        .filter((s) => s !== '' && !s.startsWith('#')),
-    )
-    .describe(`${name}: a list (newline- or comma-separated)`);
+/** A problem with one setting: where it is (for `locate`) and what is wrong. */
+interface Issue {
+  path: PropertyKey[];
+  message: string;
+}
 
-const bool = (name: string) =>
-  boolInput.transform((v, ctx) => {
-    if (typeof v === 'boolean') return v;
-    const s = v.trim().toLowerCase();
-    if (['true', 'yes', 'on', '1'].includes(s)) return true;
-    if (['false', 'no', 'off', '0'].includes(s)) return false;
-    ctx.addIssue({ code: 'custom', message: `${name}: got ${JSON.stringify(v)}; expected true or false` });
-    return z.NEVER;
-  });
-
-const oneOf = <T extends string>(name: string, values: readonly T[]) =>
-  textOrNumber.transform((v, ctx) => {
-    const s = String(v).trim().toLowerCase();
-    if ((values as readonly string[]).includes(s)) return s as T;
-    ctx.addIssue({
-      code: 'custom',
-      message: `${name}: got ${JSON.stringify(v)}; expected one of ${values.join(', ')}`,
-    });
-    return z.NEVER;
-  });
-
-const intIn = (name: string, min: number, max: number) =>
-  textOrNumber.transform((v, ctx) => {
-    const s = String(v).trim();
-    const n = Number(s);
-    if (/^\d+$/.test(s) && n >= min && n <= max) return n;
-    ctx.addIssue({ code: 'custom', message: `${name}: got ${JSON.stringify(v)}; expected a whole number from ${min} to ${max}` });
-    return z.NEVER;
-  });
-
-const date = (name: string) =>
-  z.union([z.string(), z.date()]).transform((v, ctx) => {
-    const s = v instanceof Date ? v.toISOString().slice(0, 10) : v.trim();
-    const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
-    const d = m ? new Date(`${s}T00:00:00Z`) : undefined;
-    if (m && d && !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s) return s;
-    ctx.addIssue({ code: 'custom', message: `${name}: got ${JSON.stringify(v)}; expected a date as YYYY-MM-DD` });
-    return z.NEVER;
-  });
+/** Thrown by a field's parser: the message names the setting, the value and the expected form. */
+class Invalid extends Error {}
 
 /** A value as a message quotes it: JSON-quoted, cut after 80 characters. */
 const given = (v: string): string => JSON.stringify(v.length > 80 ? `${v.slice(0, 80)}…` : v);
 
+/** What a message says was given, for a value of the wrong type. */
+function shown(v: unknown): string {
+  if (typeof v === 'string') return given(v);
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'a list';
+  if (v instanceof Date) return 'a date';
+  return typeof v === 'object' ? 'a mapping' : typeof v;
+}
+
+const wrong = (name: string, v: unknown, expected: string): Invalid => new Invalid(`${name}: got ${shown(v)}; expected ${expected}`);
+
+type Parse<T> = (v: unknown) => T;
+
+const list =
+  (name: string): Parse<string[]> =>
+  (v) => {
+    let items: unknown[];
+    if (typeof v === 'string') items = v.split(/[\n,]/);
+    else if (Array.isArray(v)) items = v;
+    else throw wrong(name, v, 'a list (newline- or comma-separated)');
+    const out: string[] = [];
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i];
+      if (typeof item !== 'string') throw wrong(`${name}[${i}]`, item, 'text');
+      const s = item.trim();
+      if (s !== '' && !s.startsWith('#')) out.push(s);
+    }
+    return out;
+  };
+
+const bool =
+  (name: string): Parse<boolean> =>
+  (v) => {
+    if (typeof v === 'boolean') return v;
+    if (typeof v === 'string') {
+      const s = v.trim().toLowerCase();
+      if (['true', 'yes', 'on', '1'].includes(s)) return true;
+      if (['false', 'no', 'off', '0'].includes(s)) return false;
+    }
+    throw wrong(name, v, 'true or false');
+  };
+
+const oneOf =
+  <T extends string>(name: string, values: readonly T[]): Parse<T> =>
+  (v) => {
+    if (typeof v === 'string' || typeof v === 'number') {
+      const s = String(v).trim().toLowerCase();
+      if ((values as readonly string[]).includes(s)) return s as T;
+    }
+    throw wrong(name, v, `one of ${values.join(', ')}`);
+  };
+
+const intIn =
+  (name: string, min: number, max: number): Parse<number> =>
+  (v) => {
+    if (typeof v === 'string' || typeof v === 'number') {
+      const s = String(v).trim();
+      const n = Number(s);
+      if (/^\d+$/.test(s) && n >= min && n <= max) return n;
+    }
+    throw wrong(name, v, `a whole number from ${min} to ${max}`);
+  };
+
+const date =
+  (name: string): Parse<string> =>
+  (v) => {
+    if (typeof v === 'string' || (v instanceof Date && !Number.isNaN(v.getTime()))) {
+      const s = v instanceof Date ? v.toISOString().slice(0, 10) : v.trim();
+      const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
+      const d = m ? new Date(`${s}T00:00:00Z`) : undefined;
+      if (m && d && !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s) return s;
+    }
+    throw wrong(name, v, 'a date as YYYY-MM-DD');
+  };
+
+const text =
+  (name: string): Parse<string> =>
+  (v) => {
+    if (typeof v !== 'string') throw wrong(name, v, 'text');
+    return v.trim();
+  };
+
 /** Text that must match `re`: the message quotes what was given and says what was expected. */
-const textMatching = (name: string, re: RegExp, expected: string) =>
-  z.string().transform((v, ctx) => {
-    const s = v.trim();
-    if (re.test(s)) return s;
-    ctx.addIssue({ code: 'custom', message: `${name}: got ${given(v)}; expected ${expected}` });
-    return z.NEVER;
-  });
+const textMatching =
+  (name: string, re: RegExp, expected: string): Parse<string> =>
+  (v) => {
+    if (typeof v === 'string' && re.test(v.trim())) return v.trim();
+    throw wrong(name, v, expected);
+  };
 
 /** An absolute http(s) URL. */
-const httpUrl = (name: string) =>
-  z.string().transform((v, ctx) => {
-    const s = v.trim();
-    const u = URL.canParse(s) ? new URL(s) : undefined;
-    if (u && (u.protocol === 'https:' || u.protocol === 'http:') && u.hostname !== '') return s;
-    ctx.addIssue({ code: 'custom', message: `${name}: got ${given(v)}; expected an http(s) URL` });
-    return z.NEVER;
-  });
-
-const toolList = (name: string) =>
-  list(name).transform((tools, ctx) => {
-    const bad = tools.filter((t) => !(TOOL_IDS as readonly string[]).includes(t));
-    if (bad.length > 0) {
-      ctx.addIssue({ code: 'custom', message: `${name}: unknown tool ${bad.map((b) => JSON.stringify(b)).join(', ')}; expected any of ${TOOL_IDS.join(', ')}` });
-      return z.NEVER;
+const httpUrl =
+  (name: string): Parse<string> =>
+  (v) => {
+    if (typeof v === 'string') {
+      const s = v.trim();
+      const u = URL.canParse(s) ? new URL(s) : undefined;
+      if (u && (u.protocol === 'https:' || u.protocol === 'http:') && u.hostname !== '') return s;
     }
-    return tools as ToolId[];
-  });
+    throw wrong(name, v, 'an http(s) URL');
+  };
 
-// ---------------------------------------------------------------------------------------------
+const toolList =
+  (name: string): Parse<ToolId[]> =>
+  (v) => {
+    const tools = list(name)(v);
+    const bad = tools.filter((t) => !(TOOL_IDS as readonly string[]).includes(t));
+    if (bad.length > 0) throw new Invalid(`${name}: unknown tool ${bad.map((b) => given(b)).join(', ')}; expected any of ${TOOL_IDS.join(', ')}`);
+    return tools as ToolId[];
+  };
+
+// Every file with findings is matched against each critical-path pattern: bounded, as a policy
+// file in the pull request could list 8,000 of them (80k findings took minutes).
+const criticalPaths: Parse<string[]> = (v) => {
+  const paths = list('critical-paths')(v);
+  if (paths.length > MAX_CRITICAL_PATHS) throw new Invalid(`critical-paths: at most ${MAX_CRITICAL_PATHS} patterns, got ${paths.length}`);
+  return paths;
+};
+
+/** Own keys of a mapping (a YAML mapping or a JSON object), or the message for anything else. */
+function mappingKeys(name: string, v: unknown): string[] {
+  if (typeof v !== 'object' || v === null || Array.isArray(v) || v instanceof Date) throw wrong(name, v, 'a mapping');
+  return Object.keys(v);
+}
 
 /**
- * Every setting, with its default. Keys are the input names (kebab-case). Later features add
- * their settings here, and nowhere else.
+ * `thresholds`: tool -> scope -> severity -> action (policy file only). Each problem is its own
+ * issue at its own path, so the message names the line of the policy file it is on. The values are
+ * copied into fresh objects by known keys only (a `__proto__` key is an unknown key, not a prototype).
  */
-export const settingsSchema = z
-  .object({
-    'bandit-report': list('bandit-report').default([]),
-    'pip-audit-report': list('pip-audit-report').default([]),
-    'gitleaks-report': list('gitleaks-report').default([]),
-    'deptry-report': list('deptry-report').default([]),
-    'vulture-report': list('vulture-report').default([]),
-    'mutmut-report': list('mutmut-report').default([]),
-    phase: oneOf('phase', ['1', '2', 'auto'] as const).default('1'),
-    'phase-2-from': date('phase-2-from').optional(),
-    'phase-2-tools': toolList('phase-2-tools').default([]),
-    // Every file with findings is matched against each pattern: bounded, as a policy file in the
-    // pull request could list 8,000 of them (80k findings took minutes).
-    'critical-paths': list('critical-paths')
-      .refine((a) => a.length <= MAX_CRITICAL_PATHS, { message: `critical-paths: at most ${MAX_CRITICAL_PATHS} patterns` })
-      .default(DEFAULT_CRITICAL_PATHS),
-    'on-missing-report': oneOf('on-missing-report', ['error', 'warn', 'ignore'] as const).default('error'),
-    'policy-file': optionalText,
-    'fail-on-block': bool('fail-on-block').default(false),
-    summary: bool('summary').default(true),
-    'upload-artifact': bool('upload-artifact').default(true),
-    'artifact-name': textMatching('artifact-name', /^[^"<>|*?\\/:\r\n]{1,200}$/, '1-200 characters without " : < > | * ? \\ / or newlines').default('security-gate-reports'),
-    'retention-days': intIn('retention-days', 1, 90).optional(),
-    'unknown-severity': oneOf('unknown-severity', ['critical', 'high', 'medium', 'low'] as const).default('high'),
-    'output-dir': optionalText,
-    // Severity of pip-audit findings (looked up: pip-audit's JSON has none).
-    'severity-source': z
-      .preprocess((v) => (typeof v === 'string' ? v.replace(/\s+/g, '') : v), oneOf('severity-source', ['github,osv', 'github', 'osv', 'off'] as const))
-      .default('github,osv'),
-    'github-token': optionalText,
-    'osv-api-url': httpUrl('osv-api-url').default('https://api.osv.dev'),
-    'severity-budget-seconds': intIn('severity-budget-seconds', 1, 600).default(30),
-    // The rest of the lane.
-    'vulture-min-confidence': intIn('vulture-min-confidence', 0, 100).optional(),
-    'mutmut-min-score': intIn('mutmut-min-score', 0, 100).optional(),
-    'redact-artifacts': bool('redact-artifacts').default(true),
-    'base-ref': z.string().trim().regex(/^[^\s-][^\s]*$/, 'base-ref: expected a git ref or commit (no spaces, not starting with -)').optional(),
-    'secret-scan': bool('secret-scan').default(true),
-    'secret-scan-keywords': list('secret-scan-keywords').default(['api_key', 'secret', 'password', 'token']),
-    // Where reviewers look.
-    annotations: oneOf('annotations', ['blocking', 'all', 'none'] as const).default('all'),
-    'annotations-via-checks': bool('annotations-via-checks').default(false),
-    'scan-root': optionalText,
-    'sarif-file': optionalText,
-    'sarif-dependency-file': optionalText,
-    comment: oneOf('comment', ['off', 'always', 'on-warn', 'on-block'] as const).default('off'),
-    'comment-id': optionalText,
-    // Waivers and the override label.
-    'waivers-file': z.string().trim().default('docs/governance/security-waivers.md'),
-    'security-approvers': list('security-approvers').default([]),
-    'senior-approvers': list('senior-approvers').default([]),
-    'verify-waiver-approvals': bool('verify-waiver-approvals').default(false),
-    'waiver-expiry-warning-days': intIn('waiver-expiry-warning-days', 0, 365).default(7),
-    'override-label': textMatching('override-label', /^[^\r\n]{1,50}$/, 'a label name of 1-50 characters').default('security-override'),
-    'override-approvers': list('override-approvers').default([]),
-    thresholds: z.partialRecord(z.enum(TOOL_IDS), toolThresholds).default({}),
-  })
-  .strict()
-  .superRefine((s, ctx) => {
-    if (s.phase === 'auto' && !s['phase-2-from']) {
-      ctx.addIssue({ code: 'custom', path: ['phase-2-from'], message: 'phase-2-from: got none; phase "auto" needs the day phase 2 starts (YYYY-MM-DD)' });
+function parseThresholds(v: unknown, issues: Issue[]): Partial<Record<ToolId, ToolThresholds>> | undefined {
+  const before = issues.length;
+  const fail = (path: string[], message: string): void => {
+    issues.push({ path: ['thresholds', ...path], message });
+  };
+  const actionMap = (m: unknown, path: string[]): ActionMap | undefined => {
+    const name = ['thresholds', ...path].join('.');
+    let keys: string[];
+    try {
+      keys = mappingKeys(name, m);
+    } catch (e) {
+      fail(path, (e as Error).message);
+      return undefined;
     }
-  });
+    const out: ActionMap = {};
+    for (const k of keys) {
+      const a = (m as Record<string, unknown>)[k];
+      if (!(SEVERITIES as readonly string[]).includes(k)) fail([...path, k], `${name}: unknown severity ${given(k)}; expected any of ${SEVERITIES.join(', ')}`);
+      else if (typeof a !== 'string' || !(ACTIONS as readonly string[]).includes(a)) fail([...path, k], `${name}.${k}: got ${shown(a)}; expected one of ${ACTIONS.join(', ')}`);
+      else out[k as Severity] = a as Action;
+    }
+    return out;
+  };
+  const scopes = (m: unknown, path: string[], allowPhase1: boolean): ToolThresholds | undefined => {
+    const name = ['thresholds', ...path].join('.');
+    let keys: string[];
+    try {
+      keys = mappingKeys(name, m);
+    } catch (e) {
+      fail(path, (e as Error).message);
+      return undefined;
+    }
+    const out: ToolThresholds = {};
+    const allowed: readonly string[] = allowPhase1 ? [...SCOPES, 'phase-1'] : SCOPES;
+    for (const k of keys) {
+      const value = (m as Record<string, unknown>)[k];
+      if (!allowed.includes(k)) fail([...path, k], `${name}: unknown scope ${given(k)}; expected any of ${allowed.join(', ')}`);
+      else if (value === undefined) continue;
+      else if (k === 'phase-1') out['phase-1'] = scopes(value, [...path, k], false);
+      else out[k as Scope] = actionMap(value, [...path, k]);
+    }
+    return out;
+  };
+  let tools: string[];
+  try {
+    tools = mappingKeys('thresholds', v);
+  } catch (e) {
+    fail([], (e as Error).message);
+    return undefined;
+  }
+  const out: Partial<Record<ToolId, ToolThresholds>> = {};
+  for (const tool of tools) {
+    const value = (v as Record<string, unknown>)[tool];
+    if (!(TOOL_IDS as readonly string[]).includes(tool)) fail([tool], `thresholds: unknown tool ${given(tool)}; expected any of ${TOOL_IDS.join(', ')}`);
+    else if (value !== undefined) out[tool as ToolId] = scopes(value, [tool], true);
+  }
+  return issues.length === before ? out : undefined;
+}
 
-export type Settings = z.output<typeof settingsSchema>;
+/** Every setting, as `parseSettings` returns them. Keys are the input names (kebab-case). */
+export interface Settings {
+  'bandit-report': string[];
+  'pip-audit-report': string[];
+  'gitleaks-report': string[];
+  'deptry-report': string[];
+  'vulture-report': string[];
+  'mutmut-report': string[];
+  phase: '1' | '2' | 'auto';
+  'phase-2-from'?: string;
+  'phase-2-tools': ToolId[];
+  'critical-paths': string[];
+  'on-missing-report': 'error' | 'warn' | 'ignore';
+  'policy-file'?: string;
+  'fail-on-block': boolean;
+  summary: boolean;
+  'upload-artifact': boolean;
+  'artifact-name': string;
+  'retention-days'?: number;
+  'unknown-severity': 'critical' | 'high' | 'medium' | 'low';
+  'output-dir'?: string;
+  'severity-source': 'github,osv' | 'github' | 'osv' | 'off';
+  'github-token'?: string;
+  'osv-api-url': string;
+  'severity-budget-seconds': number;
+  'vulture-min-confidence'?: number;
+  'mutmut-min-score'?: number;
+  'redact-artifacts': boolean;
+  'base-ref'?: string;
+  'secret-scan': boolean;
+  'secret-scan-keywords': string[];
+  annotations: 'blocking' | 'all' | 'none';
+  'annotations-via-checks': boolean;
+  'scan-root'?: string;
+  'sarif-file'?: string;
+  'sarif-dependency-file'?: string;
+  comment: 'off' | 'always' | 'on-warn' | 'on-block';
+  'comment-id'?: string;
+  'waivers-file': string;
+  'security-approvers': string[];
+  'senior-approvers': string[];
+  'verify-waiver-approvals': boolean;
+  'waiver-expiry-warning-days': number;
+  'override-label': string;
+  'override-approvers': string[];
+  thresholds: Partial<Record<ToolId, ToolThresholds>>;
+}
+export type SettingKey = keyof Settings;
+
+interface Field {
+  parse: Parse<unknown>;
+  /** The value when the setting is not given (none: the setting stays absent). */
+  default?: () => unknown;
+}
+
+const field = <T>(parse: Parse<T>, fallback?: T): Field => ({
+  parse,
+  default: fallback === undefined ? undefined : () => (Array.isArray(fallback) ? [...fallback] : fallback),
+});
+
+/**
+ * Every setting with its parser and default, in the order `parseSettings` returns them. Later
+ * features add their settings here (and to `Settings`), and nowhere else.
+ */
+const FIELDS: Record<Exclude<SettingKey, 'thresholds'>, Field> = {
+  'bandit-report': field(list('bandit-report'), []),
+  'pip-audit-report': field(list('pip-audit-report'), []),
+  'gitleaks-report': field(list('gitleaks-report'), []),
+  'deptry-report': field(list('deptry-report'), []),
+  'vulture-report': field(list('vulture-report'), []),
+  'mutmut-report': field(list('mutmut-report'), []),
+  phase: field(oneOf('phase', ['1', '2', 'auto'] as const), '1'),
+  'phase-2-from': field(date('phase-2-from')),
+  'phase-2-tools': field(toolList('phase-2-tools'), []),
+  'critical-paths': field(criticalPaths, DEFAULT_CRITICAL_PATHS),
+  'on-missing-report': field(oneOf('on-missing-report', ['error', 'warn', 'ignore'] as const), 'error'),
+  'policy-file': field(text('policy-file')),
+  'fail-on-block': field(bool('fail-on-block'), false),
+  summary: field(bool('summary'), true),
+  'upload-artifact': field(bool('upload-artifact'), true),
+  'artifact-name': field(textMatching('artifact-name', /^[^"<>|*?\\/:\r\n]{1,200}$/, '1-200 characters without " : < > | * ? \\ / or newlines'), 'security-gate-reports'),
+  'retention-days': field(intIn('retention-days', 1, 90)),
+  'unknown-severity': field(oneOf('unknown-severity', ['critical', 'high', 'medium', 'low'] as const), 'high'),
+  'output-dir': field(text('output-dir')),
+  // Severity of pip-audit findings (looked up: pip-audit's JSON has none). `github, osv` = `github,osv`.
+  'severity-source': field((v) => oneOf('severity-source', ['github,osv', 'github', 'osv', 'off'] as const)(typeof v === 'string' ? v.replace(/\s+/g, '') : v), 'github,osv'),
+  'github-token': field(text('github-token')),
+  'osv-api-url': field(httpUrl('osv-api-url'), 'https://api.osv.dev'),
+  'severity-budget-seconds': field(intIn('severity-budget-seconds', 1, 600), 30),
+  // The rest of the lane.
+  'vulture-min-confidence': field(intIn('vulture-min-confidence', 0, 100)),
+  'mutmut-min-score': field(intIn('mutmut-min-score', 0, 100)),
+  'redact-artifacts': field(bool('redact-artifacts'), true),
+  'base-ref': field(textMatching('base-ref', /^[^\s-][^\s]*$/, 'a git ref or commit (no spaces, not starting with -)')),
+  'secret-scan': field(bool('secret-scan'), true),
+  'secret-scan-keywords': field(list('secret-scan-keywords'), ['api_key', 'secret', 'password', 'token']),
+  // Where reviewers look.
+  annotations: field(oneOf('annotations', ['blocking', 'all', 'none'] as const), 'all'),
+  'annotations-via-checks': field(bool('annotations-via-checks'), false),
+  'scan-root': field(text('scan-root')),
+  'sarif-file': field(text('sarif-file')),
+  'sarif-dependency-file': field(text('sarif-dependency-file')),
+  comment: field(oneOf('comment', ['off', 'always', 'on-warn', 'on-block'] as const), 'off'),
+  'comment-id': field(text('comment-id')),
+  // Waivers and the override label.
+  'waivers-file': field(text('waivers-file'), 'docs/governance/security-waivers.md'),
+  'security-approvers': field(list('security-approvers'), []),
+  'senior-approvers': field(list('senior-approvers'), []),
+  'verify-waiver-approvals': field(bool('verify-waiver-approvals'), false),
+  'waiver-expiry-warning-days': field(intIn('waiver-expiry-warning-days', 0, 365), 7),
+  'override-label': field(textMatching('override-label', /^[^\r\n]{1,50}$/, 'a label name of 1-50 characters'), 'security-override'),
+  'override-approvers': field(list('override-approvers'), []),
+};
+
+/** Every setting key, `thresholds` last. */
+export const SETTING_KEYS: readonly SettingKey[] = [...(Object.keys(FIELDS) as SettingKey[]), 'thresholds'];
 
 /** Settings that are action inputs / CLI flags (everything but the policy-file-only ones). */
 export const POLICY_FILE_ONLY_KEYS: readonly string[] = ['thresholds'];
-export const INPUT_NAMES: readonly string[] = Object.keys(settingsSchema.shape).filter((k) => !POLICY_FILE_ONLY_KEYS.includes(k));
-export type SettingKey = keyof z.input<typeof settingsSchema>;
+export const INPUT_NAMES: readonly string[] = SETTING_KEYS.filter((k) => !POLICY_FILE_ONLY_KEYS.includes(k));
 
 /** Keys a policy file may not set (they belong to the workflow, not the policy). */
 export const INPUT_ONLY_KEYS: readonly string[] = ['policy-file', 'github-token'];
@@ -269,23 +422,6 @@ export class ConfigurationError extends Error {
   }
 }
 
-/** Formats zod issues into one message per problem, naming the key (and a line, via `locate`). */
-export function formatIssues(issues: z.core.$ZodIssue[], locate?: (path: PropertyKey[]) => string | undefined): string {
-  return issues
-    .map((i) => {
-      const key = i.path.map(String).join('.');
-      // An unknown key is placed at its own line, not its parent's.
-      const first = i.code === 'unrecognized_keys' ? i.keys[0] : undefined;
-      const where = locate?.(first !== undefined ? [...i.path, first] : i.path) ?? (first !== undefined ? locate?.(i.path) : undefined);
-      let msg = i.message;
-      if (i.code === 'unrecognized_keys') msg = `unknown setting ${i.keys.map((k) => JSON.stringify(k)).join(', ')}`;
-      else if (i.code === 'invalid_type' || i.code === 'invalid_union') msg = `${key || 'value'}: ${i.message}`;
-      else if (key && !msg.startsWith(key.split('.')[0] ?? '')) msg = `${key}: ${msg}`;
-      return where ? `${where}: ${msg}` : msg;
-    })
-    .join('\n');
-}
-
 /**
  * Parse settings from layers, later layers winning key by key: policy file values, then explicit
  * inputs/flags. An empty string means "not given" and never overrides.
@@ -294,17 +430,47 @@ export function parseSettings(
   layers: Array<Record<string, unknown>>,
   locate?: (path: PropertyKey[]) => string | undefined,
 ): Settings {
-  const merged: Record<string, unknown> = {};
+  // No prototype: a `__proto__` key of a policy file is an unknown setting, not a prototype.
+  const merged = Object.create(null) as Record<string, unknown>;
   for (const layer of layers) {
     for (const [k, v] of Object.entries(layer)) {
       if (v === undefined || v === '') continue;
       merged[k] = v;
     }
   }
-  // Parsed once per run: zod's compiled fast path (new Function) costs more to build than it saves.
-  const r = settingsSchema.safeParse(merged, { jitless: true });
-  if (!r.success) throw new ConfigurationError(formatIssues(r.error.issues, locate));
-  return r.data;
+  const issues: Issue[] = [];
+  const out: Record<string, unknown> = {};
+  for (const [key, f] of Object.entries(FIELDS) as Array<[string, Field]>) {
+    const v = merged[key];
+    if (v === undefined) {
+      if (f.default) out[key] = f.default();
+      continue;
+    }
+    try {
+      out[key] = f.parse(v);
+    } catch (e) {
+      if (!(e instanceof Invalid)) throw e;
+      issues.push({ path: [key], message: e.message });
+    }
+  }
+  out.thresholds = merged.thresholds === undefined ? {} : parseThresholds(merged.thresholds, issues);
+  for (const key of Object.keys(merged)) {
+    if (!(SETTING_KEYS as readonly string[]).includes(key)) issues.push({ path: [key], message: `unknown setting ${JSON.stringify(key)}` });
+  }
+  if (out.phase === 'auto' && out['phase-2-from'] === undefined && merged['phase-2-from'] === undefined) {
+    issues.push({ path: ['phase-2-from'], message: 'phase-2-from: got none; phase "auto" needs the day phase 2 starts (YYYY-MM-DD)' });
+  }
+  if (issues.length > 0) {
+    throw new ConfigurationError(
+      issues
+        .map((i) => {
+          const where = locate?.(i.path);
+          return where ? `${where}: ${i.message}` : i.message;
+        })
+        .join('\n'),
+    );
+  }
+  return out as unknown as Settings;
 }
 
 /** Thresholds of one tool, the policy file's entries laid over the defaults. */

@@ -6,7 +6,7 @@
  */
 import { ConfigurationError, REPORT_INPUTS, type ReportTool, type Settings } from '../config/schema.js';
 import { changeScope, type Change } from '../change/diff.js';
-import { resolveReportSeverities, severityNotice, type ResolveStats } from '../enrich/severity.js';
+import type { ResolveStats } from '../enrich/severity.js';
 import { insideWorkspace, readReport, readReportChunks, resolvePatterns } from '../io/files.js';
 import { evaluate, type EvaluateOptions, type ToolInput } from '../policy/evaluate.js';
 import { mutmutPolicyFindings, mutmutRunProblems } from '../policy/mutmut.js';
@@ -256,6 +256,8 @@ export async function runEngine(settings: Settings, deps: EngineDeps): Promise<E
   const notices: string[] = [];
   if (deps.severity && inputs.some((i) => i.tool === 'pip-audit' && i.reports.length > 0)) {
     const pip = inputs.find((i) => i.tool === 'pip-audit')!;
+    // Its own chunk in the bundles (zod, the HTTP client, CVSS scoring): only pip-audit runs need it.
+    const { resolveReportSeverities, severityNotice } = await import('../enrich/severity.js');
     const { reports, stats } = await resolveReportSeverities(pip.reports, {
       source: settings['severity-source'],
       offline: deps.severity.offline,

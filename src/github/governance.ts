@@ -11,7 +11,7 @@ import type { HttpClient } from '../io/http.js';
 import { applyOverride, labelOnPullRequest, pullRequestAuthor } from '../policy/override.js';
 import type { GateResult } from '../policy/result.js';
 import { loadYaml } from '../util/yaml.js';
-import { createWaiverSession, needsYaml, prepareWaivers, waiversToVerify, type WaiverSession } from '../waivers/index.js';
+import { createWaiverSession, loadWaiverValidation, needsYaml, prepareWaivers, waiversToVerify, type WaiverSession } from '../waivers/index.js';
 import type { RunContext } from './comment.js';
 import { resolveOverride, resolveWaiverContext } from './pull-request.js';
 import { pushAll } from '../util/lists.js';
@@ -42,6 +42,7 @@ export async function prepareGovernance(o: GovernanceOptions): Promise<Governanc
   const refused = insideWorkspace(workspace, file) ? await unreadableBecause(workspace, file) : 'outside the workspace';
   const read = refused ? ({ ok: false, error: refused, bytes: 0 } as const) : await readReport(workspace, file);
   if (read.ok && needsYaml(read.text, file)) await loadYaml();
+  if (read.ok) await loadWaiverValidation();
   const prepared = prepareWaivers(file, read);
   // Each problem on its own line, at most 20 of them (a 100k-row file must not flood the log); a
   // file that cannot be read at all is as loud.

@@ -4,7 +4,7 @@
  * drift apart (a test compares them). Values arrive as strings; an empty string means "not given".
  */
 import { z } from 'zod';
-import { ConfigurationError, formatIssues } from '../config/schema.js';
+import { ConfigurationError } from '../config/schema.js';
 import { RESULT_FILE } from '../engine/outputs.js';
 import { TOOL_IDS, type ToolId } from '../reports/model.js';
 
@@ -159,3 +159,20 @@ export function parsePromotionSettings(raw: Partial<Record<PromotionInput, strin
 }
 
 export type { ToolId };
+
+/** Formats zod issues into one message per problem, naming the key (and a line, via `locate`). */
+export function formatIssues(issues: z.core.$ZodIssue[], locate?: (path: PropertyKey[]) => string | undefined): string {
+  return issues
+    .map((i) => {
+      const key = i.path.map(String).join('.');
+      // An unknown key is placed at its own line, not its parent's.
+      const first = i.code === 'unrecognized_keys' ? i.keys[0] : undefined;
+      const where = locate?.(first !== undefined ? [...i.path, first] : i.path) ?? (first !== undefined ? locate?.(i.path) : undefined);
+      let msg = i.message;
+      if (i.code === 'unrecognized_keys') msg = `unknown setting ${i.keys.map((k) => JSON.stringify(k)).join(', ')}`;
+      else if (i.code === 'invalid_type' || i.code === 'invalid_union') msg = `${key || 'value'}: ${i.message}`;
+      else if (key && !msg.startsWith(key.split('.')[0] ?? '')) msg = `${key}: ${msg}`;
+      return where ? `${where}: ${msg}` : msg;
+    })
+    .join('\n');
+}

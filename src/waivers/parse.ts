@@ -21,7 +21,8 @@
  *   secret-scan file=<path> line=<n> [rule=<rule id>]
  */
 import type { Node as YamlNode, Pair } from 'yaml';
-import { z } from 'zod';
+import type * as Zod from 'zod';
+import { lazyModule } from '../util/lazy.js';
 import { yaml } from '../util/yaml.js';
 import {
   LOGIN_RE,
@@ -85,6 +86,16 @@ const REASON_ALIASES: Record<string, ReasonCategory> = {
 
 // ---------------------------------------------------------------------------------------------
 // Field validation (zod): every field reads the string a table cell gives and YAML's scalars.
+// zod is loaded only when a waivers file is read (`loadWaiverValidation`, its own chunk in the
+// bundles): most runs have none, and compiling and starting zod cost ~20 ms of every cold start.
+
+const zodModule = lazyModule<typeof Zod>('zod', () => import('zod'));
+
+/** Loads the validation library once, before `parseWaivers` (the bundles must; later calls are free). */
+export const loadWaiverValidation = (): Promise<void> => zodModule.load();
+
+/** zod's namespace, set when the row schema is first built. */
+let z: typeof Zod.z;
 
 const text = (name: string) =>
   z.union([z.string(), z.number()], { error: `${name}: expected text` }).transform((v) => String(v).trim());
@@ -153,8 +164,8 @@ const boolField = () =>
     return z.NEVER;
   });
 
-// Built on first use (z.lazy): most runs have no waivers file, and zod schemas are costly to construct.
-const rowSchema = z.lazy(() =>
+// Built on first use: most runs have no waivers file, and zod schemas are costly to construct.
+const buildRowSchema = () =>
   z.strictObject({
     id: text('id')
       .refine((s) => /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(s), { message: 'id: expected letters, digits, `.`, `_`, `-` (at most 64)' })
@@ -170,8 +181,15 @@ const rowSchema = z.lazy(() =>
     mitigation: text('mitigation').optional(),
     tracking: text('tracking').optional(),
     verified: boolField().optional(),
-  }),
-);
+  });
+let builtRowSchema: ReturnType<typeof buildRowSchema> | undefined;
+function rowSchema(): ReturnType<typeof buildRowSchema> {
+  if (builtRowSchema === undefined) {
+    z = zodModule.get().z;
+    builtRowSchema = buildRowSchema();
+  }
+  return builtRowSchema;
+}
 
 // ---------------------------------------------------------------------------------------------
 // Match
@@ -309,7 +327,7 @@ function buildWaivers(rows: RawRow[], file: string, problems: WaiverFileProblem[
   const out: Waiver[] = [];
   const ids = new Map<string, number>();
   for (const row of rows) {
-    const r = rowSchema.safeParse(row.values);
+    const r = rowSchema().safeParse(row.values);
     const at = (k: PropertyKey | undefined) => (k !== undefined ? row.lines[String(k)] : undefined) ?? row.line;
     if (!r.success) {
       for (const i of r.error.issues) {
