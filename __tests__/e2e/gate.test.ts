@@ -323,3 +323,21 @@ describe('big reports: the same run in a worker thread', () => {
     expect(outside.commands.filter((c) => c.command === 'error').map((c) => c.message).join('\n')).toContain('output-dir: got "../elsewhere"');
   });
 });
+
+describe('what the bundle loads at start-up (the cold start)', () => {
+  // Each of these cost milliseconds of every run that did not need it (README, Performance):
+  // zod (settings are checked by hand; waivers and severity lookups load it as a chunk), worker
+  // threads (only for big reports), process.stdout (the action writes fd 1 directly).
+  it('a Bandit-only run loads no worker_threads, no stream for stdout, and zod is not in the main bundle', async () => {
+    const out = join(workspace, 'modules.json');
+    const preload = join(workspace, 'modules-preload.cjs');
+    await writeFile(preload, `process.on('exit', () => require('fs').writeFileSync(${JSON.stringify(out)}, JSON.stringify(process.moduleLoadList)));\n`);
+    const r = await runAction({ entry: ENTRY, workspace, inputs: { 'bandit-report': 'reports/bandit.json', 'upload-artifact': 'false', 'secret-scan': 'false' }, env: { NODE_OPTIONS: `--require ${preload}` } });
+    expect(r.code).toBe(0);
+    expect(r.outputs['bandit-high']).toBe('15');
+    expect(r.commands.some((c) => c.command === 'warning')).toBe(true); // workflow commands still reach the runner
+    const loaded = (JSON.parse(readFileSync(out, 'utf8')) as string[]).filter((m) => /^NativeModule (worker_threads|stream|net)$/.test(m));
+    expect(loaded).toEqual([]);
+    expect(readFileSync(ENTRY, 'utf8')).not.toContain('_zod');
+  });
+});

@@ -32169,6 +32169,55 @@ const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: ./src/util/stdout.ts
+/**
+ * Standard output of the action: workflow commands and log lines.
+ *
+ * `process.stdout` is a stream Node builds on first use, loading its streams (and, for a pipe as on
+ * a runner, its socket layer): ~3 ms of a ~75 ms cold start, for a few lines. The action's main
+ * thread opts into writing them with `fs.writeSync(1)` instead (`useDirectStdout`), as Node itself
+ * does for a file. On Linux a pipe on stdout is written synchronously either way. If the descriptor
+ * is non-blocking and full (EAGAIN), or a write fails, the rest goes through `process.stdout` from
+ * then on, in order, as it always did.
+ * Everything else (tests, worker threads, the CLI) writes through `process.stdout`.
+ */
+
+let direct;
+/** Writes `text` to standard output. */
+function writeStdout(text) {
+    if (direct) {
+        const buf = Buffer.from(text, 'utf8');
+        const written = writeAll(direct, buf);
+        if (written === buf.length)
+            return;
+        direct = undefined; // the stream takes what is left, and all later text
+        process.stdout.write(buf.subarray(written));
+        return;
+    }
+    process.stdout.write(text);
+}
+/** From now on write standard output with `write` (default `fs.writeSync`) until it would block. */
+function useDirectStdout(write = (fd, b, o) => writeSync(fd, b, o)) {
+    direct = write;
+}
+/** Back to `process.stdout` (tests). */
+function useStdoutStream() {
+    direct = undefined;
+}
+/** Bytes of `buf` written to fd 1; fewer than all when the descriptor would block or failed. */
+function writeAll(write, buf) {
+    let off = 0;
+    while (off < buf.length) {
+        try {
+            off += write(1, buf, off);
+        }
+        catch {
+            return off; // EAGAIN, or any other failure: the stream takes over and behaves as it always did
+        }
+    }
+    return off;
+}
+
 ;// CONCATENATED MODULE: ./src/github/actions-core.ts
 /**
  * The runner protocol the gate needs, without @actions/core on the start-up path.
@@ -32180,6 +32229,7 @@ const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import
  * escaping below is @actions/core's (a test compares the bytes with the real library). The artifact
  * client, loaded lazily, still brings @actions/core with it when an upload happens.
  */
+
 
 
 
@@ -32218,7 +32268,7 @@ function formatCommand(command, properties, message) {
     return `::${command}${props ? ` ${props}` : ''}::${escapeCommandData(message)}`;
 }
 function actions_core_issue(command, properties, message) {
-    process.stdout.write(formatCommand(command, properties, message) + external_node_os_namespaceObject.EOL);
+    writeStdout(formatCommand(command, properties, message) + external_node_os_namespaceObject.EOL);
 }
 function annotationProps(p = {}) {
     return { title: p.title, file: p.file, line: p.startLine, endLine: p.endLine, col: p.startColumn, endColumn: p.endColumn };
@@ -32239,7 +32289,7 @@ function appendFileCommand(variable, key, value) {
 }
 function actions_core_setOutput(name, value) {
     if (!appendFileCommand('GITHUB_OUTPUT', name, value)) {
-        process.stdout.write(external_node_os_namespaceObject.EOL);
+        writeStdout(external_node_os_namespaceObject.EOL);
         actions_core_issue('set-output', { name }, value);
     }
 }
@@ -32247,7 +32297,7 @@ function actions_core_setSecret(secret) {
     actions_core_issue('add-mask', {}, secret);
 }
 function actions_core_info(message) {
-    process.stdout.write(message + external_node_os_namespaceObject.EOL);
+    writeStdout(message + external_node_os_namespaceObject.EOL);
 }
 function actions_core_notice(message, properties) {
     actions_core_issue('notice', annotationProps(properties), message);

@@ -4,12 +4,12 @@
  * a worker thread of this same file with a smaller young generation, as the action does
  * (engine/worker.ts).
  */
-import { isMainThread, workerData } from 'node:worker_threads';
-import { runInWorker, workerNote } from '../engine/worker.js';
+import { inWorkerThread, runInWorker, workerInput, workerNote } from '../engine/worker.js';
 import { escapeLog } from '../util/escape.js';
 import { runCli, type CliIo } from './main.js';
 
-const shared = { isTTY: isMainThread ? process.stdout.isTTY : (workerData as { isTTY?: boolean }).isTTY };
+const inWorker = inWorkerThread();
+const shared = { isTTY: inWorker ? (workerInput() as { isTTY?: boolean }).isTTY : process.stdout.isTTY };
 
 const io: CliIo = {
   stdout: (s) => process.stdout.write(s),
@@ -17,7 +17,7 @@ const io: CliIo = {
   cwd: process.cwd(),
   env: process.env,
   isTTY: shared.isTTY,
-  handOff: isMainThread
+  handOff: !inWorker
     ? async (settings, workspace) => {
         const note = await workerNote(settings, workspace, process.env);
         if (note === undefined) return undefined;

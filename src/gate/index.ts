@@ -5,13 +5,13 @@
  * worker asks (on the other core, while the worker writes the SARIF and the result) and passes the
  * worker's exit code on.
  */
-import { isMainThread, workerData } from 'node:worker_threads';
 import * as core from '../github/actions-core.js';
 import { ConfigurationError, type Settings } from '../config/schema.js';
 import { copyBanditRedacted, redactedCopyJob } from '../engine/stage.js';
-import { callMainThread, runInWorker, workerNote } from '../engine/worker.js';
+import { callMainThread, inWorkerThread, runInWorker, workerInput, workerNote } from '../engine/worker.js';
 import { log } from '../github/runner.js';
 import { escapeLog } from '../util/escape.js';
+import { useDirectStdout, useStdoutStream } from '../util/stdout.js';
 import { loadSettings, run, workspaceOf } from './main.js';
 
 function fail(e: unknown): void {
@@ -21,11 +21,16 @@ function fail(e: unknown): void {
 }
 
 async function main(): Promise<void> {
-  if (!isMainThread) return run(process.env, (workerData as { settings: Settings }).settings, callMainThread);
+  if (inWorkerThread()) return run(process.env, (workerInput() as { settings: Settings }).settings, callMainThread);
+  // Workflow commands and log lines written with fs.writeSync (util/stdout.ts) ...
+  useDirectStdout();
   const settings = await loadSettings(process.env);
   const note = await workerNote(settings, workspaceOf(process.env), process.env);
   if (note === undefined) return run(process.env, settings);
   log.info(note);
+  // ... until a worker writes: its output reaches this thread's process.stdout, and this thread's
+  // own lines then go the same way, in order.
+  useStdoutStream();
   let code: number;
   try {
     code = await runInWorker(new URL(import.meta.url), { settings }, fail, async (request) => {

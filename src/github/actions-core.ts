@@ -13,6 +13,7 @@ import { appendFile } from 'node:fs/promises';
 import { EOL } from 'node:os';
 import type { AnnotationProperties } from '../render/annotations.js';
 import { escapeCommandData, escapeCommandProperty } from '../util/escape.js';
+import { writeStdout } from '../util/stdout.js';
 
 export type { AnnotationProperties };
 
@@ -49,7 +50,7 @@ export function formatCommand(command: string, properties: Record<string, string
 }
 
 function issue(command: string, properties: Record<string, string | number | undefined>, message: string): void {
-  process.stdout.write(formatCommand(command, properties, message) + EOL);
+  writeStdout(formatCommand(command, properties, message) + EOL);
 }
 
 function annotationProps(p: AnnotationProperties = {}): Record<string, string | number | undefined> {
@@ -72,7 +73,7 @@ function appendFileCommand(variable: string, key: string, value: string): boolea
 
 export function setOutput(name: string, value: string): void {
   if (!appendFileCommand('GITHUB_OUTPUT', name, value)) {
-    process.stdout.write(EOL);
+    writeStdout(EOL);
     issue('set-output', { name }, value);
   }
 }
@@ -82,7 +83,7 @@ export function setSecret(secret: string): void {
 }
 
 export function info(message: string): void {
-  process.stdout.write(message + EOL);
+  writeStdout(message + EOL);
 }
 
 export function notice(message: string, properties?: AnnotationProperties): void {

@@ -1,0 +1,52 @@
+/**
+ * Standard output of the action: workflow commands and log lines.
+ *
+ * `process.stdout` is a stream Node builds on first use, loading its streams (and, for a pipe as on
+ * a runner, its socket layer): ~3 ms of a ~75 ms cold start, for a few lines. The action's main
+ * thread opts into writing them with `fs.writeSync(1)` instead (`useDirectStdout`), as Node itself
+ * does for a file. On Linux a pipe on stdout is written synchronously either way. If the descriptor
+ * is non-blocking and full (EAGAIN), or a write fails, the rest goes through `process.stdout` from
+ * then on, in order, as it always did.
+ * Everything else (tests, worker threads, the CLI) writes through `process.stdout`.
+ */
+import { writeSync } from 'node:fs';
+
+type Write = (fd: number, buffer: Uint8Array, offset: number) => number;
+
+let direct: Write | undefined;
+
+/** Writes `text` to standard output. */
+export function writeStdout(text: string): void {
+  if (direct) {
+    const buf = Buffer.from(text, 'utf8');
+    const written = writeAll(direct, buf);
+    if (written === buf.length) return;
+    direct = undefined; // the stream takes what is left, and all later text
+    process.stdout.write(buf.subarray(written));
+    return;
+  }
+  process.stdout.write(text);
+}
+
+/** From now on write standard output with `write` (default `fs.writeSync`) until it would block. */
+export function useDirectStdout(write: Write = (fd, b, o) => writeSync(fd, b, o)): void {
+  direct = write;
+}
+
+/** Back to `process.stdout` (tests). */
+export function useStdoutStream(): void {
+  direct = undefined;
+}
+
+/** Bytes of `buf` written to fd 1; fewer than all when the descriptor would block or failed. */
+function writeAll(write: Write, buf: Uint8Array): number {
+  let off = 0;
+  while (off < buf.length) {
+    try {
+      off += write(1, buf, off);
+    } catch {
+      return off; // EAGAIN, or any other failure: the stream takes over and behaves as it always did
+    }
+  }
+  return off;
+}
