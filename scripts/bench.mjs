@@ -25,9 +25,11 @@ import { runnerEnv, parseOutputs } from './bench/runner-env.mjs';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const RUNS = Math.max(1, Number(process.env.BENCH_RUNS) || 5);
 const ONLY = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',')) : undefined;
-// The bundles are copied once to .bench/dist: a rebuild of dist/ during the run (it starts by
-// deleting dist/) cannot break or mix the measurements.
-const DIST = snapshotDist(process.env.BENCH_DIST || join(root, 'dist'), join(root, '.bench/dist'));
+// The bundles are copied once to a temp directory: a rebuild of dist/ during the run (it starts by
+// deleting dist/) cannot break or mix the measurements. Outside the repository, as on a runner
+// (the action's checkout has no node_modules above it): inside it, a bundled library's optional
+// `require('picomatch')` (fdir's) found the repository's node_modules and loaded a second copy.
+const DIST = snapshotDist(process.env.BENCH_DIST || join(root, 'dist'), mkdtempSync(join(tmpdir(), 'sg-bench-dist-')));
 const GATE = join(DIST, 'gate/index.js');
 const CLI = join(DIST, 'cli/index.js');
 const PROMOTION = join(DIST, 'promotion/index.js');
@@ -48,7 +50,7 @@ function snapshotDist(from, to) {
     execFileSync('sleep', ['5']);
   }
 }
-const cleanup = [];
+const cleanup = [DIST];
 
 function node24() {
   try {
