@@ -31616,7 +31616,9 @@ function normalizePath(p) {
 ;// CONCATENATED MODULE: ./src/config/schema.ts
 /**
  * The ONLY place settings, their defaults and their validation live. Action inputs, CLI flags and
- * the policy file all go through `parseSettings`, so the three cannot drift apart.
+ * the policy file all go through `parseSettings`, so the three cannot drift apart. One table
+ * (FIELDS) owns each setting's name, parser and default, and the `Settings` type is inferred from
+ * it, as a zod schema would own them (DESIGN.md, example 2) without zod's start-up cost (below).
  *
  * Inputs arrive as strings (an empty string means "not given"); the policy file may also give
  * lists and maps. Messages name the input, the value received and the form expected.
@@ -31882,62 +31884,64 @@ function parseThresholds(v, issues) {
     }
     return issues.length === before ? out : undefined;
 }
-const field = (parse, fallback) => ({
+const withDefault = (parse, fallback) => ({
     parse,
-    default: fallback === undefined ? undefined : () => (Array.isArray(fallback) ? [...fallback] : fallback),
+    // every run gets its own copy of a default list
+    default: () => (Array.isArray(fallback) ? [...fallback] : fallback),
 });
+const optional = (parse) => ({ parse, default: undefined });
 /**
  * Every setting with its parser and default, in the order `parseSettings` returns them. Later
  * features add their settings here (and to `Settings`), and nowhere else.
  */
 const FIELDS = {
-    'bandit-report': field(list('bandit-report'), []),
-    'pip-audit-report': field(list('pip-audit-report'), []),
-    'gitleaks-report': field(list('gitleaks-report'), []),
-    'deptry-report': field(list('deptry-report'), []),
-    'vulture-report': field(list('vulture-report'), []),
-    'mutmut-report': field(list('mutmut-report'), []),
-    phase: field(oneOf('phase', ['1', '2', 'auto']), '1'),
-    'phase-2-from': field(date('phase-2-from')),
-    'phase-2-tools': field(toolList('phase-2-tools'), []),
-    'critical-paths': field(criticalPaths, DEFAULT_CRITICAL_PATHS),
-    'on-missing-report': field(oneOf('on-missing-report', ['error', 'warn', 'ignore']), 'error'),
-    'policy-file': field(schema_text('policy-file')),
-    'fail-on-block': field(bool('fail-on-block'), false),
-    summary: field(bool('summary'), true),
-    'upload-artifact': field(bool('upload-artifact'), true),
-    'artifact-name': field(textMatching('artifact-name', /^[^"<>|*?\\/:\r\n]{1,200}$/, '1-200 characters without " : < > | * ? \\ / or newlines'), 'security-gate-reports'),
-    'retention-days': field(intIn('retention-days', 1, 90)),
-    'unknown-severity': field(oneOf('unknown-severity', ['critical', 'high', 'medium', 'low']), 'high'),
-    'output-dir': field(schema_text('output-dir')),
+    'bandit-report': withDefault(list('bandit-report'), []),
+    'pip-audit-report': withDefault(list('pip-audit-report'), []),
+    'gitleaks-report': withDefault(list('gitleaks-report'), []),
+    'deptry-report': withDefault(list('deptry-report'), []),
+    'vulture-report': withDefault(list('vulture-report'), []),
+    'mutmut-report': withDefault(list('mutmut-report'), []),
+    phase: withDefault(oneOf('phase', ['1', '2', 'auto']), '1'),
+    'phase-2-from': optional(date('phase-2-from')),
+    'phase-2-tools': withDefault(toolList('phase-2-tools'), []),
+    'critical-paths': withDefault(criticalPaths, DEFAULT_CRITICAL_PATHS),
+    'on-missing-report': withDefault(oneOf('on-missing-report', ['error', 'warn', 'ignore']), 'error'),
+    'policy-file': optional(schema_text('policy-file')),
+    'fail-on-block': withDefault(bool('fail-on-block'), false),
+    summary: withDefault(bool('summary'), true),
+    'upload-artifact': withDefault(bool('upload-artifact'), true),
+    'artifact-name': withDefault(textMatching('artifact-name', /^[^"<>|*?\\/:\r\n]{1,200}$/, '1-200 characters without " : < > | * ? \\ / or newlines'), 'security-gate-reports'),
+    'retention-days': optional(intIn('retention-days', 1, 90)),
+    'unknown-severity': withDefault(oneOf('unknown-severity', ['critical', 'high', 'medium', 'low']), 'high'),
+    'output-dir': optional(schema_text('output-dir')),
     // Severity of pip-audit findings (looked up: pip-audit's JSON has none). `github, osv` = `github,osv`.
-    'severity-source': field((v) => oneOf('severity-source', ['github,osv', 'github', 'osv', 'off'])(typeof v === 'string' ? v.replace(/\s+/g, '') : v), 'github,osv'),
-    'github-token': field(schema_text('github-token')),
-    'osv-api-url': field(httpUrl('osv-api-url'), 'https://api.osv.dev'),
-    'severity-budget-seconds': field(intIn('severity-budget-seconds', 1, 600), 30),
+    'severity-source': withDefault((v) => oneOf('severity-source', ['github,osv', 'github', 'osv', 'off'])(typeof v === 'string' ? v.replace(/\s+/g, '') : v), 'github,osv'),
+    'github-token': optional(schema_text('github-token')),
+    'osv-api-url': withDefault(httpUrl('osv-api-url'), 'https://api.osv.dev'),
+    'severity-budget-seconds': withDefault(intIn('severity-budget-seconds', 1, 600), 30),
     // The rest of the lane.
-    'vulture-min-confidence': field(intIn('vulture-min-confidence', 0, 100)),
-    'mutmut-min-score': field(intIn('mutmut-min-score', 0, 100)),
-    'redact-artifacts': field(bool('redact-artifacts'), true),
-    'base-ref': field(textMatching('base-ref', /^[^\s-][^\s]*$/, 'a git ref or commit (no spaces, not starting with -)')),
-    'secret-scan': field(bool('secret-scan'), true),
-    'secret-scan-keywords': field(list('secret-scan-keywords'), ['api_key', 'secret', 'password', 'token']),
+    'vulture-min-confidence': optional(intIn('vulture-min-confidence', 0, 100)),
+    'mutmut-min-score': optional(intIn('mutmut-min-score', 0, 100)),
+    'redact-artifacts': withDefault(bool('redact-artifacts'), true),
+    'base-ref': optional(textMatching('base-ref', /^[^\s-][^\s]*$/, 'a git ref or commit (no spaces, not starting with -)')),
+    'secret-scan': withDefault(bool('secret-scan'), true),
+    'secret-scan-keywords': withDefault(list('secret-scan-keywords'), ['api_key', 'secret', 'password', 'token']),
     // Where reviewers look.
-    annotations: field(oneOf('annotations', ['blocking', 'all', 'none']), 'all'),
-    'annotations-via-checks': field(bool('annotations-via-checks'), false),
-    'scan-root': field(schema_text('scan-root')),
-    'sarif-file': field(schema_text('sarif-file')),
-    'sarif-dependency-file': field(schema_text('sarif-dependency-file')),
-    comment: field(oneOf('comment', ['off', 'always', 'on-warn', 'on-block']), 'off'),
-    'comment-id': field(schema_text('comment-id')),
+    annotations: withDefault(oneOf('annotations', ['blocking', 'all', 'none']), 'all'),
+    'annotations-via-checks': withDefault(bool('annotations-via-checks'), false),
+    'scan-root': optional(schema_text('scan-root')),
+    'sarif-file': optional(schema_text('sarif-file')),
+    'sarif-dependency-file': optional(schema_text('sarif-dependency-file')),
+    comment: withDefault(oneOf('comment', ['off', 'always', 'on-warn', 'on-block']), 'off'),
+    'comment-id': optional(schema_text('comment-id')),
     // Waivers and the override label.
-    'waivers-file': field(schema_text('waivers-file'), 'docs/governance/security-waivers.md'),
-    'security-approvers': field(list('security-approvers'), []),
-    'senior-approvers': field(list('senior-approvers'), []),
-    'verify-waiver-approvals': field(bool('verify-waiver-approvals'), false),
-    'waiver-expiry-warning-days': field(intIn('waiver-expiry-warning-days', 0, 365), 7),
-    'override-label': field(textMatching('override-label', /^[^\r\n]{1,50}$/, 'a label name of 1-50 characters'), 'security-override'),
-    'override-approvers': field(list('override-approvers'), []),
+    'waivers-file': withDefault(schema_text('waivers-file'), 'docs/governance/security-waivers.md'),
+    'security-approvers': withDefault(list('security-approvers'), []),
+    'senior-approvers': withDefault(list('senior-approvers'), []),
+    'verify-waiver-approvals': withDefault(bool('verify-waiver-approvals'), false),
+    'waiver-expiry-warning-days': withDefault(intIn('waiver-expiry-warning-days', 0, 365), 7),
+    'override-label': withDefault(textMatching('override-label', /^[^\r\n]{1,50}$/, 'a label name of 1-50 characters'), 'security-override'),
+    'override-approvers': withDefault(list('override-approvers'), []),
 };
 /** Every setting key, `thresholds` last. */
 const SETTING_KEYS = [...Object.keys(FIELDS), 'thresholds'];
@@ -41702,7 +41706,7 @@ const ZodType = /*@__PURE__*/ $constructor("ZodType", (inst, def) => {
         return this.check(_overwrite(fn));
     },
     optional() {
-        return optional(this);
+        return schemas_optional(this);
     },
     exactOptional() {
         return exactOptional(this);
@@ -41711,7 +41715,7 @@ const ZodType = /*@__PURE__*/ $constructor("ZodType", (inst, def) => {
         return nullable(this);
     },
     nullish() {
-        return optional(nullable(this));
+        return schemas_optional(nullable(this));
     },
     nonoptional(params) {
         return nonoptional(this, params);
@@ -42885,7 +42889,7 @@ const ZodOptional = /*@__PURE__*/ $constructor("ZodOptional", (inst, def) => {
     inst._zod.processJSONSchema = (ctx, json, params) => optionalProcessor(inst, ctx, json, params);
     inst.unwrap = () => inst._zod.def.innerType;
 });
-function optional(innerType) {
+function schemas_optional(innerType) {
     return new ZodOptional({
         type: "optional",
         innerType: innerType,
@@ -42917,7 +42921,7 @@ function nullable(innerType) {
 }
 // nullish
 function schemas_nullish(innerType) {
-    return optional(nullable(innerType));
+    return schemas_optional(nullable(innerType));
 }
 const ZodDefault = /*@__PURE__*/ $constructor("ZodDefault", (inst, def) => {
     $ZodDefault.init(inst, def);

@@ -1,6 +1,8 @@
 /**
  * The ONLY place settings, their defaults and their validation live. Action inputs, CLI flags and
- * the policy file all go through `parseSettings`, so the three cannot drift apart.
+ * the policy file all go through `parseSettings`, so the three cannot drift apart. One table
+ * (FIELDS) owns each setting's name, parser and default, and the `Settings` type is inferred from
+ * it, as a zod schema would own them (DESIGN.md, example 2) without zod's start-up cost (below).
  *
  * Inputs arrive as strings (an empty string means "not given"); the policy file may also give
  * lists and maps. Messages name the input, the value received and the form expected.
@@ -87,7 +89,10 @@ export const DEFAULT_THRESHOLDS: Record<ToolId, ToolThresholds> = {
 // ---------------------------------------------------------------------------------------------
 // Field types. Each accepts the string an input gives, and (for the policy file) the native type.
 // Hand-written, not a schema library: settings are parsed once per run, and building a zod schema
-// of every setting at each start-up cost ~20 ms of a ~100 ms cold start (measured, 2026-12-06).
+// of every setting at each start-up cost ~20 ms of a ~100 ms cold start (measured, 2026-12-06: a
+// bundle of zod and the settings schema alone started in 51 ms against 31 ms for an empty one).
+// zod stays where its shapes are many and its cost is paid only when used: waiver rows, the
+// advisory APIs' answers and the promotion action's settings (lazy chunks in the gate and the CLI).
 
 /** A problem with one setting: where it is (for `locate`) and what is wrong. */
 interface Issue {
@@ -291,119 +296,85 @@ function parseThresholds(v: unknown, issues: Issue[]): Partial<Record<ToolId, To
   return issues.length === before ? out : undefined;
 }
 
-/** Every setting, as `parseSettings` returns them. Keys are the input names (kebab-case). */
-export interface Settings {
-  'bandit-report': string[];
-  'pip-audit-report': string[];
-  'gitleaks-report': string[];
-  'deptry-report': string[];
-  'vulture-report': string[];
-  'mutmut-report': string[];
-  phase: '1' | '2' | 'auto';
-  'phase-2-from'?: string;
-  'phase-2-tools': ToolId[];
-  'critical-paths': string[];
-  'on-missing-report': 'error' | 'warn' | 'ignore';
-  'policy-file'?: string;
-  'fail-on-block': boolean;
-  summary: boolean;
-  'upload-artifact': boolean;
-  'artifact-name': string;
-  'retention-days'?: number;
-  'unknown-severity': 'critical' | 'high' | 'medium' | 'low';
-  'output-dir'?: string;
-  'severity-source': 'github,osv' | 'github' | 'osv' | 'off';
-  'github-token'?: string;
-  'osv-api-url': string;
-  'severity-budget-seconds': number;
-  'vulture-min-confidence'?: number;
-  'mutmut-min-score'?: number;
-  'redact-artifacts': boolean;
-  'base-ref'?: string;
-  'secret-scan': boolean;
-  'secret-scan-keywords': string[];
-  annotations: 'blocking' | 'all' | 'none';
-  'annotations-via-checks': boolean;
-  'scan-root'?: string;
-  'sarif-file'?: string;
-  'sarif-dependency-file'?: string;
-  comment: 'off' | 'always' | 'on-warn' | 'on-block';
-  'comment-id'?: string;
-  'waivers-file': string;
-  'security-approvers': string[];
-  'senior-approvers': string[];
-  'verify-waiver-approvals': boolean;
-  'waiver-expiry-warning-days': number;
-  'override-label': string;
-  'override-approvers': string[];
-  thresholds: Partial<Record<ToolId, ToolThresholds>>;
-}
-export type SettingKey = keyof Settings;
-
-interface Field {
-  parse: Parse<unknown>;
-  /** The value when the setting is not given (none: the setting stays absent). */
-  default?: () => unknown;
+/** A setting: its parser and, when it has one, its default (a setting without one stays absent when not given). */
+interface Field<T, HasDefault extends boolean> {
+  parse: Parse<T>;
+  default: HasDefault extends true ? () => T : undefined;
 }
 
-const field = <T>(parse: Parse<T>, fallback?: T): Field => ({
+const withDefault = <T>(parse: Parse<T>, fallback: T): Field<T, true> => ({
   parse,
-  default: fallback === undefined ? undefined : () => (Array.isArray(fallback) ? [...fallback] : fallback),
+  // every run gets its own copy of a default list
+  default: () => (Array.isArray(fallback) ? ([...fallback] as T) : fallback),
 });
+const optional = <T>(parse: Parse<T>): Field<T, false> => ({ parse, default: undefined });
 
 /**
  * Every setting with its parser and default, in the order `parseSettings` returns them. Later
  * features add their settings here (and to `Settings`), and nowhere else.
  */
-const FIELDS: Record<Exclude<SettingKey, 'thresholds'>, Field> = {
-  'bandit-report': field(list('bandit-report'), []),
-  'pip-audit-report': field(list('pip-audit-report'), []),
-  'gitleaks-report': field(list('gitleaks-report'), []),
-  'deptry-report': field(list('deptry-report'), []),
-  'vulture-report': field(list('vulture-report'), []),
-  'mutmut-report': field(list('mutmut-report'), []),
-  phase: field(oneOf('phase', ['1', '2', 'auto'] as const), '1'),
-  'phase-2-from': field(date('phase-2-from')),
-  'phase-2-tools': field(toolList('phase-2-tools'), []),
-  'critical-paths': field(criticalPaths, DEFAULT_CRITICAL_PATHS),
-  'on-missing-report': field(oneOf('on-missing-report', ['error', 'warn', 'ignore'] as const), 'error'),
-  'policy-file': field(text('policy-file')),
-  'fail-on-block': field(bool('fail-on-block'), false),
-  summary: field(bool('summary'), true),
-  'upload-artifact': field(bool('upload-artifact'), true),
-  'artifact-name': field(textMatching('artifact-name', /^[^"<>|*?\\/:\r\n]{1,200}$/, '1-200 characters without " : < > | * ? \\ / or newlines'), 'security-gate-reports'),
-  'retention-days': field(intIn('retention-days', 1, 90)),
-  'unknown-severity': field(oneOf('unknown-severity', ['critical', 'high', 'medium', 'low'] as const), 'high'),
-  'output-dir': field(text('output-dir')),
+const FIELDS = {
+  'bandit-report': withDefault(list('bandit-report'), []),
+  'pip-audit-report': withDefault(list('pip-audit-report'), []),
+  'gitleaks-report': withDefault(list('gitleaks-report'), []),
+  'deptry-report': withDefault(list('deptry-report'), []),
+  'vulture-report': withDefault(list('vulture-report'), []),
+  'mutmut-report': withDefault(list('mutmut-report'), []),
+  phase: withDefault(oneOf('phase', ['1', '2', 'auto'] as const), '1'),
+  'phase-2-from': optional(date('phase-2-from')),
+  'phase-2-tools': withDefault(toolList('phase-2-tools'), []),
+  'critical-paths': withDefault(criticalPaths, DEFAULT_CRITICAL_PATHS),
+  'on-missing-report': withDefault(oneOf('on-missing-report', ['error', 'warn', 'ignore'] as const), 'error'),
+  'policy-file': optional(text('policy-file')),
+  'fail-on-block': withDefault(bool('fail-on-block'), false),
+  summary: withDefault(bool('summary'), true),
+  'upload-artifact': withDefault(bool('upload-artifact'), true),
+  'artifact-name': withDefault(textMatching('artifact-name', /^[^"<>|*?\\/:\r\n]{1,200}$/, '1-200 characters without " : < > | * ? \\ / or newlines'), 'security-gate-reports'),
+  'retention-days': optional(intIn('retention-days', 1, 90)),
+  'unknown-severity': withDefault(oneOf('unknown-severity', ['critical', 'high', 'medium', 'low'] as const), 'high'),
+  'output-dir': optional(text('output-dir')),
   // Severity of pip-audit findings (looked up: pip-audit's JSON has none). `github, osv` = `github,osv`.
-  'severity-source': field((v) => oneOf('severity-source', ['github,osv', 'github', 'osv', 'off'] as const)(typeof v === 'string' ? v.replace(/\s+/g, '') : v), 'github,osv'),
-  'github-token': field(text('github-token')),
-  'osv-api-url': field(httpUrl('osv-api-url'), 'https://api.osv.dev'),
-  'severity-budget-seconds': field(intIn('severity-budget-seconds', 1, 600), 30),
+  'severity-source': withDefault((v) => oneOf('severity-source', ['github,osv', 'github', 'osv', 'off'] as const)(typeof v === 'string' ? v.replace(/\s+/g, '') : v), 'github,osv'),
+  'github-token': optional(text('github-token')),
+  'osv-api-url': withDefault(httpUrl('osv-api-url'), 'https://api.osv.dev'),
+  'severity-budget-seconds': withDefault(intIn('severity-budget-seconds', 1, 600), 30),
   // The rest of the lane.
-  'vulture-min-confidence': field(intIn('vulture-min-confidence', 0, 100)),
-  'mutmut-min-score': field(intIn('mutmut-min-score', 0, 100)),
-  'redact-artifacts': field(bool('redact-artifacts'), true),
-  'base-ref': field(textMatching('base-ref', /^[^\s-][^\s]*$/, 'a git ref or commit (no spaces, not starting with -)')),
-  'secret-scan': field(bool('secret-scan'), true),
-  'secret-scan-keywords': field(list('secret-scan-keywords'), ['api_key', 'secret', 'password', 'token']),
+  'vulture-min-confidence': optional(intIn('vulture-min-confidence', 0, 100)),
+  'mutmut-min-score': optional(intIn('mutmut-min-score', 0, 100)),
+  'redact-artifacts': withDefault(bool('redact-artifacts'), true),
+  'base-ref': optional(textMatching('base-ref', /^[^\s-][^\s]*$/, 'a git ref or commit (no spaces, not starting with -)')),
+  'secret-scan': withDefault(bool('secret-scan'), true),
+  'secret-scan-keywords': withDefault(list('secret-scan-keywords'), ['api_key', 'secret', 'password', 'token']),
   // Where reviewers look.
-  annotations: field(oneOf('annotations', ['blocking', 'all', 'none'] as const), 'all'),
-  'annotations-via-checks': field(bool('annotations-via-checks'), false),
-  'scan-root': field(text('scan-root')),
-  'sarif-file': field(text('sarif-file')),
-  'sarif-dependency-file': field(text('sarif-dependency-file')),
-  comment: field(oneOf('comment', ['off', 'always', 'on-warn', 'on-block'] as const), 'off'),
-  'comment-id': field(text('comment-id')),
+  annotations: withDefault(oneOf('annotations', ['blocking', 'all', 'none'] as const), 'all'),
+  'annotations-via-checks': withDefault(bool('annotations-via-checks'), false),
+  'scan-root': optional(text('scan-root')),
+  'sarif-file': optional(text('sarif-file')),
+  'sarif-dependency-file': optional(text('sarif-dependency-file')),
+  comment: withDefault(oneOf('comment', ['off', 'always', 'on-warn', 'on-block'] as const), 'off'),
+  'comment-id': optional(text('comment-id')),
   // Waivers and the override label.
-  'waivers-file': field(text('waivers-file'), 'docs/governance/security-waivers.md'),
-  'security-approvers': field(list('security-approvers'), []),
-  'senior-approvers': field(list('senior-approvers'), []),
-  'verify-waiver-approvals': field(bool('verify-waiver-approvals'), false),
-  'waiver-expiry-warning-days': field(intIn('waiver-expiry-warning-days', 0, 365), 7),
-  'override-label': field(textMatching('override-label', /^[^\r\n]{1,50}$/, 'a label name of 1-50 characters'), 'security-override'),
-  'override-approvers': field(list('override-approvers'), []),
+  'waivers-file': withDefault(text('waivers-file'), 'docs/governance/security-waivers.md'),
+  'security-approvers': withDefault(list('security-approvers'), []),
+  'senior-approvers': withDefault(list('senior-approvers'), []),
+  'verify-waiver-approvals': withDefault(bool('verify-waiver-approvals'), false),
+  'waiver-expiry-warning-days': withDefault(intIn('waiver-expiry-warning-days', 0, 365), 7),
+  'override-label': withDefault(textMatching('override-label', /^[^\r\n]{1,50}$/, 'a label name of 1-50 characters'), 'security-override'),
+  'override-approvers': withDefault(list('override-approvers'), []),
+} satisfies Record<string, Field<unknown, boolean>>;
+
+type Fields = typeof FIELDS;
+type ValueOf<F> = F extends Field<infer T, boolean> ? T : never;
+type KeysWithDefault = { [K in keyof Fields]: Fields[K] extends Field<unknown, true> ? K : never }[keyof Fields];
+
+/**
+ * Every setting, as `parseSettings` returns them (types from FIELDS, as zod's `z.infer` would give).
+ * Keys are the input names (kebab-case); `thresholds` is set by the policy file only.
+ */
+export type Settings = { [K in KeysWithDefault]: ValueOf<Fields[K]> } & { [K in Exclude<keyof Fields, KeysWithDefault>]?: ValueOf<Fields[K]> } & {
+  thresholds: Partial<Record<ToolId, ToolThresholds>>;
 };
+export type SettingKey = keyof Settings;
 
 /** Every setting key, `thresholds` last. */
 export const SETTING_KEYS: readonly SettingKey[] = [...(Object.keys(FIELDS) as SettingKey[]), 'thresholds'];
@@ -440,7 +411,7 @@ export function parseSettings(
   }
   const issues: Issue[] = [];
   const out: Record<string, unknown> = {};
-  for (const [key, f] of Object.entries(FIELDS) as Array<[string, Field]>) {
+  for (const [key, f] of Object.entries(FIELDS) as Array<[string, Field<unknown, boolean>]>) {
     const v = merged[key];
     if (v === undefined) {
       if (f.default) out[key] = f.default();
