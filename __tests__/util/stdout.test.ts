@@ -31,7 +31,7 @@ describe('writeStdout', () => {
       const n = Math.min(3, buf.length - off); // short writes
       direct.push(Buffer.from(buf.subarray(off, off + n)).toString('latin1'));
       return n;
-    });
+    }, 'linux');
     writeStdout('::add-mask::é€\n');
     expect(Buffer.from(direct.join(''), 'latin1').toString('utf8')).toBe('::add-mask::é€\n');
     expect(out).toEqual([]);
@@ -46,7 +46,7 @@ describe('writeStdout', () => {
       const n = Math.min(4, buf.length - off);
       direct.push(Buffer.from(buf.subarray(off, off + n)).toString('utf8'));
       return n;
-    });
+    }, 'linux');
     writeStdout('line one\n');
     writeStdout('line two\n');
     expect(direct.join('')).toBe('line one');
@@ -54,11 +54,25 @@ describe('writeStdout', () => {
     expect(direct.join('') + out.join('')).toBe('line one\nline two\n');
   });
 
+  it('on Linux only: Windows and macOS write a pipe asynchronously through the stream', () => {
+    const out = streamWrites();
+    let directCalls = 0;
+    for (const platform of ['win32', 'darwin'] as const) {
+      useDirectStdout((_fd, buf, off) => {
+        directCalls++;
+        return buf.length - off;
+      }, platform);
+      writeStdout(`${platform}\n`);
+    }
+    expect(directCalls).toBe(0);
+    expect(out).toEqual(['win32\n', 'darwin\n']);
+  });
+
   it('any other failure of the direct write also falls back rather than throwing', () => {
     const out = streamWrites();
     useDirectStdout(() => {
       throw Object.assign(new Error('EPIPE'), { code: 'EPIPE' });
-    });
+    }, 'linux');
     expect(() => writeStdout('x\n')).not.toThrow();
     expect(out).toEqual(['x\n']);
   });

@@ -32180,9 +32180,10 @@ const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import
  * `process.stdout` is a stream Node builds on first use, loading its streams (and, for a pipe as on
  * a runner, its socket layer): ~3 ms of a ~75 ms cold start, for a few lines. The action's main
  * thread opts into writing them with `fs.writeSync(1)` instead (`useDirectStdout`), as Node itself
- * does for a file. On Linux a pipe on stdout is written synchronously either way. If the descriptor
- * is non-blocking and full (EAGAIN), or a write fails, the rest goes through `process.stdout` from
- * then on, in order, as it always did.
+ * does for a file. On Linux (the only platform it does so on) a pipe on stdout is written
+ * synchronously either way, so the order of lines is the same. If the descriptor is non-blocking
+ * and full (EAGAIN), or a write fails, the rest goes through `process.stdout` from then on, in
+ * order, as it always did.
  * Everything else (tests, worker threads, the CLI) writes through `process.stdout`.
  */
 
@@ -32200,9 +32201,14 @@ function writeStdout(text) {
     }
     process.stdout.write(text);
 }
-/** From now on write standard output with `write` (default `fs.writeSync`) until it would block. */
-function useDirectStdout(write = (fd, b, o) => writeSync(fd, b, o)) {
-    direct = write;
+/**
+ * From now on write standard output with `write` (default `fs.writeSync`) until it would block.
+ * On Linux only: elsewhere (Windows, macOS) the stream writes a pipe asynchronously, and lines
+ * written past it could overtake those another library (the artifact client) queued in it.
+ */
+function useDirectStdout(write = (fd, b, o) => writeSync(fd, b, o), platform = process.platform) {
+    if (platform === 'linux')
+        direct = write;
 }
 /** Back to `process.stdout` (tests). */
 function useStdoutStream() {
