@@ -290,7 +290,9 @@ describe('detectChange in a shallow clone (actions/checkout depth 1)', () => {
 
 describe('unknown changes say why', () => {
   it('outside a git repository', async () => {
-    const c = await detectChange({ cwd: tempDir('sg-nogit-'), event: { name: 'pull_request' } });
+    const dir = tempDir('sg-nogit-');
+    const c = await detectChange({ cwd: dir, event: { name: 'pull_request' } });
+    removeDir(dir);
     expect(c.known).toBe(false);
     if (!c.known) expect(c.reason).toMatch(/is not a git working tree.*fail closed/);
   });

@@ -5,10 +5,10 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../helpers/runner.js';
+import { scratchDir } from '../helpers/scratch.js';
 
 const CLI = join(REPO_ROOT, 'dist/cli/index.js');
 const EX = ['--bandit-report', 'examples/reports/bandit-report.json', '--pip-audit-report', 'examples/reports/pip-audit.json', '--severity-source', 'off', '--no-color'];
@@ -25,7 +25,7 @@ function run(args: string[], minBytes: string): Promise<{ code: number; stdout: 
 describe('the CLI bundle in a worker thread', () => {
   it('prints the same summary, writes the same result and exits the same way', async () => {
     if (!existsSync(CLI)) throw new Error('dist/cli/index.js is missing: run npm run build');
-    const dir = mkdtempSync(join(tmpdir(), 'sg-cli-bundle-'));
+    const dir = scratchDir('sg-cli-bundle-');
     const args = (name: string) => [...EX, '--phase', '2', '--fail-on-block', '--result-file', join(dir, name)];
     const [main, worker] = await Promise.all([run(args('main.json'), '999999999999'), run(args('worker.json'), '0')]);
     expect(main.code).toBe(1);

@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
-import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from '../../src/cli/main.js';
+import { scratchDir } from '../helpers/scratch.js';
 
 async function cli(args: string[], cwd = process.cwd()) {
   let out = '';
@@ -26,7 +26,7 @@ describe('security-gate CLI', () => {
     expect((await cli([...EX, '--phase', '1', '--fail-on-block'])).code).toBe(0);
   });
   it('writes the result JSON and markdown, same counts as the engine', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'sg-cli-'));
+    const dir = scratchDir('sg-cli-');
     const r = await cli([...EX, '--phase', '2', '--result-file', join(dir, 'r.json'), '--markdown-file', join(dir, 's.md')]);
     expect(r.code).toBe(0);
     const result = JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8'));
@@ -47,7 +47,7 @@ describe('security-gate CLI', () => {
     expect(u.err).toContain('Usage');
   });
   it('reports a malformed report as an error naming the file, never a stack', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'sg-cli-'));
+    const dir = scratchDir('sg-cli-');
     writeFileSync(join(dir, 'bandit.json'), '{"results": [ {"test_id": "B101"');
     const r = await cli(['--bandit-report', 'bandit.json', '--json'], dir);
     expect(r.code).toBe(0);
@@ -57,21 +57,21 @@ describe('security-gate CLI', () => {
     expect(r.out + r.err).not.toMatch(/\n\s+at /);
   });
   it('reports a missing report', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'sg-cli-'));
+    const dir = scratchDir('sg-cli-');
     const r = await cli(['--bandit-report', 'reports/*.json', '--json'], dir);
     const result = JSON.parse(r.out);
     expect(result.tools[0].status).toBe('missing');
     expect(result.tools[0].messages[0]).toContain('matched no file');
   });
   it('reads a policy file and names the line of an error', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'sg-cli-'));
+    const dir = scratchDir('sg-cli-');
     writeFileSync(join(dir, 'policy.yml'), 'phase: 2\nthresholds:\n  bandit:\n    default:\n      high: explode\n');
     const r = await cli(['--policy-file', 'policy.yml'], dir);
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/policy\.yml:5/);
   });
   it('says that action-only inputs do nothing here, and still checks them (found by a docs review)', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'sg-cli-'));
+    const dir = scratchDir('sg-cli-');
     const r = await cli(['--sarif-file', 'x.sarif', '--annotations', 'blocking'], dir);
     expect(r.err).toContain('security-gate: --sarif-file, --annotations: action inputs, no effect in the CLI');
     const bad = await cli(['--annotations', 'loud'], dir);
@@ -79,7 +79,7 @@ describe('security-gate CLI', () => {
     expect(bad.err).toContain('annotations: got "loud"');
   });
   it('refuses a policy file linked into .git (exit 2), without quoting it', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'sg-cli-'));
+    const dir = scratchDir('sg-cli-');
     mkdirSync(join(dir, '.git'));
     writeFileSync(join(dir, '.git', 'config'), '[http]\n\textraheader = AUTHORIZATION: basic c2VjcmV0LXRva2Vu\n');
     symlinkSync('.git/config', join(dir, 'policy.yml'));

@@ -1,10 +1,10 @@
 /** The gate's small runner-protocol module writes the same bytes as the real @actions/core. */
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import * as real from '@actions/core';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ours from '../../src/github/actions-core.js';
+import { scratchDir } from '../helpers/scratch.js';
 
 const HOSTILE = 'a%b\r\nc::error::x, d: e\n::add-mask::y';
 
@@ -25,7 +25,7 @@ function captureStdout(fn: () => void): string {
 let dir: string;
 const saved = { ...process.env };
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'sg-core-'));
+  dir = scratchDir('sg-core-');
 });
 afterEach(() => {
   process.env = { ...saved };

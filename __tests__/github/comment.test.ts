@@ -6,6 +6,7 @@ import { commentMarker, COMMENT_MAX_CHARS } from '../../src/render/comment.js';
 import type { GateResult } from '../../src/policy/result.js';
 import { startServer, type TestServer } from '../helpers/http-server.js';
 import { finding, gateResult, toolResult } from '../render/annotations.fixtures.js';
+import { scratchDir } from '../helpers/scratch.js';
 
 interface Stored {
   id: number;
@@ -189,11 +190,10 @@ describe('pullRequestTarget', () => {
 
 describe('loadRunContext', () => {
   it('reads the repository, the PR, its head commit and the run link', async () => {
-    const { mkdtempSync, writeFileSync } = await import('node:fs');
-    const { tmpdir } = await import('node:os');
+    const { writeFileSync } = await import('node:fs');
     const { join } = await import('node:path');
     const { loadRunContext } = await import('../../src/github/comment.js');
-    const dir = mkdtempSync(join(tmpdir(), 'sg-event-'));
+    const dir = scratchDir('sg-event-');
     const path = join(dir, 'event.json');
     const head = 'a'.repeat(40);
     writeFileSync(path, JSON.stringify({ pull_request: { number: 7, head: { sha: head } } }));
