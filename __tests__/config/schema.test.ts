@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { ConfigurationError, DEFAULT_CRITICAL_PATHS, parseSettings } from '../../src/config/schema.js';
+import { settingsWithPolicy } from '../../src/config/policy-file.js';
 
 describe('parseSettings', () => {
   it('applies defaults when nothing is given', () => {
@@ -115,5 +116,40 @@ describe('parseSettings without a schema library (hand-written, found by the col
       ].join('\n'),
     );
     expect(({} as Record<string, unknown>).phase).toBeUndefined();
+  });
+
+  it('YAML ordered maps and sets are refused, never read as empty mappings (found by a review)', () => {
+    const policy = (text: string): string => {
+      try {
+        settingsWithPolicy({}, { text, file: 'p.yml' });
+      } catch (e) {
+        if (!(e instanceof ConfigurationError)) throw e;
+        return e.message;
+      }
+      return 'accepted';
+    };
+    expect(policy('thresholds: !!omap [ bandit: {default: {high: info}} ]\n')).toBe('p.yml:1: thresholds: got an ordered map (!!omap); expected a mapping');
+    expect(policy('thresholds:\n  bandit:\n    default: !!omap [ high: block ]\n')).toBe('p.yml:3: thresholds.bandit.default: got an ordered map (!!omap); expected a mapping');
+    expect(policy('thresholds:\n  bandit:\n    default: !!set { high }\n')).toBe('p.yml:3: thresholds.bandit.default: got a set (!!set); expected a mapping');
+    expect(policy('--- !!omap\n- phase: 2\n- fail-on-block: true\n')).toBe('p.yml:1: policy file must be a mapping of settings (key: value), got an ordered map (!!omap)');
+    expect(policy('bandit-report: !!set { a.json }\n')).toBe('p.yml:1: bandit-report: got a set (!!set); expected a list (newline- or comma-separated)');
+  });
+  it('names at most 20 problems and counts the rest, each located once', () => {
+    const layer = Object.fromEntries(Array.from({ length: 25 }, (_, i) => [`bogus-${i}`, 1]));
+    let located = 0;
+    let message = '';
+    try {
+      parseSettings([layer], () => {
+        located++;
+        return 'p.yml:1';
+      });
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    const lines = message.split('\n');
+    expect(lines).toHaveLength(21);
+    expect(lines[0]).toBe('p.yml:1: unknown setting "bogus-0"');
+    expect(lines[20]).toBe('... and 5 more problems');
+    expect(located).toBe(20);
   });
 });

@@ -1,8 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { artifactUrl, describeUploadError, selectFiles, uploadReports } from '../../src/github/artifact.js';
+import { useDirectStdout, useStdoutStream, writeStdout } from '../../src/util/stdout.js';
 
 const RUNTIME = { ACTIONS_RUNTIME_TOKEN: 'x.y.z', ACTIONS_RESULTS_URL: 'http://127.0.0.1:9/' };
 
@@ -67,6 +68,30 @@ describe('selectFiles', () => {
   it('does not take a sibling directory that shares the root as a prefix', async () => {
     const s = await selectFiles([`${root}-other/a.json`], root);
     expect(s.skipped).toEqual([{ file: `${root}-other/a.json`, reason: 'outside the root directory' }]);
+  });
+});
+
+describe('uploadReports and standard output', () => {
+  it('switches the run to process.stdout first: the client logs there, and a full pipe queues its lines', async () => {
+    const direct: string[] = [];
+    useDirectStdout((_fd, buf, off) => {
+      direct.push(Buffer.from(buf.subarray(off)).toString('utf8'));
+      return buf.length - off;
+    }, 'linux');
+    const streamed: string[] = [];
+    const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      streamed.push(String(chunk));
+      return true;
+    });
+    try {
+      writeStdout('before\n');
+      await uploadReports({ name: 'r', files: ['a.json'], rootDirectory: root }, {});
+      writeStdout('after\n');
+    } finally {
+      spy.mockRestore();
+      useStdoutStream();
+    }
+    expect([direct, streamed]).toEqual([['before\n'], ['after\n']]);
   });
 });
 

@@ -54,7 +54,7 @@ describe('writeStdout', () => {
     expect(direct.join('') + out.join('')).toBe('line one\nline two\n');
   });
 
-  it('on Linux only: Windows and macOS write a pipe asynchronously through the stream', () => {
+  it('on Linux only: Windows and macOS runners keep the stream', () => {
     const out = streamWrites();
     let directCalls = 0;
     for (const platform of ['win32', 'darwin'] as const) {

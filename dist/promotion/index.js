@@ -31689,6 +31689,15 @@ const DEFAULT_THRESHOLDS = {
         default: { critical: 'warn', high: 'warn', medium: 'warn', low: 'warn', info: 'warn', unknown: 'warn' },
     },
 };
+// ---------------------------------------------------------------------------------------------
+// Field types. Each accepts the string an input gives, and (for the policy file) the native type.
+// Hand-written, not a schema library: settings are parsed once per run, and building a zod schema
+// of every setting at each start-up cost ~20 ms of a ~100 ms cold start (measured, 2026-12-06: a
+// bundle of zod and the settings schema alone started in 51 ms against 31 ms for an empty one).
+// zod stays where its shapes are many and its cost is paid only when used: waiver rows, the
+// advisory APIs' answers and the promotion action's settings (lazy chunks in the gate and the CLI).
+/** Problems named in one error; the rest are counted. */
+const MAX_ISSUES = 20;
 /** Thrown by a field's parser: the message names the setting, the value and the expected form. */
 class Invalid extends Error {
 }
@@ -31706,6 +31715,10 @@ function shown(v) {
         return 'a list';
     if (v instanceof Date)
         return 'a date';
+    if (v instanceof Map)
+        return 'an ordered map (!!omap)';
+    if (v instanceof Set)
+        return 'a set (!!set)';
     return typeof v === 'object' ? 'a mapping' : typeof v;
 }
 const wrong = (name, v, expected) => new Invalid(`${name}: got ${shown(v)}; expected ${expected}`);
@@ -31803,11 +31816,22 @@ const criticalPaths = (v) => {
         throw new Invalid(`critical-paths: at most ${MAX_CRITICAL_PATHS} patterns, got ${paths.length}`);
     return paths;
 };
-/** Own keys of a mapping (a YAML mapping or a JSON object), or the message for anything else. */
+/**
+ * Own keys of a plain mapping (a YAML mapping or a JSON object), or the message for anything else.
+ * Only plain objects: YAML's `!!omap` and `!!set` give a Map or a Set, whose entries Object.keys
+ * does not see (a policy's thresholds would be dropped without a word).
+ */
 function mappingKeys(name, v) {
-    if (typeof v !== 'object' || v === null || Array.isArray(v) || v instanceof Date)
+    if (!isPlainObject(v))
         throw wrong(name, v, 'a mapping');
     return Object.keys(v);
+}
+/** An object whose prototype is Object.prototype or null (not an array, date, map or set). */
+function isPlainObject(v) {
+    if (typeof v !== 'object' || v === null)
+        return false;
+    const proto = Object.getPrototypeOf(v);
+    return proto === Object.prototype || proto === null;
 }
 /**
  * `thresholds`: tool -> scope -> severity -> action (policy file only). Each problem is its own
@@ -31997,12 +32021,15 @@ function parseSettings(layers, locate) {
         issues.push({ path: ['phase-2-from'], message: 'phase-2-from: got none; phase "auto" needs the day phase 2 starts (YYYY-MM-DD)' });
     }
     if (issues.length > 0) {
-        throw new schema_ConfigurationError(issues
-            .map((i) => {
+        // At most MAX_ISSUES problems are named (each looked up in the policy file): a file of 20,000
+        // bad keys must not become a 1 MB error that takes seconds to place.
+        const lines = issues.slice(0, MAX_ISSUES).map((i) => {
             const where = locate?.(i.path);
             return where ? `${where}: ${i.message}` : i.message;
-        })
-            .join('\n'));
+        });
+        if (issues.length > MAX_ISSUES)
+            lines.push(`... and ${issues.length - MAX_ISSUES} more problems`);
+        throw new schema_ConfigurationError(lines.join('\n'));
     }
     return out;
 }
@@ -32180,11 +32207,12 @@ const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import
  * `process.stdout` is a stream Node builds on first use, loading its streams (and, for a pipe as on
  * a runner, its socket layer): ~3 ms of a ~75 ms cold start, for a few lines. The action's main
  * thread opts into writing them with `fs.writeSync(1)` instead (`useDirectStdout`), as Node itself
- * does for a file. On Linux (the only platform it does so on) a pipe on stdout is written
- * synchronously either way, so the order of lines is the same. If the descriptor is non-blocking
- * and full (EAGAIN), or a write fails, the rest goes through `process.stdout` from then on, in
- * order, as it always did.
- * Everything else (tests, worker threads, the CLI) writes through `process.stdout`.
+ * does for a file. Linux only, and only while nothing else writes to stdout: the stream queues
+ * what a full pipe does not take, so a line written directly could land in the middle of a queued
+ * one. Before anything else may write (a worker, the artifact client) the run switches back with
+ * `useStdoutStream`, and on EAGAIN or any failure the rest goes through the stream from then on,
+ * in order, as it always did. Everything else (tests, worker threads, the CLI) writes through
+ * `process.stdout`.
  */
 
 let direct;
@@ -32203,14 +32231,13 @@ function writeStdout(text) {
 }
 /**
  * From now on write standard output with `write` (default `fs.writeSync`) until it would block.
- * On Linux only: elsewhere (Windows, macOS) the stream writes a pipe asynchronously, and lines
- * written past it could overtake those another library (the artifact client) queued in it.
+ * Linux only (measured there; Windows and macOS runners keep the stream as before).
  */
 function useDirectStdout(write = (fd, b, o) => writeSync(fd, b, o), platform = process.platform) {
     if (platform === 'linux')
         direct = write;
 }
-/** Back to `process.stdout` (tests). */
+/** Back to `process.stdout`, for good: before anything else may write to stdout. */
 function useStdoutStream() {
     direct = undefined;
 }
@@ -33892,7 +33919,7 @@ const util_allowsEval = /* @__PURE__*/ cached(() => {
         return false;
     }
 });
-function isPlainObject(o) {
+function util_isPlainObject(o) {
     if (util_isObject(o) === false)
         return false;
     // modified constructor
@@ -33912,7 +33939,7 @@ function isPlainObject(o) {
     return true;
 }
 function shallowClone(o) {
-    if (isPlainObject(o))
+    if (util_isPlainObject(o))
         return { ...o };
     if (Array.isArray(o))
         return [...o];
@@ -34106,7 +34133,7 @@ function omit(schema, mask) {
     return clone(schema, mergeDefs(currDef, { shape: newShape, checks: [] }));
 }
 function extend(schema, shape) {
-    if (!isPlainObject(shape)) {
+    if (!util_isPlainObject(shape)) {
         throw new Error("Invalid input to extend: expected a plain object");
     }
     const checks = schema._zod.def.checks;
@@ -34130,7 +34157,7 @@ function extended(schema, shape) {
     return newShape;
 }
 function safeExtend(schema, shape) {
-    if (!isPlainObject(shape)) {
+    if (!util_isPlainObject(shape)) {
         throw new Error("Invalid input to safeExtend: expected a plain object");
     }
     return clone(schema, mergeDefs(schema._zod.def, { shape: extended(schema, shape) }));
@@ -37195,7 +37222,7 @@ function mergeValues(a, b) {
     if (a instanceof Date && b instanceof Date && +a === +b) {
         return { valid: true, data: a };
     }
-    if (isPlainObject(a) && isPlainObject(b)) {
+    if (util_isPlainObject(a) && util_isPlainObject(b)) {
         const bKeys = Object.keys(b);
         const sharedKeys = Object.keys(a).filter((key) => bKeys.indexOf(key) !== -1);
         const newObj = { ...a, ...b };

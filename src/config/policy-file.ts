@@ -5,7 +5,7 @@
  */
 import type { Document, LineCounter, Node } from 'yaml';
 import { yaml } from '../util/yaml.js';
-import { ConfigurationError, INPUT_ONLY_KEYS, parseSettings, type Settings } from './schema.js';
+import { ConfigurationError, INPUT_ONLY_KEYS, isPlainObject, parseSettings, type Settings } from './schema.js';
 
 export interface PolicyLayer {
   values: Record<string, unknown>;
@@ -29,8 +29,11 @@ export function readPolicyYaml(text: string, file: string): PolicyLayer {
     // `yaml` throws a ReferenceError on an alias bomb (too many alias expansions) or an unresolved alias.
     throw new ConfigurationError(`${file}:1: policy file cannot be read: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new ConfigurationError(`${file}:1: policy file must be a mapping of settings (key: value), got ${Array.isArray(value) ? 'a list' : typeof value}`);
+  // A plain mapping only: a document tagged `!!omap` or `!!set` gives a Map or a Set, whose
+  // entries Object.entries does not see (every setting in it would be dropped without a word).
+  if (!isPlainObject(value)) {
+    const got = Array.isArray(value) ? 'a list' : value instanceof Map ? 'an ordered map (!!omap)' : value instanceof Set ? 'a set (!!set)' : value === null ? 'null' : typeof value;
+    throw new ConfigurationError(`${file}:1: policy file must be a mapping of settings (key: value), got ${got}`);
   }
   const values = Object.create(null) as Record<string, unknown>;
   for (const [k, v] of Object.entries(value)) {

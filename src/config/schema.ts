@@ -94,6 +94,9 @@ export const DEFAULT_THRESHOLDS: Record<ToolId, ToolThresholds> = {
 // zod stays where its shapes are many and its cost is paid only when used: waiver rows, the
 // advisory APIs' answers and the promotion action's settings (lazy chunks in the gate and the CLI).
 
+/** Problems named in one error; the rest are counted. */
+const MAX_ISSUES = 20;
+
 /** A problem with one setting: where it is (for `locate`) and what is wrong. */
 interface Issue {
   path: PropertyKey[];
@@ -113,6 +116,8 @@ function shown(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'a list';
   if (v instanceof Date) return 'a date';
+  if (v instanceof Map) return 'an ordered map (!!omap)';
+  if (v instanceof Set) return 'a set (!!set)';
   return typeof v === 'object' ? 'a mapping' : typeof v;
 }
 
@@ -226,10 +231,21 @@ const criticalPaths: Parse<string[]> = (v) => {
   return paths;
 };
 
-/** Own keys of a mapping (a YAML mapping or a JSON object), or the message for anything else. */
+/**
+ * Own keys of a plain mapping (a YAML mapping or a JSON object), or the message for anything else.
+ * Only plain objects: YAML's `!!omap` and `!!set` give a Map or a Set, whose entries Object.keys
+ * does not see (a policy's thresholds would be dropped without a word).
+ */
 function mappingKeys(name: string, v: unknown): string[] {
-  if (typeof v !== 'object' || v === null || Array.isArray(v) || v instanceof Date) throw wrong(name, v, 'a mapping');
+  if (!isPlainObject(v)) throw wrong(name, v, 'a mapping');
   return Object.keys(v);
+}
+
+/** An object whose prototype is Object.prototype or null (not an array, date, map or set). */
+export function isPlainObject(v: unknown): v is Record<string, unknown> {
+  if (typeof v !== 'object' || v === null) return false;
+  const proto: unknown = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
 }
 
 /**
@@ -432,14 +448,14 @@ export function parseSettings(
     issues.push({ path: ['phase-2-from'], message: 'phase-2-from: got none; phase "auto" needs the day phase 2 starts (YYYY-MM-DD)' });
   }
   if (issues.length > 0) {
-    throw new ConfigurationError(
-      issues
-        .map((i) => {
-          const where = locate?.(i.path);
-          return where ? `${where}: ${i.message}` : i.message;
-        })
-        .join('\n'),
-    );
+    // At most MAX_ISSUES problems are named (each looked up in the policy file): a file of 20,000
+    // bad keys must not become a 1 MB error that takes seconds to place.
+    const lines = issues.slice(0, MAX_ISSUES).map((i) => {
+      const where = locate?.(i.path);
+      return where ? `${where}: ${i.message}` : i.message;
+    });
+    if (issues.length > MAX_ISSUES) lines.push(`... and ${issues.length - MAX_ISSUES} more problems`);
+    throw new ConfigurationError(lines.join('\n'));
   }
   return out as unknown as Settings;
 }

@@ -9,6 +9,7 @@
  */
 import { lstat, realpath, stat } from 'node:fs/promises';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { useStdoutStream } from '../util/stdout.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -226,6 +227,10 @@ class UploadTimeoutError extends Error {
  * `env` is read for the preflight checks and the artifact URL; the client itself reads process.env.
  */
 export async function uploadReports(opts: UploadReportsOptions, env: Env = process.env): Promise<UploadReportsResult> {
+  // The client logs through process.stdout, which queues a line when the pipe is full: this run's
+  // own lines go the same way from now on, or one written directly could land in the middle of a
+  // queued one (util/stdout.ts).
+  useStdoutStream();
   const name = typeof opts.name === 'string' ? opts.name.trim() : '';
   let skipped: SkippedFile[] = [];
   try {

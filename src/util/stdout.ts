@@ -4,11 +4,12 @@
  * `process.stdout` is a stream Node builds on first use, loading its streams (and, for a pipe as on
  * a runner, its socket layer): ~3 ms of a ~75 ms cold start, for a few lines. The action's main
  * thread opts into writing them with `fs.writeSync(1)` instead (`useDirectStdout`), as Node itself
- * does for a file. On Linux (the only platform it does so on) a pipe on stdout is written
- * synchronously either way, so the order of lines is the same. If the descriptor is non-blocking
- * and full (EAGAIN), or a write fails, the rest goes through `process.stdout` from then on, in
- * order, as it always did.
- * Everything else (tests, worker threads, the CLI) writes through `process.stdout`.
+ * does for a file. Linux only, and only while nothing else writes to stdout: the stream queues
+ * what a full pipe does not take, so a line written directly could land in the middle of a queued
+ * one. Before anything else may write (a worker, the artifact client) the run switches back with
+ * `useStdoutStream`, and on EAGAIN or any failure the rest goes through the stream from then on,
+ * in order, as it always did. Everything else (tests, worker threads, the CLI) writes through
+ * `process.stdout`.
  */
 import { writeSync } from 'node:fs';
 
@@ -31,14 +32,13 @@ export function writeStdout(text: string): void {
 
 /**
  * From now on write standard output with `write` (default `fs.writeSync`) until it would block.
- * On Linux only: elsewhere (Windows, macOS) the stream writes a pipe asynchronously, and lines
- * written past it could overtake those another library (the artifact client) queued in it.
+ * Linux only (measured there; Windows and macOS runners keep the stream as before).
  */
 export function useDirectStdout(write: Write = (fd, b, o) => writeSync(fd, b, o), platform: NodeJS.Platform = process.platform): void {
   if (platform === 'linux') direct = write;
 }
 
-/** Back to `process.stdout` (tests). */
+/** Back to `process.stdout`, for good: before anything else may write to stdout. */
 export function useStdoutStream(): void {
   direct = undefined;
 }
