@@ -3,6 +3,8 @@
  * so every later channel (summary, log, annotations, outputs, SARIF, artifact copy) is safe by
  * construction.
  */
+import { MultiMatcher } from './multi-match.js';
+
 // node:crypto is loaded when the first secret is hashed, not at start-up (~10 ms to load).
 const createHash = (algorithm: string) => process.getBuiltinModule('node:crypto').createHash(algorithm);
 
@@ -44,37 +46,31 @@ export function setOwn(obj: object, key: string, value: unknown): void {
 }
 
 const byLength = (a: string, b: string): number => b.length - a.length;
-const escapeRegExp = (s: string): string => s.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&');
 
-/** Up to this many secrets, `includes` each is as fast as a regular expression and needs no compiling. */
+/** Up to this many secrets, `includes` each is as fast as one pass over the text. */
 const FEW_SECRETS = 8;
 
 /**
  * A list of secrets prepared once (deduplicated, 4 characters or more, longest first) and searched
- * for all at once, for scrubbing many strings: one regular expression of the secrets as
- * alternatives, so a string is read once whatever the number of secrets. Testing each secret with
- * `includes` made the scrub findings x secrets: 80k findings and 1,000 gitleaks secrets took 19 s.
- * A few secrets (one per gitleaks entry, most runs' known secrets) are still looked for one by one.
+ * for all at once, for scrubbing many strings: one pass of a multi-string matcher (multi-match.ts)
+ * finds which secrets a string holds, whatever their number. Testing each secret with `includes`
+ * made the scrub findings x secrets (80k findings and 1,000 gitleaks secrets: 19 s); a regular
+ * expression of the secrets as alternatives was still linear in the secrets per character (50,000
+ * secrets: 6 s per 2,000 strings). A few secrets (most runs' known secrets) are looked for one by one.
  */
 export class SecretScrubber {
   readonly secrets: readonly string[];
   private readonly rank = new Map<string, number>();
-  private readonly prefixes = new Map<string, string[]>();
-  private readonly any: RegExp | undefined;
-  /** Every start of a secret, the longest there (a lookahead, so overlapping ones are all seen). */
-  private readonly starts: RegExp | undefined;
+  private readonly matcher: MultiMatcher | undefined;
 
   constructor(secrets: Iterable<string>, min = 4) {
     this.secrets = [...new Set(secrets)].filter((s) => s.length >= Math.max(4, min) && s !== 'REDACTED').sort(byLength);
     this.secrets.forEach((s, i) => this.rank.set(s, i));
-    if (this.secrets.length <= FEW_SECRETS) return;
-    const alternatives = this.secrets.map(escapeRegExp).join('|');
-    this.any = new RegExp(alternatives);
-    this.starts = new RegExp(`(?=(${alternatives}))`, 'g');
+    if (this.secrets.length > FEW_SECRETS) this.matcher = new MultiMatcher(this.secrets);
   }
 
   has(text: string): boolean {
-    return this.any ? this.any.test(text) : this.secrets.some((s) => text.includes(s));
+    return this.matcher ? this.matcher.has(text) : this.secrets.some((s) => text.includes(s));
   }
 
   /**
@@ -83,31 +79,14 @@ export class SecretScrubber {
    */
   scrub(text: string, first?: string): string {
     const own = first !== undefined && first.length >= 4 && first !== 'REDACTED' && text.includes(first) ? first : undefined;
-    if (!this.has(text)) return own === undefined ? text : redactIn(text, [own]);
     const found = new Set<string>(own === undefined ? [] : [own]);
-    if (this.starts) {
-      // The longest secret at each start, and the shorter ones starting there too (its prefixes): a
-      // longer secret overlapping the longest can mask it first and leave a shorter one whole.
-      for (const m of text.matchAll(this.starts)) for (const s of this.withPrefixes(m[1] as string)) found.add(s);
-    } else {
-      for (const s of this.secrets) if (text.includes(s)) found.add(s);
-    }
+    // Every secret the text holds, overlapping and nested ones too: a longer secret overlapping
+    // another can mask it first and leave a shorter one whole, which redactIn then replaces.
+    if (this.matcher) for (const k of this.matcher.find(text)) found.add(this.secrets[k] as string);
+    else for (const s of this.secrets) if (text.includes(s)) found.add(s);
+    if (found.size === 0) return text;
     const order = (a: string, b: string): number => b.length - a.length || (a === own ? -1 : b === own ? 1 : (this.rank.get(a) ?? 0) - (this.rank.get(b) ?? 0));
     return redactIn(text, [...found].sort(order));
-  }
-
-  /** A secret and the secrets that are prefixes of it, worked out once per secret. */
-  private withPrefixes(secret: string): string[] {
-    let out = this.prefixes.get(secret);
-    if (out === undefined) {
-      out = [secret];
-      for (let n = 4; n < secret.length; n++) {
-        const p = secret.slice(0, n);
-        if (this.rank.has(p)) out.push(p);
-      }
-      this.prefixes.set(secret, out);
-    }
-    return out;
   }
 
   /**

@@ -1,0 +1,61 @@
+/** The multi-string matcher behind secret scrubbing: exactly `includes`, in one pass whatever the number of strings. */
+import { describe, expect, it } from '@jest/globals';
+import fc from 'fast-check';
+import { MultiMatcher } from '../../src/util/multi-match.js';
+import { SecretScrubber, redactIn } from '../../src/util/redact.js';
+import { answerWithin } from '../helpers/deadline.js';
+
+const found = (m: MultiMatcher, text: string): string[] => m.find(text).map((k) => m.patterns[k] as string).sort();
+
+describe('MultiMatcher', () => {
+  it('finds every pattern the text holds, overlapping, nested and repeated ones once each', () => {
+    const m = new MultiMatcher(['he', 'she', 'his', 'hers', 'ushers', 'rs']);
+    expect(found(m, 'ushers')).toEqual(['he', 'hers', 'rs', 'she', 'ushers']);
+    expect(found(m, 'hishe hishe')).toEqual(['he', 'his', 'she']);
+    expect(found(m, 'nothing')).toEqual([]);
+    expect(m.has('xxhisxx')).toBe(true);
+    expect(m.has('hxixs')).toBe(false);
+  });
+
+  it('works on UTF-16 code units, as includes does (surrogate halves, combining marks)', () => {
+    const m = new MultiMatcher(['\u{1F600}k', '\uDE00k', 'e\u0301', 'e']);
+    expect(found(m, 'a\u{1F600}k')).toEqual(['\u{1F600}k', '\uDE00k']);
+    expect(found(m, 'cafe\u0301')).toEqual(['e', 'e\u0301']);
+  });
+
+  it('agrees with includes on random patterns and texts over a small alphabet', () => {
+    const alphabet = fc.constantFrom('a', 'b', 'c', '\u00e9', '\uD83D', '\uDE00');
+    fc.assert(
+      fc.property(fc.uniqueArray(fc.string({ unit: alphabet, minLength: 1, maxLength: 6 }), { minLength: 1, maxLength: 40 }), fc.string({ unit: alphabet, maxLength: 80 }), (patterns, text) => {
+        const m = new MultiMatcher(patterns);
+        expect(found(m, text)).toEqual(patterns.filter((p) => text.includes(p)).sort());
+        expect(m.has(text)).toBe(patterns.some((p) => text.includes(p)));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('stays linear: 50,000 secrets sharing a prefix, and 5,000 nested patterns in a text of their letter', () => {
+    const secrets = Array.from({ length: 50_000 }, (_, i) => `ghp_${'x'.repeat(20)}${i.toString(36).padStart(4, '0')}`);
+    const texts = Array.from({ length: 20_000 }, (_, i) => `token = "ghp_${'x'.repeat(20)}" # ${i} ${secrets[(i * 7919) % secrets.length]}`);
+    const answer = answerWithin(() => {
+      const s = new SecretScrubber(secrets);
+      return texts.map((t) => s.scrub(t)).filter((t) => t.includes('redacted')).length;
+    });
+    expect(answer).toBe(20_000);
+    const nested = Array.from({ length: 5_000 }, (_, i) => 'a'.repeat(i + 1));
+    const m = new MultiMatcher(nested);
+    expect(answerWithin(() => m.find('a'.repeat(4_000_000)).length)).toBe(5_000);
+  });
+
+  it('scrubbing with many secrets is redactIn with the whole list', () => {
+    const alphabet = fc.constantFrom('a', 'b', 'c', 'x');
+    fc.assert(
+      fc.property(fc.array(fc.string({ unit: alphabet, minLength: 4, maxLength: 9 }), { minLength: 9, maxLength: 60 }), fc.string({ unit: alphabet, maxLength: 120 }), (secrets, text) => {
+        const reference = redactIn(text, [...new Set(secrets)].sort((a, b) => b.length - a.length));
+        expect(new SecretScrubber(secrets).scrub(text)).toBe(reference);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+});
