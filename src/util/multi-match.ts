@@ -113,6 +113,30 @@ export class MultiMatcher {
     return found;
   }
 
+  /**
+   * Where the patterns occur in `text`: disjoint, sorted `[start, end)` spans (flat: start, end,
+   * start, end, ...), each the union of occurrences that overlap. At each end position only the
+   * longest pattern ending there counts (the others lie inside it), so this is linear too.
+   */
+  spans(text: string): number[] {
+    const out: number[] = [];
+    let state = 0;
+    for (let i = 0; i < text.length; i++) {
+      state = this.step(state, text.charCodeAt(i));
+      const o = this.output[state] !== NONE ? state : this.outputLink[state]!;
+      if (o === NONE) continue;
+      const end = i + 1;
+      let start = end - (this.patterns[this.output[o]!] as string).length;
+      // Earlier spans this occurrence overlaps merge into it (each span is merged away once).
+      while (out.length > 0 && start < out[out.length - 1]!) {
+        start = Math.min(start, out[out.length - 2]!);
+        out.length -= 2;
+      }
+      out.push(start, end);
+    }
+    return out;
+  }
+
   /** Whether any pattern occurs in `text`. */
   has(text: string): boolean {
     let state = 0;
