@@ -31703,7 +31703,7 @@ class Invalid extends Error {
 }
 /** A value as a message quotes it: JSON-quoted, cut after 80 characters. */
 const given = (v) => JSON.stringify(v.length > 80 ? `${v.slice(0, 80)}…` : v);
-/** What a message says was given, for a value of the wrong type. */
+/** What a message says was given, for a value of the wrong type (a policy file's YAML included). */
 function shown(v) {
     if (typeof v === 'string')
         return given(v);
@@ -31719,7 +31719,11 @@ function shown(v) {
         return 'an ordered map (!!omap)';
     if (v instanceof Set)
         return 'a set (!!set)';
-    return typeof v === 'object' ? 'a mapping' : typeof v;
+    if (ArrayBuffer.isView(v))
+        return 'binary data (!!binary)';
+    if (typeof v !== 'object')
+        return typeof v;
+    return isPlainObject(v) ? 'a mapping' : 'an object that is not a mapping';
 }
 const wrong = (name, v, expected) => new Invalid(`${name}: got ${shown(v)}; expected ${expected}`);
 const list = (name) => (v) => {

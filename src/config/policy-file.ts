@@ -4,8 +4,8 @@
  * string) and validated by the same code as the inputs (`parseSettings`); errors name the key and the line.
  */
 import type { Document, LineCounter, Node } from 'yaml';
-import { yaml } from '../util/yaml.js';
-import { ConfigurationError, INPUT_ONLY_KEYS, isPlainObject, parseSettings, type Settings } from './schema.js';
+import { repeatedKey, yaml } from '../util/yaml.js';
+import { ConfigurationError, INPUT_ONLY_KEYS, isPlainObject, parseSettings, shown, type Settings } from './schema.js';
 
 export interface PolicyLayer {
   values: Record<string, unknown>;
@@ -16,11 +16,17 @@ export interface PolicyLayer {
 export function readPolicyYaml(text: string, file: string): PolicyLayer {
   const { LineCounter, parseDocument } = yaml();
   const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
+  // Repeated keys are found by repeatedKey: yaml's own check is quadratic in a mapping's keys.
+  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: false });
   if (doc.errors.length > 0) {
     const e = doc.errors[0]!;
     const { line, col } = lc.linePos(e.pos[0]);
     throw new ConfigurationError(`${file}:${line}:${col}: policy file is not valid YAML: ${e.message.split('\n')[0]}`);
+  }
+  const repeated = repeatedKey(doc);
+  if (repeated) {
+    const { line, col } = lc.linePos(repeated.range?.[0] ?? 0);
+    throw new ConfigurationError(`${file}:${line}:${col}: policy file is not valid YAML: Map keys must be unique`);
   }
   let value: unknown;
   try {
@@ -32,8 +38,7 @@ export function readPolicyYaml(text: string, file: string): PolicyLayer {
   // A plain mapping only: a document tagged `!!omap` or `!!set` gives a Map or a Set, whose
   // entries Object.entries does not see (every setting in it would be dropped without a word).
   if (!isPlainObject(value)) {
-    const got = Array.isArray(value) ? 'a list' : value instanceof Map ? 'an ordered map (!!omap)' : value instanceof Set ? 'a set (!!set)' : value === null ? 'null' : typeof value;
-    throw new ConfigurationError(`${file}:1: policy file must be a mapping of settings (key: value), got ${got}`);
+    throw new ConfigurationError(`${file}:1: policy file must be a mapping of settings (key: value), got ${shown(value)}`);
   }
   const values = Object.create(null) as Record<string, unknown>;
   for (const [k, v] of Object.entries(value)) {

@@ -109,8 +109,8 @@ class Invalid extends Error {}
 /** A value as a message quotes it: JSON-quoted, cut after 80 characters. */
 const given = (v: string): string => JSON.stringify(v.length > 80 ? `${v.slice(0, 80)}…` : v);
 
-/** What a message says was given, for a value of the wrong type. */
-function shown(v: unknown): string {
+/** What a message says was given, for a value of the wrong type (a policy file's YAML included). */
+export function shown(v: unknown): string {
   if (typeof v === 'string') return given(v);
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
   if (v === null) return 'null';
@@ -118,7 +118,9 @@ function shown(v: unknown): string {
   if (v instanceof Date) return 'a date';
   if (v instanceof Map) return 'an ordered map (!!omap)';
   if (v instanceof Set) return 'a set (!!set)';
-  return typeof v === 'object' ? 'a mapping' : typeof v;
+  if (ArrayBuffer.isView(v)) return 'binary data (!!binary)';
+  if (typeof v !== 'object') return typeof v;
+  return isPlainObject(v) ? 'a mapping' : 'an object that is not a mapping';
 }
 
 const wrong = (name: string, v: unknown, expected: string): Invalid => new Invalid(`${name}: got ${shown(v)}; expected ${expected}`);

@@ -23,7 +23,7 @@
 import type { Node as YamlNode, Pair } from 'yaml';
 import type * as Zod from 'zod';
 import { lazyModule } from '../util/lazy.js';
-import { yaml } from '../util/yaml.js';
+import { repeatedKey, yaml } from '../util/yaml.js';
 import {
   LOGIN_RE,
   REASON_CATEGORIES,
@@ -518,10 +518,16 @@ function parseMarkdown(text: string, file: string, problems: WaiverFileProblem[]
 function parseYamlRows(text: string, file: string, lineOffset: number, problems: WaiverFileProblem[]): RawRow[] {
   const { isMap, isScalar, isSeq, LineCounter, parseDocument } = yaml();
   const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: true, uniqueKeys: true });
+  // Repeated keys are found by repeatedKey: yaml's own check is quadratic in a mapping's keys.
+  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: true, uniqueKeys: false });
   const lineAt = (offset: number | undefined) => lineOffset + (offset !== undefined ? lc.linePos(offset).line : 1);
   if (doc.errors.length > 0) {
     for (const e of doc.errors) problems.push({ line: lineAt(e.pos[0]), message: `YAML: ${e.message.split('\n')[0] ?? e.message}` });
+    return [];
+  }
+  const repeated = repeatedKey(doc);
+  if (repeated) {
+    problems.push({ line: lineAt(repeated.range?.[0]), message: 'YAML: Map keys must be unique' });
     return [];
   }
   let list: YamlNode | null | undefined = doc.contents as YamlNode | null;
