@@ -3,6 +3,17 @@ import { ConfigurationError, DEFAULT_CRITICAL_PATHS, parseSettings } from '../..
 import { settingsWithPolicy } from '../../src/config/policy-file.js';
 import { answerWithin } from '../helpers/deadline.js';
 
+/** The message a policy file `p.yml` of `text` is refused with, or 'accepted'. */
+function policy(text: string): string {
+  try {
+    settingsWithPolicy({}, { text, file: 'p.yml' });
+  } catch (e) {
+    if (!(e instanceof ConfigurationError)) throw e;
+    return e.message;
+  }
+  return 'accepted';
+}
+
 describe('parseSettings', () => {
   it('applies defaults when nothing is given', () => {
     const s = parseSettings([{}]);
@@ -120,15 +131,6 @@ describe('parseSettings without a schema library (hand-written, found by the col
   });
 
   it('YAML ordered maps and sets are refused, never read as empty mappings (found by a review)', () => {
-    const policy = (text: string): string => {
-      try {
-        settingsWithPolicy({}, { text, file: 'p.yml' });
-      } catch (e) {
-        if (!(e instanceof ConfigurationError)) throw e;
-        return e.message;
-      }
-      return 'accepted';
-    };
     expect(policy('thresholds: !!omap [ bandit: {default: {high: info}} ]\n')).toBe('p.yml:1: thresholds: got an ordered map (!!omap); expected a mapping');
     expect(policy('thresholds:\n  bandit:\n    default: !!omap [ high: block ]\n')).toBe('p.yml:3: thresholds.bandit.default: got an ordered map (!!omap); expected a mapping');
     expect(policy('thresholds:\n  bandit:\n    default: !!set { high }\n')).toBe('p.yml:3: thresholds.bandit.default: got a set (!!set); expected a mapping');
@@ -155,15 +157,6 @@ describe('parseSettings without a schema library (hand-written, found by the col
   });
 
   it('repeated keys are refused at their line, in linear time (yaml own check took 29 s for 50,000 keys)', () => {
-    const policy = (text: string): string => {
-      try {
-        settingsWithPolicy({}, { text, file: 'p.yml' });
-      } catch (e) {
-        if (!(e instanceof ConfigurationError)) throw e;
-        return e.message;
-      }
-      return 'accepted';
-    };
     expect(policy('phase: 2\nsummary: true\nphase: 1\n')).toBe('p.yml:3:1: policy file is not valid YAML: Map keys must be unique');
     expect(policy('thresholds:\n  bandit:\n    default: { high: block }\n    default: { low: warn }\n')).toBe('p.yml:4:5: policy file is not valid YAML: Map keys must be unique');
     expect(policy('thresholds:\n  bandit:\n    default: { 1: block, "1": warn }\n')).toMatch(/^p\.yml:3:\d+: policy file is not valid YAML: Map keys must be unique$/);

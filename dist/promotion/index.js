@@ -31847,16 +31847,21 @@ function parseThresholds(v, issues) {
     const fail = (path, message) => {
         issues.push({ path: ['thresholds', ...path], message });
     };
-    const actionMap = (m, path) => {
-        const name = ['thresholds', ...path].join('.');
-        let keys;
+    /** The keys of the mapping at `path`, or undefined (the problem recorded) when it is not one. */
+    const keysAt = (m, path, name) => {
         try {
-            keys = mappingKeys(name, m);
+            return mappingKeys(name, m);
         }
         catch (e) {
             fail(path, e.message);
             return undefined;
         }
+    };
+    const actionMap = (m, path) => {
+        const name = ['thresholds', ...path].join('.');
+        const keys = keysAt(m, path, name);
+        if (keys === undefined)
+            return undefined;
         const out = {};
         for (const k of keys) {
             const a = m[k];
@@ -31871,14 +31876,9 @@ function parseThresholds(v, issues) {
     };
     const scopes = (m, path, allowPhase1) => {
         const name = ['thresholds', ...path].join('.');
-        let keys;
-        try {
-            keys = mappingKeys(name, m);
-        }
-        catch (e) {
-            fail(path, e.message);
+        const keys = keysAt(m, path, name);
+        if (keys === undefined)
             return undefined;
-        }
         const out = {};
         const allowed = allowPhase1 ? [...SCOPES, 'phase-1'] : SCOPES;
         for (const k of keys) {
@@ -31894,14 +31894,9 @@ function parseThresholds(v, issues) {
         }
         return out;
     };
-    let tools;
-    try {
-        tools = mappingKeys('thresholds', v);
-    }
-    catch (e) {
-        fail([], e.message);
+    const tools = keysAt(v, [], 'thresholds');
+    if (tools === undefined)
         return undefined;
-    }
     const out = {};
     for (const tool of tools) {
         const value = v[tool];

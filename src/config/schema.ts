@@ -260,15 +260,19 @@ function parseThresholds(v: unknown, issues: Issue[]): Partial<Record<ToolId, To
   const fail = (path: string[], message: string): void => {
     issues.push({ path: ['thresholds', ...path], message });
   };
-  const actionMap = (m: unknown, path: string[]): ActionMap | undefined => {
-    const name = ['thresholds', ...path].join('.');
-    let keys: string[];
+  /** The keys of the mapping at `path`, or undefined (the problem recorded) when it is not one. */
+  const keysAt = (m: unknown, path: string[], name: string): string[] | undefined => {
     try {
-      keys = mappingKeys(name, m);
+      return mappingKeys(name, m);
     } catch (e) {
       fail(path, (e as Error).message);
       return undefined;
     }
+  };
+  const actionMap = (m: unknown, path: string[]): ActionMap | undefined => {
+    const name = ['thresholds', ...path].join('.');
+    const keys = keysAt(m, path, name);
+    if (keys === undefined) return undefined;
     const out: ActionMap = {};
     for (const k of keys) {
       const a = (m as Record<string, unknown>)[k];
@@ -280,13 +284,8 @@ function parseThresholds(v: unknown, issues: Issue[]): Partial<Record<ToolId, To
   };
   const scopes = (m: unknown, path: string[], allowPhase1: boolean): ToolThresholds | undefined => {
     const name = ['thresholds', ...path].join('.');
-    let keys: string[];
-    try {
-      keys = mappingKeys(name, m);
-    } catch (e) {
-      fail(path, (e as Error).message);
-      return undefined;
-    }
+    const keys = keysAt(m, path, name);
+    if (keys === undefined) return undefined;
     const out: ToolThresholds = {};
     const allowed: readonly string[] = allowPhase1 ? [...SCOPES, 'phase-1'] : SCOPES;
     for (const k of keys) {
@@ -298,13 +297,8 @@ function parseThresholds(v: unknown, issues: Issue[]): Partial<Record<ToolId, To
     }
     return out;
   };
-  let tools: string[];
-  try {
-    tools = mappingKeys('thresholds', v);
-  } catch (e) {
-    fail([], (e as Error).message);
-    return undefined;
-  }
+  const tools = keysAt(v, [], 'thresholds');
+  if (tools === undefined) return undefined;
   const out: Partial<Record<ToolId, ToolThresholds>> = {};
   for (const tool of tools) {
     const value = (v as Record<string, unknown>)[tool];
