@@ -167,4 +167,9 @@ describe('parseSettings without a schema library (hand-written, found by the col
     expect(typeof answer === 'string' && answer.split('\n')).toHaveLength(21);
     expect(answerWithin(() => policy(`${many}\nbogus-7: 2\n`))).toBe('p.yml:50001:1: policy file is not valid YAML: Map keys must be unique');
   });
+
+  it('quotes an unknown key cut as any value is (a policy file key is pull-request text)', () => {
+    const key = `x${'\u{1F600}'.repeat(5000)}`;
+    expect(() => parseSettings([{ [key]: 1 }])).toThrow(`unknown setting ${JSON.stringify(`x${'\u{1F600}'.repeat(39)}…`)}`);
+  });
 });

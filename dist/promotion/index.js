@@ -31613,6 +31613,153 @@ function normalizePath(p) {
     return s;
 }
 
+;// CONCATENATED MODULE: ./src/util/escape.ts
+/**
+ * Escaping of untrusted text for every channel the gate writes. Report contents are attacker
+ * controlled in a pull request: nothing from a report reaches stdout or Markdown without going
+ * through here.
+ */
+/* eslint-disable no-control-regex -- matching control characters is the point of this module */
+/**
+ * Make text inert in a log line: the runner treats a line starting with `::` (after whitespace) as a
+ * workflow command, and `##[` as a legacy one. Control characters are shown as escapes; newlines are
+ * kept out so one message is one line.
+ */
+function escapeLog(text) {
+    return showInvisible(text.replace(/\r\n|\r|\n/g, ' ⏎ '))
+        .replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)
+        // Every colon followed by a colon: `:::x` must not leave a `::` behind (a global `/::/` would).
+        .replace(/:(?=:)/g, ':\u200b')
+        .replace(/#(?=#\[)/g, '#\u200b');
+}
+/**
+ * Characters that change how text is displayed without being seen (bidirectional overrides and
+ * isolates, "Trojan Source"): a path must not be able to look like another one. They are shown as
+ * `[U+202E]`, which the channel's escaping then makes inert.
+ */
+const INVISIBLE = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+function showInvisible(text) {
+    return text.replace(INVISIBLE, (c) => `[U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}]`);
+}
+const MD_SPECIAL = /[\\`*_{}[\]()<>#+\-.!|~&"'=$^]/g;
+/**
+ * Break what GitHub would turn into a link or a notification, before any escaping (so an entity the
+ * escaping writes, like `&#124;`, is never touched): `@mentions` and `#123` refs get a zero-width
+ * joiner, `https://…` and `www.…` autolinks a zero-width space.
+ */
+function breakAutolinks(text) {
+    return text
+        .replace(/@(?=[A-Za-z0-9_-])/g, '@\u200d')
+        .replace(/#(?=[0-9])/g, '#\u200d')
+        .replace(/:(?=\/\/)/g, ':\u200b')
+        .replace(/\b(www)(?=\.)/gi, '$1\u200b');
+}
+/**
+ * Escape text for Markdown (GitHub flavoured) inline content, including table cells: every special
+ * character is backslash-escaped or turned into an entity, `@mentions`, `#refs` and autolinks are
+ * broken with zero-width characters, newlines become spaces.
+ */
+function escapeMarkdown(text) {
+    // Controls go first: a removed character must not be able to join `@` to a name afterwards.
+    return breakAutolinks(showInvisible(text)
+        .replace(/\r\n|\r|\n/g, ' ')
+        .replace(/[\u0000-\u001f\u007f]/g, '')).replace(MD_SPECIAL, (c) => {
+        switch (c) {
+            case '<':
+                return '&lt;';
+            case '>':
+                return '&gt;';
+            case '&':
+                return '&amp;';
+            case '|':
+                return '&#124;';
+            case '"':
+                return '&quot;';
+            default:
+                return `\\${c}`;
+        }
+    });
+}
+/**
+ * Text inside an inline code span: backticks cannot be escaped inside one, so they are replaced by a
+ * look-alike; `|` becomes the look-alike `¦` so tables survive (entities are NOT decoded inside a code
+ * span, so `&#124;` would show literally, and `\|` only works inside a table); newlines become
+ * spaces. HTML, emphasis, mentions and links are inert inside code.
+ */
+function escapeCode(text) {
+    const t = showInvisible(text)
+        .replace(/\r\n|\r|\n/g, ' ')
+        .replace(/[\u0000-\u001f\u007f-\u009f]/g, '')
+        .replace(/`/g, 'ˋ')
+        .replace(/\|/g, '¦');
+    return `\`${t === '' ? ' ' : t}\``;
+}
+/** Escape for an HTML attribute or element body (used inside <details><summary>). */
+function escapeHtml(text) {
+    // A blank line would end the HTML block and turn the rest into Markdown: no newlines at all.
+    return breakAutolinks(showInvisible(text)
+        .replace(/\r\n|\r|\n/g, ' ')
+        .replace(/[\u0000-\u001f\u007f-\u009f]/g, ''))
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/"/g, '&quot;')
+        .replace(/'/g, '&#39;');
+}
+/**
+ * A link target that is safe to put in Markdown or an href: only absolute `http:`/`https:` URLs
+ * without credentials, at most `maxLength` characters, normalised by the URL parser and with every
+ * character that could end a link destination, split a table cell or start an entity
+ * percent-encoded. Anything else (`javascript:`, `data:`, relative, unparsable) gives `undefined`.
+ */
+function safeHttpUrl(url, maxLength = 2048) {
+    if (typeof url !== 'string')
+        return undefined;
+    const raw = url.trim();
+    if (raw === '' || raw.length > maxLength || !/^https?:\/\//i.test(raw))
+        return undefined;
+    let u;
+    try {
+        u = new URL(raw);
+    }
+    catch {
+        return undefined;
+    }
+    if ((u.protocol !== 'http:' && u.protocol !== 'https:') || u.username !== '' || u.password !== '' || u.hostname === '') {
+        return undefined;
+    }
+    const href = u.href.replace(/[^A-Za-z0-9\-._~:/?#=%+,;!$&]/g, (c) => [...new TextEncoder().encode(c)].map((b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join(''));
+    return href.length > maxLength ? undefined : href;
+}
+/**
+ * `encodeURIComponent` for untrusted text: a lone surrogate (JSON's `"\ud800"` parses to one)
+ * makes the built-in throw `URIError`; it is encoded as U+FFFD instead.
+ */
+function encodeUriComponentSafe(text) {
+    return encodeURIComponent(text.replace(/\p{Cs}/gu, '\uFFFD'));
+}
+/**
+ * Shorten untrusted text to at most `max` characters (code points, never half a surrogate pair),
+ * ending in `…` when cut. Apply before escaping so an escape sequence is never cut.
+ */
+function clip(text, max) {
+    if (text.length <= max)
+        return text;
+    let end = Math.max(0, max - 1);
+    const code = text.charCodeAt(end - 1);
+    if (end > 0 && code >= 0xd800 && code <= 0xdbff)
+        end -= 1;
+    return `${text.slice(0, end)}…`;
+}
+/** A workflow command's message, escaped as the runner (and @actions/core) expect: `%`, CR, LF. */
+function escapeCommandData(s) {
+    return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+/** A workflow command's property value: the message escapes plus `:` and `,`. */
+function escapeCommandProperty(s) {
+    return escapeCommandData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
+}
+
 ;// CONCATENATED MODULE: ./src/config/schema.ts
 /**
  * The ONLY place settings, their defaults and their validation live. Action inputs, CLI flags and
@@ -31623,6 +31770,7 @@ function normalizePath(p) {
  * Inputs arrive as strings (an empty string means "not given"); the policy file may also give
  * lists and maps. Messages name the input, the value received and the form expected.
  */
+
 
 /** Report inputs, one per tool that reads a file. */
 const REPORT_INPUTS = {
@@ -31701,8 +31849,8 @@ const MAX_ISSUES = 20;
 /** Thrown by a field's parser: the message names the setting, the value and the expected form. */
 class Invalid extends Error {
 }
-/** A value as a message quotes it: JSON-quoted, cut after 80 characters. */
-const given = (v) => JSON.stringify(v.length > 80 ? `${v.slice(0, 80)}…` : v);
+/** A value as a message quotes it: JSON-quoted, cut after 80 characters (never half a surrogate pair). */
+const given = (v) => JSON.stringify(clip(v, 81));
 /** What a message says was given, for a value of the wrong type (a policy file's YAML included). */
 function shown(v) {
     if (typeof v === 'string')
@@ -31914,8 +32062,8 @@ const withDefault = (parse, fallback) => ({
 });
 const optional = (parse) => ({ parse, default: undefined });
 /**
- * Every setting with its parser and default, in the order `parseSettings` returns them. Later
- * features add their settings here (and to `Settings`), and nowhere else.
+ * Every setting with its parser and default, in the order `parseSettings` returns them (and the
+ * `Settings` type, inferred below). Later features add their settings here, and nowhere else.
  */
 const FIELDS = {
     'bandit-report': withDefault(list('bandit-report'), []),
@@ -32014,7 +32162,7 @@ function parseSettings(layers, locate) {
     out.thresholds = merged.thresholds === undefined ? {} : parseThresholds(merged.thresholds, issues);
     for (const key of Object.keys(merged)) {
         if (!SETTING_KEYS.includes(key))
-            issues.push({ path: [key], message: `unknown setting ${JSON.stringify(key)}` });
+            issues.push({ path: [key], message: `unknown setting ${given(key)}` });
     }
     if (out.phase === 'auto' && out['phase-2-from'] === undefined && merged['phase-2-from'] === undefined) {
         issues.push({ path: ['phase-2-from'], message: 'phase-2-from: got none; phase "auto" needs the day phase 2 starts (YYYY-MM-DD)' });
@@ -32044,153 +32192,6 @@ function thresholdsFor(settings, tool) {
         unchanged: mergeMaps(d.unchanged, o.unchanged),
         'phase-1': o['phase-1'],
     };
-}
-
-;// CONCATENATED MODULE: ./src/util/escape.ts
-/**
- * Escaping of untrusted text for every channel the gate writes. Report contents are attacker
- * controlled in a pull request: nothing from a report reaches stdout or Markdown without going
- * through here.
- */
-/* eslint-disable no-control-regex -- matching control characters is the point of this module */
-/**
- * Make text inert in a log line: the runner treats a line starting with `::` (after whitespace) as a
- * workflow command, and `##[` as a legacy one. Control characters are shown as escapes; newlines are
- * kept out so one message is one line.
- */
-function escapeLog(text) {
-    return showInvisible(text.replace(/\r\n|\r|\n/g, ' ⏎ '))
-        .replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)
-        // Every colon followed by a colon: `:::x` must not leave a `::` behind (a global `/::/` would).
-        .replace(/:(?=:)/g, ':\u200b')
-        .replace(/#(?=#\[)/g, '#\u200b');
-}
-/**
- * Characters that change how text is displayed without being seen (bidirectional overrides and
- * isolates, "Trojan Source"): a path must not be able to look like another one. They are shown as
- * `[U+202E]`, which the channel's escaping then makes inert.
- */
-const INVISIBLE = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
-function showInvisible(text) {
-    return text.replace(INVISIBLE, (c) => `[U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}]`);
-}
-const MD_SPECIAL = /[\\`*_{}[\]()<>#+\-.!|~&"'=$^]/g;
-/**
- * Break what GitHub would turn into a link or a notification, before any escaping (so an entity the
- * escaping writes, like `&#124;`, is never touched): `@mentions` and `#123` refs get a zero-width
- * joiner, `https://…` and `www.…` autolinks a zero-width space.
- */
-function breakAutolinks(text) {
-    return text
-        .replace(/@(?=[A-Za-z0-9_-])/g, '@\u200d')
-        .replace(/#(?=[0-9])/g, '#\u200d')
-        .replace(/:(?=\/\/)/g, ':\u200b')
-        .replace(/\b(www)(?=\.)/gi, '$1\u200b');
-}
-/**
- * Escape text for Markdown (GitHub flavoured) inline content, including table cells: every special
- * character is backslash-escaped or turned into an entity, `@mentions`, `#refs` and autolinks are
- * broken with zero-width characters, newlines become spaces.
- */
-function escapeMarkdown(text) {
-    // Controls go first: a removed character must not be able to join `@` to a name afterwards.
-    return breakAutolinks(showInvisible(text)
-        .replace(/\r\n|\r|\n/g, ' ')
-        .replace(/[\u0000-\u001f\u007f]/g, '')).replace(MD_SPECIAL, (c) => {
-        switch (c) {
-            case '<':
-                return '&lt;';
-            case '>':
-                return '&gt;';
-            case '&':
-                return '&amp;';
-            case '|':
-                return '&#124;';
-            case '"':
-                return '&quot;';
-            default:
-                return `\\${c}`;
-        }
-    });
-}
-/**
- * Text inside an inline code span: backticks cannot be escaped inside one, so they are replaced by a
- * look-alike; `|` becomes the look-alike `¦` so tables survive (entities are NOT decoded inside a code
- * span, so `&#124;` would show literally, and `\|` only works inside a table); newlines become
- * spaces. HTML, emphasis, mentions and links are inert inside code.
- */
-function escapeCode(text) {
-    const t = showInvisible(text)
-        .replace(/\r\n|\r|\n/g, ' ')
-        .replace(/[\u0000-\u001f\u007f-\u009f]/g, '')
-        .replace(/`/g, 'ˋ')
-        .replace(/\|/g, '¦');
-    return `\`${t === '' ? ' ' : t}\``;
-}
-/** Escape for an HTML attribute or element body (used inside <details><summary>). */
-function escapeHtml(text) {
-    // A blank line would end the HTML block and turn the rest into Markdown: no newlines at all.
-    return breakAutolinks(showInvisible(text)
-        .replace(/\r\n|\r|\n/g, ' ')
-        .replace(/[\u0000-\u001f\u007f-\u009f]/g, ''))
-        .replace(/&/g, '&amp;')
-        .replace(/</g, '&lt;')
-        .replace(/>/g, '&gt;')
-        .replace(/"/g, '&quot;')
-        .replace(/'/g, '&#39;');
-}
-/**
- * A link target that is safe to put in Markdown or an href: only absolute `http:`/`https:` URLs
- * without credentials, at most `maxLength` characters, normalised by the URL parser and with every
- * character that could end a link destination, split a table cell or start an entity
- * percent-encoded. Anything else (`javascript:`, `data:`, relative, unparsable) gives `undefined`.
- */
-function safeHttpUrl(url, maxLength = 2048) {
-    if (typeof url !== 'string')
-        return undefined;
-    const raw = url.trim();
-    if (raw === '' || raw.length > maxLength || !/^https?:\/\//i.test(raw))
-        return undefined;
-    let u;
-    try {
-        u = new URL(raw);
-    }
-    catch {
-        return undefined;
-    }
-    if ((u.protocol !== 'http:' && u.protocol !== 'https:') || u.username !== '' || u.password !== '' || u.hostname === '') {
-        return undefined;
-    }
-    const href = u.href.replace(/[^A-Za-z0-9\-._~:/?#=%+,;!$&]/g, (c) => [...new TextEncoder().encode(c)].map((b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join(''));
-    return href.length > maxLength ? undefined : href;
-}
-/**
- * `encodeURIComponent` for untrusted text: a lone surrogate (JSON's `"\ud800"` parses to one)
- * makes the built-in throw `URIError`; it is encoded as U+FFFD instead.
- */
-function encodeUriComponentSafe(text) {
-    return encodeURIComponent(text.replace(/\p{Cs}/gu, '\uFFFD'));
-}
-/**
- * Shorten untrusted text to at most `max` characters (code points, never half a surrogate pair),
- * ending in `…` when cut. Apply before escaping so an escape sequence is never cut.
- */
-function clip(text, max) {
-    if (text.length <= max)
-        return text;
-    let end = Math.max(0, max - 1);
-    const code = text.charCodeAt(end - 1);
-    if (end > 0 && code >= 0xd800 && code <= 0xdbff)
-        end -= 1;
-    return `${text.slice(0, end)}…`;
-}
-/** A workflow command's message, escaped as the runner (and @actions/core) expect: `%`, CR, LF. */
-function escapeCommandData(s) {
-    return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
-}
-/** A workflow command's property value: the message escapes plus `:` and `,`. */
-function escapeCommandProperty(s) {
-    return escapeCommandData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
 }
 
 ;// CONCATENATED MODULE: external "node:fs"

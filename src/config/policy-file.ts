@@ -18,16 +18,14 @@ export function readPolicyYaml(text: string, file: string): PolicyLayer {
   const lc = new LineCounter();
   // Repeated keys are found by repeatedKey: yaml's own check is quadratic in a mapping's keys.
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: false });
-  if (doc.errors.length > 0) {
-    const e = doc.errors[0]!;
-    const { line, col } = lc.linePos(e.pos[0]);
-    throw new ConfigurationError(`${file}:${line}:${col}: policy file is not valid YAML: ${e.message.split('\n')[0]}`);
-  }
+  const invalid = (offset: number, message: string): ConfigurationError => {
+    const { line, col } = lc.linePos(offset);
+    return new ConfigurationError(`${file}:${line}:${col}: policy file is not valid YAML: ${message}`);
+  };
+  const e = doc.errors[0];
+  if (e) throw invalid(e.pos[0], e.message.split('\n')[0] ?? e.message);
   const repeated = repeatedKey(doc);
-  if (repeated) {
-    const { line, col } = lc.linePos(repeated.range?.[0] ?? 0);
-    throw new ConfigurationError(`${file}:${line}:${col}: policy file is not valid YAML: Map keys must be unique`);
-  }
+  if (repeated) throw invalid(repeated.range?.[0] ?? 0, 'Map keys must be unique');
   let value: unknown;
   try {
     value = doc.toJS({ maxAliasCount: 50 }) ?? {};

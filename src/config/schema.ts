@@ -9,6 +9,7 @@
  */
 import { SEVERITIES, TOOL_IDS, type Severity, type ToolId } from '../reports/model.js';
 import type { Action } from '../policy/result.js';
+import { clip } from '../util/escape.js';
 
 /** Report inputs, one per tool that reads a file. */
 export const REPORT_INPUTS = {
@@ -106,8 +107,8 @@ interface Issue {
 /** Thrown by a field's parser: the message names the setting, the value and the expected form. */
 class Invalid extends Error {}
 
-/** A value as a message quotes it: JSON-quoted, cut after 80 characters. */
-const given = (v: string): string => JSON.stringify(v.length > 80 ? `${v.slice(0, 80)}…` : v);
+/** A value as a message quotes it: JSON-quoted, cut after 80 characters (never half a surrogate pair). */
+const given = (v: string): string => JSON.stringify(clip(v, 81));
 
 /** What a message says was given, for a value of the wrong type (a policy file's YAML included). */
 export function shown(v: unknown): string {
@@ -322,8 +323,8 @@ const withDefault = <T>(parse: Parse<T>, fallback: T): Field<T, true> => ({
 const optional = <T>(parse: Parse<T>): Field<T, false> => ({ parse, default: undefined });
 
 /**
- * Every setting with its parser and default, in the order `parseSettings` returns them. Later
- * features add their settings here (and to `Settings`), and nowhere else.
+ * Every setting with its parser and default, in the order `parseSettings` returns them (and the
+ * `Settings` type, inferred below). Later features add their settings here, and nowhere else.
  */
 const FIELDS = {
   'bandit-report': withDefault(list('bandit-report'), []),
@@ -438,7 +439,7 @@ export function parseSettings(
   }
   out.thresholds = merged.thresholds === undefined ? {} : parseThresholds(merged.thresholds, issues);
   for (const key of Object.keys(merged)) {
-    if (!(SETTING_KEYS as readonly string[]).includes(key)) issues.push({ path: [key], message: `unknown setting ${JSON.stringify(key)}` });
+    if (!(SETTING_KEYS as readonly string[]).includes(key)) issues.push({ path: [key], message: `unknown setting ${given(key)}` });
   }
   if (out.phase === 'auto' && out['phase-2-from'] === undefined && merged['phase-2-from'] === undefined) {
     issues.push({ path: ['phase-2-from'], message: 'phase-2-from: got none; phase "auto" needs the day phase 2 starts (YYYY-MM-DD)' });
