@@ -62,6 +62,9 @@ describe('security-gate CLI', () => {
     const result = JSON.parse(r.out);
     expect(result.tools[0].status).toBe('missing');
     expect(result.tools[0].messages[0]).toContain('matched no file');
+    const text = await cli(['--bandit-report', 'reports/*.json', '--no-color'], dir);
+    expect(text.out).toContain('Bandit report missing: bandit-report `reports/*.json` matched no file');
+    expect(text.out).not.toMatch(/report missing:.*report missing/);
   });
   it('reads a policy file and names the line of an error', async () => {
     const dir = scratchDir('sg-cli-');

@@ -148,6 +148,10 @@ describe('the gate bundle, run like the runner runs it', () => {
     const about = r.commands.filter((c) => ['error', 'warning', 'notice'].includes(c.command) && c.message.includes('reports/nope.json'));
     expect(about.map((c) => c.command)).toEqual(level ? [level] : []);
     if (!level) expect(r.stdout).toContain('report missing: bandit-report `reports/nope.json` matched no file');
+    // said once: the summary's label and the message do not both say "report missing"
+    expect(r.summary).toContain('**Bandit** report missing: bandit\\-report `reports/nope.json` matched no file');
+    expect(r.summary).not.toMatch(/report missing:.*report missing/);
+    expect(r.summary).toMatch(/^## .* Security gate: \w+ — 1 report missing/m);
   });
 
   it('reports, waivers and policy files behind a symbolic link out of the workspace or into .git are not read', async () => {

@@ -279,7 +279,7 @@ describe('a report named by its path that is missing, next to others that were r
       await writeFile(join(ws, 'a.json'), JSON.stringify({ errors: [], results: [] }));
       const named = await collectTool('bandit', ['a.json', 'b.json'], ws);
       expect(named.status).toBe('missing');
-      expect(named.messages).toEqual(['report missing: bandit-report `b.json` matched no file']);
+      expect(named.messages).toEqual(['bandit-report `b.json` matched no file']);
       expect(named.reports).toHaveLength(1);
       const globbed = await collectTool('bandit', ['a.json', 'extra/*.json'], ws);
       expect(globbed.status).toBe('ok');

@@ -16,7 +16,11 @@ describe('headlineFor', () => {
     const b2 = gate([tool('bandit', { phase: 2, findings: [1, 2, 3].map(() => finding({ disposition: 'block' })) })], { phase: { setting: '2', base: 2, phase2Tools: [] } });
     expect(headlineFor(b2)).toBe('Security gate: block — 3 blocking findings (phase 2)');
     const e = gate([tool('bandit'), tool('gitleaks', { status: 'missing', messages: ['x'] })]);
-    expect(headlineFor(e)).toBe('Security gate: error — 1 report missing or unreadable');
+    expect(headlineFor(e)).toBe('Security gate: error — 1 report missing');
+    const u = gate([tool('bandit', { status: 'error', messages: ['x'] }), tool('gitleaks', { status: 'error', messages: ['y'] })]);
+    expect(headlineFor(u)).toBe('Security gate: error — 2 reports unreadable');
+    const both = gate([tool('bandit', { status: 'error', messages: ['x'] }), tool('gitleaks', { status: 'missing', messages: ['y'] }), tool('pip-audit', { status: 'missing', messages: ['z'] })]);
+    expect(headlineFor(both)).toBe('Security gate: error — 2 reports missing, 1 unreadable');
     const mixed = gate([tool('bandit'), tool('gitleaks', { phase: 2, findings: [finding({ tool: 'gitleaks', disposition: 'block' })] })]);
     expect(headlineFor(mixed)).toBe('Security gate: block — 1 blocking finding (phase 2: gitleaks)');
     const over = gate([tool('bandit', { phase: 2, findings: [finding({ disposition: 'block' })] })], { overridden: true });

@@ -105,7 +105,7 @@ describe('summary injection', () => {
     expect(md).not.toContain('\r');
   });
   it('still says what matters', () => {
-    expect(md).toMatch(/^## ⛔ Security gate: error — 1 report missing or unreadable · 1 blocking finding/);
+    expect(md).toMatch(/^## ⛔ Security gate: error — 1 report unreadable · 1 blocking finding/);
     expect(md).toContain('[U+202E]evil');
   });
 });

@@ -74,7 +74,7 @@ export async function collectTool(tool: ReportTool, patterns: string[], workspac
   }
   if (files.length === 0) {
     input.status = 'missing';
-    input.messages.push(`report missing: ${inputName} ${problems.join('; ')}`);
+    input.messages.push(`${inputName} ${problems.join('; ')}`);
     return input;
   }
   // A file named by its path is expected: missing, it makes the report missing (a scan that crashed
@@ -82,7 +82,7 @@ export async function collectTool(tool: ReportTool, patterns: string[], workspac
   // nothing next to others that matched is still worth saying.
   if (missing.length > 0 && input.status === 'ok') {
     input.status = 'missing';
-    input.messages.push(`report missing: ${inputName} ${missing.join('; ')}`);
+    input.messages.push(`${inputName} ${missing.join('; ')}`);
   }
   for (const p of problems) if (!missing.includes(p)) input.messages.push(`${inputName}: ${p}`);
   // The XML library of mutmut 2 reports is a lazy chunk: loaded before the (synchronous) parse.

@@ -65,7 +65,7 @@ export function phaseText(result: GateResult): string {
  * The one-line verdict in plain words (no Markdown, no emoji), e.g.
  * `Security gate: warn — phase 1, nothing blocks yet · 6 findings would block in phase 2`,
  * `Security gate: block — 3 blocking findings (phase 2)`, `Security gate: pass`,
- * `Security gate: error — 1 report missing or unreadable`.
+ * `Security gate: error — 1 report missing`, `… — 2 reports missing, 1 unreadable`.
  * The summary puts `## <emoji> ` in front; the terminal prints it as is.
  */
 export function headlineFor(result: GateResult): string {
@@ -75,10 +75,13 @@ export function headlineFor(result: GateResult): string {
   const later = wouldBlockLater(result);
   const warns = result.totals.warn;
   const broken = toolsNotOk(result).length;
+  const missing = result.tools.filter((t) => t.status === 'missing').length;
+  const unreadable = broken - missing;
   const phase = phaseText(result);
   const parts: string[] = [];
 
-  if (broken > 0) parts.push(`${plural(broken, 'report')} missing or unreadable`);
+  if (missing > 0) parts.push(`${plural(missing, 'report')} missing${unreadable > 0 ? `, ${unreadable} unreadable` : ''}`);
+  else if (unreadable > 0) parts.push(`${plural(unreadable, 'report')} unreadable`);
   if (blocks > 0) {
     parts.push(`${plural(blocks, 'blocking finding')} (${phase})`);
   } else if (broken === 0 && (later > 0 || warns > 0 || result.verdict !== 'pass')) {

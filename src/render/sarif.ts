@@ -334,7 +334,7 @@ function buildRun(t: ToolResult, opts: SarifOptions, max: number): { run: SarifR
   }
 
   const notifications: Array<{ level: 'error' | 'warning'; message: SarifMessage }> = [];
-  for (const m of t.messages.slice(0, 20)) notifications.push({ level: t.status === 'ok' ? 'warning' : 'error', message: { text: sarifText(m, 1000) } });
+  for (const m of t.messages.slice(0, 20)) notifications.push({ level: t.status === 'ok' ? 'warning' : 'error', message: { text: sarifText(t.status === 'missing' ? `report missing: ${m}` : m, 1000) } });
   for (const e of t.scanErrors.slice(0, 20)) {
     notifications.push({ level: 'warning', message: { text: sarifText(`${e.path ? `${e.path}: ` : ''}${e.message}`, 1000) } });
   }
