@@ -2,9 +2,18 @@ import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { CONFIDENCES, SEVERITIES } from '../../src/reports/model.js';
 import { firstByPriority, findingsByPriority } from '../../src/render/annotations.js';
-import { headlineFor, mostSevere, ruleDocUrl, sectionsOf, sortMostSevereFirst, toolName, waiverText, whereText } from '../../src/render/common.js';
+import { headlineFor, mostSevere, ruleDocUrl, sectionsOf, sortMostSevereFirst, toolName, toolStatsParts, waiverText, whereText } from '../../src/render/common.js';
 import { finding, gate, tool } from './helpers.js';
 import { renderSarif } from '../../src/render/sarif.js';
+
+describe('toolStatsParts', () => {
+  it('names the counters in words, keeps labelled zeros and drops unlabelled ones', () => {
+    const t = tool('pip-audit', { stats: { dependencies: 79, skipped: 0, vulnerablePackages: 2, duplicates: 0 } });
+    expect(toolStatsParts(t)).toEqual(['79 packages audited', '2 vulnerable packages']);
+    expect(toolStatsParts(tool('pip-audit', { stats: { dependencies: 1, vulnerablePackages: 0 } }))).toEqual(['1 package audited', '0 vulnerable packages']);
+    expect(toolStatsParts(tool('deptry', { stats: { raw: 11, duplicates: 3, DEP001: 2 } }))).toEqual(['11 raw findings', 'duplicates 3', 'DEP001 2']);
+  });
+});
 
 describe('headlineFor', () => {
   it('says verdict and phase in plain words', () => {

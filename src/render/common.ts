@@ -327,6 +327,7 @@ const STAT_LABELS: Record<string, [string, string]> = {
   survived: ['mutant survived', 'mutants survived'],
   files: ['file scanned', 'files scanned'],
   raw: ['raw finding', 'raw findings'],
+  vulnerablePackages: ['vulnerable package', 'vulnerable packages'],
 };
 /** Counters that repeat what the table already says. */
 const STAT_HIDDEN = new Set(['total', 'findings']);
