@@ -51,15 +51,27 @@ describe('order and sections', () => {
     path: fc.string({ maxLength: 4 }),
     line: fc.nat(20),
   });
-  it('mostSevere(k) equals the first k of a full sort (property)', () => {
+  it('mostSevere(k) is the first k of a full sort: the same findings in the same order (property)', () => {
+    // every field of the order varies (tool, package or place, rule), with many ties
+    const few = fc.record({ severity: fc.constantFrom('high', 'low'), effectiveSeverity: fc.constantFrom('high', 'low'), confidence: fc.constantFrom('high', 'low') }) as fc.Arbitrary<{ severity: 'high' | 'low'; effectiveSeverity: 'high' | 'low'; confidence: 'high' | 'low' }>;
+    const more = fc.record({ tool: fc.constantFrom('bandit', 'gitleaks', 'pip-audit') as fc.Arbitrary<'bandit' | 'gitleaks' | 'pip-audit'>, ruleId: fc.constantFrom('B101', 'B602', 'x'), pkg: fc.constantFrom(null, null, null, 'a', 'b'), path: fc.constantFrom('a.py', 'b.py'), line: fc.nat(4) });
     fc.assert(
-      fc.property(fc.array(arb, { maxLength: 200 }), fc.nat(30), (items, k) => {
-        const fs = items.map((x) => finding({ severity: x.severity, effectiveSeverity: x.effectiveSeverity, confidence: x.confidence, location: { path: x.path, line: x.line } }));
+      fc.property(fc.array(fc.tuple(fc.oneof(arb, few), more), { maxLength: 300, size: 'max' }), fc.nat(30), (items, k) => {
+        const fs = items.map(([x, y]) =>
+          finding({ tool: y.tool, ruleId: y.ruleId, severity: x.severity, effectiveSeverity: x.effectiveSeverity, confidence: x.confidence, ...(y.pkg === null ? { location: { path: y.path, line: y.line } } : { package: { name: y.pkg, version: '1' } }) }),
+        );
         const full = sortMostSevereFirst(fs).slice(0, k);
         const top = mostSevere(fs, k);
-        expect(top.map((f) => [f.effectiveSeverity, f.severity, f.confidence, whereText(f)])).toEqual(full.map((f) => [f.effectiveSeverity, f.severity, f.confidence, whereText(f)]));
+        expect(top.length).toBe(full.length);
+        top.forEach((f, i) => expect(f).toBe(full[i]));
       }),
     );
+  });
+  it('mostSevere keeps the best of findings that differ only in line, or only in rule', () => {
+    const byLine = Array.from({ length: 40 }, (_, i) => finding({ location: { path: 'a.py', line: 40 - i } }));
+    expect(mostSevere(byLine, 3).map((f) => f.location?.line)).toEqual([1, 2, 3]);
+    const byRule = ['B9', 'B8', 'B7', 'B6', 'B5', 'B4', 'B3', 'B2', 'B1', 'B0'].flatMap((r) => [finding({ ruleId: r, location: { path: 'a.py', line: 1 } }), finding({ ruleId: r, location: { path: 'a.py', line: 1 } })]);
+    expect(mostSevere(byRule, 2).map((f) => f.ruleId)).toEqual(['B0', 'B0']);
   });
   it('firstByPriority(k) is the first k of findingsByPriority, the same findings in the same order (property)', () => {
     const disp = fc.constantFrom('block', 'warn', 'info', 'waived') as fc.Arbitrary<'block' | 'warn' | 'info' | 'waived'>;
