@@ -94,79 +94,77 @@ const zodModule = lazyModule<typeof Zod>('zod', () => import('zod'));
 /** Loads the validation library once, before `parseWaivers` (the bundles must; later calls are free). */
 export const loadWaiverValidation = (): Promise<void> => zodModule.load();
 
-/** zod's namespace, set when the row schema is first built. */
-let z: typeof Zod.z;
+// Built on first use (most runs have no waivers file, and zod schemas are costly to construct),
+// from the zod namespace the lazy chunk gave.
+function buildRowSchema(z: typeof Zod.z) {
+  const text = (name: string) =>
+    z.union([z.string(), z.number()], { error: `${name}: expected text` }).transform((v) => String(v).trim());
 
-const text = (name: string) =>
-  z.union([z.string(), z.number()], { error: `${name}: expected text` }).transform((v) => String(v).trim());
+  const requiredText = (name: string) =>
+    text(name).refine((s) => s !== '', { message: `${name}: required` });
 
-const requiredText = (name: string) =>
-  text(name).refine((s) => s !== '', { message: `${name}: required` });
-
-const dateField = (name: string) =>
-  z.union([z.string(), z.date()], { error: `${name}: expected a date as YYYY-MM-DD` }).transform((v, ctx) => {
-    const s = v instanceof Date ? v.toISOString().slice(0, 10) : v.trim();
-    const m = /^\d{4}-\d{2}-\d{2}$/.test(s);
-    const d = m ? new Date(`${s}T00:00:00Z`) : undefined;
-    if (d && !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s) return s;
-    ctx.addIssue({ code: 'custom', message: `${name}: got ${JSON.stringify(s)}; expected a date as YYYY-MM-DD` });
-    return z.NEVER;
-  });
-
-const toolField = () =>
-  text('tool').transform((v, ctx) => {
-    const t = TOOL_ALIASES[v.toLowerCase().replace(/[^a-z0-9]/g, '')];
-    if (t) return t;
-    ctx.addIssue({ code: 'custom', message: `tool: unknown tool ${JSON.stringify(v)}; expected one of ${WAIVER_TOOLS.join(', ')}` });
-    return z.NEVER;
-  });
-
-const reasonField = () =>
-  text('reason').transform((v, ctx) => {
-    const r = REASON_ALIASES[v.toLowerCase().replace(/[^a-z0-9]/g, '')];
-    if (r) return r;
-    ctx.addIssue({
-      code: 'custom',
-      message: `reason: unknown reason category ${JSON.stringify(v)}; expected one of ${REASON_CATEGORIES.join(', ')} (confirmed false positive, not exploitable here, fix needs a breaking change, dependency update blocked)`,
+  const dateField = (name: string) =>
+    z.union([z.string(), z.date()], { error: `${name}: expected a date as YYYY-MM-DD` }).transform((v, ctx) => {
+      const s = v instanceof Date ? v.toISOString().slice(0, 10) : v.trim();
+      const m = /^\d{4}-\d{2}-\d{2}$/.test(s);
+      const d = m ? new Date(`${s}T00:00:00Z`) : undefined;
+      if (d && !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s) return s;
+      ctx.addIssue({ code: 'custom', message: `${name}: got ${JSON.stringify(s)}; expected a date as YYYY-MM-DD` });
+      return z.NEVER;
     });
-    return z.NEVER;
-  });
 
-const approversField = () =>
-  z
-    .union([z.string(), z.array(z.union([z.string(), z.number()]))], { error: 'approvers: expected a list of GitHub logins' })
-    .transform((v, ctx) => {
-      const items = (Array.isArray(v) ? v.map(String) : v.split(/[\s,;]+/)).map((s) => s.trim().replace(/^@/, '')).filter((s) => s !== '');
-      const out: string[] = [];
-      const seen = new Set<string>();
-      for (const a of items) {
-        if (TEAM_RE.test(a)) {
-          ctx.addIssue({ code: 'custom', message: `approvers: @${a} is a team; approvals are given by people (list their logins)` });
-        } else if (/\[bot\]$/i.test(a)) {
-          ctx.addIssue({ code: 'custom', message: `approvers: @${a} is a bot; approvals are given by people (list their logins)` });
-        } else if (!LOGIN_RE.test(a)) {
-          ctx.addIssue({ code: 'custom', message: `approvers: ${JSON.stringify(a.length > 60 ? `${a.slice(0, 60)}…` : a)} is not a GitHub login` });
-        } else if (!seen.has(a.toLowerCase())) {
-          seen.add(a.toLowerCase());
-          out.push(a);
+  const toolField = () =>
+    text('tool').transform((v, ctx) => {
+      const t = TOOL_ALIASES[v.toLowerCase().replace(/[^a-z0-9]/g, '')];
+      if (t) return t;
+      ctx.addIssue({ code: 'custom', message: `tool: unknown tool ${JSON.stringify(v)}; expected one of ${WAIVER_TOOLS.join(', ')}` });
+      return z.NEVER;
+    });
+
+  const reasonField = () =>
+    text('reason').transform((v, ctx) => {
+      const r = REASON_ALIASES[v.toLowerCase().replace(/[^a-z0-9]/g, '')];
+      if (r) return r;
+      ctx.addIssue({
+        code: 'custom',
+        message: `reason: unknown reason category ${JSON.stringify(v)}; expected one of ${REASON_CATEGORIES.join(', ')} (confirmed false positive, not exploitable here, fix needs a breaking change, dependency update blocked)`,
+      });
+      return z.NEVER;
+    });
+
+  const approversField = () =>
+    z
+      .union([z.string(), z.array(z.union([z.string(), z.number()]))], { error: 'approvers: expected a list of GitHub logins' })
+      .transform((v, ctx) => {
+        const items = (Array.isArray(v) ? v.map(String) : v.split(/[\s,;]+/)).map((s) => s.trim().replace(/^@/, '')).filter((s) => s !== '');
+        const out: string[] = [];
+        const seen = new Set<string>();
+        for (const a of items) {
+          if (TEAM_RE.test(a)) {
+            ctx.addIssue({ code: 'custom', message: `approvers: @${a} is a team; approvals are given by people (list their logins)` });
+          } else if (/\[bot\]$/i.test(a)) {
+            ctx.addIssue({ code: 'custom', message: `approvers: @${a} is a bot; approvals are given by people (list their logins)` });
+          } else if (!LOGIN_RE.test(a)) {
+            ctx.addIssue({ code: 'custom', message: `approvers: ${JSON.stringify(a.length > 60 ? `${a.slice(0, 60)}…` : a)} is not a GitHub login` });
+          } else if (!seen.has(a.toLowerCase())) {
+            seen.add(a.toLowerCase());
+            out.push(a);
+          }
         }
-      }
-      return out;
+        return out;
+      });
+
+  const boolField = () =>
+    z.union([z.boolean(), z.string()], { error: 'verified: expected yes or no' }).transform((v, ctx) => {
+      if (typeof v === 'boolean') return v;
+      const s = v.trim().toLowerCase();
+      if (['yes', 'true', 'y', '✓', '✅', 'verified'].includes(s)) return true;
+      if (['no', 'false', 'n', ''].includes(s)) return false;
+      ctx.addIssue({ code: 'custom', message: `verified: got ${JSON.stringify(v)}; expected yes or no` });
+      return z.NEVER;
     });
 
-const boolField = () =>
-  z.union([z.boolean(), z.string()], { error: 'verified: expected yes or no' }).transform((v, ctx) => {
-    if (typeof v === 'boolean') return v;
-    const s = v.trim().toLowerCase();
-    if (['yes', 'true', 'y', '✓', '✅', 'verified'].includes(s)) return true;
-    if (['no', 'false', 'n', ''].includes(s)) return false;
-    ctx.addIssue({ code: 'custom', message: `verified: got ${JSON.stringify(v)}; expected yes or no` });
-    return z.NEVER;
-  });
-
-// Built on first use: most runs have no waivers file, and zod schemas are costly to construct.
-const buildRowSchema = () =>
-  z.strictObject({
+  return z.strictObject({
     id: text('id')
       .refine((s) => /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(s), { message: 'id: expected letters, digits, `.`, `_`, `-` (at most 64)' })
       .optional(),
@@ -182,12 +180,11 @@ const buildRowSchema = () =>
     tracking: text('tracking').optional(),
     verified: boolField().optional(),
   });
+}
+
 let builtRowSchema: ReturnType<typeof buildRowSchema> | undefined;
 function rowSchema(): ReturnType<typeof buildRowSchema> {
-  if (builtRowSchema === undefined) {
-    z = zodModule.get().z;
-    builtRowSchema = buildRowSchema();
-  }
+  builtRowSchema ??= buildRowSchema(zodModule.get().z);
   return builtRowSchema;
 }
 
