@@ -62,9 +62,15 @@ describe('security-gate CLI', () => {
     const result = JSON.parse(r.out);
     expect(result.tools[0].status).toBe('missing');
     expect(result.tools[0].messages[0]).toContain('matched no file');
+    expect(result.tools[0].missingAs).toBe('error');
     const text = await cli(['--bandit-report', 'reports/*.json', '--no-color'], dir);
     expect(text.out).toContain('Bandit report missing: bandit-report `reports/*.json` matched no file');
     expect(text.out).not.toMatch(/report missing:.*report missing/);
+    expect(text.out).toMatch(/^ {2}x Bandit report missing/m);
+    const ignored = await cli(['--bandit-report', 'reports/*.json', '--no-color', '--on-missing-report', 'ignore'], dir);
+    expect(ignored.code).toBe(0);
+    expect(ignored.out).toMatch(/^Security gate: pass — 1 report missing \(ignored\)$/m);
+    expect(ignored.out).toMatch(/^ {2}- Bandit report missing/m);
   });
   it('reads a policy file and names the line of an error', async () => {
     const dir = scratchDir('sg-cli-');

@@ -152,6 +152,8 @@ describe('the gate bundle, run like the runner runs it', () => {
     expect(r.summary).toContain('**Bandit** report missing: bandit\\-report `reports/nope.json` matched no file');
     expect(r.summary).not.toMatch(/report missing:.*report missing/);
     expect(r.summary).toMatch(/^## .* Security gate: \w+ — 1 report missing/m);
+    // as loud in the summary as in the log: ⛔ for an error, ⚠️ for a warning, ℹ️ when ignored
+    expect(r.summary).toContain(`- ${{ error: '⛔', warn: '⚠️', ignore: 'ℹ️' }[setting]} **Bandit** report missing`);
   });
 
   it('reports, waivers and policy files behind a symbolic link out of the workspace or into .git are not read', async () => {

@@ -30,6 +30,11 @@ describe('headlineFor', () => {
     expect(headlineFor(u)).toBe('Security gate: error — 2 reports unreadable');
     const both = gate([tool('bandit', { status: 'error', messages: ['x'] }), tool('gitleaks', { status: 'missing', messages: ['y'] }), tool('pip-audit', { status: 'missing', messages: ['z'] })]);
     expect(headlineFor(both)).toBe('Security gate: error — 2 reports missing, 1 unreadable');
+    // on-missing-report: ignore says the report is missing, but the run is not broken for it
+    const ign = gate([tool('bandit', { findings: [finding({ disposition: 'warn', phase2Action: 'warn' })] }), tool('mutmut', { status: 'missing', missingAs: 'ignore', messages: ['x'] })], { verdict: 'warn' });
+    expect(headlineFor(ign)).toBe('Security gate: warn — 1 report missing (ignored) · phase 1, nothing blocks yet · 1 warning');
+    const some = gate([tool('gitleaks', { status: 'missing', missingAs: 'ignore', messages: ['x'] }), tool('mutmut', { status: 'missing', missingAs: 'warn', messages: ['y'] })], { verdict: 'warn' });
+    expect(headlineFor(some)).toBe('Security gate: warn — 2 reports missing (1 ignored)');
     const mixed = gate([tool('bandit'), tool('gitleaks', { phase: 2, findings: [finding({ tool: 'gitleaks', disposition: 'block' })] })]);
     expect(headlineFor(mixed)).toBe('Security gate: block — 1 blocking finding (phase 2: gitleaks)');
     const over = gate([tool('bandit', { phase: 2, findings: [finding({ disposition: 'block' })] })], { overridden: true });

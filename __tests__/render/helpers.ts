@@ -49,6 +49,7 @@ export function tool(id: ToolId, p: Partial<ToolResult> & { phase?: Phase } = {}
     severity,
     counts,
     ...(p.toolVersion ? { toolVersion: p.toolVersion } : {}),
+    ...(p.missingAs ? { missingAs: p.missingAs } : {}),
   };
 }
 

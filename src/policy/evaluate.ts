@@ -247,6 +247,7 @@ export function evaluate(inputs: ToolInput[], opts: EvaluateOptions): GateResult
       severity,
       counts,
     };
+    if (status === 'missing') tr.missingAs = settings['on-missing-report'];
     if (versions.length > 0) tr.toolVersion = versions.join(', ');
     tools.push(tr);
   }

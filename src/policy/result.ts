@@ -63,6 +63,8 @@ export interface ToolResult {
   status: ToolStatus;
   /** Why the status is not ok, naming the file and place. */
   messages: string[];
+  /** Set when the status is `missing`: what `on-missing-report` made of it. */
+  missingAs?: 'error' | 'warn' | 'ignore';
   toolVersion?: string;
   files: FileRead[];
   findings: EvaluatedFinding[];

@@ -74,13 +74,15 @@ export function headlineFor(result: GateResult): string {
   const blocks = result.totals.block;
   const later = wouldBlockLater(result);
   const warns = result.totals.warn;
-  const broken = toolsNotOk(result).length;
+  // A missing report on-missing-report ignores is said, but it does not make the run broken.
   const missing = result.tools.filter((t) => t.status === 'missing').length;
-  const unreadable = broken - missing;
+  const ignored = result.tools.filter((t) => t.status === 'missing' && t.missingAs === 'ignore').length;
+  const unreadable = toolsNotOk(result).length - missing;
+  const broken = missing - ignored + unreadable;
   const phase = phaseText(result);
   const parts: string[] = [];
 
-  if (missing > 0) parts.push(`${plural(missing, 'report')} missing${unreadable > 0 ? `, ${unreadable} unreadable` : ''}`);
+  if (missing > 0) parts.push(`${plural(missing, 'report')} missing${ignored === 0 ? '' : ignored === missing ? ' (ignored)' : ` (${ignored} ignored)`}${unreadable > 0 ? `, ${unreadable} unreadable` : ''}`);
   else if (unreadable > 0) parts.push(`${plural(unreadable, 'report')} unreadable`);
   if (blocks > 0) {
     parts.push(`${plural(blocks, 'blocking finding')} (${phase})`);
@@ -339,6 +341,16 @@ export function sectionsOf(result: GateResult, limit = Number.POSITIVE_INFINITY)
 // Tool facts
 
 /** Why a tool is not ok (or notes on an ok one): its messages, else its files' errors with the file. */
+/**
+ * How loud a tool's messages are: `error` for a report unreadable or missing (as
+ * on-missing-report: error makes it), `warn` for notes and a missing report it warns about, `info`
+ * for one it ignores.
+ */
+export function messageLevel(t: ToolResult): 'error' | 'warn' | 'info' {
+  if (t.status === 'ok' || (t.status === 'missing' && t.missingAs === 'warn')) return 'warn';
+  return t.status === 'missing' && t.missingAs === 'ignore' ? 'info' : 'error';
+}
+
 export function toolMessages(t: ToolResult): string[] {
   if (t.messages.length > 0) return t.messages;
   return t.files.filter((f) => f.error).map((f) => `${f.path}: ${f.error}`);

@@ -29,7 +29,7 @@ import { TOOL_LABELS, type Severity, type ToolId } from '../reports/model.js';
 import type { EvaluatedFinding, GateResult, ToolResult } from '../policy/result.js';
 import { clip, encodeUriComponentSafe } from '../util/escape.js';
 import { firstByPriority, packageLine, toRepoPath, type PathOptions } from './annotations.js';
-import { ruleDocUrl, whereText } from './common.js';
+import { messageLevel, ruleDocUrl, whereText } from './common.js';
 
 export const SARIF_SCHEMA_URI = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
 /** Code scanning's hard limit of results per run. */
@@ -100,7 +100,7 @@ export interface SarifRun {
   tool: { driver: { name: string; version?: string; informationUri?: string; rules: SarifRule[] } };
   invocations: Array<{
     executionSuccessful: boolean;
-    toolExecutionNotifications?: Array<{ level: 'error' | 'warning'; message: SarifMessage }>;
+    toolExecutionNotifications?: Array<{ level: 'error' | 'warning' | 'note'; message: SarifMessage }>;
   }>;
   columnKind: 'utf16CodeUnits';
   results: SarifResult[];
@@ -333,8 +333,9 @@ function buildRun(t: ToolResult, opts: SarifOptions, max: number): { run: SarifR
     results.push(r);
   }
 
-  const notifications: Array<{ level: 'error' | 'warning'; message: SarifMessage }> = [];
-  for (const m of t.messages.slice(0, 20)) notifications.push({ level: t.status === 'ok' ? 'warning' : 'error', message: { text: sarifText(t.status === 'missing' ? `report missing: ${m}` : m, 1000) } });
+  const notifications: Array<{ level: 'error' | 'warning' | 'note'; message: SarifMessage }> = [];
+  const level = { error: 'error', warn: 'warning', info: 'note' } as const;
+  for (const m of t.messages.slice(0, 20)) notifications.push({ level: level[messageLevel(t)], message: { text: sarifText(t.status === 'missing' ? `report missing: ${m}` : m, 1000) } });
   for (const e of t.scanErrors.slice(0, 20)) {
     notifications.push({ level: 'warning', message: { text: sarifText(`${e.path ? `${e.path}: ` : ''}${e.message}`, 1000) } });
   }

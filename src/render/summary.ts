@@ -31,6 +31,7 @@ import {
   severityColumns,
   severitySourceText,
   severityText,
+  messageLevel,
   toolMessages,
   toolName,
   toolStatsParts,
@@ -142,7 +143,8 @@ function renderHead(result: GateResult, maxMessages: number): string {
   const bullets: string[] = [];
   for (const t of result.tools) {
     if (t.status === 'ok' && t.messages.length === 0) continue;
-    const icon = t.status === 'ok' ? '⚠️' : '⛔';
+    const level = messageLevel(t);
+    const icon = level === 'error' ? '⛔' : level === 'warn' ? '⚠️' : 'ℹ️';
     const what = t.status === 'missing' ? 'report missing' : t.status === 'error' ? 'report unreadable' : 'note';
     const msgs = toolMessages(t);
     for (const m of msgs.slice(0, maxMessages)) {

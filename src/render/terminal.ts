@@ -20,6 +20,7 @@ import {
   type Section,
   severityColumns,
   severitySourceText,
+  messageLevel,
   toolMessages,
   toolName,
   toolStatsParts,
@@ -64,9 +65,9 @@ export function renderTerminal(result: GateResult, opts: TerminalOptions = {}): 
   for (const tool of result.tools) {
     const msgs = toolMessages(tool);
     const what = tool.status === 'missing' ? 'report missing' : tool.status === 'error' ? 'report unreadable' : 'note';
-    for (const m of msgs.slice(0, 20)) {
-      alerts.push(`  ${paint(tool.status === 'ok' ? '!' : 'x', tool.status === 'ok' ? ['yellow'] : ['bold', 'red'])} ${t(toolName(tool.tool), 60)} ${what}: ${t(m, CLIP.message)}`);
-    }
+    const level = messageLevel(tool);
+    const mark = level === 'error' ? paint('x', ['bold', 'red']) : level === 'warn' ? paint('!', ['yellow']) : paint('-', ['dim']);
+    for (const m of msgs.slice(0, 20)) alerts.push(`  ${mark} ${t(toolName(tool.tool), 60)} ${what}: ${t(m, CLIP.message)}`);
     if (msgs.length > 20) alerts.push(`    …and ${msgs.length - 20} more`);
   }
   for (const n of result.notices.slice(0, 20)) alerts.push(`  ${paint('!', ['yellow'])} ${t(n, CLIP.notice)}`);
