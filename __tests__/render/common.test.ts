@@ -2,9 +2,21 @@ import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { CONFIDENCES, SEVERITIES } from '../../src/reports/model.js';
 import { firstByPriority, findingsByPriority } from '../../src/render/annotations.js';
-import { headlineFor, mostSevere, ruleDocUrl, sectionsOf, sortMostSevereFirst, toolName, toolStatsParts, waiverText, whereText } from '../../src/render/common.js';
+import { headlineFor, mostSevere, ruleDocUrl, sectionsOf, sortMostSevereFirst, toolName, titleAddsToRule, toolStatsParts, waiverText, whereText } from '../../src/render/common.js';
 import { finding, gate, tool } from './helpers.js';
 import { renderSarif } from '../../src/render/sarif.js';
+
+describe('titleAddsToRule', () => {
+  it('is false for a title that repeats the rule or, for pip-audit, the rule and the package', () => {
+    expect(titleAddsToRule(finding({ ruleId: 'B101', title: 'Use of assert detected.' }))).toBe(true);
+    expect(titleAddsToRule(finding({ ruleId: 'B101', title: 'B101' }))).toBe(false);
+    expect(titleAddsToRule(finding({ ruleId: 'B101', ruleName: 'assert_used', title: 'assert_used' }))).toBe(false);
+    const pkg = { name: 'urllib3', version: '2.5.0', fixVersions: [] };
+    expect(titleAddsToRule(finding({ tool: 'pip-audit', ruleId: 'GHSA-2xpw-w6gg-jr37', title: 'GHSA-2xpw-w6gg-jr37 in urllib3 2.5.0', package: pkg }))).toBe(false);
+    expect(titleAddsToRule(finding({ tool: 'pip-audit', ruleId: 'GHSA-2xpw-w6gg-jr37', title: 'GHSA-2xpw-w6gg-jr37 in urllib3 2.6.0', package: pkg }))).toBe(true);
+    expect(titleAddsToRule(finding({ tool: 'pip-audit', ruleId: 'GHSA-2xpw-w6gg-jr37', title: 'Decompression bomb in urllib3', package: pkg }))).toBe(true);
+  });
+});
 
 describe('toolStatsParts', () => {
   it('names the counters in words, keeps labelled zeros and drops unlabelled ones', () => {

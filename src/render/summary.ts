@@ -32,6 +32,7 @@ import {
   severitySourceText,
   severityText,
   messageLevel,
+  titleAddsToRule,
   toolMessages,
   toolName,
   toolStatsParts,
@@ -387,7 +388,7 @@ function findingRow(f: EvaluatedFinding, last: 'why' | 'waiver', now: string): s
   const url = ruleDocUrl(f);
   const ruleMd = md(ruleText(f), CLIP.rule);
   let rule = url ? `[${ruleMd}](${url})` : ruleMd;
-  if (f.title && f.title !== f.ruleName && f.title !== f.ruleId) rule += `: ${md(f.title, CLIP.title)}`;
+  if (titleAddsToRule(f)) rule += `: ${md(f.title, CLIP.title)}`;
 
   let sev = md(severityText(f), 80);
   const src = severitySourceText(f);

@@ -21,6 +21,7 @@ import {
   severityColumns,
   severitySourceText,
   messageLevel,
+  titleAddsToRule,
   toolMessages,
   toolName,
   toolStatsParts,
@@ -149,7 +150,7 @@ function findingLines(
   now: string,
 ): string[] {
   const sev = paint(f.effectiveSeverity.toUpperCase().padEnd(8), SEVERITY_STYLE[f.effectiveSeverity]);
-  const title = f.title && f.title !== f.ruleName && f.title !== f.ruleId ? `: ${t(f.title, CLIP.title)}` : '';
+  const title = titleAddsToRule(f) ? `: ${t(f.title, CLIP.title)}` : '';
   const first = `  ${sev} ${t(toolName(f.tool), 30)}  ${t(whereText(f), CLIP.where)}  ${t(ruleText(f), CLIP.rule)}${title}`;
   const details: string[] = [];
   if (kind === 'waiver') details.push(`waiver ${t(waiverText(f, now) ?? '', CLIP.reason)}`);
