@@ -14,7 +14,7 @@
  */
 import type { GateResult, Verdict } from '../policy/result.js';
 import { clip, escapeMarkdown, safeHttpUrl } from '../util/escape.js';
-import { VERDICT_EMOJI, headlineFor, plural, toolName } from './common.js';
+import { LEVEL_ICON, VERDICT_EMOJI, headlineFor, messageLevel, plural, toolName } from './common.js';
 import { renderSummary, type SummaryOptions } from './summary.js';
 
 export type CommentMode = 'off' | 'always' | 'on-warn' | 'on-block';
@@ -101,7 +101,7 @@ export function shortCommentBody(result: GateResult, opts: CommentOptions, note?
   if (result.tools.length > 0) {
     lines.push('| tool | phase | status | blocks | warns | info |', '|---|---:|---|---:|---:|---:|');
     for (const t of result.tools.slice(0, 20)) {
-      const status = t.status === 'ok' ? `✅ ${plural(t.findings.length, 'finding')}` : `⛔ ${t.status}`;
+      const status = t.status === 'ok' ? `✅ ${plural(t.findings.length, 'finding')}` : `${LEVEL_ICON[messageLevel(t)]} ${t.status}`;
       lines.push(`| ${escapeMarkdown(toolName(t.tool))} | ${t.phase} | ${status} | ${t.counts.block} | ${t.counts.warn} | ${t.counts.info} |`);
     }
     lines.push('');

@@ -361,6 +361,9 @@ export function messageLevel(t: ToolResult): 'error' | 'warn' | 'info' {
   return t.status === 'missing' && t.missingAs === 'ignore' ? 'info' : 'error';
 }
 
+/** The Markdown icon of each level. */
+export const LEVEL_ICON = { error: '⛔', warn: '⚠️', info: 'ℹ️' } as const;
+
 export function toolMessages(t: ToolResult): string[] {
   if (t.messages.length > 0) return t.messages;
   return t.files.filter((f) => f.error).map((f) => `${f.path}: ${f.error}`);

@@ -31,6 +31,7 @@ import {
   severityColumns,
   severitySourceText,
   severityText,
+  LEVEL_ICON,
   messageLevel,
   titleAddsToRule,
   toolMessages,
@@ -144,8 +145,7 @@ function renderHead(result: GateResult, maxMessages: number): string {
   const bullets: string[] = [];
   for (const t of result.tools) {
     if (t.status === 'ok' && t.messages.length === 0) continue;
-    const level = messageLevel(t);
-    const icon = level === 'error' ? '⛔' : level === 'warn' ? '⚠️' : 'ℹ️';
+    const icon = LEVEL_ICON[messageLevel(t)];
     const what = t.status === 'missing' ? 'report missing' : t.status === 'error' ? 'report unreadable' : 'note';
     const msgs = toolMessages(t);
     for (const m of msgs.slice(0, maxMessages)) {
@@ -195,7 +195,7 @@ function toolRow(t: ToolResult, sevCols: string[], anyWaived: boolean): string {
     status = `✅ ${plural(t.files.length, 'report')}, ${plural(t.findings.length, 'finding')}`;
   } else {
     const first = toolMessages(t)[0];
-    status = `⛔ ${t.status}${first ? `: ${mdq(first, 200)}` : ''}`;
+    status = `${LEVEL_ICON[messageLevel(t)]} ${t.status}${first ? `: ${mdq(first, 200)}` : ''}`;
   }
   const stats = toolStatsParts(t).map((p) => md(p, 80));
   if (stats.length > 0) status += ` · ${stats.join(' · ')}`;

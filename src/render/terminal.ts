@@ -131,7 +131,8 @@ function toolLine(tool: ToolResult, cols: string[], paint: (s: string, st: Style
   const phase = `phase ${tool.phase}`;
   if (tool.status !== 'ok') {
     const first = toolMessages(tool)[0];
-    return `${phase}  ${paint(tool.status.toUpperCase(), ['bold', 'red'])}${first ? `: ${t(first, 200)}` : ''}`;
+    const level = messageLevel(tool);
+    return `${phase}  ${paint(tool.status.toUpperCase(), level === 'error' ? ['bold', 'red'] : level === 'warn' ? ['yellow'] : ['dim'])}${first ? `: ${t(first, 200)}` : ''}`;
   }
   const status = `ok: ${plural(tool.files.length, 'report')}, ${plural(tool.findings.length, 'finding')}`;
   const stats = toolStatsParts(tool).map((p) => t(p, 80));
