@@ -147,7 +147,7 @@ describe('the gate bundle, run like the runner runs it', () => {
     const r = await runAction({ entry: ENTRY, workspace, inputs: { 'bandit-report': 'reports/nope.json', 'on-missing-report': setting, 'upload-artifact': 'false' }, actionYml: join(REPO_ROOT, 'action.yml') });
     const about = r.commands.filter((c) => ['error', 'warning', 'notice'].includes(c.command) && c.message.includes('reports/nope.json'));
     expect(about.map((c) => c.command)).toEqual(level ? [level] : []);
-    if (!level) expect(r.stdout).toContain('report missing: bandit-report `reports/nope.json` matched no file');
+    if (!level) expect(r.stdout).toContain('bandit-report `reports/nope.json` matched no file');
     // said once: the summary's label and the message do not both say "report missing"
     expect(r.summary).toContain('**Bandit** report missing: bandit\\-report `reports/nope.json` matched no file');
     expect(r.summary).not.toMatch(/report missing:.*report missing/);

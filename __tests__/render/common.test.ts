@@ -15,6 +15,8 @@ describe('titleAddsToRule', () => {
     expect(titleAddsToRule(finding({ tool: 'pip-audit', ruleId: 'GHSA-2xpw-w6gg-jr37', title: 'GHSA-2xpw-w6gg-jr37 in urllib3 2.5.0', package: pkg }))).toBe(false);
     expect(titleAddsToRule(finding({ tool: 'pip-audit', ruleId: 'GHSA-2xpw-w6gg-jr37', title: 'GHSA-2xpw-w6gg-jr37 in urllib3 2.6.0', package: pkg }))).toBe(true);
     expect(titleAddsToRule(finding({ tool: 'pip-audit', ruleId: 'GHSA-2xpw-w6gg-jr37', title: 'Decompression bomb in urllib3', package: pkg }))).toBe(true);
+    // a CycloneDX component without a version
+    expect(titleAddsToRule(finding({ tool: 'pip-audit', ruleId: 'GHSA-2xpw-w6gg-jr37', title: 'GHSA-2xpw-w6gg-jr37 in urllib3', package: { name: 'urllib3', fixVersions: [] } }))).toBe(false);
   });
 });
 

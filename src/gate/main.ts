@@ -61,7 +61,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env, given?: Settings
   for (const t of result.tools) log.info(toolLine(t));
   // A missing report is logged as loud as on-missing-report makes it; other problems are errors.
   const missing = { error: log.error, warn: log.warning, ignore: log.info }[settings['on-missing-report']];
-  for (const t of result.tools) for (const m of t.messages) (t.status === 'ok' ? log.warning : t.status === 'missing' ? missing : log.error)(t.status === 'missing' ? `report missing: ${m}` : m);
+  for (const t of result.tools) for (const m of t.messages) (t.status === 'ok' ? log.warning : t.status === 'missing' ? missing : log.error)(m);
 
   const outSetting = settings['output-dir'];
   if (outSetting && !insideWorkspace(workspace, outSetting)) throw new ConfigurationError(`output-dir: got ${JSON.stringify(outSetting)}; expected a directory inside the workspace`);

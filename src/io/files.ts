@@ -149,6 +149,9 @@ export async function readReportChunks(
       bytes += bytesRead;
       if (bytes > MAX_REPORT_BYTES) return { ok: false, bytes, error: `file grew over the ${MAX_REPORT_BYTES}-byte limit while it was read` };
       pending = fh.read(ahead, 0, size, null);
+      // Handled now, awaited later: a read that fails while `consume` awaits (the copier's writes)
+      // must not be an unhandled rejection, which ends the process.
+      pending.catch(() => undefined);
       if (!(await consume(bytesRead === size ? buf : buf.subarray(0, bytesRead)))) return { ok: true, bytes, stopped: true };
       [buf, ahead] = [ahead, buf];
     }

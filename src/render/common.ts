@@ -113,11 +113,11 @@ export function whereText(f: EvaluatedFinding): string {
 /**
  * Whether a finding's title says more than its rule and place, which the summary and terminal
  * already show: not a title that repeats the rule id or name, nor pip-audit's `<id> in <package>
- * <version>` (the package is the finding's place).
+ * [<version>]` (the package is the finding's place).
  */
 export function titleAddsToRule(f: EvaluatedFinding): boolean {
   if (!f.title || f.title === f.ruleName || f.title === f.ruleId) return false;
-  return !(f.package && f.title === `${f.ruleId} in ${f.package.name} ${f.package.version}`);
+  return !(f.package && f.title === `${f.ruleId} in ${whereText(f)}`);
 }
 
 /** `B324 hashlib`, `GHSA-…`, `DEP001`. */

@@ -335,7 +335,7 @@ function buildRun(t: ToolResult, opts: SarifOptions, max: number): { run: SarifR
 
   const notifications: Array<{ level: 'error' | 'warning' | 'note'; message: SarifMessage }> = [];
   const level = { error: 'error', warn: 'warning', info: 'note' } as const;
-  for (const m of t.messages.slice(0, 20)) notifications.push({ level: level[messageLevel(t)], message: { text: sarifText(t.status === 'missing' ? `report missing: ${m}` : m, 1000) } });
+  for (const m of t.messages.slice(0, 20)) notifications.push({ level: level[messageLevel(t)], message: { text: sarifText(m, 1000) } });
   for (const e of t.scanErrors.slice(0, 20)) {
     notifications.push({ level: 'warning', message: { text: sarifText(`${e.path ? `${e.path}: ` : ''}${e.message}`, 1000) } });
   }
