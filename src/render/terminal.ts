@@ -157,7 +157,8 @@ function findingLines(
   if (kind === 'waiver') details.push(`waiver ${t(waiverText(f, now) ?? '', CLIP.reason)}`);
   else if (f.reason) details.push(t(f.reason, CLIP.reason));
   if (f.inChange) details.push('in this change');
-  if (f.severity !== f.effectiveSeverity) details.push(`${t(f.severity, 20).toUpperCase()} → treated as ${t(f.effectiveSeverity, 20).toUpperCase()}`);
+  // The policy's reason already says how an unknown severity was treated; a waiver's line does not.
+  if (f.severity !== f.effectiveSeverity && (kind === 'waiver' || !f.reason)) details.push(`${t(f.severity, 20).toUpperCase()} → treated as ${t(f.effectiveSeverity, 20).toUpperCase()}`);
   if (f.confidence && f.confidence !== 'undefined') details.push(`conf. ${t(f.confidence, 20).toUpperCase()}`);
   const src = severitySourceText(f);
   if (src) details.push(t(src, 200));
