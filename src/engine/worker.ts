@@ -7,7 +7,8 @@
  * the gate's 315 MB on the 24 GiB benchmark machine. A JavaScript action cannot pass V8
  * flags (`runs.using: node24` takes no arguments), but a worker's heap can be sized with
  * `resourceLimits`. With a 48 MB young generation (16 MB semi-spaces) the same run took 15-20% less
- * time and 20% less memory (README, Performance).
+ * time and 20% less memory (README, Performance); 24 MB (8 MB semi-spaces) took as long and ~15 MB
+ * less on the 109 MB SARIF report (docs/performance.md).
  *
  * Small runs stay on the main thread: a worker compiles the bundle a second time (~100 ms), which
  * is worth it only when there is much to read. SECURITY_GATE_WORKER_MIN_BYTES moves the line
@@ -47,8 +48,8 @@ export function workerMinBytes(env: NodeJS.ProcessEnv): number {
   const v = env[WORKER_MIN_BYTES_ENV]?.trim();
   return v && /^\d{1,15}$/.test(v) ? Number(v) : WORKER_MIN_BYTES;
 }
-/** Young generation of the worker: two 16 MB semi-spaces and room for new large objects. */
-export const WORKER_YOUNG_GENERATION_MB = 48;
+/** Young generation of the worker: two 8 MB semi-spaces and room for new large objects. */
+export const WORKER_YOUNG_GENERATION_MB = 24;
 
 /** Total size of the report files the settings name (unreadable ones count as 0: the run says why). */
 export async function reportBytes(settings: Settings, workspace: string): Promise<number> {
