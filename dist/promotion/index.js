@@ -32471,8 +32471,9 @@ async function readReport(workspace, file) {
 const READ_CHUNK_BYTES = (/* unused pure expression or super */ null && (1024 * 1024));
 /**
  * Read a report file in chunks, in order, to `consume` (two buffers, reused in turn while the next
- * chunk is read ahead: `consume` copies what it keeps). `consume` returns false to stop early. A file smaller than `minBytes` is not read
- * (`stopped`). The size limit and errors are as for readReport.
+ * chunk is read ahead: `consume` copies what it keeps). `consume` returns false to stop early. A
+ * file smaller than `minBytes` is not read (`stopped`). The size limit and errors are as for
+ * readReport.
  */
 async function readReportChunks(workspace, file, consume, minBytes = 0) {
     const abs = resolve(workspace, file);

@@ -118,8 +118,9 @@ export type ChunkResult = { ok: true; bytes: number; stopped: boolean } | { ok: 
 
 /**
  * Read a report file in chunks, in order, to `consume` (two buffers, reused in turn while the next
- * chunk is read ahead: `consume` copies what it keeps). `consume` returns false to stop early. A file smaller than `minBytes` is not read
- * (`stopped`). The size limit and errors are as for readReport.
+ * chunk is read ahead: `consume` copies what it keeps). `consume` returns false to stop early. A
+ * file smaller than `minBytes` is not read (`stopped`). The size limit and errors are as for
+ * readReport.
  */
 export async function readReportChunks(
   workspace: string,

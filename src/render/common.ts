@@ -350,7 +350,6 @@ export function sectionsOf(result: GateResult, limit = Number.POSITIVE_INFINITY)
 // ---------------------------------------------------------------------------------------------
 // Tool facts
 
-/** Why a tool is not ok (or notes on an ok one): its messages, else its files' errors with the file. */
 /**
  * How loud a tool's messages are: `error` for a report unreadable or missing (as
  * on-missing-report: error makes it), `warn` for notes and a missing report it warns about, `info`
@@ -364,6 +363,7 @@ export function messageLevel(t: ToolResult): 'error' | 'warn' | 'info' {
 /** The Markdown icon of each level. */
 export const LEVEL_ICON = { error: '⛔', warn: '⚠️', info: 'ℹ️' } as const;
 
+/** Why a tool is not ok (or notes on an ok one): its messages, else its files' errors with the file. */
 export function toolMessages(t: ToolResult): string[] {
   if (t.messages.length > 0) return t.messages;
   return t.files.filter((f) => f.error).map((f) => `${f.path}: ${f.error}`);

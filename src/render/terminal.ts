@@ -13,6 +13,7 @@ import {
   DEFAULT_MAX_LISTED,
   fixText,
   headlineFor,
+  messageLevel,
   plural,
   ruleDocUrl,
   ruleText,
@@ -20,7 +21,6 @@ import {
   type Section,
   severityColumns,
   severitySourceText,
-  messageLevel,
   titleAddsToRule,
   toolMessages,
   toolName,
@@ -46,6 +46,9 @@ const ANSI = { reset: '\u001b[0m', bold: '\u001b[1m', dim: '\u001b[2m', red: '\u
 type Style = keyof typeof ANSI;
 
 const VERDICT_STYLE: Record<Verdict, Style[]> = { pass: ['bold', 'green'], warn: ['bold', 'yellow'], block: ['bold', 'red'], error: ['bold', 'magenta'] };
+/** A tool message's mark and colour by level (see messageLevel). */
+const LEVEL_MARK = { error: 'x', warn: '!', info: '-' } as const;
+const LEVEL_STYLE: Record<keyof typeof LEVEL_MARK, Style[]> = { error: ['bold', 'red'], warn: ['yellow'], info: ['dim'] };
 const SEVERITY_STYLE: Record<Severity, Style[]> = { critical: ['bold', 'red'], high: ['red'], medium: ['yellow'], low: ['blue'], info: ['dim'], unknown: ['magenta'] };
 
 /** Untrusted text for a log line: clipped, then made inert. */
@@ -67,7 +70,7 @@ export function renderTerminal(result: GateResult, opts: TerminalOptions = {}): 
     const msgs = toolMessages(tool);
     const what = tool.status === 'missing' ? 'report missing' : tool.status === 'error' ? 'report unreadable' : 'note';
     const level = messageLevel(tool);
-    const mark = level === 'error' ? paint('x', ['bold', 'red']) : level === 'warn' ? paint('!', ['yellow']) : paint('-', ['dim']);
+    const mark = paint(LEVEL_MARK[level], LEVEL_STYLE[level]);
     for (const m of msgs.slice(0, 20)) alerts.push(`  ${mark} ${t(toolName(tool.tool), 60)} ${what}: ${t(m, CLIP.message)}`);
     if (msgs.length > 20) alerts.push(`    …and ${msgs.length - 20} more`);
   }
@@ -131,8 +134,7 @@ function toolLine(tool: ToolResult, cols: string[], paint: (s: string, st: Style
   const phase = `phase ${tool.phase}`;
   if (tool.status !== 'ok') {
     const first = toolMessages(tool)[0];
-    const level = messageLevel(tool);
-    return `${phase}  ${paint(tool.status.toUpperCase(), level === 'error' ? ['bold', 'red'] : level === 'warn' ? ['yellow'] : ['dim'])}${first ? `: ${t(first, 200)}` : ''}`;
+    return `${phase}  ${paint(tool.status.toUpperCase(), LEVEL_STYLE[messageLevel(tool)])}${first ? `: ${t(first, 200)}` : ''}`;
   }
   const status = `ok: ${plural(tool.files.length, 'report')}, ${plural(tool.findings.length, 'finding')}`;
   const stats = toolStatsParts(tool).map((p) => t(p, 80));
