@@ -131,8 +131,8 @@ describe('describeSeverity', () => {
       'high (GitHub GHSA-abcd-1234-efgh; CVSS 3.1 7.6 CVSS:3.1/AV:N/AC:H/PR:H/UI:R/S:C/C:H/I:H/A:H)',
     );
     expect(describeSeverity({ severity: 'medium', severitySource: { kind: 'osv', advisory: 'GHSA-9wx4-h78v-vm56' } })).toBe('medium (OSV GHSA-9wx4-h78v-vm56)');
-    expect(describeSeverity({ severity: 'unknown', severitySource: { kind: 'none', unknownReason: 'offline', detail: 'no lookup made (offline run)' } })).toBe(
-      'unknown (offline: no lookup made (offline run))',
+    expect(describeSeverity({ severity: 'unknown', severitySource: { kind: 'none', unknownReason: 'offline', detail: 'no lookup made' } })).toBe(
+      'unknown (offline: no lookup made)',
     );
     expect(describeSeverity({ severity: 'low' })).toBe('low');
   });

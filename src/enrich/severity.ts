@@ -265,7 +265,7 @@ export async function resolveSeverities(findings: readonly Finding[], opts: Reso
 
   if (opts.offline || opts.source === 'off') {
     const reason: UnknownReason = opts.source === 'off' ? 'off' : 'offline';
-    const detail = reason === 'off' ? 'severity-source is off: no lookup made' : 'no lookup made (offline run)';
+    const detail = reason === 'off' ? 'no lookup made (severity-source: off)' : 'no lookup made';
     return finish(groups.map(() => ({ ok: false, reason, detail })));
   }
 
