@@ -3,6 +3,7 @@
  * gives up on): both ways give the same tool input, the same errors and the same redaction notes.
  */
 import { describe, expect, it } from '@jest/globals';
+import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -288,6 +289,30 @@ describe('a report named by its path that is missing, next to others that were r
       expect(await verdict('error')).toBe('error');
       expect(await verdict('warn')).toBe('warn');
       expect(await verdict('ignore')).toBe('pass');
+    });
+  });
+});
+
+describe('a report path that names something other than a file', () => {
+  // It was "missing", which on-missing-report: ignore lets pass; something is there, but wrong.
+  it('is refused as unreadable (an error whatever on-missing-report says), and a pipe is never opened', async () => {
+    await inTempWorkspace('sg-notfile-', async (ws) => {
+      await mkdir(join(ws, 'reports.json'));
+      const dir = await collectTool('bandit', ['reports.json'], ws);
+      expect(dir.status).toBe('error');
+      expect(dir.messages).toEqual(['bandit-report: `reports.json` is a directory: not read']);
+      const names = ['reports.json'];
+      if (process.platform === 'linux') {
+        execFileSync('mkfifo', [join(ws, 'fifo.json')]); // opening it would wait for a writer forever
+        const fifo = await collectTool('bandit', ['fifo.json'], ws);
+        expect(fifo.status).toBe('error');
+        expect(fifo.messages).toEqual(['bandit-report: `fifo.json` is not a regular file (a pipe, socket or device): not read']);
+        names.push('fifo.json');
+      }
+      for (const onMissing of ['error', 'warn', 'ignore']) {
+        const r = await runEngine(parseSettings([{ 'bandit-report': names.join(','), 'on-missing-report': onMissing }]), { workspace: ws, now: new Date() });
+        expect(r.result.verdict).toBe('error');
+      }
     });
   });
 });

@@ -32411,6 +32411,7 @@ async function resolvePatterns(workspace, patterns) {
             continue;
         }
         let matched;
+        let refusedHere = false;
         if (isDynamicPattern(pattern)) {
             const abs = isAbsolute(pattern) ? relative(workspace, pattern).split(sep).join('/') : pattern;
             matched = await glob(abs, { cwd: workspace, dot: true, onlyFiles: true, followSymbolicLinks: false, ignore: ['**/node_modules/**', '**/.git/**'] });
@@ -32420,15 +32421,18 @@ async function resolvePatterns(workspace, patterns) {
             try {
                 const st = await stat(resolve(workspace, rel));
                 matched = st.isFile() ? [rel] : [];
-                if (!st.isFile())
-                    problems.push(`\`${raw}\` is not a file`);
+                // Something is there, but not a report: refused (an error), never "missing", which
+                // on-missing-report may ignore. A pipe would also block the read until a writer came.
+                if (!st.isFile()) {
+                    refused.push(`\`${raw}\` is ${st.isDirectory() ? 'a directory' : 'not a regular file (a pipe, socket or device)'}: not read`);
+                    refusedHere = true;
+                }
             }
             catch {
                 matched = [];
             }
         }
         const inside = [];
-        let refusedHere = false;
         for (const m of matched) {
             if (!files_insideWorkspace(workspace, m))
                 continue;
