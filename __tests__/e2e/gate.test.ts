@@ -4,6 +4,7 @@
  * stub plus Azurite; outputs, summary and the uploaded zip read back.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { execFileSync } from 'node:child_process';
 import { copyFile, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -195,6 +196,28 @@ describe('the gate bundle, run like the runner runs it', () => {
     } finally {
       await rm(ws, { recursive: true, force: true });
       await rm(outside, { recursive: true, force: true });
+    }
+  });
+
+  const itLinux = process.platform === 'linux' ? it : it.skip;
+  itLinux('a pipe or a directory where a report, waivers or policy file should be is refused, never read (a pipe would hang the gate)', async () => {
+    const ws = await mkdtemp(join(tmpdir(), 'sg-e2e-pipes-'));
+    try {
+      await mkdir(join(ws, 'reports'));
+      await writeFile(join(ws, 'reports', 'bandit.json'), JSON.stringify({ errors: [], results: [] }));
+      execFileSync('mkfifo', [join(ws, 'reports', 'deptry.json'), join(ws, 'waivers.md'), join(ws, 'policy.yml')]);
+      await mkdir(join(ws, 'reports', 'vulture.txt'));
+      const r = await runAction({ entry: ENTRY, workspace: ws, inputs: { 'bandit-report': 'reports/bandit.json', 'deptry-report': 'reports/deptry.json', 'vulture-report': 'reports/vulture.txt', 'waivers-file': 'waivers.md', 'on-missing-report': 'ignore', 'upload-artifact': 'false' }, actionYml: join(REPO_ROOT, 'action.yml') });
+      expect(r.outputs['verdict']).toBe('error'); // unreadable, not missing: on-missing-report does not apply
+      const summary = r.summary.replace(/\\(.)/g, '$1'); // Markdown escapes off
+      expect(summary).toContain('**deptry** report unreadable: deptry-report: `reports/deptry.json` is not a regular file (a pipe, socket or device): not read');
+      expect(summary).toContain('**vulture** report unreadable: vulture-report: `reports/vulture.txt` is a directory: not read');
+      expect(summary).toContain('no waiver applies: waivers.md: is not a regular file (a pipe, socket or device): not read');
+      const p = await runAction({ entry: ENTRY, workspace: ws, inputs: { 'bandit-report': 'reports/bandit.json', 'policy-file': 'policy.yml', 'upload-artifact': 'false' }, actionYml: join(REPO_ROOT, 'action.yml') });
+      expect(p.code).toBe(1);
+      expect(p.commands.filter((c) => c.command === 'error').map((c) => c.message).join('\n')).toContain('policy-file: "policy.yml" is not a regular file (a pipe, socket or device): not read');
+    } finally {
+      await rm(ws, { recursive: true, force: true });
     }
   });
 

@@ -32360,11 +32360,6 @@ async function appendSummary(markdown) {
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 ;// CONCATENATED MODULE: ./src/io/files.ts
-/**
- * Finding and reading report files in the workspace. Patterns are paths or globs relative to the
- * workspace; nothing outside it is read (a report input cannot be used to exfiltrate /etc/passwd
- * into an artifact).
- */
 
 
 
@@ -32378,7 +32373,9 @@ function files_insideWorkspace(workspace, p) {
  * Why `file` (in the workspace) must not be read, or undefined. Its real path, symbolic links
  * followed, must stay in the workspace and out of any `.git` directory: a link committed under a
  * report's name would otherwise copy `/etc/passwd`, or the checkout's token from `.git/config`,
- * into the artifact, or quote it in an error. A file that does not exist is left to the read.
+ * into the artifact, or quote it in an error. Nor may it be a directory, a pipe or a device (a
+ * pipe's read waits for a writer: the gate would hang). A file that does not exist is left to the
+ * read.
  * `realWorkspace`: the workspace's real path, when the caller has it already.
  */
 async function files_unreadableBecause(workspace, file, realWorkspace) {
@@ -32396,7 +32393,13 @@ async function files_unreadableBecause(workspace, file, realWorkspace) {
         return 'is a symbolic link to a file outside the workspace: not read';
     if (rel.split(sep).includes('.git'))
         return 'is in a .git directory: not read';
-    return undefined;
+    return notAFile(await stat(real).catch(() => undefined));
+}
+/** Why something that exists is not a file to read (a pipe would block the read until a writer came). */
+function notAFile(st) {
+    if (st === undefined || st.isFile())
+        return undefined;
+    return `is ${st.isDirectory() ? 'a directory' : 'not a regular file (a pipe, socket or device)'}: not read`;
 }
 async function resolvePatterns(workspace, patterns) {
     const files = new Set();
@@ -32423,8 +32426,9 @@ async function resolvePatterns(workspace, patterns) {
                 matched = st.isFile() ? [rel] : [];
                 // Something is there, but not a report: refused (an error), never "missing", which
                 // on-missing-report may ignore. A pipe would also block the read until a writer came.
-                if (!st.isFile()) {
-                    refused.push(`\`${raw}\` is ${st.isDirectory() ? 'a directory' : 'not a regular file (a pipe, socket or device)'}: not read`);
+                const why = notAFile(st);
+                if (why) {
+                    refused.push(`\`${raw}\` ${why}`);
                     refusedHere = true;
                 }
             }
@@ -32460,6 +32464,9 @@ async function readReport(workspace, file) {
     const abs = resolve(workspace, file);
     try {
         const st = await stat(abs);
+        const notFile = notAFile(st);
+        if (notFile)
+            return { ok: false, bytes: 0, error: `the path ${notFile}` };
         if (st.size > MAX_REPORT_BYTES)
             return { ok: false, bytes: st.size, error: `file is ${st.size} bytes, over the ${MAX_REPORT_BYTES}-byte limit` };
         const buf = await readFile(abs);

@@ -3,6 +3,7 @@
  * workspace; nothing outside it is read (a report input cannot be used to exfiltrate /etc/passwd
  * into an artifact).
  */
+import type { Stats } from 'node:fs';
 import { open, readFile, realpath, stat } from 'node:fs/promises';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { glob, isDynamicPattern } from 'tinyglobby';
@@ -30,7 +31,9 @@ export function insideWorkspace(workspace: string, p: string): boolean {
  * Why `file` (in the workspace) must not be read, or undefined. Its real path, symbolic links
  * followed, must stay in the workspace and out of any `.git` directory: a link committed under a
  * report's name would otherwise copy `/etc/passwd`, or the checkout's token from `.git/config`,
- * into the artifact, or quote it in an error. A file that does not exist is left to the read.
+ * into the artifact, or quote it in an error. Nor may it be a directory, a pipe or a device (a
+ * pipe's read waits for a writer: the gate would hang). A file that does not exist is left to the
+ * read.
  * `realWorkspace`: the workspace's real path, when the caller has it already.
  */
 export async function unreadableBecause(workspace: string, file: string, realWorkspace?: string): Promise<string | undefined> {
@@ -45,7 +48,13 @@ export async function unreadableBecause(workspace: string, file: string, realWor
   const rel = relative(root, real);
   if (rel.startsWith('..') || isAbsolute(rel)) return 'is a symbolic link to a file outside the workspace: not read';
   if (rel.split(sep).includes('.git')) return 'is in a .git directory: not read';
-  return undefined;
+  return notAFile(await stat(real).catch(() => undefined));
+}
+
+/** Why something that exists is not a file to read (a pipe would block the read until a writer came). */
+function notAFile(st: Stats | undefined): string | undefined {
+  if (st === undefined || st.isFile()) return undefined;
+  return `is ${st.isDirectory() ? 'a directory' : 'not a regular file (a pipe, socket or device)'}: not read`;
 }
 
 export async function resolvePatterns(workspace: string, patterns: string[]): Promise<ResolvedFiles> {
@@ -72,8 +81,9 @@ export async function resolvePatterns(workspace: string, patterns: string[]): Pr
         matched = st.isFile() ? [rel] : [];
         // Something is there, but not a report: refused (an error), never "missing", which
         // on-missing-report may ignore. A pipe would also block the read until a writer came.
-        if (!st.isFile()) {
-          refused.push(`\`${raw}\` is ${st.isDirectory() ? 'a directory' : 'not a regular file (a pipe, socket or device)'}: not read`);
+        const why = notAFile(st);
+        if (why) {
+          refused.push(`\`${raw}\` ${why}`);
           refusedHere = true;
         }
       } catch {
@@ -106,6 +116,8 @@ export async function readReport(workspace: string, file: string): Promise<ReadR
   const abs = resolve(workspace, file);
   try {
     const st = await stat(abs);
+    const notFile = notAFile(st);
+    if (notFile) return { ok: false, bytes: 0, error: `the path ${notFile}` };
     if (st.size > MAX_REPORT_BYTES) return { ok: false, bytes: st.size, error: `file is ${st.size} bytes, over the ${MAX_REPORT_BYTES}-byte limit` };
     const buf = await readFile(abs);
     const text = buf.toString('utf8');
