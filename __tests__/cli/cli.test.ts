@@ -72,6 +72,17 @@ describe('security-gate CLI', () => {
     expect(ignored.out).toMatch(/^Security gate: pass — 1 report missing \(ignored\)$/m);
     expect(ignored.out).toMatch(/^ {2}- Bandit report missing/m);
   });
+  it('refuses a policy file over 1 MiB, or one that is a directory, before parsing it', async () => {
+    const dir = scratchDir('sg-cli-');
+    writeFileSync(join(dir, 'big.yml'), `phase: 1\n# ${'x'.repeat(1024 * 1024)}\n`);
+    const big = await cli(['--policy-file', 'big.yml'], dir);
+    expect(big.code).toBe(2);
+    expect(big.err).toMatch(/policy-file: "big\.yml" is \d+ bytes, over the 1048576-byte limit for a policy file/);
+    mkdirSync(join(dir, 'd.yml'));
+    const d = await cli(['--policy-file', 'd.yml'], dir);
+    expect(d.code).toBe(2);
+    expect(d.err).toContain('policy-file: "d.yml" is a directory: not read');
+  });
   it('reads a policy file and names the line of an error', async () => {
     const dir = scratchDir('sg-cli-');
     writeFileSync(join(dir, 'policy.yml'), 'phase: 2\nthresholds:\n  bandit:\n    default:\n      high: explode\n');

@@ -30057,7 +30057,7 @@ var io_util_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _
 };
 
 
-const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat: io_util_stat, symlink, unlink } = external_fs_namespaceObject.promises;
+const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat, symlink, unlink } = external_fs_namespaceObject.promises;
 // export const {open} = 'fs'
 const IS_WINDOWS = process.platform === 'win32';
 /**
@@ -30088,7 +30088,7 @@ const READONLY = external_fs_namespaceObject.constants.O_RDONLY;
 function exists(fsPath) {
     return io_util_awaiter(this, void 0, void 0, function* () {
         try {
-            yield io_util_stat(fsPath);
+            yield stat(fsPath);
         }
         catch (err) {
             if (err.code === 'ENOENT') {
@@ -30101,7 +30101,7 @@ function exists(fsPath) {
 }
 function isDirectory(fsPath_1) {
     return io_util_awaiter(this, arguments, void 0, function* (fsPath, useStat = false) {
-        const stats = useStat ? yield io_util_stat(fsPath) : yield lstat(fsPath);
+        const stats = useStat ? yield stat(fsPath) : yield lstat(fsPath);
         return stats.isDirectory();
     });
 }
@@ -30131,7 +30131,7 @@ function tryGetExecutablePath(filePath, extensions) {
         let stats = undefined;
         try {
             // test file exists
-            stats = yield io_util_stat(filePath);
+            stats = yield stat(filePath);
         }
         catch (err) {
             if (err.code !== 'ENOENT') {
@@ -30159,7 +30159,7 @@ function tryGetExecutablePath(filePath, extensions) {
             filePath = originalFilePath + extension;
             stats = undefined;
             try {
-                stats = yield io_util_stat(filePath);
+                stats = yield stat(filePath);
             }
             catch (err) {
                 if (err.code !== 'ENOENT') {
@@ -32121,7 +32121,7 @@ const POLICY_FILE_ONLY_KEYS = ['thresholds'];
 const schema_INPUT_NAMES = SETTING_KEYS.filter((k) => !POLICY_FILE_ONLY_KEYS.includes(k));
 /** Keys a policy file may not set (they belong to the workflow, not the policy). */
 const INPUT_ONLY_KEYS = (/* unused pure expression or super */ null && (['policy-file', 'github-token']));
-class schema_ConfigurationError extends Error {
+class ConfigurationError extends Error {
     constructor(message) {
         super(message);
         this.name = 'ConfigurationError';
@@ -32176,7 +32176,7 @@ function parseSettings(layers, locate) {
         });
         if (issues.length > MAX_ISSUES)
             lines.push(`... and ${issues.length - MAX_ISSUES} more problems`);
-        throw new schema_ConfigurationError(lines.join('\n'));
+        throw new ConfigurationError(lines.join('\n'));
     }
     return out;
 }
@@ -32357,181 +32357,6 @@ async function appendSummary(markdown) {
     await (0,promises_namespaceObject.appendFile)(file, markdown + external_node_os_namespaceObject.EOL, { encoding: 'utf8' });
 }
 
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-;// CONCATENATED MODULE: ./src/io/files.ts
-
-
-
-/** Largest report read (bigger is refused with a clear message rather than exhausting memory). */
-const MAX_REPORT_BYTES = (/* unused pure expression or super */ null && (512 * 1024 * 1024));
-function files_insideWorkspace(workspace, p) {
-    const rel = relative(resolve(workspace), resolve(workspace, p));
-    return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
-}
-/**
- * Why `file` (in the workspace) must not be read, or undefined. Its real path, symbolic links
- * followed, must stay in the workspace and out of any `.git` directory: a link committed under a
- * report's name would otherwise copy `/etc/passwd`, or the checkout's token from `.git/config`,
- * into the artifact, or quote it in an error. Nor may it be a directory, a pipe or a device (a
- * pipe's read waits for a writer: the gate would hang). A file that does not exist is left to the
- * read.
- * `realWorkspace`: the workspace's real path, when the caller has it already.
- */
-async function files_unreadableBecause(workspace, file, realWorkspace) {
-    let real;
-    let root;
-    try {
-        real = await realpath(resolve(workspace, file));
-        root = realWorkspace ?? (await realpath(resolve(workspace)));
-    }
-    catch {
-        return undefined;
-    }
-    const rel = relative(root, real);
-    if (rel.startsWith('..') || isAbsolute(rel))
-        return 'is a symbolic link to a file outside the workspace: not read';
-    if (rel.split(sep).includes('.git'))
-        return 'is in a .git directory: not read';
-    return notAFile(await stat(real).catch(() => undefined));
-}
-/** Why something that exists is not a file to read (a pipe would block the read until a writer came). */
-function notAFile(st) {
-    if (st === undefined || st.isFile())
-        return undefined;
-    return `is ${st.isDirectory() ? 'a directory' : 'not a regular file (a pipe, socket or device)'}: not read`;
-}
-async function resolvePatterns(workspace, patterns) {
-    const files = new Set();
-    const problems = [];
-    const refused = [];
-    const missing = [];
-    let realWorkspace;
-    for (const raw of patterns) {
-        const pattern = raw.replace(/\\/g, '/');
-        if (!files_insideWorkspace(workspace, pattern.replace(/[*?[\]{}]/g, 'x'))) {
-            problems.push(`\`${raw}\` is outside the workspace`);
-            continue;
-        }
-        let matched;
-        let refusedHere = false;
-        if (isDynamicPattern(pattern)) {
-            const abs = isAbsolute(pattern) ? relative(workspace, pattern).split(sep).join('/') : pattern;
-            matched = await glob(abs, { cwd: workspace, dot: true, onlyFiles: true, followSymbolicLinks: false, ignore: ['**/node_modules/**', '**/.git/**'] });
-        }
-        else {
-            const rel = relative(resolve(workspace), resolve(workspace, pattern)).split(sep).join('/');
-            try {
-                const st = await stat(resolve(workspace, rel));
-                matched = st.isFile() ? [rel] : [];
-                // Something is there, but not a report: refused (an error), never "missing", which
-                // on-missing-report may ignore. A pipe would also block the read until a writer came.
-                const why = notAFile(st);
-                if (why) {
-                    refused.push(`\`${raw}\` ${why}`);
-                    refusedHere = true;
-                }
-            }
-            catch {
-                matched = [];
-            }
-        }
-        const inside = [];
-        for (const m of matched) {
-            if (!files_insideWorkspace(workspace, m))
-                continue;
-            // The workspace's own real path once per call, not once per file a glob matched.
-            realWorkspace ??= await realpath(resolve(workspace)).catch(() => resolve(workspace));
-            const why = await files_unreadableBecause(workspace, m, realWorkspace);
-            if (why) {
-                refused.push(`\`${m}\` ${why}`);
-                refusedHere = true;
-            }
-            else
-                inside.push(m);
-        }
-        if (inside.length === 0 && !refusedHere && !problems.some((p) => p.startsWith(`\`${raw}\``))) {
-            problems.push(`\`${raw}\` matched no file`);
-            if (!isDynamicPattern(pattern))
-                missing.push(`\`${raw}\` matched no file`);
-        }
-        for (const m of inside)
-            files.add(m);
-    }
-    return { files: [...files].sort(), problems, refused: [...new Set(refused)], missing };
-}
-async function readReport(workspace, file) {
-    const abs = resolve(workspace, file);
-    try {
-        const st = await stat(abs);
-        const notFile = notAFile(st);
-        if (notFile)
-            return { ok: false, bytes: 0, error: `the path ${notFile}` };
-        if (st.size > MAX_REPORT_BYTES)
-            return { ok: false, bytes: st.size, error: `file is ${st.size} bytes, over the ${MAX_REPORT_BYTES}-byte limit` };
-        const buf = await readFile(abs);
-        const text = buf.toString('utf8');
-        return { ok: true, text, bytes: buf.length };
-    }
-    catch (e) {
-        const err = e;
-        return { ok: false, bytes: 0, error: `cannot read the file (${err.code ?? err.message})` };
-    }
-}
-/** Chunk size for reading big reports in pieces. */
-const READ_CHUNK_BYTES = (/* unused pure expression or super */ null && (1024 * 1024));
-/**
- * Read a report file in chunks, in order, to `consume` (two buffers, reused in turn while the next
- * chunk is read ahead: `consume` copies what it keeps). `consume` returns false to stop early. A
- * file smaller than `minBytes` is not read (`stopped`). The size limit and errors are as for
- * readReport.
- */
-async function readReportChunks(workspace, file, consume, minBytes = 0) {
-    const abs = resolve(workspace, file);
-    let fh;
-    let pending;
-    try {
-        fh = await open(abs, 'r');
-        const st = await fh.stat();
-        if (st.size > MAX_REPORT_BYTES)
-            return { ok: false, bytes: st.size, error: `file is ${st.size} bytes, over the ${MAX_REPORT_BYTES}-byte limit` };
-        if (st.size < minBytes)
-            return { ok: true, bytes: 0, stopped: true };
-        // Two buffers: the next chunk is read while `consume` works on this one (a read waits on the
-        // thread pool: one chunk at a time left the big report's parse ~35 ms idle).
-        const size = Math.min(READ_CHUNK_BYTES, Math.max(st.size, 1));
-        let buf = Buffer.allocUnsafe(size);
-        let ahead = Buffer.allocUnsafe(size);
-        let bytes = 0;
-        pending = fh.read(buf, 0, size, null);
-        for (;;) {
-            const { bytesRead } = await pending;
-            pending = undefined;
-            if (bytesRead === 0)
-                return { ok: true, bytes, stopped: false };
-            bytes += bytesRead;
-            if (bytes > MAX_REPORT_BYTES)
-                return { ok: false, bytes, error: `file grew over the ${MAX_REPORT_BYTES}-byte limit while it was read` };
-            pending = fh.read(ahead, 0, size, null);
-            // Handled now, awaited later: a read that fails while `consume` awaits (the copier's writes)
-            // must not be an unhandled rejection, which ends the process.
-            pending.catch(() => undefined);
-            if (!(await consume(bytesRead === size ? buf : buf.subarray(0, bytesRead))))
-                return { ok: true, bytes, stopped: true };
-            [buf, ahead] = [ahead, buf];
-        }
-    }
-    catch (e) {
-        const err = e;
-        return { ok: false, bytes: 0, error: `cannot read the file (${err.code ?? err.message})` };
-    }
-    finally {
-        // a read still in flight (consume stopped or threw) ends before the file is closed
-        await pending?.catch(() => undefined);
-        await fh?.close();
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/github/runner.ts
 /**
  * The runner side of the gate: inputs, outputs, step summary and log lines (src/github/actions-core.ts).
@@ -32540,28 +32365,11 @@ async function readReportChunks(workspace, file, consume, minBytes = 0) {
 
 
 
-
-
 function readInputs() {
     const inputs = {};
     for (const name of INPUT_NAMES)
         inputs[name] = core.getInput(name);
     return inputs;
-}
-async function readPolicyFile(workspace, path) {
-    if (!path)
-        return undefined;
-    if (!insideWorkspace(workspace, path))
-        throw new ConfigurationError(`policy-file: got ${JSON.stringify(path)}; expected a path inside the workspace`);
-    const refused = await unreadableBecause(workspace, path);
-    if (refused)
-        throw new ConfigurationError(`policy-file: ${JSON.stringify(path)} ${refused}`);
-    try {
-        return { text: await readFile(`${workspace}/${path}`, 'utf8'), file: path };
-    }
-    catch (e) {
-        throw new ConfigurationError(`policy-file: cannot read ${JSON.stringify(path)} (${e.code ?? String(e)})`);
-    }
 }
 const log = {
     info: (msg) => actions_core_info(escapeLog(msg)),
@@ -32688,6 +32496,8 @@ function renderPromotionMarkdown(r, budgetBytes = Infinity) {
     return (nl > 0 ? cut.slice(0, nl) : cut) + note;
 }
 
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 ;// CONCATENATED MODULE: ./node_modules/is-network-error/index.js
 const objectToString = Object.prototype.toString;
 
@@ -46606,14 +46416,14 @@ function parsePromotionSettings(raw, env) {
                 merged[k] = v;
     }
     if (merged.repository === undefined)
-        throw new schema_ConfigurationError('repository: missing; give owner/name (GITHUB_REPOSITORY is not set)');
+        throw new ConfigurationError('repository: missing; give owner/name (GITHUB_REPOSITORY is not set)');
     if (merged.workflow === undefined)
-        throw new schema_ConfigurationError('workflow: missing; give the workflow file name (e.g. ci.yml) or id (GITHUB_WORKFLOW_REF is not set)');
+        throw new ConfigurationError('workflow: missing; give the workflow file name (e.g. ci.yml) or id (GITHUB_WORKFLOW_REF is not set)');
     if (merged['github-token'] === undefined)
-        throw new schema_ConfigurationError('github-token: missing; give a token that can read Actions (actions: read), or set GITHUB_TOKEN');
+        throw new ConfigurationError('github-token: missing; give a token that can read Actions (actions: read), or set GITHUB_TOKEN');
     const r = promotionSchema.safeParse(merged);
     if (!r.success)
-        throw new schema_ConfigurationError(formatIssues(r.error.issues));
+        throw new ConfigurationError(formatIssues(r.error.issues));
     return r.data;
 }
 /** Formats zod issues into one message per problem, naming the key (and a line, via `locate`). */
@@ -46790,7 +46600,7 @@ async function run(env = process.env, deps = {}) {
 
 
 run().catch((e) => {
-    if (e instanceof schema_ConfigurationError || e instanceof PromotionRuntimeError || e instanceof PromotionNotReadyError)
+    if (e instanceof ConfigurationError || e instanceof PromotionRuntimeError || e instanceof PromotionNotReadyError)
         setFailed(escapeLog(e.message));
     else
         setFailed(escapeLog(`security-gate promotion: internal error: ${e instanceof Error ? e.message : String(e)}`));

@@ -2,7 +2,7 @@
  * The local CLI over the same engine as the action: flags are named like the inputs, so a CI
  * verdict reproduces on a laptop from the same files.
  */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { settingsWithPolicy } from '../config/policy-file.js';
@@ -14,7 +14,7 @@ import { renderTerminal } from '../render/terminal.js';
 import { reproduceCommand } from '../engine/publish.js';
 import { findChange } from '../engine/change.js';
 import { githubApiUrl } from '../io/http.js';
-import { insideWorkspace, unreadableBecause } from '../io/files.js';
+import { readPolicyFile } from '../io/files.js';
 import { escapeLog } from '../util/escape.js';
 import { loadYaml } from '../util/yaml.js';
 import { prepareGovernance } from '../github/governance.js';
@@ -119,17 +119,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     // The CLI never uploads; the action does.
     inputs['upload-artifact'] = 'false';
     const policyPath = inputs['policy-file'];
-    let policy: { text: string; file: string } | undefined;
-    if (policyPath) {
-      // As in the action: a link in the workspace out of it or into .git is not followed.
-      const refused = insideWorkspace(workspace, policyPath) ? await unreadableBecause(workspace, policyPath) : undefined;
-      if (refused) throw new ConfigurationError(`policy-file: ${JSON.stringify(policyPath)} ${refused}`);
-      try {
-        policy = { text: await readFile(resolve(workspace, policyPath), 'utf8'), file: policyPath };
-      } catch (e) {
-        throw new ConfigurationError(`policy-file: cannot read ${JSON.stringify(policyPath)} (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
-      }
-    }
+    // As in the action (a link in the workspace out of it or into .git is not followed), but a
+    // path outside the workspace may be given by hand.
+    const policy = await readPolicyFile(workspace, policyPath, { anywhere: true });
     if (!inputs['github-token'] && io.env.GITHUB_TOKEN) inputs['github-token'] = io.env.GITHUB_TOKEN;
     if (policy) await loadYaml();
     const settings = settingsWithPolicy(inputs, policy);

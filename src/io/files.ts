@@ -7,6 +7,7 @@ import type { Stats } from 'node:fs';
 import { open, readFile, realpath, stat } from 'node:fs/promises';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { glob, isDynamicPattern } from 'tinyglobby';
+import { ConfigurationError } from '../config/schema.js';
 
 /** Largest report read (bigger is refused with a clear message rather than exhausting memory). */
 export const MAX_REPORT_BYTES = 512 * 1024 * 1024;
@@ -108,6 +109,31 @@ export async function resolvePatterns(workspace: string, patterns: string[]): Pr
     for (const m of inside) files.add(m);
   }
   return { files: [...files].sort(), problems, refused: [...new Set(refused)], missing };
+}
+
+/** A policy file is a few KB; more is a mistake or an attack on the YAML parser. */
+export const MAX_POLICY_BYTES = 1024 * 1024;
+
+/**
+ * The policy file's text, or undefined when none is set; problems are ConfigurationErrors naming
+ * the setting. Refused as report files are (unreadableBecause), and over MAX_POLICY_BYTES.
+ * `anywhere`: a path outside the workspace is read (the CLI, run by hand); the action refuses it.
+ */
+export async function readPolicyFile(workspace: string, path: string | undefined, { anywhere = false } = {}): Promise<{ text: string; file: string } | undefined> {
+  if (!path) return undefined;
+  const inside = insideWorkspace(workspace, path);
+  if (!inside && !anywhere) throw new ConfigurationError(`policy-file: got ${JSON.stringify(path)}; expected a path inside the workspace`);
+  const abs = resolve(workspace, path);
+  const refused = inside ? await unreadableBecause(workspace, path) : notAFile(await stat(abs).catch(() => undefined));
+  if (refused) throw new ConfigurationError(`policy-file: ${JSON.stringify(path)} ${refused}`);
+  try {
+    const st = await stat(abs);
+    if (st.size > MAX_POLICY_BYTES) throw new ConfigurationError(`policy-file: ${JSON.stringify(path)} is ${st.size} bytes, over the ${MAX_POLICY_BYTES}-byte limit for a policy file`);
+    return { text: await readFile(abs, 'utf8'), file: path };
+  } catch (e) {
+    if (e instanceof ConfigurationError) throw e;
+    throw new ConfigurationError(`policy-file: cannot read ${JSON.stringify(path)} (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+  }
 }
 
 export type ReadResult = { ok: true; text: string; bytes: number } | { ok: false; error: string; bytes: number };
