@@ -72,6 +72,20 @@ describe('security-gate CLI', () => {
     expect(ignored.out).toMatch(/^Security gate: pass — 1 report missing \(ignored\)$/m);
     expect(ignored.out).toMatch(/^ {2}- Bandit report missing/m);
   });
+  it('writes no result or summary file through a link in the workspace', async () => {
+    const dir = scratchDir('sg-cli-');
+    const victim = join(scratchDir('sg-cli-victim-'), 'victim.txt');
+    writeFileSync(victim, 'untouched');
+    symlinkSync(victim, join(dir, 'result.json'));
+    symlinkSync(victim, join(dir, 'summary.md'));
+    const r = await cli(['--result-file', 'result.json'], dir);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('--result-file: `result.json` is a symbolic link: the gate does not write through links');
+    const m = await cli(['--markdown-file', 'summary.md'], dir);
+    expect(m.code).toBe(2);
+    expect(m.err).toContain('--markdown-file: `summary.md` is a symbolic link');
+    expect(readFileSync(victim, 'utf8')).toBe('untouched');
+  });
   it('refuses a policy file over 1 MiB, or one that is a directory, before parsing it', async () => {
     const dir = scratchDir('sg-cli-');
     writeFileSync(join(dir, 'big.yml'), `phase: 1\n# ${'x'.repeat(1024 * 1024)}\n`);

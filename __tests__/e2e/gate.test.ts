@@ -199,6 +199,37 @@ describe('the gate bundle, run like the runner runs it', () => {
     }
   });
 
+  it('writes no output through a link the checkout holds (output-dir, a file in it, sarif-file)', async () => {
+    // A pull request committed out/reports/reports/vulture.txt -> a file outside the workspace (a
+    // later step's code): the copy of the vulture report overwrote it.
+    const ws = await mkdtemp(join(tmpdir(), 'sg-e2e-outlinks-'));
+    const outside = await mkdtemp(join(tmpdir(), 'sg-e2e-outlinks-victim-'));
+    try {
+      await mkdir(join(ws, 'reports'));
+      await mkdir(join(ws, 'out', 'reports', 'reports'), { recursive: true });
+      await writeFile(join(ws, 'reports', 'vulture.txt'), 'app.py:1: unused import \'os\' (90% confidence)\n');
+      await writeFile(join(outside, 'important.sh'), 'echo untouched\n');
+      await symlink(join(outside, 'important.sh'), join(ws, 'out', 'reports', 'reports', 'vulture.txt'));
+      await symlink(join(outside, 'important.sh'), join(ws, 'gate.sarif'));
+      await symlink(outside, join(ws, 'linked-out'));
+      const cases: Array<[Record<string, string>, string]> = [
+        [{ 'output-dir': 'out' }, 'output-dir: `out/reports/reports/vulture.txt` is a symbolic link: the gate does not write through links'],
+        [{ 'sarif-file': 'gate.sarif' }, 'sarif-file: `gate.sarif` is a symbolic link: the gate does not write through links'],
+        [{ 'output-dir': 'linked-out/gate' }, 'output-dir: `linked-out` is a symbolic link: the gate does not write through links'],
+      ];
+      for (const [inputs, said] of cases) {
+        const r = await runAction({ entry: ENTRY, workspace: ws, inputs: { 'vulture-report': 'reports/vulture.txt', 'upload-artifact': 'false', ...inputs }, actionYml: join(REPO_ROOT, 'action.yml') });
+        expect(r.code).toBe(1);
+        expect(r.commands.filter((c) => c.command === 'error').map((c) => c.message).join('\n')).toContain(said);
+        expect(readFileSync(join(outside, 'important.sh'), 'utf8')).toBe('echo untouched\n');
+        expect(existsSync(join(outside, 'gate'))).toBe(false);
+      }
+    } finally {
+      await rm(ws, { recursive: true, force: true });
+      await rm(outside, { recursive: true, force: true });
+    }
+  });
+
   const itLinux = process.platform === 'linux' ? it : it.skip;
   itLinux('a pipe or a directory where a report, waivers or policy file should be is refused, never read (a pipe would hang the gate)', async () => {
     const ws = await mkdtemp(join(tmpdir(), 'sg-e2e-pipes-'));

@@ -1,8 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
-import { readdirSync, readlinkSync, realpathSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readdirSync, readlinkSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
-import { READ_CHUNK_BYTES, readReportChunks } from '../../src/io/files.js';
+import { outputPathProblem, READ_CHUNK_BYTES, readReportChunks } from '../../src/io/files.js';
 import { scratchDir } from '../helpers/scratch.js';
 
 /** How many of this process's descriptors are open on `path` (Linux: /proc; elsewhere 0). */
@@ -106,5 +107,45 @@ describe('readReportChunks (the next chunk read while one is consumed)', () => {
 
   it('a missing file is named by its error code', async () => {
     expect(await readReportChunks(dir, 'nope.bin', () => true)).toEqual({ ok: false, bytes: 0, error: 'cannot read the file (ENOENT)' });
+  });
+});
+
+describe('outputPathProblem (no output written through a link the checkout holds)', () => {
+  const ws = realpathSync(scratchDir('sg-out-'));
+  const outside = realpathSync(scratchDir('sg-out-victim-'));
+
+  it('accepts what does not exist yet, and existing directories and files without links', async () => {
+    expect(await outputPathProblem(ws, join(ws, 'out'), { dir: true })).toBeUndefined();
+    mkdirSync(join(ws, 'ok', 'reports', 'sub'), { recursive: true });
+    writeFileSync(join(ws, 'ok', 'reports', 'sub', 'a.json'), '{}');
+    writeFileSync(join(ws, 'ok', 'result.sarif'), '{}');
+    expect(await outputPathProblem(ws, join(ws, 'ok'), { dir: true })).toBeUndefined();
+    expect(await outputPathProblem(ws, join(ws, 'ok', 'result.sarif'))).toBeUndefined();
+    expect(await outputPathProblem(ws, join(ws, 'ok', 'new', 'x.sarif'))).toBeUndefined();
+  });
+
+  it('refuses a link as the directory, as a parent, inside the directory, or as the file', async () => {
+    symlinkSync(outside, join(ws, 'linked'));
+    expect(await outputPathProblem(ws, join(ws, 'linked'), { dir: true })).toBe('`linked` is a symbolic link: the gate does not write through links');
+    expect(await outputPathProblem(ws, join(ws, 'linked', 'out'), { dir: true })).toBe('`linked` is a symbolic link: the gate does not write through links');
+    mkdirSync(join(ws, 'out2', 'reports', 'reports'), { recursive: true });
+    symlinkSync(join(outside, 'important.sh'), join(ws, 'out2', 'reports', 'reports', 'vulture.txt'));
+    expect(await outputPathProblem(ws, join(ws, 'out2'), { dir: true })).toBe('`out2/reports/reports/vulture.txt` is a symbolic link: the gate does not write through links');
+    symlinkSync(join(outside, 'x.sarif'), join(ws, 'gate.sarif'));
+    expect(await outputPathProblem(ws, join(ws, 'gate.sarif'))).toBe('`gate.sarif` is a symbolic link: the gate does not write through links');
+  });
+
+  it('refuses a file where a directory goes, a directory where the file goes, and a path outside', async () => {
+    writeFileSync(join(ws, 'plain'), 'x');
+    expect(await outputPathProblem(ws, join(ws, 'plain'), { dir: true })).toBe('`plain` is not a directory');
+    expect(await outputPathProblem(ws, join(ws, 'plain', 'x.sarif'))).toBe('`plain` is not a directory');
+    mkdirSync(join(ws, 'adir'));
+    expect(await outputPathProblem(ws, join(ws, 'adir'))).toBe('`adir` is not a regular file');
+    expect(await outputPathProblem(ws, join(outside, 'x'))).toBe('is outside the workspace');
+    if (process.platform === 'linux') {
+      mkdirSync(join(ws, 'out3'));
+      execFileSync('mkfifo', [join(ws, 'out3', 'security-gate-result.json')]);
+      expect(await outputPathProblem(ws, join(ws, 'out3'), { dir: true })).toBe('`out3/security-gate-result.json` is not a regular file');
+    }
   });
 });

@@ -14,7 +14,7 @@ import { renderTerminal } from '../render/terminal.js';
 import { reproduceCommand } from '../engine/publish.js';
 import { findChange } from '../engine/change.js';
 import { githubApiUrl } from '../io/http.js';
-import { readPolicyFile } from '../io/files.js';
+import { insideWorkspace, outputPathProblem, readPolicyFile } from '../io/files.js';
 import { escapeLog } from '../util/escape.js';
 import { loadYaml } from '../util/yaml.js';
 import { prepareGovernance } from '../github/governance.js';
@@ -140,18 +140,21 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     });
     const result = await governance.finish(engine.result);
     result.headline = headlineFor(result);
-    const write = async (file: string, content: string) => {
+    // A file in the workspace is not written through a link the checkout holds (as in the action).
+    const outputPath = async (flag: string, file: string) => {
       const p = resolve(io.cwd, file);
+      const problem = insideWorkspace(workspace, p) ? await outputPathProblem(workspace, p) : undefined;
+      if (problem) throw new ConfigurationError(`--${flag}: ${problem}`);
       await mkdir(dirname(p), { recursive: true });
-      await writeFile(p, content);
+      return p;
     };
+    const write = async (flag: string, file: string, content: string) => writeFile(await outputPath(flag, file), content);
     if (values['result-file']) {
       // Streamed: a result with 80,000 findings is a ~75 MB text.
-      const p = resolve(io.cwd, String(values['result-file']));
-      await mkdir(dirname(p), { recursive: true });
+      const p = await outputPath('result-file', String(values['result-file']));
       await writeJsonFile(p, result, 1, { compactLeaves: true });
     }
-    if (values['markdown-file']) await write(String(values['markdown-file']), renderSummary(result, { reproduceCommand: reproduceCommand(settings, result.change) }));
+    if (values['markdown-file']) await write('markdown-file', String(values['markdown-file']), renderSummary(result, { reproduceCommand: reproduceCommand(settings, result.change) }));
     if (values.json) io.stdout(JSON.stringify(result, null, 1) + '\n');
     else io.stdout(renderTerminal(result, { color: useColor(values['no-color'] === true, io), reproduceCommand: reproduceCommand(settings, result.change) }));
     return settings['fail-on-block'] && result.shouldFail ? 1 : 0;

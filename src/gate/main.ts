@@ -6,7 +6,7 @@ import * as core from '../github/actions-core.js';
 import { join, resolve } from 'node:path';
 import { settingsWithPolicy } from '../config/policy-file.js';
 import { ConfigurationError, type Settings } from '../config/schema.js';
-import { insideWorkspace, readPolicyFile } from '../io/files.js';
+import { insideWorkspace, outputPathProblem, readPolicyFile } from '../io/files.js';
 import { findChange } from '../engine/change.js';
 import { computeOutputs } from '../engine/outputs.js';
 import { reproduceCommand } from '../engine/publish.js';
@@ -69,6 +69,11 @@ export async function run(env: NodeJS.ProcessEnv = process.env, given?: Settings
   if (sarifSetting && !insideWorkspace(workspace, sarifSetting)) throw new ConfigurationError(`sarif-file: got ${JSON.stringify(sarifSetting)}; expected a file inside the workspace`);
   // resolve, not join: `${{ github.workspace }}/out` is inside the workspace too.
   const outDir = outSetting ? resolve(workspace, outSetting) : join(env.RUNNER_TEMP || workspace, 'security-gate');
+  // In the workspace, where the pull request may have committed links (runner temp is the runner's).
+  const outProblem = outSetting ? await outputPathProblem(workspace, outDir, { dir: true }) : undefined;
+  if (outProblem) throw new ConfigurationError(`output-dir: ${outProblem}`);
+  const sarifProblem = sarifSetting ? await outputPathProblem(workspace, resolve(workspace, sarifSetting)) : undefined;
+  if (sarifProblem) throw new ConfigurationError(`sarif-file: ${sarifProblem}`);
   const summaryOptions = { artifactName: settings['artifact-name'], reproduceCommand: reproduceCommand(settings, result.change), policySource: settings['policy-file'] };
   const { staged, sarifFile } = await publish({ env, workspace, outDir, settings, result, reports: engine.reports, knownSecrets: engine.knownSecrets, summaryOptions, now, runCtx, client, copier });
 

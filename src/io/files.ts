@@ -4,8 +4,8 @@
  * into an artifact).
  */
 import type { Stats } from 'node:fs';
-import { open, readFile, realpath, stat } from 'node:fs/promises';
-import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { lstat, open, opendir, readFile, realpath, stat } from 'node:fs/promises';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { glob, isDynamicPattern } from 'tinyglobby';
 import { ConfigurationError } from '../config/schema.js';
 
@@ -109,6 +109,55 @@ export async function resolvePatterns(workspace: string, patterns: string[]): Pr
     for (const m of inside) files.add(m);
   }
   return { files: [...files].sort(), problems, refused: [...new Set(refused)], missing };
+}
+
+/** Entries of an existing output directory that are looked through for links (more: refused). */
+const MAX_OUTPUT_ENTRIES = 20_000;
+
+/**
+ * Why the gate must not write at `path` (a directory or file it creates or overwrites, inside
+ * `base`, a directory it trusts), or undefined. The workspace is the pull request's: a symbolic link
+ * committed where an output goes (the output directory, one of its parents, or a file or
+ * directory inside it) would have the gate write the reports' contents outside the workspace, over
+ * a later step's code, say. So no component from `base` down may be a link or other than a
+ * directory or regular file, and an existing output directory (`dir: true`) may hold none either.
+ * What does not exist yet is created by the gate.
+ */
+export async function outputPathProblem(base: string, path: string, { dir = false } = {}): Promise<string | undefined> {
+  const rel = relative(resolve(base), resolve(path));
+  if (isAbsolute(rel) || rel === '..' || rel.startsWith(`..${sep}`)) return 'is outside the workspace';
+  let cur = resolve(base);
+  const parts = rel === '' ? [] : rel.split(sep);
+  for (let i = 0; i < parts.length; i++) {
+    cur = join(cur, parts[i] as string);
+    const st = await lstat(cur).catch((e: NodeJS.ErrnoException) => {
+      if (e.code === 'ENOENT') return undefined;
+      throw e;
+    });
+    if (st === undefined) return undefined; // the rest is created by the gate
+    const shown = parts.slice(0, i + 1).join('/');
+    if (st.isSymbolicLink()) return `\`${shown}\` is a symbolic link: the gate does not write through links`;
+    const wantFile = i === parts.length - 1 && !dir;
+    if (wantFile ? !st.isFile() : !st.isDirectory()) return `\`${shown}\` is not a ${wantFile ? 'regular file' : 'directory'}`;
+  }
+  return dir ? linkInside(cur, parts.join('/')) : undefined;
+}
+
+/** The first link (or pipe, device...) in an existing directory tree, or why it was not looked through. */
+async function linkInside(root: string, shownRoot: string): Promise<string | undefined> {
+  const queue = [''];
+  let seen = 0;
+  for (let rel = queue.pop(); rel !== undefined; rel = queue.pop()) {
+    const d = await opendir(join(root, rel)).catch(() => undefined);
+    if (!d) continue;
+    for await (const e of d) {
+      if (++seen > MAX_OUTPUT_ENTRIES) return `\`${shownRoot}\` already holds over ${MAX_OUTPUT_ENTRIES} entries: not looked through, not written`;
+      const r = rel === '' ? e.name : `${rel}/${e.name}`;
+      if (e.isDirectory()) queue.push(r);
+      else if (!e.isFile()) return `\`${shownRoot}/${r}\` is ${e.isSymbolicLink() ? 'a symbolic link: the gate does not write through links' : 'not a regular file'}`;
+    }
+  }
+  return undefined;
 }
 
 /** A policy file is a few KB; more is a mistake or an attack on the YAML parser. */
