@@ -86,6 +86,14 @@ describe('security-gate CLI', () => {
     expect(m.err).toContain('--markdown-file: `summary.md` is a symbolic link');
     expect(readFileSync(victim, 'utf8')).toBe('untouched');
   });
+  it('refuses a waivers file over 4 MiB before parsing it: no waiver applies', async () => {
+    const dir = scratchDir('sg-cli-');
+    mkdirSync(join(dir, 'docs', 'governance'), { recursive: true });
+    writeFileSync(join(dir, 'docs', 'governance', 'security-waivers.md'), `# Waivers\n\n${'x'.repeat(4 * 1024 * 1024)}\n`);
+    const r = await cli(['--no-color'], dir);
+    expect(r.out + r.err).toMatch(/waivers\.md: file is \d+ bytes, over the 4194304-byte limit for a waivers file/);
+    expect(r.out).toContain('no waiver applies');
+  });
   it('refuses a policy file over 1 MiB, or one that is a directory, before parsing it', async () => {
     const dir = scratchDir('sg-cli-');
     writeFileSync(join(dir, 'big.yml'), `phase: 1\n# ${'x'.repeat(1024 * 1024)}\n`);

@@ -35,12 +35,18 @@ export interface Governance {
   finish(result: GateResult): Promise<GateResult>;
 }
 
+/**
+ * At most 2,000 waivers are read (src/waivers/parse.ts), a few hundred bytes each; a bigger file is
+ * refused before it is parsed (a 27 MB YAML file took 18 s and 1.7 GB to be refused after parsing).
+ */
+export const MAX_WAIVERS_FILE_BYTES = 4 * 1024 * 1024;
+
 export async function prepareGovernance(o: GovernanceOptions): Promise<Governance> {
   const { settings, workspace, change, now } = o;
   const prTarget = o.runCtx?.target ? { owner: o.runCtx.target.owner, repo: o.runCtx.target.repo, pr: o.runCtx.target.issueNumber } : undefined;
   const file = settings['waivers-file'];
   const refused = insideWorkspace(workspace, file) ? await unreadableBecause(workspace, file) : 'outside the workspace';
-  const read = refused ? ({ ok: false, error: refused, bytes: 0 } as const) : await readReport(workspace, file);
+  const read = refused ? ({ ok: false, error: refused, bytes: 0 } as const) : await readReport(workspace, file, { maxBytes: MAX_WAIVERS_FILE_BYTES, what: 'a waivers file' });
   if (read.ok && needsYaml(read.text, file)) await loadYaml();
   if (read.ok) await loadWaiverValidation();
   const prepared = prepareWaivers(file, read);

@@ -187,13 +187,14 @@ export async function readPolicyFile(workspace: string, path: string | undefined
 
 export type ReadResult = { ok: true; text: string; bytes: number } | { ok: false; error: string; bytes: number };
 
-export async function readReport(workspace: string, file: string): Promise<ReadResult> {
+/** `limit`: the size limit (reports: MAX_REPORT_BYTES), and what the file is called in its message. */
+export async function readReport(workspace: string, file: string, limit: { maxBytes: number; what: string } = { maxBytes: MAX_REPORT_BYTES, what: '' }): Promise<ReadResult> {
   const abs = resolve(workspace, file);
   try {
     const st = await stat(abs);
     const notFile = notAFile(st);
     if (notFile) return { ok: false, bytes: 0, error: `the path ${notFile}` };
-    if (st.size > MAX_REPORT_BYTES) return { ok: false, bytes: st.size, error: `file is ${st.size} bytes, over the ${MAX_REPORT_BYTES}-byte limit` };
+    if (st.size > limit.maxBytes) return { ok: false, bytes: st.size, error: `file is ${st.size} bytes, over the ${limit.maxBytes}-byte limit${limit.what ? ` for ${limit.what}` : ''}` };
     const buf = await readFile(abs);
     const text = buf.toString('utf8');
     return { ok: true, text, bytes: buf.length };
