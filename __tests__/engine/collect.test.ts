@@ -316,3 +316,21 @@ describe('a report path that names something other than a file', () => {
     });
   });
 });
+
+describe('a file whose name starts with two dots', () => {
+  it('is a name in the workspace, not a way out of it', async () => {
+    await inTempWorkspace('sg-dots-', async (ws) => {
+      await writeFile(join(ws, '..b.json'), JSON.stringify({ errors: [], results: [] }));
+      const r = await collectTool('bandit', ['..b.json'], ws);
+      expect(r.messages).toEqual([]);
+      expect(r.status).toBe('ok');
+      expect(r.reports).toHaveLength(1);
+      expect((await collectTool('bandit', ['../b.json'], ws)).status).toBe('missing');
+      // a link loop is there, and unreadable: an error, not a missing report on-missing-report may ignore
+      await symlink('loop.json', join(ws, 'loop.json'));
+      const loop = await collectTool('bandit', ['loop.json'], ws);
+      expect(loop.status).toBe('error');
+      expect(loop.messages).toEqual(['bandit-report: `loop.json` cannot be read (ELOOP): not read']);
+    });
+  });
+});

@@ -23,9 +23,14 @@ export interface ResolvedFiles {
   missing: string[];
 }
 
+/** Whether a path relative to a directory leads out of it (`..b.json` is a name, not a way out). */
+function leavesBase(rel: string): boolean {
+  return isAbsolute(rel) || rel === '..' || rel.startsWith(`..${sep}`) || rel.startsWith('../');
+}
+
 export function insideWorkspace(workspace: string, p: string): boolean {
   const rel = relative(resolve(workspace), resolve(workspace, p));
-  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+  return !leavesBase(rel);
 }
 
 /**
@@ -47,7 +52,7 @@ export async function unreadableBecause(workspace: string, file: string, realWor
     return undefined;
   }
   const rel = relative(root, real);
-  if (rel.startsWith('..') || isAbsolute(rel)) return 'is a symbolic link to a file outside the workspace: not read';
+  if (leavesBase(rel)) return 'is a symbolic link to a file outside the workspace: not read';
   if (rel.split(sep).includes('.git')) return 'is in a .git directory: not read';
   return notAFile(await stat(real).catch(() => undefined));
 }
@@ -87,8 +92,14 @@ export async function resolvePatterns(workspace: string, patterns: string[]): Pr
           refused.push(`\`${raw}\` ${why}`);
           refusedHere = true;
         }
-      } catch {
+      } catch (e) {
         matched = [];
+        // Only what is not there is missing; a link loop or a denied path is there, and unreadable.
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code !== 'ENOENT' && code !== 'ENOTDIR') {
+          refused.push(`\`${raw}\` cannot be read (${code ?? 'error'}): not read`);
+          refusedHere = true;
+        }
       }
     }
     const inside: string[] = [];
@@ -125,7 +136,7 @@ const MAX_OUTPUT_ENTRIES = 20_000;
  */
 export async function outputPathProblem(base: string, path: string, { dir = false } = {}): Promise<string | undefined> {
   const rel = relative(resolve(base), resolve(path));
-  if (isAbsolute(rel) || rel === '..' || rel.startsWith(`..${sep}`)) return 'is outside the workspace';
+  if (leavesBase(rel)) return 'is outside the workspace';
   let cur = resolve(base);
   const parts = rel === '' ? [] : rel.split(sep);
   for (let i = 0; i < parts.length; i++) {
