@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readlinkSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
-import { outputPathProblem, READ_CHUNK_BYTES, readReportChunks } from '../../src/io/files.js';
+import { outputPathProblem, READ_CHUNK_BYTES, readReport, readReportChunks } from '../../src/io/files.js';
 import { scratchDir } from '../helpers/scratch.js';
 
 /** How many of this process's descriptors are open on `path` (Linux: /proc; elsewhere 0). */
@@ -103,6 +103,16 @@ describe('readReportChunks (the next chunk read while one is consumed)', () => {
     const read = await readReportChunks(dir, 'm.bin', () => (calls++, true), 11);
     expect(read).toEqual({ ok: true, bytes: 0, stopped: true });
     expect(calls).toBe(0);
+  });
+
+  const itLinux = process.platform === 'linux' ? it : it.skip;
+  itLinux('a pipe is refused by its handle, not waited on (a path swapped after a check by name)', async () => {
+    execFileSync('mkfifo', [join(dir, 'p.json')]);
+    const refusal = { ok: false, bytes: 0, error: 'the path is not a regular file (a pipe, socket or device): not read' };
+    expect(await readReportChunks(dir, 'p.json', () => true)).toEqual(refusal);
+    expect(await readReport(dir, 'p.json')).toEqual(refusal);
+    mkdirSync(join(dir, 'd.json'));
+    expect(await readReport(dir, 'd.json')).toEqual({ ok: false, bytes: 0, error: 'the path is a directory: not read' });
   });
 
   it('a missing file is named by its error code', async () => {

@@ -3,8 +3,8 @@
  * workspace; nothing outside it is read (a report input cannot be used to exfiltrate /etc/passwd
  * into an artifact).
  */
-import type { Stats } from 'node:fs';
-import { lstat, open, opendir, readFile, realpath, stat } from 'node:fs/promises';
+import { constants, type Stats } from 'node:fs';
+import { lstat, open, opendir, readFile, realpath, stat, type FileHandle } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { glob, isDynamicPattern } from 'tinyglobby';
 import { ConfigurationError } from '../config/schema.js';
@@ -122,6 +122,29 @@ export async function resolvePatterns(workspace: string, patterns: string[]): Pr
   return { files: [...files].sort(), problems, refused: [...new Set(refused)], missing };
 }
 
+/**
+ * A regular file opened for reading. Never waits on a pipe (O_NONBLOCK, where there is one), and
+ * what is read is what was checked: a path swapped for a pipe after a check by name is refused
+ * here, not read. Throws with `notAFile` set when the handle is not a regular file.
+ */
+async function openRegular(abs: string): Promise<FileHandle> {
+  const fh = await open(abs, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  try {
+    const why = notAFile(await fh.stat());
+    if (why) throw Object.assign(new Error(why), { notAFile: why });
+    return fh;
+  } catch (e) {
+    await fh.close();
+    throw e;
+  }
+}
+
+/** A read error in words: the refusal of openRegular, or the system's code. */
+function readError(e: unknown): string {
+  const err = e as NodeJS.ErrnoException & { notAFile?: string };
+  return err.notAFile ? `the path ${err.notAFile}` : `cannot read the file (${err.code ?? err.message})`;
+}
+
 /** Entries of an existing output directory that are looked through for links (more: refused). */
 const MAX_OUTPUT_ENTRIES = 20_000;
 
@@ -184,15 +207,22 @@ export async function readPolicyFile(workspace: string, path: string | undefined
   const inside = insideWorkspace(workspace, path);
   if (!inside && !anywhere) throw new ConfigurationError(`policy-file: got ${JSON.stringify(path)}; expected a path inside the workspace`);
   const abs = resolve(workspace, path);
-  const refused = inside ? await unreadableBecause(workspace, path) : notAFile(await stat(abs).catch(() => undefined));
+  const refused = inside ? await unreadableBecause(workspace, path) : undefined;
   if (refused) throw new ConfigurationError(`policy-file: ${JSON.stringify(path)} ${refused}`);
+  let fh: FileHandle | undefined;
   try {
-    const st = await stat(abs);
-    if (st.size > MAX_POLICY_BYTES) throw new ConfigurationError(`policy-file: ${JSON.stringify(path)} is ${st.size} bytes, over the ${MAX_POLICY_BYTES}-byte limit for a policy file`);
-    return { text: await readFile(abs, 'utf8'), file: path };
+    // Given by hand outside the workspace (the CLI), it may be a pipe: `--policy-file <(...)`.
+    if (!inside) return { text: await readFile(abs, 'utf8'), file: path };
+    fh = await openRegular(abs);
+    const { size } = await fh.stat();
+    if (size > MAX_POLICY_BYTES) throw new ConfigurationError(`policy-file: ${JSON.stringify(path)} is ${size} bytes, over the ${MAX_POLICY_BYTES}-byte limit for a policy file`);
+    return { text: await fh.readFile('utf8'), file: path };
   } catch (e) {
     if (e instanceof ConfigurationError) throw e;
-    throw new ConfigurationError(`policy-file: cannot read ${JSON.stringify(path)} (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+    const err = e as NodeJS.ErrnoException & { notAFile?: string };
+    throw new ConfigurationError(err.notAFile ? `policy-file: ${JSON.stringify(path)} ${err.notAFile}` : `policy-file: cannot read ${JSON.stringify(path)} (${err.code ?? String(e)})`);
+  } finally {
+    await fh?.close();
   }
 }
 
@@ -201,17 +231,18 @@ export type ReadResult = { ok: true; text: string; bytes: number } | { ok: false
 /** `limit`: the size limit (reports: MAX_REPORT_BYTES), and what the file is called in its message. */
 export async function readReport(workspace: string, file: string, limit: { maxBytes: number; what: string } = { maxBytes: MAX_REPORT_BYTES, what: '' }): Promise<ReadResult> {
   const abs = resolve(workspace, file);
+  let fh: FileHandle | undefined;
   try {
-    const st = await stat(abs);
-    const notFile = notAFile(st);
-    if (notFile) return { ok: false, bytes: 0, error: `the path ${notFile}` };
-    if (st.size > limit.maxBytes) return { ok: false, bytes: st.size, error: `file is ${st.size} bytes, over the ${limit.maxBytes}-byte limit${limit.what ? ` for ${limit.what}` : ''}` };
-    const buf = await readFile(abs);
-    const text = buf.toString('utf8');
-    return { ok: true, text, bytes: buf.length };
+    fh = await openRegular(abs);
+    const { size } = await fh.stat();
+    if (size > limit.maxBytes) return { ok: false, bytes: size, error: `file is ${size} bytes, over the ${limit.maxBytes}-byte limit${limit.what ? ` for ${limit.what}` : ''}` };
+    const buf = await fh.readFile();
+    if (buf.length > limit.maxBytes) return { ok: false, bytes: buf.length, error: `file grew over the ${limit.maxBytes}-byte limit while it was read` };
+    return { ok: true, text: buf.toString('utf8'), bytes: buf.length };
   } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    return { ok: false, bytes: 0, error: `cannot read the file (${err.code ?? err.message})` };
+    return { ok: false, bytes: 0, error: readError(e) };
+  } finally {
+    await fh?.close();
   }
 }
 
@@ -236,7 +267,7 @@ export async function readReportChunks(
   let fh;
   let pending: Promise<{ bytesRead: number }> | undefined;
   try {
-    fh = await open(abs, 'r');
+    fh = await openRegular(abs);
     const st = await fh.stat();
     if (st.size > MAX_REPORT_BYTES) return { ok: false, bytes: st.size, error: `file is ${st.size} bytes, over the ${MAX_REPORT_BYTES}-byte limit` };
     if (st.size < minBytes) return { ok: true, bytes: 0, stopped: true };
@@ -261,8 +292,7 @@ export async function readReportChunks(
       [buf, ahead] = [ahead, buf];
     }
   } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    return { ok: false, bytes: 0, error: `cannot read the file (${err.code ?? err.message})` };
+    return { ok: false, bytes: 0, error: readError(e) };
   } finally {
     // a read still in flight (consume stopped or threw) ends before the file is closed
     await pending?.catch(() => undefined);
