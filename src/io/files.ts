@@ -1,7 +1,8 @@
 /**
- * Finding and reading report files in the workspace. Patterns are paths or globs relative to the
- * workspace; nothing outside it is read (a report input cannot be used to exfiltrate /etc/passwd
- * into an artifact).
+ * Finding and reading report files (and the policy file) in the workspace, and checking where the
+ * outputs go. Patterns are paths or globs relative to the workspace; nothing outside it is read (a
+ * report input cannot be used to exfiltrate /etc/passwd into an artifact), and nothing is written
+ * through a link the checkout holds.
  */
 import { constants, type Stats } from 'node:fs';
 import { lstat, open, opendir, readFile, realpath, stat, type FileHandle } from 'node:fs/promises';
@@ -164,12 +165,15 @@ export async function outputPathProblem(base: string, path: string, { dir = fals
   const parts = rel === '' ? [] : rel.split(sep);
   for (let i = 0; i < parts.length; i++) {
     cur = join(cur, parts[i] as string);
-    const st = await lstat(cur).catch((e: NodeJS.ErrnoException) => {
-      if (e.code === 'ENOENT') return undefined;
-      throw e;
-    });
-    if (st === undefined) return undefined; // the rest is created by the gate
     const shown = parts.slice(0, i + 1).join('/');
+    let st: Stats;
+    try {
+      st = await lstat(cur);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') return undefined; // the rest is created by the gate
+      return `\`${shown}\` cannot be looked at (${code ?? 'error'})`;
+    }
     if (st.isSymbolicLink()) return `\`${shown}\` is a symbolic link: the gate does not write through links`;
     const wantFile = i === parts.length - 1 && !dir;
     if (wantFile ? !st.isFile() : !st.isDirectory()) return `\`${shown}\` is not a ${wantFile ? 'regular file' : 'directory'}`;
