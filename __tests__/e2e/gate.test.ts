@@ -243,7 +243,7 @@ describe('the gate bundle, run like the runner runs it', () => {
       const summary = r.summary.replace(/\\(.)/g, '$1'); // Markdown escapes off
       expect(summary).toContain('**deptry** report unreadable: deptry-report: `reports/deptry.json` is not a regular file (a pipe, socket or device): not read');
       expect(summary).toContain('**vulture** report unreadable: vulture-report: `reports/vulture.txt` is a directory: not read');
-      expect(summary).toContain('no waiver applies: waivers.md: is not a regular file (a pipe, socket or device): not read');
+      expect(summary).toContain('no waiver applies: waivers.md: the path is not a regular file (a pipe, socket or device): not read');
       const p = await runAction({ entry: ENTRY, workspace: ws, inputs: { 'bandit-report': 'reports/bandit.json', 'policy-file': 'policy.yml', 'upload-artifact': 'false' }, actionYml: join(REPO_ROOT, 'action.yml') });
       expect(p.code).toBe(1);
       expect(p.commands.filter((c) => c.command === 'error').map((c) => c.message).join('\n')).toContain('policy-file: "policy.yml" is not a regular file (a pipe, socket or device): not read');

@@ -45,8 +45,9 @@ export async function prepareGovernance(o: GovernanceOptions): Promise<Governanc
   const { settings, workspace, change, now } = o;
   const prTarget = o.runCtx?.target ? { owner: o.runCtx.target.owner, repo: o.runCtx.target.repo, pr: o.runCtx.target.issueNumber } : undefined;
   const file = settings['waivers-file'];
-  const refused = insideWorkspace(workspace, file) ? await unreadableBecause(workspace, file) : 'outside the workspace';
-  const read = refused ? ({ ok: false, error: refused, bytes: 0 } as const) : await readReport(workspace, file, { maxBytes: MAX_WAIVERS_FILE_BYTES, what: 'a waivers file' });
+  const refused = insideWorkspace(workspace, file) ? await unreadableBecause(workspace, file) : 'is outside the workspace';
+  // "docs/waivers.md: the path is a symbolic link ...", as readReport words its refusals
+  const read = refused ? ({ ok: false, error: `the path ${refused}`, bytes: 0 } as const) : await readReport(workspace, file, { maxBytes: MAX_WAIVERS_FILE_BYTES, what: 'a waivers file' });
   if (read.ok && needsYaml(read.text, file)) await loadYaml();
   if (read.ok) await loadWaiverValidation();
   const prepared = prepareWaivers(file, read);
