@@ -145,6 +145,14 @@ describe('outputPathProblem (no output written through a link the checkout holds
     expect(await outputPathProblem(ws, join(ws, 'gate.sarif'))).toBe('`gate.sarif` is a symbolic link: the gate does not write through links');
   });
 
+  it("names a link inside the output directory with the pull request's name escaped (it is printed as it is)", async () => {
+    mkdirSync(join(ws, 'out4'));
+    symlinkSync(outside, join(ws, 'out4', 'x\n::error::forged'));
+    const problem = await outputPathProblem(ws, join(ws, 'out4'), { dir: true });
+    expect(problem).toMatch(/^`out4\/x ⏎ :\u200b:error:\u200b:forged` is a symbolic link/);
+    expect(problem).not.toMatch(/\n|::/);
+  });
+
   it('refuses a file where a directory goes, a directory where the file goes, and a path outside', async () => {
     writeFileSync(join(ws, 'plain'), 'x');
     expect(await outputPathProblem(ws, join(ws, 'plain'), { dir: true })).toBe('`plain` is not a directory');

@@ -68,6 +68,15 @@ describe('writeStdout', () => {
     expect(out).toEqual(['win32\n', 'darwin\n']);
   });
 
+  it('a write that takes nothing falls back instead of looping', () => {
+    const out = streamWrites();
+    let calls = 0;
+    useDirectStdout(() => (++calls > 100 ? 1 : 0), 'linux');
+    writeStdout('y\n');
+    expect(calls).toBe(1);
+    expect(out).toEqual(['y\n']);
+  });
+
   it('any other failure of the direct write also falls back rather than throwing', () => {
     const out = streamWrites();
     useDirectStdout(() => {

@@ -32160,8 +32160,9 @@ function parseSettings(layers, locate) {
         }
     }
     out.thresholds = merged.thresholds === undefined ? {} : parseThresholds(merged.thresholds, issues);
+    const known = new Set(SETTING_KEYS);
     for (const key of Object.keys(merged)) {
-        if (!SETTING_KEYS.includes(key))
+        if (!known.has(key))
             issues.push({ path: [key], message: `unknown setting ${given(key)}` });
     }
     if (out.phase === 'auto' && out['phase-2-from'] === undefined && merged['phase-2-from'] === undefined) {
@@ -32241,16 +32242,20 @@ function useDirectStdout(write = (fd, b, o) => writeSync(fd, b, o), platform = p
 function useStdoutStream() {
     direct = undefined;
 }
-/** Bytes of `buf` written to fd 1; fewer than all when the descriptor would block or failed. */
+/** Bytes of `buf` written to fd 1; fewer than all when the descriptor would block, failed or took nothing. */
 function writeAll(write, buf) {
     let off = 0;
     while (off < buf.length) {
+        let n;
         try {
-            off += write(1, buf, off);
+            n = write(1, buf, off);
         }
         catch {
             return off; // EAGAIN, or any other failure: the stream takes over and behaves as it always did
         }
+        if (!(n > 0))
+            return off; // a write that takes nothing would loop here for ever
+        off += n;
     }
     return off;
 }

@@ -438,8 +438,9 @@ export function parseSettings(
     }
   }
   out.thresholds = merged.thresholds === undefined ? {} : parseThresholds(merged.thresholds, issues);
+  const known = new Set<string>(SETTING_KEYS);
   for (const key of Object.keys(merged)) {
-    if (!(SETTING_KEYS as readonly string[]).includes(key)) issues.push({ path: [key], message: `unknown setting ${given(key)}` });
+    if (!known.has(key)) issues.push({ path: [key], message: `unknown setting ${given(key)}` });
   }
   if (out.phase === 'auto' && out['phase-2-from'] === undefined && merged['phase-2-from'] === undefined) {
     issues.push({ path: ['phase-2-from'], message: 'phase-2-from: got none; phase "auto" needs the day phase 2 starts (YYYY-MM-DD)' });

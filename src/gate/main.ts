@@ -35,12 +35,32 @@ export async function loadSettings(env: NodeJS.ProcessEnv = process.env): Promis
 }
 
 /**
+ * Where the outputs go, checked before any work: the output directory and the SARIF file must be
+ * in the workspace, and no link the checkout holds may lie on their way (the pull request's links
+ * would have the gate write outside the workspace; runner temp, the default, is the runner's).
+ */
+async function outputDir(settings: Settings, workspace: string, env: NodeJS.ProcessEnv): Promise<string> {
+  const outSetting = settings['output-dir'];
+  if (outSetting && !insideWorkspace(workspace, outSetting)) throw new ConfigurationError(`output-dir: got ${JSON.stringify(outSetting)}; expected a directory inside the workspace`);
+  const sarifSetting = settings['sarif-file'];
+  if (sarifSetting && !insideWorkspace(workspace, sarifSetting)) throw new ConfigurationError(`sarif-file: got ${JSON.stringify(sarifSetting)}; expected a file inside the workspace`);
+  // resolve, not join: `${{ github.workspace }}/out` is inside the workspace too.
+  const outDir = outSetting ? resolve(workspace, outSetting) : join(env.RUNNER_TEMP || workspace, 'security-gate');
+  const outProblem = outSetting ? await outputPathProblem(workspace, outDir, { dir: true }) : undefined;
+  if (outProblem) throw new ConfigurationError(`output-dir: ${outProblem}`);
+  const sarifProblem = sarifSetting ? await outputPathProblem(workspace, resolve(workspace, sarifSetting)) : undefined;
+  if (sarifProblem) throw new ConfigurationError(`sarif-file: ${sarifProblem}`);
+  return outDir;
+}
+
+/**
  * The whole gate. `given`: settings already loaded (by the main thread, when this runs in a
  * worker); `copier`: who writes the artifact's redacted report copies (the idle main thread then).
  */
 export async function run(env: NodeJS.ProcessEnv = process.env, given?: Settings, copier?: RedactedCopier): Promise<void> {
   const workspace = workspaceOf(env);
   const settings = given ?? (await loadSettings(env));
+  const outDir = await outputDir(settings, workspace, env);
   const now = new Date();
 
   const runCtx = await loadRunContext(env);
@@ -63,17 +83,6 @@ export async function run(env: NodeJS.ProcessEnv = process.env, given?: Settings
   const missing = { error: log.error, warn: log.warning, ignore: log.info }[settings['on-missing-report']];
   for (const t of result.tools) for (const m of t.messages) (t.status === 'ok' ? log.warning : t.status === 'missing' ? missing : log.error)(m);
 
-  const outSetting = settings['output-dir'];
-  if (outSetting && !insideWorkspace(workspace, outSetting)) throw new ConfigurationError(`output-dir: got ${JSON.stringify(outSetting)}; expected a directory inside the workspace`);
-  const sarifSetting = settings['sarif-file'];
-  if (sarifSetting && !insideWorkspace(workspace, sarifSetting)) throw new ConfigurationError(`sarif-file: got ${JSON.stringify(sarifSetting)}; expected a file inside the workspace`);
-  // resolve, not join: `${{ github.workspace }}/out` is inside the workspace too.
-  const outDir = outSetting ? resolve(workspace, outSetting) : join(env.RUNNER_TEMP || workspace, 'security-gate');
-  // In the workspace, where the pull request may have committed links (runner temp is the runner's).
-  const outProblem = outSetting ? await outputPathProblem(workspace, outDir, { dir: true }) : undefined;
-  if (outProblem) throw new ConfigurationError(`output-dir: ${outProblem}`);
-  const sarifProblem = sarifSetting ? await outputPathProblem(workspace, resolve(workspace, sarifSetting)) : undefined;
-  if (sarifProblem) throw new ConfigurationError(`sarif-file: ${sarifProblem}`);
   const summaryOptions = { artifactName: settings['artifact-name'], reproduceCommand: reproduceCommand(settings, result.change), policySource: settings['policy-file'] };
   const { staged, sarifFile } = await publish({ env, workspace, outDir, settings, result, reports: engine.reports, knownSecrets: engine.knownSecrets, summaryOptions, now, runCtx, client, copier });
 

@@ -11,7 +11,7 @@ import type { HttpClient } from '../io/http.js';
 import { applyOverride, labelOnPullRequest, pullRequestAuthor } from '../policy/override.js';
 import type { GateResult } from '../policy/result.js';
 import { loadYaml } from '../util/yaml.js';
-import { createWaiverSession, loadWaiverValidation, needsYaml, prepareWaivers, waiversToVerify, type WaiverSession } from '../waivers/index.js';
+import { createWaiverSession, loadWaiverValidation, MAX_WAIVERS_FILE_BYTES, needsYaml, prepareWaivers, waiversToVerify, type WaiverSession } from '../waivers/index.js';
 import type { RunContext } from './comment.js';
 import { resolveOverride, resolveWaiverContext } from './pull-request.js';
 import { pushAll } from '../util/lists.js';
@@ -34,12 +34,6 @@ export interface Governance {
   /** Records the waiver report and applies the override decision. */
   finish(result: GateResult): Promise<GateResult>;
 }
-
-/**
- * At most 2,000 waivers are read (src/waivers/parse.ts), a few hundred bytes each; a bigger file is
- * refused before it is parsed (a 27 MB YAML file took 18 s and 1.7 GB to be refused after parsing).
- */
-export const MAX_WAIVERS_FILE_BYTES = 4 * 1024 * 1024;
 
 export async function prepareGovernance(o: GovernanceOptions): Promise<Governance> {
   const { settings, workspace, change, now } = o;

@@ -9,6 +9,7 @@ import { lstat, open, opendir, readFile, realpath, stat, type FileHandle } from 
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { glob, isDynamicPattern } from 'tinyglobby';
 import { ConfigurationError } from '../config/schema.js';
+import { escapeLog } from '../util/escape.js';
 
 /** Largest report read (bigger is refused with a clear message rather than exhausting memory). */
 export const MAX_REPORT_BYTES = 512 * 1024 * 1024;
@@ -38,9 +39,8 @@ export function insideWorkspace(workspace: string, p: string): boolean {
  * Why `file` (in the workspace) must not be read, or undefined. Its real path, symbolic links
  * followed, must stay in the workspace and out of any `.git` directory: a link committed under a
  * report's name would otherwise copy `/etc/passwd`, or the checkout's token from `.git/config`,
- * into the artifact, or quote it in an error. Nor may it be a directory, a pipe or a device (a
- * pipe's read waits for a writer: the gate would hang). A file that does not exist is left to the
- * read.
+ * into the artifact, or quote it in an error. A file that does not exist, or is not a regular file
+ * (a directory, a pipe), is left to the read, which refuses it on its handle (openRegular).
  * `realWorkspace`: the workspace's real path, when the caller has it already.
  */
 export async function unreadableBecause(workspace: string, file: string, realWorkspace?: string): Promise<string | undefined> {
@@ -55,7 +55,7 @@ export async function unreadableBecause(workspace: string, file: string, realWor
   const rel = relative(root, real);
   if (leavesBase(rel)) return 'is a symbolic link to a file outside the workspace: not read';
   if (rel.split(sep).includes('.git')) return 'is in a .git directory: not read';
-  return notAFile(await stat(real).catch(() => undefined));
+  return undefined;
 }
 
 /** Why something that exists is not a file to read (a pipe would block the read until a writer came). */
@@ -126,14 +126,16 @@ export async function resolvePatterns(workspace: string, patterns: string[]): Pr
 /**
  * A regular file opened for reading. Never waits on a pipe (O_NONBLOCK, where there is one), and
  * what is read is what was checked: a path swapped for a pipe after a check by name is refused
- * here, not read. Throws with `notAFile` set when the handle is not a regular file.
+ * here, not read. Throws with `notAFile` set when the handle is not a regular file; gives the
+ * handle and the file's size.
  */
-async function openRegular(abs: string): Promise<FileHandle> {
+async function openRegular(abs: string): Promise<{ fh: FileHandle; size: number }> {
   const fh = await open(abs, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   try {
-    const why = notAFile(await fh.stat());
+    const st = await fh.stat();
+    const why = notAFile(st);
     if (why) throw Object.assign(new Error(why), { notAFile: why });
-    return fh;
+    return { fh, size: st.size };
   } catch (e) {
     await fh.close();
     throw e;
@@ -165,7 +167,7 @@ export async function outputPathProblem(base: string, path: string, { dir = fals
   const parts = rel === '' ? [] : rel.split(sep);
   for (let i = 0; i < parts.length; i++) {
     cur = join(cur, parts[i] as string);
-    const shown = parts.slice(0, i + 1).join('/');
+    const shown = escapeLog(parts.slice(0, i + 1).join('/'));
     let st: Stats;
     try {
       st = await lstat(cur);
@@ -178,10 +180,13 @@ export async function outputPathProblem(base: string, path: string, { dir = fals
     const wantFile = i === parts.length - 1 && !dir;
     if (wantFile ? !st.isFile() : !st.isDirectory()) return `\`${shown}\` is not a ${wantFile ? 'regular file' : 'directory'}`;
   }
-  return dir ? linkInside(cur, parts.join('/')) : undefined;
+  return dir ? linkInside(cur, escapeLog(parts.join('/'))) : undefined;
 }
 
-/** The first link (or pipe, device...) in an existing directory tree, or why it was not looked through. */
+/**
+ * The first link (or pipe, device...) in an existing directory tree, or why it was not looked
+ * through. Its name is the pull request's: escaped (a configuration error is printed as it is).
+ */
 async function linkInside(root: string, shownRoot: string): Promise<string | undefined> {
   const queue = [''];
   let seen = 0;
@@ -192,7 +197,7 @@ async function linkInside(root: string, shownRoot: string): Promise<string | und
       if (++seen > MAX_OUTPUT_ENTRIES) return `\`${shownRoot}\` already holds over ${MAX_OUTPUT_ENTRIES} entries: not looked through, not written`;
       const r = rel === '' ? e.name : `${rel}/${e.name}`;
       if (e.isDirectory()) queue.push(r);
-      else if (!e.isFile()) return `\`${shownRoot}/${r}\` is ${e.isSymbolicLink() ? 'a symbolic link: the gate does not write through links' : 'not a regular file'}`;
+      else if (!e.isFile()) return `\`${shownRoot}/${escapeLog(r)}\` is ${e.isSymbolicLink() ? 'a symbolic link: the gate does not write through links' : 'not a regular file'}`;
     }
   }
   return undefined;
@@ -217,8 +222,8 @@ export async function readPolicyFile(workspace: string, path: string | undefined
   try {
     // Given by hand outside the workspace (the CLI), it may be a pipe: `--policy-file <(...)`.
     if (!inside) return { text: await readFile(abs, 'utf8'), file: path };
-    fh = await openRegular(abs);
-    const { size } = await fh.stat();
+    let size: number;
+    ({ fh, size } = await openRegular(abs));
     if (size > MAX_POLICY_BYTES) throw new ConfigurationError(`policy-file: ${JSON.stringify(path)} is ${size} bytes, over the ${MAX_POLICY_BYTES}-byte limit for a policy file`);
     return { text: await fh.readFile('utf8'), file: path };
   } catch (e) {
@@ -237,8 +242,8 @@ export async function readReport(workspace: string, file: string, limit: { maxBy
   const abs = resolve(workspace, file);
   let fh: FileHandle | undefined;
   try {
-    fh = await openRegular(abs);
-    const { size } = await fh.stat();
+    let size: number;
+    ({ fh, size } = await openRegular(abs));
     if (size > limit.maxBytes) return { ok: false, bytes: size, error: `file is ${size} bytes, over the ${limit.maxBytes}-byte limit${limit.what ? ` for ${limit.what}` : ''}` };
     const buf = await fh.readFile();
     if (buf.length > limit.maxBytes) return { ok: false, bytes: buf.length, error: `file grew over the ${limit.maxBytes}-byte limit while it was read` };
@@ -268,16 +273,16 @@ export async function readReportChunks(
   minBytes = 0,
 ): Promise<ChunkResult> {
   const abs = resolve(workspace, file);
-  let fh;
+  let fh: FileHandle | undefined;
   let pending: Promise<{ bytesRead: number }> | undefined;
   try {
-    fh = await openRegular(abs);
-    const st = await fh.stat();
-    if (st.size > MAX_REPORT_BYTES) return { ok: false, bytes: st.size, error: `file is ${st.size} bytes, over the ${MAX_REPORT_BYTES}-byte limit` };
-    if (st.size < minBytes) return { ok: true, bytes: 0, stopped: true };
+    let fileSize: number;
+    ({ fh, size: fileSize } = await openRegular(abs));
+    if (fileSize > MAX_REPORT_BYTES) return { ok: false, bytes: fileSize, error: `file is ${fileSize} bytes, over the ${MAX_REPORT_BYTES}-byte limit` };
+    if (fileSize < minBytes) return { ok: true, bytes: 0, stopped: true };
     // Two buffers: the next chunk is read while `consume` works on this one (a read waits on the
     // thread pool: one chunk at a time left the big report's parse ~35 ms idle).
-    const size = Math.min(READ_CHUNK_BYTES, Math.max(st.size, 1));
+    const size = Math.min(READ_CHUNK_BYTES, Math.max(fileSize, 1));
     let buf = Buffer.allocUnsafe(size);
     let ahead = Buffer.allocUnsafe(size);
     let bytes = 0;

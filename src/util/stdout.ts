@@ -43,15 +43,18 @@ export function useStdoutStream(): void {
   direct = undefined;
 }
 
-/** Bytes of `buf` written to fd 1; fewer than all when the descriptor would block or failed. */
+/** Bytes of `buf` written to fd 1; fewer than all when the descriptor would block, failed or took nothing. */
 function writeAll(write: Write, buf: Uint8Array): number {
   let off = 0;
   while (off < buf.length) {
+    let n: number;
     try {
-      off += write(1, buf, off);
+      n = write(1, buf, off);
     } catch {
       return off; // EAGAIN, or any other failure: the stream takes over and behaves as it always did
     }
+    if (!(n > 0)) return off; // a write that takes nothing would loop here for ever
+    off += n;
   }
   return off;
 }
