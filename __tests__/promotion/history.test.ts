@@ -2,11 +2,15 @@
  * `security-gate promotion` end to end against a real local HTTP server answering GitHub REST
  * shapes (runs, artifacts, 302 + zip download), with histories built from gate results.
  */
+import { execFileSync } from 'node:child_process';
+import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { startServer, type Reply, type TestServer } from '../helpers/http-server.js';
 import { requestKinds, serveGitHub, zipOf } from './helpers/fake-github.js';
 import { gateResult } from './helpers/factory.js';
-import { criterion, history, runCli, tool, type RunSpec } from './helpers/scenario.js';
+import { criterion, history, JUSTFILE, runCli, tool, type RunSpec } from './helpers/scenario.js';
 
 let srv: TestServer;
 beforeEach(async () => {
@@ -319,6 +323,69 @@ describe('promotion: operational readiness', () => {
     ]);
     const none = await runCli(srv.url, [], { justfile: null });
     expect(criterion(none.report, 'bandit', 'justfile-recipes').detail).toBe('no Justfile at Justfile');
+  });
+
+  it('a Justfile that is a link out of the checkout, a pipe or too big is refused in words, never read', async () => {
+    serveGitHub(srv, history(times(12, clean)));
+    const outside = await mkdtemp(join(tmpdir(), 'promotion-outside-'));
+    try {
+      await writeFile(join(outside, 'Justfile'), JUSTFILE);
+      const linked = await runCli(srv.url, [], { justfile: null, prepare: (dir) => symlink(join(outside, 'Justfile'), join(dir, 'Justfile')) });
+      expect(linked.code).toBe(0);
+      expect(criterion(linked.report, 'bandit', 'justfile-recipes')).toMatchObject({
+        met: false,
+        detail: 'no Justfile at Justfile (is a symbolic link to a file outside the workspace: not read)',
+      });
+      // A pipe: the read would wait for a writer for ever (the test's timeout on the old code).
+      const piped = await runCli(srv.url, [], { justfile: null, prepare: async (dir) => void execFileSync('mkfifo', [join(dir, 'Justfile')]) });
+      expect(criterion(piped.report, 'bandit', 'justfile-recipes').detail).toBe('no Justfile at Justfile (the path is not a regular file (a pipe, socket or device): not read)');
+      const big = await runCli(srv.url, [], { justfile: `${JUSTFILE}#${'x'.repeat(1024 * 1024)}\n` });
+      expect(criterion(big.report, 'bandit', 'justfile-recipes').detail).toMatch(/^no Justfile at Justfile \(file is \d+ bytes, over the 1048576-byte limit for a Justfile\)$/);
+      // Given outside the directory (the CLI by hand): the user's own file, read.
+      const given = await runCli(srv.url, ['--justfile', join(outside, 'Justfile')], { justfile: null });
+      expect(criterion(given.report, 'bandit', 'justfile-recipes').met).toBe(true);
+    } finally {
+      await rm(outside, { recursive: true, force: true });
+    }
+  });
+
+  it('report files are not written through a link the checkout holds: exit 2 before any request', async () => {
+    serveGitHub(srv, history(times(12, clean)));
+    const outside = await mkdtemp(join(tmpdir(), 'promotion-outside-'));
+    try {
+      const target = join(outside, 'victim.sh');
+      await writeFile(target, 'echo original\n');
+      const file = await runCli(srv.url, [], { prepare: (dir) => symlink(target, join(dir, '.ci-security-promotion-report.json')) });
+      expect(file.code).toBe(2);
+      expect(file.stderr).toBe('security-gate promotion: output-dir: `.ci-security-promotion-report.json` is a symbolic link: the gate does not write through links\n');
+      expect(await readFile(target, 'utf8')).toBe('echo original\n');
+      const dir = await runCli(srv.url, ['--output-dir', 'out/reports'], { prepare: (d) => mkdir(join(d, 'out')).then(() => symlink(outside, join(d, 'out/reports'))) });
+      expect(dir.code).toBe(2);
+      expect(dir.stderr).toContain('output-dir: `out/reports` is a symbolic link');
+      expect(await readdir(outside)).toEqual(['victim.sh']);
+      expect(srv.requests).toHaveLength(0);
+    } finally {
+      await rm(outside, { recursive: true, force: true });
+    }
+  });
+
+  it('an output-dir that is not a directory: exit 2 inside the checkout, a runtime failure in words (3) outside it', async () => {
+    serveGitHub(srv, history(times(12, clean)));
+    const inside = await runCli(srv.url, ['--output-dir', 'Justfile/reports']);
+    expect(inside.code).toBe(2);
+    expect(inside.stderr).toBe('security-gate promotion: output-dir: `Justfile` is not a directory\n');
+    expect(srv.requests).toHaveLength(0);
+    // Outside the directory it is not looked at beforehand: the write fails, and says so.
+    const outside = await mkdtemp(join(tmpdir(), 'promotion-outside-'));
+    try {
+      await writeFile(join(outside, 'file'), '');
+      const r = await runCli(srv.url, ['--output-dir', join(outside, 'file/reports')]);
+      expect(r.code).toBe(3);
+      expect(r.stderr).toContain(`security-gate promotion: writing the reports in ${join(outside, 'file/reports')}: ENOTDIR\n`);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    } finally {
+      await rm(outside, { recursive: true, force: true });
+    }
   });
 
   it('recipe names are configurable', async () => {

@@ -30057,7 +30057,7 @@ var io_util_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _
 };
 
 
-const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat, symlink, unlink } = external_fs_namespaceObject.promises;
+const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat: io_util_stat, symlink, unlink } = external_fs_namespaceObject.promises;
 // export const {open} = 'fs'
 const IS_WINDOWS = process.platform === 'win32';
 /**
@@ -30088,7 +30088,7 @@ const READONLY = external_fs_namespaceObject.constants.O_RDONLY;
 function exists(fsPath) {
     return io_util_awaiter(this, void 0, void 0, function* () {
         try {
-            yield stat(fsPath);
+            yield io_util_stat(fsPath);
         }
         catch (err) {
             if (err.code === 'ENOENT') {
@@ -30101,7 +30101,7 @@ function exists(fsPath) {
 }
 function isDirectory(fsPath_1) {
     return io_util_awaiter(this, arguments, void 0, function* (fsPath, useStat = false) {
-        const stats = useStat ? yield stat(fsPath) : yield lstat(fsPath);
+        const stats = useStat ? yield io_util_stat(fsPath) : yield lstat(fsPath);
         return stats.isDirectory();
     });
 }
@@ -30131,7 +30131,7 @@ function tryGetExecutablePath(filePath, extensions) {
         let stats = undefined;
         try {
             // test file exists
-            stats = yield stat(filePath);
+            stats = yield io_util_stat(filePath);
         }
         catch (err) {
             if (err.code !== 'ENOENT') {
@@ -30159,7 +30159,7 @@ function tryGetExecutablePath(filePath, extensions) {
             filePath = originalFilePath + extension;
             stats = undefined;
             try {
-                stats = yield stat(filePath);
+                stats = yield io_util_stat(filePath);
             }
             catch (err) {
                 if (err.code !== 'ENOENT') {
@@ -32121,7 +32121,7 @@ const POLICY_FILE_ONLY_KEYS = ['thresholds'];
 const schema_INPUT_NAMES = SETTING_KEYS.filter((k) => !POLICY_FILE_ONLY_KEYS.includes(k));
 /** Keys a policy file may not set (they belong to the workflow, not the policy). */
 const INPUT_ONLY_KEYS = (/* unused pure expression or super */ null && (['policy-file', 'github-token']));
-class ConfigurationError extends Error {
+class schema_ConfigurationError extends Error {
     constructor(message) {
         super(message);
         this.name = 'ConfigurationError';
@@ -32177,7 +32177,7 @@ function parseSettings(layers, locate) {
         });
         if (issues.length > MAX_ISSUES)
             lines.push(`... and ${issues.length - MAX_ISSUES} more problems`);
-        throw new ConfigurationError(lines.join('\n'));
+        throw new schema_ConfigurationError(lines.join('\n'));
     }
     return out;
 }
@@ -32503,6 +32503,324 @@ function renderPromotionMarkdown(r, budgetBytes = Infinity) {
 
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+;// CONCATENATED MODULE: ./src/io/files.ts
+/**
+ * Finding and reading report files (and the policy file) in the workspace, and checking where the
+ * outputs go. Patterns are paths or globs relative to the workspace; nothing outside it is read (a
+ * report input cannot be used to exfiltrate /etc/passwd into an artifact), and nothing is written
+ * through a link the checkout holds.
+ */
+
+
+
+
+
+
+/** Largest report read (bigger is refused with a clear message rather than exhausting memory). */
+const MAX_REPORT_BYTES = 512 * 1024 * 1024;
+/** Whether a path relative to a directory leads out of it (`..b.json` is a name, not a way out). */
+function leavesBase(rel) {
+    return (0,external_node_path_namespaceObject.isAbsolute)(rel) || rel === '..' || rel.startsWith(`..${external_node_path_namespaceObject.sep}`) || rel.startsWith('../');
+}
+function insideWorkspace(workspace, p) {
+    const rel = (0,external_node_path_namespaceObject.relative)((0,external_node_path_namespaceObject.resolve)(workspace), (0,external_node_path_namespaceObject.resolve)(workspace, p));
+    return !leavesBase(rel);
+}
+/**
+ * Why `file` (in the workspace) must not be read, or undefined. Its real path, symbolic links
+ * followed, must stay in the workspace and out of any `.git` directory: a link committed under a
+ * report's name would otherwise copy `/etc/passwd`, or the checkout's token from `.git/config`,
+ * into the artifact, or quote it in an error. A file that does not exist, or is not a regular file
+ * (a directory, a pipe), is left to the read, which refuses it on its handle (openRegular).
+ * `realWorkspace`: the workspace's real path, when the caller has it already.
+ */
+async function unreadableBecause(workspace, file, realWorkspace) {
+    let real;
+    let root;
+    try {
+        real = await (0,promises_namespaceObject.realpath)((0,external_node_path_namespaceObject.resolve)(workspace, file));
+        root = realWorkspace ?? (await (0,promises_namespaceObject.realpath)((0,external_node_path_namespaceObject.resolve)(workspace)));
+    }
+    catch {
+        return undefined;
+    }
+    const rel = (0,external_node_path_namespaceObject.relative)(root, real);
+    if (leavesBase(rel))
+        return 'is a symbolic link to a file outside the workspace: not read';
+    if (rel.split(external_node_path_namespaceObject.sep).includes('.git'))
+        return 'is in a .git directory: not read';
+    return undefined;
+}
+/** Why something that exists is not a file to read (a pipe would block the read until a writer came). */
+function notAFile(st) {
+    if (st === undefined || st.isFile())
+        return undefined;
+    return `is ${st.isDirectory() ? 'a directory' : 'not a regular file (a pipe, socket or device)'}: not read`;
+}
+async function resolvePatterns(workspace, patterns) {
+    const files = new Set();
+    const problems = [];
+    const refused = [];
+    const missing = [];
+    let realWorkspace;
+    for (const raw of patterns) {
+        const pattern = raw.replace(/\\/g, '/');
+        if (!insideWorkspace(workspace, pattern.replace(/[*?[\]{}]/g, 'x'))) {
+            problems.push(`\`${raw}\` is outside the workspace`);
+            continue;
+        }
+        let matched;
+        let refusedHere = false;
+        if (isDynamicPattern(pattern)) {
+            const abs = isAbsolute(pattern) ? relative(workspace, pattern).split(sep).join('/') : pattern;
+            matched = await glob(abs, { cwd: workspace, dot: true, onlyFiles: true, followSymbolicLinks: false, ignore: ['**/node_modules/**', '**/.git/**'] });
+        }
+        else {
+            const rel = relative(resolve(workspace), resolve(workspace, pattern)).split(sep).join('/');
+            try {
+                const st = await stat(resolve(workspace, rel));
+                matched = st.isFile() ? [rel] : [];
+                // Something is there, but not a report: refused (an error), never "missing", which
+                // on-missing-report may ignore. A pipe would also block the read until a writer came.
+                const why = notAFile(st);
+                if (why) {
+                    refused.push(`\`${raw}\` ${why}`);
+                    refusedHere = true;
+                }
+            }
+            catch (e) {
+                matched = [];
+                // Only what is not there is missing; a link loop or a denied path is there, and unreadable.
+                const code = e.code;
+                if (code !== 'ENOENT' && code !== 'ENOTDIR') {
+                    refused.push(`\`${raw}\` cannot be read (${code ?? 'error'}): not read`);
+                    refusedHere = true;
+                }
+            }
+        }
+        const inside = [];
+        for (const m of matched) {
+            if (!insideWorkspace(workspace, m))
+                continue;
+            // The workspace's own real path once per call, not once per file a glob matched.
+            realWorkspace ??= await realpath(resolve(workspace)).catch(() => resolve(workspace));
+            const why = await unreadableBecause(workspace, m, realWorkspace);
+            if (why) {
+                refused.push(`\`${m}\` ${why}`);
+                refusedHere = true;
+            }
+            else
+                inside.push(m);
+        }
+        if (inside.length === 0 && !refusedHere && !problems.some((p) => p.startsWith(`\`${raw}\``))) {
+            problems.push(`\`${raw}\` matched no file`);
+            if (!isDynamicPattern(pattern))
+                missing.push(`\`${raw}\` matched no file`);
+        }
+        for (const m of inside)
+            files.add(m);
+    }
+    return { files: [...files].sort(), problems, refused: [...new Set(refused)], missing };
+}
+/**
+ * A regular file opened for reading. Never waits on a pipe (O_NONBLOCK, where there is one), and
+ * what is read is what was checked: a path swapped for a pipe after a check by name is refused
+ * here, not read. Throws with `notAFile` set when the handle is not a regular file; gives the
+ * handle and the file's size.
+ */
+async function openRegular(abs) {
+    const fh = await (0,promises_namespaceObject.open)(abs, external_node_fs_namespaceObject.constants.O_RDONLY | (external_node_fs_namespaceObject.constants.O_NONBLOCK ?? 0));
+    try {
+        const st = await fh.stat();
+        const why = notAFile(st);
+        if (why)
+            throw Object.assign(new Error(why), { notAFile: why });
+        return { fh, size: st.size };
+    }
+    catch (e) {
+        await fh.close();
+        throw e;
+    }
+}
+/** A read error in words: the refusal of openRegular, or the system's code. */
+function readError(e) {
+    const err = e;
+    return err.notAFile ? `the path ${err.notAFile}` : `cannot read the file (${err.code ?? err.message})`;
+}
+/** Entries of an existing output directory that are looked through for links (more: refused). */
+const MAX_OUTPUT_ENTRIES = 20_000;
+/**
+ * Why the gate must not write at `path` (a directory or file it creates or overwrites, inside
+ * `base`, a directory it trusts), or undefined. The workspace is the pull request's: a symbolic link
+ * committed where an output goes (the output directory, one of its parents, or a file or
+ * directory inside it) would have the gate write the reports' contents outside the workspace, over
+ * a later step's code, say. So no component from `base` down may be a link or other than a
+ * directory or regular file, and an existing output directory (`dir: true`) may hold none either.
+ * What does not exist yet is created by the gate.
+ */
+async function outputPathProblem(base, path, { dir = false } = {}) {
+    const rel = (0,external_node_path_namespaceObject.relative)((0,external_node_path_namespaceObject.resolve)(base), (0,external_node_path_namespaceObject.resolve)(path));
+    if (leavesBase(rel))
+        return 'is outside the workspace';
+    let cur = (0,external_node_path_namespaceObject.resolve)(base);
+    const parts = rel === '' ? [] : rel.split(external_node_path_namespaceObject.sep);
+    for (let i = 0; i < parts.length; i++) {
+        cur = (0,external_node_path_namespaceObject.join)(cur, parts[i]);
+        const shown = escapeLog(parts.slice(0, i + 1).join('/'));
+        let st;
+        try {
+            st = await (0,promises_namespaceObject.lstat)(cur);
+        }
+        catch (e) {
+            const code = e.code;
+            if (code === 'ENOENT')
+                return undefined; // the rest is created by the gate
+            return `\`${shown}\` cannot be looked at (${code ?? 'error'})`;
+        }
+        if (st.isSymbolicLink())
+            return `\`${shown}\` is a symbolic link: the gate does not write through links`;
+        const wantFile = i === parts.length - 1 && !dir;
+        if (wantFile ? !st.isFile() : !st.isDirectory())
+            return `\`${shown}\` is not a ${wantFile ? 'regular file' : 'directory'}`;
+    }
+    return dir ? linkInside(cur, escapeLog(parts.join('/'))) : undefined;
+}
+/**
+ * The first link (or pipe, device...) in an existing directory tree, or why it was not looked
+ * through. Its name is the pull request's: escaped (a configuration error is printed as it is).
+ */
+async function linkInside(root, shownRoot) {
+    const queue = [''];
+    let seen = 0;
+    for (let rel = queue.pop(); rel !== undefined; rel = queue.pop()) {
+        const d = await (0,promises_namespaceObject.opendir)((0,external_node_path_namespaceObject.join)(root, rel)).catch(() => undefined);
+        if (!d)
+            continue;
+        for await (const e of d) {
+            if (++seen > MAX_OUTPUT_ENTRIES)
+                return `\`${shownRoot}\` already holds over ${MAX_OUTPUT_ENTRIES} entries: not looked through, not written`;
+            const r = rel === '' ? e.name : `${rel}/${e.name}`;
+            if (e.isDirectory())
+                queue.push(r);
+            else if (!e.isFile())
+                return `\`${shownRoot}/${escapeLog(r)}\` is ${e.isSymbolicLink() ? 'a symbolic link: the gate does not write through links' : 'not a regular file'}`;
+        }
+    }
+    return undefined;
+}
+/** A policy file is a few KB; more is a mistake or an attack on the YAML parser. */
+const MAX_POLICY_BYTES = (/* unused pure expression or super */ null && (1024 * 1024));
+/**
+ * The policy file's text, or undefined when none is set; problems are ConfigurationErrors naming
+ * the setting. Refused as report files are (unreadableBecause), and over MAX_POLICY_BYTES.
+ * `anywhere`: a path outside the workspace is read (the CLI, run by hand); the action refuses it.
+ */
+async function readPolicyFile(workspace, path, { anywhere = false } = {}) {
+    if (!path)
+        return undefined;
+    const inside = insideWorkspace(workspace, path);
+    if (!inside && !anywhere)
+        throw new ConfigurationError(`policy-file: got ${JSON.stringify(path)}; expected a path inside the workspace`);
+    const abs = resolve(workspace, path);
+    const refused = inside ? await unreadableBecause(workspace, path) : undefined;
+    if (refused)
+        throw new ConfigurationError(`policy-file: ${JSON.stringify(path)} ${refused}`);
+    let fh;
+    try {
+        // Given by hand outside the workspace (the CLI), it may be a pipe: `--policy-file <(...)`.
+        if (!inside)
+            return { text: await readFile(abs, 'utf8'), file: path };
+        let size;
+        ({ fh, size } = await openRegular(abs));
+        if (size > MAX_POLICY_BYTES)
+            throw new ConfigurationError(`policy-file: ${JSON.stringify(path)} is ${size} bytes, over the ${MAX_POLICY_BYTES}-byte limit for a policy file`);
+        return { text: await fh.readFile('utf8'), file: path };
+    }
+    catch (e) {
+        if (e instanceof ConfigurationError)
+            throw e;
+        const err = e;
+        throw new ConfigurationError(err.notAFile ? `policy-file: ${JSON.stringify(path)} ${err.notAFile}` : `policy-file: cannot read ${JSON.stringify(path)} (${err.code ?? String(e)})`);
+    }
+    finally {
+        await fh?.close();
+    }
+}
+/** `limit`: the size limit (reports: MAX_REPORT_BYTES), and what the file is called in its message. */
+async function readReport(workspace, file, limit = { maxBytes: MAX_REPORT_BYTES, what: '' }) {
+    const abs = (0,external_node_path_namespaceObject.resolve)(workspace, file);
+    let fh;
+    try {
+        let size;
+        ({ fh, size } = await openRegular(abs));
+        if (size > limit.maxBytes)
+            return { ok: false, bytes: size, error: `file is ${size} bytes, over the ${limit.maxBytes}-byte limit${limit.what ? ` for ${limit.what}` : ''}` };
+        const buf = await fh.readFile();
+        if (buf.length > limit.maxBytes)
+            return { ok: false, bytes: buf.length, error: `file grew over the ${limit.maxBytes}-byte limit while it was read` };
+        return { ok: true, text: buf.toString('utf8'), bytes: buf.length };
+    }
+    catch (e) {
+        const code = e.code;
+        return { ok: false, bytes: 0, error: readError(e), ...(code === 'ENOENT' || code === 'ENOTDIR' ? { missing: true } : {}) };
+    }
+    finally {
+        await fh?.close();
+    }
+}
+/** Chunk size for reading big reports in pieces. */
+const READ_CHUNK_BYTES = (/* unused pure expression or super */ null && (1024 * 1024));
+/**
+ * Read a report file in chunks, in order, to `consume` (two buffers, reused in turn while the next
+ * chunk is read ahead: `consume` copies what it keeps). `consume` returns false to stop early. A
+ * file smaller than `minBytes` is not read (`stopped`). The size limit and errors are as for
+ * readReport.
+ */
+async function readReportChunks(workspace, file, consume, minBytes = 0) {
+    const abs = resolve(workspace, file);
+    let fh;
+    let pending;
+    try {
+        let fileSize;
+        ({ fh, size: fileSize } = await openRegular(abs));
+        if (fileSize > MAX_REPORT_BYTES)
+            return { ok: false, bytes: fileSize, error: `file is ${fileSize} bytes, over the ${MAX_REPORT_BYTES}-byte limit` };
+        if (fileSize < minBytes)
+            return { ok: true, bytes: 0, stopped: true };
+        // Two buffers: the next chunk is read while `consume` works on this one (a read waits on the
+        // thread pool: one chunk at a time left the big report's parse ~35 ms idle).
+        const size = Math.min(READ_CHUNK_BYTES, Math.max(fileSize, 1));
+        let buf = Buffer.allocUnsafe(size);
+        let ahead = Buffer.allocUnsafe(size);
+        let bytes = 0;
+        pending = fh.read(buf, 0, size, null);
+        for (;;) {
+            const { bytesRead } = await pending;
+            pending = undefined;
+            if (bytesRead === 0)
+                return { ok: true, bytes, stopped: false };
+            bytes += bytesRead;
+            if (bytes > MAX_REPORT_BYTES)
+                return { ok: false, bytes, error: `file grew over the ${MAX_REPORT_BYTES}-byte limit while it was read` };
+            pending = fh.read(ahead, 0, size, null);
+            // Handled now, awaited later: a read that fails while `consume` awaits (the copier's writes)
+            // must not be an unhandled rejection, which ends the process.
+            pending.catch(() => undefined);
+            if (!(await consume(bytesRead === size ? buf : buf.subarray(0, bytesRead))))
+                return { ok: true, bytes, stopped: true };
+            [buf, ahead] = [ahead, buf];
+        }
+    }
+    catch (e) {
+        return { ok: false, bytes: 0, error: readError(e) };
+    }
+    finally {
+        // a read still in flight (consume stopped or threw) ends before the file is closed
+        await pending?.catch(() => undefined);
+        await fh?.close();
+    }
+}
+
 ;// CONCATENATED MODULE: ./node_modules/is-network-error/index.js
 const objectToString = Object.prototype.toString;
 
@@ -46314,8 +46632,8 @@ const PROMOTION_INPUTS = {
     'artifact-name': "Name of the gate's artifact (the gate's artifact-name).",
     tools: 'Tools to judge (comma- or newline-separated). Default: every tool seen in the examined runs.',
     strict: 'true: exit non-zero when a tool is not ready. Default false: unmet criteria are reported, the step passes.',
-    'output-dir': 'Directory for .ci-security-promotion-report.md and .json.',
-    justfile: 'Path of the Justfile checked for the local recipes. Default: Justfile, else justfile, else .justfile.',
+    'output-dir': 'Directory for .ci-security-promotion-report.md and .json. In the workspace, never written through a symbolic link the checkout holds.',
+    justfile: 'Path of the Justfile checked for the local recipes. Default: Justfile, else justfile, else .justfile. A link out of the workspace, a pipe or a file over 1 MiB is not read (the criterion says why).',
     'justfile-recipes': 'Recipes the Justfile must define (operational readiness).',
 };
 /** Defaults as they appear in action.yml (string form); absent = computed from the environment. */
@@ -46421,14 +46739,14 @@ function parsePromotionSettings(raw, env) {
                 merged[k] = v;
     }
     if (merged.repository === undefined)
-        throw new ConfigurationError('repository: missing; give owner/name (GITHUB_REPOSITORY is not set)');
+        throw new schema_ConfigurationError('repository: missing; give owner/name (GITHUB_REPOSITORY is not set)');
     if (merged.workflow === undefined)
-        throw new ConfigurationError('workflow: missing; give the workflow file name (e.g. ci.yml) or id (GITHUB_WORKFLOW_REF is not set)');
+        throw new schema_ConfigurationError('workflow: missing; give the workflow file name (e.g. ci.yml) or id (GITHUB_WORKFLOW_REF is not set)');
     if (merged['github-token'] === undefined)
-        throw new ConfigurationError('github-token: missing; give a token that can read Actions (actions: read), or set GITHUB_TOKEN');
+        throw new schema_ConfigurationError('github-token: missing; give a token that can read Actions (actions: read), or set GITHUB_TOKEN');
     const r = promotionSchema.safeParse(merged);
     if (!r.success)
-        throw new ConfigurationError(formatIssues(r.error.issues));
+        throw new schema_ConfigurationError(formatIssues(r.error.issues));
     return r.data;
 }
 /** Formats zod issues into one message per problem, naming the key (and a line, via `locate`). */
@@ -46465,23 +46783,51 @@ function formatIssues(issues, locate) {
 
 
 
+
+
 /** Overall time budget for the API calls. */
 const DEADLINE_MS = 10 * 60 * 1000;
+/** A Justfile is a few KB; more is a mistake, and a pipe or device at its name would hang the read. */
+const MAX_JUSTFILE_BYTES = 1024 * 1024;
+/**
+ * The Justfile's recipes. Read as reports are: inside `cwd`, not through a link that leads out of it
+ * or into `.git`, only a regular file (never a wait on a pipe), at most MAX_JUSTFILE_BYTES. A path
+ * given outside `cwd` (the CLI, run by hand) is the user's own and read as it is, with the same
+ * file checks. What is refused is said in the criterion's detail, never read.
+ */
 async function readJustfile(cwd, given) {
     const candidates = given ? [given] : ['Justfile', 'justfile', '.justfile'];
     let lastError = '';
     for (const p of candidates) {
-        try {
-            const text = await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.resolve)(cwd, p), 'utf8');
-            return { path: p, found: true, recipes: justfileRecipes(text) };
+        const refused = insideWorkspace(cwd, p) ? await unreadableBecause(cwd, p) : undefined;
+        if (refused) {
+            lastError = refused;
+            continue;
         }
-        catch (e) {
-            lastError = e.code === 'ENOENT' ? '' : e.message;
-        }
+        const read = await readReport(cwd, p, { maxBytes: MAX_JUSTFILE_BYTES, what: 'a Justfile' });
+        if (read.ok)
+            return { path: p, found: true, recipes: justfileRecipes(read.text) };
+        if (!read.missing)
+            lastError = read.error;
     }
     return { path: given ?? 'Justfile', found: false, ...(lastError ? { error: lastError } : {}), recipes: [] };
 }
+/**
+ * Where a report file goes. Inside `cwd` (the workspace: the checkout of whatever ran), not through
+ * a link the checkout holds, as the gate's outputs (outputPathProblem); elsewhere, the user's choice.
+ */
+async function outputFile(cwd, dir, name) {
+    const path = (0,external_node_path_namespaceObject.resolve)(dir, name);
+    const problem = insideWorkspace(cwd, path) ? await outputPathProblem(cwd, path) : undefined;
+    if (problem)
+        throw new schema_ConfigurationError(`output-dir: ${problem}`);
+    return path;
+}
 async function runPromotion(s, deps) {
+    // Where the reports go is checked before the history is read (minutes of API calls at worst).
+    const dir = (0,external_node_path_namespaceObject.resolve)(deps.cwd, s['output-dir']);
+    const jsonPath = await outputFile(deps.cwd, dir, REPORT_JSON_FILE);
+    const markdownPath = await outputFile(deps.cwd, dir, REPORT_MARKDOWN_FILE);
     const http = deps.http ??
         createHttpClient({
             baseUrl: githubApiUrl(deps.env),
@@ -46529,12 +46875,14 @@ async function runPromotion(s, deps) {
         now: deps.now(),
     });
     const markdown = renderPromotionMarkdown(report);
-    const dir = (0,external_node_path_namespaceObject.resolve)(deps.cwd, s['output-dir']);
-    await (0,promises_namespaceObject.mkdir)(dir, { recursive: true });
-    const jsonPath = (0,external_node_path_namespaceObject.resolve)(dir, REPORT_JSON_FILE);
-    const markdownPath = (0,external_node_path_namespaceObject.resolve)(dir, REPORT_MARKDOWN_FILE);
-    await (0,promises_namespaceObject.writeFile)(jsonPath, `${JSON.stringify(report, null, 2)}\n`);
-    await (0,promises_namespaceObject.writeFile)(markdownPath, markdown);
+    try {
+        await (0,promises_namespaceObject.mkdir)(dir, { recursive: true });
+        await (0,promises_namespaceObject.writeFile)(jsonPath, `${JSON.stringify(report, null, 2)}\n`);
+        await (0,promises_namespaceObject.writeFile)(markdownPath, markdown);
+    }
+    catch (e) {
+        throw new PromotionRuntimeError(`writing the reports in ${s['output-dir']}: ${e.code ?? e.message}`);
+    }
     let failure;
     if (report.collection.runsExamined === 0)
         failure = `no completed run of ${s.workflow} on ${s.branch} in ${s.repository}: nothing to read`;
@@ -46605,7 +46953,7 @@ async function run(env = process.env, deps = {}) {
 
 
 run().catch((e) => {
-    if (e instanceof ConfigurationError || e instanceof PromotionRuntimeError || e instanceof PromotionNotReadyError)
+    if (e instanceof schema_ConfigurationError || e instanceof PromotionRuntimeError || e instanceof PromotionNotReadyError)
         setFailed(escapeLog(e.message));
     else
         setFailed(escapeLog(`security-gate promotion: internal error: ${e instanceof Error ? e.message : String(e)}`));

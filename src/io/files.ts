@@ -235,7 +235,8 @@ export async function readPolicyFile(workspace: string, path: string | undefined
   }
 }
 
-export type ReadResult = { ok: true; text: string; bytes: number } | { ok: false; error: string; bytes: number };
+/** `missing`: the file is not there (ENOENT, ENOTDIR), as opposed to there and unreadable. */
+export type ReadResult = { ok: true; text: string; bytes: number } | { ok: false; error: string; bytes: number; missing?: true };
 
 /** `limit`: the size limit (reports: MAX_REPORT_BYTES), and what the file is called in its message. */
 export async function readReport(workspace: string, file: string, limit: { maxBytes: number; what: string } = { maxBytes: MAX_REPORT_BYTES, what: '' }): Promise<ReadResult> {
@@ -249,7 +250,8 @@ export async function readReport(workspace: string, file: string, limit: { maxBy
     if (buf.length > limit.maxBytes) return { ok: false, bytes: buf.length, error: `file grew over the ${limit.maxBytes}-byte limit while it was read` };
     return { ok: true, text: buf.toString('utf8'), bytes: buf.length };
   } catch (e) {
-    return { ok: false, bytes: 0, error: readError(e) };
+    const code = (e as NodeJS.ErrnoException).code;
+    return { ok: false, bytes: 0, error: readError(e), ...(code === 'ENOENT' || code === 'ENOTDIR' ? { missing: true as const } : {}) };
   } finally {
     await fh?.close();
   }

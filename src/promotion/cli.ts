@@ -98,6 +98,11 @@ export async function runPromotionCli(argv: string[], env: Env, io: PromotionCli
       io.stderr(`security-gate promotion: ${escapeLog(e.message)}\n`);
       return 3;
     }
+    // An output path the checkout's links would redirect (checked before any request).
+    if (e instanceof ConfigurationError) {
+      io.stderr(`security-gate promotion: ${escapeLog(e.message)}\n`);
+      return 2;
+    }
     throw e;
   }
 }

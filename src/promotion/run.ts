@@ -3,8 +3,10 @@
  * (workspace), evaluate (pure), render, write the two report files. The caller decides what the
  * outcome means for the exit code (`exitCodeFor`).
  */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { ConfigurationError } from '../config/schema.js';
+import { insideWorkspace, outputPathProblem, readReport, unreadableBecause } from '../io/files.js';
 import { createHttpClient, githubApiUrl, type HttpClient } from '../io/http.js';
 import { evaluatePromotion, type JustfileCheck, type PromotionReport } from './evaluate.js';
 import { collectHistory, PromotionRuntimeError } from './history.js';
@@ -37,21 +39,47 @@ export interface PromotionOutcome {
 /** Overall time budget for the API calls. */
 const DEADLINE_MS = 10 * 60 * 1000;
 
+/** A Justfile is a few KB; more is a mistake, and a pipe or device at its name would hang the read. */
+export const MAX_JUSTFILE_BYTES = 1024 * 1024;
+
+/**
+ * The Justfile's recipes. Read as reports are: inside `cwd`, not through a link that leads out of it
+ * or into `.git`, only a regular file (never a wait on a pipe), at most MAX_JUSTFILE_BYTES. A path
+ * given outside `cwd` (the CLI, run by hand) is the user's own and read as it is, with the same
+ * file checks. What is refused is said in the criterion's detail, never read.
+ */
 async function readJustfile(cwd: string, given: string | undefined): Promise<JustfileCheck> {
   const candidates = given ? [given] : ['Justfile', 'justfile', '.justfile'];
   let lastError = '';
   for (const p of candidates) {
-    try {
-      const text = await readFile(resolve(cwd, p), 'utf8');
-      return { path: p, found: true, recipes: justfileRecipes(text) };
-    } catch (e) {
-      lastError = (e as NodeJS.ErrnoException).code === 'ENOENT' ? '' : (e as Error).message;
+    const refused = insideWorkspace(cwd, p) ? await unreadableBecause(cwd, p) : undefined;
+    if (refused) {
+      lastError = refused;
+      continue;
     }
+    const read = await readReport(cwd, p, { maxBytes: MAX_JUSTFILE_BYTES, what: 'a Justfile' });
+    if (read.ok) return { path: p, found: true, recipes: justfileRecipes(read.text) };
+    if (!read.missing) lastError = read.error;
   }
   return { path: given ?? 'Justfile', found: false, ...(lastError ? { error: lastError } : {}), recipes: [] };
 }
 
+/**
+ * Where a report file goes. Inside `cwd` (the workspace: the checkout of whatever ran), not through
+ * a link the checkout holds, as the gate's outputs (outputPathProblem); elsewhere, the user's choice.
+ */
+async function outputFile(cwd: string, dir: string, name: string): Promise<string> {
+  const path = resolve(dir, name);
+  const problem = insideWorkspace(cwd, path) ? await outputPathProblem(cwd, path) : undefined;
+  if (problem) throw new ConfigurationError(`output-dir: ${problem}`);
+  return path;
+}
+
 export async function runPromotion(s: PromotionSettings, deps: PromotionDeps): Promise<PromotionOutcome> {
+  // Where the reports go is checked before the history is read (minutes of API calls at worst).
+  const dir = resolve(deps.cwd, s['output-dir']);
+  const jsonPath = await outputFile(deps.cwd, dir, REPORT_JSON_FILE);
+  const markdownPath = await outputFile(deps.cwd, dir, REPORT_MARKDOWN_FILE);
   const http =
     deps.http ??
     createHttpClient({
@@ -100,12 +128,13 @@ export async function runPromotion(s: PromotionSettings, deps: PromotionDeps): P
     now: deps.now(),
   });
   const markdown = renderPromotionMarkdown(report);
-  const dir = resolve(deps.cwd, s['output-dir']);
-  await mkdir(dir, { recursive: true });
-  const jsonPath = resolve(dir, REPORT_JSON_FILE);
-  const markdownPath = resolve(dir, REPORT_MARKDOWN_FILE);
-  await writeFile(jsonPath, `${JSON.stringify(report, null, 2)}\n`);
-  await writeFile(markdownPath, markdown);
+  try {
+    await mkdir(dir, { recursive: true });
+    await writeFile(jsonPath, `${JSON.stringify(report, null, 2)}\n`);
+    await writeFile(markdownPath, markdown);
+  } catch (e) {
+    throw new PromotionRuntimeError(`writing the reports in ${s['output-dir']}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
   let failure: string | undefined;
   if (report.collection.runsExamined === 0) failure = `no completed run of ${s.workflow} on ${s.branch} in ${s.repository}: nothing to read`;
   else if (report.collection.runsWithData === 0) failure = `none of the ${report.collection.runsExamined} runs examined has a readable "${s['artifact-name']}" artifact with ${RESULT_FILE_NAME}: nothing readable at all`;

@@ -30,8 +30,8 @@ export const PROMOTION_INPUTS = {
   'artifact-name': "Name of the gate's artifact (the gate's artifact-name).",
   tools: 'Tools to judge (comma- or newline-separated). Default: every tool seen in the examined runs.',
   strict: 'true: exit non-zero when a tool is not ready. Default false: unmet criteria are reported, the step passes.',
-  'output-dir': 'Directory for .ci-security-promotion-report.md and .json.',
-  justfile: 'Path of the Justfile checked for the local recipes. Default: Justfile, else justfile, else .justfile.',
+  'output-dir': 'Directory for .ci-security-promotion-report.md and .json. In the workspace, never written through a symbolic link the checkout holds.',
+  justfile: 'Path of the Justfile checked for the local recipes. Default: Justfile, else justfile, else .justfile. A link out of the workspace, a pipe or a file over 1 MiB is not read (the criterion says why).',
   'justfile-recipes': 'Recipes the Justfile must define (operational readiness).',
 } as const;
 export type PromotionInput = keyof typeof PROMOTION_INPUTS;

@@ -40,9 +40,10 @@ export interface CliRun {
   dir: string;
 }
 
-export async function runCli(apiUrl: string, args: string[] = [], opts: { justfile?: string | null; env?: Record<string, string> } = {}): Promise<CliRun> {
+export async function runCli(apiUrl: string, args: string[] = [], opts: { justfile?: string | null; env?: Record<string, string>; prepare?: (dir: string) => Promise<void> } = {}): Promise<CliRun> {
   const dir = await mkdtemp(join(tmpdir(), 'promotion-'));
   if (opts.justfile !== null) await writeFile(join(dir, 'Justfile'), opts.justfile ?? JUSTFILE);
+  await opts.prepare?.(dir);
   let stdout = '';
   let stderr = '';
   const code = await runPromotionCli(
