@@ -334,3 +334,63 @@ describe('a file whose name starts with two dots', () => {
     });
   });
 });
+
+describe('the artifact copies are made from the file the checks were made on', () => {
+  // Found by a hardening review: the copies were made with copyFile and readFile by name, after the
+  // parse. A process an earlier step left running could swap a report for a link to a file outside
+  // the workspace (the runner's credentials, say) between the read and the copy, and the copy
+  // uploaded that file. Each copy now reads through openRegular, which checks the handle.
+  const assertResult = (filename: string, line: number) => ({ filename, test_id: 'B101', test_name: 'assert_used', issue_severity: 'LOW', issue_confidence: 'HIGH', issue_text: 'Use of assert detected.', line_number: line, line_range: [line], col_offset: 0, end_col_offset: 10, code: `${line} assert x\n` });
+  const password = { ...assertResult('app/db.py', 3), test_id: 'B105', test_name: 'hardcoded_password_string', issue_text: "Possible hardcoded password: 'hunter2hunter2'", code: "3 PASSWORD = 'hunter2hunter2'\n" };
+  const leak = { Description: 'd', StartLine: 1, EndLine: 1, StartColumn: 1, EndColumn: 9, Match: 'token = x', Secret: 'x9Tq2LmV8pZr4KwN7cYb', File: 'a.py', Commit: 'c0ffee', RuleID: 'generic-api-key', Fingerprint: 'c0ffee:a.py:generic-api-key:1', Tags: [] };
+
+  it('a report swapped for a link out of the workspace after the parse is withheld, never copied', async () => {
+    await inTempWorkspace('sg-swap-', async (ws) => {
+      const outside = await mkdtemp(join(tmpdir(), 'sg-swap-outside-'));
+      try {
+        const secret = join(outside, 'credentials');
+        await writeFile(secret, 'RUNNER-CREDENTIAL-do-not-upload\n');
+        // A copy of each kind: as it is (Bandit, nothing to redact; pip-audit), redacted from the
+        // parser's notes (Bandit with a B105), through a transform (gitleaks).
+        await writeFile(join(ws, 'clean.json'), JSON.stringify({ errors: [], results: [assertResult('app/a.py', 1)] }));
+        await writeFile(join(ws, 'secret.json'), JSON.stringify({ errors: [], results: [password] }));
+        await writeFile(join(ws, 'gitleaks.json'), JSON.stringify([leak]));
+        await writeFile(join(ws, 'pip-audit.json'), await readFile(join(import.meta.dirname, '..', 'fixtures', 'pip-audit', 'finsite__repo-utils-shared', 'pip-audit.json')));
+        const settings = parseSettings([{ 'bandit-report': 'clean.json\nsecret.json', 'gitleaks-report': 'gitleaks.json', 'pip-audit-report': 'pip-audit.json', 'severity-source': 'off' }]);
+        const run = await runEngine(settings, { workspace: ws, now: new Date() });
+        expect(run.reports.map((r) => r.path).sort()).toEqual(['clean.json', 'gitleaks.json', 'pip-audit.json', 'secret.json']);
+        for (const r of run.reports) {
+          await rm(join(ws, r.path));
+          await symlink(secret, join(ws, r.path));
+        }
+        const staged = await stageReports({ outDir: join(ws, 'out'), workspace: ws, result: run.result, reports: run.reports, redact: true, knownSecrets: run.knownSecrets });
+        expect(staged).toHaveLength(4);
+        for (const f of staged) {
+          const copy = await readFile(f, 'utf8');
+          expect(copy).not.toContain('RUNNER-CREDENTIAL');
+          expect(copy).toMatch(/^security-gate: this (Bandit )?report was withheld from the artifact/);
+        }
+        const asIs = await readFile(join(ws, 'out', 'reports', 'pip-audit.json'), 'utf8');
+        expect(asIs).toBe('security-gate: this report was withheld from the artifact: it could not be read again for the copy (the path is a symbolic link to a file outside the workspace: not read).\n');
+        // redact-artifacts: false copies as they are, still never through such a link.
+        const plain = await stageReports({ outDir: join(ws, 'plain'), workspace: ws, result: run.result, reports: run.reports, redact: false });
+        for (const f of plain) expect(await readFile(f, 'utf8')).not.toContain('RUNNER-CREDENTIAL');
+      } finally {
+        await rm(outside, { recursive: true, force: true });
+      }
+    });
+  });
+
+  it('unchanged reports are copied byte for byte', async () => {
+    await inTempWorkspace('sg-copy-', async (ws) => {
+      const text = `${JSON.stringify({ errors: [], results: [assertResult('app/a.py', 1)] }, null, 2)}\n`;
+      await writeFile(join(ws, 'clean.json'), text);
+      const bytes = await readFile(join(import.meta.dirname, '..', 'fixtures', 'pip-audit', 'finsite__repo-utils-shared', 'pip-audit.json'));
+      await writeFile(join(ws, 'pip-audit.json'), bytes);
+      const run = await runEngine(parseSettings([{ 'bandit-report': 'clean.json', 'pip-audit-report': 'pip-audit.json', 'severity-source': 'off' }]), { workspace: ws, now: new Date() });
+      const staged = await stageReports({ outDir: join(ws, 'out'), workspace: ws, result: run.result, reports: run.reports, redact: true });
+      expect(await readFile(staged.find((f) => f.endsWith('clean.json'))!, 'utf8')).toBe(text);
+      expect((await readFile(staged.find((f) => f.endsWith('pip-audit.json'))!)).equals(bytes)).toBe(true);
+    });
+  });
+});

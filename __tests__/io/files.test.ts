@@ -115,6 +115,29 @@ describe('readReportChunks (the next chunk read while one is consumed)', () => {
     expect(await readReport(dir, 'd.json')).toEqual({ ok: false, bytes: 0, error: 'the path is a directory: not read' });
   });
 
+  itLinux('a link out of the workspace or into .git is refused on the handle, whatever was checked by name before', async () => {
+    const outside = scratchDir('sg-read-outside-');
+    writeFileSync(join(outside, 'secret'), 'RUNNER-CREDENTIAL');
+    symlinkSync(join(outside, 'secret'), join(dir, 'out.json'));
+    mkdirSync(join(dir, '.git'), { recursive: true });
+    writeFileSync(join(dir, '.git', 'config'), '[http] extraheader = AUTHORIZATION: basic x');
+    symlinkSync('.git/config', join(dir, 'git.json'));
+    const out = { ok: false, bytes: 0, error: 'the path is a symbolic link to a file outside the workspace: not read' };
+    const git = { ok: false, bytes: 0, error: 'the path is in a .git directory: not read' };
+    expect(await readReport(dir, 'out.json')).toEqual(out);
+    expect(await readReport(dir, 'git.json')).toEqual(git);
+    let seen = 0;
+    expect(await readReportChunks(dir, 'out.json', () => (seen++, true))).toEqual(out);
+    expect(await readReportChunks(dir, 'git.json', () => (seen++, true))).toEqual(git);
+    expect(seen).toBe(0);
+    // A link that stays inside is read; `confine: false` (a path the CLI's user gave) reads anywhere.
+    symlinkSync('m.bin', join(dir, 'in.json'));
+    writeFileSync(join(dir, 'm.bin'), 'inside');
+    expect(await readReport(dir, 'in.json')).toEqual({ ok: true, text: 'inside', bytes: 6 });
+    expect(await readReport(dir, 'out.json', { maxBytes: 100, what: 'a Justfile', confine: false })).toEqual({ ok: true, text: 'RUNNER-CREDENTIAL', bytes: 17 });
+    expect(await readReport(dir, 'nope.json')).toEqual({ ok: false, bytes: 0, error: 'cannot read the file (ENOENT)', missing: true });
+  });
+
   it('a missing file is named by its error code', async () => {
     expect(await readReportChunks(dir, 'nope.bin', () => true)).toEqual({ ok: false, bytes: 0, error: 'cannot read the file (ENOENT)' });
   });

@@ -32544,6 +32544,10 @@ async function unreadableBecause(workspace, file, realWorkspace) {
     catch {
         return undefined;
     }
+    return placeProblem(root, real);
+}
+/** Why a file whose real path is `real` must not be read from the workspace whose real path is `root`. */
+function placeProblem(root, real) {
     const rel = (0,external_node_path_namespaceObject.relative)(root, real);
     if (leavesBase(rel))
         return 'is a symbolic link to a file outside the workspace: not read';
@@ -32551,7 +32555,16 @@ async function unreadableBecause(workspace, file, realWorkspace) {
         return 'is in a .git directory: not read';
     return undefined;
 }
-/** Why something that exists is not a file to read (a pipe would block the read until a writer came). */
+/**
+ * Where an open file really is, on Linux (`/proc/self/fd`): what the handle reads, whatever its name
+ * now leads to. Undefined where the system does not say.
+ */
+async function openedPath(fh) {
+    if (process.platform !== 'linux')
+        return undefined;
+    const p = await (0,promises_namespaceObject.readlink)(`/proc/self/fd/${fh.fd}`).catch(() => undefined);
+    return p?.startsWith('/') ? p.replace(/ \(deleted\)$/, '') : undefined;
+}
 function notAFile(st) {
     if (st === undefined || st.isFile())
         return undefined;
@@ -32625,14 +32638,22 @@ async function resolvePatterns(workspace, patterns) {
 /**
  * A regular file opened for reading. Never waits on a pipe (O_NONBLOCK, where there is one), and
  * what is read is what was checked: a path swapped for a pipe after a check by name is refused
- * here, not read. Throws with `notAFile` set when the handle is not a regular file; gives the
- * handle and the file's size.
+ * here, not read. `confineTo` (a workspace): the opened file must be in it and out of `.git`, as
+ * unreadableBecause checks by name; checked again on the handle (Linux), so a report swapped for a
+ * link to a file outside between that check and the read (a process an earlier step left running)
+ * is refused, not read or copied. Throws with `notAFile` set when refused; gives the handle and the
+ * file's size.
  */
-async function openRegular(abs) {
+async function openRegular(abs, confineTo) {
     const fh = await (0,promises_namespaceObject.open)(abs, external_node_fs_namespaceObject.constants.O_RDONLY | (external_node_fs_namespaceObject.constants.O_NONBLOCK ?? 0));
     try {
         const st = await fh.stat();
-        const why = notAFile(st);
+        let why = notAFile(st);
+        if (!why && confineTo !== undefined) {
+            const real = await openedPath(fh);
+            if (real !== undefined)
+                why = placeProblem(await (0,promises_namespaceObject.realpath)((0,external_node_path_namespaceObject.resolve)(confineTo)).catch(() => (0,external_node_path_namespaceObject.resolve)(confineTo)), real);
+        }
         if (why)
             throw Object.assign(new Error(why), { notAFile: why });
         return { fh, size: st.size };
@@ -32731,7 +32752,7 @@ async function readPolicyFile(workspace, path, { anywhere = false } = {}) {
         if (!inside)
             return { text: await readFile(abs, 'utf8'), file: path };
         let size;
-        ({ fh, size } = await openRegular(abs));
+        ({ fh, size } = await openRegular(abs, workspace));
         if (size > MAX_POLICY_BYTES)
             throw new ConfigurationError(`policy-file: ${JSON.stringify(path)} is ${size} bytes, over the ${MAX_POLICY_BYTES}-byte limit for a policy file`);
         return { text: await fh.readFile('utf8'), file: path };
@@ -32746,13 +32767,17 @@ async function readPolicyFile(workspace, path, { anywhere = false } = {}) {
         await fh?.close();
     }
 }
-/** `limit`: the size limit (reports: MAX_REPORT_BYTES), and what the file is called in its message. */
+/**
+ * `limit`: the size limit (reports: MAX_REPORT_BYTES), and what the file is called in its message;
+ * `confine: false` reads a file outside the workspace (a path the CLI's user gave), else openRegular
+ * keeps the read in it.
+ */
 async function readReport(workspace, file, limit = { maxBytes: MAX_REPORT_BYTES, what: '' }) {
     const abs = (0,external_node_path_namespaceObject.resolve)(workspace, file);
     let fh;
     try {
         let size;
-        ({ fh, size } = await openRegular(abs));
+        ({ fh, size } = await openRegular(abs, limit.confine === false ? undefined : workspace));
         if (size > limit.maxBytes)
             return { ok: false, bytes: size, error: `file is ${size} bytes, over the ${limit.maxBytes}-byte limit${limit.what ? ` for ${limit.what}` : ''}` };
         const buf = await fh.readFile();
@@ -32782,7 +32807,7 @@ async function readReportChunks(workspace, file, consume, minBytes = 0) {
     let pending;
     try {
         let fileSize;
-        ({ fh, size: fileSize } = await openRegular(abs));
+        ({ fh, size: fileSize } = await openRegular(abs, workspace));
         if (fileSize > MAX_REPORT_BYTES)
             return { ok: false, bytes: fileSize, error: `file is ${fileSize} bytes, over the ${MAX_REPORT_BYTES}-byte limit` };
         if (fileSize < minBytes)
@@ -46799,12 +46824,13 @@ async function readJustfile(cwd, given) {
     const candidates = given ? [given] : ['Justfile', 'justfile', '.justfile'];
     let lastError = '';
     for (const p of candidates) {
-        const refused = insideWorkspace(cwd, p) ? await unreadableBecause(cwd, p) : undefined;
+        const inside = insideWorkspace(cwd, p);
+        const refused = inside ? await unreadableBecause(cwd, p) : undefined;
         if (refused) {
             lastError = refused;
             continue;
         }
-        const read = await readReport(cwd, p, { maxBytes: MAX_JUSTFILE_BYTES, what: 'a Justfile' });
+        const read = await readReport(cwd, p, { maxBytes: MAX_JUSTFILE_BYTES, what: 'a Justfile', confine: inside });
         if (read.ok)
             return { path: p, found: true, recipes: justfileRecipes(read.text) };
         if (!read.missing)

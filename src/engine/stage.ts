@@ -3,10 +3,11 @@
  * `reports/` copy of every raw report read (secret-bearing reports redacted on the way, unless
  * `redact-artifacts` is false). That directory is what the artifact uploads.
  */
-import { copyFile, mkdir, open, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { GateResult } from '../policy/result.js';
-import { readReportChunks } from '../io/files.js';
+import { readReport, readReportChunks } from '../io/files.js';
+import { escapeLog } from '../util/escape.js';
 import { BanditReportRedactor, WITHHELD_BANDIT_REPORT } from '../reports/bandit/redact.js';
 import type { RawRedaction, ReportRef } from '../reports/model.js';
 import { MIN_KNOWN_SECRET, SecretScrubber, secretForms } from '../util/redact.js';
@@ -98,13 +99,14 @@ export async function stageReports(
     const target = join(opts.outDir, 'reports', r.path);
     if (!resolve(target).startsWith(resolve(opts.outDir, 'reports'))) continue;
     await mkdir(dirname(target), { recursive: true });
-    const source = resolve(opts.workspace, r.path);
     const t = transforms?.[r.tool];
     if (opts.redact && r.tool === 'bandit' && r.rawRedaction) {
-      if (r.rawRedaction.indices.length === 0) await copyFile(source, target);
+      if (r.rawRedaction.indices.length === 0) await copyReport(opts.workspace, r.path, target);
       else await copier({ workspace: opts.workspace, file: r.path, target, redaction: r.rawRedaction });
-    } else if (t) await writeFile(target, t(await readFile(source, 'utf8')));
-    else await copyFile(source, target);
+    } else if (t) {
+      const read = await readReport(opts.workspace, r.path);
+      await writeFile(target, read.ok ? t(read.text) : withheld(read.error));
+    } else await copyReport(opts.workspace, r.path, target);
     if (known) await scrubCopy(target, known);
     files.push(target);
   }
@@ -128,6 +130,30 @@ export async function scrubCopy(file: string, secrets: readonly string[] | Secre
   if (!scrubber.has(text)) return false;
   await writeFile(file, scrubber.scrub(text));
   return true;
+}
+
+/**
+ * The file that stands for a report copy that could not be made: the report was read for the
+ * verdict, so it changed since (gone, grown over the limit, swapped for a link out of the
+ * workspace: openRegular refuses it on the handle, so nothing outside is ever copied).
+ */
+export function withheld(error: string): string {
+  return `security-gate: this report was withheld from the artifact: it could not be read again for the copy (${escapeLog(error)}).\n`;
+}
+
+/** A report copied as it is, from the handle the checks were made on (readReportChunks), never by name. */
+async function copyReport(workspace: string, file: string, target: string): Promise<void> {
+  const out = await open(target, 'w');
+  let read: Awaited<ReturnType<typeof readReportChunks>>;
+  try {
+    read = await readReportChunks(workspace, file, async (chunk) => {
+      await out.write(chunk);
+      return true;
+    });
+  } finally {
+    await out.close();
+  }
+  if (!read.ok) await writeFile(target, withheld(read.error));
 }
 
 /** A redacted copy to write: the report (workspace-relative), where to, and what the parser found. */

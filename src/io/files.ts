@@ -5,7 +5,7 @@
  * through a link the checkout holds.
  */
 import { constants, type Stats } from 'node:fs';
-import { lstat, open, opendir, readFile, realpath, stat, type FileHandle } from 'node:fs/promises';
+import { lstat, open, opendir, readFile, readlink, realpath, stat, type FileHandle } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { glob, isDynamicPattern } from 'tinyglobby';
 import { ConfigurationError } from '../config/schema.js';
@@ -52,13 +52,27 @@ export async function unreadableBecause(workspace: string, file: string, realWor
   } catch {
     return undefined;
   }
+  return placeProblem(root, real);
+}
+
+/** Why a file whose real path is `real` must not be read from the workspace whose real path is `root`. */
+function placeProblem(root: string, real: string): string | undefined {
   const rel = relative(root, real);
   if (leavesBase(rel)) return 'is a symbolic link to a file outside the workspace: not read';
   if (rel.split(sep).includes('.git')) return 'is in a .git directory: not read';
   return undefined;
 }
 
-/** Why something that exists is not a file to read (a pipe would block the read until a writer came). */
+/**
+ * Where an open file really is, on Linux (`/proc/self/fd`): what the handle reads, whatever its name
+ * now leads to. Undefined where the system does not say.
+ */
+async function openedPath(fh: FileHandle): Promise<string | undefined> {
+  if (process.platform !== 'linux') return undefined;
+  const p = await readlink(`/proc/self/fd/${fh.fd}`).catch(() => undefined);
+  return p?.startsWith('/') ? p.replace(/ \(deleted\)$/, '') : undefined;
+}
+
 function notAFile(st: Stats | undefined): string | undefined {
   if (st === undefined || st.isFile()) return undefined;
   return `is ${st.isDirectory() ? 'a directory' : 'not a regular file (a pipe, socket or device)'}: not read`;
@@ -126,14 +140,21 @@ export async function resolvePatterns(workspace: string, patterns: string[]): Pr
 /**
  * A regular file opened for reading. Never waits on a pipe (O_NONBLOCK, where there is one), and
  * what is read is what was checked: a path swapped for a pipe after a check by name is refused
- * here, not read. Throws with `notAFile` set when the handle is not a regular file; gives the
- * handle and the file's size.
+ * here, not read. `confineTo` (a workspace): the opened file must be in it and out of `.git`, as
+ * unreadableBecause checks by name; checked again on the handle (Linux), so a report swapped for a
+ * link to a file outside between that check and the read (a process an earlier step left running)
+ * is refused, not read or copied. Throws with `notAFile` set when refused; gives the handle and the
+ * file's size.
  */
-async function openRegular(abs: string): Promise<{ fh: FileHandle; size: number }> {
+async function openRegular(abs: string, confineTo?: string): Promise<{ fh: FileHandle; size: number }> {
   const fh = await open(abs, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   try {
     const st = await fh.stat();
-    const why = notAFile(st);
+    let why = notAFile(st);
+    if (!why && confineTo !== undefined) {
+      const real = await openedPath(fh);
+      if (real !== undefined) why = placeProblem(await realpath(resolve(confineTo)).catch(() => resolve(confineTo)), real);
+    }
     if (why) throw Object.assign(new Error(why), { notAFile: why });
     return { fh, size: st.size };
   } catch (e) {
@@ -223,7 +244,7 @@ export async function readPolicyFile(workspace: string, path: string | undefined
     // Given by hand outside the workspace (the CLI), it may be a pipe: `--policy-file <(...)`.
     if (!inside) return { text: await readFile(abs, 'utf8'), file: path };
     let size: number;
-    ({ fh, size } = await openRegular(abs));
+    ({ fh, size } = await openRegular(abs, workspace));
     if (size > MAX_POLICY_BYTES) throw new ConfigurationError(`policy-file: ${JSON.stringify(path)} is ${size} bytes, over the ${MAX_POLICY_BYTES}-byte limit for a policy file`);
     return { text: await fh.readFile('utf8'), file: path };
   } catch (e) {
@@ -238,13 +259,17 @@ export async function readPolicyFile(workspace: string, path: string | undefined
 /** `missing`: the file is not there (ENOENT, ENOTDIR), as opposed to there and unreadable. */
 export type ReadResult = { ok: true; text: string; bytes: number } | { ok: false; error: string; bytes: number; missing?: true };
 
-/** `limit`: the size limit (reports: MAX_REPORT_BYTES), and what the file is called in its message. */
-export async function readReport(workspace: string, file: string, limit: { maxBytes: number; what: string } = { maxBytes: MAX_REPORT_BYTES, what: '' }): Promise<ReadResult> {
+/**
+ * `limit`: the size limit (reports: MAX_REPORT_BYTES), and what the file is called in its message;
+ * `confine: false` reads a file outside the workspace (a path the CLI's user gave), else openRegular
+ * keeps the read in it.
+ */
+export async function readReport(workspace: string, file: string, limit: { maxBytes: number; what: string; confine?: boolean } = { maxBytes: MAX_REPORT_BYTES, what: '' }): Promise<ReadResult> {
   const abs = resolve(workspace, file);
   let fh: FileHandle | undefined;
   try {
     let size: number;
-    ({ fh, size } = await openRegular(abs));
+    ({ fh, size } = await openRegular(abs, limit.confine === false ? undefined : workspace));
     if (size > limit.maxBytes) return { ok: false, bytes: size, error: `file is ${size} bytes, over the ${limit.maxBytes}-byte limit${limit.what ? ` for ${limit.what}` : ''}` };
     const buf = await fh.readFile();
     if (buf.length > limit.maxBytes) return { ok: false, bytes: buf.length, error: `file grew over the ${limit.maxBytes}-byte limit while it was read` };
@@ -279,7 +304,7 @@ export async function readReportChunks(
   let pending: Promise<{ bytesRead: number }> | undefined;
   try {
     let fileSize: number;
-    ({ fh, size: fileSize } = await openRegular(abs));
+    ({ fh, size: fileSize } = await openRegular(abs, workspace));
     if (fileSize > MAX_REPORT_BYTES) return { ok: false, bytes: fileSize, error: `file is ${fileSize} bytes, over the ${MAX_REPORT_BYTES}-byte limit` };
     if (fileSize < minBytes) return { ok: true, bytes: 0, stopped: true };
     // Two buffers: the next chunk is read while `consume` works on this one (a read waits on the

@@ -52,12 +52,13 @@ async function readJustfile(cwd: string, given: string | undefined): Promise<Jus
   const candidates = given ? [given] : ['Justfile', 'justfile', '.justfile'];
   let lastError = '';
   for (const p of candidates) {
-    const refused = insideWorkspace(cwd, p) ? await unreadableBecause(cwd, p) : undefined;
+    const inside = insideWorkspace(cwd, p);
+    const refused = inside ? await unreadableBecause(cwd, p) : undefined;
     if (refused) {
       lastError = refused;
       continue;
     }
-    const read = await readReport(cwd, p, { maxBytes: MAX_JUSTFILE_BYTES, what: 'a Justfile' });
+    const read = await readReport(cwd, p, { maxBytes: MAX_JUSTFILE_BYTES, what: 'a Justfile', confine: inside });
     if (read.ok) return { path: p, found: true, recipes: justfileRecipes(read.text) };
     if (!read.missing) lastError = read.error;
   }
