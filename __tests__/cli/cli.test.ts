@@ -86,6 +86,19 @@ describe('security-gate CLI', () => {
     expect(m.err).toContain('--markdown-file: `summary.md` is a symbolic link');
     expect(readFileSync(victim, 'utf8')).toBe('untouched');
   });
+  it("outside the workspace a path is the user's own: a link there is written through (/dev/stdout works)", async () => {
+    const ws = scratchDir('sg-cli-');
+    const mine = scratchDir('sg-cli-mine-');
+    writeFileSync(join(mine, 'real.json'), '');
+    symlinkSync(join(mine, 'real.json'), join(mine, 'latest.json'));
+    symlinkSync(join(mine, 'real.json'), join(mine, 'latest.md'));
+    const r = await cli(['--workspace', ws, '--result-file', join(mine, 'latest.json')], mine);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(readFileSync(join(mine, 'real.json'), 'utf8')).schemaVersion).toBe(1);
+    const m = await cli(['--workspace', ws, '--markdown-file', join(mine, 'latest.md')], mine);
+    expect(m.code).toBe(0);
+    expect(readFileSync(join(mine, 'real.json'), 'utf8')).toMatch(/^## /);
+  });
   it('refuses a waivers file over 4 MiB before parsing it: no waiver applies', async () => {
     const dir = scratchDir('sg-cli-');
     mkdirSync(join(dir, 'docs', 'governance'), { recursive: true });

@@ -363,8 +363,13 @@ describe('the artifact copies are made from the file the checks were made on', (
           await rm(join(ws, r.path));
           await symlink(secret, join(ws, r.path));
         }
-        const staged = await stageReports({ outDir: join(ws, 'out'), workspace: ws, result: run.result, reports: run.reports, redact: true, knownSecrets: run.knownSecrets });
+        const said: string[] = [];
+        const staged = await stageReports({ outDir: join(ws, 'out'), workspace: ws, result: run.result, reports: run.reports, redact: true, knownSecrets: run.knownSecrets, onWithheld: (file, note) => said.push(`${file}: ${note}`) });
         expect(staged).toHaveLength(4);
+        // Each withheld copy is told to the caller (the action logs a warning), with why.
+        expect(said.sort()).toEqual(
+          ['clean.json', 'gitleaks.json', 'pip-audit.json', 'secret.json'].map((f) => `${f}: security-gate: this report was withheld from the artifact: it could not be read again for the copy (the path is a symbolic link to a file outside the workspace: not read).`),
+        );
         for (const f of staged) {
           const copy = await readFile(f, 'utf8');
           expect(copy).not.toContain('RUNNER-CREDENTIAL');
@@ -388,7 +393,9 @@ describe('the artifact copies are made from the file the checks were made on', (
       const bytes = await readFile(join(import.meta.dirname, '..', 'fixtures', 'pip-audit', 'finsite__repo-utils-shared', 'pip-audit.json'));
       await writeFile(join(ws, 'pip-audit.json'), bytes);
       const run = await runEngine(parseSettings([{ 'bandit-report': 'clean.json', 'pip-audit-report': 'pip-audit.json', 'severity-source': 'off' }]), { workspace: ws, now: new Date() });
-      const staged = await stageReports({ outDir: join(ws, 'out'), workspace: ws, result: run.result, reports: run.reports, redact: true });
+      const said: string[] = [];
+      const staged = await stageReports({ outDir: join(ws, 'out'), workspace: ws, result: run.result, reports: run.reports, redact: true, onWithheld: (f) => said.push(f) });
+      expect(said).toEqual([]);
       expect(await readFile(staged.find((f) => f.endsWith('clean.json'))!, 'utf8')).toBe(text);
       expect((await readFile(staged.find((f) => f.endsWith('pip-audit.json'))!)).equals(bytes)).toBe(true);
     });

@@ -1,10 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { appendTopLevelKey, jsonPieces, writeJsonFile } from '../../src/engine/json-file.js';
 import { addedLastKey, snapshotResult, stage } from '../../src/engine/stage.js';
 import type { GateResult } from '../../src/policy/result.js';
+import { writeNoFollow } from '../../src/io/files.js';
 
 const samples: unknown[] = [
   { a: 1, b: [1, 2, { c: 'x\ny', d: undefined, e: null }], f: {}, g: [], h: 'é→"', i: () => 1, j: [undefined, () => 2], k: new Date(0) },
@@ -57,6 +58,28 @@ describe('jsonPieces / writeJsonFile', () => {
       const file = join(dir, 'r.json');
       await writeJsonFile(file, value, 1);
       expect(await readFile(file, 'utf8')).toBe(JSON.stringify(value, null, 1) + '\n');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('output files are never written through a link planted at their name', () => {
+  // outputPathProblem looks at the path before the work; a link planted at the name since (a process
+  // an earlier step left running) makes the open fail instead of redirecting the write.
+  const itPosix = process.platform === 'win32' ? it.skip : it;
+  itPosix('writeJsonFile and writeNoFollow refuse (ELOOP) and leave the link target alone', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sg-json-file-'));
+    try {
+      await writeFile(join(dir, 'victim.sh'), 'echo original\n');
+      await symlink(join(dir, 'victim.sh'), join(dir, 'result.json'));
+      await expect(writeJsonFile(join(dir, 'result.json'), { a: 1 }, 1)).rejects.toMatchObject({ code: 'ELOOP' });
+      await expect(writeNoFollow(join(dir, 'result.json'), 'x')).rejects.toMatchObject({ code: 'ELOOP' });
+      expect(await readFile(join(dir, 'victim.sh'), 'utf8')).toBe('echo original\n');
+      // A regular file at the name is overwritten as before.
+      await writeFile(join(dir, 'plain.json'), 'a much longer text than what replaces it');
+      await writeJsonFile(join(dir, 'plain.json'), { a: 1 }, 0);
+      expect(await readFile(join(dir, 'plain.json'), 'utf8')).toBe('{"a":1}\n');
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

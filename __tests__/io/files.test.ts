@@ -1,9 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readlinkSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readlinkSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
-import { outputPathProblem, READ_CHUNK_BYTES, readReport, readReportChunks } from '../../src/io/files.js';
+import { handleProblem, outputPathProblem, READ_CHUNK_BYTES, readReport, readReportChunks } from '../../src/io/files.js';
 import { scratchDir } from '../helpers/scratch.js';
 
 /** How many of this process's descriptors are open on `path` (Linux: /proc; elsewhere 0). */
@@ -136,6 +136,27 @@ describe('readReportChunks (the next chunk read while one is consumed)', () => {
     expect(await readReport(dir, 'in.json')).toEqual({ ok: true, text: 'inside', bytes: 6 });
     expect(await readReport(dir, 'out.json', { maxBytes: 100, what: 'a Justfile', confine: false })).toEqual({ ok: true, text: 'RUNNER-CREDENTIAL', bytes: 17 });
     expect(await readReport(dir, 'nope.json')).toEqual({ ok: false, bytes: 0, error: 'cannot read the file (ENOENT)', missing: true });
+  });
+
+  it('a name swapped after the open (for a link out, or to another file) is caught on the handle, on every system', async () => {
+    const outside = scratchDir('sg-swap-outside-');
+    writeFileSync(join(outside, 'secret'), 'RUNNER-CREDENTIAL');
+    for (const swapTo of [join(outside, 'secret'), join(dir, 'other.json')]) {
+      writeFileSync(join(dir, 'other.json'), '{}');
+      writeFileSync(join(dir, 'swapped.json'), '{"results": []}');
+      const fh = await open(join(dir, 'swapped.json'), 'r');
+      try {
+        const st = await fh.stat();
+        expect(await handleProblem(st, join(dir, 'swapped.json'), dir)).toBeUndefined();
+        rmSync(join(dir, 'swapped.json'));
+        symlinkSync(swapTo, join(dir, 'swapped.json'));
+        expect(await handleProblem(st, join(dir, 'swapped.json'), dir)).toBe('changed while it was opened: not read');
+        rmSync(join(dir, 'swapped.json'));
+        expect(await handleProblem(st, join(dir, 'swapped.json'), dir)).toBe('changed while it was opened: not read');
+      } finally {
+        await fh.close();
+      }
+    }
   });
 
   it('a missing file is named by its error code', async () => {

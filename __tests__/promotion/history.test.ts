@@ -3,6 +3,7 @@
  * shapes (runs, artifacts, 302 + zip download), with histories built from gate results.
  */
 import { execFileSync } from 'node:child_process';
+import { existsSync, symlinkSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -334,13 +335,13 @@ describe('promotion: operational readiness', () => {
       expect(linked.code).toBe(0);
       expect(criterion(linked.report, 'bandit', 'justfile-recipes')).toMatchObject({
         met: false,
-        detail: 'no Justfile at Justfile (is a symbolic link to a file outside the workspace: not read)',
+        detail: 'Justfile: the path is a symbolic link to a file outside the workspace: not read',
       });
       // A pipe: the read would wait for a writer for ever (the test's timeout on the old code).
       const piped = await runCli(srv.url, [], { justfile: null, prepare: async (dir) => void execFileSync('mkfifo', [join(dir, 'Justfile')]) });
-      expect(criterion(piped.report, 'bandit', 'justfile-recipes').detail).toBe('no Justfile at Justfile (the path is not a regular file (a pipe, socket or device): not read)');
+      expect(criterion(piped.report, 'bandit', 'justfile-recipes').detail).toBe('Justfile: the path is not a regular file (a pipe, socket or device): not read');
       const big = await runCli(srv.url, [], { justfile: `${JUSTFILE}#${'x'.repeat(1024 * 1024)}\n` });
-      expect(criterion(big.report, 'bandit', 'justfile-recipes').detail).toMatch(/^no Justfile at Justfile \(file is \d+ bytes, over the 1048576-byte limit for a Justfile\)$/);
+      expect(criterion(big.report, 'bandit', 'justfile-recipes').detail).toMatch(/^Justfile: file is \d+ bytes, over the 1048576-byte limit for a Justfile$/);
       // Given outside the directory (the CLI by hand): the user's own file, read.
       const given = await runCli(srv.url, ['--justfile', join(outside, 'Justfile')], { justfile: null });
       expect(criterion(given.report, 'bandit', 'justfile-recipes').met).toBe(true);
@@ -364,6 +365,23 @@ describe('promotion: operational readiness', () => {
       expect(dir.stderr).toContain('output-dir: `out/reports` is a symbolic link');
       expect(await readdir(outside)).toEqual(['victim.sh']);
       expect(srv.requests).toHaveLength(0);
+    } finally {
+      await rm(outside, { recursive: true, force: true });
+    }
+  });
+
+  it('a link planted at a report name while the history is read is refused, not written through', async () => {
+    serveGitHub(srv, history(times(12, clean)));
+    const outside = await mkdtemp(join(tmpdir(), 'promotion-outside-'));
+    try {
+      const target = join(outside, 'victim.sh');
+      await writeFile(target, 'echo original\n');
+      // The first log line comes after the paths were checked and before the API calls.
+      const r = await runCli(srv.url, [], { onLog: (dir) => void (existsSync(join(dir, '.ci-security-promotion-report.md')) || symlinkSync(target, join(dir, '.ci-security-promotion-report.md'))) });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain('output-dir: `.ci-security-promotion-report.md` is a symbolic link: the gate does not write through links\n');
+      expect(await readFile(target, 'utf8')).toBe('echo original\n');
+      expect(srv.requests.length).toBeGreaterThan(0);
     } finally {
       await rm(outside, { recursive: true, force: true });
     }

@@ -32556,15 +32556,29 @@ function placeProblem(root, real) {
     return undefined;
 }
 /**
- * Where an open file really is, on Linux (`/proc/self/fd`): what the handle reads, whatever its name
- * now leads to. Undefined where the system does not say.
+ * Why the file open on `fh` (a regular file, stat `st`, opened by the name `abs`) must not be read
+ * from `workspace`: its name must lead, links followed, into the workspace and out of `.git`, and to
+ * this very file (device and inode), so a name swapped for a link between a check by name and the
+ * open is caught on the handle, on every system. A name that no longer leads anywhere, or to
+ * another file, is refused too (fail closed). A hard link is the same file under another name and
+ * cannot be told apart: a process able to make one in the workspace can write a report's text too.
  */
-async function openedPath(fh) {
-    if (process.platform !== 'linux')
-        return undefined;
-    const p = await (0,promises_namespaceObject.readlink)(`/proc/self/fd/${fh.fd}`).catch(() => undefined);
-    return p?.startsWith('/') ? p.replace(/ \(deleted\)$/, '') : undefined;
+async function handleProblem(st, abs, workspace) {
+    let real;
+    let now;
+    try {
+        real = await (0,promises_namespaceObject.realpath)(abs);
+        now = await (0,promises_namespaceObject.stat)(real);
+    }
+    catch {
+        return 'changed while it was opened: not read';
+    }
+    if (now.dev !== st.dev || now.ino !== st.ino)
+        return 'changed while it was opened: not read';
+    const root = await (0,promises_namespaceObject.realpath)((0,external_node_path_namespaceObject.resolve)(workspace)).catch(() => (0,external_node_path_namespaceObject.resolve)(workspace));
+    return placeProblem(root, real);
 }
+/** Why something that exists is not a file to read (a pipe would block the read until a writer came). */
 function notAFile(st) {
     if (st === undefined || st.isFile())
         return undefined;
@@ -32639,9 +32653,9 @@ async function resolvePatterns(workspace, patterns) {
  * A regular file opened for reading. Never waits on a pipe (O_NONBLOCK, where there is one), and
  * what is read is what was checked: a path swapped for a pipe after a check by name is refused
  * here, not read. `confineTo` (a workspace): the opened file must be in it and out of `.git`, as
- * unreadableBecause checks by name; checked again on the handle (Linux), so a report swapped for a
- * link to a file outside between that check and the read (a process an earlier step left running)
- * is refused, not read or copied. Throws with `notAFile` set when refused; gives the handle and the
+ * unreadableBecause checks by name; checked again for the handle (handleProblem), so a report
+ * swapped for a link to a file outside between that check and the read (a process an earlier step
+ * left running) is refused, not read or copied. Throws with `notAFile` set when refused; gives the handle and the
  * file's size.
  */
 async function openRegular(abs, confineTo) {
@@ -32649,11 +32663,8 @@ async function openRegular(abs, confineTo) {
     try {
         const st = await fh.stat();
         let why = notAFile(st);
-        if (!why && confineTo !== undefined) {
-            const real = await openedPath(fh);
-            if (real !== undefined)
-                why = placeProblem(await (0,promises_namespaceObject.realpath)((0,external_node_path_namespaceObject.resolve)(confineTo)).catch(() => (0,external_node_path_namespaceObject.resolve)(confineTo)), real);
-        }
+        if (!why && confineTo !== undefined)
+            why = await handleProblem(st, abs, confineTo);
         if (why)
             throw Object.assign(new Error(why), { notAFile: why });
         return { fh, size: st.size };
@@ -32728,6 +32739,23 @@ async function linkInside(root, shownRoot) {
         }
     }
     return undefined;
+}
+/**
+ * Flags to open an output file for writing without following a link at its name (O_NOFOLLOW where
+ * the system has it): outputPathProblem looked at the path before the work, and a link planted at
+ * the name since (a process an earlier step left running) makes the open fail (ELOOP) instead of
+ * redirecting the write.
+ */
+const WRITE_NO_FOLLOW = external_node_fs_namespaceObject.constants.O_WRONLY | external_node_fs_namespaceObject.constants.O_CREAT | external_node_fs_namespaceObject.constants.O_TRUNC | (external_node_fs_namespaceObject.constants.O_NOFOLLOW ?? 0);
+/** Writes `text` to `path`, never through a link at its name (WRITE_NO_FOLLOW). */
+async function writeNoFollow(path, text) {
+    const fh = await (0,promises_namespaceObject.open)(path, WRITE_NO_FOLLOW, 0o666);
+    try {
+        await fh.writeFile(text);
+    }
+    finally {
+        await fh.close();
+    }
 }
 /** A policy file is a few KB; more is a mistake or an attack on the YAML parser. */
 const MAX_POLICY_BYTES = (/* unused pure expression or super */ null && (1024 * 1024));
@@ -33540,7 +33568,7 @@ function justfileCriterion(j, required) {
             id: 'justfile-recipes',
             label: `the Justfile has the local recipes (${required.join(', ')})`,
             met: j.found && missing.length === 0,
-            detail: !j.found ? `no Justfile at ${j.path}${j.error ? ` (${j.error})` : ''}` : missing.length === 0 ? `${j.path} defines all ${required.length}` : `${j.path} lacks ${missing.join(', ')}`,
+            detail: !j.found ? (j.error ? `${j.path}: ${j.error}` : `no Justfile at ${j.path}`) : missing.length === 0 ? `${j.path} defines all ${required.length}` : `${j.path} lacks ${missing.join(', ')}`,
             evidence: [],
         },
     };
@@ -46827,7 +46855,7 @@ async function readJustfile(cwd, given) {
         const inside = insideWorkspace(cwd, p);
         const refused = inside ? await unreadableBecause(cwd, p) : undefined;
         if (refused) {
-            lastError = refused;
+            lastError = `the path ${refused}`; // as readReport words its refusals
             continue;
         }
         const read = await readReport(cwd, p, { maxBytes: MAX_JUSTFILE_BYTES, what: 'a Justfile', confine: inside });
@@ -46901,10 +46929,14 @@ async function runPromotion(s, deps) {
         now: deps.now(),
     });
     const markdown = renderPromotionMarkdown(report);
+    // Looked at again after the minutes of API calls, and written without following a link at the
+    // name: what was planted meanwhile is refused, never written through.
+    await outputFile(deps.cwd, dir, REPORT_JSON_FILE);
+    await outputFile(deps.cwd, dir, REPORT_MARKDOWN_FILE);
     try {
         await (0,promises_namespaceObject.mkdir)(dir, { recursive: true });
-        await (0,promises_namespaceObject.writeFile)(jsonPath, `${JSON.stringify(report, null, 2)}\n`);
-        await (0,promises_namespaceObject.writeFile)(markdownPath, markdown);
+        await writeNoFollow(jsonPath, `${JSON.stringify(report, null, 2)}\n`);
+        await writeNoFollow(markdownPath, markdown);
     }
     catch (e) {
         throw new PromotionRuntimeError(`writing the reports in ${s['output-dir']}: ${e.code ?? e.message}`);

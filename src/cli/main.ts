@@ -14,7 +14,7 @@ import { renderTerminal } from '../render/terminal.js';
 import { reproduceCommand } from '../engine/publish.js';
 import { findChange } from '../engine/change.js';
 import { githubApiUrl } from '../io/http.js';
-import { insideWorkspace, outputPathProblem, readPolicyFile } from '../io/files.js';
+import { insideWorkspace, outputPathProblem, readPolicyFile, writeNoFollow } from '../io/files.js';
 import { escapeLog } from '../util/escape.js';
 import { loadYaml } from '../util/yaml.js';
 import { prepareGovernance } from '../github/governance.js';
@@ -140,19 +140,24 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     });
     const result = await governance.finish(engine.result);
     result.headline = headlineFor(result);
-    // A file in the workspace is not written through a link the checkout holds (as in the action).
+    // A file in the workspace is not written through a link the checkout holds (as in the action),
+    // nor through one planted since the check; elsewhere it is the user's path (`/dev/stdout` too).
     const outputPath = async (flag: string, file: string) => {
       const p = resolve(io.cwd, file);
-      const problem = insideWorkspace(workspace, p) ? await outputPathProblem(workspace, p) : undefined;
+      const inside = insideWorkspace(workspace, p);
+      const problem = inside ? await outputPathProblem(workspace, p) : undefined;
       if (problem) throw new ConfigurationError(`--${flag}: ${problem}`);
       await mkdir(dirname(p), { recursive: true });
-      return p;
+      return { p, inside };
     };
-    const write = async (flag: string, file: string, content: string) => writeFile(await outputPath(flag, file), content);
+    const write = async (flag: string, file: string, content: string) => {
+      const { p, inside } = await outputPath(flag, file);
+      await (inside ? writeNoFollow(p, content) : writeFile(p, content));
+    };
     if (values['result-file']) {
       // Streamed: a result with 80,000 findings is a ~75 MB text.
-      const p = await outputPath('result-file', String(values['result-file']));
-      await writeJsonFile(p, result, 1, { compactLeaves: true });
+      const { p, inside } = await outputPath('result-file', String(values['result-file']));
+      await writeJsonFile(p, result, 1, { compactLeaves: true, followLink: !inside });
     }
     if (values['markdown-file']) await write('markdown-file', String(values['markdown-file']), renderSummary(result, { reproduceCommand: reproduceCommand(settings, result.change) }));
     if (values.json) io.stdout(JSON.stringify(result, null, 1) + '\n');

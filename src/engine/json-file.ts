@@ -6,6 +6,7 @@
  * string (and then one Buffer) doubled the gate's peak memory and time.
  */
 import { open, stat } from 'node:fs/promises';
+import { WRITE_NO_FOLLOW } from '../io/files.js';
 
 const CHUNK = 1 << 20;
 
@@ -111,9 +112,11 @@ export function* jsonPieces(value: unknown, indent: number, walkDepth = 4, key =
  * SARIF run - are written without indentation, one per line. Still JSON, one finding per line to
  * read or grep, and smaller (80k findings: the result 63 MB instead of 76 MB, the SARIF 15 instead of 26).
  */
-export async function writeJsonFile(file: string, value: unknown, indent: number, opts: { suffix?: string; compactLeaves?: boolean } = {}): Promise<void> {
+export async function writeJsonFile(file: string, value: unknown, indent: number, opts: { suffix?: string; compactLeaves?: boolean; followLink?: boolean } = {}): Promise<void> {
   const suffix = opts.suffix ?? '\n';
-  const fh = await open(file, 'w');
+  // Never through a link planted at the name since the path was checked (outputPathProblem), unless
+  // asked (`followLink`: a path the CLI's user gave outside the workspace, `/dev/stdout` say).
+  const fh = await open(file, opts.followLink === true ? 'w' : WRITE_NO_FOLLOW, 0o666);
   // Two buffers: one is written while the next is filled, so the file's waits and the
   // stringifying overlap instead of taking turns.
   let out = Buffer.allocUnsafe(CHUNK * 4);

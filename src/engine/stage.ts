@@ -89,6 +89,8 @@ export async function stageReports(
     copier?: RedactedCopier;
     /** With `redact`: secret values other reports revealed, scrubbed from every copy (EngineRun.knownSecrets). */
     knownSecrets?: string[];
+    /** Told of each report whose copy is a note saying why it was withheld (the run says so too). */
+    onWithheld?: (file: string, note: string) => void;
   },
 ): Promise<string[]> {
   const copier = opts.copier ?? copyBanditRedacted;
@@ -108,6 +110,8 @@ export async function stageReports(
       await writeFile(target, read.ok ? t(read.text) : withheld(read.error));
     } else await copyReport(opts.workspace, r.path, target);
     if (known) await scrubCopy(target, known);
+    const note = opts.onWithheld ? await withheldNote(target) : undefined;
+    if (note) opts.onWithheld?.(r.path, note);
     files.push(target);
   }
   return files;
@@ -138,11 +142,27 @@ export async function scrubCopy(file: string, secrets: readonly string[] | Secre
  * workspace: openRegular refuses it on the handle, so nothing outside is ever copied).
  */
 export function withheld(error: string): string {
-  return `security-gate: this report was withheld from the artifact: it could not be read again for the copy (${escapeLog(error)}).\n`;
+  return `${WITHHELD_PREFIX}: it could not be read again for the copy (${escapeLog(error)}).\n`;
+}
+
+/** How every note that stands for a withheld copy starts (this one, and WITHHELD_BANDIT_REPORT). */
+const WITHHELD_PREFIX = 'security-gate: this report was withheld from the artifact';
+
+/** The note a copy was replaced by (withheld, WITHHELD_BANDIT_REPORT), or undefined for a real copy. */
+async function withheldNote(target: string): Promise<string | undefined> {
+  const fh = await open(target, 'r');
+  try {
+    const head = Buffer.alloc(1024);
+    const { bytesRead } = await fh.read(head, 0, head.length, 0);
+    const text = head.toString('utf8', 0, bytesRead);
+    return text.startsWith(WITHHELD_PREFIX) || text === WITHHELD_BANDIT_REPORT ? text.trim() : undefined;
+  } finally {
+    await fh.close();
+  }
 }
 
 /** A report copied as it is, from the handle the checks were made on (readReportChunks), never by name. */
-async function copyReport(workspace: string, file: string, target: string): Promise<void> {
+export async function copyReport(workspace: string, file: string, target: string): Promise<void> {
   const out = await open(target, 'w');
   let read: Awaited<ReturnType<typeof readReportChunks>>;
   try {
@@ -174,8 +194,9 @@ export async function copyBanditRedacted(job: RedactedCopyJob): Promise<void> {
   const redactor = new BanditReportRedactor(redaction);
   const out = await open(target, 'w');
   let ok: boolean;
+  let read: Awaited<ReturnType<typeof readReportChunks>>;
   try {
-    const read = await readReportChunks(workspace, file, async (chunk) => {
+    read = await readReportChunks(workspace, file, async (chunk) => {
       const pieces = redactor.push(chunk);
       if (pieces.length === 1) await out.write(pieces[0] as Buffer);
       else if (pieces.length > 1) await out.writev(pieces);
@@ -185,7 +206,9 @@ export async function copyBanditRedacted(job: RedactedCopyJob): Promise<void> {
   } finally {
     await out.close();
   }
-  if (!ok) await writeFile(target, WITHHELD_BANDIT_REPORT);
+  // Not read again (gone, swapped for a link): said so; read but not as parsed: the Bandit note.
+  if (!read.ok) await writeFile(target, withheld(read.error));
+  else if (!ok) await writeFile(target, WITHHELD_BANDIT_REPORT);
 }
 
 /** A job as it arrives from another thread, checked field by field (undefined: not one). */

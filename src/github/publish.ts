@@ -4,11 +4,11 @@
  * can stop the verdict and outputs from being written.
  */
 import * as core from './actions-core.js';
-import { copyFile, mkdir } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { mkdir } from 'node:fs/promises';
+import { dirname, join, relative, resolve } from 'node:path';
 import type { Settings } from '../config/schema.js';
 import { writeJsonFile } from '../engine/json-file.js';
-import { stage, stageReports, type RedactedCopier, type Staged } from '../engine/stage.js';
+import { copyReport, stage, stageReports, type RedactedCopier, type Staged } from '../engine/stage.js';
 import type { HttpClient } from '../io/http.js';
 import { insideWorkspace } from '../io/files.js';
 import type { GateResult } from '../policy/result.js';
@@ -54,7 +54,17 @@ export async function publish(p: PublishContext): Promise<Published> {
   // The raw reports' copies (a 70 MB report is read, redacted and written again) depend on nothing
   // below: they are written while the SARIF and the result are, so one's file waits fill the other's.
   const copying = mkdir(outDir, { recursive: true }).then(() =>
-    stageReports({ outDir, workspace, result, reports: p.reports, redact: settings['redact-artifacts'], copier: p.copier, knownSecrets: p.knownSecrets ?? [] }).then(
+    stageReports({
+      outDir,
+      workspace,
+      result,
+      reports: p.reports,
+      redact: settings['redact-artifacts'],
+      copier: p.copier,
+      knownSecrets: p.knownSecrets ?? [],
+      // Read for the verdict, then not readable the same way for the copy: said, not only in the artifact.
+      onWithheld: (file, note) => log.warning(`${file}: ${note.replace(/^security-gate: this /, 'the ')}`),
+    }).then(
       (files) => ({ files }),
       (error: unknown) => ({ error }),
     ),
@@ -78,7 +88,8 @@ export async function publish(p: PublishContext): Promise<Published> {
   const stagedSarif = join(outDir, 'security-gate.sarif');
   if (resolve(sarifFile) !== resolve(stagedSarif)) {
     await mkdir(outDir, { recursive: true });
-    await copyFile(sarifFile, stagedSarif);
+    // From the handle the checks are made on: the SARIF file is in the workspace, where a planted link could swap it.
+    await copyReport(workspace, relative(workspace, sarifFile), stagedSarif);
   }
 
   // Without an upload, the result JSON and summary are written once, below (they are big for big reports).

@@ -5,7 +5,7 @@
  * through a link the checkout holds.
  */
 import { constants, type Stats } from 'node:fs';
-import { lstat, open, opendir, readFile, readlink, realpath, stat, type FileHandle } from 'node:fs/promises';
+import { lstat, open, opendir, readFile, realpath, stat, type FileHandle } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { glob, isDynamicPattern } from 'tinyglobby';
 import { ConfigurationError } from '../config/schema.js';
@@ -64,15 +64,28 @@ function placeProblem(root: string, real: string): string | undefined {
 }
 
 /**
- * Where an open file really is, on Linux (`/proc/self/fd`): what the handle reads, whatever its name
- * now leads to. Undefined where the system does not say.
+ * Why the file open on `fh` (a regular file, stat `st`, opened by the name `abs`) must not be read
+ * from `workspace`: its name must lead, links followed, into the workspace and out of `.git`, and to
+ * this very file (device and inode), so a name swapped for a link between a check by name and the
+ * open is caught on the handle, on every system. A name that no longer leads anywhere, or to
+ * another file, is refused too (fail closed). A hard link is the same file under another name and
+ * cannot be told apart: a process able to make one in the workspace can write a report's text too.
  */
-async function openedPath(fh: FileHandle): Promise<string | undefined> {
-  if (process.platform !== 'linux') return undefined;
-  const p = await readlink(`/proc/self/fd/${fh.fd}`).catch(() => undefined);
-  return p?.startsWith('/') ? p.replace(/ \(deleted\)$/, '') : undefined;
+export async function handleProblem(st: Stats, abs: string, workspace: string): Promise<string | undefined> {
+  let real: string;
+  let now: Stats;
+  try {
+    real = await realpath(abs);
+    now = await stat(real);
+  } catch {
+    return 'changed while it was opened: not read';
+  }
+  if (now.dev !== st.dev || now.ino !== st.ino) return 'changed while it was opened: not read';
+  const root = await realpath(resolve(workspace)).catch(() => resolve(workspace));
+  return placeProblem(root, real);
 }
 
+/** Why something that exists is not a file to read (a pipe would block the read until a writer came). */
 function notAFile(st: Stats | undefined): string | undefined {
   if (st === undefined || st.isFile()) return undefined;
   return `is ${st.isDirectory() ? 'a directory' : 'not a regular file (a pipe, socket or device)'}: not read`;
@@ -141,9 +154,9 @@ export async function resolvePatterns(workspace: string, patterns: string[]): Pr
  * A regular file opened for reading. Never waits on a pipe (O_NONBLOCK, where there is one), and
  * what is read is what was checked: a path swapped for a pipe after a check by name is refused
  * here, not read. `confineTo` (a workspace): the opened file must be in it and out of `.git`, as
- * unreadableBecause checks by name; checked again on the handle (Linux), so a report swapped for a
- * link to a file outside between that check and the read (a process an earlier step left running)
- * is refused, not read or copied. Throws with `notAFile` set when refused; gives the handle and the
+ * unreadableBecause checks by name; checked again for the handle (handleProblem), so a report
+ * swapped for a link to a file outside between that check and the read (a process an earlier step
+ * left running) is refused, not read or copied. Throws with `notAFile` set when refused; gives the handle and the
  * file's size.
  */
 async function openRegular(abs: string, confineTo?: string): Promise<{ fh: FileHandle; size: number }> {
@@ -151,10 +164,7 @@ async function openRegular(abs: string, confineTo?: string): Promise<{ fh: FileH
   try {
     const st = await fh.stat();
     let why = notAFile(st);
-    if (!why && confineTo !== undefined) {
-      const real = await openedPath(fh);
-      if (real !== undefined) why = placeProblem(await realpath(resolve(confineTo)).catch(() => resolve(confineTo)), real);
-    }
+    if (!why && confineTo !== undefined) why = await handleProblem(st, abs, confineTo);
     if (why) throw Object.assign(new Error(why), { notAFile: why });
     return { fh, size: st.size };
   } catch (e) {
@@ -222,6 +232,24 @@ async function linkInside(root: string, shownRoot: string): Promise<string | und
     }
   }
   return undefined;
+}
+
+/**
+ * Flags to open an output file for writing without following a link at its name (O_NOFOLLOW where
+ * the system has it): outputPathProblem looked at the path before the work, and a link planted at
+ * the name since (a process an earlier step left running) makes the open fail (ELOOP) instead of
+ * redirecting the write.
+ */
+export const WRITE_NO_FOLLOW = constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | (constants.O_NOFOLLOW ?? 0);
+
+/** Writes `text` to `path`, never through a link at its name (WRITE_NO_FOLLOW). */
+export async function writeNoFollow(path: string, text: string): Promise<void> {
+  const fh = await open(path, WRITE_NO_FOLLOW, 0o666);
+  try {
+    await fh.writeFile(text);
+  } finally {
+    await fh.close();
+  }
 }
 
 /** A policy file is a few KB; more is a mistake or an attack on the YAML parser. */

@@ -366,7 +366,7 @@ function justfileCriterion(j: JustfileCheck, required: string[]): { criterion: C
       id: 'justfile-recipes',
       label: `the Justfile has the local recipes (${required.join(', ')})`,
       met: j.found && missing.length === 0,
-      detail: !j.found ? `no Justfile at ${j.path}${j.error ? ` (${j.error})` : ''}` : missing.length === 0 ? `${j.path} defines all ${required.length}` : `${j.path} lacks ${missing.join(', ')}`,
+      detail: !j.found ? (j.error ? `${j.path}: ${j.error}` : `no Justfile at ${j.path}`) : missing.length === 0 ? `${j.path} defines all ${required.length}` : `${j.path} lacks ${missing.join(', ')}`,
       evidence: [],
     },
   };

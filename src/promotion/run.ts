@@ -3,10 +3,10 @@
  * (workspace), evaluate (pure), render, write the two report files. The caller decides what the
  * outcome means for the exit code (`exitCodeFor`).
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { ConfigurationError } from '../config/schema.js';
-import { insideWorkspace, outputPathProblem, readReport, unreadableBecause } from '../io/files.js';
+import { insideWorkspace, outputPathProblem, readReport, unreadableBecause, writeNoFollow } from '../io/files.js';
 import { createHttpClient, githubApiUrl, type HttpClient } from '../io/http.js';
 import { evaluatePromotion, type JustfileCheck, type PromotionReport } from './evaluate.js';
 import { collectHistory, PromotionRuntimeError } from './history.js';
@@ -55,7 +55,7 @@ async function readJustfile(cwd: string, given: string | undefined): Promise<Jus
     const inside = insideWorkspace(cwd, p);
     const refused = inside ? await unreadableBecause(cwd, p) : undefined;
     if (refused) {
-      lastError = refused;
+      lastError = `the path ${refused}`; // as readReport words its refusals
       continue;
     }
     const read = await readReport(cwd, p, { maxBytes: MAX_JUSTFILE_BYTES, what: 'a Justfile', confine: inside });
@@ -129,10 +129,14 @@ export async function runPromotion(s: PromotionSettings, deps: PromotionDeps): P
     now: deps.now(),
   });
   const markdown = renderPromotionMarkdown(report);
+  // Looked at again after the minutes of API calls, and written without following a link at the
+  // name: what was planted meanwhile is refused, never written through.
+  await outputFile(deps.cwd, dir, REPORT_JSON_FILE);
+  await outputFile(deps.cwd, dir, REPORT_MARKDOWN_FILE);
   try {
     await mkdir(dir, { recursive: true });
-    await writeFile(jsonPath, `${JSON.stringify(report, null, 2)}\n`);
-    await writeFile(markdownPath, markdown);
+    await writeNoFollow(jsonPath, `${JSON.stringify(report, null, 2)}\n`);
+    await writeNoFollow(markdownPath, markdown);
   } catch (e) {
     throw new PromotionRuntimeError(`writing the reports in ${s['output-dir']}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }

@@ -40,7 +40,7 @@ export interface CliRun {
   dir: string;
 }
 
-export async function runCli(apiUrl: string, args: string[] = [], opts: { justfile?: string | null; env?: Record<string, string>; prepare?: (dir: string) => Promise<void> } = {}): Promise<CliRun> {
+export async function runCli(apiUrl: string, args: string[] = [], opts: { justfile?: string | null; env?: Record<string, string>; prepare?: (dir: string) => Promise<void>; onLog?: (dir: string, message: string) => void } = {}): Promise<CliRun> {
   const dir = await mkdtemp(join(tmpdir(), 'promotion-'));
   if (opts.justfile !== null) await writeFile(join(dir, 'Justfile'), opts.justfile ?? JUSTFILE);
   await opts.prepare?.(dir);
@@ -49,7 +49,16 @@ export async function runCli(apiUrl: string, args: string[] = [], opts: { justfi
   const code = await runPromotionCli(
     ['--repository', REPO, '--workflow', WORKFLOW, ...args],
     { GITHUB_API_URL: apiUrl, GITHUB_TOKEN: 'test-token', ...opts.env },
-    { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s), cwd: dir, deps: { httpOptions: { backoffMs: 1, timeoutMs: 5000 }, now: () => new Date('2026-11-29T09:00:00Z') } },
+    {
+      stdout: (s) => (stdout += s),
+      stderr: (s) => (stderr += s),
+      cwd: dir,
+      deps: {
+        httpOptions: { backoffMs: 1, timeoutMs: 5000 },
+        now: () => new Date('2026-11-29T09:00:00Z'),
+        ...(opts.onLog ? { log: (m: string) => opts.onLog?.(dir, m) } : {}),
+      },
+    },
   );
   let report: PromotionReport | undefined;
   let markdown: string | undefined;
