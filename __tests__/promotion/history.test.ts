@@ -22,6 +22,18 @@ afterEach(async () => srv.close());
 const clean: RunSpec = { bandit: { findings: [{ fingerprint: 'b-low', severity: 'low' }] } };
 const times = (n: number, s: RunSpec): RunSpec[] => Array.from({ length: n }, () => s);
 
+/** A directory outside the run's, holding a file a link could redirect a write to; removed afterwards. */
+async function withOutside(fn: (outside: string, victim: string) => Promise<void>): Promise<void> {
+  const outside = await mkdtemp(join(tmpdir(), 'promotion-outside-'));
+  try {
+    const victim = join(outside, 'victim.sh');
+    await writeFile(victim, 'echo original\n');
+    await fn(outside, victim);
+  } finally {
+    await rm(outside, { recursive: true, force: true });
+  }
+}
+
 describe('promotion: a tool with the evidence', () => {
   it('is ready after 10 clean runs, with evidence, metrics and the fewest requests', async () => {
     serveGitHub(srv, history(times(25, clean)));
@@ -328,63 +340,50 @@ describe('promotion: operational readiness', () => {
 
   it('a Justfile that is a link out of the checkout, a pipe or too big is refused in words, never read', async () => {
     serveGitHub(srv, history(times(12, clean)));
-    const outside = await mkdtemp(join(tmpdir(), 'promotion-outside-'));
-    try {
-      await writeFile(join(outside, 'Justfile'), JUSTFILE);
-      const linked = await runCli(srv.url, [], { justfile: null, prepare: (dir) => symlink(join(outside, 'Justfile'), join(dir, 'Justfile')) });
-      expect(linked.code).toBe(0);
-      expect(criterion(linked.report, 'bandit', 'justfile-recipes')).toMatchObject({
-        met: false,
-        detail: 'Justfile: the path is a symbolic link to a file outside the workspace: not read',
-      });
-      // A pipe: the read would wait for a writer for ever (the test's timeout on the old code).
-      const piped = await runCli(srv.url, [], { justfile: null, prepare: async (dir) => void execFileSync('mkfifo', [join(dir, 'Justfile')]) });
-      expect(criterion(piped.report, 'bandit', 'justfile-recipes').detail).toBe('Justfile: the path is not a regular file (a pipe, socket or device): not read');
-      const big = await runCli(srv.url, [], { justfile: `${JUSTFILE}#${'x'.repeat(1024 * 1024)}\n` });
-      expect(criterion(big.report, 'bandit', 'justfile-recipes').detail).toMatch(/^Justfile: file is \d+ bytes, over the 1048576-byte limit for a Justfile$/);
-      // Given outside the directory (the CLI by hand): the user's own file, read.
-      const given = await runCli(srv.url, ['--justfile', join(outside, 'Justfile')], { justfile: null });
-      expect(criterion(given.report, 'bandit', 'justfile-recipes').met).toBe(true);
-    } finally {
-      await rm(outside, { recursive: true, force: true });
-    }
+    await withOutside(async (outside) => {
+    await writeFile(join(outside, 'Justfile'), JUSTFILE);
+    const linked = await runCli(srv.url, [], { justfile: null, prepare: (dir) => symlink(join(outside, 'Justfile'), join(dir, 'Justfile')) });
+    expect(linked.code).toBe(0);
+    expect(criterion(linked.report, 'bandit', 'justfile-recipes')).toMatchObject({
+      met: false,
+      detail: 'Justfile: the path is a symbolic link to a file outside the workspace: not read',
+    });
+    // A pipe: the read would wait for a writer for ever (the test's timeout on the old code).
+    const piped = await runCli(srv.url, [], { justfile: null, prepare: async (dir) => void execFileSync('mkfifo', [join(dir, 'Justfile')]) });
+    expect(criterion(piped.report, 'bandit', 'justfile-recipes').detail).toBe('Justfile: the path is not a regular file (a pipe, socket or device): not read');
+    const big = await runCli(srv.url, [], { justfile: `${JUSTFILE}#${'x'.repeat(1024 * 1024)}\n` });
+    expect(criterion(big.report, 'bandit', 'justfile-recipes').detail).toMatch(/^Justfile: file is \d+ bytes, over the 1048576-byte limit for a Justfile$/);
+    // Given outside the directory (the CLI by hand): the user's own file, read.
+    const given = await runCli(srv.url, ['--justfile', join(outside, 'Justfile')], { justfile: null });
+    expect(criterion(given.report, 'bandit', 'justfile-recipes').met).toBe(true);
+    });
   });
 
   it('report files are not written through a link the checkout holds: exit 2 before any request', async () => {
     serveGitHub(srv, history(times(12, clean)));
-    const outside = await mkdtemp(join(tmpdir(), 'promotion-outside-'));
-    try {
-      const target = join(outside, 'victim.sh');
-      await writeFile(target, 'echo original\n');
-      const file = await runCli(srv.url, [], { prepare: (dir) => symlink(target, join(dir, '.ci-security-promotion-report.json')) });
-      expect(file.code).toBe(2);
-      expect(file.stderr).toBe('security-gate promotion: output-dir: `.ci-security-promotion-report.json` is a symbolic link: the gate does not write through links\n');
-      expect(await readFile(target, 'utf8')).toBe('echo original\n');
-      const dir = await runCli(srv.url, ['--output-dir', 'out/reports'], { prepare: (d) => mkdir(join(d, 'out')).then(() => symlink(outside, join(d, 'out/reports'))) });
-      expect(dir.code).toBe(2);
-      expect(dir.stderr).toContain('output-dir: `out/reports` is a symbolic link');
-      expect(await readdir(outside)).toEqual(['victim.sh']);
-      expect(srv.requests).toHaveLength(0);
-    } finally {
-      await rm(outside, { recursive: true, force: true });
-    }
+    await withOutside(async (outside, target) => {
+    const file = await runCli(srv.url, [], { prepare: (dir) => symlink(target, join(dir, '.ci-security-promotion-report.json')) });
+    expect(file.code).toBe(2);
+    expect(file.stderr).toBe('security-gate promotion: output-dir: `.ci-security-promotion-report.json` is a symbolic link: the gate does not write through links\n');
+    expect(await readFile(target, 'utf8')).toBe('echo original\n');
+    const dir = await runCli(srv.url, ['--output-dir', 'out/reports'], { prepare: (d) => mkdir(join(d, 'out')).then(() => symlink(outside, join(d, 'out/reports'))) });
+    expect(dir.code).toBe(2);
+    expect(dir.stderr).toContain('output-dir: `out/reports` is a symbolic link');
+    expect(await readdir(outside)).toEqual(['victim.sh']);
+    expect(srv.requests).toHaveLength(0);
+    });
   });
 
   it('a link planted at a report name while the history is read is refused, not written through', async () => {
     serveGitHub(srv, history(times(12, clean)));
-    const outside = await mkdtemp(join(tmpdir(), 'promotion-outside-'));
-    try {
-      const target = join(outside, 'victim.sh');
-      await writeFile(target, 'echo original\n');
-      // The first log line comes after the paths were checked and before the API calls.
-      const r = await runCli(srv.url, [], { onLog: (dir) => void (existsSync(join(dir, '.ci-security-promotion-report.md')) || symlinkSync(target, join(dir, '.ci-security-promotion-report.md'))) });
-      expect(r.code).toBe(2);
-      expect(r.stderr).toContain('output-dir: `.ci-security-promotion-report.md` is a symbolic link: the gate does not write through links\n');
-      expect(await readFile(target, 'utf8')).toBe('echo original\n');
-      expect(srv.requests.length).toBeGreaterThan(0);
-    } finally {
-      await rm(outside, { recursive: true, force: true });
-    }
+    await withOutside(async (outside, target) => {
+    // The first log line comes after the paths were checked and before the API calls.
+    const r = await runCli(srv.url, [], { onLog: (dir) => void (existsSync(join(dir, '.ci-security-promotion-report.md')) || symlinkSync(target, join(dir, '.ci-security-promotion-report.md'))) });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('output-dir: `.ci-security-promotion-report.md` is a symbolic link: the gate does not write through links\n');
+    expect(await readFile(target, 'utf8')).toBe('echo original\n');
+    expect(srv.requests.length).toBeGreaterThan(0);
+    });
   });
 
   it('an output-dir that is not a directory: exit 2 inside the checkout, a runtime failure in words (3) outside it', async () => {
@@ -394,16 +393,13 @@ describe('promotion: operational readiness', () => {
     expect(inside.stderr).toBe('security-gate promotion: output-dir: `Justfile` is not a directory\n');
     expect(srv.requests).toHaveLength(0);
     // Outside the directory it is not looked at beforehand: the write fails, and says so.
-    const outside = await mkdtemp(join(tmpdir(), 'promotion-outside-'));
-    try {
-      await writeFile(join(outside, 'file'), '');
-      const r = await runCli(srv.url, ['--output-dir', join(outside, 'file/reports')]);
-      expect(r.code).toBe(3);
-      expect(r.stderr).toContain(`security-gate promotion: writing the reports in ${join(outside, 'file/reports')}: ENOTDIR\n`);
-      expect(r.stderr).not.toMatch(/\n\s+at /);
-    } finally {
-      await rm(outside, { recursive: true, force: true });
-    }
+    await withOutside(async (outside) => {
+    await writeFile(join(outside, 'file'), '');
+    const r = await runCli(srv.url, ['--output-dir', join(outside, 'file/reports')]);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain(`security-gate promotion: writing the reports in ${join(outside, 'file/reports')}: ENOTDIR\n`);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    });
   });
 
   it('recipe names are configurable', async () => {
