@@ -138,6 +138,17 @@ describe('parseNumstatZ', () => {
 });
 
 describe('unquoteCPath', () => {
+  it('keeps characters outside the BMP whole (found by the change fuzz suite: an emoji next to a quoted character lost the file its added lines)', () => {
+    // core.quotePath=false: non-ASCII stays as it is, `"` and `\\` are escaped, so both occur in one quoted path.
+    expect(unquoteCPath('"b/😀\\\\a"')).toBe('b/😀\\a');
+    expect(unquoteCPath('"b/漢😀\\"x.py"')).toBe('b/漢😀"x.py');
+    const { added } = parseUnifiedAddedLines('diff --git "a/😀\\"x.py" "b/😀\\"x.py"\n--- "a/😀\\"x.py"\n+++ "b/😀\\"x.py"\n@@ -0,0 +1 @@\n+token = "ghp_hidden"\n');
+    expect([...added]).toEqual([['😀"x.py', [{ line: 1, text: 'token = "ghp_hidden"' }]]]);
+  });
+  it('a quoted name with a space: git appends a TAB after the closing quote too (found by the change fuzz suite)', () => {
+    const { added } = parseUnifiedAddedLines('diff --git "a/a b/c\\td" "b/a b/c\\td"\n--- "a/a b/c\\td"\t\n+++ "b/a b/c\\td"\t\n@@ -0,0 +1 @@\n+token = "ghp_hidden"\n');
+    expect([...added]).toEqual([['a b/c\td', [{ line: 1, text: 'token = "ghp_hidden"' }]]]);
+  });
   it('undoes C quoting with octal UTF-8 bytes and escapes', () => {
     expect(unquoteCPath('"b/\\303\\261and\\303\\272\\t\\"q\\\\"')).toBe('b/ñandú\t"q\\');
     expect(unquoteCPath('plain')).toBe('plain');

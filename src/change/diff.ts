@@ -161,8 +161,11 @@ export function unquoteCPath(s: string): string {
   const bytes: number[] = [];
   const simple: Record<string, number> = { a: 7, b: 8, t: 9, n: 10, v: 11, f: 12, r: 13, '"': 34, '\\': 92 };
   for (let i = 0; i < body.length; i++) {
-    const c = body[i] as string;
-    if (c !== '\\') {
+    if (body[i] !== '\\') {
+      // A whole code point: an emoji is two UTF-16 units, and each alone encodes as U+FFFD (a path
+      // `😀"x.py` lost its added lines to `��"x.py`, so the secret scan never read them).
+      const c = String.fromCodePoint(body.codePointAt(i) as number);
+      i += c.length - 1;
       for (const b of Buffer.from(c, 'utf8')) bytes.push(b);
       continue;
     }
@@ -188,11 +191,11 @@ export function unquoteCPath(s: string): string {
 function headerPath(value: string, prefix: string): string | undefined {
   let v = value;
   if (v === '/dev/null') return undefined;
-  if (v.startsWith('"')) {
-    v = unquoteCPath(v);
-  } else if (v.endsWith('\t')) {
-    v = v.slice(0, -1); // git appends a TAB when the name holds a space
-  }
+  // git appends a TAB when the name holds a space, quoted or not (`+++ "b/a b/c\td"<TAB>`: the
+  // change fuzz suite found a quoted one left quoted, its added lines lost); a TAB of the name
+  // itself is always quoted, so a raw one at the end is git's.
+  if (v.endsWith('\t')) v = v.slice(0, -1);
+  if (v.startsWith('"')) v = unquoteCPath(v);
   if (prefix && v.startsWith(prefix)) v = v.slice(prefix.length);
   return v;
 }

@@ -1,0 +1,236 @@
+/**
+ * Property-based fuzzing (fast-check) of how the gate reads the change under review: random
+ * histories are committed to a real git repository and read back through `detectChange` (the real
+ * `git diff --raw -z`, `--numstat -z` and `-U0` the action runs, and the parsers in
+ * src/change/diff.ts). The diff is the pull request's text: its added lines decide what the secret
+ * scan reads and which findings count as new, so a misread added line is a missed secret or a
+ * finding waved through.
+ *
+ * The model is built so git's answer is certain: a modified file only gains lines, each one found
+ * nowhere in the old version nor twice in the new, so the only shortest diff inserts exactly them.
+ * Paths hold spaces, quotes, backslashes, tabs, newlines and non-ASCII (git quotes some of them in
+ * the unified diff); added lines imitate what a parser could take for structure: `+++ b/x` and
+ * `--- a/x` headers (an added `++ b/x`), hunk headers, `diff --git`, `\ No newline`, CRLF ends.
+ *
+ * Properties: every changed file is found with its status, its old path for a rename, binary files
+ * as binary, and exactly its added lines with their numbers; garbage in any of the three outputs
+ * gives files or an Error (never a TypeError), and pollutes nothing.
+ *
+ * Runs: FUZZ_RUNS / 10 repositories (20 in CI, each a few git calls), FUZZ_RUNS for the pure parsers.
+ */
+import { afterAll, describe, expect, it } from '@jest/globals';
+import fc from 'fast-check';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildChangedFiles, parseNumstatZ, parseRawZ, parseUnifiedAddedLines, type ChangedFile } from '../../src/change/diff.js';
+import { detectChange } from '../../src/io/git.js';
+import { commit, git, initRepo, write } from '../change/git-helpers.js';
+import { assertNoPollution, prototypeSnapshot, RUNS, SEED } from './fuzz-helpers.js';
+
+const REPOS = Math.max(5, Math.floor(RUNS / 10));
+const params = (numRuns: number): fc.Parameters<unknown> => ({ numRuns, ...(SEED !== undefined ? { seed: SEED } : {}) });
+
+const root = mkdtempSync(join(tmpdir(), 'sg-change-fuzz-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+// ---------------------------------------------------------------------------------------------
+// The model
+
+/** Characters of a path segment: the ones git quotes (`"`, `\`, TAB, LF, CR), spaces, non-ASCII. */
+const SEGMENT_CHARS = ['a', 'b', 'x', 'Z', '0', '9', '_', '-', '.', ' ', '"', '\\', '\t', '\n', '\r', 'ñ', 'ü', '漢', '😀', '+', '@', ':', '#', "'", '$', '*'];
+const segment = fc
+  .array(fc.constantFrom(...SEGMENT_CHARS), { minLength: 1, maxLength: 10 })
+  .map((cs) => cs.join(''))
+  .filter((s) => s !== '.' && s !== '..' && s.toLowerCase() !== '.git' && !/^\s|\s$/.test(s));
+const path = fc.array(segment, { minLength: 1, maxLength: 3 }).map((segs) => segs.join('/'));
+
+/** What a parser could take for structure, or plain text; never NUL (git would call it binary). */
+const LINE_PIECES = ['++ b/evil.py', '+++ b/evil.py', '-- a/evil.py', '--- a/evil.py', '@@ -1,2 +3,4 @@', '@@ -0,0 +1 @@', 'diff --git a/x b/x', '\\ No newline at end of file', ' ', '\t', '"', '\\', 'ñ', '漢', '😀', 'password = "hunter2"', 'x', '+', '-', '@'];
+const line = fc.oneof(
+  fc.array(fc.constantFrom(...LINE_PIECES), { minLength: 0, maxLength: 4 }).map((ps) => ps.join('')),
+  fc.string({ maxLength: 30 }).map((s) => s.replace(/[\0\n]/g, '').replace(/[\ud800-\udfff]/g, '?')),
+  fc.constantFrom('', 'ends with CR\r', '\r'),
+);
+
+type FileSpec =
+  | { kind: 'added'; lines: string[]; newlineAtEnd: boolean }
+  | { kind: 'modified'; old: string[]; inserts: Array<{ at: number; lines: string[] }> }
+  | { kind: 'deleted'; old: string[] }
+  | { kind: 'renamed'; old: string[]; to: string }
+  | { kind: 'binary' }
+  | { kind: 'unchanged'; old: string[] };
+
+const lines = fc.array(line, { minLength: 1, maxLength: 8 });
+const fileSpec: fc.Arbitrary<FileSpec> = fc.oneof(
+  fc.record({ kind: fc.constant('added' as const), lines, newlineAtEnd: fc.boolean() }),
+  fc.record({ kind: fc.constant('modified' as const), old: lines, inserts: fc.array(fc.record({ at: fc.nat(), lines }), { minLength: 1, maxLength: 3 }) }),
+  fc.record({ kind: fc.constant('deleted' as const), old: lines }),
+  fc.record({ kind: fc.constant('renamed' as const), old: lines, to: path }),
+  fc.record({ kind: fc.constant('binary' as const) }),
+  fc.record({ kind: fc.constant('unchanged' as const), old: lines }),
+);
+/** Files with distinct paths; no path is a directory of another (or of a rename's target). */
+const history = fc.uniqueArray(fc.tuple(path, fileSpec), { minLength: 1, maxLength: 6, selector: ([p]) => p }).filter((files) => {
+  const all = files.flatMap(([p, s]) => (s.kind === 'renamed' ? [p, s.to] : [p]));
+  if (new Set(all).size !== all.length) return false;
+  return all.every((a) => all.every((b) => a === b || !b.startsWith(`${a}/`)));
+});
+
+const text = (ls: string[], newlineAtEnd = true) => ls.join('\n') + (newlineAtEnd ? '\n' : '');
+
+interface Expected {
+  path: string;
+  status: ChangedFile['status'];
+  oldPath?: string;
+  binary: boolean;
+  addedLines: Array<{ line: number; text: string }>;
+}
+
+/**
+ * The new version of a modified file: each insert's lines placed before old line `at % (n + 1)`,
+ * rewritten so no added line occurs in the old version or twice (then git's diff is certain).
+ */
+function modify(old: string[], inserts: Array<{ at: number; lines: string[] }>): { lines: string[]; added: Array<{ line: number; text: string }> } {
+  // Old lines unique too: an insert next to an equal old line could be slid by git's heuristics.
+  const oldUnique = old.map((l, i) => `${l} #old${i}`);
+  const seen = new Set(oldUnique);
+  const at = new Map<number, string[]>();
+  let k = 0;
+  for (const ins of inserts) {
+    const pos = ins.at % (oldUnique.length + 1);
+    const list = at.get(pos) ?? [];
+    for (const l of ins.lines) {
+      let u = `${l} #new${k++}`;
+      while (seen.has(u)) u += '!';
+      seen.add(u);
+      list.push(u);
+    }
+    at.set(pos, list);
+  }
+  const out: string[] = [];
+  const added: Array<{ line: number; text: string }> = [];
+  for (let i = 0; i <= oldUnique.length; i++) {
+    for (const l of at.get(i) ?? []) {
+      out.push(l);
+      added.push({ line: out.length, text: l });
+    }
+    if (i < oldUnique.length) out.push(oldUnique[i] as string);
+  }
+  return { lines: out, added };
+}
+
+/** A trailing CR is not part of an added line's text (diff.ts strips it, as for CRLF files). */
+const stripCr = (s: string) => (s.endsWith('\r') ? s.slice(0, -1) : s);
+
+let repoCount = 0;
+
+/** Commits the base and the head of a history in a fresh repository; what the gate must read. */
+function build(files: Array<[string, FileSpec]>): { repo: string; base: string; head: string; expected: Expected[] } {
+  const repo = initRepo(join(root, `r${repoCount++}`));
+  git(repo, 'config', 'core.autocrlf', 'false');
+  write(repo, '.keep', 'base\n');
+  const head: Array<() => void> = [];
+  const expected: Expected[] = [];
+  for (const [p, s] of files) {
+    switch (s.kind) {
+      case 'added': {
+        head.push(() => write(repo, p, text(s.lines, s.newlineAtEnd)));
+        // Without a newline at the end, an empty last line is no line at all (`a\n` is one line).
+        const ls = !s.newlineAtEnd && s.lines[s.lines.length - 1] === '' ? s.lines.slice(0, -1) : s.lines;
+        expected.push({ path: p, status: 'added', binary: false, addedLines: ls.map((l, i) => ({ line: i + 1, text: stripCr(l) })) });
+        break;
+      }
+      case 'modified': {
+        const { lines: next, added } = modify(s.old, s.inserts);
+        write(repo, p, text(s.old.map((l, i) => `${l} #old${i}`)));
+        head.push(() => write(repo, p, text(next)));
+        expected.push({ path: p, status: 'modified', binary: false, addedLines: added.map((a) => ({ line: a.line, text: stripCr(a.text) })) });
+        break;
+      }
+      case 'deleted':
+        // Lines no added file has: git would take a deleted file and an added one alike for a rename.
+        write(repo, p, text(s.old.map((l, i) => `deleted ${i}: ${l}`)));
+        head.push(() => rmSync(join(repo, p)));
+        expected.push({ path: p, status: 'deleted', binary: false, addedLines: [] });
+        break;
+      case 'renamed': {
+        // Long enough to be found as a rename (git's similarity is on content).
+        const content = text([...s.old, ...Array.from({ length: 12 }, (_, i) => `unchanged line ${i} of ${s.old.length}`)]);
+        write(repo, p, content);
+        head.push(() => {
+          rmSync(join(repo, p));
+          write(repo, s.to, content);
+        });
+        expected.push({ path: s.to, oldPath: p, status: 'renamed', binary: false, addedLines: [] });
+        break;
+      }
+      case 'binary':
+        head.push(() => write(repo, p, Buffer.from([0, 1, 2, 0x0a, 0x2b, 0x0a, 0, 0xff])));
+        expected.push({ path: p, status: 'added', binary: true, addedLines: [] });
+        break;
+      case 'unchanged':
+        write(repo, p, text(s.old));
+        break;
+    }
+  }
+  const base = commit(repo, 'base');
+  for (const h of head) h();
+  return { repo, base, head: commit(repo, 'head'), expected: expected.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)) };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+describe('the change under review, read from real git (random histories)', () => {
+  it('every changed file with its status, old path, binary flag and exactly its added lines', async () => {
+    await fc.assert(
+      fc.asyncProperty(history, async (files) => {
+        const { repo, base, head, expected } = build(files);
+        try {
+          const c = await detectChange({ cwd: repo, event: {}, baseRef: base, headSha: head, fetch: false });
+          if (!c.known) throw new Error(`change unknown: ${c.reason}`);
+          expect(c.addedLinesComplete).toBe(true);
+          const got = c.files
+            .map((f) => ({ path: f.path, status: f.status, binary: f.binary, addedLines: f.addedLines, ...(f.oldPath !== undefined ? { oldPath: f.oldPath } : {}) }))
+            .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+          expect(got).toEqual(expected);
+        } finally {
+          rmSync(repo, { recursive: true, force: true });
+        }
+      }),
+      params(REPOS),
+    );
+  }, 180_000);
+});
+
+describe('git diff output that is not what git writes', () => {
+  const NUMSTAT = fc.array(fc.oneof(fc.constantFrom('1\t2\tp', '-\t-\tbin', '3\t0\t', 'x\ty\tz', '\t\t', '\n', '1\t2', '__proto__', 'constructor'), fc.string({ maxLength: 20 })), { maxLength: 8 }).map((ps) => ps.join('\0'));
+  const RAW = fc
+    .array(fc.oneof(fc.constantFrom(':100644 100644 abc def M', ':000000 100644 0 1 A', ':1 2 3 4 R100', ':1 2 3 4 Q', ':1 2', '__proto__', 'p', ''), fc.string({ maxLength: 20 })), { maxLength: 8 })
+    .map((ps) => ps.join('\0'));
+  const UNIFIED = fc.array(fc.oneof(fc.constantFrom('diff --git a/x b/x', '+++ b/__proto__', '+++ "b/\\303\\261"', '+++ /dev/null', '@@ -1 +1 @@', '@@ -0,0 +1,99999999 @@', '@@ -1,2 +3', '+added', '-gone', ' ctx', '\\ No newline', ''), fc.string({ maxLength: 20 })), { maxLength: 20 }).map((ls) => ls.join('\n'));
+
+  it('gives files or an Error, never a TypeError, and pollutes nothing', () => {
+    const before = prototypeSnapshot();
+    fc.assert(
+      fc.property(RAW, NUMSTAT, UNIFIED, (raw, numstat, unified) => {
+        for (const f of [() => parseRawZ(raw), () => parseNumstatZ(numstat), () => parseUnifiedAddedLines(unified), () => buildChangedFiles(raw, numstat, unified)]) {
+          try {
+            f();
+          } catch (e) {
+            expect(e).toBeInstanceOf(Error);
+            expect(e).not.toBeInstanceOf(TypeError);
+            expect(e).not.toBeInstanceOf(RangeError);
+          }
+        }
+        const { added } = parseUnifiedAddedLines(unified);
+        for (const [p, ls] of added) {
+          expect(typeof p).toBe('string');
+          for (const l of ls) expect(Number.isInteger(l.line)).toBe(true);
+        }
+        assertNoPollution(before);
+      }),
+      params(RUNS),
+    );
+  });
+});
