@@ -6,8 +6,10 @@
  * scan reads and which findings count as new, so a misread added line is a missed secret or a
  * finding waved through.
  *
- * The model is built so git's answer is certain: a modified file only gains lines, each one found
- * nowhere in the old version nor twice in the new, so the only shortest diff inserts exactly them.
+ * The model is built so git's answer is certain: a modified file (or a renamed one) only gains
+ * lines, each one found nowhere in the old version nor twice in the new, so the only shortest diff
+ * inserts exactly them. Files are also added (with or without a last newline), deleted, renamed,
+ * binary, or new symbolic links (whose target is their one added line).
  * Paths hold spaces, quotes, backslashes, tabs, newlines and non-ASCII (git quotes some of them in
  * the unified diff); added lines imitate what a parser could take for structure: `+++ b/x` and
  * `--- a/x` headers (an added `++ b/x`), hunk headers, `diff --git`, `\ No newline`, CRLF ends.
@@ -20,9 +22,9 @@
  */
 import { afterAll, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { buildChangedFiles, parseNumstatZ, parseRawZ, parseUnifiedAddedLines, type ChangedFile } from '../../src/change/diff.js';
 import { detectChange } from '../../src/io/git.js';
 import { commit, git, initRepo, write } from '../change/git-helpers.js';
@@ -57,7 +59,8 @@ type FileSpec =
   | { kind: 'added'; lines: string[]; newlineAtEnd: boolean }
   | { kind: 'modified'; old: string[]; inserts: Array<{ at: number; lines: string[] }> }
   | { kind: 'deleted'; old: string[] }
-  | { kind: 'renamed'; old: string[]; to: string }
+  | { kind: 'renamed'; old: string[]; to: string; inserts: Array<{ at: number; lines: string[] }> }
+  | { kind: 'symlink'; target: string }
   | { kind: 'binary' }
   | { kind: 'unchanged'; old: string[] };
 
@@ -66,7 +69,10 @@ const fileSpec: fc.Arbitrary<FileSpec> = fc.oneof(
   fc.record({ kind: fc.constant('added' as const), lines, newlineAtEnd: fc.boolean() }),
   fc.record({ kind: fc.constant('modified' as const), old: lines, inserts: fc.array(fc.record({ at: fc.nat(), lines }), { minLength: 1, maxLength: 3 }) }),
   fc.record({ kind: fc.constant('deleted' as const), old: lines }),
-  fc.record({ kind: fc.constant('renamed' as const), old: lines, to: path }),
+  // A rename may change a few lines and stay a rename (git's similarity is over 50%).
+  fc.record({ kind: fc.constant('renamed' as const), old: lines, to: path, inserts: fc.array(fc.record({ at: fc.nat(), lines: fc.array(line, { minLength: 1, maxLength: 2 }) }), { maxLength: 1 }) }),
+  // A new symbolic link: its "content" (the target) is its one added line.
+  fc.record({ kind: fc.constant('symlink' as const), target: fc.array(segment, { minLength: 1, maxLength: 3 }).map((ss) => ss.join('/').replace(/\n/g, '_')) }), // a newline would make it two lines
   fc.record({ kind: fc.constant('binary' as const) }),
   fc.record({ kind: fc.constant('unchanged' as const), old: lines }),
 );
@@ -84,6 +90,7 @@ interface Expected {
   status: ChangedFile['status'];
   oldPath?: string;
   binary: boolean;
+  symlink?: true;
   addedLines: Array<{ line: number; text: string }>;
 }
 
@@ -156,15 +163,23 @@ function build(files: Array<[string, FileSpec]>): { repo: string; base: string; 
         break;
       case 'renamed': {
         // Long enough to be found as a rename (git's similarity is on content).
-        const content = text([...s.old, ...Array.from({ length: 12 }, (_, i) => `unchanged line ${i} of ${s.old.length}`)]);
-        write(repo, p, content);
+        const base = [...s.old, ...Array.from({ length: 12 }, (_, i) => `unchanged line ${i} of ${s.old.length}`)];
+        const { lines: next, added } = modify(base, s.inserts);
+        write(repo, p, text(base.map((l, i) => `${l} #old${i}`)));
         head.push(() => {
           rmSync(join(repo, p));
-          write(repo, s.to, content);
+          write(repo, s.to, text(next));
         });
-        expected.push({ path: s.to, oldPath: p, status: 'renamed', binary: false, addedLines: [] });
+        expected.push({ path: s.to, oldPath: p, status: 'renamed', binary: false, addedLines: added.map((a) => ({ line: a.line, text: stripCr(a.text) })) });
         break;
       }
+      case 'symlink':
+        head.push(() => {
+          mkdirSync(dirname(join(repo, p)), { recursive: true });
+          symlinkSync(s.target, join(repo, p));
+        });
+        expected.push({ path: p, status: 'added', binary: false, symlink: true, addedLines: [{ line: 1, text: stripCr(s.target) }] });
+        break;
       case 'binary':
         head.push(() => write(repo, p, Buffer.from([0, 1, 2, 0x0a, 0x2b, 0x0a, 0, 0xff])));
         expected.push({ path: p, status: 'added', binary: true, addedLines: [] });
@@ -191,7 +206,7 @@ describe('the change under review, read from real git (random histories)', () =>
           if (!c.known) throw new Error(`change unknown: ${c.reason}`);
           expect(c.addedLinesComplete).toBe(true);
           const got = c.files
-            .map((f) => ({ path: f.path, status: f.status, binary: f.binary, addedLines: f.addedLines, ...(f.oldPath !== undefined ? { oldPath: f.oldPath } : {}) }))
+            .map((f) => ({ path: f.path, status: f.status, binary: f.binary, addedLines: f.addedLines, ...(f.oldPath !== undefined ? { oldPath: f.oldPath } : {}), ...(f.symlink ? { symlink: f.symlink } : {}) }))
             .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
           expect(got).toEqual(expected);
         } finally {
