@@ -374,6 +374,16 @@ describe('promotion: operational readiness', () => {
     });
   });
 
+  it("outside the directory it runs in, a link at a report name is the user's own and followed", async () => {
+    serveGitHub(srv, history(times(12, clean)));
+    await withOutside(async (outside, victim) => {
+      await symlink(victim, join(outside, '.ci-security-promotion-report.json'));
+      const r = await runCli(srv.url, ['--output-dir', outside]);
+      expect(r.code).toBe(0);
+      expect(JSON.parse(await readFile(victim, 'utf8'))).toMatchObject({ verdict: expect.any(Object) });
+    });
+  });
+
   it('a link planted at a report name while the history is read is refused, not written through', async () => {
     serveGitHub(srv, history(times(12, clean)));
     await withOutside(async (outside, target) => {

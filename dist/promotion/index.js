@@ -46933,10 +46933,12 @@ async function runPromotion(s, deps) {
     // name: what was planted meanwhile is refused, never written through.
     await outputFile(deps.cwd, dir, REPORT_JSON_FILE);
     await outputFile(deps.cwd, dir, REPORT_MARKDOWN_FILE);
+    // Elsewhere (the CLI by hand) a link at the name is the user's own, followed as the gate's CLI does.
+    const write = insideWorkspace(deps.cwd, dir) ? writeNoFollow : (path, text) => (0,promises_namespaceObject.writeFile)(path, text);
     try {
         await (0,promises_namespaceObject.mkdir)(dir, { recursive: true });
-        await writeNoFollow(jsonPath, `${JSON.stringify(report, null, 2)}\n`);
-        await writeNoFollow(markdownPath, markdown);
+        await write(jsonPath, `${JSON.stringify(report, null, 2)}\n`);
+        await write(markdownPath, markdown);
     }
     catch (e) {
         throw new PromotionRuntimeError(`writing the reports in ${s['output-dir']}: ${e.code ?? e.message}`);

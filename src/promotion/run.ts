@@ -3,7 +3,7 @@
  * (workspace), evaluate (pure), render, write the two report files. The caller decides what the
  * outcome means for the exit code (`exitCodeFor`).
  */
-import { mkdir } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { ConfigurationError } from '../config/schema.js';
 import { insideWorkspace, outputPathProblem, readReport, unreadableBecause, writeNoFollow } from '../io/files.js';
@@ -133,10 +133,12 @@ export async function runPromotion(s: PromotionSettings, deps: PromotionDeps): P
   // name: what was planted meanwhile is refused, never written through.
   await outputFile(deps.cwd, dir, REPORT_JSON_FILE);
   await outputFile(deps.cwd, dir, REPORT_MARKDOWN_FILE);
+  // Elsewhere (the CLI by hand) a link at the name is the user's own, followed as the gate's CLI does.
+  const write = insideWorkspace(deps.cwd, dir) ? writeNoFollow : (path: string, text: string) => writeFile(path, text);
   try {
     await mkdir(dir, { recursive: true });
-    await writeNoFollow(jsonPath, `${JSON.stringify(report, null, 2)}\n`);
-    await writeNoFollow(markdownPath, markdown);
+    await write(jsonPath, `${JSON.stringify(report, null, 2)}\n`);
+    await write(markdownPath, markdown);
   } catch (e) {
     throw new PromotionRuntimeError(`writing the reports in ${s['output-dir']}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
