@@ -15,18 +15,23 @@
  * `--- a/x` headers (an added `++ b/x`), hunk headers, `diff --git`, `\ No newline`, CRLF ends.
  *
  * Properties: every changed file is found with its status, its old path for a rename, binary files
- * as binary, and exactly its added lines with their numbers; garbage in any of the three outputs
- * gives files or an Error (never a TypeError), and pollutes nothing.
+ * as binary, and exactly its added lines with their numbers; a GitHub token planted on any added
+ * line of any file is found by the engine's secret scan at that file and line, and its value is in
+ * no finding (on the code before the fix, a file named `"😀a.py` hid its token); garbage in any of
+ * the three outputs gives files or an Error (never a TypeError), and pollutes nothing.
  *
  * Runs: FUZZ_RUNS / 10 repositories (20 in CI, each a few git calls), FUZZ_RUNS for the pure parsers.
  */
 import { afterAll, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
+import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { buildChangedFiles, parseNumstatZ, parseRawZ, parseUnifiedAddedLines, type ChangedFile } from '../../src/change/diff.js';
 import { detectChange } from '../../src/io/git.js';
+import { parseSettings } from '../../src/config/schema.js';
+import { runEngine } from '../../src/engine/run.js';
 import { commit, git, initRepo, write } from '../change/git-helpers.js';
 import { assertNoPollution, prototypeSnapshot, RUNS, SEED } from './fuzz-helpers.js';
 
@@ -209,6 +214,55 @@ describe('the change under review, read from real git (random histories)', () =>
             .map((f) => ({ path: f.path, status: f.status, binary: f.binary, addedLines: f.addedLines, ...(f.oldPath !== undefined ? { oldPath: f.oldPath } : {}), ...(f.symlink ? { symlink: f.symlink } : {}) }))
             .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
           expect(got).toEqual(expected);
+        } finally {
+          rmSync(repo, { recursive: true, force: true });
+        }
+      }),
+      params(REPOS),
+    );
+  }, 180_000);
+});
+
+describe('a secret planted on an added line, through the whole engine (real git)', () => {
+  /** A GitHub token shape with a random body (from a hash: fast-check's strings repeat characters, and a low-entropy body is rightly not taken for a token). */
+  const token = fc.integer().map((n) => `ghp_${createHash('sha256').update(String(n)).digest('base64').replace(/[^A-Za-z0-9]/g, '').slice(0, 36)}`);
+  const plantedFile = fc.record({
+    path: path.map((p) => `${p}.py`),
+    lines: fc.array(line, { minLength: 0, maxLength: 6 }),
+    plants: fc.array(fc.record({ at: fc.nat(), before: line, after: line, token }), { minLength: 1, maxLength: 2 }),
+  });
+  const files = fc.uniqueArray(plantedFile, { minLength: 1, maxLength: 4, selector: (f) => f.path }).filter((fs) => fs.every((a) => fs.every((b) => a === b || !b.path.startsWith(`${a.path}/`))));
+
+  it('is found at its file and line, and its value is in no finding', async () => {
+    await fc.assert(
+      fc.asyncProperty(files, async (fs) => {
+        const repo = initRepo(join(root, `s${repoCount++}`));
+        try {
+          write(repo, '.keep', 'base\n');
+          const base = commit(repo, 'base');
+          const planted: Array<{ path: string; line: number; token: string }> = [];
+          for (const f of fs) {
+            const ls = [...f.lines];
+            for (const p of f.plants) {
+              const at = p.at % (ls.length + 1);
+              // Not the allowlist pragmas, and word boundaries around the token.
+              ls.splice(at, 0, `${p.before.replace(/pragma|gitleaks/gi, '')} = "${p.token}" ${p.after.replace(/pragma|gitleaks/gi, '')}`);
+            }
+            write(repo, f.path, text(ls));
+            ls.forEach((l, i) => {
+              for (const p of f.plants) if (l.includes(p.token)) planted.push({ path: f.path, line: i + 1, token: p.token });
+            });
+          }
+          const head = commit(repo, 'head');
+          const change = await detectChange({ cwd: repo, event: {}, baseRef: base, headSha: head, fetch: false });
+          const run = await runEngine(parseSettings([{ 'secret-scan': 'true' }]), { workspace: repo, now: new Date('2026-12-01T00:00:00Z'), change });
+          const scan = run.result.tools.find((t) => t.tool === 'secret-scan');
+          for (const p of planted) {
+            const found = scan?.findings.some((f) => f.location?.line === p.line && (f.location.path === p.path || f.location.path === undefined));
+            if (!found) throw new Error(`not found: ${JSON.stringify(p)} in ${JSON.stringify(scan?.findings.map((f) => f.location))}`);
+          }
+          const out = JSON.stringify(run.result);
+          for (const p of planted) expect(out.includes(p.token)).toBe(false);
         } finally {
           rmSync(repo, { recursive: true, force: true });
         }
