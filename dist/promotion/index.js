@@ -32655,8 +32655,8 @@ async function resolvePatterns(workspace, patterns) {
  * here, not read. `confineTo` (a workspace): the opened file must be in it and out of `.git`, as
  * unreadableBecause checks by name; checked again for the handle (handleProblem), so a report
  * swapped for a link to a file outside between that check and the read (a process an earlier step
- * left running) is refused, not read or copied. Throws with `notAFile` set when refused; gives the handle and the
- * file's size.
+ * left running) is refused, not read or copied. Throws with `notAFile` set when refused; gives the
+ * handle and the file's size.
  */
 async function openRegular(abs, confineTo) {
     const fh = await (0,promises_namespaceObject.open)(abs, external_node_fs_namespaceObject.constants.O_RDONLY | (external_node_fs_namespaceObject.constants.O_NONBLOCK ?? 0));

@@ -156,8 +156,8 @@ export async function resolvePatterns(workspace: string, patterns: string[]): Pr
  * here, not read. `confineTo` (a workspace): the opened file must be in it and out of `.git`, as
  * unreadableBecause checks by name; checked again for the handle (handleProblem), so a report
  * swapped for a link to a file outside between that check and the read (a process an earlier step
- * left running) is refused, not read or copied. Throws with `notAFile` set when refused; gives the handle and the
- * file's size.
+ * left running) is refused, not read or copied. Throws with `notAFile` set when refused; gives the
+ * handle and the file's size.
  */
 async function openRegular(abs: string, confineTo?: string): Promise<{ fh: FileHandle; size: number }> {
   const fh = await open(abs, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
