@@ -167,8 +167,9 @@ function build(files: Array<[string, FileSpec]>): { repo: string; base: string; 
         expected.push({ path: p, status: 'deleted', binary: false, addedLines: [] });
         break;
       case 'renamed': {
-        // Long enough to be found as a rename (git's similarity is on content).
-        const base = [...s.old, ...Array.from({ length: 12 }, (_, i) => `unchanged line ${i} of ${s.old.length}`)];
+        // Long enough to be found as a rename (git's similarity is on content), and unlike any other
+        // file's content, so git cannot pair two renames the other way round.
+        const base = [...s.old, ...Array.from({ length: 12 }, (_, i) => `unchanged line ${i} of ${JSON.stringify(p)}`)];
         const { lines: next, added } = modify(base, s.inserts);
         write(repo, p, text(base.map((l, i) => `${l} #old${i}`)));
         head.push(() => {
