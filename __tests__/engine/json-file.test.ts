@@ -68,7 +68,7 @@ describe('output files are never written through a link planted at their name', 
   // outputPathProblem looks at the path before the work; a link planted at the name since (a process
   // an earlier step left running) makes the open fail instead of redirecting the write.
   const itPosix = process.platform === 'win32' ? it.skip : it;
-  itPosix('writeJsonFile and writeNoFollow refuse (ELOOP) and leave the link target alone', async () => {
+  itPosix('writeJsonFile, appendTopLevelKey and writeNoFollow refuse (ELOOP) and leave the link target alone', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'sg-json-file-'));
     try {
       await writeFile(join(dir, 'victim.sh'), 'echo original\n');
@@ -76,6 +76,13 @@ describe('output files are never written through a link planted at their name', 
       await expect(writeJsonFile(join(dir, 'result.json'), { a: 1 }, 1)).rejects.toMatchObject({ code: 'ELOOP' });
       await expect(writeNoFollow(join(dir, 'result.json'), 'x')).rejects.toMatchObject({ code: 'ELOOP' });
       expect(await readFile(join(dir, 'victim.sh'), 'utf8')).toBe('echo original\n');
+      // The artifact link added to the result's end: not through a link planted at its name since.
+      await writeJsonFile(join(dir, 'written.json'), { a: 1 }, 1);
+      await writeJsonFile(join(dir, 'victim.json'), { a: 1 }, 1);
+      await rm(join(dir, 'written.json'));
+      await symlink(join(dir, 'victim.json'), join(dir, 'written.json'));
+      await expect(appendTopLevelKey(join(dir, 'written.json'), 'artifact', { id: 1 }, 1)).rejects.toMatchObject({ code: 'ELOOP' });
+      expect(await readFile(join(dir, 'victim.json'), 'utf8')).toBe('{\n "a": 1\n}\n');
       // A regular file at the name is overwritten as before.
       await writeFile(join(dir, 'plain.json'), 'a much longer text than what replaces it');
       await writeJsonFile(join(dir, 'plain.json'), { a: 1 }, 0);

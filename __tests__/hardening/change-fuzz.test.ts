@@ -259,7 +259,7 @@ describe('a secret planted on an added line, through the whole engine (real git)
           const run = await runEngine(parseSettings([{ 'secret-scan': 'true' }]), { workspace: repo, now: new Date('2026-12-01T00:00:00Z'), change });
           const scan = run.result.tools.find((t) => t.tool === 'secret-scan');
           for (const p of planted) {
-            const found = scan?.findings.some((f) => f.location?.line === p.line && (f.location.path === p.path || f.location.path === undefined));
+            const found = scan?.findings.some((f) => f.location?.line === p.line && f.location.path === p.path);
             if (!found) throw new Error(`not found: ${JSON.stringify(p)} in ${JSON.stringify(scan?.findings.map((f) => f.location))}`);
           }
           const out = JSON.stringify(run.result);

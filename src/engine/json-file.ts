@@ -5,7 +5,8 @@
  * in chunks of about 1 MiB. A result with 80,000 findings is a ~75 MB text: building it as one
  * string (and then one Buffer) doubled the gate's peak memory and time.
  */
-import { open, stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { WRITE_NO_FOLLOW } from '../io/files.js';
 
 const CHUNK = 1 << 20;
@@ -161,10 +162,12 @@ export async function writeJsonFile(file: string, value: unknown, indent: number
 export async function appendTopLevelKey(file: string, key: string, value: unknown, indent: number, opts: { compactLeaves?: boolean } = {}): Promise<boolean> {
   if (indent <= 0 || value === undefined || typeof value === 'function' || typeof value === 'symbol') return false;
   const end = Buffer.from('\n}\n');
-  const size = (await stat(file)).size;
-  if (size < end.length + 2) return false;
-  const fh = await open(file, 'r+');
+  // The file as it is open, never through a link planted at its name since writeJsonFile wrote it
+  // (ELOOP: the caller then writes the whole file, which refuses the link too).
+  const fh = await open(file, constants.O_RDWR | (constants.O_NOFOLLOW ?? 0));
   try {
+    const size = (await fh.stat()).size;
+    if (size < end.length + 2) return false;
     const tail = Buffer.alloc(end.length);
     await fh.read(tail, 0, end.length, size - end.length);
     if (!tail.equals(end)) return false;

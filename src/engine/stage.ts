@@ -3,10 +3,10 @@
  * `reports/` copy of every raw report read (secret-bearing reports redacted on the way, unless
  * `redact-artifacts` is false). That directory is what the artifact uploads.
  */
-import { mkdir, open, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { GateResult } from '../policy/result.js';
-import { readReport, readReportChunks } from '../io/files.js';
+import { readReport, readReportChunks, WRITE_NO_FOLLOW, writeNoFollow } from '../io/files.js';
 import { escapeLog } from '../util/escape.js';
 import { BanditReportRedactor, WITHHELD_BANDIT_REPORT } from '../reports/bandit/redact.js';
 import type { RawRedaction, ReportRef } from '../reports/model.js';
@@ -74,7 +74,7 @@ export async function stage(opts: StageOptions): Promise<Staged> {
   const appended = added !== undefined && (await appendTopLevelKey(resultFile, added, (opts.result as unknown as Record<string, unknown>)[added], 1, { compactLeaves: true }));
   // Streamed, without a ~60 MB string for 80k findings; one finding per line.
   if (!appended) await writeJsonFile(resultFile, opts.result, 1, { compactLeaves: true });
-  await writeFile(summaryFile, opts.summary);
+  await writeNoFollow(summaryFile, opts.summary);
   const files = [resultFile, summaryFile, ...(await stageReports(opts))];
   return { resultFile, summaryFile, files, written: snapshotResult(opts.result) };
 }
@@ -107,7 +107,7 @@ export async function stageReports(
       else await copier({ workspace: opts.workspace, file: r.path, target, redaction: r.rawRedaction });
     } else if (t) {
       const read = await readReport(opts.workspace, r.path);
-      await writeFile(target, read.ok ? t(read.text) : withheld(read.error));
+      await writeNoFollow(target, read.ok ? t(read.text) : withheld(read.error));
     } else await copyReport(opts.workspace, r.path, target);
     if (known) await scrubCopy(target, known);
     const note = opts.onWithheld ? await withheldNote(target) : undefined;
@@ -132,7 +132,7 @@ export async function scrubCopy(file: string, secrets: readonly string[] | Secre
   // One pass for every secret and form (one `includes` each over a 70 MB copy took minutes for thousands).
   const text = (await readFile(file)).toString('utf8');
   if (!scrubber.has(text)) return false;
-  await writeFile(file, scrubber.scrub(text));
+  await writeNoFollow(file, scrubber.scrub(text));
   return true;
 }
 
@@ -161,9 +161,12 @@ async function withheldNote(target: string): Promise<string | undefined> {
   }
 }
 
-/** A report copied as it is, from the handle the checks were made on (readReportChunks), never by name. */
-export async function copyReport(workspace: string, file: string, target: string): Promise<void> {
-  const out = await open(target, 'w');
+/**
+ * A report copied as it is, from the handle the checks were made on (readReportChunks), never by
+ * name; the note that stands for it (withheld) when it cannot be read again, with why, else undefined.
+ */
+export async function copyReport(workspace: string, file: string, target: string): Promise<string | undefined> {
+  const out = await open(target, WRITE_NO_FOLLOW, 0o666);
   let read: Awaited<ReturnType<typeof readReportChunks>>;
   try {
     read = await readReportChunks(workspace, file, async (chunk) => {
@@ -173,7 +176,10 @@ export async function copyReport(workspace: string, file: string, target: string
   } finally {
     await out.close();
   }
-  if (!read.ok) await writeFile(target, withheld(read.error));
+  if (read.ok) return undefined;
+  const note = withheld(read.error);
+  await writeNoFollow(target, note);
+  return note.trim();
 }
 
 /** A redacted copy to write: the report (workspace-relative), where to, and what the parser found. */
@@ -192,7 +198,7 @@ export type RedactedCopier = (job: RedactedCopyJob) => Promise<void>;
 export async function copyBanditRedacted(job: RedactedCopyJob): Promise<void> {
   const { workspace, file, target, redaction } = job;
   const redactor = new BanditReportRedactor(redaction);
-  const out = await open(target, 'w');
+  const out = await open(target, WRITE_NO_FOLLOW, 0o666);
   let ok: boolean;
   let read: Awaited<ReturnType<typeof readReportChunks>>;
   try {
@@ -207,8 +213,8 @@ export async function copyBanditRedacted(job: RedactedCopyJob): Promise<void> {
     await out.close();
   }
   // Not read again (gone, swapped for a link): said so; read but not as parsed: the Bandit note.
-  if (!read.ok) await writeFile(target, withheld(read.error));
-  else if (!ok) await writeFile(target, WITHHELD_BANDIT_REPORT);
+  if (!read.ok) await writeNoFollow(target, withheld(read.error));
+  else if (!ok) await writeNoFollow(target, WITHHELD_BANDIT_REPORT);
 }
 
 /** A job as it arrives from another thread, checked field by field (undefined: not one). */

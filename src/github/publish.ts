@@ -89,7 +89,8 @@ export async function publish(p: PublishContext): Promise<Published> {
   if (resolve(sarifFile) !== resolve(stagedSarif)) {
     await mkdir(outDir, { recursive: true });
     // From the handle the checks are made on: the SARIF file is in the workspace, where a planted link could swap it.
-    await copyReport(workspace, relative(workspace, sarifFile), stagedSarif);
+    const withheldNote = await copyReport(workspace, relative(workspace, sarifFile), stagedSarif);
+    if (withheldNote) log.warning(`${relative(workspace, sarifFile)}: ${withheldNote.replace(/^security-gate: this report/, 'the SARIF file')}`);
   }
 
   // Without an upload, the result JSON and summary are written once, below (they are big for big reports).
