@@ -289,6 +289,9 @@ beforeAll(async () => {
     ['DEBUG = False', `GITHUB_TOKEN = "${SECRETS.added}"`, `api_key = "${SECRETS.addedKeyword}"`, `# ${p(0)} ${p(8)}`, ''].join('\n'),
   );
   await writeFile(join(workspace, `src/auth/${PAYLOADS[12]}.env`), `password=${SECRETS.addedKeyword}\n`);
+  // File names the pull request chooses, read from git (not from a report): a newline and a forged
+  // command, annotation properties, a bidi override, HTML. Each holds a token the scan must find.
+  for (const i of [5, 18, 17, 9]) await writeFile(join(workspace, `src/auth/${PAYLOADS[i]}.py`), `GITHUB_TOKEN = "${SECRETS.added}"\n`);
   git(workspace, 'add', '-A');
   git(workspace, 'commit', '-q', '-m', `head ${p(0)}`);
   head = git(workspace, 'rev-parse', 'HEAD');
@@ -433,7 +436,7 @@ describe('injection and planted secrets, every channel of the real bundle', () =
         vulture: 'ok',
         'secret-scan': 'ok',
       });
-      expect(result.tools.find((t) => t.tool === 'secret-scan')!.findings.length).toBeGreaterThanOrEqual(2);
+      expect(result.tools.find((t) => t.tool === 'secret-scan')!.findings.length).toBeGreaterThanOrEqual(6);
       expect(Number(r.outputs['secret-scan-matches'] ?? '0')).toBeGreaterThanOrEqual(2);
     }
     expect(phase2.outputs['verdict']).toBe('block');
