@@ -16,9 +16,10 @@
  *
  * Properties: every changed file is found with its status, its old path for a rename, binary files
  * as binary, and exactly its added lines with their numbers; a GitHub token planted on any added
- * line of any file is found by the engine's secret scan at that file and line, and its value is in
- * no finding (on the code before the fix, a file named `"😀a.py` hid its token); garbage in any of
- * the three outputs gives files or an Error (never a TypeError), and pollutes nothing.
+ * line of any file, new or modified, is found by the engine's secret scan at that file and line,
+ * and its value is in no finding (on the code before the fix, a file named `"😀a.py` hid its
+ * token); garbage in any of the three outputs gives files or an Error (never a TypeError), and
+ * pollutes nothing.
  *
  * Runs: FUZZ_RUNS / 10 repositories (20 in CI, each a few git calls), FUZZ_RUNS for the pure parsers.
  */
@@ -224,12 +225,14 @@ describe('the change under review, read from real git (random histories)', () =>
   }, 180_000);
 });
 
-describe('a secret planted on an added line, through the whole engine (real git)', () => {
+describe('a secret planted on an added line of a new or a modified file, through the whole engine (real git)', () => {
   /** A GitHub token shape with a random body (from a hash: fast-check's strings repeat characters, and a low-entropy body is rightly not taken for a token). */
   const token = fc.integer().map((n) => `ghp_${createHash('sha256').update(String(n)).digest('base64').replace(/[^A-Za-z0-9]/g, '').slice(0, 36)}`);
   const plantedFile = fc.record({
     path: path.map((p) => `${p}.py`),
     lines: fc.array(line, { minLength: 0, maxLength: 6 }),
+    /** The file is in the base already (its lines there) and the tokens are inserted: a modification. */
+    existing: fc.boolean(),
     plants: fc.array(fc.record({ at: fc.nat(), before: line, after: line, token }), { minLength: 1, maxLength: 2 }),
   });
   const files = fc.uniqueArray(plantedFile, { minLength: 1, maxLength: 4, selector: (f) => f.path }).filter((fs) => fs.every((a) => fs.every((b) => a === b || !b.path.startsWith(`${a.path}/`))));
@@ -240,10 +243,13 @@ describe('a secret planted on an added line, through the whole engine (real git)
         const repo = initRepo(join(root, `s${repoCount++}`));
         try {
           write(repo, '.keep', 'base\n');
+          // An existing file's lines made unique, so git's diff inserts exactly the planted ones.
+          const baseLines = (f: (typeof fs)[number]) => f.lines.map((l, i) => `${l} #old${i}`);
+          for (const f of fs) if (f.existing) write(repo, f.path, text(baseLines(f)));
           const base = commit(repo, 'base');
           const planted: Array<{ path: string; line: number; token: string }> = [];
           for (const f of fs) {
-            const ls = [...f.lines];
+            const ls = f.existing ? baseLines(f) : [...f.lines];
             for (const p of f.plants) {
               const at = p.at % (ls.length + 1);
               // Not the allowlist pragmas, and word boundaries around the token.
