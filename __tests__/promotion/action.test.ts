@@ -3,11 +3,11 @@
  * against the local fake GitHub.
  */
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { run } from '../../src/promotion/main.js';
 import { startServer, type TestServer } from '../helpers/http-server.js';
+import { scratchDir } from '../helpers/scratch.js';
 import { REPO, serveGitHub, WORKFLOW } from './helpers/fake-github.js';
 import { history, JUSTFILE, type RunSpec } from './helpers/scenario.js';
 
@@ -17,7 +17,7 @@ let ws: string;
 beforeEach(async () => {
   srv = await startServer();
   saved = { ...process.env };
-  ws = await mkdtemp(join(tmpdir(), 'promotion-action-'));
+  ws = scratchDir('promotion-action-');
   await writeFile(join(ws, 'Justfile'), JUSTFILE);
   await writeFile(join(ws, 'out.txt'), '');
   await writeFile(join(ws, 'summary.md'), '');

@@ -6,11 +6,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startServer, type TestServer } from '../helpers/http-server.js';
+import { scratchDir } from '../helpers/scratch.js';
 import { REPO, serveGitHub, WORKFLOW } from './helpers/fake-github.js';
 import { history, JUSTFILE } from './helpers/scenario.js';
 
@@ -34,7 +34,7 @@ function runBundle(env: Record<string, string>): Promise<{ code: number; stdout:
 maybe('the bundled promotion action', () => {
   it('writes both reports, the summary and the outputs; strict fails the step', async () => {
     serveGitHub(srv, history([...Array.from({ length: 12 }, () => ({ bandit: {} }))]));
-    const ws = await mkdtemp(join(tmpdir(), 'promotion-bundle-'));
+    const ws = scratchDir('promotion-bundle-');
     await writeFile(join(ws, 'Justfile'), JUSTFILE);
     await writeFile(join(ws, 'out.txt'), '');
     await writeFile(join(ws, 'summary.md'), '');

@@ -1,12 +1,12 @@
 /** Builds run histories and runs `security-gate promotion` against the local fake GitHub. */
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ToolId } from '../../../src/reports/model.js';
 import { runPromotionCli } from '../../../src/promotion/cli.js';
 import type { PromotionReport } from '../../../src/promotion/evaluate.js';
 import { gateResult, type ToolSpec } from './factory.js';
 import { REPO, WORKFLOW, type FakeRun } from './fake-github.js';
+import { scratchDir } from '../../helpers/scratch.js';
 
 export type RunSpec = Partial<Record<ToolId, ToolSpec>> | 'no-artifact' | 'expired' | 'in-progress' | { raw: string };
 
@@ -41,7 +41,7 @@ export interface CliRun {
 }
 
 export async function runCli(apiUrl: string, args: string[] = [], opts: { justfile?: string | null; env?: Record<string, string>; prepare?: (dir: string) => Promise<void>; onLog?: (dir: string, message: string) => void } = {}): Promise<CliRun> {
-  const dir = await mkdtemp(join(tmpdir(), 'promotion-'));
+  const dir = scratchDir('promotion-');
   if (opts.justfile !== null) await writeFile(join(dir, 'Justfile'), opts.justfile ?? JUSTFILE);
   await opts.prepare?.(dir);
   let stdout = '';
