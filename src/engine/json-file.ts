@@ -119,9 +119,10 @@ export async function writeJsonFile(file: string, value: unknown, indent: number
   // asked (`followLink`: a path the CLI's user gave outside the workspace, `/dev/stdout` say).
   const fh = await open(file, opts.followLink === true ? 'w' : WRITE_NO_FOLLOW, 0o666);
   // Two buffers: one is written while the next is filled, so the file's waits and the
-  // stringifying overlap instead of taking turns.
-  let out = Buffer.allocUnsafe(CHUNK * 4);
-  let spare = Buffer.allocUnsafe(CHUNK * 4);
+  // stringifying overlap instead of taking turns. 1 MiB each: 4 MiB ones were no faster and cost
+  // the action 12 MB of peak memory on the 68 MB report (244 -> 232 MB, 7 interleaved runs).
+  let out = Buffer.allocUnsafe(CHUNK);
+  let spare = Buffer.allocUnsafe(CHUNK);
   let pending: Promise<unknown> = Promise.resolve();
   const flush = async (n: number): Promise<void> => {
     await pending;
