@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { execFileSync } from 'node:child_process';
 import { mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -68,7 +69,7 @@ describe('output files are never written through a link planted at their name', 
   // outputPathProblem looks at the path before the work; a link planted at the name since (a process
   // an earlier step left running) makes the open fail instead of redirecting the write.
   const itPosix = process.platform === 'win32' ? it.skip : it;
-  itPosix('writeJsonFile, appendTopLevelKey and writeNoFollow refuse (ELOOP) and leave the link target alone', async () => {
+  itPosix('writeJsonFile, appendTopLevelKey and writeNoFollow refuse a link (ELOOP) or a pipe (ENXIO) and leave the link target alone', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'sg-json-file-'));
     try {
       await writeFile(join(dir, 'victim.sh'), 'echo original\n');
@@ -83,6 +84,10 @@ describe('output files are never written through a link planted at their name', 
       await symlink(join(dir, 'victim.json'), join(dir, 'written.json'));
       await expect(appendTopLevelKey(join(dir, 'written.json'), 'artifact', { id: 1 }, 1)).rejects.toMatchObject({ code: 'ELOOP' });
       expect(await readFile(join(dir, 'victim.json'), 'utf8')).toBe('{\n "a": 1\n}\n');
+      // A pipe planted at the name: refused at once (ENXIO), never a wait for a reader.
+      execFileSync('mkfifo', [join(dir, 'pipe.json')]);
+      await expect(writeNoFollow(join(dir, 'pipe.json'), 'x')).rejects.toMatchObject({ code: 'ENXIO' });
+      await expect(writeJsonFile(join(dir, 'pipe.json'), { a: 1 }, 1)).rejects.toMatchObject({ code: 'ENXIO' });
       // A regular file at the name is overwritten as before.
       await writeFile(join(dir, 'plain.json'), 'a much longer text than what replaces it');
       await writeJsonFile(join(dir, 'plain.json'), { a: 1 }, 0);

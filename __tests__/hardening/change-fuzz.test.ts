@@ -26,7 +26,7 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { buildChangedFiles, parseNumstatZ, parseRawZ, parseUnifiedAddedLines, type ChangedFile } from '../../src/change/diff.js';
@@ -227,7 +227,8 @@ describe('the change under review, read from real git (random histories)', () =>
 
 describe('a secret planted on an added line of a new or a modified file, through the whole engine (real git)', () => {
   /** A GitHub token shape with a random body (from a hash: fast-check's strings repeat characters, and a low-entropy body is rightly not taken for a token). */
-  const token = fc.integer().map((n) => `ghp_${createHash('sha256').update(String(n)).digest('base64').replace(/[^A-Za-z0-9]/g, '').slice(0, 36)}`);
+  // Hex: always 36 characters (base64 with its +/= removed could come out shorter, not a token).
+  const token = fc.integer().map((n) => `ghp_${createHash('sha256').update(String(n)).digest('hex').slice(0, 36)}`);
   const plantedFile = fc.record({
     path: path.map((p) => `${p}.py`),
     lines: fc.array(line, { minLength: 0, maxLength: 6 }),
@@ -277,6 +278,29 @@ describe('a secret planted on an added line of a new or a modified file, through
       params(REPOS),
     );
   }, 180_000);
+});
+
+describe('file names that are not UTF-8 (found by a review: two of them decode alike)', () => {
+  it("a text file and a binary file whose names differ only in such bytes: the text file's token is still found", async () => {
+    const repo = initRepo(join(root, `u${repoCount++}`));
+    try {
+      write(repo, '.keep', 'base\n');
+      const base = commit(repo, 'base');
+      const token = `ghp_${createHash('sha256').update('bytes').digest('hex').slice(0, 36)}`;
+      // `a\xfe.py` and `a\xff.py` both decode to `a\uFFFD.py`; git lists the text file first.
+      writeFileSync(Buffer.from([...Buffer.from(`${repo}/a`), 0xfe, ...Buffer.from('.py')]), `TOKEN = "${token}"\n`);
+      writeFileSync(Buffer.from([...Buffer.from(`${repo}/a`), 0xff, ...Buffer.from('.py')]), Buffer.from([0, 1, 2, 0, 0x0a]));
+      const head = commit(repo, 'head');
+      const change = await detectChange({ cwd: repo, event: {}, baseRef: base, headSha: head, fetch: false });
+      if (!change.known) throw new Error(change.reason);
+      expect(change.files.map((f) => f.binary).sort()).toEqual([false, true]);
+      const run = await runEngine(parseSettings([{ 'secret-scan': 'true' }]), { workspace: repo, now: new Date('2026-12-01T00:00:00Z'), change });
+      const scan = run.result.tools.find((t) => t.tool === 'secret-scan')!;
+      expect(scan.findings.map((f) => [f.ruleId, f.location?.path, f.location?.line])).toEqual([['github-token', 'a\uFFFD.py', 1]]);
+    } finally {
+      rmSync(repo, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('git diff output that is not what git writes', () => {

@@ -32744,9 +32744,13 @@ async function linkInside(root, shownRoot) {
  * Flags to open an output file for writing without following a link at its name (O_NOFOLLOW where
  * the system has it): outputPathProblem looked at the path before the work, and a link planted at
  * the name since (a process an earlier step left running) makes the open fail (ELOOP) instead of
- * redirecting the write.
+ * redirecting the write; a pipe planted there fails it too (O_NONBLOCK: ENXIO) instead of waiting
+ * for a reader. Only the last component is covered, and a hard link is the file itself: such a
+ * process can write anything the gate can anyway.
  */
-const WRITE_NO_FOLLOW = external_node_fs_namespaceObject.constants.O_WRONLY | external_node_fs_namespaceObject.constants.O_CREAT | external_node_fs_namespaceObject.constants.O_TRUNC | (external_node_fs_namespaceObject.constants.O_NOFOLLOW ?? 0);
+const WRITE_NO_FOLLOW = external_node_fs_namespaceObject.constants.O_WRONLY | external_node_fs_namespaceObject.constants.O_CREAT | external_node_fs_namespaceObject.constants.O_TRUNC | (external_node_fs_namespaceObject.constants.O_NOFOLLOW ?? 0) | (external_node_fs_namespaceObject.constants.O_NONBLOCK ?? 0);
+/** The same for reading back what the gate wrote (a copy to scrub, a note to find). */
+const READ_NO_FOLLOW = external_node_fs_namespaceObject.constants.O_RDONLY | (external_node_fs_namespaceObject.constants.O_NOFOLLOW ?? 0) | (external_node_fs_namespaceObject.constants.O_NONBLOCK ?? 0);
 /** Writes `text` to `path`, never through a link at its name (WRITE_NO_FOLLOW). */
 async function writeNoFollow(path, text) {
     const fh = await (0,promises_namespaceObject.open)(path, WRITE_NO_FOLLOW, 0o666);

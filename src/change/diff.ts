@@ -304,21 +304,29 @@ const SYMLINK = '120000';
  */
 export function buildChangedFiles(rawZ: string, numstatZ: string, unified: string): ChangedFile[] {
   const raw = parseRawZ(rawZ);
-  const numstat = new Map<string, NumstatEntry>();
-  for (const n of parseNumstatZ(numstatZ)) numstat.set(n.path, n);
+  // Entries per path, in git's order: names that differ only in bytes that are not UTF-8 (`a\xfe`
+  // and `a\xff`) decode alike, and a map of one entry per path gave a text file the binary flag
+  // of its namesake, so the secret scan skipped it. Git lists both outputs in the same order.
+  const numstat = new Map<string, NumstatEntry[]>();
+  for (const n of parseNumstatZ(numstatZ)) {
+    const list = numstat.get(n.path);
+    if (list) list.push(n);
+    else numstat.set(n.path, [n]);
+  }
   const { added } = parseUnifiedAddedLines(unified);
   const files: ChangedFile[] = [];
   for (const e of raw) {
+    const stat = numstat.get(e.path)?.shift();
     if (e.oldMode === GITLINK || e.newMode === GITLINK) continue;
     const status = STATUS[e.status] ?? 'modified';
     const f: ChangedFile = {
       path: e.path,
       status,
-      binary: numstat.get(e.path)?.binary ?? false,
+      binary: stat?.binary ?? false,
       addedLines: status === 'deleted' ? [] : (added.get(e.path) ?? []),
     };
     if (e.oldPath !== undefined) f.oldPath = e.oldPath;
-    const deleted = numstat.get(e.path)?.deleted;
+    const deleted = stat?.deleted;
     if (typeof deleted === 'number' && Number.isFinite(deleted)) f.deletedLines = deleted;
     if (e.newMode === SYMLINK) f.symlink = true;
     if ((status === 'renamed' || status === 'copied') && e.score !== undefined) f.similarity = e.score;

@@ -163,9 +163,9 @@ export async function writeJsonFile(file: string, value: unknown, indent: number
 export async function appendTopLevelKey(file: string, key: string, value: unknown, indent: number, opts: { compactLeaves?: boolean } = {}): Promise<boolean> {
   if (indent <= 0 || value === undefined || typeof value === 'function' || typeof value === 'symbol') return false;
   const end = Buffer.from('\n}\n');
-  // The file as it is open, never through a link planted at its name since writeJsonFile wrote it
-  // (ELOOP: the caller then writes the whole file, which refuses the link too).
-  const fh = await open(file, constants.O_RDWR | (constants.O_NOFOLLOW ?? 0));
+  // The file as it is open, never through a link planted at its name since writeJsonFile wrote it:
+  // the open fails (ELOOP), and so does the step (fail closed).
+  const fh = await open(file, constants.O_RDWR | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0));
   try {
     const size = (await fh.stat()).size;
     if (size < end.length + 2) return false;

@@ -3,10 +3,10 @@
  * `reports/` copy of every raw report read (secret-bearing reports redacted on the way, unless
  * `redact-artifacts` is false). That directory is what the artifact uploads.
  */
-import { mkdir, open, readFile } from 'node:fs/promises';
+import { mkdir, open } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { GateResult } from '../policy/result.js';
-import { readReport, readReportChunks, WRITE_NO_FOLLOW, writeNoFollow } from '../io/files.js';
+import { READ_NO_FOLLOW, readReport, readReportChunks, WRITE_NO_FOLLOW, writeNoFollow } from '../io/files.js';
 import { escapeLog } from '../util/escape.js';
 import { BanditReportRedactor, WITHHELD_BANDIT_REPORT } from '../reports/bandit/redact.js';
 import type { RawRedaction, ReportRef } from '../reports/model.js';
@@ -130,7 +130,8 @@ export async function scrubCopy(file: string, secrets: readonly string[] | Secre
   const scrubber = secrets instanceof SecretScrubber ? secrets : copyScrubber(secrets);
   if (scrubber.secrets.length === 0) return false;
   // One pass for every secret and form (one `includes` each over a 70 MB copy took minutes for thousands).
-  const text = (await readFile(file)).toString('utf8');
+  const fh = await open(file, READ_NO_FOLLOW);
+  const text = await fh.readFile('utf8').finally(() => fh.close());
   if (!scrubber.has(text)) return false;
   await writeNoFollow(file, scrubber.scrub(text));
   return true;
@@ -150,7 +151,7 @@ const WITHHELD_PREFIX = 'security-gate: this report was withheld from the artifa
 
 /** The note a copy was replaced by (withheld, WITHHELD_BANDIT_REPORT), or undefined for a real copy. */
 async function withheldNote(target: string): Promise<string | undefined> {
-  const fh = await open(target, 'r');
+  const fh = await open(target, READ_NO_FOLLOW);
   try {
     const head = Buffer.alloc(1024);
     const { bytesRead } = await fh.read(head, 0, head.length, 0);

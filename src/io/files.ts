@@ -238,9 +238,14 @@ async function linkInside(root: string, shownRoot: string): Promise<string | und
  * Flags to open an output file for writing without following a link at its name (O_NOFOLLOW where
  * the system has it): outputPathProblem looked at the path before the work, and a link planted at
  * the name since (a process an earlier step left running) makes the open fail (ELOOP) instead of
- * redirecting the write.
+ * redirecting the write; a pipe planted there fails it too (O_NONBLOCK: ENXIO) instead of waiting
+ * for a reader. Only the last component is covered, and a hard link is the file itself: such a
+ * process can write anything the gate can anyway.
  */
-export const WRITE_NO_FOLLOW = constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | (constants.O_NOFOLLOW ?? 0);
+export const WRITE_NO_FOLLOW = constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0);
+
+/** The same for reading back what the gate wrote (a copy to scrub, a note to find). */
+export const READ_NO_FOLLOW = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0);
 
 /** Writes `text` to `path`, never through a link at its name (WRITE_NO_FOLLOW). */
 export async function writeNoFollow(path: string, text: string): Promise<void> {
