@@ -303,6 +303,31 @@ describe('file names that are not UTF-8 (found by a review: two of them decode a
   });
 });
 
+describe("the pull request's own .gitattributes (found by a review: `*.py -diff` made its files binary)", () => {
+  it('a file an attribute calls binary is read as text; a real binary stays binary', async () => {
+    const repo = initRepo(join(root, `g${repoCount++}`));
+    try {
+      write(repo, '.keep', 'base\n');
+      const base = commit(repo, 'base');
+      const token = `ghp_${createHash('sha256').update('attributes').digest('hex').slice(0, 36)}`;
+      write(repo, '.gitattributes', '*.py -diff\n*.bin binary\n');
+      write(repo, 'app.py', `import os\nTOKEN = "${token}"\n`);
+      write(repo, 'blob.bin', Buffer.from([0x61, 0, 0x62, 0x0a]));
+      write(repo, 'real.dat', Buffer.from([0x63, 0, 0x64, 0x0a]));
+      const head = commit(repo, 'head');
+      const change = await detectChange({ cwd: repo, event: {}, baseRef: base, headSha: head, fetch: false });
+      if (!change.known) throw new Error(change.reason);
+      const byPath = Object.fromEntries(change.files.map((f) => [f.path, { binary: f.binary, lines: f.addedLines.length }]));
+      expect(byPath).toEqual({ '.gitattributes': { binary: false, lines: 2 }, 'app.py': { binary: false, lines: 2 }, 'blob.bin': { binary: true, lines: 0 }, 'real.dat': { binary: true, lines: 0 } });
+      const run = await runEngine(parseSettings([{ 'secret-scan': 'true' }]), { workspace: repo, now: new Date('2026-12-01T00:00:00Z'), change });
+      const scan = run.result.tools.find((t) => t.tool === 'secret-scan')!;
+      expect(scan.findings.map((f) => [f.ruleId, f.location?.path, f.location?.line])).toEqual([['github-token', 'app.py', 2]]);
+    } finally {
+      rmSync(repo, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('git diff output that is not what git writes', () => {
   const NUMSTAT = fc.array(fc.oneof(fc.constantFrom('1\t2\tp', '-\t-\tbin', '3\t0\t', 'x\ty\tz', '\t\t', '\n', '1\t2', '__proto__', 'constructor'), fc.string({ maxLength: 20 })), { maxLength: 8 }).map((ps) => ps.join('\0'));
   const RAW = fc

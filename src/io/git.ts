@@ -16,7 +16,7 @@
  * treats every finding as new (fail closed). Every git call has a timeout and bounded output.
  */
 import { readFile } from 'node:fs/promises';
-import { buildChangedFiles, type Change, type ChangeSource, type KnownChange } from '../change/diff.js';
+import { buildChangedFiles, parseUnifiedAddedLines, type Change, type ChangedFile, type ChangeSource, type KnownChange } from '../change/diff.js';
 import { describeFailure, runFile, type RunResult } from './exec.js';
 import { pushAll } from '../util/lists.js';
 
@@ -354,6 +354,41 @@ interface DiffPlan {
 
 const DIFF_ARGS = ['diff', '--no-color', '--no-ext-diff', '--no-textconv', '--no-relative', '--submodule=short', '-M'];
 
+/** Files git called binary that are read again as text, at most (a few in a usual change). */
+const MAX_BINARY_REREAD = 500;
+
+/**
+ * Git calls a file binary from its content, or because `.gitattributes` says so (`*.py -diff`,
+ * `binary`), and the pull request writes its own `.gitattributes`: marking its Python files binary
+ * hid their added lines from the secret scan. So the files an attribute made binary are diffed
+ * again with `--text`, and only those whose added lines hold a NUL byte (a real binary) stay
+ * binary. Names that are not UTF-8 (they cannot be named again) and a diff over the byte limit
+ * stay as git said.
+ */
+async function readBinaryAsText(git: Git, plan: DiffPlan, files: ChangedFile[]): Promise<void> {
+  const candidates = files.filter((f) => f.binary && f.status !== 'deleted' && !f.symlink && !f.path.includes('\uFFFD')).slice(0, MAX_BINARY_REREAD);
+  if (candidates.length === 0) return;
+  // Only where an attribute made them binary (`diff: unset`): a real binary is not read again.
+  const attrs = await git.run(['check-attr', '-z', 'diff', '--', ...candidates.map((f) => f.path)]);
+  if (attrs.code !== 0) return;
+  const fields = attrs.stdout.toString('utf8').split('\0');
+  const forced = new Set<string>();
+  for (let i = 0; i + 2 < fields.length; i += 3) if (fields[i + 2] === 'unset') forced.add(fields[i] as string);
+  const binary = candidates.filter((f) => forced.has(f.path));
+  if (binary.length === 0) return;
+  const r = await git.run(['--literal-pathspecs', ...DIFF_ARGS, '-U0', '--text', '--src-prefix=a/', '--dst-prefix=b/', plan.diffBase, plan.head, '--', ...binary.map((f) => f.path)], {
+    maxStdoutBytes: git.maxPatchBytes,
+  });
+  if (r.code !== 0 || r.truncated) return;
+  const { added } = parseUnifiedAddedLines(r.stdout.toString('utf8'));
+  for (const f of binary) {
+    const lines = added.get(f.path);
+    if (!lines || lines.some((l) => l.text.includes('\0'))) continue;
+    f.binary = false;
+    f.addedLines = lines;
+  }
+}
+
 async function diffCommits(git: Git, plan: DiffPlan): Promise<Change> {
   const listOpts = { maxStdoutBytes: git.maxListBytes };
   const rawR = await git.run([...DIFF_ARGS, '--raw', '-z', plan.diffBase, plan.head], listOpts);
@@ -385,6 +420,7 @@ async function diffCommits(git: Git, plan: DiffPlan): Promise<Change> {
   } catch (e) {
     throw new ChangeUnknown(`Could not understand git's diff output (${(e as Error).message}).`);
   }
+  if (complete) await readBinaryAsText(git, plan, files);
   return {
     known: true,
     base: plan.base,
