@@ -280,51 +280,51 @@ describe('a secret planted on an added line of a new or a modified file, through
   }, 180_000);
 });
 
+/**
+ * A fresh repository with one commit, then `head` written and committed: the change the action
+ * reads (detectChange) and the secret scan's findings as [rule, path, line].
+ */
+async function scanHistory(prefix: string, head: (repo: string) => void): Promise<{ files: ChangedFile[]; found: Array<[string, string | undefined, number | undefined]> }> {
+  const repo = initRepo(join(root, `${prefix}${repoCount++}`));
+  try {
+    write(repo, '.keep', 'base\n');
+    const base = commit(repo, 'base');
+    head(repo);
+    const change = await detectChange({ cwd: repo, event: {}, baseRef: base, headSha: commit(repo, 'head'), fetch: false });
+    if (!change.known) throw new Error(change.reason);
+    const run = await runEngine(parseSettings([{ 'secret-scan': 'true' }]), { workspace: repo, now: new Date('2026-12-01T00:00:00Z'), change });
+    const scan = run.result.tools.find((t) => t.tool === 'secret-scan')!;
+    return { files: change.files, found: scan.findings.map((f) => [f.ruleId, f.location?.path, f.location?.line]) };
+  } finally {
+    rmSync(repo, { recursive: true, force: true });
+  }
+}
+
+const fixedToken = (seed: string) => `ghp_${createHash('sha256').update(seed).digest('hex').slice(0, 36)}`;
+
 describe('file names that are not UTF-8 (found by a review: two of them decode alike)', () => {
   it("a text file and a binary file whose names differ only in such bytes: the text file's token is still found", async () => {
-    const repo = initRepo(join(root, `u${repoCount++}`));
-    try {
-      write(repo, '.keep', 'base\n');
-      const base = commit(repo, 'base');
-      const token = `ghp_${createHash('sha256').update('bytes').digest('hex').slice(0, 36)}`;
+    const { files, found } = await scanHistory('u', (repo) => {
       // `a\xfe.py` and `a\xff.py` both decode to `a\uFFFD.py`; git lists the text file first.
-      writeFileSync(Buffer.from([...Buffer.from(`${repo}/a`), 0xfe, ...Buffer.from('.py')]), `TOKEN = "${token}"\n`);
+      writeFileSync(Buffer.from([...Buffer.from(`${repo}/a`), 0xfe, ...Buffer.from('.py')]), `TOKEN = "${fixedToken('bytes')}"\n`);
       writeFileSync(Buffer.from([...Buffer.from(`${repo}/a`), 0xff, ...Buffer.from('.py')]), Buffer.from([0, 1, 2, 0, 0x0a]));
-      const head = commit(repo, 'head');
-      const change = await detectChange({ cwd: repo, event: {}, baseRef: base, headSha: head, fetch: false });
-      if (!change.known) throw new Error(change.reason);
-      expect(change.files.map((f) => f.binary).sort()).toEqual([false, true]);
-      const run = await runEngine(parseSettings([{ 'secret-scan': 'true' }]), { workspace: repo, now: new Date('2026-12-01T00:00:00Z'), change });
-      const scan = run.result.tools.find((t) => t.tool === 'secret-scan')!;
-      expect(scan.findings.map((f) => [f.ruleId, f.location?.path, f.location?.line])).toEqual([['github-token', 'a\uFFFD.py', 1]]);
-    } finally {
-      rmSync(repo, { recursive: true, force: true });
-    }
+    });
+    expect(files.map((f) => f.binary).sort()).toEqual([false, true]);
+    expect(found).toEqual([['github-token', 'a\uFFFD.py', 1]]);
   });
 });
 
 describe("the pull request's own .gitattributes (found by a review: `*.py -diff` made its files binary)", () => {
   it('a file an attribute calls binary is read as text; a real binary stays binary', async () => {
-    const repo = initRepo(join(root, `g${repoCount++}`));
-    try {
-      write(repo, '.keep', 'base\n');
-      const base = commit(repo, 'base');
-      const token = `ghp_${createHash('sha256').update('attributes').digest('hex').slice(0, 36)}`;
+    const { files, found } = await scanHistory('g', (repo) => {
       write(repo, '.gitattributes', '*.py -diff\n*.bin binary\n');
-      write(repo, 'app.py', `import os\nTOKEN = "${token}"\n`);
+      write(repo, 'app.py', `import os\nTOKEN = "${fixedToken('attributes')}"\n`);
       write(repo, 'blob.bin', Buffer.from([0x61, 0, 0x62, 0x0a]));
       write(repo, 'real.dat', Buffer.from([0x63, 0, 0x64, 0x0a]));
-      const head = commit(repo, 'head');
-      const change = await detectChange({ cwd: repo, event: {}, baseRef: base, headSha: head, fetch: false });
-      if (!change.known) throw new Error(change.reason);
-      const byPath = Object.fromEntries(change.files.map((f) => [f.path, { binary: f.binary, lines: f.addedLines.length }]));
-      expect(byPath).toEqual({ '.gitattributes': { binary: false, lines: 2 }, 'app.py': { binary: false, lines: 2 }, 'blob.bin': { binary: true, lines: 0 }, 'real.dat': { binary: true, lines: 0 } });
-      const run = await runEngine(parseSettings([{ 'secret-scan': 'true' }]), { workspace: repo, now: new Date('2026-12-01T00:00:00Z'), change });
-      const scan = run.result.tools.find((t) => t.tool === 'secret-scan')!;
-      expect(scan.findings.map((f) => [f.ruleId, f.location?.path, f.location?.line])).toEqual([['github-token', 'app.py', 2]]);
-    } finally {
-      rmSync(repo, { recursive: true, force: true });
-    }
+    });
+    const byPath = Object.fromEntries(files.map((f) => [f.path, { binary: f.binary, lines: f.addedLines.length }]));
+    expect(byPath).toEqual({ '.gitattributes': { binary: false, lines: 2 }, 'app.py': { binary: false, lines: 2 }, 'blob.bin': { binary: true, lines: 0 }, 'real.dat': { binary: true, lines: 0 } });
+    expect(found).toEqual([['github-token', 'app.py', 2]]);
   });
 });
 
