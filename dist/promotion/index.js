@@ -32538,8 +32538,8 @@ async function unreadableBecause(workspace, file, realWorkspace) {
     let real;
     let root;
     try {
-        real = await (0,promises_namespaceObject.realpath)((0,external_node_path_namespaceObject.resolve)(workspace, file));
-        root = realWorkspace ?? (await (0,promises_namespaceObject.realpath)((0,external_node_path_namespaceObject.resolve)(workspace)));
+        real = await realpath(resolve(workspace, file));
+        root = realWorkspace ?? (await realpath(resolve(workspace)));
     }
     catch {
         return undefined;
@@ -32765,7 +32765,7 @@ async function writeNoFollow(path, text) {
 const MAX_POLICY_BYTES = (/* unused pure expression or super */ null && (1024 * 1024));
 /**
  * The policy file's text, or undefined when none is set; problems are ConfigurationErrors naming
- * the setting. Refused as report files are (unreadableBecause), and over MAX_POLICY_BYTES.
+ * the setting. Refused as report files are (openRegular, on the file it opens), and over MAX_POLICY_BYTES.
  * `anywhere`: a path outside the workspace is read (the CLI, run by hand); the action refuses it.
  */
 async function readPolicyFile(workspace, path, { anywhere = false } = {}) {
@@ -32775,9 +32775,6 @@ async function readPolicyFile(workspace, path, { anywhere = false } = {}) {
     if (!inside && !anywhere)
         throw new ConfigurationError(`policy-file: got ${JSON.stringify(path)}; expected a path inside the workspace`);
     const abs = resolve(workspace, path);
-    const refused = inside ? await unreadableBecause(workspace, path) : undefined;
-    if (refused)
-        throw new ConfigurationError(`policy-file: ${JSON.stringify(path)} ${refused}`);
     let fh;
     try {
         // Given by hand outside the workspace (the CLI), it may be a pipe: `--policy-file <(...)`.
@@ -46856,13 +46853,8 @@ async function readJustfile(cwd, given) {
     const candidates = given ? [given] : ['Justfile', 'justfile', '.justfile'];
     let lastError = '';
     for (const p of candidates) {
-        const inside = insideWorkspace(cwd, p);
-        const refused = inside ? await unreadableBecause(cwd, p) : undefined;
-        if (refused) {
-            lastError = `the path ${refused}`; // as readReport words its refusals
-            continue;
-        }
-        const read = await readReport(cwd, p, { maxBytes: MAX_JUSTFILE_BYTES, what: 'a Justfile', confine: inside });
+        // Inside, readReport refuses a link out of `cwd` or into `.git` on the file it opens.
+        const read = await readReport(cwd, p, { maxBytes: MAX_JUSTFILE_BYTES, what: 'a Justfile', confine: insideWorkspace(cwd, p) });
         if (read.ok)
             return { path: p, found: true, recipes: justfileRecipes(read.text) };
         if (!read.missing)

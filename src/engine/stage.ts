@@ -102,15 +102,23 @@ export async function stageReports(
     if (!resolve(target).startsWith(resolve(opts.outDir, 'reports'))) continue;
     await mkdir(dirname(target), { recursive: true });
     const t = transforms?.[r.tool];
+    // The note standing for a copy that could not be made: known here, except for the copier's
+    // copy (it may be written by another thread), which is read back.
+    let note: string | undefined;
     if (opts.redact && r.tool === 'bandit' && r.rawRedaction) {
-      if (r.rawRedaction.indices.length === 0) await copyReport(opts.workspace, r.path, target);
-      else await copier({ workspace: opts.workspace, file: r.path, target, redaction: r.rawRedaction });
+      if (r.rawRedaction.indices.length === 0) note = await copyReport(opts.workspace, r.path, target);
+      else {
+        await copier({ workspace: opts.workspace, file: r.path, target, redaction: r.rawRedaction });
+        if (opts.onWithheld) note = await withheldNote(target);
+      }
     } else if (t) {
       const read = await readReport(opts.workspace, r.path);
-      await writeNoFollow(target, read.ok ? t(read.text) : withheld(read.error));
-    } else await copyReport(opts.workspace, r.path, target);
-    if (known) await scrubCopy(target, known);
-    const note = opts.onWithheld ? await withheldNote(target) : undefined;
+      const text = read.ok ? t(read.text) : withheld(read.error);
+      if (!read.ok) note = text.trim();
+      await writeNoFollow(target, text);
+    } else note = await copyReport(opts.workspace, r.path, target);
+    // A note holds no report text to scrub.
+    if (known && note === undefined) await scrubCopy(target, known);
     if (note) opts.onWithheld?.(r.path, note);
     files.push(target);
   }

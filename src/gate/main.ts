@@ -19,7 +19,7 @@ import type { RedactedCopier } from '../engine/stage.js';
 import { log, readInputs, setOutputs } from '../github/runner.js';
 import { createHttpClient, githubApiUrl } from '../io/http.js';
 import { loadYaml } from '../util/yaml.js';
-import { headlineFor } from '../render/common.js';
+import { headlineFor, messageLevel } from '../render/common.js';
 
 export function workspaceOf(env: NodeJS.ProcessEnv): string {
   return env.GITHUB_WORKSPACE || process.cwd();
@@ -79,9 +79,9 @@ export async function run(env: NodeJS.ProcessEnv = process.env, given?: Settings
   const result = await governance.finish(engine.result);
   result.headline = headlineFor(result);
   for (const t of result.tools) log.info(toolLine(t));
-  // A missing report is logged as loud as on-missing-report makes it; other problems are errors.
-  const missing = { error: log.error, warn: log.warning, ignore: log.info }[settings['on-missing-report']];
-  for (const t of result.tools) for (const m of t.messages) (t.status === 'ok' ? log.warning : t.status === 'missing' ? missing : log.error)(m);
+  // As loud as its level (messageLevel: a missing report as on-missing-report makes it).
+  const logAt = { error: log.error, warn: log.warning, info: log.info };
+  for (const t of result.tools) for (const m of t.messages) logAt[messageLevel(t)](m);
 
   const summaryOptions = { artifactName: settings['artifact-name'], reproduceCommand: reproduceCommand(settings, result.change), policySource: settings['policy-file'] };
   const { staged, sarifFile } = await publish({ env, workspace, outDir, settings, result, reports: engine.reports, knownSecrets: engine.knownSecrets, summaryOptions, now, runCtx, client, copier });

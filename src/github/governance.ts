@@ -6,7 +6,7 @@
 import { relative, resolve, sep } from 'node:path';
 import type { Change } from '../change/diff.js';
 import type { Settings } from '../config/schema.js';
-import { insideWorkspace, readReport, unreadableBecause } from '../io/files.js';
+import { insideWorkspace, readReport } from '../io/files.js';
 import type { HttpClient } from '../io/http.js';
 import { applyOverride, labelOnPullRequest, pullRequestAuthor } from '../policy/override.js';
 import type { GateResult } from '../policy/result.js';
@@ -39,9 +39,11 @@ export async function prepareGovernance(o: GovernanceOptions): Promise<Governanc
   const { settings, workspace, change, now } = o;
   const prTarget = o.runCtx?.target ? { owner: o.runCtx.target.owner, repo: o.runCtx.target.repo, pr: o.runCtx.target.issueNumber } : undefined;
   const file = settings['waivers-file'];
-  const refused = insideWorkspace(workspace, file) ? await unreadableBecause(workspace, file) : 'is outside the workspace';
-  // "docs/waivers.md: the path is a symbolic link ...", as readReport words its refusals
-  const read = refused ? ({ ok: false, error: `the path ${refused}`, bytes: 0 } as const) : await readReport(workspace, file, { maxBytes: MAX_WAIVERS_FILE_BYTES, what: 'a waivers file' });
+  // readReport refuses a link out of the workspace or into .git on the file it opens, in the words
+  // used here for a path outside it ("docs/waivers.md: the path is ...").
+  const read = insideWorkspace(workspace, file)
+    ? await readReport(workspace, file, { maxBytes: MAX_WAIVERS_FILE_BYTES, what: 'a waivers file' })
+    : ({ ok: false, error: 'the path is outside the workspace', bytes: 0 } as const);
   if (read.ok && needsYaml(read.text, file)) await loadYaml();
   if (read.ok) await loadWaiverValidation();
   const prepared = prepareWaivers(file, read);

@@ -262,7 +262,7 @@ export const MAX_POLICY_BYTES = 1024 * 1024;
 
 /**
  * The policy file's text, or undefined when none is set; problems are ConfigurationErrors naming
- * the setting. Refused as report files are (unreadableBecause), and over MAX_POLICY_BYTES.
+ * the setting. Refused as report files are (openRegular, on the file it opens), and over MAX_POLICY_BYTES.
  * `anywhere`: a path outside the workspace is read (the CLI, run by hand); the action refuses it.
  */
 export async function readPolicyFile(workspace: string, path: string | undefined, { anywhere = false } = {}): Promise<{ text: string; file: string } | undefined> {
@@ -270,8 +270,6 @@ export async function readPolicyFile(workspace: string, path: string | undefined
   const inside = insideWorkspace(workspace, path);
   if (!inside && !anywhere) throw new ConfigurationError(`policy-file: got ${JSON.stringify(path)}; expected a path inside the workspace`);
   const abs = resolve(workspace, path);
-  const refused = inside ? await unreadableBecause(workspace, path) : undefined;
-  if (refused) throw new ConfigurationError(`policy-file: ${JSON.stringify(path)} ${refused}`);
   let fh: FileHandle | undefined;
   try {
     // Given by hand outside the workspace (the CLI), it may be a pipe: `--policy-file <(...)`.

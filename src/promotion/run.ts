@@ -6,7 +6,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { ConfigurationError } from '../config/schema.js';
-import { insideWorkspace, outputPathProblem, readReport, unreadableBecause, writeNoFollow } from '../io/files.js';
+import { insideWorkspace, outputPathProblem, readReport, writeNoFollow } from '../io/files.js';
 import { createHttpClient, githubApiUrl, type HttpClient } from '../io/http.js';
 import { evaluatePromotion, type JustfileCheck, type PromotionReport } from './evaluate.js';
 import { collectHistory, PromotionRuntimeError } from './history.js';
@@ -52,13 +52,8 @@ async function readJustfile(cwd: string, given: string | undefined): Promise<Jus
   const candidates = given ? [given] : ['Justfile', 'justfile', '.justfile'];
   let lastError = '';
   for (const p of candidates) {
-    const inside = insideWorkspace(cwd, p);
-    const refused = inside ? await unreadableBecause(cwd, p) : undefined;
-    if (refused) {
-      lastError = `the path ${refused}`; // as readReport words its refusals
-      continue;
-    }
-    const read = await readReport(cwd, p, { maxBytes: MAX_JUSTFILE_BYTES, what: 'a Justfile', confine: inside });
+    // Inside, readReport refuses a link out of `cwd` or into `.git` on the file it opens.
+    const read = await readReport(cwd, p, { maxBytes: MAX_JUSTFILE_BYTES, what: 'a Justfile', confine: insideWorkspace(cwd, p) });
     if (read.ok) return { path: p, found: true, recipes: justfileRecipes(read.text) };
     if (!read.missing) lastError = read.error;
   }
