@@ -35,6 +35,22 @@ describe('MultiMatcher', () => {
     );
   });
 
+  it('grows its tables past the first million nodes and still finds exactly what includes finds', () => {
+    // 300 patterns of 4,000 code units that share only a few first characters: ~1.2M trie nodes,
+    // more than the tables are first sized for.
+    let x = 12345;
+    const unit = () => {
+      x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+      return String.fromCharCode(0x41 + ((x >>> 16) % 40));
+    };
+    const patterns = Array.from({ length: 300 }, () => Array.from({ length: 4_000 }, unit).join(''));
+    const m = new MultiMatcher(patterns);
+    const text = `${patterns[7]} ${(patterns[299] as string).slice(0, 3_999)} ${patterns[150]}${patterns[0]}`;
+    expect(found(m, text)).toEqual(patterns.filter((p) => text.includes(p)).sort());
+    expect(m.find(text).sort((a, b) => a - b)).toEqual([0, 7, 150]);
+    expect(m.has((patterns[42] as string).slice(1))).toBe(false);
+  });
+
   it('stays linear: 50,000 secrets sharing a prefix, and 5,000 nested patterns in a text of their letter', () => {
     const secrets = Array.from({ length: 50_000 }, (_, i) => `ghp_${'x'.repeat(20)}${i.toString(36).padStart(4, '0')}`);
     const texts = Array.from({ length: 20_000 }, (_, i) => `token = "ghp_${'x'.repeat(20)}" # ${i} ${secrets[(i * 7919) % secrets.length]}`);
