@@ -45,6 +45,17 @@ describe('matching per tool', () => {
     expect(s.waive(evaluated('gitleaks', { ruleId: 'jwt', fingerprint: 'docs/a.md:jwt:5' }))).toBeUndefined();
   });
 
+  it('gitleaks: a fingerprint without the commit is the finding\'s own commit and the waiver\'s, not any fingerprint ending so', () => {
+    // A pull request adds a secret to a file named `x:docs/a.md`, on line 4: gitleaks fingerprints it
+    // `<commit>:x:docs/a.md:jwt:4`, which ends with the waived `:docs/a.md:jwt:4` (found by review).
+    const s = session([waiver('gitleaks', { rule: 'jwt', fingerprint: 'docs/a.md:jwt:4' }, { verifiedNotSecret: true })]);
+    const commit = 'c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00';
+    const leak = (path: string) => evaluated('gitleaks', { ruleId: 'jwt', fingerprint: `${commit}:${path}:jwt:4`, location: { path, line: 4 } });
+    expect(s.waive(leak('docs/a.md'))).toBeDefined();
+    expect(s.waive(leak('x:docs/a.md'))).toBeUndefined();
+    expect(s.waive(leak('c0ffee:docs/a.md'))).toBeUndefined();
+  });
+
   it('deptry code + module; vulture name + path; secret-scan file + line', () => {
     const s = session([
       waiver('deptry', { code: 'DEP002', module: 'gunicorn' }),

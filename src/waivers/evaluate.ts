@@ -127,6 +127,9 @@ function idsOf(f: EvaluatedFinding): Set<string> {
 }
 
 /** Does a finding fall under a waiver's match? (Tool-specific; pure.) */
+/** A git commit id, as gitleaks writes it first in a fingerprint. */
+const COMMIT_RE = /^[0-9a-f]{4,64}$/i;
+
 export function matcherFor(w: Waiver): (f: EvaluatedFinding) => boolean {
   const m = w.match;
   // A report lists a file's findings one after another: the last path's answer is kept, so each
@@ -159,8 +162,12 @@ export function matcherFor(w: Waiver): (f: EvaluatedFinding) => boolean {
       const isPath = m.path !== undefined ? glob(m.path) : undefined;
       const fp = m.fingerprint;
       // gitleaks' own fingerprints are `commit:file:rule:line` (git mode) or `file:rule:line`; a
-      // waiver written without the commit matches every commit's copy.
-      const fpOk = (f: EvaluatedFinding) => fp === undefined || f.fingerprint === fp || (fp.split(':').length === 3 && f.fingerprint.endsWith(`:${fp}`));
+      // waiver written without the commit matches every commit's copy: the finding's fingerprint is
+      // a commit id, `:`, and the waiver's. Not any fingerprint ending so: a file the pull request
+      // names `x:docs/a.md` would take the waiver of `docs/a.md` to its own secret.
+      const tail = `:${fp}`;
+      const fpOk = (f: EvaluatedFinding) =>
+        fp === undefined || f.fingerprint === fp || (f.fingerprint.endsWith(tail) && COMMIT_RE.test(f.fingerprint.slice(0, -tail.length)));
       return (f) =>
         f.tool === 'gitleaks' &&
         lc(f.ruleId) === lc(m.rule) &&
