@@ -11,7 +11,7 @@ import {
   resolveOverride,
   resolveWaiverContext,
 } from '../../src/github/pull-request.js';
-import { createWaiverSession } from '../../src/waivers/evaluate.js';
+import { approvalCode, createWaiverSession } from '../../src/waivers/evaluate.js';
 import { pullRequestAuthor } from '../../src/policy/override.js';
 import { startServer, type TestServer } from '../helpers/http-server.js';
 import { evaluated, waiver } from '../waivers/helpers.js';
@@ -211,9 +211,10 @@ describe('resolveWaiverContext + session (end to end against the server)', () =>
 
   it('verified comments + team membership through the API: the waiver applies', async () => {
     const { srv, client } = await github();
-    srv.on('GET /repos/acme/api/issues/7/comments', () => ({ body: [comment('dana-ops', 'WAIVER APPROVED: ok'), comment('sam-sec', 'WAIVER APPROVED: mitigated')] }));
-    srv.on(/^GET \/orgs\/acme\/teams\/security\/memberships\//, (req) => (req.path.endsWith('/sam-sec') ? { body: { state: 'active' } } : NOT_FOUND));
     const waivers = [waiver('pip-audit', { id: 'GHSA-aaaa-bbbb-cccc' }, { approvers: ['dana-ops', 'sam-sec'] })];
+    const code = approvalCode(waivers[0]!);
+    srv.on('GET /repos/acme/api/issues/7/comments', () => ({ body: [comment('dana-ops', `WAIVER APPROVED: ${code} ok`), comment('sam-sec', `**WAIVER APPROVED:** mitigated, ${code}`)] }));
+    srv.on(/^GET \/orgs\/acme\/teams\/security\/memberships\//, (req) => (req.path.endsWith('/sam-sec') ? { body: { state: 'active' } } : NOT_FOUND));
     const ctx = await resolveWaiverContext({ client, target, waivers, approvers, verify: true });
     expect(ctx.notices).toEqual([]);
     const s = createWaiverSession({ file: 'w.md', waivers, approvers, now: NOW, ...ctx });
@@ -223,8 +224,8 @@ describe('resolveWaiverContext + session (end to end against the server)', () =>
 
   it('the pull request\'s author approving the waiver it adds does not count (author from the event)', async () => {
     const { srv, client } = await github();
-    srv.on('GET /repos/acme/api/issues/7/comments', () => ({ body: [comment('mallory', 'WAIVER APPROVED: looks fine to me')] }));
     const waivers = [waiver('deptry', { code: 'DEP001', module: 'x' }, { approvers: ['mallory'] })];
+    srv.on('GET /repos/acme/api/issues/7/comments', () => ({ body: [comment('mallory', `WAIVER APPROVED: ${approvalCode(waivers[0]!)} looks fine to me`)] }));
     const author = pullRequestAuthor({ pull_request: { number: 7, user: { login: 'mallory' } } });
     expect(author).toBe('mallory');
     const ctx = await resolveWaiverContext({ client, target, waivers, approvers, verify: true, author });

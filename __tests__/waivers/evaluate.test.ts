@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { createWaiverSession, touchedWaivers, waiversToVerify, type WaiverSessionOptions } from '../../src/waivers/evaluate.js';
+import { approvalCode, createWaiverSession, touchedWaivers, waiversToVerify, type WaiverSessionOptions } from '../../src/waivers/evaluate.js';
 import type { Waiver } from '../../src/waivers/types.js';
 import { evaluated, waiver } from './helpers.js';
 
@@ -199,19 +199,21 @@ describe('verified approvals (WAIVER APPROVED comments)', () => {
   const f = () => evaluated('pip-audit', { ruleId: 'GHSA-aaaa-bbbb-cccc', severity: 'high' });
   const w = () => waiver('pip-audit', { id: 'GHSA-aaaa-bbbb-cccc' }, { id: 'W-7', approvers: ['dev-dan', 'sec-sam'] });
 
-  it('each approver must have commented', () => {
-    const ok = session([w()], { verification: { comments: [{ login: 'dev-dan', reason: 'fine' }, { login: 'SEC-SAM', reason: 'mitigated by the proxy' }] } });
+  it('each approver must have commented the waiver\'s approval code', () => {
+    const code = approvalCode(w());
+    expect(code).toMatch(/^W-7@[0-9a-f]{16}$/);
+    const ok = session([w()], { verification: { comments: [{ login: 'dev-dan', reason: `${code} fine` }, { login: 'SEC-SAM', reason: `mitigated by the proxy (${code.toUpperCase()})` }] } });
     expect(ok.waive(f())).toBeDefined();
     expect(ok.report().verification).toEqual({ requested: true, applied: true, note: 'approvals checked against `WAIVER APPROVED:` comments on the pull request' });
-    const short = session([w()], { verification: { comments: [{ login: 'dev-dan', reason: 'fine' }] } });
+    const short = session([w()], { verification: { comments: [{ login: 'dev-dan', reason: `${code} fine` }, { login: 'sec-sam', reason: 'W-7 mitigated by the proxy' }] } });
     expect(short.waive(f())).toBeUndefined();
-    expect(short.report().waivers[0]?.problems[0]).toBe('@sec-sam did not approve on this pull request (a `WAIVER APPROVED: <reason>` comment by each approver)');
+    expect(short.report().waivers[0]?.problems[0]).toBe(`@sec-sam did not approve this waiver as it reads on this pull request (each approver comments \`WAIVER APPROVED: ${code} <reason>\`; the code changes whenever the row does)`);
   });
 
   it('the pull request\'s author does not approve its waivers (found by a hostile-input review)', () => {
     const dep = () => evaluated('deptry', { ruleId: 'DEP001', extra: { module: 'x' } });
     const own = waiver('deptry', { code: 'DEP001', module: 'x' }, { id: 'W-9', owner: '@acme/api-team', approvers: ['Mallory'] });
-    const comments = [{ login: 'mallory', reason: 'looks fine to me' }];
+    const comments = [{ login: 'mallory', reason: `${approvalCode(own)} looks fine to me` }];
     const self = session([own], { verification: { comments, author: 'mallory' } });
     expect(self.waive(dep())).toBeUndefined();
     expect(self.report().waivers[0]?.problems).toContain('@mallory opened this pull request and cannot approve its waivers');
@@ -219,18 +221,43 @@ describe('verified approvals (WAIVER APPROVED comments)', () => {
     expect(other.waive(dep())).toBeDefined();
   });
 
-  it('an id ending a sentence (`SW-101.`) is still named: the comment approves only it', () => {
-    const other = waiver('deptry', { code: 'DEP002', module: 'x' }, { id: 'W-8', approvers: ['dev-dan'] });
-    const s = session([w(), other], { verification: { comments: [{ login: 'dev-dan', reason: 'fine, approving W-7.' }, { login: 'sec-sam', reason: 'ok' }] } });
+  it('a comment approves exactly the codes it names, wherever they stand in it', () => {
+    const other = waiver('deptry', { code: 'DEP002', module: 'x' }, { id: 'W-8', approvers: ['sec-sam', 'dev-dan'] });
+    const dep2 = () => evaluated('deptry', { ruleId: 'DEP002', extra: { module: 'x' } });
+    const s = session([w(), other], { verification: { comments: [{ login: 'dev-dan', reason: `fine, approving ${approvalCode(w())}.` }, { login: 'sec-sam', reason: `${approvalCode(other)}, ${approvalCode(w())}` }] } });
     expect(s.waive(f())).toBeDefined();
-    expect(s.waive(evaluated('deptry', { ruleId: 'DEP002', extra: { module: 'x' } }))).toBeUndefined();
+    expect(s.waive(dep2())).toBeUndefined();
+    // A comment naming no code approves nothing (it used to approve every waiver listing its author).
+    const none = session([other], { verification: { comments: [{ login: 'dev-dan', reason: 'all fine' }, { login: 'sec-sam', reason: 'ok' }] } });
+    expect(none.waive(dep2())).toBeUndefined();
+    // Part of a longer token is not the code.
+    const glued = session([other], { verification: { comments: [{ login: 'dev-dan', reason: `x${approvalCode(other)}` }, { login: 'sec-sam', reason: `${approvalCode(other)}0` }] } });
+    expect(glued.waive(dep2())).toBeUndefined();
   });
 
-  it('a comment naming waiver ids approves only those', () => {
-    const other = waiver('deptry', { code: 'DEP002', module: 'x' }, { id: 'W-8', approvers: ['sec-sam'] });
-    const s = session([w(), other], { verification: { comments: [{ login: 'dev-dan', reason: 'W-7 ok' }, { login: 'sec-sam', reason: 'W-8 only' }] } });
-    expect(s.waive(f())).toBeUndefined();
-    expect(s.waive(evaluated('deptry', { ruleId: 'DEP002', extra: { module: 'x' } }))).toBeDefined();
+  it('an approval is of the row as it read: a waiver changed or put in its place after the comments is not approved (found by review)', () => {
+    // The approvers approved W-7, a low-severity waiver, by its code.
+    const low = waiver('pip-audit', { id: 'GHSA-aaaa-bbbb-cccc' }, { id: 'W-7', approvers: ['dev-dan', 'sec-sam'] });
+    const comments = [
+      { login: 'dev-dan', reason: `${approvalCode(low)} ok` },
+      { login: 'sec-sam', reason: `${approvalCode(low)} egress is filtered by the proxy` },
+    ];
+    expect(session([low], { verification: { comments } }).waive(f())).toBeDefined();
+    // The author then points W-7 at a critical CVE, or moves its expiry, or replaces it with W-8 for
+    // that CVE: the same comments approve none of them.
+    const critical = () => evaluated('pip-audit', { ruleId: 'CVE-2026-0001', severity: 'critical' });
+    for (const changed of [
+      { ...low, match: { tool: 'pip-audit' as const, id: 'cve-2026-0001' } },
+      { ...low, expires: '2099-12-31' },
+      { ...low, id: 'W-8', match: { tool: 'pip-audit' as const, id: 'cve-2026-0001' } },
+      { ...low, id: 'proxy', match: { tool: 'pip-audit' as const, id: 'cve-2026-0001' } },
+    ]) {
+      const s = session([changed], { verification: { comments } });
+      expect(s.waive(critical())).toBeUndefined();
+      expect(s.waive(f())).toBeUndefined();
+    }
+    // Where the row stands in the file is not part of it.
+    expect(session([{ ...low, source: { file: 'w.md', line: 99, endLine: 99 } }], { verification: { comments } }).waive(f())).toBeDefined();
   });
 
   it('only waivers the pull request touches need comments', () => {

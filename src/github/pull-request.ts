@@ -3,7 +3,7 @@
  * client (read-only calls: they work with a fork's read-only token where GitHub allows):
  *
  * - approval comments: `GET /repos/{o}/{r}/issues/{n}/comments` (paginated), `WAIVER APPROVED: <reason>`
- *   comments by the listed approvers;
+ *   comments by the listed approvers (the reason names the approval codes: waivers/evaluate.ts);
  * - team membership: `GET /orgs/{org}/teams/{team}/memberships/{user}`: 200 `state: active` = member,
  *   404 = not a member (GitHub also answers 404 when the token cannot see the team), 403/401 = cannot
  *   tell (GITHUB_TOKEN has no `read:org`), said plainly;

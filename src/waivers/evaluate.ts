@@ -13,9 +13,11 @@
  *   are and the waiver is listed as invalid, with why.
  * - Expiry is inclusive: a waiver with `expires: 2026-12-01` applies until 2026-12-01T23:59:59.999Z
  *   and not from 2026-12-02T00:00:00Z (UTC, whatever the runner's time zone).
- * - With approval verification, an approver counts only with a `WAIVER APPROVED: <reason>` comment on
- *   the pull request (for the waivers the verification applies to); a comment whose reason names
- *   waiver ids approves only those; the pull request's author does not count.
+ * - With approval verification, an approver counts only with a `WAIVER APPROVED: <code> <reason>`
+ *   comment on the pull request (for the waivers the verification applies to), where the code is
+ *   the waiver's `approvalCode`: its id and a digest of its row, so an approval is of that row as
+ *   it was read, never of whatever the author puts under that id (or any id) later; the pull
+ *   request's author does not count.
  * - The waiver's owner (a login) never counts as its approver.
  *
  * One session per `evaluate()` run: the report counts what the hook was asked.
@@ -253,16 +255,32 @@ export function holdsRole(
   return { holds: false, unknown };
 }
 
-/** Ids named in an approval comment's reason (so a comment can approve only some waivers). */
-function namedIds(reason: string, ids: Set<string>): Set<string> {
+/** Hex digits of an approval code's digest: 64 bits, beyond a search for a row that collides. */
+const DIGEST_HEX = 16;
+
+/**
+ * What an approver writes to approve one waiver: `<id>@<digest>`, the digest (SHA-256) of
+ * everything the row says but where it stands in the file. Approving by id alone let a review
+ * find two ways around it: the author replaced an approved low-severity waiver with a critical one
+ * under a new id (the comment, naming no id left in the file, then approved every waiver listing
+ * its author), or named a waiver after a word both approvers happened to write. Any change to
+ * the row (its match, expiry, approvers...) changes the code, so it must be approved again.
+ */
+export function approvalCode(w: Waiver): string {
+  const row = [w.id, w.tool, sortedKeys(w.match), w.reasonCategory, w.rationale, w.owner, w.approvers, w.approved ?? null, w.expires, w.mitigation ?? null, w.tracking ?? null, w.verifiedNotSecret ?? null];
+  const digest = process.getBuiltinModule('node:crypto').createHash('sha256').update(JSON.stringify(row), 'utf8').digest('hex');
+  return `${w.id}@${digest.slice(0, DIGEST_HEX)}`;
+}
+
+function sortedKeys(o: object): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/** The approval codes an approval comment's reason names (lower-cased); nothing else in it counts. */
+function namedCodes(reason: string): Set<string> {
   const out = new Set<string>();
-  // A token may end a sentence or a list (`SW-101.`, `SW-101,`): trailing dots and dashes are not
-  // part of an id, so the comment still names it (and approves only it).
-  for (const raw of reason.split(/[^A-Za-z0-9._-]+/)) {
-    const tok = raw.replace(/[.\-_]+$/, '');
-    if (ids.has(lc(raw))) out.add(lc(raw));
-    else if (ids.has(lc(tok))) out.add(lc(tok));
-  }
+  const re = new RegExp(`(?<![A-Za-z0-9._-])([A-Za-z0-9._-]+@[0-9a-f]{${DIGEST_HEX}})(?![0-9a-f])`, 'gi');
+  for (const m of reason.matchAll(re)) out.add(lc(m[1] as string));
   return out;
 }
 
@@ -275,19 +293,16 @@ export function createWaiverSession(opts: WaiverSessionOptions): WaiverSession {
   const warnDays = opts.expiryWarningDays ?? 7;
   const security = norm(opts.approvers.security);
   const senior = norm(opts.approvers.senior);
-  const allIds = new Set(opts.waivers.map((w) => lc(w.id)));
   const v = opts.verification;
 
-  // Approval comments by login: the ids each approves (undefined = every waiver listing that login).
-  const approvalsBy = new Map<string, Array<Set<string> | undefined>>();
+  // Approval comments by login: the approval codes each names.
+  const approvalsBy = new Map<string, Set<string>>();
   for (const c of v?.comments ?? []) {
-    if (c.reason.trim() === '') continue;
-    const ids = namedIds(c.reason, allIds);
-    const list = approvalsBy.get(lc(c.login)) ?? [];
-    list.push(ids.size > 0 ? ids : undefined);
-    approvalsBy.set(lc(c.login), list);
+    const codes = approvalsBy.get(lc(c.login)) ?? new Set<string>();
+    for (const code of namedCodes(c.reason)) codes.add(code);
+    approvalsBy.set(lc(c.login), codes);
   }
-  const approvedOnPr = (login: string, id: string) => (approvalsBy.get(lc(login)) ?? []).some((ids) => ids === undefined || ids.has(lc(id)));
+  const approvedOnPr = (login: string, code: string) => approvalsBy.get(lc(login))?.has(lc(code)) === true;
 
   const compiled: Compiled[] = opts.waivers.map((w) => {
     const daysLeft = daysBetween(today, w.expires);
@@ -317,11 +332,12 @@ export function createWaiverSession(opts: WaiverSessionOptions): WaiverSession {
         problems.push(`approvals could not be verified on the pull request: ${v.unavailable}`);
         counted = [];
       } else {
-        const missing = counted.filter((a) => !approvedOnPr(a, w.id));
+        const code = approvalCode(w);
+        const missing = counted.filter((a) => !approvedOnPr(a, code));
         if (missing.length > 0) {
-          problems.push(`${missing.map((a) => `@${a}`).join(', ')} did not approve on this pull request (a \`WAIVER APPROVED: <reason>\` comment by each approver)`);
+          problems.push(`${missing.map((a) => `@${a}`).join(', ')} did not approve this waiver as it reads on this pull request (each approver comments \`WAIVER APPROVED: ${code} <reason>\`; the code changes whenever the row does)`);
         }
-        counted = counted.filter((a) => approvedOnPr(a, w.id));
+        counted = counted.filter((a) => approvedOnPr(a, code));
         if (v.author !== undefined) drop(v.author, 'opened this pull request and cannot approve its waivers');
       }
     }
