@@ -50,7 +50,8 @@ describe('promotion: a tool with the evidence', () => {
     expect(r.report!.requests).toEqual({ total: 21, list: 1, artifactLookups: 10, downloads: 10 });
     expect(requestKinds(srv)).toEqual({ list: 1, artifacts: 10, zip: 10, blob: 10 });
     expect(srv.requests.find((q) => q.path.endsWith('/runs'))!.query.get('per_page')).toBe('100');
-    expect(srv.requests.find((q) => q.path.endsWith('/runs'))!.query.get('status')).toBe('completed');
+    // Every status: a re-run still running must be seen (a gap), not filtered out by the API.
+    expect(srv.requests.find((q) => q.path.endsWith('/runs'))!.query.get('status')).toBeNull();
     expect(srv.requests.find((q) => q.path.endsWith('/runs'))!.query.get('branch')).toBe('main');
     expect(srv.requests.every((q) => q.headers.authorization === 'Bearer test-token')).toBe(true);
     expect(b.metrics.scanCoverage).toBe(1);
@@ -155,7 +156,7 @@ describe('promotion: never ready without the data', () => {
     serveGitHub(srv, runs);
     const r = await runCli(srv.url);
     expect(r.report!.runs[0]!.id).toBe(497);
-    expect(r.report!.collection.skipped).toEqual({ inProgress: 0, duplicates: 0, otherBranch: 1, pullRequest: 2 });
+    expect(r.report!.collection.skipped).toEqual({ inProgress: 0, duplicates: 0, otherBranch: 1, pullRequest: 2, otherEvent: 0 });
     expect(tool(r.report, 'bandit').ready).toBe(false);
     expect(criterion(r.report, 'bandit', 'stable-baseline').detail).toBe('not met in run #997 (1 HIGH), run #996 (1 HIGH)');
   });

@@ -114,6 +114,7 @@ describe('promotion settings', () => {
       repository: 'acme/api',
       workflow: 'security.yml',
       branch: 'main',
+      events: ['push', 'schedule', 'workflow_dispatch'],
       window: 10,
       'stable-runs': 5,
       'max-runs': 30,
@@ -132,6 +133,8 @@ describe('promotion settings', () => {
     expect(() => parsePromotionSettings({ strict: 'maybe' }, env)).toThrow('strict: got "maybe"; expected true or false');
     expect(() => parsePromotionSettings({ 'max-runs': '3' }, env)).toThrow('max-runs: got 3; expected at least window (10) and stable-runs (5)');
     expect(() => parsePromotionSettings({ workflow: '../x' }, env)).toThrow('workflow: expected a workflow file name such as ci.yml, or its numeric id');
+    expect(parsePromotionSettings({ events: 'push\nworkflow_run' }, env).events).toEqual(['push', 'workflow_run']);
+    for (const events of ['push, pull_request_target', 'Push!', ',']) expect(() => parsePromotionSettings({ events }, env)).toThrow(/^events: expected event names such as push/);
     expect(() => parsePromotionSettings({}, { GITHUB_TOKEN: 't', GITHUB_REPOSITORY: 'a/b' })).toThrow('workflow: missing');
     expect(() => parsePromotionSettings({}, { GITHUB_REPOSITORY: 'a/b', GITHUB_WORKFLOW_REF: env.GITHUB_WORKFLOW_REF })).toThrow('github-token: missing');
   });

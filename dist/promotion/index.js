@@ -32452,7 +32452,7 @@ function render(r, detail) {
     const out = [];
     const icon = r.verdict.notReady.length === 0 && r.verdict.ready.length > 0 ? '🟢' : r.verdict.ready.length > 0 ? '🟡' : '⚪';
     out.push(`## ${icon} Promotion evidence: ${escapeMarkdown(r.verdict.headline)}`, '');
-    out.push(`Policy: at least ${r.policy.window} runs on ${escapeCode(r.source.branch)} where the tool executed; the latest ${r.policy.stableRuns} of them consecutive, meeting the baseline, never regressing; Justfile recipes present; every active waiver owned. ` +
+    out.push(`Policy: at least ${r.policy.window} runs on ${escapeCode(r.source.branch)} (${r.source.events.map(escapeCode).join(', ')}) where the tool executed; the latest ${r.policy.stableRuns} of them consecutive, meeting the baseline, never regressing; Justfile recipes present; every active waiver owned. ` +
         `Source: ${escapeCode(r.source.repository)} workflow ${escapeCode(r.source.workflow)}, artifact ${escapeCode(r.source.artifactName)}; ${r.collection.runsExamined} runs examined, ${r.collection.runsWithData} with data.`, '');
     if (r.tools.length > 0) {
         out.push('| tool | verdict | executed | stable stretch | baseline | no regression | operational | coverage | MTTF | waiver rate | FP rate |');
@@ -33611,6 +33611,8 @@ function evaluatePromotion(input) {
         notices.push(`${plural(sk.pullRequest, 'pull-request run')} (or runs from another repository) ${was(sk.pullRequest)} skipped: only the branch's own runs count.`);
     if (sk.otherBranch > 0)
         notices.push(`${plural(sk.otherBranch, 'run')} of another branch in the listing ${was(sk.otherBranch)} skipped.`);
+    if (sk.otherEvent > 0)
+        notices.push(`${plural(sk.otherEvent, 'run')} of another event (not ${input.source.events.join(', ')}) ${was(sk.otherEvent)} skipped: such runs may check out a pull request's code.`);
     if (unknown.size > 0)
         notices.push(`Result files name tools this version does not know (ignored): ${[...unknown].sort().join(', ')}.`);
     for (const t of input.tools ?? [])
@@ -43453,6 +43455,9 @@ const waiver = object({
 const finding = object({
     fingerprint: schemas_string().min(1),
     disposition: schemas_enum(['block', 'warn', 'info', 'waived']),
+    /** Checked against the tool's counts (consistent), not kept. */
+    severity: schemas_enum(model_SEVERITIES).optional(),
+    phase2Action: schemas_enum(['block', 'warn', 'info']).optional(),
     effectiveSeverity: schemas_enum(model_SEVERITIES).optional(),
     inChange: schemas_boolean().optional(),
     waiver: waiver.optional(),
@@ -43486,6 +43491,46 @@ function firstIssue(err, prefix) {
     const more = err.issues.length > 1 ? ` (and ${err.issues.length - 1} more problem${err.issues.length > 2 ? 's' : ''})` : '';
     return `${jsonPath(i.path, prefix)}: ${msg}${more}`;
 }
+/**
+ * Where a tool's counts disagree with its findings, or undefined. The gate works out every count
+ * from the findings it lists, so a file where they differ was not written by it as it stands; some
+ * criteria read the counts and others the findings, and a review made each pass on the one that
+ * said nothing (\`severity.high: 3\` with no finding; blocking secrets with every count 0).
+ */
+function countsDisagree(t) {
+    const tally = { block: 0, warn: 0, info: 0, waived: 0, wouldBlock: 0 };
+    let phase2Known = true;
+    for (const f of t.findings) {
+        tally[f.disposition]++;
+        if (f.phase2Action === undefined)
+            phase2Known = false;
+        else if (f.phase2Action === 'block' && f.disposition !== 'waived')
+            tally.wouldBlock++;
+    }
+    for (const k of ['block', 'warn', 'info', 'waived']) {
+        if (t.counts[k] !== tally[k])
+            return `counts.${k}: ${t.counts[k]}, but ${tally[k]} of its findings are ${k}`;
+    }
+    if (phase2Known && t.counts.wouldBlock !== tally.wouldBlock)
+        return `counts.wouldBlock: ${t.counts.wouldBlock}, but ${tally.wouldBlock} of its findings would block`;
+    const bySeverity = {};
+    let severityKnown = true;
+    for (const f of t.findings) {
+        if (f.severity === undefined)
+            severityKnown = false;
+        else
+            bySeverity[f.severity] = (bySeverity[f.severity] ?? 0) + 1;
+    }
+    let total = 0;
+    for (const s of model_SEVERITIES) {
+        total += t.severity[s];
+        if (severityKnown && t.severity[s] !== (bySeverity[s] ?? 0))
+            return `severity.${s}: ${t.severity[s]}, but ${bySeverity[s] ?? 0} of its findings are ${s}`;
+    }
+    if (total !== t.findings.length)
+        return `severity: counts ${total} findings, but it lists ${t.findings.length}`;
+    return undefined;
+}
 /** Parses and validates a result file. `file` names it in messages. */
 function readGateResult(text, file) {
     let raw;
@@ -43513,7 +43558,11 @@ function readGateResult(text, file) {
         if (seen.has(id))
             return { ok: false, reason: `${file}: $.tools[${i}].tool: ${JSON.stringify(id)} appears twice` };
         seen.add(id);
-        tools.push({ ...r.data, tool: id, changeKnown: top.data.change?.known === true });
+        const disagree = countsDisagree(r.data);
+        if (disagree)
+            return { ok: false, reason: `${file}: $.tools[${i}].${disagree}` };
+        const findings = r.data.findings.map(({ severity: _s, phase2Action: _p, ...f }) => f);
+        tools.push({ ...r.data, findings, tool: id, changeKnown: top.data.change?.known === true });
     }
     return { ok: true, data: { generatedAt: top.data.generatedAt, tools, unknownTools } };
 }
@@ -46331,6 +46380,7 @@ const artifactSchema = object({
     size_in_bytes: schemas_number().nonnegative().optional(),
     created_at: schemas_string().nullable().optional(),
     expires_at: schemas_string().nullable().optional(),
+    workflow_run: object({ id: schemas_number().int() }).nullable().optional(),
 });
 const artifactsPage = object({ total_count: schemas_number().int().nonnegative().optional(), artifacts: array(artifactSchema) });
 /** Plain words for an API failure that stops the whole run. */
@@ -46360,7 +46410,7 @@ class RunPager {
     page = 0;
     done = false;
     seen = new Set();
-    skipped = { inProgress: 0, duplicates: 0, otherBranch: 0, pullRequest: 0 };
+    skipped = { inProgress: 0, duplicates: 0, otherBranch: 0, pullRequest: 0, otherEvent: 0 };
     requests = 0;
     constructor(o) {
         this.o = o;
@@ -46376,7 +46426,9 @@ class RunPager {
         let data;
         try {
             this.requests++;
-            data = (await this.o.http.getJson(path, { branch: this.o.branch, status: 'completed', exclude_pull_requests: 'true', per_page: PER_PAGE, page: this.page })).data;
+            // Not `status=completed`: a run re-run and waiting (an environment's approval can take weeks)
+            // would drop out of the list, and with it the result of its earlier attempt.
+            data = (await this.o.http.getJson(path, { branch: this.o.branch, exclude_pull_requests: 'true', per_page: PER_PAGE, page: this.page })).data;
         }
         catch (e) {
             if (e instanceof HttpError && e.kind === 'not-found') {
@@ -46387,18 +46439,27 @@ class RunPager {
         const r = runsPage.safeParse(data);
         if (!r.success)
             throw new PromotionRuntimeError(`listing runs of workflow ${this.o.workflow} (page ${this.page}): unexpected answer at ${zodWhere(r.error)}`);
+        // What makes a run evidence must be said by the answer: a field left out (an older API, a proxy)
+        // is not taken for the value that would make it count.
         for (const w of r.data.workflow_runs) {
-            if (w.status && w.status !== 'completed') {
+            // A first attempt still running has no result yet; a re-run still running had one, which
+            // may have been bad: that run is a gap in the evidence (no data), never left out.
+            const pendingRerun = w.status !== 'completed' && (w.run_attempt ?? 1) > 1 && w.id !== this.o.currentRunId;
+            if (w.status !== 'completed' && !pendingRerun) {
                 this.skipped.inProgress++;
                 continue;
             }
-            if (w.head_branch && w.head_branch !== this.o.branch) {
+            if (w.head_branch !== this.o.branch) {
                 this.skipped.otherBranch++;
                 continue;
             }
             const headRepo = w.head_repository?.full_name;
-            if (w.event?.startsWith('pull_request') || (headRepo && headRepo.toLowerCase() !== this.o.repository.toLowerCase())) {
+            if (w.event?.startsWith('pull_request') || headRepo === undefined || headRepo.toLowerCase() !== this.o.repository.toLowerCase()) {
                 this.skipped.pullRequest++;
+                continue;
+            }
+            if (w.event === undefined || !this.o.events.includes(w.event)) {
+                this.skipped.otherEvent++;
                 continue;
             }
             if (this.seen.has(w.id)) {
@@ -46415,6 +46476,7 @@ class RunPager {
                 conclusion: w.conclusion ?? null,
                 event: w.event,
                 headSha: w.head_sha,
+                ...(pendingRerun ? { pendingRerun } : {}),
             });
         }
         // The last page, or (guard against an API that never ends) far more pages than max-runs can use.
@@ -46425,6 +46487,8 @@ class RunPager {
 }
 /** The gate artifact and result of one run: data, or no data with the reason. */
 async function fetchRunData(o, run, stats) {
+    if (run.pendingRerun)
+        return { kind: 'no-data', reason: `re-run (attempt ${run.attempt}) not completed yet: the result of its earlier attempt is not evidence` };
     const base = `/repos/${o.repository}/actions`;
     let artifacts;
     try {
@@ -46442,6 +46506,12 @@ async function fetchRunData(o, run, stats) {
     }
     if (artifacts.length === 0)
         return { kind: 'no-data', reason: `no artifact named "${o.artifactName}" (never uploaded, or deleted)` };
+    // Only an artifact the answer says this run uploaded: one run's result listed under others would
+    // count as their evidence too (a review made one result ten runs' worth).
+    const own = artifacts.filter((a) => a.workflow_run?.id === run.id);
+    if (own.length === 0)
+        return { kind: 'no-data', reason: `the artifact named "${o.artifactName}" listed for this run does not say this run uploaded it (workflow_run.id ${artifacts[0]?.workflow_run?.id ?? 'missing'})` };
+    artifacts = own;
     // The latest upload wins (a re-run attempt may upload again).
     const live = artifacts.filter((a) => !a.expired).sort((a, b) => (b.created_at ?? '').localeCompare(a.created_at ?? '') || b.id - a.id);
     const art = live[0];
@@ -46673,6 +46743,8 @@ const DEFAULT_ARTIFACT_NAME = 'security-gate-reports';
 const REPORT_JSON_FILE = '.ci-security-promotion-report.json';
 const REPORT_MARKDOWN_FILE = '.ci-security-promotion-report.md';
 /** Justfile recipes the team documents for local reproduction. */
+/** Runs of these events are the branch's own: a push to it, its schedule, a run started by hand. */
+const DEFAULT_EVENTS = ['push', 'schedule', 'workflow_dispatch'];
 const DEFAULT_RECIPES = ['api-security-bandit', 'api-security-audit', 'api-quality-security-hygiene'];
 /** Input names, with the description used by action.yml and `--help` (the test keeps them in step). */
 const PROMOTION_INPUTS = {
@@ -46680,6 +46752,7 @@ const PROMOTION_INPUTS = {
     repository: 'owner/name of the repository whose history is read. Default: the current repository.',
     workflow: 'Workflow file name (e.g. ci.yml) or numeric id whose runs carry the gate artifact. Default: the current workflow.',
     branch: 'Branch whose completed runs are examined.',
+    events: "Events whose runs count as evidence (comma- or newline-separated). Runs of other events (issue_comment, workflow_run, repository_dispatch... may check out a pull request's code) are skipped; pull_request events are never evidence.",
     window: 'A tool must have executed in at least this many examined runs.',
     'stable-runs': 'The latest N runs where a tool executed must be consecutive up to the newest run, meet the baseline and never regress.',
     'max-runs': 'Most completed runs examined, newest first (examination stops earlier once every tool has `window` runs). Default: 3 x the larger of window and stable-runs.',
@@ -46694,6 +46767,7 @@ const PROMOTION_INPUTS = {
 const PROMOTION_INPUT_DEFAULTS = {
     'github-token': '${{ github.token }}',
     branch: 'main',
+    events: DEFAULT_EVENTS.join(','),
     window: '10',
     'stable-runs': '5',
     'artifact-name': DEFAULT_ARTIFACT_NAME,
@@ -46737,6 +46811,9 @@ const promotionSchema = object({
         .trim()
         .regex(/^(\d+|[^/\\\s?#%]+\.ya?ml)$/, 'workflow: expected a workflow file name such as ci.yml, or its numeric id'),
     branch: schemas_string().trim().min(1).max(255),
+    events: settings_list('events').refine((e) => e.length > 0 && e.every((n) => /^[a-z_]{1,64}$/.test(n) && !n.startsWith('pull_request')), {
+        message: 'events: expected event names such as push, schedule, workflow_dispatch (pull_request events carry a pull request\'s code: never evidence)',
+    }),
     window: settings_intIn('window', 1, 500),
     'stable-runs': settings_intIn('stable-runs', 1, 500),
     'max-runs': settings_intIn('max-runs', 1, 1000).optional(),
@@ -46894,6 +46971,8 @@ async function runPromotion(s, deps) {
         repository: s.repository,
         workflow: s.workflow,
         branch: s.branch,
+        events: s.events,
+        currentRunId: /^\d{1,15}$/.test(deps.env.GITHUB_RUN_ID ?? '') ? Number(deps.env.GITHUB_RUN_ID) : undefined,
         artifactName: s['artifact-name'],
         resultFile: RESULT_FILE_NAME,
         window: s.window,
@@ -46911,6 +46990,7 @@ async function runPromotion(s, deps) {
             repository: s.repository,
             workflow: s.workflow,
             branch: s.branch,
+            events: s.events,
             artifactName: s['artifact-name'],
             resultFile: RESULT_FILE_NAME,
             serverUrl: deps.env.GITHUB_SERVER_URL || 'https://github.com',

@@ -109,7 +109,7 @@ export interface PromotionReport {
   schemaVersion: typeof PROMOTION_REPORT_SCHEMA_VERSION;
   kind: typeof PROMOTION_REPORT_KIND;
   generatedAt: string;
-  source: { repository: string; workflow: string; branch: string; artifactName: string; resultFile: string; serverUrl: string };
+  source: { repository: string; workflow: string; branch: string; events: string[]; artifactName: string; resultFile: string; serverUrl: string };
   policy: { window: number; stableRuns: number; maxRuns: number; strict: boolean; tools: ToolId[] | null; justfile: string; justfileRecipes: string[] };
   verdict: { headline: string; ready: ToolId[]; notReady: ToolId[] };
   collection: { runsExamined: number; runsWithData: number; stoppedBecause: StopReason; skipped: History['skipped'] };
@@ -400,6 +400,7 @@ export function evaluatePromotion(input: EvaluateInput): PromotionReport {
   if (sk.duplicates > 0) notices.push(`${plural(sk.duplicates, 'repeated run id')} in the listing (re-runs or page shifts) counted once.`);
   if (sk.pullRequest > 0) notices.push(`${plural(sk.pullRequest, 'pull-request run')} (or runs from another repository) ${was(sk.pullRequest)} skipped: only the branch's own runs count.`);
   if (sk.otherBranch > 0) notices.push(`${plural(sk.otherBranch, 'run')} of another branch in the listing ${was(sk.otherBranch)} skipped.`);
+  if (sk.otherEvent > 0) notices.push(`${plural(sk.otherEvent, 'run')} of another event (not ${input.source.events.join(', ')}) ${was(sk.otherEvent)} skipped: such runs may check out a pull request's code.`);
   if (unknown.size > 0) notices.push(`Result files name tools this version does not know (ignored): ${[...unknown].sort().join(', ')}.`);
   for (const t of input.tools ?? []) if (!seen.has(t)) notices.push(`${TOOL_LABELS[t]} was asked for but appears in no examined run.`);
   if (tools.length === 0) notices.push('No tool to judge: no examined run had a readable result.');

@@ -34,6 +34,8 @@ export interface WorkflowRun {
   conclusion: string | null;
   event?: string;
   headSha?: string;
+  /** Re-run and not completed again: its earlier attempt's result is not what the run says now. */
+  pendingRerun?: boolean;
 }
 
 export type RunData =
@@ -58,11 +60,15 @@ export interface CollectOptions {
   repository: string;
   workflow: string;
   branch: string;
+  /** Events whose runs are evidence (settings `events`). */
+  events: readonly string[];
   artifactName: string;
   resultFile: string;
   window: number;
   stableRuns: number;
   maxRuns: number;
+  /** The run this is part of (GITHUB_RUN_ID), when it is one of the workflow's: never a gap. */
+  currentRunId?: number;
   /** Tools that must reach `window` executed runs; undefined = every tool seen so far. */
   tools?: ToolId[];
   /** Parallel artifact fetches (default 4). */
@@ -81,9 +87,11 @@ export interface History {
   stoppedBecause: StopReason;
   /**
    * Runs the API listed that were skipped: not completed, a repeated id (page shift), another branch,
-   * or a pull request (a fork's branch may also be called `main`; its reports are the PR's to shape).
+   * a pull request (a fork's branch may also be called `main`; its reports are the PR's to shape),
+   * or another event (`issue_comment`, `workflow_run`...: they run on the branch but may check out a
+   * pull request's code). A run whose answer leaves any of these unsaid is skipped as that.
    */
-  skipped: { inProgress: number; duplicates: number; otherBranch: number; pullRequest: number };
+  skipped: { inProgress: number; duplicates: number; otherBranch: number; pullRequest: number; otherEvent: number };
   stats: Omit<RequestStats, 'total'>;
 }
 
@@ -110,6 +118,7 @@ const artifactSchema = z.object({
   size_in_bytes: z.number().nonnegative().optional(),
   created_at: z.string().nullable().optional(),
   expires_at: z.string().nullable().optional(),
+  workflow_run: z.object({ id: z.number().int() }).nullable().optional(),
 });
 const artifactsPage = z.object({ total_count: z.number().int().nonnegative().optional(), artifacts: z.array(artifactSchema) });
 
@@ -140,7 +149,7 @@ class RunPager {
   private page = 0;
   private done = false;
   private readonly seen = new Set<number>();
-  readonly skipped = { inProgress: 0, duplicates: 0, otherBranch: 0, pullRequest: 0 };
+  readonly skipped = { inProgress: 0, duplicates: 0, otherBranch: 0, pullRequest: 0, otherEvent: 0 };
   requests = 0;
 
   constructor(private readonly o: CollectOptions) {}
@@ -156,7 +165,9 @@ class RunPager {
     let data: unknown;
     try {
       this.requests++;
-      data = (await this.o.http.getJson(path, { branch: this.o.branch, status: 'completed', exclude_pull_requests: 'true', per_page: PER_PAGE, page: this.page })).data;
+      // Not `status=completed`: a run re-run and waiting (an environment's approval can take weeks)
+      // would drop out of the list, and with it the result of its earlier attempt.
+      data = (await this.o.http.getJson(path, { branch: this.o.branch, exclude_pull_requests: 'true', per_page: PER_PAGE, page: this.page })).data;
     } catch (e) {
       if (e instanceof HttpError && e.kind === 'not-found') {
         throw new PromotionRuntimeError(`listing runs of workflow ${this.o.workflow} in ${this.o.repository}: HTTP 404 — no such repository or workflow, or the token cannot see it`);
@@ -165,18 +176,27 @@ class RunPager {
     }
     const r = runsPage.safeParse(data);
     if (!r.success) throw new PromotionRuntimeError(`listing runs of workflow ${this.o.workflow} (page ${this.page}): unexpected answer at ${zodWhere(r.error)}`);
+    // What makes a run evidence must be said by the answer: a field left out (an older API, a proxy)
+    // is not taken for the value that would make it count.
     for (const w of r.data.workflow_runs) {
-      if (w.status && w.status !== 'completed') {
+      // A first attempt still running has no result yet; a re-run still running had one, which
+      // may have been bad: that run is a gap in the evidence (no data), never left out.
+      const pendingRerun = w.status !== 'completed' && (w.run_attempt ?? 1) > 1 && w.id !== this.o.currentRunId;
+      if (w.status !== 'completed' && !pendingRerun) {
         this.skipped.inProgress++;
         continue;
       }
-      if (w.head_branch && w.head_branch !== this.o.branch) {
+      if (w.head_branch !== this.o.branch) {
         this.skipped.otherBranch++;
         continue;
       }
       const headRepo = w.head_repository?.full_name;
-      if (w.event?.startsWith('pull_request') || (headRepo && headRepo.toLowerCase() !== this.o.repository.toLowerCase())) {
+      if (w.event?.startsWith('pull_request') || headRepo === undefined || headRepo.toLowerCase() !== this.o.repository.toLowerCase()) {
         this.skipped.pullRequest++;
+        continue;
+      }
+      if (w.event === undefined || !this.o.events.includes(w.event)) {
+        this.skipped.otherEvent++;
         continue;
       }
       if (this.seen.has(w.id)) {
@@ -193,6 +213,7 @@ class RunPager {
         conclusion: w.conclusion ?? null,
         event: w.event,
         headSha: w.head_sha,
+        ...(pendingRerun ? { pendingRerun } : {}),
       });
     }
     // The last page, or (guard against an API that never ends) far more pages than max-runs can use.
@@ -203,6 +224,7 @@ class RunPager {
 
 /** The gate artifact and result of one run: data, or no data with the reason. */
 async function fetchRunData(o: CollectOptions, run: WorkflowRun, stats: History['stats']): Promise<RunData> {
+  if (run.pendingRerun) return { kind: 'no-data', reason: `re-run (attempt ${run.attempt}) not completed yet: the result of its earlier attempt is not evidence` };
   const base = `/repos/${o.repository}/actions`;
   let artifacts: z.infer<typeof artifactsPage>['artifacts'];
   try {
@@ -216,6 +238,11 @@ async function fetchRunData(o: CollectOptions, run: WorkflowRun, stats: History[
     throw runtimeError(`looking up the artifact of run ${run.id}`, e);
   }
   if (artifacts.length === 0) return { kind: 'no-data', reason: `no artifact named "${o.artifactName}" (never uploaded, or deleted)` };
+  // Only an artifact the answer says this run uploaded: one run's result listed under others would
+  // count as their evidence too (a review made one result ten runs' worth).
+  const own = artifacts.filter((a) => a.workflow_run?.id === run.id);
+  if (own.length === 0) return { kind: 'no-data', reason: `the artifact named "${o.artifactName}" listed for this run does not say this run uploaded it (workflow_run.id ${artifacts[0]?.workflow_run?.id ?? 'missing'})` };
+  artifacts = own;
   // The latest upload wins (a re-run attempt may upload again).
   const live = artifacts.filter((a) => !a.expired).sort((a, b) => (b.created_at ?? '').localeCompare(a.created_at ?? '') || b.id - a.id);
   const art = live[0];

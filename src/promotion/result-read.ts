@@ -58,6 +58,9 @@ const waiver = z.object({
 const finding = z.object({
   fingerprint: z.string().min(1),
   disposition: z.enum(['block', 'warn', 'info', 'waived']),
+  /** Checked against the tool's counts (consistent), not kept. */
+  severity: z.enum(SEVERITIES).optional(),
+  phase2Action: z.enum(['block', 'warn', 'info']).optional(),
   effectiveSeverity: z.enum(SEVERITIES).optional(),
   inChange: z.boolean().optional(),
   waiver: waiver.optional(),
@@ -92,6 +95,39 @@ function firstIssue(err: z.ZodError, prefix: string): string {
   return `${jsonPath(i.path, prefix)}: ${msg}${more}`;
 }
 
+/**
+ * Where a tool's counts disagree with its findings, or undefined. The gate works out every count
+ * from the findings it lists, so a file where they differ was not written by it as it stands; some
+ * criteria read the counts and others the findings, and a review made each pass on the one that
+ * said nothing (\`severity.high: 3\` with no finding; blocking secrets with every count 0).
+ */
+function countsDisagree(t: z.infer<typeof tool>): string | undefined {
+  const tally = { block: 0, warn: 0, info: 0, waived: 0, wouldBlock: 0 };
+  let phase2Known = true;
+  for (const f of t.findings) {
+    tally[f.disposition]++;
+    if (f.phase2Action === undefined) phase2Known = false;
+    else if (f.phase2Action === 'block' && f.disposition !== 'waived') tally.wouldBlock++;
+  }
+  for (const k of ['block', 'warn', 'info', 'waived'] as const) {
+    if (t.counts[k] !== tally[k]) return `counts.${k}: ${t.counts[k]}, but ${tally[k]} of its findings are ${k}`;
+  }
+  if (phase2Known && t.counts.wouldBlock !== tally.wouldBlock) return `counts.wouldBlock: ${t.counts.wouldBlock}, but ${tally.wouldBlock} of its findings would block`;
+  const bySeverity: Record<string, number> = {};
+  let severityKnown = true;
+  for (const f of t.findings) {
+    if (f.severity === undefined) severityKnown = false;
+    else bySeverity[f.severity] = (bySeverity[f.severity] ?? 0) + 1;
+  }
+  let total = 0;
+  for (const s of SEVERITIES) {
+    total += t.severity[s];
+    if (severityKnown && t.severity[s] !== (bySeverity[s] ?? 0)) return `severity.${s}: ${t.severity[s]}, but ${bySeverity[s] ?? 0} of its findings are ${s}`;
+  }
+  if (total !== t.findings.length) return `severity: counts ${total} findings, but it lists ${t.findings.length}`;
+  return undefined;
+}
+
 export type ReadResult = { ok: true; data: RunResultData } | { ok: false; reason: string };
 
 /** Parses and validates a result file. `file` names it in messages. */
@@ -117,7 +153,10 @@ export function readGateResult(text: string, file: string): ReadResult {
     }
     if (seen.has(id)) return { ok: false, reason: `${file}: $.tools[${i}].tool: ${JSON.stringify(id)} appears twice` };
     seen.add(id);
-    tools.push({ ...r.data, tool: id as ToolId, changeKnown: top.data.change?.known === true });
+    const disagree = countsDisagree(r.data);
+    if (disagree) return { ok: false, reason: `${file}: $.tools[${i}].${disagree}` };
+    const findings = r.data.findings.map(({ severity: _s, phase2Action: _p, ...f }) => f);
+    tools.push({ ...r.data, findings, tool: id as ToolId, changeKnown: top.data.change?.known === true });
   }
   return { ok: true, data: { generatedAt: top.data.generatedAt, tools, unknownTools } };
 }

@@ -16,6 +16,9 @@ export const DEFAULT_ARTIFACT_NAME = 'security-gate-reports';
 export const REPORT_JSON_FILE = '.ci-security-promotion-report.json';
 export const REPORT_MARKDOWN_FILE = '.ci-security-promotion-report.md';
 /** Justfile recipes the team documents for local reproduction. */
+/** Runs of these events are the branch's own: a push to it, its schedule, a run started by hand. */
+export const DEFAULT_EVENTS = ['push', 'schedule', 'workflow_dispatch'];
+
 export const DEFAULT_RECIPES = ['api-security-bandit', 'api-security-audit', 'api-quality-security-hygiene'];
 
 /** Input names, with the description used by action.yml and `--help` (the test keeps them in step). */
@@ -24,6 +27,7 @@ export const PROMOTION_INPUTS = {
   repository: 'owner/name of the repository whose history is read. Default: the current repository.',
   workflow: 'Workflow file name (e.g. ci.yml) or numeric id whose runs carry the gate artifact. Default: the current workflow.',
   branch: 'Branch whose completed runs are examined.',
+  events: "Events whose runs count as evidence (comma- or newline-separated). Runs of other events (issue_comment, workflow_run, repository_dispatch... may check out a pull request's code) are skipped; pull_request events are never evidence.",
   window: 'A tool must have executed in at least this many examined runs.',
   'stable-runs': 'The latest N runs where a tool executed must be consecutive up to the newest run, meet the baseline and never regress.',
   'max-runs': 'Most completed runs examined, newest first (examination stops earlier once every tool has `window` runs). Default: 3 x the larger of window and stable-runs.',
@@ -40,6 +44,7 @@ export type PromotionInput = keyof typeof PROMOTION_INPUTS;
 export const PROMOTION_INPUT_DEFAULTS: Partial<Record<PromotionInput, string>> = {
   'github-token': '${{ github.token }}',
   branch: 'main',
+  events: DEFAULT_EVENTS.join(','),
   window: '10',
   'stable-runs': '5',
   'artifact-name': DEFAULT_ARTIFACT_NAME,
@@ -93,6 +98,9 @@ const promotionSchema = z
       .trim()
       .regex(/^(\d+|[^/\\\s?#%]+\.ya?ml)$/, 'workflow: expected a workflow file name such as ci.yml, or its numeric id'),
     branch: z.string().trim().min(1).max(255),
+    events: list('events').refine((e) => e.length > 0 && e.every((n) => /^[a-z_]{1,64}$/.test(n) && !n.startsWith('pull_request')), {
+      message: 'events: expected event names such as push, schedule, workflow_dispatch (pull_request events carry a pull request\'s code: never evidence)',
+    }),
     window: intIn('window', 1, 500),
     'stable-runs': intIn('stable-runs', 1, 500),
     'max-runs': intIn('max-runs', 1, 1000).optional(),

@@ -94,7 +94,7 @@ export function serveGitHub(srv: TestServer, runs: FakeRun[], opts: FakeOptions 
     if (hit) return hit;
     const per = Number(req.query.get('per_page') ?? 30);
     const page = Number(req.query.get('page') ?? 1);
-    // The API filters by status=completed; runs still in progress are left in so the client's own check is exercised.
+    // Every status, as the API lists without `status=`: the client tells completed runs apart.
     let start = (page - 1) * per;
     if (opts.pageShift && page > 1) start -= 1;
     const slice = runs.slice(start, start + per).map((r) => wfRun(r, runs.indexOf(r)));
