@@ -154,8 +154,8 @@ describe('getPermission', () => {
     srv.on('GET /repos/acme/api/collaborators/lead-lee/permission', () => ({ body: { permission: 'write', role_name: 'maintain', user: { login: 'lead-lee' } } }));
     srv.on('GET /repos/acme/api/collaborators/old-api/permission', () => ({ body: { permission: 'admin' } }));
     srv.on('GET /repos/acme/api/collaborators/fork-fred/permission', () => FORBIDDEN);
-    expect(await getPermission(client, REPO, 'lead-lee')).toEqual({ role: 'maintain' });
-    expect(await getPermission(client, REPO, 'old-api')).toEqual({ role: 'admin' });
+    expect(await getPermission(client, REPO, 'lead-lee')).toEqual({ role: 'maintain', base: 'write' });
+    expect(await getPermission(client, REPO, 'old-api')).toEqual({ role: 'admin', base: 'admin' });
     expect(await getPermission(client, REPO, 'fork-fred')).toEqual({ error: 'the permission of @fork-fred cannot be read (HTTP 403; on a pull request from a fork the token is read-only)' });
     expect(await getPermission(client, REPO, 'nobody')).toEqual({ error: 'the permission of @nobody cannot be read (HTTP 404)' });
   });
@@ -215,10 +215,13 @@ describe('resolveWaiverContext + session (end to end against the server)', () =>
     const code = approvalCode(waivers[0]!);
     srv.on('GET /repos/acme/api/issues/7/comments', () => ({ body: [comment('dana-ops', `WAIVER APPROVED: ${code} ok`), comment('sam-sec', `**WAIVER APPROVED:** mitigated, ${code}`)] }));
     srv.on(/^GET \/orgs\/acme\/teams\/security\/memberships\//, (req) => (req.path.endsWith('/sam-sec') ? { body: { state: 'active' } } : NOT_FOUND));
+    // dana-ops holds no approver role: counted for write access to the repository.
+    srv.on('GET /repos/acme/api/collaborators/dana-ops/permission', () => ({ body: { permission: 'write', role_name: 'maintain' } }));
     const ctx = await resolveWaiverContext({ client, target, waivers, approvers, verify: true });
     expect(ctx.notices).toEqual([]);
     const s = createWaiverSession({ file: 'w.md', waivers, approvers, now: NOW, ...ctx });
     expect(s.waive(pipHigh())).toBeDefined();
+    expect(srv.requests.map((q) => q.path).filter((x) => x.includes('/collaborators/'))).toEqual(['/repos/acme/api/collaborators/dana-ops/permission']);
     expect(s.report().verification?.note).toBe('approvals checked against `WAIVER APPROVED:` comments on pull request #7');
   });
 
@@ -232,6 +235,23 @@ describe('resolveWaiverContext + session (end to end against the server)', () =>
     const s = createWaiverSession({ file: 'w.md', waivers, approvers, now: NOW, ...ctx });
     expect(s.waive(evaluated('deptry', { ruleId: 'DEP001', extra: { module: 'x' } }))).toBeUndefined();
     expect(s.report().waivers[0]?.problems).toContain('@mallory opened this pull request and cannot approve its waivers');
+  });
+
+  it('an approver with no role and no write access (a second account of the author) does not count (found by review)', async () => {
+    const { srv, client } = await github();
+    const waivers = [waiver('gitleaks', { rule: 'generic-api-key', path: 'src/settings.py' }, { approvers: ['mallory-alt'], verifiedNotSecret: true })];
+    srv.on('GET /repos/acme/api/issues/7/comments', () => ({ body: [comment('mallory-alt', `WAIVER APPROVED: ${approvalCode(waivers[0]!)} test key`)] }));
+    srv.on('GET /repos/acme/api/collaborators/mallory-alt/permission', () => NOT_FOUND);
+    const ctx = await resolveWaiverContext({ client, target, waivers, approvers, verify: true, author: 'mallory' });
+    const s = createWaiverSession({ file: 'w.md', waivers, approvers, now: NOW, ...ctx });
+    expect(s.waive(evaluated('gitleaks', { ruleId: 'generic-api-key', severity: 'high', location: { path: 'src/settings.py', line: 3 } }))).toBeUndefined();
+    expect(s.report().waivers[0]?.problems).toContain('@mallory-alt holds no approver role and the permission of @mallory-alt cannot be read (HTTP 404): not counted');
+    // With read access only, the same.
+    srv.on('GET /repos/acme/api/collaborators/mallory-alt/permission', () => ({ body: { permission: 'read', role_name: 'triage' } }));
+    const ctx2 = await resolveWaiverContext({ client, target, waivers, approvers, verify: true, author: 'mallory' });
+    const s2 = createWaiverSession({ file: 'w.md', waivers, approvers, now: NOW, ...ctx2 });
+    expect(s2.waive(evaluated('gitleaks', { ruleId: 'generic-api-key', severity: 'high', location: { path: 'src/settings.py', line: 3 } }))).toBeUndefined();
+    expect(s2.report().waivers[0]?.problems).toContain('@mallory-alt holds no approver role and has read access to the repository, not write: not counted');
   });
 
   it('on a fork with 403 everywhere: said plainly, and the waiver does not apply', async () => {

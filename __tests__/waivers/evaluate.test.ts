@@ -198,14 +198,16 @@ describe('four eyes: the owner does not approve their own waiver', () => {
 describe('verified approvals (WAIVER APPROVED comments)', () => {
   const f = () => evaluated('pip-audit', { ruleId: 'GHSA-aaaa-bbbb-cccc', severity: 'high' });
   const w = () => waiver('pip-audit', { id: 'GHSA-aaaa-bbbb-cccc' }, { id: 'W-7', approvers: ['dev-dan', 'sec-sam'] });
+  // Every approver without a role may write to the repository (looked up by the shell).
+  const writer = () => ({ writes: true });
 
   it('each approver must have commented the waiver\'s approval code', () => {
     const code = approvalCode(w());
     expect(code).toMatch(/^W-7@[0-9a-f]{16}$/);
-    const ok = session([w()], { verification: { comments: [{ login: 'dev-dan', reason: `${code} fine` }, { login: 'SEC-SAM', reason: `mitigated by the proxy (${code.toUpperCase()})` }] } });
+    const ok = session([w()], { verification: { access: writer, comments: [{ login: 'dev-dan', reason: `${code} fine` }, { login: 'SEC-SAM', reason: `mitigated by the proxy (${code.toUpperCase()})` }] } });
     expect(ok.waive(f())).toBeDefined();
     expect(ok.report().verification).toEqual({ requested: true, applied: true, note: 'approvals checked against `WAIVER APPROVED:` comments on the pull request' });
-    const short = session([w()], { verification: { comments: [{ login: 'dev-dan', reason: `${code} fine` }, { login: 'sec-sam', reason: 'W-7 mitigated by the proxy' }] } });
+    const short = session([w()], { verification: { access: writer, comments: [{ login: 'dev-dan', reason: `${code} fine` }, { login: 'sec-sam', reason: 'W-7 mitigated by the proxy' }] } });
     expect(short.waive(f())).toBeUndefined();
     expect(short.report().waivers[0]?.problems[0]).toBe(`@sec-sam did not approve this waiver as it reads on this pull request (each approver comments \`WAIVER APPROVED: ${code} <reason>\`; the code changes whenever the row does)`);
   });
@@ -214,24 +216,24 @@ describe('verified approvals (WAIVER APPROVED comments)', () => {
     const dep = () => evaluated('deptry', { ruleId: 'DEP001', extra: { module: 'x' } });
     const own = waiver('deptry', { code: 'DEP001', module: 'x' }, { id: 'W-9', owner: '@acme/api-team', approvers: ['Mallory'] });
     const comments = [{ login: 'mallory', reason: `${approvalCode(own)} looks fine to me` }];
-    const self = session([own], { verification: { comments, author: 'mallory' } });
+    const self = session([own], { verification: { access: writer, comments, author: 'mallory' } });
     expect(self.waive(dep())).toBeUndefined();
     expect(self.report().waivers[0]?.problems).toContain('@mallory opened this pull request and cannot approve its waivers');
-    const other = session([own], { verification: { comments, author: 'dev-dan' } });
+    const other = session([own], { verification: { access: writer, comments, author: 'dev-dan' } });
     expect(other.waive(dep())).toBeDefined();
   });
 
   it('a comment approves exactly the codes it names, wherever they stand in it', () => {
     const other = waiver('deptry', { code: 'DEP002', module: 'x' }, { id: 'W-8', approvers: ['sec-sam', 'dev-dan'] });
     const dep2 = () => evaluated('deptry', { ruleId: 'DEP002', extra: { module: 'x' } });
-    const s = session([w(), other], { verification: { comments: [{ login: 'dev-dan', reason: `fine, approving ${approvalCode(w())}.` }, { login: 'sec-sam', reason: `${approvalCode(other)}, ${approvalCode(w())}` }] } });
+    const s = session([w(), other], { verification: { access: writer, comments: [{ login: 'dev-dan', reason: `fine, approving ${approvalCode(w())}.` }, { login: 'sec-sam', reason: `${approvalCode(other)}, ${approvalCode(w())}` }] } });
     expect(s.waive(f())).toBeDefined();
     expect(s.waive(dep2())).toBeUndefined();
     // A comment naming no code approves nothing (it used to approve every waiver listing its author).
-    const none = session([other], { verification: { comments: [{ login: 'dev-dan', reason: 'all fine' }, { login: 'sec-sam', reason: 'ok' }] } });
+    const none = session([other], { verification: { access: writer, comments: [{ login: 'dev-dan', reason: 'all fine' }, { login: 'sec-sam', reason: 'ok' }] } });
     expect(none.waive(dep2())).toBeUndefined();
     // Part of a longer token is not the code.
-    const glued = session([other], { verification: { comments: [{ login: 'dev-dan', reason: `x${approvalCode(other)}` }, { login: 'sec-sam', reason: `${approvalCode(other)}0` }] } });
+    const glued = session([other], { verification: { access: writer, comments: [{ login: 'dev-dan', reason: `x${approvalCode(other)}` }, { login: 'sec-sam', reason: `${approvalCode(other)}0` }] } });
     expect(glued.waive(dep2())).toBeUndefined();
   });
 
@@ -242,7 +244,7 @@ describe('verified approvals (WAIVER APPROVED comments)', () => {
       { login: 'dev-dan', reason: `${approvalCode(low)} ok` },
       { login: 'sec-sam', reason: `${approvalCode(low)} egress is filtered by the proxy` },
     ];
-    expect(session([low], { verification: { comments } }).waive(f())).toBeDefined();
+    expect(session([low], { verification: { access: writer, comments } }).waive(f())).toBeDefined();
     // The author then points W-7 at a critical CVE, or moves its expiry, or replaces it with W-8 for
     // that CVE: the same comments approve none of them.
     const critical = () => evaluated('pip-audit', { ruleId: 'CVE-2026-0001', severity: 'critical' });
@@ -252,12 +254,30 @@ describe('verified approvals (WAIVER APPROVED comments)', () => {
       { ...low, id: 'W-8', match: { tool: 'pip-audit' as const, id: 'cve-2026-0001' } },
       { ...low, id: 'proxy', match: { tool: 'pip-audit' as const, id: 'cve-2026-0001' } },
     ]) {
-      const s = session([changed], { verification: { comments } });
+      const s = session([changed], { verification: { access: writer, comments } });
       expect(s.waive(critical())).toBeUndefined();
       expect(s.waive(f())).toBeUndefined();
     }
     // Where the row stands in the file is not part of it.
-    expect(session([{ ...low, source: { file: 'w.md', line: 99, endLine: 99 } }], { verification: { comments } }).waive(f())).toBeDefined();
+    expect(session([{ ...low, source: { file: 'w.md', line: 99, endLine: 99 } }], { verification: { access: writer, comments } }).waive(f())).toBeDefined();
+  });
+
+  it('an approver with no approver role counts only with write access to the repository (found by review)', () => {
+    // The author lists a second account of theirs for a waiver no role rule covers (a deptry one here,
+    // a live secret in the review) and has it comment the code.
+    const own = waiver('deptry', { code: 'DEP001', module: 'x' }, { id: 'W-9', owner: '@acme/api-team', approvers: ['mallory-alt'] });
+    const dep = () => evaluated('deptry', { ruleId: 'DEP001', extra: { module: 'x' } });
+    const comments = [{ login: 'mallory-alt', reason: approvalCode(own) }];
+    const outsider = session([own], { verification: { comments, access: () => ({ writes: false, reason: 'has read access to the repository, not write' }) } });
+    expect(outsider.waive(dep())).toBeUndefined();
+    expect(outsider.report().waivers[0]?.problems).toContain('@mallory-alt holds no approver role and has read access to the repository, not write: not counted');
+    const unknown = session([own], { verification: { comments } });
+    expect(unknown.waive(dep())).toBeUndefined();
+    expect(unknown.report().waivers[0]?.problems).toContain('@mallory-alt holds no approver role and its access to the repository was not looked up: not counted');
+    expect(session([own], { verification: { comments, access: writer } }).waive(dep())).toBeDefined();
+    // A security or senior approver needs no lookup.
+    const sec = waiver('deptry', { code: 'DEP001', module: 'x' }, { id: 'W-9', owner: '@acme/api-team', approvers: ['senior-sue'] });
+    expect(session([sec], { verification: { comments: [{ login: 'senior-sue', reason: approvalCode(sec) }] } }).waive(dep())).toBeDefined();
   });
 
   it('only waivers the pull request touches need comments', () => {

@@ -237,7 +237,8 @@ export async function findLabelEvent(client: HttpClient, repo: RepoRef, issueNum
   }
 }
 
-export type PermissionResult = { role: string } | { error: string };
+/** `role`: role_name (a custom role's own name too); `base`: the base permission under it. */
+export type PermissionResult = { role: string; base?: string } | { error: string };
 
 /** A user's role on the repository: admin, maintain, write, triage, read or none. */
 export async function getPermission(client: HttpClient, repo: RepoRef, user: string): Promise<PermissionResult> {
@@ -245,7 +246,7 @@ export async function getPermission(client: HttpClient, repo: RepoRef, user: str
     const r = await client.getJson<{ permission?: unknown; role_name?: unknown }>(`/repos/${seg(repo.owner)}/${seg(repo.repo)}/collaborators/${seg(user)}/permission`);
     const role = typeof r.data?.role_name === 'string' ? r.data.role_name : typeof r.data?.permission === 'string' ? r.data.permission : undefined;
     if (!role) return { error: 'the permission API gave no role' };
-    return { role: role.toLowerCase() };
+    return typeof r.data?.permission === 'string' ? { role: role.toLowerCase(), base: r.data.permission.toLowerCase() } : { role: role.toLowerCase() };
   } catch (e) {
     if (e instanceof HttpError && (e.kind === 'forbidden' || e.kind === 'unauthorized' || e.kind === 'not-found')) {
       return { error: `the permission of @${user} cannot be read (HTTP ${e.status ?? '?'}${e.kind === 'not-found' ? '' : '; on a pull request from a fork the token is read-only'})` };
@@ -342,9 +343,42 @@ export async function resolveWaiverContext(o: WaiverContextOptions): Promise<Wai
   const r = await fetchApprovalComments(o.client, o.target, o.target.pr, logins);
   if (!r.ok) ctx.verification = { ...base, unavailable: r.reason };
   else {
-    ctx.verification = { ...base, comments: r.comments, note: `approvals checked against \`WAIVER APPROVED:\` comments on pull request #${o.target.pr}${o.appliesTo ? ' for the waivers it adds or changes' : ''}${r.note ? ` (${r.note})` : ''}` };
+    const roles = [...o.approvers.security, ...o.approvers.senior].map((x) => x.replace(/^@/, '').toLowerCase());
+    const holdsRole = (login: string) => roles.includes(login.toLowerCase()) || teams.some((t) => ctx.membership?.(t, login)?.state === 'member');
+    const access = await lookupWriteAccess(o.client, o.target, r.comments.map((c) => c.login).filter((l) => !holdsRole(l)));
+    ctx.verification = { ...base, comments: r.comments, access, note: `approvals checked against \`WAIVER APPROVED:\` comments on pull request #${o.target.pr}${o.appliesTo ? ' for the waivers it adds or changes' : ''}${r.note ? ` (${r.note})` : ''}` };
   }
   return ctx;
+}
+
+/**
+ * Whether each login that approved may write to the repository (base permission admin, maintain or
+ * write), for approvers who hold no approver role (waivers/evaluate.ts; the caller leaves out those
+ * who do). At most `maxLookups` logins (the rest: not looked up, not counted).
+ */
+export async function lookupWriteAccess(
+  client: HttpClient,
+  repo: RepoRef,
+  logins: Iterable<string>,
+  opts: { maxLookups?: number } = {},
+): Promise<(login: string) => { writes: boolean; reason?: string } | undefined> {
+  const table = new Map<string, { writes: boolean; reason?: string }>();
+  let budget = opts.maxLookups ?? 50;
+  for (const login of new Set([...logins].map((l) => l.toLowerCase()))) {
+    if (!LOGIN_RE.test(login)) continue;
+    if (budget-- <= 0) {
+      table.set(login, { writes: false, reason: 'its access to the repository was not looked up (too many approvers)' });
+      continue;
+    }
+    const p = await getPermission(client, repo, login);
+    if ('error' in p) table.set(login, { writes: false, reason: p.error });
+    else {
+      const level = p.base ?? p.role;
+      const writes = ['admin', 'maintain', 'write'].includes(level);
+      table.set(login, writes ? { writes } : { writes, reason: `has ${level} access to the repository, not write` });
+    }
+  }
+  return (login) => table.get(login.toLowerCase());
 }
 
 /** The workflow event payload (GITHUB_EVENT_PATH), or undefined. Never throws. */

@@ -17,7 +17,8 @@
  *   comment on the pull request (for the waivers the verification applies to), where the code is
  *   the waiver's `approvalCode`: its id and a digest of its row, so an approval is of that row as
  *   it was read, never of whatever the author puts under that id (or any id) later; the pull
- *   request's author does not count.
+ *   request's author does not count, nor an approver who holds no approver role and cannot write
+ *   to the repository.
  * - The waiver's owner (a login) never counts as its approver.
  *
  * One session per `evaluate()` run: the report counts what the hook was asked.
@@ -74,6 +75,12 @@ export interface ApprovalVerification {
   author?: string;
   /** Set when the comments could not be read: every waiver in scope is then invalid (fail closed). */
   unavailable?: string;
+  /**
+   * Whether an approver who holds no approver role may write to the repository (looked up
+   * beforehand): on a public repository anyone can comment, and the approvers are whoever the
+   * waivers file the pull request edits lists. Undefined or not `writes`: not counted (fail closed).
+   */
+  access?: (login: string) => { writes: boolean; reason?: string } | undefined;
   /** Plain words on what was verified (shown in the report). */
   note?: string;
 }
@@ -339,6 +346,15 @@ export function createWaiverSession(opts: WaiverSessionOptions): WaiverSession {
         }
         counted = counted.filter((a) => approvedOnPr(a, code));
         if (v.author !== undefined) drop(v.author, 'opened this pull request and cannot approve its waivers');
+        // Four eyes means two people who answer for the repository: an approver the file names who
+        // holds no approver role counts only with write access (a review had a second account of
+        // the author's approve a waiver of a live secret).
+        for (const a of [...counted]) {
+          if (holdsRole(a, security, opts.membership).holds || holdsRole(a, senior, opts.membership).holds) continue;
+          const access = v.access?.(a);
+          if (access?.writes === true) continue;
+          drop(a, `holds no approver role and ${access ? access.reason ?? 'has no write access to the repository' : 'its access to the repository was not looked up'}: not counted`);
+        }
       }
     }
     const roleNotes: string[] = [...notCounted];
