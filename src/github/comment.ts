@@ -175,9 +175,11 @@ export interface RunContext {
   headSha?: string;
   /** Link to this workflow run. */
   runUrl?: string;
+  /** GITHUB_REF (`refs/heads/main`), in Actions. */
+  ref?: string;
 }
 
-/** Reads GITHUB_REPOSITORY, GITHUB_EVENT_PATH, GITHUB_SHA, GITHUB_SERVER_URL and GITHUB_RUN_ID. Never throws. */
+/** Reads GITHUB_REPOSITORY, GITHUB_EVENT_PATH, GITHUB_SHA, GITHUB_REF, GITHUB_SERVER_URL and GITHUB_RUN_ID. Never throws. */
 export async function loadRunContext(env: Readonly<Record<string, string | undefined>> = process.env): Promise<RunContext> {
   const ctx: RunContext = {};
   const full = env.GITHUB_REPOSITORY ?? '';
@@ -200,6 +202,7 @@ export async function loadRunContext(env: Readonly<Record<string, string | undef
   const prHead = (event as { pull_request?: { head?: { sha?: unknown } } } | undefined)?.pull_request?.head?.sha;
   const sha = typeof prHead === 'string' ? prHead : env.GITHUB_SHA;
   if (sha && /^[0-9a-f]{40}$/i.test(sha)) ctx.headSha = sha;
+  if (env.GITHUB_REF && /^refs\/\S{1,250}$/.test(env.GITHUB_REF)) ctx.ref = env.GITHUB_REF;
   const server = (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, '');
   if (ctx.owner && ctx.repo && env.GITHUB_RUN_ID && /^\d+$/.test(env.GITHUB_RUN_ID) && /^https?:\/\/[^\s]+$/.test(server)) {
     ctx.runUrl = `${server}/${ctx.owner}/${ctx.repo}/actions/runs/${env.GITHUB_RUN_ID}`;

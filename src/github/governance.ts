@@ -35,6 +35,25 @@ export interface Governance {
   finish(result: GateResult): Promise<GateResult>;
 }
 
+/**
+ * Whether a run that is not about a pull request is on the repository's default branch: the event
+ * payload's `repository.default_branch`, else the repository through the API; unknown counts as not.
+ */
+async function branchRunOf(ref: string, event: unknown, client: HttpClient | undefined, runCtx: RunContext): Promise<{ ref: string; onDefaultBranch: boolean; defaultBranch?: string }> {
+  let defaultBranch: string | undefined;
+  const fromEvent = (event as { repository?: { default_branch?: unknown } } | undefined)?.repository?.default_branch;
+  if (typeof fromEvent === 'string' && fromEvent !== '') defaultBranch = fromEvent;
+  else if (client && runCtx.owner && runCtx.repo) {
+    try {
+      const r = await client.getJson<{ default_branch?: unknown }>(`/repos/${encodeURIComponent(runCtx.owner)}/${encodeURIComponent(runCtx.repo)}`);
+      if (typeof r.data?.default_branch === 'string' && r.data.default_branch !== '') defaultBranch = r.data.default_branch;
+    } catch {
+      // Unknown: not the default branch (fail closed); the waiver's problem says so.
+    }
+  }
+  return { ref, onDefaultBranch: defaultBranch !== undefined && ref === `refs/heads/${defaultBranch}`, ...(defaultBranch ? { defaultBranch } : {}) };
+}
+
 export async function prepareGovernance(o: GovernanceOptions): Promise<Governance> {
   const { settings, workspace, change, now } = o;
   const prTarget = o.runCtx?.target ? { owner: o.runCtx.target.owner, repo: o.runCtx.target.repo, pr: o.runCtx.target.issueNumber } : undefined;
@@ -60,14 +79,18 @@ export async function prepareGovernance(o: GovernanceOptions): Promise<Governanc
   const readable = change?.known && change.addedLinesComplete;
   const scope = readable ? (change.files.find((f) => f.path === repoFile || f.oldPath === repoFile) ?? 'unchanged') : undefined;
   const approvers = { security: settings['security-approvers'], senior: settings['senior-approvers'] };
+  const branchRun = settings['verify-waiver-approvals'] && !prTarget && o.runCtx?.ref ? await branchRunOf(o.runCtx.ref, o.event, o.client, o.runCtx) : undefined;
   const wctx = await resolveWaiverContext({
     client: o.client,
     ...(prTarget ? { target: prTarget } : {}),
     waivers: prepared.waivers,
     approvers,
     verify: settings['verify-waiver-approvals'],
-    appliesTo: waiversToVerify(prepared.waivers, scope),
+    // On a push to another branch, a waiver an earlier push of that branch added is as unverified
+    // as one this push adds: all of them are in scope there.
+    ...(branchRun && !branchRun.onDefaultBranch ? {} : { appliesTo: waiversToVerify(prepared.waivers, scope) }),
     ...(prTarget ? { author: pullRequestAuthor(o.event) } : {}),
+    ...(branchRun ? { branchRun } : {}),
   });
   const session = createWaiverSession({
     file,

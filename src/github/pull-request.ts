@@ -302,6 +302,12 @@ export interface WaiverContextOptions {
   appliesTo?: (w: Waiver) => boolean;
   /** The pull request's author (from the event): their own approval does not count. */
   author?: string;
+  /**
+   * A run in Actions that is not about a pull request: its ref and whether that is the default
+   * branch. Only there are approvals taken as written (they were verified on the pull request
+   * that merged them); on a push to another branch nothing verified them.
+   */
+  branchRun?: { ref: string; onDefaultBranch: boolean; defaultBranch?: string };
 }
 
 export interface WaiverContext {
@@ -331,11 +337,17 @@ export async function resolveWaiverContext(o: WaiverContextOptions): Promise<Wai
     for (const r of unknown) notices.push(`Waiver approvers: ${r}; such approvers count as neither security nor senior approvers.`);
   }
   if (!o.verify || o.waivers.length === 0) return ctx;
+  const base: ApprovalVerification = { comments: [], ...(o.appliesTo ? { appliesTo: o.appliesTo } : {}), ...(o.author ? { author: o.author } : {}) };
   if (!o.target) {
+    const b = o.branchRun;
+    if (b && !b.onDefaultBranch) {
+      const where = b.defaultBranch ? `the default branch is ${b.defaultBranch}` : 'the default branch could not be read';
+      ctx.verification = { ...base, unavailable: `this run is not about a pull request and not on the default branch (${b.ref}; ${where}): nothing verified the approvals of the branch's waivers, so none applies here (they are verified on its pull request)` };
+      return ctx;
+    }
     notices.push('verify-waiver-approvals: this run is not about a pull request, so approvals are taken as written (they were verified on the pull request that added them).');
     return ctx;
   }
-  const base: ApprovalVerification = { comments: [], ...(o.appliesTo ? { appliesTo: o.appliesTo } : {}), ...(o.author ? { author: o.author } : {}) };
   if (!o.client) {
     ctx.verification = { ...base, unavailable: 'no token to read the pull request comments' };
     return ctx;

@@ -1,0 +1,69 @@
+/**
+ * prepareGovernance on runs that are not about a pull request, with verify-waiver-approvals: the
+ * approvals are taken as written only on the default branch (they were verified on the pull request
+ * that merged them). On a push to another branch nothing verified them (found by review): no waiver
+ * applies there. The default branch comes from the event, else from the API (a local server).
+ */
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseSettings } from '../../src/config/schema.js';
+import { prepareGovernance } from '../../src/github/governance.js';
+import { createHttpClient } from '../../src/io/http.js';
+import { startServer, type TestServer } from '../helpers/http-server.js';
+import { scratchDir } from '../helpers/scratch.js';
+import { evaluated } from '../waivers/helpers.js';
+
+const NOW = new Date('2026-11-29T12:00:00Z');
+const WAIVERS = [
+  '| id | tool | match | reason | rationale | owner | approvers | approved | expires |',
+  '|---|---|---|---|---|---|---|---|---|',
+  '| W-1 | deptry | `code=DEP002 module=gunicorn` | false-positive | used by the Procfile | @acme/api | @dev-dan | 2026-11-20 | 2027-01-31 |',
+  '',
+].join('\n');
+
+let servers: TestServer[] = [];
+afterEach(async () => {
+  await Promise.all(servers.map((s) => s.close()));
+  servers = [];
+});
+
+async function governance(ref: string, event: unknown, api?: (srv: TestServer) => void) {
+  const workspace = scratchDir('sg-governance-');
+  mkdirSync(join(workspace, 'docs/governance'), { recursive: true });
+  writeFileSync(join(workspace, 'docs/governance/security-waivers.md'), WAIVERS);
+  const srv = await startServer();
+  servers.push(srv);
+  api?.(srv);
+  const client = createHttpClient({ baseUrl: srv.url, token: 'ghs_x', retries: 1, backoffMs: 1 });
+  const settings = parseSettings([{ 'verify-waiver-approvals': 'true' }]);
+  const g = await prepareGovernance({ settings, workspace, now: NOW, client, runCtx: { owner: 'acme', repo: 'api', ref }, event, logError: () => undefined });
+  const waived = g.waive(evaluated('deptry', { ruleId: 'DEP002', extra: { module: 'gunicorn' } }));
+  const result = await g.finish({ notices: [] } as never);
+  return { waived, result: result as unknown as { notices: string[]; waivers: { waivers: Array<{ problems: string[] }> } }, srv };
+}
+
+describe('verify-waiver-approvals on a run that is not about a pull request', () => {
+  it('on the default branch: taken as written, and said so', async () => {
+    const { waived, result } = await governance('refs/heads/main', { repository: { default_branch: 'main' } });
+    expect(waived?.id).toBe('W-1');
+    expect(result.notices.join('\n')).toMatch(/this run is not about a pull request, so approvals are taken as written/);
+  });
+
+  it('on a push to another branch: no waiver applies, and the waiver says why', async () => {
+    const { waived, result } = await governance('refs/heads/feature/x', { repository: { default_branch: 'main' } });
+    expect(waived).toBeUndefined();
+    expect(result.waivers.waivers[0]?.problems[0]).toBe(
+      "approvals could not be verified on the pull request: this run is not about a pull request and not on the default branch (refs/heads/feature/x; the default branch is main): nothing verified the approvals of the branch's waivers, so none applies here (they are verified on its pull request)",
+    );
+  });
+
+  it('the default branch read through the API when the event does not say it; unreadable counts as another branch', async () => {
+    const ok = await governance('refs/heads/trunk', { schedule: '0 3 * * *' }, (srv) => srv.on('GET /repos/acme/api', () => ({ body: { default_branch: 'trunk' } })));
+    expect(ok.waived?.id).toBe('W-1');
+    expect(ok.srv.requests.map((q) => q.path)).toEqual(['/repos/acme/api']);
+    const gone = await governance('refs/heads/trunk', {}, (srv) => srv.on('GET /repos/acme/api', () => ({ status: 404, body: { message: 'Not Found' } })));
+    expect(gone.waived).toBeUndefined();
+    expect(gone.result.waivers.waivers[0]?.problems[0]).toMatch(/not on the default branch \(refs\/heads\/trunk; the default branch could not be read\)/);
+  });
+});
