@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseSettings } from '../../src/config/schema.js';
-import { prepareGovernance } from '../../src/github/governance.js';
+import { policyFileNotice, prepareGovernance } from '../../src/github/governance.js';
 import { createHttpClient } from '../../src/io/http.js';
 import { startServer, type TestServer } from '../helpers/http-server.js';
 import { scratchDir } from '../helpers/scratch.js';
@@ -65,5 +65,18 @@ describe('verify-waiver-approvals on a run that is not about a pull request', ()
     const gone = await governance('refs/heads/trunk', {}, (srv) => srv.on('GET /repos/acme/api', () => ({ status: 404, body: { message: 'Not Found' } })));
     expect(gone.waived).toBeUndefined();
     expect(gone.result.waivers.waivers[0]?.problems[0]).toMatch(/not on the default branch \(refs\/heads\/trunk; the default branch could not be read\)/);
+  });
+});
+
+describe('a change that edits the policy file', () => {
+  const change = (paths: Array<{ path: string; oldPath?: string }>) => ({ known: true as const, base: 'a', head: 'b', source: 'pull_request' as const, diffBase: 'a', mode: 'three-dot' as const, files: paths.map((p) => ({ ...p, status: p.oldPath ? ('renamed' as const) : ('modified' as const), binary: false, addedLines: [] })), addedLinesComplete: true, notes: [] });
+  it('is said in the notices (its settings already apply to this run); not when it leaves the file alone', () => {
+    const ws = '/w';
+    expect(policyFileNotice('.github/security-gate.yml', ws, change([{ path: '.github/security-gate.yml' }]))).toMatch(/^This change edits the policy file \.github\/security-gate\.yml, and this run already applies what it now says/);
+    expect(policyFileNotice('./.github/security-gate.yml', ws, change([{ path: 'gate.yml', oldPath: '.github/security-gate.yml' }]))).toBeDefined();
+    expect(policyFileNotice('/w/.github/security-gate.yml', ws, change([{ path: '.github/security-gate.yml' }]))).toBeDefined();
+    expect(policyFileNotice('.github/security-gate.yml', ws, change([{ path: 'src/app.py' }]))).toBeUndefined();
+    expect(policyFileNotice(undefined, ws, change([{ path: '.github/security-gate.yml' }]))).toBeUndefined();
+    expect(policyFileNotice('.github/security-gate.yml', ws, { known: false, reason: 'shallow clone' })).toBeUndefined();
   });
 });

@@ -36,6 +36,20 @@ export interface Governance {
 }
 
 /**
+ * Said when the change under review edits the policy file this run's settings came from: its
+ * thresholds, phases and approver lists apply to the run that judges the change (as the workflow
+ * file does, which a pull request can edit too). A review found a pull request making its author
+ * an override approver that way; the gate cannot tell a legitimate policy change from that one, so
+ * it says so where the reviewer reads, and the docs say to protect both files with CODEOWNERS.
+ */
+export function policyFileNotice(policyFile: string | undefined, workspace: string, change: Change | undefined): string | undefined {
+  if (!policyFile || !change?.known) return undefined;
+  const repoFile = relative(resolve(workspace), resolve(workspace, policyFile)).split(sep).join('/');
+  if (!change.files.some((f) => f.path === repoFile || f.oldPath === repoFile)) return undefined;
+  return `This change edits the policy file ${policyFile}, and this run already applies what it now says (thresholds, phases, approvers, the override label and its approvers). Review that edit with the change; protect the policy file and the workflows with CODEOWNERS.`;
+}
+
+/**
  * Whether a run that is not about a pull request is on the repository's default branch: the event
  * payload's `repository.default_branch`, else the repository through the API; unknown counts as not.
  */
@@ -108,6 +122,8 @@ export async function prepareGovernance(o: GovernanceOptions): Promise<Governanc
       // A malformed waivers file waives nothing and is as loud as a broken report.
       result.waivers = report;
       pushAll(result.notices, wctx.notices, report.notices);
+      const policy = policyFileNotice(settings['policy-file'], workspace, change);
+      if (policy) result.notices.push(policy);
       const label = settings['override-label'];
       const decision = await resolveOverride({
         client: o.client,
