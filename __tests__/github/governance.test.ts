@@ -58,6 +58,16 @@ describe('verify-waiver-approvals on a run that is not about a pull request', ()
     );
   });
 
+  it('a merge queue run into the default branch takes them as written; a tag push does not (second review)', async () => {
+    const queueRef = 'refs/heads/gh-readonly-queue/main/pr-7-0123456789abcdef0123456789abcdef01234567';
+    const queue = await governance(queueRef, { merge_group: { base_ref: 'refs/heads/main', head_ref: queueRef }, repository: { default_branch: 'main' } });
+    expect(queue.waived?.id).toBe('W-1');
+    const intoOther = await governance(queueRef, { merge_group: { base_ref: 'refs/heads/release' }, repository: { default_branch: 'main' } });
+    expect(intoOther.waived).toBeUndefined();
+    const tag = await governance('refs/tags/v1.2.0', { repository: { default_branch: 'main' } });
+    expect(tag.waived).toBeUndefined();
+  });
+
   it('the default branch read through the API when the event does not say it; unreadable counts as another branch', async () => {
     const ok = await governance('refs/heads/trunk', { schedule: '0 3 * * *' }, (srv) => srv.on('GET /repos/acme/api', () => ({ body: { default_branch: 'trunk' } })));
     expect(ok.waived?.id).toBe('W-1');

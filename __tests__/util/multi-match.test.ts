@@ -35,6 +35,22 @@ describe('MultiMatcher', () => {
     );
   });
 
+  it('agrees with includes at the edges of the root table: code unit 0, \\uffff, a lone surrogate, shared first units', () => {
+    let seed = 7;
+    const rnd = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
+    const alpha = ['\u0000', 'a', 'b', '\uffff', '\ud800'];
+    const word = (max: number, min: number) => Array.from({ length: min + Math.floor(rnd() * max) }, () => alpha[Math.floor(rnd() * alpha.length)]).join('');
+    for (let trial = 0; trial < 300; trial++) {
+      const patterns = [...new Set(Array.from({ length: 1 + Math.floor(rnd() * 8) }, () => word(4, 1)))];
+      const m = new MultiMatcher(patterns);
+      for (let k = 0; k < 20; k++) {
+        const text = word(12, 0);
+        expect(found(m, text)).toEqual(patterns.filter((p) => text.includes(p)).sort());
+        expect(m.has(text)).toBe(patterns.some((p) => text.includes(p)));
+      }
+    }
+  });
+
   it('grows its tables past the first million nodes and still finds exactly what includes finds', () => {
     // 300 patterns of 4,000 code units that share only a few first characters: ~1.2M trie nodes,
     // more than the tables are first sized for.

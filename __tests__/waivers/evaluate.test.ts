@@ -40,7 +40,7 @@ describe('matching per tool', () => {
     ]);
     expect(s.waive(evaluated('gitleaks', { ruleId: 'generic-api-key', location: { path: 'tests/fixtures/k.txt', line: 1 } }))).toBeDefined();
     expect(s.waive(evaluated('gitleaks', { ruleId: 'generic-api-key', location: { path: 'src/k.py', line: 1 } }))).toBeUndefined();
-    expect(s.waive(evaluated('gitleaks', { ruleId: 'jwt', fingerprint: 'abc123:docs/a.md:jwt:4', location: { path: 'docs/a.md', line: 4 } }))).toBeDefined();
+    expect(s.waive(evaluated('gitleaks', { ruleId: 'jwt', fingerprint: 'abc123f:docs/a.md:jwt:4', location: { path: 'docs/a.md', line: 4 }, extra: { commit: 'abc123f' } }))).toBeDefined();
     expect(s.waive(evaluated('gitleaks', { ruleId: 'jwt', fingerprint: 'docs/a.md:jwt:4' }))).toBeDefined();
     expect(s.waive(evaluated('gitleaks', { ruleId: 'jwt', fingerprint: 'docs/a.md:jwt:5' }))).toBeUndefined();
   });
@@ -50,10 +50,19 @@ describe('matching per tool', () => {
     // `<commit>:x:docs/a.md:jwt:4`, which ends with the waived `:docs/a.md:jwt:4` (found by review).
     const s = session([waiver('gitleaks', { rule: 'jwt', fingerprint: 'docs/a.md:jwt:4' }, { verifiedNotSecret: true })]);
     const commit = 'c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00';
-    const leak = (path: string) => evaluated('gitleaks', { ruleId: 'jwt', fingerprint: `${commit}:${path}:jwt:4`, location: { path, line: 4 } });
+    const leak = (path: string, c = commit) => evaluated('gitleaks', { ruleId: 'jwt', fingerprint: `${c}:${path}:jwt:4`, location: { path, line: 4 }, extra: { commit: c.slice(0, 7) } });
     expect(s.waive(leak('docs/a.md'))).toBeDefined();
     expect(s.waive(leak('x:docs/a.md'))).toBeUndefined();
     expect(s.waive(leak('c0ffee:docs/a.md'))).toBeUndefined();
+    // Without git (gitleaks dir mode) fingerprints have no commit: a file under `cafe:docs/` is not
+    // one (second review).
+    expect(s.waive(evaluated('gitleaks', { ruleId: 'jwt', fingerprint: 'docs/a.md:jwt:4', location: { path: 'docs/a.md', line: 4 } }))).toBeDefined();
+    expect(s.waive(evaluated('gitleaks', { ruleId: 'jwt', fingerprint: 'cafe:docs/a.md:jwt:4', location: { path: 'cafe:docs/a.md', line: 4 } }))).toBeUndefined();
+    // A waiver with its commit covers that commit's copy only, not a file named `<commit>:docs/a.md`.
+    const pinned = session([waiver('gitleaks', { rule: 'jwt', fingerprint: `${commit}:docs/a.md:jwt:4` }, { verifiedNotSecret: true })]);
+    expect(pinned.waive(leak('docs/a.md'))).toBeDefined();
+    expect(pinned.waive(leak(`${commit}:docs/a.md`, 'd'.repeat(40)))).toBeUndefined();
+    expect(pinned.waive(leak('docs/a.md', 'd'.repeat(40)))).toBeUndefined();
   });
 
   it('deptry code + module; vulture name + path; secret-scan file + line', () => {
@@ -203,7 +212,7 @@ describe('verified approvals (WAIVER APPROVED comments)', () => {
 
   it('each approver must have commented the waiver\'s approval code', () => {
     const code = approvalCode(w());
-    expect(code).toMatch(/^W-7@[0-9a-f]{16}$/);
+    expect(code).toMatch(/^W-7@[0-9a-f]{32}$/);
     const ok = session([w()], { verification: { access: writer, comments: [{ login: 'dev-dan', reason: `${code} fine` }, { login: 'SEC-SAM', reason: `mitigated by the proxy (${code.toUpperCase()})` }] } });
     expect(ok.waive(f())).toBeDefined();
     expect(ok.report().verification).toEqual({ requested: true, applied: true, note: 'approvals checked against `WAIVER APPROVED:` comments on the pull request' });

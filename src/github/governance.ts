@@ -50,8 +50,9 @@ export function policyFileNotice(policyFile: string | undefined, workspace: stri
 }
 
 /**
- * Whether a run that is not about a pull request is on the repository's default branch: the event
- * payload's `repository.default_branch`, else the repository through the API; unknown counts as not.
+ * Whether a run that is not about a pull request is on the repository's default branch (a merge
+ * queue's run: merges into it): the event payload's `repository.default_branch`, else the
+ * repository through the API; unknown counts as not. A tag's push is not on a branch.
  */
 async function branchRunOf(ref: string, event: unknown, client: HttpClient | undefined, runCtx: RunContext): Promise<{ ref: string; onDefaultBranch: boolean; defaultBranch?: string }> {
   let defaultBranch: string | undefined;
@@ -65,7 +66,11 @@ async function branchRunOf(ref: string, event: unknown, client: HttpClient | und
       // Unknown: not the default branch (fail closed); the waiver's problem says so.
     }
   }
-  return { ref, onDefaultBranch: defaultBranch !== undefined && ref === `refs/heads/${defaultBranch}`, ...(defaultBranch ? { defaultBranch } : {}) };
+  // A merge queue's run is on its own ref (`gh-readonly-queue/main/pr-...`); what it merges into is
+  // the event's base_ref. Its pull requests' approvals were verified on their own runs.
+  const queueBase = (event as { merge_group?: { base_ref?: unknown } } | undefined)?.merge_group?.base_ref;
+  const target = typeof queueBase === 'string' ? queueBase : ref;
+  return { ref, onDefaultBranch: defaultBranch !== undefined && target === `refs/heads/${defaultBranch}`, ...(defaultBranch ? { defaultBranch } : {}) };
 }
 
 export async function prepareGovernance(o: GovernanceOptions): Promise<Governance> {

@@ -134,7 +134,8 @@ export async function fetchApprovalComments(
         if (c?.user?.type === 'Bot' || /\[bot\]$/i.test(login ?? '')) continue;
         if (!login || !allowed.has(login.toLowerCase()) || typeof c.body !== 'string') continue;
         for (const reason of approvalReasons(c.body)) {
-          const a: ApprovalComment = { login, reason: reason.slice(0, 500) };
+          // Long enough for dozens of approval codes (each ~40 characters) and a reason.
+          const a: ApprovalComment = { login, reason: reason.slice(0, 4000) };
           if (typeof c.created_at === 'string') a.at = c.created_at;
           if (typeof c.html_url === 'string') a.url = c.html_url;
           comments.push(a);

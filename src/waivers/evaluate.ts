@@ -172,11 +172,19 @@ export function matcherFor(w: Waiver): (f: EvaluatedFinding) => boolean {
       const fp = m.fingerprint;
       // gitleaks' own fingerprints are `commit:file:rule:line` (git mode) or `file:rule:line`; a
       // waiver written without the commit matches every commit's copy: the finding's fingerprint is
-      // a commit id, `:`, and the waiver's. Not any fingerprint ending so: a file the pull request
-      // names `x:docs/a.md` would take the waiver of `docs/a.md` to its own secret.
+      // the finding's own commit, `:`, and the waiver's. Not any fingerprint ending so: a file the
+      // pull request names `x:docs/a.md` (or, without git, `cafe:docs/a.md`) would take the waiver
+      // of `docs/a.md` to its own secret. A waiver with its commit, or a path holding `:`, matches
+      // exactly only.
       const tail = `:${fp}`;
-      const fpOk = (f: EvaluatedFinding) =>
-        fp === undefined || f.fingerprint === fp || (f.fingerprint.endsWith(tail) && COMMIT_RE.test(f.fingerprint.slice(0, -tail.length)));
+      const commitLess = fp !== undefined && fp.split(':').length === 3;
+      const fpOk = (f: EvaluatedFinding) => {
+        if (fp === undefined || f.fingerprint === fp) return true;
+        if (!commitLess || !f.fingerprint.endsWith(tail)) return false;
+        const prefix = f.fingerprint.slice(0, -tail.length);
+        const commit = f.extra?.commit;
+        return COMMIT_RE.test(prefix) && typeof commit === 'string' && commit !== '' && prefix.toLowerCase().startsWith(commit.toLowerCase());
+      };
       return (f) =>
         f.tool === 'gitleaks' &&
         lc(f.ruleId) === lc(m.rule) &&
@@ -262,19 +270,23 @@ export function holdsRole(
   return { holds: false, unknown };
 }
 
-/** Hex digits of an approval code's digest: 64 bits, beyond a search for a row that collides. */
-const DIGEST_HEX = 16;
+/**
+ * Hex digits of an approval code's digest: 128 bits. The author writes both rows, so two rows
+ * with one code are a birthday search: 64 bits was ~2^32 hashes (a review: minutes on a GPU).
+ */
+const DIGEST_HEX = 32;
 
 /**
  * What an approver writes to approve one waiver: `<id>@<digest>`, the digest (SHA-256) of
- * everything the row says but where it stands in the file. Approving by id alone let a review
+ * everything the row says but where it stands in the file (approvers in any order or case). Approving by id alone let a review
  * find two ways around it: the author replaced an approved low-severity waiver with a critical one
  * under a new id (the comment, naming no id left in the file, then approved every waiver listing
  * its author), or named a waiver after a word both approvers happened to write. Any change to
  * the row (its match, expiry, approvers...) changes the code, so it must be approved again.
  */
 export function approvalCode(w: Waiver): string {
-  const row = [w.id, w.tool, sortedKeys(w.match), w.reasonCategory, w.rationale, w.owner, w.approvers, w.approved ?? null, w.expires, w.mitigation ?? null, w.tracking ?? null, w.verifiedNotSecret ?? null];
+  const approvers = [...new Set(w.approvers.map(lc))].sort();
+  const row = [w.id, w.tool, sortedKeys(w.match), w.reasonCategory, w.rationale, w.owner, approvers, w.approved ?? null, w.expires, w.mitigation ?? null, w.tracking ?? null, w.verifiedNotSecret ?? null];
   const digest = process.getBuiltinModule('node:crypto').createHash('sha256').update(JSON.stringify(row), 'utf8').digest('hex');
   return `${w.id}@${digest.slice(0, DIGEST_HEX)}`;
 }
