@@ -31,8 +31,8 @@ function evaluate(specs: Spec[], extra: Partial<EvaluateInput> = {}) {
 
 function evaluateInput(recs: RunRecord[]): EvaluateInput {
   return {
-    history: { records: recs, stoppedBecause: 'enough-evidence', skipped: { inProgress: 0, duplicates: 0, otherBranch: 0, pullRequest: 0, otherEvent: 0 }, stats: { list: 1, artifactLookups: recs.length, downloads: recs.length } },
-    requests: { total: 1 + 2 * recs.length, list: 1, artifactLookups: recs.length, downloads: recs.length },
+    history: { records: recs, stoppedBecause: 'enough-evidence', skipped: { inProgress: 0, duplicates: 0, otherBranch: 0, pullRequest: 0, otherEvent: 0 }, stats: { list: 1, commitChecks: recs.length, artifactLookups: recs.length, downloads: recs.length } },
+    requests: { total: 1 + 3 * recs.length, list: 1, commitChecks: recs.length, artifactLookups: recs.length, downloads: recs.length },
     source: { repository: 'a/b', workflow: 'ci.yml', branch: 'main', events: ['push', 'schedule', 'workflow_dispatch'], artifactName: 'security-gate-reports', resultFile: 'security-gate-result.json', serverUrl: 'https://github.com' },
     window: 3,
     stableRuns: 3,
@@ -64,7 +64,7 @@ describe('baselines', () => {
       const parsed = readGateResult(JSON.stringify(gateResult({ vulture: { findings: [{ fingerprint: 'u', disposition: 'block' }] } }, '2026-11-01T00:00:00Z', unknownChange)), 'r.json');
       if (parsed.ok) r.data.result = parsed.data;
     }
-    const r = evaluatePromotion({ ...baseInput(), history: { records: recs, stoppedBecause: 'enough-evidence', skipped: { inProgress: 0, duplicates: 0, otherBranch: 0, pullRequest: 0, otherEvent: 0 }, stats: { list: 1, artifactLookups: 3, downloads: 3 } } });
+    const r = evaluatePromotion({ ...baseInput(), history: { records: recs, stoppedBecause: 'enough-evidence', skipped: { inProgress: 0, duplicates: 0, otherBranch: 0, pullRequest: 0, otherEvent: 0 }, stats: { list: 1, commitChecks: 3, artifactLookups: 3, downloads: 3 } } });
     expect(r.tools.find((t) => t.tool === 'vulture')!.criteria.find((c) => c.id === 'stable-baseline')!.met).toBe(false);
   });
   it('Bandit: HIGH as the gate treated it, an undefined severity counted as unknown-severity', () => {

@@ -58,6 +58,19 @@ describe('review: a run whose identity the API answer does not establish is no e
   });
 });
 
+describe('review: a tag called `main` is not the main branch', () => {
+  it('a run whose commit is not in the history of main (a tag named main, head_branch = the tag) is no data', async () => {
+    // A collaborator who cannot push to protected main pushes a tag named `main` on any commit.
+    const runs = history([...times(5, clean), ...times(20, high)]);
+    for (let i = 0; i < 5; i++) runs[i]!.onBranch = false;
+    serveGitHub(srv, runs);
+    const r = await runCli(srv.url);
+    expect(tool(r.report, 'bandit').ready).toBe(false);
+    expect(r.report!.runs.slice(0, 5).every((x) => x.data === 'no-data' && /is not in the history of main \(diverged\): a tag's push/.test(x.reason ?? ''))).toBe(true);
+    expect(r.report!.runs.slice(5).every((x) => x.data === 'ok')).toBe(true);
+  });
+});
+
 describe('review: the artifact must belong to the run it is evidence for', () => {
   it("another run's artifact in a run's artifact list is not that run's evidence", async () => {
     // Runs 499..486 never uploaded; the artifact list of each answers with run 500's artifact

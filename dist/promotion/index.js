@@ -32477,7 +32477,7 @@ function render(r, detail) {
         }
         out.push('', '</details>', '');
     }
-    out.push(`Requests to the API: ${r.requests.total} (${r.requests.list} list, ${r.requests.artifactLookups} artifact lookups, ${r.requests.downloads} downloads). Full evidence: \`.ci-security-promotion-report.json\` (schema version ${r.schemaVersion}).`, '');
+    out.push(`Requests to the API: ${r.requests.total} (${r.requests.list} list, ${r.requests.commitChecks} commit checks, ${r.requests.artifactLookups} artifact lookups, ${r.requests.downloads} downloads). Full evidence: \`.ci-security-promotion-report.json\` (schema version ${r.schemaVersion}).`, '');
     return out.join('\n');
 }
 /** The report as Markdown within `budgetBytes` (default: no limit). */
@@ -46485,10 +46485,44 @@ class RunPager {
             this.done = true;
     }
 }
+const compareSchema = object({ status: schemas_string() });
+/**
+ * Why a run's commit is not on the branch, or undefined when it is. `head_branch` is a tag's name
+ * for a tag's push, and the list's `branch=` filter matches it: a tag named `main` on any commit
+ * would pass for the branch (found by review). `GET /compare/{branch}...{sha}` answers `behind` or
+ * `identical` when the commit is in the branch's history. Once per commit.
+ */
+function commitProblem(o, sha, stats, cache) {
+    if (sha === undefined || !/^[0-9a-f]{40}(?:[0-9a-f]{24})?$/i.test(sha))
+        return Promise.resolve(`the run does not name its commit (head_sha ${sha === undefined ? 'missing' : JSON.stringify(sha.slice(0, 64))})`);
+    let p = cache.get(sha);
+    if (p === undefined) {
+        p = (async () => {
+            try {
+                stats.commitChecks++;
+                const res = await o.http.getJson(`/repos/${o.repository}/compare/${encodeURIComponent(o.branch)}...${sha}`);
+                const r = compareSchema.safeParse(res.data);
+                if (!r.success)
+                    return `the comparison of its commit with ${o.branch} is not the expected shape (${zodWhere(r.error)})`;
+                return r.data.status === 'behind' || r.data.status === 'identical' ? undefined : `its commit ${sha.slice(0, 12)} is not in the history of ${o.branch} (${r.data.status.slice(0, 40)}): a tag's push, or history rewritten since`;
+            }
+            catch (e) {
+                if (e instanceof HttpError && e.kind === 'not-found')
+                    return `its commit ${sha.slice(0, 12)} could not be compared with ${o.branch} (HTTP 404)`;
+                throw runtimeError(`comparing the commit of a run with ${o.branch}`, e);
+            }
+        })();
+        cache.set(sha, p);
+    }
+    return p;
+}
 /** The gate artifact and result of one run: data, or no data with the reason. */
-async function fetchRunData(o, run, stats) {
+async function fetchRunData(o, run, stats, onBranch) {
     if (run.pendingRerun)
         return { kind: 'no-data', reason: `re-run (attempt ${run.attempt}) not completed yet: the result of its earlier attempt is not evidence` };
+    const offBranch = await commitProblem(o, run.headSha, stats, onBranch);
+    if (offBranch)
+        return { kind: 'no-data', reason: offBranch };
     const base = `/repos/${o.repository}/actions`;
     let artifacts;
     try {
@@ -46575,7 +46609,8 @@ function stillNeeded(records, o) {
  */
 async function collectHistory(o) {
     const pager = new RunPager(o);
-    const stats = { list: 0, artifactLookups: 0, downloads: 0 };
+    const stats = { list: 0, commitChecks: 0, artifactLookups: 0, downloads: 0 };
+    const onBranch = new Map();
     const limit = pLimit(o.concurrency ?? 4);
     const records = [];
     let stoppedBecause = 'enough-evidence';
@@ -46595,7 +46630,7 @@ async function collectHistory(o) {
         }
         let data;
         try {
-            data = await Promise.all(batch.map((run) => limit(() => fetchRunData(o, run, stats))));
+            data = await Promise.all(batch.map((run) => limit(() => fetchRunData(o, run, stats, onBranch))));
         }
         catch (e) {
             limit.clearQueue();

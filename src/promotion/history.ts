@@ -51,6 +51,8 @@ export interface RequestStats {
   /** Every HTTP request sent, retries included (the client's counter). */
   total: number;
   list: number;
+  /** Commits checked to be on the branch (one per distinct head commit). */
+  commitChecks: number;
   artifactLookups: number;
   downloads: number;
 }
@@ -222,9 +224,40 @@ class RunPager {
   }
 }
 
+const compareSchema = z.object({ status: z.string() });
+
+/**
+ * Why a run's commit is not on the branch, or undefined when it is. `head_branch` is a tag's name
+ * for a tag's push, and the list's `branch=` filter matches it: a tag named `main` on any commit
+ * would pass for the branch (found by review). `GET /compare/{branch}...{sha}` answers `behind` or
+ * `identical` when the commit is in the branch's history. Once per commit.
+ */
+function commitProblem(o: CollectOptions, sha: string | undefined, stats: History['stats'], cache: Map<string, Promise<string | undefined>>): Promise<string | undefined> {
+  if (sha === undefined || !/^[0-9a-f]{40}(?:[0-9a-f]{24})?$/i.test(sha)) return Promise.resolve(`the run does not name its commit (head_sha ${sha === undefined ? 'missing' : JSON.stringify(sha.slice(0, 64))})`);
+  let p = cache.get(sha);
+  if (p === undefined) {
+    p = (async () => {
+      try {
+        stats.commitChecks++;
+        const res = await o.http.getJson(`/repos/${o.repository}/compare/${encodeURIComponent(o.branch)}...${sha}`);
+        const r = compareSchema.safeParse(res.data);
+        if (!r.success) return `the comparison of its commit with ${o.branch} is not the expected shape (${zodWhere(r.error)})`;
+        return r.data.status === 'behind' || r.data.status === 'identical' ? undefined : `its commit ${sha.slice(0, 12)} is not in the history of ${o.branch} (${r.data.status.slice(0, 40)}): a tag's push, or history rewritten since`;
+      } catch (e) {
+        if (e instanceof HttpError && e.kind === 'not-found') return `its commit ${sha.slice(0, 12)} could not be compared with ${o.branch} (HTTP 404)`;
+        throw runtimeError(`comparing the commit of a run with ${o.branch}`, e);
+      }
+    })();
+    cache.set(sha, p);
+  }
+  return p;
+}
+
 /** The gate artifact and result of one run: data, or no data with the reason. */
-async function fetchRunData(o: CollectOptions, run: WorkflowRun, stats: History['stats']): Promise<RunData> {
+async function fetchRunData(o: CollectOptions, run: WorkflowRun, stats: History['stats'], onBranch: Map<string, Promise<string | undefined>>): Promise<RunData> {
   if (run.pendingRerun) return { kind: 'no-data', reason: `re-run (attempt ${run.attempt}) not completed yet: the result of its earlier attempt is not evidence` };
+  const offBranch = await commitProblem(o, run.headSha, stats, onBranch);
+  if (offBranch) return { kind: 'no-data', reason: offBranch };
   const base = `/repos/${o.repository}/actions`;
   let artifacts: z.infer<typeof artifactsPage>['artifacts'];
   try {
@@ -298,7 +331,8 @@ function stillNeeded(records: RunRecord[], o: CollectOptions): number {
  */
 export async function collectHistory(o: CollectOptions): Promise<History> {
   const pager = new RunPager(o);
-  const stats = { list: 0, artifactLookups: 0, downloads: 0 };
+  const stats = { list: 0, commitChecks: 0, artifactLookups: 0, downloads: 0 };
+  const onBranch = new Map<string, Promise<string | undefined>>();
   const limit = pLimit(o.concurrency ?? 4);
   const records: RunRecord[] = [];
   let stoppedBecause: StopReason = 'enough-evidence';
@@ -317,7 +351,7 @@ export async function collectHistory(o: CollectOptions): Promise<History> {
     }
     let data: RunData[];
     try {
-      data = await Promise.all(batch.map((run) => limit(() => fetchRunData(o, run, stats))));
+      data = await Promise.all(batch.map((run) => limit(() => fetchRunData(o, run, stats, onBranch))));
     } catch (e) {
       limit.clearQueue();
       throw e;

@@ -83,7 +83,7 @@ function render(r: PromotionReport, detail: { evidence: number; runs: boolean })
     }
     out.push('', '</details>', '');
   }
-  out.push(`Requests to the API: ${r.requests.total} (${r.requests.list} list, ${r.requests.artifactLookups} artifact lookups, ${r.requests.downloads} downloads). Full evidence: \`.ci-security-promotion-report.json\` (schema version ${r.schemaVersion}).`, '');
+  out.push(`Requests to the API: ${r.requests.total} (${r.requests.list} list, ${r.requests.commitChecks} commit checks, ${r.requests.artifactLookups} artifact lookups, ${r.requests.downloads} downloads). Full evidence: \`.ci-security-promotion-report.json\` (schema version ${r.schemaVersion}).`, '');
   return out.join('\n');
 }
 

@@ -34,6 +34,8 @@ export interface FakeRun {
   event?: string;
   /** Repository the head commit came from (a fork for pull requests). */
   headRepo?: string;
+  /** false: its commit is not in the branch's history (a tag's push named like the branch). */
+  onBranch?: boolean;
   /** null/undefined: no artifact uploaded. */
   artifact?: FakeArtifact | null;
   /** Older artifacts of earlier attempts (re-runs). */
@@ -59,6 +61,11 @@ export interface FakeOptions {
   artifactName?: string;
 }
 
+/** The head commit of a fake run: 40 hex digits made from its id. */
+export function shaOf(id: number): string {
+  return id.toString(16).padStart(40, 'c');
+}
+
 export function serveGitHub(srv: TestServer, runs: FakeRun[], opts: FakeOptions = {}): void {
   const artName = opts.artifactName ?? 'security-gate-reports';
   const total = runs.length;
@@ -82,7 +89,7 @@ export function serveGitHub(srv: TestServer, runs: FakeRun[], opts: FakeOptions 
     status: r.status ?? 'completed',
     conclusion: r.conclusion === undefined ? 'success' : r.conclusion,
     head_branch: r.branch ?? 'main',
-    head_sha: `sha${r.id}`,
+    head_sha: shaOf(r.id),
     head_repository: { full_name: r.headRepo ?? REPO },
     repository: { full_name: REPO },
     created_at: r.createdAt ?? dateOf(i, total),
@@ -121,6 +128,13 @@ export function serveGitHub(srv: TestServer, runs: FakeRun[], opts: FakeOptions 
       }));
     return { body: { total_count: list.length, artifacts: list } };
   });
+  // "Compare two commits": `behind` when the run's commit is in the branch's history.
+  srv.on(new RegExp(`^GET /repos/${REPO}/compare/main\\.\\.\\.([0-9a-f]{40})$`), (req) => {
+    const sha = /\.\.\.([0-9a-f]{40})$/.exec(req.path)![1];
+    const run = runs.find((r) => shaOf(r.id) === sha);
+    if (!run) return { status: 404, body: { message: 'Not Found' } };
+    return { body: { status: run.onBranch === false ? 'diverged' : 'behind', ahead_by: 0, behind_by: 3 } };
+  });
   srv.on(new RegExp(`^GET /repos/${REPO}/actions/artifacts/(\\d+)/zip$`), (req) => {
     const hit = opts.intercept?.('zip', ++counters.zip, req.path);
     if (hit) return hit;
@@ -142,10 +156,11 @@ export function serveGitHub(srv: TestServer, runs: FakeRun[], opts: FakeOptions 
 }
 
 /** Requests the server saw, by kind (redirect-followed blob downloads are not API requests). */
-export function requestKinds(srv: TestServer): { list: number; artifacts: number; zip: number; blob: number } {
-  const k = { list: 0, artifacts: 0, zip: 0, blob: 0 };
+export function requestKinds(srv: TestServer): { list: number; compare: number; artifacts: number; zip: number; blob: number } {
+  const k = { list: 0, compare: 0, artifacts: 0, zip: 0, blob: 0 };
   for (const r of srv.requests) {
     if (r.path.endsWith('/runs') && r.path.includes('/workflows/')) k.list++;
+    else if (r.path.includes('/compare/')) k.compare++;
     else if (r.path.endsWith('/artifacts')) k.artifacts++;
     else if (r.path.endsWith('/zip')) k.zip++;
     else if (r.path.startsWith('/blob/')) k.blob++;
