@@ -135,6 +135,8 @@ describe('promotion settings', () => {
     expect(() => parsePromotionSettings({ workflow: '../x' }, env)).toThrow('workflow: expected a workflow file name such as ci.yml, or its numeric id');
     expect(parsePromotionSettings({ events: 'push\nworkflow_run' }, env).events).toEqual(['push', 'workflow_run']);
     for (const events of ['push, pull_request_target', 'Push!', ',']) expect(() => parsePromotionSettings({ events }, env)).toThrow(/^events: expected event names such as push/);
+    expect(parsePromotionSettings({ branch: 'release/1.x' }, env).branch).toBe('release/1.x');
+    for (const branch of ['a/../b', 'a b', '/main', 'main/', 'x?y', 'a..b']) expect(() => parsePromotionSettings({ branch }, env)).toThrow(/^branch: expected a branch name/);
     expect(() => parsePromotionSettings({}, { GITHUB_TOKEN: 't', GITHUB_REPOSITORY: 'a/b' })).toThrow('workflow: missing');
     expect(() => parsePromotionSettings({}, { GITHUB_REPOSITORY: 'a/b', GITHUB_WORKFLOW_REF: env.GITHUB_WORKFLOW_REF })).toThrow('github-token: missing');
   });

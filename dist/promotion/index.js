@@ -46500,7 +46500,8 @@ function commitProblem(o, sha, stats, cache) {
         p = (async () => {
             try {
                 stats.commitChecks++;
-                const res = await o.http.getJson(`/repos/${o.repository}/compare/${encodeURIComponent(o.branch)}...${sha}`);
+                // A branch's `/`s stay as they are (`release/1.x...sha`), as GitHub reads the basehead.
+                const res = await o.http.getJson(`/repos/${o.repository}/compare/${o.branch.split('/').map(encodeURIComponent).join('/')}...${sha}`);
                 const r = compareSchema.safeParse(res.data);
                 if (!r.success)
                     return `the comparison of its commit with ${o.branch} is not the expected shape (${zodWhere(r.error)})`;
@@ -46845,7 +46846,8 @@ const promotionSchema = object({
     workflow: schemas_string()
         .trim()
         .regex(/^(\d+|[^/\\\s?#%]+\.ya?ml)$/, 'workflow: expected a workflow file name such as ci.yml, or its numeric id'),
-    branch: schemas_string().trim().min(1).max(255),
+    // A branch name git allows (check-ref-format): it goes into API paths (`/compare/{branch}...{sha}`).
+    branch: schemas_string().trim().min(1).max(255).regex(/^(?!\/)(?!.*\/$)(?!.*\.\.)(?!.*\/\.)(?!.*@\{)(?!.*\.lock$)[^\s~^:?*[\\\p{Cc}]+$/u, 'branch: expected a branch name (no spaces, `..`, `~ ^ : ? * [ \\`)'),
     events: settings_list('events').refine((e) => e.length > 0 && e.every((n) => /^[a-z_]{1,64}$/.test(n) && !n.startsWith('pull_request')), {
         message: 'events: expected event names such as push, schedule, workflow_dispatch (pull_request events carry a pull request\'s code: never evidence)',
     }),

@@ -239,7 +239,8 @@ function commitProblem(o: CollectOptions, sha: string | undefined, stats: Histor
     p = (async () => {
       try {
         stats.commitChecks++;
-        const res = await o.http.getJson(`/repos/${o.repository}/compare/${encodeURIComponent(o.branch)}...${sha}`);
+        // A branch's `/`s stay as they are (`release/1.x...sha`), as GitHub reads the basehead.
+        const res = await o.http.getJson(`/repos/${o.repository}/compare/${o.branch.split('/').map(encodeURIComponent).join('/')}...${sha}`);
         const r = compareSchema.safeParse(res.data);
         if (!r.success) return `the comparison of its commit with ${o.branch} is not the expected shape (${zodWhere(r.error)})`;
         return r.data.status === 'behind' || r.data.status === 'identical' ? undefined : `its commit ${sha.slice(0, 12)} is not in the history of ${o.branch} (${r.data.status.slice(0, 40)}): a tag's push, or history rewritten since`;

@@ -97,7 +97,8 @@ const promotionSchema = z
       .string()
       .trim()
       .regex(/^(\d+|[^/\\\s?#%]+\.ya?ml)$/, 'workflow: expected a workflow file name such as ci.yml, or its numeric id'),
-    branch: z.string().trim().min(1).max(255),
+    // A branch name git allows (check-ref-format): it goes into API paths (`/compare/{branch}...{sha}`).
+    branch: z.string().trim().min(1).max(255).regex(/^(?!\/)(?!.*\/$)(?!.*\.\.)(?!.*\/\.)(?!.*@\{)(?!.*\.lock$)[^\s~^:?*[\\\p{Cc}]+$/u, 'branch: expected a branch name (no spaces, `..`, `~ ^ : ? * [ \\`)'),
     events: list('events').refine((e) => e.length > 0 && e.every((n) => /^[a-z_]{1,64}$/.test(n) && !n.startsWith('pull_request')), {
       message: 'events: expected event names such as push, schedule, workflow_dispatch (pull_request events carry a pull request\'s code: never evidence)',
     }),
