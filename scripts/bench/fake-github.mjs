@@ -1,6 +1,7 @@
 // A GitHub-REST-shaped server on 127.0.0.1 for the promotion-evidence benchmark (the same routes as
-// __tests__/promotion/helpers/fake-github.ts): list workflow runs, list a run's artifacts, download an
-// artifact (302 to a local blob URL, like github.com). Every answer waits `latencyMs`.
+// __tests__/promotion/helpers/fake-github.ts): list workflow runs, compare a run's commit with the
+// branch, list a run's artifacts, download an artifact (302 to a local blob URL, like github.com).
+// Every answer waits `latencyMs`. __tests__/promotion/bench-server.test.ts keeps it in step.
 import { createServer } from 'node:http';
 import { zipSync, strToU8 } from 'fflate';
 
@@ -9,7 +10,8 @@ export const WORKFLOW = 'ci.yml';
 
 /** `runs` completed runs on main, newest first, each with one gate artifact holding `resultJson`. */
 export async function serveGitHub({ runs = 10, resultJson, latencyMs = 50, artifactName = 'security-gate-reports' }) {
-  const state = { requests: 0, byKind: { list: 0, artifacts: 0, zip: 0, blob: 0 } };
+  const state = { requests: 0, byKind: { list: 0, compare: 0, artifacts: 0, zip: 0, blob: 0 } };
+  const shaOf = (id) => id.toString(16).padStart(40, 'c');
   const zip = Buffer.from(zipSync({ 'security-gate-result.json': strToU8(resultJson), 'security-gate-summary.md': strToU8('# summary\n') }));
   const ids = Array.from({ length: runs }, (_, i) => 500 - i);
   const created = (i) => new Date(Date.UTC(2026, 9, 1) + (runs - i) * 3_600_000).toISOString();
@@ -36,11 +38,15 @@ export async function serveGitHub({ runs = 10, resultJson, latencyMs = 50, artif
           const i = ids.indexOf(id);
           return {
             id, name: 'CI', run_number: 1000 - i, run_attempt: 1, event: 'push', status: 'completed', conclusion: 'success',
-            head_branch: 'main', head_sha: `sha${id}`, head_repository: { full_name: REPO }, repository: { full_name: REPO },
+            head_branch: 'main', head_sha: shaOf(id), head_repository: { full_name: REPO }, repository: { full_name: REPO },
             created_at: created(i), html_url: `https://github.com/${REPO}/actions/runs/${id}`,
           };
         }),
       });
+    }
+    if ((m = new RegExp(`^/repos/${REPO}/compare/main\\.\\.\\.([0-9a-f]{40})$`).exec(url.pathname))) {
+      state.byKind.compare++;
+      return ids.some((id) => shaOf(id) === m[1]) ? send(200, { status: 'behind', ahead_by: 0, behind_by: 1 }) : send(404, { message: 'Not Found' });
     }
     if ((m = new RegExp(`^/repos/${REPO}/actions/runs/(\\d+)/artifacts$`).exec(url.pathname))) {
       state.byKind.artifacts++;
