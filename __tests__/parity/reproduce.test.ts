@@ -52,12 +52,13 @@ describe('reproduceCommand', () => {
         'waivers-file': 'docs/team-waivers.md',
         'security-approvers': 'sam-sec,acme/security',
         'senior-approvers': 'sue-senior',
+        'waiver-max-days': '90',
       },
     ]);
     const cmd = reproduceCommand(s);
     // Waivers too (found by a docs review): without its approvers a waiver is invalid, so the CLI
     // counted the findings CI waived.
-    for (const part of ['--mutmut-min-score 80', '--vulture-min-confidence 70', '--unknown-severity medium', '--severity-source off', '--on-missing-report warn', "--critical-paths 'src/payments/**'", '--scan-root api', '--secret-scan-keywords password,pin', '--waivers-file docs/team-waivers.md', '--security-approvers sam-sec,acme/security', '--senior-approvers sue-senior']) {
+    for (const part of ['--mutmut-min-score 80', '--vulture-min-confidence 70', '--unknown-severity medium', '--severity-source off', '--on-missing-report warn', "--critical-paths 'src/payments/**'", '--scan-root api', '--secret-scan-keywords password,pin', '--waivers-file docs/team-waivers.md', '--security-approvers sam-sec,acme/security', '--senior-approvers sue-senior', '--waiver-max-days 90']) {
       expect(cmd).toContain(part);
     }
     expect(reproduceCommand(parseSettings([{ 'bandit-report': 'b.json', 'secret-scan': 'false' }]))).toContain('--secret-scan false');
@@ -94,6 +95,7 @@ describe('reproduceCommand', () => {
         'waivers-file': 'docs/team-waivers.md',
         'security-approvers': 'sam-sec',
         'senior-approvers': 'sue-senior',
+        'waiver-max-days': '30',
       },
     ]);
     expect(await cliAccepts(reproduceCommand(s, known('pull_request')))).toEqual({ code: 0, err: '' });

@@ -365,6 +365,19 @@ describe('expiry', () => {
     expect(s.report().notices).toEqual([]);
   });
 
+  it('waiver-max-days: a waiver running longer from its approval date does not apply, and says why', () => {
+    const long = { ...w('9999-12-31'), approved: '2026-11-20' };
+    const limited = createWaiverSession({ file: 'w.md', waivers: [long, { ...w('2027-02-18'), id: 'W-90', approved: '2026-11-20' }], approvers: APPROVERS, now: NOW, maxDays: 90 });
+    expect(limited.waive(f())?.id).toBe('W-90');
+    const r = limited.report();
+    expect(r.waivers[0]).toMatchObject({ state: 'invalid' });
+    expect(r.waivers[0]?.problems).toContain(`expires 9999-12-31, 2912119 days after its approval on 2026-11-20: longer than waiver-max-days (90)`);
+    expect(r.waivers[1]).toMatchObject({ state: 'active' });
+    // 91 days is one too many; no limit without the setting.
+    expect(createWaiverSession({ file: 'w.md', waivers: [{ ...w('2027-02-19'), approved: '2026-11-20' }], approvers: APPROVERS, now: NOW, maxDays: 90 }).waive(f())).toBeUndefined();
+    expect(createWaiverSession({ file: 'w.md', waivers: [long], approvers: APPROVERS, now: NOW }).waive(f())).toBeDefined();
+  });
+
   it('expiring and expired notices', () => {
     const s = session([{ ...w('2026-12-01'), id: 'W-A' }, { ...w('2026-11-28'), id: 'W-B' }]);
     expect(s.waive(f())?.id).toBe('W-A');

@@ -372,6 +372,7 @@ const FIELDS = {
   'senior-approvers': withDefault(list('senior-approvers'), []),
   'verify-waiver-approvals': withDefault(bool('verify-waiver-approvals'), false),
   'waiver-expiry-warning-days': withDefault(intIn('waiver-expiry-warning-days', 0, 365), 7),
+  'waiver-max-days': optional(intIn('waiver-max-days', 1, 3650)),
   'override-label': withDefault(textMatching('override-label', /^[^\r\n]{1,50}$/, 'a label name of 1-50 characters'), 'security-override'),
   'override-approvers': withDefault(list('override-approvers'), []),
 } satisfies Record<string, Field<unknown, boolean>>;

@@ -37,6 +37,7 @@ export function reproduceCommand(s: Settings, change?: GateResult['change']): st
   if (s['waivers-file'] !== 'docs/governance/security-waivers.md') flag('waivers-file', s['waivers-file']);
   if (s['security-approvers'].length > 0) flag('security-approvers', s['security-approvers'].join(','));
   if (s['senior-approvers'].length > 0) flag('senior-approvers', s['senior-approvers'].join(','));
+  if (s['waiver-max-days'] !== undefined) flag('waiver-max-days', String(s['waiver-max-days']));
   if (!s['secret-scan']) flag('secret-scan', 'false');
   else if (!same(s['secret-scan-keywords'], DEFAULT_SECRET_KEYWORDS)) flag('secret-scan-keywords', s['secret-scan-keywords'].join(','));
   return parts.join(' ');

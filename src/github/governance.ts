@@ -117,6 +117,7 @@ export async function prepareGovernance(o: GovernanceOptions): Promise<Governanc
     approvers,
     now,
     expiryWarningDays: settings['waiver-expiry-warning-days'],
+    ...(settings['waiver-max-days'] !== undefined ? { maxDays: settings['waiver-max-days'] } : {}),
     ...(wctx.membership ? { membership: wctx.membership } : {}),
     ...(wctx.verification ? { verification: wctx.verification } : {}),
   });

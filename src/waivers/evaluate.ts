@@ -95,6 +95,11 @@ export interface WaiverSessionOptions {
   now: Date;
   /** `waiver-expiry-warning-days` (default 7): a waiver whose last day is at most this many days away warns. */
   expiryWarningDays?: number;
+  /**
+   * `waiver-max-days`: the longest a waiver may run, from its approval date to its last day. A
+   * longer one is invalid (an expiry of 9999-12-31 is no expiry). Undefined: no limit.
+   */
+  maxDays?: number;
 }
 
 export interface WaiverSession {
@@ -329,6 +334,9 @@ export function createWaiverSession(opts: WaiverSessionOptions): WaiverSession {
     if (w.approvers.length === 0) problems.push('no approvers');
     if (!w.approved) problems.push('no approval date');
     else if (w.approved > today) problems.push(`approval date ${w.approved} is in the future`);
+    else if (opts.maxDays !== undefined && daysBetween(w.approved, w.expires) > opts.maxDays) {
+      problems.push(`expires ${w.expires}, ${daysBetween(w.approved, w.expires)} days after its approval on ${w.approved}: longer than waiver-max-days (${opts.maxDays})`);
+    }
     if (SECRET_TOOLS.includes(w.tool) && w.verifiedNotSecret !== true) {
       problems.push('a secret waiver must say the value was verified not to be a real secret (verified: yes)');
     }
