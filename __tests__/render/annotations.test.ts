@@ -142,6 +142,22 @@ describe('planAnnotations: golden lists', () => {
     golden('fits', a);
   });
 
+  it('a line or column GitHub cannot place (over 2^31-1, 1e21) is left out, the file kept (found by review)', () => {
+    const r = gateResult([
+      toolResult('bandit', [
+        finding({ disposition: 'block', severity: 'high', location: { path: 'a.py', line: 1e21 }, title: 'huge' }),
+        finding({ disposition: 'block', severity: 'high', location: { path: 'b.py', line: 2 ** 31, column: 3 }, title: 'over' }),
+        finding({ disposition: 'block', severity: 'high', location: { path: 'c.py', line: 2 ** 31 - 1, column: 2 ** 40 }, title: 'max' }),
+      ]),
+    ]);
+    const a = planAnnotations(r, base);
+    expect(a.map((x) => [x.file, x.line, x.col])).toEqual([
+      ['a.py', undefined, undefined],
+      ['b.py', undefined, undefined],
+      ['c.py', 2 ** 31 - 1, undefined],
+    ]);
+  });
+
   it('paths, file-less findings and hostile text', () => {
     const r = gateResult([
       toolResult('bandit', [

@@ -69,8 +69,18 @@ export function pullRequestTarget(event: unknown, repository: string | undefined
   return { owner, repo, issueNumber: n };
 }
 
+/** The login GITHUB_TOKEN comments as. */
+const ACTIONS_BOT = 'github-actions[bot]';
+
 function isBot(c: GithubComment): boolean {
   return c.user?.type === 'Bot';
+}
+
+/** A comment whose first line is the marker, by whom: the workflow token (or a known login of ours), or another bot. */
+export interface StickyCandidate {
+  comment: GithubComment;
+  /** Written by GITHUB_TOKEN's bot or a login known to be ours; other bots must prove it by an edit. */
+  trusted: boolean;
 }
 
 export interface FindOptions {
@@ -82,6 +92,16 @@ export interface FindOptions {
 
 /** This gate's comment on the pull request, the oldest if there are several; undefined when none. */
 export async function findStickyComment(client: HttpClient, t: CommentTarget, marker: string, opts: FindOptions = {}): Promise<GithubComment | undefined> {
+  return (await stickyCandidates(client, t, marker, opts))[0]?.comment;
+}
+
+/**
+ * The comments that may be this gate's, ours first, each group oldest first. Any bot can post the
+ * marker (a review found another app echoing it, which the gate then took for its own, failed to
+ * edit and gave up, leaving the forged verdict): a bot other than GITHUB_TOKEN's is only a
+ * candidate, whose edit must succeed (an app token's own comments do).
+ */
+export async function stickyCandidates(client: HttpClient, t: CommentTarget, marker: string, opts: FindOptions = {}): Promise<StickyCandidate[]> {
   const maxPages = opts.maxPages ?? 30;
   const marked: GithubComment[] = [];
   for (let page = 1; page <= maxPages; page++) {
@@ -90,10 +110,14 @@ export async function findStickyComment(client: HttpClient, t: CommentTarget, ma
     for (const c of list) if (c && typeof c.id === 'number' && hasMarker(c.body, marker)) marked.push(c);
     if (list.length < 100) break;
   }
-  const own = new Set(opts.ownLogins ?? []);
-  const mine = (c: GithubComment) => isBot(c) || (typeof c.user?.login === 'string' && own.has(c.user.login));
-  const found = marked.find(mine);
-  if (found || marked.length === 0) return found;
+  const own = new Set([ACTIONS_BOT, ...(opts.ownLogins ?? [])]);
+  const trusted = (c: GithubComment) => typeof c.user?.login === 'string' && own.has(c.user.login);
+  const pick = (): StickyCandidate[] => [
+    ...marked.filter(trusted).map((comment) => ({ comment, trusted: true })),
+    ...marked.filter((c) => !trusted(c) && isBot(c)).map((comment) => ({ comment, trusted: false })),
+  ];
+  const found = pick();
+  if (found.length > 0 || marked.length === 0) return found;
   // Only people's comments carry the marker: ours only if the token is that person's (a PAT).
   try {
     const me = await client.getJson<{ login?: unknown }>('/user');
@@ -101,7 +125,7 @@ export async function findStickyComment(client: HttpClient, t: CommentTarget, ma
   } catch {
     // an installation token (GITHUB_TOKEN) cannot read /user: then none of these is ours
   }
-  return marked.find(mine);
+  return pick();
 }
 
 function describe(e: unknown, doing: string): CommentOutcome {
@@ -135,34 +159,47 @@ export async function publishComment(opts: PublishCommentOptions): Promise<Comme
   const marker = commentMarker(opts.gateId);
   const copts: CommentOptions = { gateId: opts.gateId, runUrl: opts.runUrl, summary: opts.summary, maxChars: opts.maxChars };
 
-  let existing: GithubComment | undefined;
+  let candidates: StickyCandidate[];
   try {
-    existing = await findStickyComment(opts.client, t, marker, opts);
+    candidates = await stickyCandidates(opts.client, t, marker, opts);
   } catch (e) {
     return describe(e, 'read the pull request comments');
   }
 
   let body: string;
   if (decision === 'resolve') {
-    if (!existing) return { action: 'none', reason: `comment: ${opts.mode} and the verdict is ${opts.result.verdict}: no comment needed` };
-    if (typeof existing.body === 'string' && existing.body.includes(RESOLVED_TAG)) return { action: 'unchanged', id: existing.id, url: existing.html_url };
+    if (candidates.length === 0) return { action: 'none', reason: `comment: ${opts.mode} and the verdict is ${opts.result.verdict}: no comment needed` };
     const resolved = resolvedCommentBody(opts.result, { ...copts, mode: opts.mode });
     body = resolved.replace(`${marker}\n`, `${marker}\n${RESOLVED_TAG}\n`);
   } else {
     body = renderComment(opts.result, copts);
   }
 
-  try {
-    if (existing) {
-      if (existing.body === body) return { action: 'unchanged', id: existing.id, url: existing.html_url };
+  // The first candidate that is ours: unchanged, or edited. A bot's comment we may not edit (403,
+  // 404) is not ours: the next one is tried, then a new comment is made.
+  for (const { comment: existing, trusted } of candidates) {
+    if (trusted && decision === 'resolve' && isResolved(existing.body)) return { action: 'unchanged', id: existing.id, url: existing.html_url };
+    if (trusted && existing.body === body) return { action: 'unchanged', id: existing.id, url: existing.html_url };
+    try {
       const r = await opts.client.sendJson<GithubComment>('PATCH', `/repos/${t.owner}/${t.repo}/issues/comments/${existing.id}`, { body });
       return { action: decision === 'resolve' ? 'resolved' : 'updated', id: existing.id, url: r.data?.html_url ?? existing.html_url };
+    } catch (e) {
+      if (!trusted && e instanceof HttpError && (e.kind === 'forbidden' || e.kind === 'not-found')) continue;
+      return describe(e, 'update the pull request comment');
     }
+  }
+  if (decision === 'resolve' && candidates.every((c) => !c.trusted)) return { action: 'none', reason: `comment: ${opts.mode} and the verdict is ${opts.result.verdict}: no comment of ours to resolve` };
+  try {
     const r = await opts.client.sendJson<GithubComment>('POST', `/repos/${t.owner}/${t.repo}/issues/${t.issueNumber}/comments`, { body });
     return { action: 'created', id: r.data?.id ?? 0, url: r.data?.html_url };
   } catch (e) {
-    return describe(e, existing ? 'update the pull request comment' : 'create the pull request comment');
+    return describe(e, 'create the pull request comment');
   }
+}
+
+/** The resolved tag on the line after the marker, where the gate writes it (not anywhere: report text can hold it). */
+function isResolved(body: string | null | undefined): boolean {
+  return typeof body === 'string' && body.split(/\r?\n/, 3)[1] === RESOLVED_TAG;
 }
 
 /** What the review channels (comment, check run, annotations) need to know about this run. */
@@ -200,7 +237,9 @@ export async function loadRunContext(env: Readonly<Record<string, string | undef
   const target = pullRequestTarget(event, ctx.owner && ctx.repo ? `${ctx.owner}/${ctx.repo}` : undefined);
   if (target) ctx.target = target;
   const prHead = (event as { pull_request?: { head?: { sha?: unknown } } } | undefined)?.pull_request?.head?.sha;
-  const sha = typeof prHead === 'string' ? prHead : env.GITHUB_SHA;
+  // A comment on a pull request (issue_comment) names no head commit, and GITHUB_SHA is then the
+  // default branch's: its check run would land there. None: the annotations go as workflow commands.
+  const sha = typeof prHead === 'string' ? prHead : target ? undefined : env.GITHUB_SHA;
   if (sha && /^[0-9a-f]{40}$/i.test(sha)) ctx.headSha = sha;
   if (env.GITHUB_REF && /^refs\/\S{1,250}$/.test(env.GITHUB_REF)) ctx.ref = env.GITHUB_REF;
   const server = (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, '');

@@ -235,8 +235,12 @@ export function topAnnotationCandidates(
   return { candidates: out, beyond };
 }
 
+/**
+ * A line GitHub can place: a whole number from 1 to 2^31-1 (a report's `1e21` became `line=1e+21`
+ * in a workflow command and `start_line: 1e21` in a Checks batch, which GitHub may refuse whole).
+ */
 function validLine(n: number | undefined): number | undefined {
-  return typeof n === 'number' && Number.isInteger(n) && n >= 1 ? n : undefined;
+  return typeof n === 'number' && Number.isInteger(n) && n >= 1 && n <= 0x7fffffff ? n : undefined;
 }
 
 export interface AnnotationPlan {
