@@ -140,10 +140,10 @@ function idsOf(f: EvaluatedFinding): Set<string> {
   return ids;
 }
 
-/** Does a finding fall under a waiver's match? (Tool-specific; pure.) */
 /** A git commit id, as gitleaks writes it first in a fingerprint. */
 const COMMIT_RE = /^[0-9a-f]{4,64}$/i;
 
+/** Does a finding fall under a waiver's match? (Tool-specific; pure.) */
 export function matcherFor(w: Waiver): (f: EvaluatedFinding) => boolean {
   const m = w.match;
   // A report lists a file's findings one after another: the last path's answer is kept, so each
@@ -283,8 +283,8 @@ const DIGEST_HEX = 32;
 
 /**
  * What an approver writes to approve one waiver: `<id>@<digest>`, the digest (SHA-256) of
- * everything the row says but where it stands in the file (approvers in any order or case). Approving by id alone let a review
- * find two ways around it: the author replaced an approved low-severity waiver with a critical one
+ * everything the row says but where it stands in the file (approvers in any order or case).
+ * Approving by id alone let a review find two ways around it: the author replaced an approved low-severity waiver with a critical one
  * under a new id (the comment, naming no id left in the file, then approved every waiver listing
  * its author), or named a waiver after a word both approvers happened to write. Any change to
  * the row (its match, expiry, approvers...) changes the code, so it must be approved again.
