@@ -3,8 +3,7 @@
  * names. GitHub-shaped API on 127.0.0.1 (helpers/http-server.ts).
  */
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createHttpClient } from '../../src/io/http.js';
 import { loadRunContext, publishComment, RESOLVED_TAG, type CommentTarget } from '../../src/github/comment.js';
@@ -13,6 +12,7 @@ import { parseSettings } from '../../src/config/schema.js';
 import { runEngine } from '../../src/engine/run.js';
 import type { GateResult } from '../../src/policy/result.js';
 import { startServer, type TestServer } from '../helpers/http-server.js';
+import { scratchDir } from '../helpers/scratch.js';
 import { finding, gateResult, toolResult } from '../render/annotations.fixtures.js';
 
 interface Stored {
@@ -76,13 +76,8 @@ describe('sticky comment: another bot\'s comment with the marker is not ours (fo
 });
 
 describe('sticky comment: resolved only by the tag on the line after the marker (found by review)', () => {
-  let ws: string | undefined;
-  afterEach(async () => {
-    if (ws) await rm(ws, { recursive: true, force: true });
-  });
-
   it('a file name from the report carrying the tag freezes a stale "warn" comment after the fix', async () => {
-    ws = await mkdtemp(join(tmpdir(), 'sg-review-'));
+    const ws = scratchDir('sg-review-');
     const file = `src/${RESOLVED_TAG}.py`; // toRepoPath refuses `<`, so the engine keeps the raw path
     const bandit = {
       errors: [],
@@ -103,12 +98,8 @@ describe('sticky comment: resolved only by the tag on the line after the marker 
 });
 
 describe('no check run on the default branch for issue_comment events (found by review)', () => {
-  let ws: string | undefined;
-  afterEach(async () => {
-    if (ws) await rm(ws, { recursive: true, force: true });
-  });
   it('annotations of a PR run triggered by a comment land on the default branch tip (GITHUB_SHA)', async () => {
-    ws = await mkdtemp(join(tmpdir(), 'sg-review-'));
+    const ws = scratchDir('sg-review-');
     const mainTip = 'a'.repeat(40);
     const eventPath = join(ws, 'event.json');
     await writeFile(eventPath, JSON.stringify({ issue: { number: 7, pull_request: { url: 'https://api.github.com/repos/o/r/pulls/7' } }, comment: { body: '/security-gate' }, repository: { full_name: 'o/r' } }));
