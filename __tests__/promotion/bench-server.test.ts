@@ -16,7 +16,7 @@ it('the benchmark server gives the promotion ten runs of evidence', async () => 
     const r = await runCli(gh.url);
     expect(r.report!.collection.runsWithData).toBe(10);
     expect(tool(r.report, 'bandit').ready).toBe(true);
-    expect(gh.state.byKind).toEqual({ list: 1, compare: 10, artifacts: 10, zip: 10, blob: 10 });
+    expect(gh.state.byKind).toEqual({ list: 1, ref: 1, compare: 10, artifacts: 10, zip: 10, blob: 10 });
   } finally {
     await gh.close();
   }

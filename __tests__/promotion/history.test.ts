@@ -45,10 +45,10 @@ describe('promotion: a tool with the evidence', () => {
     expect(r.report!.verdict.ready).toEqual(['bandit']);
     expect(criterion(r.report, 'bandit', 'executed-in-window').evidence.map((e) => e.id)).toEqual([500, 499, 498, 497, 496, 495, 494, 493, 492, 491]);
     expect(criterion(r.report, 'bandit', 'stable-consecutive').evidence[0]).toMatchObject({ id: 500, number: 1000, url: 'https://github.com/acme/api/actions/runs/500' });
-    // Only as many runs as needed: 1 list request, and per run its commit's check, a lookup, a download.
+    // Only as many runs as needed: 1 list request, main's tip, and per run its commit's check, a lookup, a download.
     expect(r.report!.collection.runsExamined).toBe(10);
-    expect(r.report!.requests).toEqual({ total: 31, list: 1, commitChecks: 10, artifactLookups: 10, downloads: 10 });
-    expect(requestKinds(srv)).toEqual({ list: 1, compare: 10, artifacts: 10, zip: 10, blob: 10 });
+    expect(r.report!.requests).toEqual({ total: 32, list: 1, commitChecks: 11, artifactLookups: 10, downloads: 10 });
+    expect(requestKinds(srv)).toEqual({ list: 1, ref: 1, compare: 10, artifacts: 10, zip: 10, blob: 10 });
     expect(srv.requests.find((q) => q.path.endsWith('/runs'))!.query.get('per_page')).toBe('100');
     // Every status: a re-run still running must be seen (a gap), not filtered out by the API.
     expect(srv.requests.find((q) => q.path.endsWith('/runs'))!.query.get('status')).toBeNull();
@@ -70,7 +70,7 @@ describe('promotion: never ready without the data', () => {
     expect(b.verdict).toMatch(/^not ready, because executed in at least 10 runs: executed in 4 of 4 runs examined \(needs 10\); latest 5 runs where it executed are consecutive, up to the newest run: only 4 runs/);
     expect(r.report!.collection.stoppedBecause).toBe('no-more-runs');
     expect(r.report!.notices.join('\n')).toContain('only 4 completed run(s) on main');
-    expect(r.report!.requests).toEqual({ total: 13, list: 1, commitChecks: 4, artifactLookups: 4, downloads: 4 });
+    expect(r.report!.requests).toEqual({ total: 14, list: 1, commitChecks: 5, artifactLookups: 4, downloads: 4 });
   });
 
   it('expired and missing artifacts are no data: not executions, and they break the stable stretch', async () => {
@@ -202,7 +202,7 @@ describe('promotion: never ready without the data', () => {
     serveGitHub(srv, history(times(260, clean), 1000));
     const r = await runCli(srv.url, ['--window', '150', '--max-runs', '400']);
     expect(tool(r.report, 'bandit').ready).toBe(true);
-    expect(r.report!.requests).toEqual({ total: 2 + 3 * 150, list: 2, commitChecks: 150, artifactLookups: 150, downloads: 150 });
+    expect(r.report!.requests).toEqual({ total: 3 + 3 * 150, list: 2, commitChecks: 151, artifactLookups: 150, downloads: 150 });
     expect(srv.requests.filter((q) => q.path.endsWith('/runs')).map((q) => q.query.get('page'))).toEqual(['1', '2']);
   });
 
@@ -228,7 +228,7 @@ describe('promotion: never ready without the data', () => {
     const r = await runCli(srv.url);
     expect(r.code).toBe(0);
     expect(tool(r.report, 'bandit').ready).toBe(true);
-    expect(r.report!.requests).toEqual({ total: 31 + 3, list: 1, commitChecks: 10, artifactLookups: 10, downloads: 10 });
+    expect(r.report!.requests).toEqual({ total: 32 + 3, list: 1, commitChecks: 11, artifactLookups: 10, downloads: 10 });
   });
 });
 

@@ -46384,13 +46384,13 @@ const artifactSchema = object({
     workflow_run: object({ id: schemas_number().int() }).nullable().optional(),
 });
 const artifactsPage = object({ total_count: schemas_number().int().nonnegative().optional(), artifacts: array(artifactSchema) });
-/** Plain words for an API failure that stops the whole run. */
-function runtimeError(what, e) {
+/** Plain words for an API failure that stops the whole run (`needs`: the permission a 403 means is missing). */
+function runtimeError(what, e, needs = 'actions: read') {
     if (!(e instanceof HttpError))
         return new PromotionRuntimeError(`${what}: ${e.message}`);
     const hint = {
         unauthorized: 'the token was refused (bad or expired github-token)',
-        forbidden: 'the token may not read Actions data (it needs actions: read)',
+        forbidden: needs === 'actions: read' ? 'the token may not read Actions data (it needs actions: read)' : `the token may not read this (it needs ${needs})`,
         'rate-limited': 'the API rate limit is used up beyond the wait we accept',
         server: 'the API kept failing after retries',
         timeout: 'the API did not answer in time after retries',
@@ -46487,22 +46487,47 @@ class RunPager {
     }
 }
 const compareSchema = object({ status: schemas_string() });
+const refSchema = object({ object: object({ sha: schemas_string().regex(/^[0-9a-f]{40}(?:[0-9a-f]{24})?$/i) }) });
+const COMMIT_ID = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/i;
+/**
+ * The branch's tip, read once per collection from `GET /git/ref/heads/{branch}`: a branch by
+ * construction, where a bare name in a comparison could resolve to a tag of the same name (git
+ * prefers tags). Needs `contents: read`.
+ */
+async function branchTip(o, stats) {
+    const what = `reading the tip of branch ${o.branch} in ${o.repository}`;
+    let data;
+    try {
+        stats.commitChecks++;
+        data = (await o.http.getJson(`/repos/${o.repository}/git/ref/heads/${o.branch.split('/').map(encodeURIComponent).join('/')}`)).data;
+    }
+    catch (e) {
+        if (e instanceof HttpError && e.kind === 'not-found')
+            throw new PromotionRuntimeError(`${what}: HTTP 404 — no such branch, or the token cannot see it`);
+        throw runtimeError(what, e, 'contents: read');
+    }
+    // A name that is only a prefix of branches (`feature` for `feature/a`, `feature/b`) answers a list.
+    const r = refSchema.safeParse(data);
+    if (!r.success)
+        throw new PromotionRuntimeError(`${what}: unexpected answer at ${zodWhere(r.error)}`);
+    return r.data.object.sha.toLowerCase();
+}
 /**
  * Why a run's commit is not on the branch, or undefined when it is. `head_branch` is a tag's name
  * for a tag's push, and the list's `branch=` filter matches it: a tag named `main` on any commit
- * would pass for the branch (found by review). `GET /compare/{branch}...{sha}` answers `behind` or
- * `identical` when the commit is in the branch's history. Once per commit.
+ * would pass for the branch (found by review). `GET /compare/{tip}...{sha}` answers `behind` or
+ * `identical` when the commit is in the history of the branch's tip. Once per commit.
  */
-function commitProblem(o, sha, stats, cache) {
-    if (sha === undefined || !/^[0-9a-f]{40}(?:[0-9a-f]{24})?$/i.test(sha))
+function commitProblem(o, sha, tip, stats, cache) {
+    if (sha === undefined || !COMMIT_ID.test(sha))
         return Promise.resolve(`the run does not name its commit (head_sha ${sha === undefined ? 'missing' : JSON.stringify(sha.slice(0, 64))})`);
     let p = cache.get(sha);
     if (p === undefined) {
         p = (async () => {
+            const base = await tip();
             try {
                 stats.commitChecks++;
-                // A branch's `/`s stay as they are (`release/1.x...sha`), as GitHub reads the basehead.
-                const res = await o.http.getJson(`/repos/${o.repository}/compare/${o.branch.split('/').map(encodeURIComponent).join('/')}...${sha}`);
+                const res = await o.http.getJson(`/repos/${o.repository}/compare/${base}...${sha}`);
                 const r = compareSchema.safeParse(res.data);
                 if (!r.success)
                     return `the comparison of its commit with ${o.branch} is not the expected shape (${zodWhere(r.error)})`;
@@ -46511,7 +46536,7 @@ function commitProblem(o, sha, stats, cache) {
             catch (e) {
                 if (e instanceof HttpError && e.kind === 'not-found')
                     return `its commit ${sha.slice(0, 12)} could not be compared with ${o.branch} (HTTP 404)`;
-                throw runtimeError(`comparing the commit of a run with ${o.branch}`, e);
+                throw runtimeError(`comparing the commit of a run with ${o.branch}`, e, 'contents: read');
             }
         })();
         cache.set(sha, p);
@@ -46519,10 +46544,10 @@ function commitProblem(o, sha, stats, cache) {
     return p;
 }
 /** The gate artifact and result of one run: data, or no data with the reason. */
-async function fetchRunData(o, run, stats, onBranch) {
+async function fetchRunData(o, run, stats, tip, onBranch) {
     if (run.pendingRerun)
         return { kind: 'no-data', reason: `re-run (attempt ${run.attempt}) not completed yet: the result of its earlier attempt is not evidence` };
-    const offBranch = await commitProblem(o, run.headSha, stats, onBranch);
+    const offBranch = await commitProblem(o, run.headSha, tip, stats, onBranch);
     if (offBranch)
         return { kind: 'no-data', reason: offBranch };
     const base = `/repos/${o.repository}/actions`;
@@ -46613,6 +46638,8 @@ async function collectHistory(o) {
     const pager = new RunPager(o);
     const stats = { list: 0, commitChecks: 0, artifactLookups: 0, downloads: 0 };
     const onBranch = new Map();
+    let tipRead;
+    const tip = () => (tipRead ??= branchTip(o, stats));
     const limit = pLimit(o.concurrency ?? 4);
     const records = [];
     let stoppedBecause = 'enough-evidence';
@@ -46632,7 +46659,7 @@ async function collectHistory(o) {
         }
         let data;
         try {
-            data = await Promise.all(batch.map((run) => limit(() => fetchRunData(o, run, stats, onBranch))));
+            data = await Promise.all(batch.map((run) => limit(() => fetchRunData(o, run, stats, tip, onBranch))));
         }
         catch (e) {
             limit.clearQueue();
@@ -46785,7 +46812,7 @@ const DEFAULT_EVENTS = ['push', 'schedule', 'workflow_dispatch'];
 const DEFAULT_RECIPES = ['api-security-bandit', 'api-security-audit', 'api-quality-security-hygiene'];
 /** Input names, with the description used by action.yml and `--help` (the test keeps them in step). */
 const PROMOTION_INPUTS = {
-    'github-token': 'Token that can read Actions runs and artifacts (actions: read). Default: the workflow token.',
+    'github-token': "Token that can read Actions runs and artifacts and the branch's commits (actions: read, contents: read). Default: the workflow token.",
     repository: 'owner/name of the repository whose history is read. Default: the current repository.',
     workflow: 'Workflow file name (e.g. ci.yml) or numeric id whose runs carry the gate artifact. Default: the current workflow.',
     branch: 'Branch whose completed runs are examined.',

@@ -1,6 +1,6 @@
 // A GitHub-REST-shaped server on 127.0.0.1 for the promotion-evidence benchmark (the same routes as
-// __tests__/promotion/helpers/fake-github.ts): list workflow runs, compare a run's commit with the
-// branch, list a run's artifacts, download an artifact (302 to a local blob URL, like github.com).
+// __tests__/promotion/helpers/fake-github.ts): list workflow runs, read main's tip, compare a run's
+// commit with it, list a run's artifacts, download an artifact (302 to a local blob URL, like github.com).
 // Every answer waits `latencyMs`. __tests__/promotion/bench-server.test.ts keeps it in step.
 import { createServer } from 'node:http';
 import { zipSync, strToU8 } from 'fflate';
@@ -10,7 +10,8 @@ export const WORKFLOW = 'ci.yml';
 
 /** `runs` completed runs on main, newest first, each with one gate artifact holding `resultJson`. */
 export async function serveGitHub({ runs = 10, resultJson, latencyMs = 50, artifactName = 'security-gate-reports' }) {
-  const state = { requests: 0, byKind: { list: 0, compare: 0, artifacts: 0, zip: 0, blob: 0 } };
+  const state = { requests: 0, byKind: { list: 0, ref: 0, compare: 0, artifacts: 0, zip: 0, blob: 0 } };
+  const tip = 'e'.repeat(40);
   const shaOf = (id) => id.toString(16).padStart(40, 'c');
   const zip = Buffer.from(zipSync({ 'security-gate-result.json': strToU8(resultJson), 'security-gate-summary.md': strToU8('# summary\n') }));
   const ids = Array.from({ length: runs }, (_, i) => 500 - i);
@@ -44,7 +45,11 @@ export async function serveGitHub({ runs = 10, resultJson, latencyMs = 50, artif
         }),
       });
     }
-    if ((m = new RegExp(`^/repos/${REPO}/compare/main\\.\\.\\.([0-9a-f]{40})$`).exec(url.pathname))) {
+    if (url.pathname === `/repos/${REPO}/git/ref/heads/main`) {
+      state.byKind.ref++;
+      return send(200, { ref: 'refs/heads/main', object: { sha: tip, type: 'commit' } });
+    }
+    if ((m = new RegExp(`^/repos/${REPO}/compare/${tip}\\.\\.\\.([0-9a-f]{40})$`).exec(url.pathname))) {
       state.byKind.compare++;
       return ids.some((id) => shaOf(id) === m[1]) ? send(200, { status: 'behind', ahead_by: 0, behind_by: 1 }) : send(404, { message: 'Not Found' });
     }

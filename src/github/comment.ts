@@ -117,8 +117,9 @@ export async function stickyCandidates(client: HttpClient, t: CommentTarget, mar
     ...marked.filter((c) => !trusted(c) && isBot(c)).map((comment) => ({ comment, trusted: false })),
   ];
   const found = pick();
-  if (found.length > 0 || marked.length === 0) return found;
-  // Only people's comments carry the marker: ours only if the token is that person's (a PAT).
+  // A person's marked comment is ours only if the token is that person's (a PAT): asked when no
+  // trusted comment was found and a person's carries the marker (other bots' may too).
+  if (found.some((c) => c.trusted) || !marked.some((c) => !isBot(c))) return found;
   try {
     const me = await client.getJson<{ login?: unknown }>('/user');
     if (typeof me.data?.login === 'string') own.add(me.data.login);
@@ -237,9 +238,11 @@ export async function loadRunContext(env: Readonly<Record<string, string | undef
   const target = pullRequestTarget(event, ctx.owner && ctx.repo ? `${ctx.owner}/${ctx.repo}` : undefined);
   if (target) ctx.target = target;
   const prHead = (event as { pull_request?: { head?: { sha?: unknown } } } | undefined)?.pull_request?.head?.sha;
+  // A workflow_run event is about the run that triggered it, whose commit is its head_sha.
+  const triggeringHead = (event as { workflow_run?: { head_sha?: unknown } } | undefined)?.workflow_run?.head_sha;
   // A comment on a pull request (issue_comment) names no head commit, and GITHUB_SHA is then the
   // default branch's: its check run would land there. None: the annotations go as workflow commands.
-  const sha = typeof prHead === 'string' ? prHead : target ? undefined : env.GITHUB_SHA;
+  const sha = typeof prHead === 'string' ? prHead : typeof triggeringHead === 'string' ? triggeringHead : target ? undefined : env.GITHUB_SHA;
   if (sha && /^[0-9a-f]{40}$/i.test(sha)) ctx.headSha = sha;
   if (env.GITHUB_REF && /^refs\/\S{1,250}$/.test(env.GITHUB_REF)) ctx.ref = env.GITHUB_REF;
   const server = (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, '');

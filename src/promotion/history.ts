@@ -51,7 +51,7 @@ export interface RequestStats {
   /** Every HTTP request sent, retries included (the client's counter). */
   total: number;
   list: number;
-  /** Commits checked to be on the branch (one per distinct head commit). */
+  /** The branch's tip read once, and each distinct head commit compared with it. */
   commitChecks: number;
   artifactLookups: number;
   downloads: number;
@@ -124,12 +124,12 @@ const artifactSchema = z.object({
 });
 const artifactsPage = z.object({ total_count: z.number().int().nonnegative().optional(), artifacts: z.array(artifactSchema) });
 
-/** Plain words for an API failure that stops the whole run. */
-function runtimeError(what: string, e: unknown): PromotionRuntimeError {
+/** Plain words for an API failure that stops the whole run (`needs`: the permission a 403 means is missing). */
+function runtimeError(what: string, e: unknown, needs = 'actions: read'): PromotionRuntimeError {
   if (!(e instanceof HttpError)) return new PromotionRuntimeError(`${what}: ${(e as Error).message}`);
   const hint: Partial<Record<HttpError['kind'], string>> = {
     unauthorized: 'the token was refused (bad or expired github-token)',
-    forbidden: 'the token may not read Actions data (it needs actions: read)',
+    forbidden: needs === 'actions: read' ? 'the token may not read Actions data (it needs actions: read)' : `the token may not read this (it needs ${needs})`,
     'rate-limited': 'the API rate limit is used up beyond the wait we accept',
     server: 'the API kept failing after retries',
     timeout: 'the API did not answer in time after retries',
@@ -225,28 +225,51 @@ class RunPager {
 }
 
 const compareSchema = z.object({ status: z.string() });
+const refSchema = z.object({ object: z.object({ sha: z.string().regex(/^[0-9a-f]{40}(?:[0-9a-f]{24})?$/i) }) });
+const COMMIT_ID = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/i;
+
+/**
+ * The branch's tip, read once per collection from `GET /git/ref/heads/{branch}`: a branch by
+ * construction, where a bare name in a comparison could resolve to a tag of the same name (git
+ * prefers tags). Needs `contents: read`.
+ */
+async function branchTip(o: CollectOptions, stats: History['stats']): Promise<string> {
+  const what = `reading the tip of branch ${o.branch} in ${o.repository}`;
+  let data: unknown;
+  try {
+    stats.commitChecks++;
+    data = (await o.http.getJson(`/repos/${o.repository}/git/ref/heads/${o.branch.split('/').map(encodeURIComponent).join('/')}`)).data;
+  } catch (e) {
+    if (e instanceof HttpError && e.kind === 'not-found') throw new PromotionRuntimeError(`${what}: HTTP 404 — no such branch, or the token cannot see it`);
+    throw runtimeError(what, e, 'contents: read');
+  }
+  // A name that is only a prefix of branches (`feature` for `feature/a`, `feature/b`) answers a list.
+  const r = refSchema.safeParse(data);
+  if (!r.success) throw new PromotionRuntimeError(`${what}: unexpected answer at ${zodWhere(r.error)}`);
+  return r.data.object.sha.toLowerCase();
+}
 
 /**
  * Why a run's commit is not on the branch, or undefined when it is. `head_branch` is a tag's name
  * for a tag's push, and the list's `branch=` filter matches it: a tag named `main` on any commit
- * would pass for the branch (found by review). `GET /compare/{branch}...{sha}` answers `behind` or
- * `identical` when the commit is in the branch's history. Once per commit.
+ * would pass for the branch (found by review). `GET /compare/{tip}...{sha}` answers `behind` or
+ * `identical` when the commit is in the history of the branch's tip. Once per commit.
  */
-function commitProblem(o: CollectOptions, sha: string | undefined, stats: History['stats'], cache: Map<string, Promise<string | undefined>>): Promise<string | undefined> {
-  if (sha === undefined || !/^[0-9a-f]{40}(?:[0-9a-f]{24})?$/i.test(sha)) return Promise.resolve(`the run does not name its commit (head_sha ${sha === undefined ? 'missing' : JSON.stringify(sha.slice(0, 64))})`);
+function commitProblem(o: CollectOptions, sha: string | undefined, tip: () => Promise<string>, stats: History['stats'], cache: Map<string, Promise<string | undefined>>): Promise<string | undefined> {
+  if (sha === undefined || !COMMIT_ID.test(sha)) return Promise.resolve(`the run does not name its commit (head_sha ${sha === undefined ? 'missing' : JSON.stringify(sha.slice(0, 64))})`);
   let p = cache.get(sha);
   if (p === undefined) {
     p = (async () => {
+      const base = await tip();
       try {
         stats.commitChecks++;
-        // A branch's `/`s stay as they are (`release/1.x...sha`), as GitHub reads the basehead.
-        const res = await o.http.getJson(`/repos/${o.repository}/compare/${o.branch.split('/').map(encodeURIComponent).join('/')}...${sha}`);
+        const res = await o.http.getJson(`/repos/${o.repository}/compare/${base}...${sha}`);
         const r = compareSchema.safeParse(res.data);
         if (!r.success) return `the comparison of its commit with ${o.branch} is not the expected shape (${zodWhere(r.error)})`;
         return r.data.status === 'behind' || r.data.status === 'identical' ? undefined : `its commit ${sha.slice(0, 12)} is not in the history of ${o.branch} (${r.data.status.slice(0, 40)}): a tag's push, or history rewritten since`;
       } catch (e) {
         if (e instanceof HttpError && e.kind === 'not-found') return `its commit ${sha.slice(0, 12)} could not be compared with ${o.branch} (HTTP 404)`;
-        throw runtimeError(`comparing the commit of a run with ${o.branch}`, e);
+        throw runtimeError(`comparing the commit of a run with ${o.branch}`, e, 'contents: read');
       }
     })();
     cache.set(sha, p);
@@ -255,9 +278,9 @@ function commitProblem(o: CollectOptions, sha: string | undefined, stats: Histor
 }
 
 /** The gate artifact and result of one run: data, or no data with the reason. */
-async function fetchRunData(o: CollectOptions, run: WorkflowRun, stats: History['stats'], onBranch: Map<string, Promise<string | undefined>>): Promise<RunData> {
+async function fetchRunData(o: CollectOptions, run: WorkflowRun, stats: History['stats'], tip: () => Promise<string>, onBranch: Map<string, Promise<string | undefined>>): Promise<RunData> {
   if (run.pendingRerun) return { kind: 'no-data', reason: `re-run (attempt ${run.attempt}) not completed yet: the result of its earlier attempt is not evidence` };
-  const offBranch = await commitProblem(o, run.headSha, stats, onBranch);
+  const offBranch = await commitProblem(o, run.headSha, tip, stats, onBranch);
   if (offBranch) return { kind: 'no-data', reason: offBranch };
   const base = `/repos/${o.repository}/actions`;
   let artifacts: z.infer<typeof artifactsPage>['artifacts'];
@@ -334,6 +357,8 @@ export async function collectHistory(o: CollectOptions): Promise<History> {
   const pager = new RunPager(o);
   const stats = { list: 0, commitChecks: 0, artifactLookups: 0, downloads: 0 };
   const onBranch = new Map<string, Promise<string | undefined>>();
+  let tipRead: Promise<string> | undefined;
+  const tip = () => (tipRead ??= branchTip(o, stats));
   const limit = pLimit(o.concurrency ?? 4);
   const records: RunRecord[] = [];
   let stoppedBecause: StopReason = 'enough-evidence';
@@ -352,7 +377,7 @@ export async function collectHistory(o: CollectOptions): Promise<History> {
     }
     let data: RunData[];
     try {
-      data = await Promise.all(batch.map((run) => limit(() => fetchRunData(o, run, stats, onBranch))));
+      data = await Promise.all(batch.map((run) => limit(() => fetchRunData(o, run, stats, tip, onBranch))));
     } catch (e) {
       limit.clearQueue();
       throw e;

@@ -23,7 +23,7 @@ export const DEFAULT_RECIPES = ['api-security-bandit', 'api-security-audit', 'ap
 
 /** Input names, with the description used by action.yml and `--help` (the test keeps them in step). */
 export const PROMOTION_INPUTS = {
-  'github-token': 'Token that can read Actions runs and artifacts (actions: read). Default: the workflow token.',
+  'github-token': "Token that can read Actions runs and artifacts and the branch's commits (actions: read, contents: read). Default: the workflow token.",
   repository: 'owner/name of the repository whose history is read. Default: the current repository.',
   workflow: 'Workflow file name (e.g. ci.yml) or numeric id whose runs carry the gate artifact. Default: the current workflow.',
   branch: 'Branch whose completed runs are examined.',

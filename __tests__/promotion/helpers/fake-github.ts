@@ -61,6 +61,9 @@ export interface FakeOptions {
   artifactName?: string;
 }
 
+/** The tip of main, as GET /git/ref/heads/main gives it. */
+export const MAIN_TIP = 'e'.repeat(40);
+
 /** The head commit of a fake run: 40 hex digits made from its id. */
 export function shaOf(id: number): string {
   return id.toString(16).padStart(40, 'c');
@@ -128,8 +131,9 @@ export function serveGitHub(srv: TestServer, runs: FakeRun[], opts: FakeOptions 
       }));
     return { body: { total_count: list.length, artifacts: list } };
   });
-  // "Compare two commits": `behind` when the run's commit is in the branch's history.
-  srv.on(new RegExp(`^GET /repos/${REPO}/compare/main\\.\\.\\.([0-9a-f]{40})$`), (req) => {
+  srv.on(`GET /repos/${REPO}/git/ref/heads/main`, () => ({ body: { ref: 'refs/heads/main', object: { sha: MAIN_TIP, type: 'commit' } } }));
+  // "Compare two commits": `behind` when the run's commit is in the history of main's tip.
+  srv.on(new RegExp(`^GET /repos/${REPO}/compare/${MAIN_TIP}\\.\\.\\.([0-9a-f]{40})$`), (req) => {
     const sha = /\.\.\.([0-9a-f]{40})$/.exec(req.path)![1];
     const run = runs.find((r) => shaOf(r.id) === sha);
     if (!run) return { status: 404, body: { message: 'Not Found' } };
@@ -156,10 +160,11 @@ export function serveGitHub(srv: TestServer, runs: FakeRun[], opts: FakeOptions 
 }
 
 /** Requests the server saw, by kind (redirect-followed blob downloads are not API requests). */
-export function requestKinds(srv: TestServer): { list: number; compare: number; artifacts: number; zip: number; blob: number } {
-  const k = { list: 0, compare: 0, artifacts: 0, zip: 0, blob: 0 };
+export function requestKinds(srv: TestServer): { list: number; ref: number; compare: number; artifacts: number; zip: number; blob: number } {
+  const k = { list: 0, ref: 0, compare: 0, artifacts: 0, zip: 0, blob: 0 };
   for (const r of srv.requests) {
     if (r.path.endsWith('/runs') && r.path.includes('/workflows/')) k.list++;
+    else if (r.path.includes('/git/ref/')) k.ref++;
     else if (r.path.includes('/compare/')) k.compare++;
     else if (r.path.endsWith('/artifacts')) k.artifacts++;
     else if (r.path.endsWith('/zip')) k.zip++;
