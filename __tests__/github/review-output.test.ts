@@ -12,44 +12,14 @@ import { parseSettings } from '../../src/config/schema.js';
 import { runEngine } from '../../src/engine/run.js';
 import type { GateResult } from '../../src/policy/result.js';
 import { startServer, type TestServer } from '../helpers/http-server.js';
+import { ACTIONS_BOT, commentsServer } from '../helpers/comments-server.js';
 import { scratchDir } from '../helpers/scratch.js';
 import { finding, gateResult, toolResult } from '../render/annotations.fixtures.js';
 
-interface Stored {
-  id: number;
-  body: string;
-  user: { login: string; type: string };
-}
-
-const ACTIONS_BOT = { login: 'github-actions[bot]', type: 'Bot' };
-
-/** Issue comments as GitHub keeps them: the token (GITHUB_TOKEN) may only edit its own comments. */
 async function github() {
-  const srv = await startServer();
-  servers.push(srv);
-  const comments: Stored[] = [];
-  let nextId = 1;
-  srv.on(/^GET \/repos\/o\/r\/issues\/7\/comments$/, (req) => {
-    const per = Number(req.query.get('per_page') ?? 30);
-    const page = Number(req.query.get('page') ?? 1);
-    return { body: comments.slice((page - 1) * per, page * per) };
-  });
-  srv.on(/^POST \/repos\/o\/r\/issues\/7\/comments$/, (req) => {
-    const c = { id: nextId++, body: (JSON.parse(req.body) as { body: string }).body, user: ACTIONS_BOT };
-    comments.push(c);
-    return { status: 201, body: c };
-  });
-  srv.on(/^PATCH \/repos\/o\/r\/issues\/comments\/\d+$/, (req) => {
-    const c = comments.find((x) => x.id === Number(req.path.split('/').pop()));
-    if (!c) return { status: 404, body: { message: 'Not Found' } };
-    if (c.user.login !== ACTIONS_BOT.login) return { status: 403, body: { message: 'Resource not accessible by integration' } };
-    c.body = (JSON.parse(req.body) as { body: string }).body;
-    return { body: c };
-  });
-  srv.on('GET /user', () => ({ status: 403, body: { message: 'Resource not accessible by integration' } }));
-  const client = createHttpClient({ baseUrl: srv.url, token: 'ghs_test', backoffMs: 1, retries: 1 });
-  const add = (body: string, user: Stored['user']) => comments.push({ id: nextId++, body, user });
-  return { srv, comments, client, add };
+  const g = await commentsServer();
+  servers.push(g.srv);
+  return g;
 }
 
 let servers: TestServer[] = [];

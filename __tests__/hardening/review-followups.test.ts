@@ -12,6 +12,7 @@ import { createHttpClient } from '../../src/io/http.js';
 import { loadRunContext, publishComment, type CommentTarget } from '../../src/github/comment.js';
 import { collectHistory } from '../../src/promotion/history.js';
 import { startServer, type TestServer } from '../helpers/http-server.js';
+import { commentsServer } from '../helpers/comments-server.js';
 import { scratchDir } from '../helpers/scratch.js';
 import { finding, gateResult, toolResult } from '../render/annotations.fixtures.js';
 import { REPO, serveGitHub, WORKFLOW } from '../promotion/helpers/fake-github.js';
@@ -26,29 +27,11 @@ const target: CommentTarget = { owner: 'o', repo: 'r', issueNumber: 7 };
 const warn = () => gateResult([toolResult('bandit', [finding({ disposition: 'warn', severity: 'medium', title: 'md5' })])]);
 const block = () => gateResult([toolResult('bandit', [finding({ disposition: 'block', severity: 'high', title: 'shell=True' })], { phase: 2 })]);
 
-/** Issue comments where a token may edit only its own comments (the model review-output.test.ts uses); the token is a PAT of `alice`. */
+/** The token is a PAT of `alice`. */
 async function patGithub() {
-  const srv = await startServer();
-  servers.push(srv);
-  const me = { login: 'alice', type: 'User' };
-  const comments: Array<{ id: number; body: string; user: { login: string; type: string } }> = [];
-  let id = 1;
-  srv.on(/^GET \/repos\/o\/r\/issues\/7\/comments$/, () => ({ body: comments }));
-  srv.on(/^POST \/repos\/o\/r\/issues\/7\/comments$/, (req) => {
-    const c = { id: id++, body: (JSON.parse(req.body) as { body: string }).body, user: me };
-    comments.push(c);
-    return { status: 201, body: c };
-  });
-  srv.on(/^PATCH \/repos\/o\/r\/issues\/comments\/\d+$/, (req) => {
-    const c = comments.find((x) => x.id === Number(req.path.split('/').pop()));
-    if (!c) return { status: 404, body: { message: 'Not Found' } };
-    if (c.user.login !== me.login) return { status: 403, body: { message: 'Forbidden' } };
-    c.body = (JSON.parse(req.body) as { body: string }).body;
-    return { body: c };
-  });
-  srv.on('GET /user', () => ({ body: { login: me.login } }));
-  const client = createHttpClient({ baseUrl: srv.url, token: 'ghp_test', backoffMs: 1, retries: 1 });
-  return { comments, client, add: (body: string, user: { login: string; type: string }) => comments.push({ id: id++, body, user }) };
+  const g = await commentsServer({ login: 'alice', type: 'User' });
+  servers.push(g.srv);
+  return g;
 }
 
 describe('PAT token + another bot echoing the marker', () => {
@@ -100,20 +83,10 @@ describe('check run commit for workflow_run events', () => {
 
 describe('an app token', () => {
   it('my-app[bot] finds and edits its own comment; resolve with only a foreign bot candidate does nothing', async () => {
-    const srv = await startServer();
-    servers.push(srv);
-    const me = { login: 'my-app[bot]', type: 'Bot' };
-    const comments: Array<{ id: number; body: string; user: { login: string; type: string } }> = [{ id: 1, body: '<!-- security-gate:g -->\nforged', user: { login: 'other[bot]', type: 'Bot' } }];
-    let id = 2;
-    srv.on(/^GET \/repos\/o\/r\/issues\/7\/comments$/, () => ({ body: comments }));
-    srv.on(/^POST \/repos\/o\/r\/issues\/7\/comments$/, (req) => { const c = { id: id++, body: (JSON.parse(req.body) as { body: string }).body, user: me }; comments.push(c); return { status: 201, body: c }; });
-    srv.on(/^PATCH \/repos\/o\/r\/issues\/comments\/\d+$/, (req) => {
-      const c = comments.find((x) => x.id === Number(req.path.split('/').pop()))!;
-      if (c.user.login !== me.login) return { status: 403, body: { message: 'Forbidden' } };
-      c.body = (JSON.parse(req.body) as { body: string }).body;
-      return { body: c };
-    });
-    const client = createHttpClient({ baseUrl: srv.url, token: 'ghs', backoffMs: 1, retries: 1 });
+    const g = await commentsServer({ login: 'my-app[bot]', type: 'Bot' });
+    servers.push(g.srv);
+    g.add('<!-- security-gate:g -->\nforged', { login: 'other[bot]', type: 'Bot' });
+    const { client, comments } = g;
     const pass = () => gateResult([toolResult('bandit', [])]);
     expect((await publishComment({ client, target, mode: 'on-warn', gateId: 'g', result: pass() })).action).toBe('none');
     expect((await publishComment({ client, target, mode: 'always', gateId: 'g', result: warn() })).action).toBe('created');
