@@ -43499,14 +43499,21 @@ function firstIssue(err, prefix) {
  * said nothing (\`severity.high: 3\` with no finding; blocking secrets with every count 0).
  */
 function countsDisagree(t) {
+    // Fields an older gate may not have written are checked only when every finding has them.
     const tally = { block: 0, warn: 0, info: 0, waived: 0, wouldBlock: 0 };
+    const bySeverity = {};
     let phase2Known = true;
+    let severityKnown = true;
     for (const f of t.findings) {
         tally[f.disposition]++;
         if (f.phase2Action === undefined)
             phase2Known = false;
         else if (f.phase2Action === 'block' && f.disposition !== 'waived')
             tally.wouldBlock++;
+        if (f.severity === undefined)
+            severityKnown = false;
+        else
+            bySeverity[f.severity] = (bySeverity[f.severity] ?? 0) + 1;
     }
     for (const k of ['block', 'warn', 'info', 'waived']) {
         if (t.counts[k] !== tally[k])
@@ -43514,14 +43521,6 @@ function countsDisagree(t) {
     }
     if (phase2Known && t.counts.wouldBlock !== tally.wouldBlock)
         return `counts.wouldBlock: ${t.counts.wouldBlock}, but ${tally.wouldBlock} of its findings would block`;
-    const bySeverity = {};
-    let severityKnown = true;
-    for (const f of t.findings) {
-        if (f.severity === undefined)
-            severityKnown = false;
-        else
-            bySeverity[f.severity] = (bySeverity[f.severity] ?? 0) + 1;
-    }
     let total = 0;
     for (const s of model_SEVERITIES) {
         total += t.severity[s];
@@ -46486,9 +46485,10 @@ class RunPager {
             this.done = true;
     }
 }
-const compareSchema = object({ status: schemas_string() });
-const refSchema = object({ object: object({ sha: schemas_string().regex(/^[0-9a-f]{40}(?:[0-9a-f]{24})?$/i) }) });
+/** A commit id: SHA-1, or SHA-256 in a repository that uses it. */
 const COMMIT_ID = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/i;
+const compareSchema = object({ status: schemas_string() });
+const refSchema = object({ object: object({ sha: schemas_string().regex(COMMIT_ID) }) });
 /**
  * The branch's tip, read once per collection from `GET /git/ref/heads/{branch}`: a branch by
  * construction, where a bare name in a comparison could resolve to a tag of the same name (git
@@ -46516,40 +46516,45 @@ async function branchTip(o, stats) {
  * Why a run's commit is not on the branch, or undefined when it is. `head_branch` is a tag's name
  * for a tag's push, and the list's `branch=` filter matches it: a tag named `main` on any commit
  * would pass for the branch (found by review). `GET /compare/{tip}...{sha}` answers `behind` or
- * `identical` when the commit is in the history of the branch's tip. Once per commit.
+ * `identical` when the commit is in the history of the branch's tip (read once). Once per commit.
  */
-function commitProblem(o, sha, tip, stats, cache) {
-    if (sha === undefined || !COMMIT_ID.test(sha))
-        return Promise.resolve(`the run does not name its commit (head_sha ${sha === undefined ? 'missing' : JSON.stringify(sha.slice(0, 64))})`);
-    let p = cache.get(sha);
-    if (p === undefined) {
-        p = (async () => {
-            const base = await tip();
-            try {
-                stats.commitChecks++;
-                const res = await o.http.getJson(`/repos/${o.repository}/compare/${base}...${sha}`);
-                const r = compareSchema.safeParse(res.data);
-                if (!r.success)
-                    return `the comparison of its commit with ${o.branch} is not the expected shape (${zodWhere(r.error)})`;
-                return r.data.status === 'behind' || r.data.status === 'identical' ? undefined : `its commit ${sha.slice(0, 12)} is not in the history of ${o.branch} (${r.data.status.slice(0, 40)}): a tag's push, or history rewritten since`;
-            }
-            catch (e) {
-                if (e instanceof HttpError && e.kind === 'not-found')
-                    return `its commit ${sha.slice(0, 12)} could not be compared with ${o.branch} (HTTP 404)`;
-                throw runtimeError(`comparing the commit of a run with ${o.branch}`, e, 'contents: read');
-            }
-        })();
-        cache.set(sha, p);
+function branchCheck(o, stats) {
+    let tip;
+    const cache = new Map();
+    return (sha) => {
+        if (sha === undefined || !COMMIT_ID.test(sha))
+            return Promise.resolve(`the run does not name its commit (head_sha ${sha === undefined ? 'missing' : JSON.stringify(sha.slice(0, 64))})`);
+        let p = cache.get(sha);
+        if (p === undefined) {
+            p = compareWithTip(o, stats, (tip ??= branchTip(o, stats)), sha);
+            cache.set(sha, p);
+        }
+        return p;
+    };
+}
+async function compareWithTip(o, stats, tip, sha) {
+    const base = await tip;
+    try {
+        stats.commitChecks++;
+        const res = await o.http.getJson(`/repos/${o.repository}/compare/${base}...${sha}`);
+        const r = compareSchema.safeParse(res.data);
+        if (!r.success)
+            return `the comparison of its commit with ${o.branch} is not the expected shape (${zodWhere(r.error)})`;
+        return r.data.status === 'behind' || r.data.status === 'identical' ? undefined : `its commit ${sha.slice(0, 12)} is not in the history of ${o.branch} (${r.data.status.slice(0, 40)}): a tag's push, or history rewritten since`;
     }
-    return p;
+    catch (e) {
+        if (e instanceof HttpError && e.kind === 'not-found')
+            return `its commit ${sha.slice(0, 12)} could not be compared with ${o.branch} (HTTP 404)`;
+        throw runtimeError(`comparing the commit of a run with ${o.branch}`, e, 'contents: read');
+    }
 }
 /** The gate artifact and result of one run: data, or no data with the reason. */
-async function fetchRunData(o, run, stats, tip, onBranch) {
+async function fetchRunData(o, run, stats, offBranch) {
     if (run.pendingRerun)
         return { kind: 'no-data', reason: `re-run (attempt ${run.attempt}) not completed yet: the result of its earlier attempt is not evidence` };
-    const offBranch = await commitProblem(o, run.headSha, tip, stats, onBranch);
-    if (offBranch)
-        return { kind: 'no-data', reason: offBranch };
+    const notOnBranch = await offBranch(run.headSha);
+    if (notOnBranch)
+        return { kind: 'no-data', reason: notOnBranch };
     const base = `/repos/${o.repository}/actions`;
     let artifacts;
     try {
@@ -46637,9 +46642,7 @@ function stillNeeded(records, o) {
 async function collectHistory(o) {
     const pager = new RunPager(o);
     const stats = { list: 0, commitChecks: 0, artifactLookups: 0, downloads: 0 };
-    const onBranch = new Map();
-    let tipRead;
-    const tip = () => (tipRead ??= branchTip(o, stats));
+    const offBranch = branchCheck(o, stats);
     const limit = pLimit(o.concurrency ?? 4);
     const records = [];
     let stoppedBecause = 'enough-evidence';
@@ -46659,7 +46662,7 @@ async function collectHistory(o) {
         }
         let data;
         try {
-            data = await Promise.all(batch.map((run) => limit(() => fetchRunData(o, run, stats, tip, onBranch))));
+            data = await Promise.all(batch.map((run) => limit(() => fetchRunData(o, run, stats, offBranch))));
         }
         catch (e) {
             limit.clearQueue();
@@ -46806,9 +46809,9 @@ const DEFAULT_ARTIFACT_NAME = 'security-gate-reports';
 /** Report files written to `output-dir`. */
 const REPORT_JSON_FILE = '.ci-security-promotion-report.json';
 const REPORT_MARKDOWN_FILE = '.ci-security-promotion-report.md';
-/** Justfile recipes the team documents for local reproduction. */
 /** Runs of these events are the branch's own: a push to it, its schedule, a run started by hand. */
 const DEFAULT_EVENTS = ['push', 'schedule', 'workflow_dispatch'];
+/** Justfile recipes the team documents for local reproduction. */
 const DEFAULT_RECIPES = ['api-security-bandit', 'api-security-audit', 'api-quality-security-hygiene'];
 /** Input names, with the description used by action.yml and `--help` (the test keeps them in step). */
 const PROMOTION_INPUTS = {
@@ -46874,7 +46877,7 @@ const promotionSchema = object({
     workflow: schemas_string()
         .trim()
         .regex(/^(\d+|[^/\\\s?#%]+\.ya?ml)$/, 'workflow: expected a workflow file name such as ci.yml, or its numeric id'),
-    // A branch name git allows (check-ref-format): it goes into API paths (`/compare/{branch}...{sha}`).
+    // A branch name git allows (check-ref-format): it goes into an API path (`/git/ref/heads/{branch}`).
     branch: schemas_string().trim().min(1).max(255).regex(/^(?!\/)(?!.*\/$)(?!.*\.\.)(?!.*\/\.)(?!.*@\{)(?!.*\.lock$)[^\s~^:?*[\\\p{Cc}]+$/u, 'branch: expected a branch name (no spaces, `..`, `~ ^ : ? * [ \\`)'),
     events: settings_list('events').refine((e) => e.length > 0 && e.every((n) => /^[a-z_]{1,64}$/.test(n) && !n.startsWith('pull_request')), {
         message: 'events: expected event names such as push, schedule, workflow_dispatch (pull_request events carry a pull request\'s code: never evidence)',

@@ -154,6 +154,11 @@ export function withheld(error: string): string {
   return `${WITHHELD_PREFIX}: it could not be read again for the copy (${escapeLog(error)}).\n`;
 }
 
+/** The log line for a withheld copy (a report's, the SARIF file's): `file: the report was withheld ...`. */
+export function withheldWarning(file: string, note: string): string {
+  return `${file}: ${note.replace(/^security-gate: this /, 'the ')}`;
+}
+
 /** How every note that stands for a withheld copy starts (this one, and WITHHELD_BANDIT_REPORT). */
 const WITHHELD_PREFIX = 'security-gate: this report was withheld from the artifact';
 

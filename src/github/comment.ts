@@ -84,7 +84,7 @@ export interface StickyCandidate {
 }
 
 export interface FindOptions {
-  /** Logins whose comments are ours besides bots (e.g. the PAT's user, if known). */
+  /** Logins whose comments are ours besides GITHUB_TOKEN's bot (e.g. the PAT's user, if known). */
   ownLogins?: string[];
   /** Pages of 100 comments read at most (default 30). */
   maxPages?: number;

@@ -4,7 +4,7 @@
  * hook, then record the waiver report and decide the override on the result.
  */
 import { relative, resolve, sep } from 'node:path';
-import type { Change } from '../change/diff.js';
+import type { Change, ChangedFile, KnownChange } from '../change/diff.js';
 import type { Settings } from '../config/schema.js';
 import { insideWorkspace, readReport } from '../io/files.js';
 import type { HttpClient } from '../io/http.js';
@@ -35,6 +35,12 @@ export interface Governance {
   finish(result: GateResult): Promise<GateResult>;
 }
 
+/** The change's entry for a file given as a setting (`./docs/x.md` and an absolute path name the same file as git does), or undefined. */
+function changedFileOf(change: KnownChange, workspace: string, file: string): ChangedFile | undefined {
+  const repoFile = relative(resolve(workspace), resolve(workspace, file)).split(sep).join('/');
+  return change.files.find((f) => f.path === repoFile || f.oldPath === repoFile);
+}
+
 /**
  * Said when the change under review edits the policy file this run's settings came from: its
  * thresholds, phases and approver lists apply to the run that judges the change (as the workflow
@@ -43,9 +49,7 @@ export interface Governance {
  * it says so where the reviewer reads, and the docs say to protect both files with CODEOWNERS.
  */
 export function policyFileNotice(policyFile: string | undefined, workspace: string, change: Change | undefined): string | undefined {
-  if (!policyFile || !change?.known) return undefined;
-  const repoFile = relative(resolve(workspace), resolve(workspace, policyFile)).split(sep).join('/');
-  if (!change.files.some((f) => f.path === repoFile || f.oldPath === repoFile)) return undefined;
+  if (!policyFile || !change?.known || !changedFileOf(change, workspace, policyFile)) return undefined;
   return `This change edits the policy file ${policyFile}, and this run already applies what it now says (thresholds, phases, approvers, the override label and its approvers). Review that edit with the change; protect the policy file and the workflows with CODEOWNERS.`;
 }
 
@@ -93,10 +97,8 @@ export async function prepareGovernance(o: GovernanceOptions): Promise<Governanc
     const more = prepared.error.problems.length - LOGGED;
     if (more > 0) o.logError(`${file}: ${more} more ${more === 1 ? 'problem' : 'problems'} (fix the ones above first)`);
   } else if (prepared.report?.error) o.logError(prepared.report.error);
-  // The waivers file as git names it (`./docs/x.md` and an absolute path are the same file).
-  const repoFile = relative(resolve(workspace), resolve(workspace, file)).split(sep).join('/');
   const readable = change?.known && change.addedLinesComplete;
-  const scope = readable ? (change.files.find((f) => f.path === repoFile || f.oldPath === repoFile) ?? 'unchanged') : undefined;
+  const scope = readable ? (changedFileOf(change, workspace, file) ?? 'unchanged') : undefined;
   const approvers = { security: settings['security-approvers'], senior: settings['senior-approvers'] };
   const branchRun = settings['verify-waiver-approvals'] && !prTarget && o.runCtx?.ref ? await branchRunOf(o.runCtx.ref, o.event, o.client, o.runCtx) : undefined;
   const wctx = await resolveWaiverContext({

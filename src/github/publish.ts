@@ -8,7 +8,7 @@ import { mkdir } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import type { Settings } from '../config/schema.js';
 import { writeJsonFile } from '../engine/json-file.js';
-import { copyReport, stage, stageReports, type RedactedCopier, type Staged } from '../engine/stage.js';
+import { copyReport, stage, stageReports, withheldWarning, type RedactedCopier, type Staged } from '../engine/stage.js';
 import type { HttpClient } from '../io/http.js';
 import { insideWorkspace } from '../io/files.js';
 import type { GateResult } from '../policy/result.js';
@@ -63,7 +63,7 @@ export async function publish(p: PublishContext): Promise<Published> {
       copier: p.copier,
       knownSecrets: p.knownSecrets ?? [],
       // Read for the verdict, then not readable the same way for the copy: said, not only in the artifact.
-      onWithheld: (file, note) => log.warning(`${file}: ${note.replace(/^security-gate: this /, 'the ')}`),
+      onWithheld: (file, note) => log.warning(withheldWarning(file, note)),
     }).then(
       (files) => ({ files }),
       (error: unknown) => ({ error }),
@@ -89,8 +89,9 @@ export async function publish(p: PublishContext): Promise<Published> {
   if (resolve(sarifFile) !== resolve(stagedSarif)) {
     await mkdir(outDir, { recursive: true });
     // From the handle the checks are made on: the SARIF file is in the workspace, where a planted link could swap it.
-    const withheldNote = await copyReport(workspace, relative(workspace, sarifFile), stagedSarif);
-    if (withheldNote) log.warning(`${relative(workspace, sarifFile)}: ${withheldNote.replace(/^security-gate: this report/, 'the SARIF file')}`);
+    const shown = relative(workspace, sarifFile);
+    const note = await copyReport(workspace, shown, stagedSarif);
+    if (note) log.warning(withheldWarning(shown, note));
   }
 
   // Without an upload, the result JSON and summary are written once, below (they are big for big reports).

@@ -16,7 +16,7 @@
  */
 import { HttpError, type HttpClient } from '../io/http.js';
 import { decideOverride, type OverrideDecision } from '../policy/override.js';
-import type { ApprovalComment, ApprovalVerification, ApproverConfig, MembershipAnswer, MembershipLookup } from '../waivers/evaluate.js';
+import { holdsApproverRole, type ApprovalComment, type ApprovalVerification, type ApproverConfig, type MembershipAnswer, type MembershipLookup } from '../waivers/evaluate.js';
 import { LOGIN_RE, TEAM_RE, type Waiver } from '../waivers/types.js';
 
 export interface RepoRef {
@@ -356,9 +356,8 @@ export async function resolveWaiverContext(o: WaiverContextOptions): Promise<Wai
   const r = await fetchApprovalComments(o.client, o.target, o.target.pr, logins);
   if (!r.ok) ctx.verification = { ...base, unavailable: r.reason };
   else {
-    const roles = [...o.approvers.security, ...o.approvers.senior].map((x) => x.replace(/^@/, '').toLowerCase());
-    const holdsRole = (login: string) => roles.includes(login.toLowerCase()) || teams.some((t) => ctx.membership?.(t, login)?.state === 'member');
-    const access = await lookupWriteAccess(o.client, o.target, r.comments.map((c) => c.login).filter((l) => !holdsRole(l)));
+    // Role holders need no lookup: the session counts them as such (holdsApproverRole).
+    const access = await lookupWriteAccess(o.client, o.target, r.comments.map((c) => c.login).filter((l) => !holdsApproverRole(l, o.approvers, ctx.membership)));
     ctx.verification = { ...base, comments: r.comments, access, note: `approvals checked against \`WAIVER APPROVED:\` comments on pull request #${o.target.pr}${o.appliesTo ? ' for the waivers it adds or changes' : ''}${r.note ? ` (${r.note})` : ''}` };
   }
   return ctx;

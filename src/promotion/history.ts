@@ -224,9 +224,10 @@ class RunPager {
   }
 }
 
-const compareSchema = z.object({ status: z.string() });
-const refSchema = z.object({ object: z.object({ sha: z.string().regex(/^[0-9a-f]{40}(?:[0-9a-f]{24})?$/i) }) });
+/** A commit id: SHA-1, or SHA-256 in a repository that uses it. */
 const COMMIT_ID = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/i;
+const compareSchema = z.object({ status: z.string() });
+const refSchema = z.object({ object: z.object({ sha: z.string().regex(COMMIT_ID) }) });
 
 /**
  * The branch's tip, read once per collection from `GET /git/ref/heads/{branch}`: a branch by
@@ -249,39 +250,48 @@ async function branchTip(o: CollectOptions, stats: History['stats']): Promise<st
   return r.data.object.sha.toLowerCase();
 }
 
+/** Why a run's commit is not on the branch (undefined: it is), for one collection: see branchCheck. */
+type BranchCheck = (sha: string | undefined) => Promise<string | undefined>;
+
 /**
  * Why a run's commit is not on the branch, or undefined when it is. `head_branch` is a tag's name
  * for a tag's push, and the list's `branch=` filter matches it: a tag named `main` on any commit
  * would pass for the branch (found by review). `GET /compare/{tip}...{sha}` answers `behind` or
- * `identical` when the commit is in the history of the branch's tip. Once per commit.
+ * `identical` when the commit is in the history of the branch's tip (read once). Once per commit.
  */
-function commitProblem(o: CollectOptions, sha: string | undefined, tip: () => Promise<string>, stats: History['stats'], cache: Map<string, Promise<string | undefined>>): Promise<string | undefined> {
-  if (sha === undefined || !COMMIT_ID.test(sha)) return Promise.resolve(`the run does not name its commit (head_sha ${sha === undefined ? 'missing' : JSON.stringify(sha.slice(0, 64))})`);
-  let p = cache.get(sha);
-  if (p === undefined) {
-    p = (async () => {
-      const base = await tip();
-      try {
-        stats.commitChecks++;
-        const res = await o.http.getJson(`/repos/${o.repository}/compare/${base}...${sha}`);
-        const r = compareSchema.safeParse(res.data);
-        if (!r.success) return `the comparison of its commit with ${o.branch} is not the expected shape (${zodWhere(r.error)})`;
-        return r.data.status === 'behind' || r.data.status === 'identical' ? undefined : `its commit ${sha.slice(0, 12)} is not in the history of ${o.branch} (${r.data.status.slice(0, 40)}): a tag's push, or history rewritten since`;
-      } catch (e) {
-        if (e instanceof HttpError && e.kind === 'not-found') return `its commit ${sha.slice(0, 12)} could not be compared with ${o.branch} (HTTP 404)`;
-        throw runtimeError(`comparing the commit of a run with ${o.branch}`, e, 'contents: read');
-      }
-    })();
-    cache.set(sha, p);
+function branchCheck(o: CollectOptions, stats: History['stats']): BranchCheck {
+  let tip: Promise<string> | undefined;
+  const cache = new Map<string, Promise<string | undefined>>();
+  return (sha) => {
+    if (sha === undefined || !COMMIT_ID.test(sha)) return Promise.resolve(`the run does not name its commit (head_sha ${sha === undefined ? 'missing' : JSON.stringify(sha.slice(0, 64))})`);
+    let p = cache.get(sha);
+    if (p === undefined) {
+      p = compareWithTip(o, stats, (tip ??= branchTip(o, stats)), sha);
+      cache.set(sha, p);
+    }
+    return p;
+  };
+}
+
+async function compareWithTip(o: CollectOptions, stats: History['stats'], tip: Promise<string>, sha: string): Promise<string | undefined> {
+  const base = await tip;
+  try {
+    stats.commitChecks++;
+    const res = await o.http.getJson(`/repos/${o.repository}/compare/${base}...${sha}`);
+    const r = compareSchema.safeParse(res.data);
+    if (!r.success) return `the comparison of its commit with ${o.branch} is not the expected shape (${zodWhere(r.error)})`;
+    return r.data.status === 'behind' || r.data.status === 'identical' ? undefined : `its commit ${sha.slice(0, 12)} is not in the history of ${o.branch} (${r.data.status.slice(0, 40)}): a tag's push, or history rewritten since`;
+  } catch (e) {
+    if (e instanceof HttpError && e.kind === 'not-found') return `its commit ${sha.slice(0, 12)} could not be compared with ${o.branch} (HTTP 404)`;
+    throw runtimeError(`comparing the commit of a run with ${o.branch}`, e, 'contents: read');
   }
-  return p;
 }
 
 /** The gate artifact and result of one run: data, or no data with the reason. */
-async function fetchRunData(o: CollectOptions, run: WorkflowRun, stats: History['stats'], tip: () => Promise<string>, onBranch: Map<string, Promise<string | undefined>>): Promise<RunData> {
+async function fetchRunData(o: CollectOptions, run: WorkflowRun, stats: History['stats'], offBranch: BranchCheck): Promise<RunData> {
   if (run.pendingRerun) return { kind: 'no-data', reason: `re-run (attempt ${run.attempt}) not completed yet: the result of its earlier attempt is not evidence` };
-  const offBranch = await commitProblem(o, run.headSha, tip, stats, onBranch);
-  if (offBranch) return { kind: 'no-data', reason: offBranch };
+  const notOnBranch = await offBranch(run.headSha);
+  if (notOnBranch) return { kind: 'no-data', reason: notOnBranch };
   const base = `/repos/${o.repository}/actions`;
   let artifacts: z.infer<typeof artifactsPage>['artifacts'];
   try {
@@ -356,9 +366,7 @@ function stillNeeded(records: RunRecord[], o: CollectOptions): number {
 export async function collectHistory(o: CollectOptions): Promise<History> {
   const pager = new RunPager(o);
   const stats = { list: 0, commitChecks: 0, artifactLookups: 0, downloads: 0 };
-  const onBranch = new Map<string, Promise<string | undefined>>();
-  let tipRead: Promise<string> | undefined;
-  const tip = () => (tipRead ??= branchTip(o, stats));
+  const offBranch = branchCheck(o, stats);
   const limit = pLimit(o.concurrency ?? 4);
   const records: RunRecord[] = [];
   let stoppedBecause: StopReason = 'enough-evidence';
@@ -377,7 +385,7 @@ export async function collectHistory(o: CollectOptions): Promise<History> {
     }
     let data: RunData[];
     try {
-      data = await Promise.all(batch.map((run) => limit(() => fetchRunData(o, run, stats, tip, onBranch))));
+      data = await Promise.all(batch.map((run) => limit(() => fetchRunData(o, run, stats, offBranch))));
     } catch (e) {
       limit.clearQueue();
       throw e;

@@ -102,23 +102,22 @@ function firstIssue(err: z.ZodError, prefix: string): string {
  * said nothing (\`severity.high: 3\` with no finding; blocking secrets with every count 0).
  */
 function countsDisagree(t: z.infer<typeof tool>): string | undefined {
+  // Fields an older gate may not have written are checked only when every finding has them.
   const tally = { block: 0, warn: 0, info: 0, waived: 0, wouldBlock: 0 };
+  const bySeverity: Record<string, number> = {};
   let phase2Known = true;
+  let severityKnown = true;
   for (const f of t.findings) {
     tally[f.disposition]++;
     if (f.phase2Action === undefined) phase2Known = false;
     else if (f.phase2Action === 'block' && f.disposition !== 'waived') tally.wouldBlock++;
+    if (f.severity === undefined) severityKnown = false;
+    else bySeverity[f.severity] = (bySeverity[f.severity] ?? 0) + 1;
   }
   for (const k of ['block', 'warn', 'info', 'waived'] as const) {
     if (t.counts[k] !== tally[k]) return `counts.${k}: ${t.counts[k]}, but ${tally[k]} of its findings are ${k}`;
   }
   if (phase2Known && t.counts.wouldBlock !== tally.wouldBlock) return `counts.wouldBlock: ${t.counts.wouldBlock}, but ${tally.wouldBlock} of its findings would block`;
-  const bySeverity: Record<string, number> = {};
-  let severityKnown = true;
-  for (const f of t.findings) {
-    if (f.severity === undefined) severityKnown = false;
-    else bySeverity[f.severity] = (bySeverity[f.severity] ?? 0) + 1;
-  }
   let total = 0;
   for (const s of SEVERITIES) {
     total += t.severity[s];

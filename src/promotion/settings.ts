@@ -15,10 +15,9 @@ export const DEFAULT_ARTIFACT_NAME = 'security-gate-reports';
 /** Report files written to `output-dir`. */
 export const REPORT_JSON_FILE = '.ci-security-promotion-report.json';
 export const REPORT_MARKDOWN_FILE = '.ci-security-promotion-report.md';
-/** Justfile recipes the team documents for local reproduction. */
 /** Runs of these events are the branch's own: a push to it, its schedule, a run started by hand. */
 export const DEFAULT_EVENTS = ['push', 'schedule', 'workflow_dispatch'];
-
+/** Justfile recipes the team documents for local reproduction. */
 export const DEFAULT_RECIPES = ['api-security-bandit', 'api-security-audit', 'api-quality-security-hygiene'];
 
 /** Input names, with the description used by action.yml and `--help` (the test keeps them in step). */
@@ -97,7 +96,7 @@ const promotionSchema = z
       .string()
       .trim()
       .regex(/^(\d+|[^/\\\s?#%]+\.ya?ml)$/, 'workflow: expected a workflow file name such as ci.yml, or its numeric id'),
-    // A branch name git allows (check-ref-format): it goes into API paths (`/compare/{branch}...{sha}`).
+    // A branch name git allows (check-ref-format): it goes into an API path (`/git/ref/heads/{branch}`).
     branch: z.string().trim().min(1).max(255).regex(/^(?!\/)(?!.*\/$)(?!.*\.\.)(?!.*\/\.)(?!.*@\{)(?!.*\.lock$)[^\s~^:?*[\\\p{Cc}]+$/u, 'branch: expected a branch name (no spaces, `..`, `~ ^ : ? * [ \\`)'),
     events: list('events').refine((e) => e.length > 0 && e.every((n) => /^[a-z_]{1,64}$/.test(n) && !n.startsWith('pull_request')), {
       message: 'events: expected event names such as push, schedule, workflow_dispatch (pull_request events carry a pull request\'s code: never evidence)',

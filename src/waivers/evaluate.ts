@@ -275,6 +275,11 @@ export function holdsRole(
   return { holds: false, unknown };
 }
 
+/** Whether `login` is a security or a senior approver (listed, or a member of a listed team). */
+export function holdsApproverRole(login: string, approvers: ApproverConfig, membership: MembershipLookup | undefined): boolean {
+  return holdsRole(login, norm(approvers.security), membership).holds || holdsRole(login, norm(approvers.senior), membership).holds;
+}
+
 /**
  * Hex digits of an approval code's digest: 128 bits. The author writes both rows, so two rows
  * with one code are a birthday search: 64 bits was ~2^32 hashes (a review: minutes on a GPU).
@@ -284,9 +289,10 @@ const DIGEST_HEX = 32;
 /**
  * What an approver writes to approve one waiver: `<id>@<digest>`, the digest (SHA-256) of
  * everything the row says but where it stands in the file (approvers in any order or case).
- * Approving by id alone let a review find two ways around it: the author replaced an approved low-severity waiver with a critical one
- * under a new id (the comment, naming no id left in the file, then approved every waiver listing
- * its author), or named a waiver after a word both approvers happened to write. Any change to
+ * Approving by id alone let a review find two ways around it: the author replaced an approved
+ * low-severity waiver with a critical one under a new id (the comment, naming no id left in the
+ * file, then approved every waiver listing its author), or named a waiver after a word both
+ * approvers happened to write. Any change to
  * the row (its match, expiry, approvers...) changes the code, so it must be approved again.
  */
 export function approvalCode(w: Waiver): string {
@@ -370,7 +376,7 @@ export function createWaiverSession(opts: WaiverSessionOptions): WaiverSession {
         // holds no approver role counts only with write access (a review had a second account of
         // the author's approve a waiver of a live secret).
         for (const a of [...counted]) {
-          if (holdsRole(a, security, opts.membership).holds || holdsRole(a, senior, opts.membership).holds) continue;
+          if (holdsApproverRole(a, opts.approvers, opts.membership)) continue;
           const access = v.access?.(a);
           if (access?.writes === true) continue;
           drop(a, `holds no approver role and ${access ? access.reason ?? 'has no write access to the repository' : 'its access to the repository was not looked up'}: not counted`);
