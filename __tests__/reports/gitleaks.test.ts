@@ -203,7 +203,7 @@ describe('gitleaks findings', () => {
   it('v7 without lineNumber has no line; DefectDojo facts hold', () => {
     const one = parse('DefectDojo__django-DefectDojo/data_one.json').findings[0];
     expect(one?.location).toEqual({ path: 'cert-key.pem' });
-    expect(one?.snippet).toBe('--****(redacted, 27 chars)');
+    expect(one?.snippet).toBe('****(redacted, 27 chars)');
     const many = parse('DefectDojo__django-DefectDojo/data_many.json').findings;
     expect(many.map((f) => f.location?.path)).toEqual(['.bashrc', '.bashrc']);
     expect(many[0]?.snippet).toBe('export JEKYLL_GI****(redacted, 55 chars)');
@@ -222,7 +222,7 @@ describe('gitleaks findings', () => {
     const rsa = r.findings.find((f) => f.ruleId === 'RSA-PK');
     expect(rsa?.extra?.tags).toBe('tag1, tag2');
     expect(rsa?.extra?.commit).toBeUndefined();
-    expect(rsa?.snippet).toBe('--****(redacted, 31 chars)');
+    expect(rsa?.snippet).toBe('****(redacted, 31 chars)');
   });
 
   it('v8 recent: the gitleaks Fingerprint is the fingerprint; Link, entropy and a short commit are kept; no author/e-mail/message', () => {
@@ -280,7 +280,7 @@ describe('gitleaks findings', () => {
     const text = JSON.stringify(r);
     expect(leaks(text, key)).toBe(false);
     expect(leaks(text, 'MIIEpAIBAAKCAQEA7bq98dVIhvZ')).toBe(false);
-    expect(r.findings[0]?.snippet).toBe('key = """--****(redacted, 89 chars)"""');
+    expect(r.findings[0]?.snippet).toBe('key = """****(redacted, 89 chars)"""');
     expect(r.findings[0]?.location).toEqual({ path: 'a.py', line: 3, endLine: 5, column: 1, endColumn: 30 });
     const copy = redactGitleaksReport(content);
     expect(leaks(copy, 'MIIEpAIBAAKCAQEA7bq98dVIhvZ')).toBe(false);

@@ -255,9 +255,11 @@ describe('Bandit JSON read in pieces', () => {
     };
     const s = streamed(JSON.stringify(r), 16);
     expect(s).not.toBeInstanceOf(ReportParseError);
-    expect((s as ParsedReport).rawRedaction).toEqual({ format: 'bandit-json', arrays: 1, elements: 4, indices: [1, 2, 3] });
+    // Every result of a.py: it holds a password, which the other results' code may quote.
+    expect((s as ParsedReport).rawRedaction).toEqual({ format: 'bandit-json', arrays: 1, elements: 4, indices: [0, 1, 2, 3] });
+    expect((s as ParsedReport).rawRedaction?.secrets).toEqual(['"hunter22"', "'hunter22'"]);
     expect((s as ParsedReport).stats.duplicates).toBe(1);
-    expect((whole(JSON.stringify(r)) as ParsedReport).rawRedaction).toEqual({ format: 'bandit-json', arrays: 1, elements: 4, indices: [1, 2, 3] });
+    expect((whole(JSON.stringify(r)) as ParsedReport).rawRedaction).toEqual({ format: 'bandit-json', arrays: 1, elements: 4, indices: [0, 1, 2, 3] });
   });
 
   it('reports a bad result with its JSON path, after a bad top level as the whole parse does', () => {
@@ -375,7 +377,7 @@ describe('Bandit JSON redacted copy in pieces', () => {
     const r = { errors: [], results: [{ filename: 'a.py', test_id: 'B101', issue_severity: 'LOW', issue_text: 'x', line_number: 1, code: 'a' }, { filename: 'a.py', test_id: 'B106', issue_severity: 'LOW', issue_text: "Possible hardcoded password: 'sup3rs3cret'", line_number: 2, code: `f(password="sup3rs3cret")${' '.repeat(500)}` }] };
     for (const text of [JSON.stringify(r), JSON.stringify(r, null, 4)]) {
       const redaction = (whole(text) as ParsedReport).rawRedaction as RawRedaction;
-      expect(redaction.indices).toEqual([1]);
+      expect(redaction.indices).toEqual([0, 1]);
       for (const chunk of [1, 3, 64, 200, 10_000]) {
         const copy = redactInPieces(text, redaction, chunk);
         expect(copy).not.toBe(false);
@@ -429,18 +431,21 @@ describe('Bandit SARIF redacted copy in pieces', () => {
     for (const text of [JSON.stringify(sarif, null, 2), JSON.stringify(sarif)]) {
       const report = whole(text) as ParsedReport;
       expect(report.format).toBe('bandit-sarif');
-      expect(report.rawRedaction).toEqual({ format: 'bandit-sarif', arrays: 2, elements: 5, indices: [1, 2, 3] });
+      // Every result of the file that holds the passwords (app/a.py), rewritten with them scrubbed.
+      expect(report.rawRedaction).toEqual({ format: 'bandit-sarif', arrays: 2, elements: 5, indices: [0, 1, 2, 3, 4] });
       const classic = JSON.parse(redactBanditReport(text)) as typeof sarif;
       for (const chunk of [1, 3, 64, 4096]) {
         const copy = redactInPieces(text, report.rawRedaction as RawRedaction, chunk);
         expect(copy).not.toBe(false);
         expect(copy).not.toMatch(/hunter22|s3cr3tpw|ghp_b/);
         const parsed = JSON.parse(copy as string) as typeof sarif;
-        // Where the one-piece redaction knows the rule, both agree; it missed the ruleIndex-only password.
-        expect(parsed.runs[0]).toEqual(classic.runs[0]);
+        // Where the one-piece redaction knows the rule, both agree; it missed the ruleIndex-only
+        // password. The results that only share the passwords' file are rewritten too (a SARIF
+        // result's snippets whole): their code may quote a password's line.
+        expect(parsed.runs[0]?.results?.slice(1)).toEqual(classic.runs[0]?.results?.slice(1));
         expect(parsed.runs[1]).toEqual(classic.runs[1]);
         expect(JSON.stringify(classic.runs[2])).toContain('s3cr3tpw');
-        expect(parsed.runs[2]?.results?.[1]).toEqual(classic.runs[2]?.results?.[1]);
+        for (const r of [parsed.runs[0]?.results?.[0], parsed.runs[2]?.results?.[1]]) expect(JSON.stringify(r)).toContain('(redacted by security-gate: this code may hold a secret)');
       }
     }
   });

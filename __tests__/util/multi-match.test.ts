@@ -2,7 +2,7 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { MultiMatcher } from '../../src/util/multi-match.js';
-import { SecretScrubber, redactIn } from '../../src/util/redact.js';
+import { SecretScrubber, redactSecret } from '../../src/util/redact.js';
 import { answerWithin } from '../helpers/deadline.js';
 
 const found = (m: MultiMatcher, text: string): string[] => m.find(text).map((k) => m.patterns[k] as string).sort();
@@ -80,18 +80,60 @@ describe('MultiMatcher', () => {
     expect(answerWithin(() => m.find('a'.repeat(4_000_000)).length)).toBe(5_000);
   });
 
-  it('scrubbing with many secrets is redactIn with the whole list (the finding own secret first among equals)', () => {
+  it('scrubbing with few or many secrets masks each run of overlapping occurrences whole, and nothing else', () => {
     const alphabet = fc.constantFrom('a', 'b', 'c', 'x');
     const secret = fc.string({ unit: alphabet, minLength: 4, maxLength: 9 });
+    // The reference, naively: every occurrence of every secret (the finding's own too), runs of
+    // overlapping ones merged, each run replaced by its redacted form.
+    const reference = (text: string, secrets: string[]): string => {
+      const occ: Array<[number, number]> = [];
+      for (const s of new Set(secrets)) for (let at = text.indexOf(s); at !== -1; at = text.indexOf(s, at + 1)) occ.push([at, at + s.length]);
+      occ.sort((a, b) => a[0] - b[0]);
+      const runs: Array<[number, number]> = [];
+      for (const [a, b] of occ) {
+        const last = runs[runs.length - 1];
+        if (last && a < last[1]) last[1] = Math.max(last[1], b);
+        else runs.push([a, b]);
+      }
+      let out = '';
+      let at = 0;
+      for (const [a, b] of runs) {
+        out += text.slice(at, a) + redactSecret(text.slice(a, b));
+        at = b;
+      }
+      return out + text.slice(at);
+    };
     fc.assert(
-      fc.property(fc.array(secret, { minLength: 9, maxLength: 90 }), fc.string({ unit: alphabet, maxLength: 160 }), fc.option(secret), (secrets, text, first) => {
-        const list = [...new Set(secrets)].sort((a, b) => b.length - a.length);
-        const own = first !== null && text.includes(first) ? first : undefined;
-        const ordered = own === undefined ? list : [...list.filter((s) => s.length > own.length), own, ...list.filter((s) => s.length <= own.length && s !== own)];
-        expect(new SecretScrubber(secrets).scrub(text, first ?? undefined)).toBe(redactIn(text, ordered));
+      fc.property(fc.array(secret, { minLength: 1, maxLength: 90 }), fc.string({ unit: alphabet, maxLength: 160 }), fc.option(secret), (secrets, text, first) => {
+        const own = first !== null && text.includes(first) ? [first] : [];
+        const out = new SecretScrubber(secrets).scrub(text, first ?? undefined);
+        expect(out).toBe(reference(text, [...secrets, ...own]));
+        for (const s of [...secrets, ...own]) expect(out).not.toContain(s);
       }),
       { numRuns: 2000 },
     );
+  });
+
+  it('two secrets that partly overlap leave neither tail in clear (with few secrets and with many)', () => {
+    const s1 = 'AAAAbbbbCCCC1234';
+    const s2 = 'CCCC1234zz99QQ';
+    const filler = Array.from({ length: 40 }, (_, i) => `unrelated-secret-${i}`);
+    for (const list of [[s1, s2], [s1, s2, ...filler]]) {
+      const out = new SecretScrubber(list).scrub(`x ${s1}zz99QQ y`);
+      expect(out).toBe(`x ${redactSecret(`${s1}zz99QQ`)} y`);
+    }
+  });
+
+  it('a text cut short loses an end that begins (or finishes) a secret', () => {
+    const secret = 'SKf3c9a1d07be24e6c9f1a08b37d5e2c4a';
+    const s = new SecretScrubber([secret, 'another-secret-value']);
+    const cut = `"X-Twilio": "${secret.slice(0, 21)}…`;
+    expect(s.scrub(cut)).toBe(`"X-Twilio": "${redactSecret(secret.slice(0, 21))}…`);
+    const head = `…${secret.slice(-9)}" # the key`;
+    expect(s.scrub(head)).toBe(`…${redactSecret(secret.slice(-9))}" # the key`);
+    // Not cut (no ellipsis), or less than 4 characters of a secret: left as it is.
+    expect(s.scrub(`"X-Twilio": "${secret.slice(0, 21)}`)).toBe(`"X-Twilio": "${secret.slice(0, 21)}`);
+    expect(s.scrub('x = "SKf…')).toBe('x = "SKf…');
   });
 
   it('stays linear when a text holds thousands of secrets: apart (spans) or overlapping one another (masked whole)', () => {

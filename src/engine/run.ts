@@ -18,6 +18,7 @@ import { ReportParseError, TOOL_LABELS, type ParsedReport, type RawRedaction, ty
 import { openReportStream, parseReport } from '../reports/registry.js';
 import type { ReportStream } from '../reports/json.js';
 import { filterByConfidence } from '../reports/vulture/parser.js';
+import { salvageGitleaksSecrets } from '../reports/gitleaks/index.js';
 import { loadMutmutXml } from '../reports/mutmut/xml.js';
 import { scrubKnownSecrets } from '../util/redact.js';
 import { pushAll } from '../util/lists.js';
@@ -56,6 +57,8 @@ export interface CollectOptions {
   redactions?: Map<string, RawRedaction>;
   /** Default STREAM_MIN_BYTES. */
   streamMinBytes?: number;
+  /** Filled with the secrets a gitleaks report that failed to parse still holds (salvageGitleaksSecrets). */
+  salvagedSecrets?: string[];
 }
 
 export async function collectTool(tool: ReportTool, patterns: string[], workspace: string, opts: CollectOptions = {}): Promise<ToolInput> {
@@ -114,6 +117,8 @@ export async function collectTool(tool: ReportTool, patterns: string[], workspac
     } catch (e) {
       if (!(e instanceof ReportParseError)) throw e;
       recordError(input, file, read.bytes, e);
+      // What it revealed stays secret in the other tools' findings and copies all the same.
+      if (tool === 'gitleaks' && opts.salvagedSecrets) pushAll(opts.salvagedSecrets, salvageGitleaksSecrets(read.text));
     }
   }
   return input;
@@ -225,7 +230,7 @@ export async function runEngine(settings: Settings, deps: EngineDeps): Promise<E
   for (const [tool, inputName] of Object.entries(REPORT_INPUTS) as Array<[ReportTool, keyof Settings]>) {
     const patterns = settings[inputName] as string[];
     if (patterns.length === 0) continue; // not part of this run
-    const input = await collectTool(tool, patterns, deps.workspace, { redactions });
+    const input = await collectTool(tool, patterns, deps.workspace, { redactions, salvagedSecrets: knownSecrets });
     for (const r of input.reports) if (r.knownSecrets) pushAll(knownSecrets, r.knownSecrets);
     if (input.status === 'missing' && settings['on-missing-report'] === 'ignore') {
       input.messages = [`${input.messages.join('; ')} (ignored: on-missing-report is ignore)`];
@@ -247,10 +252,26 @@ export async function runEngine(settings: Settings, deps: EngineDeps): Promise<E
     });
   }
 
-  // What one tool revealed leaves no other tool's finding in clear (a Bandit snippet of the line
-  // gitleaks flagged, a vulture name, a second secret on a shared gitleaks Match).
-  // One scrubber for every report (its expression is compiled once).
-  if (knownSecrets.length > 0) scrubKnownSecrets(inputs.flatMap((i) => i.reports.flatMap((r) => [...r.findings, ...r.scanErrors, ...r.skipped])), knownSecrets);
+  // What one report revealed leaves no other report's finding in clear (a Bandit snippet of the line
+  // gitleaks flagged, a vulture name, a mutmut line quoting a Bandit password). What a report
+  // revealed itself its parser already took out of its own findings (gitleaks: every secret of the
+  // report from each finding; Bandit: its passwords from every snippet; the secret scan: each line's):
+  // the 80,000 findings of a big Bandit report are not walked again for the passwords of a few of them.
+  if (knownSecrets.length > 0) {
+    const reports = inputs.flatMap((i) => i.reports);
+    const fromOthers = (r: ParsedReport): string[] => {
+      const own = new Set(r.knownSecrets ?? []);
+      return own.size === 0 ? knownSecrets : knownSecrets.filter((x) => !own.has(x));
+    };
+    // Reports that revealed nothing share one list (and one scrubber).
+    const shared = reports.filter((r) => !r.knownSecrets?.length);
+    if (shared.length > 0) scrubKnownSecrets(shared.flatMap((r) => [...r.findings, ...r.scanErrors, ...r.skipped]), knownSecrets);
+    for (const r of reports) {
+      if (!r.knownSecrets?.length) continue;
+      const others = fromOthers(r);
+      if (others.length > 0) scrubKnownSecrets([...r.findings, ...r.scanErrors, ...r.skipped], others);
+    }
+  }
 
   let severityStats: ResolveStats | undefined;
   const notices: string[] = [];

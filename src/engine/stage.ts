@@ -3,14 +3,14 @@
  * `reports/` copy of every raw report read (secret-bearing reports redacted on the way, unless
  * `redact-artifacts` is false). That directory is what the artifact uploads.
  */
-import { mkdir, open } from 'node:fs/promises';
+import { mkdir, open, type FileHandle } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { GateResult } from '../policy/result.js';
 import { READ_NO_FOLLOW, readReport, readReportChunks, WRITE_NO_FOLLOW, writeNoFollow } from '../io/files.js';
 import { escapeLog } from '../util/escape.js';
 import { BanditReportRedactor, WITHHELD_BANDIT_REPORT } from '../reports/bandit/redact.js';
 import type { RawRedaction, ReportRef } from '../reports/model.js';
-import { MIN_KNOWN_SECRET, SecretScrubber, secretForms } from '../util/redact.js';
+import { MIN_KNOWN_SECRET, SecretScrubber, secretForms, StreamScrubber } from '../util/redact.js';
 import { artifactTransforms } from './publish.js';
 import { appendTopLevelKey, writeJsonFile } from './json-file.js';
 import { RESULT_FILE, SUMMARY_FILE } from './outputs.js';
@@ -94,7 +94,8 @@ export async function stageReports(
   },
 ): Promise<string[]> {
   const copier = opts.copier ?? copyBanditRedacted;
-  const known = opts.redact && opts.knownSecrets && opts.knownSecrets.length > 0 ? copyScrubber(opts.knownSecrets) : undefined;
+  const knownSecrets = opts.redact && opts.knownSecrets && opts.knownSecrets.length > 0 ? opts.knownSecrets : undefined;
+  const known = knownSecrets ? copyScrubber(knownSecrets) : undefined;
   const files: string[] = [];
   const transforms = opts.redact && opts.reports.length > 0 ? artifactTransforms(opts.result) : undefined;
   for (const r of opts.reports) {
@@ -105,10 +106,17 @@ export async function stageReports(
     // The note standing for a copy that could not be made: known here, except for the copier's
     // copy (it may be written by another thread), which is read back.
     let note: string | undefined;
+    // Copies written in pieces are scrubbed of the known secrets on the way (StreamScrubber).
     if (opts.redact && r.tool === 'bandit' && r.rawRedaction) {
-      if (r.rawRedaction.indices.length === 0) note = await copyReport(opts.workspace, r.path, target);
+      // Its own passwords are scrubbed from the results the copy rewrites (RawRedaction.secrets).
+      const own = new Set(r.rawRedaction.secrets ?? []);
+      const others = knownSecrets?.filter((x) => !own.has(x));
+      const secrets = others && others.length > 0 ? others : undefined;
+      if (r.rawRedaction.indices.length === 0) note = await copyReport(opts.workspace, r.path, target, secrets);
       else {
-        await copier({ workspace: opts.workspace, file: r.path, target, redaction: r.rawRedaction });
+        // The passwords are named in the job: a copy of rawRedaction (another thread's) would lose them.
+        const redaction = { ...r.rawRedaction, ...(own.size > 0 ? { secrets: [...own] } : {}) };
+        await copier({ workspace: opts.workspace, file: r.path, target, redaction, ...(secrets ? { knownSecrets: secrets } : {}) });
         if (opts.onWithheld) note = await withheldNote(target);
       }
     } else if (t) {
@@ -116,9 +124,9 @@ export async function stageReports(
       const text = read.ok ? t(read.text) : withheld(read.error);
       if (!read.ok) note = text.trim();
       await writeNoFollow(target, text);
-    } else note = await copyReport(opts.workspace, r.path, target);
-    // A note holds no report text to scrub.
-    if (known && note === undefined) await scrubCopy(target, known);
+      // A note holds no report text to scrub.
+      if (known && note === undefined) await scrubCopy(target, known);
+    } else note = await copyReport(opts.workspace, r.path, target, knownSecrets);
     if (note) opts.onWithheld?.(r.path, note);
     files.push(target);
   }
@@ -126,8 +134,11 @@ export async function stageReports(
 }
 
 /** The known secrets (MIN_KNOWN_SECRET or longer) in every form a report file may hold them. */
+function copyForms(secrets: readonly string[]): string[] {
+  return secrets.filter((s) => s.length >= MIN_KNOWN_SECRET).flatMap(secretForms);
+}
 function copyScrubber(secrets: readonly string[]): SecretScrubber {
-  return new SecretScrubber(secrets.filter((s) => s.length >= MIN_KNOWN_SECRET).flatMap(secretForms));
+  return new SecretScrubber(copyForms(secrets));
 }
 
 /**
@@ -179,14 +190,16 @@ async function withheldNote(target: string): Promise<string | undefined> {
  * A report copied as it is, from the handle the checks were made on (readReportChunks), never by
  * name; the note that stands for it (withheld) when it cannot be read again, with why, else undefined.
  */
-export async function copyReport(workspace: string, file: string, target: string): Promise<string | undefined> {
+export async function copyReport(workspace: string, file: string, target: string, knownSecrets?: readonly string[]): Promise<string | undefined> {
   const out = await open(target, WRITE_NO_FOLLOW, 0o666);
+  const scrubber = knownSecrets ? new StreamScrubber(copyForms(knownSecrets)) : undefined;
   let read: Awaited<ReturnType<typeof readReportChunks>>;
   try {
     read = await readReportChunks(workspace, file, async (chunk) => {
-      await out.write(chunk);
+      await writePieces(out, scrubber ? scrubber.push(chunk) : [chunk]);
       return true;
     });
+    if (read.ok && scrubber) await writePieces(out, scrubber.end());
   } finally {
     await out.close();
   }
@@ -196,12 +209,20 @@ export async function copyReport(workspace: string, file: string, target: string
   return note.trim();
 }
 
+/** Writes pieces in order (one write, or one writev for several). */
+async function writePieces(out: FileHandle, pieces: Buffer[]): Promise<void> {
+  if (pieces.length === 1) await out.write(pieces[0] as Buffer);
+  else if (pieces.length > 1) await out.writev(pieces);
+}
+
 /** A redacted copy to write: the report (workspace-relative), where to, and what the parser found. */
 export interface RedactedCopyJob {
   workspace: string;
   file: string;
   target: string;
   redaction: RawRedaction;
+  /** Secret values the reports revealed (EngineRun.knownSecrets), scrubbed from the copy too. */
+  knownSecrets?: string[];
 }
 export type RedactedCopier = (job: RedactedCopyJob) => Promise<void>;
 
@@ -212,17 +233,18 @@ export type RedactedCopier = (job: RedactedCopyJob) => Promise<void>;
 export async function copyBanditRedacted(job: RedactedCopyJob): Promise<void> {
   const { workspace, file, target, redaction } = job;
   const redactor = new BanditReportRedactor(redaction);
+  const scrubber = job.knownSecrets && job.knownSecrets.length > 0 ? new StreamScrubber(copyForms(job.knownSecrets)) : undefined;
+  const scrub = (pieces: Buffer[]): Buffer[] => (scrubber ? pieces.flatMap((p) => scrubber.push(p)) : pieces);
   const out = await open(target, WRITE_NO_FOLLOW, 0o666);
   let ok: boolean;
   let read: Awaited<ReturnType<typeof readReportChunks>>;
   try {
     read = await readReportChunks(workspace, file, async (chunk) => {
-      const pieces = redactor.push(chunk);
-      if (pieces.length === 1) await out.write(pieces[0] as Buffer);
-      else if (pieces.length > 1) await out.writev(pieces);
+      await writePieces(out, scrub(redactor.push(chunk)));
       return true;
     });
     ok = read.ok && redactor.end();
+    if (ok && scrubber) await writePieces(out, scrubber.end());
   } finally {
     await out.close();
   }
@@ -238,6 +260,14 @@ export function redactedCopyJob(v: unknown): RedactedCopyJob | undefined {
   const r = j.redaction as Record<string, unknown> | null | undefined;
   const strings = typeof j.workspace === 'string' && typeof j.file === 'string' && typeof j.target === 'string';
   const redaction =
-    typeof r === 'object' && r !== null && typeof r.format === 'string' && Number.isInteger(r.arrays) && Number.isInteger(r.elements) && Array.isArray(r.indices) && r.indices.every((i) => Number.isInteger(i));
-  return strings && redaction ? (v as RedactedCopyJob) : undefined;
+    typeof r === 'object' &&
+    r !== null &&
+    typeof r.format === 'string' &&
+    Number.isInteger(r.arrays) &&
+    Number.isInteger(r.elements) &&
+    Array.isArray(r.indices) &&
+    r.indices.every((i) => Number.isInteger(i)) &&
+    (r.secrets === undefined || (Array.isArray(r.secrets) && r.secrets.every((s) => typeof s === 'string')));
+  const secrets = j.knownSecrets === undefined || (Array.isArray(j.knownSecrets) && j.knownSecrets.every((s) => typeof s === 'string'));
+  return strings && redaction && secrets ? (v as RedactedCopyJob) : undefined;
 }

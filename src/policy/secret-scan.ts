@@ -223,7 +223,9 @@ function scanShapes(text: string): SecretHit[] {
         // followed by the key body in the same string (`"-----BEGIN…-----\nMIIE…"`); a header
         // quoted on its own is a parser's constant or documentation, not a key.
         const afterAll = text.slice(start + whole.length);
-        const bodyMatch = /^(?:\\r)?\\n([A-Za-z0-9+/=]{20,4096})/.exec(afterAll);
+        // The body is every line of it the string holds (`\\n`-separated, up to the END line or
+        // the string's end), not the first: the snippet would show the rest in clear.
+        const bodyMatch = /^(?:\\r)?\\n([A-Za-z0-9+/=]{20,4096}(?:(?:\\r)?\\n[A-Za-z0-9+/=]{1,4096}){0,400})/.exec(afterAll);
         if (bodyMatch?.[1]) {
           const body = bodyMatch[1];
           hits.push({ ruleId: rule.id, start: text.indexOf(body, start + whole.length), secret: body, entropy: shannonEntropy(body), confidence: 'high' });

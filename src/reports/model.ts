@@ -147,6 +147,13 @@ export interface RawRedaction {
   arrays: number;
   elements: number;
   indices: number[];
+  /**
+   * Secret values the report revealed itself (Bandit's passwords, quoted): scrubbed from the
+   * results at `indices` as they are rewritten, so the copy is not searched again for them.
+   * Memory only, not enumerable like ParsedReport.knownSecrets (a job for another thread names
+   * them itself: RedactedCopyJob).
+   */
+  secrets?: string[];
 }
 
 /** A report file the gate read, for the artifact: workspace-relative path, and what its copy must redact. */

@@ -14,12 +14,13 @@ export function secretHash(secret: string): string {
 }
 
 /**
- * A redacted form that shows the shape, never the value: at most the first 2 characters of a secret
- * of 12 or more characters, then a fixed mask, and the length.
+ * A redacted form that shows the shape, never the value: the first 2 characters of a secret of 12
+ * or more characters when they are letters or digits (a quote, a backslash or `&` there would
+ * start an escape the mask breaks in a report's copy), then a fixed mask, and the length.
  */
 export function redactSecret(secret: string): string {
   if (secret === '' || secret === 'REDACTED') return 'REDACTED';
-  const head = secret.length >= 12 ? secret.slice(0, 2) : '';
+  const head = secret.length >= 12 && /^[A-Za-z0-9]{2}/.test(secret) ? secret.slice(0, 2) : '';
   return `${head}****(redacted, ${secret.length} chars)`;
 }
 
@@ -49,9 +50,6 @@ const byLength = (a: string, b: string): number => b.length - a.length;
 
 /** Up to this many secrets, `includes` each is as fast as one pass over the text (measured: 10-50). */
 const FEW_SECRETS = 32;
-
-/** More secrets than this overlapping in one span of text: the span is masked whole. */
-const MAX_SECRETS_PER_SPAN = 64;
 
 /** `[start, end)` of each occurrence of `s` in `text` (flat), overlapping ones included. */
 function occurrences(text: string, s: string): number[] {
@@ -85,57 +83,120 @@ function mergeSpans(spans: number[], more: number[]): void {
  */
 export class SecretScrubber {
   readonly secrets: readonly string[];
-  private readonly rank = new Map<string, number>();
   private readonly matcher: MultiMatcher | undefined;
 
   constructor(secrets: Iterable<string>, min = 4) {
     this.secrets = [...new Set(secrets)].filter((s) => s.length >= Math.max(4, min) && s !== 'REDACTED').sort(byLength);
-    this.secrets.forEach((s, i) => this.rank.set(s, i));
     if (this.secrets.length > FEW_SECRETS) this.matcher = new MultiMatcher(this.secrets);
+    const starts = new Set(this.secrets.map((x) => x[0] as string));
+    this.starts = starts.size <= 4 ? [...starts] : undefined;
   }
 
   has(text: string): boolean {
+    if (this.starts !== undefined && !this.starts.some((c) => text.includes(c))) return false;
     return this.matcher ? this.matcher.has(text) : this.secrets.some((s) => text.includes(s));
   }
 
   /**
-   * `text` with every secret redacted, as redactIn with the whole list (longest first; `first`, a
-   * finding's own secret, ahead of the others of its length), given only the secrets it holds.
+   * `text` with every secret it holds redacted (`first`, a finding's own secret, counts even when
+   * shorter than the list's minimum). Each run of overlapping occurrences is masked as one span:
+   * masking the longer of two secrets that partly overlap would otherwise leave the other's tail
+   * in clear. Text cut short (`…` at an end, as snippets are capped before other reports' secrets
+   * are known) also loses an end that is the start (or the end) of a secret.
    */
   scrub(text: string, first?: string): string {
     const own = first !== undefined && first.length >= 4 && first !== 'REDACTED' && text.includes(first) ? first : undefined;
-    if (!this.matcher) {
-      const found = this.secrets.filter((s) => text.includes(s));
-      if (own !== undefined && !found.includes(own)) found.push(own);
-      return found.length === 0 ? text : redactIn(text, found.sort(this.order(own)));
-    }
-    // Many secrets: only the spans where they occur are redacted, each with the secrets it holds.
-    // redactIn over the whole text costs a pass per secret found, and a copy holding thousands of
-    // planted secrets made that quadratic (20,000 in a 3.6 MB copy: 48 s).
-    const spans = this.matcher.spans(text);
+    if (own === undefined && !this.mayHold(text)) return text;
+    const spans = this.spans(text);
     if (own !== undefined) mergeSpans(spans, occurrences(text, own));
+    const cut = this.cutEnds(text);
+    if (cut.length > 0) mergeSpans(spans, cut);
     if (spans.length === 0) return text;
     let out = '';
     let last = 0;
     for (let i = 0; i < spans.length; i += 2) {
       const start = spans[i] as number;
       const end = spans[i + 1] as number;
-      const part = text.slice(start, end);
-      // Every secret the span holds, overlapping and nested ones too: a longer secret overlapping
-      // another can mask it first and leave a shorter one whole, which redactIn then replaces.
-      const found = this.matcher.find(part).map((k) => this.secrets[k] as string);
-      if (own !== undefined && part.includes(own) && !found.includes(own)) found.push(own);
-      // A span of more secrets than that (planted, overlapping one another) is masked whole: the
-      // pass per secret would be quadratic again, and nothing of it is shown either way.
-      out += text.slice(last, start) + (found.length > MAX_SECRETS_PER_SPAN ? redactSecret(part) : redactIn(part, found.sort(this.order(own))));
+      out += text.slice(last, start) + redactSecret(text.slice(start, end));
       last = end;
     }
     return out + text.slice(last);
   }
 
-  /** Longest first; `own` ahead of the others of its length; then the list's order. */
-  private order(own: string | undefined): (a: string, b: string) => number {
-    return (a, b) => b.length - a.length || (a === own ? -1 : b === own ? 1 : (this.rank.get(a) ?? 0) - (this.rank.get(b) ?? 0));
+  /**
+   * Where the secrets occur in `text`: sorted, disjoint `[start, end)` spans (flat), each the union
+   * of occurrences that overlap.
+   */
+  spans(text: string): number[] {
+    if (this.matcher) return this.matcher.spans(text);
+    const spans: number[] = [];
+    for (const s of this.secrets) if (text.includes(s)) mergeSpans(spans, occurrences(text, s));
+    return spans;
+  }
+
+  /** The code units every secret starts with, when they are few (else undefined); see mayHold. */
+  private readonly starts: string[] | undefined;
+
+  /**
+   * False when `text` cannot hold a secret (nor the cut end of one): shorter than 4, or without
+   * any of the few code units the secrets start with. Most strings of 80,000 findings are paths,
+   * rule ids and links: the quoted passwords Bandit reveals all start with a quote, and a string
+   * without one is passed over at the cost of an indexOf or two.
+   */
+  private mayHold(text: string): boolean {
+    if (text.length < 4) return false;
+    if (this.starts === undefined || text.endsWith('…') || text.startsWith('…')) return true;
+    for (const c of this.starts) if (text.includes(c)) return true;
+    return false;
+  }
+
+  /** Secrets by their first and by their last 4 characters (for cutEnds), built when first needed. */
+  private ends: { heads: Map<string, string[]>; tails: Map<string, string[]>; longest: number } | undefined;
+
+  /**
+   * The spans (flat) of a cut text's ends that are part of a secret: before a final `…`, the start
+   * of one (4 characters or more, not the whole: whole ones are found anyway); after a leading `…`,
+   * the end of one.
+   */
+  private cutEnds(text: string): number[] {
+    const atEnd = text.endsWith('…');
+    const atStart = text.startsWith('…');
+    if ((!atEnd && !atStart) || this.secrets.length === 0) return [];
+    if (!this.ends) {
+      const heads = new Map<string, string[]>();
+      const tails = new Map<string, string[]>();
+      for (const s of this.secrets) {
+        const h = s.slice(0, 4);
+        const t = s.slice(-4);
+        heads.set(h, [...(heads.get(h) ?? []), s]);
+        tails.set(t, [...(tails.get(t) ?? []), s]);
+      }
+      this.ends = { heads, tails, longest: this.secrets[0]?.length ?? 0 };
+    }
+    const { heads, tails, longest } = this.ends;
+    const out: number[] = [];
+    if (atEnd) {
+      const body = text.length - 1;
+      // The longest cut secret first: the earliest start whose rest is a secret's beginning.
+      for (let i = Math.max(0, body - longest + 1); i + 4 <= body; i++) {
+        const rest = text.slice(i, body);
+        if (heads.get(rest.slice(0, 4))?.some((s) => s.length > rest.length && s.startsWith(rest))) {
+          out.push(i, body);
+          break;
+        }
+      }
+    }
+    if (atStart) {
+      const from = 1;
+      for (let j = Math.min(text.length, from + longest - 1); j - from >= 4; j--) {
+        const head = text.slice(from, j);
+        if (tails.get(head.slice(-4))?.some((s) => s.length > head.length && s.endsWith(head))) {
+          out.unshift(from, j);
+          break;
+        }
+      }
+    }
+    return out;
   }
 
   /**
@@ -159,13 +220,16 @@ export class SecretScrubber {
 }
 
 /**
- * A secret as a JSON file may hold it: as it is, JSON-escaped (`"`, `\\`, controls), and as Python's
- * json.dumps writes it by default (non-ASCII as \\uXXXX, as Bandit and pip-audit write JSON).
+ * A secret as a report file may hold it: as it is, JSON-escaped (`"`, `\\`, controls), as Python's
+ * json.dumps writes it by default (non-ASCII and DEL as \\uXXXX, as Bandit and pip-audit write JSON),
+ * and XML-escaped (mutmut 2's junitxml quotes source lines: `&amp;` in text, quotes too in attributes).
  */
 export function secretForms(s: string): string[] {
   const json = JSON.stringify(s).slice(1, -1);
-  const ascii = json.replace(/[^\x20-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-  return [s, json, ascii];
+  const ascii = json.replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  const xmlText = s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  const xmlAttr = xmlText.replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+  return [...new Set([s, json, ascii, xmlText, xmlAttr, xmlText.replace(/"/g, '&quot;')])];
 }
 
 /**
@@ -186,4 +250,69 @@ export function scrubDeep(value: unknown, secrets: Iterable<string>): unknown {
 export function scrubKnownSecrets(values: object[], secrets: Iterable<string>): void {
   const scrubber = new SecretScrubber(secrets, MIN_KNOWN_SECRET);
   if (scrubber.secrets.length > 0) for (const v of values) scrubber.scrubDeep(v);
+}
+
+/**
+ * Scrubs secrets from a file's bytes as they stream past (a report's copy for the artifact), so a
+ * 70 MB copy is never one string: the bytes are searched for each form's UTF-8 bytes (a Latin-1
+ * view is one character per byte), and the last bytes of each piece, where a form may begin that
+ * the next piece completes, are held back until it comes. Each run of overlapping occurrences is
+ * replaced by the redacted form of the text it spells.
+ */
+export class StreamScrubber {
+  private readonly scrubber: SecretScrubber;
+  /** Bytes held back at the end of a piece: one less than the longest form. */
+  private readonly keep: number;
+  private carry: Buffer = Buffer.alloc(0);
+  /** Whether anything was redacted so far. */
+  changed = false;
+
+  constructor(forms: Iterable<string>) {
+    this.scrubber = new SecretScrubber([...forms].map((f) => Buffer.from(f, 'utf8').toString('latin1')));
+    this.keep = Math.max(0, (this.scrubber.secrets[0]?.length ?? 0) - 1);
+  }
+
+  get empty(): boolean {
+    return this.scrubber.secrets.length === 0;
+  }
+
+  /** The scrubbed bytes that can be written now (a form cut by the piece's end waits for the next). */
+  push(piece: Buffer): Buffer[] {
+    const buf = this.carry.length > 0 ? Buffer.concat([this.carry, piece]) : piece;
+    return this.take(buf, false);
+  }
+
+  /** The rest, once the last piece was pushed. */
+  end(): Buffer[] {
+    const buf = this.carry;
+    this.carry = Buffer.alloc(0);
+    return this.take(buf, true);
+  }
+
+  private take(buf: Buffer, last: boolean): Buffer[] {
+    const text = buf.toString('latin1');
+    const spans = this.scrubber.spans(text);
+    // Written up to `cut`: the held-back end, or the start of a span that reaches into it (found
+    // again, whole or grown, with the next piece). A span from the very start is written anyway:
+    // held back, nothing would ever be written.
+    let cut = last ? text.length : Math.max(0, text.length - this.keep);
+    for (let i = 0; i < spans.length && !last; i += 2) {
+      const start = spans[i] as number;
+      if ((spans[i + 1] as number) > cut && start < cut) cut = start > 0 ? start : (spans[i + 1] as number);
+    }
+    const out: Buffer[] = [];
+    let at = 0;
+    for (let i = 0; i < spans.length; i += 2) {
+      const start = spans[i] as number;
+      const end = spans[i + 1] as number;
+      if (start >= cut) break;
+      if (start > at) out.push(buf.subarray(at, start));
+      out.push(Buffer.from(redactSecret(buf.toString('utf8', start, end)), 'utf8'));
+      this.changed = true;
+      at = end;
+    }
+    if (cut > at) out.push(buf.subarray(at, cut));
+    if (!last) this.carry = Buffer.from(buf.subarray(Math.max(at, cut)));
+    return out;
+  }
 }

@@ -9,8 +9,8 @@
  * in report order, so identical lines stay distinct. JSON and SARIF of one scan give the same
  * fingerprints (SARIF `region.snippet.text` is the flagged line).
  */
-import type { Confidence, Finding, ParsedReport, ScanError, Severity } from '../model.js';
-import { redactSecret } from '../../util/redact.js';
+import { withKnownSecrets, type Confidence, type Finding, type ParsedReport, type RawRedaction, type ScanError, type Severity } from '../model.js';
+import { MIN_KNOWN_SECRET, redactSecret, SecretScrubber } from '../../util/redact.js';
 
 /** Longest finding title kept (a longer one is cut and ends in `…`). */
 const MAX_TITLE = 1000;
@@ -31,11 +31,55 @@ export interface BanditReading {
   arrays: number;
   elements: number;
   redact: number[];
+  /** The B105-B107 passwords the report revealed, and the results of their files (PasswordTracker). */
+  passwords: PasswordTracker;
+}
+
+/**
+ * The passwords B105-B107 results quote (passwordLiterals), and which results share a file with
+ * one: Bandit's context lines put a password's line into the code of the results next to it, and
+ * a file that holds a password literal may hold it again. The artifact's copy rewrites those
+ * results with the passwords scrubbed (RawRedaction.secrets), so it is not searched byte by byte
+ * for them (70 MB and hundreds of forms took longer than the run's own read).
+ */
+export class PasswordTracker {
+  readonly literals = new Set<string>();
+  private readonly fileIds = new Map<string, number>();
+  /** File id of each result, by its ordinal (results are numbered across arrays, in file order). */
+  private readonly fileOf: number[] = [];
+  private readonly withPassword = new Set<number>();
+
+  /** Records result `ordinal` of `file`, with the B105-B107 message it may carry. */
+  note(ordinal: number, file: string, testId: string, text: string): void {
+    let id = this.fileIds.get(file);
+    if (id === undefined) this.fileIds.set(file, (id = this.fileIds.size));
+    this.fileOf[ordinal] = id;
+    const lits = passwordLiterals(testId, text);
+    if (lits.length === 0) return;
+    for (const l of lits) this.literals.add(l);
+    this.withPassword.add(id);
+  }
+
+  /** Ordinals of the results in a file that has a password (their copies are rewritten). */
+  results(): number[] {
+    const out: number[] = [];
+    if (this.withPassword.size === 0) return out;
+    this.fileOf.forEach((id, ordinal) => {
+      if (this.withPassword.has(id)) out.push(ordinal);
+    });
+    return out;
+  }
 }
 
 export function banditReport(r: BanditReading): ParsedReport {
   r.stats.duplicates = r.duplicates;
-  return {
+  const literals = [...r.passwords.literals].filter((l) => l.length >= MIN_KNOWN_SECRET);
+  scrubPasswords(r.findings, literals);
+  const indices = literals.length > 0 ? [...new Set([...r.redact, ...r.passwords.results()])].sort((a, b) => a - b) : r.redact;
+  const rawRedaction: RawRedaction = { format: r.format, arrays: r.arrays, elements: r.elements, indices };
+  // Not enumerable, like knownSecrets: no JSON.stringify, spread or structured clone carries them.
+  if (literals.length > 0) Object.defineProperty(rawRedaction, 'secrets', { value: literals, enumerable: false });
+  return withKnownSecrets({
     tool: 'bandit',
     format: r.format,
     toolVersion: r.toolVersion,
@@ -43,8 +87,8 @@ export function banditReport(r: BanditReading): ParsedReport {
     skipped: [],
     scanErrors: r.scanErrors,
     stats: r.stats,
-    rawRedaction: { format: r.format, arrays: r.arrays, elements: r.elements, indices: r.redact },
-  };
+    rawRedaction,
+  }, literals);
 }
 
 /** Bandit tests whose `code` and message hold a hard-coded password. */
@@ -137,6 +181,32 @@ const PASSWORD_MESSAGE = /^(Possible hardcoded password: )'([\s\S]*)'$/;
 /** The issue text with a hard-coded password (B105-B107 quote it) replaced by its redacted form. */
 export function safeTitle(testId: string, text: string): string {
   return PASSWORD_TESTS.has(testId) ? passwordTitle(text) : text;
+}
+
+/**
+ * The password a B105-B107 message quotes, as the code holds it: `"pw"` and `'pw'`. Known secrets
+ * (ParsedReport.knownSecrets): Bandit's context lines put the same line into the neighbouring
+ * results' code (`if password == "…":` above a B602), and other reports quote it too (mutmut's
+ * source lines). Quoted, so a password such as `password` masks that literal, not every word and
+ * path that contains it. None when the value holds a quote, a backslash or a line break: the code
+ * would hold it escaped.
+ */
+export function passwordLiterals(testId: string, text: string): string[] {
+  if (!PASSWORD_TESTS.has(testId)) return [];
+  const pw = PASSWORD_MESSAGE.exec(text)?.[2];
+  if (pw === undefined || pw === '' || /["'\\\r\n]/.test(pw)) return [];
+  return [`"${pw}"`, `'${pw}'`];
+}
+
+/**
+ * The report's own passwords out of every snippet of it (a result's context lines quote the line
+ * of a B105 next to it, before or after it in the report). The engine scrubs what other reports
+ * revealed; this is what this one revealed itself.
+ */
+function scrubPasswords(findings: Finding[], passwords: Iterable<string>): void {
+  const scrubber = new SecretScrubber(passwords, MIN_KNOWN_SECRET);
+  if (scrubber.secrets.length === 0) return;
+  for (const f of findings) if (f.snippet !== undefined) f.snippet = scrubber.scrub(f.snippet);
 }
 
 /** A B105-B107 message with the password it quotes redacted (the whole message when its form is unknown). */

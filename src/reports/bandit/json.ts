@@ -37,6 +37,7 @@ import {
   DuplicateIndex,
   FingerprintMaker,
   looksLikeSecret,
+  PasswordTracker,
   PASSWORD_TESTS,
   safeHelpUri,
   safeSnippet,
@@ -223,6 +224,7 @@ class BanditResults {
     // are in the file too. A superset is harmless (the copy re-checks), a miss would leak.
     const snippet = safeSnippet(testId, code);
     if (snippet === null || PASSWORD_TESTS.has(testId) || (code !== undefined && code.length > SNIPPET_MAX && looksLikeSecret(code))) this.redact.push(i);
+    this.passwords.note(i, filename, testId, text);
 
     // dedup (only when the column is known, see the header)
     if (col !== undefined && this.seen.seen(filename, line, col, testId)) {
@@ -270,6 +272,7 @@ class BanditResults {
    * texts costs memory and garbage-collection time.
    */
   private readonly texts = new Map<string, string>();
+  private readonly passwords = new PasswordTracker();
 
   private intern(s: string): string {
     const known = this.texts.get(s);
@@ -279,7 +282,7 @@ class BanditResults {
   }
 
   finish(top: { scanErrors: ScanError[]; stats: Record<string, number> }): ParsedReport {
-    return banditReport({ format: FORMAT, toolVersion: this.toolVersion, findings: this.findings, ...top, duplicates: this.duplicates, arrays: 1, elements: this.count, redact: this.redact });
+    return banditReport({ format: FORMAT, toolVersion: this.toolVersion, findings: this.findings, ...top, duplicates: this.duplicates, arrays: 1, elements: this.count, redact: this.redact, passwords: this.passwords });
   }
 }
 

@@ -17,7 +17,7 @@ import { isBlank, isJsonObject, stripBom, type JsonObject } from '../json.js';
 import { JsonArraySplitter, StreamAbort } from '../json-stream.js';
 import type { RawRedaction } from '../model.js';
 import { looksLikeSecret, passwordTitle, PASSWORD_TESTS, safeTitle } from './common.js';
-import { setOwn } from '../../util/redact.js';
+import { SecretScrubber, setOwn } from '../../util/redact.js';
 
 export const WITHHELD_BANDIT_REPORT =
   'security-gate: this Bandit report was withheld from the artifact because it could not be parsed, so hard-coded passwords in it (B105-B107) could not be redacted.\n';
@@ -169,7 +169,10 @@ export class BanditReportRedactor {
     this.wanted = new Set(redaction.indices);
     const sarif = redaction.format === 'bandit-sarif';
     if (!sarif && redaction.format !== 'bandit-json') throw new Error(`BanditReportRedactor: unknown format ${redaction.format}`);
-    const rewrite = sarif ? (v: JsonObject) => redactSarifResult(v, true) : redactJsonResult;
+    const base = sarif ? (v: JsonObject) => redactSarifResult(v, true) : redactJsonResult;
+    // The report's own passwords, out of every string of the results that share a file with one.
+    const own = redaction.secrets && redaction.secrets.length > 0 ? new SecretScrubber(redaction.secrets) : undefined;
+    const rewrite = own ? (v: JsonObject) => (base(v), own.scrubDeep(v)) : base;
     this.splitter = new JsonArraySplitter(sarif ? ['runs', null, 'results'] : ['results'], {
       text: () => {},
       gap: (buf, start, end) => {

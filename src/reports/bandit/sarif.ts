@@ -38,6 +38,7 @@ import {
   FingerprintMaker,
   safeHelpUri,
   safeSnippet,
+  PasswordTracker,
   safeTitle,
   versionFromMoreInfo,
 } from './common.js';
@@ -132,6 +133,7 @@ class SarifReader {
   private toolVersion: string | undefined;
   // What the artifact's copy must redact (redact.ts), numbered across runs, duplicates included.
   private readonly redact: number[] = [];
+  private readonly passwords = new PasswordTracker();
   private arrays = 0;
   private ordinal = 0;
   /** Runs begun so far. */
@@ -271,6 +273,7 @@ class SarifReader {
     }
 
     if (sarifResultNeedsRedaction(r, ruleId)) this.redact.push(at);
+    this.passwords.note(at, path ?? '', ruleId, message);
 
     if (startColumn !== undefined && this.seen.seen(path ?? '', startLine ?? 0, startColumn, ruleId)) {
       this.duplicates++;
@@ -309,7 +312,7 @@ class SarifReader {
 
   finish(): ParsedReport {
     const { toolVersion, findings, scanErrors, stats, duplicates, arrays } = this;
-    return banditReport({ format: FORMAT, toolVersion, findings, scanErrors, stats, duplicates, arrays, elements: this.ordinal, redact: this.redact });
+    return banditReport({ format: FORMAT, toolVersion, findings, scanErrors, stats, duplicates, arrays, elements: this.ordinal, redact: this.redact, passwords: this.passwords });
   }
 }
 

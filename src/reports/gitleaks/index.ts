@@ -10,5 +10,6 @@ export {
   kebabRule,
   parseGitleaksJsonValue,
   parseGitleaksSarifValue,
+  salvageGitleaksSecrets,
 } from './parser.js';
 export { WITHHELD_GITLEAKS_REPORT, redactGitleaksReport } from './redact.js';

@@ -313,13 +313,60 @@ function readSarif(root: unknown, file: string): { leaks: Leak[]; toolVersion?: 
 // ---------------------------------------------------------------------------------------------
 // Findings
 
+/**
+ * What a secret gitleaks found decoded (`--max-decode-depth`: tags `decoded:base64`, `decoded:hex`,
+ * `decoded:percent`; Secret and Match are then the decoded text) looks like in the scanned files,
+ * and so in other tools' snippets and report copies: its encodings. Base64 at each of the three
+ * alignments the secret may have inside a longer encoded value: the characters that depend on the
+ * secret's bytes alone.
+ */
+export function encodedForms(secret: string, tags: string | undefined): string[] {
+  if (tags === undefined || !tags.includes('decoded:') || secret === '' || secret === 'REDACTED') return [];
+  const bytes = Buffer.from(secret, 'utf8');
+  const out: string[] = [];
+  if (tags.includes('decoded:base64')) {
+    for (const shift of [0, 1, 2]) {
+      const padded = Buffer.concat([Buffer.alloc(shift), bytes]);
+      for (const enc of [padded.toString('base64'), padded.toString('base64url')]) {
+        out.push(enc.slice(Math.ceil((8 * shift) / 6), Math.floor((8 * (shift + bytes.length)) / 6)));
+      }
+    }
+    out.push(bytes.toString('base64'));
+  }
+  if (tags.includes('decoded:hex')) out.push(bytes.toString('hex'), bytes.toString('hex').toUpperCase());
+  if (tags.includes('decoded:percent')) {
+    out.push(encodeURIComponent(secret), [...bytes].map((b) => `%${b.toString(16).padStart(2, '0').toUpperCase()}`).join(''));
+  }
+  return [...new Set(out)].filter((f) => f !== secret);
+}
+
 function toFindings(leaks: Leak[], file: string): { findings: Finding[]; stats: Record<string, number>; secrets: string[] } {
   // Every secret of the report (scrubDeep replaces the longest first, so one holding another goes whole): a
   // line holding two secrets (an AWS key id and its secret key) is two findings sharing a Match.
   // A finding's own secret is redacted from 4 characters on; the others from MIN_KNOWN_SECRET.
-  const secrets = [...new Set(leaks.map((l) => l.secret).filter((x) => redactable(x) && x.length >= MIN_KNOWN_SECRET))];
+  const secrets = [...new Set(leaks.flatMap((l) => [l.secret, ...encodedForms(l.secret, l.tags)]).filter((x) => redactable(x) && x.length >= MIN_KNOWN_SECRET))];
   // Prepared once: searched for all at once in every string of every finding (not finding x secret).
   const scrubber = new SecretScrubber(secrets);
+  // ...but a line's own secrets from 4 characters on in each other's snippets: two findings on one
+  // line share its Match, so a short second secret (`db_pw=Qx7#pw`) would show in the first's.
+  const lineKey = (l: Leak) => JSON.stringify([normalizePath(l.file), l.line ?? 0]);
+  const onLine = new Map<string, Set<string>>();
+  for (const l of leaks) {
+    if (!redactable(l.secret)) continue;
+    const k = lineKey(l);
+    const set = onLine.get(k);
+    if (set) set.add(l.secret);
+    else onLine.set(k, new Set([l.secret]));
+  }
+  const lineScrubbers = new Map<string, SecretScrubber>();
+  const lineScrubber = (l: Leak): SecretScrubber | undefined => {
+    const k = lineKey(l);
+    const set = onLine.get(k);
+    if (!set || set.size < 2) return undefined;
+    let sc = lineScrubbers.get(k);
+    if (!sc) lineScrubbers.set(k, (sc = new SecretScrubber(set)));
+    return sc;
+  };
   const groups = new Map<string, { leaks: Leak[]; hash: string }>();
   for (const l of leaks) {
     const hash = secretHash(l.secret);
@@ -367,7 +414,8 @@ function toFindings(leaks: Leak[], file: string): { findings: Finding[]; stats: 
     };
     if (rep.ruleName) f.ruleName = scrubAll(rep.ruleName);
     const snippet = redactContext(rep.context, secret);
-    if (snippet !== undefined) f.snippet = truncateText(scrubAll(snippet), MAX_SNIPPET);
+    const sameLine = lineScrubber(rep);
+    if (snippet !== undefined) f.snippet = truncateText(scrubAll(sameLine ? sameLine.scrub(snippet) : snippet), MAX_SNIPPET);
     findings.push(f);
     hashes.push(hash);
   }
@@ -468,3 +516,45 @@ export const gitleaksUnsupportedParser: ReportParser & { label: string } = {
 
 /** In detection order, for the registry. */
 export const GITLEAKS_PARSERS: ReportParser[] = [gitleaksSarifParser, gitleaksJsonParser, gitleaksUnsupportedParser];
+
+/** Keys whose string values hold a secret, or the text around one, in gitleaks JSON (v7, v8) and SARIF. */
+const SECRET_KEYS = new Set(['secret', 'match', 'offender', 'text']);
+const SECRET_MEMBER = /"(secret|match|offender|text)"\s*:\s*"((?:[^"\\\n]|\\.){1,65536})"/gi;
+
+/**
+ * The secret values a gitleaks report that could not be parsed still holds, found as best can be:
+ * every string under `Secret`, `Match`, `offender` or (SARIF snippets) `text`, in the parsed value
+ * or, when the text is not JSON, in each complete string member of the text. The report's tool is
+ * `error` either way; these only keep the other tools' findings and copies scrubbed, as a report
+ * that parsed would (fail closed: what cannot be found is not known).
+ */
+export function salvageGitleaksSecrets(text: string): string[] {
+  const out = new Set<string>();
+  const add = (s: string) => {
+    if (s.length >= MIN_KNOWN_SECRET && s !== 'REDACTED') out.add(s);
+  };
+  let value: unknown;
+  try {
+    value = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+  } catch {
+    value = undefined;
+    for (const m of text.matchAll(SECRET_MEMBER)) {
+      try {
+        const s: unknown = JSON.parse(`"${m[2]}"`);
+        if (typeof s === 'string') add(s);
+      } catch {
+        // not a JSON string after all: nothing known from it
+      }
+    }
+  }
+  const walk = (v: unknown, depth: number): void => {
+    if (v === null || typeof v !== 'object' || depth > 64) return;
+    for (const [k, x] of Object.entries(v)) {
+      if (typeof x === 'string') {
+        if (SECRET_KEYS.has(k.toLowerCase())) add(x);
+      } else walk(x, depth + 1);
+    }
+  };
+  walk(value, 0);
+  return [...out];
+}
