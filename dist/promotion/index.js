@@ -33359,6 +33359,7 @@ function githubApiUrl(env = process.env) {
  * as an execution and it breaks a consecutive stretch.
  */
 
+
 const PROMOTION_REPORT_SCHEMA_VERSION = 1;
 const PROMOTION_REPORT_KIND = 'security-gate-promotion-report';
 const active = (t) => t.counts.block + t.counts.warn + t.counts.info;
@@ -33527,7 +33528,8 @@ function evaluateTool(tool, input, justfileCriterion) {
     else {
         const waived = latest.data.findings.filter((f) => f.disposition === 'waived');
         const ownerless = waived.filter((f) => !f.waiver?.owner?.trim());
-        const ids = [...new Set(ownerless.map((f) => f.waiver?.id ?? `(no waiver record: ${f.fingerprint})`))];
+        // Named from an old artifact: shortened, or one crafted id would fill the log and the reports.
+        const ids = [...new Set(ownerless.map((f) => clip(f.waiver?.id ?? `(no waiver record: ${f.fingerprint})`, 200)))];
         criteria.push({
             id: 'waiver-owners',
             label: 'every active waiver has an owner',
@@ -43444,6 +43446,10 @@ function preprocess(fn, schema) {
  */
 
 
+
+/** A run's messages and unknown tool names kept (each shortened): they end up in logs and reports. */
+const MAX_MESSAGES = 20;
+const MAX_MESSAGE_CHARS = 1_000;
 const count = schemas_number().int().nonnegative();
 const severityCounts = object({ critical: count, high: count, medium: count, low: count, info: count, unknown: count });
 const dispositionCounts = object({ block: count, warn: count, info: count, waived: count, wouldBlock: count });
@@ -43463,13 +43469,18 @@ const finding = object({
     inChange: schemas_boolean().optional(),
     waiver: waiver.optional(),
 });
+/**
+ * A tool's entry. Its lists are checked element by element, up to the first bad one (readList):
+ * zod records an issue object for every bad element of an array it checks, and 48 MB of `[0,0,…]`
+ * findings (a 47 KB zip) took the action's heap past its limit.
+ */
 const tool = object({
     tool: schemas_string(),
     status: schemas_enum(['ok', 'missing', 'error']),
-    messages: array(schemas_string()).default([]),
+    messages: array(unknown()).default([]),
     severity: severityCounts,
     counts: dispositionCounts,
-    findings: array(finding),
+    findings: array(unknown()),
 });
 const gateResult = object({
     schemaVersion: literal(1, { error: (i) => `expected 1, got ${JSON.stringify(i.input)} (a result version this reader does not understand)` }),
@@ -43505,6 +43516,10 @@ function countsDisagree(t) {
     let phase2Known = true;
     let severityKnown = true;
     for (const f of t.findings) {
+        // The gate sets the effective severity apart from the severity only for an unknown one.
+        if (f.severity !== undefined && f.effectiveSeverity !== undefined && f.effectiveSeverity !== f.severity && f.severity !== 'unknown') {
+            return `findings: one has severity ${f.severity} but effectiveSeverity ${f.effectiveSeverity} (only an unknown severity is mapped)`;
+        }
         tally[f.disposition]++;
         if (f.phase2Action === undefined)
             phase2Known = false;
@@ -43531,6 +43546,17 @@ function countsDisagree(t) {
         return `severity: counts ${total} findings, but it lists ${t.findings.length}`;
     return undefined;
 }
+/** Each element of `list` checked with `schema`, stopping at the first that fails (its path named). */
+function readList(list, schema, path) {
+    const items = [];
+    for (let k = 0; k < list.length; k++) {
+        const r = schema.safeParse(list[k]);
+        if (!r.success)
+            return { reason: firstIssue(r.error, `${path}[${k}]`) };
+        items.push(r.data);
+    }
+    return { items };
+}
 /** Parses and validates a result file. `file` names it in messages. */
 function readGateResult(text, file) {
     let raw;
@@ -43550,19 +43576,30 @@ function readGateResult(text, file) {
         const r = tool.safeParse(t);
         if (!r.success)
             return { ok: false, reason: `${file}: ${firstIssue(r.error, `$.tools[${i}]`)}` };
+        const messages = readList(r.data.messages, schemas_string(), `$.tools[${i}].messages`);
+        if ('reason' in messages)
+            return { ok: false, reason: `${file}: ${messages.reason}` };
+        const listed = readList(r.data.findings, finding, `$.tools[${i}].findings`);
+        if ('reason' in listed)
+            return { ok: false, reason: `${file}: ${listed.reason}` };
         const id = r.data.tool;
         if (!model_TOOL_IDS.includes(id)) {
-            unknownTools.push(id);
+            if (unknownTools.length < MAX_MESSAGES)
+                unknownTools.push(clip(id, 100));
             continue;
         }
         if (seen.has(id))
             return { ok: false, reason: `${file}: $.tools[${i}].tool: ${JSON.stringify(id)} appears twice` };
         seen.add(id);
-        const disagree = countsDisagree(r.data);
+        const disagree = countsDisagree({ ...r.data, findings: listed.items });
         if (disagree)
             return { ok: false, reason: `${file}: $.tools[${i}].${disagree}` };
-        const findings = r.data.findings.map(({ severity: _s, phase2Action: _p, ...f }) => f);
-        tools.push({ ...r.data, findings, tool: id, changeKnown: top.data.change?.known === true });
+        const findings = listed.items.map(({ severity: _s, phase2Action: _p, ...f }) => f);
+        // Messages are shown (the criteria's details, the log, both reports): a few, shortened.
+        const shown = messages.items.slice(0, MAX_MESSAGES).map((m) => clip(m, MAX_MESSAGE_CHARS));
+        if (messages.items.length > MAX_MESSAGES)
+            shown.push(`(and ${messages.items.length - MAX_MESSAGES} more messages)`);
+        tools.push({ ...r.data, messages: shown, findings, tool: id, changeKnown: top.data.change?.known === true });
     }
     return { ok: true, data: { generatedAt: top.data.generatedAt, tools, unknownTools } };
 }
@@ -46289,6 +46326,10 @@ function unzipSync(data, opts) {
  * cannot make it allocate more (the output is then cut short and fails to parse: no data).
  */
 
+/** More entries than a gate's artifact ever has (its result, summary, SARIF and report copies). */
+const MAX_ENTRIES = 10_000;
+class TooManyEntries extends Error {
+}
 /**
  * The entry whose base name is `fileName` (the shallowest one if several; upload-artifact keeps
  * paths below the common root). Pure.
@@ -46296,10 +46337,17 @@ function unzipSync(data, opts) {
 function readZipEntry(zip, fileName, maxBytes) {
     const candidates = [];
     const baseOf = (n) => n.replace(/\\/g, '/').split('/').pop() ?? n;
+    // fflate walks as many central-directory entries as the end record claims, reading zeros past
+    // the buffer's end: a 600-byte zip claiming 2^32 (ZIP64) kept the event loop busy for most of an
+    // hour, out of reach of every timeout. A central-directory entry takes 46 bytes at least.
+    const maxEntries = Math.min(MAX_ENTRIES, Math.floor(zip.length / 46));
+    let entries = 0;
     try {
         // First pass: list names and declared sizes only (the filter refuses every entry).
         unzipSync(zip, {
             filter: (f) => {
+                if (++entries > maxEntries)
+                    throw new TooManyEntries();
                 if (baseOf(f.name) === fileName && !f.name.endsWith('/'))
                     candidates.push({ name: f.name, size: f.originalSize });
                 return false;
@@ -46307,6 +46355,8 @@ function readZipEntry(zip, fileName, maxBytes) {
         });
     }
     catch (e) {
+        if (e instanceof TooManyEntries)
+            return { ok: false, reason: `the artifact's zip claims more entries than it can hold (over ${maxEntries})` };
         return { ok: false, reason: `the artifact is not a readable zip (${e.message})` };
     }
     if (candidates.length === 0)
@@ -46323,10 +46373,21 @@ function readZipEntry(zip, fileName, maxBytes) {
     if (want.size > maxBytes)
         return { ok: false, reason: `${want.name} declares ${want.size} bytes uncompressed, over the ${maxBytes}-byte limit` };
     try {
-        const files = unzipSync(zip, { filter: (f) => f.name === want.name && f.originalSize <= maxBytes });
+        // A stored entry is copied by its compressed size, which its header may not match: both sizes
+        // within the limit, and the output checked too.
+        let seen = 0;
+        const files = unzipSync(zip, {
+            filter: (f) => {
+                if (++seen > maxEntries)
+                    throw new TooManyEntries();
+                return f.name === want.name && f.originalSize <= maxBytes && f.size <= maxBytes;
+            },
+        });
         const out = files[want.name];
         if (!out)
-            return { ok: false, reason: `${want.name} could not be unpacked` };
+            return { ok: false, reason: `${want.name} could not be unpacked (its sizes are over the ${maxBytes}-byte limit or disagree)` };
+        if (out.byteLength > maxBytes)
+            return { ok: false, reason: `${want.name} unpacks to ${out.byteLength} bytes, over the ${maxBytes}-byte limit` };
         return { ok: true, text: Buffer.from(out.buffer, out.byteOffset, out.byteLength).toString('utf8'), path: want.name };
     }
     catch (e) {
@@ -46605,6 +46666,12 @@ async function fetchRunData(o, run, stats, offBranch) {
         // run has no data (never a pass); the others are still read.
         if (e instanceof HttpError && e.kind === 'forbidden')
             return { kind: 'no-data', reason: `artifact "${o.artifactName}" could not be downloaded (HTTP 403 from the download; an expired download link?)` };
+        // Any other failure of this one download (the storage host's 401/400/416, a redirect loop, a
+        // timeout or 5xx after the retries) leaves this run without data and the others still read.
+        // Only a spent time budget or a rate limit stops the whole collection, as they would any request.
+        if (e instanceof HttpError && e.kind !== 'budget' && e.kind !== 'rate-limited') {
+            return { kind: 'no-data', reason: `artifact "${o.artifactName}" could not be downloaded (${e.kind === 'unauthorized' ? 'HTTP 401 from the download, after the same token listed it: the storage host refused the link?' : e.message})` };
+        }
         throw runtimeError(`downloading the artifact of run ${run.id}`, e);
     }
     const entry = readZipEntry(zip, o.resultFile, o.maxResultBytes ?? 256 * 1024 * 1024);

@@ -10,6 +10,7 @@
 import { TOOL_IDS, TOOL_LABELS, type ToolId } from '../reports/model.js';
 import type { History, RequestStats, RunRecord, StopReason } from './history.js';
 import type { RunToolData } from './result-read.js';
+import { clip } from '../util/escape.js';
 
 export const PROMOTION_REPORT_SCHEMA_VERSION = 1;
 export const PROMOTION_REPORT_KIND = 'security-gate-promotion-report';
@@ -320,7 +321,8 @@ function evaluateTool(tool: ToolId, input: EvaluateInput, justfileCriterion: Cri
   } else {
     const waived = latest.data!.findings.filter((f) => f.disposition === 'waived');
     const ownerless = waived.filter((f) => !f.waiver?.owner?.trim());
-    const ids = [...new Set(ownerless.map((f) => f.waiver?.id ?? `(no waiver record: ${f.fingerprint})`))];
+    // Named from an old artifact: shortened, or one crafted id would fill the log and the reports.
+    const ids = [...new Set(ownerless.map((f) => clip(f.waiver?.id ?? `(no waiver record: ${f.fingerprint})`, 200)))];
     criteria.push({
       id: 'waiver-owners',
       label: 'every active waiver has an owner',

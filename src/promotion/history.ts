@@ -333,6 +333,12 @@ async function fetchRunData(o: CollectOptions, run: WorkflowRun, stats: History[
     // host the download redirects to (an expired signed link), not from a missing permission. That
     // run has no data (never a pass); the others are still read.
     if (e instanceof HttpError && e.kind === 'forbidden') return { kind: 'no-data', reason: `artifact "${o.artifactName}" could not be downloaded (HTTP 403 from the download; an expired download link?)` };
+    // Any other failure of this one download (the storage host's 401/400/416, a redirect loop, a
+    // timeout or 5xx after the retries) leaves this run without data and the others still read.
+    // Only a spent time budget or a rate limit stops the whole collection, as they would any request.
+    if (e instanceof HttpError && e.kind !== 'budget' && e.kind !== 'rate-limited') {
+      return { kind: 'no-data', reason: `artifact "${o.artifactName}" could not be downloaded (${e.kind === 'unauthorized' ? 'HTTP 401 from the download, after the same token listed it: the storage host refused the link?' : e.message})` };
+    }
     throw runtimeError(`downloading the artifact of run ${run.id}`, e);
   }
   const entry = readZipEntry(zip, o.resultFile, o.maxResultBytes ?? 256 * 1024 * 1024);

@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { SEVERITIES, TOOL_IDS, type Severity, type ToolId } from '../reports/model.js';
 import type { Disposition, DispositionCounts, SeverityCounts, ToolStatus } from '../policy/result.js';
+import { clip } from '../util/escape.js';
 
 export interface CompactWaiver {
   id: string;
@@ -46,6 +47,10 @@ export interface RunResultData {
   unknownTools: string[];
 }
 
+/** A run's messages and unknown tool names kept (each shortened): they end up in logs and reports. */
+const MAX_MESSAGES = 20;
+const MAX_MESSAGE_CHARS = 1_000;
+
 const count = z.number().int().nonnegative();
 const severityCounts = z.object({ critical: count, high: count, medium: count, low: count, info: count, unknown: count });
 const dispositionCounts = z.object({ block: count, warn: count, info: count, waived: count, wouldBlock: count });
@@ -65,14 +70,20 @@ const finding = z.object({
   inChange: z.boolean().optional(),
   waiver: waiver.optional(),
 });
+/**
+ * A tool's entry. Its lists are checked element by element, up to the first bad one (readList):
+ * zod records an issue object for every bad element of an array it checks, and 48 MB of `[0,0,…]`
+ * findings (a 47 KB zip) took the action's heap past its limit.
+ */
 const tool = z.object({
   tool: z.string(),
   status: z.enum(['ok', 'missing', 'error']),
-  messages: z.array(z.string()).default([]),
+  messages: z.array(z.unknown()).default([]),
   severity: severityCounts,
   counts: dispositionCounts,
-  findings: z.array(finding),
+  findings: z.array(z.unknown()),
 });
+type Finding = z.infer<typeof finding>;
 const gateResult = z.object({
   schemaVersion: z.literal(1, { error: (i) => `expected 1, got ${JSON.stringify(i.input)} (a result version this reader does not understand)` }),
   generatedAt: z.string(),
@@ -101,13 +112,17 @@ function firstIssue(err: z.ZodError, prefix: string): string {
  * criteria read the counts and others the findings, and a review made each pass on the one that
  * said nothing (\`severity.high: 3\` with no finding; blocking secrets with every count 0).
  */
-function countsDisagree(t: z.infer<typeof tool>): string | undefined {
+function countsDisagree(t: { severity: SeverityCounts; counts: DispositionCounts; findings: Finding[] }): string | undefined {
   // Fields an older gate may not have written are checked only when every finding has them.
   const tally = { block: 0, warn: 0, info: 0, waived: 0, wouldBlock: 0 };
   const bySeverity: Record<string, number> = {};
   let phase2Known = true;
   let severityKnown = true;
   for (const f of t.findings) {
+    // The gate sets the effective severity apart from the severity only for an unknown one.
+    if (f.severity !== undefined && f.effectiveSeverity !== undefined && f.effectiveSeverity !== f.severity && f.severity !== 'unknown') {
+      return `findings: one has severity ${f.severity} but effectiveSeverity ${f.effectiveSeverity} (only an unknown severity is mapped)`;
+    }
     tally[f.disposition]++;
     if (f.phase2Action === undefined) phase2Known = false;
     else if (f.phase2Action === 'block' && f.disposition !== 'waived') tally.wouldBlock++;
@@ -125,6 +140,17 @@ function countsDisagree(t: z.infer<typeof tool>): string | undefined {
   }
   if (total !== t.findings.length) return `severity: counts ${total} findings, but it lists ${t.findings.length}`;
   return undefined;
+}
+
+/** Each element of `list` checked with `schema`, stopping at the first that fails (its path named). */
+function readList<T>(list: unknown[], schema: z.ZodType<T>, path: string): { items: T[] } | { reason: string } {
+  const items: T[] = [];
+  for (let k = 0; k < list.length; k++) {
+    const r = schema.safeParse(list[k]);
+    if (!r.success) return { reason: firstIssue(r.error, `${path}[${k}]`) };
+    items.push(r.data);
+  }
+  return { items };
 }
 
 export type ReadResult = { ok: true; data: RunResultData } | { ok: false; reason: string };
@@ -145,17 +171,24 @@ export function readGateResult(text: string, file: string): ReadResult {
   for (const [i, t] of top.data.tools.entries()) {
     const r = tool.safeParse(t);
     if (!r.success) return { ok: false, reason: `${file}: ${firstIssue(r.error, `$.tools[${i}]`)}` };
+    const messages = readList(r.data.messages, z.string(), `$.tools[${i}].messages`);
+    if ('reason' in messages) return { ok: false, reason: `${file}: ${messages.reason}` };
+    const listed = readList(r.data.findings, finding, `$.tools[${i}].findings`);
+    if ('reason' in listed) return { ok: false, reason: `${file}: ${listed.reason}` };
     const id = r.data.tool;
     if (!(TOOL_IDS as readonly string[]).includes(id)) {
-      unknownTools.push(id);
+      if (unknownTools.length < MAX_MESSAGES) unknownTools.push(clip(id, 100));
       continue;
     }
     if (seen.has(id)) return { ok: false, reason: `${file}: $.tools[${i}].tool: ${JSON.stringify(id)} appears twice` };
     seen.add(id);
-    const disagree = countsDisagree(r.data);
+    const disagree = countsDisagree({ ...r.data, findings: listed.items });
     if (disagree) return { ok: false, reason: `${file}: $.tools[${i}].${disagree}` };
-    const findings = r.data.findings.map(({ severity: _s, phase2Action: _p, ...f }) => f);
-    tools.push({ ...r.data, findings, tool: id as ToolId, changeKnown: top.data.change?.known === true });
+    const findings = listed.items.map(({ severity: _s, phase2Action: _p, ...f }) => f);
+    // Messages are shown (the criteria's details, the log, both reports): a few, shortened.
+    const shown = messages.items.slice(0, MAX_MESSAGES).map((m) => clip(m, MAX_MESSAGE_CHARS));
+    if (messages.items.length > MAX_MESSAGES) shown.push(`(and ${messages.items.length - MAX_MESSAGES} more messages)`);
+    tools.push({ ...r.data, messages: shown, findings, tool: id as ToolId, changeKnown: top.data.change?.known === true });
   }
   return { ok: true, data: { generatedAt: top.data.generatedAt, tools, unknownTools } };
 }

@@ -6,6 +6,11 @@
  */
 import { unzipSync } from 'fflate';
 
+/** More entries than a gate's artifact ever has (its result, summary, SARIF and report copies). */
+export const MAX_ENTRIES = 10_000;
+
+class TooManyEntries extends Error {}
+
 export type ZipEntryResult = { ok: true; text: string; path: string } | { ok: false; reason: string };
 
 /**
@@ -15,15 +20,22 @@ export type ZipEntryResult = { ok: true; text: string; path: string } | { ok: fa
 export function readZipEntry(zip: Uint8Array, fileName: string, maxBytes: number): ZipEntryResult {
   const candidates: Array<{ name: string; size: number }> = [];
   const baseOf = (n: string) => n.replace(/\\/g, '/').split('/').pop() ?? n;
+  // fflate walks as many central-directory entries as the end record claims, reading zeros past
+  // the buffer's end: a 600-byte zip claiming 2^32 (ZIP64) kept the event loop busy for most of an
+  // hour, out of reach of every timeout. A central-directory entry takes 46 bytes at least.
+  const maxEntries = Math.min(MAX_ENTRIES, Math.floor(zip.length / 46));
+  let entries = 0;
   try {
     // First pass: list names and declared sizes only (the filter refuses every entry).
     unzipSync(zip, {
       filter: (f) => {
+        if (++entries > maxEntries) throw new TooManyEntries();
         if (baseOf(f.name) === fileName && !f.name.endsWith('/')) candidates.push({ name: f.name, size: f.originalSize });
         return false;
       },
     });
   } catch (e) {
+    if (e instanceof TooManyEntries) return { ok: false, reason: `the artifact's zip claims more entries than it can hold (over ${maxEntries})` };
     return { ok: false, reason: `the artifact is not a readable zip (${(e as Error).message})` };
   }
   if (candidates.length === 0) return { ok: false, reason: `the artifact has no ${fileName}` };
@@ -37,9 +49,18 @@ export function readZipEntry(zip: Uint8Array, fileName: string, maxBytes: number
   if (ties.length > 1) return { ok: false, reason: `the artifact has ${ties.length} entries that could be the ${fileName} (${ties.slice(0, 3).map((c) => JSON.stringify(c.name.slice(0, 100))).join(', ')}): ambiguous` };
   if (want.size > maxBytes) return { ok: false, reason: `${want.name} declares ${want.size} bytes uncompressed, over the ${maxBytes}-byte limit` };
   try {
-    const files = unzipSync(zip, { filter: (f) => f.name === want.name && f.originalSize <= maxBytes });
+    // A stored entry is copied by its compressed size, which its header may not match: both sizes
+    // within the limit, and the output checked too.
+    let seen = 0;
+    const files = unzipSync(zip, {
+      filter: (f) => {
+        if (++seen > maxEntries) throw new TooManyEntries();
+        return f.name === want.name && f.originalSize <= maxBytes && f.size <= maxBytes;
+      },
+    });
     const out = files[want.name];
-    if (!out) return { ok: false, reason: `${want.name} could not be unpacked` };
+    if (!out) return { ok: false, reason: `${want.name} could not be unpacked (its sizes are over the ${maxBytes}-byte limit or disagree)` };
+    if (out.byteLength > maxBytes) return { ok: false, reason: `${want.name} unpacks to ${out.byteLength} bytes, over the ${maxBytes}-byte limit` };
     return { ok: true, text: Buffer.from(out.buffer, out.byteOffset, out.byteLength).toString('utf8'), path: want.name };
   } catch (e) {
     return { ok: false, reason: `${want.name} could not be unpacked (${(e as Error).message})` };
