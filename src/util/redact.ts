@@ -165,11 +165,14 @@ export class SecretScrubber {
     if (!this.ends) {
       const heads = new Map<string, string[]>();
       const tails = new Map<string, string[]>();
+      const add = (m: Map<string, string[]>, k: string, s: string) => {
+        const list = m.get(k);
+        if (list) list.push(s);
+        else m.set(k, [s]);
+      };
       for (const s of this.secrets) {
-        const h = s.slice(0, 4);
-        const t = s.slice(-4);
-        heads.set(h, [...(heads.get(h) ?? []), s]);
-        tails.set(t, [...(tails.get(t) ?? []), s]);
+        add(heads, s.slice(0, 4), s);
+        add(tails, s.slice(-4), s);
       }
       this.ends = { heads, tails, longest: this.secrets[0]?.length ?? 0 };
     }
@@ -264,16 +267,10 @@ export class StreamScrubber {
   /** Bytes held back at the end of a piece: one less than the longest form. */
   private readonly keep: number;
   private carry: Buffer = Buffer.alloc(0);
-  /** Whether anything was redacted so far. */
-  changed = false;
 
   constructor(forms: Iterable<string>) {
     this.scrubber = new SecretScrubber([...forms].map((f) => Buffer.from(f, 'utf8').toString('latin1')));
     this.keep = Math.max(0, (this.scrubber.secrets[0]?.length ?? 0) - 1);
-  }
-
-  get empty(): boolean {
-    return this.scrubber.secrets.length === 0;
   }
 
   /** The scrubbed bytes that can be written now (a form cut by the piece's end waits for the next). */
@@ -308,7 +305,6 @@ export class StreamScrubber {
       if (start >= cut) break;
       if (start > at) out.push(buf.subarray(at, start));
       out.push(Buffer.from(redactSecret(buf.toString('utf8', start, end)), 'utf8'));
-      this.changed = true;
       at = end;
     }
     if (cut > at) out.push(buf.subarray(at, cut));
