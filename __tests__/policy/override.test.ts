@@ -92,7 +92,7 @@ describe('applyOverride', () => {
     expect(result.override).toBe(d);
     expect(result.notices[0]).toBe(notice);
     expect(notice).toBe(
-      'OVERRIDDEN by @lead-lee with the `security-override` label at 2026-11-29T10:30:00Z (admin on the repository). Everything below was still evaluated; should-fail is false for this run. A remediation pull request is due within 24 hours: by 2026-11-30T10:30:00.000Z.',
+      'OVERRIDDEN by @lead-lee with the `security-override` label at 2026-11-29T10:30:00Z (admin on the repository). Everything below was still evaluated; should-fail is false for this run. A remediation pull request is due within 24 hours: by 2026-11-30T10:30:00.000Z (the override lapses then).',
     );
     expect(result.headline).toBe(before.headline);
     expect(before.shouldFail).toBe(true); // the input is not changed
@@ -115,7 +115,11 @@ describe('applyOverride', () => {
     expect(overrideNotice(decide({ labelPresent: false }))).toBeUndefined();
   });
 
-  it('an overdue remediation is called out', () => {
-    expect(overrideNotice(decide({ permission: { role: 'admin' }, now: new Date('2026-12-05T00:00:00Z') }))).toMatch(/by 2026-11-30T10:30:00\.000Z \(OVERDUE\)\.$/);
+  it('an override past its remediation deadline lapses: not honoured, and the notice says how to renew it', () => {
+    const late = decide({ permission: { role: 'admin' }, now: new Date('2026-12-05T00:00:00Z') });
+    expect(late).toMatchObject({ requested: true, honoured: false, overdue: true, remediationDue: '2026-11-30T10:30:00.000Z' });
+    expect(overrideNotice(late)).toMatch(/but the override lapsed at 2026-11-30T10:30:00\.000Z \(24 hours after the label\); apply the label again to override this run\. The verdict stands\.$/);
+    // Within the 24 hours it holds, and says when it lapses.
+    expect(overrideNotice(decide({ permission: { role: 'admin' }, now: new Date('2026-11-30T10:29:59Z') }))).toMatch(/by 2026-11-30T10:30:00\.000Z \(the override lapses then\)\.$/);
   });
 });

@@ -4,8 +4,9 @@
  *
  * Honoured only when who applied the label is on record (the latest `labeled` event for that label)
  * AND that person holds the permission: listed in `override-approvers` (a login, or a member of a
- * listed `org/team`), or admin/maintain on the repository. Anything that cannot be established is
- * not honoured, and the decision says why. The gate still evaluates and reports everything; an
+ * listed `org/team`), or admin/maintain on the repository, AND the remediation deadline has not
+ * passed (the override lapses then; applying the label again renews it). Anything that cannot be
+ * established is not honoured, and the decision says why. The gate still evaluates and reports everything; an
  * honoured override only turns `shouldFail` off and records who, when, and the remediation deadline
  * (24 hours after the label was applied).
  */
@@ -123,8 +124,16 @@ export function decideOverride(input: OverrideInput): OverrideDecision {
     d.permission = `${perm.role} on the repository`;
   }
   if (d.permission) {
+    const who = `@${ev.actor} applied \`${input.label}\` at ${ev.at} and is ${d.permission.startsWith('listed') ? d.permission : `${d.permission.startsWith('member') ? 'a ' : ''}${d.permission}`}`;
+    // A break-glass label is for the hotfix at hand: past its remediation deadline it lapses, or a
+    // label left on an open pull request would wave every later push through. Applying it again
+    // overrides again, with a new entry on record.
+    if (d.overdue) {
+      d.reason = `not honoured: ${who}, but the override lapsed at ${d.remediationDue} (${REMEDIATION_HOURS} hours after the label); apply the label again to override this run`;
+      return d;
+    }
     d.honoured = true;
-    d.reason = `honoured: @${ev.actor} applied \`${input.label}\` at ${ev.at} and is ${d.permission.startsWith('listed') ? d.permission : `${d.permission.startsWith('member') ? 'a ' : ''}${d.permission}`}`;
+    d.reason = `honoured: ${who}`;
     return d;
   }
   const why: string[] = [];
@@ -140,7 +149,7 @@ export function decideOverride(input: OverrideInput): OverrideDecision {
 export function overrideNotice(d: OverrideDecision): string | undefined {
   if (!d.requested) return undefined;
   if (!d.honoured) return `Override requested with the \`${d.label}\` label, ${d.reason}. The verdict stands.`;
-  const due = d.remediationDue ? ` A remediation pull request is due within ${REMEDIATION_HOURS} hours: by ${d.remediationDue}${d.overdue ? ' (OVERDUE)' : ''}.` : '';
+  const due = d.remediationDue ? ` A remediation pull request is due within ${REMEDIATION_HOURS} hours: by ${d.remediationDue} (the override lapses then).` : '';
   return `OVERRIDDEN by @${d.actor} with the \`${d.label}\` label at ${d.at} (${d.permission}). Everything below was still evaluated; should-fail is false for this run.${due}`;
 }
 
