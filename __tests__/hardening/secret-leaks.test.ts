@@ -169,6 +169,56 @@ describe('a Bandit B105-B107 password is a known secret', () => {
   });
 });
 
+describe('a report\'s own secrets, found in one result and quoted in another (a re-review)', () => {
+  it('the secret scan masks a value found on one added line where another added line quotes it', () => {
+    const report = scanChange([
+      {
+        path: 'app/settings.py',
+        status: 'modified',
+        binary: false,
+        addedLines: [
+          { line: 3, text: 'API_TOKEN = "Zq8vLm3pR7tYw2Kx9"' },
+          { line: 4, text: 'DB_PASSWORD = "Another9Secret8Val"  # was Zq8vLm3pR7tYw2Kx9' },
+        ],
+      },
+    ]);
+    expect(report.findings.length).toBeGreaterThanOrEqual(2);
+    expect(JSON.stringify(report.findings)).not.toContain('Zq8vLm3pR7tYw2Kx9');
+  });
+
+  it('the Bandit copy loses a password quoted in another file (a positional argument B106 does not flag)', async () => {
+    const PW = 'hunter2hunter2';
+    const doc = banditDoc([
+      banditResult({ test_id: 'B105', test_name: 'hardcoded_password_string', line: 3, code: `3 ADMIN_PASSWORD = "${PW}"\n`, text: `Possible hardcoded password: '${PW}'`, file: 'app/settings.py' }),
+      banditResult({ test_id: 'B101', test_name: 'assert_used', line: 9, code: `9     assert login(client, "admin", "${PW}")\n`, text: 'Use of assert detected.', file: 'tests/test_login.py' }),
+      banditResult({ test_id: 'B101', test_name: 'assert_used', line: 12, code: '12     assert logout(client)\n', text: 'Use of assert detected.', file: 'tests/test_login.py' }),
+    ]);
+    const { json, copies } = await run({ 'bandit.json': doc }, { 'bandit-report': 'bandit.json' });
+    expect(json).not.toContain(PW);
+    expect(copies['bandit.json']).not.toContain(PW);
+    // Only what may quote it is rewritten: the unrelated result keeps its code.
+    expect(JSON.parse(copies['bandit.json']!).results[2].code).toBe('12     assert logout(client)\n');
+  });
+
+  it('a gitleaks CSV or JUnit report that cannot be read still gives up its secrets', async () => {
+    const TOKEN = 'SKf3c9a1d07be24e6c9f1a08b37d5e2c4a';
+    const csv = `RuleID,Commit,File,SymlinkFile,Secret,Match,StartLine,EndLine\ntwilio-api-key,abc,app/sms.py,,${TOKEN},"TWILIO_KEY = ""${TOKEN}""",8,8\n`;
+    expect(salvageGitleaksSecrets(csv)).toEqual(expect.arrayContaining([TOKEN, `TWILIO_KEY = "${TOKEN}"`]));
+    const junit = `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites><testsuite name="gitleaks"><testcase name="twilio"><failure message="leak" type="twilio-api-key">{&#34;RuleID&#34;:&#34;twilio-api-key&#34;,&#34;Secret&#34;:&#34;${TOKEN}&#34;}</failure></testcase></testsuite></testsuites>\n`;
+    expect(salvageGitleaksSecrets(junit)).toContain(TOKEN);
+    const code = `7 import random\n8 TWILIO_KEY = "${TOKEN}"\n9 n = random.random()\n`;
+    const { run: r, json } = await run(
+      {
+        'bandit.json': banditDoc([banditResult({ test_id: 'B311', test_name: 'blacklist', line: 9, code, text: 'Standard pseudo-random generators are not suitable for security/cryptographic purposes.', file: 'app/sms.py' })]),
+        'gitleaks.csv': csv,
+      },
+      { 'bandit-report': 'bandit.json', 'gitleaks-report': 'gitleaks.csv' },
+    );
+    expect(r.result.tools.find((t) => t.tool === 'gitleaks')!.status).toBe('error');
+    expect(json).not.toContain(TOKEN);
+  });
+});
+
 describe('snippets cut before other reports\' secrets are known', () => {
   it('lose the start of a gitleaks secret the Bandit snippet cap cut in two', async () => {
     const TOKEN = `SK${'0123456789abcdef0123456789abcdef'.split('').reverse().join('')}`;
@@ -252,7 +302,11 @@ describe('gitleaks', () => {
       expect(scrubber.has(enc)).toBe(true);
     }
     expect(encodedForms(SECRET, 'decoded:hex')).toContain(Buffer.from(SECRET).toString('hex'));
-    expect(encodedForms('a b/c', 'decoded:percent')).toEqual(['a%20b%2Fc', '%61%20%62%2F%63']);
+    expect(encodedForms('a b/c', 'decoded:percent')).toEqual(['a%20b%2Fc', 'a%20b%2fc', 'a%20b/c', '%61%20%62%2F%63', '%61%20%62%2f%63']);
+    // Python's quote() keeps `/` and escapes `!*'()`; lower-case hex as some encoders write it.
+    const pw = 'p@ss!w0rd/Tr0ub4dor*3';
+    const scrub = new SecretScrubber(encodedForms(pw, 'decoded:percent'));
+    for (const enc of ['p%40ss%21w0rd/Tr0ub4dor%2A3', 'p%40ss%21w0rd%2fTr0ub4dor%2a3', encodeURIComponent(pw)]) expect(scrub.has(`x=${enc}&y`)).toBe(true);
     expect(encodedForms(SECRET, 'rule:x')).toEqual([]);
   });
 });

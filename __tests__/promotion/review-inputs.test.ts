@@ -107,6 +107,9 @@ describe('result files', () => {
     const mapped = { ...base, tools: [{ ...tool, findings: tool.findings.map((f) => ({ ...f, effectiveSeverity: 'low' })) }] };
     expect(readGateResult(JSON.stringify(base), FILE).ok).toBe(true);
     expect(readGateResult(JSON.stringify(mapped), FILE)).toMatchObject({ ok: false, reason: expect.stringContaining('severity high but effectiveSeverity low') });
+    // An effective severity without the severity it was mapped from: the same hiding place.
+    const bare = { ...base, tools: [{ ...tool, findings: tool.findings.map(({ severity: _s, ...f }) => ({ ...f, effectiveSeverity: 'low' })) }] };
+    expect(readGateResult(JSON.stringify(bare), FILE)).toMatchObject({ ok: false, reason: expect.stringContaining('an effectiveSeverity but no severity') });
     const unknown = { ...base, tools: [{ ...tool, severity: { ...tool.severity, high: 0, unknown: 1 }, findings: tool.findings.map((f) => ({ ...f, severity: 'unknown', effectiveSeverity: 'high' })) }] };
     expect(readGateResult(JSON.stringify(unknown), FILE).ok).toBe(true);
   });

@@ -31,6 +31,15 @@ describe('StreamScrubber', () => {
     );
   });
 
+  it('a run of overlapping secrets from a piece\'s start is held back until it ends (a re-review)', () => {
+    const secrets = ['PASSWORD1234', '1234SECRETXYZ'];
+    const text = 'xPASSWORD1234SECRETXYZ tail';
+    const whole = scrubInPieces(secrets, text, []);
+    expect(whole).toBe('xPA****(redacted, 21 chars) tail');
+    expect(scrubInPieces(secrets, text, Array.from({ length: 12 }, (_, i) => 16 + i))).toBe(whole);
+    for (let a = 0; a < text.length; a++) expect(scrubInPieces(secrets, text, [a, a + 1, a + 5])).toBe(whole);
+  });
+
   it('masks a form split across two pieces, a byte at a time too', () => {
     const secret = 'ghp_R7kQ2mX9vL4pT8wN3zB6yH1cJ5fD0sA2eG7u';
     const text = `{"code": "token = '${secret}'"}\n`.repeat(3);

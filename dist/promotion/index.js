@@ -43516,7 +43516,10 @@ function countsDisagree(t) {
     let phase2Known = true;
     let severityKnown = true;
     for (const f of t.findings) {
-        // The gate sets the effective severity apart from the severity only for an unknown one.
+        // The gate sets the effective severity apart from the severity only for an unknown one, and
+        // has always written the severity: an effective severity alone could hide a HIGH.
+        if (f.effectiveSeverity !== undefined && f.severity === undefined)
+            return 'findings: one has an effectiveSeverity but no severity';
         if (f.severity !== undefined && f.effectiveSeverity !== undefined && f.effectiveSeverity !== f.severity && f.severity !== 'unknown') {
             return `findings: one has severity ${f.severity} but effectiveSeverity ${f.effectiveSeverity} (only an unknown severity is mapped)`;
         }

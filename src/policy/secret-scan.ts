@@ -23,7 +23,7 @@
  */
 import type { ChangedFile } from '../change/diff.js';
 import { withKnownSecrets, type Confidence, type Finding, type ParsedReport, type Severity } from '../reports/model.js';
-import { redactIn, secretHash } from '../util/redact.js';
+import { MIN_KNOWN_SECRET, redactIn, SecretScrubber, secretHash } from '../util/redact.js';
 
 export const DEFAULT_SECRET_KEYWORDS: readonly string[] = ['api_key', 'secret', 'password', 'token'];
 
@@ -623,6 +623,11 @@ export function scanChange(files: readonly ChangedFile[], opts: SecretScanOption
       }
     }
   }
+  // Each line's own secrets are masked above; a value found on one line and quoted on another
+  // (`# was <the old token>`) is masked here, in every finding of the scan (the engine leaves a
+  // report's own secrets to it).
+  const scrubber = new SecretScrubber(known, MIN_KNOWN_SECRET);
+  if (scrubber.secrets.length > 0) for (const f of findings) scrubber.scrubDeep(f);
   const report = { tool: 'secret-scan' as const, format: 'added-lines', findings, skipped: [], scanErrors: [], stats: { ...stats, findings: findings.length } };
   // The values found, to scrub from other tools' findings and copies.
   return withKnownSecrets(report, known);

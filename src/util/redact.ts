@@ -290,12 +290,13 @@ export class StreamScrubber {
     const text = buf.toString('latin1');
     const spans = this.scrubber.spans(text);
     // Written up to `cut`: the held-back end, or the start of a span that reaches into it (found
-    // again, whole or grown, with the next piece). A span from the very start is written anyway:
-    // held back, nothing would ever be written.
+    // again, whole or grown, with the next piece: a run of overlapping secrets may go on in it).
+    // A span from the very start holds everything back, however long (only a run of overlapping
+    // secrets across whole pieces does that).
     let cut = last ? text.length : Math.max(0, text.length - this.keep);
     for (let i = 0; i < spans.length && !last; i += 2) {
       const start = spans[i] as number;
-      if ((spans[i + 1] as number) > cut && start < cut) cut = start > 0 ? start : (spans[i + 1] as number);
+      if ((spans[i + 1] as number) > cut && start < cut) cut = start;
     }
     const out: Buffer[] = [];
     let at = 0;

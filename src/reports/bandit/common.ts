@@ -36,11 +36,13 @@ export interface BanditReading {
 }
 
 /**
- * The passwords B105-B107 results quote (passwordLiterals), and which results share a file with
- * one: Bandit's context lines put a password's line into the code of the results next to it, and
- * a file that holds a password literal may hold it again. The artifact's copy rewrites those
- * results with the passwords scrubbed (RawRedaction.secrets), so it is not searched byte by byte
- * for them (70 MB and hundreds of forms took longer than the run's own read).
+ * The passwords B105-B107 results quote (passwordLiterals), and which results' copies must be
+ * rewritten with them scrubbed (RawRedaction.secrets): the artifact's copy is then not searched
+ * byte by byte for them (70 MB and hundreds of forms took longer than the run's own read). A
+ * result is rewritten when its code may quote a password: it shares a file with one (Bandit's
+ * context lines quote the lines next to it); its snippet held one (the same password in another
+ * file); its code was longer than the snippet, or it is a duplicate (no snippet of its own was
+ * checked).
  */
 export class PasswordTracker {
   readonly literals = new Set<string>();
@@ -48,34 +50,62 @@ export class PasswordTracker {
   /** File id of each result, by its ordinal (results are numbered across arrays, in file order). */
   private readonly fileOf: number[] = [];
   private readonly withPassword = new Set<number>();
+  /** Ordinal of each finding, in the order they were kept. */
+  private readonly findingOrdinal: number[] = [];
+  /** Results whose code was not all checked: longer than a snippet, or duplicates. */
+  private readonly unchecked: number[] = [];
 
-  /** Records result `ordinal` of `file`, with the B105-B107 message it may carry. */
-  note(ordinal: number, file: string, testId: string, text: string): void {
+  /** Records result `ordinal` of `file`: its B105-B107 message, and whether its code is longer than a snippet. */
+  note(ordinal: number, file: string, testId: string, text: string, longCode: boolean): void {
     let id = this.fileIds.get(file);
     if (id === undefined) this.fileIds.set(file, (id = this.fileIds.size));
     this.fileOf[ordinal] = id;
+    if (longCode) this.unchecked.push(ordinal);
     const lits = passwordLiterals(testId, text);
     if (lits.length === 0) return;
     for (const l of lits) this.literals.add(l);
     this.withPassword.add(id);
   }
 
-  /** Ordinals of the results in a file that has a password (their copies are rewritten). */
-  results(): number[] {
-    const out: number[] = [];
-    if (this.withPassword.size === 0) return out;
-    this.fileOf.forEach((id, ordinal) => {
-      if (this.withPassword.has(id)) out.push(ordinal);
+  /** Result `ordinal` became the next finding. */
+  kept(ordinal: number): void {
+    this.findingOrdinal.push(ordinal);
+  }
+
+  /** Result `ordinal` was a duplicate (no finding). */
+  duplicate(ordinal: number): void {
+    this.unchecked.push(ordinal);
+  }
+
+  /**
+   * The report's own passwords (MIN_KNOWN_SECRET or longer) out of every finding's snippet and
+   * title; the ordinals of the results the copy must rewrite (none when there is no password).
+   */
+  scrub(findings: Finding[]): { literals: string[]; rewrite: number[] } {
+    const literals = [...this.literals].filter((l) => l.length >= MIN_KNOWN_SECRET);
+    const scrubber = new SecretScrubber(literals);
+    if (scrubber.secrets.length === 0) return { literals: [], rewrite: [] };
+    const rewrite = new Set<number>(this.unchecked);
+    findings.forEach((f, k) => {
+      const snippet = f.snippet === undefined ? undefined : scrubber.scrub(f.snippet);
+      const title = scrubber.scrub(f.title);
+      if (snippet === f.snippet && title === f.title) return;
+      if (snippet !== undefined) f.snippet = snippet;
+      f.title = title;
+      const ordinal = this.findingOrdinal[k];
+      if (ordinal !== undefined) rewrite.add(ordinal);
     });
-    return out;
+    this.fileOf.forEach((id, ordinal) => {
+      if (this.withPassword.has(id)) rewrite.add(ordinal);
+    });
+    return { literals, rewrite: [...rewrite] };
   }
 }
 
 export function banditReport(r: BanditReading): ParsedReport {
   r.stats.duplicates = r.duplicates;
-  const literals = [...r.passwords.literals].filter((l) => l.length >= MIN_KNOWN_SECRET);
-  scrubPasswords(r.findings, literals);
-  const indices = literals.length > 0 ? [...new Set([...r.redact, ...r.passwords.results()])].sort((a, b) => a - b) : r.redact;
+  const { literals, rewrite } = r.passwords.scrub(r.findings);
+  const indices = rewrite.length > 0 ? [...new Set([...r.redact, ...rewrite])].sort((a, b) => a - b) : r.redact;
   const rawRedaction: RawRedaction = { format: r.format, arrays: r.arrays, elements: r.elements, indices };
   // Not enumerable, like knownSecrets: no JSON.stringify, spread or structured clone carries them.
   if (literals.length > 0) Object.defineProperty(rawRedaction, 'secrets', { value: literals, enumerable: false });
@@ -196,17 +226,6 @@ export function passwordLiterals(testId: string, text: string): string[] {
   const pw = PASSWORD_MESSAGE.exec(text)?.[2];
   if (pw === undefined || pw === '' || /["'\\\r\n]/.test(pw)) return [];
   return [`"${pw}"`, `'${pw}'`];
-}
-
-/**
- * The report's own passwords out of every snippet of it (a result's context lines quote the line
- * of a B105 next to it, before or after it in the report). The engine scrubs what other reports
- * revealed; this is what this one revealed itself.
- */
-function scrubPasswords(findings: Finding[], passwords: Iterable<string>): void {
-  const scrubber = new SecretScrubber(passwords, MIN_KNOWN_SECRET);
-  if (scrubber.secrets.length === 0) return;
-  for (const f of findings) if (f.snippet !== undefined) f.snippet = scrubber.scrub(f.snippet);
 }
 
 /** A B105-B107 message with the password it quotes redacted (the whole message when its form is unknown). */

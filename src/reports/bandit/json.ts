@@ -224,11 +224,12 @@ class BanditResults {
     // are in the file too. A superset is harmless (the copy re-checks), a miss would leak.
     const snippet = safeSnippet(testId, code);
     if (snippet === null || PASSWORD_TESTS.has(testId) || (code !== undefined && code.length > SNIPPET_MAX && looksLikeSecret(code))) this.redact.push(i);
-    this.passwords.note(i, filename, testId, text);
+    this.passwords.note(i, filename, testId, text, code !== undefined && code.length > SNIPPET_MAX);
 
     // dedup (only when the column is known, see the header)
     if (col !== undefined && this.seen.seen(filename, line, col, testId)) {
       this.duplicates++;
+      this.passwords.duplicate(i);
       return;
     }
 
@@ -248,6 +249,7 @@ class BanditResults {
 
     const lastPath = this.lastPath;
     const helpUri = safeHelpUri(moreInfo);
+    this.passwords.kept(i);
     this.findings.push({
       tool: 'bandit',
       ruleId: this.intern(testId),

@@ -40,6 +40,7 @@ import {
   safeSnippet,
   PasswordTracker,
   safeTitle,
+  SNIPPET_MAX,
   versionFromMoreInfo,
 } from './common.js';
 
@@ -273,16 +274,22 @@ class SarifReader {
     }
 
     if (sarifResultNeedsRedaction(r, ruleId)) this.redact.push(at);
-    this.passwords.note(at, path ?? '', ruleId, message);
+    // Code the finding's snippet does not show (past its cap, a region's line outside the context,
+    // another location's snippets) is not checked for the report's passwords: its copy is rewritten.
+    const shown = context ?? lineText ?? '';
+    const unchecked = shown.length > SNIPPET_MAX || (lineText !== undefined && !shown.includes(lineText)) || (locs !== undefined && locs.length > 1);
+    this.passwords.note(at, path ?? '', ruleId, message, unchecked);
 
     if (startColumn !== undefined && this.seen.seen(path ?? '', startLine ?? 0, startColumn, ruleId)) {
       this.duplicates++;
+      this.passwords.duplicate(at);
       return;
     }
 
     const snippet = safeSnippet(ruleId, context ?? lineText);
     const title = safeTitle(ruleId, message);
     const confidence = banditConfidence(issueConfidence) ?? banditConfidence(rule?.precision);
+    this.passwords.kept(at);
     this.findings.push({
       tool: 'bandit',
       ruleId,

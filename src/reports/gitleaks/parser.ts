@@ -335,7 +335,13 @@ export function encodedForms(secret: string, tags: string | undefined): string[]
   }
   if (tags.includes('decoded:hex')) out.push(bytes.toString('hex'), bytes.toString('hex').toUpperCase());
   if (tags.includes('decoded:percent')) {
-    out.push(encodeURIComponent(secret), [...bytes].map((b) => `%${b.toString(16).padStart(2, '0').toUpperCase()}`).join(''));
+    // JavaScript's encodeURIComponent; RFC 3986's strict form (`!'()*` escaped too); Python's
+    // quote() (the strict form, `/` kept); every byte escaped; each with upper- and lower-case hex.
+    const component = encodeURIComponent(secret);
+    const strict = component.replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+    const python = strict.replace(/%2F/g, '/');
+    const every = [...bytes].map((b) => `%${b.toString(16).padStart(2, '0').toUpperCase()}`).join('');
+    for (const f of [component, strict, python, every]) out.push(f, f.replace(/%[0-9A-F]{2}/g, (e) => e.toLowerCase()));
   }
   return [...new Set(out)].filter((f) => f !== secret);
 }
@@ -528,14 +534,25 @@ const SECRET_MEMBER = /"(secret|match|offender|text)"\s*:\s*"((?:[^"\\\n]|\\.){1
  * `error` either way; these only keep the other tools' findings and copies scrubbed, as a report
  * that parsed would (fail closed: what cannot be found is not known).
  */
-export function salvageGitleaksSecrets(text: string): string[] {
+export function salvageGitleaksSecrets(raw: string): string[] {
   const out = new Set<string>();
   const add = (s: string) => {
     if (s.length >= MIN_KNOWN_SECRET && s !== 'REDACTED') out.add(s);
   };
+  let text = raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
+  const head = text.trimStart();
+  // CSV (`--report-format csv`): the Secret and Match columns.
+  if (/^RuleID,/i.test(head)) {
+    const [header, ...rows] = csvRows(head);
+    const cols = (header ?? []).flatMap((name, k) => (/^(secret|match|offender)$/i.test(name.trim()) ? [k] : []));
+    for (const row of rows) for (const k of cols) add(row[k] ?? '');
+    return [...out];
+  }
+  // JUnit XML: each failure holds the finding as JSON text, XML-escaped.
+  if (head.startsWith('<')) text = xmlUnescape(text);
   let value: unknown;
   try {
-    value = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+    value = JSON.parse(text);
   } catch {
     value = undefined;
     for (const m of text.matchAll(SECRET_MEMBER)) {
@@ -557,4 +574,44 @@ export function salvageGitleaksSecrets(text: string): string[] {
   };
   walk(value, 0);
   return [...out];
+}
+
+/** The rows of a CSV text (RFC 4180: quoted fields, `""` inside them, CRLF or LF). */
+function csvRows(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i] as string;
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') {
+      row.push(field);
+      field = '';
+    } else if (c === '\n' || c === '\r') {
+      if (c === '\r' && text[i + 1] === '\n') i++;
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
+    } else field += c;
+  }
+  if (field !== '' || row.length > 0) rows.push([...row, field]);
+  return rows;
+}
+
+/** XML character references and the five named entities, decoded (a JUnit report's text). */
+function xmlUnescape(text: string): string {
+  const named: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+  return text.replace(/&(?:#(\d{1,7})|#x([0-9a-f]{1,6})|(amp|lt|gt|quot|apos));/gi, (m, dec: string | undefined, hex: string | undefined, name: string | undefined) => {
+    const code = dec !== undefined ? Number(dec) : hex !== undefined ? parseInt(hex, 16) : undefined;
+    if (code === undefined) return named[(name ?? '').toLowerCase()] ?? m;
+    return code <= 0x10ffff ? String.fromCodePoint(code) : m;
+  });
 }
