@@ -186,6 +186,23 @@ describe('a report\'s own secrets, found in one result and quoted in another (a 
     expect(JSON.stringify(report.findings)).not.toContain('Zq8vLm3pR7tYw2Kx9');
   });
 
+  it('a long name cut in the title or `extra` keeps no start of another line\'s secret', () => {
+    const TOKEN = 'Zq8vLm3pR7tYw2Kx9';
+    const report = scanChange([
+      {
+        path: 'app/settings.py',
+        status: 'modified',
+        binary: false,
+        addedLines: [
+          { line: 3, text: `API_TOKEN = "${TOKEN}"` },
+          { line: 4, text: `${'a'.repeat(50)}${TOKEN}_password = "Another9Secret8Val"` },
+        ],
+      },
+    ]);
+    expect(report.findings.length).toBeGreaterThanOrEqual(2);
+    expect(JSON.stringify(report.findings)).not.toContain(TOKEN.slice(0, 6));
+  });
+
   it('the Bandit copy loses a password quoted in another file (a positional argument B106 does not flag)', async () => {
     const PW = 'hunter2hunter2';
     const doc = banditDoc([
@@ -217,6 +234,61 @@ describe('a report\'s own secrets, found in one result and quoted in another (a 
     expect(r.result.tools.find((t) => t.tool === 'gitleaks')!.status).toBe('error');
     expect(json).not.toContain(TOKEN);
   });
+});
+
+describe('Bandit passwords in every form the code may hold them (a second re-review)', () => {
+  function pair(pwSource: string, pwMessage: string): string {
+    const l10 = '10 def login(user, password):\n';
+    const l11 = `11     if password == ${pwSource}:\n`;
+    const l12 = '12         subprocess.call("sync", shell=True)\n';
+    const l13 = '13     return False\n';
+    return banditDoc([
+      banditResult({ test_id: 'B105', test_name: 'hardcoded_password_string', line: 11, code: l10 + l11 + l12, text: `Possible hardcoded password: '${pwMessage}'` }),
+      banditResult({ test_id: 'B602', test_name: 'subprocess_popen_with_shell_equals_true', line: 12, code: l11 + l12 + l13, text: 'subprocess call with shell=True identified, security issue.' }),
+    ]);
+  }
+  const cases: Array<[string, string, string]> = [
+    ['an apostrophe, in double quotes', "it's-Hunter2-Hunter2", `"it's-Hunter2-Hunter2"`],
+    ['a backslash, in a raw string', 'C:\\Hunter2Hunter2', 'r"C:\\Hunter2Hunter2"'],
+    ['a backslash, escaped', 'C:\\Hunter2Hunter2', '"C:\\\\Hunter2Hunter2"'],
+    ['a double quote, escaped in double quotes', 'say"Hunter2Hunter2', '"say\\"Hunter2Hunter2"'],
+  ];
+  it('a password under 6 characters is left in the code around it (real reports flag \'POST\' and \'Pass\' by the hundred)', async () => {
+    const { run: r } = await run({ 'bandit.json': pair('"POST"', 'POST') }, { 'bandit-report': 'bandit.json' });
+    expect(r.result.tools[0]!.findings.find((f) => f.ruleId === 'B602')!.snippet).toContain('if password == "POST":');
+  });
+  for (const [name, pw, source] of cases) {
+    it(`holding ${name}: out of the neighbour's snippet and the copy`, async () => {
+      const { run: r, copies } = await run({ 'bandit.json': pair(source, pw) }, { 'bandit-report': 'bandit.json' });
+      const b602 = r.result.tools[0]!.findings.find((f) => f.ruleId === 'B602')!;
+      expect(b602.snippet).toContain('if password == ');
+      expect(b602.snippet).not.toContain(source);
+      expect(JSON.parse(copies['bandit.json']!).results[1].code).not.toContain(source);
+    });
+  }
+});
+
+describe('a salvaged gitleaks secret found decoded is known in its encodings too', () => {
+  const SECRET = 'sk_live_decodedSecret1234';
+  const B64 = Buffer.from(SECRET).toString('base64');
+  const bandit = banditDoc([banditResult({ test_id: 'B303', test_name: 'blacklist', line: 9, code: `9 cfg = b64decode("${B64}")\n`, text: 'Use of insecure MD2, MD4, MD5, or SHA1 hash function.', file: 'app/cfg.py' })]);
+  const entry = { ...leak({ rule: 'stripe-access-token', secret: SECRET, file: 'app/cfg.py', line: 9, tags: ['decoded:base64', 'decode-depth:1'] }) };
+  const csv = `RuleID,Commit,File,SymlinkFile,Secret,Match,StartLine,EndLine,StartColumn,EndColumn,Author,Message,Date,Email,Fingerprint,Tags\nstripe-access-token,,app/cfg.py,,${SECRET},${SECRET},9,9,20,60,,,,,app/cfg.py:stripe-access-token:9,decoded:base64 decode-depth:1\n`;
+  const junitData = JSON.stringify(entry, null, '\t').replace(/"/g, '&#34;').replace(/\n/g, '&#xA;').replace(/\t/g, '&#x9;');
+  const junit = `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites>\n\t<testsuite failures="1" name="gitleaks" tests="1" time="">\n\t\t<testcase classname="Stripe" file="app/cfg.py" name="x" time="">\n\t\t\t<failure message="x" type="Stripe">${junitData}</failure>\n\t\t</testcase>\n\t</testsuite>\n</testsuites>\n`;
+  const broken = JSON.stringify([entry, { RuleID: 'generic', Secret: 42 }]);
+  for (const [name, file, report] of [
+    ['CSV', 'gitleaks.csv', csv],
+    ['JUnit', 'gitleaks.xml', junit],
+    ['JSON that fails to parse', 'gitleaks.json', broken],
+  ] as const) {
+    it(`${name}: the base64 it was decoded from stays out of the Bandit finding and copy`, async () => {
+      const { run: r, json, copies } = await run({ [file]: report, 'bandit.json': bandit }, { 'gitleaks-report': file, 'bandit-report': 'bandit.json' });
+      expect(r.result.tools.find((t) => t.tool === 'gitleaks')!.status).toBe('error');
+      expect(json).not.toContain(B64.slice(0, 24));
+      expect(copies['bandit.json']).not.toContain(B64.slice(0, 24));
+    });
+  }
 });
 
 describe('snippets cut before other reports\' secrets are known', () => {

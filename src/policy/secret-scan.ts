@@ -570,6 +570,8 @@ export function scanChange(files: readonly ChangedFile[], opts: SecretScanOption
   const sourceFile = opts.sourceFile ?? 'added lines';
   const stats: SecretScanStats = { filesScanned: 0, filesSkipped: 0, linesScanned: 0, linesTooLong: 0, linesAllowlisted: 0 };
   const findings: Finding[] = [];
+  /** Findings whose title and `extra.name` quote a (shortened) name. */
+  const named: Array<{ finding: number; hit: SecretHit }> = [];
   const seen = new Map<string, number>();
   const known = new Set<string>();
   for (const f of files) {
@@ -606,6 +608,7 @@ export function scanChange(files: readonly ChangedFile[], opts: SecretScanOption
         const extra: Record<string, string | number | boolean | null> = { entropy: Math.round(h.entropy * 100) / 100, length: h.secret.length };
         if (inTest) extra.inTest = true;
         if (h.name !== undefined) extra.name = h.name.slice(0, 100);
+        if (h.name !== undefined) named.push({ finding: findings.length, hit: h });
         findings.push({
           tool: 'secret-scan',
           ruleId: h.ruleId,
@@ -627,7 +630,17 @@ export function scanChange(files: readonly ChangedFile[], opts: SecretScanOption
   // (`# was <the old token>`) is masked here, in every finding of the scan (the engine leaves a
   // report's own secrets to it).
   const scrubber = new SecretScrubber(known, MIN_KNOWN_SECRET);
-  if (scrubber.secrets.length > 0) for (const f of findings) scrubber.scrubDeep(f);
+  if (scrubber.secrets.length > 0) {
+    // A name is shortened in the title and in `extra`: scrubbed whole first, or the cut could keep
+    // the start of another line's secret that the scrub would no longer recognise.
+    for (const { finding, hit } of named) {
+      const f = findings[finding] as Finding;
+      const name = scrubber.scrub(hit.name as string);
+      f.title = titleOf({ ...hit, name });
+      if (f.extra) f.extra.name = name.slice(0, 100);
+    }
+    for (const f of findings) scrubber.scrubDeep(f);
+  }
   const report = { tool: 'secret-scan' as const, format: 'added-lines', findings, skipped: [], scanErrors: [], stats: { ...stats, findings: findings.length } };
   // The values found, to scrub from other tools' findings and copies.
   return withKnownSecrets(report, known);

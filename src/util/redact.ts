@@ -267,6 +267,8 @@ export class StreamScrubber {
   /** Bytes held back at the end of a piece: one less than the longest form. */
   private readonly keep: number;
   private carry: Buffer = Buffer.alloc(0);
+  /** How many bytes at the start of `carry` were written already (the end of a masked run). */
+  private written = 0;
 
   constructor(forms: Iterable<string>) {
     this.scrubber = new SecretScrubber([...forms].map((f) => Buffer.from(f, 'utf8').toString('latin1')));
@@ -286,30 +288,38 @@ export class StreamScrubber {
     return this.take(buf, true);
   }
 
+  /**
+   * Writes `buf` up to `cut` (its end but the held-back bytes), a run that reaches past it
+   * masked to its end. The held-back bytes are searched again with the next piece; the ones a
+   * masked run already covered are not written again, and a run that goes on into the next piece
+   * is masked on from there (one run of overlapping secrets across pieces: two masks, no clear
+   * byte). At most `keep` bytes are ever held back, so the work stays linear.
+   */
   private take(buf: Buffer, last: boolean): Buffer[] {
     const text = buf.toString('latin1');
     const spans = this.scrubber.spans(text);
-    // Written up to `cut`: the held-back end, or the start of a span that reaches into it (found
-    // again, whole or grown, with the next piece: a run of overlapping secrets may go on in it).
-    // A span from the very start holds everything back, however long (only a run of overlapping
-    // secrets across whole pieces does that).
-    let cut = last ? text.length : Math.max(0, text.length - this.keep);
-    for (let i = 0; i < spans.length && !last; i += 2) {
-      const start = spans[i] as number;
-      if ((spans[i + 1] as number) > cut && start < cut) cut = start;
-    }
+    if (this.written > 0) mergeSpans(spans, [0, this.written]);
+    const cut = last ? text.length : Math.max(0, text.length - this.keep);
     const out: Buffer[] = [];
-    let at = 0;
+    let at = this.written;
     for (let i = 0; i < spans.length; i += 2) {
       const start = spans[i] as number;
       const end = spans[i + 1] as number;
       if (start >= cut) break;
       if (start > at) out.push(buf.subarray(at, start));
-      out.push(Buffer.from(redactSecret(buf.toString('utf8', start, end)), 'utf8'));
-      at = end;
+      const from = Math.max(start, at);
+      // Not the first characters of a run that began in a piece already written: no head shown.
+      if (end > from) out.push(Buffer.from(from > start ? `****(redacted, ${end - from} more)` : redactSecret(buf.toString('utf8', start, end)), 'utf8'));
+      at = Math.max(at, end);
     }
-    if (cut > at) out.push(buf.subarray(at, cut));
-    if (!last) this.carry = Buffer.from(buf.subarray(Math.max(at, cut)));
+    if (cut > at) {
+      out.push(buf.subarray(at, cut));
+      at = cut;
+    }
+    if (!last) {
+      this.carry = Buffer.from(buf.subarray(cut));
+      this.written = at - cut;
+    }
     return out;
   }
 }

@@ -10,7 +10,7 @@
  * fingerprints (SARIF `region.snippet.text` is the flagged line).
  */
 import { withKnownSecrets, type Confidence, type Finding, type ParsedReport, type RawRedaction, type ScanError, type Severity } from '../model.js';
-import { MIN_KNOWN_SECRET, redactSecret, SecretScrubber } from '../../util/redact.js';
+import { redactSecret, SecretScrubber } from '../../util/redact.js';
 
 /** Longest finding title kept (a longer one is cut and ends in `…`). */
 const MAX_TITLE = 1000;
@@ -82,7 +82,7 @@ export class PasswordTracker {
    * title; the ordinals of the results the copy must rewrite (none when there is no password).
    */
   scrub(findings: Finding[]): { literals: string[]; rewrite: number[] } {
-    const literals = [...this.literals].filter((l) => l.length >= MIN_KNOWN_SECRET);
+    const literals = [...this.literals].filter((l) => l.length >= MIN_PASSWORD_LITERAL);
     const scrubber = new SecretScrubber(literals);
     if (scrubber.secrets.length === 0) return { literals: [], rewrite: [] };
     const rewrite = new Set<number>(this.unchecked);
@@ -214,19 +214,33 @@ export function safeTitle(testId: string, text: string): string {
 }
 
 /**
- * The password a B105-B107 message quotes, as the code holds it: `"pw"` and `'pw'`. Known secrets
- * (ParsedReport.knownSecrets): Bandit's context lines put the same line into the neighbouring
- * results' code (`if password == "…":` above a B602), and other reports quote it too (mutmut's
- * source lines). Quoted, so a password such as `password` masks that literal, not every word and
- * path that contains it. None when the value holds a quote, a backslash or a line break: the code
- * would hold it escaped.
+ * The password a B105-B107 message quotes, as the code may hold it: in double and in single
+ * quotes, as written (also what a raw string `r"…"` holds) and with backslashes, quotes and line
+ * breaks escaped. Known secrets (ParsedReport.knownSecrets): Bandit's context lines put the same
+ * line into the neighbouring results' code (`if password == "…":` above a B602), and other reports
+ * quote it too (mutmut's source lines). Quoted, so a password such as `password` masks that
+ * literal, not every word and path that contains it.
  */
 export function passwordLiterals(testId: string, text: string): string[] {
   if (!PASSWORD_TESTS.has(testId)) return [];
   const pw = PASSWORD_MESSAGE.exec(text)?.[2];
-  if (pw === undefined || pw === '' || /["'\\\r\n]/.test(pw)) return [];
-  return [`"${pw}"`, `'${pw}'`];
+  if (pw === undefined || pw === '') return [];
+  const out = new Set<string>();
+  for (const q of ['"', "'"]) {
+    if (!pw.includes(q) && !/[\r\n]/.test(pw)) out.add(`${q}${pw}${q}`);
+    const escaped = pw.replace(/\\/g, '\\\\').replace(new RegExp(q, 'g'), `\\${q}`).replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t');
+    out.add(`${q}${escaped}${q}`);
+  }
+  return [...out];
 }
+
+/**
+ * Shortest quoted password scrubbed from the report's results: 6 characters and their quotes.
+ * Shorter ones are left (their own finding still hides them): real reports flag `'POST'`,
+ * `'Pass'`, `'root'` and `'with'` as passwords hundreds of times, and masking those literals in
+ * every snippet would hide the code a reviewer needs for the sake of 4-character passwords.
+ */
+export const MIN_PASSWORD_LITERAL = 8;
 
 /** A B105-B107 message with the password it quotes redacted (the whole message when its form is unknown). */
 export function passwordTitle(text: string): string {

@@ -536,8 +536,12 @@ const SECRET_MEMBER = /"(secret|match|offender|text)"\s*:\s*"((?:[^"\\\n]|\\.){1
  */
 export function salvageGitleaksSecrets(raw: string): string[] {
   const out = new Set<string>();
+  // A report that decoded secrets (`decoded:base64` and the like, anywhere in it): each value is
+  // known in those encodings too, as a parsed report's are (encodedForms).
+  const decodings = [...new Set(raw.match(/decoded:(?:base64|hex|percent)/g) ?? [])].join(' ');
   const add = (s: string) => {
-    if (s.length >= MIN_KNOWN_SECRET && s !== 'REDACTED') out.add(s);
+    if (s === 'REDACTED') return;
+    for (const v of [s, ...encodedForms(s, decodings || undefined)]) if (v.length >= MIN_KNOWN_SECRET) out.add(v);
   };
   let text = raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
   const head = text.trimStart();
