@@ -14,6 +14,7 @@ import { runEngine, type EngineRun } from '../../src/engine/run.js';
 import { copyBanditRedacted, redactedCopyJob, stageReports, type RedactedCopyJob } from '../../src/engine/stage.js';
 import { scanChange } from '../../src/policy/secret-scan.js';
 import { encodedForms, salvageGitleaksSecrets } from '../../src/reports/gitleaks/parser.js';
+import { passwordLiterals } from '../../src/reports/bandit/common.js';
 import { secretForms, SecretScrubber } from '../../src/util/redact.js';
 import { scratchDir } from '../helpers/scratch.js';
 
@@ -256,6 +257,9 @@ describe('Bandit passwords in every form the code may hold them (a second re-rev
   it('a password under 6 characters is left in the code around it (real reports flag \'POST\' and \'Pass\' by the hundred)', async () => {
     const { run: r } = await run({ 'bandit.json': pair('"POST"', 'POST') }, { 'bandit-report': 'bandit.json' });
     expect(r.result.tools[0]!.findings.find((f) => f.ruleId === 'B602')!.snippet).toContain('if password == "POST":');
+    // Counted on the password, not on its escaped forms (three newlines escape to eight characters).
+    for (const pw of ['\n\n\n', '\\\\\\', 'a"b"', 'POST']) expect(passwordLiterals('B105', `Possible hardcoded password: '${pw}'`)).toEqual([]);
+    expect(passwordLiterals('B105', `Possible hardcoded password: 'ab"cdef'`)).toEqual(['"ab\\"cdef"', `'ab"cdef'`]);
   });
   for (const [name, pw, source] of cases) {
     it(`holding ${name}: out of the neighbour's snippet and the copy`, async () => {

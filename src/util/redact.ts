@@ -260,7 +260,7 @@ export function scrubKnownSecrets(values: object[], secrets: Iterable<string>): 
  * 70 MB copy is never one string: the bytes are searched for each form's UTF-8 bytes (a Latin-1
  * view is one character per byte), and the last bytes of each piece, where a form may begin that
  * the next piece completes, are held back until it comes. Each run of overlapping occurrences is
- * replaced by the redacted form of the text it spells.
+ * replaced by a mask with its length in characters (no head: see take).
  */
 export class StreamScrubber {
   private readonly scrubber: SecretScrubber;
@@ -308,8 +308,10 @@ export class StreamScrubber {
       if (start >= cut) break;
       if (start > at) out.push(buf.subarray(at, start));
       const from = Math.max(start, at);
-      // Not the first characters of a run that began in a piece already written: no head shown.
-      if (end > from) out.push(Buffer.from(from > start ? `****(redacted, ${end - from} more)` : redactSecret(buf.toString('utf8', start, end)), 'utf8'));
+      // No head shown (where a piece ends decides whether a run is masked in one part or two, and
+      // a copy needs no hint); a run that began in a piece already written goes on as `more`.
+      const chars = buf.toString('utf8', from, end).length;
+      if (end > from) out.push(Buffer.from(`****(redacted, ${chars} ${from > start ? 'more' : 'chars'})`, 'utf8'));
       at = Math.max(at, end);
     }
     if (cut > at) {

@@ -82,7 +82,7 @@ export class PasswordTracker {
    * title; the ordinals of the results the copy must rewrite (none when there is no password).
    */
   scrub(findings: Finding[]): { literals: string[]; rewrite: number[] } {
-    const literals = [...this.literals].filter((l) => l.length >= MIN_PASSWORD_LITERAL);
+    const literals = [...this.literals];
     const scrubber = new SecretScrubber(literals);
     if (scrubber.secrets.length === 0) return { literals: [], rewrite: [] };
     const rewrite = new Set<number>(this.unchecked);
@@ -224,7 +224,7 @@ export function safeTitle(testId: string, text: string): string {
 export function passwordLiterals(testId: string, text: string): string[] {
   if (!PASSWORD_TESTS.has(testId)) return [];
   const pw = PASSWORD_MESSAGE.exec(text)?.[2];
-  if (pw === undefined || pw === '') return [];
+  if (pw === undefined || pw.length < MIN_PASSWORD) return [];
   const out = new Set<string>();
   for (const q of ['"', "'"]) {
     if (!pw.includes(q) && !/[\r\n]/.test(pw)) out.add(`${q}${pw}${q}`);
@@ -235,12 +235,12 @@ export function passwordLiterals(testId: string, text: string): string[] {
 }
 
 /**
- * Shortest quoted password scrubbed from the report's results: 6 characters and their quotes.
+ * Shortest password scrubbed from the report's other results (counted before quoting or escaping).
  * Shorter ones are left (their own finding still hides them): real reports flag `'POST'`,
  * `'Pass'`, `'root'` and `'with'` as passwords hundreds of times, and masking those literals in
  * every snippet would hide the code a reviewer needs for the sake of 4-character passwords.
  */
-export const MIN_PASSWORD_LITERAL = 8;
+export const MIN_PASSWORD = 6;
 
 /** A B105-B107 message with the password it quotes redacted (the whole message when its form is unknown). */
 export function passwordTitle(text: string): string {
