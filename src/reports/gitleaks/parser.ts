@@ -347,8 +347,9 @@ export function encodedForms(secret: string, tags: string | undefined): string[]
 }
 
 function toFindings(leaks: Leak[], file: string): { findings: Finding[]; stats: Record<string, number>; secrets: string[] } {
-  // Every secret of the report (scrubDeep replaces the longest first, so one holding another goes whole): a
-  // line holding two secrets (an AWS key id and its secret key) is two findings sharing a Match.
+  // Every secret of the report, and the encodings a decoded one was found in (each run of overlapping
+  // secrets is masked whole): a line holding two secrets (an AWS key id and its secret key) is two
+  // findings sharing a Match.
   // A finding's own secret is redacted from 4 characters on; the others from MIN_KNOWN_SECRET.
   const secrets = [...new Set(leaks.flatMap((l) => [l.secret, ...encodedForms(l.secret, l.tags)]).filter((x) => redactable(x) && x.length >= MIN_KNOWN_SECRET))];
   // Prepared once: searched for all at once in every string of every finding (not finding x secret).
