@@ -10,7 +10,7 @@ import { READ_NO_FOLLOW, readReport, readReportChunks, WRITE_NO_FOLLOW, writeNoF
 import { escapeLog } from '../util/escape.js';
 import { BanditReportRedactor, WITHHELD_BANDIT_REPORT } from '../reports/bandit/redact.js';
 import type { RawRedaction, ReportRef } from '../reports/model.js';
-import { MIN_KNOWN_SECRET, SecretScrubber, secretForms, StreamScrubber } from '../util/redact.js';
+import { byteForms, MIN_KNOWN_SECRET, SecretScrubber, secretForms, StreamScrubber } from '../util/redact.js';
 import { artifactTransforms } from './publish.js';
 import { appendTopLevelKey, writeJsonFile } from './json-file.js';
 import { RESULT_FILE, SUMMARY_FILE } from './outputs.js';
@@ -95,7 +95,11 @@ export async function stageReports(
 ): Promise<string[]> {
   const copier = opts.copier ?? copyBanditRedacted;
   const knownSecrets = opts.redact && opts.knownSecrets && opts.knownSecrets.length > 0 ? opts.knownSecrets : undefined;
-  const known = knownSecrets ? copyScrubber(knownSecrets) : undefined;
+  // Scrubbers of the known secrets' forms, built when a copy first needs one and shared by the
+  // copies after it (thousands of gitleaks secrets make each build cost more than a small copy).
+  let known: SecretScrubber | undefined;
+  let knownBytes: SecretScrubber | undefined;
+  const allBytes = () => (knownBytes ??= byteForms(copyForms(knownSecrets ?? [])));
   const files: string[] = [];
   const transforms = opts.redact && opts.reports.length > 0 ? artifactTransforms(opts.result) : undefined;
   for (const r of opts.reports) {
@@ -112,7 +116,10 @@ export async function stageReports(
       const own = new Set(r.rawRedaction.secrets ?? []);
       const others = knownSecrets?.filter((x) => !own.has(x));
       const secrets = others && others.length > 0 ? others : undefined;
-      if (r.rawRedaction.indices.length === 0) note = await copyReport(opts.workspace, r.path, target, secrets);
+      if (r.rawRedaction.indices.length === 0) {
+        const bytes = secrets && (secrets.length === knownSecrets?.length ? allBytes() : byteForms(copyForms(secrets)));
+        note = await copyReport(opts.workspace, r.path, target, bytes);
+      }
       else {
         // The passwords are named in the job: a copy of rawRedaction (another thread's) would lose them.
         const redaction = { ...r.rawRedaction, ...(own.size > 0 ? { secrets: [...own] } : {}) };
@@ -125,8 +132,8 @@ export async function stageReports(
       if (!read.ok) note = text.trim();
       await writeNoFollow(target, text);
       // A note holds no report text to scrub.
-      if (known && note === undefined) await scrubCopy(target, known);
-    } else note = await copyReport(opts.workspace, r.path, target, knownSecrets);
+      if (knownSecrets && note === undefined) await scrubCopy(target, (known ??= copyScrubber(knownSecrets)));
+    } else note = await copyReport(opts.workspace, r.path, target, knownSecrets ? allBytes() : undefined);
     if (note) opts.onWithheld?.(r.path, note);
     files.push(target);
   }
@@ -190,9 +197,10 @@ async function withheldNote(target: string): Promise<string | undefined> {
  * A report copied as it is, from the handle the checks were made on (readReportChunks), never by
  * name; the note that stands for it (withheld) when it cannot be read again, with why, else undefined.
  */
-export async function copyReport(workspace: string, file: string, target: string, knownSecrets?: readonly string[]): Promise<string | undefined> {
+export async function copyReport(workspace: string, file: string, target: string, forms?: SecretScrubber): Promise<string | undefined> {
   const out = await open(target, WRITE_NO_FOLLOW, 0o666);
-  const scrubber = knownSecrets ? new StreamScrubber(copyForms(knownSecrets)) : undefined;
+  // `forms`: the known secrets' forms to scrub on the way (byteForms), when there are any.
+  const scrubber = forms && forms.secrets.length > 0 ? new StreamScrubber(forms) : undefined;
   let read: Awaited<ReturnType<typeof readReportChunks>>;
   try {
     read = await readReportChunks(workspace, file, async (chunk) => {

@@ -93,7 +93,7 @@ export class SecretScrubber {
   }
 
   has(text: string): boolean {
-    if (this.starts !== undefined && !this.starts.some((c) => text.includes(c))) return false;
+    if (!this.mayHold(text)) return false;
     return this.matcher ? this.matcher.has(text) : this.secrets.some((s) => text.includes(s));
   }
 
@@ -262,6 +262,11 @@ export function scrubKnownSecrets(values: object[], secrets: Iterable<string>): 
  * the next piece completes, are held back until it comes. Each run of overlapping occurrences is
  * replaced by a mask with its length in characters (no head: see take).
  */
+/** A scrubber of `forms` as their UTF-8 bytes read one character per byte (for StreamScrubber). */
+export function byteForms(forms: Iterable<string>): SecretScrubber {
+  return new SecretScrubber([...forms].map((f) => Buffer.from(f, 'utf8').toString('latin1')));
+}
+
 export class StreamScrubber {
   private readonly scrubber: SecretScrubber;
   /** Bytes held back at the end of a piece: one less than the longest form. */
@@ -270,8 +275,12 @@ export class StreamScrubber {
   /** How many bytes at the start of `carry` were written already (the end of a masked run). */
   private written = 0;
 
-  constructor(forms: Iterable<string>) {
-    this.scrubber = new SecretScrubber([...forms].map((f) => Buffer.from(f, 'utf8').toString('latin1')));
+  /**
+   * `forms`: the secrets as they may appear, or a scrubber byteForms prepared once for several
+   * files (building the matcher for thousands of forms costs more than a small copy's scan).
+   */
+  constructor(forms: Iterable<string> | SecretScrubber) {
+    this.scrubber = forms instanceof SecretScrubber ? forms : byteForms(forms);
     this.keep = Math.max(0, (this.scrubber.secrets[0]?.length ?? 0) - 1);
   }
 
@@ -298,7 +307,6 @@ export class StreamScrubber {
   private take(buf: Buffer, last: boolean): Buffer[] {
     const text = buf.toString('latin1');
     const spans = this.scrubber.spans(text);
-    if (this.written > 0) mergeSpans(spans, [0, this.written]);
     const cut = last ? text.length : Math.max(0, text.length - this.keep);
     const out: Buffer[] = [];
     let at = this.written;
