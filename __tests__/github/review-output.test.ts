@@ -55,7 +55,7 @@ describe('sticky comment: resolved only by the tag on the line after the marker 
     };
     await writeFile(join(ws, 'bandit.json'), JSON.stringify(bandit));
     const run = await runEngine(parseSettings([{ 'bandit-report': 'bandit.json', phase: '2', 'severity-source': 'off' }]), { workspace: ws, now: new Date('2026-11-29T12:00:00Z') });
-    expect(run.result.verdict).toBe('warn'); // Bandit HIGH warns by default
+    expect(run.result.verdict).toBe('block'); // a path the gate cannot place counts as critical (fail closed)
 
     const g = await github();
     expect((await publishComment({ client: g.client, target, mode: 'on-warn', gateId: 'g', result: run.result })).action).toBe('created');

@@ -14,7 +14,7 @@ import type { GateResult } from '../policy/result.js';
 import { scanChange } from '../policy/secret-scan.js';
 import { headlineFor } from '../render/common.js';
 import { toRepoPath } from '../util/paths.js';
-import { ReportParseError, TOOL_LABELS, type ParsedReport, type RawRedaction, type ReportRef } from '../reports/model.js';
+import { ReportParseError, TOOL_LABELS, type Finding, type ParsedReport, type RawRedaction, type ReportRef } from '../reports/model.js';
 import { openReportStream, parseReport } from '../reports/registry.js';
 import type { ReportStream } from '../reports/json.js';
 import { filterByConfidence } from '../reports/vulture/parser.js';
@@ -180,6 +180,8 @@ function applyToolRules(input: ToolInput, settings: Settings, workspace: string)
     if (input.tool === 'mutmut') report = mutmutPolicyFindings(report, reportFiles[i] ?? r.format, settings['mutmut-min-score']);
     // Repository-relative POSIX paths, so critical paths, the change, annotations and SARIF agree.
     // Worked out when the path changes: a big report lists a file's findings one after another.
+    // A path that is not inside the repository stays as written and is noted: the policy cannot
+    // match it against the critical paths or the change, so it counts as both (fail closed).
     let lastRaw: string | undefined;
     let lastPath: string | undefined;
     for (const f of report.findings) {
@@ -188,18 +190,33 @@ function applyToolRules(input: ToolInput, settings: Settings, workspace: string)
       if (raw !== lastRaw) {
         lastRaw = raw;
         lastPath = toRepoPath(raw, { workspace, scanRoot });
+        if (lastPath === undefined) (input.outsidePaths ??= new Set()).add(raw);
       }
       if (lastPath !== undefined) f.location.path = lastPath;
+    }
+    // Files the scanner could not read, named the same way (the policy looks at them too).
+    for (const e of report.scanErrors) {
+      if (e.path === undefined) continue;
+      const p = toRepoPath(e.path, { workspace, scanRoot });
+      if (p === undefined) (input.outsidePaths ??= new Set()).add(e.path);
+      else e.path = p;
     }
     return report;
   });
   // The same finding in two report files of one tool (requirements.txt and requirements-dev.txt
   // audited apart, sharing a package; one gitleaks scan saved twice) counts once, as within a file.
+  // The same one: same fingerprint, place and severity. A fingerprint leaves out the line (it stays
+  // when code moves), so the same code flagged on two lines of two reports is two findings, and a
+  // HIGH is never dropped as the repeat of a LOW.
   if (input.reports.length > 1) {
     const seen = new Set<string>();
     let repeated = 0;
+    const keyOf = (f: Finding) => `${f.fingerprint}\u0000${f.location?.line ?? ''}:${f.location?.column ?? ''}\u0000${f.rawSeverity ?? f.severity}`;
     input.reports = input.reports.map((r) => {
-      const kept = r.findings.filter((f) => (seen.has(f.fingerprint) ? (repeated++, false) : (seen.add(f.fingerprint), true)));
+      const kept = r.findings.filter((f) => {
+        const k = keyOf(f);
+        return seen.has(k) ? (repeated++, false) : (seen.add(k), true);
+      });
       return kept.length === r.findings.length ? r : { ...r, findings: kept };
     });
     // Counted like a report's own duplicates (stats add up across files).

@@ -25,7 +25,7 @@
  */
 import pLimit from 'p-limit';
 import { createHttpClient, HttpError, type HttpClient, type HttpResponse } from '../io/http.js';
-import type { Finding, ParsedReport, SeveritySource } from '../reports/model.js';
+import { severityRank, type Finding, type ParsedReport, type SeveritySource } from '../reports/model.js';
 import { loadCvssScorer, type CvssScorer } from './cvss.js';
 import { githubHeaders, lookupCve, lookupGhsa } from './github-advisories.js';
 import { lookupOsv } from './osv.js';
@@ -88,6 +88,8 @@ export interface ResolveResult {
 // Ids and alias merging (pure).
 
 const keyOf = (id: string) => id.toUpperCase();
+/** GHSAs of a group's aliases asked at most, when none of its findings has a GHSA of its own. */
+const MAX_ALIAS_GHSAS = 4;
 const isGhsa = (id: string) => GHSA_RE.test(id);
 const isCve = (id: string) => CVE_RE.test(id);
 
@@ -297,7 +299,18 @@ export async function resolveSeverities(findings: readonly Finding[], opts: Reso
   try {
     const attempts: Unresolved[][] = groups.map(() => []);
     const results: Array<Resolution | undefined> = groups.map(() => undefined);
-    const ghId = (g: AdvisoryGroup) => (useGithub ? (g.ids.find(isGhsa) ?? g.ids.find(isCve)) : undefined);
+    // Ids merge through aliases, across packages too, so one group may hold advisories that do not
+    // agree: the group gets the most severe answer of its findings' own GHSAs (each is asked), and
+    // only without any, of the first few GHSAs of their aliases; else its first CVE. A low record
+    // another finding names as an alias never answers for a critical one (fail closed).
+    const ghIds = (g: AdvisoryGroup): string[] => {
+      if (!useGithub) return [];
+      const own = [...new Set(g.findings.map((i) => canonicalId(findings[i]!.ruleId)).filter((x): x is string => x !== undefined && isGhsa(x)).map(keyOf))];
+      if (own.length > 0) return own.map((k) => g.ids.find((id) => keyOf(id) === k) ?? k);
+      const ghsas = g.ids.filter(isGhsa);
+      const cve = g.ids.find(isCve);
+      return ghsas.length > 0 ? ghsas.slice(0, MAX_ALIAS_GHSAS) : cve ? [cve] : [];
+    };
     const record = (gi: number, r: Resolution) => {
       if (r.ok) results[gi] = r;
       else attempts[gi]!.push(r);
@@ -307,9 +320,16 @@ export async function resolveSeverities(findings: readonly Finding[], opts: Reso
     // GitHub could not answer. Each advisory's chain depends only on its own answers.
     await Promise.all(
       groups.map(async (g, gi) => {
-        const id = ghId(g);
-        if (id) record(gi, await askGithub(id, g.packageName));
-        else if (!useOsv) record(gi, { ok: false, reason: 'not-found', detail: `GitHub: no GHSA or CVE id to look up (${g.ids.join(', ')}; severity-source: github)` });
+        const ids = ghIds(g);
+        if (ids.length > 0) {
+          const answers = await Promise.all(ids.map((id) => askGithub(id, g.packageName)));
+          let best: Resolved | undefined;
+          for (const r of answers) {
+            if (!r.ok) record(gi, r);
+            else if (!best || severityRank(r.severity) > severityRank(best.severity)) best = r;
+          }
+          if (best) record(gi, best);
+        } else if (!useOsv) record(gi, { ok: false, reason: 'not-found', detail: `GitHub: no GHSA or CVE id to look up (${g.ids.join(', ')}; severity-source: github)` });
         if (results[gi] || !useOsv) return;
         const oid = osvIdFor(g.ids);
         if (oid) record(gi, await askOsv(oid, g.packageName));

@@ -36,7 +36,16 @@ export interface ToolInput {
   messages: string[];
   files: FileRead[];
   reports: ParsedReport[];
+  /**
+   * Paths findings name that are not inside the repository (`../src/x.py`, another machine's
+   * absolute path, `<stdin>`), kept as written: they count as in a critical path and, when the
+   * change is asked for, in the change (fail closed), and a notice says so.
+   */
+  outsidePaths?: Set<string>;
 }
+
+/** What stands for the critical-path glob of a path outside the repository. */
+export const OUTSIDE_REPOSITORY = 'outside the repository: fail closed';
 
 /** The change under review, as far as the policy needs it. */
 export interface ChangeScope {
@@ -109,6 +118,10 @@ interface Outcome {
 interface PathFacts {
   critical: string | undefined;
   inChange: boolean | undefined;
+  /** inChange is not a fact but fail closed: no path to match (or one outside the repository). */
+  assumed?: 'no-path' | 'outside';
+  /** The path is outside the repository. */
+  outside?: boolean;
   outcomes: Map<Severity, Map<string | undefined, Outcome>>;
 }
 
@@ -151,19 +164,24 @@ export function evaluate(inputs: ToolInput[], opts: EvaluateOptions): GateResult
 
     const findings: EvaluatedFinding[] = [];
     let unknownMapped = 0;
+    let outsideFindings = 0;
     // What the policy decides for a finding depends only on its path's facts (critical path, in the
     // change) and its severities: worked out once per combination. A big report lists a file's
     // findings one after another, so the facts are worked out when the path changes.
     const outcomesByFacts = new Map<string, PathFacts['outcomes']>();
     const factsOf = (path: string | undefined): PathFacts => {
-      const critical = path === undefined ? undefined : isCritical(path);
-      const inChange = path === undefined || !opts.change ? undefined : opts.change.known ? opts.change.isTouched(path) : true;
-      const key = `${critical ?? ''}|${inChange ?? ''}`;
+      const outside = path !== undefined && input.outsidePaths?.has(path) === true;
+      // Without a path inside the repository, the change cannot be matched: counted as new (fail
+      // closed), as when the change is unknown; not recorded as a fact (inChange).
+      const assumed = opts.change && (path === undefined || outside) ? (outside ? 'outside' : 'no-path') : undefined;
+      const critical = outside ? OUTSIDE_REPOSITORY : path === undefined ? undefined : isCritical(path);
+      const inChange = !opts.change ? undefined : assumed || !opts.change.known ? true : opts.change.isTouched(path as string);
+      const key = `${critical ?? ''}|${inChange ?? ''}|${assumed ?? ''}`;
       let outcomes = outcomesByFacts.get(key);
       if (outcomes === undefined) outcomesByFacts.set(key, (outcomes = new Map()));
-      return { critical, inChange, outcomes };
+      return { critical, inChange, assumed, outside, outcomes };
     };
-    const outcomeOf = (f: Finding, critical: string | undefined, inChange: boolean | undefined): Outcome => {
+    const outcomeOf = (f: Finding, critical: string | undefined, inChange: boolean | undefined, assumed: PathFacts['assumed']): Outcome => {
       // Fail closed: a severity nobody could establish (pip-audit's, when the lookups fail) or a
       // word the tool never writes (Bandit `CRITICAL`, `" HIGH"`) counts as unknown-severity.
       const effective: Severity = f.severity === 'unknown' ? unknownAs : f.severity;
@@ -176,7 +194,7 @@ export function evaluate(inputs: ToolInput[], opts: EvaluateOptions): GateResult
         action = p1 ?? action;
         if (action === 'block') action = 'warn';
       }
-      return { effective, action, phase2Action, reason: reasonFor(input.tool, f, effective, phase2Action, p2.scope, critical, inChange, opts.change) };
+      return { effective, action, phase2Action, reason: reasonFor(input.tool, f, effective, phase2Action, p2.scope, critical, inChange, opts.change, assumed) };
     };
     let lastPath: string | undefined;
     let facts = factsOf(undefined);
@@ -186,11 +204,12 @@ export function evaluate(inputs: ToolInput[], opts: EvaluateOptions): GateResult
       if (path === undefined) facts = noPath;
       else if (path !== lastPath) facts = factsOf(path);
       lastPath = path;
-      const { critical, inChange } = facts;
+      const { critical, inChange, assumed } = facts;
+      if (facts.outside) outsideFindings++;
       let bySeverity = facts.outcomes.get(f.severity);
       if (bySeverity === undefined) facts.outcomes.set(f.severity, (bySeverity = new Map()));
       let o = bySeverity.get(f.rawSeverity);
-      if (o === undefined) bySeverity.set(f.rawSeverity, (o = outcomeOf(f, critical, inChange)));
+      if (o === undefined) bySeverity.set(f.rawSeverity, (o = outcomeOf(f, critical, inChange, assumed)));
       const { effective, phase2Action, reason } = o;
       if (effective !== f.severity) unknownMapped++;
       const ef: EvaluatedFinding = {
@@ -201,7 +220,7 @@ export function evaluate(inputs: ToolInput[], opts: EvaluateOptions): GateResult
         reason,
       };
       // Recorded only when the change is known; unknown counts as new for the policy, not as a fact.
-      if (inChange !== undefined && opts.change?.known) ef.inChange = inChange;
+      if (inChange !== undefined && opts.change?.known && assumed === undefined) ef.inChange = inChange;
       const w = opts.waive?.(ef);
       if (w) {
         ef.disposition = 'waived';
@@ -229,7 +248,27 @@ export function evaluate(inputs: ToolInput[], opts: EvaluateOptions): GateResult
           : `${TOOL_LABELS[input.tool]}: ${unknownMapped} ${unknownMapped === 1 ? 'finding has a severity' : 'findings have severities'} the tool does not define and ${unknownMapped === 1 ? 'is' : 'are'} treated as ${unknownAs} (unknown-severity; fail closed).`,
       );
     }
+    if (outsideFindings > 0 && input.outsidePaths) {
+      const n = outsideFindings;
+      const example = [...input.outsidePaths][0] as string;
+      notices.push(
+        `${TOOL_LABELS[input.tool]}: ${n} ${n === 1 ? 'finding names a path' : 'findings name paths'} the gate cannot place in the repository (such as ${JSON.stringify(clipText(example))}): counted as in a critical path${opts.change ? ' and in the change' : ''} (fail closed). A path outside the checkout, or not a plain file name: run the scanner from the repository's root, or set scan-root to the directory it ran in.`,
+      );
+    }
     const reports = input.reports;
+    // Files the scanner could not read (Bandit `errors`: a syntax it cannot parse) hide whatever
+    // they hold: never a pass. One in a critical path (or outside the repository) is an error of
+    // the scan, as a broken report is (fail closed: a pull request cannot hide a critical file's
+    // findings by making it unreadable to the scanner); the others make the verdict warn.
+    const scanErrors = reports.flatMap((r) => r.scanErrors);
+    const critical = scanErrors.filter((e) => e.path !== undefined && (input.outsidePaths?.has(e.path) === true || isCritical(e.path) !== undefined));
+    if (critical.length > 0) {
+      const e = critical[0] as (typeof critical)[number];
+      status = 'error';
+      messages.push(
+        `${TOOL_LABELS[input.tool]} could not scan ${critical.length === 1 ? 'a file' : `${critical.length} files`} in a critical path, such as ${JSON.stringify(clipText(e.path as string))} (${clipText(e.message)}): what ${critical.length === 1 ? 'it holds' : 'they hold'} is unknown (fail closed).`,
+      );
+    }
     const stats: Record<string, number> = {};
     // Counters add up across files; a score (a ratio) cannot, so the lowest one is kept.
     for (const r of reports) for (const [k, v] of Object.entries(r.stats)) stats[k] = k === 'score' ? Math.min(stats[k] ?? v, v) : (stats[k] ?? 0) + v;
@@ -242,7 +281,7 @@ export function evaluate(inputs: ToolInput[], opts: EvaluateOptions): GateResult
       files: input.files,
       findings,
       skipped: reports.flatMap((r) => r.skipped),
-      scanErrors: reports.flatMap((r) => r.scanErrors),
+      scanErrors,
       stats,
       severity,
       counts,
@@ -267,7 +306,7 @@ export function evaluate(inputs: ToolInput[], opts: EvaluateOptions): GateResult
   let verdict: Verdict;
   if (tools.some(isErrorTool)) verdict = 'error';
   else if (tools.some((t) => t.phase === 2 && t.counts.block > 0)) verdict = 'block';
-  else if (totals.warn > 0 || totals.wouldBlock > 0 || tools.some((t) => t.status === 'missing' && onMissing === 'warn')) verdict = 'warn';
+  else if (totals.warn > 0 || totals.wouldBlock > 0 || tools.some((t) => (t.status === 'missing' && onMissing === 'warn') || t.scanErrors.length > 0)) verdict = 'warn';
   else verdict = 'pass';
   // Block, or an error in a phase-2 tool. Fail closed: blocks in a phase-2 tool still fail the gate
   // when another (phase-1) tool's error made the verdict `error`.
@@ -293,6 +332,11 @@ export function evaluate(inputs: ToolInput[], opts: EvaluateOptions): GateResult
   return result;
 }
 
+/** Untrusted text quoted in a message: clipped (renderers escape it). */
+function clipText(s: string, max = 120): string {
+  return s.length > max ? `${s.slice(0, max)}…` : s;
+}
+
 const DISPOSITION_KEYS = ['block', 'warn', 'info', 'waived', 'wouldBlock'] as const;
 
 /** Code-unit order: deterministic and cheap (localeCompare loads ICU collation, slow on 80k findings). */
@@ -313,6 +357,7 @@ function reasonFor(
   critical: string | undefined,
   inChange: boolean | undefined,
   change: ChangeScope | undefined,
+  assumed?: PathFacts['assumed'],
 ): string {
   const sev = f.rawSeverity && tool === 'bandit' ? f.rawSeverity : SEV_WORD[effective];
   const parts: string[] = [];
@@ -320,7 +365,17 @@ function reasonFor(
   else parts.push(`${TOOL_LABELS[tool]} ${sev}`);
   if (scope === 'critical-path' && critical) parts.push(`in a critical path (${critical})`);
   else if (critical && tool === 'bandit') parts.push(`in a critical path (${critical})`);
-  if (scope === 'changed') parts.push(change && !change.known ? 'change unknown: counted as new' : 'in a file this change touches');
+  if (scope === 'changed') {
+    parts.push(
+      assumed === 'no-path'
+        ? 'no file to match with the change: counted as new'
+        : assumed === 'outside'
+          ? 'not matched with the change: counted as new'
+          : change && !change.known
+            ? 'change unknown: counted as new'
+            : 'in a file this change touches',
+    );
+  }
   else if (inChange === false && (tool === 'deptry' || tool === 'vulture')) parts.push('existing debt: file not touched');
   return `${parts.join(' ')} -> ${action}`;
 }

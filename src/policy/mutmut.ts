@@ -5,12 +5,29 @@
  */
 import type { Finding, ParsedReport } from '../reports/model.js';
 
+const UNJUDGED_WORDS = { interrupted: 'interrupted', notChecked: 'not checked', untested: 'without tests', skipped: 'skipped', segfault: 'segfault' } as const;
+
 /** Messages that make the mutmut tool `error`: a report that shows no mutant was judged. */
 export function mutmutRunProblems(items: Array<{ file: string; report: ParsedReport }>): string[] {
   const problems: string[] = [];
   for (const { file, report: r } of items) {
-    const total = r.stats.total ?? 0;
-    if (total > 0) continue;
+    const s = r.stats;
+    const total = s.total ?? 0;
+    if (total > 0) {
+      // Mutants listed, none judged (all interrupted, not checked, without tests, skipped, or counts
+      // that leave the total unexplained): the run did not finish. Killed mutants a mutmut 3
+      // `results` hides cannot be told apart from none, as for an empty file.
+      const judged = (s.killed ?? 0) + (s.caughtByTypeCheck ?? 0) + (s.survived ?? 0) + (s.timeout ?? 0) + (s.suspicious ?? 0);
+      if (judged > 0) continue;
+      const unjudged = (['interrupted', 'notChecked', 'untested', 'skipped', 'segfault'] as const)
+        .filter((k) => (s[k] ?? 0) > 0)
+        .map((k) => `${s[k]} ${UNJUDGED_WORDS[k]}`);
+      problems.push(
+        `${file}: the mutmut run judged none of its ${total} mutants${unjudged.length > 0 ? ` (${unjudged.join(', ')})` : ''}: an interrupted or unfinished run is not a pass.` +
+          (r.format === 'mutmut3-results' && s.killed === undefined ? ' mutmut 3 `results` hides killed mutants: save `mutmut results --all` or `mutmut export-cicd-stats` so the gate can tell.' : ''),
+      );
+      continue;
+    }
     problems.push(
       r.format === 'mutmut3-results'
         ? `${file}: mutmut results is empty: the run produced nothing, or every mutant was killed (mutmut 3 hides killed mutants). The gate cannot tell which, so it fails closed: save \`mutmut results --all\` or \`mutmut export-cicd-stats\` instead.`

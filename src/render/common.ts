@@ -77,8 +77,11 @@ export function headlineFor(result: GateResult): string {
   // A missing report on-missing-report ignores is said, but it does not make the run broken.
   const missing = result.tools.filter((t) => t.status === 'missing').length;
   const ignored = result.tools.filter((t) => t.status === 'missing' && t.missingAs === 'ignore').length;
-  const unreadable = toolsNotOk(result).length - missing;
-  const broken = missing - ignored + unreadable;
+  // A tool in error only because files it could not scan are in a critical path read its reports.
+  const unscannedOnly = (t: GateResult['tools'][number]) => t.status === 'error' && t.scanErrors.length > 0 && t.files.every((f) => f.error === undefined);
+  const unreadable = toolsNotOk(result).filter((t) => !unscannedOnly(t)).length - missing;
+  const unscanned = result.tools.reduce((n, t) => n + t.scanErrors.length, 0);
+  const broken = missing - ignored + unreadable + result.tools.filter(unscannedOnly).length;
   const phase = phaseText(result);
   const parts: string[] = [];
 
@@ -93,6 +96,7 @@ export function headlineFor(result: GateResult): string {
   }
   if (later > 0) parts.push(`${plural(later, 'finding')} would block in phase 2`);
   else if (blocks === 0 && broken === 0 && warns > 0) parts.push(plural(warns, 'warning'));
+  if (unscanned > 0) parts.push(`${plural(unscanned, 'file')} not scanned${result.tools.some(unscannedOnly) ? ' (in a critical path)' : ''}`);
   if (result.overridden) parts.push('overridden');
   return parts.length === 0 ? head : `${head} — ${parts.join(' · ')}`;
 }

@@ -440,8 +440,13 @@ export class DuplicateIndex {
   private lastPath: string | undefined;
   private lastMap: Map<number, string | Set<string>> | undefined;
 
-  /** True when this (path, line, column, test id) was seen before; records it otherwise. */
-  seen(path: string, line: number, column: number, testId: string): boolean {
+  /**
+   * True when this (path, line, column, test id, severity) was seen before; records it otherwise.
+   * The severity is part of the key: two results at one place that disagree on it are both kept, so
+   * a LOW listed first never hides a HIGH behind it (fail closed; the policy sees the HIGH).
+   */
+  seen(path: string, line: number, column: number, testId: string, severity = ''): boolean {
+    if (severity !== '') testId = `${testId}\u0000${severity}`;
     let m = this.lastMap;
     if (path !== this.lastPath || m === undefined) {
       m = this.byPath.get(path);

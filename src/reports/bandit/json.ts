@@ -3,8 +3,9 @@
  *
  * - Counts come from `results` only, never from `metrics._totals` (CLI filters do not apply to it).
  * - Pre-1.7 results have 10 keys (no col_offset / end_col_offset / issue_cwe); 1.7.5+ have 13.
- * - Dedup key: filename + line_number + col_offset + test_id. Only applied when `col_offset` is
- *   present: without it (< 1.7.1) two hits of one test on one line cannot be told apart and are
+ * - Dedup key: filename + line_number + col_offset + test_id + issue_severity (two results at one
+ *   place that disagree on the severity are both kept: a LOW first never hides a HIGH). Only
+ *   applied when `col_offset` is present: without it (< 1.7.1) two hits of one test on one line cannot be told apart and are
  *   both real (DefectDojo's many_vulns.json has such a pair), so both are kept.
  * - Snippets are capped and redacted (B105-B107 and anything that looks like a secret); the
  *   B105-B107 message quotes the password, so the title is redacted too.
@@ -227,7 +228,7 @@ class BanditResults {
     this.passwords.note(i, filename, testId, text, code !== undefined && code.length > SNIPPET_MAX);
 
     // dedup (only when the column is known, see the header)
-    if (col !== undefined && this.seen.seen(filename, line, col, testId)) {
+    if (col !== undefined && this.seen.seen(filename, line, col, testId, rawSeverity)) {
       this.duplicates++;
       this.passwords.duplicate(i);
       return;

@@ -10,7 +10,7 @@
  * - `invocations[].toolConfigurationNotifications` -> scanErrors.
  * - URIs are %-decoded; `file://` URIs become paths.
  * - Fingerprints match the JSON parser's (same flagged-line hash), dedup key
- *   uri + startLine + startColumn + ruleId (only when a column is present).
+ *   uri + startLine + startColumn + ruleId + severity (only when a column is present).
  */
 import { sarifResultNeedsRedaction } from './redact.js';
 import { normalizePath, type Finding, type ParsedReport, type ScanError, type Severity } from '../model.js';
@@ -280,7 +280,7 @@ class SarifReader {
     const unchecked = shown.length > SNIPPET_MAX || (lineText !== undefined && !shown.includes(lineText)) || (locs !== undefined && locs.length > 1);
     this.passwords.note(at, path ?? '', ruleId, message, unchecked);
 
-    if (startColumn !== undefined && this.seen.seen(path ?? '', startLine ?? 0, startColumn, ruleId)) {
+    if (startColumn !== undefined && this.seen.seen(path ?? '', startLine ?? 0, startColumn, ruleId, issueSeverity ?? level ?? '')) {
       this.duplicates++;
       this.passwords.duplicate(at);
       return;

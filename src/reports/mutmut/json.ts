@@ -56,6 +56,8 @@ export function parseMutmutCicdStatsValue(root: unknown, file: string): ParsedRe
     counts[status] = v;
   }
   const total = reqInteger(o, 'total', '$');
+  const sum = Object.values(counts).reduce((a, b) => a + b, 0);
+  if (sum > total) throw new ReportParseError('mutmut', file, jsonPath('$', 'total'), `the mutants counted by status add up to ${sum}, more than the total of ${total}`);
   return {
     tool: 'mutmut',
     format: MUTMUT_CICD_FORMAT,

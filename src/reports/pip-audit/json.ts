@@ -4,6 +4,7 @@
  *
  * - One finding per (dependency, vulnerability id); repeats are dropped and counted (stats.duplicates).
  * - Skipped dependencies (`skip_reason`) go to `skipped`, never to findings: "not audited" is not "clean".
+ *   One that still lists vulnerabilities is refused (pip-audit never writes that; dropping them would pass).
  * - No severity exists in the report: severity `unknown`, severitySource `none`.
  * - `aliases` are sorted (pip-audit serialises a Python set: the order changes between runs).
  */
@@ -12,6 +13,7 @@ import {
   expectArray,
   expectObject,
   isJsonObject,
+  JsonShapeError,
   jsonReportParser,
   optArray,
   optString,
@@ -51,6 +53,12 @@ export function parsePipAuditJsonValue(value: unknown, file: string): ParsedRepo
     const name = reqString(dep, 'name', dPath);
     const skipReason = optString(dep, 'skip_reason', dPath);
     if (skipReason !== undefined) {
+      // pip-audit writes a skipped dependency without `vulns`: one that lists some was not skipped,
+      // or the file was edited. Never dropped unread (fail closed).
+      const listed = Object.hasOwn(dep, 'vulns') ? dep.vulns : undefined;
+      if (listed !== undefined && !(Array.isArray(listed) && listed.length === 0)) {
+        throw new JsonShapeError(`${dPath}.vulns`, 'a skipped dependency (skip_reason) lists vulnerabilities: expected none');
+      }
       skipped.push({ name, reason: skipReason });
       continue;
     }

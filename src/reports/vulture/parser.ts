@@ -82,6 +82,28 @@ function classify(msg: string): Classified {
   return { ruleId: 'dead-code', ruleName: 'dead code' };
 }
 
+const TAIL_RE = /^:(?<line>\d+): (?<msg>.+) \((?<conf>\d{1,3})% confidence(?:, (?<size>\d+) lines?)?\)$/;
+/** Other places a line may be split at, when the first gives a message vulture does not write. */
+const MAX_OTHER_SPLITS = 8;
+
+/**
+ * A line's parts. The path is taken up to the first `:<N>: `; a path may hold that itself (a file
+ * named `a:1: b.py`), which leaves a message vulture never writes: then the first later split that
+ * gives a known message wins (a bounded number tried), so the finding is not moved to another file.
+ */
+function splitLine(raw: string): Record<string, string | undefined> | undefined {
+  const g = LINE_RE.exec(raw)?.groups;
+  if (!g || classify(g.msg as string).ruleId !== 'dead-code') return g;
+  const sep = /:\d+: /g;
+  sep.lastIndex = (g.path as string).length + 1;
+  for (let k = 0, s = sep.exec(raw); s && k < MAX_OTHER_SPLITS; k++, s = sep.exec(raw)) {
+    const t = TAIL_RE.exec(raw.slice(s.index))?.groups;
+    if (t && classify(t.msg as string).ruleId !== 'dead-code') return { ...t, path: raw.slice(0, s.index) };
+    sep.lastIndex = s.index + 1;
+  }
+  return g;
+}
+
 /** Per-rule counts plus `total`. */
 function countStats(findings: Finding[]): Record<string, number> {
   const stats: Record<string, number> = { total: findings.length };
@@ -100,8 +122,7 @@ export function parseVulture(content: string, file: string): ParsedReport {
     if (raw.length > MAX_LINE) {
       throw new ReportParseError('vulture', file, `line ${i + 1}`, `line longer than ${MAX_LINE} characters: not a vulture report line`);
     }
-    const m = LINE_RE.exec(raw);
-    const g = m?.groups;
+    const g = splitLine(raw);
     if (!g) {
       throw new ReportParseError(
         'vulture',

@@ -1,0 +1,215 @@
+/**
+ * A review of ways an input makes the gate report a weaker verdict than its policy says. Each case
+ * failed before its fix: a HIGH dropped as the duplicate of a LOW (within a report and across two),
+ * another package's alias answering for a critical advisory, paths outside the repository and
+ * findings without a path escaping the critical paths and the change, a mutmut run that judged no
+ * mutant, files Bandit could not scan, a skipped pip-audit dependency's vulnerabilities, and a
+ * vulture path holding `:1: `.
+ */
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseSettings, type Settings } from '../../src/config/schema.js';
+import { runEngine } from '../../src/engine/run.js';
+import { resolveSeverities } from '../../src/enrich/severity.js';
+import { evaluate, type ToolInput } from '../../src/policy/evaluate.js';
+import { headlineFor } from '../../src/render/common.js';
+import { parsePipAuditJsonValue } from '../../src/reports/pip-audit/json.js';
+import { parseVulture } from '../../src/reports/vulture/parser.js';
+import type { Finding, ParsedReport } from '../../src/reports/model.js';
+import { startServer, type TestServer } from '../helpers/http-server.js';
+
+const NOW = new Date('2026-12-07T12:00:00Z');
+let dirs: string[] = [];
+let servers: TestServer[] = [];
+afterEach(async () => {
+  await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
+  await Promise.all(servers.map((s) => s.close()));
+  dirs = [];
+  servers = [];
+});
+
+/** Runs the engine on `files` (name -> content) written to a fresh workspace. */
+async function gate(files: Record<string, string>, inputs: Record<string, string>) {
+  const ws = await mkdtemp(join(tmpdir(), 'sg-verdict-'));
+  dirs.push(ws);
+  for (const [name, text] of Object.entries(files)) {
+    await mkdir(join(ws, name, '..'), { recursive: true });
+    await writeFile(join(ws, name), text);
+  }
+  const settings: Settings = parseSettings([{ phase: '2', 'severity-source': 'off', ...inputs }]);
+  const { result } = await runEngine(settings, { workspace: ws, now: NOW });
+  return result;
+}
+
+function banditResult(o: { file: string; line: number; severity: string; code?: string; col?: number }) {
+  return {
+    code: o.code ?? `${o.line} subprocess.call(cmd, shell=True)\n`,
+    col_offset: o.col ?? 4,
+    end_col_offset: 30,
+    filename: o.file,
+    issue_confidence: 'HIGH',
+    issue_cwe: { id: 78, link: '' },
+    issue_severity: o.severity,
+    issue_text: 'subprocess call with shell=True identified, security issue.',
+    line_number: o.line,
+    line_range: [o.line],
+    more_info: 'https://bandit.readthedocs.io/en/1.7.5/plugins/b602_subprocess_popen_with_shell_equals_true.html',
+    test_id: 'B602',
+    test_name: 'subprocess_popen_with_shell_equals_true',
+  };
+}
+const banditReport = (results: unknown[], errors: unknown[] = []) => JSON.stringify({ errors, generated_at: '2026-12-01T00:00:00Z', metrics: {}, results });
+
+describe('Bandit duplicates never hide a more severe result', () => {
+  it('keeps a HIGH listed after a LOW at the same place in one report', async () => {
+    const results = [banditResult({ file: 'src/auth/views.py', line: 10, severity: 'LOW' }), banditResult({ file: 'src/auth/views.py', line: 10, severity: 'HIGH' })];
+    const r = await gate({ 'bandit.json': banditReport(results) }, { 'bandit-report': 'bandit.json' });
+    expect(r.verdict).toBe('block');
+    expect(r.tools[0]!.findings.map((f) => f.severity).sort()).toEqual(['high', 'low']);
+    // The same result twice is still one finding.
+    const twice = await gate({ 'bandit.json': banditReport([results[1], results[1]]) }, { 'bandit-report': 'bandit.json' });
+    expect(twice.tools[0]!.findings).toHaveLength(1);
+    expect(twice.tools[0]!.stats.duplicates).toBe(1);
+  });
+
+  it('keeps a HIGH of a second report on another line with the same code', async () => {
+    const a = banditReport([banditResult({ file: 'src/auth/views.py', line: 10, severity: 'LOW', code: '10 subprocess.call(cmd, shell=True)\n' })]);
+    const b = banditReport([banditResult({ file: 'src/auth/views.py', line: 50, severity: 'HIGH', code: '50 subprocess.call(cmd, shell=True)\n' })]);
+    const r = await gate({ 'a.json': a, 'b.json': b }, { 'bandit-report': 'a.json,b.json' });
+    expect(r.verdict).toBe('block');
+    expect(r.tools[0]!.findings.map((f) => `${f.location?.line} ${f.severity}`).sort()).toEqual(['10 low', '50 high']);
+    // One scan saved twice still counts once.
+    const same = await gate({ 'a.json': b, 'b.json': b }, { 'bandit-report': 'a.json,b.json' });
+    expect(same.tools[0]!.findings).toHaveLength(1);
+    expect(same.tools[0]!.stats.duplicates).toBe(1);
+  });
+});
+
+describe('paths the policy cannot place count as critical and new', () => {
+  it('a HIGH in a path outside the repository blocks, with a notice saying why', async () => {
+    const results = [banditResult({ file: '../src/auth/views.py', line: 10, severity: 'HIGH' })];
+    const r = await gate({ 'bandit.json': banditReport(results) }, { 'bandit-report': 'bandit.json' });
+    expect(r.verdict).toBe('block');
+    expect(r.tools[0]!.findings[0]!.reason).toContain('outside the repository');
+    expect(r.notices.join('\n')).toMatch(/1 finding names a path the gate cannot place in the repository \(such as "\.\.\/src\/auth\/views\.py"\).*scan-root/);
+  });
+
+  const vultureFinding = (path: string | undefined): Finding => ({
+    tool: 'vulture', ruleId: 'unused-function', title: "unused function 'f'", severity: 'low', fingerprint: `vulture:f:${path}`, sourceFile: 'v.txt',
+    ...(path === undefined ? {} : { location: { path, line: 3 } }),
+  });
+  const input = (tool: ToolInput['tool'], findings: Finding[], outside?: string[]): ToolInput => {
+    const report: ParsedReport = { tool, format: 'x', findings, skipped: [], scanErrors: [], stats: {} };
+    return { tool, status: 'ok', messages: [], files: [{ path: 'r', findings: findings.length, bytes: 1 }], reports: [report], ...(outside ? { outsidePaths: new Set(outside) } : {}) };
+  };
+  const known = { known: true, isTouched: (p: string) => p === 'api/new.py' };
+  const settings = parseSettings([{ phase: '2' }]);
+
+  it('vulture dead code in a path outside the repository counts as in the change', () => {
+    const touched = evaluate([input('vulture', [vultureFinding('api/new.py')])], { settings, now: NOW, change: known });
+    const outside = evaluate([input('vulture', [vultureFinding('/opt/ci/api/new.py')], ['/opt/ci/api/new.py'])], { settings, now: NOW, change: known });
+    expect(outside.tools[0]!.findings[0]!.disposition).toBe(touched.tools[0]!.findings[0]!.disposition);
+    expect(outside.tools[0]!.findings[0]!.disposition).not.toBe('info');
+    expect(outside.tools[0]!.findings[0]!.inChange).toBeUndefined(); // an assumption, not a fact
+  });
+
+  it('a deptry finding without a path counts as new, whether the change is known or not', () => {
+    const dep: Finding = { tool: 'deptry', ruleId: 'DEP001', title: "'requests' imported but missing", severity: 'medium', fingerprint: 'deptry:DEP001:requests', sourceFile: 'deptry.json' };
+    const withPath: Finding = { ...dep, location: { path: 'api/new.py', line: 1 } };
+    const expected = evaluate([input('deptry', [withPath])], { settings, now: NOW, change: known }).tools[0]!.findings[0]!.disposition;
+    for (const change of [known, { known: false, reason: 'no base', isTouched: () => true }]) {
+      const f = evaluate([input('deptry', [dep])], { settings, now: NOW, change }).tools[0]!.findings[0]!;
+      expect(f.disposition).toBe(expected);
+      expect(f.reason).toMatch(/counted as new/);
+    }
+  });
+});
+
+describe('a mutmut run that judged no mutant is an error', () => {
+  it.each([
+    ['all interrupted', { killed: 0, survived: 0, total: 40, check_was_interrupted_by_user: 40 }, /judged none of its 40 mutants \(40 interrupted\)/],
+    ['counts that leave the total unexplained', { killed: 0, survived: 0, total: 40 }, /judged none of its 40 mutants: an interrupted/],
+  ])('%s', async (_, stats, message) => {
+    const r = await gate({ 'mutmut.json': JSON.stringify(stats) }, { 'mutmut-report': 'mutmut.json' });
+    expect(r.tools[0]!.status).toBe('error');
+    expect(r.verdict).toBe('error');
+    expect(r.tools[0]!.messages.join('\n')).toMatch(message);
+  });
+
+  it('refuses counts that add up to more than the total', async () => {
+    const r = await gate({ 'mutmut.json': JSON.stringify({ killed: 30, survived: 20, total: 40 }) }, { 'mutmut-report': 'mutmut.json' });
+    expect(r.tools[0]!.status).toBe('error');
+    expect(r.tools[0]!.messages.join('\n')).toContain('$.total: the mutants counted by status add up to 50, more than the total of 40');
+  });
+});
+
+describe('files Bandit could not scan', () => {
+  const error = (filename: string) => ({ filename, reason: 'syntax error while parsing AST from file' });
+
+  it('make the verdict warn, never pass', async () => {
+    const r = await gate({ 'bandit.json': banditReport([], [error('scripts/legacy.py')]) }, { 'bandit-report': 'bandit.json' });
+    expect(r.tools[0]!.status).toBe('ok');
+    expect(r.verdict).toBe('warn');
+    expect(headlineFor(r)).toContain('1 file not scanned');
+  });
+
+  it('in a critical path are an error of the scan', async () => {
+    const r = await gate({ 'bandit.json': banditReport([], [error('src/auth/views.py')]) }, { 'bandit-report': 'bandit.json' });
+    expect(r.tools[0]!.status).toBe('error');
+    expect(r.verdict).toBe('error');
+    expect(r.shouldFail).toBe(true);
+    expect(r.tools[0]!.messages.join('\n')).toContain('Bandit could not scan a file in a critical path, such as "src/auth/views.py"');
+    expect(headlineFor(r)).toContain('1 file not scanned (in a critical path)');
+    expect(headlineFor(r)).not.toContain('unreadable');
+  });
+});
+
+describe('report shapes that dropped findings', () => {
+  it('a skipped pip-audit dependency that lists vulnerabilities is refused', () => {
+    const dep = { name: 'django', version: '3.2.0', skip_reason: '', vulns: [{ id: 'GHSA-cccc-cccc-cccc', fix_versions: [], aliases: [] }] };
+    expect(() => parsePipAuditJsonValue({ dependencies: [dep], fixes: [] }, 'p.json')).toThrow('$.dependencies[0].vulns: a skipped dependency (skip_reason) lists vulnerabilities');
+    const plain = parsePipAuditJsonValue({ dependencies: [{ name: 'x', skip_reason: 'not on PyPI' }, { name: 'y', skip_reason: 'n', vulns: [] }] }, 'p.json');
+    expect(plain.skipped).toHaveLength(2);
+  });
+
+  it('a vulture path holding ":1: " stays whole', () => {
+    const r = parseVulture("api/a:1: b.py:7: unused function 'f' (60% confidence)\n", 'v.txt');
+    expect(r.findings[0]).toMatchObject({ ruleId: 'unused-function', location: { path: 'api/a:1: b.py', line: 7 } });
+    // A message vulture does not write still parses as before, at the first split.
+    const odd = parseVulture('x.py:3: something new (60% confidence)\n', 'v.txt');
+    expect(odd.findings[0]).toMatchObject({ ruleId: 'dead-code', location: { path: 'x.py', line: 3 } });
+  });
+});
+
+describe('pip-audit aliases never lower an advisory', () => {
+  it("another package naming a low advisory as an alias does not lower a critical one; a group's GHSAs give the most severe answer", async () => {
+    const srv = await startServer();
+    servers.push(srv);
+    const sev: Record<string, string> = { 'GHSA-aaaa-aaaa-aaaa': 'low', 'GHSA-cccc-cccc-cccc': 'critical', 'GHSA-eeee-eeee-eeee': 'low', 'GHSA-ffff-ffff-ffff': 'high' };
+    const asked: string[] = [];
+    srv.on(/^GET \/advisories\//, (req) => {
+      const id = decodeURIComponent(req.path.split('/').pop() ?? '');
+      asked.push(id);
+      return sev[id] ? { status: 200, body: { ghsa_id: id, severity: sev[id], type: 'reviewed', vulnerabilities: [] } } : { status: 404, body: { message: 'Not Found' } };
+    });
+    const report = parsePipAuditJsonValue(
+      {
+        dependencies: [
+          { name: 'django', version: '3.2.0', vulns: [{ id: 'GHSA-cccc-cccc-cccc', fix_versions: ['3.2.19'], aliases: ['CVE-2023-0001'] }] },
+          { name: 'requests', version: '2.0.0', vulns: [{ id: 'PYSEC-2023-1', fix_versions: ['2.31.0'], aliases: ['CVE-2023-0001', 'GHSA-aaaa-aaaa-aaaa'] }] },
+          // A record without a GHSA of its own, naming two that disagree: the most severe is kept.
+          { name: 'flask', version: '1.0', vulns: [{ id: 'PYSEC-2024-7', fix_versions: [], aliases: ['GHSA-eeee-eeee-eeee', 'GHSA-ffff-ffff-ffff'] }] },
+        ],
+        fixes: [],
+      },
+      'p.json',
+    );
+    const { findings } = await resolveSeverities(report.findings, { source: 'github', githubApiUrl: srv.url, osvApiUrl: srv.url, retries: 0, backoffMs: 1 });
+    const by = Object.fromEntries(findings.map((f) => [f.package?.name, f.severity]));
+    // requests shares a CVE with django: merged, it takes the critical answer too (fail closed).
+    expect(by).toEqual({ django: 'critical', requests: 'critical', flask: 'high' });
+    expect(asked.sort()).toEqual(['GHSA-cccc-cccc-cccc', 'GHSA-eeee-eeee-eeee', 'GHSA-ffff-ffff-ffff']);
+  });
+});
