@@ -403,3 +403,51 @@ describe('what the bundle loads at start-up (the cold start)', () => {
     expect(readFileSync(ENTRY, 'utf8')).not.toContain('_zod');
   });
 });
+
+describe('file handling a review of the action shell found', () => {
+  it('a report copy the artifact service refuses by name is said, not dropped in silence', async () => {
+    const ws = await mkdtemp(join(tmpdir(), 'sg-gate-names-'));
+    try {
+      await mkdir(join(ws, 'reports'));
+      await copyFile(join(FIX, 'bandit/BahzingaDev__bandit-demo/bandit-report.json'), join(ws, 'reports/q?bandit.json'));
+      const r = await runAction({ entry: ENTRY, workspace: ws, inputs: { 'bandit-report': 'reports/*bandit.json', 'artifact-name': 'gate-names', 'output-dir': 'out' }, env: service.env, actionYml: join(REPO_ROOT, 'action.yml') });
+      expect(r.code).toBe(0);
+      expect(r.outputs['artifact-id']).toMatch(/^\d+$/);
+      const warned = r.commands.filter((c) => c.command === 'warning').map((c) => c.message);
+      expect(warned.join('\n')).toContain('The artifact holds no copy of a file whose name the artifact service refuses (skipped: reports/reports/q?bandit.json (path contains "?"');
+      expect(r.summary).toContain('The artifact holds no copy of a file whose name the artifact service refuses');
+    } finally {
+      await rm(ws, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it("a policy file's unknown key is quoted escaped in the step's error (no raw bidi override)", async () => {
+    const ws = await mkdtemp(join(tmpdir(), 'sg-gate-policy-'));
+    try {
+      await writeFile(join(ws, 'policy.yml'), 'evil\u202eevil: 1\n');
+      const r = await runAction({ entry: ENTRY, workspace: ws, inputs: { 'policy-file': 'policy.yml', 'upload-artifact': 'false' }, actionYml: join(REPO_ROOT, 'action.yml') });
+      expect(r.code).toBe(1);
+      const errors = r.commands.filter((c) => c.command === 'error').map((c) => c.message);
+      expect(errors).toHaveLength(1);
+      expect(errors[0]).not.toContain('\u202e');
+      expect(errors[0]).toContain('[U+202E]');
+    } finally {
+      await rm(ws, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it('a directory committed at an output file name is a configuration error before any work, naming it', async () => {
+    const ws = await mkdtemp(join(tmpdir(), 'sg-gate-outdir-'));
+    try {
+      await mkdir(join(ws, 'reports'));
+      await copyFile(join(FIX, 'bandit/BahzingaDev__bandit-demo/bandit-report.json'), join(ws, 'reports/bandit.json'));
+      await mkdir(join(ws, 'out', 'security-gate-result.json'), { recursive: true });
+      const r = await runAction({ entry: ENTRY, workspace: ws, inputs: { 'bandit-report': 'reports/bandit.json', 'upload-artifact': 'false', 'output-dir': 'out' }, actionYml: join(REPO_ROOT, 'action.yml') });
+      expect(r.code).toBe(1);
+      const errors = r.commands.filter((c) => c.command === 'error').map((c) => c.message);
+      expect(errors).toEqual(['output-dir: `security-gate-result.json` is not a regular file']);
+    } finally {
+      await rm(ws, { recursive: true, force: true });
+    }
+  }, 60_000);
+});

@@ -147,13 +147,25 @@ describe('report files behind symbolic links', () => {
     }
   });
 
-  it('a glob skips the links it matches or refuses them, and a link inside the workspace is read', async () => {
+  it('a glob reads the links it matches inside the workspace and refuses the others, as by name', async () => {
+    // A review found links dropped by a glob: a pull request links `reports/bandit.json` elsewhere,
+    // Bandit writes through it, and only a decoy next to it was read (a pass).
     const t = await workspace();
     try {
+      await mkdir(join(t.ws, 'elsewhere'));
+      await writeFile(join(t.ws, 'elsewhere', 'moved.json'), report);
+      await symlink('../elsewhere/moved.json', join(t.ws, 'reports', 'moved.json'));
+      await symlink('../elsewhere', join(t.ws, 'reports', 'dir.json'));
+      await symlink('nowhere.json', join(t.ws, 'reports', 'dangling.json'));
       const globbed = await collectTool('bandit', ['reports/*.json'], t.ws);
-      expect(globbed.files.map((f) => f.path).sort()).toEqual(expect.arrayContaining(['reports/real.json']));
-      expect(globbed.files.map((f) => f.path)).not.toEqual(expect.arrayContaining(['reports/out.json']));
-      expect(globbed.files.map((f) => f.path)).not.toEqual(expect.arrayContaining(['reports/git.json']));
+      expect(globbed.files.map((f) => f.path)).toEqual(['reports/in.json', 'reports/moved.json', 'reports/real.json']);
+      expect(globbed.status).toBe('error');
+      expect(globbed.messages.sort()).toEqual([
+        'bandit-report: `reports/git.json` is in a .git directory: not read',
+        'bandit-report: `reports/out.json` is a symbolic link to a file outside the workspace: not read',
+      ]);
+      const deep = await collectTool('bandit', ['./**/moved.json'], t.ws);
+      expect(deep.files.map((f) => f.path)).toEqual(['elsewhere/moved.json', 'reports/moved.json']);
       const linked = await collectTool('bandit', ['reports/in.json'], t.ws);
       expect(linked.status).toBe('ok');
       expect(linked.files.map((f) => f.path)).toEqual(['reports/in.json']);

@@ -33,6 +33,7 @@ import { buildChangedFiles, parseNumstatZ, parseRawZ, parseUnifiedAddedLines, ty
 import { detectChange } from '../../src/io/git.js';
 import { parseSettings } from '../../src/config/schema.js';
 import { runEngine } from '../../src/engine/run.js';
+import type { GateResult } from '../../src/policy/result.js';
 import { commit, git, initRepo, write } from '../change/git-helpers.js';
 import { assertNoPollution, prototypeSnapshot, RUNS, SEED } from './fuzz-helpers.js';
 
@@ -284,7 +285,7 @@ describe('a secret planted on an added line of a new or a modified file, through
  * A fresh repository with one commit, then `head` written and committed: the change the action
  * reads (detectChange) and the secret scan's findings as [rule, path, line].
  */
-async function scanHistory(prefix: string, head: (repo: string) => void): Promise<{ files: ChangedFile[]; found: Array<[string, string | undefined, number | undefined]> }> {
+async function scanHistory(prefix: string, head: (repo: string) => void): Promise<{ files: ChangedFile[]; found: Array<[string, string | undefined, number | undefined]>; result: GateResult }> {
   const repo = initRepo(join(root, `${prefix}${repoCount++}`));
   try {
     write(repo, '.keep', 'base\n');
@@ -294,7 +295,7 @@ async function scanHistory(prefix: string, head: (repo: string) => void): Promis
     if (!change.known) throw new Error(change.reason);
     const run = await runEngine(parseSettings([{ 'secret-scan': 'true' }]), { workspace: repo, now: new Date('2026-12-01T00:00:00Z'), change });
     const scan = run.result.tools.find((t) => t.tool === 'secret-scan')!;
-    return { files: change.files, found: scan.findings.map((f) => [f.ruleId, f.location?.path, f.location?.line]) };
+    return { files: change.files, found: scan.findings.map((f) => [f.ruleId, f.location?.path, f.location?.line]), result: run.result };
   } finally {
     rmSync(repo, { recursive: true, force: true });
   }
@@ -326,6 +327,26 @@ describe("the pull request's own .gitattributes (found by a review: `*.py -diff`
     expect(byPath).toEqual({ '.gitattributes': { binary: false, lines: 2 }, 'app.py': { binary: false, lines: 2 }, 'blob.bin': { binary: true, lines: 0 }, 'real.dat': { binary: true, lines: 0 } });
     expect(found).toEqual([['github-token', 'app.py', 2]]);
   });
+});
+
+describe('many files an attribute calls binary (found by a review: 500 decoys hid a token, without a word)', () => {
+  const decoys = (repo: string, n: number) => {
+    write(repo, '.gitattributes', '*.py -diff\n');
+    for (let i = 0; i < n; i++) write(repo, `a/${String(i).padStart(4, '0')}.py`, `x = ${i}\n`);
+    write(repo, 'z.py', `GITHUB_TOKEN = "${fixedToken('decoys')}"\n`);
+  };
+  it('past 500 of them, the token is still found', async () => {
+    const { found, result } = await scanHistory('d', (repo) => decoys(repo, 501));
+    expect(found).toEqual([['github-token', 'z.py', 1]]);
+    expect(result.tools.find((t) => t.tool === 'secret-scan')!.scanErrors).toEqual([]);
+  }, 60_000);
+  it('past the cap, the scan says it is partial and the verdict is never a pass', async () => {
+    const { result } = await scanHistory('d', (repo) => decoys(repo, 2000));
+    const scan = result.tools.find((t) => t.tool === 'secret-scan')!;
+    expect(scan.scanErrors.map((e) => e.message)).toEqual([expect.stringContaining('the scan is partial')]);
+    expect(result.verdict).toBe('warn');
+    expect(result.notices.join('\n')).toContain('could not all be read again as text');
+  }, 60_000);
 });
 
 describe('git diff output that is not what git writes', () => {

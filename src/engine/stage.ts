@@ -105,6 +105,21 @@ export async function stageReports(
   for (const r of opts.reports) {
     const target = join(opts.outDir, 'reports', r.path);
     if (!resolve(target).startsWith(resolve(opts.outDir, 'reports'))) continue;
+    try {
+      if (await stageCopy(r, target)) files.push(target);
+    } catch (e) {
+      // A copy that cannot be written (a directory committed at its name, a name too long under
+      // the output directory, a link planted there) is left out with a warning; the verdict, the
+      // outputs and the other copies are still written. Anything else is a bug: thrown.
+      const code = (e as NodeJS.ErrnoException).code;
+      if (typeof code !== 'string') throw e;
+      opts.onWithheld?.(r.path, `withheld: the copy could not be written under the output directory (${code})`);
+    }
+  }
+  return files;
+
+  /** One report's copy at `target`; false when none was written. */
+  async function stageCopy(r: (typeof opts.reports)[number], target: string): Promise<boolean> {
     await mkdir(dirname(target), { recursive: true });
     const t = transforms?.[r.tool];
     // The note standing for a copy that could not be made: known here, except for the copier's
@@ -135,9 +150,8 @@ export async function stageReports(
       if (knownSecrets && note === undefined) await scrubCopy(target, (known ??= copyScrubber(knownSecrets)));
     } else note = await copyReport(opts.workspace, r.path, target, knownSecrets ? allBytes() : undefined);
     if (note) opts.onWithheld?.(r.path, note);
-    files.push(target);
+    return true;
   }
-  return files;
 }
 
 /** The known secrets (MIN_KNOWN_SECRET or longer) in every form a report file may hold them. */

@@ -15,7 +15,8 @@ import { useDirectStdout, useStdoutStream } from '../util/stdout.js';
 import { loadSettings, run, workspaceOf } from './main.js';
 
 function fail(e: unknown): void {
-  if (e instanceof ConfigurationError) core.setFailed(e.message);
+  // A setting's message may quote the policy file (a key, a value): escaped like any other text.
+  if (e instanceof ConfigurationError) core.setFailed(escapeLog(e.message));
   // An unexpected error's message may quote report text (a parser's SyntaxError does): escaped.
   else core.setFailed(`security-gate: internal error: ${escapeLog(e instanceof Error ? e.message : String(e))}`);
 }

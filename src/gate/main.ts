@@ -8,7 +8,7 @@ import { settingsWithPolicy } from '../config/policy-file.js';
 import { ConfigurationError, type Settings } from '../config/schema.js';
 import { insideWorkspace, outputPathProblem, readPolicyFile } from '../io/files.js';
 import { findChange } from '../engine/change.js';
-import { computeOutputs } from '../engine/outputs.js';
+import { computeOutputs, RESULT_FILE, SUMMARY_FILE } from '../engine/outputs.js';
 import { reproduceCommand } from '../engine/publish.js';
 import { runEngine, toolLine } from '../engine/run.js';
 import { loadRunContext } from '../github/comment.js';
@@ -50,6 +50,12 @@ async function outputDir(settings: Settings, workspace: string, env: NodeJS.Proc
   if (outProblem) throw new ConfigurationError(`output-dir: ${outProblem}`);
   const sarifProblem = sarifSetting ? await outputPathProblem(workspace, resolve(workspace, sarifSetting)) : undefined;
   if (sarifProblem) throw new ConfigurationError(`sarif-file: ${sarifProblem}`);
+  // The files written at fixed names: something else already there (a directory the checkout
+  // holds at `out/security-gate-result.json`) is said before any work, not a crash after it.
+  for (const name of [RESULT_FILE, SUMMARY_FILE, 'security-gate.sarif']) {
+    const problem = await outputPathProblem(outDir, join(outDir, name));
+    if (problem) throw new ConfigurationError(`output-dir: ${problem}`);
+  }
   return outDir;
 }
 

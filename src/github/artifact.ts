@@ -209,7 +209,7 @@ function fail(name: string, reason: string, skipped: SkippedFile[]): UploadRepor
   return { ok: false, error: `artifact "${name}" was not uploaded: ${reason}`, skipped };
 }
 
-function skippedNote(skipped: readonly SkippedFile[]): string {
+export function skippedNote(skipped: readonly SkippedFile[]): string {
   if (skipped.length === 0) return '';
   const shown = skipped.slice(0, 3).map((s) => `${s.file} (${s.reason})`);
   return ` (skipped: ${shown.join(', ')}${skipped.length > 3 ? `, and ${skipped.length - 3} more` : ''})`;

@@ -5,7 +5,7 @@
  */
 import * as core from './actions-core.js';
 import { mkdir } from 'node:fs/promises';
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { Settings } from '../config/schema.js';
 import { writeJsonFile } from '../engine/json-file.js';
 import { copyReport, stage, stageReports, withheldWarning, type RedactedCopier, type Staged } from '../engine/stage.js';
@@ -17,7 +17,7 @@ import { defaultGateId } from '../render/comment.js';
 import { describeSarifCut, renderSarif } from '../render/sarif.js';
 import { renderSummary } from '../render/summary.js';
 import { publishAnnotations } from './annotate.js';
-import { uploadReports } from './artifact.js';
+import { skippedNote, uploadReports } from './artifact.js';
 import { publishComment, type RunContext } from './comment.js';
 import { log } from './runner.js';
 import { pushAll } from '../util/lists.js';
@@ -102,8 +102,15 @@ export async function publish(p: PublishContext): Promise<Published> {
     await copies();
     const files = [join(outDir, 'security-gate-result.json'), join(outDir, 'security-gate-summary.md'), join(outDir, 'security-gate.sarif'), ...p.reports.map((r) => join(outDir, 'reports', r.path))];
     const up = await uploadReports({ name: settings['artifact-name'], files, rootDirectory: outDir, retentionDays: settings['retention-days'] });
-    if (up.ok) result.artifact = { name: settings['artifact-name'], id: up.id, ...(up.url ? { url: up.url } : {}) };
-    else {
+    if (up.ok) {
+      result.artifact = { name: settings['artifact-name'], id: up.id, ...(up.url ? { url: up.url } : {}) };
+      // Read for the verdict, but not in the artifact (a name the service refuses): said, never silent.
+      if (up.skipped.length > 0) {
+        const note = `The artifact holds no copy of ${up.skipped.length === 1 ? 'a file' : `${up.skipped.length} files`} whose name the artifact service refuses${skippedNote(up.skipped.map((k) => ({ ...k, file: relative(outDir, k.file).split(sep).join('/') })))}.`;
+        result.notices.push(note);
+        log.warning(note);
+      }
+    } else {
       result.artifact = { name: settings['artifact-name'], error: up.error };
       result.notices.push(`Artifact upload failed: ${up.error}. The verdict and outputs are still written.`);
       log.warning(`Artifact upload failed: ${up.error}`);

@@ -6,10 +6,13 @@
  */
 import { constants, type Stats } from 'node:fs';
 import { lstat, open, opendir, readFile, realpath, stat, type FileHandle } from 'node:fs/promises';
-import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { isAbsolute, join, posix, relative, resolve, sep } from 'node:path';
+import { fdir } from 'fdir';
+import picomatch from 'picomatch';
 import { glob, isDynamicPattern } from 'tinyglobby';
 import { ConfigurationError } from '../config/schema.js';
 import { escapeLog } from '../util/escape.js';
+import { pushAll } from '../util/lists.js';
 
 /** Largest report read (bigger is refused with a clear message rather than exhausting memory). */
 export const MAX_REPORT_BYTES = 512 * 1024 * 1024;
@@ -108,6 +111,7 @@ export async function resolvePatterns(workspace: string, patterns: string[]): Pr
     if (isDynamicPattern(pattern)) {
       const abs = isAbsolute(pattern) ? relative(workspace, pattern).split(sep).join('/') : pattern;
       matched = await glob(abs, { cwd: workspace, dot: true, onlyFiles: true, followSymbolicLinks: false, ignore: ['**/node_modules/**', '**/.git/**'] });
+      pushAll(matched, await linksMatching(workspace, abs, matched));
     } else {
       const rel = relative(resolve(workspace), resolve(workspace, pattern)).split(sep).join('/');
       try {
@@ -148,6 +152,40 @@ export async function resolvePatterns(workspace: string, patterns: string[]): Pr
     for (const m of inside) files.add(m);
   }
   return { files: [...files].sort(), problems, refused: [...new Set(refused)], missing };
+}
+
+/**
+ * The symbolic links to files that a glob matches. The glob lists regular files only, and a link it
+ * dropped hid a report: a pull request links `reports/bandit.json` elsewhere in the workspace,
+ * Bandit writes through it, and the gate read only a decoy `reports/bandit-old.json` next to it.
+ * Listed here without following any (fdir lists a link as a file), each is then checked as a path
+ * given by name is: read when it leads to a file inside the workspace, refused when it leads out.
+ * Links to directories and dangling links are skipped, as the glob skips directories.
+ */
+async function linksMatching(workspace: string, pattern: string, files: string[]): Promise<string[]> {
+  const clean = pattern.replace(/^(?:\.\/)+/, '');
+  const base = picomatch.scan(clean).base;
+  const isMatch = picomatch(clean, { dot: true });
+  let entries: string[];
+  try {
+    entries = await new fdir()
+      .withRelativePaths()
+      .exclude((name) => name === 'node_modules' || name === '.git')
+      .crawl(resolve(workspace, base === '' ? '.' : base))
+      .withPromise();
+  } catch {
+    return [];
+  }
+  const known = new Set(files);
+  const links: string[] = [];
+  for (const e of entries) {
+    const rel = posix.normalize(base === '' ? e : `${base}/${e}`);
+    if (known.has(rel) || !isMatch(rel)) continue;
+    const abs = resolve(workspace, rel);
+    if (!(await lstat(abs).catch(() => undefined))?.isSymbolicLink()) continue;
+    if ((await stat(abs).catch(() => undefined))?.isFile()) links.push(rel);
+  }
+  return links;
 }
 
 /**

@@ -355,7 +355,9 @@ interface DiffPlan {
 const DIFF_ARGS = ['diff', '--no-color', '--no-ext-diff', '--no-textconv', '--no-relative', '--submodule=short', '-M'];
 
 /** Files git called binary that are read again as text, at most (a few in a usual change). */
-const MAX_BINARY_REREAD = 500;
+const MAX_BINARY_REREAD = 2000;
+/** Paths named to one git call (a command line of thousands of long paths fails with E2BIG). */
+const REREAD_BATCH = 100;
 
 /**
  * Git calls a file binary from its content, or because `.gitattributes` says so (`*.py -diff`,
@@ -365,28 +367,45 @@ const MAX_BINARY_REREAD = 500;
  * binary. Names that are not UTF-8 (they cannot be named again) and a diff over the byte limit
  * stay as git said.
  */
-async function readBinaryAsText(git: Git, plan: DiffPlan, files: ChangedFile[]): Promise<void> {
-  const candidates = files.filter((f) => f.binary && f.status !== 'deleted' && !f.symlink && !f.path.includes('\uFFFD')).slice(0, MAX_BINARY_REREAD);
-  if (candidates.length === 0) return;
-  // Only where an attribute made them binary (`diff: unset`): a real binary is not read again.
-  const attrs = await git.run(['check-attr', '-z', 'diff', '--', ...candidates.map((f) => f.path)]);
-  if (attrs.code !== 0) return;
-  const fields = attrs.stdout.toString('utf8').split('\0');
-  const forced = new Set<string>();
-  for (let i = 0; i + 2 < fields.length; i += 3) if (fields[i + 2] === 'unset') forced.add(fields[i] as string);
-  const binary = candidates.filter((f) => forced.has(f.path));
-  if (binary.length === 0) return;
-  const r = await git.run(['--literal-pathspecs', ...DIFF_ARGS, '-U0', '--text', '--src-prefix=a/', '--dst-prefix=b/', plan.diffBase, plan.head, '--', ...binary.map((f) => f.path)], {
-    maxStdoutBytes: git.maxPatchBytes,
-  });
-  if (r.code !== 0 || r.truncated) return;
-  const { added } = parseUnifiedAddedLines(r.stdout.toString('utf8'));
-  for (const f of binary) {
-    const lines = added.get(f.path);
-    if (!lines || lines.some((l) => l.text.includes('\0'))) continue;
-    f.binary = false;
-    f.addedLines = lines;
+async function readBinaryAsText(git: Git, plan: DiffPlan, files: ChangedFile[]): Promise<boolean> {
+  const all = files.filter((f) => f.binary && f.status !== 'deleted' && !f.symlink && !f.path.includes('\uFFFD'));
+  if (all.length === 0) return true;
+  // Past the cap, or when git cannot answer, the scan is partial and says so: files an attribute
+  // made binary were not read (a review hid a token behind 500 decoys this way, without a word).
+  let complete = all.length <= MAX_BINARY_REREAD;
+  const candidates = all.slice(0, MAX_BINARY_REREAD);
+  let bytes = 0;
+  for (let at = 0; at < candidates.length; at += REREAD_BATCH) {
+    const batch = candidates.slice(at, at + REREAD_BATCH);
+    // Only where an attribute made them binary (`diff: unset`): a real binary is not read again.
+    const attrs = await git.run(['check-attr', '-z', 'diff', '--', ...batch.map((f) => f.path)]);
+    if (attrs.code !== 0) {
+      complete = false;
+      continue;
+    }
+    const fields = attrs.stdout.toString('utf8').split('\0');
+    const forced = new Set<string>();
+    for (let i = 0; i + 2 < fields.length; i += 3) if (fields[i + 2] === 'unset') forced.add(fields[i] as string);
+    const binary = batch.filter((f) => forced.has(f.path));
+    if (binary.length === 0) continue;
+    const r = await git.run(['--literal-pathspecs', ...DIFF_ARGS, '-U0', '--text', '--src-prefix=a/', '--dst-prefix=b/', plan.diffBase, plan.head, '--', ...binary.map((f) => f.path)], {
+      maxStdoutBytes: Math.max(0, git.maxPatchBytes - bytes),
+    });
+    bytes += r.stdout.length;
+    if (r.code !== 0 || r.truncated) {
+      complete = false;
+      continue;
+    }
+    const { added } = parseUnifiedAddedLines(r.stdout.toString('utf8'));
+    for (const f of binary) {
+      const lines = added.get(f.path);
+      if (!lines || lines.some((l) => l.text.includes('\0'))) continue;
+      f.binary = false;
+      f.addedLines = lines;
+    }
   }
+  if (!complete) git.notes.push(`Files .gitattributes marks binary (${all.length}) could not all be read again as text: their added lines were not all scanned.`);
+  return complete;
 }
 
 async function diffCommits(git: Git, plan: DiffPlan): Promise<Change> {
@@ -420,7 +439,7 @@ async function diffCommits(git: Git, plan: DiffPlan): Promise<Change> {
   } catch (e) {
     throw new ChangeUnknown(`Could not understand git's diff output (${(e as Error).message}).`);
   }
-  if (complete) await readBinaryAsText(git, plan, files);
+  if (complete) complete = await readBinaryAsText(git, plan, files);
   return {
     known: true,
     base: plan.base,

@@ -24,6 +24,9 @@ import type { EvaluatedFinding, GateResult, ToolResult } from '../policy/result.
 import { clip, escapeCommandData, escapeCommandProperty, showInvisible } from '../util/escape.js';
 import { fixText, mostSevere, ruleText, sortMostSevereFirst, whereText } from './common.js';
 
+/** Longest path put in an annotation's `file=` (PATH_MAX is 4096; longer ones go without a file). */
+const MAX_FILE_PROPERTY = 4096;
+
 export type AnnotationMode = 'blocking' | 'all' | 'none';
 export const ANNOTATION_MODES: readonly AnnotationMode[] = ['blocking', 'all', 'none'];
 export type AnnotationLevel = 'error' | 'warning' | 'notice';
@@ -195,7 +198,8 @@ export function topAnnotationCandidates(
       const path = f.location ? repoPath(f.location.path) : undefined;
       // A path holding bidi overrides (a Trojan-Source file name) is not put in `file=`, where it
       // would be shown as it is: the annotation goes without a file, its message shows the path escaped.
-      const file = path !== undefined && showInvisible(path) === path ? path : undefined;
+      // Nor a path longer than any real one (a report naming a 20 MiB "file" made a 20 MiB log line).
+      const file = path !== undefined && path.length <= MAX_FILE_PROPERTY && showInvisible(path) === path ? path : undefined;
       // Title and message are built on first read: a big report has tens of thousands of candidates
       // and the caps show about fifty of them.
       const located = file !== undefined;
