@@ -130,7 +130,10 @@ describe('paths the policy cannot place count as critical and new', () => {
 describe('a mutmut run that judged no mutant is an error', () => {
   it.each([
     ['all interrupted', { killed: 0, survived: 0, total: 40, check_was_interrupted_by_user: 40 }, /judged none of its 40 mutants \(40 interrupted\)/],
-    ['counts that leave the total unexplained', { killed: 0, survived: 0, total: 40 }, /judged none of its 40 mutants: an interrupted/],
+    ['counts that leave the total unexplained', { killed: 0, survived: 0, total: 40 }, /judged none of its 40 mutants \(40 not checked\)/],
+    // Found by a re-review: one mutant judged of 1,000 scored 100% and passed.
+    ['almost all interrupted', { killed: 1, survived: 0, total: 1000, check_was_interrupted_by_user: 999 }, /did not finish \(999 interrupted of 1000 mutants\)/],
+    ['almost all never run', { killed: 1, survived: 0, total: 1000 }, /did not finish \(999 not checked of 1000 mutants\)/],
   ])('%s', async (_, stats, message) => {
     const r = await gate({ 'mutmut.json': JSON.stringify(stats) }, { 'mutmut-report': 'mutmut.json' });
     expect(r.tools[0]!.status).toBe('error');
@@ -160,9 +163,22 @@ describe('files Bandit could not scan', () => {
     expect(r.tools[0]!.status).toBe('error');
     expect(r.verdict).toBe('error');
     expect(r.shouldFail).toBe(true);
-    expect(r.tools[0]!.messages.join('\n')).toContain('Bandit could not scan a file in a critical path, such as "src/auth/views.py"');
+    expect(r.tools[0]!.messages.join('\n')).toContain('Bandit could not scan a file in a critical path or outside the repository, such as "src/auth/views.py" (in a critical path: syntax error');
     expect(headlineFor(r)).toContain('1 file not scanned (in a critical path)');
     expect(headlineFor(r)).not.toContain('unreadable');
+    // Found by a re-review: only the critical ones are called so.
+    const mixed = await gate({ 'bandit.json': banditReport([], [error('src/auth/views.py'), error('scripts/legacy.py')]) }, { 'bandit-report': 'bandit.json' });
+    expect(headlineFor(mixed)).toContain('2 files not scanned (1 in a critical path)');
+  });
+
+  it('a result that names no file counts as in a critical path', async () => {
+    const sarif = JSON.stringify({
+      version: '2.1.0',
+      runs: [{ tool: { driver: { name: 'Bandit', rules: [{ id: 'B602', name: 'subprocess_popen_with_shell_equals_true' }] } }, results: [{ ruleId: 'B602', level: 'error', message: { text: 'shell=True' }, properties: { issue_severity: 'HIGH', issue_confidence: 'HIGH' } }] }],
+    });
+    const r = await gate({ 'bandit.sarif': sarif }, { 'bandit-report': 'bandit.sarif' });
+    expect(r.tools[0]!.findings[0]!.reason).toContain('no file named');
+    expect(r.verdict).toBe('block');
   });
 });
 
@@ -177,6 +193,11 @@ describe('report shapes that dropped findings', () => {
   it('a vulture path holding ":1: " stays whole', () => {
     const r = parseVulture("api/a:1: b.py:7: unused function 'f' (60% confidence)\n", 'v.txt');
     expect(r.findings[0]).toMatchObject({ ruleId: 'unused-function', location: { path: 'api/a:1: b.py', line: 7 } });
+    // Found by a re-review: a name that swallowed the rest of the line, and too many places to split.
+    const swallowed = parseVulture("api/x:1: unused variable 'y' z.py:7: unused function 'f' (60% confidence)\n", 'v.txt');
+    expect(swallowed.findings[0]).toMatchObject({ ruleId: 'unused-function', location: { path: "api/x:1: unused variable 'y' z.py", line: 7 } });
+    const many = `${Array.from({ length: 17 }, (_, i) => `d${i}:1: q `).join('')}real.py:7: unused function 'f' (60% confidence)\n`;
+    expect(() => parseVulture(many, 'v.txt')).toThrow('line 1: the path cannot be told from the message');
     // A message vulture does not write still parses as before, at the first split.
     const odd = parseVulture('x.py:3: something new (60% confidence)\n', 'v.txt');
     expect(odd.findings[0]).toMatchObject({ ruleId: 'dead-code', location: { path: 'x.py', line: 3 } });
@@ -184,32 +205,52 @@ describe('report shapes that dropped findings', () => {
 });
 
 describe('pip-audit aliases never lower an advisory', () => {
-  it("another package naming a low advisory as an alias does not lower a critical one; a group's GHSAs give the most severe answer", async () => {
+  const sev: Record<string, string> = { 'GHSA-aaaa-aaaa-aaaa': 'low', 'GHSA-cccc-cccc-cccc': 'critical', 'GHSA-eeee-eeee-eeee': 'low', 'GHSA-ffff-ffff-ffff': 'high' };
+  /** GitHub- and OSV-shaped answers from `sev`; ids in `down` answer 503. */
+  async function api(down: string[] = []) {
     const srv = await startServer();
     servers.push(srv);
-    const sev: Record<string, string> = { 'GHSA-aaaa-aaaa-aaaa': 'low', 'GHSA-cccc-cccc-cccc': 'critical', 'GHSA-eeee-eeee-eeee': 'low', 'GHSA-ffff-ffff-ffff': 'high' };
     const asked: string[] = [];
+    const answer = (id: string, body: unknown) => (down.includes(id) ? { status: 503, body: { message: 'down' } } : sev[id] ? { status: 200, body } : { status: 404, body: { message: 'Not Found' } });
     srv.on(/^GET \/advisories\//, (req) => {
       const id = decodeURIComponent(req.path.split('/').pop() ?? '');
-      asked.push(id);
-      return sev[id] ? { status: 200, body: { ghsa_id: id, severity: sev[id], type: 'reviewed', vulnerabilities: [] } } : { status: 404, body: { message: 'Not Found' } };
+      asked.push(`github ${id}`);
+      return answer(id, { ghsa_id: id, severity: sev[id], type: 'reviewed', vulnerabilities: [] });
     });
-    const report = parsePipAuditJsonValue(
-      {
-        dependencies: [
-          { name: 'django', version: '3.2.0', vulns: [{ id: 'GHSA-cccc-cccc-cccc', fix_versions: ['3.2.19'], aliases: ['CVE-2023-0001'] }] },
-          { name: 'requests', version: '2.0.0', vulns: [{ id: 'PYSEC-2023-1', fix_versions: ['2.31.0'], aliases: ['CVE-2023-0001', 'GHSA-aaaa-aaaa-aaaa'] }] },
-          // A record without a GHSA of its own, naming two that disagree: the most severe is kept.
-          { name: 'flask', version: '1.0', vulns: [{ id: 'PYSEC-2024-7', fix_versions: [], aliases: ['GHSA-eeee-eeee-eeee', 'GHSA-ffff-ffff-ffff'] }] },
-        ],
-        fixes: [],
-      },
-      'p.json',
-    );
-    const { findings } = await resolveSeverities(report.findings, { source: 'github', githubApiUrl: srv.url, osvApiUrl: srv.url, retries: 0, backoffMs: 1 });
-    const by = Object.fromEntries(findings.map((f) => [f.package?.name, f.severity]));
-    // requests shares a CVE with django: merged, it takes the critical answer too (fail closed).
-    expect(by).toEqual({ django: 'critical', requests: 'critical', flask: 'high' });
-    expect(asked.sort()).toEqual(['GHSA-cccc-cccc-cccc', 'GHSA-eeee-eeee-eeee', 'GHSA-ffff-ffff-ffff']);
+    srv.on(/^GET \/v1\/vulns\//, (req) => {
+      const id = decodeURIComponent(req.path.split('/').pop() ?? '');
+      asked.push(`osv ${id}`);
+      return answer(id, { id, aliases: [], database_specific: { severity: sev[id] } });
+    });
+    return { srv, asked };
+  }
+  const report = (deps: Array<[string, string, string[]]>) =>
+    parsePipAuditJsonValue({ dependencies: deps.map(([name, id, aliases]) => ({ name, version: '1.0', vulns: [{ id, fix_versions: [], aliases }] })), fixes: [] }, 'p.json');
+  const resolve = async (r: ParsedReport, source: 'github' | 'osv' | 'github,osv', srv: TestServer) =>
+    Object.fromEntries((await resolveSeverities(r.findings, { source, githubApiUrl: srv.url, osvApiUrl: srv.url, retries: 0, backoffMs: 1 })).findings.map((f) => [f.package?.name, f.severity]));
+
+  it("another package naming a low advisory as an alias does not lower a critical one, whichever is whose", async () => {
+    const { srv, asked } = await api();
+    const a = report([['django', 'GHSA-cccc-cccc-cccc', ['CVE-2023-0001']], ['requests', 'PYSEC-2023-1', ['CVE-2023-0001', 'GHSA-aaaa-aaaa-aaaa']]]);
+    const b = report([['django', 'GHSA-aaaa-aaaa-aaaa', ['CVE-2023-0001']], ['requests', 'PYSEC-2023-1', ['CVE-2023-0001', 'GHSA-cccc-cccc-cccc']]]);
+    // Merged through the CVE, both take the critical answer (fail closed).
+    expect(await resolve(a, 'github', srv)).toEqual({ django: 'critical', requests: 'critical' });
+    expect(await resolve(b, 'github', srv)).toEqual({ django: 'critical', requests: 'critical' });
+    expect(asked.filter((x) => x.endsWith('cccc-cccc-cccc'))).toHaveLength(2);
+  });
+
+  it('a record naming two GHSAs that disagree takes the most severe, from GitHub or from OSV', async () => {
+    const { srv } = await api();
+    const r = report([['flask', 'PYSEC-2024-7', ['GHSA-eeee-eeee-eeee', 'GHSA-ffff-ffff-ffff']]]);
+    expect(await resolve(r, 'github', srv)).toEqual({ flask: 'high' });
+    expect(await resolve(r, 'osv', srv)).toEqual({ flask: 'high' });
+  });
+
+  it('a lookup that fails leaves the merged group unknown instead of taking the answer of the other', async () => {
+    const { srv } = await api(['GHSA-cccc-cccc-cccc']);
+    const r = report([['django', 'GHSA-cccc-cccc-cccc', ['CVE-2023-0001']], ['requests', 'PYSEC-2023-1', ['CVE-2023-0001', 'GHSA-aaaa-aaaa-aaaa']]]);
+    expect(await resolve(r, 'github', srv)).toEqual({ django: 'unknown', requests: 'unknown' });
+    // With OSV behind GitHub, the id GitHub could not answer is asked there.
+    expect(await resolve(r, 'github,osv', srv)).toEqual({ django: 'unknown', requests: 'unknown' });
   });
 });

@@ -205,13 +205,14 @@ function applyToolRules(input: ToolInput, settings: Settings, workspace: string)
   });
   // The same finding in two report files of one tool (requirements.txt and requirements-dev.txt
   // audited apart, sharing a package; one gitleaks scan saved twice) counts once, as within a file.
-  // The same one: same fingerprint, place and severity. A fingerprint leaves out the line (it stays
+  // The same one: same fingerprint, line and severity. A fingerprint leaves out the line (it stays
   // when code moves), so the same code flagged on two lines of two reports is two findings, and a
   // HIGH is never dropped as the repeat of a LOW.
   if (input.reports.length > 1) {
     const seen = new Set<string>();
     let repeated = 0;
-    const keyOf = (f: Finding) => `${f.fingerprint}\u0000${f.location?.line ?? ''}:${f.location?.column ?? ''}\u0000${f.rawSeverity ?? f.severity}`;
+    // No column: one scan saved as Bandit JSON without columns and as SARIF with them is the same scan.
+    const keyOf = (f: Finding) => `${f.fingerprint}\u0000${f.location?.line ?? ''}\u0000${f.severity}`;
     input.reports = input.reports.map((r) => {
       const kept = r.findings.filter((f) => {
         const k = keyOf(f);
@@ -260,10 +261,13 @@ export async function runEngine(settings: Settings, deps: EngineDeps): Promise<E
   if (change?.known && settings['secret-scan']) {
     const report = scanChange(change.files, { keywords: settings['secret-scan-keywords'], sourceFile: `git diff ${change.diffBase.slice(0, 12)}..${change.head.slice(0, 12)}` });
     if (report.knownSecrets) pushAll(knownSecrets, report.knownSecrets);
+    const partial = 'not every added line could be read (the diff is too large, or files .gitattributes marks binary could not be read as text): the scan is partial';
+    // Never a clean pass: lines not read are not checked (a scan error makes the verdict warn).
+    if (!change.addedLinesComplete) report.scanErrors.push({ message: partial });
     inputs.push({
       tool: 'secret-scan',
       status: 'ok',
-      messages: change.addedLinesComplete ? [] : ['the diff was too large to read every added line: the scan is partial'],
+      messages: change.addedLinesComplete ? [] : [partial],
       files: [],
       reports: [report],
     });

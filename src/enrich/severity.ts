@@ -88,8 +88,8 @@ export interface ResolveResult {
 // Ids and alias merging (pure).
 
 const keyOf = (id: string) => id.toUpperCase();
-/** GHSAs of a group's aliases asked at most, when none of its findings has a GHSA of its own. */
-const MAX_ALIAS_GHSAS = 4;
+/** Ids of one merged group looked up at most (a report merges a few; more: unknown, fail closed). */
+const MAX_MERGED_IDS = 20;
 const isGhsa = (id: string) => GHSA_RE.test(id);
 const isCve = (id: string) => CVE_RE.test(id);
 
@@ -299,18 +299,6 @@ export async function resolveSeverities(findings: readonly Finding[], opts: Reso
   try {
     const attempts: Unresolved[][] = groups.map(() => []);
     const results: Array<Resolution | undefined> = groups.map(() => undefined);
-    // Ids merge through aliases, across packages too, so one group may hold advisories that do not
-    // agree: the group gets the most severe answer of its findings' own GHSAs (each is asked), and
-    // only without any, of the first few GHSAs of their aliases; else its first CVE. A low record
-    // another finding names as an alias never answers for a critical one (fail closed).
-    const ghIds = (g: AdvisoryGroup): string[] => {
-      if (!useGithub) return [];
-      const own = [...new Set(g.findings.map((i) => canonicalId(findings[i]!.ruleId)).filter((x): x is string => x !== undefined && isGhsa(x)).map(keyOf))];
-      if (own.length > 0) return own.map((k) => g.ids.find((id) => keyOf(id) === k) ?? k);
-      const ghsas = g.ids.filter(isGhsa);
-      const cve = g.ids.find(isCve);
-      return ghsas.length > 0 ? ghsas.slice(0, MAX_ALIAS_GHSAS) : cve ? [cve] : [];
-    };
     const record = (gi: number, r: Resolution) => {
       if (r.ok) results[gi] = r;
       else attempts[gi]!.push(r);
@@ -318,21 +306,45 @@ export async function resolveSeverities(findings: readonly Finding[], opts: Reso
 
     // Steps 1 and 2, every advisory at once (bounded per API): its first source, then OSV for what
     // GitHub could not answer. Each advisory's chain depends only on its own answers.
+    // Ids merge through aliases, across packages too, so one group may hold advisories that do not
+    // agree. Every GHSA of the group is asked (else every CVE), each with its own fallback to OSV,
+    // and the group takes the most severe answer, only when every id got one: a low record never
+    // answers for a critical one it is merged with, and a lookup that failed leaves the group
+    // unknown (unknown-severity, fail closed). Too many ids merged: unknown as well.
     await Promise.all(
       groups.map(async (g, gi) => {
-        const ids = ghIds(g);
-        if (ids.length > 0) {
-          const answers = await Promise.all(ids.map((id) => askGithub(id, g.packageName)));
-          let best: Resolved | undefined;
-          for (const r of answers) {
-            if (!r.ok) record(gi, r);
-            else if (!best || severityRank(r.severity) > severityRank(best.severity)) best = r;
+        const ghsas = g.ids.filter(isGhsa);
+        const ids = useGithub ? (ghsas.length > 0 ? ghsas : g.ids.filter(isCve)) : ghsas;
+        if (ids.length > MAX_MERGED_IDS) {
+          record(gi, { ok: false, reason: 'error', detail: clip(`${ids.length} advisories merged through aliases (${ids.slice(0, 5).join(', ')}, …): more than ${MAX_MERGED_IDS} to look up`, 260) });
+          return;
+        }
+        if (ids.length === 0) {
+          if (!useOsv) {
+            record(gi, { ok: false, reason: 'not-found', detail: `GitHub: no GHSA or CVE id to look up (${g.ids.join(', ')}; severity-source: github)` });
+            return;
           }
-          if (best) record(gi, best);
-        } else if (!useOsv) record(gi, { ok: false, reason: 'not-found', detail: `GitHub: no GHSA or CVE id to look up (${g.ids.join(', ')}; severity-source: github)` });
-        if (results[gi] || !useOsv) return;
-        const oid = osvIdFor(g.ids);
-        if (oid) record(gi, await askOsv(oid, g.packageName));
+          const oid = osvIdFor(g.ids);
+          if (oid) record(gi, await askOsv(oid, g.packageName));
+          return;
+        }
+        const answers = await Promise.all(
+          ids.map(async (id): Promise<Resolution[]> => {
+            const first: Resolution | undefined = useGithub ? await askGithub(id, g.packageName) : undefined;
+            if (first && (first.ok || !useOsv)) return [first];
+            // A single CVE is asked of OSV as before: by the group's best id for it (PYSEC first).
+            const oid = !isGhsa(id) && ids.length === 1 ? osvIdFor(g.ids) : id;
+            const then: Resolution | undefined = oid ? await askOsv(oid, g.packageName) : undefined;
+            const out: Resolution[] = [];
+            if (then?.ok) return [then];
+            if (first) out.push(first);
+            if (then) out.push(then);
+            return out;
+          }),
+        );
+        const best = answers.map((a) => a.find((r) => r.ok)).filter((r): r is Resolved => r !== undefined);
+        if (best.length === ids.length) record(gi, best.reduce((a, b) => (severityRank(b.severity) > severityRank(a.severity) ? b : a)));
+        else for (const a of answers) if (!a.some((r) => r.ok)) for (const r of a) record(gi, r);
       }),
     );
     // Step 3 (after all of the above, so the answer does not depend on timing): follow an OSV record

@@ -46,6 +46,9 @@ export interface ToolInput {
 
 /** What stands for the critical-path glob of a path outside the repository. */
 export const OUTSIDE_REPOSITORY = 'outside the repository: fail closed';
+/** ... and of a finding without a file, from a tool whose findings name one. */
+const NO_FILE = 'no file named: fail closed';
+const NAMES_FILES: ReadonlySet<ToolId> = new Set<ToolId>(['bandit', 'gitleaks', 'vulture', 'secret-scan']);
 
 /** The change under review, as far as the policy needs it. */
 export interface ChangeScope {
@@ -174,7 +177,9 @@ export function evaluate(inputs: ToolInput[], opts: EvaluateOptions): GateResult
       // Without a path inside the repository, the change cannot be matched: counted as new (fail
       // closed), as when the change is unknown; not recorded as a fact (inChange).
       const assumed = opts.change && (path === undefined || outside) ? (outside ? 'outside' : 'no-path') : undefined;
-      const critical = outside ? OUTSIDE_REPOSITORY : path === undefined ? undefined : isCritical(path);
+      // A tool whose findings name files, with one that names none (a SARIF result without a
+      // location): where it is cannot be matched with the critical paths either (fail closed).
+      const critical = outside ? OUTSIDE_REPOSITORY : path === undefined ? (NAMES_FILES.has(input.tool) ? NO_FILE : undefined) : isCritical(path);
       const inChange = !opts.change ? undefined : assumed || !opts.change.known ? true : opts.change.isTouched(path as string);
       const key = `${critical ?? ''}|${inChange ?? ''}|${assumed ?? ''}`;
       let outcomes = outcomesByFacts.get(key);
@@ -252,7 +257,7 @@ export function evaluate(inputs: ToolInput[], opts: EvaluateOptions): GateResult
       const n = outsideFindings;
       const example = [...input.outsidePaths][0] as string;
       notices.push(
-        `${TOOL_LABELS[input.tool]}: ${n} ${n === 1 ? 'finding names a path' : 'findings name paths'} the gate cannot place in the repository (such as ${JSON.stringify(clipText(example))}): counted as in a critical path${opts.change ? ' and in the change' : ''} (fail closed). A path outside the checkout, or not a plain file name: run the scanner from the repository's root, or set scan-root to the directory it ran in.`,
+        `${TOOL_LABELS[input.tool]}: ${n} ${n === 1 ? 'finding names a path' : 'findings name paths'} the gate cannot place in the repository (such as ${JSON.stringify(clipText(example))}): counted as in a critical path${opts.change ? ' and in the change' : ''} (fail closed). Run the scanner from the repository's root on relative paths (an absolute path from another machine cannot be placed), or set scan-root to the directory it ran in.`,
       );
     }
     const reports = input.reports;
@@ -264,12 +269,14 @@ export function evaluate(inputs: ToolInput[], opts: EvaluateOptions): GateResult
     const critical = scanErrors.filter((e) => e.path !== undefined && (input.outsidePaths?.has(e.path) === true || isCritical(e.path) !== undefined));
     if (critical.length > 0) {
       const e = critical[0] as (typeof critical)[number];
+      const where = input.outsidePaths?.has(e.path as string) ? 'that the gate cannot place in the repository' : 'in a critical path';
       status = 'error';
       messages.push(
-        `${TOOL_LABELS[input.tool]} could not scan ${critical.length === 1 ? 'a file' : `${critical.length} files`} in a critical path, such as ${JSON.stringify(clipText(e.path as string))} (${clipText(e.message)}): what ${critical.length === 1 ? 'it holds' : 'they hold'} is unknown (fail closed).`,
+        `${TOOL_LABELS[input.tool]} could not scan ${critical.length === 1 ? 'a file' : `${critical.length} files`} in a critical path or outside the repository, such as ${JSON.stringify(clipText(e.path as string))} (${where}: ${clipText(e.message)}): what ${critical.length === 1 ? 'it holds' : 'they hold'} is unknown (fail closed).`,
       );
     }
     const stats: Record<string, number> = {};
+    if (critical.length > 0) stats.notScannedCritical = critical.length;
     // Counters add up across files; a score (a ratio) cannot, so the lowest one is kept.
     for (const r of reports) for (const [k, v] of Object.entries(r.stats)) stats[k] = k === 'score' ? Math.min(stats[k] ?? v, v) : (stats[k] ?? 0) + v;
     const versions = [...new Set(reports.map((r) => r.toolVersion).filter((v): v is string => !!v))];

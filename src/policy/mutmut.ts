@@ -18,6 +18,13 @@ export function mutmutRunProblems(items: Array<{ file: string; report: ParsedRep
       // that leave the total unexplained): the run did not finish. Killed mutants a mutmut 3
       // `results` hides cannot be told apart from none, as for an empty file.
       const judged = (s.killed ?? 0) + (s.caughtByTypeCheck ?? 0) + (s.survived ?? 0) + (s.timeout ?? 0) + (s.suspicious ?? 0);
+      // Mutants interrupted or never run: the run did not finish, and a score of what it judged
+      // (1 killed of 1,000 is 100%) says nothing of the rest.
+      const unfinished = (['interrupted', 'notChecked'] as const).filter((k) => (s[k] ?? 0) > 0).map((k) => `${s[k]} ${UNJUDGED_WORDS[k]}`);
+      if (judged > 0 && unfinished.length > 0) {
+        problems.push(`${file}: the mutmut run did not finish (${unfinished.join(', ')} of ${total} mutants): an unfinished run is not a pass.`);
+        continue;
+      }
       if (judged > 0) continue;
       const unjudged = (['interrupted', 'notChecked', 'untested', 'skipped', 'segfault'] as const)
         .filter((k) => (s[k] ?? 0) > 0)

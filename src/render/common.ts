@@ -81,6 +81,7 @@ export function headlineFor(result: GateResult): string {
   const unscannedOnly = (t: GateResult['tools'][number]) => t.status === 'error' && t.scanErrors.length > 0 && t.files.every((f) => f.error === undefined);
   const unreadable = toolsNotOk(result).filter((t) => !unscannedOnly(t)).length - missing;
   const unscanned = result.tools.reduce((n, t) => n + t.scanErrors.length, 0);
+  const unscannedCritical = result.tools.reduce((n, t) => n + (t.stats['notScannedCritical'] ?? 0), 0);
   const broken = missing - ignored + unreadable + result.tools.filter(unscannedOnly).length;
   const phase = phaseText(result);
   const parts: string[] = [];
@@ -96,7 +97,7 @@ export function headlineFor(result: GateResult): string {
   }
   if (later > 0) parts.push(`${plural(later, 'finding')} would block in phase 2`);
   else if (blocks === 0 && broken === 0 && warns > 0) parts.push(plural(warns, 'warning'));
-  if (unscanned > 0) parts.push(`${plural(unscanned, 'file')} not scanned${result.tools.some(unscannedOnly) ? ' (in a critical path)' : ''}`);
+  if (unscanned > 0) parts.push(`${plural(unscanned, 'file')} not scanned${unscannedCritical === 0 ? '' : unscannedCritical === unscanned ? ` (${unscanned === 1 ? 'in a critical path' : 'in critical paths'})` : ` (${unscannedCritical} in a critical path)`}`);
   if (result.overridden) parts.push('overridden');
   return parts.length === 0 ? head : `${head} — ${parts.join(' · ')}`;
 }

@@ -38,8 +38,9 @@ export const VULTURE_FORMAT = 'vulture-text';
 /** Longer lines are refused before any regex runs (the line regex backtracks on crafted input). */
 const MAX_LINE = 4096;
 const LINE_RE = /^(?<path>.+?):(?<line>\d+): (?<msg>.+) \((?<conf>\d{1,3})% confidence(?:, (?<size>\d+) lines?)?\)$/;
-const UNUSED_RE = /^unused (attribute|class|function|import|method|property|variable) '(.*)'$/;
-const UNREACHABLE_AFTER_RE = /^unreachable code after '(.+)'$/;
+// A name is an identifier or a dotted one: never a quote (a quote inside let a path pass for a name).
+const UNUSED_RE = /^unused (attribute|class|function|import|method|property|variable) '([^']*)'$/;
+const UNREACHABLE_AFTER_RE = /^unreachable code after '([^']+)'$/;
 const V201_RE = /^(?:unsatisfiable '(?:if|while|ternary)' condition|unreachable 'else' (?:block|expression)|redundant if-condition)$/;
 
 const VULTURE_CODES: Record<string, string> = {
@@ -83,25 +84,33 @@ function classify(msg: string): Classified {
 }
 
 const TAIL_RE = /^:(?<line>\d+): (?<msg>.+) \((?<conf>\d{1,3})% confidence(?:, (?<size>\d+) lines?)?\)$/;
-/** Other places a line may be split at, when the first gives a message vulture does not write. */
-const MAX_OTHER_SPLITS = 8;
+/** Places a line may be split at, at most (more: refused as ambiguous). */
+const MAX_SPLITS = 16;
 
 /**
- * A line's parts. The path is taken up to the first `:<N>: `; a path may hold that itself (a file
- * named `a:1: b.py`), which leaves a message vulture never writes: then the first later split that
- * gives a known message wins (a bounded number tried), so the finding is not moved to another file.
+ * A line's parts, or 'ambiguous'. The path is taken up to the first `:<N>: `, unless the line holds
+ * more than one: a path may hold it too (a file named `a:1: b.py`), and the split must not move
+ * the finding to another file. Then the one split whose message is one vulture writes wins; two or
+ * more such splits, or too many places to try, cannot be told apart: refused (fail closed). A
+ * message vulture does not write (a newer vulture) keeps the first split, as before.
  */
-function splitLine(raw: string): Record<string, string | undefined> | undefined {
+function splitLine(raw: string): Record<string, string | undefined> | 'ambiguous' | undefined {
   const g = LINE_RE.exec(raw)?.groups;
-  if (!g || classify(g.msg as string).ruleId !== 'dead-code') return g;
+  if (!g) return g;
   const sep = /:\d+: /g;
-  sep.lastIndex = (g.path as string).length + 1;
-  for (let k = 0, s = sep.exec(raw); s && k < MAX_OTHER_SPLITS; k++, s = sep.exec(raw)) {
+  const first = sep.exec(raw);
+  sep.lastIndex = (first?.index ?? 0) + 1;
+  if (!first || !sep.test(raw)) return g; // one place only: the usual line
+  const known: Array<Record<string, string | undefined>> = [];
+  sep.lastIndex = 1;
+  for (let k = 0, s = sep.exec(raw); s; s = sep.exec(raw)) {
+    if (++k > MAX_SPLITS) return 'ambiguous';
     const t = TAIL_RE.exec(raw.slice(s.index))?.groups;
-    if (t && classify(t.msg as string).ruleId !== 'dead-code') return { ...t, path: raw.slice(0, s.index) };
+    if (t && classify(t.msg as string).ruleId !== 'dead-code') known.push({ ...t, path: raw.slice(0, s.index) });
     sep.lastIndex = s.index + 1;
   }
-  return g;
+  if (known.length > 1) return 'ambiguous';
+  return known[0] ?? g;
 }
 
 /** Per-rule counts plus `total`. */
@@ -123,6 +132,9 @@ export function parseVulture(content: string, file: string): ParsedReport {
       throw new ReportParseError('vulture', file, `line ${i + 1}`, `line longer than ${MAX_LINE} characters: not a vulture report line`);
     }
     const g = splitLine(raw);
+    if (g === 'ambiguous') {
+      throw new ReportParseError('vulture', file, `line ${i + 1}`, 'the path cannot be told from the message (the line holds ":<N>: " in more than one place that reads as a vulture line)');
+    }
     if (!g) {
       throw new ReportParseError(
         'vulture',
