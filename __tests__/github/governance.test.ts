@@ -68,6 +68,16 @@ describe('verify-waiver-approvals on a run that is not about a pull request', ()
     expect(tag.waived).toBeUndefined();
   });
 
+  it("a workflow_run run is about the run that triggered it: a pull request's waivers are not taken as written (governance review)", async () => {
+    const repo = { full_name: 'acme/api' };
+    const fromPr = await governance('refs/heads/main', { workflow_run: { event: 'pull_request', head_branch: 'attack', head_sha: 'a'.repeat(40), head_repository: repo, repository: repo }, repository: { default_branch: 'main' } });
+    expect(fromPr.waived).toBeUndefined();
+    const fromFork = await governance('refs/heads/main', { workflow_run: { event: 'push', head_branch: 'main', head_repository: { full_name: 'mallory/api' }, repository: repo }, repository: { default_branch: 'main' } });
+    expect(fromFork.waived).toBeUndefined();
+    const fromMain = await governance('refs/heads/main', { workflow_run: { event: 'push', head_branch: 'main', head_repository: repo, repository: repo }, repository: { default_branch: 'main' } });
+    expect(fromMain.waived?.id).toBe('W-1');
+  });
+
   it('the default branch read through the API when the event does not say it; unreadable counts as another branch', async () => {
     const ok = await governance('refs/heads/trunk', { schedule: '0 3 * * *' }, (srv) => srv.on('GET /repos/acme/api', () => ({ body: { default_branch: 'trunk' } })));
     expect(ok.waived?.id).toBe('W-1');

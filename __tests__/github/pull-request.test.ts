@@ -43,7 +43,7 @@ function paged<T>(items: T[]) {
   };
 }
 
-const comment = (login: string, body: string, i = 0) => ({ id: i, body, user: { login, type: 'User' }, created_at: '2026-11-28T10:00:00Z', html_url: `https://github.com/acme/api/pull/7#issuecomment-${i}` });
+const comment = (login: string, body: string, i = 0, updated = '2026-11-28T10:00:00Z') => ({ id: i, body, user: { login, type: 'User' }, created_at: '2026-11-28T10:00:00Z', updated_at: updated, html_url: `https://github.com/acme/api/pull/7#issuecomment-${i}` });
 
 describe('fetchApprovalComments', () => {
   it('reads every page and keeps only approvers\' WAIVER APPROVED comments', async () => {
@@ -56,6 +56,8 @@ describe('fetchApprovalComments', () => {
       comment('mallory', 'WAIVER APPROVED: I approve everything', 202),
       comment('dana-ops', '> WAIVER APPROVED: quoted, not an approval', 203),
       comment('dana-ops', 'WAIVER APPROVED:   ', 204),
+      // Edited: anyone with write access may have written it (found by a governance review).
+      comment('sam-sec', 'WAIVER APPROVED: edited into an approval', 205, '2026-11-29T09:00:00Z'),
     ]));
     const r = await fetchApprovalComments(client, REPO, 7, ['@sam-sec', 'dana-ops']);
     expect(r).toEqual({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { approvalCode, createWaiverSession, touchedWaivers, waiversToVerify, type WaiverSessionOptions } from '../../src/waivers/evaluate.js';
+import { alignAddedLines, approvalCode, createWaiverSession, touchedWaivers, waiversToVerify, type WaiverSessionOptions } from '../../src/waivers/evaluate.js';
 import type { Waiver } from '../../src/waivers/types.js';
 import { evaluated, waiver } from './helpers.js';
 
@@ -197,7 +197,7 @@ describe('four eyes: the owner does not approve their own waiver', () => {
     const team = session([waiver('deptry', { code: 'DEP001', module: 'x' }, { owner: '@acme/api-team', approvers: ['dev-dan'] })]);
     expect(team.waive(dep())).toBeDefined();
   });
-  it.each(['@mallory (auth lead)', '@bob, @Mallory', 'mallory'])('every login of the owner cell is left out (%s)', (owner) => {
+  it.each(['@mallory (auth lead)', '@bob, @Mallory', 'mallory', 'mallory (auth lead)', 'Mallory <mallory@acme.io>', 'mallory, auth lead'])('every login of the owner cell is left out (%s)', (owner) => {
     const dep = () => evaluated('deptry', { ruleId: 'DEP001', extra: { module: 'x' } });
     const s = session([waiver('deptry', { code: 'DEP001', module: 'x' }, { owner, approvers: ['mallory'] })]);
     expect(s.waive(dep())).toBeUndefined();
@@ -423,5 +423,31 @@ describe('report', () => {
     expect(r.notices.find((n) => n.startsWith('Waiver E'))).toMatch(/matches no finding \(stale\): remove it or correct its match\./);
     expect(r.notices.find((n) => n.startsWith('Waiver D'))).toMatch(/is invalid and does not apply: no approvers\./);
     expect(r.notices.find((n) => n.startsWith('Waiver C'))).toMatch(/1 finding it matched is reported again/);
+  });
+});
+
+describe('added lines numbered in the file as read (found by a governance review)', () => {
+  // The diff numbers lines in the pull request head's copy; the merge commit a pull_request run
+  // checks out may hold rows the base branch added above them. Line 3 in the head's copy is the new
+  // row P-2; in the merged file line 3 is the old row P-1 and P-2 is line 4.
+  const head = ['| id | x |', '|---|---|', '| P-2 | new |', ''].join('\n');
+  const merged = ['| id | x |', '|---|---|', '| D-2 | from main |', '| P-2 | new |', ''].join('\n');
+  const change = { status: 'modified', binary: false, deletedLines: 0, addedLines: [{ line: 3, text: '| P-2 | new |' }] };
+  const w = () => waiver('pip-audit', { id: 'GHSA-aaaa-bbbb-cccc' });
+  const d2 = { ...w(), source: { file: 'w.md', line: 3, endLine: 3 } };
+  const p2 = { ...w(), source: { file: 'w.md', line: 4, endLine: 4 } };
+
+  it('the new row is verified, wherever the base branch moved it', () => {
+    expect([d2, p2].map(waiversToVerify([d2, p2], change))).toEqual([true, false]); // by number: the wrong row
+    const aligned = alignAddedLines(merged, change);
+    expect(aligned?.addedLines).toEqual([{ line: 4 }]);
+    expect([d2, p2].map(waiversToVerify([d2, p2], aligned))).toEqual([false, true]);
+    expect(alignAddedLines(head, change)?.addedLines).toEqual([{ line: 3 }]);
+  });
+
+  it('an added line the file does not hold: every waiver is verified', () => {
+    const gone = { ...change, addedLines: [{ line: 3, text: '| P-3 | gone |' }] };
+    expect(alignAddedLines(merged, gone)).toBeUndefined();
+    expect([d2, p2].map(waiversToVerify([d2, p2], undefined))).toEqual([true, true]);
   });
 });

@@ -11,7 +11,7 @@ import type { HttpClient } from '../io/http.js';
 import { applyOverride, labelOnPullRequest, pullRequestAuthor } from '../policy/override.js';
 import type { GateResult } from '../policy/result.js';
 import { loadYaml } from '../util/yaml.js';
-import { createWaiverSession, loadWaiverValidation, MAX_WAIVERS_FILE_BYTES, needsYaml, prepareWaivers, waiversToVerify, type WaiverSession } from '../waivers/index.js';
+import { alignAddedLines, createWaiverSession, loadWaiverValidation, MAX_WAIVERS_FILE_BYTES, needsYaml, prepareWaivers, waiversToVerify, type WaiverSession } from '../waivers/index.js';
 import type { RunContext } from './comment.js';
 import { resolveOverride, resolveWaiverContext } from './pull-request.js';
 import { pushAll } from '../util/lists.js';
@@ -73,7 +73,15 @@ async function branchRunOf(ref: string, event: unknown, client: HttpClient | und
   // A merge queue's run is on its own ref (`gh-readonly-queue/main/pr-...`); what it merges into is
   // the event's base_ref. Its pull requests' approvals were verified on their own runs.
   const queueBase = (event as { merge_group?: { base_ref?: unknown } } | undefined)?.merge_group?.base_ref;
-  const target = typeof queueBase === 'string' ? queueBase : ref;
+  let target = typeof queueBase === 'string' ? queueBase : ref;
+  // A workflow_run run is about the run that triggered it (the commit it checks out, often a pull
+  // request's), though its ref is the default branch: on it only when that run was a push to it
+  // from this repository (a review had a pull request's own waivers taken as written this way).
+  const wr = (event as { workflow_run?: { event?: unknown; head_branch?: unknown; head_repository?: { full_name?: unknown } | null; repository?: { full_name?: unknown } | null } } | undefined)?.workflow_run;
+  if (wr && typeof wr === 'object') {
+    const sameRepo = typeof wr.head_repository?.full_name === 'string' && wr.head_repository.full_name === wr.repository?.full_name;
+    target = wr.event === 'push' && typeof wr.head_branch === 'string' && sameRepo ? `refs/heads/${wr.head_branch}` : '';
+  }
   return { ref, onDefaultBranch: defaultBranch !== undefined && target === `refs/heads/${defaultBranch}`, ...(defaultBranch ? { defaultBranch } : {}) };
 }
 
@@ -98,7 +106,9 @@ export async function prepareGovernance(o: GovernanceOptions): Promise<Governanc
     if (more > 0) o.logError(`${file}: ${more} more ${more === 1 ? 'problem' : 'problems'} (fix the ones above first)`);
   } else if (prepared.report?.error) o.logError(prepared.report.error);
   const readable = change?.known && change.addedLinesComplete;
-  const scope = readable ? (changedFileOf(change, workspace, file) ?? 'unchanged') : undefined;
+  const changed = readable ? (changedFileOf(change, workspace, file) ?? 'unchanged') : undefined;
+  // Numbered in the file as read here, not in the pull request head's copy (alignAddedLines).
+  const scope = changed && changed !== 'unchanged' && read.ok ? alignAddedLines(read.text, changed) : changed;
   const approvers = { security: settings['security-approvers'], senior: settings['senior-approvers'] };
   const branchRun = settings['verify-waiver-approvals'] && !prTarget && o.runCtx?.ref ? await branchRunOf(o.runCtx.ref, o.event, o.client, o.runCtx) : undefined;
   const wctx = await resolveWaiverContext({

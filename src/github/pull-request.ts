@@ -115,7 +115,9 @@ export type ApprovalsResult = { ok: true; comments: ApprovalComment[]; note?: st
 
 /**
  * `WAIVER APPROVED:` comments on the pull request by the given approvers (logins, case-insensitive).
- * Comments by anyone else do not count (only their author can edit a comment).
+ * Comments by anyone else do not count, nor edited ones: anyone with write access may edit another
+ * person's comment, so an edited comment's text may not be its author's (a review turned an
+ * approver's old "LGTM" into an approval that way). An approver posts a new comment instead.
  */
 export async function fetchApprovalComments(
   client: HttpClient,
@@ -133,6 +135,7 @@ export async function fetchApprovalComments(
         // Approvals are given by people: a bot's comment (an echo of a template) never counts.
         if (c?.user?.type === 'Bot' || /\[bot\]$/i.test(login ?? '')) continue;
         if (!login || !allowed.has(login.toLowerCase()) || typeof c.body !== 'string') continue;
+        if (typeof c.updated_at === 'string' && c.updated_at !== c.created_at) continue;
         for (const reason of approvalReasons(c.body)) {
           // Long enough for dozens of approval codes (each ~40 characters) and a reason.
           const a: ApprovalComment = { login, reason: reason.slice(0, 4000) };

@@ -356,10 +356,14 @@ export function createWaiverSession(opts: WaiverSessionOptions): WaiverSession {
       counted = counted.filter((a) => lc(a) !== lc(login));
       (counted.length === 0 ? problems : notCounted).push(`@${login} ${why}`);
     };
-    // Every login the owner cell names (`@mallory (auth lead)`, `@mallory, @bob`), teams aside.
-    for (const m of w.owner.matchAll(/(?<![\w/-])@([A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))(?![\w/-])/g)) drop(m[1] as string, 'owns the waiver and cannot approve it');
-    const bare = /^([A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))$/.exec(w.owner.trim())?.[1];
-    if (bare) drop(bare, 'owns the waiver and cannot approve it');
+    // Every login the owner cell names, with an `@` or without (`@mallory (auth lead)`, `mallory,
+    // auth lead`, `Mallory <mallory@acme.io>`): an approver named there as a word is the owner (a
+    // review had an owner cell without `@` let its owner approve). Stricter, never looser.
+    const ownerWords = new Map((w.owner.match(/[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/g) ?? []).map((x) => [lc(x), x] as const));
+    for (const a of [...counted]) {
+      const named = ownerWords.get(lc(a.replace(/^@/, '')));
+      if (named !== undefined) drop(named, 'owns the waiver and cannot approve it');
+    }
     if (v && (v.appliesTo?.(w) ?? true)) {
       if (v.unavailable !== undefined) {
         problems.push(`approvals could not be verified on the pull request: ${v.unavailable}`);
@@ -576,6 +580,31 @@ export function waiversToVerify(waivers: Waiver[], change: WaiversFileChange | '
   const inside = insideAny(waivers.map((w) => [w.source.line, w.source.endLine] as const));
   if (!added.every(inside)) return () => true;
   return touchedWaivers(waivers, added);
+}
+
+/**
+ * The change's added lines numbered in the waivers file as read (`text`), found by their text.
+ * The diff numbers them in the pull request head's copy, while the workspace may hold another
+ * (the merge commit `actions/checkout` gives a pull_request run): when the base branch added rows
+ * above them, a new row's number named an old row, and the new one went unverified (a review
+ * reproduced it). Each added line stands for every line of the file with its text (more rows
+ * verified, never fewer); an added line the file does not hold makes the change unknown
+ * (undefined: every waiver verified, fail closed).
+ */
+export function alignAddedLines(text: string, change: WaiversFileChange & { addedLines: ReadonlyArray<{ line: number; text: string }> }): WaiversFileChange | undefined {
+  const linesByText = new Map<string, number[]>();
+  text.split(/\r?\n/).forEach((l, i) => {
+    const at = linesByText.get(l);
+    if (at) at.push(i + 1);
+    else linesByText.set(l, [i + 1]);
+  });
+  const addedLines: Array<{ line: number }> = [];
+  for (const a of change.addedLines) {
+    const at = linesByText.get(a.text.replace(/\r$/, ''));
+    if (!at) return undefined;
+    for (const line of at) addedLines.push({ line });
+  }
+  return { ...change, addedLines };
 }
 
 /**

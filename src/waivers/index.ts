@@ -8,7 +8,7 @@ import { WaiverFileError, type Waiver, type WaiverReport } from './types.js';
 
 export * from './types.js';
 export { parseWaivers, isYamlFile, needsYaml, loadWaiverValidation, MAX_WAIVERS_FILE_BYTES } from './parse.js';
-export { createWaiverSession, emptyWaiverReport, holdsApproverRole, touchedWaivers, waiversToVerify, matcherFor, type WaiversFileChange, type ApprovalComment, type ApprovalVerification, type ApproverConfig, type MembershipAnswer, type MembershipLookup, type WaiverSession, type WaiverSessionOptions } from './evaluate.js';
+export { alignAddedLines, createWaiverSession, emptyWaiverReport, holdsApproverRole, touchedWaivers, waiversToVerify, matcherFor, type WaiversFileChange, type ApprovalComment, type ApprovalVerification, type ApproverConfig, type MembershipAnswer, type MembershipLookup, type WaiverSession, type WaiverSessionOptions } from './evaluate.js';
 export { renderWaiverSection, waiverHeadline } from './render.js';
 
 /** What reading the waivers file gave (the shape of `readReport` in src/io/files.ts). */
