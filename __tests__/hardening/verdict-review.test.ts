@@ -246,6 +246,23 @@ describe('pip-audit aliases never lower an advisory', () => {
     expect(await resolve(r, 'osv', srv)).toEqual({ flask: 'high' });
   });
 
+  it("an alias followed for one id that had no answer never replaces the others' more severe answer (second re-review)", async () => {
+    const srv = await startServer();
+    servers.push(srv);
+    srv.on(/^GET \/advisories\//, (req) => {
+      const id = decodeURIComponent(req.path.split('/').pop() ?? '');
+      const level: Record<string, string> = { 'GHSA-cccc-cccc-cccc': 'critical', 'GHSA-dddd-dddd-dddd': 'low' };
+      return level[id] ? { status: 200, body: { ghsa_id: id, severity: level[id], type: 'reviewed', vulnerabilities: [] } } : { status: 404, body: { message: 'Not Found' } };
+    });
+    // OSV knows GHSA-bbbb without a severity, naming a low GHSA as its alias.
+    srv.on(/^GET \/v1\/vulns\//, (req) => {
+      const id = decodeURIComponent(req.path.split('/').pop() ?? '');
+      return id === 'GHSA-bbbb-bbbb-bbbb' ? { status: 200, body: { id, aliases: ['GHSA-dddd-dddd-dddd'] } } : { status: 404, body: { message: 'Not Found' } };
+    });
+    const r = report([['flask', 'PYSEC-2024-7', ['GHSA-cccc-cccc-cccc', 'GHSA-bbbb-bbbb-bbbb']]]);
+    expect(await resolve(r, 'github,osv', srv)).toEqual({ flask: 'critical' });
+  });
+
   it('a lookup that fails leaves the merged group unknown instead of taking the answer of the other', async () => {
     const { srv } = await api(['GHSA-cccc-cccc-cccc']);
     const r = report([['django', 'GHSA-cccc-cccc-cccc', ['CVE-2023-0001']], ['requests', 'PYSEC-2023-1', ['CVE-2023-0001', 'GHSA-aaaa-aaaa-aaaa']]]);

@@ -445,6 +445,16 @@ describe('added lines numbered in the file as read (found by a governance review
     expect(alignAddedLines(head, change)?.addedLines).toEqual([{ line: 3 }]);
   });
 
+  it('a run of added lines is found as a block: lines every YAML waiver repeats do not pull the others in (re-review)', () => {
+    const entry = (id: string) => [`  - id: ${id}`, '    tool: deptry', '    reason: false-positive'];
+    const yaml = ['waivers:', ...entry('W-1'), ...entry('W-X'), ...entry('W-2'), ''].join('\n');
+    const added = entry('W-2').map((text, k) => ({ line: 8 + k, text }));
+    expect(alignAddedLines(yaml, { ...change, addedLines: added })?.addedLines).toEqual([{ line: 8 }, { line: 9 }, { line: 10 }]);
+    // A block found in two places stands for both.
+    const twice = ['a', 'b', 'x', 'a', 'b', ''].join('\n');
+    expect(alignAddedLines(twice, { ...change, addedLines: [{ line: 1, text: 'a' }, { line: 2, text: 'b' }] })?.addedLines).toEqual([{ line: 1 }, { line: 2 }, { line: 4 }, { line: 5 }]);
+  });
+
   it('an added line the file does not hold: every waiver is verified', () => {
     const gone = { ...change, addedLines: [{ line: 3, text: '| P-3 | gone |' }] };
     expect(alignAddedLines(merged, gone)).toBeUndefined();

@@ -307,3 +307,15 @@ describe('YAML', () => {
     expect(parseWaivers('', 'w.yml')).toEqual([]);
   });
 });
+
+describe('a carriage return alone (found by a re-review)', () => {
+  it('is refused: git reads one line where the parser read two rows, and only the first was verified', () => {
+    const head = '| id | tool | match | reason | rationale | owner | approvers | approved | expires |\n|---|---|---|---|---|---|---|---|---|\n';
+    const row = (id: string) => `| ${id} | deptry | \`code=DEP002 module=x\` | false-positive | r | @o | @dev-dan | 2026-11-20 | 2027-01-31 |`;
+    for (const file of ['w.md', 'w.yml']) {
+      const text = file === 'w.md' ? `${head}${row('W-2')}\r${row('W-3')}\n` : `waivers:\n  - id: W-2\r  - id: W-3\n`;
+      expect(errorsOf(text, file)).toEqual([{ line: file === 'w.md' ? 3 : 2, message: 'a carriage return not followed by a line feed: git and the gate would read the lines differently (use LF or CRLF line ends)' }]);
+    }
+    expect(() => parseWaivers(`${head}${row('W-2')}\r\n`, 'w.md')).not.toThrow();
+  });
+});

@@ -88,6 +88,11 @@ export interface ResolveResult {
 // Ids and alias merging (pure).
 
 const keyOf = (id: string) => id.toUpperCase();
+/** The most severe answer; the first of equals (ids are sorted: deterministic). */
+function mostSevere(answers: readonly Resolved[]): Resolved {
+  return answers.reduce((a, b) => (severityRank(b.severity) > severityRank(a.severity) ? b : a));
+}
+
 /** Ids of one merged group looked up at most (a report merges a few; more: unknown, fail closed). */
 const MAX_MERGED_IDS = 20;
 const isGhsa = (id: string) => GHSA_RE.test(id);
@@ -299,6 +304,8 @@ export async function resolveSeverities(findings: readonly Finding[], opts: Reso
   try {
     const attempts: Unresolved[][] = groups.map(() => []);
     const results: Array<Resolution | undefined> = groups.map(() => undefined);
+    // A group some of whose ids answered and some did not: what step 3 may complete (one id only).
+    const partial: Array<{ answered: Resolved[]; unanswered: number } | undefined> = groups.map(() => undefined);
     const record = (gi: number, r: Resolution) => {
       if (r.ok) results[gi] = r;
       else attempts[gi]!.push(r);
@@ -343,8 +350,11 @@ export async function resolveSeverities(findings: readonly Finding[], opts: Reso
           }),
         );
         const best = answers.map((a) => a.find((r) => r.ok)).filter((r): r is Resolved => r !== undefined);
-        if (best.length === ids.length) record(gi, best.reduce((a, b) => (severityRank(b.severity) > severityRank(a.severity) ? b : a)));
-        else for (const a of answers) if (!a.some((r) => r.ok)) for (const r of a) record(gi, r);
+        if (best.length === ids.length) record(gi, mostSevere(best));
+        else {
+          for (const a of answers) if (!a.some((r) => r.ok)) for (const r of a) record(gi, r);
+          partial[gi] = { answered: best, unanswered: ids.length - best.length };
+        }
       }),
     );
     // Step 3 (after all of the above, so the answer does not depend on timing): follow an OSV record
@@ -355,6 +365,12 @@ export async function resolveSeverities(findings: readonly Finding[], opts: Reso
     await Promise.all(
       groups.map(async (g, gi) => {
         if (results[gi]) return;
+        // One alias followed answers for one id: a group with more ids unanswered stays unknown, and
+        // one answered in part takes the most severe of all its answers (a re-review had a critical
+        // answer replaced by the low one of the alias of another id).
+        const part = partial[gi];
+        if (part && part.unanswered > 1) return;
+        const withAnswered = (r: Resolved): Resolved => (part ? mostSevere([...part.answered, r]) : r);
         const learned = attempts[gi]!.flatMap((a) => (a.reason === 'no-severity' || a.reason === 'invalid-cvss' ? (a.aliases ?? []) : []))
           .map(canonicalId)
           .filter((x): x is string => x !== undefined && !g.ids.some((id) => keyOf(id) === keyOf(x)))
@@ -364,12 +380,12 @@ export async function resolveSeverities(findings: readonly Finding[], opts: Reso
         const other = owner.get(keyOf(next));
         const known = other !== undefined ? snapshot[other] : undefined;
         if (known?.ok) {
-          results[gi] = { ...known, source: { ...known.source, detail: clip(`${known.source.detail} (via alias ${next})`, 260) } };
+          results[gi] = withAnswered({ ...known, source: { ...known.source, detail: clip(`${known.source.detail} (via alias ${next})`, 260) } });
           return;
         }
         if (other !== undefined) return; // already asked under that advisory, without an answer
         const r = useGithub ? await askGithub(next, g.packageName) : await askOsv(next, g.packageName);
-        if (r.ok) results[gi] = { ...r, source: { ...r.source, detail: clip(`${r.source.detail} (via alias of ${g.ids.join(', ')})`, 260) } };
+        if (r.ok) results[gi] = withAnswered({ ...r, source: { ...r.source, detail: clip(`${r.source.detail} (via alias of ${g.ids.join(', ')})`, 260) } });
         else attempts[gi]!.push(r);
       }),
     );

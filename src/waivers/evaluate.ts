@@ -587,25 +587,47 @@ export function waiversToVerify(waivers: Waiver[], change: WaiversFileChange | '
  * The diff numbers them in the pull request head's copy, while the workspace may hold another
  * (the merge commit `actions/checkout` gives a pull_request run): when the base branch added rows
  * above them, a new row's number named an old row, and the new one went unverified (a review
- * reproduced it). Each added line stands for every line of the file with its text (more rows
- * verified, never fewer); an added line the file does not hold makes the change unknown
- * (undefined: every waiver verified, fail closed).
+ * reproduced it). Each run of consecutive added lines is found as a block (a YAML waiver's
+ * `tool: deptry` line alone is in every waiver; the block with its id is in one place); a block
+ * found in several places stands for all of them (more rows verified, never fewer). A block the
+ * file does not hold, or too much searching, makes the change unknown (undefined: every waiver
+ * verified, fail closed).
  */
-export function alignAddedLines(text: string, change: WaiversFileChange & { addedLines: ReadonlyArray<{ line: number; text: string }> }): WaiversFileChange | undefined {
+export function alignAddedLines(text: string, change: Omit<WaiversFileChange, 'addedLines'> & { addedLines: ReadonlyArray<{ line: number; text: string }> }): WaiversFileChange | undefined {
+  const fileLines = text.split(/\r?\n/);
   const linesByText = new Map<string, number[]>();
-  text.split(/\r?\n/).forEach((l, i) => {
+  fileLines.forEach((l, i) => {
     const at = linesByText.get(l);
     if (at) at.push(i + 1);
     else linesByText.set(l, [i + 1]);
   });
+  const runs: string[][] = [];
+  let prev = Number.NaN;
+  for (const a of [...change.addedLines].sort((x, y) => x.line - y.line)) {
+    const t = a.text.replace(/\r$/, '');
+    if (a.line === prev + 1) (runs[runs.length - 1] as string[]).push(t);
+    else runs.push([t]);
+    prev = a.line;
+  }
   const addedLines: Array<{ line: number }> = [];
-  for (const a of change.addedLines) {
-    const at = linesByText.get(a.text.replace(/\r$/, ''));
-    if (!at) return undefined;
-    for (const line of at) addedLines.push({ line });
+  let budget = ALIGN_BUDGET;
+  for (const run of runs) {
+    const starts = linesByText.get(run[0] as string) ?? [];
+    let found = 0;
+    for (const start of starts) {
+      budget -= run.length;
+      if (budget < 0) return undefined;
+      if (!run.every((t, k) => fileLines[start - 1 + k] === t)) continue;
+      found++;
+      for (let k = 0; k < run.length; k++) addedLines.push({ line: start + k });
+    }
+    if (found === 0) return undefined;
   }
   return { ...change, addedLines };
 }
+
+/** Line comparisons alignAddedLines makes at most (a pull request of thousands of equal lines). */
+const ALIGN_BUDGET = 5_000_000;
 
 /**
  * Is a line inside one of these ranges (first and last line)? Sorted and binary-searched: a pull

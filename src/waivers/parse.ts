@@ -601,6 +601,14 @@ export function needsYaml(text: string, file: string): boolean {
 export function parseWaivers(text: string, file: string): Waiver[] {
   const problems: WaiverFileProblem[] = [];
   const content = text.startsWith('\uFEFF') ? text.slice(1) : text;
+  // A carriage return alone ends a line for Markdown and YAML but not for git, whose diff says which
+  // rows a pull request adds: a row hidden after one (`W-2 ...\rW-3 ...`) was one added line to git
+  // and two rows here, and only the first was verified (a review). Refused: the file waives nothing.
+  const lone = /\r(?!\n)/.exec(content);
+  if (lone) {
+    const line = content.slice(0, lone.index).split('\n').length;
+    throw new WaiverFileError(file, [{ line, message: 'a carriage return not followed by a line feed: git and the gate would read the lines differently (use LF or CRLF line ends)' }]);
+  }
   const rows = isYamlFile(file) ? parseYamlRows(content, file, 0, problems) : parseMarkdown(content, file, problems);
   // Every finding is checked against the waivers of its rule: bounded, so a pull request cannot
   // make the gate crawl with a generated file. Over the limit the file waives nothing (fail closed).
