@@ -414,8 +414,8 @@ describe('file handling a review of the action shell found', () => {
       expect(r.code).toBe(0);
       expect(r.outputs['artifact-id']).toMatch(/^\d+$/);
       const warned = r.commands.filter((c) => c.command === 'warning').map((c) => c.message);
-      expect(warned.join('\n')).toContain('The artifact holds no copy of a file whose name the artifact service refuses (skipped: reports/reports/q?bandit.json (path contains "?"');
-      expect(r.summary).toContain('The artifact holds no copy of a file whose name the artifact service refuses');
+      expect(warned.join('\n')).toContain('The artifact holds no copy of a file (skipped: reports/reports/q?bandit.json (path contains "?"');
+      expect(r.summary).toContain('The artifact holds no copy of a file');
     } finally {
       await rm(ws, { recursive: true, force: true });
     }
@@ -431,6 +431,22 @@ describe('file handling a review of the action shell found', () => {
       expect(errors).toHaveLength(1);
       expect(errors[0]).not.toContain('\u202e');
       expect(errors[0]).toContain('[U+202E]');
+    } finally {
+      await rm(ws, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it('a copy that cannot be written is withheld with a warning, in a worker too (re-review)', async () => {
+    const ws = await mkdtemp(join(tmpdir(), 'sg-gate-copy-'));
+    try {
+      await mkdir(join(ws, 'reports'));
+      await copyFile(join(FIX, 'bandit/BahzingaDev__bandit-demo/bandit-report.json'), join(ws, 'reports/bandit.json'));
+      await mkdir(join(ws, 'out', 'reports', 'reports', 'bandit.json'), { recursive: true });
+      for (const worker of ['0', '999999999999']) {
+        const r = await runAction({ entry: ENTRY, workspace: ws, inputs: { 'bandit-report': 'reports/bandit.json', 'upload-artifact': 'false', 'output-dir': 'out' }, env: { SECURITY_GATE_WORKER_MIN_BYTES: worker }, actionYml: join(REPO_ROOT, 'action.yml') });
+        expect({ worker, code: r.code, verdict: r.outputs.verdict }).toEqual({ worker, code: 0, verdict: 'warn' });
+        expect(r.commands.filter((c) => c.command === 'warning').map((c) => c.message).join('\n')).toContain('EISDIR');
+      }
     } finally {
       await rm(ws, { recursive: true, force: true });
     }

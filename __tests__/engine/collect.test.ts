@@ -166,6 +166,17 @@ describe('report files behind symbolic links', () => {
       ]);
       const deep = await collectTool('bandit', ['./**/moved.json'], t.ws);
       expect(deep.files.map((f) => f.path)).toEqual(['elsewhere/moved.json', 'reports/moved.json']);
+      // A re-review: patterns spelled otherwise, a link that cannot be read, a base linked out.
+      for (const p of ['reports/./moved.json', 'reports//moved.*', 'elsewhere/../reports/mov*.json']) {
+        expect((await collectTool('bandit', [p], t.ws)).files.map((f) => f.path)).toEqual(['reports/moved.json']);
+      }
+      await symlink('loop.json', join(t.ws, 'reports', 'loop.json'));
+      const loop = await collectTool('bandit', ['reports/l*.json'], t.ws);
+      expect(loop.status).toBe('error');
+      expect(loop.messages.join('\n')).toContain('reports/loop.json');
+      await symlink('/', join(t.ws, 'root'));
+      const root = await collectTool('bandit', ['root/*.json'], t.ws);
+      expect(root.files).toEqual([]);
       const linked = await collectTool('bandit', ['reports/in.json'], t.ws);
       expect(linked.status).toBe('ok');
       expect(linked.files.map((f) => f.path)).toEqual(['reports/in.json']);

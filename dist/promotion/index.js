@@ -33176,7 +33176,8 @@ async function resolvePatterns(workspace, patterns) {
         let matched;
         let refusedHere = false;
         if (isDynamicPattern(pattern)) {
-            const abs = isAbsolute(pattern) ? relative(workspace, pattern).split(sep).join('/') : pattern;
+            // One spelling for both listings (`reports/./*.json`, `reports//*.json`, `x/../reports/*.json`).
+            const abs = posix.normalize(isAbsolute(pattern) ? relative(workspace, pattern).split(sep).join('/') : pattern).replace(/^(?:\.\/)+/, '');
             matched = await glob(abs, { cwd: workspace, dot: true, onlyFiles: true, followSymbolicLinks: false, ignore: ['**/node_modules/**', '**/.git/**'] });
             pushAll(matched, await linksMatching(workspace, abs, matched));
         }
@@ -33228,24 +33229,29 @@ async function resolvePatterns(workspace, patterns) {
     return { files: [...files].sort(), problems, refused: [...new Set(refused)], missing };
 }
 /**
- * The symbolic links to files that a glob matches. The glob lists regular files only, and a link it
- * dropped hid a report: a pull request links `reports/bandit.json` elsewhere in the workspace,
- * Bandit writes through it, and the gate read only a decoy `reports/bandit-old.json` next to it.
- * Listed here without following any (fdir lists a link as a file), each is then checked as a path
- * given by name is: read when it leads to a file inside the workspace, refused when it leads out.
- * Links to directories and dangling links are skipped, as the glob skips directories.
+ * The symbolic links that a glob matches. The glob lists regular files only, and a link it dropped
+ * hid a report: a pull request links `reports/bandit.json` elsewhere in the workspace, Bandit
+ * writes through it, and the gate read only a decoy `reports/bandit-old.json` next to it. Listed
+ * here without following any (fdir lists a link as a file), each is then checked as a path given
+ * by name is: read when it leads to a file inside the workspace, refused when it leads out or
+ * cannot be read (a loop, a pipe). Links to directories and dangling links are skipped, as the glob
+ * skips directories and a file that is not there. The walk never leaves the workspace (a base
+ * that is a link out of it is not walked) and goes no deeper than the pattern without `**`.
  */
 async function linksMatching(workspace, pattern, files) {
-    const clean = pattern.replace(/^(?:\.\/)+/, '');
-    const base = picomatch.scan(clean).base;
-    const isMatch = picomatch(clean, { dot: true });
+    const { base, glob: rest } = picomatch.scan(pattern);
+    const isMatch = picomatch(pattern, { dot: true });
+    const root = resolve(workspace, base === '' ? '.' : base);
+    const realRoot = await realpath(root).catch(() => undefined);
+    const realWorkspace = await realpath(resolve(workspace)).catch(() => resolve(workspace));
+    if (realRoot === undefined || leavesBase(relative(realWorkspace, realRoot)))
+        return [];
+    let crawler = new fdir().withRelativePaths().exclude((name) => name === 'node_modules' || name === '.git');
+    if (!rest.includes('**'))
+        crawler = crawler.withMaxDepth(rest.split('/').length - 1);
     let entries;
     try {
-        entries = await new fdir()
-            .withRelativePaths()
-            .exclude((name) => name === 'node_modules' || name === '.git')
-            .crawl(resolve(workspace, base === '' ? '.' : base))
-            .withPromise();
+        entries = await crawler.crawl(root).withPromise();
     }
     catch {
         return [];
@@ -33253,13 +33259,14 @@ async function linksMatching(workspace, pattern, files) {
     const known = new Set(files);
     const links = [];
     for (const e of entries) {
-        const rel = posix.normalize(base === '' ? e : `${base}/${e}`);
-        if (known.has(rel) || !isMatch(rel))
+        const abs = join(root, e);
+        const rel = relative(resolve(workspace), abs).split(sep).join('/');
+        if (known.has(rel) || !isMatch(posix.normalize(base === '' ? e : `${base}/${e}`)))
             continue;
-        const abs = resolve(workspace, rel);
         if (!(await lstat(abs).catch(() => undefined))?.isSymbolicLink())
             continue;
-        if ((await stat(abs).catch(() => undefined))?.isFile())
+        const target = await stat(abs).then((st) => (st.isDirectory() ? 'skip' : 'keep'), (err) => (err.code === 'ENOENT' ? 'skip' : 'keep'));
+        if (target === 'keep')
             links.push(rel);
     }
     return links;

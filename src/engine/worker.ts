@@ -82,6 +82,8 @@ interface Call {
 interface Answer {
   call: number;
   error?: string;
+  /** The error's `code` (EISDIR, ELOOP...): callers tell a file system's refusal from a bug by it. */
+  code?: string;
 }
 
 /**
@@ -106,7 +108,10 @@ export function runInWorker(entry: URL, data: unknown, onError: (e: Error) => vo
       if (!serve) return answer({ call: m.call, error: 'the main thread serves no requests' });
       serve(m.request).then(
         () => answer({ call: m.call }),
-        (e: unknown) => answer({ call: m.call, error: e instanceof Error ? e.message : String(e) }),
+        (e: unknown) => {
+          const code = (e as NodeJS.ErrnoException | undefined)?.code;
+          answer({ call: m.call, error: e instanceof Error ? e.message : String(e), ...(typeof code === 'string' ? { code } : {}) });
+        },
       );
     });
   });
@@ -136,5 +141,5 @@ function onAnswer(a: Answer): void {
   pending.delete(a.call);
   if (pending.size === 0) threads().parentPort?.off('message', onAnswer);
   if (a.error === undefined) p.resolve();
-  else p.reject(new Error(a.error));
+  else p.reject(Object.assign(new Error(a.error), a.code === undefined ? {} : { code: a.code }));
 }

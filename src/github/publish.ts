@@ -104,9 +104,10 @@ export async function publish(p: PublishContext): Promise<Published> {
     const up = await uploadReports({ name: settings['artifact-name'], files, rootDirectory: outDir, retentionDays: settings['retention-days'] });
     if (up.ok) {
       result.artifact = { name: settings['artifact-name'], id: up.id, ...(up.url ? { url: up.url } : {}) };
-      // Read for the verdict, but not in the artifact (a name the service refuses): said, never silent.
+      // Read for the verdict, but not in the artifact (a name the service refuses, a copy withheld):
+      // said, with each one's reason, never silent.
       if (up.skipped.length > 0) {
-        const note = `The artifact holds no copy of ${up.skipped.length === 1 ? 'a file' : `${up.skipped.length} files`} whose name the artifact service refuses${skippedNote(up.skipped.map((k) => ({ ...k, file: relative(outDir, k.file).split(sep).join('/') })))}.`;
+        const note = `The artifact holds no copy of ${up.skipped.length === 1 ? 'a file' : `${up.skipped.length} files`}${skippedNote(up.skipped.map((k) => ({ ...k, file: relative(outDir, k.file).split(sep).join('/') })))}.`;
         result.notices.push(note);
         log.warning(note);
       }

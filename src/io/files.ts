@@ -109,7 +109,8 @@ export async function resolvePatterns(workspace: string, patterns: string[]): Pr
     let matched: string[];
     let refusedHere = false;
     if (isDynamicPattern(pattern)) {
-      const abs = isAbsolute(pattern) ? relative(workspace, pattern).split(sep).join('/') : pattern;
+      // One spelling for both listings (`reports/./*.json`, `reports//*.json`, `x/../reports/*.json`).
+      const abs = posix.normalize(isAbsolute(pattern) ? relative(workspace, pattern).split(sep).join('/') : pattern).replace(/^(?:\.\/)+/, '');
       matched = await glob(abs, { cwd: workspace, dot: true, onlyFiles: true, followSymbolicLinks: false, ignore: ['**/node_modules/**', '**/.git/**'] });
       pushAll(matched, await linksMatching(workspace, abs, matched));
     } else {
@@ -155,35 +156,42 @@ export async function resolvePatterns(workspace: string, patterns: string[]): Pr
 }
 
 /**
- * The symbolic links to files that a glob matches. The glob lists regular files only, and a link it
- * dropped hid a report: a pull request links `reports/bandit.json` elsewhere in the workspace,
- * Bandit writes through it, and the gate read only a decoy `reports/bandit-old.json` next to it.
- * Listed here without following any (fdir lists a link as a file), each is then checked as a path
- * given by name is: read when it leads to a file inside the workspace, refused when it leads out.
- * Links to directories and dangling links are skipped, as the glob skips directories.
+ * The symbolic links that a glob matches. The glob lists regular files only, and a link it dropped
+ * hid a report: a pull request links `reports/bandit.json` elsewhere in the workspace, Bandit
+ * writes through it, and the gate read only a decoy `reports/bandit-old.json` next to it. Listed
+ * here without following any (fdir lists a link as a file), each is then checked as a path given
+ * by name is: read when it leads to a file inside the workspace, refused when it leads out or
+ * cannot be read (a loop, a pipe). Links to directories and dangling links are skipped, as the glob
+ * skips directories and a file that is not there. The walk never leaves the workspace (a base
+ * that is a link out of it is not walked) and goes no deeper than the pattern without `**`.
  */
 async function linksMatching(workspace: string, pattern: string, files: string[]): Promise<string[]> {
-  const clean = pattern.replace(/^(?:\.\/)+/, '');
-  const base = picomatch.scan(clean).base;
-  const isMatch = picomatch(clean, { dot: true });
+  const { base, glob: rest } = picomatch.scan(pattern);
+  const isMatch = picomatch(pattern, { dot: true });
+  const root = resolve(workspace, base === '' ? '.' : base);
+  const realRoot = await realpath(root).catch(() => undefined);
+  const realWorkspace = await realpath(resolve(workspace)).catch(() => resolve(workspace));
+  if (realRoot === undefined || leavesBase(relative(realWorkspace, realRoot))) return [];
+  let crawler = new fdir().withRelativePaths().exclude((name) => name === 'node_modules' || name === '.git');
+  if (!rest.includes('**')) crawler = crawler.withMaxDepth(rest.split('/').length - 1);
   let entries: string[];
   try {
-    entries = await new fdir()
-      .withRelativePaths()
-      .exclude((name) => name === 'node_modules' || name === '.git')
-      .crawl(resolve(workspace, base === '' ? '.' : base))
-      .withPromise();
+    entries = await crawler.crawl(root).withPromise();
   } catch {
     return [];
   }
   const known = new Set(files);
   const links: string[] = [];
   for (const e of entries) {
-    const rel = posix.normalize(base === '' ? e : `${base}/${e}`);
-    if (known.has(rel) || !isMatch(rel)) continue;
-    const abs = resolve(workspace, rel);
+    const abs = join(root, e);
+    const rel = relative(resolve(workspace), abs).split(sep).join('/');
+    if (known.has(rel) || !isMatch(posix.normalize(base === '' ? e : `${base}/${e}`))) continue;
     if (!(await lstat(abs).catch(() => undefined))?.isSymbolicLink()) continue;
-    if ((await stat(abs).catch(() => undefined))?.isFile()) links.push(rel);
+    const target = await stat(abs).then(
+      (st) => (st.isDirectory() ? 'skip' : 'keep'),
+      (err: NodeJS.ErrnoException) => (err.code === 'ENOENT' ? 'skip' : 'keep'),
+    );
+    if (target === 'keep') links.push(rel);
   }
   return links;
 }

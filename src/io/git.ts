@@ -363,16 +363,20 @@ const REREAD_BATCH = 100;
  * Git calls a file binary from its content, or because `.gitattributes` says so (`*.py -diff`,
  * `binary`), and the pull request writes its own `.gitattributes`: marking its Python files binary
  * hid their added lines from the secret scan. So the files an attribute made binary are diffed
- * again with `--text`, and only those whose added lines hold a NUL byte (a real binary) stay
- * binary. Names that are not UTF-8 (they cannot be named again) and a diff over the byte limit
- * stay as git said.
+ * again with `--text`, and their added lines without a NUL byte are scanned (a real binary's
+ * `binary` attribute gives little but garbage; a text file's planted NUL no longer hides the rest).
+ * Names that are not UTF-8 (they cannot be named again), too many files, and a diff over the byte
+ * limit stay as git said, and the scan says it is partial.
  */
 async function readBinaryAsText(git: Git, plan: DiffPlan, files: ChangedFile[]): Promise<boolean> {
-  const all = files.filter((f) => f.binary && f.status !== 'deleted' && !f.symlink && !f.path.includes('\uFFFD'));
-  if (all.length === 0) return true;
+  const binaries = files.filter((f) => f.binary && f.status !== 'deleted' && !f.symlink);
+  // A name that is not UTF-8 cannot be named to git again: whether an attribute made it binary is
+  // unknown, so the scan is partial (a re-review hid a token in such a file under `-diff`).
+  const all = binaries.filter((f) => !f.path.includes('\uFFFD'));
+  if (binaries.length === 0) return true;
   // Past the cap, or when git cannot answer, the scan is partial and says so: files an attribute
   // made binary were not read (a review hid a token behind 500 decoys this way, without a word).
-  let complete = all.length <= MAX_BINARY_REREAD;
+  let complete = all.length <= MAX_BINARY_REREAD && all.length === binaries.length;
   const candidates = all.slice(0, MAX_BINARY_REREAD);
   let bytes = 0;
   for (let at = 0; at < candidates.length; at += REREAD_BATCH) {
@@ -399,12 +403,14 @@ async function readBinaryAsText(git: Git, plan: DiffPlan, files: ChangedFile[]):
     const { added } = parseUnifiedAddedLines(r.stdout.toString('utf8'));
     for (const f of binary) {
       const lines = added.get(f.path);
-      if (!lines || lines.some((l) => l.text.includes('\0'))) continue;
+      if (!lines) continue;
+      // A NUL byte does not make the rest of a file an attribute called binary unreadable: its
+      // lines without one are scanned (one planted NUL hid a token on the next line, a re-review).
       f.binary = false;
-      f.addedLines = lines;
+      f.addedLines = lines.filter((l) => !l.text.includes('\0'));
     }
   }
-  if (!complete) git.notes.push(`Files .gitattributes marks binary (${all.length}) could not all be read again as text: their added lines were not all scanned.`);
+  if (!complete) git.notes.push(`Files git calls binary (${binaries.length}) could not all be read again as text (too many, a name that is not UTF-8, or git failed): their added lines were not all scanned.`);
   return complete;
 }
 
