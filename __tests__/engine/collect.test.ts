@@ -157,6 +157,8 @@ describe('report files behind symbolic links', () => {
       await symlink('../elsewhere/moved.json', join(t.ws, 'reports', 'moved.json'));
       await symlink('../elsewhere', join(t.ws, 'reports', 'dir.json'));
       await symlink('nowhere.json', join(t.ws, 'reports', 'dangling.json'));
+      // Dangling through a file (ENOTDIR): skipped like any dangling link, not refused (third re-review).
+      await symlink('in.json/x', join(t.ws, 'reports', 'through-file.json'));
       const globbed = await collectTool('bandit', ['reports/*.json'], t.ws);
       expect(globbed.files.map((f) => f.path)).toEqual(['reports/in.json', 'reports/moved.json', 'reports/real.json']);
       expect(globbed.status).toBe('error');

@@ -166,6 +166,9 @@ describe('resolveSeverities against GitHub- and OSV-shaped APIs on 127.0.0.1', (
 
   it('passes other findings through untouched and asks each advisory once (packages, aliases)', async () => {
     api.github.set('GHSA-dddd-dddd-dddd', githubAdvisory('GHSA-dddd-dddd-dddd', 'medium'));
+    // Package c's own record, merged with a's through the CVE they share, is asked too (a review:
+    // one package's record answered for another's); the answers agree here.
+    api.osv.set('PYSEC-2024-9', osvRecord('PYSEC-2024-9', { database_specific: { severity: 'MODERATE' } }));
     const bandit: Finding = { tool: 'bandit', ruleId: 'B101', title: 'assert', severity: 'low', fingerprint: 'b', sourceFile: 'b.json' };
     const rated: Finding = { ...pipAuditFinding('GHSA-eeee-eeee-eeee', 'z'), severity: 'high', severitySource: { kind: 'tool' } };
     const input = [
@@ -180,7 +183,7 @@ describe('resolveSeverities against GitHub- and OSV-shaped APIs on 127.0.0.1', (
     expect(findings[0]).toBe(bandit);
     expect(findings[4]).toBe(rated);
     expect(findings.slice(1, 4).map((f) => f.severity)).toEqual(['medium', 'medium', 'medium']);
-    expect(stats).toMatchObject({ advisories: 1, requests: 1, findings: 3 });
+    expect(stats).toMatchObject({ advisories: 1, requests: 2, findings: 3 });
     expect(JSON.stringify(input)).toBe(snapshot); // inputs not mutated
   });
 

@@ -316,7 +316,7 @@ describe('file names that are not UTF-8 (found by a review: two of them decode a
 });
 
 describe("the pull request's own .gitattributes (found by a review: `*.py -diff` made its files binary)", () => {
-  it('a file an attribute calls binary is read as text, its lines holding a NUL left out; a real binary stays binary', async () => {
+  it('a file an attribute calls binary is read as text, every line of it; a real binary stays binary', async () => {
     const { files, found } = await scanHistory('g', (repo) => {
       write(repo, '.gitattributes', '*.py -diff\n*.bin binary\n');
       write(repo, 'app.py', `import os\nTOKEN = "${fixedToken('attributes')}"\n`);
@@ -324,7 +324,7 @@ describe("the pull request's own .gitattributes (found by a review: `*.py -diff`
       write(repo, 'real.dat', Buffer.from([0x63, 0, 0x64, 0x0a]));
     });
     const byPath = Object.fromEntries(files.map((f) => [f.path, { binary: f.binary, lines: f.addedLines.length }]));
-    expect(byPath).toEqual({ '.gitattributes': { binary: false, lines: 2 }, 'app.py': { binary: false, lines: 2 }, 'blob.bin': { binary: false, lines: 0 }, 'real.dat': { binary: true, lines: 0 } });
+    expect(byPath).toEqual({ '.gitattributes': { binary: false, lines: 2 }, 'app.py': { binary: false, lines: 2 }, 'blob.bin': { binary: false, lines: 1 }, 'real.dat': { binary: true, lines: 0 } });
     expect(found).toEqual([['github-token', 'app.py', 2]]);
   });
 });
@@ -346,6 +346,20 @@ describe('many files an attribute calls binary (found by a review: 500 decoys hi
       write(repo, 'settings.env', Buffer.concat([Buffer.from('# '), Buffer.from([0]), Buffer.from(`\nGITHUB_TOKEN=${fixedToken('nul')}\n`)]));
     });
     expect(found).toEqual([['github-token', 'settings.env', 2]]);
+  }, 60_000);
+  it('nor one on the same line as the token (third re-review)', async () => {
+    const { found } = await scanHistory('m', (repo) => {
+      write(repo, '.gitattributes', '*.env binary\n');
+      write(repo, 'settings.env', Buffer.concat([Buffer.from(`GITHUB_TOKEN=${fixedToken('same-line')}`), Buffer.from([0]), Buffer.from('\n')]));
+    });
+    expect(found).toEqual([['github-token', 'settings.env', 1]]);
+  }, 60_000);
+  it('nor control characters padded around a token to make the file look like an image (third re-review)', async () => {
+    const { found } = await scanHistory('p', (repo) => {
+      write(repo, '.gitattributes', '*.py binary\n');
+      write(repo, 'app.py', Buffer.concat([Buffer.from(`TOKEN = "${fixedToken('padded')}"\n# `), Buffer.alloc(4000, 1), Buffer.from('\n')]));
+    });
+    expect(found).toEqual([['github-token', 'app.py', 1]]);
   }, 60_000);
   it('past the cap, the scan says it is partial and the verdict is never a pass', async () => {
     const { result } = await scanHistory('d', (repo) => decoys(repo, 2000));

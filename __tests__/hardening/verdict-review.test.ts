@@ -205,7 +205,7 @@ describe('report shapes that dropped findings', () => {
 });
 
 describe('pip-audit aliases never lower an advisory', () => {
-  const sev: Record<string, string> = { 'GHSA-aaaa-aaaa-aaaa': 'low', 'GHSA-cccc-cccc-cccc': 'critical', 'GHSA-eeee-eeee-eeee': 'low', 'GHSA-ffff-ffff-ffff': 'high' };
+  const sev: Record<string, string> = { 'GHSA-aaaa-aaaa-aaaa': 'low', 'GHSA-cccc-cccc-cccc': 'critical', 'GHSA-eeee-eeee-eeee': 'low', 'GHSA-ffff-ffff-ffff': 'high', 'PYSEC-2023-1': 'low', 'PYSEC-2023-9': 'critical' };
   /** GitHub- and OSV-shaped answers from `sev`; ids in `down` answer 503. */
   async function api(down: string[] = []) {
     const srv = await startServer();
@@ -234,9 +234,18 @@ describe('pip-audit aliases never lower an advisory', () => {
     const a = report([['django', 'GHSA-cccc-cccc-cccc', ['CVE-2023-0001']], ['requests', 'PYSEC-2023-1', ['CVE-2023-0001', 'GHSA-aaaa-aaaa-aaaa']]]);
     const b = report([['django', 'GHSA-aaaa-aaaa-aaaa', ['CVE-2023-0001']], ['requests', 'PYSEC-2023-1', ['CVE-2023-0001', 'GHSA-cccc-cccc-cccc']]]);
     // Merged through the CVE, both take the critical answer (fail closed).
-    expect(await resolve(a, 'github', srv)).toEqual({ django: 'critical', requests: 'critical' });
-    expect(await resolve(b, 'github', srv)).toEqual({ django: 'critical', requests: 'critical' });
+    expect(await resolve(a, 'github,osv', srv)).toEqual({ django: 'critical', requests: 'critical' });
+    expect(await resolve(b, 'github,osv', srv)).toEqual({ django: 'critical', requests: 'critical' });
     expect(asked.filter((x) => x.endsWith('cccc-cccc-cccc'))).toHaveLength(2);
+    // GitHub alone cannot be asked about a PYSEC record merged in: unknown (fail closed).
+    expect(await resolve(a, 'github', srv)).toEqual({ django: 'unknown', requests: 'unknown' });
+  });
+
+  it("two packages' own records merged through a CVE are each asked (third re-review)", async () => {
+    const { srv } = await api();
+    const r = report([['django', 'PYSEC-2023-1', ['CVE-2023-0001']], ['requests', 'PYSEC-2023-9', ['CVE-2023-0001']]]);
+    expect(await resolve(r, 'osv', srv)).toEqual({ django: 'critical', requests: 'critical' });
+    expect(await resolve(r, 'github,osv', srv)).toEqual({ django: 'critical', requests: 'critical' });
   });
 
   it('a record naming two GHSAs that disagree takes the most severe, from GitHub or from OSV', async () => {

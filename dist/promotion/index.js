@@ -33265,7 +33265,9 @@ async function linksMatching(workspace, pattern, files) {
             continue;
         if (!(await lstat(abs).catch(() => undefined))?.isSymbolicLink())
             continue;
-        const target = await stat(abs).then((st) => (st.isDirectory() ? 'skip' : 'keep'), (err) => (err.code === 'ENOENT' ? 'skip' : 'keep'));
+        const target = await stat(abs).then((st) => (st.isDirectory() ? 'skip' : 'keep'), 
+        // Dangling, also through a file taken for a directory (`x.json/y`: ENOTDIR).
+        (err) => (err.code === 'ENOENT' || err.code === 'ENOTDIR' ? 'skip' : 'keep'));
         if (target === 'keep')
             links.push(rel);
     }

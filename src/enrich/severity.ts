@@ -321,7 +321,15 @@ export async function resolveSeverities(findings: readonly Finding[], opts: Reso
     await Promise.all(
       groups.map(async (g, gi) => {
         const ghsas = g.ids.filter(isGhsa);
-        const ids = useGithub ? (ghsas.length > 0 ? ghsas : g.ids.filter(isCve)) : ghsas;
+        const base = useGithub ? (ghsas.length > 0 ? ghsas : g.ids.filter(isCve)) : ghsas;
+        // A group that merged several findings' own ids (`PYSEC-1` of one package and `PYSEC-9` of
+        // another, sharing a CVE) also asks each of those that is no GHSA: of OSV, or of GitHub by
+        // CVE (a third re-review had one OSV record answer for both). One finding's ids are one
+        // advisory in several databases: asked once, as before.
+        const own = [...new Map(g.findings.map((i) => canonicalId(findings[i]!.ruleId)).filter((x): x is string => x !== undefined).map((x) => [keyOf(x), x] as const)).values()];
+        const more = own.length > 1 ? own.filter((id) => !isGhsa(id) && !base.some((x) => keyOf(x) === keyOf(id))) : [];
+        // The findings' own records answer for them: a CVE they merely share is then not asked too.
+        const ids = more.length > 0 && ghsas.length === 0 ? [...base.filter((id) => own.some((x) => keyOf(x) === keyOf(id))), ...more] : [...base, ...more];
         if (ids.length > MAX_MERGED_IDS) {
           record(gi, { ok: false, reason: 'error', detail: clip(`${ids.length} advisories merged through aliases (${ids.slice(0, 5).join(', ')}, …): more than ${MAX_MERGED_IDS} to look up`, 260) });
           return;
@@ -337,10 +345,12 @@ export async function resolveSeverities(findings: readonly Finding[], opts: Reso
         }
         const answers = await Promise.all(
           ids.map(async (id): Promise<Resolution[]> => {
-            const first: Resolution | undefined = useGithub ? await askGithub(id, g.packageName) : undefined;
+            const viaGithub = useGithub && (isGhsa(id) || isCve(id));
+            const first: Resolution | undefined = viaGithub ? await askGithub(id, g.packageName) : undefined;
             if (first && (first.ok || !useOsv)) return [first];
+            if (!useOsv) return [{ ok: false, reason: 'not-found', detail: `GitHub: ${id} cannot be looked up there (severity-source: github)` }];
             // A single CVE is asked of OSV as before: by the group's best id for it (PYSEC first).
-            const oid = !isGhsa(id) && ids.length === 1 ? osvIdFor(g.ids) : id;
+            const oid = isCve(id) && base.length === 1 && more.length === 0 ? osvIdFor(g.ids) : id;
             const then: Resolution | undefined = oid ? await askOsv(oid, g.packageName) : undefined;
             const out: Resolution[] = [];
             if (then?.ok) return [then];

@@ -189,7 +189,8 @@ async function linksMatching(workspace: string, pattern: string, files: string[]
     if (!(await lstat(abs).catch(() => undefined))?.isSymbolicLink()) continue;
     const target = await stat(abs).then(
       (st) => (st.isDirectory() ? 'skip' : 'keep'),
-      (err: NodeJS.ErrnoException) => (err.code === 'ENOENT' ? 'skip' : 'keep'),
+      // Dangling, also through a file taken for a directory (`x.json/y`: ENOTDIR).
+      (err: NodeJS.ErrnoException) => (err.code === 'ENOENT' || err.code === 'ENOTDIR' ? 'skip' : 'keep'),
     );
     if (target === 'keep') links.push(rel);
   }
