@@ -13,7 +13,7 @@
  * Fail closed: text that is not a Bandit JSON or SARIF report (unparsable, truncated, another shape)
  * is replaced by `WITHHELD_BANDIT_REPORT`. An empty file stays empty. Pure; never throws.
  */
-import { isBlank, isJsonObject, stripBom, type JsonObject } from '../json.js';
+import { isBlank, isJsonObject, parseJsonBounded, stripBom, type JsonObject } from '../json.js';
 import { JsonArraySplitter, StreamAbort } from '../json-stream.js';
 import type { RawRedaction } from '../model.js';
 import { looksLikeSecret, passwordTitle, PASSWORD_TESTS, safeTitle } from './common.js';
@@ -133,7 +133,7 @@ export function redactBanditReport(content: string): string {
   const text = stripBom(content);
   if (isBlank(text)) return content;
   try {
-    const value = JSON.parse(text) as unknown;
+    const value = parseJsonBounded(text);
     redactValue(value);
     const indent = indentOf(text.trimStart());
     let out = indent === 0 ? JSON.stringify(value) : JSON.stringify(value, null, indent);
@@ -186,7 +186,7 @@ export class BanditReportRedactor {
         this.gapText = '';
         let value: unknown;
         try {
-          value = JSON.parse(buf.toString('utf8', start, end)) as unknown;
+          value = parseJsonBounded(buf.toString('utf8', start, end));
         } catch {
           throw new StreamAbort('a result to redact is not valid JSON');
         }

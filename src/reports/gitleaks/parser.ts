@@ -49,6 +49,7 @@ import {
   optString,
   optStringArray,
   jsonReportParser,
+  parseJsonBounded,
   reqArray,
   reqObject,
   reqString,
@@ -557,7 +558,7 @@ export function salvageGitleaksSecrets(raw: string): string[] {
   if (head.startsWith('<')) text = xmlUnescape(text);
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    value = parseJsonBounded(text);
   } catch {
     value = undefined;
     for (const m of text.matchAll(SECRET_MEMBER)) {

@@ -16,7 +16,7 @@
  * secret would still appear in it. An empty file stays empty (nothing to hide).
  */
 import { redactIn, redactSecret, scrubDeep, scrubKnownSecrets, SecretScrubber, secretForms, setOwn } from '../../util/redact.js';
-import { isBlank, isJsonObject, stripBom, type JsonObject } from '../json.js';
+import { isBlank, isJsonObject, parseJsonBounded, stripBom, type JsonObject } from '../json.js';
 import { GITLEAKS_SUPPORTED, redactContext } from './parser.js';
 
 export const WITHHELD_GITLEAKS_REPORT =
@@ -169,7 +169,7 @@ export function redactGitleaksReport(content: string): string {
   const text = stripBom(content);
   if (isBlank(text)) return content;
   try {
-    const value = JSON.parse(text) as unknown;
+    const value = parseJsonBounded(text);
     const secrets: string[] = [];
     const redacted = redactValue(value, secrets);
     // Each entry is redacted for its own secret; a Match shared by two (a key id and its secret key
