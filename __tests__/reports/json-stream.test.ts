@@ -415,7 +415,8 @@ describe('Bandit SARIF redacted copy in pieces', () => {
           result('B602', 3, 'subprocess call with shell=True', ['run(cmd, shell=True)', `token = "ghp_${'b'.repeat(30)}"`]),
         ],
       },
-      { tool: { driver: { name: 'Bandit', rules } }, results: null },
+      // An empty run (a run without `results` is refused: SARIF says it did not complete).
+      { tool: { driver: { name: 'Bandit', rules } }, results: [] },
       {
         tool: { driver: { name: 'Bandit', rules } },
         results: [
@@ -432,7 +433,7 @@ describe('Bandit SARIF redacted copy in pieces', () => {
       const report = whole(text) as ParsedReport;
       expect(report.format).toBe('bandit-sarif');
       // Every result of the file that holds the passwords (app/a.py), rewritten with them scrubbed.
-      expect(report.rawRedaction).toEqual({ format: 'bandit-sarif', arrays: 2, elements: 5, indices: [0, 1, 2, 3, 4] });
+      expect(report.rawRedaction).toEqual({ format: 'bandit-sarif', arrays: 3, elements: 5, indices: [0, 1, 2, 3, 4] });
       const classic = JSON.parse(redactBanditReport(text)) as typeof sarif;
       for (const chunk of [1, 3, 64, 4096]) {
         const copy = redactInPieces(text, report.rawRedaction as RawRedaction, chunk);
@@ -476,7 +477,7 @@ describe('Bandit SARIF read in pieces (two passes)', () => {
   // The results before the tool (rules) in the run: legal SARIF, and why the file is read twice.
   const resultsFirst = multi([
     { results: [res(0, 1), res(1, 2)], tool: { driver: { name: 'Bandit', rules } } },
-    { tool: { driver: { name: 'Bandit', rules } } },
+    { tool: { driver: { name: 'Bandit', rules } }, results: [] },
     { tool: { driver: { name: 'Bandit', rules } }, results: [res(1, 3), res(0, 4)], invocations: [{ toolConfigurationNotifications: [{ message: { text: 'syntax error' }, locations: [{ physicalLocation: { artifactLocation: { uri: 'b.py' } } }] }] }] },
   ]);
 

@@ -319,9 +319,14 @@ export function looksLikeBanditJson(value: unknown): boolean {
   const results = Object.hasOwn(value, 'results') ? value.results : undefined;
   if (!Array.isArray(results)) return false;
   if (Object.hasOwn(value, 'runs') || Object.hasOwn(value, 'bomFormat')) return false;
-  if (Object.hasOwn(value, 'metrics') || Object.hasOwn(value, 'generated_at') || Object.hasOwn(value, 'errors')) return true;
+  if (Object.hasOwn(value, 'metrics') || Object.hasOwn(value, 'generated_at')) return true;
   const first: unknown = results[0];
-  return isJsonObject(first) && Object.hasOwn(first, 'test_id');
+  if (isJsonObject(first) && Object.hasOwn(first, 'test_id')) return true;
+  // Bandit writes exactly errors, generated_at, metrics and results. Without the two only Bandit
+  // writes and without a Bandit result, a key it never writes is another tool's report (Semgrep
+  // JSON: errors, results, paths, version, …), not a clean Bandit scan.
+  for (const k in value) if (Object.hasOwn(value, k) && k !== 'errors' && k !== 'results') return false;
+  return Object.hasOwn(value, 'errors');
 }
 
 export const banditJsonParser = jsonReportParser({

@@ -2,12 +2,16 @@
  * Bandit SARIF 2.1.0 (`bandit -f sarif`, built-in formatter >= 1.7.8, FORMATS.md 1.2) and the older
  * microsoft `bandit-sarif-formatter` layout (driver with only name + rules, no levels, no columns).
  *
- * - Severity from `properties.issue_severity`, else from `level`: error -> high, note -> low,
+ * - Severity from `properties.issue_severity`, else from `level` (else the rule's
+ *   `defaultConfiguration.level`, SARIF 3.27.10): error -> high, note -> low,
  *   none -> info, warning or absent (SARIF's default, Bandit omits it for MEDIUM) -> medium.
  * - Confidence from `properties.issue_confidence`, else the rule's `precision` (which Bandit takes
  *   from the FIRST issue of that rule, so it is only a fallback).
  * - CWE from the rule tag `external/cwe/cwe-<id>`.
  * - `invocations[].toolConfigurationNotifications` -> scanErrors.
+ * - Refused (fail closed): a run that is not Bandit's (every run's `tool.driver.name`; a merged
+ *   SARIF's other tools are not Bandit findings), a run without `results` (SARIF: the tool produced
+ *   none, it did not complete; Bandit always writes the array) and `executionSuccessful: false`.
  * - URIs are %-decoded; `file://` URIs become paths.
  * - Fingerprints match the JSON parser's (same flagged-line hash), dedup key
  *   uri + startLine + startColumn + ruleId + severity (only when a column is present).
@@ -20,6 +24,7 @@ import {
   isJsonObject,
   jsonReportParser,
   optArray,
+  optBoolean,
   optInteger,
   optObject,
   optString,
@@ -85,11 +90,15 @@ interface RuleInfo {
   helpUri?: string;
   cwe?: number;
   precision?: string;
+  /** `defaultConfiguration.level`: the level of a result of this rule that gives none (SARIF 3.27.10). */
+  defaultLevel?: string;
 }
 
 function readRule(rule: JsonObject, path: string): RuleInfo {
   const id = optString(rule, 'id', path) ?? '';
   const info: RuleInfo = { id, name: optString(rule, 'name', path), helpUri: optString(rule, 'helpUri', path) };
+  const defaults = optObject(rule, 'defaultConfiguration', path);
+  if (defaults) info.defaultLevel = optString(defaults, 'level', `${path}.defaultConfiguration`);
   const props = optObject(rule, 'properties', path);
   if (props) {
     info.precision = optString(props, 'precision', `${path}.properties`);
@@ -139,6 +148,16 @@ class SarifReader {
   private ordinal = 0;
   /** Runs begun so far. */
   begun = 0;
+  /**
+   * The first run the report cannot be read from (another tool's, failed, without results): thrown
+   * by finish(), so a report read in pieces and one read whole give the same first error (a broken
+   * result later in the file is found first either way).
+   */
+  private problem: JsonShapeError | undefined;
+
+  private refuse(where: string, reason: string): void {
+    this.problem ??= new JsonShapeError(where, reason);
+  }
 
   constructor(
     private readonly file: string,
@@ -160,6 +179,12 @@ class SarifReader {
     const run = expectObject(this.runs[k], runPath);
     const tool = optObject(run, 'tool', runPath);
     const driver = tool ? optObject(tool, 'driver', `${runPath}.tool`) : undefined;
+    // Every run must be Bandit's: the format is recognised by the first run's driver only, and a
+    // merged SARIF's other runs (another tool's results, levels and rules) are not Bandit findings.
+    const driverName = driver ? optString(driver, 'name', `${runPath}.tool.driver`) : undefined;
+    if (driverName?.toLowerCase() !== 'bandit') {
+      this.refuse(`${runPath}.tool.driver.name`, driverName === undefined ? 'missing (expected "Bandit"): a run of another tool, or of none' : `expected "Bandit", got ${JSON.stringify(driverName.slice(0, 60))}: a run of another tool is not read as Bandit's`);
+    }
     const rules: RuleInfo[] = [];
     const rulesById = new Map<string, RuleInfo>();
     if (driver) {
@@ -179,6 +204,10 @@ class SarifReader {
     for (let j = 0; j < invocations.length; j++) {
       const invPath = `${runPath}.invocations[${j}]`;
       const inv = expectObject(invocations[j], invPath);
+      // SARIF: a run whose invocation did not succeed has no complete results (fail closed).
+      if (optBoolean(inv, 'executionSuccessful', invPath) === false) {
+        this.refuse(`${invPath}.executionSuccessful`, 'false: the run failed, so its results are not complete');
+      }
       const notes = optArray(inv, 'toolConfigurationNotifications', invPath) ?? [];
       for (let n = 0; n < notes.length; n++) {
         const notePath = `${invPath}.toolConfigurationNotifications[${n}]`;
@@ -216,8 +245,11 @@ class SarifReader {
       }
     }
 
+    // SARIF: `results` absent or null means the tool produced no results (it failed), `[]` that it
+    // found nothing; Bandit always writes the array. Not read as a clean run.
     const rawResults = optArray(run, 'results', runPath);
     if (rawResults) this.arrays++;
+    else this.refuse(`${runPath}.results`, 'missing (expected an array; a run without results did not complete)');
     this.contexts[k] = { path: runPath, rules, rulesById };
     return rawResults ?? [];
   }
@@ -280,7 +312,7 @@ class SarifReader {
     const unchecked = shown.length > SNIPPET_MAX || (lineText !== undefined && !shown.includes(lineText)) || (locs !== undefined && locs.length > 1);
     this.passwords.note(at, path ?? '', ruleId, message, unchecked);
 
-    if (startColumn !== undefined && this.seen.seen(path ?? '', startLine ?? 0, startColumn, ruleId, issueSeverity ?? level ?? '')) {
+    if (startColumn !== undefined && this.seen.seen(path ?? '', startLine ?? 0, startColumn, ruleId, issueSeverity ?? level ?? rule?.defaultLevel ?? '')) {
       this.duplicates++;
       this.passwords.duplicate(at);
       return;
@@ -295,8 +327,8 @@ class SarifReader {
       ruleId,
       ruleName: rule?.name,
       title: capTitle(title),
-      severity: issueSeverity !== undefined ? banditSeverity(issueSeverity) : levelSeverity(level),
-      rawSeverity: issueSeverity ?? level ?? 'warning',
+      severity: issueSeverity !== undefined ? banditSeverity(issueSeverity) : levelSeverity(level ?? rule?.defaultLevel),
+      rawSeverity: issueSeverity ?? level ?? rule?.defaultLevel ?? 'warning',
       confidence,
       location:
         path === undefined
@@ -318,6 +350,7 @@ class SarifReader {
   }
 
   finish(): ParsedReport {
+    if (this.problem) throw this.problem;
     const { toolVersion, findings, scanErrors, stats, duplicates, arrays } = this;
     return banditReport({ format: FORMAT, toolVersion, findings, scanErrors, stats, duplicates, arrays, elements: this.ordinal, redact: this.redact, passwords: this.passwords });
   }

@@ -19,7 +19,8 @@
  * kept as ruleName).
  *
  * Duplicates: the same rule, file, start line and secret (compared by `secretHash`) — typically one
- * secret seen in many commits — count once. stats: `raw` (entries in the report), `duplicates`,
+ * secret seen in many commits — count once. A secret the tool redacted (`--redact`) cannot be
+ * compared: entries of other commits or matches are kept apart. stats: `raw` (entries in the report), `duplicates`,
  * `total` (findings). `extra.occurrences` = how many entries a finding stands for.
  *
  * Fingerprint: gitleaks' own `Fingerprint` field (`[commit:]file:rule:line`, the form
@@ -246,7 +247,9 @@ function readSarif(root: unknown, file: string): { leaks: Leak[]; toolVersion?: 
       const text = (sd && optString(sd, 'text', `${rb}.tool.driver.rules[${i}].shortDescription`)) || optString(rule, 'name', `${rb}.tool.driver.rules[${i}]`);
       if (id && text) ruleNames.set(id, text);
     });
-    (optArray(run, 'results', rb) ?? []).forEach((x, i) => {
+    // SARIF: a run without `results` (absent or null) produced none, it did not complete; gitleaks
+    // always writes the array (`[]` when it finds nothing). Not read as a clean run.
+    reqArray(run, 'results', rb).forEach((x, i) => {
       const b = `${rb}.results[${i}]`;
       const res = expectObject(x, b);
       const messageObj = optObject(res, 'message', b);
@@ -378,7 +381,11 @@ function toFindings(leaks: Leak[], file: string): { findings: Finding[]; stats: 
   const groups = new Map<string, { leaks: Leak[]; hash: string }>();
   for (const l of leaks) {
     const hash = secretHash(l.secret);
-    const key = JSON.stringify([l.ruleId, normalizePath(l.file), l.line ?? 0, hash]);
+    // A secret the tool redacted (`--redact`: "REDACTED"; `--redact=N`: a prefix and "...") is not
+    // known to be the same secret as another entry's: entries of other commits (or other matches)
+    // stay apart, so one waived or fixed secret never stands for a different one (fail closed).
+    const unknownValue = l.secret === 'REDACTED' || l.secret.endsWith('...');
+    const key = JSON.stringify([l.ruleId, normalizePath(l.file), l.line ?? 0, hash, ...(unknownValue ? [l.commit ?? '', l.context ?? ''] : [])]);
     const g = groups.get(key);
     if (g) g.leaks.push(l);
     else groups.set(key, { leaks: [l], hash });

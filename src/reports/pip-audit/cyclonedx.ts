@@ -6,11 +6,14 @@
  *   (package, vulnerability id). Without `affects` (older pip-audit) the vulnerable package is unknown:
  *   one finding per vulnerability, no `package`, and `extra.package` says why.
  * - `vulnerabilities` absent = no vulnerabilities. No severity, fix versions or aliases in this format.
+ * - A BOM whose `metadata.tools` names a producer other than pip-audit and cyclonedx-python-lib (an
+ *   SBOM of cyclonedx-py, syft, …) is refused: without `vulnerabilities` it would pass as a clean audit.
  */
 import type { Finding, PackageRef, ParsedReport } from '../model.js';
 import {
   expectObject,
   isJsonObject,
+  JsonShapeError,
   jsonReportParser,
   optArray,
   optObject,
@@ -42,8 +45,45 @@ function pipAuditVersion(root: JsonObject): string | undefined {
   return undefined;
 }
 
+/** Producers a pip-audit BOM names in `metadata.tools`: pip-audit and the library it writes BOMs with. */
+const PIP_AUDIT_PRODUCERS = new Set(['pip-audit', 'cyclonedx-python-lib']);
+
+/**
+ * A BOM another tool made (an SBOM from cyclonedx-py, syft, trivy, …) is not a pip-audit report: it
+ * lists no `vulnerabilities` when it has no audit in it, so read as pip-audit it passes as a clean
+ * audit. pip-audit's BOM names no other producer than itself and cyclonedx-python-lib in
+ * `metadata.tools` (an array in spec 1.4, `{components, services}` from 1.5).
+ */
+function refuseOtherProducer(root: JsonObject): void {
+  const meta = optObject(root, 'metadata', '$');
+  if (!meta || !Object.hasOwn(meta, 'tools')) return;
+  const tools = meta.tools;
+  const lists: Array<[string, unknown[]]> = [];
+  if (Array.isArray(tools)) lists.push(['$.metadata.tools', tools]);
+  else if (isJsonObject(tools)) {
+    for (const key of ['components', 'services']) {
+      const list = optArray(tools, key, '$.metadata.tools');
+      if (list) lists.push([`$.metadata.tools.${key}`, list]);
+    }
+  }
+  for (const [base, list] of lists) {
+    for (let i = 0; i < list.length; i++) {
+      const t = list[i];
+      if (!isJsonObject(t)) continue;
+      const name = optString(t, 'name', `${base}[${i}]`);
+      if (name !== undefined && !PIP_AUDIT_PRODUCERS.has(name.toLowerCase())) {
+        throw new JsonShapeError(
+          `${base}[${i}].name`,
+          `a CycloneDX BOM made by ${JSON.stringify(name.slice(0, 60))}, not by pip-audit: another tool's BOM is not read as a pip-audit audit (save \`pip-audit -f cyclonedx-json\` or \`-f json\`)`,
+        );
+      }
+    }
+  }
+}
+
 export function parsePipAuditCycloneDxValue(value: unknown, file: string): ParsedReport {
   const root = expectObject(value, '$');
+  refuseOtherProducer(root);
   const components = optArray(root, 'components', '$') ?? [];
   const byRef = new Map<string, PackageRef>();
   for (let i = 0; i < components.length; i++) {
