@@ -147,7 +147,10 @@ describe('labels', () => {
   });
   it('calls out a waiver that expires soon or has expired', () => {
     const w = (expires: string) => finding({ disposition: 'waived', waiver: { id: 'W1', owner: 'o', expires, reasonCategory: 'fp' } });
-    expect(waiverText(w('2026-12-01'), '2026-11-29T09:00:00Z')).toBe('W1 · owner o · expires 2026-12-01 (in 1 day) · fp');
+    // UTC days, as the waivers table counts them (consistency review: this said "in 1 day").
+    expect(waiverText(w('2026-12-01'), '2026-11-29T09:00:00Z')).toBe('W1 · owner o · expires 2026-12-01 (in 2 days) · fp');
+    expect(waiverText(w('2026-12-01'), '2026-12-01T23:59:59Z')).toBe('W1 · owner o · expires 2026-12-01 (expires today) · fp');
+    expect(waiverText(w('2026-12-01'), '2026-12-02T00:00:00Z')).toContain('(expired)');
     expect(waiverText(w('2026-11-01'), '2026-11-29T09:00:00Z')).toContain('(expired)');
     expect(waiverText(w('2027-11-01'), '2026-11-29T09:00:00Z')).toBe('W1 · owner o · expires 2027-11-01 · fp');
   });

@@ -159,9 +159,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       const { p, inside } = await outputPath('result-file', String(values['result-file']));
       await writeJsonFile(p, result, 1, { compactLeaves: true, followLink: !inside });
     }
-    if (values['markdown-file']) await write('markdown-file', String(values['markdown-file']), renderSummary(result, { reproduceCommand: reproduceCommand(settings, result.change) }));
+    const reproduce = reproduceCommand(settings, result.change, { workspace, phase: result.phase.base });
+    if (values['markdown-file']) await write('markdown-file', String(values['markdown-file']), renderSummary(result, { reproduceCommand: reproduce }));
     if (values.json) io.stdout(JSON.stringify(result, null, 1) + '\n');
-    else io.stdout(renderTerminal(result, { color: useColor(values['no-color'] === true, io), reproduceCommand: reproduceCommand(settings, result.change) }));
+    else io.stdout(renderTerminal(result, { color: useColor(values['no-color'] === true, io), reproduceCommand: reproduce }));
     return settings['fail-on-block'] && result.shouldFail ? 1 : 0;
   } catch (e) {
     if (e instanceof ConfigurationError) {

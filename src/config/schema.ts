@@ -181,6 +181,10 @@ const intIn =
 const date =
   (name: string): Parse<string> =>
   (v) => {
+    // A YAML timestamp (`!!timestamp`, or any under `%YAML 1.1`) is a Date: a date alone is that day
+    // at 00:00 UTC. One with a time of day is refused, as the same text quoted is: taken as its UTC
+    // day, `2026-12-23T00:30:00+14:00` started phase 2 on 2026-12-22.
+    if (v instanceof Date && v.getTime() % 86_400_000 !== 0) throw wrong(name, v, 'a date as YYYY-MM-DD (a day, without a time)');
     if (typeof v === 'string' || (v instanceof Date && !Number.isNaN(v.getTime()))) {
       const s = v instanceof Date ? v.toISOString().slice(0, 10) : v.trim();
       const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);

@@ -1,4 +1,5 @@
 /** Small pure helpers the shells share for publishing. */
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { DEFAULT_CRITICAL_PATHS, type Settings } from '../config/schema.js';
 import type { GateResult } from '../policy/result.js';
 import { DEFAULT_SECRET_KEYWORDS } from '../policy/secret-scan.js';
@@ -6,40 +7,76 @@ import { redactBanditReport } from '../reports/bandit/redact.js';
 import { redactGitleaksReport } from '../reports/gitleaks/index.js';
 import type { ToolId } from '../reports/model.js';
 
+/** What of the run itself the reproduce command needs besides the settings. */
+export interface ReproduceContext {
+  /**
+   * The workspace the run read: a path inside it given absolute (`${{ github.workspace }}/reports/x.json`)
+   * is named relative to it, so the command works in any clone, not only in the runner's checkout.
+   */
+  workspace?: string;
+  /** The phase `auto` resolved to in this run (`GateResult.phase.base`): named instead of `auto`. */
+  phase?: 1 | 2;
+}
+
 /**
  * The CLI command that reproduces this run locally from the same files: the reports, the phase, every
  * setting that changes a verdict when it is not the default, and the commit the change was compared
  * with (so deptry/vulture "new" findings and the secret scan see the same change on a laptop).
  */
-export function reproduceCommand(s: Settings, change?: GateResult['change']): string {
+export function reproduceCommand(s: Settings, change?: GateResult['change'], run: ReproduceContext = {}): string {
   const parts = ['npx security-gate'];
-  const flag = (name: string, value: string) => parts.push(`--${name} ${/^[\w./@,:=+-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`}`);
+  // `--name=value` for a value starting with `-`: the CLI takes `--name -x` for a missing value.
+  const flag = (name: string, value: string) => {
+    const quoted = /^[\w./@,:=+-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
+    parts.push(value.startsWith('-') ? `--${name}=${quoted}` : `--${name} ${quoted}`);
+  };
+  // A list flag is split at commas and newlines, as the input is: an item holding one
+  // (`src/{auth,payments}/**`) can only come from the policy file, which the command names, and the
+  // flag would split it in two globs (and win over the file).
+  const listFlag = (name: string, items: readonly string[]) => {
+    if (s['policy-file'] && items.some((x) => /[,\n]/.test(x))) return;
+    flag(name, items.join(','));
+  };
+  const ws = run.workspace;
+  const local = (p: string): string => {
+    if (!ws || !isAbsolute(p)) return p;
+    const rel = relative(resolve(ws), resolve(p));
+    if (rel === '') return '.';
+    return rel.startsWith('..') || isAbsolute(rel) ? p : rel.split(sep).join('/');
+  };
   for (const name of ['bandit-report', 'pip-audit-report', 'gitleaks-report', 'deptry-report', 'vulture-report', 'mutmut-report'] as const) {
-    if (s[name].length > 0) flag(name, s[name].join(','));
+    if (s[name].length > 0) listFlag(name, s[name].map(local));
   }
-  if (s['policy-file']) flag('policy-file', s['policy-file']);
-  flag('phase', s.phase);
-  if (s['phase-2-from']) flag('phase-2-from', s['phase-2-from']);
-  if (s['phase-2-tools'].length > 0) flag('phase-2-tools', s['phase-2-tools'].join(','));
+  if (s['policy-file']) flag('policy-file', local(s['policy-file']));
+  // `auto` is resolved on the day the command runs: the phase CI applied is named instead.
+  if (s.phase === 'auto' && run.phase !== undefined) flag('phase', String(run.phase));
+  else {
+    flag('phase', s.phase);
+    if (s['phase-2-from']) flag('phase-2-from', s['phase-2-from']);
+  }
+  if (s['phase-2-tools'].length > 0) listFlag('phase-2-tools', s['phase-2-tools']);
   if (s['base-ref']) flag('base-ref', s['base-ref']);
   // The event's base commit (a first commit was compared with the empty tree: nothing to name).
   else if (change?.known && change.source !== 'first-commit') flag('base-ref', change.base);
   const same = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
-  if (!same(s['critical-paths'], DEFAULT_CRITICAL_PATHS)) flag('critical-paths', s['critical-paths'].join(','));
+  if (!same(s['critical-paths'], DEFAULT_CRITICAL_PATHS)) listFlag('critical-paths', s['critical-paths']);
   if (s['on-missing-report'] !== 'error') flag('on-missing-report', s['on-missing-report']);
   if (s['unknown-severity'] !== 'high') flag('unknown-severity', s['unknown-severity']);
   if (s['severity-source'] !== 'github,osv') flag('severity-source', s['severity-source']);
+  // Where severities are looked up, and for how long: what is not answered stays unknown.
+  if (s['osv-api-url'] !== 'https://api.osv.dev') flag('osv-api-url', s['osv-api-url']);
+  if (s['severity-budget-seconds'] !== 30) flag('severity-budget-seconds', String(s['severity-budget-seconds']));
   if (s['vulture-min-confidence'] !== undefined) flag('vulture-min-confidence', String(s['vulture-min-confidence']));
   if (s['mutmut-min-score'] !== undefined) flag('mutmut-min-score', String(s['mutmut-min-score']));
-  if (s['scan-root']) flag('scan-root', s['scan-root']);
+  if (s['scan-root']) flag('scan-root', local(s['scan-root']));
   // Waivers: which file, and who may approve (a waiver without its approvers is invalid, so the
   // CLI would count its findings as not waived).
-  if (s['waivers-file'] !== 'docs/governance/security-waivers.md') flag('waivers-file', s['waivers-file']);
-  if (s['security-approvers'].length > 0) flag('security-approvers', s['security-approvers'].join(','));
-  if (s['senior-approvers'].length > 0) flag('senior-approvers', s['senior-approvers'].join(','));
+  if (s['waivers-file'] !== 'docs/governance/security-waivers.md') flag('waivers-file', local(s['waivers-file']));
+  if (s['security-approvers'].length > 0) listFlag('security-approvers', s['security-approvers']);
+  if (s['senior-approvers'].length > 0) listFlag('senior-approvers', s['senior-approvers']);
   if (s['waiver-max-days'] !== undefined) flag('waiver-max-days', String(s['waiver-max-days']));
   if (!s['secret-scan']) flag('secret-scan', 'false');
-  else if (!same(s['secret-scan-keywords'], DEFAULT_SECRET_KEYWORDS)) flag('secret-scan-keywords', s['secret-scan-keywords'].join(','));
+  else if (!same(s['secret-scan-keywords'], DEFAULT_SECRET_KEYWORDS)) listFlag('secret-scan-keywords', s['secret-scan-keywords']);
   return parts.join(' ');
 }
 

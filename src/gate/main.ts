@@ -89,7 +89,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env, given?: Settings
   const logAt = { error: log.error, warn: log.warning, info: log.info };
   for (const t of result.tools) for (const m of t.messages) logAt[messageLevel(t)](m);
 
-  const summaryOptions = { artifactName: settings['artifact-name'], reproduceCommand: reproduceCommand(settings, result.change), policySource: settings['policy-file'] };
+  const summaryOptions = { artifactName: settings['artifact-name'], reproduceCommand: reproduceCommand(settings, result.change, { workspace, phase: result.phase.base }), policySource: settings['policy-file'] };
   const { staged, sarifFile } = await publish({ env, workspace, outDir, settings, result, reports: engine.reports, knownSecrets: engine.knownSecrets, summaryOptions, now, runCtx, client, copier });
 
   setOutputs(computeOutputs(result, { ...staged, sarifFile }));

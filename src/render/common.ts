@@ -175,12 +175,18 @@ export function waiverText(f: EvaluatedFinding, now?: string): string | undefine
   return `${w.id} · owner ${w.owner} · expires ${w.expires}${soon} · ${w.reasonCategory}`;
 }
 
-/** Days from `now` (ISO) to `date` (YYYY-MM-DD), or undefined when either is unreadable. */
+/**
+ * Whole UTC days from the day of `now` (ISO) to `date` (YYYY-MM-DD), or undefined when either is
+ * unreadable: 0 on a waiver's last day, as the waivers themselves count (waivers/types.ts,
+ * `daysBetween`). Counted from the instant instead, a waiver that still applied was "(expired)"
+ * from 00:00 UTC of its last day, and every expiry was a day nearer than the waivers table said.
+ */
 export function daysUntil(date: string, now: string): number | undefined {
   const d = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(date) ? `${date}T00:00:00Z` : date);
   const n = Date.parse(now);
   if (Number.isNaN(d) || Number.isNaN(n)) return undefined;
-  return Math.floor((d - n) / 86_400_000);
+  const day = (t: number) => Math.floor(t / 86_400_000);
+  return day(d) - day(n);
 }
 
 // ---------------------------------------------------------------------------------------------

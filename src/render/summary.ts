@@ -15,7 +15,7 @@
  */
 import { renderWaiverSection } from '../waivers/render.js';
 import type { EvaluatedFinding, GateResult, ToolResult } from '../policy/result.js';
-import { clip, escapeCode, escapeHtml, escapeMarkdown, safeHttpUrl } from '../util/escape.js';
+import { clip, escapeCode, escapeHtml, escapeMarkdown, safeHttpUrl, showInvisible } from '../util/escape.js';
 import {
   CLIP,
   DEFAULT_MAX_LISTED,
@@ -72,6 +72,18 @@ const mdq = (s: string | undefined, max: number): string =>
     .split(/`([^`\r\n]*)`/)
     .map((part, i) => (i % 2 === 1 ? escapeCode(part) : escapeMarkdown(part)))
     .join('');
+/**
+ * A code span that shows `s` as written, for text the reader copies (the reproduce command). Unlike
+ * escapeCode (made for table cells), a `|` stays a `|`: a glob `**\/@(auth|payments)/**` copied from
+ * the summary became `@(auth¦payments)` and matched nothing. The footer holding it is no table row.
+ * A backtick still becomes `ˋ` (one cannot end the span), line breaks and control characters go,
+ * and invisible characters are shown.
+ */
+const verbatimCode = (s: string): string => {
+  // eslint-disable-next-line no-control-regex -- control characters are dropped on purpose
+  const t = showInvisible(s.replace(/\r\n|\r|\n/g, ' ').replace(/[\u0000-\u001f\u007f-\u009f]/g, '')).replace(/`/g, 'ˋ');
+  return `\`${t === '' ? ' ' : t}\``;
+};
 const num = (n: number | undefined): string => (typeof n === 'number' && n > 0 ? String(n) : '–');
 
 export function renderSummary(result: GateResult, opts: SummaryOptions = {}): string {
@@ -330,11 +342,16 @@ function buildSections(result: GateResult, maxListed: number, maxBytes: number, 
     }),
   );
 
-  let soon = 0;
+  // Waivers (not the findings they waive) that expire soon: as the waivers table counts them
+  // (`waiver-expiry-warning-days`), or within 7 days when the result has no waivers report. This
+  // title said "Waivers: 2 applied · 2 expire within 7 days" of one waiver waiving two findings.
+  const expiring = result.waivers ? new Set(result.waivers.waivers.filter((w) => w.state === 'expiring').map((w) => w.id)) : undefined;
+  const soon = new Set<string>();
   for (const t of result.tools) {
     for (const f of t.findings) {
-      const d = f.disposition === 'waived' && f.waiver ? daysUntil(f.waiver.expires, result.generatedAt) : undefined;
-      if (d !== undefined && d <= 7) soon += 1;
+      if (f.disposition !== 'waived' || !f.waiver) continue;
+      const d = daysUntil(f.waiver.expires, result.generatedAt);
+      if (expiring ? expiring.has(f.waiver.id) : d !== undefined && d <= 7) soon.add(f.waiver.id);
     }
   }
   out.push(
@@ -342,7 +359,7 @@ function buildSections(result: GateResult, maxListed: number, maxBytes: number, 
       priority: 4,
       total: sec.waived.total,
       collapsible: true,
-      title: `💤 Waivers: ${sec.waived.total} applied${soon > 0 ? ` · ${soon} expire${soon === 1 ? 's' : ''} within 7 days` : ''}`,
+      title: `💤 Waived: ${plural(sec.waived.total, 'finding')}${soon.size > 0 ? ` · ${plural(soon.size, 'waiver')} expiring soon` : ''}`,
       tableHeader: WAIVED_HEADER,
       rows: rows(sec.waived.top, 'waiver'),
       fullRef,
@@ -420,7 +437,7 @@ function renderFooter(result: GateResult, opts: SummaryOptions, artifactName: st
     parts.push(`full reports, result JSON and SARIF in artifact ${artifactUrl ? `[${name}](${artifactUrl})` : name}`);
   }
   if (result.artifact?.error) parts.push(`⚠️ artifact upload failed: ${mdq(result.artifact.error, CLIP.message)}`);
-  if (opts.reproduceCommand) parts.push(`reproduce locally: ${code(opts.reproduceCommand, 2000)}`);
+  if (opts.reproduceCommand) parts.push(`reproduce locally: ${verbatimCode(clip(opts.reproduceCommand, 2000))}`);
   return `---\n\n${parts.join(' · ')}\n`;
 }
 

@@ -24,7 +24,10 @@ export function waiverHeadline(r: WaiverReport): string {
   if (r.error) return 'Waivers: the waivers file cannot be used (malformed or unreadable), no waiver applies';
   if (!r.present) return 'Waivers: no waivers file';
   const c = r.counts;
-  const parts = [`${n(c.active + c.expiring, 'waiver')} applied (${n(c.waivedFindings, 'finding')} waived)`];
+  // Applied: every waiver that waived a finding, an invalid one that applies only to the findings
+  // whose rule it meets included (it said "0 waivers applied (1 finding waived)").
+  const applied = r.waivers.length > 0 ? r.waivers.filter((e) => e.matched > 0).length : c.active + c.expiring;
+  const parts = [`${n(applied, 'waiver')} applied (${n(c.waivedFindings, 'finding')} waived)`];
   if (c.expiring > 0) parts.push(`${c.expiring} expiring soon`);
   if (c.expired > 0) parts.push(`${c.expired} expired`);
   if (c.invalid > 0) parts.push(`${c.invalid} invalid`);
