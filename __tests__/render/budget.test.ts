@@ -163,3 +163,22 @@ describe('safeCut', () => {
     expect(safeCut('short', 100)).toBe('short');
   });
 });
+
+describe('the reproduce line and approval comments (a consistency review)', () => {
+  const report = (verification?: { requested: boolean; applied: boolean; note: string }) => ({
+    file: 'docs/governance/security-waivers.md',
+    present: true,
+    waivers: [],
+    counts: { total: 0, active: 0, expiring: 0, expired: 0, invalid: 0, stale: 0, waivedFindings: 0 },
+    byReason: { 'false-positive': 0, 'not-exploitable': 0, 'breaking-change': 0, 'update-blocked': 0 },
+    notices: [],
+    ...(verification ? { verification } : {}),
+  });
+  it('says the CLI takes approvers as written when CI checked approval comments, and only then', () => {
+    const withWaivers = (w: ReturnType<typeof report>): GateResult => ({ ...gate([tool('bandit')]), waivers: w as unknown as GateResult['waivers'] });
+    const checked = renderSummary(withWaivers(report({ requested: true, applied: true, note: 'checked' })), OPTS);
+    expect(checked).toContain("reproduce locally: `npx security-gate --bandit-report b.json` (approval comments are checked in CI only: the CLI takes the waivers file's approvers as written)");
+    const unchecked = renderSummary(withWaivers(report()), OPTS);
+    expect(unchecked).toContain('reproduce locally: `npx security-gate --bandit-report b.json`\n');
+  });
+});

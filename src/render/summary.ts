@@ -437,7 +437,12 @@ function renderFooter(result: GateResult, opts: SummaryOptions, artifactName: st
     parts.push(`full reports, result JSON and SARIF in artifact ${artifactUrl ? `[${name}](${artifactUrl})` : name}`);
   }
   if (result.artifact?.error) parts.push(`⚠️ artifact upload failed: ${mdq(result.artifact.error, CLIP.message)}`);
-  if (opts.reproduceCommand) parts.push(`reproduce locally: ${verbatimCode(clip(opts.reproduceCommand, 2000))}`);
+  if (opts.reproduceCommand) {
+    // Approval comments are read from the pull request, which the CLI does not see: a waiver CI
+    // found unapproved would apply on a laptop (a consistency review).
+    const approvals = result.waivers?.verification ? ' (approval comments are checked in CI only: the CLI takes the waivers file\'s approvers as written)' : '';
+    parts.push(`reproduce locally: ${verbatimCode(clip(opts.reproduceCommand, 2000))}${approvals}`);
+  }
   return `---\n\n${parts.join(' · ')}\n`;
 }
 
