@@ -54,6 +54,16 @@ export interface KnownChange {
   addedLinesComplete: boolean;
   /** Plain-words notes about how the change was found (fetched commits, fallbacks). */
   notes: string[];
+  /**
+   * The workspace's directory in the repository (`git rev-parse --show-prefix`, `api/`) when it is
+   * not the repository's root: report paths are relative to the workspace, git's to the root.
+   */
+  workdir?: string;
+  /**
+   * Submodules (gitlinks) the change adds, moves or points elsewhere: left out of `files` (their
+   * content is another repository's), but the code they bring into the checkout is new to it.
+   */
+  submodules?: string[];
 }
 
 export interface UnknownChange {
@@ -302,7 +312,7 @@ const SYMLINK = '120000';
  * Combine the three outputs into the changed files. Submodule (gitlink) entries are left out: a
  * submodule pointer moving is not code in this repository.
  */
-export function buildChangedFiles(rawZ: string, numstatZ: string, unified: string): ChangedFile[] {
+export function buildChangedFiles(rawZ: string, numstatZ: string, unified: string, out?: { submodules?: string[] }): ChangedFile[] {
   const raw = parseRawZ(rawZ);
   // Entries per path, in git's order: names that differ only in bytes that are not UTF-8 (`a\xfe`
   // and `a\xff`) decode alike, and a map of one entry per path gave a text file the binary flag
@@ -317,7 +327,11 @@ export function buildChangedFiles(rawZ: string, numstatZ: string, unified: strin
   const files: ChangedFile[] = [];
   for (const e of raw) {
     const stat = numstat.get(e.path)?.shift();
-    if (e.oldMode === GITLINK || e.newMode === GITLINK) continue;
+    if (e.oldMode === GITLINK || e.newMode === GITLINK) {
+      // A submodule the change adds, moves or points at another commit (not one it removes).
+      if (e.newMode === GITLINK && e.status !== 'D') out?.submodules?.push(e.path);
+      continue;
+    }
     const status = STATUS[e.status] ?? 'modified';
     const f: ChangedFile = {
       path: e.path,
@@ -352,26 +366,58 @@ export function normalizeChangePath(p: string, root?: string): string {
   return s;
 }
 
-const touchedSets = new WeakMap<KnownChange, Set<string>>();
+/**
+ * A path as a case-insensitive file system and Unicode normalisation see it: `Src/App.py` from
+ * `vulture Src` on a Windows or macOS runner is git's `src/app.py`, and a name macOS keeps in NFD
+ * is git's NFC one. Matching these too only ever counts more findings as new (fail closed).
+ */
+function foldPath(p: string): string {
+  return p.normalize('NFC').toLowerCase();
+}
 
-function touchedSet(change: KnownChange): Set<string> {
-  let set = touchedSets.get(change);
-  if (!set) {
-    set = new Set<string>();
-    for (const f of change.files) set.add(normalizeChangePath(f.path));
-    touchedSets.set(change, set);
+interface TouchedSets {
+  exact: Set<string>;
+  folded: Set<string>;
+  /** Folded submodule paths, each with a trailing `/`. */
+  submodules: string[];
+}
+
+const touchedSets = new WeakMap<KnownChange, TouchedSets>();
+
+function touchedSet(change: KnownChange): TouchedSets {
+  let sets = touchedSets.get(change);
+  if (!sets) {
+    sets = { exact: new Set<string>(), folded: new Set<string>(), submodules: [] };
+    for (const f of change.files) {
+      const p = normalizeChangePath(f.path);
+      sets.exact.add(p);
+      sets.folded.add(foldPath(p));
+    }
+    for (const s of change.submodules ?? []) sets.submodules.push(`${foldPath(normalizeChangePath(s))}/`);
+    touchedSets.set(change, sets);
   }
-  return set;
+  return sets;
 }
 
 /**
- * Is `path` in a file the change touches (added, modified, renamed to, copied to, deleted)?
- * Unknown change: true (fail closed, everything counts as new). `root` strips an absolute
- * workspace prefix that some reports carry.
+ * Is `path` in a file the change touches (added, modified, renamed to, copied to, deleted), or in
+ * a submodule it adds or moves? Unknown change: true (fail closed, everything counts as new).
+ * `root` strips an absolute workspace prefix that some reports carry. A path is matched as
+ * written, from the repository's root and from the workspace's directory in it, in any letter
+ * case and Unicode normalisation: each only ever counts more as new.
  */
 export function isTouched(change: Change, path: string, opts?: { root?: string }): boolean {
   if (!change.known) return true;
-  return touchedSet(change).has(normalizeChangePath(path, opts?.root));
+  const sets = touchedSet(change);
+  const n = normalizeChangePath(path, opts?.root);
+  const workdir = change.workdir ? normalizeChangePath(change.workdir).replace(/\/+$/, '') : '';
+  for (const p of workdir !== '' ? [n, posix.normalize(`${workdir}/${n}`)] : [n]) {
+    if (sets.exact.has(p)) return true;
+    const folded = foldPath(p);
+    if (sets.folded.has(folded)) return true;
+    if (sets.submodules.some((s) => folded.startsWith(s))) return true;
+  }
+  return false;
 }
 
 /**

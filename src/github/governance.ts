@@ -3,7 +3,7 @@
  * check the waivers file, verify approvals through the API where asked, hand the policy its `waive`
  * hook, then record the waiver report and decide the override on the result.
  */
-import { relative, resolve, sep } from 'node:path';
+import { posix, relative, resolve, sep } from 'node:path';
 import type { Change, ChangedFile, KnownChange } from '../change/diff.js';
 import type { Settings } from '../config/schema.js';
 import { insideWorkspace, readReport } from '../io/files.js';
@@ -37,7 +37,9 @@ export interface Governance {
 
 /** The change's entry for a file given as a setting (`./docs/x.md` and an absolute path name the same file as git does), or undefined. */
 function changedFileOf(change: KnownChange, workspace: string, file: string): ChangedFile | undefined {
-  const repoFile = relative(resolve(workspace), resolve(workspace, file)).split(sep).join('/');
+  const fromWorkspace = relative(resolve(workspace), resolve(workspace, file)).split(sep).join('/');
+  // git names files from the repository's root; the workspace may be a directory below it.
+  const repoFile = change.workdir ? posix.normalize(`${change.workdir.replace(/\/+$/, '')}/${fromWorkspace}`) : fromWorkspace;
   return change.files.find((f) => f.path === repoFile || f.oldPath === repoFile);
 }
 

@@ -7,7 +7,8 @@
  * - push: `before...after`; `before` all zeros = a new branch (compared with the default branch) or
  *   the first push of a repository (compared with the empty tree when `after` is a root commit).
  * - merge_group: `base_sha...head_sha`.
- * - an explicit `base-ref`: `<base-ref>...HEAD` (wins over the event).
+ * - an explicit `base-ref`: `<base-ref>...HEAD` (wins over the event); HEAD, the commit checked out,
+ *   not GITHUB_SHA, which names another commit when the job checked out something else.
  *
  * Shallow clones (actions/checkout depth 1) are normal: a missing commit is fetched by id
  * (`git fetch --no-tags --depth=1 origin <sha>`), and when no merge base is found the history is
@@ -27,7 +28,7 @@ export interface DetectChangeOptions {
   event: { name?: string; payloadPath?: string };
   /** Input `base-ref`: a branch, tag or commit to compare HEAD with; wins over the event. */
   baseRef?: string;
-  /** GITHUB_SHA (the head for `base-ref` and the fallback for events without one). */
+  /** GITHUB_SHA: the head for a push without `after`, and for `base-ref` only when HEAD cannot be resolved. */
   headSha?: string;
   /** Fetch missing commits from the remote (default true). */
   fetch?: boolean;
@@ -307,13 +308,16 @@ async function fromBaseRef(git: Git, baseRef: string, opts: DetectChangeOptions)
   const base = isSha(baseRef) ? baseRef : await resolveRef(git, baseRef);
   if (!base) return unknown(`base-ref "${baseRef}" could not be found in the clone or fetched.`);
   if (isSha(baseRef)) await git.ensureCommit(base, 'base-ref');
-  let head: string | undefined;
-  if (opts.headSha && isSha(opts.headSha)) {
-    head = opts.headSha;
-  } else {
-    head = await git.resolve('HEAD');
-    if (!head) return unknown('HEAD could not be resolved (an empty repository?).');
+  // HEAD: the commit checked out, which the scanners read. GITHUB_SHA is another commit when the
+  // job checked out something else (a workflow_run or pull_request_target job checking out the
+  // pull request's head, GITHUB_SHA being the default branch's tip): comparing with it gave an
+  // empty change, so the new code the scanners found counted as existing debt (a review).
+  let head = await git.resolve('HEAD');
+  if (head && opts.headSha && isSha(opts.headSha) && opts.headSha.toLowerCase() !== head.toLowerCase()) {
+    git.notes.push(`HEAD (${short(head)}) is not GITHUB_SHA (${short(opts.headSha)}): compared base-ref with HEAD, the commit checked out and scanned.`);
   }
+  if (!head && opts.headSha && isSha(opts.headSha)) head = opts.headSha;
+  if (!head) return unknown('HEAD could not be resolved (an empty repository?).');
   return diffRange(git, base, head, 'base-ref');
 }
 
@@ -442,12 +446,22 @@ async function diffCommits(git: Git, plan: DiffPlan): Promise<Change> {
     throw new ChangeUnknown(`Could not read the diff between ${short(plan.diffBase)} and ${short(plan.head)}: ${describeFailure('git diff', patchR, git.timeoutMs)}.`);
   }
   let files;
+  const submodules: string[] = [];
   try {
-    files = buildChangedFiles(rawR.stdout.toString('utf8'), numR.stdout.toString('utf8'), patch.toString('utf8'));
+    files = buildChangedFiles(rawR.stdout.toString('utf8'), numR.stdout.toString('utf8'), patch.toString('utf8'), { submodules });
   } catch (e) {
     throw new ChangeUnknown(`Could not understand git's diff output (${(e as Error).message}).`);
   }
   if (complete) complete = await readBinaryAsText(git, plan, files);
+  if (submodules.length > 0) {
+    git.notes.push(
+      `The change adds or moves ${submodules.length === 1 ? 'a submodule' : `${submodules.length} submodules`} (such as ${JSON.stringify(submodules[0])}): findings in ${submodules.length === 1 ? 'its' : 'their'} files count as in the change; the secret scan does not read inside submodules.`,
+    );
+  }
+  // Report paths are taken from the workspace; git's from the repository's root (a review: the
+  // CLI run in a monorepo's `api/` matched no finding with the change).
+  const prefix = await git.run(['rev-parse', '--show-prefix']);
+  const workdir = prefix.code === 0 ? prefix.stdout.toString('utf8').trim() : '';
   return {
     known: true,
     base: plan.base,
@@ -458,5 +472,7 @@ async function diffCommits(git: Git, plan: DiffPlan): Promise<Change> {
     files,
     addedLinesComplete: complete,
     notes: [...git.notes],
+    ...(workdir !== '' ? { workdir } : {}),
+    ...(submodules.length > 0 ? { submodules } : {}),
   };
 }
