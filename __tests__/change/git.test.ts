@@ -93,7 +93,8 @@ function expectFeatureFiles(c: KnownChange) {
   expect(files.get('app/new_name.py')).toMatchObject({ status: 'renamed', oldPath: 'app/old_name.py', addedLines: [{ line: 3, text: expect.stringContaining('LINE THREE') }] });
   expect(files.get('app/moved here.py')).toMatchObject({ status: 'renamed', oldPath: 'app/moved.py', similarity: 100, addedLines: [] });
   expect(files.get('app/gone.py')).toMatchObject({ status: 'deleted', addedLines: [] });
-  expect(files.get('data/img.bin')).toMatchObject({ status: 'modified', binary: true, addedLines: [] });
+  // Read again as text for the secret scan, as every binary file the change adds or modifies is.
+  expect(files.get('data/img.bin')).toMatchObject({ status: 'modified', binary: false, addedLines: [{ line: 1, text: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 9, 9, 9, 0, 0, 7]).toString('utf8') }] });
   expect(files.get('src/ñandú ü.py')).toEqual({
     path: 'src/ñandú ü.py',
     status: 'added',

@@ -190,7 +190,8 @@ function build(files: Array<[string, FileSpec]>): { repo: string; base: string; 
         break;
       case 'binary':
         head.push(() => write(repo, p, Buffer.from([0, 1, 2, 0x0a, 0x2b, 0x0a, 0, 0xff])));
-        expected.push({ path: p, status: 'added', binary: true, addedLines: [] });
+        // Read again as text (a NUL byte at its top hid a token from the secret scan, a review).
+        expected.push({ path: p, status: 'added', binary: false, addedLines: ['\0\x01\x02', '+', '\0\uFFFD'].map((text, i) => ({ line: i + 1, text })) });
         break;
       case 'unchanged':
         write(repo, p, text(s.old));
@@ -316,7 +317,7 @@ describe('file names that are not UTF-8 (found by a review: two of them decode a
 });
 
 describe("the pull request's own .gitattributes (found by a review: `*.py -diff` made its files binary)", () => {
-  it('a file an attribute calls binary is read as text, every line of it; a real binary stays binary', async () => {
+  it('a file an attribute calls binary is read as text, every line of it, and so is one git calls binary from its content', async () => {
     const { files, found } = await scanHistory('g', (repo) => {
       write(repo, '.gitattributes', '*.py -diff\n*.bin binary\n');
       write(repo, 'app.py', `import os\nTOKEN = "${fixedToken('attributes')}"\n`);
@@ -324,7 +325,7 @@ describe("the pull request's own .gitattributes (found by a review: `*.py -diff`
       write(repo, 'real.dat', Buffer.from([0x63, 0, 0x64, 0x0a]));
     });
     const byPath = Object.fromEntries(files.map((f) => [f.path, { binary: f.binary, lines: f.addedLines.length }]));
-    expect(byPath).toEqual({ '.gitattributes': { binary: false, lines: 2 }, 'app.py': { binary: false, lines: 2 }, 'blob.bin': { binary: false, lines: 1 }, 'real.dat': { binary: true, lines: 0 } });
+    expect(byPath).toEqual({ '.gitattributes': { binary: false, lines: 2 }, 'app.py': { binary: false, lines: 2 }, 'blob.bin': { binary: false, lines: 1 }, 'real.dat': { binary: false, lines: 1 } });
     expect(found).toEqual([['github-token', 'app.py', 2]]);
   });
 });

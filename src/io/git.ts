@@ -364,40 +364,30 @@ const MAX_BINARY_REREAD = 2000;
 const REREAD_BATCH = 100;
 
 /**
- * Git calls a file binary from its content, or because `.gitattributes` says so (`*.py -diff`,
- * `binary`), and the pull request writes its own `.gitattributes`: marking its Python files binary
- * hid their added lines from the secret scan. So the files an attribute made binary are diffed
- * again with `--text`, and all their added lines are scanned, NUL bytes and all: any rule that
- * left some out (lines with a NUL, files mostly not text) was a place to put a token, and the cost
- * is bounded by the patch byte limit (random bytes scan at about 20 MB/s; an image under
- * `*.png binary` is a few hundred kB).
+ * Git calls a file binary from its content (a NUL byte in its first 8 kB), or because
+ * `.gitattributes` says so (`*.py -diff`, `binary`), and the pull request writes its own
+ * `.gitattributes`: marking its Python files binary hid their added lines from the secret scan,
+ * and so did one NUL byte at the top of a `.env` (a review). So every binary file the change adds
+ * or modifies is diffed again with `--text`, and all its added lines are scanned, NUL bytes and
+ * all: any rule that left some out (lines with a NUL, files mostly not text, files without an
+ * attribute) was a place to put a token. The cost is bounded by the patch byte limit (random bytes
+ * scan at about 20 MB/s; an image is a few hundred kB).
  * Names that are not UTF-8 (they cannot be named again), too many files, and a diff over the byte
  * limit stay as git said, and the scan says it is partial.
  */
 async function readBinaryAsText(git: Git, plan: DiffPlan, files: ChangedFile[]): Promise<boolean> {
   const binaries = files.filter((f) => f.binary && f.status !== 'deleted' && !f.symlink);
-  // A name that is not UTF-8 cannot be named to git again: whether an attribute made it binary is
-  // unknown, so the scan is partial (a re-review hid a token in such a file under `-diff`).
+  // A name that is not UTF-8 cannot be named to git again, so the scan is partial (a re-review
+  // hid a token in such a file under `-diff`).
   const all = binaries.filter((f) => !f.path.includes('\uFFFD'));
   if (binaries.length === 0) return true;
-  // Past the cap, or when git cannot answer, the scan is partial and says so: files an attribute
-  // made binary were not read (a review hid a token behind 500 decoys this way, without a word).
+  // Past the cap, or when git cannot answer, the scan is partial and says so: binary files were
+  // not read (a review hid a token behind 500 decoys this way, without a word).
   let complete = all.length <= MAX_BINARY_REREAD && all.length === binaries.length;
   const candidates = all.slice(0, MAX_BINARY_REREAD);
   let bytes = 0;
   for (let at = 0; at < candidates.length; at += REREAD_BATCH) {
-    const batch = candidates.slice(at, at + REREAD_BATCH);
-    // Only where an attribute made them binary (`diff: unset`): a real binary is not read again.
-    const attrs = await git.run(['check-attr', '-z', 'diff', '--', ...batch.map((f) => f.path)]);
-    if (attrs.code !== 0) {
-      complete = false;
-      continue;
-    }
-    const fields = attrs.stdout.toString('utf8').split('\0');
-    const forced = new Set<string>();
-    for (let i = 0; i + 2 < fields.length; i += 3) if (fields[i + 2] === 'unset') forced.add(fields[i] as string);
-    const binary = batch.filter((f) => forced.has(f.path));
-    if (binary.length === 0) continue;
+    const binary = candidates.slice(at, at + REREAD_BATCH);
     const r = await git.run(['--literal-pathspecs', ...DIFF_ARGS, '-U0', '--text', '--src-prefix=a/', '--dst-prefix=b/', plan.diffBase, plan.head, '--', ...binary.map((f) => f.path)], {
       maxStdoutBytes: Math.max(0, git.maxPatchBytes - bytes),
     });
