@@ -27,14 +27,16 @@ describe('reproduceCommand', () => {
     expect(reproduceCommand(s)).toBe('npx security-gate --bandit-report reports/bandit.json --phase 1');
   });
 
-  it('names the base commit of a known change from the event; an explicit base-ref wins; a first commit names none', () => {
+  it('names the base commit of a known change, from the event or the base-ref it resolved (a branch moves); a first commit names none', () => {
     const s = parseSettings([{ 'deptry-report': 'reports/deptry.json' }]);
     expect(reproduceCommand(s, known('pull_request'))).toBe(`npx security-gate --deptry-report reports/deptry.json --phase 1 --base-ref ${BASE}`);
     expect(reproduceCommand(s, known('push'))).toContain(`--base-ref ${BASE}`);
     expect(reproduceCommand(s, known('first-commit'))).not.toContain('--base-ref');
     expect(reproduceCommand(s, { known: false, reason: 'no event' })).not.toContain('--base-ref');
     const withRef = parseSettings([{ 'deptry-report': 'reports/deptry.json', 'base-ref': 'origin/main' }]);
-    expect(reproduceCommand(withRef, known('base-ref'))).toBe('npx security-gate --deptry-report reports/deptry.json --phase 1 --base-ref origin/main');
+    expect(reproduceCommand(withRef, known('base-ref'))).toBe(`npx security-gate --deptry-report reports/deptry.json --phase 1 --base-ref ${BASE}`);
+    // Not resolved in CI: named as given.
+    expect(reproduceCommand(withRef, { known: false, reason: 'not found' })).toContain('--base-ref origin/main');
   });
 
   it('adds every non-default setting that changes a verdict', () => {

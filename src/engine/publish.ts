@@ -55,9 +55,12 @@ export function reproduceCommand(s: Settings, change?: GateResult['change'], run
     if (s['phase-2-from']) flag('phase-2-from', s['phase-2-from']);
   }
   if (s['phase-2-tools'].length > 0) listFlag('phase-2-tools', s['phase-2-tools']);
-  if (s['base-ref']) flag('base-ref', s['base-ref']);
-  // The event's base commit (a first commit was compared with the empty tree: nothing to name).
-  else if (change?.known && change.source !== 'first-commit') flag('base-ref', change.base);
+  // The commit CI compared with, the event's or the one `base-ref` named then (a first commit was
+  // compared with the empty tree: nothing to name). A branch named again (`main`) is resolved on the
+  // day and in the clone the command runs in, as `phase: auto` was: another change, other "new"
+  // findings and added lines.
+  if (change?.known && change.source !== 'first-commit') flag('base-ref', change.base);
+  else if (s['base-ref']) flag('base-ref', s['base-ref']);
   const same = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
   if (!same(s['critical-paths'], DEFAULT_CRITICAL_PATHS)) listFlag('critical-paths', s['critical-paths']);
   if (s['on-missing-report'] !== 'error') flag('on-missing-report', s['on-missing-report']);

@@ -299,6 +299,13 @@ export async function resolveSeverities(findings: readonly Finding[], opts: Reso
   const getScorer: () => Promise<CvssScorer> = loadCvssScorer;
 
   const askGithub = (id: string, pkg: string | undefined) => (isGhsa(id) ? lookupGhsa(gh.client, id, getScorer) : lookupCve(gh.client, id, pkg, getScorer));
+  // GitHub is asked about a CVE for the group's package: for every package's advisory when the group
+  // spans several (`django` and `requests` both listing CVE-X). Narrowed to the first package, its
+  // low advisory answered for the other package's critical one (a fourth re-review).
+  const githubPackage = (g: AdvisoryGroup): string | undefined => {
+    const names = new Set(g.findings.map((i) => (findings[i]!.package?.name ?? '').toLowerCase().replace(/[-_.]+/g, '-')));
+    return names.size > 1 ? undefined : g.packageName;
+  };
   const askOsv = (id: string, pkg: string | undefined) => lookupOsv(osv.client, id, pkg, getScorer);
 
   try {
@@ -346,7 +353,7 @@ export async function resolveSeverities(findings: readonly Finding[], opts: Reso
         const answers = await Promise.all(
           ids.map(async (id): Promise<Resolution[]> => {
             const viaGithub = useGithub && (isGhsa(id) || isCve(id));
-            const first: Resolution | undefined = viaGithub ? await askGithub(id, g.packageName) : undefined;
+            const first: Resolution | undefined = viaGithub ? await askGithub(id, githubPackage(g)) : undefined;
             if (first && (first.ok || !useOsv)) return [first];
             if (!useOsv) return [{ ok: false, reason: 'not-found', detail: `GitHub: ${id} cannot be looked up there (severity-source: github)` }];
             // A single CVE is asked of OSV as before: by the group's best id for it (PYSEC first).
@@ -394,7 +401,7 @@ export async function resolveSeverities(findings: readonly Finding[], opts: Reso
           return;
         }
         if (other !== undefined) return; // already asked under that advisory, without an answer
-        const r = useGithub ? await askGithub(next, g.packageName) : await askOsv(next, g.packageName);
+        const r = useGithub ? await askGithub(next, githubPackage(g)) : await askOsv(next, g.packageName);
         if (r.ok) results[gi] = withAnswered({ ...r, source: { ...r.source, detail: clip(`${r.source.detail} (via alias of ${g.ids.join(', ')})`, 260) } });
         else attempts[gi]!.push(r);
       }),

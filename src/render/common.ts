@@ -10,6 +10,18 @@ import { safeHttpUrl } from '../util/escape.js';
 /** Default number of findings listed per section. */
 export const DEFAULT_MAX_LISTED = 50;
 
+/**
+ * The longest "reproduce locally" command shown. A longer one is not shown at all (with a word why):
+ * cut, it ran with other settings than CI (a flag's value ended mid-glob) or not at all (an open
+ * quote), and the reader copies it. It is long only when a policy names very many globs or logins.
+ */
+export const REPRODUCE_MAX_CHARS = 20_000;
+
+/** Why a command over REPRODUCE_MAX_CHARS is not shown. */
+export function reproduceTooLong(command: string): string {
+  return `the command is ${command.length.toLocaleString('en-US')} characters long, too long to show; run the CLI with the workflow's inputs and --policy-file`;
+}
+
 /** Longest piece of untrusted text shown in one place (characters, before escaping). */
 export const CLIP = { where: 160, rule: 100, title: 160, reason: 200, message: 300, version: 40, notice: 400 } as const;
 

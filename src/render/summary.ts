@@ -27,6 +27,8 @@ import {
   headlineFor,
   messageLevel,
   plural,
+  REPRODUCE_MAX_CHARS,
+  reproduceTooLong,
   ruleDocUrl,
   ruleText,
   sectionsOf,
@@ -437,11 +439,13 @@ function renderFooter(result: GateResult, opts: SummaryOptions, artifactName: st
     parts.push(`full reports, result JSON and SARIF in artifact ${artifactUrl ? `[${name}](${artifactUrl})` : name}`);
   }
   if (result.artifact?.error) parts.push(`⚠️ artifact upload failed: ${mdq(result.artifact.error, CLIP.message)}`);
-  if (opts.reproduceCommand) {
+  const cmd = opts.reproduceCommand;
+  if (cmd) {
     // Approval comments are read from the pull request, which the CLI does not see: a waiver CI
     // found unapproved would apply on a laptop (a consistency review).
     const approvals = result.waivers?.verification ? ' (approval comments are checked in CI only: the CLI takes the waivers file\'s approvers as written)' : '';
-    parts.push(`reproduce locally: ${verbatimCode(clip(opts.reproduceCommand, 2000))}${approvals}`);
+    // Whole or not at all: a cut command is one the reader copies and runs with other settings.
+    parts.push(`reproduce locally: ${cmd.length <= REPRODUCE_MAX_CHARS ? verbatimCode(cmd) : escapeMarkdown(reproduceTooLong(cmd))}${approvals}`);
   }
   return `---\n\n${parts.join(' · ')}\n`;
 }

@@ -15,6 +15,8 @@ import {
   headlineFor,
   messageLevel,
   plural,
+  REPRODUCE_MAX_CHARS,
+  reproduceTooLong,
   ruleDocUrl,
   ruleText,
   sectionsOf,
@@ -124,7 +126,9 @@ export function renderTerminal(result: GateResult, opts: TerminalOptions = {}): 
   const tail: string[] = [];
   if (artifactName) tail.push(`Full reports: artifact ${t(artifactName, 200)}${result.artifact?.url && safeHttpUrl(result.artifact.url) ? ` ${t(safeHttpUrl(result.artifact.url), 2048)}` : ''}`);
   if (result.artifact?.error) tail.push(`Artifact upload failed: ${t(result.artifact.error, CLIP.message)}`);
-  if (opts.reproduceCommand) tail.push(`Reproduce locally: ${t(opts.reproduceCommand, 2000)}`);
+  // Whole or not at all: a cut command is one the reader copies and runs with other settings.
+  const cmd = opts.reproduceCommand;
+  if (cmd) tail.push(`Reproduce locally: ${cmd.length <= REPRODUCE_MAX_CHARS ? escapeLog(cmd) : reproduceTooLong(cmd)}`);
   pushAll(out, tail);
   while (out.length > 0 && out[out.length - 1] === '') out.pop();
   return out.join('\n') + '\n';

@@ -18,6 +18,20 @@ import { mutmutXml } from './xml.js';
 export const MUTMUT2_JUNIT_FORMAT = 'mutmut2-junitxml';
 
 const MAX_DEPTH = 16;
+/**
+ * At most this many `<` (tags, counted before parsing). fast-xml-parser builds an object per element
+ * and takes about 130 bytes each: 100 MB of `<a/>` took 3.2 GB and a minute, and a few hundred MB ran
+ * the process out of memory, a crash that named no file (the XML neighbour of MAX_JSON_VALUES). A
+ * mutant is 2 to 4 tags: this reads a million mutants, far more than any real mutmut run.
+ */
+export const MAX_XML_TAGS = 4_000_000;
+
+/** The offset of the (max + 1)th `<` of `text`, or -1 when there are no more than `max`. */
+function tagLimitOffset(text: string, max: number): number {
+  let seen = 0;
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 0x3c && seen++ === max) return i;
+  return -1;
+}
 
 type XmlNode = Record<string, unknown>;
 
@@ -62,6 +76,13 @@ export function parseMutmutJunit(content: string, file: string): ParsedReport {
   const dt = /<!(DOCTYPE|ENTITY)/i.exec(text);
   if (dt) {
     throw new ReportParseError('mutmut', file, `line ${lineOf(text, dt.index)}`, 'XML with a DOCTYPE/ENTITY declaration is refused (entity expansion)');
+  }
+  // Counted first: validating and parsing build and walk every element.
+  const tooMany = text.length > MAX_XML_TAGS ? tagLimitOffset(text, MAX_XML_TAGS) : -1;
+  if (tooMany >= 0) {
+    const line = lineOf(text, tooMany);
+    const column = tooMany - text.lastIndexOf('\n', tooMany - 1);
+    throw new ReportParseError('mutmut', file, `line ${line}, column ${column}`, `more than ${MAX_XML_TAGS.toLocaleString('en-US')} XML tags: too many to read safely (a real mutmut junitxml report holds 2 to 4 per mutant)`);
   }
   const { XMLParser, XMLValidator } = mutmutXml();
   const valid = XMLValidator.validate(text);
