@@ -15,54 +15,23 @@
  * - a policy file's `phase-2-from` written as a YAML timestamp with a time and an offset silently
  *   moved to another day (the same text quoted is refused).
  */
-import { afterEach, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { execFile } from 'node:child_process';
-import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, readFile, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../../src/cli/main.js';
 import { settingsWithPolicy } from '../../src/config/policy-file.js';
 import { ConfigurationError, parseSettings } from '../../src/config/schema.js';
 import { reproduceCommand } from '../../src/engine/publish.js';
 import { loadYaml } from '../../src/util/yaml.js';
+import { banditResult, workspaceWith as reviewWorkspace } from '../helpers/review.js';
 import { REPO_ROOT, runAction } from '../helpers/runner.js';
 
 const ENTRY = join(REPO_ROOT, 'dist/gate/index.js');
 
-let dirs: string[] = [];
-afterEach(async () => {
-  await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
-  dirs = [];
-});
+const workspaceWith = (files: Record<string, string>) => reviewWorkspace(files, 'sg-consistency-');
 
-async function workspaceWith(files: Record<string, string>): Promise<string> {
-  const ws = await mkdtemp(join(tmpdir(), 'sg-consistency-'));
-  dirs.push(ws);
-  for (const [name, text] of Object.entries(files)) {
-    await mkdir(join(ws, name, '..'), { recursive: true });
-    await writeFile(join(ws, name), text);
-  }
-  return ws;
-}
-
-function banditResult(o: { file: string; line: number; severity: string }) {
-  return {
-    code: `${o.line} subprocess.call(cmd, shell=True)\n`,
-    col_offset: 4,
-    end_col_offset: 30,
-    filename: o.file,
-    issue_confidence: 'HIGH',
-    issue_cwe: { id: 78, link: '' },
-    issue_severity: o.severity,
-    issue_text: 'subprocess call with shell=True identified, security issue.',
-    line_number: o.line,
-    line_range: [o.line],
-    more_info: 'https://bandit.readthedocs.io/en/1.7.5/plugins/b602_subprocess_popen_with_shell_equals_true.html',
-    test_id: 'B602',
-    test_name: 'subprocess_popen_with_shell_equals_true',
-  };
-}
 const banditReport = (results: unknown[]) => JSON.stringify({ errors: [], generated_at: '2026-12-01T00:00:00Z', metrics: {}, results });
 
 const WAIVERS_HEADER = '| id | tool | match | reason | rationale | owner | approvers | approved | expires |\n|---|---|---|---|---|---|---|---|---|\n';
@@ -150,8 +119,7 @@ describe('reproduce locally: the printed command gives the verdict CI gave', () 
     expect(r.outputs.verdict).toBe('pass');
     expect(r.outputs['waived-count']).toBe('1');
     // A developer's clone is somewhere else.
-    const laptop = await mkdtemp(join(tmpdir(), 'sg-consistency-laptop-'));
-    dirs.push(laptop);
+    const laptop = await reviewWorkspace({}, 'sg-consistency-laptop-');
     await cp(ws, laptop, { recursive: true });
     await rm(ws, { recursive: true, force: true });
     await expectSameVerdict(r, laptop);

@@ -8,38 +8,17 @@
  * CycloneDX SBOM passing as a clean pip-audit audit; and two different secrets gitleaks redacted
  * (`--redact`) merged into one finding.
  */
-import { afterEach, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseSettings, type Settings } from '../../src/config/schema.js';
-import { runEngine } from '../../src/engine/run.js';
+import { gateOn } from '../helpers/review.js';
 import { parseReport } from '../../src/reports/registry.js';
 
-const NOW = new Date('2026-12-07T12:00:00Z');
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures');
 const fixture = (path: string): string => readFileSync(join(FIXTURES, path), 'utf8');
 type Json = Record<string, unknown> & { runs: Array<Record<string, unknown>> };
 
-let dirs: string[] = [];
-afterEach(async () => {
-  await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
-  dirs = [];
-});
-
-/** Runs the engine on `files` (name -> content) written to a fresh workspace. */
-async function gate(files: Record<string, string>, inputs: Record<string, string>) {
-  const ws = await mkdtemp(join(tmpdir(), 'sg-parsers-'));
-  dirs.push(ws);
-  for (const [name, text] of Object.entries(files)) {
-    await mkdir(join(ws, name, '..'), { recursive: true });
-    await writeFile(join(ws, name), text);
-  }
-  const settings: Settings = parseSettings([{ phase: '2', 'severity-source': 'off', ...inputs }]);
-  const { result } = await runEngine(settings, { workspace: ws, now: NOW });
-  return result;
-}
+const gate = (files: Record<string, string>, inputs: Record<string, string>) => gateOn(files, inputs, 'sg-parsers-');
 
 /** A Bandit SARIF result of B602 in src/auth/login.py, with `extra` fields. */
 const banditSarifResult = (extra: Record<string, unknown> = {}) => ({

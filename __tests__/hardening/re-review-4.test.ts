@@ -12,9 +12,8 @@
  *   by 30425e9) was parsed whole: 100 MB took 3.2 GB and a minute, a few hundred MB ran the process
  *   out of memory. Now refused before parsing, with its place.
  */
-import { afterEach, describe, expect, it } from '@jest/globals';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { describe, expect, it } from '@jest/globals';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runCli } from '../../src/cli/main.js';
 import { parseSettings } from '../../src/config/schema.js';
@@ -23,21 +22,13 @@ import { resolveSeverities } from '../../src/enrich/severity.js';
 import { parsePipAuditJsonValue } from '../../src/reports/pip-audit/json.js';
 import { loadMutmutXml, parseMutmutJunit } from '../../src/reports/mutmut/index.js';
 import { ReportParseError } from '../../src/reports/model.js';
-import { startServer, type TestServer } from '../helpers/http-server.js';
+import { reviewServer, workspaceWith } from '../helpers/review.js';
 
-let dirs: string[] = [];
-let servers: TestServer[] = [];
-afterEach(async () => {
-  await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
-  await Promise.all(servers.map((s) => s.close()));
-  dirs = [];
-  servers = [];
-});
+
 
 describe('pip-audit: one CVE listed for two packages', () => {
   it("each package's GitHub advisory for the CVE is heard: the other package's critical one is not answered by the first's low one", async () => {
-    const srv = await startServer();
-    servers.push(srv);
+    const srv = await reviewServer();
     // GitHub lists two advisories for the CVE, one per package, that disagree.
     srv.on(/^GET \/advisories$/, (req) => {
       expect(req.query.get('cve_id')).toBe('CVE-2023-0002');
@@ -69,8 +60,7 @@ describe('pip-audit: one CVE listed for two packages', () => {
 
 describe('the reproduce command is never shown cut', () => {
   it('a long command (a policy of many critical paths) is printed whole, never with an ellipsis in a flag', async () => {
-    const ws = await mkdtemp(join(tmpdir(), 'sg-rr4-'));
-    dirs.push(ws);
+    const ws = await workspaceWith({}, 'sg-rr4-');
     await writeFile(join(ws, 'bandit.json'), JSON.stringify({ errors: [], generated_at: '2026-12-01T00:00:00Z', metrics: {}, results: [] }));
     const globs = Array.from({ length: 150 }, (_, i) => `services/component-${i}/handlers/**`);
     await writeFile(join(ws, 'policy.yml'), `critical-paths:\n${globs.map((g) => `  - "${g}"`).join('\n')}\nsecret-scan: false\n`);

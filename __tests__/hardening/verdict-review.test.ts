@@ -6,60 +6,19 @@
  * mutant, files Bandit could not scan, a skipped pip-audit dependency's vulnerabilities, and a
  * vulture path holding `:1: `.
  */
-import { afterEach, describe, expect, it } from '@jest/globals';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { parseSettings, type Settings } from '../../src/config/schema.js';
-import { runEngine } from '../../src/engine/run.js';
+import { describe, expect, it } from '@jest/globals';
+import { parseSettings } from '../../src/config/schema.js';
 import { resolveSeverities } from '../../src/enrich/severity.js';
 import { evaluate, type ToolInput } from '../../src/policy/evaluate.js';
 import { headlineFor } from '../../src/render/common.js';
 import { parsePipAuditJsonValue } from '../../src/reports/pip-audit/json.js';
 import { parseVulture } from '../../src/reports/vulture/parser.js';
 import type { Finding, ParsedReport } from '../../src/reports/model.js';
-import { startServer, type TestServer } from '../helpers/http-server.js';
+import type { TestServer } from '../helpers/http-server.js';
+import { banditResult, gateOn, REVIEW_NOW, reviewServer } from '../helpers/review.js';
 
-const NOW = new Date('2026-12-07T12:00:00Z');
-let dirs: string[] = [];
-let servers: TestServer[] = [];
-afterEach(async () => {
-  await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
-  await Promise.all(servers.map((s) => s.close()));
-  dirs = [];
-  servers = [];
-});
-
-/** Runs the engine on `files` (name -> content) written to a fresh workspace. */
-async function gate(files: Record<string, string>, inputs: Record<string, string>) {
-  const ws = await mkdtemp(join(tmpdir(), 'sg-verdict-'));
-  dirs.push(ws);
-  for (const [name, text] of Object.entries(files)) {
-    await mkdir(join(ws, name, '..'), { recursive: true });
-    await writeFile(join(ws, name), text);
-  }
-  const settings: Settings = parseSettings([{ phase: '2', 'severity-source': 'off', ...inputs }]);
-  const { result } = await runEngine(settings, { workspace: ws, now: NOW });
-  return result;
-}
-
-function banditResult(o: { file: string; line: number; severity: string; code?: string; col?: number }) {
-  return {
-    code: o.code ?? `${o.line} subprocess.call(cmd, shell=True)\n`,
-    col_offset: o.col ?? 4,
-    end_col_offset: 30,
-    filename: o.file,
-    issue_confidence: 'HIGH',
-    issue_cwe: { id: 78, link: '' },
-    issue_severity: o.severity,
-    issue_text: 'subprocess call with shell=True identified, security issue.',
-    line_number: o.line,
-    line_range: [o.line],
-    more_info: 'https://bandit.readthedocs.io/en/1.7.5/plugins/b602_subprocess_popen_with_shell_equals_true.html',
-    test_id: 'B602',
-    test_name: 'subprocess_popen_with_shell_equals_true',
-  };
-}
+const NOW = REVIEW_NOW;
+const gate = (files: Record<string, string>, inputs: Record<string, string>) => gateOn(files, inputs, 'sg-verdict-');
 const banditReport = (results: unknown[], errors: unknown[] = []) => JSON.stringify({ errors, generated_at: '2026-12-01T00:00:00Z', metrics: {}, results });
 
 describe('Bandit duplicates never hide a more severe result', () => {
@@ -208,8 +167,7 @@ describe('pip-audit aliases never lower an advisory', () => {
   const sev: Record<string, string> = { 'GHSA-aaaa-aaaa-aaaa': 'low', 'GHSA-cccc-cccc-cccc': 'critical', 'GHSA-eeee-eeee-eeee': 'low', 'GHSA-ffff-ffff-ffff': 'high', 'PYSEC-2023-1': 'low', 'PYSEC-2023-9': 'critical' };
   /** GitHub- and OSV-shaped answers from `sev`; ids in `down` answer 503. */
   async function api(down: string[] = []) {
-    const srv = await startServer();
-    servers.push(srv);
+    const srv = await reviewServer();
     const asked: string[] = [];
     const answer = (id: string, body: unknown) => (down.includes(id) ? { status: 503, body: { message: 'down' } } : sev[id] ? { status: 200, body } : { status: 404, body: { message: 'Not Found' } });
     srv.on(/^GET \/advisories\//, (req) => {
@@ -256,8 +214,7 @@ describe('pip-audit aliases never lower an advisory', () => {
   });
 
   it("an alias followed for one id that had no answer never replaces the others' more severe answer (second re-review)", async () => {
-    const srv = await startServer();
-    servers.push(srv);
+    const srv = await reviewServer();
     srv.on(/^GET \/advisories\//, (req) => {
       const id = decodeURIComponent(req.path.split('/').pop() ?? '');
       const level: Record<string, string> = { 'GHSA-cccc-cccc-cccc': 'critical', 'GHSA-dddd-dddd-dddd': 'low' };
