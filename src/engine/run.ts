@@ -261,7 +261,7 @@ export async function runEngine(settings: Settings, deps: EngineDeps): Promise<E
   if (change?.known && settings['secret-scan']) {
     const report = scanChange(change.files, { keywords: settings['secret-scan-keywords'], sourceFile: `git diff ${change.diffBase.slice(0, 12)}..${change.head.slice(0, 12)}` });
     if (report.knownSecrets) pushAll(knownSecrets, report.knownSecrets);
-    const partial = 'not every added line could be read (the diff is too large, or files .gitattributes marks binary could not be read as text): the scan is partial';
+    const partial = 'not every added line could be read (the diff is too large, or binary files the change adds or modifies could not all be read as text; the notices say which): the scan is partial';
     // Never a clean pass: lines not read are not checked (a scan error makes the verdict warn).
     if (!change.addedLinesComplete) report.scanErrors.push({ message: partial });
     inputs.push({

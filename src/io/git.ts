@@ -383,17 +383,37 @@ async function readBinaryAsText(git: Git, plan: DiffPlan, files: ChangedFile[]):
   if (binaries.length === 0) return true;
   // Past the cap, or when git cannot answer, the scan is partial and says so: binary files were
   // not read (a review hid a token behind 500 decoys this way, without a word).
-  let complete = all.length <= MAX_BINARY_REREAD && all.length === binaries.length;
+  const why: string[] = [];
+  if (all.length > MAX_BINARY_REREAD) why.push(`more than ${MAX_BINARY_REREAD} of them`);
+  if (all.length < binaries.length) why.push(`${binaries.length - all.length} named in bytes that are not UTF-8`);
+  let complete = why.length === 0;
   const candidates = all.slice(0, MAX_BINARY_REREAD);
+  // A renamed file is named with its old path too, so git pairs the two again: named alone, its
+  // new path was a new file, every line of it "added" (a fifth re-review: moving a 100 MB model
+  // made the scan partial, and a token already in the repository was found again as new).
+  const pathspec = (f: ChangedFile): string[] => (f.status === 'renamed' && f.oldPath !== undefined && !f.oldPath.includes('\uFFFD') ? [f.path, f.oldPath] : [f.path]);
+  // One time budget for all of it (a fifth re-review: a git call per 100 files, each up to the
+  // timeout, let a change of many slow-to-diff files cost minutes).
+  const deadline = Date.now() + git.timeoutMs;
   let bytes = 0;
   for (let at = 0; at < candidates.length; at += REREAD_BATCH) {
     const binary = candidates.slice(at, at + REREAD_BATCH);
-    const r = await git.run(['--literal-pathspecs', ...DIFF_ARGS, '-U0', '--text', '--src-prefix=a/', '--dst-prefix=b/', plan.diffBase, plan.head, '--', ...binary.map((f) => f.path)], {
+    const left = deadline - Date.now();
+    if (left <= 0) {
+      why.push(`reading them took longer than ${Math.round(git.timeoutMs / 1000)} s`);
+      complete = false;
+      break;
+    }
+    const r = await git.run(['--literal-pathspecs', ...DIFF_ARGS, '-U0', '--text', '--src-prefix=a/', '--dst-prefix=b/', plan.diffBase, plan.head, '--', ...binary.flatMap(pathspec)], {
       maxStdoutBytes: Math.max(0, git.maxPatchBytes - bytes),
+      timeoutMs: left,
     });
     bytes += r.stdout.length;
     if (r.code !== 0 || r.truncated) {
       complete = false;
+      const names = `${JSON.stringify(binary[0]!.path)}${binary.length > 1 ? ` and ${binary.length - 1} more` : ''}`;
+      if (r.truncated) why.push(`${names}: over the ${git.maxPatchBytes.toLocaleString('en-US')}-byte limit on the diff read (a large file, such as a model or a data set)`);
+      else why.push(`${names}: ${describeFailure('git diff', r, left)}`);
       continue;
     }
     const { added } = parseUnifiedAddedLines(r.stdout.toString('utf8'));
@@ -406,7 +426,10 @@ async function readBinaryAsText(git: Git, plan: DiffPlan, files: ChangedFile[]):
       f.addedLines = lines;
     }
   }
-  if (!complete) git.notes.push(`Files git calls binary (${binaries.length}) could not all be read again as text (too many, a name that is not UTF-8, or git failed): their added lines were not all scanned.`);
+  if (!complete) {
+    const shown = why.slice(0, 3).join('; ') + (why.length > 3 ? `; and ${why.length - 3} more` : '');
+    git.notes.push(`Files git calls binary that the change adds or modifies (${binaries.length}) could not all be read again as text (${shown}): their added lines were not all scanned, so the secret scan is partial.`);
+  }
   return complete;
 }
 

@@ -33,6 +33,52 @@ function tagLimitOffset(text: string, max: number): number {
   return -1;
 }
 
+/**
+ * At most this many attributes in one element, and in the whole report (counted before parsing).
+ * Attributes cost as much as elements and more, and `<` does not count them: one `<testcase` with
+ * two million attributes (18 MB) took 3 GB and 25 s, and a few tens of MB ran the process out of
+ * memory (a fifth re-review). A real testcase carries three (name, file, line), a failure two.
+ */
+export const MAX_XML_ATTRIBUTES_PER_ELEMENT = 256;
+export const MAX_XML_ATTRIBUTES = 4_000_000;
+
+/**
+ * Where the attributes of `text` go over a limit (the offset of the `=` past it), or undefined.
+ * Comments and CDATA sections are skipped; in a tag, an `=` outside quotes is an attribute (XML
+ * has no other). Linear: every character is looked at once.
+ */
+function attributeLimit(text: string): { at: number; perElement: boolean } | undefined {
+  let total = 0;
+  let i = text.indexOf('<');
+  while (i !== -1) {
+    const skip = text.startsWith('<!--', i) ? '-->' : text.startsWith('<![CDATA[', i) ? ']]>' : undefined;
+    if (skip !== undefined) {
+      const end = text.indexOf(skip, i + 4);
+      if (end < 0) return undefined; // unterminated: the validator says so
+      i = text.indexOf('<', end + skip.length);
+      continue;
+    }
+    let inElement = 0;
+    let quote = 0;
+    let j = i + 1;
+    for (; j < text.length; j++) {
+      const c = text.charCodeAt(j);
+      if (quote !== 0) {
+        if (c === quote) quote = 0;
+      } else if (c === 0x22 || c === 0x27) {
+        quote = c;
+      } else if (c === 0x3d) {
+        if (++inElement > MAX_XML_ATTRIBUTES_PER_ELEMENT) return { at: j, perElement: true };
+        if (++total > MAX_XML_ATTRIBUTES) return { at: j, perElement: false };
+      } else if (c === 0x3e) {
+        break;
+      }
+    }
+    i = text.indexOf('<', j + 1);
+  }
+  return undefined;
+}
+
 type XmlNode = Record<string, unknown>;
 
 function asNodes(v: unknown): XmlNode[] {
@@ -83,6 +129,15 @@ export function parseMutmutJunit(content: string, file: string): ParsedReport {
     const line = lineOf(text, tooMany);
     const column = tooMany - text.lastIndexOf('\n', tooMany - 1);
     throw new ReportParseError('mutmut', file, `line ${line}, column ${column}`, `more than ${MAX_XML_TAGS.toLocaleString('en-US')} XML tags: too many to read safely (a real mutmut junitxml report holds 2 to 4 per mutant)`);
+  }
+  const attrs = attributeLimit(text);
+  if (attrs) {
+    const line = lineOf(text, attrs.at);
+    const column = attrs.at - text.lastIndexOf('\n', attrs.at - 1);
+    const what = attrs.perElement
+      ? `more than ${MAX_XML_ATTRIBUTES_PER_ELEMENT} attributes in one element`
+      : `more than ${MAX_XML_ATTRIBUTES.toLocaleString('en-US')} XML attributes`;
+    throw new ReportParseError('mutmut', file, `line ${line}, column ${column}`, `${what}: too many to read safely (a real mutmut junitxml element carries 2 or 3)`);
   }
   const { XMLParser, XMLValidator } = mutmutXml();
   const valid = XMLValidator.validate(text);
