@@ -106,7 +106,9 @@ export async function stickyCandidates(client: HttpClient, t: CommentTarget, mar
   const marked: GithubComment[] = [];
   for (let page = 1; page <= maxPages; page++) {
     const r = await client.getJson<unknown>(`/repos/${t.owner}/${t.repo}/issues/${t.issueNumber}/comments`, { per_page: 100, page });
-    const list = Array.isArray(r.data) ? (r.data as GithubComment[]) : [];
+    // Not a list: an error, never the last page (ours may be on a later one: a second comment).
+    if (!Array.isArray(r.data)) throw new HttpError('malformed', `page ${page} of the comments is not a list`);
+    const list = r.data as GithubComment[];
     for (const c of list) if (c && typeof c.id === 'number' && hasMarker(c.body, marker)) marked.push(c);
     if (list.length < 100) break;
   }

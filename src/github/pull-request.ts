@@ -25,10 +25,11 @@ export interface RepoRef {
 }
 
 /**
- * `WAIVER APPROVED: <reason>` at the start of a line (case-insensitive; bold allowed, a quoted line
- * `> …` is not an approval); the reason is the rest of that line.
+ * `WAIVER APPROVED: <reason>` at the start of a line, indented 3 spaces at most (4, or a tab, is an
+ * indented code block: shown as code, not as written); case-insensitive, bold allowed, a quoted
+ * line `> …` is not an approval; the reason is the rest of that line.
  */
-export const APPROVAL_RE = /^[ \t]*(?:\*\*)?WAIVER APPROVED(?:\*\*)?[ \t]*:(?:\*\*)?[ \t]*(\S.*)$/im;
+export const APPROVAL_RE = /^ {0,3}(?:\*\*)?WAIVER APPROVED(?:\*\*)?[ \t]*:(?:\*\*)?[ \t]*(\S.*)$/im;
 
 /**
  * A line without its HTML comments, an unclosed one cut to the line's end. By index, not with
@@ -48,33 +49,101 @@ function withoutHtmlComments(line: string): string {
   }
 }
 
+/** Columns of a line's leading white space (a tab to the next multiple of 4, as CommonMark counts) and the rest. */
+function indentOf(line: string): { cols: number; rest: string } {
+  let cols = 0;
+  let i = 0;
+  for (; i < line.length; i++) {
+    if (line[i] === ' ') cols++;
+    else if (line[i] === '\t') cols += 4 - (cols % 4);
+    else break;
+  }
+  return { cols, rest: line.slice(i) };
+}
+
+/** Columns a line's start takes (a tab to the next multiple of 4). */
+function columns(prefix: string): number {
+  let cols = 0;
+  for (const ch of prefix) cols += ch === '\t' ? 4 - (cols % 4) : 1;
+  return cols;
+}
+
+/** List markers before a fence (`- ```, `1. ~~~`, nested `- * ````): the fence is then in a list item. */
+const LIST_PREFIX = /^(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)+/;
+const FENCE_OPEN = /^(`{3,}|~{3,})/;
+const FENCE_CLOSE = /^(`{3,}|~{3,})[ \t]*$/;
+
+interface OpenFence {
+  char: string;
+  length: number;
+  /** Indent (columns) a closing fence may have: GitHub closes at these, or else the fence goes on. */
+  closeMin: number;
+  closeMax: number;
+  /** In a list item whose content starts at `closeMin`: a line indented less ends the item and the fence. */
+  listItem: boolean;
+}
+
 /**
- * The reasons of every `WAIVER APPROVED:` line of a comment, in order. Lines inside a code fence or
- * an HTML comment (text GitHub does not show as written, e.g. a quoted template) are not approvals.
+ * The reasons of every `WAIVER APPROVED:` line of a comment, in order. Lines GitHub does not show as
+ * the approver's own words are not approvals: inside a code fence (one in a list item too, and one
+ * that only a fence GitHub would not take as its end seems to close), an indented code block, an
+ * HTML comment, or a quote (a `>` line, and the lines that continue its paragraph without `>`:
+ * GitHub shows them inside the quote). Where the comment's structure is unclear the reading is
+ * stricter, never looser: a fence is taken to go on until a line GitHub surely ends it with.
  */
 export function approvalReasons(body: string): string[] {
   const out: string[] = [];
-  let fence: string | undefined;
+  let fence: OpenFence | undefined;
   let inComment = false;
-  for (const line of body.split(/\r?\n/)) {
+  // A quote's paragraph goes on, without `>`, until a blank line (lazy continuation).
+  let inQuote = false;
+  // CommonMark ends a line at \n, \r\n or a lone \r.
+  for (const line of body.split(/\r\n|\r|\n/)) {
     if (inComment) {
       if (line.includes('-->')) inComment = false;
       continue;
     }
-    const f = /^[ \t]{0,3}(`{3,}|~{3,})/.exec(line)?.[1];
+    const { cols, rest } = indentOf(line);
+    const blank = rest.trim() === '';
     if (fence !== undefined) {
-      if (f !== undefined && f[0] === fence[0] && f.length >= fence.length) fence = undefined;
+      if (blank) continue;
+      if (!(fence.listItem && cols < fence.closeMin)) {
+        const c = FENCE_CLOSE.exec(rest)?.[1];
+        if (c !== undefined && c[0] === fence.char && c.length >= fence.length && cols >= fence.closeMin && cols <= fence.closeMax) fence = undefined;
+        continue;
+      }
+      // A line indented less than the list item's content ends the item, and its fence: read it afresh.
+      fence = undefined;
+    }
+    if (blank) {
+      inQuote = false;
       continue;
     }
+    const marker = LIST_PREFIX.exec(rest)?.[0];
+    const f = FENCE_OPEN.exec(marker !== undefined ? rest.slice(marker.length) : rest)?.[1];
     if (f !== undefined) {
-      fence = f;
+      if (marker !== undefined) {
+        const at = columns(line.slice(0, line.length - rest.length) + marker);
+        fence = { char: f[0] as string, length: f.length, closeMin: at, closeMax: at + 3, listItem: true };
+      } else {
+        // Indented 4 or more, the fence may be in a list item whose content starts up to 3 columns
+        // before it: only a closing fence indented exactly as much is one GitHub surely takes.
+        fence = { char: f[0] as string, length: f.length, closeMin: cols, closeMax: Math.max(cols - 3, 0) + 3, listItem: false };
+      }
+      inQuote = false;
       continue;
     }
+    // An HTML comment hides what follows, after a quote too (it ends the quote's paragraph).
     const start = line.indexOf('<!--');
     if (start >= 0 && !line.includes('-->', start + 4)) {
       inComment = true;
       if (line.slice(0, start).trim() === '') continue;
     }
+    if (rest.startsWith('>')) {
+      inQuote = true;
+      continue;
+    }
+    if (inQuote) continue;
     const m = APPROVAL_RE.exec(withoutHtmlComments(line));
     const reason = m?.[1]?.trim();
     if (reason) out.push(reason);
@@ -93,10 +162,16 @@ function why(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
+/**
+ * Each page of a list, until a short one. An answer that is not a list is an error, not the end:
+ * taken for an empty last page, it left the later pages unread (a review had the latest labeling,
+ * on page 2, passed over for an older admin's on page 1).
+ */
 async function pages<T>(client: HttpClient, path: string, maxPages: number, each: (items: T[]) => void): Promise<{ truncated: boolean }> {
   for (let page = 1; page <= maxPages; page++) {
     const r = await client.getJson<unknown>(path, { per_page: 100, page });
-    const list = Array.isArray(r.data) ? (r.data as T[]) : [];
+    if (!Array.isArray(r.data)) throw new HttpError('malformed', `page ${page} of the list is not a list`);
+    const list = r.data as T[];
     each(list);
     if (list.length < 100) return { truncated: false };
   }
@@ -135,7 +210,9 @@ export async function fetchApprovalComments(
         // Approvals are given by people: a bot's comment (an echo of a template) never counts.
         if (c?.user?.type === 'Bot' || /\[bot\]$/i.test(login ?? '')) continue;
         if (!login || !allowed.has(login.toLowerCase()) || typeof c.body !== 'string') continue;
-        if (typeof c.updated_at === 'string' && c.updated_at !== c.created_at) continue;
+        // Unedited as far as the answer says: both times given, and equal (a comment without them
+        // may have been edited: an answer that does not say is never an approval).
+        if (typeof c.created_at !== 'string' || c.updated_at !== c.created_at) continue;
         for (const reason of approvalReasons(c.body)) {
           // Long enough for dozens of approval codes (each ~40 characters) and a reason.
           const a: ApprovalComment = { login, reason: reason.slice(0, 4000) };
@@ -201,40 +278,44 @@ interface RawEvent {
 
 export type LabelEventResult = { actor: string; at: string } | { error: string };
 
-/** Who applied `label` last, and when (the latest `labeled` event for it). */
+/**
+ * Who applied `label` last, and when (the latest `labeled` event for it). A `labeled` event for it
+ * without an actor is an answer (not honoured); one without a readable time, or an `unlabeled` one
+ * without, may be the latest: who applied the label last cannot then be told. Independent of the
+ * order the events are listed in: an unreadable latest event is never passed over for an older one.
+ */
 export async function findLabelEvent(client: HttpClient, repo: RepoRef, issueNumber: number, label: string, opts: { maxPages?: number } = {}): Promise<LabelEventResult> {
   const want = label.trim().toLowerCase();
-  let latest: { actor: string; at: string } | undefined;
-  let unknownActor = false;
+  // The latest labeling; actor undefined when the event names none (a deleted account?).
+  let latest: { actor: string | undefined; at: string } | undefined;
+  let undated = false;
   // The label removed after it was last applied: a re-run reuses the old event payload, which
   // still lists it, so the events decide.
   let removedAt: string | undefined;
+  const timeOf = (ev: RawEvent) => (typeof ev.created_at === 'string' && !Number.isNaN(Date.parse(ev.created_at)) ? ev.created_at : undefined);
   try {
     const { truncated } = await pages<RawEvent>(client, `/repos/${seg(repo.owner)}/${seg(repo.repo)}/issues/${issueNumber}/events`, opts.maxPages ?? 10, (list) => {
       for (const ev of list) {
         if ((ev?.event !== 'labeled' && ev?.event !== 'unlabeled') || typeof ev.label?.name !== 'string' || ev.label.name.trim().toLowerCase() !== want) continue;
+        const at = timeOf(ev);
+        if (!at) {
+          undated = true;
+          continue;
+        }
         if (ev.event === 'unlabeled') {
-          const at = typeof ev.created_at === 'string' && !Number.isNaN(Date.parse(ev.created_at)) ? ev.created_at : undefined;
-          if (at && (!removedAt || Date.parse(at) >= Date.parse(removedAt))) removedAt = at;
+          if (!removedAt || Date.parse(at) >= Date.parse(removedAt)) removedAt = at;
           continue;
         }
-        const at = typeof ev.created_at === 'string' ? ev.created_at : undefined;
-        const actor = typeof ev.actor?.login === 'string' && LOGIN_RE.test(ev.actor.login) ? ev.actor.login : undefined;
-        if (!at || Number.isNaN(Date.parse(at))) continue;
         if (latest && Date.parse(latest.at) > Date.parse(at)) continue;
-        if (!actor) {
-          unknownActor = true;
-          latest = undefined;
-          continue;
-        }
-        unknownActor = false;
+        const actor = typeof ev.actor?.login === 'string' && LOGIN_RE.test(ev.actor.login) ? ev.actor.login : undefined;
         latest = { actor, at };
       }
     });
     if (truncated) return { error: `the pull request has more than ${(opts.maxPages ?? 10) * 100} events; the latest labeling was not read` };
+    if (undated) return { error: `an event of \`${label}\` has no readable time, so the latest labeling cannot be told` };
     if (removedAt && (!latest || Date.parse(removedAt) >= Date.parse(latest.at))) return { error: `\`${label}\` was removed from the pull request after it was applied` };
-    if (latest) return latest;
-    if (unknownActor) return { error: 'the label event has no actor (a deleted account?)' };
+    if (latest?.actor !== undefined) return { actor: latest.actor, at: latest.at };
+    if (latest) return { error: 'the label event has no actor (a deleted account?)' };
     return { error: `no \`labeled\` event for \`${label}\` in the pull request's events` };
   } catch (e) {
     return { error: `the pull request's events could not be read: ${why(e)}` };
