@@ -1,6 +1,5 @@
 /** Pull-request facts (comments, label events, permissions, team membership) against a GitHub-shaped server on 127.0.0.1. */
-import { afterEach, describe, expect, it } from '@jest/globals';
-import { createHttpClient } from '../../src/io/http.js';
+import { describe, expect, it } from '@jest/globals';
 import {
   approvalReasons,
   checkTeamMembership,
@@ -13,7 +12,7 @@ import {
 } from '../../src/github/pull-request.js';
 import { approvalCode, createWaiverSession } from '../../src/waivers/evaluate.js';
 import { pullRequestAuthor } from '../../src/policy/override.js';
-import { startServer, type TestServer } from '../helpers/http-server.js';
+import { github, paged } from '../helpers/github-api.js';
 import { evaluated, waiver } from '../waivers/helpers.js';
 
 const REPO = { owner: 'acme', repo: 'api' };
@@ -21,27 +20,8 @@ const NOW = new Date('2026-11-29T12:00:00Z');
 const FORBIDDEN = { status: 403, body: { message: 'Resource not accessible by integration', documentation_url: 'https://docs.github.com/rest' } };
 const NOT_FOUND = { status: 404, body: { message: 'Not Found' } };
 
-let servers: TestServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.map((s) => s.close()));
-  servers = [];
-});
 
-async function github() {
-  const srv = await startServer();
-  servers.push(srv);
-  const client = createHttpClient({ baseUrl: srv.url, token: 'ghs_readonly', retries: 1, backoffMs: 1 });
-  return { srv, client };
-}
 
-/** A paginated list route as GitHub serves it (per_page / page). */
-function paged<T>(items: T[]) {
-  return (req: { query: URLSearchParams }) => {
-    const per = Number(req.query.get('per_page') ?? 30);
-    const page = Number(req.query.get('page') ?? 1);
-    return { body: items.slice((page - 1) * per, page * per) };
-  };
-}
 
 const comment = (login: string, body: string, i = 0, updated = '2026-11-28T10:00:00Z') => ({ id: i, body, user: { login, type: 'User' }, created_at: '2026-11-28T10:00:00Z', updated_at: updated, html_url: `https://github.com/acme/api/pull/7#issuecomment-${i}` });
 

@@ -4,39 +4,20 @@
  * from GitHub's answers. Every test here failed before its fix; all run against a GitHub-shaped
  * server on 127.0.0.1.
  */
-import { afterEach, describe, expect, it } from '@jest/globals';
-import { createHttpClient } from '../../src/io/http.js';
+import { describe, expect, it } from '@jest/globals';
 import { approvalReasons, fetchApprovalComments, findLabelEvent, resolveOverride, resolveWaiverContext } from '../../src/github/pull-request.js';
 import { publishComment } from '../../src/github/comment.js';
 import { approvalCode, createWaiverSession } from '../../src/waivers/evaluate.js';
 import type { GateResult } from '../../src/policy/result.js';
-import { startServer, type TestServer } from '../helpers/http-server.js';
+import { closedAfterTest, github, paged } from '../helpers/github-api.js';
 import { commentsServer, ACTIONS_BOT } from '../helpers/comments-server.js';
 import { evaluated, waiver } from '../waivers/helpers.js';
 
 const REPO = { owner: 'acme', repo: 'api' };
 const NOW = new Date('2026-11-29T12:00:00Z');
 
-let servers: TestServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.map((s) => s.close()));
-  servers = [];
-});
 
-async function github() {
-  const srv = await startServer();
-  servers.push(srv);
-  const client = createHttpClient({ baseUrl: srv.url, token: 'ghs_readonly', retries: 1, backoffMs: 1 });
-  return { srv, client };
-}
 
-function paged<T>(items: T[]) {
-  return (req: { query: URLSearchParams }) => {
-    const per = Number(req.query.get('per_page') ?? 30);
-    const page = Number(req.query.get('page') ?? 1);
-    return { body: items.slice((page - 1) * per, page * per) };
-  };
-}
 
 const comment = (login: string, body: string, i = 0) => ({ id: i, body, user: { login, type: 'User' }, created_at: '2026-11-28T10:00:00Z', updated_at: '2026-11-28T10:00:00Z', html_url: `https://github.com/acme/api/pull/7#issuecomment-${i}` });
 
@@ -160,7 +141,7 @@ describe('finding 4: a page that is not a list ends the listing as if it were th
 
   it('the sticky comment: an unreadable page 2 is a warning, never a second comment', async () => {
     const g = await commentsServer();
-    servers.push(g.srv);
+    closedAfterTest(g.srv);
     for (let i = 0; i < 100; i++) g.add(`comment ${i}`, { login: 'someone', type: 'User' });
     g.srv.on(/^GET \/repos\/o\/r\/issues\/7\/comments$/, (req) => (req.query.get('page') === '2' ? { body: { message: 'Server Error' } } : { body: g.comments.slice(0, 100) }));
     const result = { verdict: 'block', shouldFail: true, tools: [], notices: [], phase: { base: 2 } } as unknown as GateResult;
