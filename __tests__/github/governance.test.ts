@@ -96,6 +96,8 @@ describe('a change that edits the policy file', () => {
     expect(policyFileNotice('./.github/security-gate.yml', ws, change([{ path: 'gate.yml', oldPath: '.github/security-gate.yml' }]))).toBeDefined();
     expect(policyFileNotice('/w/.github/security-gate.yml', ws, change([{ path: '.github/security-gate.yml' }]))).toBeDefined();
     expect(policyFileNotice('.github/security-gate.yml', ws, change([{ path: 'src/app.py' }]))).toBeUndefined();
+    // Spelled in another case, as a macOS or Windows runner reads it (a fifth re-review).
+    expect(policyFileNotice('.GitHub/Security-Gate.yml', ws, change([{ path: '.github/security-gate.yml' }]))).toBeDefined();
     expect(policyFileNotice(undefined, ws, change([{ path: '.github/security-gate.yml' }]))).toBeUndefined();
     expect(policyFileNotice('.github/security-gate.yml', ws, { known: false, reason: 'shallow clone' })).toBeUndefined();
   });

@@ -371,7 +371,7 @@ export function normalizeChangePath(p: string, root?: string): string {
  * `vulture Src` on a Windows or macOS runner is git's `src/app.py`, and a name macOS keeps in NFD
  * is git's NFC one. Matching these too only ever counts more findings as new (fail closed).
  */
-function foldPath(p: string): string {
+export function foldPath(p: string): string {
   return p.normalize('NFC').toLowerCase();
 }
 
