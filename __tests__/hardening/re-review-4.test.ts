@@ -58,6 +58,35 @@ describe('pip-audit: one CVE listed for two packages', () => {
   });
 });
 
+describe('pip-audit: one CVE listed for two packages, asked of OSV (left open by the fifth re-review)', () => {
+  it("the record's most severe word answers for a group of both packages, not the first package's", async () => {
+    const srv = await reviewServer();
+    // One OSV record for the CVE, its two affected packages rated differently.
+    srv.on(/^GET \/v1\/vulns\/CVE-2023-0002$/, () => ({
+      status: 200,
+      body: {
+        id: 'CVE-2023-0002',
+        affected: [
+          { package: { ecosystem: 'PyPI', name: 'django' }, database_specific: { severity: 'LOW' } },
+          { package: { ecosystem: 'PyPI', name: 'requests' }, database_specific: { severity: 'CRITICAL' } },
+        ],
+      },
+    }));
+    const r = parsePipAuditJsonValue(
+      {
+        dependencies: [
+          { name: 'django', version: '1.0', vulns: [{ id: 'CVE-2023-0002', fix_versions: [], aliases: [] }] },
+          { name: 'requests', version: '1.0', vulns: [{ id: 'CVE-2023-0002', fix_versions: [], aliases: [] }] },
+        ],
+        fixes: [],
+      },
+      'p.json',
+    );
+    const { findings } = await resolveSeverities(r.findings, { source: 'osv', githubApiUrl: srv.url, osvApiUrl: srv.url, retries: 0, backoffMs: 1 });
+    expect(Object.fromEntries(findings.map((f) => [f.package?.name, f.severity]))).toEqual({ django: 'critical', requests: 'critical' });
+  });
+});
+
 describe('the reproduce command is never shown cut', () => {
   it('a long command (a policy of many critical paths) is printed whole, never with an ellipsis in a flag', async () => {
     const ws = await workspaceWith({}, 'sg-rr4-');

@@ -15,6 +15,7 @@
 import { z } from 'zod';
 import type { HttpClient } from '../io/http.js';
 import { encodeUriComponentSafe } from '../util/escape.js';
+import { severityRank } from '../reports/model.js';
 import { severityOfRating, type CvssScorer } from './cvss.js';
 import { bestCvss, canonicalId, clip, cvssOf, failure, severityFromWord, shapeError, type Resolution } from './resolution.js';
 
@@ -83,15 +84,21 @@ export async function resolveFromOsvRecord(v: OsvVuln, packageName: string | und
     return bestCvss(allVectors.map((x) => s(x)));
   };
 
-  // 1. The database's word.
+  // 1. The database's word: the most severe one the record (or the package's entries) gives. The
+  // first one found answered before, and a record listing two packages (django LOW, requests
+  // CRITICAL) answered LOW for a group holding both (a re-review).
   const words: Array<{ word: unknown; where: string }> = [{ word: own(v.database_specific, 'severity'), where: 'database_specific.severity' }];
   for (const a of pkgEntries) {
     words.push({ word: own(a.database_specific, 'severity'), where: 'affected[].database_specific.severity' });
     words.push({ word: own(a.ecosystem_specific, 'severity'), where: 'affected[].ecosystem_specific.severity' });
   }
+  let said: { word: unknown; where: string; sev: NonNullable<ReturnType<typeof severityFromWord>> } | undefined;
   for (const { word, where } of words) {
     const sev = severityFromWord(word);
-    if (!sev) continue;
+    if (sev && (!said || severityRank(sev) > severityRank(said.sev))) said = { word, where, sev };
+  }
+  if (said) {
+    const { word, where, sev } = said;
     const { best } = await score();
     return {
       ok: true,

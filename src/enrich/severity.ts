@@ -299,10 +299,11 @@ export async function resolveSeverities(findings: readonly Finding[], opts: Reso
   const getScorer: () => Promise<CvssScorer> = loadCvssScorer;
 
   const askGithub = (id: string, pkg: string | undefined) => (isGhsa(id) ? lookupGhsa(gh.client, id, getScorer) : lookupCve(gh.client, id, pkg, getScorer));
-  // GitHub is asked about a CVE for the group's package: for every package's advisory when the group
-  // spans several (`django` and `requests` both listing CVE-X). Narrowed to the first package, its
-  // low advisory answered for the other package's critical one (a fourth re-review).
-  const githubPackage = (g: AdvisoryGroup): string | undefined => {
+  // GitHub and OSV are asked about a CVE for the group's package: for every package's advisory (or
+  // OSV entry) when the group spans several (`django` and `requests` both listing CVE-X). Narrowed
+  // to the first package, its low advisory answered for the other package's critical one (a fourth
+  // re-review; OSV's records the same way, a fifth).
+  const lookupPackage = (g: AdvisoryGroup): string | undefined => {
     const names = new Set(g.findings.map((i) => (findings[i]!.package?.name ?? '').toLowerCase().replace(/[-_.]+/g, '-')));
     return names.size > 1 ? undefined : g.packageName;
   };
@@ -347,18 +348,18 @@ export async function resolveSeverities(findings: readonly Finding[], opts: Reso
             return;
           }
           const oid = osvIdFor(g.ids);
-          if (oid) record(gi, await askOsv(oid, g.packageName));
+          if (oid) record(gi, await askOsv(oid, lookupPackage(g)));
           return;
         }
         const answers = await Promise.all(
           ids.map(async (id): Promise<Resolution[]> => {
             const viaGithub = useGithub && (isGhsa(id) || isCve(id));
-            const first: Resolution | undefined = viaGithub ? await askGithub(id, githubPackage(g)) : undefined;
+            const first: Resolution | undefined = viaGithub ? await askGithub(id, lookupPackage(g)) : undefined;
             if (first && (first.ok || !useOsv)) return [first];
             if (!useOsv) return [{ ok: false, reason: 'not-found', detail: `GitHub: ${id} cannot be looked up there (severity-source: github)` }];
             // A single CVE is asked of OSV as before: by the group's best id for it (PYSEC first).
             const oid = isCve(id) && base.length === 1 && more.length === 0 ? osvIdFor(g.ids) : id;
-            const then: Resolution | undefined = oid ? await askOsv(oid, g.packageName) : undefined;
+            const then: Resolution | undefined = oid ? await askOsv(oid, lookupPackage(g)) : undefined;
             const out: Resolution[] = [];
             if (then?.ok) return [then];
             if (first) out.push(first);
@@ -401,7 +402,7 @@ export async function resolveSeverities(findings: readonly Finding[], opts: Reso
           return;
         }
         if (other !== undefined) return; // already asked under that advisory, without an answer
-        const r = useGithub ? await askGithub(next, githubPackage(g)) : await askOsv(next, g.packageName);
+        const r = useGithub ? await askGithub(next, lookupPackage(g)) : await askOsv(next, lookupPackage(g));
         if (r.ok) results[gi] = withAnswered({ ...r, source: { ...r.source, detail: clip(`${r.source.detail} (via alias of ${g.ids.join(', ')})`, 260) } });
         else attempts[gi]!.push(r);
       }),
