@@ -32,21 +32,41 @@ export interface RepoRef {
 export const APPROVAL_RE = /^ {0,3}(?:\*\*)?WAIVER APPROVED(?:\*\*)?[ \t]*:(?:\*\*)?[ \t]*(\S.*)$/im;
 
 /**
- * A line without its HTML comments, an unclosed one cut to the line's end. By index, not with
- * `/<!--.*?-->/g`: on a comment line of many `<!--` and no `-->` every one of them scanned to the
- * end (0.7 s for one 64 KB comment, and up to 3,000 comments are read).
+ * Text GitHub does not show: an HTML comment `<!-- … -->`, and what HTML reads as one (a bogus
+ * comment: `<? … >`, `<!X … >`, `<![CDATA[ … >`). A line's shown text, from a state (the closer of a
+ * span still open, or undefined), and the state at its end. By index, not with `/<!--.*?-->/g`: on
+ * a line of many `<!--` and no `-->` every one of them scanned to the end. Every opener of the line
+ * counts, not only the first (a review: `<!-- note --> <!--` hid the next lines and they counted).
  */
-function withoutHtmlComments(line: string): string {
+const HIDDEN_OPEN = /<!--|<\?|<![A-Za-z[]/g;
+function shownText(line: string, closer: string | undefined): { text: string; closer: string | undefined } {
   let out = '';
   let from = 0;
   for (;;) {
-    const open = line.indexOf('<!--', from);
-    if (open < 0) return out + line.slice(from);
-    out += line.slice(from, open);
-    const close = line.indexOf('-->', open + 4);
-    if (close < 0) return out;
-    from = close + 3;
+    if (closer !== undefined) {
+      const close = line.indexOf(closer, from);
+      if (close < 0) return { text: out, closer };
+      from = close + closer.length;
+      closer = undefined;
+    }
+    HIDDEN_OPEN.lastIndex = from;
+    const open = HIDDEN_OPEN.exec(line);
+    if (!open) return { text: out + line.slice(from), closer };
+    out += line.slice(from, open.index);
+    closer = open[0] === '<!--' ? '-->' : '>';
+    from = open.index + open[0].length;
   }
+}
+
+/**
+ * HTML elements GitHub shows as a quote or code, struck out, folded away or not at all: a line
+ * inside one is not the approver's own plain words (a review: `<blockquote>`, `<pre>` and
+ * `<details>` lines counted). Counted loosely (a tag in a code span counts too): stricter, never looser.
+ */
+const NOT_PLAIN_ELEMENT = /<(\/?)(blockquote|q|pre|code|kbd|samp|tt|details|del|s|strike|script|style|textarea|noscript|template|svg|math|iframe|xmp|plaintext|noembed|noframes)(?=[\s/>]|$)/gi;
+function elementDepth(text: string, depth: number): number {
+  for (const m of text.matchAll(NOT_PLAIN_ELEMENT)) depth = m[1] ? Math.max(0, depth - 1) : depth + 1;
+  return depth;
 }
 
 /** Columns of a line's leading white space (a tab to the next multiple of 4, as CommonMark counts) and the rest. */
@@ -94,17 +114,18 @@ interface OpenFence {
 export function approvalReasons(body: string): string[] {
   const out: string[] = [];
   let fence: OpenFence | undefined;
-  let inComment = false;
+  // The closer of an HTML comment (or bogus comment) still open: its lines are hidden.
+  let hidden: string | undefined;
+  // HTML elements shown as quote/code/hidden (`<blockquote>`, `<pre>`, `<details>`…) still open.
+  let depth = 0;
   // A quote's paragraph goes on, without `>`, until a blank line (lazy continuation).
   let inQuote = false;
   // CommonMark ends a line at \n, \r\n or a lone \r.
   for (const line of body.split(/\r\n|\r|\n/)) {
-    if (inComment) {
-      if (line.includes('-->')) inComment = false;
-      continue;
-    }
     const { cols, rest } = indentOf(line);
-    const blank = rest.trim() === '';
+    // Blank is spaces and tabs only (CommonMark): a line of U+00A0 or U+3000 is text, and goes on
+    // a quote's paragraph (a review: `.trim()` took it for blank, and the next line counted).
+    const blank = rest === '';
     if (fence !== undefined) {
       if (blank) continue;
       if (!(fence.listItem && cols < fence.closeMin)) {
@@ -115,12 +136,21 @@ export function approvalReasons(body: string): string[] {
       // A line indented less than the list item's content ends the item, and its fence: read it afresh.
       fence = undefined;
     }
+    if (hidden !== undefined) {
+      // The line that ends a hidden span is not read as an approval (stricter), but what follows
+      // on it may open another span or element.
+      const shown = shownText(line, hidden);
+      hidden = shown.closer;
+      depth = elementDepth(shown.text, depth);
+      continue;
+    }
     if (blank) {
       inQuote = false;
       continue;
     }
     const marker = LIST_PREFIX.exec(rest)?.[0];
-    const f = FENCE_OPEN.exec(marker !== undefined ? rest.slice(marker.length) : rest)?.[1];
+    const content = marker !== undefined ? rest.slice(marker.length) : rest;
+    const f = FENCE_OPEN.exec(content)?.[1];
     if (f !== undefined) {
       if (marker !== undefined) {
         const at = columns(line.slice(0, line.length - rest.length) + marker);
@@ -133,18 +163,23 @@ export function approvalReasons(body: string): string[] {
       inQuote = false;
       continue;
     }
+    const shown = shownText(line, undefined);
+    const before = depth;
+    depth = elementDepth(shown.text, depth);
     // An HTML comment hides what follows, after a quote too (it ends the quote's paragraph).
-    const start = line.indexOf('<!--');
-    if (start >= 0 && !line.includes('-->', start + 4)) {
-      inComment = true;
-      if (line.slice(0, start).trim() === '') continue;
+    if (shown.closer !== undefined) {
+      hidden = shown.closer;
+      if (shown.text.trim() === '') continue;
     }
-    if (rest.startsWith('>')) {
-      inQuote = true;
+    // A quote, in a list item too (`- > …`: its paragraph goes on lazily as well, a review).
+    if (content.startsWith('>')) {
+      // A quote line with nothing after its markers closes the quote's paragraph: a next line
+      // without `>` is then outside the quote (GitHub shows it plainly).
+      inQuote = !/^[> \t]*$/.test(content);
       continue;
     }
-    if (inQuote) continue;
-    const m = APPROVAL_RE.exec(withoutHtmlComments(line));
+    if (inQuote || before > 0) continue;
+    const m = APPROVAL_RE.exec(shown.text);
     const reason = m?.[1]?.trim();
     if (reason) out.push(reason);
   }
