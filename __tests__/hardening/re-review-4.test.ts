@@ -26,6 +26,19 @@ import { errorOf } from '../reports/registry-helpers.js';
 
 
 
+/** django and requests, each listing CVE-2023-0002 as its own id. */
+const twoPackagesOneCve = () =>
+  parsePipAuditJsonValue(
+    {
+      dependencies: [
+        { name: 'django', version: '1.0', vulns: [{ id: 'CVE-2023-0002', fix_versions: [], aliases: [] }] },
+        { name: 'requests', version: '1.0', vulns: [{ id: 'CVE-2023-0002', fix_versions: [], aliases: [] }] },
+      ],
+      fixes: [],
+    },
+    'p.json',
+  );
+
 describe('pip-audit: one CVE listed for two packages', () => {
   it("each package's GitHub advisory for the CVE is heard: the other package's critical one is not answered by the first's low one", async () => {
     const srv = await reviewServer();
@@ -40,16 +53,7 @@ describe('pip-audit: one CVE listed for two packages', () => {
         ],
       };
     });
-    const r = parsePipAuditJsonValue(
-      {
-        dependencies: [
-          { name: 'django', version: '1.0', vulns: [{ id: 'CVE-2023-0002', fix_versions: [], aliases: [] }] },
-          { name: 'requests', version: '1.0', vulns: [{ id: 'CVE-2023-0002', fix_versions: [], aliases: [] }] },
-        ],
-        fixes: [],
-      },
-      'p.json',
-    );
+    const r = twoPackagesOneCve();
     const { findings } = await resolveSeverities(r.findings, { source: 'github', githubApiUrl: srv.url, osvApiUrl: srv.url, retries: 0, backoffMs: 1 });
     const by = Object.fromEntries(findings.map((f) => [f.package?.name, f.severity]));
     // Merged into one group (one id), the group takes the most severe answer (fail closed).
@@ -72,16 +76,7 @@ describe('pip-audit: one CVE listed for two packages, asked of OSV (left open by
         ],
       },
     }));
-    const r = parsePipAuditJsonValue(
-      {
-        dependencies: [
-          { name: 'django', version: '1.0', vulns: [{ id: 'CVE-2023-0002', fix_versions: [], aliases: [] }] },
-          { name: 'requests', version: '1.0', vulns: [{ id: 'CVE-2023-0002', fix_versions: [], aliases: [] }] },
-        ],
-        fixes: [],
-      },
-      'p.json',
-    );
+    const r = twoPackagesOneCve();
     const { findings } = await resolveSeverities(r.findings, { source: 'osv', githubApiUrl: srv.url, osvApiUrl: srv.url, retries: 0, backoffMs: 1 });
     expect(Object.fromEntries(findings.map((f) => [f.package?.name, f.severity]))).toEqual({ django: 'critical', requests: 'critical' });
   });
