@@ -61,12 +61,57 @@ function shownText(line: string, closer: string | undefined): { text: string; cl
 /**
  * HTML elements GitHub shows as a quote or code, struck out, folded away or not at all: a line
  * inside one is not the approver's own plain words (a review: `<blockquote>`, `<pre>` and
- * `<details>` lines counted). Counted loosely (a tag in a code span counts too): stricter, never looser.
+ * `<details>` lines counted). A tag in a code span counts too unless the span is sure (withoutCodeSpans).
  */
 const NOT_PLAIN_ELEMENT = /<(\/?)(blockquote|q|pre|code|kbd|samp|tt|details|del|s|strike|script|style|textarea|noscript|template|svg|math|iframe|xmp|plaintext|noembed|noframes)(?=[\s/>]|$)/gi;
-function elementDepth(text: string, depth: number): number {
-  for (const m of text.matchAll(NOT_PLAIN_ELEMENT)) depth = m[1] ? Math.max(0, depth - 1) : depth + 1;
-  return depth;
+/**
+ * Counted per element: a closing tag closes only its own element (a review: `<details>` then a stray
+ * `</s>` took the details for closed, and the approval GitHub folds away in it counted).
+ */
+function countElements(text: string, open: Map<string, number>): void {
+  for (const m of text.matchAll(NOT_PLAIN_ELEMENT)) {
+    const name = (m[2] as string).toLowerCase();
+    const n = open.get(name) ?? 0;
+    if (!m[1]) open.set(name, n + 1);
+    else if (n > 1) open.set(name, n - 1);
+    else open.delete(name);
+  }
+}
+
+/**
+ * A line whose every `<` is inside a code span (`` `<pre>` ``), with those spans cut out; undefined
+ * where that is not sure (a `<` outside one, a backslash, a table's `|`, a backtick without its
+ * closer on the line). A review: `` no `<script>` gets in `` took the tag for an element, and every
+ * later approval was refused. Linear: every closer is looked for once, from the opener on.
+ */
+function withoutCodeSpans(line: string): string | undefined {
+  if (line.includes('\\') || line.includes('|')) return undefined;
+  let out = '';
+  let i = 0;
+  for (;;) {
+    const bt = line.indexOf('`', i);
+    const lt = line.indexOf('<', i);
+    if (bt < 0) return lt < 0 ? out + line.slice(i) : undefined;
+    if (lt >= 0 && lt < bt) return undefined;
+    let e = bt;
+    while (line[e] === '`') e++;
+    const n = e - bt;
+    let close = -1;
+    for (let j = e; j < line.length; ) {
+      const k = line.indexOf('`', j);
+      if (k < 0) break;
+      let m = k;
+      while (line[m] === '`') m++;
+      if (m - k === n) {
+        close = k;
+        break;
+      }
+      j = m;
+    }
+    if (close < 0) return undefined;
+    out += `${line.slice(i, bt)} `;
+    i = close + n;
+  }
 }
 
 /** Columns of a line's leading white space (a tab to the next multiple of 4, as CommonMark counts) and the rest. */
@@ -117,7 +162,10 @@ export function approvalReasons(body: string): string[] {
   // The closer of an HTML comment (or bogus comment) still open: its lines are hidden.
   let hidden: string | undefined;
   // HTML elements shown as quote/code/hidden (`<blockquote>`, `<pre>`, `<details>`…) still open.
-  let depth = 0;
+  const open = new Map<string, number>();
+  // A code span may go on over a paragraph's lines: once a line's spans are not sure, the
+  // paragraph's later lines are read with their code spans as written (stricter), until a blank line.
+  let spansUnsure = false;
   // A quote's paragraph goes on, without `>`, until a blank line (lazy continuation).
   let inQuote = false;
   // CommonMark ends a line at \n, \r\n or a lone \r.
@@ -141,11 +189,12 @@ export function approvalReasons(body: string): string[] {
       // on it may open another span or element.
       const shown = shownText(line, hidden);
       hidden = shown.closer;
-      depth = elementDepth(shown.text, depth);
+      countElements(shown.text, open);
       continue;
     }
     if (blank) {
       inQuote = false;
+      spansUnsure = false;
       continue;
     }
     const marker = LIST_PREFIX.exec(rest)?.[0];
@@ -163,9 +212,13 @@ export function approvalReasons(body: string): string[] {
       inQuote = false;
       continue;
     }
-    const shown = shownText(line, undefined);
-    const before = depth;
-    depth = elementDepth(shown.text, depth);
+    // Code spans are cut out only where sure, and outside any element (a `<pre>` block's backticks are text).
+    const before = open.size;
+    const plain = spansUnsure || before > 0 ? undefined : withoutCodeSpans(line);
+    if (plain === undefined) spansUnsure = true;
+    // A line with no `<` outside its code spans opens nothing and hides nothing.
+    const shown = plain !== undefined ? { text: line, closer: undefined } : shownText(line, undefined);
+    if (plain === undefined) countElements(shown.text, open);
     // An HTML comment hides what follows, after a quote too (it ends the quote's paragraph).
     if (shown.closer !== undefined) {
       hidden = shown.closer;
