@@ -40,3 +40,12 @@ describe('code spans on hostile lines stay linear', () => {
     expect(answerWithin(() => approvalReasons(body))).toEqual([`${code} ok`]);
   }, 20_000);
 });
+
+describe('a line separator GitHub does not break lines at (left open by the seventh re-review)', () => {
+  it('an approval after U+2028 or U+2029 in the middle of a line is not an approval', () => {
+    expect(approvalReasons(`see \`x\u2028${line}\``)).toEqual([]);
+    expect(approvalReasons(`see x\u2029${line}`)).toEqual([]);
+    // (guard) at the start of its own line it still counts.
+    expect(approvalReasons(`see x\n${line}`)).toEqual([`${code} ok`]);
+  });
+});

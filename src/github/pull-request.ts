@@ -27,9 +27,11 @@ export interface RepoRef {
 /**
  * `WAIVER APPROVED: <reason>` at the start of a line, indented 3 spaces at most (4, or a tab, is an
  * indented code block: shown as code, not as written); case-insensitive, bold allowed, a quoted
- * line `> …` is not an approval; the reason is the rest of that line.
+ * line `> …` is not an approval; the reason is the rest of that line. Applied to one line at a
+ * time, without the `m` flag: with it, `^` matched after U+2028 and U+2029, which GitHub does not
+ * break lines at, so an approval in the middle of a line (inside a code span too) counted.
  */
-export const APPROVAL_RE = /^ {0,3}(?:\*\*)?WAIVER APPROVED(?:\*\*)?[ \t]*:(?:\*\*)?[ \t]*(\S.*)$/im;
+export const APPROVAL_RE = /^ {0,3}(?:\*\*)?WAIVER APPROVED(?:\*\*)?[ \t]*:(?:\*\*)?[ \t]*(\S.*)$/i;
 
 /**
  * Text GitHub does not show: an HTML comment `<!-- … -->`, and what HTML reads as one (a bogus
