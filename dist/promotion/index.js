@@ -31684,15 +31684,16 @@ function escapeMarkdown(text) {
  * Text inside an inline code span: backticks cannot be escaped inside one, so they are replaced by a
  * look-alike; `|` becomes the look-alike `¦` so tables survive (entities are NOT decoded inside a code
  * span, so `&#124;` would show literally, and `\|` only works inside a table); newlines become
- * spaces. HTML, emphasis, mentions and links are inert inside code.
+ * spaces. HTML, emphasis, mentions and links are inert inside code. `outsideTable`: text the reader
+ * copies (a command) keeps its `|`, where no table row can be split by it.
  */
-function escapeCode(text) {
+function escapeCode(text, opts = {}) {
     const t = showInvisible(text)
         .replace(/\r\n|\r|\n/g, ' ')
         .replace(/[\u0000-\u001f\u007f-\u009f]/g, '')
-        .replace(/`/g, 'ˋ')
-        .replace(/\|/g, '¦');
-    return `\`${t === '' ? ' ' : t}\``;
+        .replace(/`/g, 'ˋ');
+    const shown = opts.outsideTable ? t : t.replace(/\|/g, '¦');
+    return `\`${shown === '' ? ' ' : shown}\``;
 }
 /** Escape for an HTML attribute or element body (used inside <details><summary>). */
 function escapeHtml(text) {
@@ -32458,7 +32459,7 @@ function render(r, detail) {
     const out = [];
     const icon = r.verdict.notReady.length === 0 && r.verdict.ready.length > 0 ? '🟢' : r.verdict.ready.length > 0 ? '🟡' : '⚪';
     out.push(`## ${icon} Promotion evidence: ${escapeMarkdown(r.verdict.headline)}`, '');
-    out.push(`Policy: at least ${r.policy.window} runs on ${escapeCode(r.source.branch)} (${r.source.events.map(escapeCode).join(', ')}) where the tool executed; the latest ${r.policy.stableRuns} of them consecutive, meeting the baseline, never regressing; Justfile recipes present; every active waiver owned. ` +
+    out.push(`Policy: at least ${r.policy.window} runs on ${escapeCode(r.source.branch)} (${r.source.events.map((x) => escapeCode(x)).join(', ')}) where the tool executed; the latest ${r.policy.stableRuns} of them consecutive, meeting the baseline, never regressing; Justfile recipes present; every active waiver owned. ` +
         `Source: ${escapeCode(r.source.repository)} workflow ${escapeCode(r.source.workflow)}, artifact ${escapeCode(r.source.artifactName)}; ${r.collection.runsExamined} runs examined, ${r.collection.runsWithData} with data.`, '');
     if (r.tools.length > 0) {
         out.push('| tool | verdict | executed | stable stretch | baseline | no regression | operational | coverage | MTTF | waiver rate | FP rate |');

@@ -371,7 +371,7 @@ export function normalizeChangePath(p: string, root?: string): string {
  * `vulture Src` on a Windows or macOS runner is git's `src/app.py`, and a name macOS keeps in NFD
  * is git's NFC one. Matching these too only ever counts more findings as new (fail closed).
  */
-export function foldPath(p: string): string {
+function foldPath(p: string): string {
   return p.normalize('NFC').toLowerCase();
 }
 
@@ -380,6 +380,8 @@ interface TouchedSets {
   folded: Set<string>;
   /** Folded submodule paths, each with a trailing `/`. */
   submodules: string[];
+  /** The workspace's directory in the repository, normalised without a trailing `/` ('' at the root). */
+  workdir: string;
 }
 
 const touchedSets = new WeakMap<KnownChange, TouchedSets>();
@@ -387,7 +389,7 @@ const touchedSets = new WeakMap<KnownChange, TouchedSets>();
 function touchedSet(change: KnownChange): TouchedSets {
   let sets = touchedSets.get(change);
   if (!sets) {
-    sets = { exact: new Set<string>(), folded: new Set<string>(), submodules: [] };
+    sets = { exact: new Set<string>(), folded: new Set<string>(), submodules: [], workdir: change.workdir ? normalizeChangePath(change.workdir).replace(/\/+$/, '') : '' };
     for (const f of change.files) {
       const p = normalizeChangePath(f.path);
       sets.exact.add(p);
@@ -397,6 +399,11 @@ function touchedSet(change: KnownChange): TouchedSets {
     touchedSets.set(change, sets);
   }
   return sets;
+}
+
+/** A workspace path as git names it: from the repository's root (the workspace may be below it). */
+function fromRepositoryRoot(sets: TouchedSets, normalized: string): string {
+  return sets.workdir !== '' ? posix.normalize(`${sets.workdir}/${normalized}`) : normalized;
 }
 
 /**
@@ -410,14 +417,27 @@ export function isTouched(change: Change, path: string, opts?: { root?: string }
   if (!change.known) return true;
   const sets = touchedSet(change);
   const n = normalizeChangePath(path, opts?.root);
-  const workdir = change.workdir ? normalizeChangePath(change.workdir).replace(/\/+$/, '') : '';
-  for (const p of workdir !== '' ? [n, posix.normalize(`${workdir}/${n}`)] : [n]) {
+  // As written too: a report path that is already the repository's counts (more as new, never less).
+  for (const p of sets.workdir !== '' ? [n, fromRepositoryRoot(sets, n)] : [n]) {
     if (sets.exact.has(p)) return true;
     const folded = foldPath(p);
     if (sets.folded.has(folded)) return true;
     if (sets.submodules.some((s) => folded.startsWith(s))) return true;
   }
   return false;
+}
+
+/**
+ * The change's entry for a file named from the workspace (a setting: the waivers or policy file),
+ * named from the repository's root, the exact spelling first, then in any letter case and Unicode
+ * normalisation: a `Docs/Waivers.md` setting on a macOS or Windows runner still finds git's
+ * `docs/waivers.md`, and its edits are verified (fail closed).
+ */
+export function changedFileAt(change: KnownChange, path: string): ChangedFile | undefined {
+  // From the repository's root only: another file of the same name at the root is not this one.
+  const p = fromRepositoryRoot(touchedSet(change), normalizeChangePath(path));
+  const find = (same: (a: string, b: string) => boolean) => change.files.find((f) => same(f.path, p) || (f.oldPath !== undefined && same(f.oldPath, p)));
+  return find((a, b) => a === b) ?? find((a, b) => foldPath(a) === foldPath(b));
 }
 
 /**

@@ -1,11 +1,11 @@
 /** Small pure helpers the shells share for publishing. */
-import { isAbsolute, relative, resolve, sep } from 'node:path';
-import { DEFAULT_CRITICAL_PATHS, type Settings } from '../config/schema.js';
+import { isAbsolute } from 'node:path';
+import { parseSettings, type Settings } from '../config/schema.js';
 import type { GateResult } from '../policy/result.js';
-import { DEFAULT_SECRET_KEYWORDS } from '../policy/secret-scan.js';
 import { redactBanditReport } from '../reports/bandit/redact.js';
 import { redactGitleaksReport } from '../reports/gitleaks/index.js';
 import type { ToolId } from '../reports/model.js';
+import { toRepoPath } from '../util/paths.js';
 
 /** What of the run itself the reproduce command needs besides the settings. */
 export interface ReproduceContext {
@@ -40,10 +40,12 @@ export function reproduceCommand(s: Settings, change?: GateResult['change'], run
   const ws = run.workspace;
   const local = (p: string): string => {
     if (!ws || !isAbsolute(p)) return p;
-    const rel = relative(resolve(ws), resolve(p));
-    if (rel === '') return '.';
-    return rel.startsWith('..') || isAbsolute(rel) ? p : rel.split(sep).join('/');
+    const rel = toRepoPath(p, { workspace: ws });
+    return rel === undefined ? p : rel === '' ? '.' : rel;
   };
+  // Settings named when they differ from the schema's own defaults (never a copy of them here).
+  const defaults = parseSettings([{}]);
+  const changed = (k: keyof Settings): boolean => JSON.stringify(s[k]) !== JSON.stringify(defaults[k]);
   for (const name of ['bandit-report', 'pip-audit-report', 'gitleaks-report', 'deptry-report', 'vulture-report', 'mutmut-report'] as const) {
     if (s[name].length > 0) listFlag(name, s[name].map(local));
   }
@@ -61,25 +63,20 @@ export function reproduceCommand(s: Settings, change?: GateResult['change'], run
   // findings and added lines.
   if (change?.known && change.source !== 'first-commit') flag('base-ref', change.base);
   else if (s['base-ref']) flag('base-ref', s['base-ref']);
-  const same = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
-  if (!same(s['critical-paths'], DEFAULT_CRITICAL_PATHS)) listFlag('critical-paths', s['critical-paths']);
-  if (s['on-missing-report'] !== 'error') flag('on-missing-report', s['on-missing-report']);
-  if (s['unknown-severity'] !== 'high') flag('unknown-severity', s['unknown-severity']);
-  if (s['severity-source'] !== 'github,osv') flag('severity-source', s['severity-source']);
+  if (changed('critical-paths')) listFlag('critical-paths', s['critical-paths']);
   // Where severities are looked up, and for how long: what is not answered stays unknown.
-  if (s['osv-api-url'] !== 'https://api.osv.dev') flag('osv-api-url', s['osv-api-url']);
-  if (s['severity-budget-seconds'] !== 30) flag('severity-budget-seconds', String(s['severity-budget-seconds']));
+  for (const k of ['on-missing-report', 'unknown-severity', 'severity-source', 'osv-api-url', 'severity-budget-seconds'] as const) if (changed(k)) flag(k, String(s[k]));
   if (s['vulture-min-confidence'] !== undefined) flag('vulture-min-confidence', String(s['vulture-min-confidence']));
   if (s['mutmut-min-score'] !== undefined) flag('mutmut-min-score', String(s['mutmut-min-score']));
   if (s['scan-root']) flag('scan-root', local(s['scan-root']));
   // Waivers: which file, and who may approve (a waiver without its approvers is invalid, so the
   // CLI would count its findings as not waived).
-  if (s['waivers-file'] !== 'docs/governance/security-waivers.md') flag('waivers-file', local(s['waivers-file']));
+  if (changed('waivers-file')) flag('waivers-file', local(s['waivers-file']));
   if (s['security-approvers'].length > 0) listFlag('security-approvers', s['security-approvers']);
   if (s['senior-approvers'].length > 0) listFlag('senior-approvers', s['senior-approvers']);
   if (s['waiver-max-days'] !== undefined) flag('waiver-max-days', String(s['waiver-max-days']));
   if (!s['secret-scan']) flag('secret-scan', 'false');
-  else if (!same(s['secret-scan-keywords'], DEFAULT_SECRET_KEYWORDS)) listFlag('secret-scan-keywords', s['secret-scan-keywords']);
+  else if (changed('secret-scan-keywords')) listFlag('secret-scan-keywords', s['secret-scan-keywords']);
   return parts.join(' ');
 }
 

@@ -29,6 +29,7 @@ import { severityRank, type Finding, type ParsedReport, type SeveritySource } fr
 import { loadCvssScorer, type CvssScorer } from './cvss.js';
 import { githubHeaders, lookupCve, lookupGhsa } from './github-advisories.js';
 import { lookupOsv } from './osv.js';
+import { canonicalName } from '../reports/pip-audit/common.js';
 import { canonicalId, clip, CVE_RE, GHSA_RE, type Resolution, type Resolved, type UnknownReason, type Unresolved } from './resolution.js';
 
 export const SEVERITY_SOURCES = ['github,osv', 'github', 'osv', 'off'] as const;
@@ -105,7 +106,12 @@ export interface AdvisoryGroup {
   ids: string[];
   /** Indices of the findings that name this advisory. */
   findings: number[];
-  /** Package of the first finding (to pick the right entry of a multi-package record). */
+  /**
+   * The findings' package when they name one and the same (to pick its entry of a multi-package
+   * record); undefined when they name several (`django` and `requests` both listing CVE-X): every
+   * package's advisory or entry is then heard. Narrowed to the first package, its low advisory
+   * answered for the other package's critical one (the fourth and fifth re-reviews).
+   */
   packageName?: string;
 }
 
@@ -155,6 +161,8 @@ export function groupAdvisories(findings: readonly Finding[], indices: readonly 
     if (!g) {
       g = { ids: [], findings: [], packageName: findings[i]!.package?.name };
       byRoot.set(root, g);
+    } else if (g.packageName !== undefined && canonicalName(findings[i]!.package?.name ?? '') !== canonicalName(g.packageName)) {
+      g.packageName = undefined;
     }
     g.findings.push(i);
   }
@@ -299,14 +307,6 @@ export async function resolveSeverities(findings: readonly Finding[], opts: Reso
   const getScorer: () => Promise<CvssScorer> = loadCvssScorer;
 
   const askGithub = (id: string, pkg: string | undefined) => (isGhsa(id) ? lookupGhsa(gh.client, id, getScorer) : lookupCve(gh.client, id, pkg, getScorer));
-  // GitHub and OSV are asked about a CVE for the group's package: for every package's advisory (or
-  // OSV entry) when the group spans several (`django` and `requests` both listing CVE-X). Narrowed
-  // to the first package, its low advisory answered for the other package's critical one (a fourth
-  // re-review; OSV's records the same way, a fifth).
-  const lookupPackage = (g: AdvisoryGroup): string | undefined => {
-    const names = new Set(g.findings.map((i) => (findings[i]!.package?.name ?? '').toLowerCase().replace(/[-_.]+/g, '-')));
-    return names.size > 1 ? undefined : g.packageName;
-  };
   const askOsv = (id: string, pkg: string | undefined) => lookupOsv(osv.client, id, pkg, getScorer);
 
   try {
@@ -348,18 +348,18 @@ export async function resolveSeverities(findings: readonly Finding[], opts: Reso
             return;
           }
           const oid = osvIdFor(g.ids);
-          if (oid) record(gi, await askOsv(oid, lookupPackage(g)));
+          if (oid) record(gi, await askOsv(oid, g.packageName));
           return;
         }
         const answers = await Promise.all(
           ids.map(async (id): Promise<Resolution[]> => {
             const viaGithub = useGithub && (isGhsa(id) || isCve(id));
-            const first: Resolution | undefined = viaGithub ? await askGithub(id, lookupPackage(g)) : undefined;
+            const first: Resolution | undefined = viaGithub ? await askGithub(id, g.packageName) : undefined;
             if (first && (first.ok || !useOsv)) return [first];
             if (!useOsv) return [{ ok: false, reason: 'not-found', detail: `GitHub: ${id} cannot be looked up there (severity-source: github)` }];
             // A single CVE is asked of OSV as before: by the group's best id for it (PYSEC first).
             const oid = isCve(id) && base.length === 1 && more.length === 0 ? osvIdFor(g.ids) : id;
-            const then: Resolution | undefined = oid ? await askOsv(oid, lookupPackage(g)) : undefined;
+            const then: Resolution | undefined = oid ? await askOsv(oid, g.packageName) : undefined;
             const out: Resolution[] = [];
             if (then?.ok) return [then];
             if (first) out.push(first);
@@ -402,7 +402,7 @@ export async function resolveSeverities(findings: readonly Finding[], opts: Reso
           return;
         }
         if (other !== undefined) return; // already asked under that advisory, without an answer
-        const r = useGithub ? await askGithub(next, lookupPackage(g)) : await askOsv(next, lookupPackage(g));
+        const r = useGithub ? await askGithub(next, g.packageName) : await askOsv(next, g.packageName);
         if (r.ok) results[gi] = withAnswered({ ...r, source: { ...r.source, detail: clip(`${r.source.detail} (via alias of ${g.ids.join(', ')})`, 260) } });
         else attempts[gi]!.push(r);
       }),

@@ -3,8 +3,8 @@
  * check the waivers file, verify approvals through the API where asked, hand the policy its `waive`
  * hook, then record the waiver report and decide the override on the result.
  */
-import { posix, relative, resolve, sep } from 'node:path';
-import { foldPath, type Change, type ChangedFile, type KnownChange } from '../change/diff.js';
+import { relative, resolve, sep } from 'node:path';
+import { changedFileAt, type Change, type ChangedFile, type KnownChange } from '../change/diff.js';
 import type { Settings } from '../config/schema.js';
 import { insideWorkspace, readReport } from '../io/files.js';
 import type { HttpClient } from '../io/http.js';
@@ -37,15 +37,7 @@ export interface Governance {
 
 /** The change's entry for a file given as a setting (`./docs/x.md` and an absolute path name the same file as git does), or undefined. */
 function changedFileOf(change: KnownChange, workspace: string, file: string): ChangedFile | undefined {
-  const fromWorkspace = relative(resolve(workspace), resolve(workspace, file)).split(sep).join('/');
-  // git names files from the repository's root; the workspace may be a directory below it.
-  const repoFile = change.workdir ? posix.normalize(`${change.workdir.replace(/\/+$/, '')}/${fromWorkspace}`) : fromWorkspace;
-  const exact = change.files.find((f) => f.path === repoFile || f.oldPath === repoFile);
-  if (exact) return exact;
-  // On a case-insensitive file system (macOS, Windows runners) `Docs/Waivers.md` reads git's
-  // `docs/waivers.md`: matched too, so its edits are verified, never taken as unchanged (fail closed).
-  const folded = foldPath(repoFile);
-  return change.files.find((f) => foldPath(f.path) === folded || (f.oldPath !== undefined && foldPath(f.oldPath) === folded));
+  return changedFileAt(change, relative(resolve(workspace), resolve(workspace, file)).split(sep).join('/'));
 }
 
 /**

@@ -116,23 +116,17 @@ function withoutCodeSpans(line: string): string | undefined {
   }
 }
 
-/** Columns of a line's leading white space (a tab to the next multiple of 4, as CommonMark counts) and the rest. */
-function indentOf(line: string): { cols: number; rest: string } {
-  let cols = 0;
-  let i = 0;
-  for (; i < line.length; i++) {
-    if (line[i] === ' ') cols++;
-    else if (line[i] === '\t') cols += 4 - (cols % 4);
-    else break;
-  }
-  return { cols, rest: line.slice(i) };
-}
-
 /** Columns a line's start takes (a tab to the next multiple of 4). */
 function columns(prefix: string): number {
   let cols = 0;
   for (const ch of prefix) cols += ch === '\t' ? 4 - (cols % 4) : 1;
   return cols;
+}
+
+/** Columns of a line's leading white space (as CommonMark counts them) and the rest. */
+function indentOf(line: string): { cols: number; rest: string } {
+  const rest = line.replace(/^[ \t]+/, '');
+  return { cols: columns(line.slice(0, line.length - rest.length)), rest };
 }
 
 /** List markers before a fence (`- ```, `1. ~~~`, nested `- * ````): the fence is then in a list item. */

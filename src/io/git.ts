@@ -88,6 +88,12 @@ class Git {
   readonly deepenSteps: number[];
   readonly maxPatchBytes: number;
   readonly maxListBytes: number;
+  /**
+   * The workspace's directory in the repository (`api/`; '' at the root): report paths are taken
+   * from the workspace, git's from the root (a review: the CLI run in a monorepo's `api/` matched
+   * no finding with the change). Read by detectChange's first call.
+   */
+  workdir = '';
   constructor(opts: DetectChangeOptions) {
     this.cwd = opts.cwd;
     this.remote = opts.remote ?? 'origin';
@@ -187,10 +193,11 @@ class Git {
 export async function detectChange(opts: DetectChangeOptions): Promise<Change> {
   const git = new Git(opts);
   try {
-    const inside = await git.run(['rev-parse', '--is-inside-work-tree']);
+    const inside = await git.run(['rev-parse', '--is-inside-work-tree', '--show-prefix']);
     if (inside.code !== 0) {
       return unknown(`${opts.cwd} is not a git working tree (${describeFailure('git', inside, git.timeoutMs)}).`);
     }
+    git.workdir = inside.stdout.toString('utf8').split('\n')[1]?.trim() ?? '';
     return await detect(git, opts);
   } catch (e) {
     if (e instanceof ChangeUnknown) return unknown(e.message);
@@ -471,10 +478,7 @@ async function diffCommits(git: Git, plan: DiffPlan): Promise<Change> {
       `The change adds or moves ${submodules.length === 1 ? 'a submodule' : `${submodules.length} submodules`} (such as ${JSON.stringify(submodules[0])}): findings in ${submodules.length === 1 ? 'its' : 'their'} files count as in the change; the secret scan does not read inside submodules.`,
     );
   }
-  // Report paths are taken from the workspace; git's from the repository's root (a review: the
-  // CLI run in a monorepo's `api/` matched no finding with the change).
-  const prefix = await git.run(['rev-parse', '--show-prefix']);
-  const workdir = prefix.code === 0 ? prefix.stdout.toString('utf8').trim() : '';
+  const { workdir } = git;
   return {
     known: true,
     base: plan.base,

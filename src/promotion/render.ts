@@ -56,7 +56,7 @@ function render(r: PromotionReport, detail: { evidence: number; runs: boolean })
   const icon = r.verdict.notReady.length === 0 && r.verdict.ready.length > 0 ? '🟢' : r.verdict.ready.length > 0 ? '🟡' : '⚪';
   out.push(`## ${icon} Promotion evidence: ${escapeMarkdown(r.verdict.headline)}`, '');
   out.push(
-    `Policy: at least ${r.policy.window} runs on ${escapeCode(r.source.branch)} (${r.source.events.map(escapeCode).join(', ')}) where the tool executed; the latest ${r.policy.stableRuns} of them consecutive, meeting the baseline, never regressing; Justfile recipes present; every active waiver owned. ` +
+    `Policy: at least ${r.policy.window} runs on ${escapeCode(r.source.branch)} (${r.source.events.map((x) => escapeCode(x)).join(', ')}) where the tool executed; the latest ${r.policy.stableRuns} of them consecutive, meeting the baseline, never regressing; Justfile recipes present; every active waiver owned. ` +
       `Source: ${escapeCode(r.source.repository)} workflow ${escapeCode(r.source.workflow)}, artifact ${escapeCode(r.source.artifactName)}; ${r.collection.runsExamined} runs examined, ${r.collection.runsWithData} with data.`,
     '',
   );

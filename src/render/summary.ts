@@ -15,7 +15,7 @@
  */
 import { renderWaiverSection } from '../waivers/render.js';
 import type { EvaluatedFinding, GateResult, ToolResult } from '../policy/result.js';
-import { clip, escapeCode, escapeHtml, escapeMarkdown, safeHttpUrl, showInvisible } from '../util/escape.js';
+import { clip, escapeCode, escapeHtml, escapeMarkdown, safeHttpUrl } from '../util/escape.js';
 import {
   CLIP,
   DEFAULT_MAX_LISTED,
@@ -74,18 +74,6 @@ const mdq = (s: string | undefined, max: number): string =>
     .split(/`([^`\r\n]*)`/)
     .map((part, i) => (i % 2 === 1 ? escapeCode(part) : escapeMarkdown(part)))
     .join('');
-/**
- * A code span that shows `s` as written, for text the reader copies (the reproduce command). Unlike
- * escapeCode (made for table cells), a `|` stays a `|`: a glob `**\/@(auth|payments)/**` copied from
- * the summary became `@(auth¦payments)` and matched nothing. The footer holding it is no table row.
- * A backtick still becomes `ˋ` (one cannot end the span), line breaks and control characters go,
- * and invisible characters are shown.
- */
-const verbatimCode = (s: string): string => {
-  // eslint-disable-next-line no-control-regex -- control characters are dropped on purpose
-  const t = showInvisible(s.replace(/\r\n|\r|\n/g, ' ').replace(/[\u0000-\u001f\u007f-\u009f]/g, '')).replace(/`/g, 'ˋ');
-  return `\`${t === '' ? ' ' : t}\``;
-};
 const num = (n: number | undefined): string => (typeof n === 'number' && n > 0 ? String(n) : '–');
 
 export function renderSummary(result: GateResult, opts: SummaryOptions = {}): string {
@@ -444,8 +432,9 @@ function renderFooter(result: GateResult, opts: SummaryOptions, artifactName: st
     // Approval comments are read from the pull request, which the CLI does not see: a waiver CI
     // found unapproved would apply on a laptop (a consistency review).
     const approvals = result.waivers?.verification ? ' (approval comments are checked in CI only: the CLI takes the waivers file\'s approvers as written)' : '';
-    // Whole or not at all: a cut command is one the reader copies and runs with other settings.
-    parts.push(`reproduce locally: ${cmd.length <= REPRODUCE_MAX_CHARS ? verbatimCode(cmd) : escapeMarkdown(reproduceTooLong(cmd))}${approvals}`);
+    // Whole or not at all: a cut command is one the reader copies and runs with other settings. Its
+    // `|` kept (the footer is no table row): `@(auth¦payments)` copied from the summary matched nothing.
+    parts.push(`reproduce locally: ${cmd.length <= REPRODUCE_MAX_CHARS ? escapeCode(cmd, { outsideTable: true }) : escapeMarkdown(reproduceTooLong(cmd))}${approvals}`);
   }
   return `---\n\n${parts.join(' · ')}\n`;
 }

@@ -43,8 +43,6 @@ export const EMPTY_FILE_REASON = 'empty file (the tool probably crashed or wrote
  * reports are streamed, one result at a time, and each piece is held to the same bound.
  */
 export const MAX_JSON_VALUES = 8_000_000;
-/** Texts shorter than this cannot hold more than MAX_JSON_VALUES (one counted character each). */
-const COUNT_FROM_CHARS = MAX_JSON_VALUES;
 
 /** A text holding more than MAX_JSON_VALUES values, the last counted at `offset`. */
 export class JsonTooManyValues extends Error {
@@ -79,7 +77,8 @@ function countValueBytes(buf: Buffer, start: number, end: number): number {
 
 /** JSON.parse, after refusing a text of more than MAX_JSON_VALUES values (JsonTooManyValues). */
 export function parseJsonBounded(text: string): unknown {
-  if (text.length >= COUNT_FROM_CHARS) {
+  // A shorter text cannot hold more (one counted character each): not counted.
+  if (text.length >= MAX_JSON_VALUES) {
     const at = valueLimitOffset(text, MAX_JSON_VALUES);
     if (at >= 0) throw new JsonTooManyValues(at);
   }
@@ -679,10 +678,6 @@ export function streamJsonReport(parser: JsonReportParser, file: string, others:
       },
     });
   let splitter = makeSplitter();
-  const nextPass = (): void => {
-    splitter = makeSplitter();
-    skeletonValues = 0;
-  };
 
   /** The skeleton parsed and the document taken by this parser, or undefined. */
   const acceptSkeleton = (): unknown => {
@@ -722,7 +717,8 @@ export function streamJsonReport(parser: JsonReportParser, file: string, others:
           pass = 2;
           firstPassElements = elements;
           elements = 0;
-          nextPass();
+          splitter = makeSplitter();
+          skeletonValues = 0;
           if (unconfirmed) recheck = [];
           try {
             reader = spec.start(file, skeletonValue);

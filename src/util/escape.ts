@@ -77,15 +77,16 @@ export function escapeMarkdown(text: string): string {
  * Text inside an inline code span: backticks cannot be escaped inside one, so they are replaced by a
  * look-alike; `|` becomes the look-alike `¦` so tables survive (entities are NOT decoded inside a code
  * span, so `&#124;` would show literally, and `\|` only works inside a table); newlines become
- * spaces. HTML, emphasis, mentions and links are inert inside code.
+ * spaces. HTML, emphasis, mentions and links are inert inside code. `outsideTable`: text the reader
+ * copies (a command) keeps its `|`, where no table row can be split by it.
  */
-export function escapeCode(text: string): string {
+export function escapeCode(text: string, opts: { outsideTable?: boolean } = {}): string {
   const t = showInvisible(text)
     .replace(/\r\n|\r|\n/g, ' ')
     .replace(/[\u0000-\u001f\u007f-\u009f]/g, '')
-    .replace(/`/g, 'ˋ')
-    .replace(/\|/g, '¦');
-  return `\`${t === '' ? ' ' : t}\``;
+    .replace(/`/g, 'ˋ');
+  const shown = opts.outsideTable ? t : t.replace(/\|/g, '¦');
+  return `\`${shown === '' ? ' ' : shown}\``;
 }
 
 /** Escape for an HTML attribute or element body (used inside <details><summary>). */

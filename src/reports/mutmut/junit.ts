@@ -14,43 +14,34 @@
 import { ReportParseError, normalizePath, type ParsedReport, type ReportParser } from '../model.js';
 import { MutantCounter, idFinding, isReported, type MutantStatus } from './common.js';
 import { mutmutXml } from './xml.js';
+import { lineColumnAt } from '../json.js';
 
 export const MUTMUT2_JUNIT_FORMAT = 'mutmut2-junitxml';
 
 const MAX_DEPTH = 16;
 /**
- * At most this many `<` (tags, counted before parsing). fast-xml-parser builds an object per element
- * and takes about 130 bytes each: 100 MB of `<a/>` took 3.2 GB and a minute, and a few hundred MB ran
- * the process out of memory, a crash that named no file (the XML neighbour of MAX_JSON_VALUES). A
- * mutant is 2 to 4 tags: this reads a million mutants, far more than any real mutmut run.
+ * At most this many tags, attributes in one element, and attributes in all (counted before
+ * parsing). fast-xml-parser builds an object per element and per attribute: 100 MB of `<a/>` took
+ * 3.2 GB and a minute, one `<testcase` with two million attributes (18 MB) 3 GB and 25 s, and a
+ * few hundred MB ran the process out of memory, a crash that named no file (the XML neighbour of
+ * MAX_JSON_VALUES; the fourth and fifth re-reviews). A mutant is 2 to 4 tags, a testcase carries
+ * three attributes (name, file, line): these read a million mutants.
  */
 export const MAX_XML_TAGS = 4_000_000;
-
-/** The offset of the (max + 1)th `<` of `text`, or -1 when there are no more than `max`. */
-function tagLimitOffset(text: string, max: number): number {
-  let seen = 0;
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 0x3c && seen++ === max) return i;
-  return -1;
-}
-
-/**
- * At most this many attributes in one element, and in the whole report (counted before parsing).
- * Attributes cost as much as elements and more, and `<` does not count them: one `<testcase` with
- * two million attributes (18 MB) took 3 GB and 25 s, and a few tens of MB ran the process out of
- * memory (a fifth re-review). A real testcase carries three (name, file, line), a failure two.
- */
 export const MAX_XML_ATTRIBUTES_PER_ELEMENT = 256;
 export const MAX_XML_ATTRIBUTES = 4_000_000;
 
 /**
- * Where the attributes of `text` go over a limit (the offset of the `=` past it), or undefined.
- * Comments and CDATA sections are skipped; in a tag, an `=` outside quotes is an attribute (XML
- * has no other). Linear: every character is looked at once.
+ * Where `text` goes over one of those limits (the offset of the `<` or `=` past it), and which, or
+ * undefined. One pass from `<` to `<`: comments and CDATA sections are skipped; in a tag, an `=`
+ * outside quotes is an attribute (XML has no other).
  */
-function attributeLimit(text: string): { at: number; perElement: boolean } | undefined {
+function densityLimit(text: string): { at: number; what: string } | undefined {
+  let tags = 0;
   let total = 0;
   let i = text.indexOf('<');
   while (i !== -1) {
+    if (++tags > MAX_XML_TAGS) return { at: i, what: `more than ${MAX_XML_TAGS.toLocaleString('en-US')} XML tags` };
     const skip = text.startsWith('<!--', i) ? '-->' : text.startsWith('<![CDATA[', i) ? ']]>' : undefined;
     if (skip !== undefined) {
       const end = text.indexOf(skip, i + 4);
@@ -68,8 +59,8 @@ function attributeLimit(text: string): { at: number; perElement: boolean } | und
       } else if (c === 0x22 || c === 0x27) {
         quote = c;
       } else if (c === 0x3d) {
-        if (++inElement > MAX_XML_ATTRIBUTES_PER_ELEMENT) return { at: j, perElement: true };
-        if (++total > MAX_XML_ATTRIBUTES) return { at: j, perElement: false };
+        if (++inElement > MAX_XML_ATTRIBUTES_PER_ELEMENT) return { at: j, what: `more than ${MAX_XML_ATTRIBUTES_PER_ELEMENT} attributes in one element` };
+        if (++total > MAX_XML_ATTRIBUTES) return { at: j, what: `more than ${MAX_XML_ATTRIBUTES.toLocaleString('en-US')} XML attributes` };
       } else if (c === 0x3e) {
         break;
       }
@@ -123,21 +114,11 @@ export function parseMutmutJunit(content: string, file: string): ParsedReport {
   if (dt) {
     throw new ReportParseError('mutmut', file, `line ${lineOf(text, dt.index)}`, 'XML with a DOCTYPE/ENTITY declaration is refused (entity expansion)');
   }
-  // Counted first: validating and parsing build and walk every element.
-  const tooMany = text.length > MAX_XML_TAGS ? tagLimitOffset(text, MAX_XML_TAGS) : -1;
-  if (tooMany >= 0) {
-    const line = lineOf(text, tooMany);
-    const column = tooMany - text.lastIndexOf('\n', tooMany - 1);
-    throw new ReportParseError('mutmut', file, `line ${line}, column ${column}`, `more than ${MAX_XML_TAGS.toLocaleString('en-US')} XML tags: too many to read safely (a real mutmut junitxml report holds 2 to 4 per mutant)`);
-  }
-  const attrs = attributeLimit(text);
-  if (attrs) {
-    const line = lineOf(text, attrs.at);
-    const column = attrs.at - text.lastIndexOf('\n', attrs.at - 1);
-    const what = attrs.perElement
-      ? `more than ${MAX_XML_ATTRIBUTES_PER_ELEMENT} attributes in one element`
-      : `more than ${MAX_XML_ATTRIBUTES.toLocaleString('en-US')} XML attributes`;
-    throw new ReportParseError('mutmut', file, `line ${line}, column ${column}`, `${what}: too many to read safely (a real mutmut junitxml element carries 2 or 3)`);
+  // Counted first: validating and parsing build and walk every element and attribute.
+  const dense = densityLimit(text);
+  if (dense) {
+    const { line, column } = lineColumnAt(text, dense.at);
+    throw new ReportParseError('mutmut', file, `line ${line}, column ${column}`, `${dense.what}: too many to read safely (a real mutmut junitxml report holds 2 to 4 tags per mutant, 2 or 3 attributes per element)`);
   }
   const { XMLParser, XMLValidator } = mutmutXml();
   const valid = XMLValidator.validate(text);
