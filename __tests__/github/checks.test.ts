@@ -93,6 +93,48 @@ describe('postCheckRun', () => {
     expect(last).toMatchObject({ method: 'PATCH', body: { status: 'completed' } });
   });
 
+  /**
+   * A Checks API whose first POST makes the run and then answers 502. The commit already has a run
+   * of the same name from another run of the gate; the runs of a commit are listed by name.
+   */
+  async function flakyChecks(opts: { listable: boolean }) {
+    const srv = await startServer();
+    servers.push(srv);
+    const runs: Array<{ id: number; name: string; external_id?: string; html_url: string }> = [
+      { id: 90, name: 'security-gate', external_id: 'security-gate:another-run', html_url: 'https://github.com/o/r/runs/90' },
+    ];
+    let posts = 0;
+    srv.on('POST /repos/o/r/check-runs', (req) => {
+      const b = JSON.parse(req.body) as { name: string; external_id?: string };
+      const id = 101 + posts;
+      const run = { id, name: b.name, ...(b.external_id !== undefined ? { external_id: b.external_id } : {}), html_url: `https://github.com/o/r/runs/${id}` };
+      runs.push(run);
+      return posts++ === 0 ? { status: 502, body: { message: 'Bad Gateway' } } : { status: 201, body: run };
+    });
+    srv.on(/^PATCH \/repos\/o\/r\/check-runs\/\d+$/, () => ({ body: {} }));
+    srv.on('GET /repos/o/r/commits/abc/check-runs', (req) =>
+      opts.listable ? { body: { total_count: runs.length, check_runs: runs.filter((r) => r.name === req.query.get('check_name')) } } : { status: 403, body: { message: 'Resource not accessible by integration' } },
+    );
+    const client = createHttpClient({ baseUrl: srv.url, token: 't', backoffMs: 1, retries: 1 });
+    return { srv, client, runs };
+  }
+
+  it('a POST answered 502 after GitHub made the run is not sent again: the run it made is completed, no second one', async () => {
+    const g = await flakyChecks({ listable: true });
+    const out = await postCheckRun({ client: g.client, owner: 'o', repo: 'r', headSha: 'abc', annotations: located(60), title: 'T', summary: 'S', conclusion: 'neutral' });
+    const posts = g.srv.requests.filter((r) => r.method === 'POST');
+    expect(posts).toHaveLength(1);
+    expect(out).toMatchObject({ ok: true, checkRunId: 101, posted: 60, url: 'https://github.com/o/r/runs/101' });
+    expect(g.srv.requests.filter((r) => r.method === 'PATCH').map((r) => r.path)).toEqual(['/repos/o/r/check-runs/101']);
+  });
+
+  it('when the runs cannot be listed, the POST is sent again as before', async () => {
+    const g = await flakyChecks({ listable: false });
+    const out = await postCheckRun({ client: g.client, owner: 'o', repo: 'r', headSha: 'abc', annotations: located(3), title: 'T', summary: 'S', conclusion: 'neutral' });
+    expect(g.srv.requests.filter((r) => r.method === 'POST')).toHaveLength(2);
+    expect(out).toMatchObject({ ok: true, posted: 3 });
+  });
+
   it('toCheckAnnotation: columns only on one line; file-less skipped', () => {
     expect(toCheckAnnotation({ level: 'warning', title: 't', message: 'm', file: 'a.py', line: 2, endLine: 4, col: 3 })).toEqual({
       path: 'a.py', start_line: 2, end_line: 4, annotation_level: 'warning', message: 'm', title: 't',

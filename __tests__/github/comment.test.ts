@@ -16,10 +16,11 @@ interface Stored {
 }
 
 /** A tiny GitHub: issue comments with pagination, create, update, and GET /user. */
-async function fakeGithub(opts: { me?: string; forbidWrite?: boolean; forbidRead?: boolean; writer?: { login: string; type: string } } = {}) {
+async function fakeGithub(opts: { me?: string; forbidWrite?: boolean; forbidRead?: boolean; writer?: { login: string; type: string }; failFirstPost?: 'after-making-it' | 'before-making-it'; duringFailedPost?: (add: (body: string, user?: { login: string; type: string }) => void) => void } = {}) {
   const srv = await startServer();
   const comments: Stored[] = [];
   let nextId = 1000;
+  let posts = 0;
   srv.on(/^GET \/repos\/o\/r\/issues\/7\/comments$/, (req) => {
     if (opts.forbidRead) return { status: 403, body: { message: 'Resource not accessible by integration' } };
     const per = Number(req.query.get('per_page') ?? 30);
@@ -28,9 +29,16 @@ async function fakeGithub(opts: { me?: string; forbidWrite?: boolean; forbidRead
   });
   srv.on(/^POST \/repos\/o\/r\/issues\/7\/comments$/, (req) => {
     if (opts.forbidWrite) return { status: 403, body: { message: 'Resource not accessible by integration' } };
+    const failing = posts++ === 0 && opts.failFirstPost !== undefined;
+    if (failing && opts.failFirstPost === 'before-making-it') {
+      opts.duringFailedPost?.((body, user) => add(body, user));
+      return { status: 502, body: { message: 'Server Error' } };
+    }
     const c: Stored = { id: nextId++, body: (JSON.parse(req.body) as { body: string }).body, user: opts.writer ?? { login: 'github-actions[bot]', type: 'Bot' }, html_url: '' };
     c.html_url = `https://github.com/o/r/pull/7#issuecomment-${c.id}`;
     comments.push(c);
+    // GitHub made the comment, then its front end answered 502 (or the answer timed out).
+    if (failing) return { status: 502, body: { message: 'Server Error' } };
     return { status: 201, body: c };
   });
   srv.on(/^PATCH \/repos\/o\/r\/issues\/comments\/\d+$/, (req) => {
@@ -88,6 +96,33 @@ describe('publishComment', () => {
     const third = await publishComment({ client: g.client, target, mode: 'always', gateId: 'ci/gate', result: blocked });
     expect(third).toMatchObject({ action: 'unchanged', id: ours.id });
     expect(g.writes().map((r) => r.method)).toEqual(['POST', 'PATCH']);
+  });
+
+  it('a POST answered 502 after GitHub made the comment is not sent again: one comment, reported as created', async () => {
+    const g = await gh({ failFirstPost: 'after-making-it' });
+    g.add('LGTM'); // unrelated
+    const out = await publishComment({ client: g.client, target, mode: 'always', gateId: 'ci/gate', result: warnResult() });
+    expect(out).toMatchObject({ action: 'created', id: g.comments[1]!.id });
+    expect(g.comments).toHaveLength(2);
+    expect(g.writes().filter((r) => r.method === 'POST')).toHaveLength(1);
+  });
+
+  it('a POST answered 502 before anything was made is sent again, once', async () => {
+    const g = await gh({ failFirstPost: 'before-making-it' });
+    const out = await publishComment({ client: g.client, target, mode: 'always', gateId: 'ci/gate', result: warnResult() });
+    expect(out.action).toBe('created');
+    expect(g.comments).toHaveLength(1);
+    expect(g.comments[0]!.body.split('\n')[0]).toBe(commentMarker('ci/gate'));
+    expect(g.writes().filter((r) => r.method === 'POST')).toHaveLength(2);
+  });
+
+  it('after a failed POST, a marked comment with another body (another run of the gate) does not pass for the one it made', async () => {
+    const other = `${commentMarker('ci/gate')}\nanother run's verdict`;
+    const g = await gh({ failFirstPost: 'before-making-it', duringFailedPost: (add) => add(other, { login: 'github-actions[bot]', type: 'Bot' }) });
+    const out = await publishComment({ client: g.client, target, mode: 'always', gateId: 'ci/gate', result: warnResult() });
+    expect(out).toMatchObject({ action: 'created', id: g.comments[1]!.id });
+    expect(g.comments.map((c) => c.body === other)).toEqual([true, false]);
+    expect(g.comments[1]!.body).toContain('Security gate: warn');
   });
 
   it('two gates in one PR keep two comments', async () => {

@@ -33918,9 +33918,9 @@ function createHttpClient(opts) {
         }
         return Buffer.concat(chunks, size);
     }
-    async function withRetry(method, target, body) {
+    async function withRetry(attempt) {
         try {
-            return await pRetry(() => once(method, target, body), {
+            return await pRetry(attempt, {
                 retries: opts.retries ?? 3,
                 minTimeout: opts.backoffMs ?? 500,
                 factor: 2,
@@ -33951,15 +33951,32 @@ function createHttpClient(opts) {
             return requestCount;
         },
         async getJson(path, query) {
-            const r = await withRetry('GET', url(path, query), undefined);
+            const target = url(path, query);
+            const r = await withRetry(() => once('GET', target, undefined));
             return { status: r.status, headers: r.headers, data: parseBody(r.buf) };
         },
-        async sendJson(method, path, body) {
-            const r = await withRetry(method, url(path), JSON.stringify(body));
-            return { status: r.status, headers: r.headers, data: r.buf.length === 0 ? undefined : parseBody(r.buf) };
+        async sendJson(method, path, body, o = {}) {
+            const target = url(path);
+            const text = JSON.stringify(body);
+            return withRetry(async (n) => {
+                if (n > 1 && o.beforeRetry) {
+                    const done = await o.beforeRetry();
+                    if (done)
+                        return done;
+                }
+                const r = await once(method, target, text);
+                // A 2xx whose body is not JSON is not retried: the request took effect.
+                try {
+                    return { status: r.status, headers: r.headers, data: r.buf.length === 0 ? undefined : parseBody(r.buf) };
+                }
+                catch (e) {
+                    throw new AbortError(e);
+                }
+            });
         },
         async getBytes(path) {
-            const r = await withRetry('GET', url(path), undefined);
+            const target = url(path);
+            const r = await withRetry(() => once('GET', target, undefined));
             return { status: r.status, headers: r.headers, data: r.buf };
         },
     };

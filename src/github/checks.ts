@@ -6,7 +6,7 @@
  * On 403/401 (a fork's read-only token, no `checks: write`) or any other failure the result says
  * `fallback: true` and the caller emits the capped workflow commands instead, with a notice.
  */
-import { HttpError, type HttpClient } from '../io/http.js';
+import { HttpError, type HttpClient, type HttpResponse } from '../io/http.js';
 import type { Annotation } from '../render/annotations.js';
 import { clip } from '../util/escape.js';
 
@@ -80,6 +80,11 @@ function reasonOf(e: unknown): { forbidden: boolean; reason: string } {
   return { forbidden: false, reason: `the Checks API failed: ${e instanceof Error ? e.message : String(e)}` };
 }
 
+interface CreatedRun {
+  id?: number;
+  html_url?: string;
+}
+
 /** Creates a completed check run carrying every located annotation. Never throws. */
 export async function postCheckRun(opts: ChecksOptions): Promise<ChecksOutcome> {
   const all = opts.annotations.map(toCheckAnnotation).filter((a): a is CheckAnnotation => a !== undefined);
@@ -102,15 +107,37 @@ export async function postCheckRun(opts: ChecksOptions): Promise<ChecksOutcome> 
   let requests = 0;
   let id: number | undefined;
   let url: string | undefined;
+  const name = opts.name ?? 'security-gate';
+  // A POST answered with a 5xx or a timeout may still have made the check run (a second one, left
+  // in progress, would follow): before each retry the commit's runs of this name are read, and the
+  // one carrying this attempt's external id is the one made.
+  // node:crypto loaded here, not at start-up (it pulls in `stream`: the cold start's budget).
+  const externalId = `security-gate:${process.getBuiltinModule('node:crypto').randomUUID()}`;
+  const madeAfterAll = async (): Promise<HttpResponse<CreatedRun> | undefined> => {
+    try {
+      const r = await opts.client.getJson<{ check_runs?: unknown }>(`/repos/${encodeURIComponent(opts.owner)}/${encodeURIComponent(opts.repo)}/commits/${encodeURIComponent(opts.headSha)}/check-runs`, { check_name: name, filter: 'all', per_page: 100 });
+      const runs = Array.isArray(r.data?.check_runs) ? (r.data.check_runs as Array<CreatedRun & { external_id?: unknown }>) : [];
+      const made = runs.find((c) => c && c.external_id === externalId && typeof c.id === 'number');
+      return made ? { status: 201, headers: new Headers(), data: { id: made.id, ...(typeof made.html_url === 'string' ? { html_url: made.html_url } : {}) } } : undefined;
+    } catch {
+      return undefined; // not readable: sent again, as before this check
+    }
+  };
   try {
     const single = batches.length === 1;
-    const created = await opts.client.sendJson<{ id?: number; html_url?: string }>('POST', base, {
-      name: opts.name ?? 'security-gate',
-      head_sha: opts.headSha,
-      ...(opts.detailsUrl ? { details_url: opts.detailsUrl } : {}),
-      ...(single ? done : { status: 'in_progress' }),
-      output: output(batches[0]!),
-    });
+    const created = await opts.client.sendJson<CreatedRun>(
+      'POST',
+      base,
+      {
+        name,
+        head_sha: opts.headSha,
+        external_id: externalId,
+        ...(opts.detailsUrl ? { details_url: opts.detailsUrl } : {}),
+        ...(single ? done : { status: 'in_progress' }),
+        output: output(batches[0]!),
+      },
+      { beforeRetry: madeAfterAll },
+    );
     requests++;
     id = created.data?.id;
     url = created.data?.html_url;

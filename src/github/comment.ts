@@ -8,7 +8,7 @@
  * (a personal token; looked up with `GET /user` only when a user's comment carries the marker). A
  * person who pastes the marker into their own comment is never edited.
  */
-import type { HttpClient } from '../io/http.js';
+import type { HttpClient, HttpResponse } from '../io/http.js';
 import { HttpError } from '../io/http.js';
 import type { GateResult } from '../policy/result.js';
 import {
@@ -192,8 +192,16 @@ export async function publishComment(opts: PublishCommentOptions): Promise<Comme
     }
   }
   if (decision === 'resolve' && candidates.every((c) => !c.trusted)) return { action: 'none', reason: `comment: ${opts.mode} and the verdict is ${opts.result.verdict}: no comment of ours to resolve` };
+  // A POST answered with a 5xx or a timeout may still have made the comment: before each retry the
+  // comments are read again, and a new comment of ours with this body is the one made.
+  const known = new Set(candidates.map((c) => c.comment.id));
+  const madeAfterAll = async (): Promise<HttpResponse<GithubComment> | undefined> => {
+    const now = await stickyCandidates(opts.client, t, marker, opts);
+    const made = now.find((c) => c.trusted && !known.has(c.comment.id) && c.comment.body === body);
+    return made ? { status: 201, headers: new Headers(), data: made.comment } : undefined;
+  };
   try {
-    const r = await opts.client.sendJson<GithubComment>('POST', `/repos/${t.owner}/${t.repo}/issues/${t.issueNumber}/comments`, { body });
+    const r = await opts.client.sendJson<GithubComment>('POST', `/repos/${t.owner}/${t.repo}/issues/${t.issueNumber}/comments`, { body }, { beforeRetry: madeAfterAll });
     return { action: 'created', id: r.data?.id ?? 0, url: r.data?.html_url };
   } catch (e) {
     return describe(e, 'create the pull request comment');

@@ -60,7 +60,13 @@ export interface HttpResponse<T> {
 
 export interface HttpClient {
   getJson<T = unknown>(path: string, query?: Record<string, string | number | undefined>): Promise<HttpResponse<T>>;
-  sendJson<T = unknown>(method: 'POST' | 'PATCH' | 'PUT' | 'DELETE', path: string, body: unknown): Promise<HttpResponse<T>>;
+  /**
+   * `beforeRetry`, for a request that is not idempotent (a POST that creates something): asked
+   * before each retry whether the failed attempt took effect after all (a 502 or a timeout can
+   * come after GitHub made the comment or check run); what it answers is returned instead of
+   * sending again. It is asked after the retry's wait.
+   */
+  sendJson<T = unknown>(method: 'POST' | 'PATCH' | 'PUT' | 'DELETE', path: string, body: unknown, opts?: { beforeRetry?: () => Promise<HttpResponse<T> | undefined> }): Promise<HttpResponse<T>>;
   getBytes(path: string): Promise<HttpResponse<Buffer>>;
   /** Requests sent so far (every attempt counts). */
   readonly requestCount: number;
@@ -172,9 +178,9 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
     return Buffer.concat(chunks, size);
   }
 
-  async function withRetry(method: string, target: string, body: string | undefined) {
+  async function withRetry<R>(attempt: (n: number) => Promise<R>): Promise<R> {
     try {
-      return await pRetry(() => once(method, target, body), {
+      return await pRetry(attempt, {
         retries: opts.retries ?? 3,
         minTimeout: opts.backoffMs ?? 500,
         factor: 2,
@@ -200,15 +206,30 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
       return requestCount;
     },
     async getJson<T>(path: string, query?: Record<string, string | number | undefined>) {
-      const r = await withRetry('GET', url(path, query), undefined);
+      const target = url(path, query);
+      const r = await withRetry(() => once('GET', target, undefined));
       return { status: r.status, headers: r.headers, data: parseBody<T>(r.buf) };
     },
-    async sendJson<T>(method: 'POST' | 'PATCH' | 'PUT' | 'DELETE', path: string, body: unknown) {
-      const r = await withRetry(method, url(path), JSON.stringify(body));
-      return { status: r.status, headers: r.headers, data: r.buf.length === 0 ? (undefined as T) : parseBody<T>(r.buf) };
+    async sendJson<T>(method: 'POST' | 'PATCH' | 'PUT' | 'DELETE', path: string, body: unknown, o: { beforeRetry?: () => Promise<HttpResponse<T> | undefined> } = {}) {
+      const target = url(path);
+      const text = JSON.stringify(body);
+      return withRetry<HttpResponse<T>>(async (n) => {
+        if (n > 1 && o.beforeRetry) {
+          const done = await o.beforeRetry();
+          if (done) return done;
+        }
+        const r = await once(method, target, text);
+        // A 2xx whose body is not JSON is not retried: the request took effect.
+        try {
+          return { status: r.status, headers: r.headers, data: r.buf.length === 0 ? (undefined as T) : parseBody<T>(r.buf) };
+        } catch (e) {
+          throw new AbortError(e as Error);
+        }
+      });
     },
     async getBytes(path: string) {
-      const r = await withRetry('GET', url(path), undefined);
+      const target = url(path);
+      const r = await withRetry(() => once('GET', target, undefined));
       return { status: r.status, headers: r.headers, data: r.buf };
     },
   };
