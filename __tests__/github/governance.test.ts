@@ -13,6 +13,7 @@ import { createHttpClient } from '../../src/io/http.js';
 import { startServer, type TestServer } from '../helpers/http-server.js';
 import { scratchDir } from '../helpers/scratch.js';
 import { evaluated } from '../waivers/helpers.js';
+import { commit, initRepo } from '../change/git-helpers.js';
 
 const NOW = new Date('2026-11-29T12:00:00Z');
 const WAIVERS = [
@@ -28,16 +29,18 @@ afterEach(async () => {
   servers = [];
 });
 
-async function governance(ref: string, event: unknown, api?: (srv: TestServer) => void) {
+async function governance(ref: string, event: unknown, api?: (srv: TestServer) => void, o: { checkout?: (workspace: string) => string | void; headSha?: string } = {}) {
   const workspace = scratchDir('sg-governance-');
   mkdirSync(join(workspace, 'docs/governance'), { recursive: true });
   writeFileSync(join(workspace, 'docs/governance/security-waivers.md'), WAIVERS);
+  // The run's commit (GITHUB_SHA): as given, or the commit the checkout made when it returns one.
+  const headSha = o.checkout?.(workspace) ?? o.headSha;
   const srv = await startServer();
   servers.push(srv);
   api?.(srv);
   const client = createHttpClient({ baseUrl: srv.url, token: 'ghs_x', retries: 1, backoffMs: 1 });
   const settings = parseSettings([{ 'verify-waiver-approvals': 'true' }]);
-  const g = await prepareGovernance({ settings, workspace, now: NOW, client, runCtx: { owner: 'acme', repo: 'api', ref }, event, logError: () => undefined });
+  const g = await prepareGovernance({ settings, workspace, now: NOW, client, runCtx: { owner: 'acme', repo: 'api', ref, ...(headSha ? { headSha } : {}) }, event, logError: () => undefined });
   const waived = g.waive(evaluated('deptry', { ruleId: 'DEP002', extra: { module: 'gunicorn' } }));
   const result = await g.finish({ notices: [] } as never);
   return { waived, result: result as unknown as { notices: string[]; waivers: { waivers: Array<{ problems: string[] }> } }, srv };
@@ -85,6 +88,53 @@ describe('verify-waiver-approvals on a run that is not about a pull request', ()
     const gone = await governance('refs/heads/trunk', {}, (srv) => srv.on('GET /repos/acme/api', () => ({ status: 404, body: { message: 'Not Found' } })));
     expect(gone.waived).toBeUndefined();
     expect(gone.result.waivers.waivers[0]?.problems[0]).toMatch(/not on the default branch \(refs\/heads\/trunk; the default branch could not be read\)/);
+  });
+});
+
+describe('a run on the default branch that checks out another commit (check_suite, repository_dispatch)', () => {
+  const TIP = 'c'.repeat(40);
+  const event = { repository: { default_branch: 'main' } };
+  /** The workspace a git checkout; its HEAD is returned through `sha`. */
+  const checkedOut = (sha: { head?: string }) => (ws: string): void => {
+    initRepo(ws);
+    sha.head = commit(ws, 'the pull request head');
+  };
+  const api = (status: string | number) => (srv: TestServer) => {
+    srv.on('GET /repos/acme/api/git/ref/heads/main', () => ({ body: { ref: 'refs/heads/main', object: { sha: TIP, type: 'commit' } } }));
+    srv.on(/^GET \/repos\/acme\/api\/compare\//, () => (typeof status === 'number' ? { status, body: { message: 'Server Error' } } : { body: { status } }));
+  };
+
+  it("a commit that is not in the default branch's history: its waivers are not taken as written", async () => {
+    const sha: { head?: string } = {};
+    const g = await governance('refs/heads/main', event, api('diverged'), { checkout: checkedOut(sha), headSha: 'd'.repeat(40) });
+    expect(g.waived).toBeUndefined();
+    expect(g.result.waivers.waivers[0]?.problems[0]).toBe(
+      `approvals could not be verified on the pull request: this run is not about a pull request and checked out commit ${sha.head!.slice(0, 12)}, which is not in the history of main ("diverged"): nothing verified the approvals of the branch's waivers, so none applies here (they are verified on its pull request)`,
+    );
+    // Compared with the branch's tip read by its full ref, never with a name a tag could answer.
+    expect(g.srv.requests.map((q) => q.path)).toEqual(['/repos/acme/api/git/ref/heads/main', `/repos/acme/api/compare/${TIP}...${sha.head}`]);
+  });
+
+  it('an older commit of the default branch: taken as written', async () => {
+    const g = await governance('refs/heads/main', event, api('behind'), { checkout: checkedOut({}), headSha: 'd'.repeat(40) });
+    expect(g.waived?.id).toBe('W-1');
+  });
+
+  it("the run's own commit checked out: taken as written, no request", async () => {
+    const same = await governance('refs/heads/main', event, undefined, {
+      checkout: (ws) => {
+        initRepo(ws);
+        return commit(ws, 'main');
+      },
+    });
+    expect(same.waived?.id).toBe('W-1');
+    expect(same.srv.requests).toEqual([]);
+  });
+
+  it('a comparison that fails: not taken as written, and the waiver says why', async () => {
+    const failed = await governance('refs/heads/main', event, api(502), { checkout: checkedOut({}), headSha: 'd'.repeat(40) });
+    expect(failed.waived).toBeUndefined();
+    expect(failed.result.waivers.waivers[0]?.problems[0]).toMatch(/which could not be compared with main \(server error \(HTTP 502\)\)/);
   });
 });
 

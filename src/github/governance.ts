@@ -6,6 +6,7 @@
 import { relative, resolve, sep } from 'node:path';
 import { changedFileAt, type Change, type ChangedFile, type KnownChange } from '../change/diff.js';
 import type { Settings } from '../config/schema.js';
+import { runFile } from '../io/exec.js';
 import { insideWorkspace, readReport } from '../io/files.js';
 import type { HttpClient } from '../io/http.js';
 import { applyOverride, labelOnPullRequest, pullRequestAuthor } from '../policy/override.js';
@@ -13,7 +14,7 @@ import type { GateResult } from '../policy/result.js';
 import { loadYaml } from '../util/yaml.js';
 import { alignAddedLines, createWaiverSession, loadWaiverValidation, MAX_WAIVERS_FILE_BYTES, needsYaml, prepareWaivers, waiversToVerify, type WaiverSession } from '../waivers/index.js';
 import type { RunContext } from './comment.js';
-import { resolveOverride, resolveWaiverContext } from './pull-request.js';
+import { resolveOverride, resolveWaiverContext, type BranchRun } from './pull-request.js';
 import { pushAll } from '../util/lists.js';
 
 export interface GovernanceOptions {
@@ -57,7 +58,7 @@ export function policyFileNotice(policyFile: string | undefined, workspace: stri
  * queue's run: merges into it): the event payload's `repository.default_branch`, else the
  * repository through the API; unknown counts as not. A tag's push is not on a branch.
  */
-async function branchRunOf(ref: string, event: unknown, client: HttpClient | undefined, runCtx: RunContext): Promise<{ ref: string; onDefaultBranch: boolean; defaultBranch?: string }> {
+async function branchRunOf(ref: string, event: unknown, client: HttpClient | undefined, runCtx: RunContext, workspace: string): Promise<BranchRun> {
   let defaultBranch: string | undefined;
   const fromEvent = (event as { repository?: { default_branch?: unknown } } | undefined)?.repository?.default_branch;
   if (typeof fromEvent === 'string' && fromEvent !== '') defaultBranch = fromEvent;
@@ -81,7 +82,40 @@ async function branchRunOf(ref: string, event: unknown, client: HttpClient | und
     const sameRepo = typeof wr.head_repository?.full_name === 'string' && wr.head_repository.full_name === wr.repository?.full_name;
     target = wr.event === 'push' && typeof wr.head_branch === 'string' && sameRepo ? `refs/heads/${wr.head_branch}` : '';
   }
-  return { ref, onDefaultBranch: defaultBranch !== undefined && target === `refs/heads/${defaultBranch}`, ...(defaultBranch ? { defaultBranch } : {}) };
+  const onDefaultBranch = defaultBranch !== undefined && target === `refs/heads/${defaultBranch}`;
+  const offDefault = onDefaultBranch && defaultBranch !== undefined ? await checkoutOffBranch(workspace, defaultBranch, client, runCtx) : undefined;
+  return { ref, onDefaultBranch: onDefaultBranch && offDefault === undefined, ...(defaultBranch ? { defaultBranch } : {}), ...(offDefault ? { offDefault } : {}) };
+}
+
+const SHA_RE = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
+
+/**
+ * Why the commit checked out in the workspace is not known to be on `branch`, or undefined when it
+ * is. A run on the default branch's ref may check out another commit: a `check_suite` or
+ * `repository_dispatch` workflow checking out the pull request's head it is about, whose waivers
+ * file nobody verified (a left-open item of the reviews). The run's own commit (GITHUB_SHA) is on
+ * the branch; another one is compared with the branch's tip (read by its full ref: a tag named
+ * like the branch must not answer). A workspace that is not a git checkout cannot say: its waivers
+ * are taken as written, as before.
+ */
+async function checkoutOffBranch(workspace: string, branch: string, client: HttpClient | undefined, runCtx: RunContext): Promise<string | undefined> {
+  const r = await runFile('git', ['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'], { cwd: workspace, timeoutMs: 10_000, maxStdoutBytes: 1024 });
+  const head = r.code === 0 ? r.stdout.toString('utf8').trim().toLowerCase() : '';
+  if (!SHA_RE.test(head) || head === runCtx.headSha?.toLowerCase()) return undefined;
+  const off = (why: string) => `checked out commit ${head.slice(0, 12)}, which ${why}`;
+  if (!client || !runCtx.owner || !runCtx.repo) return off(`is not the run's commit and could not be compared with ${branch} (no token)`);
+  const repo = `/repos/${encodeURIComponent(runCtx.owner)}/${encodeURIComponent(runCtx.repo)}`;
+  try {
+    const ref = await client.getJson<{ object?: { sha?: unknown } }>(`${repo}/git/ref/heads/${branch.split('/').map(encodeURIComponent).join('/')}`);
+    const tip = ref.data?.object?.sha;
+    if (typeof tip !== 'string' || !SHA_RE.test(tip.toLowerCase())) return off(`could not be compared with ${branch} (its tip is not the expected shape)`);
+    const cmp = await client.getJson<{ status?: unknown }>(`${repo}/compare/${tip}...${head}`);
+    const status = cmp.data?.status;
+    if (status === 'behind' || status === 'identical') return undefined;
+    return off(`is not in the history of ${branch} (${typeof status === 'string' ? JSON.stringify(status.slice(0, 40)) : 'no status'})`);
+  } catch (e) {
+    return off(`could not be compared with ${branch} (${e instanceof Error ? e.message : String(e)})`);
+  }
 }
 
 export async function prepareGovernance(o: GovernanceOptions): Promise<Governance> {
@@ -109,7 +143,7 @@ export async function prepareGovernance(o: GovernanceOptions): Promise<Governanc
   // Numbered in the file as read here, not in the pull request head's copy (alignAddedLines).
   const scope = changed && changed !== 'unchanged' && read.ok ? alignAddedLines(read.text, changed) : changed;
   const approvers = { security: settings['security-approvers'], senior: settings['senior-approvers'] };
-  const branchRun = settings['verify-waiver-approvals'] && !prTarget && o.runCtx?.ref ? await branchRunOf(o.runCtx.ref, o.event, o.client, o.runCtx) : undefined;
+  const branchRun = settings['verify-waiver-approvals'] && !prTarget && o.runCtx?.ref ? await branchRunOf(o.runCtx.ref, o.event, o.client, o.runCtx, workspace) : undefined;
   const wctx = await resolveWaiverContext({
     client: o.client,
     ...(prTarget ? { target: prTarget } : {}),

@@ -459,6 +459,15 @@ export async function resolveOverride(o: ResolveOverrideOptions): Promise<Overri
   return decideOverride({ ...base, event, ...(permission ? { permission } : {}), teamMembership });
 }
 
+/** Where a run that is not about a pull request stands (governance.ts, branchRunOf). */
+export interface BranchRun {
+  ref: string;
+  onDefaultBranch: boolean;
+  defaultBranch?: string;
+  /** Why it does not count as on the default branch though its ref is (the commit checked out is not on it). */
+  offDefault?: string;
+}
+
 export interface WaiverContextOptions {
   client: HttpClient | undefined;
   /** The pull request, when the run is about one. */
@@ -476,7 +485,7 @@ export interface WaiverContextOptions {
    * branch. Only there are approvals taken as written (they were verified on the pull request
    * that merged them); on a push to another branch nothing verified them.
    */
-  branchRun?: { ref: string; onDefaultBranch: boolean; defaultBranch?: string };
+  branchRun?: BranchRun;
 }
 
 export interface WaiverContext {
@@ -511,7 +520,8 @@ export async function resolveWaiverContext(o: WaiverContextOptions): Promise<Wai
     const b = o.branchRun;
     if (b && !b.onDefaultBranch) {
       const where = b.defaultBranch ? `the default branch is ${b.defaultBranch}` : 'the default branch could not be read';
-      ctx.verification = { ...base, unavailable: `this run is not about a pull request and not on the default branch (${b.ref}; ${where}): nothing verified the approvals of the branch's waivers, so none applies here (they are verified on its pull request)` };
+      const what = b.offDefault ?? `not on the default branch (${b.ref}; ${where})`;
+      ctx.verification = { ...base, unavailable: `this run is not about a pull request and ${what}: nothing verified the approvals of the branch's waivers, so none applies here (they are verified on its pull request)` };
       return ctx;
     }
     notices.push('verify-waiver-approvals: this run is not about a pull request, so approvals are taken as written (they were verified on the pull request that added them).');
