@@ -4,7 +4,7 @@
  * a worker thread of this same file with a smaller young generation, as the action does
  * (engine/worker.ts).
  */
-import { inWorkerThread, runInWorker, workerInput, workerNote } from '../engine/worker.js';
+import { inWorkerThread, ReportsOutOfMemory, runInWorker, workerInput, workerPlan } from '../engine/worker.js';
 import { escapeLog } from '../util/escape.js';
 import { runCli, type CliIo } from './main.js';
 
@@ -19,12 +19,12 @@ const io: CliIo = {
   isTTY: shared.isTTY,
   handOff: !inWorker
     ? async (settings, workspace) => {
-        const note = await workerNote(settings, workspace, process.env);
-        if (note === undefined) return undefined;
-        process.stderr.write(`${note}\n`);
+        const plan = await workerPlan(settings, workspace, process.env);
+        if (plan === undefined) return undefined;
+        process.stderr.write(`${plan.note}\n`);
         // The worker's output reaches this process's stdout and stderr; its errors are reported below.
         try {
-          return await runInWorker(new URL(import.meta.url), shared, internalError);
+          return await runInWorker(new URL(import.meta.url), shared, internalError, undefined, plan.files);
         } catch {
           return undefined; // no worker: the same run here
         }
@@ -34,7 +34,9 @@ const io: CliIo = {
 
 function internalError(e: unknown): void {
   // An unexpected error's message may quote report text (a parser's SyntaxError does): escaped.
-  process.stderr.write(`security-gate: internal error: ${escapeLog(e instanceof Error ? e.message : String(e))}\n`);
+  // Out of memory on the reports is said as such, naming them (exit code 3 all the same).
+  const what = e instanceof ReportsOutOfMemory ? '' : 'internal error: ';
+  process.stderr.write(`security-gate: ${what}${escapeLog(e instanceof Error ? e.message : String(e))}\n`);
   process.exitCode = 3;
 }
 

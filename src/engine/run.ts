@@ -7,7 +7,7 @@
 import { ConfigurationError, REPORT_INPUTS, type ReportTool, type Settings } from '../config/schema.js';
 import { changeScope, type Change } from '../change/diff.js';
 import type { ResolveStats } from '../enrich/severity.js';
-import { insideWorkspace, readReport, readReportChunks, resolvePatterns } from '../io/files.js';
+import { insideWorkspace, MAX_REPORT_BYTES, MAX_TOTAL_REPORT_BYTES, readReport, readReportChunks, reportSize, resolvePatterns } from '../io/files.js';
 import { evaluate, type EvaluateOptions, type ToolInput } from '../policy/evaluate.js';
 import { mutmutPolicyFindings, mutmutRunProblems } from '../policy/mutmut.js';
 import type { GateResult } from '../policy/result.js';
@@ -59,6 +59,11 @@ export interface CollectOptions {
   streamMinBytes?: number;
   /** Filled with the secrets a gitleaks report that failed to parse still holds (salvageGitleaksSecrets). */
   salvagedSecrets?: string[];
+  /**
+   * The bytes the run may still read (MAX_TOTAL_REPORT_BYTES for all its reports, shared by the
+   * tools): a file bigger than what is left is refused before it is read. None: no bound but each file's.
+   */
+  budget?: { left: number };
 }
 
 export async function collectTool(tool: ReportTool, patterns: string[], workspace: string, opts: CollectOptions = {}): Promise<ToolInput> {
@@ -91,6 +96,16 @@ export async function collectTool(tool: ReportTool, patterns: string[], workspac
   // The XML library of mutmut 2 reports is a lazy chunk: loaded before the (synchronous) parse.
   if (tool === 'mutmut') await loadMutmutXml();
   for (const file of files) {
+    // One file over MAX_REPORT_BYTES is refused by the read, which says so.
+    const size = opts.budget ? await reportSize(workspace, file) : undefined;
+    if (opts.budget && size !== undefined && size <= MAX_REPORT_BYTES) {
+      if (size > opts.budget.left) {
+        const before = MAX_TOTAL_REPORT_BYTES - opts.budget.left;
+        recordError(input, file, size, new ReportParseError(tool, file, '', `file is ${size} bytes; with the ${before} bytes of the reports read before it, over the ${MAX_TOTAL_REPORT_BYTES}-byte limit for all the reports of one run together: not read`));
+        continue;
+      }
+      opts.budget.left -= size;
+    }
     const streamed = await streamReport(tool, file, workspace, streamMinBytes);
     if (streamed && 'error' in streamed) {
       recordError(input, file, streamed.bytes, streamed.error);
@@ -245,10 +260,11 @@ export async function runEngine(settings: Settings, deps: EngineDeps): Promise<E
   const inputs: ToolInput[] = [];
   const redactions = new Map<string, RawRedaction>();
   const knownSecrets: string[] = [];
+  const budget = { left: MAX_TOTAL_REPORT_BYTES };
   for (const [tool, inputName] of Object.entries(REPORT_INPUTS) as Array<[ReportTool, keyof Settings]>) {
     const patterns = settings[inputName] as string[];
     if (patterns.length === 0) continue; // not part of this run
-    const input = await collectTool(tool, patterns, deps.workspace, { redactions, salvagedSecrets: knownSecrets });
+    const input = await collectTool(tool, patterns, deps.workspace, { redactions, salvagedSecrets: knownSecrets, budget });
     for (const r of input.reports) if (r.knownSecrets) pushAll(knownSecrets, r.knownSecrets);
     if (input.status === 'missing' && settings['on-missing-report'] === 'ignore') {
       input.messages = [`${input.messages.join('; ')} (ignored: on-missing-report is ignore)`];

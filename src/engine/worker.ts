@@ -51,27 +51,85 @@ export function workerMinBytes(env: NodeJS.ProcessEnv): number {
 /** Young generation of the worker: two 8 MB semi-spaces and room for new large objects. */
 export const WORKER_YOUNG_GENERATION_MB = 24;
 
-/** Total size of the report files the settings name (unreadable ones count as 0: the run says why). */
-export async function reportBytes(settings: Settings, workspace: string): Promise<number> {
-  let total = 0;
+/** A report file the settings name (workspace-relative) and its size. */
+export interface ReportFile {
+  path: string;
+  bytes: number;
+}
+
+/** The report files the settings name, each once per input (unreadable ones count as 0 bytes: the run says why). */
+export async function reportFiles(settings: Settings, workspace: string): Promise<ReportFile[]> {
+  const out: ReportFile[] = [];
   for (const inputName of Object.values(REPORT_INPUTS)) {
     const patterns = settings[inputName];
     if (patterns.length === 0) continue;
     const { files } = await resolvePatterns(workspace, patterns);
-    for (const f of files) total += await stat(resolve(workspace, f)).then((s) => s.size, () => 0);
+    for (const f of files) out.push({ path: f, bytes: await stat(resolve(workspace, f)).then((s) => s.size, () => 0) });
   }
-  return total;
+  return out;
+}
+
+/** Total size of the report files the settings name (unreadable ones count as 0: the run says why). */
+export async function reportBytes(settings: Settings, workspace: string): Promise<number> {
+  return (await reportFiles(settings, workspace)).reduce((n, f) => n + f.bytes, 0);
+}
+
+/** A run that takes a worker: the line that says so, and the files it reads (named if it runs out of memory). */
+export interface WorkerPlan {
+  note: string;
+  files: ReportFile[];
 }
 
 /**
- * Whether a run takes a worker (both entries ask): the line that says so, or undefined when the
- * run stays on this thread. A file that cannot be found or read counts as 0 here: the run itself
- * says what is wrong with it.
+ * Whether a run takes a worker (both entries ask): its plan, or undefined when the run stays on
+ * this thread. A file that cannot be found or read counts as 0 here: the run itself says what is
+ * wrong with it.
  */
-export async function workerNote(settings: Settings, workspace: string, env: NodeJS.ProcessEnv): Promise<string | undefined> {
-  const bytes = await reportBytes(settings, workspace).catch(() => 0);
+export async function workerPlan(settings: Settings, workspace: string, env: NodeJS.ProcessEnv): Promise<WorkerPlan | undefined> {
+  const files = await reportFiles(settings, workspace).catch((): ReportFile[] => []);
+  const bytes = files.reduce((n, f) => n + f.bytes, 0);
   if (bytes < workerMinBytes(env)) return undefined;
-  return `security-gate: ${(bytes / 1048576).toFixed(1)} MiB of reports: read in a worker thread with a smaller young generation`;
+  return { note: `security-gate: ${mib(bytes)} of reports: read in a worker thread with a smaller young generation`, files };
+}
+
+function mib(bytes: number): string {
+  return `${(bytes / 1048576).toFixed(1)} MiB`;
+}
+
+/**
+ * SECURITY_GATE_WORKER_HEAP_MB: the worker's old generation in MB, when a whole number of at least
+ * 16 (otherwise V8's default, from the machine's memory): a runner shared with other jobs can hold
+ * the gate to less, and a test can run a worker out of memory without using gigabytes.
+ */
+export const WORKER_HEAP_MB_ENV = 'SECURITY_GATE_WORKER_HEAP_MB';
+
+export function workerHeapMb(env: NodeJS.ProcessEnv): number | undefined {
+  const v = env[WORKER_HEAP_MB_ENV]?.trim();
+  return v && /^\d{2,7}$/.test(v) && Number(v) >= 16 ? Number(v) : undefined;
+}
+
+/** At most this many report files are named when a worker runs out of memory (the total counts them all). */
+const NAMED_FILES = 10;
+
+/**
+ * The worker ran out of memory reading the reports (ERR_WORKER_OUT_OF_MEMORY; reports of a few
+ * hundred MB each, given through globs, can take more than a runner has): the message names the
+ * report files, biggest first, and their total size, and says the run reached no verdict. The
+ * shells print it escaped (the paths are the pull request's) and fail as on any error.
+ */
+export class ReportsOutOfMemory extends Error {
+  constructor(files: readonly ReportFile[], heapMb: number | undefined) {
+    const total = files.reduce((n, f) => n + f.bytes, 0);
+    const named = [...files].sort((a, b) => b.bytes - a.bytes || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)).slice(0, NAMED_FILES);
+    const list = named.map((f) => `${f.path} (${mib(f.bytes)})`).join(', ') + (files.length > named.length ? `, and ${files.length - named.length} more` : '');
+    const heap = heapMb === undefined ? 'its heap' : `its ${heapMb.toLocaleString('en-US')} MB heap`;
+    super(
+      `the reports needed more memory than is available: the worker thread reading them ran out of ${heap}. ` +
+        `Reports: ${files.length === 0 ? 'none found' : list}; ${mib(total)} in ${files.length === 1 ? '1 file' : `${files.length} files`} in all. ` +
+        'No verdict was reached (failed closed): give the gate fewer or smaller reports, or run it where more memory is available.',
+    );
+    this.name = 'ReportsOutOfMemory';
+  }
 }
 
 /** A call from the worker to the thread that started it, and its answer. */
@@ -90,18 +148,33 @@ interface Answer {
  * Runs `entry` (this bundle's own file) in a worker with `data` as its workerData and this
  * process's arguments, and resolves with its exit code (its `process.exitCode`; 1 when it threw,
  * after `onError`). Its output goes to this process's. Rejects only when no worker can start.
+ * A worker that runs out of memory is reported to `onError` as ReportsOutOfMemory naming `files`
+ * (the run's reports, workerPlan), not as the bare ERR_WORKER_OUT_OF_MEMORY.
  * `serve` answers the worker's callMainThread requests: this thread is idle meanwhile, so work
  * handed to it runs next to the worker's on another core.
  */
-export function runInWorker(entry: URL, data: unknown, onError: (e: Error) => void, serve?: (request: unknown) => Promise<void>): Promise<number> {
+export function runInWorker(
+  entry: URL,
+  data: unknown,
+  onError: (e: Error) => void,
+  serve?: (request: unknown) => Promise<void>,
+  files: readonly ReportFile[] = [],
+): Promise<number> {
   return new Promise((done) => {
+    const heapMb = workerHeapMb(process.env);
     const w = new (threads().Worker)(entry, {
       workerData: data,
       env: { ...process.env, [WORKER_ENV]: '1' },
       argv: process.argv.slice(2),
-      resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
+      resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB, ...(heapMb === undefined ? {} : { maxOldGenerationSizeMb: heapMb }) },
     });
-    w.on('error', onError);
+    // The heap V8 gave it, read while it runs (an exited worker's limits are gone).
+    let oldGenerationMb: number | undefined;
+    w.once('online', () => (oldGenerationMb = w.resourceLimits?.maxOldGenerationSizeMb));
+    w.on('error', (e: Error) => {
+      if ((e as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY') onError(new ReportsOutOfMemory(files, oldGenerationMb ?? heapMb));
+      else onError(e);
+    });
     w.on('exit', done);
     w.on('message', (m: Call) => {
       const answer = (a: Answer) => w.postMessage(a);

@@ -8,7 +8,7 @@
 import * as core from '../github/actions-core.js';
 import { ConfigurationError, type Settings } from '../config/schema.js';
 import { copyBanditRedacted, redactedCopyJob } from '../engine/stage.js';
-import { callMainThread, inWorkerThread, runInWorker, workerInput, workerNote } from '../engine/worker.js';
+import { callMainThread, inWorkerThread, ReportsOutOfMemory, runInWorker, workerInput, workerPlan } from '../engine/worker.js';
 import { log } from '../github/runner.js';
 import { escapeLog } from '../util/escape.js';
 import { useDirectStdout, useStdoutStream } from '../util/stdout.js';
@@ -17,6 +17,8 @@ import { loadSettings, run, workspaceOf } from './main.js';
 function fail(e: unknown): void {
   // A setting's message may quote the policy file (a key, a value): escaped like any other text.
   if (e instanceof ConfigurationError) core.setFailed(escapeLog(e.message));
+  // The worker ran out of memory on the reports: said as such, naming them (their paths are the pull request's).
+  else if (e instanceof ReportsOutOfMemory) core.setFailed(`security-gate: ${escapeLog(e.message)}`);
   // An unexpected error's message may quote report text (a parser's SyntaxError does): escaped.
   else core.setFailed(`security-gate: internal error: ${escapeLog(e instanceof Error ? e.message : String(e))}`);
 }
@@ -26,9 +28,9 @@ async function main(): Promise<void> {
   // Workflow commands and log lines written with fs.writeSync (util/stdout.ts) ...
   useDirectStdout();
   const settings = await loadSettings(process.env);
-  const note = await workerNote(settings, workspaceOf(process.env), process.env);
-  if (note === undefined) return run(process.env, settings);
-  log.info(note);
+  const plan = await workerPlan(settings, workspaceOf(process.env), process.env);
+  if (plan === undefined) return run(process.env, settings);
+  log.info(plan.note);
   // ... until a worker writes: its output reaches this thread's process.stdout, and this thread's
   // own lines then go the same way, in order.
   useStdoutStream();
@@ -38,7 +40,7 @@ async function main(): Promise<void> {
       const job = redactedCopyJob(request);
       if (!job) throw new Error('not a redacted-copy job');
       await copyBanditRedacted(job);
-    });
+    }, plan.files);
   } catch (e) {
     // No worker (the settings could not be passed, or threads are unavailable): the same run here.
     log.info(`security-gate: no worker thread (${e instanceof Error ? e.message : String(e)}); reading here`);

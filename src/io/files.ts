@@ -17,6 +17,25 @@ import { pushAll } from '../util/lists.js';
 /** Largest report read (bigger is refused with a clear message rather than exhausting memory). */
 export const MAX_REPORT_BYTES = 512 * 1024 * 1024;
 
+/**
+ * Largest total of the reports one run reads, all tools together: no more than one report may hold
+ * alone. Each report is bounded, but a glob can match many: the gate holds every finding of every
+ * report at once, a report takes 2 to 4 times its size in memory (the 68 MB Bandit report ~240 MB),
+ * and two reports of 512 MiB would need more than the 4 GB heap V8 gives a 16 GB runner (the 7 GB
+ * ones get under 2 GB). The real reports of a whole lane add up to a few MB, the biggest known
+ * Bandit reports to 68 and 109 MB. The report that would take the total over is refused before it
+ * is read (an error for its tool, so the gate fails closed), and so is each one after it that does not fit.
+ */
+export const MAX_TOTAL_REPORT_BYTES = MAX_REPORT_BYTES;
+
+/** The size of a report file resolvePatterns found, or undefined when it cannot be looked at (the read then says why). */
+export async function reportSize(workspace: string, file: string): Promise<number | undefined> {
+  return stat(resolve(workspace, file)).then(
+    (st) => st.size,
+    () => undefined,
+  );
+}
+
 export interface ResolvedFiles {
   /** Workspace-relative POSIX paths, sorted, de-duplicated. */
   files: string[];

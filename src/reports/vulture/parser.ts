@@ -32,11 +32,21 @@ import {
   type ReportParser,
   type Severity,
 } from '../model.js';
+import { firstNonBlankLine, lineLimitOffset } from '../lines.js';
 
 export const VULTURE_FORMAT = 'vulture-text';
 
 /** Longer lines are refused before any regex runs (the line regex backtracks on crafted input). */
 const MAX_LINE = 4096;
+/**
+ * Most lines a vulture report may hold; a longer one is refused before its lines are split or any
+ * finding is built. vulture prints one line per unused name or unreachable block: the corpus's
+ * largest report (a 50,000-line project) has 935, and a big project's a few thousand, so this is
+ * 20 to 100 times what a real run writes. Each line becomes a finding of ~2.5 KB in the gate's
+ * memory with its evaluation and output: 100,000 lines took ~3 s and ~290 MB, and a 420 MB report
+ * of 6 million lines ran the worker out of memory after two minutes, naming no file.
+ */
+export const MAX_VULTURE_LINES = 100_000;
 const LINE_RE = /^(?<path>.+?):(?<line>\d+): (?<msg>.+) \((?<conf>\d{1,3})% confidence(?:, (?<size>\d+) lines?)?\)$/;
 // A name is an identifier or a dotted one: never a quote (a quote inside let a path pass for a name).
 const UNUSED_RE = /^unused (attribute|class|function|import|method|property|variable) '([^']*)'$/;
@@ -122,6 +132,14 @@ function countStats(findings: Finding[]): Record<string, number> {
 
 export function parseVulture(content: string, file: string): ParsedReport {
   const text = content.startsWith('\uFEFF') ? content.slice(1) : content;
+  if (lineLimitOffset(text, MAX_VULTURE_LINES) >= 0) {
+    throw new ReportParseError(
+      'vulture',
+      file,
+      `line ${MAX_VULTURE_LINES + 1}`,
+      `more than ${MAX_VULTURE_LINES.toLocaleString('en-US')} lines: too many for a vulture report (a real one has a few thousand); not read`,
+    );
+  }
   const lines = text.split(/\r?\n/);
   const findings: Finding[] = [];
   const seen = new Map<string, number>();
@@ -201,7 +219,8 @@ export const vultureParser: ReportParser & { label: string } = {
   format: VULTURE_FORMAT,
   label: 'vulture text report (stdout of vulture)',
   detect(content: string): boolean {
-    const first = content.replace(/^\uFEFF/, '').split(/\r?\n/).find((l) => l.trim() !== '');
+    // The first line only: the whole text is not split (a hostile report is hundreds of MB).
+    const first = firstNonBlankLine(content.startsWith('\uFEFF') ? content.slice(1) : content);
     // Bounded like parse: LINE_RE backtracks quadratically on a long line of `a:1: a:1: …` (seconds per 100 KB).
     return first === undefined || (first.length <= MAX_LINE && LINE_RE.test(first));
   },
