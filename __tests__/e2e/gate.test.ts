@@ -272,6 +272,13 @@ describe('the gate bundle, run like the runner runs it', () => {
     for (const bytes of zip.values()) expect(bytes.toString('utf8')).not.toContain(secret);
   });
 
+  it('a step that fails before a verdict (a setting refused) still says verdict error and should-fail true', async () => {
+    const r = await runAction({ entry: ENTRY, workspace, inputs: { 'bandit-report': 'reports/surrogate.json', phase: '3', 'upload-artifact': 'false' }, env: service.env, actionYml: join(REPO_ROOT, 'action.yml') });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/::error::phase: /);
+    expect(r.outputs).toMatchObject({ verdict: 'error', 'should-fail': 'true' });
+  });
+
   it('a lone surrogate in a report (JSON "\\ud800") is written, not a crash: outputs, SARIF and result', async () => {
     // Found by the parser fuzz suite: encodeURIComponent threw URIError in the SARIF's file URI
     // and in a pip-audit advisory link, and the step ended with an internal error and no outputs.

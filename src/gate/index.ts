@@ -15,6 +15,14 @@ import { useDirectStdout, useStdoutStream } from '../util/stdout.js';
 import { loadSettings, run, workspaceOf } from './main.js';
 
 function fail(e: unknown): void {
+  // No verdict was reached: the outputs say so, so a later step reading `should-fail` (after a gate
+  // step with continue-on-error) fails closed instead of reading an empty output as "no".
+  try {
+    core.setOutput('verdict', 'error');
+    core.setOutput('should-fail', 'true');
+  } catch {
+    // the outputs file cannot be written either: the failed step is all that is left
+  }
   // A setting's message may quote the policy file (a key, a value): escaped like any other text.
   if (e instanceof ConfigurationError) core.setFailed(escapeLog(e.message));
   // The worker ran out of memory on the reports: said as such, naming them (their paths are the pull request's).
