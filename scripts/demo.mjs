@@ -13,6 +13,9 @@ const args = [
   '--vulture-report', 'examples/reports/vulture.txt',
   '--mutmut-report', 'examples/reports/mutmut-cicd-stats.json',
   '--waivers-file', 'examples/governance/security-waivers.md',
+  // Who the example waivers' approvers are (a team, @acme/security there, needs a token with read:org).
+  '--security-approvers', 'sam-sec',
+  '--senior-approvers', 'sue-senior',
   '--phase', process.env.DEMO_PHASE ?? '1',
   // The demo runs without network: pip-audit severities stay unknown and are treated as high.
   '--offline',

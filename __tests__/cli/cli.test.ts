@@ -25,6 +25,21 @@ describe('security-gate CLI', () => {
     expect((await cli([...EX, '--phase', '2', '--fail-on-block'])).code).toBe(1);
     expect((await cli([...EX, '--phase', '1', '--fail-on-block'])).code).toBe(0);
   });
+  it('takes a boolean flag with its input\'s value too, as the README names flags like the inputs', async () => {
+    expect((await cli([...EX, '--phase', '2', '--fail-on-block', 'true'])).code).toBe(1);
+    expect((await cli([...EX, '--phase', '2', '--fail-on-block=true'])).code).toBe(1);
+    expect((await cli([...EX, '--phase', '2', '--fail-on-block', 'false'])).code).toBe(0);
+    expect((await cli([...EX, '--phase', '2', '--fail-on-block=no', '--offline'])).code).toBe(0);
+    // The last spelling wins, as for any option.
+    expect((await cli([...EX, '--phase', '2', '--fail-on-block', '--fail-on-block', 'false'])).code).toBe(0);
+    expect((await cli([...EX, '--phase', '2', '--fail-on-block=false', '--fail-on-block'])).code).toBe(1);
+    const summary = await cli([...EX, '--phase', '1', '--summary', 'false', '--upload-artifact=false']);
+    expect(summary.code).toBe(0);
+    expect(summary.err).toContain('--summary, --upload-artifact: action inputs, no effect in the CLI');
+    const bad = await cli([...EX, '--fail-on-block=maybe']);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain('fail-on-block: got "maybe"; expected true or false');
+  });
   it('writes the result JSON and markdown, same counts as the engine', async () => {
     const dir = scratchDir('sg-cli-');
     const r = await cli([...EX, '--phase', '2', '--result-file', join(dir, 'r.json'), '--markdown-file', join(dir, 's.md')]);

@@ -145,6 +145,22 @@ describe('examples/Justfile (text)', () => {
     expect(bodies.get('api-quality-phase1')![0]).toContain("(api-quality-security-hygiene '1')");
     expect(bodies.get('api-security-promotion-evidence')).toContain('{{gate}} promotion --workflow {{workflow}}');
   });
+
+  it('the promotion recipe reads the example lane\'s runs (the workflow the README tells the team to copy), and says what it needs', () => {
+    const header = /^api-security-promotion-evidence workflow='([^']+)':$/m.exec(TEXT);
+    expect(header?.[1]).toBe('api-lane.yml');
+    expect(existsSync(join(REPO_ROOT, 'examples/workflows', header![1]!))).toBe(true);
+    // Off the runner neither is set, and the CLI stops at once without them.
+    expect(TEXT).toMatch(/GITHUB_TOKEN or GH_TOKEN, and GITHUB_REPOSITORY=owner\/name/);
+  });
+
+  it('tells the team to install the CLI from its repository (the package is not on the npm registry)', () => {
+    const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { name: string; private?: boolean };
+    expect(pkg).toMatchObject({ name: 'security-gate', private: true });
+    const installs = [...TEXT.matchAll(/npm install[^\n`]*/g)].map((m) => m[0]);
+    expect(installs.length).toBeGreaterThan(0);
+    for (const i of installs) expect(i).toMatch(/ github:[\w.-]+\/security-gate\b/);
+  });
 });
 
 const withJust = JUST ? describe : describe.skip;
@@ -177,14 +193,14 @@ withJust('examples/Justfile under just (rust-just)', () => {
     expect(cli.code).toBe(0);
   });
 
-  it('a phase given to the recipe reaches the gate; the promotion recipe calls `security-gate promotion --workflow ci.yml`', async () => {
+  it('a phase given to the recipe reaches the gate; the promotion recipe calls `security-gate promotion --workflow api-lane.yml`', async () => {
     const two = await run(JUST!, ['--justfile', JUSTFILE, '--dry-run', 'api-security-bandit', '2'], { env: { ...process.env, ...CLEAN_ENV } });
     expect(two.code).toBe(0);
     expect(two.stderr).toMatch(/npx security-gate --bandit-report reports\/bandit\.json --phase 2 /);
     const promo = await run(JUST!, ['--justfile', JUSTFILE, '--dry-run', 'api-security-promotion-evidence'], { env: { ...process.env, ...CLEAN_ENV } });
     expect(promo.code).toBe(0);
-    expect(promo.stderr.trim()).toBe('npx security-gate promotion --workflow ci.yml');
-    const cli = await run(process.execPath, [CLI, 'promotion', '--workflow', 'ci.yml', '--help']);
+    expect(promo.stderr.trim()).toBe('npx security-gate promotion --workflow api-lane.yml');
+    const cli = await run(process.execPath, [CLI, 'promotion', '--workflow', 'api-lane.yml', '--help']);
     expect(cli.code).toBe(0);
   });
 });

@@ -35,6 +35,41 @@ export interface CliIo {
 }
 
 const BOOLEAN_FLAGS = new Set(['fail-on-block', 'summary', 'upload-artifact']);
+/** What a boolean input may say (the schema's `bool` decides what each means, and refuses the rest). */
+const BOOLEAN_WORD = /^(true|false|yes|no|on|off|1|0)$/i;
+
+/**
+ * The boolean flags stand alone (`--fail-on-block`), and also take a value as their inputs do
+ * (`--fail-on-block true`, `--fail-on-block=false`), so a workflow's `fail-on-block: true` can be
+ * pasted as a flag. They are taken out of argv (parseArgs refuses a value to a boolean option)
+ * and returned by flag, to be checked like an input's.
+ */
+function takeBooleanValues(argv: string[], takesValue: (name: string) => boolean): { args: string[]; explicit: Map<string, string> } {
+  const args: string[] = [];
+  // By flag, its last value (a flag alone is `true`).
+  const explicit = new Map<string, string>();
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--') {
+      for (let j = i; j < argv.length; j++) args.push(argv[j]!);
+      break;
+    }
+    const m = /^--([a-z0-9-]+)(?:=([\s\S]*))?$/.exec(a);
+    if (m && BOOLEAN_FLAGS.has(m[1]!)) {
+      const next = argv[i + 1];
+      if (m[2] !== undefined) explicit.set(m[1]!, m[2]);
+      else if (next !== undefined && BOOLEAN_WORD.test(next)) {
+        explicit.set(m[1]!, next);
+        i++;
+      } else explicit.set(m[1]!, 'true');
+      continue;
+    }
+    args.push(a);
+    // The value of a string option is never read as a flag of its own.
+    if (m && m[2] === undefined && takesValue(m[1]!) && i + 1 < argv.length) args.push(argv[++i]!);
+  }
+  return { args, explicit };
+}
 
 export const USAGE = `Usage: security-gate [options]
        security-gate promotion [options]   (promotion evidence; see --help there)
@@ -52,7 +87,7 @@ only the action acts on, such as --annotations or --sarif-file, are checked and 
   --github-token <token>       for GitHub's advisory API (default: $GITHUB_TOKEN)
   --offline                    no network: pip-audit severities stay unknown (unknown-severity applies)
   --base-ref <ref>             compare HEAD with this ref: deptry/vulture "new" findings, secret scan
-  --fail-on-block              exit 1 when the gate should fail
+  --fail-on-block              exit 1 when the gate should fail (also --fail-on-block true|false)
   --workspace <dir>            where report paths are resolved (default: current directory)
   --result-file <file>         write the result JSON here
   --markdown-file <file>       write the step-summary markdown here
@@ -98,12 +133,15 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   };
   for (const name of INPUT_NAMES) options[name] = { type: BOOLEAN_FLAGS.has(name) ? 'boolean' : 'string' };
   let values: Record<string, string | boolean | undefined>;
+  const { args, explicit } = takeBooleanValues(argv, (name) => options[name]?.type === 'string');
   try {
-    ({ values } = parseArgs({ args: argv, options, strict: true, allowPositionals: false }));
+    ({ values } = parseArgs({ args, options, strict: true, allowPositionals: false }));
   } catch (e) {
     io.stderr(`security-gate: ${(e as Error).message}\n\n${USAGE}\n`);
     return 2;
   }
+  // The last of a flag's spellings wins, as for any option.
+  for (const [name, v] of explicit) values[name] = v;
   if (values.help) {
     io.stdout(`${USAGE}\n`);
     return 0;
