@@ -278,7 +278,7 @@ describe('other regexes on hostile text that backtracked super-linearly (a ReDoS
 
   it('the secret scan: added lines of `-eyJ` repeated (6 ms a line before)', () => {
     const addedLines = Array.from({ length: 6_000 }, (_, i) => ({ line: i + 1, text: '-eyJ'.repeat(1_024) }));
-    const report = answerWithin(() => scanChange([{ path: 'a.txt', status: 'added', binary: false, addedLines }]), 10_000);
+    const report = answerWithin(() => scanChange([{ path: 'a.txt', status: 'added', binary: false, addedLines }]));
     expect(report).not.toBe('hung');
     const jwt = 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U';
     expect(scanChange([{ path: 'a.txt', status: 'added', binary: false, addedLines: [{ line: 1, text: `auth: ${jwt}` }] }]).findings.map((f) => f.ruleId)).toEqual(['jwt']);

@@ -7,7 +7,9 @@
  */
 import vm from 'node:vm';
 
-export function answerWithin<T>(fn: () => T, ms = 10_000): T | 'hung' {
+// 30 s: far below the minutes a super-linear version takes, and far above what a linear one takes on
+// a machine loaded by other test workers (one run at 10 s failed under load).
+export function answerWithin<T>(fn: () => T, ms = 30_000): T | 'hung' {
   try {
     return vm.runInNewContext('fn()', { fn }, { timeout: ms }) as T;
   } catch (e) {
