@@ -40,6 +40,13 @@ describe('security-gate CLI', () => {
     expect(bad.code).toBe(2);
     expect(bad.err).toContain('fail-on-block: got "maybe"; expected true or false');
   });
+  it('refuses a boolean flag given an empty value (an unset variable), which would read as not given: no silent exit 0 on a block (found by a review)', async () => {
+    for (const args of [['--fail-on-block='], ['--fail-on-block', '--fail-on-block=']]) {
+      const r = await cli([...EX, '--phase', '2', ...args]);
+      expect(r.code).toBe(2);
+      expect(r.err).toContain('--fail-on-block= has an empty value; expected --fail-on-block, or --fail-on-block=true or false');
+    }
+  });
   it('writes the result JSON and markdown, same counts as the engine', async () => {
     const dir = scratchDir('sg-cli-');
     const r = await cli([...EX, '--phase', '2', '--result-file', join(dir, 'r.json'), '--markdown-file', join(dir, 's.md')]);

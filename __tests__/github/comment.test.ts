@@ -116,6 +116,20 @@ describe('publishComment', () => {
     expect(g.writes().filter((r) => r.method === 'POST')).toHaveLength(2);
   });
 
+  it('after a failed POST, comments that cannot be read again (403) do not pass for "may not comment": the POST is sent again (found by a review)', async () => {
+    const o: NonNullable<Parameters<typeof fakeGithub>[0]> = {
+      failFirstPost: 'before-making-it',
+      duringFailedPost: () => {
+        o.forbidRead = true;
+      },
+    };
+    const g = await gh(o);
+    const out = await publishComment({ client: g.client, target, mode: 'always', gateId: 'ci/gate', result: warnResult() });
+    expect(out).toMatchObject({ action: 'created', id: g.comments[0]!.id });
+    expect(g.comments).toHaveLength(1);
+    expect(g.writes().filter((r) => r.method === 'POST')).toHaveLength(2);
+  });
+
   it('after a failed POST, a marked comment with another body (another run of the gate) does not pass for the one it made', async () => {
     const other = `${commentMarker('ci/gate')}\nanother run's verdict`;
     const g = await gh({ failFirstPost: 'before-making-it', duringFailedPost: (add) => add(other, { login: 'github-actions[bot]', type: 'Bot' }) });

@@ -5,15 +5,15 @@
  * applies there. The default branch comes from the event, else from the API (a local server).
  */
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { parseSettings } from '../../src/config/schema.js';
 import { policyFileNotice, prepareGovernance } from '../../src/github/governance.js';
 import { createHttpClient } from '../../src/io/http.js';
 import { startServer, type TestServer } from '../helpers/http-server.js';
 import { scratchDir } from '../helpers/scratch.js';
 import { evaluated } from '../waivers/helpers.js';
-import { commit, initRepo } from '../change/git-helpers.js';
+import { commit, git, initRepo, removeDir, tempDir } from '../change/git-helpers.js';
 
 const NOW = new Date('2026-11-29T12:00:00Z');
 const WAIVERS = [
@@ -29,17 +29,18 @@ afterEach(async () => {
   servers = [];
 });
 
-async function governance(ref: string, event: unknown, api?: (srv: TestServer) => void, o: { checkout?: (workspace: string) => string | void; headSha?: string } = {}) {
+async function governance(ref: string, event: unknown, api?: (srv: TestServer) => void, o: { checkout?: (workspace: string) => string | void; headSha?: string; waiversFile?: string } = {}) {
   const workspace = scratchDir('sg-governance-');
-  mkdirSync(join(workspace, 'docs/governance'), { recursive: true });
-  writeFileSync(join(workspace, 'docs/governance/security-waivers.md'), WAIVERS);
+  const waiversFile = o.waiversFile ?? 'docs/governance/security-waivers.md';
+  mkdirSync(dirname(join(workspace, waiversFile)), { recursive: true });
+  writeFileSync(join(workspace, waiversFile), WAIVERS);
   // The run's commit (GITHUB_SHA): as given, or the commit the checkout made when it returns one.
   const headSha = o.checkout?.(workspace) ?? o.headSha;
   const srv = await startServer();
   servers.push(srv);
   api?.(srv);
   const client = createHttpClient({ baseUrl: srv.url, token: 'ghs_x', retries: 1, backoffMs: 1 });
-  const settings = parseSettings([{ 'verify-waiver-approvals': 'true' }]);
+  const settings = parseSettings([{ 'verify-waiver-approvals': 'true', ...(o.waiversFile ? { 'waivers-file': o.waiversFile } : {}) }]);
   const g = await prepareGovernance({ settings, workspace, now: NOW, client, runCtx: { owner: 'acme', repo: 'api', ref, ...(headSha ? { headSha } : {}) }, event, logError: () => undefined });
   const waived = g.waive(evaluated('deptry', { ruleId: 'DEP002', extra: { module: 'gunicorn' } }));
   const result = await g.finish({ notices: [] } as never);
@@ -129,6 +130,72 @@ describe('a run on the default branch that checks out another commit (check_suit
     });
     expect(same.waived?.id).toBe('W-1');
     expect(same.srv.requests).toEqual([]);
+  });
+
+  // Found by a review of this check: the checkout asked is the waivers file's, git's answer is its
+  // checkout's (never a bare repository the pull request adds), and a workflow_run's head_sha is compared.
+  it("a nested checkout holding the waivers file (actions/checkout's path:) is the one compared, not the workspace's", async () => {
+    const sha: { head?: string } = {};
+    const g = await governance('refs/heads/main', event, api('diverged'), {
+      waiversFile: 'pr/docs/governance/security-waivers.md',
+      checkout: (ws) => {
+        // The pull request's head in pr/, then the default branch's commit (the run's) at the root.
+        initRepo(join(ws, 'pr'));
+        sha.head = commit(join(ws, 'pr'), 'the pull request head');
+        initRepo(ws);
+        return commit(ws, 'main');
+      },
+    });
+    expect(g.waived).toBeUndefined();
+    expect(g.result.waivers.waivers[0]?.problems[0]).toMatch(new RegExp(`checked out commit ${sha.head!.slice(0, 12)}, which is not in the history of main`));
+  });
+
+  it("a workflow_run's head_sha is compared (a pushed tag named like the branch has it as its head_branch)", async () => {
+    const repo = { full_name: 'acme/api' };
+    const sha: { head?: string } = {};
+    const tagRun = { workflow_run: { event: 'push', head_branch: 'main', head_repository: repo, repository: repo }, repository: { default_branch: 'main' } };
+    const g = await governance('refs/heads/main', tagRun, api('diverged'), {
+      checkout: (ws) => {
+        checkedOut(sha)(ws);
+        // loadRunContext's headSha for a workflow_run: its head_sha, the commit checked out.
+        return sha.head;
+      },
+    });
+    expect(g.waived).toBeUndefined();
+    expect(g.srv.requests.map((q) => q.path)).toEqual(['/repos/acme/api/git/ref/heads/main', `/repos/acme/api/compare/${TIP}...${sha.head}`]);
+    const fromMain = await governance('refs/heads/main', tagRun, api('identical'), { checkout: (ws) => (checkedOut(sha)(ws), sha.head) });
+    expect(fromMain.waived?.id).toBe('W-1');
+  });
+
+  it('a checkout git cannot read is not taken as written', async () => {
+    const g = await governance('refs/heads/main', event, api('behind'), {
+      headSha: 'd'.repeat(40),
+      checkout: (ws) => {
+        checkedOut({})(ws);
+        writeFileSync(join(ws, '.git/HEAD'), 'garbage\n');
+      },
+    });
+    expect(g.waived).toBeUndefined();
+    expect(g.result.waivers.waivers[0]?.problems[0]).toMatch(/not about a pull request and its checkout's commit could not be read \(git rev-parse: /);
+  });
+
+  it("a bare repository added where the waivers file is does not answer for the checkout (it would name the run's commit)", async () => {
+    const other = tempDir('sg-governance-bare-');
+    try {
+      initRepo(other);
+      const runSha = commit(other, 'the default branch');
+      git(other, 'clone', '-q', '--bare', other, join(other, 'bare.git'));
+      const g = await governance('refs/heads/main', event, api('diverged'), {
+        checkout: (ws) => {
+          cpSync(join(other, 'bare.git'), join(ws, 'docs/governance'), { recursive: true });
+          checkedOut({})(ws);
+          return runSha;
+        },
+      });
+      expect(g.waived).toBeUndefined();
+    } finally {
+      removeDir(other);
+    }
   });
 
   it('a comparison that fails: not taken as written, and the waiver says why', async () => {

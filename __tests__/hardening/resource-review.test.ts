@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseSettings } from '../../src/config/schema.js';
 import { runEngine } from '../../src/engine/run.js';
+import { stageReports } from '../../src/engine/stage.js';
 import { ReportsOutOfMemory, runInWorker, WORKER_HEAP_MB_ENV, workerHeapMb, workerPlan } from '../../src/engine/worker.js';
 import { MAX_REPORT_BYTES, MAX_TOTAL_REPORT_BYTES } from '../../src/io/files.js';
 import { firstLine, firstNonBlankLine, lineLimitOffset } from '../../src/reports/lines.js';
@@ -94,6 +95,23 @@ describe('more reports than memory', () => {
     // The first report was read as usual.
     expect(bandit.findings.length).toBeGreaterThan(0);
   }, 30_000);
+
+  it('a report the total refused is not read whole for its redacted copy either (gitleaks; found by a re-review)', async () => {
+    const dir = join(ws, 'total-copy');
+    await mkdir(join(dir, 'reports'), { recursive: true });
+    await writeFile(join(dir, 'reports/bandit.json'), await readFile(join(import.meta.dirname, '..', '..', 'examples', 'reports', 'bandit-report.json')));
+    // Sparse, never read: before the fix the artifact's redacted copy read all 512 MiB of it.
+    const fh = await open(join(dir, 'reports/gitleaks.json'), 'w');
+    await fh.truncate(MAX_REPORT_BYTES);
+    await fh.close();
+    const run = await runEngine(parseSettings([{ 'bandit-report': 'reports/bandit.json', 'gitleaks-report': 'reports/gitleaks.json', phase: '2' }]), { workspace: dir, now: new Date() });
+    expect(run.result.tools.find((t) => t.tool === 'gitleaks')?.status).toBe('error');
+    const withheldCopies: string[] = [];
+    const outDir = join(dir, 'out');
+    await stageReports({ outDir, workspace: dir, result: run.result, reports: run.reports, redact: true, onWithheld: (file) => withheldCopies.push(file) });
+    expect(withheldCopies).toEqual(['reports/gitleaks.json']);
+    expect(await readFile(join(outDir, 'reports/reports/gitleaks.json'), 'utf8')).toMatch(/withheld from the artifact.*not read: it would have taken the reports of this run over their total size limit/);
+  }, 60_000);
 
   it('a worker that runs out of memory is said to, naming the reports and their total size', async () => {
     const dir = join(ws, 'oom');

@@ -94,6 +94,20 @@ describe('http client', () => {
   it('stops at the overall deadline', async () => {
     expect(await kindOf(client({ deadline: Date.now() - 1 }).getJson('/ok'))).toBe('budget');
   });
+  it('a beforeRetry look-up that throws sends the request again: its error is neither reported for the request nor retried (found by a review)', async () => {
+    srv.on('POST /made', (_r, n) => (n === 1 ? { status: 502, body: { message: 'Bad Gateway' } } : { status: 201, body: { id: 7 } }));
+    const c = client({ retries: 3 });
+    let asked = 0;
+    const r = await c.sendJson<{ id: number }>('POST', '/made', { a: 1 }, {
+      beforeRetry: async () => {
+        asked++;
+        throw new HttpError('forbidden', 'HTTP 403 (forbidden)', 403);
+      },
+    });
+    expect(r).toMatchObject({ status: 201, data: { id: 7 } });
+    expect(asked).toBe(1);
+    expect(srv.requests.filter((q) => q.path === '/made')).toHaveLength(2);
+  });
   it('reads retry-after as seconds, as a date, and the reset header', () => {
     expect(retryAfterMs(new Headers({ 'retry-after': '7' }), 0)).toBe(7000);
     expect(retryAfterMs(new Headers({ 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '100' }), 90_000)).toBe(10_000);

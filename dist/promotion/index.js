@@ -33974,7 +33974,10 @@ function createHttpClient(opts) {
             const text = JSON.stringify(body);
             return withRetry(async (n) => {
                 if (n > 1 && o.beforeRetry) {
-                    const done = await o.beforeRetry();
+                    // A look-up that fails cannot tell: the request is sent again, as without one. Its error is
+                    // never this request's (a 403 reading the comments is not "may not comment"), and never
+                    // retried as if it were (a look-up retried inside each retry of the request).
+                    const done = await o.beforeRetry().catch(() => undefined);
                     if (done)
                         return done;
                 }

@@ -57,6 +57,8 @@ function takeBooleanValues(argv: string[], takesValue: (name: string) => boolean
     const m = /^--([a-z0-9-]+)(?:=([\s\S]*))?$/.exec(a);
     if (m && BOOLEAN_FLAGS.has(m[1]!)) {
       const next = argv[i + 1];
+      // Empty (`--fail-on-block=$UNSET`) would read as not given, the default: refused, as a word that is not a boolean is.
+      if (m[2] !== undefined && m[2].trim() === '') throw new Error(`--${m[1]}= has an empty value; expected --${m[1]}, or --${m[1]}=true or false`);
       if (m[2] !== undefined) explicit.set(m[1]!, m[2]);
       else if (next !== undefined && BOOLEAN_WORD.test(next)) {
         explicit.set(m[1]!, next);
@@ -133,8 +135,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   };
   for (const name of INPUT_NAMES) options[name] = { type: BOOLEAN_FLAGS.has(name) ? 'boolean' : 'string' };
   let values: Record<string, string | boolean | undefined>;
-  const { args, explicit } = takeBooleanValues(argv, (name) => options[name]?.type === 'string');
+  let explicit: Map<string, string>;
   try {
+    let args: string[];
+    ({ args, explicit } = takeBooleanValues(argv, (name) => options[name]?.type === 'string'));
     ({ values } = parseArgs({ args, options, strict: true, allowPositionals: false }));
   } catch (e) {
     io.stderr(`security-gate: ${(e as Error).message}\n\n${USAGE}\n`);

@@ -64,6 +64,8 @@ export interface CollectOptions {
    * tools): a file bigger than what is left is refused before it is read. None: no bound but each file's.
    */
   budget?: { left: number };
+  /** Filled with the files the budget refused, never read (their copies are not read whole either). */
+  notRead?: Set<string>;
 }
 
 export async function collectTool(tool: ReportTool, patterns: string[], workspace: string, opts: CollectOptions = {}): Promise<ToolInput> {
@@ -102,6 +104,7 @@ export async function collectTool(tool: ReportTool, patterns: string[], workspac
       if (size > opts.budget.left) {
         const before = MAX_TOTAL_REPORT_BYTES - opts.budget.left;
         recordError(input, file, size, new ReportParseError(tool, file, '', `file is ${size} bytes; with the ${before} bytes of the reports read before it, over the ${MAX_TOTAL_REPORT_BYTES}-byte limit for all the reports of one run together: not read`));
+        opts.notRead?.add(notReadKey(tool, file));
         continue;
       }
       opts.budget.left -= size;
@@ -137,6 +140,11 @@ export async function collectTool(tool: ReportTool, patterns: string[], workspac
     }
   }
   return input;
+}
+
+/** A file of a tool the budget refused (one file may be given to two tools). */
+function notReadKey(tool: ReportTool, file: string): string {
+  return `${tool}\u0000${file}`;
 }
 
 function recordError(input: ToolInput, file: string, bytes: number, e: ReportParseError): void {
@@ -261,10 +269,11 @@ export async function runEngine(settings: Settings, deps: EngineDeps): Promise<E
   const redactions = new Map<string, RawRedaction>();
   const knownSecrets: string[] = [];
   const budget = { left: MAX_TOTAL_REPORT_BYTES };
+  const notRead = new Set<string>();
   for (const [tool, inputName] of Object.entries(REPORT_INPUTS) as Array<[ReportTool, keyof Settings]>) {
     const patterns = settings[inputName] as string[];
     if (patterns.length === 0) continue; // not part of this run
-    const input = await collectTool(tool, patterns, deps.workspace, { redactions, salvagedSecrets: knownSecrets, budget });
+    const input = await collectTool(tool, patterns, deps.workspace, { redactions, salvagedSecrets: knownSecrets, budget, notRead });
     for (const r of input.reports) if (r.knownSecrets) pushAll(knownSecrets, r.knownSecrets);
     if (input.status === 'missing' && settings['on-missing-report'] === 'ignore') {
       input.messages = [`${input.messages.join('; ')} (ignored: on-missing-report is ignore)`];
@@ -353,6 +362,7 @@ export async function runEngine(settings: Settings, deps: EngineDeps): Promise<E
   result.headline = headlineFor(result);
   const reports = inputs.flatMap((i) => i.files.map((f): ReportRef => {
     const rawRedaction = f.error ? undefined : redactions.get(f.path);
+    if (notRead.has(notReadKey(i.tool as ReportTool, f.path))) return { tool: i.tool, path: f.path, notRead: true };
     return rawRedaction ? { tool: i.tool, path: f.path, rawRedaction } : { tool: i.tool, path: f.path };
   }));
   return { result, reports, severityStats, knownSecrets: [...new Set(knownSecrets)] };

@@ -141,6 +141,11 @@ export async function stageReports(
         await copier({ workspace: opts.workspace, file: r.path, target, redaction, ...(secrets ? { knownSecrets: secrets } : {}) });
         if (opts.onWithheld) note = await withheldNote(target);
       }
+    } else if (t && r.notRead) {
+      // Refused before it was read (the run's total of report bytes): a redacted copy would read it
+      // whole here, after all (a gitleaks report of hundreds of MB), so there is none.
+      note = withheld('not read: it would have taken the reports of this run over their total size limit').trim();
+      await writeNoFollow(target, `${note}\n`);
     } else if (t) {
       const read = await readReport(opts.workspace, r.path);
       const text = read.ok ? t(read.text) : withheld(read.error);

@@ -3,7 +3,8 @@
  * check the waivers file, verify approvals through the API where asked, hand the policy its `waive`
  * hook, then record the waiver report and decide the override on the result.
  */
-import { relative, resolve, sep } from 'node:path';
+import { lstat, stat } from 'node:fs/promises';
+import { dirname, relative, resolve, sep } from 'node:path';
 import { changedFileAt, type Change, type ChangedFile, type KnownChange } from '../change/diff.js';
 import type { Settings } from '../config/schema.js';
 import { runFile } from '../io/exec.js';
@@ -58,7 +59,7 @@ export function policyFileNotice(policyFile: string | undefined, workspace: stri
  * queue's run: merges into it): the event payload's `repository.default_branch`, else the
  * repository through the API; unknown counts as not. A tag's push is not on a branch.
  */
-async function branchRunOf(ref: string, event: unknown, client: HttpClient | undefined, runCtx: RunContext, workspace: string): Promise<BranchRun> {
+async function branchRunOf(ref: string, event: unknown, client: HttpClient | undefined, runCtx: RunContext, workspace: string, waiversFile: string): Promise<BranchRun> {
   let defaultBranch: string | undefined;
   const fromEvent = (event as { repository?: { default_branch?: unknown } } | undefined)?.repository?.default_branch;
   if (typeof fromEvent === 'string' && fromEvent !== '') defaultBranch = fromEvent;
@@ -83,25 +84,54 @@ async function branchRunOf(ref: string, event: unknown, client: HttpClient | und
     target = wr.event === 'push' && typeof wr.head_branch === 'string' && sameRepo ? `refs/heads/${wr.head_branch}` : '';
   }
   const onDefaultBranch = defaultBranch !== undefined && target === `refs/heads/${defaultBranch}`;
-  const offDefault = onDefaultBranch && defaultBranch !== undefined ? await checkoutOffBranch(workspace, defaultBranch, client, runCtx) : undefined;
+  // The run's own commit needs no comparison; a workflow_run's head_sha is not the run's own: it
+  // is compared like any other (a pushed tag named like the branch has it as its head_branch).
+  const ownSha = wr && typeof wr === 'object' ? undefined : runCtx.headSha;
+  const offDefault = onDefaultBranch && defaultBranch !== undefined ? await checkoutOffBranch(workspace, waiversFile, defaultBranch, client, runCtx, ownSha) : undefined;
   return { ref, onDefaultBranch: onDefaultBranch && offDefault === undefined, ...(defaultBranch ? { defaultBranch } : {}), ...(offDefault ? { offDefault } : {}) };
 }
 
 const SHA_RE = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
 
+/** The directory of `file` (in the workspace), or the nearest one above it that exists. */
+async function existingDirOf(workspace: string, file: string): Promise<string> {
+  const root = resolve(workspace);
+  for (let d = dirname(resolve(root, file)); ; d = dirname(d)) {
+    if (d === root || !insideWorkspace(root, d)) return root;
+    if (await stat(d).then((st) => st.isDirectory(), () => false)) return d;
+  }
+}
+
+/** Whether `dir` or a directory above it holds a `.git` (a checkout git could not read). */
+async function insideGitCheckout(dir: string): Promise<boolean> {
+  for (let d = dir; ; d = dirname(d)) {
+    if (await lstat(resolve(d, '.git')).then(() => true, () => false)) return true;
+    if (dirname(d) === d) return false;
+  }
+}
+
 /**
- * Why the commit checked out in the workspace is not known to be on `branch`, or undefined when it
- * is. A run on the default branch's ref may check out another commit: a `check_suite` or
- * `repository_dispatch` workflow checking out the pull request's head it is about, whose waivers
- * file nobody verified (a left-open item of the reviews). The run's own commit (GITHUB_SHA) is on
- * the branch; another one is compared with the branch's tip (read by its full ref: a tag named
- * like the branch must not answer). A workspace that is not a git checkout cannot say: its waivers
- * are taken as written, as before.
+ * Why the commit checked out where the waivers file is is not known to be on `branch`, or
+ * undefined when it is. A run on the default branch's ref may check out another commit: a
+ * `check_suite` or `repository_dispatch` workflow checking out the pull request's head it is about
+ * (at the workspace's root or in a directory of it: the checkout asked is the waivers file's),
+ * whose waivers file nobody verified (a left-open item of the reviews). The run's own commit
+ * (GITHUB_SHA, `ownSha`) is on the branch; another one is compared with the branch's tip (read by
+ * its full ref: a tag named like the branch must not answer). A bare repository in the workspace
+ * (files a pull request can add) is never taken for the checkout. A workspace that is not a git
+ * checkout cannot say: its waivers are taken as written, as before; one git cannot read is not
+ * known to be on the branch.
  */
-async function checkoutOffBranch(workspace: string, branch: string, client: HttpClient | undefined, runCtx: RunContext): Promise<string | undefined> {
-  const r = await runFile('git', ['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'], { cwd: workspace, timeoutMs: 10_000, maxStdoutBytes: 1024 });
+async function checkoutOffBranch(workspace: string, waiversFile: string, branch: string, client: HttpClient | undefined, runCtx: RunContext, ownSha: string | undefined): Promise<string | undefined> {
+  const dir = await existingDirOf(workspace, waiversFile);
+  const r = await runFile('git', ['-c', 'safe.bareRepository=explicit', 'rev-parse', '--verify', '--quiet', 'HEAD^{commit}'], { cwd: dir, timeoutMs: 10_000, maxStdoutBytes: 1024 });
   const head = r.code === 0 ? r.stdout.toString('utf8').trim().toLowerCase() : '';
-  if (!SHA_RE.test(head) || head === runCtx.headSha?.toLowerCase()) return undefined;
+  if (!SHA_RE.test(head)) {
+    if (!(await insideGitCheckout(dir))) return undefined;
+    const why = r.spawnError ?? (r.timedOut ? 'timed out' : r.stderr.split('\n').find((l) => l.trim() !== '')?.trim().slice(0, 160) ?? `exit code ${r.code}`);
+    return `its checkout's commit could not be read (git rev-parse: ${why})`;
+  }
+  if (head === ownSha?.toLowerCase()) return undefined;
   const off = (why: string) => `checked out commit ${head.slice(0, 12)}, which ${why}`;
   if (!client || !runCtx.owner || !runCtx.repo) return off(`is not the run's commit and could not be compared with ${branch} (no token)`);
   const repo = `/repos/${encodeURIComponent(runCtx.owner)}/${encodeURIComponent(runCtx.repo)}`;
@@ -143,7 +173,7 @@ export async function prepareGovernance(o: GovernanceOptions): Promise<Governanc
   // Numbered in the file as read here, not in the pull request head's copy (alignAddedLines).
   const scope = changed && changed !== 'unchanged' && read.ok ? alignAddedLines(read.text, changed) : changed;
   const approvers = { security: settings['security-approvers'], senior: settings['senior-approvers'] };
-  const branchRun = settings['verify-waiver-approvals'] && !prTarget && o.runCtx?.ref ? await branchRunOf(o.runCtx.ref, o.event, o.client, o.runCtx, workspace) : undefined;
+  const branchRun = settings['verify-waiver-approvals'] && !prTarget && o.runCtx?.ref ? await branchRunOf(o.runCtx.ref, o.event, o.client, o.runCtx, workspace, file) : undefined;
   const wctx = await resolveWaiverContext({
     client: o.client,
     ...(prTarget ? { target: prTarget } : {}),

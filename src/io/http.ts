@@ -64,7 +64,7 @@ export interface HttpClient {
    * `beforeRetry`, for a request that is not idempotent (a POST that creates something): asked
    * before each retry whether the failed attempt took effect after all (a 502 or a timeout can
    * come after GitHub made the comment or check run); what it answers is returned instead of
-   * sending again. It is asked after the retry's wait.
+   * sending again. It is asked after the retry's wait; when it throws, the request is sent again.
    */
   sendJson<T = unknown>(method: 'POST' | 'PATCH' | 'PUT' | 'DELETE', path: string, body: unknown, opts?: { beforeRetry?: () => Promise<HttpResponse<T> | undefined> }): Promise<HttpResponse<T>>;
   getBytes(path: string): Promise<HttpResponse<Buffer>>;
@@ -215,7 +215,10 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
       const text = JSON.stringify(body);
       return withRetry<HttpResponse<T>>(async (n) => {
         if (n > 1 && o.beforeRetry) {
-          const done = await o.beforeRetry();
+          // A look-up that fails cannot tell: the request is sent again, as without one. Its error is
+          // never this request's (a 403 reading the comments is not "may not comment"), and never
+          // retried as if it were (a look-up retried inside each retry of the request).
+          const done = await o.beforeRetry().catch(() => undefined);
           if (done) return done;
         }
         const r = await once(method, target, text);

@@ -161,6 +161,8 @@ export interface ReportRef {
   tool: ToolId;
   path: string;
   rawRedaction?: RawRedaction;
+  /** Refused before it was read (MAX_TOTAL_REPORT_BYTES): its copy is never read whole either. */
+  notRead?: true;
 }
 
 /** A report that could not be understood. `where` is a JSON path (`$.results[3].line_number`) or `line 12`. */
