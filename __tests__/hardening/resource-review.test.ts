@@ -21,10 +21,10 @@ import { stageReports } from '../../src/engine/stage.js';
 import { ReportsOutOfMemory, runInWorker, WORKER_HEAP_MB_ENV, workerHeapMb, workerPlan } from '../../src/engine/worker.js';
 import { MAX_REPORT_BYTES, MAX_TOTAL_REPORT_BYTES } from '../../src/io/files.js';
 import { firstLine, firstNonBlankLine, lineLimitOffset } from '../../src/reports/lines.js';
-import { ReportParseError } from '../../src/reports/model.js';
 import { parseReport } from '../../src/reports/registry.js';
 import { MAX_VULTURE_LINES } from '../../src/reports/vulture/parser.js';
 import { escapeLog } from '../../src/util/escape.js';
+import { errorOf } from '../reports/registry-helpers.js';
 
 const VULTURE_LINE = "src/app.py:3: unused import 'os' (90% confidence)";
 
@@ -39,14 +39,7 @@ afterAll(async () => {
 describe('a vulture report of too many lines', () => {
   it('is refused before any finding is built, naming the file and the line past the bound', () => {
     const text = `${VULTURE_LINE}\n`.repeat(MAX_VULTURE_LINES + 1);
-    let error: unknown;
-    try {
-      parseReport('vulture', 'reports/vulture.txt', text);
-    } catch (e) {
-      error = e;
-    }
-    expect(error).toBeInstanceOf(ReportParseError);
-    expect((error as ReportParseError).message).toBe(
+    expect(errorOf(() => parseReport('vulture', 'reports/vulture.txt', text)).message).toBe(
       `vulture: reports/vulture.txt: line ${MAX_VULTURE_LINES + 1}: more than ${MAX_VULTURE_LINES.toLocaleString('en-US')} lines: too many for a vulture report (a real one has a few thousand); not read`,
     );
   });
