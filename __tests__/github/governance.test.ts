@@ -198,6 +198,88 @@ describe('a run on the default branch that checks out another commit (check_suit
     }
   });
 
+  // Found by a second re-review: HEAD is not the working tree. A workflow that applies the pull
+  // request onto the default branch's checkout (`git merge --no-commit`, `git apply`, `git checkout
+  // <sha> -- .`) keeps HEAD at the run's commit; and GIT_DIR in the environment answers for another
+  // repository than the waivers file's. Before the fix both were taken as written.
+  it("the run's commit checked out, but the waivers file changed in the working tree: not taken as written", async () => {
+    const g = await governance('refs/heads/main', event, undefined, {
+      checkout: (ws) => {
+        initRepo(ws);
+        const runSha = commit(ws, 'main');
+        writeFileSync(join(ws, 'docs/governance/security-waivers.md'), WAIVERS.replace('used by the Procfile', 'added by the pull request'));
+        return runSha;
+      },
+    });
+    expect(g.waived).toBeUndefined();
+    expect(g.result.waivers.waivers[0]?.problems[0]).toMatch(/not about a pull request and its waivers file is not the one of the commit checked out \([0-9a-f]{12}\): changed in the working tree, or not in that commit/);
+    expect(g.srv.requests).toEqual([]);
+  });
+
+  it('a waivers file the checkout does not track (a pull request copied into it) is not taken as written', async () => {
+    const g = await governance('refs/heads/main', event, undefined, {
+      waiversFile: 'pr/docs/governance/security-waivers.md',
+      checkout: (ws) => {
+        mkdirSync(join(ws, '.keep'));
+        writeFileSync(join(ws, '.keep/x'), 'x');
+        initRepo(ws);
+        git(ws, 'add', '.keep');
+        git(ws, '-c', 'user.name=a', '-c', 'user.email=a@b.invalid', 'commit', '-q', '-m', 'main');
+        return git(ws, 'rev-parse', 'HEAD');
+      },
+    });
+    expect(g.waived).toBeUndefined();
+  });
+
+  it('the same file, with CRLF line ends where the commit has LF (core.autocrlf on Windows): taken as written', async () => {
+    const g = await governance('refs/heads/main', event, undefined, {
+      checkout: (ws) => {
+        initRepo(ws);
+        const runSha = commit(ws, 'main');
+        writeFileSync(join(ws, 'docs/governance/security-waivers.md'), WAIVERS.replace(/\n/g, '\r\n'));
+        return runSha;
+      },
+    });
+    expect(g.waived?.id).toBe('W-1');
+  });
+
+  it('a `.git` file written next to the waivers file (not by a checkout: git refuses one in a tree), pointing at a copy of the branch: not taken as written', async () => {
+    const other = tempDir('sg-governance-pointer-');
+    try {
+      initRepo(other);
+      const runSha = commit(other, 'the default branch');
+      const g = await governance('refs/heads/main', event, undefined, {
+        checkout: (ws) => {
+          checkedOut({})(ws);
+          // safe.bareRepository does not cover a gitdir pointer: only the file's content does.
+          git(other, 'clone', '-q', '--bare', other, join(ws, 'copy.git'));
+          writeFileSync(join(ws, 'docs/governance/.git'), 'gitdir: ../../copy.git\n');
+          return runSha;
+        },
+      });
+      expect(g.waived).toBeUndefined();
+      expect(g.result.waivers.waivers[0]?.problems[0]).toMatch(/its waivers file is not the one of the commit checked out/);
+    } finally {
+      removeDir(other);
+    }
+  });
+
+  it("GIT_DIR in the environment does not answer for the waivers file's checkout", async () => {
+    const other = tempDir('sg-governance-gitdir-');
+    const saved = process.env.GIT_DIR;
+    try {
+      initRepo(other);
+      const runSha = commit(other, 'the default branch');
+      process.env.GIT_DIR = join(other, '.git');
+      const g = await governance('refs/heads/main', event, api('diverged'), { checkout: checkedOut({}), headSha: runSha });
+      expect(g.waived).toBeUndefined();
+    } finally {
+      if (saved === undefined) delete process.env.GIT_DIR;
+      else process.env.GIT_DIR = saved;
+      removeDir(other);
+    }
+  });
+
   it('a comparison that fails: not taken as written, and the waiver says why', async () => {
     const failed = await governance('refs/heads/main', event, api(502), { checkout: checkedOut({}), headSha: 'd'.repeat(40) });
     expect(failed.waived).toBeUndefined();

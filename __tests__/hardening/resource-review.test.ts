@@ -102,7 +102,8 @@ describe('more reports than memory', () => {
     const withheldCopies: string[] = [];
     const outDir = join(dir, 'out');
     await stageReports({ outDir, workspace: dir, result: run.result, reports: run.reports, redact: true, onWithheld: (file) => withheldCopies.push(file) });
-    expect(withheldCopies).toEqual(['reports/gitleaks.json']);
+    // The Bandit copy too: what the gitleaks report holds is not known (a second re-review).
+    expect(withheldCopies.sort()).toEqual(['reports/bandit.json', 'reports/gitleaks.json']);
     expect(await readFile(join(outDir, 'reports/reports/gitleaks.json'), 'utf8')).toMatch(/withheld from the artifact.*not read: it would have taken the reports of this run over their total size limit/);
   }, 60_000);
 
@@ -154,4 +155,52 @@ describe('more reports than memory', () => {
     expect(workerHeapMb({ [WORKER_HEAP_MB_ENV]: ' 2048 ' })).toBe(2048);
     for (const bad of ['', '0', '8', '15', '-64', '1e3', '64MB', '0x40', '1'.repeat(8)]) expect(workerHeapMb({ [WORKER_HEAP_MB_ENV]: bad })).toBeUndefined();
   });
+});
+
+describe('a gitleaks report that is never read (a second re-review)', () => {
+  // What only gitleaks revealed is scrubbed from the other reports through its report: one the run
+  // did not read (over the run's total, over one report's size) leaves it unknown. Before the fix
+  // the Bandit snippet quoting it reached the result JSON and the Bandit copy in clear.
+  const TOKEN = 'SKf3c9a1d07be24e6c9f1a08b37d5e2c4a';
+  const bandit = `${JSON.stringify({
+    errors: [],
+    generated_at: '2026-01-01T00:00:00Z',
+    metrics: {},
+    results: [
+      {
+        code: `7 import random\n8 TWILIO_KEY = "${TOKEN}"\n9 n = random.random()\n`,
+        col_offset: 4,
+        filename: 'app/sms.py',
+        issue_confidence: 'HIGH',
+        issue_severity: 'LOW',
+        issue_text: 'Standard pseudo-random generators are not suitable for security/cryptographic purposes.',
+        line_number: 9,
+        line_range: [9],
+        more_info: 'https://bandit.readthedocs.io/en/1.7.10/blacklists/blacklist_calls.html#b311-random',
+        test_id: 'B311',
+        test_name: 'blacklist',
+      },
+    ],
+  })}\n`;
+  it.each([
+    ['over the total of the run', MAX_REPORT_BYTES],
+    ['over the size of one report', MAX_REPORT_BYTES + 1],
+  ])('%s: no other report keeps a snippet, and every copy is withheld', async (_, size) => {
+    const dir = join(ws, `unread-gitleaks-${size}`);
+    await mkdir(join(dir, 'reports'), { recursive: true });
+    await writeFile(join(dir, 'reports/bandit.json'), bandit);
+    const fh = await open(join(dir, 'reports/gitleaks.json'), 'w');
+    await fh.truncate(size);
+    await fh.close();
+    const run = await runEngine(parseSettings([{ 'bandit-report': 'reports/bandit.json', 'gitleaks-report': 'reports/gitleaks.json', phase: '2' }]), { workspace: dir, now: new Date() });
+    expect(run.result.tools.find((t) => t.tool === 'gitleaks')?.status).toBe('error');
+    expect(run.result.tools.find((t) => t.tool === 'bandit')?.findings).toHaveLength(1);
+    expect(JSON.stringify(run.result)).not.toContain(TOKEN);
+    expect(run.result.notices.join('\n')).toMatch(/reports\/gitleaks\.json.*was not read.*the secrets it holds are not known/);
+    const withheldCopies: string[] = [];
+    const outDir = join(dir, 'out');
+    await stageReports({ outDir, workspace: dir, result: run.result, reports: run.reports, redact: true, knownSecrets: run.knownSecrets, onWithheld: (file) => withheldCopies.push(file) });
+    expect(withheldCopies.sort()).toEqual(['reports/bandit.json', 'reports/gitleaks.json']);
+    expect(await readFile(join(outDir, 'reports/reports/bandit.json'), 'utf8')).not.toContain(TOKEN);
+  }, 60_000);
 });

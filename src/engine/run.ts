@@ -66,6 +66,12 @@ export interface CollectOptions {
   budget?: { left: number };
   /** Filled with the files the budget refused, never read (their copies are not read whole either). */
   notRead?: Set<string>;
+  /**
+   * Filled with each gitleaks file that was never read (refused by the run's total, by its size,
+   * by its path, or unreadable), and why: the secrets it holds are not known, so nothing can be
+   * scrubbed of them (a file that was read but did not parse gives them up: salvageGitleaksSecrets).
+   */
+  unknownSecrets?: string[];
 }
 
 export async function collectTool(tool: ReportTool, patterns: string[], workspace: string, opts: CollectOptions = {}): Promise<ToolInput> {
@@ -77,6 +83,7 @@ export async function collectTool(tool: ReportTool, patterns: string[], workspac
     // Never read, never copied into the artifact (not in `files`), and never taken for a missing report.
     input.status = 'error';
     for (const r of refused) input.messages.push(`${inputName}: ${r}`);
+    if (tool === 'gitleaks') for (const r of refused) opts.unknownSecrets?.push(r);
     if (files.length === 0) {
       for (const p of problems) input.messages.push(`${inputName}: ${p}`);
       return input;
@@ -105,6 +112,7 @@ export async function collectTool(tool: ReportTool, patterns: string[], workspac
         const before = MAX_TOTAL_REPORT_BYTES - opts.budget.left;
         recordError(input, file, size, new ReportParseError(tool, file, '', `file is ${size} bytes; with the ${before} bytes of the reports read before it, over the ${MAX_TOTAL_REPORT_BYTES}-byte limit for all the reports of one run together: not read`));
         opts.notRead?.add(notReadKey(tool, file));
+        if (tool === 'gitleaks') opts.unknownSecrets?.push(`\`${file}\` was not read (over the total size of the run's reports)`);
         continue;
       }
       opts.budget.left -= size;
@@ -112,6 +120,7 @@ export async function collectTool(tool: ReportTool, patterns: string[], workspac
     const streamed = await streamReport(tool, file, workspace, streamMinBytes);
     if (streamed && 'error' in streamed) {
       recordError(input, file, streamed.bytes, streamed.error);
+      if (tool === 'gitleaks') opts.unknownSecrets?.push(`\`${file}\` could not be read in pieces`);
       continue;
     }
     if (streamed) {
@@ -125,6 +134,7 @@ export async function collectTool(tool: ReportTool, patterns: string[], workspac
       input.status = 'error';
       input.files.push({ path: file, findings: 0, bytes: read.bytes, error: read.error });
       input.messages.push(`${file}: ${read.error}`);
+      if (tool === 'gitleaks') opts.unknownSecrets?.push(`\`${file}\` was not read (${read.error})`);
       continue;
     }
     try {
@@ -270,10 +280,11 @@ export async function runEngine(settings: Settings, deps: EngineDeps): Promise<E
   const knownSecrets: string[] = [];
   const budget = { left: MAX_TOTAL_REPORT_BYTES };
   const notRead = new Set<string>();
+  const unknownSecrets: string[] = [];
   for (const [tool, inputName] of Object.entries(REPORT_INPUTS) as Array<[ReportTool, keyof Settings]>) {
     const patterns = settings[inputName] as string[];
     if (patterns.length === 0) continue; // not part of this run
-    const input = await collectTool(tool, patterns, deps.workspace, { redactions, salvagedSecrets: knownSecrets, budget, notRead });
+    const input = await collectTool(tool, patterns, deps.workspace, { redactions, salvagedSecrets: knownSecrets, budget, notRead, unknownSecrets });
     for (const r of input.reports) if (r.knownSecrets) pushAll(knownSecrets, r.knownSecrets);
     if (input.status === 'missing' && settings['on-missing-report'] === 'ignore') {
       input.messages = [`${input.messages.join('; ')} (ignored: on-missing-report is ignore)`];
@@ -319,6 +330,14 @@ export async function runEngine(settings: Settings, deps: EngineDeps): Promise<E
     }
   }
 
+  // A gitleaks report that was never read revealed nothing: what it holds is known to no scrubber,
+  // and any other report may quote it (a Bandit snippet of the line). Fail closed: no finding keeps
+  // a snippet, and no report's copy goes into the artifact (stageReports writes a note instead).
+  const secretsUnknown = unknownSecrets.length > 0
+    ? `A gitleaks report was not read (${unknownSecrets.slice(0, 5).join('; ')}${unknownSecrets.length > 5 ? `; and ${unknownSecrets.length - 5} more` : ''}): the secrets it holds are not known and cannot be scrubbed, so no finding keeps its code snippet and every report's copy is withheld from the artifact.`
+    : undefined;
+  if (secretsUnknown) for (const i of inputs) for (const r of i.reports) for (const f of r.findings) delete f.snippet;
+
   let severityStats: ResolveStats | undefined;
   const notices: string[] = [];
   if (deps.severity && inputs.some((i) => i.tool === 'pip-audit' && i.reports.length > 0)) {
@@ -359,10 +378,14 @@ export async function runEngine(settings: Settings, deps: EngineDeps): Promise<E
   }
   if (severityStats) result.severityLookup = severityStats;
   result.notices = pushAll(notices, result.notices);
+  if (secretsUnknown) result.notices.unshift(secretsUnknown);
   result.headline = headlineFor(result);
   const reports = inputs.flatMap((i) => i.files.map((f): ReportRef => {
     const rawRedaction = f.error ? undefined : redactions.get(f.path);
-    if (notRead.has(notReadKey(i.tool as ReportTool, f.path))) return { tool: i.tool, path: f.path, notRead: true };
+    const refusedByTotal = notRead.has(notReadKey(i.tool as ReportTool, f.path));
+    // The gitleaks report not read has its own note; every other copy may quote what it holds.
+    if (secretsUnknown && !(refusedByTotal && i.tool === 'gitleaks')) return { tool: i.tool, path: f.path, withheld: 'a gitleaks report of this run was not read, so the secrets it holds are not known and could not be scrubbed from this copy' };
+    if (refusedByTotal) return { tool: i.tool, path: f.path, notRead: true };
     return rawRedaction ? { tool: i.tool, path: f.path, rawRedaction } : { tool: i.tool, path: f.path };
   }));
   return { result, reports, severityStats, knownSecrets: [...new Set(knownSecrets)] };

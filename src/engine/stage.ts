@@ -126,7 +126,11 @@ export async function stageReports(
     // copy (it may be written by another thread), which is read back.
     let note: string | undefined;
     // Copies written in pieces are scrubbed of the known secrets on the way (StreamScrubber).
-    if (opts.redact && r.tool === 'bandit' && r.rawRedaction) {
+    if (opts.redact && r.withheld) {
+      // Nothing can be scrubbed of what it may hold (secrets of a gitleaks report never read).
+      note = `${WITHHELD_PREFIX}: ${escapeLog(r.withheld)}.`;
+      await writeNoFollow(target, `${note}\n`);
+    } else if (opts.redact && r.tool === 'bandit' && r.rawRedaction) {
       // Its own passwords are scrubbed from the results the copy rewrites (RawRedaction.secrets).
       const own = new Set(r.rawRedaction.secrets ?? []);
       const others = knownSecrets?.filter((x) => !own.has(x));

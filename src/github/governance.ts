@@ -3,8 +3,8 @@
  * check the waivers file, verify approvals through the API where asked, hand the policy its `waive`
  * hook, then record the waiver report and decide the override on the result.
  */
-import { lstat, stat } from 'node:fs/promises';
-import { dirname, relative, resolve, sep } from 'node:path';
+import { lstat, readFile, stat } from 'node:fs/promises';
+import { basename, dirname, relative, resolve, sep } from 'node:path';
 import { changedFileAt, type Change, type ChangedFile, type KnownChange } from '../change/diff.js';
 import type { Settings } from '../config/schema.js';
 import { runFile } from '../io/exec.js';
@@ -102,6 +102,45 @@ async function existingDirOf(workspace: string, file: string): Promise<string> {
   }
 }
 
+/**
+ * git asked about the checkout of the directory it runs in, whatever the environment says: no
+ * GIT_DIR or GIT_WORK_TREE naming another repository, no replacement objects (`refs/replace`: a
+ * commit's name with another tree), and never an implicit bare repository (files a pull request can add).
+ */
+const GIT_ENV = {
+  GIT_DIR: undefined,
+  GIT_WORK_TREE: undefined,
+  GIT_COMMON_DIR: undefined,
+  GIT_INDEX_FILE: undefined,
+  GIT_OBJECT_DIRECTORY: undefined,
+  GIT_ALTERNATE_OBJECT_DIRECTORIES: undefined,
+  GIT_NAMESPACE: undefined,
+  GIT_NO_REPLACE_OBJECTS: '1',
+};
+const gitHere = (dir: string, ...args: string[]) =>
+  runFile('git', ['-c', 'safe.bareRepository=explicit', ...args], { cwd: dir, timeoutMs: 10_000, maxStdoutBytes: 1024, env: GIT_ENV });
+
+/**
+ * Whether the waivers file at `path`, in `dir` of a checkout, is the one of its HEAD: the same
+ * bytes as the blob there (git's blob id, worked out here: no filter or hook of the checkout runs),
+ * or the same with CRLF line ends where the commit has LF (core.autocrlf). A file that is not there
+ * (no waivers) has nothing to compare; one that is a link, or too big to be read, is not known to be the commit's.
+ */
+async function sameAsHead(dir: string, path: string, head: string): Promise<boolean> {
+  const st = await lstat(path).catch(() => undefined);
+  if (!st) return true;
+  if (!st.isFile() || st.size > MAX_WAIVERS_FILE_BYTES) return false;
+  const r = await gitHere(dir, 'rev-parse', '--verify', '--quiet', `HEAD:./${basename(path)}`);
+  const blob = r.code === 0 ? r.stdout.toString('utf8').trim().toLowerCase() : '';
+  if (blob.length !== head.length) return false;
+  const bytes = await readFile(path).catch(() => undefined);
+  if (!bytes) return false;
+  const { createHash } = process.getBuiltinModule('node:crypto');
+  const idOf = (b: Buffer) => createHash(head.length === 40 ? 'sha1' : 'sha256').update(`blob ${b.length}\0`).update(b).digest('hex');
+  if (idOf(bytes) === blob) return true;
+  return bytes.includes('\r\n') && idOf(Buffer.from(bytes.toString('latin1').replace(/\r\n/g, '\n'), 'latin1')) === blob;
+}
+
 /** Whether `dir` or a directory above it holds a `.git` (a checkout git could not read). */
 async function insideGitCheckout(dir: string): Promise<boolean> {
   for (let d = dir; ; d = dirname(d)) {
@@ -124,12 +163,18 @@ async function insideGitCheckout(dir: string): Promise<boolean> {
  */
 async function checkoutOffBranch(workspace: string, waiversFile: string, branch: string, client: HttpClient | undefined, runCtx: RunContext, ownSha: string | undefined): Promise<string | undefined> {
   const dir = await existingDirOf(workspace, waiversFile);
-  const r = await runFile('git', ['-c', 'safe.bareRepository=explicit', 'rev-parse', '--verify', '--quiet', 'HEAD^{commit}'], { cwd: dir, timeoutMs: 10_000, maxStdoutBytes: 1024 });
+  const r = await gitHere(dir, 'rev-parse', '--verify', '--quiet', 'HEAD^{commit}');
   const head = r.code === 0 ? r.stdout.toString('utf8').trim().toLowerCase() : '';
   if (!SHA_RE.test(head)) {
     if (!(await insideGitCheckout(dir))) return undefined;
     const why = r.spawnError ?? (r.timedOut ? 'timed out' : r.stderr.split('\n').find((l) => l.trim() !== '')?.trim().slice(0, 160) ?? `exit code ${r.code}`);
     return `its checkout's commit could not be read (git rev-parse: ${why})`;
+  }
+  // HEAD is not the working tree: a pull request applied onto the branch's checkout (`git merge
+  // --no-commit`, `git apply`), or copied into it, leaves HEAD at the run's commit.
+  const file = resolve(workspace, waiversFile);
+  if (dirname(file) === dir && !(await sameAsHead(dir, file, head))) {
+    return `its waivers file is not the one of the commit checked out (${head.slice(0, 12)}): changed in the working tree, or not in that commit`;
   }
   if (head === ownSha?.toLowerCase()) return undefined;
   const off = (why: string) => `checked out commit ${head.slice(0, 12)}, which ${why}`;

@@ -163,6 +163,8 @@ export interface ReportRef {
   rawRedaction?: RawRedaction;
   /** Refused before it was read (MAX_TOTAL_REPORT_BYTES): its copy is never read whole either. */
   notRead?: true;
+  /** Why its copy is withheld whatever it holds (a note replaces it; with redact-artifacts only). */
+  withheld?: string;
 }
 
 /** A report that could not be understood. `where` is a JSON path (`$.results[3].line_number`) or `line 12`. */
