@@ -139,6 +139,22 @@ describe('publishComment', () => {
     expect(g.comments[1]!.body).toContain('Security gate: warn');
   });
 
+  it('a second comment of ours (a duplicate) is brought up to date with the first, never left showing an older verdict', async () => {
+    const g = await gh();
+    const bot = { login: 'github-actions[bot]', type: 'Bot' };
+    const first = g.add(`${commentMarker('ci/gate')}\nSecurity gate: pass (old)`, bot);
+    const second = g.add(`${commentMarker('ci/gate')}\nSecurity gate: pass (old, duplicate)`, bot);
+    const blocked = blockResult();
+    const out = await publishComment({ client: g.client, target, mode: 'always', gateId: 'ci/gate', result: blocked });
+    expect(out).toMatchObject({ action: 'updated', id: first.id });
+    expect(first.body).toContain('Security gate: block');
+    expect(second.body).toBe(first.body);
+    // Once both are current, nothing is written.
+    const writes = g.writes().length;
+    expect((await publishComment({ client: g.client, target, mode: 'always', gateId: 'ci/gate', result: blocked })).action).toBe('unchanged');
+    expect(g.writes()).toHaveLength(writes);
+  });
+
   it('two gates in one PR keep two comments', async () => {
     const g = await gh();
     await publishComment({ client: g.client, target, mode: 'always', gateId: 'api', result: warnResult() });

@@ -178,18 +178,27 @@ export async function publishComment(opts: PublishCommentOptions): Promise<Comme
     body = renderComment(opts.result, copts);
   }
 
+  const current = (c: GithubComment) => (decision === 'resolve' && isResolved(c.body)) || c.body === body;
+  const patch = (c: GithubComment) => opts.client.sendJson<GithubComment>('PATCH', `/repos/${t.owner}/${t.repo}/issues/comments/${c.id}`, { body });
   // The first candidate that is ours: unchanged, or edited. A bot's comment we may not edit (403,
   // 404) is not ours: the next one is tried, then a new comment is made.
   for (const { comment: existing, trusted } of candidates) {
-    if (trusted && decision === 'resolve' && isResolved(existing.body)) return { action: 'unchanged', id: existing.id, url: existing.html_url };
-    if (trusted && existing.body === body) return { action: 'unchanged', id: existing.id, url: existing.html_url };
-    try {
-      const r = await opts.client.sendJson<GithubComment>('PATCH', `/repos/${t.owner}/${t.repo}/issues/comments/${existing.id}`, { body });
-      return { action: decision === 'resolve' ? 'resolved' : 'updated', id: existing.id, url: r.data?.html_url ?? existing.html_url };
-    } catch (e) {
-      if (!trusted && e instanceof HttpError && (e.kind === 'forbidden' || e.kind === 'not-found')) continue;
-      return describe(e, 'update the pull request comment');
+    let outcome: CommentOutcome;
+    if (trusted && current(existing)) outcome = { action: 'unchanged', id: existing.id, url: existing.html_url };
+    else {
+      try {
+        const r = await patch(existing);
+        outcome = { action: decision === 'resolve' ? 'resolved' : 'updated', id: existing.id, url: r.data?.html_url ?? existing.html_url };
+      } catch (e) {
+        if (!trusted && e instanceof HttpError && (e.kind === 'forbidden' || e.kind === 'not-found')) continue;
+        return describe(e, 'update the pull request comment');
+      }
     }
+    // A second comment of ours (a POST GitHub acted on but answered 5xx when the comments could not
+    // be read again, or two runs racing) would go on showing an older verdict below this one: it is
+    // brought up to date too (best effort).
+    for (const d of candidates) if (d.trusted && d.comment.id !== existing.id && !current(d.comment)) await patch(d.comment).catch(() => undefined);
+    return outcome;
   }
   if (decision === 'resolve' && candidates.every((c) => !c.trusted)) return { action: 'none', reason: `comment: ${opts.mode} and the verdict is ${opts.result.verdict}: no comment of ours to resolve` };
   // A POST answered with a 5xx or a timeout may still have made the comment: before each retry the
