@@ -1,7 +1,7 @@
 /** Sticky PR comment against a GitHub-shaped HTTP server on 127.0.0.1. */
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { createHttpClient } from '../../src/io/http.js';
-import { findStickyComment, publishComment, pullRequestTarget, RESOLVED_TAG, type CommentTarget } from '../../src/github/comment.js';
+import { findStickyComment, MAX_DUPLICATES_UPDATED, publishComment, pullRequestTarget, RESOLVED_TAG, type CommentTarget } from '../../src/github/comment.js';
 import { commentMarker, COMMENT_MAX_CHARS } from '../../src/render/comment.js';
 import type { GateResult } from '../../src/policy/result.js';
 import { startServer, type TestServer } from '../helpers/http-server.js';
@@ -153,6 +153,19 @@ describe('publishComment', () => {
     const writes = g.writes().length;
     expect((await publishComment({ client: g.client, target, mode: 'always', gateId: 'ci/gate', result: blocked })).action).toBe('unchanged');
     expect(g.writes()).toHaveLength(writes);
+  });
+
+  // Found by a third re-review: any workflow of the repository can post marked comments as
+  // github-actions[bot]; each run wrote every one of them (up to 3,000) at each change of verdict.
+  it('many duplicates: a few brought up to date per run, not one write each', async () => {
+    const g = await gh();
+    const bot = { login: 'github-actions[bot]', type: 'Bot' };
+    const first = g.add(`${commentMarker('ci/gate')}\nSecurity gate: pass (old)`, bot);
+    for (let i = 0; i < 40; i++) g.add(`${commentMarker('ci/gate')}\nSecurity gate: pass (copy ${i})`, bot);
+    const out = await publishComment({ client: g.client, target, mode: 'always', gateId: 'ci/gate', result: blockResult() });
+    expect(out).toMatchObject({ action: 'updated', id: first.id });
+    expect(g.writes()).toHaveLength(1 + MAX_DUPLICATES_UPDATED);
+    expect(g.comments.filter((c) => c.body === first.body)).toHaveLength(1 + MAX_DUPLICATES_UPDATED);
   });
 
   it('two gates in one PR keep two comments', async () => {

@@ -5,7 +5,8 @@
  * applies there. The default branch comes from the event, else from the API (a local server).
  */
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseSettings } from '../../src/config/schema.js';
 import { policyFileNotice, prepareGovernance } from '../../src/github/governance.js';
@@ -13,7 +14,7 @@ import { createHttpClient } from '../../src/io/http.js';
 import { startServer, type TestServer } from '../helpers/http-server.js';
 import { scratchDir } from '../helpers/scratch.js';
 import { evaluated } from '../waivers/helpers.js';
-import { commit, git, initRepo, removeDir, tempDir } from '../change/git-helpers.js';
+import { commit, git, GIT_ENV, initRepo, removeDir, tempDir } from '../change/git-helpers.js';
 
 const NOW = new Date('2026-11-29T12:00:00Z');
 const WAIVERS = [
@@ -262,6 +263,72 @@ describe('a run on the default branch that checks out another commit (check_suit
     } finally {
       removeDir(other);
     }
+  });
+
+  // Found by a third re-review: git walks a path (`HEAD:./x`) through trees it does not check, and
+  // from the real directory; a directory on the path that is a link names another file of the commit.
+  it('a planted `.git` holding a real commit of the branch but a tree of its own under its tree\'s name: not taken as written', async () => {
+    const other = tempDir('sg-governance-forged-');
+    try {
+      initRepo(other);
+      writeFileSync(join(other, 'README.md'), 'the default branch: no waivers\n');
+      const runSha = commit(other, 'the default branch');
+      const rootTree = git(other, 'rev-parse', `${runSha}^{tree}`);
+      const g = await governance('refs/heads/main', event, undefined, {
+        checkout: (ws) => {
+          checkedOut({})(ws);
+          const fake = join(ws, 'copy.git');
+          git(ws, 'init', '-q', '--bare', fake);
+          git(fake, 'config', 'core.bare', 'false');
+          // The real commit, under its own name (its hash is checked)...
+          const loose = (id: string) => join(id.slice(0, 2), id.slice(2));
+          mkdirSync(join(fake, 'objects', runSha.slice(0, 2)), { recursive: true });
+          cpSync(join(other, '.git/objects', loose(runSha)), join(fake, 'objects', loose(runSha)));
+          // ...and a tree naming the pull request's waivers file, under the name of the commit's tree.
+          const blob = execFileSync('git', ['hash-object', '-w', join(ws, 'docs/governance/security-waivers.md')], { cwd: fake, env: GIT_ENV, encoding: 'utf8' }).trim();
+          const forged = execFileSync('git', ['mktree'], { cwd: fake, env: GIT_ENV, input: `100644 blob ${blob}\tsecurity-waivers.md\n`, encoding: 'utf8' }).trim();
+          mkdirSync(join(fake, 'objects', rootTree.slice(0, 2)), { recursive: true });
+          cpSync(join(fake, 'objects', loose(forged)), join(fake, 'objects', loose(rootTree)));
+          writeFileSync(join(fake, 'HEAD'), `${runSha}\n`);
+          writeFileSync(join(ws, 'docs/governance/.git'), 'gitdir: ../../copy.git\n');
+          return runSha;
+        },
+      });
+      expect(g.waived).toBeUndefined();
+      expect(g.result.waivers.waivers[0]?.problems[0]).toMatch(/its waivers file is not the one of the commit checked out/);
+    } finally {
+      removeDir(other);
+    }
+  });
+
+  it("a directory on the waivers file's path that is a link to another directory of the commit: not taken as written", async () => {
+    const g = await governance('refs/heads/main', event, undefined, {
+      checkout: (ws) => {
+        // The branch: no waiver in its waivers file, a waivers table among its examples.
+        mkdirSync(join(ws, 'examples'));
+        writeFileSync(join(ws, 'examples/security-waivers.md'), WAIVERS);
+        writeFileSync(join(ws, 'docs/governance/security-waivers.md'), WAIVERS.split('\n').slice(0, 2).join('\n') + '\n');
+        initRepo(ws);
+        const runSha = commit(ws, 'main');
+        // The pull request, applied onto the checkout: docs/governance is now a link to examples.
+        rmSync(join(ws, 'docs/governance'), { recursive: true });
+        symlinkSync('../examples', join(ws, 'docs/governance'));
+        return runSha;
+      },
+    });
+    expect(g.waived).toBeUndefined();
+    expect(g.result.waivers.waivers[0]?.problems[0]).toMatch(/its waivers file is not the one of the commit checked out .*not through a linked directory/);
+  });
+
+  it('a waivers file in a subdirectory of the checkout, unchanged: taken as written (the path is the one under the checkout)', async () => {
+    const g = await governance('refs/heads/main', event, undefined, {
+      waiversFile: 'app/docs/governance/security-waivers.md',
+      checkout: (ws) => {
+        initRepo(ws);
+        return commit(ws, 'main');
+      },
+    });
+    expect(g.waived?.id).toBe('W-1');
   });
 
   it("GIT_DIR in the environment does not answer for the waivers file's checkout", async () => {

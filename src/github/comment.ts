@@ -39,6 +39,9 @@ export type CommentOutcome =
   | { action: 'none'; reason: string }
   | { action: 'forbidden' | 'failed'; warning: string };
 
+/** Other comments of ours (duplicates) brought up to date in one run, at most. */
+export const MAX_DUPLICATES_UPDATED = 3;
+
 /** Second line of a "resolved" body, so a resolved comment is not rewritten on every run. */
 export const RESOLVED_TAG = '<!-- security-gate:resolved -->';
 
@@ -196,8 +199,11 @@ export async function publishComment(opts: PublishCommentOptions): Promise<Comme
     }
     // A second comment of ours (a POST GitHub acted on but answered 5xx when the comments could not
     // be read again, or two runs racing) would go on showing an older verdict below this one: it is
-    // brought up to date too (best effort).
-    for (const d of candidates) if (d.trusted && d.comment.id !== existing.id && !current(d.comment)) await patch(d.comment).catch(() => undefined);
+    // brought up to date too (best effort). At most a few per run, and none after one fails: any
+    // workflow of the repository (a same-repository pull request's own) can post many marked
+    // comments as github-actions[bot], and each would cost a write (and its retries) at every run.
+    const stale = candidates.filter((d) => d.trusted && d.comment.id !== existing.id && !current(d.comment)).slice(0, MAX_DUPLICATES_UPDATED);
+    for (const d of stale) if (!(await patch(d.comment).then(() => true, () => false))) break;
     return outcome;
   }
   if (decision === 'resolve' && candidates.every((c) => !c.trusted)) return { action: 'none', reason: `comment: ${opts.mode} and the verdict is ${opts.result.verdict}: no comment of ours to resolve` };

@@ -3,7 +3,7 @@
  * check the waivers file, verify approvals through the API where asked, hand the policy its `waive`
  * hook, then record the waiver report and decide the override on the result.
  */
-import { lstat, readFile, stat } from 'node:fs/promises';
+import { lstat, stat } from 'node:fs/promises';
 import { basename, dirname, relative, resolve, sep } from 'node:path';
 import { changedFileAt, type Change, type ChangedFile, type KnownChange } from '../change/diff.js';
 import type { Settings } from '../config/schema.js';
@@ -59,7 +59,7 @@ export function policyFileNotice(policyFile: string | undefined, workspace: stri
  * queue's run: merges into it): the event payload's `repository.default_branch`, else the
  * repository through the API; unknown counts as not. A tag's push is not on a branch.
  */
-async function branchRunOf(ref: string, event: unknown, client: HttpClient | undefined, runCtx: RunContext, workspace: string, waiversFile: string): Promise<BranchRun> {
+async function branchRunOf(ref: string, event: unknown, client: HttpClient | undefined, runCtx: RunContext, workspace: string, waiversFile: string, waivers: string | undefined): Promise<BranchRun> {
   let defaultBranch: string | undefined;
   const fromEvent = (event as { repository?: { default_branch?: unknown } } | undefined)?.repository?.default_branch;
   if (typeof fromEvent === 'string' && fromEvent !== '') defaultBranch = fromEvent;
@@ -87,7 +87,7 @@ async function branchRunOf(ref: string, event: unknown, client: HttpClient | und
   // The run's own commit needs no comparison; a workflow_run's head_sha is not the run's own: it
   // is compared like any other (a pushed tag named like the branch has it as its head_branch).
   const ownSha = wr && typeof wr === 'object' ? undefined : runCtx.headSha;
-  const offDefault = onDefaultBranch && defaultBranch !== undefined ? await checkoutOffBranch(workspace, waiversFile, defaultBranch, client, runCtx, ownSha) : undefined;
+  const offDefault = onDefaultBranch && defaultBranch !== undefined ? await checkoutOffBranch(workspace, waiversFile, waivers, defaultBranch, client, runCtx, ownSha) : undefined;
   return { ref, onDefaultBranch: onDefaultBranch && offDefault === undefined, ...(defaultBranch ? { defaultBranch } : {}), ...(offDefault ? { offDefault } : {}) };
 }
 
@@ -120,25 +120,69 @@ const GIT_ENV = {
 const gitHere = (dir: string, ...args: string[]) =>
   runFile('git', ['-c', 'safe.bareRepository=explicit', ...args], { cwd: dir, timeoutMs: 10_000, maxStdoutBytes: 1024, env: GIT_ENV });
 
-/**
- * Whether the waivers file at `path`, in `dir` of a checkout, is the one of its HEAD: the same
- * bytes as the blob there (git's blob id, worked out here: no filter or hook of the checkout runs),
- * or the same with CRLF line ends where the commit has LF (core.autocrlf). A file that is not there
- * (no waivers) has nothing to compare; one that is a link, or too big to be read, is not known to be the commit's.
- */
-async function sameAsHead(dir: string, path: string, head: string): Promise<boolean> {
-  const st = await lstat(path).catch(() => undefined);
-  if (!st) return true;
-  if (!st.isFile() || st.size > MAX_WAIVERS_FILE_BYTES) return false;
-  const r = await gitHere(dir, 'rev-parse', '--verify', '--quiet', `HEAD:./${basename(path)}`);
-  const blob = r.code === 0 ? r.stdout.toString('utf8').trim().toLowerCase() : '';
-  if (blob.length !== head.length) return false;
-  const bytes = await readFile(path).catch(() => undefined);
-  if (!bytes) return false;
+/** Bytes of a tree or commit git prints at most (a bigger one is not known to be the commit's). */
+const MAX_OBJECT_BYTES = 8 * 1024 * 1024;
+
+/** git's id of an object of `type` with `content` (SHA-1 or SHA-256 by the length of `like`). */
+function objectId(type: string, content: Buffer, like: string): string {
   const { createHash } = process.getBuiltinModule('node:crypto');
-  const idOf = (b: Buffer) => createHash(head.length === 40 ? 'sha1' : 'sha256').update(`blob ${b.length}\0`).update(b).digest('hex');
-  if (idOf(bytes) === blob) return true;
-  return bytes.includes('\r\n') && idOf(Buffer.from(bytes.toString('latin1').replace(/\r\n/g, '\n'), 'latin1')) === blob;
+  return createHash(like.length === 40 ? 'sha1' : 'sha256').update(`${type} ${content.length}\0`).update(content).digest('hex');
+}
+
+/**
+ * The content of object `id`, of `type`, in the checkout of `dir`, only when it hashes to `id`:
+ * git does not check a tree's hash when it walks a path (`HEAD:x`), and a planted `.git` can hold
+ * a tree of its own under the name of the commit's (a review had a pull request's waivers taken as
+ * written that way, next to a real commit of the branch).
+ */
+async function verifiedObject(dir: string, type: 'commit' | 'tree', id: string): Promise<Buffer | undefined> {
+  const r = await runFile('git', ['-c', 'safe.bareRepository=explicit', 'cat-file', type, id], { cwd: dir, timeoutMs: 10_000, maxStdoutBytes: MAX_OBJECT_BYTES, env: GIT_ENV });
+  return r.code === 0 && !r.truncated && objectId(type, r.stdout, id) === id ? r.stdout : undefined;
+}
+
+/** The entry `name` of a raw tree object: its mode and id; undefined when not there. */
+function treeEntry(tree: Buffer, name: string, idBytes: number): { mode: string; id: string } | undefined {
+  const want = Buffer.from(name, 'utf8');
+  for (let i = 0; i < tree.length; ) {
+    const space = tree.indexOf(0x20, i);
+    const nul = tree.indexOf(0, space + 1);
+    if (space < 0 || nul < 0 || nul + 1 + idBytes > tree.length) return undefined;
+    if (tree.subarray(space + 1, nul).equals(want)) return { mode: tree.toString('latin1', i, space), id: tree.toString('hex', nul + 1, nul + 1 + idBytes) };
+    i = nul + 1 + idBytes;
+  }
+  return undefined;
+}
+
+/**
+ * Whether `text`, the waivers the gate read from `path` in `dir` of a checkout, is the file at that
+ * path in its commit `head`: the same bytes as the blob there, or the same with CRLF line ends where
+ * the commit has LF (core.autocrlf). What was read is compared (not the file read again: it may have
+ * changed since), through objects whose ids are checked here (no filter, hook or unchecked object of
+ * the checkout answers), at the path the setting names: a directory on it that is a symbolic link
+ * (to another file of the commit) is not known to be the commit's.
+ */
+async function sameAsHead(workspace: string, dir: string, path: string, text: string, head: string): Promise<boolean> {
+  const root = resolve(workspace);
+  const { realpath } = process.getBuiltinModule('node:fs/promises');
+  const [realDir, realRoot] = await Promise.all([realpath(dir).catch(() => ''), realpath(root).catch(() => '')]);
+  if (!realDir || !realRoot || realDir !== resolve(realRoot, relative(root, dir))) return false;
+  const p = await gitHere(dir, 'rev-parse', '--show-prefix');
+  if (p.code !== 0 || p.truncated) return false;
+  const names = [...p.stdout.toString('utf8').replace(/\n$/, '').split('/'), basename(path)].filter((n) => n !== '');
+  const commitObj = await verifiedObject(dir, 'commit', head);
+  let id = commitObj ? /^tree ([0-9a-f]+)\n/.exec(commitObj.toString('latin1'))?.[1] : undefined;
+  let mode = '40000';
+  for (const name of names) {
+    if (!id || mode !== '40000') return false;
+    const tree = await verifiedObject(dir, 'tree', id);
+    const entry = tree ? treeEntry(tree, name, head.length / 2) : undefined;
+    id = entry?.id;
+    mode = entry?.mode ?? '';
+  }
+  if (!id || (mode !== '100644' && mode !== '100755')) return false;
+  const bytes = Buffer.from(text, 'utf8');
+  if (objectId('blob', bytes, head) === id) return true;
+  return text.includes('\r\n') && objectId('blob', Buffer.from(text.replace(/\r\n/g, '\n'), 'utf8'), head) === id;
 }
 
 /** Whether `dir` or a directory above it holds a `.git` (a checkout git could not read). */
@@ -161,7 +205,7 @@ async function insideGitCheckout(dir: string): Promise<boolean> {
  * checkout cannot say: its waivers are taken as written, as before; one git cannot read is not
  * known to be on the branch.
  */
-async function checkoutOffBranch(workspace: string, waiversFile: string, branch: string, client: HttpClient | undefined, runCtx: RunContext, ownSha: string | undefined): Promise<string | undefined> {
+async function checkoutOffBranch(workspace: string, waiversFile: string, waivers: string | undefined, branch: string, client: HttpClient | undefined, runCtx: RunContext, ownSha: string | undefined): Promise<string | undefined> {
   const dir = await existingDirOf(workspace, waiversFile);
   const r = await gitHere(dir, 'rev-parse', '--verify', '--quiet', 'HEAD^{commit}');
   const head = r.code === 0 ? r.stdout.toString('utf8').trim().toLowerCase() : '';
@@ -173,8 +217,8 @@ async function checkoutOffBranch(workspace: string, waiversFile: string, branch:
   // HEAD is not the working tree: a pull request applied onto the branch's checkout (`git merge
   // --no-commit`, `git apply`), or copied into it, leaves HEAD at the run's commit.
   const file = resolve(workspace, waiversFile);
-  if (dirname(file) === dir && !(await sameAsHead(dir, file, head))) {
-    return `its waivers file is not the one of the commit checked out (${head.slice(0, 12)}): changed in the working tree, or not in that commit`;
+  if (waivers !== undefined && (dirname(file) !== dir || !(await sameAsHead(workspace, dir, file, waivers, head)))) {
+    return `its waivers file is not the one of the commit checked out (${head.slice(0, 12)}): changed in the working tree, or not in that commit (at that path, not through a linked directory)`;
   }
   if (head === ownSha?.toLowerCase()) return undefined;
   const off = (why: string) => `checked out commit ${head.slice(0, 12)}, which ${why}`;
@@ -218,7 +262,7 @@ export async function prepareGovernance(o: GovernanceOptions): Promise<Governanc
   // Numbered in the file as read here, not in the pull request head's copy (alignAddedLines).
   const scope = changed && changed !== 'unchanged' && read.ok ? alignAddedLines(read.text, changed) : changed;
   const approvers = { security: settings['security-approvers'], senior: settings['senior-approvers'] };
-  const branchRun = settings['verify-waiver-approvals'] && !prTarget && o.runCtx?.ref ? await branchRunOf(o.runCtx.ref, o.event, o.client, o.runCtx, workspace, file) : undefined;
+  const branchRun = settings['verify-waiver-approvals'] && !prTarget && o.runCtx?.ref ? await branchRunOf(o.runCtx.ref, o.event, o.client, o.runCtx, workspace, file, read.ok ? read.text : undefined) : undefined;
   const wctx = await resolveWaiverContext({
     client: o.client,
     ...(prTarget ? { target: prTarget } : {}),
