@@ -7,14 +7,8 @@
 import { afterAll, expect, it, jest } from '@jest/globals';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { NO_WAIVERS as COMMITTED, WAIVERS } from './governance-fixtures.js';
 
-const WAIVERS = [
-  '| id | tool | match | reason | rationale | owner | approvers | approved | expires |',
-  '|---|---|---|---|---|---|---|---|---|',
-  '| W-1 | deptry | `code=DEP002 module=gunicorn` | false-positive | used by the Procfile | @acme/api | @dev-dan | 2026-11-20 | 2027-01-31 |',
-  '',
-].join('\n');
-const COMMITTED = WAIVERS.split('\n').slice(0, 2).join('\n') + '\n';
 const FILE = 'docs/governance/security-waivers.md';
 
 let swapAt: string | undefined;

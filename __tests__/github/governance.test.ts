@@ -15,14 +15,20 @@ import { startServer, type TestServer } from '../helpers/http-server.js';
 import { scratchDir } from '../helpers/scratch.js';
 import { evaluated } from '../waivers/helpers.js';
 import { commit, git, GIT_ENV, initRepo, removeDir, tempDir } from '../change/git-helpers.js';
+import { NO_WAIVERS, WAIVERS } from './governance-fixtures.js';
 
 const NOW = new Date('2026-11-29T12:00:00Z');
-const WAIVERS = [
-  '| id | tool | match | reason | rationale | owner | approvers | approved | expires |',
-  '|---|---|---|---|---|---|---|---|---|',
-  '| W-1 | deptry | `code=DEP002 module=gunicorn` | false-positive | used by the Procfile | @acme/api | @dev-dan | 2026-11-20 | 2027-01-31 |',
-  '',
-].join('\n');
+
+/** A second repository of the branch (for a planted `.git` to point into), removed after `fn`. */
+async function withBranchRepo(prefix: string, fn: (other: string) => Promise<void>): Promise<void> {
+  const other = tempDir(prefix);
+  try {
+    initRepo(other);
+    await fn(other);
+  } finally {
+    removeDir(other);
+  }
+}
 
 let servers: TestServer[] = [];
 afterEach(async () => {
@@ -244,10 +250,8 @@ describe('a run on the default branch that checks out another commit (check_suit
     expect(g.waived?.id).toBe('W-1');
   });
 
-  it('a `.git` file written next to the waivers file (not by a checkout: git refuses one in a tree), pointing at a copy of the branch: not taken as written', async () => {
-    const other = tempDir('sg-governance-pointer-');
-    try {
-      initRepo(other);
+  it('a `.git` file written next to the waivers file (not by a checkout: git refuses one in a tree), pointing at a copy of the branch: not taken as written', () =>
+    withBranchRepo('sg-governance-pointer-', async (other) => {
       const runSha = commit(other, 'the default branch');
       const g = await governance('refs/heads/main', event, undefined, {
         checkout: (ws) => {
@@ -260,17 +264,12 @@ describe('a run on the default branch that checks out another commit (check_suit
       });
       expect(g.waived).toBeUndefined();
       expect(g.result.waivers.waivers[0]?.problems[0]).toMatch(/its waivers file is not the one of the commit checked out/);
-    } finally {
-      removeDir(other);
-    }
-  });
+    }));
 
   // Found by a third re-review: git walks a path (`HEAD:./x`) through trees it does not check, and
   // from the real directory; a directory on the path that is a link names another file of the commit.
-  it('a planted `.git` holding a real commit of the branch but a tree of its own under its tree\'s name: not taken as written', async () => {
-    const other = tempDir('sg-governance-forged-');
-    try {
-      initRepo(other);
+  it('a planted `.git` holding a real commit of the branch but a tree of its own under its tree\'s name: not taken as written', () =>
+    withBranchRepo('sg-governance-forged-', async (other) => {
       writeFileSync(join(other, 'README.md'), 'the default branch: no waivers\n');
       const runSha = commit(other, 'the default branch');
       const rootTree = git(other, 'rev-parse', `${runSha}^{tree}`);
@@ -296,10 +295,7 @@ describe('a run on the default branch that checks out another commit (check_suit
       });
       expect(g.waived).toBeUndefined();
       expect(g.result.waivers.waivers[0]?.problems[0]).toMatch(/its waivers file is not the one of the commit checked out/);
-    } finally {
-      removeDir(other);
-    }
-  });
+    }));
 
   it("a directory on the waivers file's path that is a link to another directory of the commit: not taken as written", async () => {
     const g = await governance('refs/heads/main', event, undefined, {
@@ -307,7 +303,7 @@ describe('a run on the default branch that checks out another commit (check_suit
         // The branch: no waiver in its waivers file, a waivers table among its examples.
         mkdirSync(join(ws, 'examples'));
         writeFileSync(join(ws, 'examples/security-waivers.md'), WAIVERS);
-        writeFileSync(join(ws, 'docs/governance/security-waivers.md'), WAIVERS.split('\n').slice(0, 2).join('\n') + '\n');
+        writeFileSync(join(ws, 'docs/governance/security-waivers.md'), NO_WAIVERS);
         initRepo(ws);
         const runSha = commit(ws, 'main');
         // The pull request, applied onto the checkout: docs/governance is now a link to examples.
