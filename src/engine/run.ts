@@ -112,7 +112,7 @@ export async function collectTool(tool: ReportTool, patterns: string[], workspac
         const before = MAX_TOTAL_REPORT_BYTES - opts.budget.left;
         recordError(input, file, size, new ReportParseError(tool, file, '', `file is ${size} bytes; with the ${before} bytes of the reports read before it, over the ${MAX_TOTAL_REPORT_BYTES}-byte limit for all the reports of one run together: not read`));
         opts.notRead?.add(notReadKey(tool, file));
-        if (tool === 'gitleaks') opts.unknownSecrets?.push(`\`${file}\` was not read (over the total size of the run's reports)`);
+        if (tool === 'gitleaks') opts.unknownSecrets?.push(`${JSON.stringify(file)} was not read (over the total size of the run's reports)`);
         continue;
       }
       opts.budget.left -= size;
@@ -120,7 +120,7 @@ export async function collectTool(tool: ReportTool, patterns: string[], workspac
     const streamed = await streamReport(tool, file, workspace, streamMinBytes);
     if (streamed && 'error' in streamed) {
       recordError(input, file, streamed.bytes, streamed.error);
-      if (tool === 'gitleaks') opts.unknownSecrets?.push(`\`${file}\` could not be read in pieces`);
+      if (tool === 'gitleaks') opts.unknownSecrets?.push(`${JSON.stringify(file)} could not be read in pieces`);
       continue;
     }
     if (streamed) {
@@ -134,7 +134,7 @@ export async function collectTool(tool: ReportTool, patterns: string[], workspac
       input.status = 'error';
       input.files.push({ path: file, findings: 0, bytes: read.bytes, error: read.error });
       input.messages.push(`${file}: ${read.error}`);
-      if (tool === 'gitleaks') opts.unknownSecrets?.push(`\`${file}\` was not read (${read.error})`);
+      if (tool === 'gitleaks') opts.unknownSecrets?.push(`${JSON.stringify(file)} was not read (${read.error})`);
       continue;
     }
     try {

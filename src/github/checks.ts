@@ -113,15 +113,12 @@ export async function postCheckRun(opts: ChecksOptions): Promise<ChecksOutcome> 
   // one carrying this attempt's external id is the one made.
   // node:crypto loaded here, not at start-up (it pulls in `stream`: the cold start's budget).
   const externalId = `security-gate:${process.getBuiltinModule('node:crypto').randomUUID()}`;
+  // (When the runs cannot be read, the client sends the POST again, as before this check.)
   const madeAfterAll = async (): Promise<HttpResponse<CreatedRun> | undefined> => {
-    try {
-      const r = await opts.client.getJson<{ check_runs?: unknown }>(`/repos/${encodeURIComponent(opts.owner)}/${encodeURIComponent(opts.repo)}/commits/${encodeURIComponent(opts.headSha)}/check-runs`, { check_name: name, filter: 'all', per_page: 100 });
-      const runs = Array.isArray(r.data?.check_runs) ? (r.data.check_runs as Array<CreatedRun & { external_id?: unknown }>) : [];
-      const made = runs.find((c) => c && c.external_id === externalId && typeof c.id === 'number');
-      return made ? { status: 201, headers: new Headers(), data: { id: made.id, ...(typeof made.html_url === 'string' ? { html_url: made.html_url } : {}) } } : undefined;
-    } catch {
-      return undefined; // not readable: sent again, as before this check
-    }
+    const r = await opts.client.getJson<{ check_runs?: unknown }>(`/repos/${encodeURIComponent(opts.owner)}/${encodeURIComponent(opts.repo)}/commits/${encodeURIComponent(opts.headSha)}/check-runs`, { check_name: name, filter: 'all', per_page: 100 });
+    const runs = Array.isArray(r.data?.check_runs) ? (r.data.check_runs as Array<CreatedRun & { external_id?: unknown }>) : [];
+    const made = runs.find((c) => c && c.external_id === externalId && typeof c.id === 'number');
+    return made ? { status: 201, headers: new Headers(), data: { id: made.id, ...(typeof made.html_url === 'string' ? { html_url: made.html_url } : {}) } } : undefined;
   };
   try {
     const single = batches.length === 1;
