@@ -4,7 +4,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseSettings } from '../../src/config/schema.js';
-import { reportBytes, WORKER_MIN_BYTES, workerMinBytes } from '../../src/engine/worker.js';
+import { reportFiles, totalBytes, WORKER_MIN_BYTES, workerMinBytes } from '../../src/engine/worker.js';
 
 let ws: string;
 beforeAll(async () => {
@@ -18,15 +18,15 @@ afterAll(async () => {
   await rm(ws, { recursive: true, force: true });
 });
 
-describe('reportBytes', () => {
+describe('reportFiles and totalBytes', () => {
   it('adds up every file every report input matches, each once', async () => {
     const settings = parseSettings([{ 'bandit-report': 'reports/*.json\nreports/a.json', 'vulture-report': 'vulture.txt' }]);
-    expect(await reportBytes(settings, ws)).toBe(1244);
+    expect(totalBytes(await reportFiles(settings, ws))).toBe(1244);
   });
 
   it('counts what matches nothing or lies outside the workspace as 0 (the run says why)', async () => {
     const settings = parseSettings([{ 'bandit-report': 'nothing/*.json', 'deptry-report': '../outside.json', 'gitleaks-report': 'reports' }]);
-    expect(await reportBytes(settings, ws)).toBe(0);
+    expect(totalBytes(await reportFiles(settings, ws))).toBe(0);
   });
 });
 

@@ -69,9 +69,9 @@ export async function reportFiles(settings: Settings, workspace: string): Promis
   return out;
 }
 
-/** Total size of the report files the settings name (unreadable ones count as 0: the run says why). */
-export async function reportBytes(settings: Settings, workspace: string): Promise<number> {
-  return (await reportFiles(settings, workspace)).reduce((n, f) => n + f.bytes, 0);
+/** Total size of report files (reportFiles: unreadable ones count as 0, the run says why). */
+export function totalBytes(files: readonly ReportFile[]): number {
+  return files.reduce((n, f) => n + f.bytes, 0);
 }
 
 /** A run that takes a worker: the line that says so, and the files it reads (named if it runs out of memory). */
@@ -87,7 +87,7 @@ export interface WorkerPlan {
  */
 export async function workerPlan(settings: Settings, workspace: string, env: NodeJS.ProcessEnv): Promise<WorkerPlan | undefined> {
   const files = await reportFiles(settings, workspace).catch((): ReportFile[] => []);
-  const bytes = files.reduce((n, f) => n + f.bytes, 0);
+  const bytes = totalBytes(files);
   if (bytes < workerMinBytes(env)) return undefined;
   return { note: `security-gate: ${mib(bytes)} of reports: read in a worker thread with a smaller young generation`, files };
 }
@@ -119,7 +119,7 @@ const NAMED_FILES = 10;
  */
 export class ReportsOutOfMemory extends Error {
   constructor(files: readonly ReportFile[], heapMb: number | undefined) {
-    const total = files.reduce((n, f) => n + f.bytes, 0);
+    const total = totalBytes(files);
     const named = [...files].sort((a, b) => b.bytes - a.bytes || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)).slice(0, NAMED_FILES);
     const list = named.map((f) => `${f.path} (${mib(f.bytes)})`).join(', ') + (files.length > named.length ? `, and ${files.length - named.length} more` : '');
     const heap = heapMb === undefined ? 'its heap' : `its ${heapMb.toLocaleString('en-US')} MB heap`;

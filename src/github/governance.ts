@@ -3,12 +3,12 @@
  * check the waivers file, verify approvals through the API where asked, hand the policy its `waive`
  * hook, then record the waiver report and decide the override on the result.
  */
-import { lstat, stat } from 'node:fs/promises';
+import { lstat, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, relative, resolve, sep } from 'node:path';
 import { changedFileAt, type Change, type ChangedFile, type KnownChange } from '../change/diff.js';
 import type { Settings } from '../config/schema.js';
-import { runFile } from '../io/exec.js';
 import { insideWorkspace, readReport } from '../io/files.js';
+import { isSha, runGit } from '../io/git.js';
 import type { HttpClient } from '../io/http.js';
 import { applyOverride, labelOnPullRequest, pullRequestAuthor } from '../policy/override.js';
 import type { GateResult } from '../policy/result.js';
@@ -91,7 +91,6 @@ async function branchRunOf(ref: string, event: unknown, client: HttpClient | und
   return { ref, onDefaultBranch: onDefaultBranch && offDefault === undefined, ...(defaultBranch ? { defaultBranch } : {}), ...(offDefault ? { offDefault } : {}) };
 }
 
-const SHA_RE = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
 
 /** The directory of `file` (in the workspace), or the nearest one above it that exists. */
 async function existingDirOf(workspace: string, file: string): Promise<string> {
@@ -117,8 +116,7 @@ const GIT_ENV = {
   GIT_NAMESPACE: undefined,
   GIT_NO_REPLACE_OBJECTS: '1',
 };
-const gitHere = (dir: string, ...args: string[]) =>
-  runFile('git', ['-c', 'safe.bareRepository=explicit', ...args], { cwd: dir, timeoutMs: 10_000, maxStdoutBytes: 1024, env: GIT_ENV });
+const gitHere = (dir: string, args: string[], maxStdoutBytes = 1024) => runGit(dir, ['-c', 'safe.bareRepository=explicit', ...args], { timeoutMs: 10_000, maxStdoutBytes, env: GIT_ENV });
 
 /** Bytes of a tree or commit git prints at most (a bigger one is not known to be the commit's). */
 const MAX_OBJECT_BYTES = 8 * 1024 * 1024;
@@ -136,7 +134,7 @@ function objectId(type: string, content: Buffer, like: string): string {
  * written that way, next to a real commit of the branch).
  */
 async function verifiedObject(dir: string, type: 'commit' | 'tree', id: string): Promise<Buffer | undefined> {
-  const r = await runFile('git', ['-c', 'safe.bareRepository=explicit', 'cat-file', type, id], { cwd: dir, timeoutMs: 10_000, maxStdoutBytes: MAX_OBJECT_BYTES, env: GIT_ENV });
+  const r = await gitHere(dir, ['cat-file', type, id], MAX_OBJECT_BYTES);
   return r.code === 0 && !r.truncated && objectId(type, r.stdout, id) === id ? r.stdout : undefined;
 }
 
@@ -163,10 +161,9 @@ function treeEntry(tree: Buffer, name: string, idBytes: number): { mode: string;
  */
 async function sameAsHead(workspace: string, dir: string, path: string, text: string, head: string): Promise<boolean> {
   const root = resolve(workspace);
-  const { realpath } = process.getBuiltinModule('node:fs/promises');
   const [realDir, realRoot] = await Promise.all([realpath(dir).catch(() => ''), realpath(root).catch(() => '')]);
   if (!realDir || !realRoot || realDir !== resolve(realRoot, relative(root, dir))) return false;
-  const p = await gitHere(dir, 'rev-parse', '--show-prefix');
+  const p = await gitHere(dir, ['rev-parse', '--show-prefix']);
   if (p.code !== 0 || p.truncated) return false;
   const names = [...p.stdout.toString('utf8').replace(/\n$/, '').split('/'), basename(path)].filter((n) => n !== '');
   const commitObj = await verifiedObject(dir, 'commit', head);
@@ -207,9 +204,9 @@ async function insideGitCheckout(dir: string): Promise<boolean> {
  */
 async function checkoutOffBranch(workspace: string, waiversFile: string, waivers: string | undefined, branch: string, client: HttpClient | undefined, runCtx: RunContext, ownSha: string | undefined): Promise<string | undefined> {
   const dir = await existingDirOf(workspace, waiversFile);
-  const r = await gitHere(dir, 'rev-parse', '--verify', '--quiet', 'HEAD^{commit}');
+  const r = await gitHere(dir, ['rev-parse', '--verify', '--quiet', 'HEAD^{commit}']);
   const head = r.code === 0 ? r.stdout.toString('utf8').trim().toLowerCase() : '';
-  if (!SHA_RE.test(head)) {
+  if (!isSha(head)) {
     if (!(await insideGitCheckout(dir))) return undefined;
     const why = r.spawnError ?? (r.timedOut ? 'timed out' : r.stderr.split('\n').find((l) => l.trim() !== '')?.trim().slice(0, 160) ?? `exit code ${r.code}`);
     return `its checkout's commit could not be read (git rev-parse: ${why})`;
@@ -227,7 +224,7 @@ async function checkoutOffBranch(workspace: string, waiversFile: string, waivers
   try {
     const ref = await client.getJson<{ object?: { sha?: unknown } }>(`${repo}/git/ref/heads/${branch.split('/').map(encodeURIComponent).join('/')}`);
     const tip = ref.data?.object?.sha;
-    if (typeof tip !== 'string' || !SHA_RE.test(tip.toLowerCase())) return off(`could not be compared with ${branch} (its tip is not the expected shape)`);
+    if (typeof tip !== 'string' || !isSha(tip)) return off(`could not be compared with ${branch} (its tip is not the expected shape)`);
     const cmp = await client.getJson<{ status?: unknown }>(`${repo}/compare/${tip}...${head}`);
     const status = cmp.data?.status;
     if (status === 'behind' || status === 'identical') return undefined;

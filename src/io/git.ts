@@ -56,7 +56,8 @@ function unknown(reason: string): Change {
   return { known: false, reason: `${reason} ${FAIL_CLOSED}` };
 }
 
-const isSha = (s: unknown): s is string => typeof s === 'string' && /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/i.test(s);
+/** A full commit id (SHA-1 or SHA-256), any case. */
+export const isSha = (s: unknown): s is string => typeof s === 'string' && /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/i.test(s);
 const isZero = (s: string) => /^0+$/.test(s);
 const short = (sha: string) => (isSha(sha) ? sha.slice(0, 12) : sha);
 
@@ -74,6 +75,24 @@ function dig(obj: unknown, ...keys: string[]): unknown {
 /** A ref name the user gave: no option injection, no revision syntax beyond `~N`/`^N`. */
 export function isSafeRefName(ref: string): boolean {
   return ref.length > 0 && ref.length <= 255 && !ref.startsWith('-') && /^[A-Za-z0-9._/@+~^-]+$/.test(ref) && !ref.includes('..');
+}
+
+/**
+ * git as the gate runs it everywhere: no fsmonitor, automatic gc or maintenance, no prompt, no
+ * optional locks, plain paths and the C locale (stable words in its errors). `env` is laid over
+ * that (undefined unsets a variable).
+ */
+export function runGit(cwd: string, args: readonly string[], opts: { timeoutMs: number; maxStdoutBytes: number; env?: Record<string, string | undefined> }): Promise<RunResult> {
+  return runFile(
+    'git',
+    ['-c', 'core.quotePath=false', '-c', 'core.fsmonitor=false', '-c', 'gc.auto=0', '-c', 'maintenance.auto=false', '-c', 'color.ui=never', ...args],
+    {
+      cwd,
+      timeoutMs: opts.timeoutMs,
+      maxStdoutBytes: opts.maxStdoutBytes,
+      env: { GIT_TERMINAL_PROMPT: '0', GCM_INTERACTIVE: 'never', GIT_OPTIONAL_LOCKS: '0', LC_ALL: 'C', LANGUAGE: 'C', ...opts.env },
+    },
+  );
 }
 
 /** Thin, bounded git runner. */
@@ -106,16 +125,7 @@ class Git {
   }
 
   run(args: string[], opts?: { timeoutMs?: number; maxStdoutBytes?: number }): Promise<RunResult> {
-    return runFile(
-      'git',
-      ['-c', 'core.quotePath=false', '-c', 'core.fsmonitor=false', '-c', 'gc.auto=0', '-c', 'maintenance.auto=false', '-c', 'color.ui=never', ...args],
-      {
-        cwd: this.cwd,
-        timeoutMs: opts?.timeoutMs ?? this.timeoutMs,
-        maxStdoutBytes: opts?.maxStdoutBytes ?? 1024 * 1024,
-        env: { GIT_TERMINAL_PROMPT: '0', GCM_INTERACTIVE: 'never', GIT_OPTIONAL_LOCKS: '0', LC_ALL: 'C', LANGUAGE: 'C' },
-      },
-    );
+    return runGit(this.cwd, args, { timeoutMs: opts?.timeoutMs ?? this.timeoutMs, maxStdoutBytes: opts?.maxStdoutBytes ?? 1024 * 1024 });
   }
 
   /** Run and return trimmed stdout, or throw ChangeUnknown with `what` and git's words. */

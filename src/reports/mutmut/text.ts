@@ -12,6 +12,7 @@
  * `show`, "# mutant <id>" + diff. Killed mutants are never listed: no `killed`, no `score`.
  */
 import { ReportParseError, normalizePath, type ParsedReport, type ReportParser } from '../model.js';
+import { stripBom } from '../json.js';
 import { firstLine, firstNonBlankLine } from '../lines.js';
 import { MutantCounter, V3_STATUS_WORDS, idFinding, isReported, keyFinding, type MutantStatus } from './common.js';
 
@@ -22,12 +23,8 @@ export const MUTMUT2_RESULTS_FORMAT = 'mutmut2-results';
 const MAX_LINE = 4096;
 const V3_LINE = /^ {4}(?<key>\S+): (?<status>[a-z][a-z ]*[a-z])$/u;
 
-function withoutBom(content: string): string {
-  return content.startsWith('\uFEFF') ? content.slice(1) : content;
-}
-
 function lines(content: string): string[] {
-  return withoutBom(content).split(/\r?\n/);
+  return stripBom(content).split(/\r?\n/);
 }
 
 export function parseMutmut3Results(content: string, file: string): ParsedReport {
@@ -173,7 +170,7 @@ export const mutmut3ResultsParser: ReportParser & { label: string } = {
   label: 'mutmut 3 `mutmut results` text',
   detect(content: string): boolean {
     // The first line only: the whole text is not split to tell its format.
-    const first = firstNonBlankLine(withoutBom(content));
+    const first = firstNonBlankLine(stripBom(content));
     return first === undefined || V3_LINE.test(first);
   },
   parse: parseMutmut3Results,
@@ -184,7 +181,7 @@ export const mutmut2ResultsParser: ReportParser & { label: string } = {
   format: MUTMUT2_RESULTS_FORMAT,
   label: 'mutmut 2 `mutmut results` text',
   detect(content: string): boolean {
-    return firstLine(withoutBom(content)).trimEnd() === V2_HEADER[0];
+    return firstLine(stripBom(content)).trimEnd() === V2_HEADER[0];
   },
   parse: parseMutmut2Results,
 };

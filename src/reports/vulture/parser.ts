@@ -32,6 +32,7 @@ import {
   type ReportParser,
   type Severity,
 } from '../model.js';
+import { stripBom } from '../json.js';
 import { firstNonBlankLine, lineLimitOffset } from '../lines.js';
 
 export const VULTURE_FORMAT = 'vulture-text';
@@ -131,7 +132,7 @@ function countStats(findings: Finding[]): Record<string, number> {
 }
 
 export function parseVulture(content: string, file: string): ParsedReport {
-  const text = content.startsWith('\uFEFF') ? content.slice(1) : content;
+  const text = stripBom(content);
   if (lineLimitOffset(text, MAX_VULTURE_LINES) >= 0) {
     throw new ReportParseError(
       'vulture',
@@ -220,7 +221,7 @@ export const vultureParser: ReportParser & { label: string } = {
   label: 'vulture text report (stdout of vulture)',
   detect(content: string): boolean {
     // The first line only: the whole text is not split (a hostile report is hundreds of MB).
-    const first = firstNonBlankLine(content.startsWith('\uFEFF') ? content.slice(1) : content);
+    const first = firstNonBlankLine(stripBom(content));
     // Bounded like parse: LINE_RE backtracks quadratically on a long line of `a:1: a:1: …` (seconds per 100 KB).
     return first === undefined || (first.length <= MAX_LINE && LINE_RE.test(first));
   },
