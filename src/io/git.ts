@@ -452,8 +452,13 @@ async function readBinaryAsText(git: Git, plan: DiffPlan, files: ChangedFile[]):
 
 async function diffCommits(git: Git, plan: DiffPlan): Promise<Change> {
   const listOpts = { maxStdoutBytes: git.maxListBytes };
-  const rawR = await git.run([...DIFF_ARGS, '--raw', '-z', plan.diffBase, plan.head], listOpts);
-  const numR = await git.run([...DIFF_ARGS, '--numstat', '-z', plan.diffBase, plan.head], listOpts);
+  // The three read the same two commits and nothing else (no index, no work tree, no lock): run
+  // side by side, each diff's time is no longer added to the others' (~0.15 s of a 30-commit diff).
+  const [rawR, numR, patchR] = await Promise.all([
+    git.run([...DIFF_ARGS, '--raw', '-z', plan.diffBase, plan.head], listOpts),
+    git.run([...DIFF_ARGS, '--numstat', '-z', plan.diffBase, plan.head], listOpts),
+    git.run([...DIFF_ARGS, '-U0', '--src-prefix=a/', '--dst-prefix=b/', plan.diffBase, plan.head], { maxStdoutBytes: git.maxPatchBytes }),
+  ]);
   for (const [r, what] of [
     [rawR, 'list the changed files'],
     [numR, 'count the changed lines'],
@@ -461,10 +466,6 @@ async function diffCommits(git: Git, plan: DiffPlan): Promise<Change> {
     if (r.truncated) throw new ChangeUnknown(`Could not ${what}: the list is larger than ${git.maxListBytes} bytes.`);
     if (r.code !== 0) throw new ChangeUnknown(`Could not ${what} between ${short(plan.diffBase)} and ${short(plan.head)}: ${describeFailure('git diff', r, git.timeoutMs)}.`);
   }
-  const patchR = await git.run(
-    [...DIFF_ARGS, '-U0', '--src-prefix=a/', '--dst-prefix=b/', plan.diffBase, plan.head],
-    { maxStdoutBytes: git.maxPatchBytes },
-  );
   let patch: Buffer = patchR.stdout;
   let complete = true;
   if (patchR.truncated) {
