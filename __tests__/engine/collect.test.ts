@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { collectTool, runEngine } from '../../src/engine/run.js';
+import { collectTool, handledLater, runEngine } from '../../src/engine/run.js';
 import { scrubCopy, stageReports } from '../../src/engine/stage.js';
 import { parseSettings } from '../../src/config/schema.js';
 import type { RawRedaction } from '../../src/reports/model.js';
@@ -423,6 +423,46 @@ describe('the artifact copies are made from the file the checks were made on', (
       expect(said).toEqual([]);
       expect(await readFile(staged.find((f) => f.endsWith('clean.json'))!, 'utf8')).toBe(text);
       expect((await readFile(staged.find((f) => f.endsWith('pip-audit.json'))!)).equals(bytes)).toBe(true);
+    });
+  });
+});
+
+describe('runEngine: the change and the waivers are awaited after the reports are read', () => {
+  it('reads every report before it waits for the change (found meanwhile), then uses it', async () => {
+    await inTempWorkspace('sg-overlap-', async (ws) => {
+      // The report appears only once the engine asks for the change: read before, it is missing.
+      const change = {
+        then(resolve: (c: unknown) => void) {
+          execFileSync('sh', ['-c', `printf '{"errors":[],"results":[]}' > ${JSON.stringify(join(ws, 'late.json'))}`]);
+          resolve({ known: false, reason: 'no git here' });
+        },
+      } as unknown as Promise<undefined>;
+      let waived = 0;
+      const waive = { then: (resolve: (w: unknown) => void) => resolve((waived++, undefined)) } as unknown as Promise<undefined>;
+      const run = await runEngine(parseSettings([{ 'bandit-report': 'late.json' }]), { workspace: ws, now: new Date(), change, waive });
+      expect(run.result.tools[0]!.status).toBe('missing');
+      expect(run.result.change).toEqual({ known: false, reason: 'no git here' });
+      expect(waived).toBe(1);
+    });
+  });
+
+  it('fails as the change does, without an unhandled rejection while the reports are read', async () => {
+    await inTempWorkspace('sg-overlap-', async (ws) => {
+      await writeFile(join(ws, 'bandit.json'), JSON.stringify({ errors: [], results: [] }));
+      const unhandled: unknown[] = [];
+      const onUnhandled = (e: unknown) => unhandled.push(e);
+      process.on('unhandledRejection', onUnhandled);
+      try {
+        const changing = Promise.reject(new Error('git failed'));
+        const waiving = changing.then(() => undefined);
+        handledLater(changing, waiving);
+        // A turn of the event loop with both rejected and not yet awaited, as during a long read.
+        await new Promise((r) => setTimeout(r, 20));
+        await expect(runEngine(parseSettings([{ 'bandit-report': 'bandit.json' }]), { workspace: ws, now: new Date(), change: changing, waive: waiving })).rejects.toThrow('git failed');
+      } finally {
+        process.off('unhandledRejection', onUnhandled);
+      }
+      expect(unhandled).toEqual([]);
     });
   });
 });

@@ -4,7 +4,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseSettings } from '../../src/config/schema.js';
-import { reportFiles, totalBytes, WORKER_MIN_BYTES, workerMinBytes } from '../../src/engine/worker.js';
+import { fromMainThread, reportFiles, sendToWorker, totalBytes, WORKER_MIN_BYTES, workerMinBytes } from '../../src/engine/worker.js';
 
 let ws: string;
 beforeAll(async () => {
@@ -37,5 +37,15 @@ describe('workerMinBytes', () => {
     expect(workerMinBytes({ SECURITY_GATE_WORKER_MIN_BYTES: '0' })).toBe(0);
     expect(workerMinBytes({ SECURITY_GATE_WORKER_MIN_BYTES: ' 1048576 ' })).toBe(1048576);
     for (const bad of ['', '-1', '1e9', '12MB', '0x10', '1'.repeat(16)]) expect(workerMinBytes({ SECURITY_GATE_WORKER_MIN_BYTES: bad })).toBe(WORKER_MIN_BYTES);
+  });
+});
+
+describe('sendToWorker and fromMainThread', () => {
+  it('hand over a value, an error, or a value that cannot be copied (as an error), and close the channel', async () => {
+    const value = sendToWorker(Promise.resolve({ known: true, files: [{ path: 'a.py', addedLines: [{ line: 1, text: 'x' }] }] }));
+    expect(value.transfer).toEqual([value.port]);
+    await expect(fromMainThread(value.port)).resolves.toEqual({ known: true, files: [{ path: 'a.py', addedLines: [{ line: 1, text: 'x' }] }] });
+    await expect(fromMainThread(sendToWorker(Promise.reject(new Error('git failed'))).port)).rejects.toThrow('git failed');
+    await expect(fromMainThread(sendToWorker(Promise.resolve({ f: () => 1 })).port)).rejects.toThrow("the main thread's answer could not be sent");
   });
 });

@@ -7,12 +7,13 @@ import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { settingsWithPolicy } from '../config/policy-file.js';
 import { ConfigurationError, INPUT_NAMES, type Settings } from '../config/schema.js';
-import { runEngine } from '../engine/run.js';
+import { handledLater, runEngine } from '../engine/run.js';
 import { writeJsonFile } from '../engine/json-file.js';
 import { renderSummary } from '../render/summary.js';
 import { renderTerminal } from '../render/terminal.js';
 import { reproduceCommand } from '../engine/publish.js';
-import { findChange } from '../engine/change.js';
+import { findChange, type ChangeContext } from '../engine/change.js';
+import type { Change } from '../change/diff.js';
 import { githubApiUrl } from '../io/http.js';
 import { insideWorkspace, outputPathProblem, readPolicyFile, writeNoFollow } from '../io/files.js';
 import { escapeLog } from '../util/escape.js';
@@ -32,6 +33,13 @@ export interface CliIo {
    * that exit code (the entry ran it again in a worker thread for big reports, engine/worker.ts).
    */
   handOff?: (settings: Settings, workspace: string) => Promise<number | undefined>;
+  /** The change under review, found by the thread that started this one (found here otherwise). */
+  change?: Promise<Change | undefined>;
+}
+
+/** Where the CLI looks for the change under review (the same on the main thread and in a worker). */
+export function changeContextOf(settings: Settings, workspace: string, env: Record<string, string | undefined>): ChangeContext {
+  return { cwd: workspace, eventName: settings['base-ref'] ? undefined : env.GITHUB_EVENT_NAME, eventPath: env.GITHUB_EVENT_PATH, headSha: env.GITHUB_SHA };
 }
 
 const BOOLEAN_FLAGS = new Set(['fail-on-block', 'summary', 'upload-artifact']);
@@ -169,18 +177,21 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     const settings = settingsWithPolicy(inputs, policy);
     const handedOff = await io.handOff?.(settings, workspace);
     if (handedOff !== undefined) return handedOff;
-    const change = await findChange(settings, { cwd: workspace, eventName: settings['base-ref'] ? undefined : io.env.GITHUB_EVENT_NAME, eventPath: io.env.GITHUB_EVENT_PATH, headSha: io.env.GITHUB_SHA });
+    // The change is found while the reports are read (in a worker run, by the main thread), as in the action.
+    const changing = io.change ?? findChange(settings, changeContextOf(settings, workspace, io.env));
     const now = io.now ?? new Date();
     // Waivers apply locally as in CI; approvals are taken as written (no API calls from the CLI).
-    const governance = await prepareGovernance({ settings, workspace, now, change, logError: (m) => io.stderr(`${escapeLog(m)}\n`) });
+    const governing = changing.then((change) => prepareGovernance({ settings, workspace, now, change, logError: (m) => io.stderr(`${escapeLog(m)}\n`) }));
+    const waiving = governing.then((g) => g.waive);
+    handledLater(changing, governing, waiving);
     const engine = await runEngine(settings, {
       workspace,
       now,
-      change,
+      change: changing,
       severity: { githubApiUrl: githubApiUrl(io.env), offline: values.offline === true, log: (m) => io.stderr(`${escapeLog(m)}\n`) },
-      waive: governance.waive,
+      waive: waiving,
     });
-    const result = await governance.finish(engine.result);
+    const result = await (await governing).finish(engine.result);
     result.headline = headlineFor(result);
     // A file in the workspace is not written through a link the checkout holds (as in the action),
     // nor through one planted since the check; elsewhere it is the user's path (`/dev/stdout` too).

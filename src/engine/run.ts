@@ -26,11 +26,17 @@ import { pushAll } from '../util/lists.js';
 export interface EngineDeps {
   workspace: string;
   now: Date;
-  /** The change under review (the shell finds it with git); absent = not asked for. */
-  change?: Change;
+  /**
+   * The change under review (the shell finds it with git); absent = not asked for. May be a
+   * promise, as `waive` may: both are awaited only after the reports are read, so a big report's
+   * read does not wait for git and the API first (a worker run finds the change on the main
+   * thread meanwhile). The shell marks them handled (handledLater); they reject this run when
+   * awaited here.
+   */
+  change?: Change | Promise<Change | undefined>;
   /** Severity lookups: the API base URL and whether the network may be used. */
   severity?: { githubApiUrl: string; offline: boolean; log?: (msg: string) => void };
-  waive?: EvaluateOptions['waive'];
+  waive?: EvaluateOptions['waive'] | Promise<EvaluateOptions['waive']>;
 }
 
 export interface EngineRun {
@@ -293,7 +299,7 @@ export async function runEngine(settings: Settings, deps: EngineDeps): Promise<E
     inputs.push(input);
   }
 
-  const change = deps.change;
+  const change = await deps.change;
   if (change?.known && settings['secret-scan']) {
     const report = scanChange(change.files, { keywords: settings['secret-scan-keywords'], sourceFile: `git diff ${change.diffBase.slice(0, 12)}..${change.head.slice(0, 12)}` });
     if (report.knownSecrets) pushAll(knownSecrets, report.knownSecrets);
@@ -364,7 +370,7 @@ export async function runEngine(settings: Settings, deps: EngineDeps): Promise<E
     settings,
     now: deps.now,
     change: change ? changeScope(change, { root: deps.workspace }) : undefined,
-    waive: deps.waive,
+    waive: await deps.waive,
     unknownExplained: notices.length > 0,
   });
   if (change?.known) {
@@ -389,6 +395,15 @@ export async function runEngine(settings: Settings, deps: EngineDeps): Promise<E
     return rawRedaction ? { tool: i.tool, path: f.path, rawRedaction } : { tool: i.tool, path: f.path };
   }));
   return { result, reports, severityStats, knownSecrets: [...new Set(knownSecrets)] };
+}
+
+/**
+ * Marks promises the shells hand to runEngine (EngineDeps' `change` and `waive`) as handled: they
+ * are awaited only after the reports are read, and one that rejects before then must not end the
+ * process as an unhandled rejection. Awaiting it still throws its error.
+ */
+export function handledLater(...promises: Array<Promise<unknown>>): void {
+  for (const p of promises) p.catch(() => undefined);
 }
 
 /** One line per tool for logs (the shells escape it). */

@@ -132,6 +132,9 @@ export class ReportsOutOfMemory extends Error {
   }
 }
 
+/** What a worker's data moves to it (message ports). */
+type TransferList = NonNullable<import('node:worker_threads').WorkerOptions['transferList']>;
+
 /** A call from the worker to the thread that started it, and its answer. */
 interface Call {
   call: number;
@@ -159,11 +162,13 @@ export function runInWorker(
   onError: (e: Error) => void,
   serve?: (request: unknown) => Promise<void>,
   files: readonly ReportFile[] = [],
+  transferList: TransferList = [],
 ): Promise<number> {
   return new Promise((done) => {
     const heapMb = workerHeapMb(process.env);
     const w = new (threads().Worker)(entry, {
       workerData: data,
+      transferList,
       env: { ...process.env, [WORKER_ENV]: '1' },
       argv: process.argv.slice(2),
       resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB, ...(heapMb === undefined ? {} : { maxOldGenerationSizeMb: heapMb }) },
@@ -186,6 +191,45 @@ export function runInWorker(
           answer({ call: m.call, error: e instanceof Error ? e.message : String(e), ...(typeof code === 'string' ? { code } : {}) });
         },
       );
+    });
+  });
+}
+
+/** What a value sent with sendToWorker arrives as. */
+type Sent = { ok: true; value: unknown } | { ok: false; error: string };
+
+/**
+ * A value the main thread works out while the worker runs, sent over a channel of its own: the
+ * change under review, found with git. The thread that runs git must drain its output, and the
+ * worker parsing a big report does so only between chunks: git waited, and finding the change
+ * added its ~0.5 s to the read instead of running beside it (docs/performance.md). Put `port` in
+ * the worker's data and `transfer` in runInWorker's transfer list; the worker calls fromMainThread.
+ */
+export function sendToWorker(value: Promise<unknown>): { port: import('node:worker_threads').MessagePort; transfer: TransferList } {
+  const { port1, port2 } = new (threads().MessageChannel)();
+  const send = (m: Sent): void => {
+    try {
+      port1.postMessage(m);
+    } catch (e) {
+      // A value that cannot be copied: said as an error, never a worker left waiting.
+      port1.postMessage({ ok: false, error: `the main thread's answer could not be sent (${e instanceof Error ? e.message : String(e)})` } satisfies Sent);
+    }
+  };
+  value.then(
+    (v) => send({ ok: true, value: v }),
+    (e: unknown) => send({ ok: false, error: e instanceof Error ? e.message : String(e) }),
+  );
+  return { port: port2, transfer: [port2] };
+}
+
+/** In the worker: the value sendToWorker sent on `port` (rejects with the main thread's error). */
+export function fromMainThread<T>(port: import('node:worker_threads').MessagePort): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    port.once('message', (m: Sent) => {
+      // Closed once answered, so the port does not keep the worker alive.
+      port.close();
+      if (m.ok) resolve(m.value as T);
+      else reject(new Error(m.error));
     });
   });
 }

@@ -8,11 +8,14 @@
 import * as core from '../github/actions-core.js';
 import { ConfigurationError, type Settings } from '../config/schema.js';
 import { copyBanditRedacted, redactedCopyJob } from '../engine/stage.js';
-import { callMainThread, inWorkerThread, ReportsOutOfMemory, runInWorker, workerInput, workerPlan } from '../engine/worker.js';
+import { callMainThread, fromMainThread, inWorkerThread, ReportsOutOfMemory, runInWorker, sendToWorker, workerInput, workerPlan } from '../engine/worker.js';
+import { findChange } from '../engine/change.js';
+import type { Change } from '../change/diff.js';
+import type { MessagePort } from 'node:worker_threads';
 import { log } from '../github/runner.js';
 import { escapeLog } from '../util/escape.js';
 import { useDirectStdout, useStdoutStream } from '../util/stdout.js';
-import { loadSettings, run, workspaceOf } from './main.js';
+import { changeContextOf, loadSettings, run, workspaceOf } from './main.js';
 
 function fail(e: unknown): void {
   // No verdict was reached: the outputs say so, so a later step reading `should-fail` (after a gate
@@ -32,7 +35,10 @@ function fail(e: unknown): void {
 }
 
 async function main(): Promise<void> {
-  if (inWorkerThread()) return run(process.env, (workerInput() as { settings: Settings }).settings, callMainThread);
+  if (inWorkerThread()) {
+    const input = workerInput() as { settings: Settings; change?: MessagePort };
+    return run(process.env, input.settings, callMainThread, input.change && fromMainThread<Change | undefined>(input.change));
+  }
   // Workflow commands and log lines written with fs.writeSync (util/stdout.ts) ...
   useDirectStdout();
   const settings = await loadSettings(process.env);
@@ -43,16 +49,20 @@ async function main(): Promise<void> {
   // own lines then go the same way, in order.
   useStdoutStream();
   let code: number;
+  // The change is found here, where git's output is read at once, while the worker reads the reports.
+  const workspace = workspaceOf(process.env);
+  const changing = findChange(settings, changeContextOf(workspace, process.env));
+  const change = sendToWorker(changing);
   try {
-    code = await runInWorker(new URL(import.meta.url), { settings }, fail, async (request) => {
+    code = await runInWorker(new URL(import.meta.url), { settings, change: change.port }, fail, async (request) => {
       const job = redactedCopyJob(request);
       if (!job) throw new Error('not a redacted-copy job');
       await copyBanditRedacted(job);
-    }, plan.files);
+    }, plan.files, change.transfer);
   } catch (e) {
     // No worker (the settings could not be passed, or threads are unavailable): the same run here.
     log.info(`security-gate: no worker thread (${e instanceof Error ? e.message : String(e)}); reading here`);
-    return run(process.env, settings);
+    return run(process.env, settings, undefined, changing);
   }
   if (code !== 0) process.exitCode = code;
 }

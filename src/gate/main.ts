@@ -7,10 +7,11 @@ import { join, resolve } from 'node:path';
 import { settingsWithPolicy } from '../config/policy-file.js';
 import { ConfigurationError, type Settings } from '../config/schema.js';
 import { insideWorkspace, outputPathProblem, readPolicyFile } from '../io/files.js';
-import { findChange } from '../engine/change.js';
+import { findChange, type ChangeContext } from '../engine/change.js';
+import type { Change } from '../change/diff.js';
 import { computeOutputs, RESULT_FILE, SUMMARY_FILE } from '../engine/outputs.js';
 import { reproduceCommand } from '../engine/publish.js';
-import { runEngine, toolLine } from '../engine/run.js';
+import { handledLater, runEngine, toolLine } from '../engine/run.js';
 import { loadRunContext } from '../github/comment.js';
 import { prepareGovernance } from '../github/governance.js';
 import { readEventPayload } from '../github/pull-request.js';
@@ -59,11 +60,17 @@ async function outputDir(settings: Settings, workspace: string, env: NodeJS.Proc
   return outDir;
 }
 
+/** Where the action looks for the change under review (the same on the main thread and in a worker). */
+export function changeContextOf(workspace: string, env: NodeJS.ProcessEnv): ChangeContext {
+  return { cwd: workspace, eventName: env.GITHUB_EVENT_NAME, eventPath: env.GITHUB_EVENT_PATH, headSha: env.GITHUB_SHA };
+}
+
 /**
  * The whole gate. `given`: settings already loaded (by the main thread, when this runs in a
- * worker); `copier`: who writes the artifact's redacted report copies (the idle main thread then).
+ * worker); `copier`: who writes the artifact's redacted report copies (the idle main thread then);
+ * `changed`: the change the main thread is finding meanwhile (found here otherwise).
  */
-export async function run(env: NodeJS.ProcessEnv = process.env, given?: Settings, copier?: RedactedCopier): Promise<void> {
+export async function run(env: NodeJS.ProcessEnv = process.env, given?: Settings, copier?: RedactedCopier, changed?: Promise<Change | undefined>): Promise<void> {
   const workspace = workspaceOf(env);
   const settings = given ?? (await loadSettings(env));
   const outDir = await outputDir(settings, workspace, env);
@@ -72,17 +79,21 @@ export async function run(env: NodeJS.ProcessEnv = process.env, given?: Settings
   const runCtx = await loadRunContext(env);
   const token = settings['github-token'];
   const client = token && runCtx.owner ? createHttpClient({ baseUrl: githubApiUrl(env), token, deadline: Date.now() + 120_000 }) : undefined;
-  const change = await findChange(settings, { cwd: workspace, eventName: env.GITHUB_EVENT_NAME, eventPath: env.GITHUB_EVENT_PATH, headSha: env.GITHUB_SHA });
-  const governance = await prepareGovernance({ settings, workspace, now, change, client, runCtx, event: await readEventPayload(env), logError: log.error });
+  // The change (git) and the waivers' approvals (the API) are worked out while the reports are
+  // read: the engine waits for them after its reads (EngineDeps), and fails as they do.
+  const changing = changed ?? findChange(settings, changeContextOf(workspace, env));
+  const governing = changing.then(async (change) => prepareGovernance({ settings, workspace, now, change, client, runCtx, event: await readEventPayload(env), logError: log.error }));
+  const waiving = governing.then((g) => g.waive);
+  handledLater(changing, governing, waiving);
 
   const engine = await runEngine(settings, {
     workspace,
     now,
-    change,
+    change: changing,
     severity: { githubApiUrl: githubApiUrl(env), offline: false, log: log.info },
-    waive: governance.waive,
+    waive: waiving,
   });
-  const result = await governance.finish(engine.result);
+  const result = await (await governing).finish(engine.result);
   result.headline = headlineFor(result);
   for (const t of result.tools) log.info(toolLine(t));
   // As loud as its level (messageLevel: a missing report as on-missing-report makes it).
