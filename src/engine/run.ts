@@ -247,11 +247,31 @@ function applyToolRules(input: ToolInput, settings: Settings, workspace: string)
   // The same one: same fingerprint, line and severity. A fingerprint leaves out the line (it stays
   // when code moves), so the same code flagged on two lines of two reports is two findings, and a
   // HIGH is never dropped as the repeat of a LOW.
+  // And the same in everything the policy and the waivers read: the place (path and line range),
+  // the rule, the package and its aliases, the gitleaks commit, the vulture name and the deptry
+  // module. A fingerprint alone is no proof: gitleaks writes its own (`Fingerprint`), and a report
+  // file a glob picks up (a pull request can add one) holding an entry with a real leak's
+  // fingerprint in a waived fixture path, or a real advisory with a waived alias, took the real
+  // finding's place, and the waiver of the decoy waived it (a review). Kept apart, both count.
   if (input.reports.length > 1) {
     const seen = new Set<string>();
     let repeated = 0;
     // No column: one scan saved as Bandit JSON without columns and as SARIF with them is the same scan.
-    const keyOf = (f: Finding) => `${f.fingerprint}\u0000${f.location?.line ?? ''}\u0000${f.severity}`;
+    const keyOf = (f: Finding) =>
+      JSON.stringify([
+        f.fingerprint,
+        f.location?.path ?? null,
+        f.location?.line ?? null,
+        f.location?.endLine ?? null,
+        f.severity,
+        f.ruleId,
+        f.package?.name ?? null,
+        f.package?.version ?? null,
+        f.aliases ?? null,
+        f.extra?.commit ?? null,
+        f.extra?.name ?? null,
+        f.extra?.module ?? null,
+      ]);
     input.reports = input.reports.map((r) => {
       const kept = r.findings.filter((f) => {
         const k = keyOf(f);

@@ -1,0 +1,80 @@
+/**
+ * An adversarial review of verdict bypasses left by the earlier reviews. Each case failed before
+ * its fix:
+ * - a second report file a glob matches (a pull request can add one) holding an entry with the
+ *   same fingerprint and line as a real finding, but another file or aliases: the cross-report
+ *   de-duplication kept the decoy and dropped the real finding, so a waiver of the decoy's file
+ *   (or alias) waived it, and a secret in live code passed as a fixture's.
+ */
+import { describe, expect, it } from '@jest/globals';
+import { parseSettings } from '../../src/config/schema.js';
+import { runEngine } from '../../src/engine/run.js';
+import { createWaiverSession } from '../../src/waivers/evaluate.js';
+import { parseWaivers } from '../../src/waivers/parse.js';
+import { REVIEW_NOW, workspaceWith } from '../helpers/review.js';
+
+const WAIVERS =
+  '| id | tool | match | reason | rationale | owner | approvers | approved | expires | verified |\n' +
+  '|---|---|---|---|---|---|---|---|---|---|\n' +
+  '| SW-1 | gitleaks | `rule=generic-api-key path=tests/fixtures/**` | confirmed false positive | made-up keys | @owner | @sam-sec | 2026-11-20 | 2027-02-28 | yes |\n' +
+  '| SW-2 | pip-audit | `id=CVE-2000-1 package=foo` | dependency update blocked | not reachable | @owner | @dana, @sam-sec | 2026-11-20 | 2027-02-28 | |\n';
+
+async function gateWithWaivers(files: Record<string, string>, inputs: Record<string, string>) {
+  const ws = await workspaceWith(files, 'sg-bypass-');
+  const settings = parseSettings([{ phase: '2', 'severity-source': 'off', ...inputs }]);
+  const session = createWaiverSession({ file: 'waivers.md', waivers: parseWaivers(WAIVERS, 'waivers.md'), approvers: { security: ['sam-sec'], senior: [] }, now: REVIEW_NOW });
+  const { result } = await runEngine(settings, { workspace: ws, now: REVIEW_NOW, waive: (f) => session.waive(f) });
+  return result;
+}
+
+const leak = (o: { file: string; line: number; secret: string; fingerprint: string }) => ({
+  Description: 'Generic API Key',
+  StartLine: o.line,
+  EndLine: o.line,
+  StartColumn: 5,
+  EndColumn: 40,
+  Match: `api_key = "${o.secret}"`,
+  Secret: o.secret,
+  File: o.file,
+  SymlinkFile: '',
+  Commit: '0123456789abcdef0123456789abcdef01234567',
+  Entropy: 4.5,
+  Author: 'a',
+  Email: 'a@example.com',
+  Date: '2026-12-01T00:00:00Z',
+  Message: 'm',
+  Tags: [],
+  RuleID: 'generic-api-key',
+  Fingerprint: o.fingerprint,
+});
+
+describe('a report file a glob adds never takes a real finding\'s place', () => {
+  const FP = '0123456789abcdef0123456789abcdef01234567:src/app/settings.py:generic-api-key:12';
+
+  it('gitleaks: an entry of a decoy report in a waived fixture path with the real leak\'s fingerprint does not waive the leak', async () => {
+    const real = JSON.stringify([leak({ file: 'src/app/settings.py', line: 12, secret: 'Zk4pQ9rT2vX8yB1nM6wL3sD7', fingerprint: FP })]);
+    const decoy = JSON.stringify([leak({ file: 'tests/fixtures/keys.txt', line: 12, secret: 'made-up-key-000000000000', fingerprint: FP })]);
+    const r = await gateWithWaivers({ 'reports/gitleaks.json': real, 'reports/gitleaks-0.json': decoy }, { 'gitleaks-report': 'reports/gitleaks*.json' });
+    const g = r.tools.find((t) => t.tool === 'gitleaks')!;
+    expect(g.findings.map((f) => `${f.location?.path} ${f.disposition}`).sort()).toEqual(['src/app/settings.py block', 'tests/fixtures/keys.txt waived']);
+    expect(r.shouldFail).toBe(true);
+    expect(r.verdict).toBe('block');
+  });
+
+  it('pip-audit: a decoy naming a waived alias for the real advisory does not waive it', async () => {
+    const real = JSON.stringify({ dependencies: [{ name: 'foo', version: '1.0', vulns: [{ id: 'GHSA-aaaa-bbbb-cccc', fix_versions: ['1.1'], aliases: ['CVE-2000-2'] }] }], fixes: [] });
+    const decoy = JSON.stringify({ dependencies: [{ name: 'foo', version: '1.0', vulns: [{ id: 'GHSA-aaaa-bbbb-cccc', fix_versions: ['1.1'], aliases: ['CVE-2000-1'] }] }], fixes: [] });
+    const r = await gateWithWaivers({ 'reports/pip-audit.json': real, 'reports/pip-audit-0.json': decoy }, { 'pip-audit-report': 'reports/pip-audit*.json' });
+    const p = r.tools.find((t) => t.tool === 'pip-audit')!;
+    expect(p.counts.block).toBe(1);
+    expect(r.shouldFail).toBe(true);
+  });
+
+  it('(guard) one report saved twice still counts once', async () => {
+    const real = JSON.stringify([leak({ file: 'src/app/settings.py', line: 12, secret: 'Zk4pQ9rT2vX8yB1nM6wL3sD7', fingerprint: FP })]);
+    const r = await gateWithWaivers({ 'reports/gitleaks.json': real, 'reports/gitleaks-0.json': real }, { 'gitleaks-report': 'reports/gitleaks*.json' });
+    const g = r.tools.find((t) => t.tool === 'gitleaks')!;
+    expect(g.findings).toHaveLength(1);
+    expect(g.stats.duplicates).toBe(1);
+  });
+});
