@@ -12,6 +12,7 @@ import { evaluate, type EvaluateOptions, type ToolInput } from '../policy/evalua
 import { mutmutPolicyFindings, mutmutRunProblems } from '../policy/mutmut.js';
 import type { GateResult } from '../policy/result.js';
 import { scanChange } from '../policy/secret-scan.js';
+import { suppressionsAdded, suppressionsNotice } from '../policy/suppressions.js';
 import { headlineFor } from '../render/common.js';
 import { toRepoPath } from '../util/paths.js';
 import { ReportParseError, TOOL_LABELS, type Finding, type ParsedReport, type RawRedaction, type ReportRef } from '../reports/model.js';
@@ -396,6 +397,11 @@ export async function runEngine(settings: Settings, deps: EngineDeps): Promise<E
   if (change?.known) {
     result.change = { known: true, base: change.base, head: change.head, source: change.source, files: change.files.length, notes: change.notes };
     pushAll(result.notices, change.notes);
+    // What the change hides from the scanners themselves (`# nosec`, `gitleaks:allow`...): said, not judged.
+    const suppressions = suppressionsAdded(change.files);
+    result.suppressions = suppressions;
+    const said = suppressionsNotice(suppressions, change.addedLinesComplete);
+    if (said) result.notices.push(said);
   }
   else if (change) {
     result.change = { known: false, reason: change.reason };

@@ -102,6 +102,11 @@ export interface GateResult {
   override?: OverrideDecision;
   /** The change under review (pull request base...head, push before...after, or base-ref). */
   change?: { known: true; base: string; head: string; source: string; files: number; notes: string[] } | { known: false; reason: string };
+  /**
+   * Suppressions the change adds (`# nosec`, `gitleaks:allow`, `.gitleaksignore`, scanner settings):
+   * where, at most 1,000, never the line's text (policy/suppressions.ts). Absent: the change is unknown.
+   */
+  suppressions?: { total: number; places: Array<{ path: string; line: number; kind: string }> };
   /** What the pip-audit severity lookup did: requests, advisories, resolved, unknown by reason. */
   severityLookup?: { requests: number; advisories: number; resolved: number; unknown: number; byReason: Record<string, number>; wallMs: number };
   artifact?: { id?: number; url?: string; name: string; error?: string };

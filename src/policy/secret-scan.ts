@@ -22,6 +22,7 @@
  * uses a hash. Every regular expression is bounded and applied to a line of at most 4 KB.
  */
 import type { ChangedFile } from '../change/diff.js';
+import { ALLOWLIST_SECRET, GITLEAKS_ALLOW } from './suppressions.js';
 import { withKnownSecrets, type Confidence, type Finding, type ParsedReport, type Severity } from '../reports/model.js';
 import { MIN_KNOWN_SECRET, redactIn, SecretScrubber, secretHash } from '../util/redact.js';
 
@@ -151,7 +152,8 @@ export function isTestPath(path: string): boolean {
   return /^test_.*\.py$|_tests?\.py$|^conftest\.py$|\.(?:test|spec)\.[cm]?[jt]sx?$|_test\.go$/.test(b);
 }
 
-const ALLOW_PRAGMA = /pragma:\s{0,4}allowlist[ -]secret|gitleaks:allow/i;
+/** The markers gitleaks and detect-secrets skip a line for (suppressions.ts lists where a change adds them). */
+const ALLOW_PRAGMA = new RegExp(`${ALLOWLIST_SECRET.source}|${GITLEAKS_ALLOW.source}`, 'i');
 
 // ---------------------------------------------------------------------------------------------
 // 1. Well-known shapes

@@ -1,0 +1,101 @@
+/** Suppressions a change adds: said with their places, never with the line's text (it may hold the secret). */
+import { describe, expect, it } from '@jest/globals';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Change, ChangedFile } from '../../src/change/diff.js';
+import { parseSettings } from '../../src/config/schema.js';
+import { runEngine } from '../../src/engine/run.js';
+import { renderSummary } from '../../src/render/summary.js';
+import { MAX_SUPPRESSIONS, suppressionsAdded, suppressionsNotice } from '../../src/policy/suppressions.js';
+import { scanChange } from '../../src/policy/secret-scan.js';
+
+const file = (path: string, lines: string[], extra: Partial<ChangedFile> = {}): ChangedFile => ({
+  path,
+  status: 'modified',
+  binary: false,
+  addedLines: lines.map((text, i) => ({ line: i + 1, text })),
+  ...extra,
+});
+const TOKEN = 'ghp_Zr8qT2mVx9LpA7cWn4Ks3bY6dF1hJ0uE5oQi';
+
+describe('suppressionsAdded', () => {
+  it('finds each marker the scanners honour, in the files they read it in', () => {
+    const found = suppressionsAdded([
+      file('src/pay.py', ['subprocess.call(cmd, shell=True)  # nosec B602', 'x = 1', 'eval(s) #NOSEC', `TOKEN = "${TOKEN}"  # gitleaks:allow`, 'KEY = "abc"  # pragma: allowlist secret']),
+      file('docs/notes.md', ['Add `# nosec` where Bandit is wrong.']),
+      file('.gitleaksignore', ['# why', '', 'c0ffee:src/pay.py:generic-api-key:4']),
+      file('pyproject.toml', ['[tool.bandit]', 'skips = ["B602"]', 'name = "api"', '[tool.vulture]', 'ignore_names = ["handler"]', 'ignore = ["E501"]', 'exclude = ["build"]']),
+      file('setup.cfg', ['[flake8]', 'ignore = E501', '[tool:deptry]', 'ignore = DEP002']),
+      file('.bandit', ['[bandit]', 'exclude: /tests']),
+      file('old.py', ['# nosec'], { status: 'deleted' }),
+      file('img.py', ['# nosec'], { binary: true }),
+    ]);
+    expect(found.total).toBe(10);
+    expect(found.places).toEqual([
+      { path: 'src/pay.py', line: 1, kind: 'nosec' },
+      { path: 'src/pay.py', line: 3, kind: 'nosec' },
+      { path: 'src/pay.py', line: 4, kind: 'gitleaks:allow' },
+      { path: 'src/pay.py', line: 5, kind: 'allowlist secret' },
+      { path: '.gitleaksignore', line: 3, kind: '.gitleaksignore' },
+      { path: 'pyproject.toml', line: 2, kind: 'scanner settings' },
+      { path: 'pyproject.toml', line: 5, kind: 'scanner settings' },
+      { path: 'setup.cfg', line: 4, kind: 'scanner settings' },
+      { path: '.bandit', line: 1, kind: 'scanner settings' },
+      { path: '.bandit', line: 2, kind: 'scanner settings' },
+    ]);
+    // The places only: the line with the token is not quoted anywhere.
+    const notice = suppressionsNotice(found, true)!;
+    expect(JSON.stringify(found) + notice).not.toContain(TOKEN);
+    expect(notice).toBe(
+      'This change adds 10 suppressions that the scanners honour outside the waivers file: "src/pay.py" line 1 (nosec); "src/pay.py" line 3 (nosec); "src/pay.py" line 4 (gitleaks:allow); "src/pay.py" line 5 (allowlist secret); ".gitleaksignore" line 3 (.gitleaksignore); and 5 more (listed in the result file). ' +
+        'A finding one hides is in no report, so the gate cannot judge it: review each as you would a waiver.',
+    );
+  });
+
+  it('says nothing for a change without one, and says when the added lines were not all read', () => {
+    expect(suppressionsNotice(suppressionsAdded([file('src/a.py', ['x = 1', '# a nosecurity note'])]), true)).toBeUndefined();
+    const one = suppressionsAdded([file('src/a.py', ['x = 1  # nosec'])]);
+    expect(suppressionsNotice(one, false)).toMatch(/^This change adds a suppression .* Not every added line could be read, so there may be more\.$/);
+  });
+
+  it('keeps at most MAX_SUPPRESSIONS places and counts them all', () => {
+    const found = suppressionsAdded([file('src/many.py', Array.from({ length: MAX_SUPPRESSIONS + 5 }, () => 'f()  # nosec'))]);
+    expect(found.total).toBe(MAX_SUPPRESSIONS + 5);
+    expect(found.places).toHaveLength(MAX_SUPPRESSIONS);
+  });
+
+  it('the secret scan still skips the lines its markers allowlist (counted), as gitleaks and detect-secrets do', () => {
+    const r = scanChange([file('src/pay.py', [`TOKEN = "${TOKEN}"  # gitleaks:allow`, `T2 = "${TOKEN}"  # pragma: allowlist-secret`, `T3 = "${TOKEN}"`])]);
+    expect(r.findings).toHaveLength(1);
+    expect(r.stats.linesAllowlisted).toBe(2);
+  });
+});
+
+describe('a run on a change that adds suppressions', () => {
+  it('lists them in the result and says so in a notice; the verdict is what the reports give', async () => {
+    const ws = mkdtempSync(join(tmpdir(), 'sg-suppress-'));
+    try {
+      writeFileSync(join(ws, 'bandit.json'), JSON.stringify({ errors: [], results: [] }));
+      const change: Change = {
+        known: true,
+        base: 'a'.repeat(40),
+        head: 'b'.repeat(40),
+        source: 'base-ref',
+        diffBase: 'a'.repeat(40),
+        mode: 'three-dot',
+        files: [file('src/pay.py', ['x = 1', 'subprocess.call(cmd, shell=True)  # nosec'])],
+        addedLinesComplete: true,
+        notes: [],
+      };
+      const run = await runEngine(parseSettings([{ 'bandit-report': 'bandit.json' }]), { workspace: ws, now: new Date(), change });
+      expect(run.result.suppressions).toEqual({ total: 1, places: [{ path: 'src/pay.py', line: 2, kind: 'nosec' }] });
+      expect(run.result.notices).toContainEqual(expect.stringMatching(/^This change adds a suppression that the scanners honour outside the waivers file: "src\/pay\.py" line 2 \(nosec\)\./));
+      expect(run.result.verdict).toBe('pass');
+      // The reviewer reads it in the summary (escaped as every notice).
+      expect(renderSummary(run.result)).toContain('line 2 \\(nosec\\)');
+    } finally {
+      rmSync(ws, { recursive: true, force: true });
+    }
+  });
+});

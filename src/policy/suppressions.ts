@@ -1,0 +1,96 @@
+/**
+ * Suppressions the change under review adds (pure: the change's added lines in, places out).
+ *
+ * A waiver needs a reason, an owner, approvals and an expiry; a `# nosec` on the flagged line
+ * needs none, and the finding it hides is in no report, so the gate never sees it. The same goes
+ * for gitleaks' `gitleaks:allow` and `.gitleaksignore`, detect-secrets' `pragma: allowlist secret`
+ * (which the gate's own secret scan honours too), and the scanners' settings (Bandit `skips`,
+ * deptry `ignore`, vulture `ignore_names`...). The gate cannot tell a justified one from a
+ * convenient one, so it says where the change adds them (a notice, and `suppressions` in the
+ * result), for the reviewer to read as a waiver. Never the line's text: it may hold the secret
+ * the marker hides.
+ */
+import { basename } from 'node:path';
+import type { ChangedFile } from '../change/diff.js';
+
+export type SuppressionKind = 'nosec' | 'gitleaks:allow' | 'allowlist secret' | '.gitleaksignore' | 'scanner settings';
+
+export interface Suppression {
+  path: string;
+  line: number;
+  kind: SuppressionKind;
+}
+
+/** gitleaks skips a line holding this. */
+export const GITLEAKS_ALLOW = /gitleaks:allow/i;
+/** detect-secrets skips a line holding this. */
+export const ALLOWLIST_SECRET = /pragma:\s{0,4}allowlist[ -]secret/i;
+/** Bandit's `# nosec` (`#nosec`, `# nosec B602`, `# NOSEC: B101`), in the Python files it scans. */
+const NOSEC = /#\s*nosec\b/i;
+const PYTHON = /\.py[iw]?$/;
+/** The scanners' own settings files: any line they gain. */
+const SCANNER_FILES = new Set(['.bandit', 'bandit.yaml', 'bandit.yml', '.gitleaks.toml', 'gitleaks.toml']);
+/**
+ * Shared settings files: the lines that set what a lane scanner leaves out (Bandit `skips` and
+ * `exclude_dirs`, deptry `per_rule_ignores` and an `ignore` of its DEP codes, vulture
+ * `ignore_names`, `ignore_decorators` and `min_confidence`). Keys other tools share (flake8's
+ * `ignore`, any `exclude`) are left out: without the section header (the diff gives no context)
+ * they would be noise.
+ */
+const SHARED_FILES = new Set(['pyproject.toml', 'setup.cfg', 'tox.ini']);
+const SETTING_KEYS = /^\s*["']?(?:skips|exclude_dirs|per_rule_ignores|ignore_names|ignore_decorators|min_confidence)["']?\s*[=:]|^\s*["']?ignore["']?\s*[=:].*\bDEP0\d\d\b/i;
+
+/** At most this many places are kept (all are counted). */
+export const MAX_SUPPRESSIONS = 1000;
+
+/** The places `files` (the change's) add a suppression, and how many in all. */
+export function suppressionsAdded(files: readonly ChangedFile[]): { places: Suppression[]; total: number } {
+  const places: Suppression[] = [];
+  let total = 0;
+  const add = (path: string, line: number, kind: SuppressionKind): void => {
+    total++;
+    if (places.length < MAX_SUPPRESSIONS) places.push({ path, line, kind });
+  };
+  for (const f of files) {
+    if (f.status === 'deleted' || f.binary || f.symlink || f.addedLines.length === 0) continue;
+    const name = basename(f.path);
+    const python = PYTHON.test(name);
+    const scanner = SCANNER_FILES.has(name);
+    const shared = SHARED_FILES.has(name);
+    for (const { line, text } of f.addedLines) {
+      const trimmed = text.trim();
+      if (name === '.gitleaksignore') {
+        if (trimmed !== '' && !trimmed.startsWith('#')) add(f.path, line, '.gitleaksignore');
+        continue;
+      }
+      if (scanner) {
+        if (trimmed !== '' && !trimmed.startsWith('#')) add(f.path, line, 'scanner settings');
+        continue;
+      }
+      if (shared && SETTING_KEYS.test(text)) {
+        add(f.path, line, 'scanner settings');
+        continue;
+      }
+      if (GITLEAKS_ALLOW.test(text)) add(f.path, line, 'gitleaks:allow');
+      else if (ALLOWLIST_SECRET.test(text)) add(f.path, line, 'allowlist secret');
+      else if (python && NOSEC.test(text)) add(f.path, line, 'nosec');
+    }
+  }
+  return { places, total };
+}
+
+/**
+ * The notice for the result and the summary, or undefined when the change adds none. Paths are
+ * quoted with JSON (they are the pull request's); the renderers escape notices as any text.
+ */
+export function suppressionsNotice(found: { places: Suppression[]; total: number }, complete: boolean): string | undefined {
+  if (found.total === 0) return undefined;
+  const shown = found.places.slice(0, 5).map((s) => `${JSON.stringify(s.path)} line ${s.line} (${s.kind})`);
+  const more = found.total - shown.length;
+  const what = found.total === 1 ? 'a suppression' : `${found.total} suppressions`;
+  return (
+    `This change adds ${what} that the scanners honour outside the waivers file: ${shown.join('; ')}${more > 0 ? `; and ${more} more (listed in the result file)` : ''}. ` +
+    `A finding one hides is in no report, so the gate cannot judge it: review each as you would a waiver.` +
+    (complete ? '' : ' Not every added line could be read, so there may be more.')
+  );
+}
