@@ -291,7 +291,8 @@ beforeAll(async () => {
   await writeFile(join(workspace, `src/auth/${PAYLOADS[12]}.env`), `password=${SECRETS.addedKeyword}\n`);
   // File names the pull request chooses, read from git (not from a report): a newline and a forged
   // command, annotation properties, a bidi override, HTML. Each holds a token the scan must find.
-  for (const i of [5, 18, 17, 9]) await writeFile(join(workspace, `src/auth/${PAYLOADS[i]}.py`), `GITHUB_TOKEN = "${SECRETS.added}"\n`);
+  // Each also gains a `# nosec`: the notice of suppressions the change adds names these paths.
+  for (const i of [5, 18, 17, 9]) await writeFile(join(workspace, `src/auth/${PAYLOADS[i]}.py`), `GITHUB_TOKEN = "${SECRETS.added}"\nx = eval(s)  # nosec\n`);
   git(workspace, 'add', '-A');
   git(workspace, 'commit', '-q', '-m', `head ${p(0)}`);
   head = git(workspace, 'rev-parse', 'HEAD');
@@ -437,6 +438,9 @@ describe('injection and planted secrets, every channel of the real bundle', () =
         'secret-scan': 'ok',
       });
       expect(result.tools.find((t) => t.tool === 'secret-scan')!.findings.length).toBeGreaterThanOrEqual(6);
+      // The suppressions the change adds, named by the payload paths (the channels' tests below check them inert).
+      expect((result as unknown as { suppressions: { total: number } }).suppressions.total).toBe(4);
+      expect(r.summary).toMatch(/This change adds 4 suppressions/);
       expect(Number(r.outputs['secret-scan-matches'] ?? '0')).toBeGreaterThanOrEqual(2);
     }
     expect(phase2.outputs['verdict']).toBe('block');
