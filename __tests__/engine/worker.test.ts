@@ -49,3 +49,19 @@ describe('sendToWorker and fromMainThread', () => {
     await expect(fromMainThread(sendToWorker(Promise.resolve({ f: () => 1 })).port)).rejects.toThrow("the main thread's answer could not be sent");
   });
 });
+
+describe('fromMainThread before it is awaited', () => {
+  it('an answer that is an error, arriving before anyone awaits it, is no unhandled rejection', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (e: unknown) => unhandled.push(e);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const answer = fromMainThread(sendToWorker(Promise.reject(new Error('git failed'))).port);
+      await new Promise((r) => setTimeout(r, 50));
+      await expect(answer).rejects.toThrow('git failed');
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+    expect(unhandled).toEqual([]);
+  });
+});

@@ -222,9 +222,13 @@ export function sendToWorker(value: Promise<unknown>): { port: import('node:work
   return { port: port2, transfer: [port2] };
 }
 
-/** In the worker: the value sendToWorker sent on `port` (rejects with the main thread's error). */
+/**
+ * In the worker: the value sendToWorker sent on `port` (rejects with the main thread's error). The
+ * promise is marked handled at once: it is made when the worker starts and awaited only later (an
+ * early rejection must not end the worker as an unhandled one; awaiting it still throws).
+ */
 export function fromMainThread<T>(port: import('node:worker_threads').MessagePort): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
+  const answer = new Promise<T>((resolve, reject) => {
     port.once('message', (m: Sent) => {
       // Closed once answered, so the port does not keep the worker alive.
       port.close();
@@ -232,6 +236,8 @@ export function fromMainThread<T>(port: import('node:worker_threads').MessagePor
       else reject(new Error(m.error));
     });
   });
+  answer.catch(() => undefined);
+  return answer;
 }
 
 let calls = 0;
