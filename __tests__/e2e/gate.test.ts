@@ -391,6 +391,25 @@ describe('big reports: the same run in a worker thread', () => {
     expect(outside.code).toBe(1);
     expect(outside.commands.filter((c) => c.command === 'error').map((c) => c.message).join('\n')).toContain('output-dir: got "../elsewhere"');
   });
+
+  it('an output-dir it refuses is said before any work: no git runs, in the worker as on the main thread', async () => {
+    // A review: a worker run started finding the change on the main thread (git, fetches from the
+    // remote and all) before the worker checked where the outputs go, and the step then waited for git.
+    const shim = await mkdtemp(join(tmpdir(), 'sg-git-shim-'));
+    const calls = join(shim, 'calls');
+    const realGit = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim();
+    await writeFile(join(shim, 'git'), `#!/bin/sh\necho "$1" >> ${JSON.stringify(calls)}\nexec ${JSON.stringify(realGit)} "$@"\n`, { mode: 0o755 });
+    const inputs = { 'bandit-report': 'reports/bandit.json', 'output-dir': '../elsewhere', 'upload-artifact': 'false' };
+    const errors = (r: { commands: Array<{ command: string; message: string }> }) => r.commands.filter((c) => c.command === 'error').map((c) => c.message);
+    for (const where of [onMain, inWorker]) {
+      const r = await runAction({ entry: ENTRY, workspace, inputs, env: { ...where, PATH: `${shim}:${process.env.PATH}` }, actionYml: join(REPO_ROOT, 'action.yml') });
+      expect(r.code).toBe(1);
+      expect(r.outputs.verdict).toBe('error');
+      expect(errors(r)).toEqual(['output-dir: got "../elsewhere"; expected a directory inside the workspace']);
+      expect(existsSync(calls) ? readFileSync(calls, 'utf8') : '').toBe('');
+    }
+    await rm(shim, { recursive: true, force: true });
+  });
 });
 
 describe('what the bundle loads at start-up (the cold start)', () => {

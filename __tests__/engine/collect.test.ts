@@ -295,6 +295,25 @@ describe('the same finding in two report files of one tool counts once', () => {
       }
     });
   });
+
+  it('one Bandit scan saved as JSON and as SARIF, a result over three lines too: once, with the narrower range', async () => {
+    // A review: Bandit's SARIF ends a result's range on its second line (`line_range[1]`), its JSON
+    // on its last, so a call written over three lines was two findings once the range was part of
+    // "the same one" (the decoy fix), and the counts doubled.
+    await inTempWorkspace('sg-dups-', async (ws) => {
+      const text = 'subprocess call with shell=True identified, security issue.';
+      await writeFile(join(ws, 'bandit.json'), JSON.stringify({ errors: [], results: [{ code: '3 subprocess.call(\n4     cmd,\n5     shell=True)\n', col_offset: 0, end_col_offset: 15, filename: 'app.py', issue_confidence: 'HIGH', issue_severity: 'HIGH', issue_text: text, line_number: 3, line_range: [3, 4, 5], test_id: 'B602', test_name: 'subprocess_popen_with_shell_equals_true' }] }));
+      const region = { startLine: 3, endLine: 4, startColumn: 1, endColumn: 16, snippet: { text: 'subprocess.call(\n' } };
+      await writeFile(join(ws, 'bandit.sarif'), JSON.stringify({ version: '2.1.0', runs: [{ tool: { driver: { name: 'Bandit', rules: [{ id: 'B602' }] } }, results: [{ ruleId: 'B602', message: { text }, level: 'error', locations: [{ physicalLocation: { artifactLocation: { uri: 'app.py' }, region } }], properties: { issue_confidence: 'HIGH', issue_severity: 'HIGH' } }] }] }));
+      for (const order of ['bandit.json,bandit.sarif', 'bandit.sarif,bandit.json']) {
+        const run = await runEngine(parseSettings([{ 'bandit-report': order }]), { workspace: ws, now: new Date() });
+        const t = run.result.tools.find((x) => x.tool === 'bandit')!;
+        expect(t.files.map((f) => f.path)).toHaveLength(2);
+        expect(t.findings.map((f) => f.location)).toEqual([expect.objectContaining({ path: 'app.py', line: 3, endLine: 4 })]);
+        expect(t.stats['duplicates']).toBe(1);
+      }
+    });
+  });
 });
 
 describe('a report named by its path that is missing, next to others that were read', () => {

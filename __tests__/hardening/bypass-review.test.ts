@@ -70,6 +70,19 @@ describe('a report file a glob adds never takes a real finding\'s place', () => 
     expect(r.shouldFail).toBe(true);
   });
 
+  it('bandit: a decoy whose range reaches a waived line, listed first, does not waive the real finding', async () => {
+    // Findings that differ only in where their range ends count once (Bandit's SARIF and JSON of
+    // one scan do): the narrower is kept, which no line waiver fits that the wider does not.
+    const result = (range: number[]) => ({ code: '12 subprocess.call(cmd, shell=True)\n', filename: 'src/app/run.py', issue_confidence: 'HIGH', issue_severity: 'HIGH', issue_text: 'subprocess call with shell=True identified, security issue.', line_number: 12, line_range: range, test_id: 'B602', test_name: 'subprocess_popen_with_shell_equals_true' });
+    const ws = await workspaceWith({ 'reports/bandit-0.json': JSON.stringify({ errors: [], results: [result([12, 13, 14, 15])] }), 'reports/bandit.json': JSON.stringify({ errors: [], results: [result([12])] }) }, 'sg-bypass-');
+    const rows = '| id | tool | match | reason | rationale | owner | approvers | approved | expires | verified |\n|---|---|---|---|---|---|---|---|---|---|\n| SW-3 | bandit | `test=B602 path=src/app/run.py line=15` | confirmed false positive | the call on line 15 | @owner | @sam-sec | 2026-11-20 | 2027-02-28 | yes |\n';
+    const session = createWaiverSession({ file: 'waivers.md', waivers: parseWaivers(rows, 'waivers.md'), approvers: { security: ['sam-sec'], senior: [] }, now: REVIEW_NOW });
+    const { result: r } = await runEngine(parseSettings([{ phase: '2', 'bandit-report': 'reports/bandit*.json' }]), { workspace: ws, now: REVIEW_NOW, waive: (f) => session.waive(f) });
+    const b = r.tools.find((t) => t.tool === 'bandit')!;
+    expect(b.findings.map((f) => `${f.location?.line}-${f.location?.endLine ?? ''} ${f.disposition}`)).toEqual(['12- warn']);
+    expect(b.counts.waived).toBe(0);
+  });
+
   it('(guard) one report saved twice still counts once', async () => {
     const real = JSON.stringify([leak({ file: 'src/app/settings.py', line: 12, secret: 'Zk4pQ9rT2vX8yB1nM6wL3sD7', fingerprint: FP })]);
     const r = await gateWithWaivers({ 'reports/gitleaks.json': real, 'reports/gitleaks-0.json': real }, { 'gitleaks-report': 'reports/gitleaks*.json' });

@@ -248,22 +248,24 @@ function applyToolRules(input: ToolInput, settings: Settings, workspace: string)
   // The same one: same fingerprint, line and severity. A fingerprint leaves out the line (it stays
   // when code moves), so the same code flagged on two lines of two reports is two findings, and a
   // HIGH is never dropped as the repeat of a LOW.
-  // And the same in everything the policy and the waivers read: the place (path and line range),
+  // And the same in everything the policy and the waivers read: the place (path and line),
   // the rule, the package and its aliases, the gitleaks commit, the vulture name and the deptry
   // module. A fingerprint alone is no proof: gitleaks writes its own (`Fingerprint`), and a report
   // file a glob picks up (a pull request can add one) holding an entry with a real leak's
   // fingerprint in a waived fixture path, or a real advisory with a waived alias, took the real
   // finding's place, and the waiver of the decoy waived it (a review). Kept apart, both count.
+  // Where the line range ends is not part of it: Bandit's SARIF ends a range on its second line, its
+  // JSON on its last, and one scan saved both ways was two findings for each call written over
+  // three lines or more (a re-review). Of such findings, the one whose range ends first is kept: a
+  // `line=` waiver fits it only where it fits the others too, so a decoy reaching further down
+  // cannot bring a waiver to the real finding.
   if (input.reports.length > 1) {
-    const seen = new Set<string>();
-    let repeated = 0;
     // No column: one scan saved as Bandit JSON without columns and as SARIF with them is the same scan.
     const keyOf = (f: Finding) =>
       JSON.stringify([
         f.fingerprint,
         f.location?.path ?? null,
         f.location?.line ?? null,
-        f.location?.endLine ?? null,
         f.severity,
         f.ruleId,
         f.package?.name ?? null,
@@ -273,12 +275,22 @@ function applyToolRules(input: ToolInput, settings: Settings, workspace: string)
         f.extra?.name ?? null,
         f.extra?.module ?? null,
       ]);
-    input.reports = input.reports.map((r) => {
-      const kept = r.findings.filter((f) => {
-        const k = keyOf(f);
-        return seen.has(k) ? (repeated++, false) : (seen.add(k), true);
-      });
-      return kept.length === r.findings.length ? r : { ...r, findings: kept };
+    const endOf = (f: Finding) => f.location?.endLine ?? f.location?.line ?? 0;
+    const keys = input.reports.map((r) => r.findings.map(keyOf));
+    // Each key's finding: the first of those whose range ends first.
+    const kept = new Map<string, Finding>();
+    input.reports.forEach((r, i) =>
+      r.findings.forEach((f, j) => {
+        const k = keys[i]![j]!;
+        const other = kept.get(k);
+        if (other === undefined || endOf(f) < endOf(other)) kept.set(k, f);
+      }),
+    );
+    let repeated = 0;
+    input.reports = input.reports.map((r, i) => {
+      const own = r.findings.filter((f, j) => kept.get(keys[i]![j]!) === f);
+      repeated += r.findings.length - own.length;
+      return own.length === r.findings.length ? r : { ...r, findings: own };
     });
     // Counted like a report's own duplicates (stats add up across files).
     if (repeated > 0) {

@@ -15,7 +15,7 @@ import type { MessagePort } from 'node:worker_threads';
 import { log } from '../github/runner.js';
 import { escapeLog } from '../util/escape.js';
 import { useDirectStdout, useStdoutStream } from '../util/stdout.js';
-import { changeContextOf, loadSettings, run, workspaceOf } from './main.js';
+import { changeContextOf, loadSettings, outputDir, run, workspaceOf } from './main.js';
 
 function fail(e: unknown): void {
   // No verdict was reached: the outputs say so, so a later step reading `should-fail` (after a gate
@@ -51,6 +51,10 @@ async function main(): Promise<void> {
   let code: number;
   // The change is found here, where git's output is read at once, while the worker reads the reports.
   const workspace = workspaceOf(process.env);
+  // But where the outputs go is checked first, as run() does before any work: an output-dir it
+  // refuses ran git here (fetches from the remote too) before the worker said so, and the step
+  // waited for git to end (a review).
+  await outputDir(settings, workspace, process.env);
   const changing = findChange(settings, changeContextOf(workspace, process.env));
   const change = sendToWorker(changing);
   try {

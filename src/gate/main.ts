@@ -39,8 +39,9 @@ export async function loadSettings(env: NodeJS.ProcessEnv = process.env): Promis
  * Where the outputs go, checked before any work: the output directory and the SARIF file must be
  * in the workspace, and no link the checkout holds may lie on their way (the pull request's links
  * would have the gate write outside the workspace; runner temp, the default, is the runner's).
+ * A worker run's main thread checks them too, before it finds the change (gate/index.ts).
  */
-async function outputDir(settings: Settings, workspace: string, env: NodeJS.ProcessEnv): Promise<string> {
+export async function outputDir(settings: Settings, workspace: string, env: NodeJS.ProcessEnv): Promise<string> {
   const outSetting = settings['output-dir'];
   if (outSetting && !insideWorkspace(workspace, outSetting)) throw new ConfigurationError(`output-dir: got ${JSON.stringify(outSetting)}; expected a directory inside the workspace`);
   const sarifSetting = settings['sarif-file'];
