@@ -3,7 +3,6 @@
  * that this file itself does not trip secret scanners.
  */
 import { describe, expect, it } from '@jest/globals';
-import type { ChangedFile } from '../../src/change/diff.js';
 import {
   isPlaceholder,
   nameMatchesKeyword,
@@ -12,6 +11,7 @@ import {
   scanLine,
   shannonEntropy,
 } from '../../src/policy/secret-scan.js';
+import { changedFile } from '../helpers/changed-file.js';
 
 const j = (...parts: string[]) => parts.join('');
 const b64url = (s: string) => Buffer.from(s, 'utf8').toString('base64url');
@@ -136,13 +136,7 @@ const MUST_NOT_FIND: Array<[string, string]> = [
   ['app/conf.py', 'REQUEST_TYPE_ACCESS_TOKEN = "auth_request_access_token"'],
 ];
 
-const file = (path: string, lines: string[], extra: Partial<ChangedFile> = {}): ChangedFile => ({
-  path,
-  status: 'added',
-  binary: false,
-  addedLines: lines.map((text, i) => ({ line: i + 1, text })),
-  ...extra,
-});
+const file = changedFile;
 
 describe('scanAddedLines: lines that must be found', () => {
   it.each(MUST_FIND)('%s: %s -> %s', (path, line, rule, secret) => {

@@ -3,20 +3,15 @@ import { describe, expect, it } from '@jest/globals';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Change, ChangedFile } from '../../src/change/diff.js';
+import type { Change } from '../../src/change/diff.js';
 import { parseSettings } from '../../src/config/schema.js';
 import { runEngine } from '../../src/engine/run.js';
 import { renderSummary } from '../../src/render/summary.js';
 import { MAX_SUPPRESSIONS, suppressionsAdded, suppressionsNotice } from '../../src/policy/suppressions.js';
 import { scanChange } from '../../src/policy/secret-scan.js';
+import { changedFile } from '../helpers/changed-file.js';
 
-const file = (path: string, lines: string[], extra: Partial<ChangedFile> = {}): ChangedFile => ({
-  path,
-  status: 'modified',
-  binary: false,
-  addedLines: lines.map((text, i) => ({ line: i + 1, text })),
-  ...extra,
-});
+const file = changedFile;
 const TOKEN = 'ghp_Zr8qT2mVx9LpA7cWn4Ks3bY6dF1hJ0uE5oQi';
 
 describe('suppressionsAdded', () => {
