@@ -54,6 +54,54 @@ describe('suppressionsAdded', () => {
     expect(suppressionsNotice(one, false)).toMatch(/^This change adds a suppression .* Not every added line could be read, so there may be more\.$/);
   });
 
+  it('finds the forms the scanners honour that the obvious pattern misses', () => {
+    const found = suppressionsAdded([
+      // Bandit reads `#\s*nosec` and whatever follows as test names: `# nosecB602` skips B602, an
+      // unknown word (`# nosecurity`) is a nosec without tests, which skips every test.
+      file('src/a.py', ['eval(s)  # nosecB307', 'subprocess.call(cmd, shell=True)  # nosecurity', 'x = 1  # a nosecurity note']),
+      // Bandit's `-c` takes any YAML or TOML file; `.bandit.yml` is the common name.
+      file('.bandit.yml', ['skips: [B602]']),
+      file('ci/bandit-config.yaml', ['exclude_dirs: [src]']),
+      file('.bandit.toml', ['[tool.bandit]']),
+      file('gitleaks-config.toml', ['[allowlist]']),
+      // vulture reads a whitelist file's names as used.
+      file('vulture_whitelist.py', ['# generated', 'handler  # unused function (src/a.py:3)']),
+      // deptry's per-rule table and a list over several lines name the rule on a line of its own.
+      file('pyproject.toml', ['[tool.deptry.per_rule_ignores]', 'DEP002 = ["uvicorn"]', '[tool.deptry]', 'ignore = [', '  "DEP001",', ']']),
+      // TOML's dotted keys and inline tables set the same keys.
+      file('sub/pyproject.toml', ['[tool]', 'bandit = { skips = ["B602"] }', 'vulture.ignore_names = ["handler"]']),
+      // Not settings: mypy's key, flake8's `ignore`.
+      file('setup.cfg', ['[mypy]', 'ignore_missing_imports = True', '[flake8]', 'ignore = E501']),
+    ]);
+    expect(found.places).toEqual([
+      { path: 'src/a.py', line: 1, kind: 'nosec' },
+      { path: 'src/a.py', line: 2, kind: 'nosec' },
+      { path: '.bandit.yml', line: 1, kind: 'scanner settings' },
+      { path: 'ci/bandit-config.yaml', line: 1, kind: 'scanner settings' },
+      { path: '.bandit.toml', line: 1, kind: 'scanner settings' },
+      { path: 'gitleaks-config.toml', line: 1, kind: 'scanner settings' },
+      { path: 'vulture_whitelist.py', line: 2, kind: 'scanner settings' },
+      { path: 'pyproject.toml', line: 2, kind: 'scanner settings' },
+      { path: 'pyproject.toml', line: 5, kind: 'scanner settings' },
+      { path: 'sub/pyproject.toml', line: 2, kind: 'scanner settings' },
+      { path: 'sub/pyproject.toml', line: 3, kind: 'scanner settings' },
+    ]);
+  });
+
+  it('says where a file is moved to a name the scanners read, though it adds no line', () => {
+    // A file the base already holds (`docs/sample.txt`: `c0ffee:src/pay.py:generic-api-key:4`)
+    // renamed unchanged to `.gitleaksignore`: git gives no added line, gitleaks reads every one.
+    const found = suppressionsAdded([
+      file('.gitleaksignore', [], { status: 'renamed', oldPath: 'docs/sample.txt', similarity: 100 }),
+      file('.bandit.yml', ['skips: [B602]'], { status: 'renamed', oldPath: 'docs/bandit-example.yml', similarity: 90 }),
+      file('src/b.py', [], { status: 'renamed', oldPath: 'src/a.py', similarity: 100 }),
+    ]);
+    expect(found.places).toEqual([
+      { path: '.gitleaksignore', line: 1, kind: '.gitleaksignore' },
+      { path: '.bandit.yml', line: 1, kind: 'scanner settings' },
+    ]);
+  });
+
   it('keeps at most MAX_SUPPRESSIONS places and counts them all', () => {
     const found = suppressionsAdded([file('src/many.py', Array.from({ length: MAX_SUPPRESSIONS + 5 }, () => 'f()  # nosec'))]);
     expect(found.total).toBe(MAX_SUPPRESSIONS + 5);

@@ -25,20 +25,33 @@ export interface Suppression {
 export const GITLEAKS_ALLOW = /gitleaks:allow/i;
 /** detect-secrets skips a line holding this. */
 export const ALLOWLIST_SECRET = /pragma:\s{0,4}allowlist[ -]secret/i;
-/** Bandit's `# nosec` (`#nosec`, `# nosec B602`, `# NOSEC: B101`), in the Python files it scans. */
-const NOSEC = /#\s*nosec\b/i;
+/**
+ * Bandit's `# nosec` (`#nosec`, `# nosec B602`, `# NOSEC: B101`), in the Python files it scans. No
+ * word boundary after it: Bandit reads what follows as test names (`# nosecB602` skips B602), and
+ * a word it does not know (`# nosecurity`) leaves a nosec without tests, which skips them all.
+ */
+const NOSEC = /#\s*nosec/i;
 const PYTHON = /\.py[iw]?$/;
-/** The scanners' own settings files: any line they gain. */
-const SCANNER_FILES = new Set(['.bandit', 'bandit.yaml', 'bandit.yml', '.gitleaks.toml', 'gitleaks.toml']);
+/**
+ * The scanners' own settings files: any line they gain. Bandit's `-c` takes any YAML or TOML file
+ * and gitleaks' `--config` any TOML, so the names people give them (`.bandit.yml`,
+ * `bandit-config.yaml`, `gitleaks-config.toml`); and a vulture whitelist (its names count as used).
+ */
+const SCANNER_FILE = /^(?:\.bandit|\.?bandit(?:[._-]conf(?:ig)?)?\.(?:ya?ml|toml)|\.?gitleaks(?:[._-]conf(?:ig)?)?\.toml|\.?vulture[._-]?whitelist\.py)$/i;
 /**
  * Shared settings files: the lines that set what a lane scanner leaves out (Bandit `skips` and
- * `exclude_dirs`, deptry `per_rule_ignores` and an `ignore` of its DEP codes, vulture
+ * `exclude_dirs`, deptry `per_rule_ignores` and any line naming its DEP codes, vulture
  * `ignore_names`, `ignore_decorators` and `min_confidence`). Keys other tools share (flake8's
  * `ignore`, any `exclude`) are left out: without the section header (the diff gives no context)
  * they would be noise.
  */
 const SHARED_FILES = new Set(['pyproject.toml', 'setup.cfg', 'tox.ini']);
-const SETTING_KEYS = /^\s*["']?(?:skips|exclude_dirs|per_rule_ignores|ignore_names|ignore_decorators|min_confidence)["']?\s*[=:]|^\s*["']?ignore["']?\s*[=:].*\bDEP0\d\d\b/i;
+/**
+ * A key at the line's start, after a dotted key's `.` (`vulture.ignore_names = `) or in an inline
+ * table (`bandit = { skips = [...] }`); deptry's rule codes wherever they are (`DEP002 = [...]` in
+ * `[tool.deptry.per_rule_ignores]`, `"DEP001",` in a list over several lines): only deptry reads them.
+ */
+const SETTING_KEYS = /(?:^|[.{,])\s*["']?(?:skips|exclude_dirs|per_rule_ignores|ignore_names|ignore_decorators|min_confidence)["']?\s*[=:]|\bDEP0\d\d\b/i;
 
 /** At most this many places are kept (all are counted). */
 export const MAX_SUPPRESSIONS = 1000;
@@ -52,11 +65,12 @@ export function suppressionsAdded(files: readonly ChangedFile[]): { places: Supp
     if (places.length < MAX_SUPPRESSIONS) places.push({ path, line, kind });
   };
   for (const f of files) {
-    if (f.status === 'deleted' || f.binary || f.symlink || f.addedLines.length === 0) continue;
+    if (f.status === 'deleted' || f.binary || f.symlink) continue;
     const name = basename(f.path);
     const python = PYTHON.test(name);
-    const scanner = SCANNER_FILES.has(name);
+    const scanner = SCANNER_FILE.test(name);
     const shared = SHARED_FILES.has(name);
+    const before = total;
     for (const { line, text } of f.addedLines) {
       const trimmed = text.trim();
       if (name === '.gitleaksignore') {
@@ -74,6 +88,11 @@ export function suppressionsAdded(files: readonly ChangedFile[]): { places: Supp
       if (GITLEAKS_ALLOW.test(text)) add(f.path, line, 'gitleaks:allow');
       else if (ALLOWLIST_SECRET.test(text)) add(f.path, line, 'allowlist secret');
       else if (python && NOSEC.test(text)) add(f.path, line, 'nosec');
+    }
+    // Moved to a name the scanners read: every line is new to them, but git lists as added only
+    // those the move changed (none for a plain rename), so the file itself is the place.
+    if (f.status === 'renamed' && total === before && (scanner || name === '.gitleaksignore')) {
+      add(f.path, 1, scanner ? 'scanner settings' : '.gitleaksignore');
     }
   }
   return { places, total };
