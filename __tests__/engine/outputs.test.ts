@@ -29,3 +29,14 @@ describe('the counts output', () => {
     expect(out['info-count']).toBe('7');
   });
 });
+
+describe('the suppressions-added output', () => {
+  it('counts the suppressions the change adds, and is empty when the change is unknown (not looked for)', () => {
+    const r = evaluate([], { settings: parseSettings([{}]), now: new Date('2026-11-29T12:00:00Z') });
+    expect(computeOutputs(r, { resultFile: 'r.json', summaryFile: 's.md' })['suppressions-added']).toBe('');
+    r.suppressions = { total: 0, places: [] };
+    expect(computeOutputs(r, { resultFile: 'r.json', summaryFile: 's.md' })['suppressions-added']).toBe('0');
+    r.suppressions = { total: 1200, places: [{ path: 'a.py', line: 1, kind: 'nosec' }] };
+    expect(computeOutputs(r, { resultFile: 'r.json', summaryFile: 's.md' })['suppressions-added']).toBe('1200');
+  });
+});

@@ -441,6 +441,7 @@ describe('injection and planted secrets, every channel of the real bundle', () =
       // The suppressions the change adds, named by the payload paths (the channels' tests below check them inert).
       expect((result as unknown as { suppressions: { total: number } }).suppressions.total).toBe(4);
       expect(r.summary).toMatch(/This change adds 4 suppressions/);
+      expect(r.outputs['suppressions-added']).toBe('4');
       expect(Number(r.outputs['secret-scan-matches'] ?? '0')).toBeGreaterThanOrEqual(2);
     }
     expect(phase2.outputs['verdict']).toBe('block');

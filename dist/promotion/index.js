@@ -47468,6 +47468,7 @@ const OUTPUT_NAMES = (/* unused pure expression or super */ null && ([
     'mutmut-survived',
     'mutmut-score',
     'secret-scan-matches',
+    'suppressions-added',
     'waived-count',
     'overridden',
 ]));
@@ -47518,6 +47519,8 @@ function computeOutputs(r, files) {
         'mutmut-survived': mutmut?.stats.survived !== undefined ? String(mutmut.stats.survived) : '',
         'mutmut-score': mutmut?.stats.score !== undefined ? String(mutmut.stats.score) : '',
         'secret-scan-matches': String(outputs_tool(r, 'secret-scan')?.findings.filter((f) => f.disposition !== 'waived').length ?? 0),
+        // Empty when the change is unknown: "none found" and "not looked for" must not read alike.
+        'suppressions-added': r.suppressions ? String(r.suppressions.total) : '',
         'waived-count': String(r.totals.waived),
         overridden: String(r.overridden === true),
     };

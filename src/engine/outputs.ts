@@ -40,6 +40,7 @@ export const OUTPUT_NAMES = [
   'mutmut-survived',
   'mutmut-score',
   'secret-scan-matches',
+  'suppressions-added',
   'waived-count',
   'overridden',
 ] as const;
@@ -93,6 +94,8 @@ export function computeOutputs(r: GateResult, files: { resultFile: string; summa
     'mutmut-survived': mutmut?.stats.survived !== undefined ? String(mutmut.stats.survived) : '',
     'mutmut-score': mutmut?.stats.score !== undefined ? String(mutmut.stats.score) : '',
     'secret-scan-matches': String(tool(r, 'secret-scan')?.findings.filter((f) => f.disposition !== 'waived').length ?? 0),
+    // Empty when the change is unknown: "none found" and "not looked for" must not read alike.
+    'suppressions-added': r.suppressions ? String(r.suppressions.total) : '',
     'waived-count': String(r.totals.waived),
     overridden: String(r.overridden === true),
   };
