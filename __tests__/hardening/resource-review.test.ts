@@ -125,7 +125,7 @@ describe('more reports than memory', () => {
     process.env[WORKER_HEAP_MB_ENV] = '32';
     let code: number;
     try {
-      code = await runInWorker(pathToFileURL(script), {}, (e) => errors.push(e), undefined, plan!.files);
+      code = await runInWorker(pathToFileURL(script), {}, (e) => errors.push(e), { files: plan!.files });
     } finally {
       if (before === undefined) delete process.env[WORKER_HEAP_MB_ENV];
       else process.env[WORKER_HEAP_MB_ENV] = before;

@@ -4,16 +4,14 @@
  * a worker thread of this same file with a smaller young generation, as the action does
  * (engine/worker.ts).
  */
-import { fromMainThread, inWorkerThread, ReportsOutOfMemory, runInWorker, sendToWorker, workerInput, workerPlan } from '../engine/worker.js';
+import { changeFromMainThread, inWorkerThread, ReportsOutOfMemory, runInWorker, workerInput, workerPlan } from '../engine/worker.js';
 import { findChange } from '../engine/change.js';
 import type { Change } from '../change/diff.js';
-import type { MessagePort } from 'node:worker_threads';
 import { escapeLog } from '../util/escape.js';
 import { changeContextOf, runCli, type CliIo } from './main.js';
 
 const inWorker = inWorkerThread();
-const input = inWorker ? (workerInput() as { isTTY?: boolean; change?: MessagePort }) : undefined;
-const shared = { isTTY: input ? input.isTTY : process.stdout.isTTY };
+const shared = { isTTY: inWorker ? (workerInput() as { isTTY?: boolean }).isTTY : process.stdout.isTTY };
 
 const io: CliIo = {
   stdout: (s) => process.stdout.write(s),
@@ -21,7 +19,7 @@ const io: CliIo = {
   cwd: process.cwd(),
   env: process.env,
   isTTY: shared.isTTY,
-  change: input?.change && fromMainThread<Change | undefined>(input.change),
+  change: inWorker ? changeFromMainThread<Change | undefined>() : undefined,
   handOff: !inWorker
     ? async (settings, workspace) => {
         const plan = await workerPlan(settings, workspace, process.env);
@@ -29,10 +27,9 @@ const io: CliIo = {
         process.stderr.write(`${plan.note}\n`);
         // The change is found here, where git's output is read at once, while the worker reads the reports.
         const changing = findChange(settings, changeContextOf(settings, workspace, process.env));
-        const change = sendToWorker(changing);
         // The worker's output reaches this process's stdout and stderr; its errors are reported below.
         try {
-          return await runInWorker(new URL(import.meta.url), { ...shared, change: change.port }, internalError, undefined, plan.files, change.transfer);
+          return await runInWorker(new URL(import.meta.url), shared, internalError, { files: plan.files, change: changing });
         } catch {
           io.change = changing;
           return undefined; // no worker: the same run here

@@ -128,7 +128,7 @@ export async function stageReports(
     // Copies written in pieces are scrubbed of the known secrets on the way (StreamScrubber).
     if (opts.redact && r.withheld) {
       // Nothing can be scrubbed of what it may hold (secrets of a gitleaks report never read).
-      note = `${WITHHELD_PREFIX}: ${escapeLog(r.withheld)}.`;
+      note = withheldBecause(r.withheld).trim();
       await writeNoFollow(target, `${note}\n`);
     } else if (opts.redact && r.tool === 'bandit' && r.rawRedaction) {
       // Its own passwords are scrubbed from the results the copy rewrites (RawRedaction.secrets).
@@ -148,7 +148,7 @@ export async function stageReports(
     } else if (t && r.notRead) {
       // Refused before it was read (the run's total of report bytes): a redacted copy would read it
       // whole here, after all (a gitleaks report of hundreds of MB), so there is none.
-      note = withheld('not read: it would have taken the reports of this run over their total size limit').trim();
+      note = withheldBecause('it was not read: it would have taken the reports of this run over their total size limit').trim();
       await writeNoFollow(target, `${note}\n`);
     } else if (t) {
       const read = await readReport(opts.workspace, r.path);
@@ -192,7 +192,12 @@ export async function scrubCopy(file: string, secrets: readonly string[] | Secre
  * workspace: openRegular refuses it on the handle, so nothing outside is ever copied).
  */
 export function withheld(error: string): string {
-  return `${WITHHELD_PREFIX}: it could not be read again for the copy (${escapeLog(error)}).\n`;
+  return withheldBecause(`it could not be read again for the copy (${error})`);
+}
+
+/** The note a copy is replaced by, saying why (escaped: a reason may quote a path). */
+function withheldBecause(reason: string): string {
+  return `${WITHHELD_PREFIX}: ${escapeLog(reason)}.\n`;
 }
 
 /** The log line for a withheld copy (a report's, the SARIF file's): `file: the report was withheld ...`. */

@@ -14,10 +14,8 @@
  * is worth it only when there is much to read. SECURITY_GATE_WORKER_MIN_BYTES moves the line
  * (0: always a worker; a huge number: never), for a runner where worker threads misbehave.
  */
-import { stat } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import { REPORT_INPUTS, type Settings } from '../config/schema.js';
-import { resolvePatterns } from '../io/files.js';
+import { reportSize, resolvePatterns } from '../io/files.js';
 
 /*
  * `node:worker_threads` is loaded only where a worker is started or is running: loading it on the
@@ -64,7 +62,7 @@ export async function reportFiles(settings: Settings, workspace: string): Promis
     const patterns = settings[inputName];
     if (patterns.length === 0) continue;
     const { files } = await resolvePatterns(workspace, patterns);
-    for (const f of files) out.push({ path: f, bytes: await stat(resolve(workspace, f)).then((s) => s.size, () => 0) });
+    for (const f of files) out.push({ path: f, bytes: (await reportSize(workspace, f)) ?? 0 });
   }
   return out;
 }
@@ -147,28 +145,37 @@ interface Answer {
   code?: string;
 }
 
+/** What runInWorker takes besides the entry, the worker's data and the error handler. */
+export interface WorkerOptions {
+  /**
+   * Answers the worker's callMainThread requests: this thread is idle meanwhile, so work handed to
+   * it runs next to the worker's on another core.
+   */
+  serve?: (request: unknown) => Promise<void>;
+  /** The run's reports (workerPlan): named when the worker runs out of memory. */
+  files?: readonly ReportFile[];
+  /** The change under review, found by this thread while the worker reads (sendToWorker; the worker takes it with changeFromMainThread). */
+  change?: Promise<unknown>;
+}
+
+/** The workerData key under which runInWorker passes the change's port. */
+const CHANGE_PORT = 'securityGateChangePort';
+
 /**
  * Runs `entry` (this bundle's own file) in a worker with `data` as its workerData and this
  * process's arguments, and resolves with its exit code (its `process.exitCode`; 1 when it threw,
  * after `onError`). Its output goes to this process's. Rejects only when no worker can start.
- * A worker that runs out of memory is reported to `onError` as ReportsOutOfMemory naming `files`
- * (the run's reports, workerPlan), not as the bare ERR_WORKER_OUT_OF_MEMORY.
- * `serve` answers the worker's callMainThread requests: this thread is idle meanwhile, so work
- * handed to it runs next to the worker's on another core.
+ * A worker that runs out of memory is reported to `onError` as ReportsOutOfMemory naming
+ * `opts.files`, not as the bare ERR_WORKER_OUT_OF_MEMORY.
  */
-export function runInWorker(
-  entry: URL,
-  data: unknown,
-  onError: (e: Error) => void,
-  serve?: (request: unknown) => Promise<void>,
-  files: readonly ReportFile[] = [],
-  transferList: TransferList = [],
-): Promise<number> {
+export function runInWorker(entry: URL, data: Record<string, unknown>, onError: (e: Error) => void, opts: WorkerOptions = {}): Promise<number> {
+  const { serve, files = [] } = opts;
+  const change = opts.change && sendToWorker(opts.change);
   return new Promise((done) => {
     const heapMb = workerHeapMb(process.env);
     const w = new (threads().Worker)(entry, {
-      workerData: data,
-      transferList,
+      workerData: change ? { ...data, [CHANGE_PORT]: change.port } : data,
+      transferList: change?.transfer ?? [],
       env: { ...process.env, [WORKER_ENV]: '1' },
       argv: process.argv.slice(2),
       resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB, ...(heapMb === undefined ? {} : { maxOldGenerationSizeMb: heapMb }) },
@@ -195,15 +202,21 @@ export function runInWorker(
   });
 }
 
+/** In a worker runInWorker started with `change`: that change, when the main thread has it; otherwise undefined. */
+export function changeFromMainThread<T>(): Promise<T> | undefined {
+  const port = (workerInput() as Record<string, unknown> | undefined)?.[CHANGE_PORT] as import('node:worker_threads').MessagePort | undefined;
+  return port && fromMainThread<T>(port);
+}
+
 /** What a value sent with sendToWorker arrives as. */
 type Sent = { ok: true; value: unknown } | { ok: false; error: string };
 
 /**
  * A value the main thread works out while the worker runs, sent over a channel of its own: the
- * change under review, found with git. The thread that runs git must drain its output, and the
- * worker parsing a big report does so only between chunks: git waited, and finding the change
- * added its ~0.5 s to the read instead of running beside it (docs/performance.md). Put `port` in
- * the worker's data and `transfer` in runInWorker's transfer list; the worker calls fromMainThread.
+ * change under review, found with git (runInWorker's `change`). The thread that runs git must
+ * drain its output, and the worker parsing a big report does so only between chunks: git waited,
+ * and finding the change added its time to the read instead of running beside it
+ * (docs/performance.md). The worker takes it with fromMainThread.
  */
 export function sendToWorker(value: Promise<unknown>): { port: import('node:worker_threads').MessagePort; transfer: TransferList } {
   const { port1, port2 } = new (threads().MessageChannel)();

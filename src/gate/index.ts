@@ -8,10 +8,9 @@
 import * as core from '../github/actions-core.js';
 import { ConfigurationError, type Settings } from '../config/schema.js';
 import { copyBanditRedacted, redactedCopyJob } from '../engine/stage.js';
-import { callMainThread, fromMainThread, inWorkerThread, ReportsOutOfMemory, runInWorker, sendToWorker, workerInput, workerPlan } from '../engine/worker.js';
+import { callMainThread, changeFromMainThread, inWorkerThread, ReportsOutOfMemory, runInWorker, workerInput, workerPlan } from '../engine/worker.js';
 import { findChange } from '../engine/change.js';
 import type { Change } from '../change/diff.js';
-import type { MessagePort } from 'node:worker_threads';
 import { log } from '../github/runner.js';
 import { escapeLog } from '../util/escape.js';
 import { useDirectStdout, useStdoutStream } from '../util/stdout.js';
@@ -35,14 +34,12 @@ function fail(e: unknown): void {
 }
 
 async function main(): Promise<void> {
-  if (inWorkerThread()) {
-    const input = workerInput() as { settings: Settings; change?: MessagePort };
-    return run(process.env, input.settings, callMainThread, input.change && fromMainThread<Change | undefined>(input.change));
-  }
+  if (inWorkerThread()) return run(process.env, (workerInput() as { settings: Settings }).settings, callMainThread, changeFromMainThread<Change | undefined>());
   // Workflow commands and log lines written with fs.writeSync (util/stdout.ts) ...
   useDirectStdout();
   const settings = await loadSettings(process.env);
-  const plan = await workerPlan(settings, workspaceOf(process.env), process.env);
+  const workspace = workspaceOf(process.env);
+  const plan = await workerPlan(settings, workspace, process.env);
   if (plan === undefined) return run(process.env, settings);
   log.info(plan.note);
   // ... until a worker writes: its output reaches this thread's process.stdout, and this thread's
@@ -50,19 +47,18 @@ async function main(): Promise<void> {
   useStdoutStream();
   let code: number;
   // The change is found here, where git's output is read at once, while the worker reads the reports.
-  const workspace = workspaceOf(process.env);
   // But where the outputs go is checked first, as run() does before any work: an output-dir it
   // refuses ran git here (fetches from the remote too) before the worker said so, and the step
   // waited for git to end (a review).
   await outputDir(settings, workspace, process.env);
   const changing = findChange(settings, changeContextOf(workspace, process.env));
-  const change = sendToWorker(changing);
   try {
-    code = await runInWorker(new URL(import.meta.url), { settings, change: change.port }, fail, async (request) => {
+    const serve = async (request: unknown): Promise<void> => {
       const job = redactedCopyJob(request);
       if (!job) throw new Error('not a redacted-copy job');
       await copyBanditRedacted(job);
-    }, plan.files, change.transfer);
+    };
+    code = await runInWorker(new URL(import.meta.url), { settings }, fail, { serve, files: plan.files, change: changing });
   } catch (e) {
     // No worker (the settings could not be passed, or threads are unavailable): the same run here.
     log.info(`security-gate: no worker thread (${e instanceof Error ? e.message : String(e)}); reading here`);

@@ -91,7 +91,6 @@ async function branchRunOf(ref: string, event: unknown, client: HttpClient | und
   return { ref, onDefaultBranch: onDefaultBranch && offDefault === undefined, ...(defaultBranch ? { defaultBranch } : {}), ...(offDefault ? { offDefault } : {}) };
 }
 
-
 /** The directory of `file` (in the workspace), or the nearest one above it that exists. */
 async function existingDirOf(workspace: string, file: string): Promise<string> {
   const root = resolve(workspace);

@@ -5,6 +5,7 @@
 import type { Finding, ScanError, Severity, SkippedItem, ToolId } from '../reports/model.js';
 import type { WaiverReport } from '../waivers/types.js';
 import type { OverrideDecision } from './override.js';
+import type { Suppression } from './suppressions.js';
 
 export const RESULT_SCHEMA_VERSION = 1;
 
@@ -106,7 +107,7 @@ export interface GateResult {
    * Suppressions the change adds (`# nosec`, `gitleaks:allow`, `.gitleaksignore`, scanner settings):
    * where, at most 1,000, never the line's text (policy/suppressions.ts). Absent: the change is unknown.
    */
-  suppressions?: { total: number; places: Array<{ path: string; line: number; kind: string }> };
+  suppressions?: { total: number; places: Suppression[] };
   /** What the pip-audit severity lookup did: requests, advisories, resolved, unknown by reason. */
   severityLookup?: { requests: number; advisories: number; resolved: number; unknown: number; byReason: Record<string, number>; wallMs: number };
   artifact?: { id?: number; url?: string; name: string; error?: string };
