@@ -19,7 +19,10 @@
  * line of any file, new or modified, is found by the engine's secret scan at that file and line,
  * and its value is in no finding (on the code before the fix, a file named `"😀a.py` hid its
  * token); garbage in any of the three outputs gives files or an Error (never a TypeError), and
- * pollutes nothing.
+ * pollutes nothing. The suppressions scan of the added lines (`# nosec`, `gitleaks:allow`, settings
+ * files) names only added lines of files it reads, counts every place it keeps, finds every Python
+ * `# nosec`, keeps its notice on one line whatever the paths hold, and ends on 50,000-character runs
+ * of what its patterns step over.
  *
  * Runs: FUZZ_RUNS / 10 repositories (20 in CI, each a few git calls), FUZZ_RUNS for the pure parsers.
  */
@@ -33,8 +36,10 @@ import { buildChangedFiles, parseNumstatZ, parseRawZ, parseUnifiedAddedLines, ty
 import { detectChange } from '../../src/io/git.js';
 import { parseSettings } from '../../src/config/schema.js';
 import { runEngine } from '../../src/engine/run.js';
+import { MAX_SUPPRESSIONS, suppressionsAdded, suppressionsNotice } from '../../src/policy/suppressions.js';
 import type { GateResult } from '../../src/policy/result.js';
 import { commit, git, initRepo, write } from '../change/git-helpers.js';
+import { changedFile } from '../helpers/changed-file.js';
 import { assertNoPollution, prototypeSnapshot, RUNS, SEED } from './fuzz-helpers.js';
 
 const REPOS = Math.max(5, Math.floor(RUNS / 10));
@@ -395,6 +400,55 @@ describe('git diff output that is not what git writes', () => {
         for (const [p, ls] of added) {
           expect(typeof p).toBe('string');
           for (const l of ls) expect(Number.isInteger(l.line)).toBe(true);
+        }
+        assertNoPollution(before);
+      }),
+      params(RUNS),
+    );
+  });
+});
+
+describe('the suppressions a change adds, over random files and lines (the pull request writes both)', () => {
+  const NAMES = ['app.py', 'x.pyi', 'README.md', 'notes.txt', '.gitleaksignore', '.bandit', 'bandit.yaml', 'pyproject.toml', 'setup.cfg', 'tox.ini', '__proto__', 'constructor', 'a\nb.py', '"q".py', 'evil\u202e.py'];
+  const PIECES = ['# nosec', '#NOSEC B602', '#nosecurity', 'gitleaks:allow', 'pragma: allowlist secret', 'skips = ["B101"]', 'DEP002', ', ', '.', '{', '#', ' ', '\t', '\r', 'x = 1', '::error::x', '<b>', '"', '\u0000', '😀'];
+  const text = fc.oneof(
+    fc.array(fc.constantFrom(...PIECES), { maxLength: 6 }).map((ps) => ps.join('')),
+    fc.string({ maxLength: 40 }),
+    // Long runs of what the patterns step over: a backtracking pattern would hang here.
+    fc.constantFrom(' ', ',', '#', '.', '{ ', '# ', 'pragma:').map((p) => p.repeat(50_000)),
+  );
+  const file = fc.record({
+    dir: fc.constantFrom('', 'src/', 'a b/', '../', 'ñ/'),
+    name: fc.constantFrom(...NAMES),
+    status: fc.constantFrom('added', 'modified', 'renamed', 'deleted') as fc.Arbitrary<ChangedFile['status']>,
+    binary: fc.boolean(),
+    lines: fc.array(text, { maxLength: 8 }),
+  });
+
+  it('every place is an added line of a file that is read, the count covers them all, and the notice stays one line', () => {
+    const before = prototypeSnapshot();
+    fc.assert(
+      fc.property(fc.array(file, { maxLength: 6 }), fc.boolean(), (specs, complete) => {
+        const files: ChangedFile[] = specs.map((s) => ({ ...changedFile(`${s.dir}${s.name}`, s.lines, { status: s.status, binary: s.binary }) }));
+        const found = suppressionsAdded(files);
+        expect(found.places.length).toBe(Math.min(found.total, MAX_SUPPRESSIONS));
+        for (const p of found.places) {
+          const read = files.filter((x) => x.path === p.path && x.status !== 'deleted' && !x.binary);
+          expect(read.some((f) => f.addedLines.some((l) => l.line === p.line) || (f.status === 'renamed' && p.line === 1))).toBe(true);
+          if (p.kind === 'nosec') expect(/\.py[iw]?$/.test(p.path)).toBe(true);
+        }
+        // A Python file's line with a `# nosec` (and no stronger marker) is always a place.
+        for (const f of files) {
+          if (f.status === 'deleted' || f.binary || !/^[^/]*\.py$|\/[^/]*\.py$/.test(f.path)) continue;
+          for (const l of f.addedLines) {
+            if (/#\s*nosec/i.test(l.text)) expect(found.places.some((p) => p.path === f.path && p.line === l.line) || found.total > MAX_SUPPRESSIONS).toBe(true);
+          }
+        }
+        const notice = suppressionsNotice(found, complete);
+        if (found.total === 0) expect(notice).toBeUndefined();
+        else {
+          expect(/[\r\n]/.test(notice!) || notice!.includes('\u0000')).toBe(false);
+          expect(notice!.length).toBeLessThan(2000);
         }
         assertNoPollution(before);
       }),
