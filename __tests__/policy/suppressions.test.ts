@@ -88,6 +88,41 @@ describe('suppressionsAdded', () => {
     ]);
   });
 
+  it('finds a scanner run with an option that leaves findings out, where commands run (workflows, Makefiles, tox, nox)', () => {
+    const found = suppressionsAdded([
+      file('.github/workflows/ci.yml', [
+        '      - run: pip-audit -r requirements.txt --ignore-vuln GHSA-2xpw-w6gg-jr37 -f json -o reports/pip-audit.json',
+        '      - run: bandit -r src -s B602,B608 -f json -o reports/bandit.json',
+        '      - run: bandit -r src -lll -f json -o reports/bandit.json',
+        '      - run: gitleaks detect --baseline-path .gitleaks-baseline.json --report-path reports/gitleaks.json',
+        '        env:',
+        '          GITLEAKS_CONFIG: .github/gitleaks-lenient.toml',
+        // Not narrowing: the lane as the README runs it, and other tools' own options.
+        '      - run: bandit -r src -f json -o reports/bandit.json --exit-zero',
+        '      - run: ruff check --exclude tests -s .',
+        '          bandit-report: reports/bandit.json',
+      ]),
+      file('Makefile', ['\tdeptry . --ignore DEP002 --json-output reports/deptry.json', '\tvulture src vulture_allow_whitelist.py > reports/vulture.txt', '\tvulture src --min-confidence 100']),
+      file('tox.ini', ['commands = bandit -r src -x src/legacy -f json -o {envtmpdir}/bandit.json']),
+      file('noxfile.py', ['    session.run("bandit", "-r", "src", "--skip", "B101")', '    session.run("gitleaks", "detect", "-c", "lenient.toml")']),
+      // Documentation shows commands; it does not run them.
+      file('docs/security.md', ['Run `pip-audit --ignore-vuln GHSA-xxxx` only with a waiver.']),
+    ]);
+    expect(found.places).toEqual([
+      { path: '.github/workflows/ci.yml', line: 1, kind: 'scanner option' },
+      { path: '.github/workflows/ci.yml', line: 2, kind: 'scanner option' },
+      { path: '.github/workflows/ci.yml', line: 3, kind: 'scanner option' },
+      { path: '.github/workflows/ci.yml', line: 4, kind: 'scanner option' },
+      { path: '.github/workflows/ci.yml', line: 6, kind: 'scanner option' },
+      { path: 'Makefile', line: 1, kind: 'scanner option' },
+      { path: 'Makefile', line: 2, kind: 'scanner option' },
+      { path: 'Makefile', line: 3, kind: 'scanner option' },
+      { path: 'tox.ini', line: 1, kind: 'scanner option' },
+      { path: 'noxfile.py', line: 1, kind: 'scanner option' },
+      { path: 'noxfile.py', line: 2, kind: 'scanner option' },
+    ]);
+  });
+
   it('says where a file is moved to a name the scanners read, though it adds no line', () => {
     // A file the base already holds (`docs/sample.txt`: `c0ffee:src/pay.py:generic-api-key:4`)
     // renamed unchanged to `.gitleaksignore`: git gives no added line, gitleaks reads every one.

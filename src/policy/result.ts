@@ -104,7 +104,7 @@ export interface GateResult {
   /** The change under review (pull request base...head, push before...after, or base-ref). */
   change?: { known: true; base: string; head: string; source: string; files: number; notes: string[] } | { known: false; reason: string };
   /**
-   * Suppressions the change adds (`# nosec`, `gitleaks:allow`, `.gitleaksignore`, scanner settings):
+   * Suppressions the change adds (`# nosec`, `gitleaks:allow`, `.gitleaksignore`, scanner settings and options):
    * where, at most 1,000, never the line's text (policy/suppressions.ts). Absent: the change is unknown.
    */
   suppressions?: { total: number; places: Suppression[] };

@@ -13,7 +13,7 @@
 import { basename } from 'node:path';
 import type { ChangedFile } from '../change/diff.js';
 
-export type SuppressionKind = 'nosec' | 'gitleaks:allow' | 'allowlist secret' | '.gitleaksignore' | 'scanner settings';
+export type SuppressionKind = 'nosec' | 'gitleaks:allow' | 'allowlist secret' | '.gitleaksignore' | 'scanner settings' | 'scanner option';
 
 export interface Suppression {
   path: string;
@@ -53,6 +53,32 @@ const SHARED_FILES = new Set(['pyproject.toml', 'setup.cfg', 'tox.ini']);
  */
 const SETTING_KEYS = /(?:^|[.{,])\s*["']?(?:skips|exclude_dirs|per_rule_ignores|ignore_names|ignore_decorators|min_confidence)["']?\s*[=:]|\bDEP0\d\d\b/i;
 
+/**
+ * A lane scanner run with an option that leaves findings out of its report: pip-audit's
+ * `--ignore-vuln GHSA-...` (its only way to set a vulnerability aside), Bandit's `-s B602` or
+ * `-lll`, gitleaks' `--baseline-path` or its own config, deptry's `--ignore DEP002`, vulture's
+ * `--ignore-names` or a whitelist file. Added to a workflow's `run:`, a Makefile, `tox.ini`'s
+ * commands or a `noxfile.py`, it hides findings as surely as a `# nosec`. The short options are
+ * common words of other tools (`-l`, `-x`, `--exclude`), so they count only on a line that names
+ * the scanner; pip-audit's and gitleaks' own long options count on any line. Documentation files
+ * are not read for these (they show commands, they do not run them).
+ */
+const OPTION = (names: string): RegExp => new RegExp(`(?:^|[\\s"'\\[(,])(?:${names})(?=[\\s"'=,\\])]|$)`);
+const ANY_LINE_OPTION = /--ignore-vuln\b|--baseline-path\b|--gitleaks-ignore-path\b|\bGITLEAKS_CONFIG\b/;
+const SCANNER_OPTIONS: ReadonlyArray<readonly [RegExp, RegExp]> = [
+  [/\bbandit\b/i, OPTION('-s|--skip|-x|--exclude|-b|--baseline|-l{1,3}|-i{1,3}|--severity-level|--confidence-level|-t|--tests|-c|--configfile|--ini|-p|--profile')],
+  [/\bgitleaks\b/i, OPTION('-c|--config|--log-opts|--max-target-megabytes|--enable-rule|-i')],
+  [/\bdeptry\b/i, OPTION('-i|--ignore|-pi|--per-rule-ignores|-e|--exclude|-ee|--extend-exclude|-kf|--known-first-party')],
+  [/\bvulture\b/i, OPTION('--exclude|--ignore-names|--ignore-decorators|--min-confidence|[\\w./-]*whitelist[\\w.-]*\\.py')],
+];
+const DOCUMENT = /\.(?:md|markdown|rst|txt|adoc)$/i;
+
+function narrowsAScanner(text: string): boolean {
+  if (ANY_LINE_OPTION.test(text)) return true;
+  for (const [tool, options] of SCANNER_OPTIONS) if (tool.test(text) && options.test(text)) return true;
+  return false;
+}
+
 /** At most this many places are kept (all are counted). */
 export const MAX_SUPPRESSIONS = 1000;
 
@@ -70,6 +96,7 @@ export function suppressionsAdded(files: readonly ChangedFile[]): { places: Supp
     const python = PYTHON.test(name);
     const scanner = SCANNER_FILE.test(name);
     const shared = SHARED_FILES.has(name);
+    const runsCommands = !DOCUMENT.test(name);
     const before = total;
     for (const { line, text } of f.addedLines) {
       const trimmed = text.trim();
@@ -88,6 +115,7 @@ export function suppressionsAdded(files: readonly ChangedFile[]): { places: Supp
       if (GITLEAKS_ALLOW.test(text)) add(f.path, line, 'gitleaks:allow');
       else if (ALLOWLIST_SECRET.test(text)) add(f.path, line, 'allowlist secret');
       else if (python && NOSEC.test(text)) add(f.path, line, 'nosec');
+      else if (runsCommands && narrowsAScanner(text)) add(f.path, line, 'scanner option');
     }
     // Moved to a name the scanners read: every line is new to them, but git lists as added only
     // those the move changed (none for a plain rename), so the file itself is the place.
