@@ -88,7 +88,7 @@ describe('suppressionsAdded', () => {
     ]);
   });
 
-  it('finds a scanner run with an option that leaves findings out, where commands run (workflows, Makefiles, tox, nox)', () => {
+  it('finds a scanner run with an option that leaves findings out, where commands run (workflows, Makefiles, tox, nox, the scanners\' actions)', () => {
     const found = suppressionsAdded([
       file('.github/workflows/ci.yml', [
         '      - run: pip-audit -r requirements.txt --ignore-vuln GHSA-2xpw-w6gg-jr37 -f json -o reports/pip-audit.json',
@@ -107,6 +107,24 @@ describe('suppressionsAdded', () => {
       file('noxfile.py', ['    session.run("bandit", "-r", "src", "--skip", "B101")', '    session.run("gitleaks", "detect", "-c", "lenient.toml")']),
       // Documentation shows commands; it does not run them.
       file('docs/security.md', ['Run `pip-audit --ignore-vuln GHSA-xxxx` only with a waiver.']),
+      // The scanners' actions: their inputs, and an entry of an ignore list on a line of its own.
+      file('.github/workflows/audit.yaml', [
+        '      - uses: pypa/gh-action-pip-audit@v1.1.0',
+        '        with:',
+        '          ignore-vulns: |',
+        '            GHSA-2xpw-w6gg-jr37',
+        '            PYSEC-2023-117',
+        '      - uses: PyCQA/bandit-action@v1',
+        '        with:',
+        '          skips: B602',
+        '        env:',
+        '          GITLEAKS_CONFIG_TOML: ${{ vars.LENIENT }}',
+        // A matrix's `exclude` is not a scanner's.
+        '        exclude:',
+        '          - os: windows-latest',
+      ]),
+      // Outside .github/, an advisory id alone on a line is just text.
+      file('requirements/notes.yml', ['- GHSA-2xpw-w6gg-jr37']),
     ]);
     expect(found.places).toEqual([
       { path: '.github/workflows/ci.yml', line: 1, kind: 'scanner option' },
@@ -120,6 +138,11 @@ describe('suppressionsAdded', () => {
       { path: 'tox.ini', line: 1, kind: 'scanner option' },
       { path: 'noxfile.py', line: 1, kind: 'scanner option' },
       { path: 'noxfile.py', line: 2, kind: 'scanner option' },
+      { path: '.github/workflows/audit.yaml', line: 3, kind: 'scanner option' },
+      { path: '.github/workflows/audit.yaml', line: 4, kind: 'scanner option' },
+      { path: '.github/workflows/audit.yaml', line: 5, kind: 'scanner option' },
+      { path: '.github/workflows/audit.yaml', line: 8, kind: 'scanner option' },
+      { path: '.github/workflows/audit.yaml', line: 10, kind: 'scanner option' },
     ]);
   });
 

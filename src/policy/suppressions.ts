@@ -64,7 +64,7 @@ const SETTING_KEYS = /(?:^|[.{,])\s*["']?(?:skips|exclude_dirs|per_rule_ignores|
  * are not read for these (they show commands, they do not run them).
  */
 const OPTION = (names: string): RegExp => new RegExp(`(?:^|[\\s"'\\[(,])(?:${names})(?=[\\s"'=,\\])]|$)`);
-const ANY_LINE_OPTION = /--ignore-vuln\b|--baseline-path\b|--gitleaks-ignore-path\b|\bGITLEAKS_CONFIG\b/;
+const ANY_LINE_OPTION = /--ignore-vuln\b|--baseline-path\b|--gitleaks-ignore-path\b|\bGITLEAKS_CONFIG(?:_TOML)?\b/;
 const SCANNER_OPTIONS: ReadonlyArray<readonly [RegExp, RegExp]> = [
   [/\bbandit\b/i, OPTION('-s|--skip|-x|--exclude|-b|--baseline|-l{1,3}|-i{1,3}|--severity-level|--confidence-level|-t|--tests|-c|--configfile|--ini|-p|--profile')],
   [/\bgitleaks\b/i, OPTION('-c|--config|--log-opts|--max-target-megabytes|--enable-rule|-i')],
@@ -72,6 +72,14 @@ const SCANNER_OPTIONS: ReadonlyArray<readonly [RegExp, RegExp]> = [
   [/\bvulture\b/i, OPTION('--exclude|--ignore-names|--ignore-decorators|--min-confidence|[\\w./-]*whitelist[\\w.-]*\\.py')],
 ];
 const DOCUMENT = /\.(?:md|markdown|rst|txt|adoc)$/i;
+/**
+ * Workflows and composite actions run the scanners through actions too: PyCQA/bandit-action's
+ * `skips` and `baseline` inputs, pypa/gh-action-pip-audit's `ignore-vulns` (one advisory per line,
+ * so a line that is only an advisory id is an entry of such a list).
+ */
+const WORKFLOW_FILE = /^\.github\/.*\.ya?ml$/i;
+const WORKFLOW_INPUT = /^\s*-?\s*(?:skips|baseline|ignore-vulns)\s*:/i;
+const ADVISORY_ONLY = /^\s*-?\s*["']?(?:GHSA(?:-[0-9a-z]{4}){3}|PYSEC-\d{4}-\d+|CVE-\d{4}-\d{4,}|OSV-\d{4}-\d+)["']?\s*,?\s*$/i;
 
 function narrowsAScanner(text: string): boolean {
   if (ANY_LINE_OPTION.test(text)) return true;
@@ -97,6 +105,7 @@ export function suppressionsAdded(files: readonly ChangedFile[]): { places: Supp
     const scanner = SCANNER_FILE.test(name);
     const shared = SHARED_FILES.has(name);
     const runsCommands = !DOCUMENT.test(name);
+    const workflow = WORKFLOW_FILE.test(f.path);
     const before = total;
     for (const { line, text } of f.addedLines) {
       const trimmed = text.trim();
@@ -115,7 +124,7 @@ export function suppressionsAdded(files: readonly ChangedFile[]): { places: Supp
       if (GITLEAKS_ALLOW.test(text)) add(f.path, line, 'gitleaks:allow');
       else if (ALLOWLIST_SECRET.test(text)) add(f.path, line, 'allowlist secret');
       else if (python && NOSEC.test(text)) add(f.path, line, 'nosec');
-      else if (runsCommands && narrowsAScanner(text)) add(f.path, line, 'scanner option');
+      else if (runsCommands && (narrowsAScanner(text) || (workflow && (WORKFLOW_INPUT.test(text) || ADVISORY_ONLY.test(text))))) add(f.path, line, 'scanner option');
     }
     // Moved to a name the scanners read: every line is new to them, but git lists as added only
     // those the move changed (none for a plain rename), so the file itself is the place.
