@@ -281,4 +281,13 @@ describe('loadRunContext', () => {
     expect(push).toEqual({ owner: 'o', repo: 'r', headSha: 'b'.repeat(40) });
     expect(await loadRunContext({})).toEqual({});
   });
+
+  it("reads the run's workflow file from GITHUB_WORKFLOW_REF, only when it is this repository's", async () => {
+    const { loadRunContext } = await import('../../src/github/comment.js');
+    const ref = (r: string) => loadRunContext({ GITHUB_REPOSITORY: 'Acme/API', GITHUB_WORKFLOW_REF: r });
+    expect((await ref('acme/api/.github/workflows/ci.yml@refs/pull/7/merge')).workflowFile).toBe('.github/workflows/ci.yml');
+    expect((await ref('other/lib/.github/workflows/ci.yml@refs/heads/main')).workflowFile).toBeUndefined();
+    expect((await ref('acme/api/.github/workflows/sub/ci.yml@refs/heads/main')).workflowFile).toBeUndefined();
+    expect((await ref('acme/api/.github/workflows/ci.yml')).workflowFile).toBeUndefined();
+  });
 });

@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseSettings } from '../../src/config/schema.js';
-import { policyFileNotice, prepareGovernance } from '../../src/github/governance.js';
+import { policyFileNotice, prepareGovernance, workflowFileNotice } from '../../src/github/governance.js';
 import { createHttpClient } from '../../src/io/http.js';
 import { startServer, type TestServer } from '../helpers/http-server.js';
 import { scratchDir } from '../helpers/scratch.js';
@@ -362,5 +362,24 @@ describe('a change that edits the policy file', () => {
     expect(policyFileNotice('.GitHub/Security-Gate.yml', ws, change([{ path: '.github/security-gate.yml' }]))).toBeDefined();
     expect(policyFileNotice(undefined, ws, change([{ path: '.github/security-gate.yml' }]))).toBeUndefined();
     expect(policyFileNotice('.github/security-gate.yml', ws, { known: false, reason: 'shallow clone' })).toBeUndefined();
+  });
+
+  it('and so is an edit of the workflow the run came from (its inputs to the gate already apply)', () => {
+    const wf = '.github/workflows/ci.yml';
+    expect(workflowFileNotice(wf, change([{ path: wf }]))).toBe(
+      "This change edits the workflow that runs this gate, .github/workflows/ci.yml, and this run already applies it: the gate's inputs (phase, reports, thresholds, approvers) and the steps that ran the scanners are the change's own. Review that edit with the change; protect the workflows with CODEOWNERS.",
+    );
+    expect(workflowFileNotice(wf, change([{ path: '.github/workflows/gate.yml', oldPath: wf }]))).toBeDefined();
+    expect(workflowFileNotice(wf, change([{ path: '.github/workflows/docs.yml' }]))).toBeUndefined();
+    expect(workflowFileNotice(undefined, change([{ path: wf }]))).toBeUndefined();
+    expect(workflowFileNotice(wf, { known: false, reason: 'shallow clone' })).toBeUndefined();
+  });
+
+  it("reaches the run's notices from the run context", async () => {
+    const workspace = scratchDir('sg-governance-');
+    const wf = '.github/workflows/ci.yml';
+    const g = await prepareGovernance({ settings: parseSettings([{}]), workspace, now: NOW, change: change([{ path: wf }]), runCtx: { owner: 'acme', repo: 'api', workflowFile: wf }, logError: () => undefined });
+    const result = (await g.finish({ notices: [] } as never)) as unknown as { notices: string[] };
+    expect(result.notices).toContainEqual(expect.stringMatching(/^This change edits the workflow that runs this gate, \.github\/workflows\/ci\.yml,/));
   });
 });

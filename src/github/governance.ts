@@ -55,6 +55,19 @@ export function policyFileNotice(policyFile: string | undefined, workspace: stri
 }
 
 /**
+ * Said when the change under review edits the workflow file this run came from: the gate's inputs
+ * (phase, reports, thresholds, approvers) and the steps that ran the scanners are the change's own
+ * in this run, as the policy file's are. A pull request that turns `phase: 2` into `phase: 1`, or
+ * drops a report input, passes its own gate; the gate cannot tell that from a legitimate edit, so
+ * it says so where the reviewer reads. A workflow it calls (`workflow_call`) or a composite action
+ * is not this file: not seen.
+ */
+export function workflowFileNotice(workflowFile: string | undefined, change: Change | undefined): string | undefined {
+  if (!workflowFile || !change?.known || !changedFileAt(change, workflowFile)) return undefined;
+  return `This change edits the workflow that runs this gate, ${workflowFile}, and this run already applies it: the gate's inputs (phase, reports, thresholds, approvers) and the steps that ran the scanners are the change's own. Review that edit with the change; protect the workflows with CODEOWNERS.`;
+}
+
+/**
  * Whether a run that is not about a pull request is on the repository's default branch (a merge
  * queue's run: merges into it): the event payload's `repository.default_branch`, else the
  * repository through the API; unknown counts as not. A tag's push is not on a branch.
@@ -290,6 +303,8 @@ export async function prepareGovernance(o: GovernanceOptions): Promise<Governanc
       pushAll(result.notices, wctx.notices, report.notices);
       const policy = policyFileNotice(settings['policy-file'], workspace, change);
       if (policy) result.notices.push(policy);
+      const workflow = workflowFileNotice(o.runCtx?.workflowFile, change);
+      if (workflow) result.notices.push(workflow);
       const label = settings['override-label'];
       const decision = await resolveOverride({
         client: o.client,
