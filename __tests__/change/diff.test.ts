@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import {
   buildChangedFiles,
+  changedFileEndingAt,
   isTouched,
   normalizeChangePath,
   parseNumstatZ,
@@ -236,6 +237,14 @@ describe('isTouched / touchedModules', () => {
     expect(isTouched(change, 'app/new name.py')).toBe(true);
     expect(isTouched(change, 'src/pkg/other.py')).toBe(false);
     expect(normalizeChangePath('./a//b/./c.py')).toBe('a/b/c.py');
+  });
+  it('changedFileEndingAt: a file the change leaves at the path, not one it moves away or deletes', () => {
+    const gone: KnownChange = { ...change, files: [...change.files, { path: 'reports/old.json', status: 'deleted', binary: false, addedLines: [] }] };
+    expect(changedFileEndingAt(gone, './src/pkg/__init__.py')?.status).toBe('added');
+    expect(changedFileEndingAt(gone, 'App/New Name.py')?.oldPath).toBe('app/old.py');
+    expect(changedFileEndingAt(gone, 'app/old.py')).toBeUndefined();
+    expect(changedFileEndingAt(gone, 'reports/old.json')).toBeUndefined();
+    expect(changedFileEndingAt(gone, 'src/pkg/other.py')).toBeUndefined();
   });
   it('fails closed when the change is unknown', () => {
     const u: Change = { known: false, reason: 'x' };

@@ -168,6 +168,7 @@ let origin: string;
 let firstOrigin: string;
 let fork: string;
 let head: string;
+let reportHead: string;
 let mainTip: string;
 let firstSha: string;
 let n = 0;
@@ -181,6 +182,12 @@ beforeAll(() => {
   git(author, 'checkout', '-q', '-b', 'feature');
   for (const [p, c] of Object.entries(FEATURE_FILES)) write(author, p, c);
   head = commit(author, 'feature: order helper');
+  // A pull request that also commits a clean pip-audit report where the lane writes it, and edits
+  // the workflow the run comes from.
+  git(author, 'checkout', '-q', '-b', 'feature-report');
+  write(author, 'reports/pip-audit.json', JSON.stringify({ dependencies: [{ name: 'requests', version: '2.32.4', vulns: [] }], fixes: [] }));
+  write(author, '.github/workflows/ci.yml', 'on: pull_request\njobs: {}\n');
+  reportHead = commit(author, 'feature: a clean audit, and the workflow');
   // main moves on after the fork: legacy.py changes there, so a two-dot diff would count it as touched.
   git(author, 'checkout', '-q', 'main');
   write(author, 'src/app/legacy.py', `${BASE_FILES['src/app/legacy.py']}\n# main moved on\n`);
@@ -205,7 +212,7 @@ function workspace(opts: { from?: string; branch?: string; headSha?: string } = 
   const ws = join(root, `ws-${++n}`);
   git(root, 'clone', '-q', '--depth', '1', '--branch', opts.branch ?? 'feature', `file://${opts.from ?? origin}`, ws);
   expect(git(ws, 'rev-parse', '--is-shallow-repository')).toBe('true');
-  mkdirSync(join(ws, 'reports'));
+  mkdirSync(join(ws, 'reports'), { recursive: true });
   writeFileSync(join(ws, 'reports/bandit.json'), banditReport());
   writeFileSync(join(ws, 'reports/pip-audit.json'), PIP_AUDIT);
   writeFileSync(join(ws, 'reports/gitleaks.json'), gitleaksReport(opts.headSha ?? head));
@@ -382,6 +389,25 @@ describe('the API lane through the bundle: a pull request on a shallow clone', (
     expect(Number(r.outputs['secret-scan-matches'])).toBeGreaterThanOrEqual(1);
     expect(Number(r.outputs['blocking-count'])).toBe(2 + 2 + 1 + 1 + 1);
     expectNoSecret(g);
+  });
+});
+
+describe('what a pull request changes besides the code, through the bundle', () => {
+  it('a report file it commits, left in place by a scanner step that wrote nothing: that tool is in error, and the workflow edit is said', async () => {
+    const ws = workspace({ branch: 'feature-report', headSha: reportHead });
+    // pip-audit failed under continue-on-error: the file in the workspace is the commit's.
+    git(ws, 'checkout', '--', 'reports/pip-audit.json');
+    const event = prEvent();
+    const pr = (event.payload as { pull_request: { head: { ref: string; sha: string } } }).pull_request;
+    pr.head = { ref: 'feature-report', sha: reportHead };
+    const g = await gate(ws, { ...REPORT_INPUTS, phase: '2' }, event, { GITHUB_SHA: reportHead, GITHUB_WORKFLOW_REF: 'octo-org/octo-repo/.github/workflows/ci.yml@refs/pull/7/merge' });
+    const pip = g.tool('pip-audit');
+    expect(pip.status).toBe('error');
+    expect(pip.messages.join('\n')).toContain('"reports/pip-audit.json": this change adds or modifies the report file itself, so the gate may have read the change\'s own file rather than what pip-audit wrote in this run');
+    expect(g.r.outputs['should-fail']).toBe('true');
+    // The other reports are not the change's: as before.
+    expect(g.tool('bandit').status).toBe('ok');
+    expect(g.result.notices.join('\n')).toContain('This change edits the workflow that runs this gate, .github/workflows/ci.yml, and this run already applies it');
   });
 });
 

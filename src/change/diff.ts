@@ -441,6 +441,16 @@ export function changedFileAt(change: KnownChange, path: string): ChangedFile | 
 }
 
 /**
+ * The change's file that is at `path` after it (added, modified, renamed or copied there), or
+ * undefined: unlike changedFileAt, a file renamed away from `path` is not there any more.
+ */
+export function changedFileEndingAt(change: KnownChange, path: string): ChangedFile | undefined {
+  const p = fromRepositoryRoot(touchedSet(change), normalizeChangePath(path));
+  const there = change.files.filter((f) => f.status !== 'deleted');
+  return there.find((f) => f.path === p) ?? there.find((f) => foldPath(f.path) === foldPath(p));
+}
+
+/**
  * The change as the policy sees it (`ChangeScope` in src/policy/evaluate.ts): known or not, the
  * reason, and the touched-file question (fail closed when unknown).
  */
