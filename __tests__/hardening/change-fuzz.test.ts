@@ -409,16 +409,18 @@ describe('git diff output that is not what git writes', () => {
 });
 
 describe('the suppressions a change adds, over random files and lines (the pull request writes both)', () => {
-  const NAMES = ['app.py', 'x.pyi', 'README.md', 'notes.txt', '.gitleaksignore', '.bandit', 'bandit.yaml', 'pyproject.toml', 'setup.cfg', 'tox.ini', '__proto__', 'constructor', 'a\nb.py', '"q".py', 'evil\u202e.py'];
-  const PIECES = ['# nosec', '#NOSEC B602', '#nosecurity', 'gitleaks:allow', 'pragma: allowlist secret', 'skips = ["B101"]', 'DEP002', ', ', '.', '{', '#', ' ', '\t', '\r', 'x = 1', '::error::x', '<b>', '"', '\u0000', '😀', 'bandit ', 'vulture ', ' -s B101', ' --ignore-vuln X', ' whitelist.py', '/'];
+  const NAMES = ['app.py', 'x.pyi', 'README.md', 'notes.txt', '.gitleaksignore', '.bandit', 'bandit.yaml', 'pyproject.toml', 'setup.cfg', 'tox.ini', 'ci.yml', 'Makefile', '__proto__', 'constructor', 'a\nb.py', '"q".py', 'evil\u202e.py'];
+  const PIECES = ['# nosec', '#NOSEC B602', '#nosecurity', 'gitleaks:allow', 'pragma: allowlist secret', 'skips = ["B101"]', 'DEP002', ', ', '.', '{', '#', ' ', '\t', '\r', 'x = 1', '::error::x', '<b>', '"', '\u0000', '😀', 'bandit ', 'vulture ', ' -s B101', ' --ignore-vuln X', ' whitelist.py', '/', ' && ', 'pip install ', ' -rlll', 'GHSA-2xpw-w6gg-jr37', 'skips: '];
   const text = fc.oneof(
     fc.array(fc.constantFrom(...PIECES), { maxLength: 6 }).map((ps) => ps.join('')),
     fc.string({ maxLength: 40 }),
     // Long runs of what the patterns step over: a backtracking pattern would hang here.
     fc.constantFrom(' ', ',', '#', '.', '{ ', '# ', 'pragma:', 'a/').map((p) => `vulture bandit ${p.repeat(50_000)}`),
+    // ...and at a line's start, where a workflow's input or advisory id is looked for.
+    fc.constantFrom(' ', '- ', '-r', 'whitelist', 'GHSA-2xpw-w6gg-jr37 ').map((p) => `${p.repeat(15_000)}x`),
   );
   const file = fc.record({
-    dir: fc.constantFrom('', 'src/', 'a b/', '../', 'ñ/'),
+    dir: fc.constantFrom('', 'src/', 'a b/', '../', 'ñ/', '.github/workflows/'),
     name: fc.constantFrom(...NAMES),
     status: fc.constantFrom('added', 'modified', 'renamed', 'deleted') as fc.Arbitrary<ChangedFile['status']>,
     binary: fc.boolean(),

@@ -146,6 +146,73 @@ describe('suppressionsAdded', () => {
     ]);
   });
 
+  it('finds the spellings the scanners\' parsers accept that the obvious ones miss', () => {
+    const found = suppressionsAdded([
+      file('Makefile', [
+        // argparse joins short flags (`-rlll` is `-r -l -l -l`) and takes a short option's value attached.
+        '\tbandit -rlll src -f json -o reports/bandit.json',
+        '\tpython -m bandit -r src -sB101,B602 -f json -o reports/bandit.json',
+        '\tbandit -r src --level --confidence -f json -o reports/bandit.json',
+        // gitleaks' short form of --baseline-path.
+        '\tgitleaks detect -b gl-base.json --report-path reports/gitleaks.json',
+        // argparse takes any unambiguous prefix of a long option: pip-audit's `--ignore` is `--ignore-vuln`.
+        '\tpip-audit -r requirements.txt --ignore GHSA-2xpw-w6gg-jr37 -f json',
+        // deptry before 0.12 (still pinned by some teams): --skip-* and --ignore-<rule>.
+        '\tdeptry . --skip-missing --json-output reports/deptry.json',
+        // vulture's README names its whitelist `whitelist.py`.
+        '\tvulture src whitelist.py',
+        // Run from a virtualenv, a Docker image or a hatch environment.
+        '\t.venv/bin/bandit -r src -x tests',
+        '\tdocker run -v $(PWD):/repo zricethezav/gitleaks:v8.18.0 detect --source /repo -c /repo/lenient.toml',
+        '\thatch run lint:bandit -r src -s B101',
+      ]),
+      // vulture reads its documented whitelist name as any other.
+      file('whitelist.py', ['handler  # unused function (src/a.py:3)']),
+      // bandit-action's other inputs that leave findings out.
+      file('.github/workflows/sec.yml', ['          severity: high', '          confidence: high', '          configfile: lenient.yaml']),
+    ]);
+    expect(found.places.map((p) => `${p.path}:${p.line}`)).toEqual([
+      ...Array.from({ length: 10 }, (_, i) => `Makefile:${i + 1}`),
+      'whitelist.py:1',
+      '.github/workflows/sec.yml:1',
+      '.github/workflows/sec.yml:2',
+      '.github/workflows/sec.yml:3',
+    ]);
+  });
+
+  it('does not take another command\'s options on a line that names a scanner for a scanner option', () => {
+    const found = suppressionsAdded([
+      file('.github/workflows/ci.yml', [
+        // Another command of the same line: its options are its own.
+        '      - run: mkdir -p reports && bandit -r src -f json -o reports/bandit.json',
+        '        run: set -e; deptry . --json-output reports/deptry.json',
+        // Installing the scanners: pip's -c (constraints), -e (editable), -i (index); conda's -c (channel).
+        '        run: pip install -c constraints.txt bandit pip-audit deptry vulture',
+        '        run: python -m pip install -e . deptry bandit -c constraints.txt',
+        '        run: pip install -i https://pypi.internal/simple gitleaks-wrapper deptry',
+        '        run: conda install -c conda-forge gitleaks',
+        // The scanner's report is named; the scanner is not run.
+        '        run: if [ -s reports/bandit.json ]; then cat reports/bandit.json; fi',
+        '        run: test -s reports/vulture.txt || echo "vulture found nothing"',
+        // The option comes before the scanner: it is the runner's (docker's -i and -t).
+        '        run: docker run -i -t --rm -v $PWD:/src ghcr.io/pycqa/bandit/bandit -r /src -f json -o /src/bandit.json',
+      ]),
+      file('noxfile.py', ['    session.install("-c", "constraints.txt", "bandit", "deptry")']),
+    ]);
+    expect(found.places).toEqual([]);
+  });
+
+  it('ends on hostile added lines (no backtracking pattern)', () => {
+    // A pattern that backtracks took 20 s to minutes on these (over the test's time limit); the
+    // scan takes milliseconds. No timed assertion: a hang is what fails here.
+    const n = 100_000;
+    const found = suppressionsAdded([
+      file('.github/workflows/ci.yml', [`${' '.repeat(n)}x`, `- ${' '.repeat(n)}x`, `GHSA-2xpw-w6gg-jr37${' '.repeat(n)}x`]),
+      file('Makefile', [`vulture ${'whitelist'.repeat(n / 10)}`, `bandit -${'r'.repeat(n)}f`, `bandit ${'a/'.repeat(n)}`]),
+    ]);
+    expect(found.total).toBe(0);
+  });
+
   it('says where a file is moved to a name the scanners read, though it adds no line', () => {
     // A file the base already holds (`docs/sample.txt`: `c0ffee:src/pay.py:generic-api-key:4`)
     // renamed unchanged to `.gitleaksignore`: git gives no added line, gitleaks reads every one.

@@ -35,9 +35,10 @@ const PYTHON = /\.py[iw]?$/;
 /**
  * The scanners' own settings files: any line they gain. Bandit's `-c` takes any YAML or TOML file
  * and gitleaks' `--config` any TOML, so the names people give them (`.bandit.yml`,
- * `bandit-config.yaml`, `gitleaks-config.toml`); and a vulture whitelist (its names count as used).
+ * `bandit-config.yaml`, `gitleaks-config.toml`); and a vulture whitelist (its names count as used;
+ * `whitelist.py` is the name vulture's README gives it).
  */
-const SCANNER_FILE = /^(?:\.bandit|\.?bandit(?:[._-]conf(?:ig)?)?\.(?:ya?ml|toml)|\.?gitleaks(?:[._-]conf(?:ig)?)?\.toml|\.?vulture[._-]?whitelist\.py)$/i;
+const SCANNER_FILE = /^(?:\.bandit|\.?bandit(?:[._-]conf(?:ig)?)?\.(?:ya?ml|toml)|\.?gitleaks(?:[._-]conf(?:ig)?)?\.toml|(?:\.?vulture[._-]?)?whitelist(?:[._-]?vulture)?\.py)$/i;
 /**
  * Shared settings files: the lines that set what a lane scanner leaves out (Bandit `skips` and
  * `exclude_dirs`, deptry `per_rule_ignores` and any line naming its DEP codes, vulture
@@ -58,32 +59,85 @@ const SETTING_KEYS = /(?:^|[.{,])\s*["']?(?:skips|exclude_dirs|per_rule_ignores|
  * `--ignore-vuln GHSA-...` (its only way to set a vulnerability aside), Bandit's `-s B602` or
  * `-lll`, gitleaks' `--baseline-path` or its own config, deptry's `--ignore DEP002`, vulture's
  * `--ignore-names` or a whitelist file. Added to a workflow's `run:`, a Makefile, `tox.ini`'s
- * commands or a `noxfile.py`, it hides findings as surely as a `# nosec`. The short options are
- * common words of other tools (`-l`, `-x`, `--exclude`), so they count only on a line that names
- * the scanner; pip-audit's and gitleaks' own long options count on any line. Documentation files
+ * commands or a `noxfile.py`, it hides findings as surely as a `# nosec`. pip-audit's and gitleaks'
+ * own long options count on any line. The short options are common words of other tools (`-p`,
+ * `-c`, `-e`, `-i`), so they count only after the scanner's name as a command word (not
+ * `reports/bandit.json`), in the same shell command (`mkdir -p reports && bandit ...` is two), and
+ * not in a command that installs it (`pip install -c constraints.txt bandit`). Documentation files
  * are not read for these (they show commands, they do not run them).
  */
-const OPTION = (names: string): RegExp => new RegExp(`(?:^|[\\s"'\\[(,])(?:${names})(?=[\\s"'=,\\])]|$)`);
 const ANY_LINE_OPTION = /--ignore-vuln\b|--baseline-path\b|--gitleaks-ignore-path\b|\bGITLEAKS_CONFIG(?:_TOML)?\b/;
-const SCANNER_OPTIONS: ReadonlyArray<readonly [RegExp, RegExp]> = [
-  [/\bbandit\b/i, OPTION('-s|--skip|-x|--exclude|-b|--baseline|-l{1,3}|-i{1,3}|--severity-level|--confidence-level|-t|--tests|-c|--configfile|--ini|-p|--profile')],
-  [/\bgitleaks\b/i, OPTION('-c|--config|--log-opts|--max-target-megabytes|--enable-rule|-i')],
-  [/\bdeptry\b/i, OPTION('-i|--ignore|-pi|--per-rule-ignores|-e|--exclude|-ee|--extend-exclude|-kf|--known-first-party')],
-  [/\bvulture\b/i, OPTION('--exclude|--ignore-names|--ignore-decorators|--min-confidence|[\\w./-]*whitelist[\\w.-]*\\.py')],
+const COMMAND_SEPARATOR = /&&|\|\||[;|]/;
+/** pip, uv (`uv tool install`), poetry, conda... and nox's `session.install(`. */
+const INSTALL = /\b(?:pip3?|pipx|uv|tool|poetry|pdm|conda|mamba|micromamba|brew|apt-get|apt|apk)\s+(?:install|add)\b|\.install\(/;
+const SCANNER_NAME = /bandit|gitleaks|deptry|vulture|pip[-_]audit/i;
+const TOKEN_SEPARATOR = /[\s"'`,=()[\]{}]+/;
+interface ScannerOptions {
+  names: readonly string[];
+  exact: ReadonlySet<string>;
+  /** Forms no list holds: short flags joined, a value attached, a prefix argparse accepts. */
+  other?: (token: string) => boolean;
+}
+const SCANNERS: readonly ScannerOptions[] = [
+  {
+    names: ['bandit'],
+    exact: new Set(['--skip', '--exclude', '--baseline', '--level', '--confidence', '--severity-level', '--confidence-level', '--tests', '--configfile', '--ini', '--profile']),
+    // argparse joins flags (`-rlll` is `-r -l -l -l`) and takes a value attached (`-sB101`): any run
+    // of Bandit's flags that holds -l/-i or reaches -s/-x/-b/-t/-c/-p (not `-r`, `-f`, `-o`).
+    other: (t) => /^-[rvdqhli]*[lisxbtcp]/.test(t),
+  },
+  {
+    names: ['gitleaks'],
+    exact: new Set(['--config', '--log-opts', '--max-target-megabytes', '--enable-rule']),
+    // pflag: -c config, -i ignore path, -b baseline, after -v and with a value attached.
+    other: (t) => /^-v*[cib]/.test(t),
+  },
+  {
+    names: ['deptry'],
+    exact: new Set(['-i', '--ignore', '-pi', '--per-rule-ignores', '-e', '--exclude', '-ee', '--extend-exclude', '-kf', '--known-first-party']),
+    // Before 0.12: --skip-missing, --ignore-obsolete... (and --ignore-notebooks).
+    other: (t) => /^--(?:skip|ignore)-/.test(t),
+  },
+  {
+    names: ['vulture'],
+    exact: new Set(['--exclude', '--ignore-names', '--ignore-decorators', '--min-confidence']),
+    other: (t) => /^[\w./-]*\.py$/.test(t) && /whitelist/i.test(t),
+  },
+  {
+    names: ['pip-audit', 'pip_audit'],
+    exact: new Set(),
+    // argparse takes a prefix of --ignore-vuln (`--ignore`); `--i` is also --index-url's.
+    other: (t) => t.length >= 4 && '--ignore-vuln'.startsWith(t),
+  },
 ];
+/** The scanner a token runs: its last path part, or a part after `:` (`lint:bandit`, `gitleaks:v8`), `@version` aside. */
+function runs(token: string, names: readonly string[]): boolean {
+  const last = token.slice(token.lastIndexOf('/') + 1).toLowerCase();
+  return last.split(':').some((part) => names.includes(part.split('@')[0]!));
+}
 const DOCUMENT = /\.(?:md|markdown|rst|txt|adoc)$/i;
 /**
  * Workflows and composite actions run the scanners through actions too: PyCQA/bandit-action's
- * `skips` and `baseline` inputs, pypa/gh-action-pip-audit's `ignore-vulns` (one advisory per line,
- * so a line that is only an advisory id is an entry of such a list).
+ * `skips`, `baseline`, `severity`, `confidence` and `configfile` inputs, pypa/gh-action-pip-audit's
+ * `ignore-vulns` (one advisory per line, so a line that is only an advisory id is an entry of such a
+ * list). Its `tests` and `exclude` are left out: jobs and matrices use those keys. No `\s*` beside
+ * another that can match the same spaces: on a long run of them that backtracks for minutes.
  */
 const WORKFLOW_FILE = /^\.github\/.*\.ya?ml$/i;
-const WORKFLOW_INPUT = /^\s*-?\s*(?:skips|baseline|ignore-vulns)\s*:/i;
-const ADVISORY_ONLY = /^\s*-?\s*["']?(?:GHSA(?:-[0-9a-z]{4}){3}|PYSEC-\d{4}-\d+|CVE-\d{4}-\d{4,}|OSV-\d{4}-\d+)["']?\s*,?\s*$/i;
+const WORKFLOW_INPUT = /^\s*(?:-\s*)?(?:skips|baseline|ignore-vulns|severity|confidence|configfile)\s*:/i;
+const ADVISORY_ONLY = /^\s*(?:-\s*)?["']?(?:GHSA(?:-[0-9a-z]{4}){3}|PYSEC-\d{4}-\d+|CVE-\d{4}-\d{4,}|OSV-\d{4}-\d+)["']?\s*(?:,\s*)?$/i;
 
 function narrowsAScanner(text: string): boolean {
   if (ANY_LINE_OPTION.test(text)) return true;
-  for (const [tool, options] of SCANNER_OPTIONS) if (tool.test(text) && options.test(text)) return true;
+  for (const command of text.split(COMMAND_SEPARATOR)) {
+    // Most commands name no scanner: not split into words at all.
+    if (!SCANNER_NAME.test(command) || INSTALL.test(command)) continue;
+    const tokens = command.split(TOKEN_SEPARATOR);
+    for (const { names, exact, other } of SCANNERS) {
+      const at = tokens.findIndex((t) => runs(t, names));
+      if (at >= 0 && tokens.slice(at + 1).some((t) => exact.has(t) || (other?.(t) ?? false))) return true;
+    }
+  }
   return false;
 }
 
