@@ -5,8 +5,14 @@
  *   same fingerprint and line as a real finding, but another file or aliases: the cross-report
  *   de-duplication kept the decoy and dropped the real finding, so a waiver of the decoy's file
  *   (or alias) waived it, and a secret in live code passed as a fixture's.
+ * - a report file the pull request commits where the lane writes it (or a link it makes on the
+ *   way there): a scanner step that failed under continue-on-error left the clean file in place,
+ *   and the gate read it as the scanner's output.
  */
 import { describe, expect, it } from '@jest/globals';
+import { symlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ChangedFile, KnownChange } from '../../src/change/diff.js';
 import { parseSettings } from '../../src/config/schema.js';
 import { runEngine } from '../../src/engine/run.js';
 import { createWaiverSession } from '../../src/waivers/evaluate.js';
@@ -89,5 +95,49 @@ describe('a report file a glob adds never takes a real finding\'s place', () => 
     const g = r.tools.find((t) => t.tool === 'gitleaks')!;
     expect(g.findings).toHaveLength(1);
     expect(g.stats.duplicates).toBe(1);
+  });
+});
+
+describe('a report the pull request commits is never read as the scanner\'s output', () => {
+  const AUDIT = JSON.stringify({ dependencies: [{ name: 'requests', version: '2.32.4', vulns: [] }], fixes: [] });
+  const changeOf = (files: Array<Partial<ChangedFile> & { path: string }>): KnownChange => ({
+    known: true,
+    base: 'a'.repeat(40),
+    head: 'b'.repeat(40),
+    source: 'pull_request',
+    diffBase: 'a'.repeat(40),
+    mode: 'three-dot',
+    files: files.map((f) => ({ status: 'added', binary: false, addedLines: [], ...f })),
+    addedLinesComplete: true,
+    notes: [],
+  });
+  const run = async (files: Record<string, string>, change: KnownChange, link?: [string, string]) => {
+    const ws = await workspaceWith(files, 'sg-committed-');
+    if (link) await symlink(link[1], join(ws, link[0]));
+    const settings = parseSettings([{ phase: '2', 'severity-source': 'off', 'pip-audit-report': 'reports/pip-audit.json', 'secret-scan': 'false' }]);
+    return (await runEngine(settings, { workspace: ws, now: REVIEW_NOW, change })).result;
+  };
+
+  it('the report file itself, added or modified by the change: the tool is in error and the run fails', async () => {
+    for (const status of ['added', 'modified'] as const) {
+      const r = await run({ 'reports/pip-audit.json': AUDIT }, changeOf([{ path: 'src/app.py' }, { path: 'reports/pip-audit.json', status }]));
+      const pip = r.tools.find((t) => t.tool === 'pip-audit')!;
+      expect(pip.status).toBe('error');
+      expect(pip.messages).toContain('"reports/pip-audit.json": this change adds or modifies the report file itself, so the gate may have read the change\'s own file rather than what pip-audit wrote in this run (a scanner step that failed leaves it in place). Remove it from the change; reports belong in .gitignore.');
+      expect(r.shouldFail).toBe(true);
+    }
+  });
+
+  it('a link the change makes on the way to it (reports -> a directory of clean reports)', async () => {
+    const r = await run({ 'tests/fixtures/audit/pip-audit.json': AUDIT }, changeOf([{ path: 'reports', symlink: true }]), ['reports', 'tests/fixtures/audit']);
+    const pip = r.tools.find((t) => t.tool === 'pip-audit')!;
+    expect(pip.status).toBe('error');
+    expect(pip.messages.join('\n')).toContain('"reports/pip-audit.json": this change adds or modifies "reports", on the way to the report file');
+  });
+
+  it('(guard) a report the change does not hold, or moves away from the path, is read as before', async () => {
+    const r = await run({ 'reports/pip-audit.json': AUDIT }, changeOf([{ path: 'src/app.py' }, { path: 'old/pip-audit.json', oldPath: 'reports/pip-audit.json', status: 'renamed' }, { path: 'reports/pip-audit.json.bak' }]));
+    expect(r.tools.find((t) => t.tool === 'pip-audit')!.status).toBe('ok');
+    expect(r.shouldFail).toBe(false);
   });
 });

@@ -5,7 +5,7 @@
  * Publishing is the shells' job.
  */
 import { ConfigurationError, REPORT_INPUTS, type ReportTool, type Settings } from '../config/schema.js';
-import { changedFileEndingAt, changeScope, type Change, type KnownChange } from '../change/diff.js';
+import { changedFileEndingAt, changeScope, normalizeChangePath, type Change, type KnownChange } from '../change/diff.js';
 import type { ResolveStats } from '../enrich/severity.js';
 import { insideWorkspace, MAX_REPORT_BYTES, MAX_TOTAL_REPORT_BYTES, readReport, readReportChunks, reportSize, resolvePatterns } from '../io/files.js';
 import { evaluate, type EvaluateOptions, type ToolInput } from '../policy/evaluate.js';
@@ -311,16 +311,27 @@ function applyToolRules(input: ToolInput, settings: Settings, workspace: string)
  * A report file the change itself adds or modifies: what the gate read may be the pull request's
  * own file, not what the scanner wrote in this run. A scanner step that fails under
  * `continue-on-error` (pip-audit on a requirement it cannot resolve, say) writes nothing and leaves
- * the committed file in place, a clean report the pull request chose. The gate cannot tell which
- * it read, so it fails closed: the tool is in error (its findings still count), with how to fix it.
+ * the committed file in place, a clean report the pull request chose. The same goes for a link the
+ * change puts on the way to it (`reports` made a link to a directory of clean reports). The gate
+ * cannot tell which it read, so it fails closed: the tool is in error (its findings still count),
+ * with how to fix it.
  */
 function reportsTheChangeHolds(input: ToolInput, change: KnownChange): void {
-  const held = input.files.filter((f) => !f.error && changedFileEndingAt(change, f.path) !== undefined).map((f) => f.path);
-  if (held.length === 0) return;
-  input.status = 'error';
-  input.messages.push(
-    `${held.map((p) => JSON.stringify(p)).join(', ')}: this change adds or modifies the report file itself, so the gate may have read the change's own file rather than what ${TOOL_LABELS[input.tool as ReportTool]} wrote in this run (a scanner step that failed leaves it in place). Remove ${held.length === 1 ? 'it' : 'them'} from the change; reports belong in .gitignore.`,
-  );
+  const label = TOOL_LABELS[input.tool as ReportTool];
+  for (const f of input.files) {
+    if (f.error) continue;
+    const parts = normalizeChangePath(f.path).split('/');
+    for (let i = parts.length; i >= 1; i--) {
+      const at = parts.slice(0, i).join('/');
+      if (!changedFileEndingAt(change, at)) continue;
+      const what = i === parts.length ? 'the report file itself' : `${JSON.stringify(at)}, on the way to the report file`;
+      input.status = 'error';
+      input.messages.push(
+        `${JSON.stringify(f.path)}: this change adds or modifies ${what}, so the gate may have read the change's own file rather than what ${label} wrote in this run (a scanner step that failed leaves it in place). Remove it from the change; reports belong in .gitignore.`,
+      );
+      break;
+    }
+  }
 }
 
 export async function runEngine(settings: Settings, deps: EngineDeps): Promise<EngineRun> {
