@@ -290,4 +290,17 @@ describe('loadRunContext', () => {
     expect((await ref('acme/api/.github/workflows/sub/ci.yml@refs/heads/main')).workflowFile).toBeUndefined();
     expect((await ref('acme/api/.github/workflows/ci.yml')).workflowFile).toBeUndefined();
   });
+
+  it('the workflow file whole when its name holds `@`, and none when the event runs the base branch\'s workflow', async () => {
+    const { loadRunContext } = await import('../../src/github/comment.js');
+    const ctx = (r: string, event?: string) => loadRunContext({ GITHUB_REPOSITORY: 'acme/api', GITHUB_WORKFLOW_REF: r, ...(event ? { GITHUB_EVENT_NAME: event } : {}) });
+    expect((await ctx('acme/api/.github/workflows/ci@v2.yml@refs/heads/fix@x')).workflowFile).toBe('.github/workflows/ci@v2.yml');
+    expect((await ctx('acme/api/.github/workflows/ci.yml@refs/heads/user@host/fix', 'push')).workflowFile).toBe('.github/workflows/ci.yml');
+    expect((await ctx('acme/api/.github/workflows/ci.yml@refs/pull/7/merge', 'pull_request')).workflowFile).toBe('.github/workflows/ci.yml');
+    // pull_request_target, workflow_run and issue_comment run the workflow of the base or default
+    // branch: the change's edit of that file does not apply to this run.
+    for (const event of ['pull_request_target', 'workflow_run', 'issue_comment']) {
+      expect((await ctx('acme/api/.github/workflows/ci.yml@refs/heads/main', event)).workflowFile).toBeUndefined();
+    }
+  });
 });

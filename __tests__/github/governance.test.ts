@@ -375,6 +375,14 @@ describe('a change that edits the policy file', () => {
     expect(workflowFileNotice(wf, { known: false, reason: 'shallow clone' })).toBeUndefined();
   });
 
+  it('named from the repository\'s root: found when the workspace is a directory below it', () => {
+    // GITHUB_WORKFLOW_REF names the file from the root; the change's workdir (`api/`) is where
+    // the workspace's own paths start, not this one's.
+    const wf = '.github/workflows/ci.yml';
+    expect(workflowFileNotice(wf, { ...change([{ path: wf }]), workdir: 'api/' })).toBeDefined();
+    expect(workflowFileNotice(wf, { ...change([{ path: `api/${wf}` }]), workdir: 'api/' })).toBeUndefined();
+  });
+
   it("reaches the run's notices from the run context", async () => {
     const workspace = scratchDir('sg-governance-');
     const wf = '.github/workflows/ci.yml';

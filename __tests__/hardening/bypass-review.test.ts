@@ -8,6 +8,10 @@
  * - a report file the pull request commits where the lane writes it (or a link it makes on the
  *   way there): a scanner step that failed under continue-on-error left the clean file in place,
  *   and the gate read it as the scanner's output.
+ * - a second look at that check: a submodule the change adds on the way to the report was not
+ *   seen (a checkout with submodules brings its clean reports), and a regular file the change
+ *   edits named like a directory on the way in another case (`BUILD`, reports in `build/`) put the
+ *   tool in error on every such pull request.
  */
 import { describe, expect, it } from '@jest/globals';
 import { symlink } from 'node:fs/promises';
@@ -139,5 +143,56 @@ describe('a report the pull request commits is never read as the scanner\'s outp
     const r = await run({ 'reports/pip-audit.json': AUDIT }, changeOf([{ path: 'src/app.py' }, { path: 'old/pip-audit.json', oldPath: 'reports/pip-audit.json', status: 'renamed' }, { path: 'reports/pip-audit.json.bak' }]));
     expect(r.tools.find((t) => t.tool === 'pip-audit')!.status).toBe('ok');
     expect(r.shouldFail).toBe(false);
+  });
+});
+
+describe('a second review of the reports the pull request holds', () => {
+  const AUDIT = JSON.stringify({ dependencies: [{ name: 'requests', version: '2.32.4', vulns: [] }], fixes: [] });
+  const changeOf = (files: Array<Partial<ChangedFile> & { path: string }>, more: Partial<KnownChange> = {}): KnownChange => ({
+    known: true,
+    base: 'a'.repeat(40),
+    head: 'b'.repeat(40),
+    source: 'pull_request',
+    diffBase: 'a'.repeat(40),
+    mode: 'three-dot',
+    files: files.map((f) => ({ status: 'added', binary: false, addedLines: [], ...f })),
+    addedLinesComplete: true,
+    notes: [],
+    ...more,
+  });
+  const pipAudit = async (files: Record<string, string>, change: KnownChange, report = 'reports/pip-audit.json', link?: [string, string]) => {
+    const ws = await workspaceWith(files, 'sg-committed-');
+    if (link) await symlink(link[1], join(ws, link[0]));
+    const settings = parseSettings([{ phase: '2', 'severity-source': 'off', 'pip-audit-report': report, 'secret-scan': 'false' }]);
+    const { result } = await runEngine(settings, { workspace: ws, now: REVIEW_NOW, change });
+    return { r: result, pip: result.tools.find((t) => t.tool === 'pip-audit')! };
+  };
+
+  it('a submodule the change adds or moves on the way to the report (its clean reports checked out with it)', async () => {
+    // Not in `files` (its content is another repository's), but a checkout with submodules puts
+    // its files on the path: the same bypass as a link to a directory of clean reports.
+    const { r, pip } = await pipAudit({ 'reports/pip-audit.json': AUDIT }, changeOf([{ path: 'src/app.py' }], { submodules: ['reports'] }));
+    expect(pip.status).toBe('error');
+    expect(pip.messages.join('\n')).toContain('"reports/pip-audit.json": this change adds or modifies the submodule "reports", on the way to the report file');
+    expect(r.shouldFail).toBe(true);
+  });
+
+  it('(false positive) a file the change edits whose name is a directory on the way in another case (Pants\' or Bazel\'s BUILD, reports in build/)', async () => {
+    // Only a link (or a submodule) can stand on the way; a regular file of that name in another
+    // letter case is another file on the runner's case-sensitive file system.
+    const { r, pip } = await pipAudit({ 'build/reports/pip-audit.json': AUDIT }, changeOf([{ path: 'BUILD', status: 'modified' }, { path: 'Build/Reports', status: 'modified' }]), 'build/reports/pip-audit.json');
+    expect(pip.status).toBe('ok');
+    expect(r.shouldFail).toBe(false);
+  });
+
+  it('(guard) a new file a glob matches, a link at the report\'s own path, a rename or type change into it, another spelling, a workspace below the root', async () => {
+    const held = async (files: Record<string, string>, change: KnownChange, report?: string, link?: [string, string]) => (await pipAudit(files, change, report, link)).pip.status;
+    expect(await held({ 'reports/pip-audit.json': AUDIT, 'reports/pip-audit-extra.json': AUDIT }, changeOf([{ path: 'reports/pip-audit-extra.json' }]), 'reports/*.json')).toBe('error');
+    expect(await held({ 'tests/clean.json': AUDIT, 'reports/.keep': '' }, changeOf([{ path: 'reports/pip-audit.json', symlink: true }]), undefined, ['reports/pip-audit.json', '../tests/clean.json'])).toBe('error');
+    expect(await held({ 'reports/pip-audit.json': AUDIT }, changeOf([{ path: 'reports/pip-audit.json', oldPath: 'tests/clean.json', status: 'renamed' }]))).toBe('error');
+    expect(await held({ 'reports/pip-audit.json': AUDIT }, changeOf([{ path: 'reports/pip-audit.json', status: 'type-changed' }]))).toBe('error');
+    expect(await held({ 'reports/pip-audit.json': AUDIT }, changeOf([{ path: 'Reports/Pip-Audit.JSON', status: 'modified' }]), './reports//pip-audit.json')).toBe('error');
+    expect(await held({ 'reports/pip-audit.json': AUDIT }, changeOf([{ path: 'api/reports/pip-audit.json' }], { workdir: 'api/' }))).toBe('error');
+    expect(await held({ 'reports/pip-audit.json': AUDIT }, changeOf([{ path: 'reports/pip-audit.json' }], { workdir: 'api/' }))).toBe('ok');
   });
 });

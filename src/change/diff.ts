@@ -431,23 +431,35 @@ export function isTouched(change: Change, path: string, opts?: { root?: string }
  * The change's entry for a file named from the workspace (a setting: the waivers or policy file),
  * named from the repository's root, the exact spelling first, then in any letter case and Unicode
  * normalisation: a `Docs/Waivers.md` setting on a macOS or Windows runner still finds git's
- * `docs/waivers.md`, and its edits are verified (fail closed).
+ * `docs/waivers.md`, and its edits are verified (fail closed). `fromRoot`: `path` is named from
+ * the repository's root already (GITHUB_WORKFLOW_REF's workflow file), not from the workspace.
  */
-export function changedFileAt(change: KnownChange, path: string): ChangedFile | undefined {
+export function changedFileAt(change: KnownChange, path: string, opts?: { fromRoot?: boolean }): ChangedFile | undefined {
   // From the repository's root only: another file of the same name at the root is not this one.
-  const p = fromRepositoryRoot(touchedSet(change), normalizeChangePath(path));
+  const n = normalizeChangePath(path);
+  const p = opts?.fromRoot ? n : fromRepositoryRoot(touchedSet(change), n);
   const find = (same: (a: string, b: string) => boolean) => change.files.find((f) => same(f.path, p) || (f.oldPath !== undefined && same(f.oldPath, p)));
   return find((a, b) => a === b) ?? find((a, b) => foldPath(a) === foldPath(b));
 }
 
 /**
  * The change's file that is at `path` after it (added, modified, renamed or copied there), or
- * undefined: unlike changedFileAt, a file renamed away from `path` is not there any more.
+ * undefined: unlike changedFileAt, a file renamed away from `path` is not there any more. `which`:
+ * only such files count (links, for a directory on the way to a file).
  */
-export function changedFileEndingAt(change: KnownChange, path: string): ChangedFile | undefined {
+export function changedFileEndingAt(change: KnownChange, path: string, which: (f: ChangedFile) => boolean = () => true): ChangedFile | undefined {
   const p = fromRepositoryRoot(touchedSet(change), normalizeChangePath(path));
-  const there = change.files.filter((f) => f.status !== 'deleted');
+  const there = change.files.filter((f) => f.status !== 'deleted' && which(f));
   return there.find((f) => f.path === p) ?? there.find((f) => foldPath(f.path) === foldPath(p));
+}
+
+/**
+ * The submodule the change adds, moves or points elsewhere (KnownChange.submodules) that is at
+ * `path`, named from the workspace, in any letter case and Unicode normalisation; or undefined.
+ */
+export function changedSubmoduleAt(change: KnownChange, path: string): string | undefined {
+  const p = foldPath(fromRepositoryRoot(touchedSet(change), normalizeChangePath(path)));
+  return (change.submodules ?? []).find((s) => foldPath(normalizeChangePath(s)) === p);
 }
 
 /**

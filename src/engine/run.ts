@@ -5,7 +5,7 @@
  * Publishing is the shells' job.
  */
 import { ConfigurationError, REPORT_INPUTS, type ReportTool, type Settings } from '../config/schema.js';
-import { changedFileEndingAt, changeScope, normalizeChangePath, type Change, type KnownChange } from '../change/diff.js';
+import { changedFileEndingAt, changedSubmoduleAt, changeScope, normalizeChangePath, type Change, type KnownChange } from '../change/diff.js';
 import type { ResolveStats } from '../enrich/severity.js';
 import { insideWorkspace, MAX_REPORT_BYTES, MAX_TOTAL_REPORT_BYTES, readReport, readReportChunks, reportSize, resolvePatterns } from '../io/files.js';
 import { evaluate, type EvaluateOptions, type ToolInput } from '../policy/evaluate.js';
@@ -312,7 +312,8 @@ function applyToolRules(input: ToolInput, settings: Settings, workspace: string)
  * own file, not what the scanner wrote in this run. A scanner step that fails under
  * `continue-on-error` (pip-audit on a requirement it cannot resolve, say) writes nothing and leaves
  * the committed file in place, a clean report the pull request chose. The same goes for a link the
- * change puts on the way to it (`reports` made a link to a directory of clean reports). The gate
+ * change puts on the way to it (`reports` made a link to a directory of clean reports), or a
+ * submodule it adds or points elsewhere there (checked out with its clean reports). The gate
  * cannot tell which it read, so it fails closed: the tool is in error (its findings still count),
  * with how to fix it.
  */
@@ -323,8 +324,15 @@ function reportsTheChangeHolds(input: ToolInput, change: KnownChange): void {
     const parts = normalizeChangePath(f.path).split('/');
     for (let i = parts.length; i >= 1; i--) {
       const at = parts.slice(0, i).join('/');
-      if (!changedFileEndingAt(change, at)) continue;
-      const what = i === parts.length ? 'the report file itself' : `${JSON.stringify(at)}, on the way to the report file`;
+      let what: string | undefined;
+      if (i === parts.length) what = changedFileEndingAt(change, at) ? 'the report file itself' : undefined;
+      // On the way, only a link or a submodule stands where a directory is: a regular file the
+      // change edits there in another letter case is another file (Pants' or Bazel's `BUILD`
+      // next to reports in `build/`), and erring on it would fail every such pull request. A
+      // submodule is not in `files`, but a checkout with submodules puts its files on the path.
+      else if (changedFileEndingAt(change, at, (c) => c.symlink === true)) what = `${JSON.stringify(at)}, on the way to the report file`;
+      else if (changedSubmoduleAt(change, at) !== undefined) what = `the submodule ${JSON.stringify(at)}, on the way to the report file`;
+      if (what === undefined) continue;
       input.status = 'error';
       input.messages.push(
         `${JSON.stringify(f.path)}: this change adds or modifies ${what}, so the gate may have read the change's own file rather than what ${label} wrote in this run (a scanner step that failed leaves it in place). Remove it from the change; reports belong in .gitignore.`,

@@ -242,12 +242,13 @@ export interface RunContext {
   ref?: string;
   /**
    * The workflow file this run came from, from the repository's root (`.github/workflows/ci.yml`),
-   * when GITHUB_WORKFLOW_REF names one of this repository's.
+   * when GITHUB_WORKFLOW_REF names one of this repository's and the event runs the checked-out
+   * ref's workflow (not pull_request_target, workflow_run or issue_comment: the base's).
    */
   workflowFile?: string;
 }
 
-/** Reads GITHUB_REPOSITORY, GITHUB_EVENT_PATH, GITHUB_SHA, GITHUB_REF, GITHUB_WORKFLOW_REF, GITHUB_SERVER_URL and GITHUB_RUN_ID. Never throws. */
+/** Reads GITHUB_REPOSITORY, GITHUB_EVENT_PATH, GITHUB_EVENT_NAME, GITHUB_SHA, GITHUB_REF, GITHUB_WORKFLOW_REF, GITHUB_SERVER_URL and GITHUB_RUN_ID. Never throws. */
 export async function loadRunContext(env: Readonly<Record<string, string | undefined>> = process.env): Promise<RunContext> {
   const ctx: RunContext = {};
   const full = env.GITHUB_REPOSITORY ?? '';
@@ -275,9 +276,13 @@ export async function loadRunContext(env: Readonly<Record<string, string | undef
   const sha = typeof prHead === 'string' ? prHead : typeof triggeringHead === 'string' ? triggeringHead : target ? undefined : env.GITHUB_SHA;
   if (sha && /^[0-9a-f]{40}$/i.test(sha)) ctx.headSha = sha;
   if (env.GITHUB_REF && /^refs\/\S{1,250}$/.test(env.GITHUB_REF)) ctx.ref = env.GITHUB_REF;
-  // `owner/repo/.github/workflows/ci.yml@refs/pull/7/merge`: the top-level workflow, in this repository.
-  const wf = /^([^/]+)\/([^/]+)\/(\.github\/workflows\/[^@/\r\n]{1,200})@/.exec(env.GITHUB_WORKFLOW_REF ?? '');
-  if (wf && ctx.owner && ctx.repo && `${wf[1]}/${wf[2]}`.toLowerCase() === `${ctx.owner}/${ctx.repo}`.toLowerCase()) ctx.workflowFile = wf[3];
+  // `owner/repo/.github/workflows/ci.yml@refs/pull/7/merge`: the top-level workflow, in this
+  // repository. The name ends at the last `@refs/` before a `/` (a file name may hold `@`, and a
+  // branch name `@` and `/`). pull_request_target, workflow_run and issue_comment runs take the
+  // workflow from the base or default branch: an edit of it in the change does not apply to them.
+  const wf = /^([^/]+)\/([^/]+)\/(\.github\/workflows\/[^/\r\n]{1,200})@refs\//.exec(env.GITHUB_WORKFLOW_REF ?? '');
+  const baseWorkflow = ['pull_request_target', 'workflow_run', 'issue_comment'].includes(env.GITHUB_EVENT_NAME ?? '');
+  if (wf && !baseWorkflow && ctx.owner && ctx.repo && `${wf[1]}/${wf[2]}`.toLowerCase() === `${ctx.owner}/${ctx.repo}`.toLowerCase()) ctx.workflowFile = wf[3];
   const server = (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, '');
   if (ctx.owner && ctx.repo && env.GITHUB_RUN_ID && /^\d+$/.test(env.GITHUB_RUN_ID) && /^https?:\/\/[^\s]+$/.test(server)) {
     ctx.runUrl = `${server}/${ctx.owner}/${ctx.repo}/actions/runs/${env.GITHUB_RUN_ID}`;

@@ -63,7 +63,8 @@ export function policyFileNotice(policyFile: string | undefined, workspace: stri
  * is not this file: not seen.
  */
 export function workflowFileNotice(workflowFile: string | undefined, change: Change | undefined): string | undefined {
-  if (!workflowFile || !change?.known || !changedFileAt(change, workflowFile)) return undefined;
+  // Named from the repository's root: a workspace below it (`api/`) does not move it.
+  if (!workflowFile || !change?.known || !changedFileAt(change, workflowFile, { fromRoot: true })) return undefined;
   return `This change edits the workflow that runs this gate, ${workflowFile}, and this run already applies it: the gate's inputs (phase, reports, thresholds, approvers) and the steps that ran the scanners are the change's own. Review that edit with the change; protect the workflows with CODEOWNERS.`;
 }
 
