@@ -102,30 +102,32 @@ describe('a report file a glob adds never takes a real finding\'s place', () => 
   });
 });
 
-describe('a report the pull request commits is never read as the scanner\'s output', () => {
-  const AUDIT = JSON.stringify({ dependencies: [{ name: 'requests', version: '2.32.4', vulns: [] }], fixes: [] });
-  const changeOf = (files: Array<Partial<ChangedFile> & { path: string }>): KnownChange => ({
-    known: true,
-    base: 'a'.repeat(40),
-    head: 'b'.repeat(40),
-    source: 'pull_request',
-    diffBase: 'a'.repeat(40),
-    mode: 'three-dot',
-    files: files.map((f) => ({ status: 'added', binary: false, addedLines: [], ...f })),
-    addedLinesComplete: true,
-    notes: [],
-  });
-  const run = async (files: Record<string, string>, change: KnownChange, link?: [string, string]) => {
-    const ws = await workspaceWith(files, 'sg-committed-');
-    if (link) await symlink(link[1], join(ws, link[0]));
-    const settings = parseSettings([{ phase: '2', 'severity-source': 'off', 'pip-audit-report': 'reports/pip-audit.json', 'secret-scan': 'false' }]);
-    return (await runEngine(settings, { workspace: ws, now: REVIEW_NOW, change })).result;
-  };
+const AUDIT = JSON.stringify({ dependencies: [{ name: 'requests', version: '2.32.4', vulns: [] }], fixes: [] });
+const changeOf = (files: Array<Partial<ChangedFile> & { path: string }>, more: Partial<KnownChange> = {}): KnownChange => ({
+  known: true,
+  base: 'a'.repeat(40),
+  head: 'b'.repeat(40),
+  source: 'pull_request',
+  diffBase: 'a'.repeat(40),
+  mode: 'three-dot',
+  files: files.map((f) => ({ status: 'added', binary: false, addedLines: [], ...f })),
+  addedLinesComplete: true,
+  notes: [],
+  ...more,
+});
+/** The engine on `files` with `change`, pip-audit's report at `report` (through `link`, made first, when given). */
+const pipAudit = async (files: Record<string, string>, change: KnownChange, report = 'reports/pip-audit.json', link?: [string, string]) => {
+  const ws = await workspaceWith(files, 'sg-committed-');
+  if (link) await symlink(link[1], join(ws, link[0]));
+  const settings = parseSettings([{ phase: '2', 'severity-source': 'off', 'pip-audit-report': report, 'secret-scan': 'false' }]);
+  const { result } = await runEngine(settings, { workspace: ws, now: REVIEW_NOW, change });
+  return { r: result, pip: result.tools.find((t) => t.tool === 'pip-audit')! };
+};
 
+describe('a report the pull request commits is never read as the scanner\'s output', () => {
   it('the report file itself, added or modified by the change: the tool is in error and the run fails', async () => {
     for (const status of ['added', 'modified'] as const) {
-      const r = await run({ 'reports/pip-audit.json': AUDIT }, changeOf([{ path: 'src/app.py' }, { path: 'reports/pip-audit.json', status }]));
-      const pip = r.tools.find((t) => t.tool === 'pip-audit')!;
+      const { r, pip } = await pipAudit({ 'reports/pip-audit.json': AUDIT }, changeOf([{ path: 'src/app.py' }, { path: 'reports/pip-audit.json', status }]));
       expect(pip.status).toBe('error');
       expect(pip.messages).toContain('"reports/pip-audit.json": this change adds or modifies the report file itself, so the gate may have read the change\'s own file rather than what pip-audit wrote in this run (a scanner step that failed leaves it in place). Remove it from the change; reports belong in .gitignore.');
       expect(r.shouldFail).toBe(true);
@@ -133,40 +135,19 @@ describe('a report the pull request commits is never read as the scanner\'s outp
   });
 
   it('a link the change makes on the way to it (reports -> a directory of clean reports)', async () => {
-    const r = await run({ 'tests/fixtures/audit/pip-audit.json': AUDIT }, changeOf([{ path: 'reports', symlink: true }]), ['reports', 'tests/fixtures/audit']);
-    const pip = r.tools.find((t) => t.tool === 'pip-audit')!;
+    const { pip } = await pipAudit({ 'tests/fixtures/audit/pip-audit.json': AUDIT }, changeOf([{ path: 'reports', symlink: true }]), 'reports/pip-audit.json', ['reports', 'tests/fixtures/audit']);
     expect(pip.status).toBe('error');
     expect(pip.messages.join('\n')).toContain('"reports/pip-audit.json": this change adds or modifies "reports", on the way to the report file');
   });
 
   it('(guard) a report the change does not hold, or moves away from the path, is read as before', async () => {
-    const r = await run({ 'reports/pip-audit.json': AUDIT }, changeOf([{ path: 'src/app.py' }, { path: 'old/pip-audit.json', oldPath: 'reports/pip-audit.json', status: 'renamed' }, { path: 'reports/pip-audit.json.bak' }]));
-    expect(r.tools.find((t) => t.tool === 'pip-audit')!.status).toBe('ok');
+    const { r, pip } = await pipAudit({ 'reports/pip-audit.json': AUDIT }, changeOf([{ path: 'src/app.py' }, { path: 'old/pip-audit.json', oldPath: 'reports/pip-audit.json', status: 'renamed' }, { path: 'reports/pip-audit.json.bak' }]));
+    expect(pip.status).toBe('ok');
     expect(r.shouldFail).toBe(false);
   });
 });
 
 describe('a second review of the reports the pull request holds', () => {
-  const AUDIT = JSON.stringify({ dependencies: [{ name: 'requests', version: '2.32.4', vulns: [] }], fixes: [] });
-  const changeOf = (files: Array<Partial<ChangedFile> & { path: string }>, more: Partial<KnownChange> = {}): KnownChange => ({
-    known: true,
-    base: 'a'.repeat(40),
-    head: 'b'.repeat(40),
-    source: 'pull_request',
-    diffBase: 'a'.repeat(40),
-    mode: 'three-dot',
-    files: files.map((f) => ({ status: 'added', binary: false, addedLines: [], ...f })),
-    addedLinesComplete: true,
-    notes: [],
-    ...more,
-  });
-  const pipAudit = async (files: Record<string, string>, change: KnownChange, report = 'reports/pip-audit.json', link?: [string, string]) => {
-    const ws = await workspaceWith(files, 'sg-committed-');
-    if (link) await symlink(link[1], join(ws, link[0]));
-    const settings = parseSettings([{ phase: '2', 'severity-source': 'off', 'pip-audit-report': report, 'secret-scan': 'false' }]);
-    const { result } = await runEngine(settings, { workspace: ws, now: REVIEW_NOW, change });
-    return { r: result, pip: result.tools.find((t) => t.tool === 'pip-audit')! };
-  };
 
   it('a submodule the change adds or moves on the way to the report (its clean reports checked out with it)', async () => {
     // Not in `files` (its content is another repository's), but a checkout with submodules puts
