@@ -448,7 +448,11 @@ export function changedFileAt(change: KnownChange, path: string, opts?: { fromRo
  * only such files count (links, for a directory on the way to a file).
  */
 export function changedFileEndingAt(change: KnownChange, path: string, which: (f: ChangedFile) => boolean = () => true): ChangedFile | undefined {
-  const p = fromRepositoryRoot(touchedSet(change), normalizeChangePath(path));
+  const sets = touchedSet(change);
+  const p = fromRepositoryRoot(sets, normalizeChangePath(path));
+  // Most paths (each directory on the way to each report) are no file of the change: a set look-up
+  // instead of a pass over its files, case-folding each, for every one.
+  if (!sets.exact.has(p) && !sets.folded.has(foldPath(p))) return undefined;
   const there = change.files.filter((f) => f.status !== 'deleted' && which(f));
   return there.find((f) => f.path === p) ?? there.find((f) => foldPath(f.path) === foldPath(p));
 }
