@@ -205,7 +205,8 @@ describe('workflow snippets in README.md, docs/ and examples/workflows/', () => 
         }
       }
     }
-    expect(checked).toBeGreaterThanOrEqual(8);
+    // 7: the lane's mutmut report reaches the gate's job as an artifact (download-artifact makes its directory).
+    expect(checked).toBeGreaterThanOrEqual(7);
   });
 
   it('the README\'s "whole lane" gate step is the example lane\'s', () => {

@@ -1,7 +1,9 @@
 /**
  * examples/workflows/api-lane.yml, the whole lane feeding one gate: the gate step only uses inputs
  * the action has, reads the report every scanner step writes, and the steps after it only read
- * outputs the action sets. The scanner commands are the Justfile's (local parity).
+ * outputs the action sets. The scanner commands are the Justfile's (local parity). The job that
+ * runs the gate runs none of the pull request's code: mutmut (its tests) runs in a job of its own
+ * and hands over only its report.
  */
 import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
@@ -19,10 +21,15 @@ interface Step {
   env?: Record<string, unknown>;
   'continue-on-error'?: boolean;
 }
+interface Job {
+  needs?: string | string[];
+  if?: string;
+  steps: Step[];
+}
 interface Workflow {
   on: Record<string, unknown>;
   permissions: Record<string, string>;
-  jobs: Record<string, { steps: Step[] }>;
+  jobs: Record<string, Job>;
 }
 
 const TEXT = readFileSync(join(REPO_ROOT, 'examples/workflows/api-lane.yml'), 'utf8');
@@ -83,8 +90,27 @@ describe('examples/workflows/api-lane.yml', () => {
   it('runs on pull requests and pushes, with the permissions it needs and the history gitleaks needs', () => {
     expect(Object.keys(WF.on).sort()).toEqual(['pull_request', 'push']);
     expect(WF.permissions).toMatchObject({ contents: 'read', 'security-events': 'write' });
-    const checkout = STEPS.find((s) => s.uses?.startsWith('actions/checkout@'))!;
+    const gateJob = Object.values(WF.jobs).find((j) => j.steps.includes(GATE))!;
+    const checkout = gateJob.steps.find((s) => s.uses?.startsWith('actions/checkout@'))!;
     expect(checkout.with?.['fetch-depth']).toBe(0);
     expect(TEXT).toMatch(/fetch-depth 0 because gitleaks/);
+  });
+
+  it("the gate's job runs none of the pull request's code; mutmut's job hands over only its report", () => {
+    const [gateName, gateJob] = Object.entries(WF.jobs).find(([, j]) => j.steps.includes(GATE))!;
+    const [mutmutName, mutmutJob] = Object.entries(WF.jobs).find(([, j]) => j.steps.some((s) => s.name === LANE.mutmut!.step))!;
+    expect(mutmutName).not.toBe(gateName);
+    // Its tests, the project's build, or `python -m` in the checkout (a `pip/` there runs instead).
+    for (const step of gateJob.steps) expect({ step: step.name ?? step.uses, run: step.run ?? '' }).toEqual({ step: step.name ?? step.uses, run: expect.not.stringMatching(/\bmutmut\b|\bpytest\b|python3? -m|pip install (?:-e )?\.(?:\s|$)/) });
+    expect([gateJob.needs].flat()).toContain(mutmutName);
+    expect(gateJob.if).toBe('${{ !cancelled() }}');
+    const upload = mutmutJob.steps.find((s) => s.uses?.startsWith('actions/upload-artifact@'))!;
+    expect(upload.with).toMatchObject({ name: 'mutmut-report', path: LANE.mutmut!.report });
+    const download = gateJob.steps.find((s) => s.uses?.startsWith('actions/download-artifact@'))!;
+    expect(download.with).toMatchObject({ name: 'mutmut-report', path: 'reports' });
+    expect(download['continue-on-error']).toBe(true);
+    expect(gateJob.steps.indexOf(download)).toBeLessThan(gateJob.steps.indexOf(GATE));
+    // No cache a job of the pull request's code could fill for the gate's job.
+    expect(TEXT).not.toMatch(/actions\/cache@|cache: pip/);
   });
 });
