@@ -286,6 +286,9 @@ describe('loadRunContext', () => {
     const { loadRunContext } = await import('../../src/github/comment.js');
     const ref = (r: string) => loadRunContext({ GITHUB_REPOSITORY: 'Acme/API', GITHUB_WORKFLOW_REF: r });
     expect((await ref('acme/api/.github/workflows/ci.yml@refs/pull/7/merge')).workflowFile).toBe('.github/workflows/ci.yml');
+    const step = await loadRunContext({ GITHUB_JOB: 'api-lane', GITHUB_ACTION: '__acme_security-gate_2', GITHUB_ACTION_REPOSITORY: 'acme/security-gate' });
+    expect(step).toEqual({ job: 'api-lane', action: '__acme_security-gate_2', actionRepository: 'acme/security-gate' });
+    expect(await loadRunContext({ GITHUB_JOB: 'a b', GITHUB_ACTION: 'x\ny', GITHUB_ACTION_REPOSITORY: '../x' })).toEqual({});
     expect((await ref('other/lib/.github/workflows/ci.yml@refs/heads/main')).workflowFile).toBeUndefined();
     expect((await ref('acme/api/.github/workflows/sub/ci.yml@refs/heads/main')).workflowFile).toBeUndefined();
     expect((await ref('acme/api/.github/workflows/ci.yml')).workflowFile).toBeUndefined();

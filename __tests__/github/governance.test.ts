@@ -390,4 +390,21 @@ describe('a change that edits the policy file', () => {
     const result = (await g.finish({ notices: [] } as never)) as unknown as { notices: string[] };
     expect(result.notices).toContainEqual(expect.stringMatching(/^This change edits the workflow that runs this gate, \.github\/workflows\/ci\.yml,/));
   });
+
+  it("names the steps of the gate's own job that run the pull request's code before it, from the run's workflow file", async () => {
+    const workspace = scratchDir('sg-governance-');
+    const wf = '.github/workflows/ci.yml';
+    mkdirSync(join(workspace, '.github', 'workflows'), { recursive: true });
+    writeFileSync(join(workspace, wf), 'jobs:\n  lane:\n    steps:\n      - uses: actions/checkout@v4\n      - name: Tests\n        run: pytest\n      - id: gate\n        uses: acme/security-gate@main\n');
+    const finish = async (runCtx: Record<string, string>) => {
+      const g = await prepareGovernance({ settings: parseSettings([{}]), workspace, now: NOW, change: change([{ path: 'src/app.py' }]), runCtx: { owner: 'acme', repo: 'api', ...runCtx }, logError: () => undefined });
+      return ((await g.finish({ notices: [] } as never)) as unknown as { notices: string[] }).notices;
+    };
+    expect(await finish({ workflowFile: wf, job: 'lane', action: 'gate' })).toContain(
+      'The job that runs this gate ("lane") runs the pull request\'s own code before it: "Tests" (the tests (pytest)). That code could rewrite the reports the gate reads, so this verdict is only as sound as those steps. Run them in another job and hand over their reports as artifacts (README: Use it in a workflow).',
+    );
+    // Another job, or no workflow file: nothing said.
+    expect((await finish({ workflowFile: wf, job: 'other', action: 'gate' })).join('\n')).not.toMatch(/The job that runs this gate/);
+    expect((await finish({ workflowFile: '.github/workflows/missing.yml', job: 'lane', action: 'gate' })).join('\n')).not.toMatch(/The job that runs this gate/);
+  });
 });

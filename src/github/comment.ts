@@ -246,9 +246,13 @@ export interface RunContext {
    * ref's workflow (not pull_request_target, workflow_run or issue_comment: the base's).
    */
   workflowFile?: string;
+  /** GITHUB_JOB, GITHUB_ACTION and GITHUB_ACTION_REPOSITORY: which job and step of the workflow the gate is. */
+  job?: string;
+  action?: string;
+  actionRepository?: string;
 }
 
-/** Reads GITHUB_REPOSITORY, GITHUB_EVENT_PATH, GITHUB_EVENT_NAME, GITHUB_SHA, GITHUB_REF, GITHUB_WORKFLOW_REF, GITHUB_SERVER_URL and GITHUB_RUN_ID. Never throws. */
+/** Reads GITHUB_REPOSITORY, GITHUB_EVENT_PATH, GITHUB_EVENT_NAME, GITHUB_SHA, GITHUB_REF, GITHUB_WORKFLOW_REF, GITHUB_JOB, GITHUB_ACTION(_REPOSITORY), GITHUB_SERVER_URL and GITHUB_RUN_ID. Never throws. */
 export async function loadRunContext(env: Readonly<Record<string, string | undefined>> = process.env): Promise<RunContext> {
   const ctx: RunContext = {};
   const full = env.GITHUB_REPOSITORY ?? '';
@@ -283,6 +287,9 @@ export async function loadRunContext(env: Readonly<Record<string, string | undef
   const wf = /^([^/]+)\/([^/]+)\/(\.github\/workflows\/[^/\r\n]{1,200})@refs\//.exec(env.GITHUB_WORKFLOW_REF ?? '');
   const baseWorkflow = ['pull_request_target', 'workflow_run', 'issue_comment'].includes(env.GITHUB_EVENT_NAME ?? '');
   if (wf && !baseWorkflow && ctx.owner && ctx.repo && `${wf[1]}/${wf[2]}`.toLowerCase() === `${ctx.owner}/${ctx.repo}`.toLowerCase()) ctx.workflowFile = wf[3];
+  if (env.GITHUB_JOB && /^[\w-]{1,100}$/.test(env.GITHUB_JOB)) ctx.job = env.GITHUB_JOB;
+  if (env.GITHUB_ACTION && /^[\w.-]{1,200}$/.test(env.GITHUB_ACTION)) ctx.action = env.GITHUB_ACTION;
+  if (env.GITHUB_ACTION_REPOSITORY && /^[A-Za-z0-9-]{1,39}\/(?!\.{1,2}$)[\w.-]{1,100}$/.test(env.GITHUB_ACTION_REPOSITORY)) ctx.actionRepository = env.GITHUB_ACTION_REPOSITORY;
   const server = (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, '');
   if (ctx.owner && ctx.repo && env.GITHUB_RUN_ID && /^\d+$/.test(env.GITHUB_RUN_ID) && /^https?:\/\/[^\s]+$/.test(server)) {
     ctx.runUrl = `${server}/${ctx.owner}/${ctx.repo}/actions/runs/${env.GITHUB_RUN_ID}`;

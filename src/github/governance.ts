@@ -16,6 +16,7 @@ import { loadYaml } from '../util/yaml.js';
 import { alignAddedLines, createWaiverSession, loadWaiverValidation, MAX_WAIVERS_FILE_BYTES, needsYaml, prepareWaivers, waiversToVerify, type WaiverSession } from '../waivers/index.js';
 import type { RunContext } from './comment.js';
 import { resolveOverride, resolveWaiverContext, type BranchRun } from './pull-request.js';
+import { codeBeforeGate, codeBeforeGateNotice } from './workflow-check.js';
 import { pushAll } from '../util/lists.js';
 
 export interface GovernanceOptions {
@@ -66,6 +67,23 @@ export function workflowFileNotice(workflowFile: string | undefined, change: Cha
   // Named from the repository's root: a workspace below it (`api/`) does not move it.
   if (!workflowFile || !change?.known || !changedFileAt(change, workflowFile, { fromRoot: true })) return undefined;
   return `This change edits the workflow that runs this gate, ${workflowFile}, and this run already applies it: the gate's inputs (phase, reports, thresholds, approvers) and the steps that ran the scanners are the change's own. Review that edit with the change; protect the workflows with CODEOWNERS.`;
+}
+
+/** Bytes of a workflow file read for codeBeforeGate (GitHub's own limit is 512 KB). */
+const MAX_WORKFLOW_BYTES = 1024 * 1024;
+
+/**
+ * The notice naming the steps of the gate's own job that run the pull request's code before it
+ * (src/github/workflow-check.ts), read from the workflow file the run came from; undefined when
+ * there are none, or the file or the gate's step cannot be found (a workspace below the root, a
+ * workflow it calls): an advice, never a reason to fail.
+ */
+async function codeBeforeGateIn(workspace: string, ctx: RunContext | undefined): Promise<string | undefined> {
+  if (!ctx?.workflowFile || !ctx.job) return undefined;
+  const read = await readReport(workspace, ctx.workflowFile, { maxBytes: MAX_WORKFLOW_BYTES, what: 'a workflow file' });
+  if (!read.ok) return undefined;
+  await loadYaml();
+  return codeBeforeGateNotice(ctx.job, codeBeforeGate(read.text, { job: ctx.job, ...(ctx.action ? { action: ctx.action } : {}), ...(ctx.actionRepository ? { actionRepository: ctx.actionRepository } : {}) }));
 }
 
 /**
@@ -306,6 +324,8 @@ export async function prepareGovernance(o: GovernanceOptions): Promise<Governanc
       if (policy) result.notices.push(policy);
       const workflow = workflowFileNotice(o.runCtx?.workflowFile, change);
       if (workflow) result.notices.push(workflow);
+      const sameJob = await codeBeforeGateIn(workspace, o.runCtx);
+      if (sameJob) result.notices.push(sameJob);
       const label = settings['override-label'];
       const decision = await resolveOverride({
         client: o.client,

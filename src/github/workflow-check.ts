@@ -1,0 +1,130 @@
+/**
+ * Steps of the gate's own job, before it, that run the pull request's code (pure: the workflow's
+ * text and who the gate is in, out come the steps).
+ *
+ * The gate trusts the files of its job. A step before it that runs code the pull request wrote
+ * (its tests, mutmut, a build of the project, `python -m` from the checkout, where a `pip/` or
+ * `bandit/` directory the pull request adds is imported instead, a script of the repository, a
+ * local action) could rewrite any report, or the gate's own files in the runner's action cache;
+ * no check of the reports can see that. The gate reads the workflow file its run came from and
+ * says which steps do it, so a team learns it from the summary rather than from an incident.
+ *
+ * What is matched is a short list of commands that certainly run the project's code; a step that
+ * runs it some other way (a Makefile target, a shell script named by path) is not seen. The file
+ * is the pull request's (its own workflow runs): a change that hides such a step from this check
+ * is an edit of the workflow, which the run's notices already name.
+ */
+import { yaml } from '../util/yaml.js';
+
+export interface CodeStep {
+  /** The step's name, else its `uses`, else its position (`step 3`). */
+  step: string;
+  /** What in it runs the pull request's code. */
+  what: string;
+}
+
+export interface GateIdentity {
+  /** GITHUB_JOB: the job's id (its key under `jobs:`). */
+  job: string;
+  /** GITHUB_ACTION: the step's `id`, or `__owner_repo` (with `_2`... for a second one) without one. */
+  action?: string;
+  /** GITHUB_ACTION_REPOSITORY: `owner/repo` of the action (empty for a local `uses: ./`). */
+  actionRepository?: string;
+}
+
+/** Commands that run the project's own code, each with the words it is shown with. */
+const RUNS_PROJECT_CODE: ReadonlyArray<readonly [RegExp, string]> = [
+  // Not with -P or -I (Python 3.11+ and isolated mode leave the current directory out of the path).
+  [/(?:^|[\s;&|(])(?:python3?(?:\.\d+)?|py)\s+(?:-(?![a-zA-Z]*[PI])[a-zA-Z]*\s+)*-m\s+[\w.]+/, 'python -m, which imports from the checkout first'],
+  [/(?:^|[\s;&|(])(?:python3?(?:\.\d+)?|py)\s+(?:-[a-zA-Z]+\s+)*(?!-)[^\s;&|]+\.py\b/, "a Python script of the repository"],
+  [/\bpytest\b|\bpy\.test\b/, 'the tests (pytest)'],
+  [/\bmutmut\s+run\b/, 'the tests (mutmut run)'],
+  [/(?:^|[\s;&|(])(?:tox|nox)(?:\s|$)/, 'tox or nox sessions'],
+  [/\bpip3?\s+install\s+(?:[^\n;&|]*\s)?(?:-e\s+)?\.(?:\[[^\]\s]*\])?(?:\s|$)/, 'a build of the project (pip install .)'],
+  [/\bpip3?\s+install\s+(?:[^\n;&|]*\s)?(?:-e|--editable)\s/, 'an editable install of the project'],
+  [/\bsetup\.py\b/, 'setup.py'],
+];
+
+/** At most this many steps are named (the rest are counted). */
+const MAX_STEPS = 5;
+
+/**
+ * The steps before the gate in its job that run the pull request's code, or undefined when the
+ * job or the gate's step cannot be told from the file (a workflow it calls, a parse failure).
+ */
+export function codeBeforeGate(text: string, who: GateIdentity): CodeStep[] | undefined {
+  let root: unknown;
+  try {
+    const { parseDocument } = yaml();
+    const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: false });
+    if (doc.errors.length > 0) return undefined;
+    root = doc.toJS({ maxAliasCount: 50 });
+  } catch {
+    return undefined;
+  }
+  const jobs = field(root, 'jobs');
+  const job = Object.prototype.hasOwnProperty.call(jobs ?? {}, who.job) ? field(jobs, who.job) : undefined;
+  const steps = field(job, 'steps');
+  if (!Array.isArray(steps)) return undefined;
+  const at = gateStepIndex(steps, who);
+  if (at === undefined) return undefined;
+  // Before the checkout the workspace holds nothing of the pull request's.
+  const checkout = steps.findIndex((s) => /^actions\/checkout@/i.test(str(field(s, 'uses')) ?? ''));
+  const found: CodeStep[] = [];
+  steps.slice(0, at).forEach((s, i) => {
+    if (checkout < 0 || i <= checkout) return;
+    const what = runsProjectCode(s);
+    if (what) found.push({ step: stepLabel(s, i), what });
+  });
+  return found;
+}
+
+/** The notice for the summary, or undefined when no step runs the pull request's code. */
+export function codeBeforeGateNotice(job: string, steps: CodeStep[] | undefined): string | undefined {
+  if (!steps || steps.length === 0) return undefined;
+  const shown = steps.slice(0, MAX_STEPS).map((s) => `${JSON.stringify(s.step)} (${s.what})`);
+  const more = steps.length - shown.length;
+  return (
+    `The job that runs this gate (${JSON.stringify(job)}) runs the pull request's own code before it: ${shown.join('; ')}${more > 0 ? `; and ${more} more` : ''}. ` +
+    `That code could rewrite the reports the gate reads, so this verdict is only as sound as those steps. Run them in another job and hand over their reports as artifacts (README: Use it in a workflow).`
+  );
+}
+
+function field(v: unknown, key: string): unknown {
+  return v !== null && typeof v === 'object' && !Array.isArray(v) && Object.prototype.hasOwnProperty.call(v, key) ? (v as Record<string, unknown>)[key] : undefined;
+}
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+
+/**
+ * Where the gate's step is: the step whose `id` is GITHUB_ACTION; else, for a step without one
+ * (`__owner_repo`, `__owner_repo_2` for the second), the nth step using the action's repository,
+ * or the nth local action (`uses: ./`) when the repository is empty. Undefined when not found.
+ */
+function gateStepIndex(steps: unknown[], who: GateIdentity): number | undefined {
+  const action = who.action ?? '';
+  const byId = steps.findIndex((s) => str(field(s, 'id')) === action && action !== '');
+  if (byId >= 0) return byId;
+  if (!action.startsWith('__')) return undefined;
+  const nth = /_(\d+)$/.exec(action);
+  const index = nth && !who.actionRepository?.endsWith(`_${nth[1]}`) ? Number(nth[1]) : 1;
+  const repo = (who.actionRepository ?? '').toLowerCase();
+  const candidates = steps
+    .map((s, i) => ({ uses: (str(field(s, 'uses')) ?? '').toLowerCase(), id: field(s, 'id'), i }))
+    .filter((s) => s.id === undefined && (repo === '' ? s.uses.startsWith('./') : s.uses.split('@')[0] === repo || s.uses.startsWith(`${repo}/`)));
+  return candidates[index - 1]?.i;
+}
+
+function runsProjectCode(step: unknown): string | undefined {
+  const uses = str(field(step, 'uses'));
+  if (uses?.startsWith('./')) return 'an action of the repository itself';
+  const run = str(field(step, 'run'));
+  if (!run) return undefined;
+  for (const [re, what] of RUNS_PROJECT_CODE) if (re.test(run)) return what;
+  return undefined;
+}
+
+function stepLabel(step: unknown, i: number): string {
+  const name = str(field(step, 'name')) ?? str(field(step, 'uses'));
+  return (name ?? `step ${i + 1}`).slice(0, 120);
+}
