@@ -23,6 +23,7 @@ interface Step {
 }
 interface Job {
   needs?: string | string[];
+  permissions?: Record<string, string>;
   if?: string;
   steps: Step[];
 }
@@ -101,15 +102,25 @@ describe('examples/workflows/api-lane.yml', () => {
     const [mutmutName, mutmutJob] = Object.entries(WF.jobs).find(([, j]) => j.steps.some((s) => s.name === LANE.mutmut!.step))!;
     expect(mutmutName).not.toBe(gateName);
     // Its tests, the project's build, or `python -m` in the checkout (a `pip/` there runs instead).
-    for (const step of gateJob.steps) expect({ step: step.name ?? step.uses, run: step.run ?? '' }).toEqual({ step: step.name ?? step.uses, run: expect.not.stringMatching(/\bmutmut\b|\bpytest\b|python3? -m|pip install (?:-e )?\.(?:\s|$)/) });
+    for (const step of gateJob.steps) expect({ step: step.name ?? step.uses, run: step.run ?? '' }).toEqual({ step: step.name ?? step.uses, run: expect.not.stringMatching(/\bmutmut\s+run\b|\bpytest\b|python3? -m|pip install (?:-e )?\.(?:\s|$)/) });
     expect([gateJob.needs].flat()).toContain(mutmutName);
     expect(gateJob.if).toBe('${{ !cancelled() }}');
     const upload = mutmutJob.steps.find((s) => s.uses?.startsWith('actions/upload-artifact@'))!;
     expect(upload.with).toMatchObject({ name: 'mutmut-report', path: LANE.mutmut!.report });
+    // The artifact holds what that job's code chose (a directory at the report's path uploads its
+    // files): it is downloaded outside the checkout, never into reports/, and only the one file is
+    // copied over to where the gate reads it.
     const download = gateJob.steps.find((s) => s.uses?.startsWith('actions/download-artifact@'))!;
-    expect(download.with).toMatchObject({ name: 'mutmut-report', path: 'reports' });
+    expect(download.with).toMatchObject({ name: 'mutmut-report', path: '${{ runner.temp }}/mutmut-report' });
     expect(download['continue-on-error']).toBe(true);
-    expect(gateJob.steps.indexOf(download)).toBeLessThan(gateJob.steps.indexOf(GATE));
+    const copy = gateJob.steps[gateJob.steps.indexOf(download) + 1]!;
+    expect(copy.run?.trim()).toBe(`cp "$RUNNER_TEMP/mutmut-report/mutmut-cicd-stats.json" ${LANE.mutmut!.report}`);
+    expect(copy['continue-on-error']).toBe(true);
+    expect(gateJob.steps.indexOf(copy)).toBeLessThan(gateJob.steps.indexOf(GATE));
+    // The job that runs the pull request's code holds no token that can write (code scanning
+    // alerts: security-events), nor one left in the checkout's git config for its code to read.
+    expect(mutmutJob.permissions).toEqual({ contents: 'read' });
+    expect(mutmutJob.steps.find((s) => s.uses?.startsWith('actions/checkout@'))!.with?.['persist-credentials']).toBe(false);
     // No cache a job of the pull request's code could fill for the gate's job.
     expect(TEXT).not.toMatch(/actions\/cache@|cache: pip/);
   });

@@ -32,7 +32,11 @@ export interface GateIdentity {
   actionRepository?: string;
 }
 
-/** Commands that run the project's own code, each with the words it is shown with. */
+/**
+ * Commands that run the project's own code, each with the words it is shown with. Each is tried on
+ * one command of a `run` at a time (split at newlines, `;`, `&` and `|`), with what an `install`
+ * names cut off (`pip install pytest tox` installs them and runs nothing of the project's).
+ */
 const RUNS_PROJECT_CODE: ReadonlyArray<readonly [RegExp, string]> = [
   // Not with -P or -I (Python 3.11+ and isolated mode leave the current directory out of the path).
   [/(?:^|[\s;&|(])(?:python3?(?:\.\d+)?|py)\s+(?:-(?![a-zA-Z]*[PI])[a-zA-Z]*\s+)*-m\s+[\w.]+/, 'python -m, which imports from the checkout first'],
@@ -40,9 +44,18 @@ const RUNS_PROJECT_CODE: ReadonlyArray<readonly [RegExp, string]> = [
   [/\bpytest\b|\bpy\.test\b/, 'the tests (pytest)'],
   [/\bmutmut\s+run\b/, 'the tests (mutmut run)'],
   [/(?:^|[\s;&|(])(?:tox|nox)(?:\s|$)/, 'tox or nox sessions'],
-  [/\bpip3?\s+install\s+(?:[^\n;&|]*\s)?(?:-e\s+)?\.(?:\[[^\]\s]*\])?(?:\s|$)/, 'a build of the project (pip install .)'],
-  [/\bpip3?\s+install\s+(?:[^\n;&|]*\s)?(?:-e|--editable)\s/, 'an editable install of the project'],
   [/\bsetup\.py\b/, 'setup.py'],
+];
+
+/**
+ * The same for the arguments of a command's first `pip install` (from the space before them).
+ * Matched once per command: a pattern free to start at every `pip` of a line and scan it to its
+ * end went quadratic on a hostile file (~1 s per 100 KB line, over a minute at the size limit).
+ */
+const PIP_INSTALLS_PROJECT: ReadonlyArray<readonly [RegExp, string]> = [
+  [/\s(?:-e\s+)?\.(?:\[[^\]\s]*\])?(?=\s|$)/, 'a build of the project (pip install .)'],
+  // A path, not a VCS or other URL (`-e git+https://…#egg=lib` installs someone else's code).
+  [/\s(?:-e|--editable)(?:\s+|=)(?!\s|[\w.+-]*:)/, 'an editable install of the project'],
 ];
 
 /** At most this many steps are named (the rest are counted). */
@@ -97,22 +110,58 @@ function field(v: unknown, key: string): unknown {
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
 /**
- * Where the gate's step is: the step whose `id` is GITHUB_ACTION; else, for a step without one
- * (`__owner_repo`, `__owner_repo_2` for the second), the nth step using the action's repository,
- * or the nth local action (`uses: ./`) when the repository is empty. Undefined when not found.
+ * Where the gate's step is: the step GITHUB_ACTION names, as GitHub names the job's steps (below);
+ * when GITHUB_ACTION_REPOSITORY is set, only a step that uses that action (a name no step has, or
+ * one of another action's step, is the gate inside a composite action: not told). Undefined when
+ * not found.
  */
 function gateStepIndex(steps: unknown[], who: GateIdentity): number | undefined {
-  const action = who.action ?? '';
-  const byId = steps.findIndex((s) => str(field(s, 'id')) === action && action !== '');
-  if (byId >= 0) return byId;
-  if (!action.startsWith('__')) return undefined;
-  const nth = /_(\d+)$/.exec(action);
-  const index = nth && !who.actionRepository?.endsWith(`_${nth[1]}`) ? Number(nth[1]) : 1;
-  const repo = (who.actionRepository ?? '').toLowerCase();
-  const candidates = steps
-    .map((s, i) => ({ uses: (str(field(s, 'uses')) ?? '').toLowerCase(), id: field(s, 'id'), i }))
-    .filter((s) => s.id === undefined && (repo === '' ? s.uses.startsWith('./') : s.uses.split('@')[0] === repo || s.uses.startsWith(`${repo}/`)));
-  return candidates[index - 1]?.i;
+  if (!who.action) return undefined;
+  const at = stepNames(steps).indexOf(who.action);
+  if (at < 0) return undefined;
+  const repo = who.actionRepository?.toLowerCase();
+  return repo && actionOf(steps[at])?.toLowerCase() !== repo ? undefined : at;
+}
+
+/**
+ * The name of each step (GITHUB_ACTION) as GitHub gives it: its `id`; else `__` and what it runs
+ * (`owner/repo` of an action, `self` for a local one, `run` for a script), each character other
+ * than a letter, digit, `_` or `-` made `_`, with `_2`, `_3`… for the second and later use of a
+ * name (actions/languageservices, workflow-parser converter/steps.ts and id-builder.ts). The old
+ * reading, the nth step using GITHUB_ACTION_REPOSITORY, took the name's `_2` of a repository
+ * named `…_2` for a count, and without that variable counted local actions.
+ */
+function stepNames(steps: unknown[]): (string | undefined)[] {
+  const taken = new Set<string>();
+  for (const s of steps) {
+    const id = str(field(s, 'id'));
+    if (id) taken.add(id);
+  }
+  return steps.map((s) => {
+    const id = str(field(s, 'id'));
+    if (id) return id;
+    const action = actionOf(s);
+    const base = `__${action === undefined ? 'run' : action.startsWith('docker://') ? action.slice('docker://'.length) || 'run' : action}`.replace(/[^A-Za-z0-9_-]/g, '_');
+    for (let n = 1; n < 1000; n++) {
+      const suffix = n === 1 ? '' : `_${n}`;
+      const name = base.slice(0, 100 - suffix.length) + suffix;
+      if (!taken.has(name)) {
+        taken.add(name);
+        return name;
+      }
+    }
+    return undefined;
+  });
+}
+
+/** What a step's `uses` runs: `owner/repo` (a sub-path dropped), `self` (`./…`), the `docker://` reference as is; undefined for none. */
+function actionOf(step: unknown): string | undefined {
+  const uses = str(field(step, 'uses'));
+  if (uses === undefined || uses.startsWith('docker://')) return uses;
+  if (uses.startsWith('./') || uses.startsWith('.\\')) return 'self';
+  const [path, ref, ...rest] = uses.split('@');
+  const parts = (path ?? '').split(/[\\/]/).filter((p) => p.length > 0);
+  return rest.length === 0 && ref && parts.length >= 2 ? `${parts[0]}/${parts[1]}` : undefined;
 }
 
 function runsProjectCode(step: unknown): string | undefined {
@@ -120,7 +169,14 @@ function runsProjectCode(step: unknown): string | undefined {
   if (uses?.startsWith('./')) return 'an action of the repository itself';
   const run = str(field(step, 'run'));
   if (!run) return undefined;
-  for (const [re, what] of RUNS_PROJECT_CODE) if (re.test(run)) return what;
+  const commands = run.split(/[\n;&|]/);
+  const called = commands.map((c) => c.replace(/\binstall\b.*/, ''));
+  for (const [re, what] of RUNS_PROJECT_CODE) if (called.some((c) => re.test(c))) return what;
+  const pipArgs = commands.map((c) => {
+    const m = /\bpip3?\s+install(?=\s)/.exec(c);
+    return m ? c.slice(m.index + m[0].length) : '';
+  });
+  for (const [re, what] of PIP_INSTALLS_PROJECT) if (pipArgs.some((a) => re.test(a))) return what;
   return undefined;
 }
 
