@@ -407,7 +407,7 @@ describe('what a pull request changes besides the code, through the bundle', () 
     expect(g.r.outputs['should-fail']).toBe('true');
     // The other reports are not the change's: as before.
     expect(g.tool('bandit').status).toBe('ok');
-    expect(g.result.notices.join('\n')).toContain('This change edits the workflow that runs this gate, .github/workflows/ci.yml, and this run already applies it');
+    expect(g.result.notices.join('\n')).toContain('This change edits the workflow that runs this gate, ".github/workflows/ci.yml", and this run already applies it');
   });
 });
 

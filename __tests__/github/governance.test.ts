@@ -367,12 +367,15 @@ describe('a change that edits the policy file', () => {
   it('and so is an edit of the workflow the run came from (its inputs to the gate already apply)', () => {
     const wf = '.github/workflows/ci.yml';
     expect(workflowFileNotice(wf, change([{ path: wf }]))).toBe(
-      "This change edits the workflow that runs this gate, .github/workflows/ci.yml, and this run already applies it: the gate's inputs (phase, reports, thresholds, approvers) and the steps that ran the scanners are the change's own. Review that edit with the change; protect the workflows with CODEOWNERS.",
+      "This change edits the workflow that runs this gate, \".github/workflows/ci.yml\", and this run already applies it: the gate's inputs (phase, reports, thresholds, approvers) and the steps that ran the scanners are the change's own. Review that edit with the change; protect the workflows with CODEOWNERS.",
     );
     expect(workflowFileNotice(wf, change([{ path: '.github/workflows/gate.yml', oldPath: wf }]))).toBeDefined();
     expect(workflowFileNotice(wf, change([{ path: '.github/workflows/docs.yml' }]))).toBeUndefined();
     expect(workflowFileNotice(undefined, change([{ path: wf }]))).toBeUndefined();
     expect(workflowFileNotice(wf, { known: false, reason: 'shallow clone' })).toBeUndefined();
+    // The file's name is the pull request's (it can add a workflow of any name): quoted, as its paths are.
+    const odd = '.github/workflows/ci.yml, and nothing else applies. x.yml';
+    expect(workflowFileNotice(odd, change([{ path: odd }]))).toContain(`this gate, ${JSON.stringify(odd)}, and this run`);
   });
 
   it('named from the repository\'s root: found when the workspace is a directory below it', () => {
@@ -388,7 +391,7 @@ describe('a change that edits the policy file', () => {
     const wf = '.github/workflows/ci.yml';
     const g = await prepareGovernance({ settings: parseSettings([{}]), workspace, now: NOW, change: change([{ path: wf }]), runCtx: { owner: 'acme', repo: 'api', workflowFile: wf }, logError: () => undefined });
     const result = (await g.finish({ notices: [] } as never)) as unknown as { notices: string[] };
-    expect(result.notices).toContainEqual(expect.stringMatching(/^This change edits the workflow that runs this gate, \.github\/workflows\/ci\.yml,/));
+    expect(result.notices).toContainEqual(expect.stringMatching(/^This change edits the workflow that runs this gate, "\.github\/workflows\/ci\.yml",/));
   });
 
   it("names the steps of the gate's own job that run the pull request's code before it, from the run's workflow file", async () => {
@@ -401,7 +404,7 @@ describe('a change that edits the policy file', () => {
       return ((await g.finish({ notices: [] } as never)) as unknown as { notices: string[] }).notices;
     };
     expect(await finish({ workflowFile: wf, job: 'lane', action: 'gate' })).toContain(
-      'The job that runs this gate ("lane") runs the pull request\'s own code before it: "Tests" (the tests (pytest)). That code could rewrite the reports the gate reads, so this verdict is only as sound as those steps. Run them in another job and hand over their reports as artifacts (README: Use it in a workflow).',
+      'The job that runs this gate ("lane" in ".github/workflows/ci.yml") runs the pull request\'s own code before it: "Tests" (the tests (pytest)). That code could rewrite the reports the gate reads, so this verdict is only as sound as those steps. Run them in another job and hand over their reports as artifacts (README: Use it in a workflow).',
     );
     // Another job, or no workflow file: nothing said.
     expect((await finish({ workflowFile: wf, job: 'other', action: 'gate' })).join('\n')).not.toMatch(/The job that runs this gate/);

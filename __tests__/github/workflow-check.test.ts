@@ -118,11 +118,11 @@ describe('codeBeforeGate', () => {
 
   it('the notice names at most five steps, quoted, and counts the rest', () => {
     const steps = Array.from({ length: 7 }, (_, i) => ({ step: `s${i}\n::error::x`, what: 'the tests (pytest)' }));
-    const notice = codeBeforeGateNotice('lane', steps)!;
-    expect(notice).toMatch(/^The job that runs this gate \("lane"\) runs the pull request's own code before it: "s0\\n::error::x" \(the tests \(pytest\)\);/);
+    const notice = codeBeforeGateNotice('lane', '.github/workflows/ci.yml', steps)!;
+    expect(notice).toMatch(/^The job that runs this gate \("lane" in "\.github\/workflows\/ci\.yml"\) runs the pull request's own code before it: "s0\\n::error::x" \(the tests \(pytest\)\);/);
     expect(notice).toContain('; and 2 more.');
     expect(notice).not.toMatch(/[\r\n]/);
-    expect(codeBeforeGateNotice('lane', [])).toBeUndefined();
-    expect(codeBeforeGateNotice('lane', undefined)).toBeUndefined();
+    expect(codeBeforeGateNotice('lane', 'ci.yml', [])).toBeUndefined();
+    expect(codeBeforeGateNotice('lane', 'ci.yml', undefined)).toBeUndefined();
   });
 });

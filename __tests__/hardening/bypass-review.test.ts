@@ -12,6 +12,8 @@
  *   seen (a checkout with submodules brings its clean reports), and a regular file the change
  *   edits named like a directory on the way in another case (`BUILD`, reports in `build/`) put the
  *   tool in error on every such pull request.
+ * - a re-review: such a tool was said to have its report "unreadable" (the headline, the summary
+ *   and the log), sending the reader to look for a broken file that read fine.
  */
 import { describe, expect, it } from '@jest/globals';
 import { symlink } from 'node:fs/promises';
@@ -19,6 +21,8 @@ import { join } from 'node:path';
 import type { ChangedFile, KnownChange } from '../../src/change/diff.js';
 import { parseSettings } from '../../src/config/schema.js';
 import { runEngine } from '../../src/engine/run.js';
+import { renderSummary } from '../../src/render/summary.js';
+import { renderTerminal } from '../../src/render/terminal.js';
 import { createWaiverSession } from '../../src/waivers/evaluate.js';
 import { parseWaivers } from '../../src/waivers/parse.js';
 import { REVIEW_NOW, workspaceWith } from '../helpers/review.js';
@@ -175,5 +179,22 @@ describe('a second review of the reports the pull request holds', () => {
     expect(await held({ 'reports/pip-audit.json': AUDIT }, changeOf([{ path: 'Reports/Pip-Audit.JSON', status: 'modified' }]), './reports//pip-audit.json')).toBe('error');
     expect(await held({ 'reports/pip-audit.json': AUDIT }, changeOf([{ path: 'api/reports/pip-audit.json' }], { workdir: 'api/' }))).toBe('error');
     expect(await held({ 'reports/pip-audit.json': AUDIT }, changeOf([{ path: 'reports/pip-audit.json' }], { workdir: 'api/' }))).toBe('ok');
+  });
+});
+
+describe('a re-review of the reports the pull request holds: what the reader is told', () => {
+  it('the report the change holds is said as such, never "unreadable" (it read fine)', async () => {
+    const { r } = await pipAudit({ 'reports/pip-audit.json': AUDIT }, changeOf([{ path: 'reports/pip-audit.json' }]));
+    expect(r.tools[0]!.stats['reportsInChange']).toBe(1);
+    expect(r.headline).toBe('Security gate: error — 1 report from the change');
+    const md = renderSummary(r);
+    expect(md).toContain('**pip\\-audit** report from the change: &quot;reports/pip\\-audit\\.json&quot;: this change adds or modifies the report file itself');
+    expect(md).not.toContain('unreadable');
+    expect(renderTerminal(r)).toContain('pip-audit report from the change: "reports/pip-audit.json": this change adds or modifies the report file itself');
+  });
+
+  it('(guard) a report that cannot be read next to it is still unreadable', async () => {
+    const { r } = await pipAudit({ 'reports/pip-audit.json': AUDIT, 'reports/broken.json': '{' }, changeOf([{ path: 'reports/pip-audit.json' }]), 'reports/*.json');
+    expect(r.headline).toBe('Security gate: error — 1 report unreadable');
   });
 });

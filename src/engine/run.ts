@@ -315,10 +315,12 @@ function applyToolRules(input: ToolInput, settings: Settings, workspace: string)
  * change puts on the way to it (`reports` made a link to a directory of clean reports), or a
  * submodule it adds or points elsewhere there (checked out with its clean reports). The gate
  * cannot tell which it read, so it fails closed: the tool is in error (its findings still count),
- * with how to fix it.
+ * with how to fix it. Counted in the tool's stats (`reportsInChange`), so the headline and the
+ * summary say so rather than calling a report that read fine unreadable.
  */
 function reportsTheChangeHolds(input: ToolInput, change: KnownChange): void {
   const label = TOOL_LABELS[input.tool as ReportTool];
+  let held = 0;
   for (const f of input.files) {
     if (f.error) continue;
     const parts = normalizeChangePath(f.path).split('/');
@@ -334,12 +336,16 @@ function reportsTheChangeHolds(input: ToolInput, change: KnownChange): void {
       else if (changedSubmoduleAt(change, at) !== undefined) what = `the submodule ${JSON.stringify(at)}, on the way to the report file`;
       if (what === undefined) continue;
       input.status = 'error';
+      held++;
       input.messages.push(
         `${JSON.stringify(f.path)}: this change adds or modifies ${what}, so the gate may have read the change's own file rather than what ${label} wrote in this run (a scanner step that failed leaves it in place). Remove it from the change; reports belong in .gitignore.`,
       );
       break;
     }
   }
+  // On the first report, like the duplicates across files (stats add up); every file counted here was read, so there is one.
+  const first = input.reports[0];
+  if (held > 0 && first) input.reports[0] = { ...first, stats: { ...first.stats, reportsInChange: (first.stats['reportsInChange'] ?? 0) + held } };
 }
 
 export async function runEngine(settings: Settings, deps: EngineDeps): Promise<EngineRun> {

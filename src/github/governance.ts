@@ -66,7 +66,8 @@ export function policyFileNotice(policyFile: string | undefined, workspace: stri
 export function workflowFileNotice(workflowFile: string | undefined, change: Change | undefined): string | undefined {
   // Named from the repository's root: a workspace below it (`api/`) does not move it.
   if (!workflowFile || !change?.known || !changedFileAt(change, workflowFile, { fromRoot: true })) return undefined;
-  return `This change edits the workflow that runs this gate, ${workflowFile}, and this run already applies it: the gate's inputs (phase, reports, thresholds, approvers) and the steps that ran the scanners are the change's own. Review that edit with the change; protect the workflows with CODEOWNERS.`;
+  // Quoted: the pull request can add a workflow of any name and run the gate from it.
+  return `This change edits the workflow that runs this gate, ${JSON.stringify(workflowFile)}, and this run already applies it: the gate's inputs (phase, reports, thresholds, approvers) and the steps that ran the scanners are the change's own. Review that edit with the change; protect the workflows with CODEOWNERS.`;
 }
 
 /** Bytes of a workflow file read for codeBeforeGate (GitHub's own limit is 512 KB). */
@@ -83,7 +84,7 @@ async function codeBeforeGateIn(workspace: string, ctx: RunContext | undefined):
   const read = await readReport(workspace, ctx.workflowFile, { maxBytes: MAX_WORKFLOW_BYTES, what: 'a workflow file' });
   if (!read.ok) return undefined;
   await loadYaml();
-  return codeBeforeGateNotice(ctx.job, codeBeforeGate(read.text, { job: ctx.job, ...(ctx.action ? { action: ctx.action } : {}), ...(ctx.actionRepository ? { actionRepository: ctx.actionRepository } : {}) }));
+  return codeBeforeGateNotice(ctx.job, ctx.workflowFile, codeBeforeGate(read.text, { job: ctx.job, ...(ctx.action ? { action: ctx.action } : {}), ...(ctx.actionRepository ? { actionRepository: ctx.actionRepository } : {}) }));
 }
 
 /**

@@ -92,13 +92,16 @@ export function codeBeforeGate(text: string, who: GateIdentity): CodeStep[] | un
   return found;
 }
 
-/** The notice for the summary, or undefined when no step runs the pull request's code. */
-export function codeBeforeGateNotice(job: string, steps: CodeStep[] | undefined): string | undefined {
+/**
+ * The notice for the summary, or undefined when no step runs the pull request's code; `file`, the
+ * workflow file read, is named (quoted: the pull request may name a workflow anything).
+ */
+export function codeBeforeGateNotice(job: string, file: string, steps: CodeStep[] | undefined): string | undefined {
   if (!steps || steps.length === 0) return undefined;
   const shown = steps.slice(0, MAX_STEPS).map((s) => `${JSON.stringify(s.step)} (${s.what})`);
   const more = steps.length - shown.length;
   return (
-    `The job that runs this gate (${JSON.stringify(job)}) runs the pull request's own code before it: ${shown.join('; ')}${more > 0 ? `; and ${more} more` : ''}. ` +
+    `The job that runs this gate (${JSON.stringify(job)} in ${JSON.stringify(file)}) runs the pull request's own code before it: ${shown.join('; ')}${more > 0 ? `; and ${more} more` : ''}. ` +
     `That code could rewrite the reports the gate reads, so this verdict is only as sound as those steps. Run them in another job and hand over their reports as artifacts (README: Use it in a workflow).`
   );
 }

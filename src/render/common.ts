@@ -77,7 +77,8 @@ export function phaseText(result: GateResult): string {
  * The one-line verdict in plain words (no Markdown, no emoji), e.g.
  * `Security gate: warn — phase 1, nothing blocks yet · 6 findings would block in phase 2`,
  * `Security gate: block — 3 blocking findings (phase 2)`, `Security gate: pass`,
- * `Security gate: error — 1 report missing`, `… — 2 reports missing, 1 unreadable`.
+ * `Security gate: error — 1 report missing`, `… — 2 reports missing, 1 unreadable`,
+ * `… — 1 report from the change`.
  * The summary puts `## <emoji> ` in front; the terminal prints it as is.
  */
 export function headlineFor(result: GateResult): string {
@@ -91,15 +92,18 @@ export function headlineFor(result: GateResult): string {
   const ignored = result.tools.filter((t) => t.status === 'missing' && t.missingAs === 'ignore').length;
   // A tool in error only because files it could not scan are in a critical path read its reports.
   const unscannedOnly = (t: GateResult['tools'][number]) => t.status === 'error' && t.scanErrors.length > 0 && t.files.every((f) => f.error === undefined);
-  const unreadable = toolsNotOk(result).filter((t) => !unscannedOnly(t)).length - missing;
+  // A tool in error because the change holds a report it read (engine/run.ts): not unreadable.
+  const held = result.tools.filter((t) => !unscannedOnly(t) && heldByChange(t)).length;
+  const unreadable = toolsNotOk(result).filter((t) => !unscannedOnly(t)).length - missing - held;
   const unscanned = result.tools.reduce((n, t) => n + t.scanErrors.length, 0);
   const unscannedCritical = result.tools.reduce((n, t) => n + (t.stats['notScannedCritical'] ?? 0), 0);
-  const broken = missing - ignored + unreadable + result.tools.filter(unscannedOnly).length;
+  const broken = missing - ignored + unreadable + held + result.tools.filter(unscannedOnly).length;
   const phase = phaseText(result);
   const parts: string[] = [];
 
   if (missing > 0) parts.push(`${plural(missing, 'report')} missing${ignored === 0 ? '' : ignored === missing ? ' (ignored)' : ` (${ignored} ignored)`}${unreadable > 0 ? `, ${unreadable} unreadable` : ''}`);
   else if (unreadable > 0) parts.push(`${plural(unreadable, 'report')} unreadable`);
+  if (held > 0) parts.push(`${plural(held, 'report')} from the change`);
   if (blocks > 0) {
     parts.push(`${plural(blocks, 'blocking finding')} (${phase})`);
   } else if (broken === 0 && (later > 0 || warns > 0 || result.verdict !== 'pass')) {
@@ -383,6 +387,21 @@ export function messageLevel(t: ToolResult): 'error' | 'warn' | 'info' {
   return t.status === 'missing' && t.missingAs === 'ignore' ? 'info' : 'error';
 }
 
+/**
+ * A tool in error only because the change holds a report file it read fine (stats
+ * `reportsInChange`, engine/run.ts): every file read, so nothing is unreadable.
+ */
+function heldByChange(t: ToolResult): boolean {
+  return t.status === 'error' && (t.stats['reportsInChange'] ?? 0) > 0 && t.files.every((f) => f.error === undefined);
+}
+
+/** What a tool's messages are about, before them in the summary and the log. */
+export function toolMessagesLabel(t: ToolResult): string {
+  if (t.status === 'missing') return 'report missing';
+  if (t.status !== 'error') return 'note';
+  return heldByChange(t) ? 'report from the change' : 'report unreadable';
+}
+
 /** The Markdown icon of each level. */
 export const LEVEL_ICON = { error: '⛔', warn: '⚠️', info: 'ℹ️' } as const;
 
@@ -402,6 +421,7 @@ const STAT_LABELS: Record<string, [string, string]> = {
   files: ['file scanned', 'files scanned'],
   raw: ['raw finding', 'raw findings'],
   vulnerablePackages: ['vulnerable package', 'vulnerable packages'],
+  reportsInChange: ['report file from the change', 'report files from the change'],
 };
 /** Counters that repeat what the table already says. */
 const STAT_HIDDEN = new Set(['total', 'findings']);

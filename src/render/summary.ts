@@ -37,6 +37,7 @@ import {
   severityText,
   titleAddsToRule,
   toolMessages,
+  toolMessagesLabel,
   toolName,
   toolStatsParts,
   waiverText,
@@ -148,7 +149,7 @@ function renderHead(result: GateResult, maxMessages: number): string {
   for (const t of result.tools) {
     if (t.status === 'ok' && t.messages.length === 0) continue;
     const icon = LEVEL_ICON[messageLevel(t)];
-    const what = t.status === 'missing' ? 'report missing' : t.status === 'error' ? 'report unreadable' : 'note';
+    const what = toolMessagesLabel(t);
     const msgs = toolMessages(t);
     for (const m of msgs.slice(0, maxMessages)) {
       bullets.push(`- ${icon} **${md(toolName(t.tool), 60)}** ${what}: ${mdq(m, CLIP.message)}`);

@@ -25,6 +25,7 @@ import {
   severitySourceText,
   titleAddsToRule,
   toolMessages,
+  toolMessagesLabel,
   toolName,
   toolStatsParts,
   waiverText,
@@ -70,7 +71,7 @@ export function renderTerminal(result: GateResult, opts: TerminalOptions = {}): 
   const alerts: string[] = [];
   for (const tool of result.tools) {
     const msgs = toolMessages(tool);
-    const what = tool.status === 'missing' ? 'report missing' : tool.status === 'error' ? 'report unreadable' : 'note';
+    const what = toolMessagesLabel(tool);
     const level = messageLevel(tool);
     const mark = paint(LEVEL_MARK[level], LEVEL_STYLE[level]);
     for (const m of msgs.slice(0, 20)) alerts.push(`  ${mark} ${t(toolName(tool.tool), 60)} ${what}: ${t(m, CLIP.message)}`);
