@@ -458,12 +458,13 @@ export function changedFileEndingAt(change: KnownChange, path: string, which: (f
 }
 
 /**
- * The submodule the change adds, moves or points elsewhere (KnownChange.submodules) that is at
- * `path`, named from the workspace, in any letter case and Unicode normalisation; or undefined.
+ * Whether a submodule the change adds, moves or points elsewhere (KnownChange.submodules) is at
+ * `path`, named from the workspace, in any letter case and Unicode normalisation (touchedSet's
+ * folded list, each with its trailing `/`).
  */
-export function changedSubmoduleAt(change: KnownChange, path: string): string | undefined {
-  const p = foldPath(fromRepositoryRoot(touchedSet(change), normalizeChangePath(path)));
-  return (change.submodules ?? []).find((s) => foldPath(normalizeChangePath(s)) === p);
+export function isChangedSubmodule(change: KnownChange, path: string): boolean {
+  const sets = touchedSet(change);
+  return sets.submodules.includes(`${foldPath(fromRepositoryRoot(sets, normalizeChangePath(path)))}/`);
 }
 
 /**

@@ -5,7 +5,7 @@
  * Publishing is the shells' job.
  */
 import { ConfigurationError, REPORT_INPUTS, type ReportTool, type Settings } from '../config/schema.js';
-import { changedFileEndingAt, changedSubmoduleAt, changeScope, normalizeChangePath, type Change, type KnownChange } from '../change/diff.js';
+import { changedFileEndingAt, changeScope, isChangedSubmodule, normalizeChangePath, type Change, type KnownChange } from '../change/diff.js';
 import type { ResolveStats } from '../enrich/severity.js';
 import { insideWorkspace, MAX_REPORT_BYTES, MAX_TOTAL_REPORT_BYTES, readReport, readReportChunks, reportSize, resolvePatterns } from '../io/files.js';
 import { evaluate, type EvaluateOptions, type ToolInput } from '../policy/evaluate.js';
@@ -293,10 +293,7 @@ function applyToolRules(input: ToolInput, settings: Settings, workspace: string)
       return own.length === r.findings.length ? r : { ...r, findings: own };
     });
     // Counted like a report's own duplicates (stats add up across files).
-    if (repeated > 0) {
-      const first = input.reports[0] as ParsedReport;
-      input.reports[0] = { ...first, stats: { ...first.stats, duplicates: (first.stats['duplicates'] ?? 0) + repeated } };
-    }
+    countOnFirstReport(input, 'duplicates', repeated);
   }
   if (input.tool === 'mutmut' && input.status === 'ok') {
     const problems = mutmutRunProblems(input.reports.map((report, i) => ({ file: reportFiles[i] ?? report.format, report })));
@@ -333,7 +330,7 @@ function reportsTheChangeHolds(input: ToolInput, change: KnownChange): void {
       // next to reports in `build/`), and erring on it would fail every such pull request. A
       // submodule is not in `files`, but a checkout with submodules puts its files on the path.
       else if (changedFileEndingAt(change, at, (c) => c.symlink === true)) what = `${JSON.stringify(at)}, on the way to the report file`;
-      else if (changedSubmoduleAt(change, at) !== undefined) what = `the submodule ${JSON.stringify(at)}, on the way to the report file`;
+      else if (isChangedSubmodule(change, at)) what = `the submodule ${JSON.stringify(at)}, on the way to the report file`;
       if (what === undefined) continue;
       input.status = 'error';
       held++;
@@ -343,9 +340,17 @@ function reportsTheChangeHolds(input: ToolInput, change: KnownChange): void {
       break;
     }
   }
-  // On the first report, like the duplicates across files (stats add up); every file counted here was read, so there is one.
+  // Every file counted here was read, so there is a first report to count it on.
+  countOnFirstReport(input, 'reportsInChange', held);
+}
+
+/**
+ * Adds `n` to counter `key` of the tool's first report: a count about the tool's files together
+ * (the tool's stats are the sum of its reports'). The report is copied, not changed in place.
+ */
+function countOnFirstReport(input: ToolInput, key: string, n: number): void {
   const first = input.reports[0];
-  if (held > 0 && first) input.reports[0] = { ...first, stats: { ...first.stats, reportsInChange: (first.stats['reportsInChange'] ?? 0) + held } };
+  if (n > 0 && first) input.reports[0] = { ...first, stats: { ...first.stats, [key]: (first.stats[key] ?? 0) + n } };
 }
 
 export async function runEngine(settings: Settings, deps: EngineDeps): Promise<EngineRun> {

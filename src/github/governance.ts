@@ -84,7 +84,7 @@ async function codeBeforeGateIn(workspace: string, ctx: RunContext | undefined):
   const read = await readReport(workspace, ctx.workflowFile, { maxBytes: MAX_WORKFLOW_BYTES, what: 'a workflow file' });
   if (!read.ok) return undefined;
   await loadYaml();
-  return codeBeforeGateNotice(ctx.job, ctx.workflowFile, codeBeforeGate(read.text, { job: ctx.job, ...(ctx.action ? { action: ctx.action } : {}), ...(ctx.actionRepository ? { actionRepository: ctx.actionRepository } : {}) }));
+  return codeBeforeGateNotice(ctx.job, ctx.workflowFile, codeBeforeGate(read.text, { job: ctx.job, action: ctx.action, actionRepository: ctx.actionRepository }));
 }
 
 /**
@@ -268,6 +268,9 @@ async function checkoutOffBranch(workspace: string, waiversFile: string, waivers
 
 export async function prepareGovernance(o: GovernanceOptions): Promise<Governance> {
   const { settings, workspace, change, now } = o;
+  // Read while the reports are: the run's workflow file, for finish's notice. Advice only, so a
+  // failure (the YAML chunk not loading) says nothing rather than ending the run.
+  const sameJobNotice = codeBeforeGateIn(workspace, o.runCtx).catch(() => undefined);
   const prTarget = o.runCtx?.target ? { owner: o.runCtx.target.owner, repo: o.runCtx.target.repo, pr: o.runCtx.target.issueNumber } : undefined;
   const file = settings['waivers-file'];
   // readReport refuses a link out of the workspace or into .git on the file it opens, in the words
@@ -325,7 +328,7 @@ export async function prepareGovernance(o: GovernanceOptions): Promise<Governanc
       if (policy) result.notices.push(policy);
       const workflow = workflowFileNotice(o.runCtx?.workflowFile, change);
       if (workflow) result.notices.push(workflow);
-      const sameJob = await codeBeforeGateIn(workspace, o.runCtx);
+      const sameJob = await sameJobNotice;
       if (sameJob) result.notices.push(sameJob);
       const label = settings['override-label'];
       const decision = await resolveOverride({

@@ -27,9 +27,9 @@ export interface GateIdentity {
   /** GITHUB_JOB: the job's id (its key under `jobs:`). */
   job: string;
   /** GITHUB_ACTION: the step's `id`, or `__owner_repo` (with `_2`... for a second one) without one. */
-  action?: string;
+  action?: string | undefined;
   /** GITHUB_ACTION_REPOSITORY: `owner/repo` of the action (empty for a local `uses: ./`). */
-  actionRepository?: string;
+  actionRepository?: string | undefined;
 }
 
 /**
@@ -76,8 +76,7 @@ export function codeBeforeGate(text: string, who: GateIdentity): CodeStep[] | un
     return undefined;
   }
   const jobs = field(root, 'jobs');
-  const job = Object.prototype.hasOwnProperty.call(jobs ?? {}, who.job) ? field(jobs, who.job) : undefined;
-  const steps = field(job, 'steps');
+  const steps = field(field(jobs, who.job), 'steps');
   if (!Array.isArray(steps)) return undefined;
   const at = gateStepIndex(steps, who);
   if (at === undefined) return undefined;
@@ -168,8 +167,7 @@ function actionOf(step: unknown): string | undefined {
 }
 
 function runsProjectCode(step: unknown): string | undefined {
-  const uses = str(field(step, 'uses'));
-  if (uses?.startsWith('./')) return 'an action of the repository itself';
+  if (actionOf(step) === 'self') return 'an action of the repository itself';
   const run = str(field(step, 'run'));
   if (!run) return undefined;
   const commands = run.split(/[\n;&|]/);

@@ -127,6 +127,11 @@ const WORKFLOW_FILE = /^\.github\/.*\.ya?ml$/i;
 const WORKFLOW_INPUT = /^\s*(?:-\s*)?(?:skips|baseline|ignore-vulns|severity|confidence|configfile)\s*:/i;
 const ADVISORY_ONLY = /^\s*(?:-\s*)?["']?(?:GHSA(?:-[0-9a-z]{4}){3}|PYSEC-\d{4}-\d+|CVE-\d{4}-\d{4,}|OSV-\d{4}-\d+)["']?\s*(?:,\s*)?$/i;
 
+/** A workflow line giving a scanner action's narrowing input, or an entry of its ignore list. */
+function setsAScannerActionInput(text: string): boolean {
+  return WORKFLOW_INPUT.test(text) || ADVISORY_ONLY.test(text);
+}
+
 function narrowsAScanner(text: string): boolean {
   if (ANY_LINE_OPTION.test(text)) return true;
   for (const command of text.split(COMMAND_SEPARATOR)) {
@@ -178,7 +183,7 @@ export function suppressionsAdded(files: readonly ChangedFile[]): { places: Supp
       if (GITLEAKS_ALLOW.test(text)) add(f.path, line, 'gitleaks:allow');
       else if (ALLOWLIST_SECRET.test(text)) add(f.path, line, 'allowlist secret');
       else if (python && NOSEC.test(text)) add(f.path, line, 'nosec');
-      else if (runsCommands && (narrowsAScanner(text) || (workflow && (WORKFLOW_INPUT.test(text) || ADVISORY_ONLY.test(text))))) add(f.path, line, 'scanner option');
+      else if (runsCommands && (narrowsAScanner(text) || (workflow && setsAScannerActionInput(text)))) add(f.path, line, 'scanner option');
     }
     // Moved to a name the scanners read: every line is new to them, but git lists as added only
     // those the move changed (none for a plain rename), so the file itself is the place.
