@@ -169,6 +169,7 @@ let firstOrigin: string;
 let fork: string;
 let head: string;
 let reportHead: string;
+let trackedTip: string;
 let mainTip: string;
 let firstSha: string;
 let n = 0;
@@ -188,6 +189,10 @@ beforeAll(() => {
   write(author, 'reports/pip-audit.json', JSON.stringify({ dependencies: [{ name: 'requests', version: '2.32.4', vulns: [] }], fixes: [] }));
   write(author, '.github/workflows/ci.yml', 'on: pull_request\njobs: {}\n');
   reportHead = commit(author, 'feature: a clean audit, and the workflow');
+  // Once merged, the committed report stays: a later push does not touch it.
+  git(author, 'checkout', '-q', '-b', 'tracked-report');
+  write(author, 'src/app/util.py', `${BASE_FILES['src/app/util.py']}\n# later work\n`);
+  trackedTip = commit(author, 'later: util tweak');
   // main moves on after the fork: legacy.py changes there, so a two-dot diff would count it as touched.
   git(author, 'checkout', '-q', 'main');
   write(author, 'src/app/legacy.py', `${BASE_FILES['src/app/legacy.py']}\n# main moved on\n`);
@@ -408,6 +413,28 @@ describe('what a pull request changes besides the code, through the bundle', () 
     // The other reports are not the change's: as before.
     expect(g.tool('bandit').status).toBe('ok');
     expect(g.result.notices.join('\n')).toContain('This change edits the workflow that runs this gate, ".github/workflows/ci.yml", and this run already applies it');
+  });
+});
+
+describe('a report committed to the repository, through the bundle', () => {
+  it('a push that does not touch it: git tracks the file, so that tool is in error; the others read as before', async () => {
+    const ws = workspace({ branch: 'tracked-report', headSha: trackedTip });
+    // pip-audit failed under continue-on-error: the file in the workspace is the one committed earlier.
+    git(ws, 'checkout', '--', 'reports/pip-audit.json');
+    const g = await gate(ws, { ...REPORT_INPUTS, phase: '2' }, {
+      name: 'push',
+      payload: { ref: 'refs/heads/tracked-report', before: reportHead, after: trackedTip, repository: { default_branch: 'main' } },
+    }, { GITHUB_SHA: trackedTip });
+    expect(g.result.change).toMatchObject({ known: true, source: 'push', base: reportHead, head: trackedTip });
+    const pip = g.tool('pip-audit');
+    expect(pip.status).toBe('error');
+    expect(pip.messages).toEqual([
+      '"reports/pip-audit.json": git tracks this file (it is committed to the repository), so the gate may have read the committed file rather than what pip-audit wrote in this run (a scanner step that failed leaves it in place). Untrack it (`git rm --cached`) and add it to .gitignore.',
+    ]);
+    expect(g.r.outputs['should-fail']).toBe('true');
+    expect(g.r.summary).toContain('1 report committed to the repository');
+    expect(g.r.summary).toContain('report committed to the repository: &quot;reports/pip\\-audit\\.json&quot;: git tracks this file');
+    for (const t of ['bandit', 'gitleaks', 'deptry', 'vulture']) expect(g.tool(t).status).toBe('ok');
   });
 });
 

@@ -38,6 +38,12 @@ export interface EngineDeps {
   /** Severity lookups: the API base URL and whether the network may be used. */
   severity?: { githubApiUrl: string; offline: boolean; log?: (msg: string) => void };
   waive?: EvaluateOptions['waive'] | Promise<EvaluateOptions['waive']>;
+  /**
+   * Which of the report files read (workspace-relative) git tracks; undefined when the workspace
+   * is in no repository. The action's shell asks git; the CLI does not (locally, the developer
+   * ran the scanners, and the bundled examples are committed). See reportsGitTracks.
+   */
+  tracked?: (paths: readonly string[]) => Promise<ReadonlySet<string> | undefined>;
 }
 
 export interface EngineRun {
@@ -315,7 +321,7 @@ function applyToolRules(input: ToolInput, settings: Settings, workspace: string)
  * with how to fix it. Counted in the tool's stats (`reportsInChange`), so the headline and the
  * summary say so rather than calling a report that read fine unreadable.
  */
-function reportsTheChangeHolds(input: ToolInput, change: KnownChange): void {
+function reportsTheChangeHolds(input: ToolInput, change: KnownChange, flagged: Set<string>): void {
   const label = TOOL_LABELS[input.tool as ReportTool];
   let held = 0;
   for (const f of input.files) {
@@ -334,6 +340,7 @@ function reportsTheChangeHolds(input: ToolInput, change: KnownChange): void {
       if (what === undefined) continue;
       input.status = 'error';
       held++;
+      flagged.add(f.path);
       input.messages.push(
         `${JSON.stringify(f.path)}: this change adds or modifies ${what}, so the gate may have read the change's own file rather than what ${label} wrote in this run (a scanner step that failed leaves it in place). Remove it from the change; reports belong in .gitignore.`,
       );
@@ -342,6 +349,47 @@ function reportsTheChangeHolds(input: ToolInput, change: KnownChange): void {
   }
   // Every file counted here was read, so there is a first report to count it on.
   countOnFirstReport(input, 'reportsInChange', held);
+}
+
+/**
+ * A report file git tracks: committed to the repository, by the base branch or by the change (one
+ * the change adds or modifies is said by reportsTheChangeHolds, in `flagged`, and not again). As
+ * there, a scanner step that fails leaves the committed file in place, and the gate cannot tell
+ * it from what the scanner wrote in this run: a report committed by mistake once would pass every
+ * later run whose scanner failed, on `main` too, where promotion's evidence comes from. So the
+ * tool is in error (its findings still count), counted in its stats (`reportsTracked`). Scanner
+ * output is never meant to be committed; the message says how to untrack it.
+ */
+function reportsGitTracks(input: ToolInput, tracked: ReadonlySet<string>, flagged: ReadonlySet<string>): void {
+  const label = TOOL_LABELS[input.tool as ReportTool];
+  let n = 0;
+  for (const f of input.files) {
+    if (f.error || flagged.has(f.path) || !tracked.has(f.path)) continue;
+    input.status = 'error';
+    n++;
+    input.messages.push(
+      `${JSON.stringify(f.path)}: git tracks this file (it is committed to the repository), so the gate may have read the committed file rather than what ${label} wrote in this run (a scanner step that failed leaves it in place). Untrack it (\`git rm --cached\`) and add it to .gitignore.`,
+    );
+  }
+  countOnFirstReport(input, 'reportsTracked', n);
+}
+
+/**
+ * Asks `tracked` (git, in the action's shell) which report files read are committed and puts
+ * their tools in error (reportsGitTracks). Returns a notice when git could not say: the check is
+ * then not made, and the run says so rather than passing it silently.
+ */
+async function checkTracked(inputs: ToolInput[], tracked: NonNullable<EngineDeps['tracked']>, flagged: ReadonlySet<string>): Promise<string | undefined> {
+  const paths = [...new Set(inputs.flatMap((i) => i.files.filter((f) => !f.error).map((f) => f.path)))];
+  if (paths.length === 0) return undefined;
+  let set: ReadonlySet<string> | undefined;
+  try {
+    set = await tracked(paths);
+  } catch (e) {
+    return `Whether git tracks the report files could not be checked (${e instanceof Error ? e.message : String(e)}): a report committed to the repository, read instead of what its scanner wrote in this run, would go unnoticed.`;
+  }
+  if (set) for (const input of inputs) reportsGitTracks(input, set, flagged);
+  return undefined;
 }
 
 /**
@@ -379,7 +427,9 @@ export async function runEngine(settings: Settings, deps: EngineDeps): Promise<E
   }
 
   const change = await deps.change;
-  if (change?.known) for (const input of inputs) reportsTheChangeHolds(input, change);
+  const flagged = new Set<string>();
+  if (change?.known) for (const input of inputs) reportsTheChangeHolds(input, change, flagged);
+  const trackedUnknown = deps.tracked && (await checkTracked(inputs, deps.tracked, flagged));
   if (change?.known && settings['secret-scan']) {
     const report = scanChange(change.files, { keywords: settings['secret-scan-keywords'], sourceFile: `git diff ${change.diffBase.slice(0, 12)}..${change.head.slice(0, 12)}` });
     if (report.knownSecrets) pushAll(knownSecrets, report.knownSecrets);
@@ -467,6 +517,7 @@ export async function runEngine(settings: Settings, deps: EngineDeps): Promise<E
     // Never silent: without a known change there are no added lines, so the scan cannot run.
     if (settings['secret-scan']) result.notices.push('The secret scan of added lines did not run: the change under review is unknown, so there are no added lines to read.');
   }
+  if (trackedUnknown) result.notices.push(trackedUnknown);
   if (severityStats) result.severityLookup = severityStats;
   result.notices = pushAll(notices, result.notices);
   if (secretsUnknown) result.notices.unshift(secretsUnknown);

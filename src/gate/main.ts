@@ -8,6 +8,7 @@ import { settingsWithPolicy } from '../config/policy-file.js';
 import { ConfigurationError, type Settings } from '../config/schema.js';
 import { insideWorkspace, outputPathProblem, readPolicyFile } from '../io/files.js';
 import { findChange, type ChangeContext } from '../engine/change.js';
+import { trackedFiles } from '../io/git.js';
 import type { Change } from '../change/diff.js';
 import { computeOutputs, RESULT_FILE, SUMMARY_FILE } from '../engine/outputs.js';
 import { reproduceCommand } from '../engine/publish.js';
@@ -93,6 +94,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env, given?: Settings
     change: changing,
     severity: { githubApiUrl: githubApiUrl(env), offline: false, log: log.info },
     waive: waiving,
+    tracked: (paths) => trackedFiles(workspace, paths),
   });
   const result = await (await governing).finish(engine.result);
   result.headline = headlineFor(result);

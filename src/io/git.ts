@@ -16,7 +16,8 @@
  * says so. Anything that cannot be established returns `{ known: false, reason }`: the caller then
  * treats every finding as new (fail closed). Every git call has a timeout and bounded output.
  */
-import { readFile } from 'node:fs/promises';
+import { lstat, readFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import { buildChangedFiles, parseUnifiedAddedLines, type Change, type ChangedFile, type ChangeSource, type KnownChange } from '../change/diff.js';
 import { describeFailure, runFile, type RunResult } from './exec.js';
 import { pushAll } from '../util/lists.js';
@@ -503,4 +504,36 @@ async function diffCommits(git: Git, plan: DiffPlan): Promise<Change> {
     ...(workdir !== '' ? { workdir } : {}),
     ...(submodules.length > 0 ? { submodules } : {}),
   };
+}
+
+/**
+ * Which of `paths` (workspace-relative, `/`-separated) git tracks in the workspace's repository,
+ * as git names them. Undefined when there is nothing to ask: the workspace is in no repository
+ * (a checkout without `.git`), or git is not installed. Any other failure throws with git's words.
+ * Paths are taken literally (`*` or `:(glob)` in a file name is no pattern), a few hundred a call.
+ */
+export async function trackedFiles(cwd: string, paths: readonly string[], timeoutMs = 30_000): Promise<Set<string> | undefined> {
+  // No `.git` here or above (and no GIT_DIR): no repository, and no git process to start (~20 ms
+  // of a small run's start-up on these machines).
+  if (process.env.GIT_DIR === undefined && !(await hasGitAbove(resolve(cwd)))) return undefined;
+  const tracked = new Set<string>();
+  for (let i = 0; i < paths.length; i += 200) {
+    const batch = paths.slice(i, i + 200);
+    const r = await runGit(cwd, ['--literal-pathspecs', 'ls-files', '-z', '--cached', '--', ...batch], {
+      timeoutMs,
+      maxStdoutBytes: batch.reduce((n, p) => n + Buffer.byteLength(p) + 1, 0) * 4 + 4096,
+    });
+    if (r.spawnError?.startsWith('ENOENT') || (r.code !== 0 && /not a git repository/i.test(r.stderr))) return undefined;
+    if (r.code !== 0 || r.truncated) throw new Error(describeFailure('git ls-files', r, timeoutMs));
+    for (const p of r.stdout.toString('utf8').split('\0')) if (p !== '') tracked.add(p);
+  }
+  return tracked;
+}
+
+/** Whether `dir` or a directory above it holds `.git` (a directory, or the file of a worktree or submodule). */
+async function hasGitAbove(dir: string): Promise<boolean> {
+  for (let d = dir; ; d = dirname(d)) {
+    if (await lstat(join(d, '.git')).then(() => true, () => false)) return true;
+    if (dirname(d) === d) return false;
+  }
 }

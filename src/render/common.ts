@@ -92,18 +92,20 @@ export function headlineFor(result: GateResult): string {
   const ignored = result.tools.filter((t) => t.status === 'missing' && t.missingAs === 'ignore').length;
   // A tool in error only because files it could not scan are in a critical path read its reports.
   const unscannedOnly = (t: GateResult['tools'][number]) => t.status === 'error' && t.scanErrors.length > 0 && t.files.every((f) => f.error === undefined);
-  // A tool in error because the change holds a report it read (engine/run.ts): not unreadable.
-  const held = result.tools.filter((t) => !unscannedOnly(t) && heldByChange(t)).length;
-  const unreadable = toolsNotOk(result).filter((t) => !unscannedOnly(t)).length - missing - held;
+  // A tool in error because the change holds, or git tracks, a report it read (engine/run.ts): not unreadable.
+  const held = result.tools.filter((t) => !unscannedOnly(t) && heldReport(t) === 'change').length;
+  const committed = result.tools.filter((t) => !unscannedOnly(t) && heldReport(t) === 'tracked').length;
+  const unreadable = toolsNotOk(result).filter((t) => !unscannedOnly(t)).length - missing - held - committed;
   const unscanned = result.tools.reduce((n, t) => n + t.scanErrors.length, 0);
   const unscannedCritical = result.tools.reduce((n, t) => n + (t.stats['notScannedCritical'] ?? 0), 0);
-  const broken = missing - ignored + unreadable + held + result.tools.filter(unscannedOnly).length;
+  const broken = missing - ignored + unreadable + held + committed + result.tools.filter(unscannedOnly).length;
   const phase = phaseText(result);
   const parts: string[] = [];
 
   if (missing > 0) parts.push(`${plural(missing, 'report')} missing${ignored === 0 ? '' : ignored === missing ? ' (ignored)' : ` (${ignored} ignored)`}${unreadable > 0 ? `, ${unreadable} unreadable` : ''}`);
   else if (unreadable > 0) parts.push(`${plural(unreadable, 'report')} unreadable`);
   if (held > 0) parts.push(`${plural(held, 'report')} from the change`);
+  if (committed > 0) parts.push(`${plural(committed, 'report')} committed to the repository`);
   if (blocks > 0) {
     parts.push(`${plural(blocks, 'blocking finding')} (${phase})`);
   } else if (broken === 0 && (later > 0 || warns > 0 || result.verdict !== 'pass')) {
@@ -388,18 +390,22 @@ export function messageLevel(t: ToolResult): 'error' | 'warn' | 'info' {
 }
 
 /**
- * A tool in error only because the change holds a report file it read fine (stats
- * `reportsInChange`, engine/run.ts): every file read, so nothing is unreadable.
+ * A tool in error only because the change holds (stats `reportsInChange`), or else git tracks
+ * (`reportsTracked`), a report file it read fine (engine/run.ts): every file read, so nothing is
+ * unreadable.
  */
-function heldByChange(t: ToolResult): boolean {
-  return t.status === 'error' && (t.stats['reportsInChange'] ?? 0) > 0 && t.files.every((f) => f.error === undefined);
+function heldReport(t: ToolResult): 'change' | 'tracked' | undefined {
+  if (t.status !== 'error' || !t.files.every((f) => f.error === undefined)) return undefined;
+  if ((t.stats['reportsInChange'] ?? 0) > 0) return 'change';
+  return (t.stats['reportsTracked'] ?? 0) > 0 ? 'tracked' : undefined;
 }
 
 /** What a tool's messages are about, before them in the summary and the log. */
 export function toolMessagesLabel(t: ToolResult): string {
   if (t.status === 'missing') return 'report missing';
   if (t.status !== 'error') return 'note';
-  return heldByChange(t) ? 'report from the change' : 'report unreadable';
+  const held = heldReport(t);
+  return held === 'change' ? 'report from the change' : held === 'tracked' ? 'report committed to the repository' : 'report unreadable';
 }
 
 /** The Markdown icon of each level. */
@@ -422,6 +428,7 @@ const STAT_LABELS: Record<string, [string, string]> = {
   raw: ['raw finding', 'raw findings'],
   vulnerablePackages: ['vulnerable package', 'vulnerable packages'],
   reportsInChange: ['report file from the change', 'report files from the change'],
+  reportsTracked: ['report file tracked by git', 'report files tracked by git'],
 };
 /** Counters that repeat what the table already says. */
 const STAT_HIDDEN = new Set(['total', 'findings']);

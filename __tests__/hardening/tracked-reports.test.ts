@@ -1,0 +1,128 @@
+/**
+ * A report file git tracks (committed to the repository) at the path the lane writes it: a scanner
+ * step that fails under continue-on-error writes nothing, and the gate would read the committed
+ * file as this run's output. The change's own files were checked (bypass-review.test.ts); one the
+ * base branch already holds, or any on a run without a known change (a push to `main`, where
+ * promotion's evidence comes from, with the secret scan off), was not. Real git repositories
+ * below; the action's shell asks git (io/git.ts trackedFiles), the engine judges.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { parseSettings } from '../../src/config/schema.js';
+import { runEngine } from '../../src/engine/run.js';
+import { trackedFiles } from '../../src/io/git.js';
+import { renderSummary } from '../../src/render/summary.js';
+import { renderTerminal } from '../../src/render/terminal.js';
+import { commit, initRepo, removeDir, tempDir, write } from '../change/git-helpers.js';
+import { REVIEW_NOW } from '../helpers/review.js';
+
+const AUDIT = JSON.stringify({ dependencies: [{ name: 'requests', version: '2.32.4', vulns: [] }], fixes: [] });
+const BANDIT = JSON.stringify({ errors: [], generated_at: '2026-12-07T00:00:00Z', metrics: {}, results: [] });
+
+let root: string;
+beforeAll(() => {
+  root = tempDir('sg-tracked-');
+});
+afterAll(() => removeDir(root));
+
+let n = 0;
+/** A repository with `committed` in its last commit and `untracked` written after it. */
+function repo(committed: Record<string, string>, untracked: Record<string, string> = {}): string {
+  const dir = initRepo(join(root, `r${++n}`));
+  write(dir, 'src/app.py', 'x = 1\n');
+  for (const [p, c] of Object.entries(committed)) write(dir, p, c);
+  commit(dir, 'base');
+  for (const [p, c] of Object.entries(untracked)) write(dir, p, c);
+  return dir;
+}
+
+async function gate(ws: string, inputs: Record<string, string>) {
+  const settings = parseSettings([{ phase: '2', 'severity-source': 'off', 'secret-scan': 'false', ...inputs }]);
+  return (await runEngine(settings, { workspace: ws, now: REVIEW_NOW, tracked: (paths) => trackedFiles(ws, paths) })).result;
+}
+
+describe('trackedFiles: which report files git tracks', () => {
+  it('names the tracked ones as given; paths are literal, not patterns', async () => {
+    const ws = repo({ 'reports/pip-audit.json': AUDIT, 'reports/*.json': AUDIT }, { 'reports/bandit.json': BANDIT, 'reports/x.json': AUDIT });
+    expect(await trackedFiles(ws, ['reports/pip-audit.json', 'reports/bandit.json', 'reports/x.json'])).toEqual(new Set(['reports/pip-audit.json']));
+    expect(await trackedFiles(ws, ['reports/*.json'])).toEqual(new Set(['reports/*.json']));
+  });
+
+  it('a workspace below the repository\'s root: paths stay the workspace\'s', async () => {
+    const top = repo({ 'api/reports/pip-audit.json': AUDIT });
+    expect(await trackedFiles(join(top, 'api'), ['reports/pip-audit.json'])).toEqual(new Set(['reports/pip-audit.json']));
+  });
+
+  it('nothing to ask outside a repository; a repository git cannot read is an error with git\'s words', async () => {
+    const plain = tempDir('sg-tracked-plain-');
+    try {
+      expect(await trackedFiles(plain, ['reports/pip-audit.json'])).toBeUndefined();
+    } finally {
+      removeDir(plain);
+    }
+    const broken = repo({ 'reports/pip-audit.json': AUDIT });
+    writeFileSync(join(broken, '.git/index'), 'not an index');
+    await expect(trackedFiles(broken, ['reports/pip-audit.json'])).rejects.toThrow(/^git ls-files exited with 128: .*index/);
+  });
+});
+
+describe('a committed report puts its tool in error, as one the change holds does', () => {
+  it('the base branch\'s committed report, with no change known: error, said as committed, findings still read', async () => {
+    const ws = repo({ 'reports/pip-audit.json': AUDIT }, { 'reports/bandit.json': BANDIT });
+    const r = await gate(ws, { 'pip-audit-report': 'reports/pip-audit.json', 'bandit-report': 'reports/bandit.json' });
+    const pip = r.tools.find((t) => t.tool === 'pip-audit')!;
+    expect(pip.status).toBe('error');
+    expect(pip.stats['reportsTracked']).toBe(1);
+    expect(pip.messages).toEqual([
+      '"reports/pip-audit.json": git tracks this file (it is committed to the repository), so the gate may have read the committed file rather than what pip-audit wrote in this run (a scanner step that failed leaves it in place). Untrack it (`git rm --cached`) and add it to .gitignore.',
+    ]);
+    expect(r.tools.find((t) => t.tool === 'bandit')!.status).toBe('ok');
+    expect(r.shouldFail).toBe(true);
+    expect(r.headline).toBe('Security gate: error — 1 report committed to the repository');
+    expect(renderSummary(r)).toContain('**pip\\-audit** report committed to the repository: &quot;reports/pip\\-audit\\.json&quot;: git tracks this file');
+    expect(renderTerminal(r)).toContain('pip-audit report committed to the repository: "reports/pip-audit.json": git tracks this file');
+  });
+
+  it('(guard) untracked reports, and a run outside any repository, are as before', async () => {
+    const ws = repo({}, { 'reports/pip-audit.json': AUDIT });
+    const r = await gate(ws, { 'pip-audit-report': 'reports/*.json' });
+    expect(r.tools[0]!.status).toBe('ok');
+    expect(r.notices).toEqual([]);
+    const plain = tempDir('sg-tracked-plain-');
+    try {
+      write(plain, 'reports/pip-audit.json', AUDIT);
+      const p = await gate(plain, { 'pip-audit-report': 'reports/pip-audit.json' });
+      expect(p.tools[0]!.status).toBe('ok');
+      expect(p.notices).toEqual([]);
+    } finally {
+      removeDir(plain);
+    }
+  });
+
+  it('git failing is said, never a silent pass of the check; the CLI (no `tracked`) does not ask', async () => {
+    const ws = repo({ 'reports/pip-audit.json': AUDIT });
+    writeFileSync(join(ws, '.git/index'), 'not an index');
+    const r = await gate(ws, { 'pip-audit-report': 'reports/pip-audit.json' });
+    expect(r.tools[0]!.status).toBe('ok');
+    expect(r.notices.join('\n')).toMatch(/^Whether git tracks the report files could not be checked \(git ls-files exited with 128: .*\): a report committed to the repository, read instead of what its scanner wrote in this run, would go unnoticed\.$/m);
+    const settings = parseSettings([{ phase: '2', 'severity-source': 'off', 'secret-scan': 'false', 'pip-audit-report': 'reports/pip-audit.json' }]);
+    const cli = (await runEngine(settings, { workspace: repo({ 'reports/pip-audit.json': AUDIT }), now: REVIEW_NOW })).result;
+    expect(cli.tools[0]!.status).toBe('ok');
+  });
+
+  it('a report the change holds is said once, as the change\'s', async () => {
+    const ws = repo({ 'reports/pip-audit.json': AUDIT });
+    const settings = parseSettings([{ phase: '2', 'severity-source': 'off', 'secret-scan': 'false', 'pip-audit-report': 'reports/pip-audit.json' }]);
+    const change = {
+      known: true as const, base: 'a'.repeat(40), head: 'b'.repeat(40), source: 'pull_request' as const, diffBase: 'a'.repeat(40), mode: 'three-dot' as const,
+      files: [{ path: 'reports/pip-audit.json', status: 'added' as const, binary: false, addedLines: [] }], addedLinesComplete: true, notes: [],
+    };
+    const r = (await runEngine(settings, { workspace: ws, now: REVIEW_NOW, change, tracked: (paths) => trackedFiles(ws, paths) })).result;
+    const pip = r.tools[0]!;
+    expect(pip.messages).toHaveLength(1);
+    expect(pip.messages[0]).toContain('this change adds or modifies the report file itself');
+    expect(pip.stats['reportsTracked']).toBeUndefined();
+    expect(r.headline).toBe('Security gate: error — 1 report from the change');
+  });
+});
