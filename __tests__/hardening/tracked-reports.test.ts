@@ -49,6 +49,12 @@ describe('trackedFiles: which report files git tracks', () => {
     expect(await trackedFiles(ws, ['reports/*.json'])).toEqual(new Set(['reports/*.json']));
   });
 
+  it('where the file system ignores letter case, any spelling of a tracked file is it (named as asked); elsewhere it is another file', async () => {
+    const ws = repo({ 'reports/pip-audit.json': AUDIT });
+    expect(await trackedFiles(ws, ['Reports/Pip-Audit.JSON', 'reports/other.json'], { foldCase: true })).toEqual(new Set(['Reports/Pip-Audit.JSON']));
+    expect(await trackedFiles(ws, ['Reports/Pip-Audit.JSON'], { foldCase: false })).toEqual(new Set());
+  });
+
   it('a workspace below the repository\'s root: paths stay the workspace\'s', async () => {
     const top = repo({ 'api/reports/pip-audit.json': AUDIT });
     expect(await trackedFiles(join(top, 'api'), ['reports/pip-audit.json'])).toEqual(new Set(['reports/pip-audit.json']));

@@ -507,25 +507,31 @@ async function diffCommits(git: Git, plan: DiffPlan): Promise<Change> {
 }
 
 /**
- * Which of `paths` (workspace-relative, `/`-separated) git tracks in the workspace's repository,
- * as git names them. Undefined when there is nothing to ask: the workspace is in no repository
- * (a checkout without `.git`), or git is not installed. Any other failure throws with git's words.
- * Paths are taken literally (`*` or `:(glob)` in a file name is no pattern), a few hundred a call.
+ * Which of `paths` (workspace-relative, `/`-separated) git tracks in the workspace's repository.
+ * Undefined when there is nothing to ask: the workspace is in no repository (a checkout without
+ * `.git`), or git is not installed. Any other failure throws with git's words. Paths are taken
+ * literally (`*` or `:(glob)` in a file name is no pattern), a few hundred a call; on a file system
+ * that ignores letter case (Windows, macOS: `foldCase`), in any case, as the file read is the same.
  */
-export async function trackedFiles(cwd: string, paths: readonly string[], timeoutMs = 30_000): Promise<Set<string> | undefined> {
+export async function trackedFiles(cwd: string, paths: readonly string[], opts: { timeoutMs?: number; foldCase?: boolean } = {}): Promise<Set<string> | undefined> {
+  const timeoutMs = opts.timeoutMs ?? 30_000;
+  const fold = opts.foldCase ?? (process.platform === 'win32' || process.platform === 'darwin');
   // No `.git` here or above (and no GIT_DIR): no repository, and no git process to start (~20 ms
   // of a small run's start-up on these machines).
   if (process.env.GIT_DIR === undefined && !(await hasGitAbove(resolve(cwd)))) return undefined;
+  const key = (p: string) => (fold ? p.toLowerCase() : p);
+  const asked = new Map<string, string[]>();
+  for (const p of paths) asked.set(key(p), [...(asked.get(key(p)) ?? []), p]);
   const tracked = new Set<string>();
   for (let i = 0; i < paths.length; i += 200) {
     const batch = paths.slice(i, i + 200);
-    const r = await runGit(cwd, ['--literal-pathspecs', 'ls-files', '-z', '--cached', '--', ...batch], {
+    const r = await runGit(cwd, ['ls-files', '-z', '--cached', '--', ...batch.map((p) => `:(${fold ? 'literal,icase' : 'literal'})${p}`)], {
       timeoutMs,
       maxStdoutBytes: batch.reduce((n, p) => n + Buffer.byteLength(p) + 1, 0) * 4 + 4096,
     });
     if (r.spawnError?.startsWith('ENOENT') || (r.code !== 0 && /not a git repository/i.test(r.stderr))) return undefined;
     if (r.code !== 0 || r.truncated) throw new Error(describeFailure('git ls-files', r, timeoutMs));
-    for (const p of r.stdout.toString('utf8').split('\0')) if (p !== '') tracked.add(p);
+    for (const name of r.stdout.toString('utf8').split('\0')) for (const p of asked.get(key(name)) ?? []) tracked.add(p);
   }
   return tracked;
 }
