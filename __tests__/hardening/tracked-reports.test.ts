@@ -8,14 +8,18 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { join } from 'node:path';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { REPORT_INPUTS } from '../../src/config/schema.js';
 import { parseSettings } from '../../src/config/schema.js';
+import type { Change } from '../../src/change/diff.js';
 import { runEngine } from '../../src/engine/run.js';
 import { trackedFiles } from '../../src/io/git.js';
 import { renderSummary } from '../../src/render/summary.js';
 import { renderTerminal } from '../../src/render/terminal.js';
-import { commit, initRepo, removeDir, tempDir, write } from '../change/git-helpers.js';
+import { commit, git, initRepo, removeDir, symlink, tempDir, write } from '../change/git-helpers.js';
 import { REVIEW_NOW } from '../helpers/review.js';
+import { REPO_ROOT } from '../helpers/runner.js';
 
 const AUDIT = JSON.stringify({ dependencies: [{ name: 'requests', version: '2.32.4', vulns: [] }], fixes: [] });
 const BANDIT = JSON.stringify({ errors: [], generated_at: '2026-12-07T00:00:00Z', metrics: {}, results: [] });
@@ -73,6 +77,65 @@ describe('trackedFiles: which report files git tracks', () => {
   });
 });
 
+describe('trackedFiles: what a report path leads to', () => {
+  it('a report a submodule commits is tracked (the superproject\'s index holds only the pointer)', async () => {
+    const sub = repo({ 'reports/pip-audit.json': AUDIT });
+    const top = repo({});
+    git(top, 'submodule', 'add', '-q', sub, 'libs/api');
+    commit(top, 'the submodule');
+    expect(await trackedFiles(top, ['libs/api/reports/pip-audit.json', 'libs/api/src/app.py', 'libs/api/reports/other.json'])).toEqual(
+      new Set(['libs/api/reports/pip-audit.json', 'libs/api/src/app.py']),
+    );
+  });
+
+  it('a report read through a link is the committed file the link leads to', async () => {
+    // `reports` is a committed link to the committed `ci/out/`; `tmp/pip-audit.json` an untracked link to a committed file.
+    const ws = repo({ 'ci/out/pip-audit.json': AUDIT });
+    symlink(ws, 'reports', 'ci/out');
+    commit(ws, 'the link');
+    write(ws, 'tmp/.keep', '');
+    symlink(ws, 'tmp/pip-audit.json', '../ci/out/pip-audit.json');
+    expect(await trackedFiles(ws, ['reports/pip-audit.json', 'tmp/pip-audit.json'])).toEqual(new Set(['reports/pip-audit.json', 'tmp/pip-audit.json']));
+    const r = await gate(ws, { 'pip-audit-report': 'reports/pip-audit.json' });
+    expect(r.tools[0]!.status).toBe('error');
+    expect(r.tools[0]!.stats['reportsTracked']).toBe(1);
+  });
+
+  it('a .git git cannot open, or no git to ask, is a failure said with git\'s words, not a repository-less pass', async () => {
+    const ws = tempDir('sg-tracked-gitfile-');
+    try {
+      write(ws, '.git', 'gitdir: /nonexistent/worktrees/ws\n');
+      write(ws, 'reports/pip-audit.json', AUDIT);
+      await expect(trackedFiles(ws, ['reports/pip-audit.json'])).rejects.toThrow(/^git ls-files exited with 128: .*not a git repository/);
+      const r = await gate(ws, { 'pip-audit-report': 'reports/pip-audit.json' });
+      expect(r.notices.join('\n')).toMatch(/^Whether git tracks the report files could not be checked \(git ls-files exited with 128/m);
+    } finally {
+      removeDir(ws);
+    }
+    const inRepo = repo({ 'reports/pip-audit.json': AUDIT });
+    const path = process.env.PATH;
+    process.env.PATH = join(root, 'no-git-here');
+    try {
+      await expect(trackedFiles(inRepo, ['reports/pip-audit.json'])).rejects.toThrow(/^git ls-files could not be started \(ENOENT/);
+    } finally {
+      process.env.PATH = path;
+    }
+  });
+});
+
+describe('the repository\'s own self-test (.github/workflows/ci.yml)', () => {
+  it('runs the action on no report git tracks: the committed examples would put both tools in error', async () => {
+    const workflow = parseYaml(readFileSync(join(REPO_ROOT, '.github/workflows/ci.yml'), 'utf8')) as { jobs: Record<string, { steps: Array<{ uses?: string; with?: Record<string, string> }> }> };
+    const reports = Object.values(workflow.jobs)
+      .flatMap((j) => j.steps)
+      .filter((s) => s.uses === './')
+      .flatMap((s) => Object.values(REPORT_INPUTS).map((input) => s.with?.[input]).filter((p): p is string => p !== undefined));
+    expect(reports.length).toBeGreaterThan(0);
+    // Undefined when the tests run outside a clone (a source tarball): nothing then is committed.
+    expect([...((await trackedFiles(REPO_ROOT, reports)) ?? [])]).toEqual([]);
+  });
+});
+
 describe('a committed report puts its tool in error, as one the change holds does', () => {
   it('the base branch\'s committed report, with no change known: error, said as committed, findings still read', async () => {
     const ws = repo({ 'reports/pip-audit.json': AUDIT }, { 'reports/bandit.json': BANDIT });
@@ -115,6 +178,27 @@ describe('a committed report puts its tool in error, as one the change holds doe
     const settings = parseSettings([{ phase: '2', 'severity-source': 'off', 'secret-scan': 'false', 'pip-audit-report': 'reports/pip-audit.json' }]);
     const cli = (await runEngine(settings, { workspace: repo({ 'reports/pip-audit.json': AUDIT }), now: REVIEW_NOW })).result;
     expect(cli.tools[0]!.status).toBe('ok');
+  });
+
+  it('git is asked as soon as the reports are read, not after the change is found (one git process off a small run\'s critical path)', async () => {
+    const ws = repo({}, { 'reports/pip-audit.json': AUDIT });
+    const settings = parseSettings([{ phase: '2', 'severity-source': 'off', 'secret-scan': 'false', 'pip-audit-report': 'reports/pip-audit.json' }]);
+    const order: string[] = [];
+    const change = new Promise<Change>((done) => setTimeout(() => {
+      order.push('change found');
+      done({ known: false, reason: 'not yet' });
+    }, 300));
+    const r = (await runEngine(settings, {
+      workspace: ws,
+      now: REVIEW_NOW,
+      change,
+      tracked: async (paths) => {
+        order.push('git asked');
+        return trackedFiles(ws, paths);
+      },
+    })).result;
+    expect(order).toEqual(['git asked', 'change found']);
+    expect(r.tools[0]!.status).toBe('ok');
   });
 
   it('a report the change holds is said once, as the change\'s', async () => {

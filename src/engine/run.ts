@@ -375,21 +375,20 @@ function reportsGitTracks(input: ToolInput, tracked: ReadonlySet<string>, flagge
 }
 
 /**
- * Asks `tracked` (git, in the action's shell) which report files read are committed and puts
- * their tools in error (reportsGitTracks). Returns a notice when git could not say: the check is
- * then not made, and the run says so rather than passing it silently.
+ * Asks `tracked` (git, in the action's shell) which report files read are committed: the set, or a
+ * notice when git could not say (the check is then not made, and the run says so rather than
+ * passing it silently). Never rejects: it runs while the change is awaited, and a run that fails
+ * on the change must not leave it unhandled.
  */
-async function checkTracked(inputs: ToolInput[], tracked: NonNullable<EngineDeps['tracked']>, flagged: ReadonlySet<string>): Promise<string | undefined> {
+async function askTracked(inputs: ToolInput[], tracked: NonNullable<EngineDeps['tracked']>): Promise<{ set?: ReadonlySet<string>; notice?: string }> {
   const paths = [...new Set(inputs.flatMap((i) => i.files.filter((f) => !f.error).map((f) => f.path)))];
-  if (paths.length === 0) return undefined;
-  let set: ReadonlySet<string> | undefined;
+  if (paths.length === 0) return {};
   try {
-    set = await tracked(paths);
+    const set = await tracked(paths);
+    return set ? { set } : {};
   } catch (e) {
-    return `Whether git tracks the report files could not be checked (${e instanceof Error ? e.message : String(e)}): a report committed to the repository, read instead of what its scanner wrote in this run, would go unnoticed.`;
+    return { notice: `Whether git tracks the report files could not be checked (${e instanceof Error ? e.message : String(e)}): a report committed to the repository, read instead of what its scanner wrote in this run, would go unnoticed.` };
   }
-  if (set) for (const input of inputs) reportsGitTracks(input, set, flagged);
-  return undefined;
 }
 
 /**
@@ -426,10 +425,15 @@ export async function runEngine(settings: Settings, deps: EngineDeps): Promise<E
     inputs.push(input);
   }
 
+  // Git is asked which reports are committed as soon as they are read, while the change (git
+  // too) is still being found: after it, one more git process lay on a small run's critical path.
+  const asking = deps.tracked && askTracked(inputs, deps.tracked);
   const change = await deps.change;
   const flagged = new Set<string>();
   if (change?.known) for (const input of inputs) reportsTheChangeHolds(input, change, flagged);
-  const trackedUnknown = deps.tracked && (await checkTracked(inputs, deps.tracked, flagged));
+  const tracked = asking && (await asking);
+  if (tracked?.set) for (const input of inputs) reportsGitTracks(input, tracked.set, flagged);
+  const trackedUnknown = tracked?.notice;
   if (change?.known && settings['secret-scan']) {
     const report = scanChange(change.files, { keywords: settings['secret-scan-keywords'], sourceFile: `git diff ${change.diffBase.slice(0, 12)}..${change.head.slice(0, 12)}` });
     if (report.knownSecrets) pushAll(knownSecrets, report.knownSecrets);

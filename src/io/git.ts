@@ -16,8 +16,8 @@
  * says so. Anything that cannot be established returns `{ known: false, reason }`: the caller then
  * treats every finding as new (fail closed). Every git call has a timeout and bounded output.
  */
-import { lstat, readFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { lstat, readFile, realpath } from 'node:fs/promises';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { buildChangedFiles, parseUnifiedAddedLines, type Change, type ChangedFile, type ChangeSource, type KnownChange } from '../change/diff.js';
 import { describeFailure, runFile, type RunResult } from './exec.js';
 import { pushAll } from '../util/lists.js';
@@ -508,10 +508,15 @@ async function diffCommits(git: Git, plan: DiffPlan): Promise<Change> {
 
 /**
  * Which of `paths` (workspace-relative, `/`-separated) git tracks in the workspace's repository.
- * Undefined when there is nothing to ask: the workspace is in no repository (a checkout without
- * `.git`), or git is not installed. Any other failure throws with git's words. Paths are taken
- * literally (`*` or `:(glob)` in a file name is no pattern), a few hundred a call; on a file system
- * that ignores letter case (Windows, macOS: `foldCase`), in any case, as the file read is the same.
+ * Undefined when there is nothing to ask: no `.git` in the workspace or above it (a checkout
+ * without one) and no GIT_DIR. Past that, any failure throws with git's words, git not installed
+ * and a `.git` git cannot open included: the check was not made, and the run says so. Paths are
+ * taken literally (`*` or `:(glob)` in a file name is no pattern), a few hundred a call; on a file
+ * system that ignores letter case (Windows, macOS: `foldCase`), in any case, as the file read is
+ * the same. What is read is the file a path leads to: one a submodule commits
+ * (`--recurse-submodules`; the superproject's index holds only the pointer), and the end of a link
+ * in the workspace (a committed `reports -> ci/out` reads the committed `ci/out/x.json`, which git
+ * never names as `reports/x.json`) count as tracked.
  */
 export async function trackedFiles(cwd: string, paths: readonly string[], opts: { timeoutMs?: number; foldCase?: boolean } = {}): Promise<Set<string> | undefined> {
   const timeoutMs = opts.timeoutMs ?? 30_000;
@@ -520,18 +525,31 @@ export async function trackedFiles(cwd: string, paths: readonly string[], opts: 
   // of a small run's start-up on these machines).
   if (process.env.GIT_DIR === undefined && !(await hasGitAbove(resolve(cwd)))) return undefined;
   const key = (p: string) => (fold ? p.toLowerCase() : p);
-  const asked = new Map<string, string[]>();
-  for (const p of paths) asked.set(key(p), [...(asked.get(key(p)) ?? []), p]);
+  // Each name to ask git about (by its key), with the paths asked that lead to it.
+  const asked = new Map<string, { name: string; paths: string[] }>();
+  const ask = (name: string, p: string) => {
+    const k = key(name);
+    const entry = asked.get(k);
+    if (!entry) asked.set(k, { name, paths: [p] });
+    else if (!entry.paths.includes(p)) entry.paths.push(p);
+  };
+  const root = await realpath(resolve(cwd)).catch(() => resolve(cwd));
+  for (const p of paths) {
+    ask(p, p);
+    // A file that cannot be resolved now is asked by its name only (the read already said why).
+    const real = await realpath(resolve(cwd, p)).then((r) => relative(root, r), () => undefined);
+    if (real !== undefined && real !== '' && !isAbsolute(real) && real !== '..' && !real.startsWith(`..${sep}`)) ask(real.split(sep).join('/'), p);
+  }
+  const names = [...asked.values()].map((e) => e.name);
   const tracked = new Set<string>();
-  for (let i = 0; i < paths.length; i += 200) {
-    const batch = paths.slice(i, i + 200);
-    const r = await runGit(cwd, ['ls-files', '-z', '--cached', '--', ...batch.map((p) => `:(${fold ? 'literal,icase' : 'literal'})${p}`)], {
+  for (let i = 0; i < names.length; i += 200) {
+    const batch = names.slice(i, i + 200);
+    const r = await runGit(cwd, ['ls-files', '-z', '--cached', '--recurse-submodules', '--', ...batch.map((p) => `:(${fold ? 'literal,icase' : 'literal'})${p}`)], {
       timeoutMs,
       maxStdoutBytes: batch.reduce((n, p) => n + Buffer.byteLength(p) + 1, 0) * 4 + 4096,
     });
-    if (r.spawnError?.startsWith('ENOENT') || (r.code !== 0 && /not a git repository/i.test(r.stderr))) return undefined;
-    if (r.code !== 0 || r.truncated) throw new Error(describeFailure('git ls-files', r, timeoutMs));
-    for (const name of r.stdout.toString('utf8').split('\0')) for (const p of asked.get(key(name)) ?? []) tracked.add(p);
+    if (r.code !== 0 || r.truncated || r.spawnError) throw new Error(describeFailure('git ls-files', r, timeoutMs));
+    for (const name of r.stdout.toString('utf8').split('\0')) for (const p of asked.get(key(name))?.paths ?? []) tracked.add(p);
   }
   return tracked;
 }
