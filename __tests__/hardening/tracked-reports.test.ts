@@ -8,7 +8,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { join } from 'node:path';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { REPORT_INPUTS } from '../../src/config/schema.js';
 import { parseSettings } from '../../src/config/schema.js';
@@ -214,5 +215,77 @@ describe('a committed report puts its tool in error, as one the change holds doe
     expect(pip.messages[0]).toContain('this change adds or modifies the report file itself');
     expect(pip.stats['reportsTracked']).toBeUndefined();
     expect(r.headline).toBe('Security gate: error — 1 report from the change');
+  });
+});
+
+describe('trackedFiles without starting git: only where the index rules a file out', () => {
+  // A shim in front of git logs each call: the answer must be git's in every layout, and git is
+  // started only when the index cannot rule the files out.
+  let shim: string;
+  let calls: string;
+  let savedPath: string | undefined;
+  beforeAll(() => {
+    shim = tempDir('sg-tracked-shim-');
+    calls = join(shim, 'calls');
+    const realGit = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim();
+    writeFileSync(join(shim, 'git'), `#!/bin/sh\necho "$*" >> ${JSON.stringify(calls)}\nexec ${JSON.stringify(realGit)} "$@"\n`, { mode: 0o755 });
+    savedPath = process.env.PATH;
+  });
+  afterAll(() => {
+    process.env.PATH = savedPath;
+    removeDir(shim);
+  });
+  async function asked(ws: string, paths: string[]): Promise<{ tracked: string[]; gitStarted: boolean }> {
+    rmSync(calls, { force: true });
+    process.env.PATH = `${shim}:${savedPath}`;
+    try {
+      const set = await trackedFiles(ws, paths, { foldCase: false });
+      return { tracked: [...(set ?? [])].sort(), gitStarted: existsSync(calls) };
+    } finally {
+      process.env.PATH = savedPath;
+    }
+  }
+  const REPORTS = ['reports/pip-audit.json', 'reports/bandit.json'];
+  /** Committed: old/reports/bandit.json (a longer path ending in a report's name) and src/app.py; the reports are written after. */
+  const layout = () => repo({ 'old/reports/bandit.json': BANDIT }, { 'reports/pip-audit.json': AUDIT, 'reports/bandit.json': BANDIT });
+
+  it('an index of version 2 or 3 that holds neither report: the answer without git', async () => {
+    for (const version of ['2', '3']) {
+      const ws = repo({}, { 'reports/pip-audit.json': AUDIT, 'reports/bandit.json': BANDIT });
+      git(ws, 'update-index', '--index-version', version);
+      expect(await asked(ws, REPORTS)).toEqual({ tracked: [], gitStarted: false });
+    }
+  });
+
+  it('a tracked report, a name inside a longer tracked path, a version-4, split or sparse index, submodules: git is asked, and its answer stands', async () => {
+    const tracked = repo({ 'reports/pip-audit.json': AUDIT }, { 'reports/bandit.json': BANDIT });
+    expect(await asked(tracked, REPORTS)).toEqual({ tracked: ['reports/pip-audit.json'], gitStarted: true });
+    expect(await asked(layout(), REPORTS)).toEqual({ tracked: [], gitStarted: true });
+    // Version 4 keeps the report's name as 'the previous name less 6 bytes, then pip-audit.json'.
+    const v4 = repo({ 'reports/a.json': AUDIT, 'reports/pip-audit.json': AUDIT });
+    git(v4, 'update-index', '--index-version', '4');
+    expect(await asked(v4, REPORTS)).toEqual({ tracked: ['reports/pip-audit.json'], gitStarted: true });
+    const split = repo({ 'reports/pip-audit.json': AUDIT });
+    git(split, 'update-index', '--split-index');
+    write(split, 'more.txt', 'x');
+    git(split, 'add', 'more.txt');
+    expect(await asked(split, REPORTS)).toEqual({ tracked: ['reports/pip-audit.json'], gitStarted: true });
+    // A sparse index lists `reports/` as one entry: the file is tracked, its name is not there.
+    const sparse = repo({ 'reports/pip-audit.json': AUDIT, 'docs/a.md': 'a' });
+    git(sparse, 'sparse-checkout', 'set', '--cone', '--sparse-index', 'src');
+    expect(await asked(sparse, REPORTS)).toEqual({ tracked: ['reports/pip-audit.json'], gitStarted: true });
+    const withModules = repo({ '.gitmodules': '[submodule "x"]\n\tpath = x\n\turl = ./x\n' }, { 'reports/pip-audit.json': AUDIT });
+    expect(await asked(withModules, REPORTS)).toEqual({ tracked: [], gitStarted: true });
+  });
+
+  it('a workspace below the root, and one reached through a worktree\'s `.git` file: the same answers', async () => {
+    const top = repo({ 'api/reports/pip-audit.json': AUDIT }, { 'api/reports/bandit.json': BANDIT });
+    expect(await asked(join(top, 'api'), REPORTS)).toEqual({ tracked: ['reports/pip-audit.json'], gitStarted: true });
+    const clean = repo({}, { 'api/reports/bandit.json': BANDIT });
+    expect(await asked(join(clean, 'api'), ['reports/bandit.json'])).toEqual({ tracked: [], gitStarted: false });
+    const main = repo({ 'reports/pip-audit.json': AUDIT });
+    const wt = join(root, `wt${++n}`);
+    git(main, 'worktree', 'add', '-q', wt);
+    expect(await asked(wt, REPORTS)).toEqual({ tracked: ['reports/pip-audit.json'], gitStarted: true });
   });
 });
