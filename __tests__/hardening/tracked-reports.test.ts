@@ -255,6 +255,9 @@ describe('trackedFiles without starting git: only where the index rules a file o
       git(ws, 'update-index', '--index-version', version);
       expect(await asked(ws, REPORTS)).toEqual({ tracked: [], gitStarted: false });
     }
+    // Many names (a glob over a directory of reports): one pass of git, not one pass of the index each.
+    const many = repo({}, Object.fromEntries(Array.from({ length: 65 }, (_, i) => [`reports/r${i}.json`, AUDIT])));
+    expect(await asked(many, Array.from({ length: 65 }, (_, i) => `reports/r${i}.json`))).toEqual({ tracked: [], gitStarted: true });
   });
 
   it('a tracked report, a name inside a longer tracked path, a version-4, split or sparse index, submodules: git is asked, and its answer stands', async () => {

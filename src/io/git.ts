@@ -579,7 +579,8 @@ const GIT_LOCATION_ENV = ['GIT_DIR', 'GIT_INDEX_FILE', 'GIT_WORK_TREE', 'GIT_COM
  * inside a longer path, or in an extension) only means git is asked.
  */
 async function indexRulesOut(top: string, names: readonly string[]): Promise<boolean> {
-  if (GIT_LOCATION_ENV.some((k) => process.env[k] !== undefined)) return false;
+  // Each name is a pass over the index: many (a glob over a directory of reports) are git's to answer.
+  if (names.length > 64 || GIT_LOCATION_ENV.some((k) => process.env[k] !== undefined)) return false;
   if (await lstat(join(top, '.gitmodules')).then(() => true, () => false)) return false;
   const gitDir = join(top, '.git');
   const entries = await readdir(gitDir).catch(() => undefined);
