@@ -291,4 +291,45 @@ describe('trackedFiles without starting git: only where the index rules a file o
     git(main, 'worktree', 'add', '-q', wt);
     expect(await asked(wt, REPORTS)).toEqual({ tracked: ['reports/pip-audit.json'], gitStarted: true });
   });
+
+  it('a submodule whose .gitmodules is not in the work tree (git reads it from the index or HEAD): git is asked, and its report is tracked', async () => {
+    // The superproject's index holds only the pointer (`libs/api`, a gitlink): any gitlink is git's to answer.
+    const sub = repo({ 'reports/pip-audit.json': AUDIT });
+    const REPORT = ['libs/api/reports/pip-audit.json'];
+    const withSub = () => {
+      const top = repo({});
+      git(top, 'submodule', 'add', '-q', sub, 'libs/api');
+      commit(top, 'the submodule');
+      return top;
+    };
+    const deleted = withSub(); // .gitmodules removed from the work tree only: git reads the index's
+    rmSync(join(deleted, '.gitmodules'));
+    expect(await asked(deleted, REPORT)).toEqual({ tracked: REPORT, gitStarted: true });
+    const unstaged = withSub(); // and from the index: git reads HEAD's
+    git(unstaged, 'rm', '-q', '--cached', '.gitmodules');
+    rmSync(join(unstaged, '.gitmodules'));
+    expect(await asked(unstaged, REPORT)).toEqual({ tracked: REPORT, gitStarted: true });
+    const sparse = withSub(); // a sparse checkout (not cone) that leaves the root's files out
+    git(sparse, 'sparse-checkout', 'set', '--no-cone', '/*', '!/.gitmodules');
+    expect(existsSync(join(sparse, '.gitmodules'))).toBe(false);
+    expect(await asked(sparse, REPORT)).toEqual({ tracked: REPORT, gitStarted: true });
+  });
+
+  it('a `.git` directory git does not take for a repository (git looks further up), a name leaving the workspace, too much to scan: git is asked', async () => {
+    // `api/.git` holds an index without the report but is no repository: git uses the one above, which tracks it.
+    const top = repo({ 'api/reports/pip-audit.json': AUDIT });
+    const empty = repo({});
+    write(top, 'api/.git/index', readFileSync(join(empty, '.git/index')));
+    expect(await asked(join(top, 'api'), ['reports/pip-audit.json'])).toEqual({ tracked: ['reports/pip-audit.json'], gitStarted: true });
+    // git names a file outside the workspace relative to it (`../`): not a suffix of the index's path.
+    const up = repo({ 'other/pip-audit.json': AUDIT, 'api/x.txt': 'x' });
+    expect(await asked(join(up, 'api'), ['../other/pip-audit.json'])).toEqual({ tracked: ['../other/pip-audit.json'], gitStarted: true });
+    // Each name is a pass over the index: 64 names over a 400 kB index is git's to answer (one pass of its own).
+    const big = repo({}, { 'reports/pip-audit.json': AUDIT });
+    const blob = git(big, 'hash-object', '-w', 'src/app.py');
+    execFileSync('git', ['update-index', '--index-info'], { cwd: big, input: Array.from({ length: 4000 }, (_, i) => `100644 ${blob}\tdata/part-${i}/file-${i}.csv\n`).join('') });
+    const names = Array.from({ length: 64 }, (_, i) => `reports/r${i}.json`);
+    expect(await asked(big, names)).toEqual({ tracked: [], gitStarted: true });
+    expect(await asked(big, ['reports/pip-audit.json'])).toEqual({ tracked: [], gitStarted: false });
+  });
 });

@@ -566,6 +566,10 @@ async function gitAbove(dir: string): Promise<{ dir: string; gitIsDir: boolean }
 
 /** Environment that moves git's repository or index elsewhere: git itself must be asked. */
 const GIT_LOCATION_ENV = ['GIT_DIR', 'GIT_INDEX_FILE', 'GIT_WORK_TREE', 'GIT_COMMON_DIR'];
+/** Bytes of index searched, over all names, before the pass costs more than the git process it saves. */
+const INDEX_SCAN_BUDGET = 16 * 1024 * 1024;
+/** An index entry's mode field for a gitlink (0o160000), as stored: big-endian. */
+const GITLINK_MODE = Buffer.from([0, 0, 0xe0, 0]);
 
 /**
  * True only when the index of the repository at `top` certainly lists none of `names`, so git
@@ -574,22 +578,37 @@ const GIT_LOCATION_ENV = ['GIT_DIR', 'GIT_INDEX_FILE', 'GIT_WORK_TREE', 'GIT_COM
  * and NUL-terminated, so a name (workspace-relative: a suffix of that path) whose bytes and NUL
  * occur nowhere in it is not an entry. Anything else is left to git (false): a version-4 index
  * (paths prefix-compressed), a split index (entries in `sharedindex.*`), a sparse one (`sdir`:
- * directories as entries), submodules (`.gitmodules`: their files are in their own index), an
- * index over 16 MiB or unreadable, or environment pointing git elsewhere. A stray match (the name
- * inside a longer path, or in an extension) only means git is asked.
+ * directories as entries), any submodule (a gitlink entry: git recurses into it with a
+ * `.gitmodules` from the work tree, the index or HEAD, so one missing from the work tree, as a
+ * sparse checkout leaves it, proves nothing), a `.git` git would not take for a repository (it
+ * looks further up) or that shares another's (`commondir`), a name that is not a plain
+ * relative path (`../x`: git names it from the workspace, no suffix of the index's path), an index
+ * over 16 MiB or unreadable, more searching than a git process costs, or environment pointing git
+ * elsewhere. A stray match (the name inside a longer path, or in an extension) only means git is
+ * asked.
  */
 async function indexRulesOut(top: string, names: readonly string[]): Promise<boolean> {
   // Each name is a pass over the index: many (a glob over a directory of reports) are git's to answer.
   if (names.length > 64 || GIT_LOCATION_ENV.some((k) => process.env[k] !== undefined)) return false;
+  if (!names.every((n) => n !== '' && !n.startsWith('/') && n.split('/').every((s) => s !== '' && s !== '.' && s !== '..'))) return false;
   if (await lstat(join(top, '.gitmodules')).then(() => true, () => false)) return false;
   const gitDir = join(top, '.git');
-  const entries = await readdir(gitDir).catch(() => undefined);
-  if (!entries || entries.some((e) => e.startsWith('sharedindex.'))) return false;
+  const entries = await readdir(gitDir, { withFileTypes: true }).catch(() => undefined);
+  if (!entries || entries.some((e) => e.name.startsWith('sharedindex.') || e.name === 'commondir')) return false;
+  // What git requires of a repository (else it passes over this `.git` to one further up).
+  const has = (dir: string) => entries.some((e) => e.name === dir && e.isDirectory());
+  if (!has('objects') || !has('refs')) return false;
+  const head = await readFileAtMost(join(gitDir, 'HEAD'), 1024);
+  if (!head || !/^(?:ref: refs\/|[0-9a-f]{40}\s*$)/.test(head.toString('latin1'))) return false;
   const index = await readFileAtMost(join(gitDir, 'index'), 16 * 1024 * 1024);
   if (!index || index.length < 12 || index.toString('latin1', 0, 4) !== 'DIRC') return false;
   const version = index.readUInt32BE(4);
-  if ((version !== 2 && version !== 3) || index.includes('sdir')) return false;
-  return names.every((n) => n !== '' && !index.includes(Buffer.from(`${n}\0`, 'utf8')));
+  if (version !== 2 && version !== 3) return false;
+  // A gitlink entry's mode (a submodule: git recurses into it, reading `.gitmodules` from the work
+  // tree, the index or HEAD) or a sparse index's `sdir` extension anywhere in the bytes: git's to
+  // answer. Searched, not parsed: a stray match only means git is asked.
+  if (index.length * names.length > INDEX_SCAN_BUDGET || index.includes(GITLINK_MODE) || index.includes('sdir')) return false;
+  return names.every((n) => !index.includes(Buffer.from(`${n}\0`, 'utf8')));
 }
 
 /** A file's bytes, or undefined when it cannot be read or is larger than `max`. */
