@@ -154,6 +154,15 @@ describe('a committed report puts its tool in error, as one the change holds doe
     expect(renderTerminal(r)).toContain('pip-audit report committed to the repository: "reports/pip-audit.json": git tracks this file');
   });
 
+  it('two tools reading one committed file are each in error for it', async () => {
+    const ws = repo({ 'reports/empty.json': '[]' });
+    const r = await gate(ws, { 'gitleaks-report': 'reports/empty.json', 'deptry-report': 'reports/empty.json' });
+    for (const tool of ['gitleaks', 'deptry']) {
+      const t = r.tools.find((x) => x.tool === tool)!;
+      expect([t.status, t.stats['reportsTracked']]).toEqual(['error', 1]);
+    }
+  });
+
   it('(guard) untracked reports, and a run outside any repository, are as before', async () => {
     const ws = repo({}, { 'reports/pip-audit.json': AUDIT });
     const r = await gate(ws, { 'pip-audit-report': 'reports/*.json' });

@@ -322,11 +322,8 @@ function applyToolRules(input: ToolInput, settings: Settings, workspace: string)
  * summary say so rather than calling a report that read fine unreadable.
  */
 function reportsTheChangeHolds(input: ToolInput, change: KnownChange, flagged: Set<string>): void {
-  const label = TOOL_LABELS[input.tool as ReportTool];
-  let held = 0;
-  for (const f of input.files) {
-    if (f.error) continue;
-    const parts = normalizeChangePath(f.path).split('/');
+  holdReports(input, 'reportsInChange', flagged, (path) => {
+    const parts = normalizeChangePath(path).split('/');
     for (let i = parts.length; i >= 1; i--) {
       const at = parts.slice(0, i).join('/');
       let what: string | undefined;
@@ -337,18 +334,10 @@ function reportsTheChangeHolds(input: ToolInput, change: KnownChange, flagged: S
       // submodule is not in `files`, but a checkout with submodules puts its files on the path.
       else if (changedFileEndingAt(change, at, (c) => c.symlink === true)) what = `${JSON.stringify(at)}, on the way to the report file`;
       else if (isChangedSubmodule(change, at)) what = `the submodule ${JSON.stringify(at)}, on the way to the report file`;
-      if (what === undefined) continue;
-      input.status = 'error';
-      held++;
-      flagged.add(f.path);
-      input.messages.push(
-        `${JSON.stringify(f.path)}: this change adds or modifies ${what}, so the gate may have read the change's own file rather than what ${label} wrote in this run (a scanner step that failed leaves it in place). Remove it from the change; reports belong in .gitignore.`,
-      );
-      break;
+      if (what !== undefined) return { why: `this change adds or modifies ${what}`, read: "the change's own file", fix: 'Remove it from the change; reports belong in .gitignore.' };
     }
-  }
-  // Every file counted here was read, so there is a first report to count it on.
-  countOnFirstReport(input, 'reportsInChange', held);
+    return undefined;
+  });
 }
 
 /**
@@ -360,18 +349,42 @@ function reportsTheChangeHolds(input: ToolInput, change: KnownChange, flagged: S
  * tool is in error (its findings still count), counted in its stats (`reportsTracked`). Scanner
  * output is never meant to be committed; the message says how to untrack it.
  */
-function reportsGitTracks(input: ToolInput, tracked: ReadonlySet<string>, flagged: ReadonlySet<string>): void {
+function reportsGitTracks(input: ToolInput, tracked: ReadonlySet<string>, flagged: Set<string>): void {
+  holdReports(input, 'reportsTracked', flagged, (path) =>
+    tracked.has(path)
+      ? { why: 'git tracks this file (it is committed to the repository)', read: 'the committed file', fix: 'Untrack it (`git rm --cached`) and add it to .gitignore.' }
+      : undefined,
+  );
+}
+
+/**
+ * The one mechanism of both checks above: each report file read that `held` says may not be this
+ * run's scanner output (and that no check said before, `flagged`) puts the tool in error, with a
+ * message naming the file (quoted: the change's or the repository's name), why, and the fix; the
+ * count goes to the tool's stats under `key`, for the headline and the summary. `flagged` holds
+ * tool and path.
+ */
+function holdReports(
+  input: ToolInput,
+  key: 'reportsInChange' | 'reportsTracked',
+  flagged: Set<string>,
+  held: (path: string) => { why: string; read: string; fix: string } | undefined,
+): void {
   const label = TOOL_LABELS[input.tool as ReportTool];
   let n = 0;
   for (const f of input.files) {
-    if (f.error || flagged.has(f.path) || !tracked.has(f.path)) continue;
+    // Per tool: two tools reading one file are each in error for it.
+    const id = `${input.tool}\0${f.path}`;
+    if (f.error || flagged.has(id)) continue;
+    const h = held(f.path);
+    if (!h) continue;
     input.status = 'error';
     n++;
-    input.messages.push(
-      `${JSON.stringify(f.path)}: git tracks this file (it is committed to the repository), so the gate may have read the committed file rather than what ${label} wrote in this run (a scanner step that failed leaves it in place). Untrack it (\`git rm --cached\`) and add it to .gitignore.`,
-    );
+    flagged.add(id);
+    input.messages.push(`${JSON.stringify(f.path)}: ${h.why}, so the gate may have read ${h.read} rather than what ${label} wrote in this run (a scanner step that failed leaves it in place). ${h.fix}`);
   }
-  countOnFirstReport(input, 'reportsTracked', n);
+  // Every file counted here was read, so there is a first report to count it on.
+  countOnFirstReport(input, key, n);
 }
 
 /**
@@ -433,7 +446,6 @@ export async function runEngine(settings: Settings, deps: EngineDeps): Promise<E
   if (change?.known) for (const input of inputs) reportsTheChangeHolds(input, change, flagged);
   const tracked = asking && (await asking);
   if (tracked?.set) for (const input of inputs) reportsGitTracks(input, tracked.set, flagged);
-  const trackedUnknown = tracked?.notice;
   if (change?.known && settings['secret-scan']) {
     const report = scanChange(change.files, { keywords: settings['secret-scan-keywords'], sourceFile: `git diff ${change.diffBase.slice(0, 12)}..${change.head.slice(0, 12)}` });
     if (report.knownSecrets) pushAll(knownSecrets, report.knownSecrets);
@@ -521,7 +533,7 @@ export async function runEngine(settings: Settings, deps: EngineDeps): Promise<E
     // Never silent: without a known change there are no added lines, so the scan cannot run.
     if (settings['secret-scan']) result.notices.push('The secret scan of added lines did not run: the change under review is unknown, so there are no added lines to read.');
   }
-  if (trackedUnknown) result.notices.push(trackedUnknown);
+  if (tracked?.notice) result.notices.push(tracked.notice);
   if (severityStats) result.severityLookup = severityStats;
   result.notices = pushAll(notices, result.notices);
   if (secretsUnknown) result.notices.unshift(secretsUnknown);

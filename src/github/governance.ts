@@ -3,12 +3,12 @@
  * check the waivers file, verify approvals through the API where asked, hand the policy its `waive`
  * hook, then record the waiver report and decide the override on the result.
  */
-import { lstat, realpath, stat } from 'node:fs/promises';
+import { realpath, stat } from 'node:fs/promises';
 import { basename, dirname, relative, resolve, sep } from 'node:path';
 import { changedFileAt, type Change, type ChangedFile, type KnownChange } from '../change/diff.js';
 import type { Settings } from '../config/schema.js';
 import { insideWorkspace, readReport } from '../io/files.js';
-import { isSha, runGit } from '../io/git.js';
+import { gitAbove, isSha, runGit } from '../io/git.js';
 import type { HttpClient } from '../io/http.js';
 import { applyOverride, labelOnPullRequest, pullRequestAuthor } from '../policy/override.js';
 import type { GateResult } from '../policy/result.js';
@@ -214,14 +214,6 @@ async function sameAsHead(workspace: string, dir: string, path: string, text: st
   return text.includes('\r\n') && objectId('blob', Buffer.from(text.replace(/\r\n/g, '\n'), 'utf8'), head) === id;
 }
 
-/** Whether `dir` or a directory above it holds a `.git` (a checkout git could not read). */
-async function insideGitCheckout(dir: string): Promise<boolean> {
-  for (let d = dir; ; d = dirname(d)) {
-    if (await lstat(resolve(d, '.git')).then(() => true, () => false)) return true;
-    if (dirname(d) === d) return false;
-  }
-}
-
 /**
  * Why the commit checked out where the waivers file is is not known to be on `branch`, or
  * undefined when it is. A run on the default branch's ref may check out another commit: a
@@ -239,7 +231,7 @@ async function checkoutOffBranch(workspace: string, waiversFile: string, waivers
   const r = await gitHere(dir, ['rev-parse', '--verify', '--quiet', 'HEAD^{commit}']);
   const head = r.code === 0 ? r.stdout.toString('utf8').trim().toLowerCase() : '';
   if (!isSha(head)) {
-    if (!(await insideGitCheckout(dir))) return undefined;
+    if (!(await gitAbove(dir))) return undefined;
     const why = r.spawnError ?? (r.timedOut ? 'timed out' : r.stderr.split('\n').find((l) => l.trim() !== '')?.trim().slice(0, 160) ?? `exit code ${r.code}`);
     return `its checkout's commit could not be read (git rev-parse: ${why})`;
   }

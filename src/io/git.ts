@@ -555,8 +555,12 @@ export async function trackedFiles(cwd: string, paths: readonly string[], opts: 
   return tracked;
 }
 
-/** The nearest directory at or above `dir` that holds `.git`, and whether that is a directory (not the file of a worktree or submodule). */
-async function gitAbove(dir: string): Promise<{ dir: string; gitIsDir: boolean } | undefined> {
+/**
+ * The nearest directory at or above `dir` that holds `.git`, and whether that is a directory (not
+ * the file of a worktree or submodule); undefined: no git checkout (tracked reports, the waivers
+ * file's checkout in github/governance.ts).
+ */
+export async function gitAbove(dir: string): Promise<{ dir: string; gitIsDir: boolean } | undefined> {
   for (let d = dir; ; d = dirname(d)) {
     const st = await lstat(join(d, '.git')).catch(() => undefined);
     if (st) return { dir: d, gitIsDir: st.isDirectory() };

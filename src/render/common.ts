@@ -78,7 +78,7 @@ export function phaseText(result: GateResult): string {
  * `Security gate: warn — phase 1, nothing blocks yet · 6 findings would block in phase 2`,
  * `Security gate: block — 3 blocking findings (phase 2)`, `Security gate: pass`,
  * `Security gate: error — 1 report missing`, `… — 2 reports missing, 1 unreadable`,
- * `… — 1 report from the change`.
+ * `… — 1 report from the change`, `… — 1 report committed to the repository`.
  * The summary puts `## <emoji> ` in front; the terminal prints it as is.
  */
 export function headlineFor(result: GateResult): string {
@@ -93,8 +93,9 @@ export function headlineFor(result: GateResult): string {
   // A tool in error only because files it could not scan are in a critical path read its reports.
   const unscannedOnly = (t: GateResult['tools'][number]) => t.status === 'error' && t.scanErrors.length > 0 && t.files.every((f) => f.error === undefined);
   // A tool in error because the change holds, or git tracks, a report it read (engine/run.ts): not unreadable.
-  const held = result.tools.filter((t) => !unscannedOnly(t) && heldReport(t) === 'change').length;
-  const committed = result.tools.filter((t) => !unscannedOnly(t) && heldReport(t) === 'tracked').length;
+  const heldAs = result.tools.filter((t) => !unscannedOnly(t)).map(heldReport);
+  const held = heldAs.filter((h) => h === 'change').length;
+  const committed = heldAs.filter((h) => h === 'tracked').length;
   const unreadable = toolsNotOk(result).filter((t) => !unscannedOnly(t)).length - missing - held - committed;
   const unscanned = result.tools.reduce((n, t) => n + t.scanErrors.length, 0);
   const unscannedCritical = result.tools.reduce((n, t) => n + (t.stats['notScannedCritical'] ?? 0), 0);
