@@ -17,6 +17,9 @@ const args = [
   '--security-approvers', 'sam-sec',
   '--senior-approvers', 'sue-senior',
   '--phase', process.env.DEMO_PHASE ?? '1',
+  // The example waivers were approved in late November 2026 with fixed expiry days: judged as of a
+  // day inside their window, the demo shows the same verdict on any day (DEMO_AS_OF=now: today's).
+  ...(process.env.DEMO_AS_OF === 'now' ? [] : ['--as-of', process.env.DEMO_AS_OF ?? '2026-12-01']),
   // The demo runs without network: pip-audit severities stay unknown and are treated as high.
   '--offline',
   // Compare with HEAD itself: no file is touched, so deptry/vulture findings show as existing debt

@@ -6,12 +6,12 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { settingsWithPolicy } from '../config/policy-file.js';
-import { ConfigurationError, INPUT_NAMES, type Settings } from '../config/schema.js';
+import { ConfigurationError, INPUT_NAMES, shown, type Settings } from '../config/schema.js';
 import { handledLater, runEngine } from '../engine/run.js';
 import { writeJsonFile } from '../engine/json-file.js';
 import { renderSummary } from '../render/summary.js';
 import { renderTerminal } from '../render/terminal.js';
-import { reproduceCommand } from '../engine/publish.js';
+import { clockOf, reproduceCommand } from '../engine/publish.js';
 import { findChange, type ChangeContext } from '../engine/change.js';
 import type { Change } from '../change/diff.js';
 import { githubApiUrl } from '../io/http.js';
@@ -98,6 +98,8 @@ only the action acts on, such as --annotations or --sarif-file, are checked and 
   --offline                    no network: pip-audit severities stay unknown (unknown-severity applies)
   --base-ref <ref>             compare HEAD with this ref: deptry/vulture "new" findings, secret scan
   --fail-on-block              exit 1 when the gate should fail (also --fail-on-block true|false)
+  --as-of <day or time>        judge waivers' expiry and phase "auto" as of then (2026-12-01, or
+                               2026-12-01T09:30:00Z), as a CI run's reproduce command does
   --workspace <dir>            where report paths are resolved (default: current directory)
   --result-file <file>         write the result JSON here
   --markdown-file <file>       write the step-summary markdown here
@@ -138,6 +140,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     'markdown-file': { type: 'string' },
     json: { type: 'boolean' },
     offline: { type: 'boolean' },
+    'as-of': { type: 'string' },
     'no-color': { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   };
@@ -179,7 +182,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     if (handedOff !== undefined) return handedOff;
     // The change is found while the reports are read (in a worker run, by the main thread), as in the action.
     const changing = io.change ?? findChange(settings, changeContextOf(settings, workspace, io.env));
-    const now = io.now ?? new Date();
+    const now = values['as-of'] !== undefined ? parseAsOf(String(values['as-of'])) : (io.now ?? new Date());
     // Waivers apply locally as in CI; approvals are taken as written (no API calls from the CLI).
     const governing = changing.then((change) => prepareGovernance({ settings, workspace, now, change, logError: (m) => io.stderr(`${escapeLog(m)}\n`) }));
     const waiving = governing.then((g) => g.waive);
@@ -212,7 +215,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       const { p, inside } = await outputPath('result-file', String(values['result-file']));
       await writeJsonFile(p, result, 1, { compactLeaves: true, followLink: !inside });
     }
-    const reproduce = reproduceCommand(settings, result.change, { workspace, phase: result.phase.base });
+    const reproduce = reproduceCommand(settings, result.change, { workspace, phase: result.phase.base, asOf: clockOf(result) });
     if (values['markdown-file']) await write('markdown-file', String(values['markdown-file']), renderSummary(result, { reproduceCommand: reproduce }));
     if (values.json) io.stdout(JSON.stringify(result, null, 1) + '\n');
     else io.stdout(renderTerminal(result, { color: useColor(values['no-color'] === true, io), reproduceCommand: reproduce }));
@@ -225,6 +228,29 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     io.stderr(`security-gate: internal error: ${escapeLog((e as Error).message)}\n`);
     return 3;
   }
+}
+
+const AS_OF = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|([+-])(\d{2}):(\d{2})))?$/;
+
+/**
+ * `--as-of`: the instant the run is judged at (waivers' expiry and approval days, phase `auto`, the
+ * result's `generatedAt`). A day alone is its start in UTC; a time must carry its zone (`Z` or
+ * `+02:00`): a time read in the laptop's own zone could fall on another UTC day than CI's, and the
+ * day is what a waiver's expiry is compared with. Every field is checked (`2026-02-30` is refused,
+ * not rolled over into March).
+ */
+export function parseAsOf(text: string): Date {
+  const m = AS_OF.exec(text.trim());
+  const n = (i: number): number => Number(m?.[i] ?? 0);
+  if (m && n(1) >= 1970 && n(2) >= 1 && n(2) <= 12 && n(3) >= 1 && n(4) <= 23 && n(5) <= 59 && n(6) <= 59 && n(10) <= 23 && n(11) <= 59) {
+    const day = new Date(Date.UTC(n(1), n(2) - 1, n(3)));
+    if (day.getUTCDate() === n(3)) {
+      const offsetMinutes = m[9] === undefined ? 0 : (m[9] === '-' ? -1 : 1) * (n(10) * 60 + n(11));
+      const ms = Number((m[7] ?? '').padEnd(3, '0').slice(0, 3));
+      return new Date(day.getTime() + ((n(4) * 60 + n(5) - offsetMinutes) * 60 + n(6)) * 1000 + ms);
+    }
+  }
+  throw new ConfigurationError(`--as-of: got ${shown(text)}; expected a day as YYYY-MM-DD, or a time with its zone such as 2026-12-01T09:30:00Z`);
 }
 
 function useColor(noColorFlag: boolean, io: CliIo): boolean {

@@ -16,6 +16,19 @@ export interface ReproduceContext {
   workspace?: string;
   /** The phase `auto` resolved to in this run (`GateResult.phase.base`): named instead of `auto`. */
   phase?: 1 | 2;
+  /** The run's time, when its verdict depends on the day (clockOf): named as `--as-of`. */
+  asOf?: string;
+}
+
+/**
+ * The run's time (`generatedAt`) when the day it ran decides part of its verdict: a waivers file
+ * was read, so each waiver is active, expiring, expired or not yet approved as of that day. Run a
+ * week later without it, a waiver that has expired since would leave its findings blocking, and
+ * the "reproduce" command would show another verdict than CI's. (Phase `auto` is named as the
+ * phase it resolved to instead; nothing else the CLI does reads the clock.)
+ */
+export function clockOf(result: GateResult): string | undefined {
+  return result.waivers && result.waivers.waivers.length > 0 ? result.generatedAt : undefined;
 }
 
 /**
@@ -77,6 +90,7 @@ export function reproduceCommand(s: Settings, change?: GateResult['change'], run
   if (s['waiver-max-days'] !== undefined) flag('waiver-max-days', String(s['waiver-max-days']));
   if (!s['secret-scan']) flag('secret-scan', 'false');
   else if (changed('secret-scan-keywords')) listFlag('secret-scan-keywords', s['secret-scan-keywords']);
+  if (run.asOf !== undefined) flag('as-of', run.asOf);
   return parts.join(' ');
 }
 
