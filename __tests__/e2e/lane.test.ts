@@ -435,6 +435,8 @@ describe('a report committed to the repository, through the bundle', () => {
     expect(g.r.summary).toContain('1 report committed to the repository');
     expect(g.r.summary).toContain('report committed to the repository: &quot;reports/pip\\-audit\\.json&quot;: git tracks this file');
     for (const t of ['bandit', 'gitleaks', 'deptry', 'vulture']) expect(g.tool(t).status).toBe('ok');
+    // The reproduce line asks the CLI for the same check (off by default there).
+    expect(/reproduce locally: `([^`]+)`/.exec(g.r.summary)?.[1]).toMatch(/ --refuse-committed-reports$/);
   });
 });
 

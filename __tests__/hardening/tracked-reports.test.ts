@@ -15,6 +15,9 @@ import { REPORT_INPUTS } from '../../src/config/schema.js';
 import { parseSettings } from '../../src/config/schema.js';
 import type { Change } from '../../src/change/diff.js';
 import { runEngine } from '../../src/engine/run.js';
+import { runCli } from '../../src/cli/main.js';
+import { committedReportsHeld, reproduceCommand } from '../../src/engine/publish.js';
+import type { GateResult } from '../../src/policy/result.js';
 import { trackedFiles } from '../../src/io/git.js';
 import { renderSummary } from '../../src/render/summary.js';
 import { renderTerminal } from '../../src/render/terminal.js';
@@ -224,6 +227,33 @@ describe('a committed report puts its tool in error, as one the change holds doe
     expect(pip.messages[0]).toContain('this change adds or modifies the report file itself');
     expect(pip.stats['reportsTracked']).toBeUndefined();
     expect(r.headline).toBe('Security gate: error — 1 report from the change');
+  });
+});
+
+describe('the CLI reproduces a committed report\'s error only when asked', () => {
+  async function cli(ws: string, args: string[]) {
+    let out = '';
+    let err = '';
+    const code = await runCli(['--json', '--pip-audit-report', 'reports/pip-audit.json', '--severity-source', 'off', '--secret-scan', 'false', '--phase', '2', ...args], { stdout: (s) => (out += s), stderr: (s) => (err += s), cwd: ws, env: {}, now: REVIEW_NOW });
+    expect([code, err]).toEqual([0, '']);
+    return JSON.parse(out) as GateResult;
+  }
+
+  it('--refuse-committed-reports asks git as the action does; the action\'s reproduce line names it when the check put a tool in error', async () => {
+    const ws = repo({ 'reports/pip-audit.json': AUDIT });
+    const action = await gate(ws, { 'pip-audit-report': 'reports/pip-audit.json' });
+    expect(action.tools[0]!.status).toBe('error');
+    const cmd = reproduceCommand(parseSettings([{ 'pip-audit-report': 'reports/pip-audit.json', 'severity-source': 'off', 'secret-scan': 'false', phase: '2' }]), action.change, { committedReports: committedReportsHeld(action) });
+    expect(cmd).toMatch(/ --refuse-committed-reports$/);
+    const local = await cli(ws, ['--refuse-committed-reports']);
+    expect([local.tools[0]!.status, local.tools[0]!.messages, local.verdict]).toEqual([action.tools[0]!.status, action.tools[0]!.messages, action.verdict]);
+    // Without the flag (the demo on the committed examples): not asked.
+    expect((await cli(ws, [])).tools[0]!.status).toBe('ok');
+    // Nothing committed: nothing to name.
+    const clean = repo({}, { 'reports/pip-audit.json': AUDIT });
+    const ok = await gate(clean, { 'pip-audit-report': 'reports/pip-audit.json' });
+    expect(committedReportsHeld(ok)).toBe(false);
+    expect((await cli(clean, ['--refuse-committed-reports'])).tools[0]!.status).toBe('ok');
   });
 });
 

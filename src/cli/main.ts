@@ -11,7 +11,7 @@ import { handledLater, runEngine } from '../engine/run.js';
 import { writeJsonFile } from '../engine/json-file.js';
 import { renderSummary } from '../render/summary.js';
 import { renderTerminal } from '../render/terminal.js';
-import { clockOf, reproduceCommand } from '../engine/publish.js';
+import { clockOf, committedReportsHeld, reproduceCommand } from '../engine/publish.js';
 import { findChange, type ChangeContext } from '../engine/change.js';
 import type { Change } from '../change/diff.js';
 import { githubApiUrl } from '../io/http.js';
@@ -20,6 +20,7 @@ import { escapeLog } from '../util/escape.js';
 import { loadYaml } from '../util/yaml.js';
 import { prepareGovernance } from '../github/governance.js';
 import { headlineFor } from '../render/common.js';
+import { trackedFiles } from '../io/git.js';
 
 export interface CliIo {
   stdout: (s: string) => void;
@@ -98,6 +99,7 @@ only the action acts on, such as --annotations or --sarif-file, are checked and 
   --offline                    no network: pip-audit severities stay unknown (unknown-severity applies)
   --base-ref <ref>             compare HEAD with this ref: deptry/vulture "new" findings, secret scan
   --fail-on-block              exit 1 when the gate should fail (also --fail-on-block true|false)
+  --refuse-committed-reports   a report file git tracks puts its tool in error, as in the action
   --as-of <day or time>        judge waivers' expiry and phase "auto" as of then (2026-12-01, or
                                2026-12-01T09:30:00Z), as a CI run's reproduce command does
   --workspace <dir>            where report paths are resolved (default: current directory)
@@ -141,6 +143,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     json: { type: 'boolean' },
     offline: { type: 'boolean' },
     'as-of': { type: 'string' },
+    'refuse-committed-reports': { type: 'boolean' },
     'no-color': { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   };
@@ -193,6 +196,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       change: changing,
       severity: { githubApiUrl: githubApiUrl(io.env), offline: values.offline === true, log: (m) => io.stderr(`${escapeLog(m)}\n`) },
       waive: waiving,
+      // Off by default here (the README's CLI section says why); the action always asks.
+      tracked: values['refuse-committed-reports'] === true ? (paths) => trackedFiles(workspace, paths) : undefined,
     });
     const result = await (await governing).finish(engine.result);
     result.headline = headlineFor(result);
@@ -215,7 +220,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       const { p, inside } = await outputPath('result-file', String(values['result-file']));
       await writeJsonFile(p, result, 1, { compactLeaves: true, followLink: !inside });
     }
-    const reproduce = reproduceCommand(settings, result.change, { workspace, phase: result.phase.base, asOf: clockOf(result) });
+    const reproduce = reproduceCommand(settings, result.change, { workspace, phase: result.phase.base, asOf: clockOf(result), committedReports: committedReportsHeld(result) });
     if (values['markdown-file']) await write('markdown-file', String(values['markdown-file']), renderSummary(result, { reproduceCommand: reproduce }));
     if (values.json) io.stdout(JSON.stringify(result, null, 1) + '\n');
     else io.stdout(renderTerminal(result, { color: useColor(values['no-color'] === true, io), reproduceCommand: reproduce }));

@@ -18,6 +18,18 @@ export interface ReproduceContext {
   phase?: 1 | 2;
   /** The run's time, when its verdict depends on the day (clockOf): named as `--as-of`. */
   asOf?: string;
+  /** The run put a tool in error for a report git tracks (committedReportsHeld): `--refuse-committed-reports`. */
+  committedReports?: boolean;
+}
+
+/**
+ * Whether the run put a tool in error for a report file git tracks. The action always asks git; the
+ * CLI only with `--refuse-committed-reports` (locally the developer ran the scanners, and the
+ * bundled examples are committed), so the reproduce line names the flag when the check decided
+ * something: run without it, the committed file would read as the scanner's output, the tool as ok.
+ */
+export function committedReportsHeld(result: GateResult): boolean {
+  return result.tools.some((t) => (t.stats.reportsTracked ?? 0) > 0);
 }
 
 /**
@@ -91,6 +103,7 @@ export function reproduceCommand(s: Settings, change?: GateResult['change'], run
   if (!s['secret-scan']) flag('secret-scan', 'false');
   else if (changed('secret-scan-keywords')) listFlag('secret-scan-keywords', s['secret-scan-keywords']);
   if (run.asOf !== undefined) flag('as-of', run.asOf);
+  if (run.committedReports === true) parts.push('--refuse-committed-reports');
   return parts.join(' ');
 }
 
