@@ -20,6 +20,7 @@ import { committedReportsHeld, reproduceCommand } from '../../src/engine/publish
 import type { GateResult } from '../../src/policy/result.js';
 import { trackedFiles } from '../../src/io/git.js';
 import { renderSummary } from '../../src/render/summary.js';
+import { headlineFor } from '../../src/render/common.js';
 import { renderTerminal } from '../../src/render/terminal.js';
 import { commit, git, initRepo, removeDir, symlink, tempDir, write } from '../change/git-helpers.js';
 import { REVIEW_NOW } from '../helpers/review.js';
@@ -155,6 +156,18 @@ describe('a committed report puts its tool in error, as one the change holds doe
     expect(r.headline).toBe('Security gate: error — 1 report committed to the repository');
     expect(renderSummary(r)).toContain('**pip\\-audit** report committed to the repository: &quot;reports/pip\\-audit\\.json&quot;: git tracks this file');
     expect(renderTerminal(r)).toContain('pip-audit report committed to the repository: "reports/pip-audit.json": git tracks this file');
+  });
+
+  it('a committed report that also names files not scanned in a critical path: the headline says both', async () => {
+    const bandit = JSON.stringify({ errors: [{ filename: 'src/auth/login.py', reason: 'syntax error while parsing AST from file' }], generated_at: '2026-12-07T00:00:00Z', metrics: {}, results: [] });
+    const ws = repo({ 'reports/bandit.json': bandit });
+    const r = await gate(ws, { 'bandit-report': 'reports/bandit.json', 'critical-paths': 'src/auth/**' });
+    expect(r.tools[0]!.status).toBe('error');
+    expect(r.tools[0]!.stats['reportsTracked']).toBe(1);
+    expect(headlineFor(r)).toBe('Security gate: error — 1 report committed to the repository · 1 file not scanned (in a critical path)');
+    // Untracked, the same report is in error for the file not scanned alone.
+    const untracked = await gate(repo({}, { 'reports/bandit.json': bandit }), { 'bandit-report': 'reports/bandit.json', 'critical-paths': 'src/auth/**' });
+    expect(headlineFor(untracked)).toBe('Security gate: error — 1 file not scanned (in a critical path)');
   });
 
   it('two tools reading one committed file are each in error for it', async () => {
