@@ -31773,6 +31773,7 @@ function escapeCommandProperty(s) {
  */
 
 
+
 /** Report inputs, one per tool that reads a file. */
 const REPORT_INPUTS = {
     bandit: 'bandit-report',
@@ -32178,12 +32179,13 @@ function parseSettings(layers, locate) {
     if (issues.length > 0) {
         // At most MAX_ISSUES problems are named (each looked up in the policy file): a file of 20,000
         // bad keys must not become a 1 MB error that takes seconds to place.
-        const lines = issues.slice(0, MAX_ISSUES).map((i) => {
-            const where = locate?.(i.path);
-            return where ? `${where}: ${i.message}` : i.message;
+        const lines = firstAndMore(issues, MAX_ISSUES, {
+            show: (i) => {
+                const where = locate?.(i.path);
+                return where ? `${where}: ${i.message}` : i.message;
+            },
+            more: (k) => `... and ${k} more problems`,
         });
-        if (issues.length > MAX_ISSUES)
-            lines.push(`... and ${issues.length - MAX_ISSUES} more problems`);
         throw new schema_ConfigurationError(lines.join('\n'));
     }
     return out;
@@ -32408,6 +32410,16 @@ function lists_pushAll(target, ...lists) {
             target.push(item);
     return target;
 }
+function lists_firstAndMore(items, max, o) {
+    const { show } = o;
+    const shown = items.slice(0, max);
+    // Not `map(show)`: that passes the index too, which a `show` with a second parameter would take.
+    const out = show ? shown.map((item) => show(item)) : shown;
+    const rest = (o.total ?? items.length) - out.length;
+    if (rest > 0)
+        out.push(o.more(rest));
+    return out;
+}
 
 ;// CONCATENATED MODULE: ./src/promotion/render.ts
 /**
@@ -32435,8 +32447,11 @@ function evidenceList(ev, max) {
     if (ev.length === 0)
         return '';
     // Notes (why a run is a gap) are already in the detail; the JSON report keeps them per run.
-    const shown = ev.slice(0, max).map((e) => `${runLink(e)}${e.value !== undefined ? ` (${e.value})` : e.note ? ' (gap)' : ''}`);
-    return ` — runs: ${shown.join(', ')}${ev.length > max ? `, and ${ev.length - max} more in the JSON report` : ''}`;
+    const shown = lists_firstAndMore(ev, max, {
+        show: (e) => `${runLink(e)}${e.value !== undefined ? ` (${e.value})` : e.note ? ' (gap)' : ''}`,
+        more: (k) => `and ${k} more in the JSON report`,
+    });
+    return ` — runs: ${shown.join(', ')}`;
 }
 function criterionLine(c, maxEvidence) {
     return `- ${mark(c.met)} **${escapeMarkdown(c.label)}**: ${escapeMarkdown(c.detail)}${maxEvidence > 0 ? evidenceList(c.evidence, maxEvidence) : ''}`;
@@ -34023,6 +34038,7 @@ function githubApiUrl(env = process.env) {
  */
 
 
+
 const PROMOTION_REPORT_SCHEMA_VERSION = 1;
 const PROMOTION_REPORT_KIND = 'security-gate-promotion-report';
 const active = (t) => t.counts.block + t.counts.warn + t.counts.info;
@@ -34139,7 +34155,7 @@ function evaluateTool(tool, input, justfileCriterion) {
     // good its past, and a newer run without data proves nothing (so less data can never make a tool ready).
     const stopped = first ? obs.slice(0, first.index) : [];
     const breaks = [...stopped, ...gaps];
-    const list = (xs) => `${xs.slice(0, 3).map((g) => gapNote(g, tool)).join('; ')}${xs.length > 3 ? `; and ${xs.length - 3} more` : ''}`;
+    const list = (xs) => lists_firstAndMore(xs, 3, { show: (g) => gapNote(g, tool), more: (k) => `and ${k} more` }).join('; ');
     criteria.push({
         id: 'stable-consecutive',
         label: `latest ${input.stableRuns} runs where it executed are consecutive, up to the newest run`,
@@ -44110,6 +44126,7 @@ function preprocess(fn, schema) {
 
 
 
+
 /** A run's messages and unknown tool names kept (each shortened): they end up in logs and reports. */
 const MAX_MESSAGES = 20;
 const MAX_MESSAGE_CHARS = 1_000;
@@ -44262,9 +44279,7 @@ function readGateResult(text, file) {
             return { ok: false, reason: `${file}: $.tools[${i}].${disagree}` };
         const findings = listed.items.map(({ severity: _s, phase2Action: _p, ...f }) => f);
         // Messages are shown (the criteria's details, the log, both reports): a few, shortened.
-        const shown = messages.items.slice(0, MAX_MESSAGES).map((m) => clip(m, MAX_MESSAGE_CHARS));
-        if (messages.items.length > MAX_MESSAGES)
-            shown.push(`(and ${messages.items.length - MAX_MESSAGES} more messages)`);
+        const shown = lists_firstAndMore(messages.items, MAX_MESSAGES, { show: (m) => clip(m, MAX_MESSAGE_CHARS), more: (k) => `(and ${k} more messages)` });
         tools.push({ ...r.data, messages: shown, findings, tool: id, changeKnown: top.data.change?.known === true });
     }
     return { ok: true, data: { generatedAt: top.data.generatedAt, tools, unknownTools } };

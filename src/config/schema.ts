@@ -10,6 +10,7 @@
 import { SEVERITIES, TOOL_IDS, type Severity, type ToolId } from '../reports/model.js';
 import type { Action } from '../policy/result.js';
 import { clip } from '../util/escape.js';
+import { firstAndMore } from '../util/lists.js';
 
 /** Report inputs, one per tool that reads a file. */
 export const REPORT_INPUTS = {
@@ -453,11 +454,13 @@ export function parseSettings(
   if (issues.length > 0) {
     // At most MAX_ISSUES problems are named (each looked up in the policy file): a file of 20,000
     // bad keys must not become a 1 MB error that takes seconds to place.
-    const lines = issues.slice(0, MAX_ISSUES).map((i) => {
-      const where = locate?.(i.path);
-      return where ? `${where}: ${i.message}` : i.message;
+    const lines = firstAndMore(issues, MAX_ISSUES, {
+      show: (i) => {
+        const where = locate?.(i.path);
+        return where ? `${where}: ${i.message}` : i.message;
+      },
+      more: (k) => `... and ${k} more problems`,
     });
-    if (issues.length > MAX_ISSUES) lines.push(`... and ${issues.length - MAX_ISSUES} more problems`);
     throw new ConfigurationError(lines.join('\n'));
   }
   return out as unknown as Settings;

@@ -22,7 +22,7 @@ import { filterByConfidence } from '../reports/vulture/parser.js';
 import { salvageGitleaksSecrets } from '../reports/gitleaks/index.js';
 import { loadMutmutXml } from '../reports/mutmut/xml.js';
 import { scrubKnownSecrets } from '../util/redact.js';
-import { pushAll } from '../util/lists.js';
+import { firstAndMore, pushAll } from '../util/lists.js';
 
 export interface EngineDeps {
   workspace: string;
@@ -486,7 +486,7 @@ export async function runEngine(settings: Settings, deps: EngineDeps): Promise<E
   // and any other report may quote it (a Bandit snippet of the line). Fail closed: no finding keeps
   // a snippet, and no report's copy goes into the artifact (stageReports writes a note instead).
   const secretsUnknown = unknownSecrets.length > 0
-    ? `A gitleaks report was not read (${unknownSecrets.slice(0, 5).join('; ')}${unknownSecrets.length > 5 ? `; and ${unknownSecrets.length - 5} more` : ''}): the secrets it holds are not known and cannot be scrubbed, so no finding keeps its code snippet and every report's copy is withheld from the artifact.`
+    ? `A gitleaks report was not read (${firstAndMore(unknownSecrets, 5, { more: (k) => `and ${k} more` }).join('; ')}): the secrets it holds are not known and cannot be scrubbed, so no finding keeps its code snippet and every report's copy is withheld from the artifact.`
     : undefined;
   if (secretsUnknown) for (const i of inputs) for (const r of i.reports) for (const f of r.findings) delete f.snippet;
 

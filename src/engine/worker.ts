@@ -16,6 +16,7 @@
  */
 import { REPORT_INPUTS, type Settings } from '../config/schema.js';
 import { reportSize, resolvePatterns } from '../io/files.js';
+import { firstAndMore } from '../util/lists.js';
 
 /*
  * `node:worker_threads` is loaded only where a worker is started or is running: loading it on the
@@ -118,8 +119,8 @@ const NAMED_FILES = 10;
 export class ReportsOutOfMemory extends Error {
   constructor(files: readonly ReportFile[], heapMb: number | undefined) {
     const total = totalBytes(files);
-    const named = [...files].sort((a, b) => b.bytes - a.bytes || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)).slice(0, NAMED_FILES);
-    const list = named.map((f) => `${f.path} (${mib(f.bytes)})`).join(', ') + (files.length > named.length ? `, and ${files.length - named.length} more` : '');
+    const biggest = [...files].sort((a, b) => b.bytes - a.bytes || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    const list = firstAndMore(biggest, NAMED_FILES, { show: (f) => `${f.path} (${mib(f.bytes)})`, more: (k) => `and ${k} more` }).join(', ');
     const heap = heapMb === undefined ? 'its heap' : `its ${heapMb.toLocaleString('en-US')} MB heap`;
     super(
       `the reports needed more memory than is available: the worker thread reading them ran out of ${heap}. ` +

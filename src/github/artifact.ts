@@ -10,6 +10,7 @@
 import { lstat, realpath, stat } from 'node:fs/promises';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { useStdoutStream } from '../util/stdout.js';
+import { firstAndMore } from '../util/lists.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -211,8 +212,8 @@ function fail(name: string, reason: string, skipped: SkippedFile[]): UploadRepor
 
 export function skippedNote(skipped: readonly SkippedFile[]): string {
   if (skipped.length === 0) return '';
-  const shown = skipped.slice(0, 3).map((s) => `${s.file} (${s.reason})`);
-  return ` (skipped: ${shown.join(', ')}${skipped.length > 3 ? `, and ${skipped.length - 3} more` : ''})`;
+  const shown = firstAndMore(skipped, 3, { show: (s) => `${s.file} (${s.reason})`, more: (k) => `and ${k} more` });
+  return ` (skipped: ${shown.join(', ')})`;
 }
 
 class UploadTimeoutError extends Error {

@@ -17,7 +17,7 @@ import { alignAddedLines, createWaiverSession, loadWaiverValidation, MAX_WAIVERS
 import type { RunContext } from './comment.js';
 import { resolveOverride, resolveWaiverContext, type BranchRun } from './pull-request.js';
 import { codeBeforeGate, codeBeforeGateNotice } from './workflow-check.js';
-import { pushAll } from '../util/lists.js';
+import { firstAndMore, pushAll } from '../util/lists.js';
 
 export interface GovernanceOptions {
   settings: Settings;
@@ -277,9 +277,11 @@ export async function prepareGovernance(o: GovernanceOptions): Promise<Governanc
   // file that cannot be read at all is as loud.
   const LOGGED = 20;
   if (prepared.error) {
-    for (const p of prepared.error.problems.slice(0, LOGGED)) o.logError(`${file}:${p.line}: ${p.message}`);
-    const more = prepared.error.problems.length - LOGGED;
-    if (more > 0) o.logError(`${file}: ${more} more ${more === 1 ? 'problem' : 'problems'} (fix the ones above first)`);
+    const lines = firstAndMore(prepared.error.problems, LOGGED, {
+      show: (p) => `${file}:${p.line}: ${p.message}`,
+      more: (k) => `${file}: ${k} more ${k === 1 ? 'problem' : 'problems'} (fix the ones above first)`,
+    });
+    for (const line of lines) o.logError(line);
   } else if (prepared.report?.error) o.logError(prepared.report.error);
   const readable = change?.known && change.addedLinesComplete;
   const changed = readable ? (changedFileOf(change, workspace, file) ?? 'unchanged') : undefined;

@@ -15,6 +15,7 @@
  * is an edit of the workflow, which the run's notices already name.
  */
 import { yaml } from '../util/yaml.js';
+import { firstAndMore } from '../util/lists.js';
 
 export interface CodeStep {
   /** The step's name, else its `uses`, else its position (`step 3`). */
@@ -97,10 +98,9 @@ export function codeBeforeGate(text: string, who: GateIdentity): CodeStep[] | un
  */
 export function codeBeforeGateNotice(job: string, file: string, steps: CodeStep[] | undefined): string | undefined {
   if (!steps || steps.length === 0) return undefined;
-  const shown = steps.slice(0, MAX_STEPS).map((s) => `${JSON.stringify(s.step)} (${s.what})`);
-  const more = steps.length - shown.length;
+  const shown = firstAndMore(steps, MAX_STEPS, { show: (s) => `${JSON.stringify(s.step)} (${s.what})`, more: (k) => `and ${k} more` });
   return (
-    `The job that runs this gate (${JSON.stringify(job)} in ${JSON.stringify(file)}) runs the pull request's own code before it: ${shown.join('; ')}${more > 0 ? `; and ${more} more` : ''}. ` +
+    `The job that runs this gate (${JSON.stringify(job)} in ${JSON.stringify(file)}) runs the pull request's own code before it: ${shown.join('; ')}. ` +
     `That code could rewrite the reports the gate reads, so this verdict is only as sound as those steps. Run them in another job and hand over their reports as artifacts (README: Use it in a workflow).`
   );
 }

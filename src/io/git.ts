@@ -20,7 +20,7 @@ import { lstat, readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { buildChangedFiles, parseUnifiedAddedLines, type Change, type ChangedFile, type ChangeSource, type KnownChange } from '../change/diff.js';
 import { describeFailure, runFile, type RunResult } from './exec.js';
-import { pushAll } from '../util/lists.js';
+import { firstAndMore, pushAll } from '../util/lists.js';
 
 export interface DetectChangeOptions {
   /** The repository's working tree (GITHUB_WORKSPACE). */
@@ -445,7 +445,7 @@ async function readBinaryAsText(git: Git, plan: DiffPlan, files: ChangedFile[]):
     }
   }
   if (!complete) {
-    const shown = why.slice(0, 3).join('; ') + (why.length > 3 ? `; and ${why.length - 3} more` : '');
+    const shown = firstAndMore(why, 3, { more: (k) => `and ${k} more` }).join('; ');
     git.notes.push(`Files git calls binary that the change adds or modifies (${binaries.length}) could not all be read again as text (${shown}): their added lines were not all scanned, so the secret scan is partial.`);
   }
   return complete;

@@ -12,6 +12,7 @@
  */
 import { basename } from 'node:path';
 import type { ChangedFile } from '../change/diff.js';
+import { firstAndMore } from '../util/lists.js';
 
 export type SuppressionKind = 'nosec' | 'gitleaks:allow' | 'allowlist secret' | '.gitleaksignore' | 'scanner settings' | 'scanner option';
 
@@ -200,11 +201,15 @@ export function suppressionsAdded(files: readonly ChangedFile[]): { places: Supp
  */
 export function suppressionsNotice(found: { places: Suppression[]; total: number }, complete: boolean): string | undefined {
   if (found.total === 0) return undefined;
-  const shown = found.places.slice(0, 5).map((s) => `${JSON.stringify(s.path)} line ${s.line} (${s.kind})`);
-  const more = found.total - shown.length;
+  // `places` keeps the first MAX_SUPPRESSIONS; those left out are counted against the total.
+  const shown = firstAndMore(found.places, 5, {
+    show: (s) => `${JSON.stringify(s.path)} line ${s.line} (${s.kind})`,
+    more: (k) => `and ${k} more (listed in the result file)`,
+    total: found.total,
+  });
   const what = found.total === 1 ? 'a suppression' : `${found.total} suppressions`;
   return (
-    `This change adds ${what} that the scanners honour outside the waivers file: ${shown.join('; ')}${more > 0 ? `; and ${more} more (listed in the result file)` : ''}. ` +
+    `This change adds ${what} that the scanners honour outside the waivers file: ${shown.join('; ')}. ` +
     `A finding one hides is in no report, so the gate cannot judge it: review each as you would a waiver.` +
     (complete ? '' : ' Not every added line could be read, so there may be more.')
   );

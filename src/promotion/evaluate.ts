@@ -11,6 +11,7 @@ import { TOOL_IDS, TOOL_LABELS, type ToolId } from '../reports/model.js';
 import type { History, RequestStats, RunRecord, StopReason } from './history.js';
 import type { RunToolData } from './result-read.js';
 import { clip } from '../util/escape.js';
+import { firstAndMore } from '../util/lists.js';
 
 export const PROMOTION_REPORT_SCHEMA_VERSION = 1;
 export const PROMOTION_REPORT_KIND = 'security-gate-promotion-report';
@@ -267,7 +268,7 @@ function evaluateTool(tool: ToolId, input: EvaluateInput, justfileCriterion: Cri
   // good its past, and a newer run without data proves nothing (so less data can never make a tool ready).
   const stopped = first ? obs.slice(0, first.index) : [];
   const breaks = [...stopped, ...gaps];
-  const list = (xs: Obs[]) => `${xs.slice(0, 3).map((g) => gapNote(g, tool)).join('; ')}${xs.length > 3 ? `; and ${xs.length - 3} more` : ''}`;
+  const list = (xs: Obs[]) => firstAndMore(xs, 3, { show: (g) => gapNote(g, tool), more: (k) => `and ${k} more` }).join('; ');
   criteria.push({
     id: 'stable-consecutive',
     label: `latest ${input.stableRuns} runs where it executed are consecutive, up to the newest run`,

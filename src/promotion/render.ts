@@ -6,7 +6,7 @@
  */
 import { escapeCode, escapeMarkdown } from '../util/escape.js';
 import type { Criterion, EvidenceRun, PromotionReport, ToolPromotion } from './evaluate.js';
-import { pushAll } from '../util/lists.js';
+import { firstAndMore, pushAll } from '../util/lists.js';
 
 /** GitHub drops a step summary over 1 MiB; stay well below. */
 export const SUMMARY_BUDGET_BYTES = 900 * 1024;
@@ -28,8 +28,11 @@ const mark = (met: boolean) => (met ? '✅' : '❌');
 function evidenceList(ev: EvidenceRun[], max: number): string {
   if (ev.length === 0) return '';
   // Notes (why a run is a gap) are already in the detail; the JSON report keeps them per run.
-  const shown = ev.slice(0, max).map((e) => `${runLink(e)}${e.value !== undefined ? ` (${e.value})` : e.note ? ' (gap)' : ''}`);
-  return ` — runs: ${shown.join(', ')}${ev.length > max ? `, and ${ev.length - max} more in the JSON report` : ''}`;
+  const shown = firstAndMore(ev, max, {
+    show: (e) => `${runLink(e)}${e.value !== undefined ? ` (${e.value})` : e.note ? ' (gap)' : ''}`,
+    more: (k) => `and ${k} more in the JSON report`,
+  });
+  return ` — runs: ${shown.join(', ')}`;
 }
 
 function criterionLine(c: Criterion, maxEvidence: number): string {

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { SEVERITIES, TOOL_IDS, type Severity, type ToolId } from '../reports/model.js';
 import type { Disposition, DispositionCounts, SeverityCounts, ToolStatus } from '../policy/result.js';
 import { clip } from '../util/escape.js';
+import { firstAndMore } from '../util/lists.js';
 
 export interface CompactWaiver {
   id: string;
@@ -188,8 +189,7 @@ export function readGateResult(text: string, file: string): ReadResult {
     if (disagree) return { ok: false, reason: `${file}: $.tools[${i}].${disagree}` };
     const findings = listed.items.map(({ severity: _s, phase2Action: _p, ...f }) => f);
     // Messages are shown (the criteria's details, the log, both reports): a few, shortened.
-    const shown = messages.items.slice(0, MAX_MESSAGES).map((m) => clip(m, MAX_MESSAGE_CHARS));
-    if (messages.items.length > MAX_MESSAGES) shown.push(`(and ${messages.items.length - MAX_MESSAGES} more messages)`);
+    const shown = firstAndMore(messages.items, MAX_MESSAGES, { show: (m) => clip(m, MAX_MESSAGE_CHARS), more: (k) => `(and ${k} more messages)` });
     tools.push({ ...r.data, messages: shown, findings, tool: id as ToolId, changeKnown: top.data.change?.known === true });
   }
   return { ok: true, data: { generatedAt: top.data.generatedAt, tools, unknownTools } };

@@ -43,7 +43,7 @@ import {
   waiverText,
   whereText,
 } from './common.js';
-import { pushAll } from '../util/lists.js';
+import { firstAndMore, pushAll } from '../util/lists.js';
 
 export interface SummaryOptions {
   /** Hard limit in UTF-8 bytes (default 1,000,000: under GitHub's 1 MiB). */
@@ -151,13 +151,15 @@ function renderHead(result: GateResult, maxMessages: number): string {
     const icon = LEVEL_ICON[messageLevel(t)];
     const what = toolMessagesLabel(t);
     const msgs = toolMessages(t);
-    for (const m of msgs.slice(0, maxMessages)) {
-      bullets.push(`- ${icon} **${md(toolName(t.tool), 60)}** ${what}: ${mdq(m, CLIP.message)}`);
-    }
-    if (msgs.length > maxMessages) bullets.push(`- …and ${msgs.length - maxMessages} more messages from ${md(toolName(t.tool), 60)}`);
+    pushAll(
+      bullets,
+      firstAndMore(msgs, maxMessages, {
+        show: (m) => `- ${icon} **${md(toolName(t.tool), 60)}** ${what}: ${mdq(m, CLIP.message)}`,
+        more: (k) => `- …and ${k} more messages from ${md(toolName(t.tool), 60)}`,
+      }),
+    );
   }
-  for (const n of result.notices.slice(0, maxMessages)) bullets.push(`- ⚠️ ${mdq(n, CLIP.notice)}`);
-  if (result.notices.length > maxMessages) bullets.push(`- …and ${result.notices.length - maxMessages} more notices`);
+  pushAll(bullets, firstAndMore(result.notices, maxMessages, { show: (n) => `- ⚠️ ${mdq(n, CLIP.notice)}`, more: (k) => `- …and ${k} more notices` }));
   if (result.overridden) bullets.push('- ⚠️ The gate was **overridden** for this run: blocking findings do not fail the job.');
   if (bullets.length > 0) pushAll(lines, bullets, ['']);
 

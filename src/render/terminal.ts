@@ -31,7 +31,7 @@ import {
   waiverText,
   whereText,
 } from './common.js';
-import { pushAll } from '../util/lists.js';
+import { firstAndMore, pushAll } from '../util/lists.js';
 
 export interface TerminalOptions {
   /** ANSI colours (default false). */
@@ -74,11 +74,9 @@ export function renderTerminal(result: GateResult, opts: TerminalOptions = {}): 
     const what = toolMessagesLabel(tool);
     const level = messageLevel(tool);
     const mark = paint(LEVEL_MARK[level], LEVEL_STYLE[level]);
-    for (const m of msgs.slice(0, 20)) alerts.push(`  ${mark} ${t(toolName(tool.tool), 60)} ${what}: ${t(m, CLIP.message)}`);
-    if (msgs.length > 20) alerts.push(`    …and ${msgs.length - 20} more`);
+    pushAll(alerts, firstAndMore(msgs, 20, { show: (m) => `  ${mark} ${t(toolName(tool.tool), 60)} ${what}: ${t(m, CLIP.message)}`, more: (k) => `    …and ${k} more` }));
   }
-  for (const n of result.notices.slice(0, 20)) alerts.push(`  ${paint('!', ['yellow'])} ${t(n, CLIP.notice)}`);
-  if (result.notices.length > 20) alerts.push(`    …and ${result.notices.length - 20} more notices`);
+  pushAll(alerts, firstAndMore(result.notices, 20, { show: (n) => `  ${paint('!', ['yellow'])} ${t(n, CLIP.notice)}`, more: (k) => `    …and ${k} more notices` }));
   if (result.overridden) alerts.push(`  ${paint('!', ['yellow'])} overridden for this run: blocking findings do not fail the job`);
   if (alerts.length > 0) pushAll(out, alerts, ['']);
 
