@@ -84,6 +84,21 @@ describe('summary byte budget', () => {
     expect(md).toContain('reproduce locally: `npx security-gate --bandit-report b.json`'); // footer kept
   });
 
+  it('the terminal counts every tool\'s files not checked, past the ones it lists (found by a review: it stopped counting with the list)', () => {
+    const skipped = (n: number, what: string) => Array.from({ length: n }, (_, i) => ({ name: `${what}-${i}`, reason: 'not audited' }));
+    const scanErrors = Array.from({ length: 4 }, (_, i) => ({ path: `src/broken_${i}.py`, message: 'syntax error' }));
+    const r = gate([tool('pip-audit', { skipped: skipped(3, 'pkg') }), tool('bandit', { scanErrors })]);
+    const txt = renderTerminal(r, { maxListed: 2 });
+    expect(txt).toContain('Not checked (7)');
+    expect(txt).toContain('…and 5 more');
+    expect(txt.split('\n').filter((l) => /pkg-\d|broken_\d/.test(l))).toHaveLength(2);
+    const all = renderTerminal(r, { maxListed: 10 });
+    expect(all.split('\n').filter((l) => /pkg-\d|broken_\d/.test(l))).toHaveLength(7);
+    expect(all).not.toMatch(/…and \d+ more/);
+    // The summary counts each tool's, as it did.
+    expect(renderSummary(r, { maxListed: 2 })).toContain('Not checked: 3 not audited (pip-audit) · 4 files not scanned (Bandit)');
+  });
+
   it('degrades when maxListed is huge (100,000 rows wanted, 1 MB allowed)', () => {
     const md = renderSummary(result, { ...OPTS, maxListed: 100_000 });
     expect(bytes(md)).toBeLessThanOrEqual(1_000_000);

@@ -104,17 +104,17 @@ export function renderTerminal(result: GateResult, opts: TerminalOptions = {}): 
   list('Blocking', sec.blocking, 'why');
   list('Would block in phase 2', sec.wouldBlock, 'why');
 
+  // Every tool's count, though only the first maxListed are listed (the listing stops there; the
+  // count once stopped with it, and said too few, as the summary does not).
+  const notCheckedTotal = result.tools.reduce((n, tool) => n + tool.skipped.length + tool.scanErrors.length, 0);
   const notChecked: string[] = [];
-  let notCheckedTotal = 0;
   for (const tool of result.tools) {
-    notCheckedTotal += tool.skipped.length + tool.scanErrors.length;
-    for (const s of tool.skipped) notChecked.push(`  ${t(toolName(tool.tool), 40)}  ${t(s.name, CLIP.where)}: ${t(s.reason, CLIP.reason)}`);
-    for (const e of tool.scanErrors) notChecked.push(`  ${t(toolName(tool.tool), 40)}  ${e.path ? t(e.path, CLIP.where) : 'scan'}: ${t(e.message, CLIP.reason)}`);
-    if (notChecked.length > maxListed) break;
+    for (const s of tool.skipped) if (notChecked.length < maxListed) notChecked.push(`  ${t(toolName(tool.tool), 40)}  ${t(s.name, CLIP.where)}: ${t(s.reason, CLIP.reason)}`);
+    for (const e of tool.scanErrors) if (notChecked.length < maxListed) notChecked.push(`  ${t(toolName(tool.tool), 40)}  ${e.path ? t(e.path, CLIP.where) : 'scan'}: ${t(e.message, CLIP.reason)}`);
   }
   if (notCheckedTotal > 0) {
-    pushAll(out, [paint(`Not checked (${notCheckedTotal})`, ['bold'])], notChecked.slice(0, maxListed));
-    if (notCheckedTotal > maxListed) out.push(`  …and ${notCheckedTotal - Math.min(maxListed, notChecked.length)} more ${fullRef}`);
+    pushAll(out, [paint(`Not checked (${notCheckedTotal})`, ['bold'])], notChecked);
+    if (notCheckedTotal > notChecked.length) out.push(`  …and ${notCheckedTotal - notChecked.length} more ${fullRef}`);
     out.push('');
   }
 
