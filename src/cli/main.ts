@@ -11,7 +11,7 @@ import { handledLater, runEngine } from '../engine/run.js';
 import { writeJsonFile } from '../engine/json-file.js';
 import { renderSummary } from '../render/summary.js';
 import { renderTerminal } from '../render/terminal.js';
-import { clockOf, committedReportsHeld, reproduceCommand } from '../engine/publish.js';
+import { reproduceRun } from '../engine/publish.js';
 import { findChange, type ChangeContext } from '../engine/change.js';
 import type { Change } from '../change/diff.js';
 import { githubApiUrl } from '../io/http.js';
@@ -220,7 +220,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       const { p, inside } = await outputPath('result-file', String(values['result-file']));
       await writeJsonFile(p, result, 1, { compactLeaves: true, followLink: !inside });
     }
-    const reproduce = reproduceCommand(settings, result.change, { workspace, phase: result.phase.base, asOf: clockOf(result), committedReports: committedReportsHeld(result) });
+    const reproduce = reproduceRun(settings, result, workspace);
     if (values['markdown-file']) await write('markdown-file', String(values['markdown-file']), renderSummary(result, { reproduceCommand: reproduce }));
     if (values.json) io.stdout(JSON.stringify(result, null, 1) + '\n');
     else io.stdout(renderTerminal(result, { color: useColor(values['no-color'] === true, io), reproduceCommand: reproduce }));

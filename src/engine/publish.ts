@@ -107,6 +107,11 @@ export function reproduceCommand(s: Settings, change?: GateResult['change'], run
   return parts.join(' ');
 }
 
+/** The reproduce command of a finished run (both shells): what of the run it names comes from its result. */
+export function reproduceRun(s: Settings, result: GateResult, workspace: string): string {
+  return reproduceCommand(s, result.change, { workspace, phase: result.phase.base, asOf: clockOf(result), committedReports: committedReportsHeld(result) });
+}
+
 /**
  * Per-tool transforms applied to the raw reports copied into the artifact: gitleaks reports carry
  * the secrets themselves, Bandit's B105-B107 results quote hard-coded passwords; their copies are

@@ -11,7 +11,7 @@ import { findChange, type ChangeContext } from '../engine/change.js';
 import { trackedFiles } from '../io/git.js';
 import type { Change } from '../change/diff.js';
 import { computeOutputs, RESULT_FILE, SUMMARY_FILE } from '../engine/outputs.js';
-import { clockOf, committedReportsHeld, reproduceCommand } from '../engine/publish.js';
+import { reproduceRun } from '../engine/publish.js';
 import { handledLater, runEngine, toolLine } from '../engine/run.js';
 import { loadRunContext } from '../github/comment.js';
 import { prepareGovernance } from '../github/governance.js';
@@ -103,7 +103,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env, given?: Settings
   const logAt = { error: log.error, warn: log.warning, info: log.info };
   for (const t of result.tools) for (const m of t.messages) logAt[messageLevel(t)](m);
 
-  const summaryOptions = { artifactName: settings['artifact-name'], reproduceCommand: reproduceCommand(settings, result.change, { workspace, phase: result.phase.base, asOf: clockOf(result), committedReports: committedReportsHeld(result) }), policySource: settings['policy-file'] };
+  const summaryOptions = { artifactName: settings['artifact-name'], reproduceCommand: reproduceRun(settings, result, workspace), policySource: settings['policy-file'] };
   const { staged, sarifFile } = await publish({ env, workspace, outDir, settings, result, reports: engine.reports, knownSecrets: engine.knownSecrets, summaryOptions, now, runCtx, client, copier });
 
   setOutputs(computeOutputs(result, { ...staged, sarifFile }));
