@@ -103,3 +103,24 @@ describe('reproduceCommand', () => {
     expect(await cliAccepts(reproduceCommand(s, known('pull_request')))).toEqual({ code: 0, err: '' });
   });
 });
+
+describe('reproduceCommand, found by the differential test (differential.test.ts)', () => {
+  it('with a policy file, names the verdict settings at their defaults too: an input may set back what the file changes', () => {
+    // As settingsWithPolicy makes them: the file said `unknown-severity: low`, the workflow `high`.
+    const s = parseSettings([{ 'unknown-severity': 'low', 'secret-scan': false }, { 'bandit-report': 'b.json', 'policy-file': 'gate.yml', 'unknown-severity': 'high', 'secret-scan': 'true' }]);
+    const cmd = reproduceCommand(s);
+    for (const part of ['--unknown-severity high', '--on-missing-report error', '--waivers-file docs/governance/security-waivers.md', '--secret-scan true', "--critical-paths '**/auth/**,"]) expect(cmd).toContain(part);
+    // Told which settings the inputs gave: those only (the file's own settings are its to say).
+    const given = new Set(['bandit-report', 'policy-file', 'unknown-severity', 'secret-scan']);
+    const told = reproduceCommand(s, undefined, { given });
+    expect(told).toBe('npx security-gate --bandit-report b.json --policy-file gate.yml --phase 1 --unknown-severity high --secret-scan true');
+    // Without a policy file the defaults go without saying.
+    expect(reproduceCommand(parseSettings([{ 'bandit-report': 'b.json', 'unknown-severity': 'high' }]))).toBe('npx security-gate --bandit-report b.json --phase 1');
+  });
+
+  it('names a glob or a path under the workspace relative to it, whatever its characters', () => {
+    const ws = '/work/a "b" |c|';
+    const s = parseSettings([{ 'bandit-report': `${ws}/reports/*.json`, 'pip-audit-report': `${ws}/./x/../p.json`, 'scan-root': `${ws}/api`, 'waivers-file': '/elsewhere/w.md' }]);
+    expect(words(reproduceCommand(s, undefined, { workspace: ws }))).toEqual(['npx', 'security-gate', '--bandit-report', 'reports/*.json', '--pip-audit-report', 'p.json', '--phase', '1', '--scan-root', 'api', '--waivers-file', '/elsewhere/w.md']);
+  });
+});

@@ -81,28 +81,31 @@ export function gate(tools: ToolResult[], p: Partial<GateResult> = {}): GateResu
 
 /**
  * Splits a Markdown line into text outside code spans (backslash escapes honoured outside code, none
- * inside, as in CommonMark); reports an unclosed code span.
+ * inside, as in CommonMark); reports an unclosed code span. As in CommonMark, a span opened by a run
+ * of N backticks ends at the next run of exactly N: the reproduce command keeps its backticks in a
+ * longer fence (escapeCode's `outsideTable`), and a run of one inside it closes nothing.
  */
 function outsideCode(line: string): { text: string; unclosed: boolean } {
   let text = '';
-  let inCode = false;
   for (let i = 0; i < line.length; i++) {
     const c = line[i]!;
-    if (inCode) {
-      if (c === '`') inCode = false;
-      continue;
-    }
     if (c === '\\') {
       text += c + (line[i + 1] ?? '');
       i += 1;
     } else if (c === '`') {
-      inCode = true;
+      let n = 1;
+      while (line[i + n] === '`') n++;
+      const closer = new RegExp(`(?<!\`)\`{${n}}(?!\`)`, 'g');
+      closer.lastIndex = i + n;
+      const end = closer.exec(line);
+      if (!end) return { text, unclosed: true };
       text += '<code/>';
+      i = end.index + n - 1;
     } else {
       text += c;
     }
   }
-  return { text, unclosed: inCode };
+  return { text, unclosed: false };
 }
 
 /** The Markdown with every code span's content replaced by `<code/>` (code is inert). */

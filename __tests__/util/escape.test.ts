@@ -89,6 +89,23 @@ describe('escapeCode', () => {
       }),
     );
   });
+  it('outside a table (a command the reader copies), keeps backticks in a longer fence that Markdown shows as the text', () => {
+    expect(escapeCode("--bandit-report 'a`b``c.json'", { outsideTable: true })).toBe("``` --bandit-report 'a`b``c.json' ```");
+    expect(escapeCode('a|b', { outsideTable: true })).toBe('`a|b`');
+    // CommonMark: the span ends at the first run as long as its fence, and loses one space at each end.
+    const rendered = (span: string) => {
+      const fence = /^`+/.exec(span)![0];
+      const end = new RegExp(`(?<!\`)${fence}(?!\`)`).exec(span.slice(fence.length))!;
+      const body = span.slice(fence.length, fence.length + end.index);
+      return { body: body.length > 1 && body.startsWith(' ') && body.endsWith(' ') && body.trim() !== '' ? body.slice(1, -1) : body, rest: span.slice(fence.length + end.index + fence.length) };
+    };
+    fc.assert(
+      fc.property(fc.string({ unit: fc.constantFrom('`', 'a', ' ', '|', "'") }), (s) => {
+        const cmd = `npx security-gate ${s}`;
+        expect(rendered(escapeCode(cmd, { outsideTable: true }))).toEqual({ body: cmd, rest: '' });
+      }),
+    );
+  });
 });
 
 describe('escapeHtml', () => {

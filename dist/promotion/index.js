@@ -31685,14 +31685,23 @@ function escapeMarkdown(text) {
  * look-alike; `|` becomes the look-alike `¦` so tables survive (entities are NOT decoded inside a code
  * span, so `&#124;` would show literally, and `\|` only works inside a table); newlines become
  * spaces. HTML, emphasis, mentions and links are inert inside code. `outsideTable`: text the reader
- * copies (a command) keeps its `|`, where no table row can be split by it.
+ * copies (a command) keeps its `|`, where no table row can be split by it, and its backticks: the
+ * look-alike in a copied command named another file (`reports/aˋb.json`, which the CLI did not
+ * find). There the span is fenced by one backtick more than the longest run inside, with a space
+ * inside each end, which Markdown strips (CommonMark's code spans): no run inside can close it.
  */
 function escapeCode(text, opts = {}) {
     const t = showInvisible(text)
         .replace(/\r\n|\r|\n/g, ' ')
-        .replace(/[\u0000-\u001f\u007f-\u009f]/g, '')
-        .replace(/`/g, 'ˋ');
-    const shown = opts.outsideTable ? t : t.replace(/\|/g, '¦');
+        .replace(/[\u0000-\u001f\u007f-\u009f]/g, '');
+    if (opts.outsideTable && t.includes('`')) {
+        let longest = 0;
+        for (const run of t.match(/`+/g) ?? [])
+            longest = Math.max(longest, run.length);
+        const fence = '`'.repeat(longest + 1);
+        return `${fence} ${t} ${fence}`;
+    }
+    const shown = (opts.outsideTable ? t : t.replace(/\|/g, '¦')).replace(/`/g, 'ˋ');
     return `\`${shown === '' ? ' ' : shown}\``;
 }
 /** Escape for an HTML attribute or element body (used inside <details><summary>). */
@@ -32384,6 +32393,10 @@ function readInputs() {
     for (const name of INPUT_NAMES)
         inputs[name] = core.getInput(name);
     return inputs;
+}
+/** The inputs the workflow gave a value (an empty one means the default, as if not given). */
+function givenInputs() {
+    return new Set(Object.entries(readInputs()).filter(([, v]) => v !== '').map(([k]) => k));
 }
 const log = {
     info: (msg) => actions_core_info(escapeLog(msg)),

@@ -220,7 +220,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       const { p, inside } = await outputPath('result-file', String(values['result-file']));
       await writeJsonFile(p, result, 1, { compactLeaves: true, followLink: !inside });
     }
-    const reproduce = reproduceRun(settings, result, workspace);
+    const reproduce = reproduceRun(settings, result, workspace, new Set(Object.keys(inputs).filter((k) => inputs[k]!.trim() !== '')));
     if (values['markdown-file']) await write('markdown-file', String(values['markdown-file']), renderSummary(result, { reproduceCommand: reproduce }));
     if (values.json) io.stdout(JSON.stringify(result, null, 1) + '\n');
     else io.stdout(renderTerminal(result, { color: useColor(values['no-color'] === true, io), reproduceCommand: reproduce }));

@@ -1,11 +1,10 @@
 /** Small pure helpers the shells share for publishing. */
-import { isAbsolute } from 'node:path';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { parseSettings, type Settings } from '../config/schema.js';
 import type { GateResult } from '../policy/result.js';
 import { redactBanditReport } from '../reports/bandit/redact.js';
 import { redactGitleaksReport } from '../reports/gitleaks/index.js';
 import type { ToolId } from '../reports/model.js';
-import { toRepoPath } from '../util/paths.js';
 
 /** What of the run itself the reproduce command needs besides the settings. */
 export interface ReproduceContext {
@@ -20,6 +19,11 @@ export interface ReproduceContext {
   asOf?: string;
   /** The run put a tool in error for a report git tracks (committedReportsHeld): `--refuse-committed-reports`. */
   committedReports?: boolean;
+  /**
+   * The settings the run's inputs (or flags) gave, non-empty. With a policy file, each is named even
+   * at its default: it may set back what the file changes. Not known: every verdict setting is named.
+   */
+  given?: ReadonlySet<string>;
 }
 
 /**
@@ -63,14 +67,22 @@ export function reproduceCommand(s: Settings, change?: GateResult['change'], run
     flag(name, items.join(','));
   };
   const ws = run.workspace;
+  // Made relative the way the shells resolve a setting in the workspace (insideWorkspace,
+  // resolvePatterns: by its text, `..` and `.` resolved), not by toRepoPath, which reads a report's
+  // file name and refuses a glob's `*` or a `"` or `|` in the workspace's path: such a path stayed
+  // the runner's, and named nothing in the clone the command runs in.
   const local = (p: string): string => {
     if (!ws || !isAbsolute(p)) return p;
-    const rel = toRepoPath(p, { workspace: ws });
-    return rel === undefined ? p : rel === '' ? '.' : rel;
+    const rel = relative(resolve(ws), resolve(ws, p));
+    if (isAbsolute(rel) || rel === '..' || rel.startsWith(`..${sep}`)) return p;
+    return rel === '' ? '.' : rel.split(sep).join('/');
   };
-  // Settings named when they differ from the schema's own defaults (never a copy of them here).
+  // Settings named when they differ from the schema's own defaults (never a copy of them here). With
+  // a policy file, one an input gave at its default too: it may override the file (the file says
+  // `unknown-severity: low`, the workflow `high`), and the CLI, left to read the file, took `low`.
   const defaults = parseSettings([{}]);
-  const changed = (k: keyof Settings): boolean => JSON.stringify(s[k]) !== JSON.stringify(defaults[k]);
+  const changed = (k: keyof Settings): boolean =>
+    JSON.stringify(s[k]) !== JSON.stringify(defaults[k]) || (s['policy-file'] !== undefined && (run.given?.has(k) ?? true));
   for (const name of ['bandit-report', 'pip-audit-report', 'gitleaks-report', 'deptry-report', 'vulture-report', 'mutmut-report'] as const) {
     if (s[name].length > 0) listFlag(name, s[name].map(local));
   }
@@ -100,16 +112,16 @@ export function reproduceCommand(s: Settings, change?: GateResult['change'], run
   if (s['security-approvers'].length > 0) listFlag('security-approvers', s['security-approvers']);
   if (s['senior-approvers'].length > 0) listFlag('senior-approvers', s['senior-approvers']);
   if (s['waiver-max-days'] !== undefined) flag('waiver-max-days', String(s['waiver-max-days']));
-  if (!s['secret-scan']) flag('secret-scan', 'false');
-  else if (changed('secret-scan-keywords')) listFlag('secret-scan-keywords', s['secret-scan-keywords']);
+  if (!s['secret-scan'] || changed('secret-scan')) flag('secret-scan', String(s['secret-scan']));
+  if (s['secret-scan'] && changed('secret-scan-keywords')) listFlag('secret-scan-keywords', s['secret-scan-keywords']);
   if (run.asOf !== undefined) flag('as-of', run.asOf);
   if (run.committedReports === true) parts.push('--refuse-committed-reports');
   return parts.join(' ');
 }
 
 /** The reproduce command of a finished run (both shells): what of the run it names comes from its result. */
-export function reproduceRun(s: Settings, result: GateResult, workspace: string): string {
-  return reproduceCommand(s, result.change, { workspace, phase: result.phase.base, asOf: clockOf(result), committedReports: committedReportsHeld(result) });
+export function reproduceRun(s: Settings, result: GateResult, workspace: string, given: ReadonlySet<string>): string {
+  return reproduceCommand(s, result.change, { workspace, phase: result.phase.base, asOf: clockOf(result), committedReports: committedReportsHeld(result), given });
 }
 
 /**

@@ -18,7 +18,7 @@ import { prepareGovernance } from '../github/governance.js';
 import { readEventPayload } from '../github/pull-request.js';
 import { publish } from '../github/publish.js';
 import type { RedactedCopier } from '../engine/stage.js';
-import { log, readInputs, setOutputs } from '../github/runner.js';
+import { givenInputs, log, readInputs, setOutputs } from '../github/runner.js';
 import { createHttpClient, githubApiUrl } from '../io/http.js';
 import { loadYaml } from '../util/yaml.js';
 import { headlineFor, messageLevel } from '../render/common.js';
@@ -103,7 +103,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env, given?: Settings
   const logAt = { error: log.error, warn: log.warning, info: log.info };
   for (const t of result.tools) for (const m of t.messages) logAt[messageLevel(t)](m);
 
-  const summaryOptions = { artifactName: settings['artifact-name'], reproduceCommand: reproduceRun(settings, result, workspace), policySource: settings['policy-file'] };
+  const summaryOptions = { artifactName: settings['artifact-name'], reproduceCommand: reproduceRun(settings, result, workspace, givenInputs()), policySource: settings['policy-file'] };
   const { staged, sarifFile } = await publish({ env, workspace, outDir, settings, result, reports: engine.reports, knownSecrets: engine.knownSecrets, summaryOptions, now, runCtx, client, copier });
 
   setOutputs(computeOutputs(result, { ...staged, sarifFile }));

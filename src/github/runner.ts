@@ -12,6 +12,11 @@ export function readInputs(): Record<string, string> {
   return inputs;
 }
 
+/** The inputs the workflow gave a value (an empty one means the default, as if not given). */
+export function givenInputs(): Set<string> {
+  return new Set(Object.entries(readInputs()).filter(([, v]) => v !== '').map(([k]) => k));
+}
+
 export const log = {
   info: (msg: string) => core.info(escapeLog(msg)),
   warning: (msg: string) => core.warning(escapeLog(msg)),
