@@ -34056,8 +34056,9 @@ const PROMOTION_REPORT_SCHEMA_VERSION = 1;
 const PROMOTION_REPORT_KIND = 'security-gate-promotion-report';
 const active = (t) => t.counts.block + t.counts.warn + t.counts.info;
 const sumSeverity = (t) => Object.values(t.severity).reduce((a, b) => a + b, 0);
-// New in the change as the gate counted them: every finding when the run did not know the change.
-const newInChange = (t) => t.findings.filter((f) => (f.inChange === true || (!t.changeKnown && f.inChange === undefined)) && f.disposition !== 'waived').length;
+// New in the change as the gate counted them: every finding when the run did not know the change,
+// and one it could not place in the repository when it did (no path, or a path outside it).
+const newInChange = (t) => t.findings.filter((f) => (f.inChange === true || (f.inChange === undefined && (!t.changeKnown || f.unplaced === true))) && f.disposition !== 'waived').length;
 // HIGH as the gate treated it: a severity Bandit does not define counts as unknown-severity (high by
 // default). A result without effective severities counts its unknowns as high (fail closed).
 const banditHigh = (t) => t.findings.every((f) => f.effectiveSeverity !== undefined)
@@ -34180,9 +34181,11 @@ function evaluateTool(tool, input, justfileCriterion) {
                 : [stopped.length > 0 ? `newer runs without it: ${list(stopped)}` : '', gaps.length > 0 ? `broken: ${list(gaps)}` : ''].filter(Boolean).join('; '),
         evidence: [...stretch.map((o) => ev(o)), ...breaks.map((g) => ev(g, undefined, gapNote(g, tool)))].sort((a, b) => b.number - a.number || b.id - a.id),
     });
-    // 3. Each run of the stretch meets the baseline.
-    const counts = stretch.map((o) => ({ o, n: baseline.count(o.data) }));
-    const failing = counts.filter((c) => c.n > 0);
+    // 3. Each run of the stretch meets the baseline. A run where the tool could not scan some files
+    // (the gate's scan errors: "never a pass") cannot show it: what those files hold is unknown.
+    const counts = stretch.map((o) => ({ o, n: baseline.count(o.data), unscanned: o.data.notScanned }));
+    const failing = counts.filter((c) => c.n > 0 || c.unscanned > 0);
+    const why = (c) => [c.n > 0 ? `${c.n} ${baseline.unit}` : '', c.unscanned > 0 ? `${plural(c.unscanned, 'file')} not scanned` : ''].filter(Boolean).join(', ');
     criteria.push({
         id: 'stable-baseline',
         label: `meets the baseline (${baseline.description}) in those runs`,
@@ -34191,8 +34194,8 @@ function evaluateTool(tool, input, justfileCriterion) {
             ? `cannot tell: only ${plural(stretch.length, 'run')} where it executed`
             : failing.length === 0
                 ? `met in all ${input.stableRuns} runs`
-                : `not met in ${failing.map((f) => `${label(f.o.record)} (${f.n} ${baseline.unit})`).join(', ')}`,
-        evidence: counts.map((c) => ev(c.o, c.n)),
+                : `not met in ${failing.map((f) => `${label(f.o.record)} (${why(f)})`).join(', ')}`,
+        evidence: counts.map((c) => ev(c.o, c.n, c.unscanned > 0 ? `${plural(c.unscanned, 'file')} not scanned` : undefined)),
     });
     // 4. No regression inside the stretch: the active-finding count never rises, run to run.
     const chrono = [...stretch].reverse().map((o) => ({ o, n: active(o.data) }));
@@ -44128,6 +44131,120 @@ function preprocess(fn, schema) {
     });
 }
 
+;// CONCATENATED MODULE: ./src/util/paths.ts
+/* eslint-disable no-control-regex -- control characters are exactly what these patterns refuse */
+/**
+ * Report paths as repository-relative POSIX paths (pure). The engine normalises every finding's
+ * location once with this, so critical paths, the change, annotations and SARIF all agree.
+ */
+const RUNNER_LAYOUTS = [
+    /^\/home\/runner\/work\/[^/]+\/[^/]+\//, // Linux hosted runners
+    /^\/Users\/runner\/work\/[^/]+\/[^/]+\//, // macOS hosted runners
+    /^[A-Za-z]:\/a\/[^/]+\/[^/]+\//, // Windows hosted runners (D:\a\repo\repo)
+    /^\/__w\/[^/]+\/[^/]+\//, // container jobs
+    /^\/github\/workspace\//, // Docker container actions
+];
+function slashes(p) {
+    return p.replace(/\\/g, '/');
+}
+function isAbsolutePath(p) {
+    return p.startsWith('/') || /^[A-Za-z]:\//.test(p);
+}
+/** `rest` when `p` is `base` or below it (drive letters compared case-insensitively). */
+function below(p, base) {
+    const b = base.replace(/\/+$/, '');
+    if (b === '')
+        return undefined;
+    const win = /^[A-Za-z]:\//.test(b) || /^[A-Za-z]:$/.test(b);
+    const pp = win ? p.toLowerCase() : p;
+    const bb = win ? b.toLowerCase() : b;
+    if (pp === bb)
+        return '';
+    if (pp.startsWith(`${bb}/`))
+        return p.slice(b.length + 1);
+    return undefined;
+}
+/**
+ * A relative path toRepoPath returns unchanged: `/`-separated segments of letters, digits and
+ * `._~+@-`, none empty, `.` or `..` (so nothing to trim, convert, resolve or refuse).
+ */
+const CLEAN_RELATIVE = /^(?!\.\.?(?:\/|$))[\w.~+@-]+(?:\/(?!\.\.?(?:\/|$))[\w.~+@-]+)*$/;
+/** Resolves `.` and `..`; undefined when `..` climbs above the start. */
+function resolveSegments(p) {
+    const out = [];
+    for (const seg of p.split('/')) {
+        if (seg === '' || seg === '.')
+            continue;
+        if (seg === '..') {
+            if (out.length === 0)
+                return undefined;
+            out.pop();
+        }
+        else
+            out.push(seg);
+    }
+    return out.join('/');
+}
+/**
+ * A report path as a repository-relative POSIX path, or undefined when it is not inside the
+ * repository (or is not a file name at all, like Bandit's `<stdin>`).
+ * - `\` becomes `/`, `./` and `..` are resolved, `file://` URIs are decoded;
+ * - an absolute path below `workspace` is made relative to it; an absolute path in a GitHub runner's
+ *   checkout layout (`/home/runner/work/<repo>/<repo>/…`, `D:\a\<repo>\<repo>\…`, `/__w/…`,
+ *   `/github/workspace/…`) is made relative to that checkout (the report came from another job);
+ *   any other absolute path is outside the repository;
+ * - a relative path is taken from `scanRoot` (the directory the scanner ran in) when given.
+ */
+function toRepoPath(raw, opts = {}) {
+    if (typeof raw !== 'string')
+        return undefined;
+    // Most paths (and every path the engine already resolved) come back as they are: checked in one pass.
+    if (CLEAN_RELATIVE.test(raw) && (!opts.scanRoot || opts.scanRoot.trim() === ''))
+        return raw;
+    if (raw.trim() === '')
+        return undefined;
+    let p = raw.trim();
+    if (/^file:\/\//i.test(p)) {
+        try {
+            const u = new URL(p);
+            p = decodeURIComponent(u.pathname);
+            if (/^\/[A-Za-z]:\//.test(p))
+                p = p.slice(1);
+        }
+        catch {
+            return undefined;
+        }
+    }
+    p = slashes(p);
+    if (/[\u0000-\u001f\u007f<>"|?*]/.test(p))
+        return undefined;
+    if (isAbsolutePath(p)) {
+        const ws = opts.workspace ? slashes(opts.workspace.trim()) : undefined;
+        const inWs = ws ? below(p, ws) : undefined;
+        if (inWs !== undefined)
+            p = inWs;
+        else {
+            const layout = RUNNER_LAYOUTS.find((re) => re.test(p));
+            if (!layout)
+                return undefined;
+            p = p.replace(layout, '');
+        }
+    }
+    else if (opts.scanRoot && opts.scanRoot.trim() !== '') {
+        let root = slashes(opts.scanRoot.trim());
+        if (isAbsolutePath(root)) {
+            const ws = opts.workspace ? slashes(opts.workspace.trim()) : undefined;
+            const rel = ws ? below(root, ws) : undefined;
+            if (rel === undefined)
+                return undefined;
+            root = rel;
+        }
+        p = `${root}/${p}`;
+    }
+    const resolved = resolveSegments(p);
+    return resolved === undefined || resolved === '' ? undefined : resolved;
+}
+
 ;// CONCATENATED MODULE: ./src/promotion/result-read.ts
 /**
  * Reads a gate result file (`GateResult`, schemaVersion 1) from an old artifact, defensively: the
@@ -44136,6 +44253,7 @@ function preprocess(fn, schema) {
  * as one precise message (`$.tools[2].counts.block: expected a number`) so that run counts as
  * "no data", never as a pass. Pure: text in, data or reason out.
  */
+
 
 
 
@@ -44161,6 +44279,8 @@ const finding = object({
     effectiveSeverity: schemas_enum(model_SEVERITIES).optional(),
     inChange: schemas_boolean().optional(),
     waiver: waiver.optional(),
+    /** Only whether the gate placed it (see `unplaced`), not kept. */
+    location: object({ path: schemas_string().optional() }).optional(),
 });
 /**
  * A tool's entry. Its lists are checked element by element, up to the first bad one (readList):
@@ -44174,6 +44294,9 @@ const tool = object({
     severity: severityCounts,
     counts: dispositionCounts,
     findings: array(unknown()),
+    // Required: the gate has always written it, and a result that leaves it out does not say that
+    // every file was scanned.
+    scanErrors: array(unknown()),
 });
 const gateResult = object({
     schemaVersion: literal(1, { error: (i) => `expected 1, got ${JSON.stringify(i.input)} (a result version this reader does not understand)` }),
@@ -44290,10 +44413,14 @@ function readGateResult(text, file) {
         const disagree = countsDisagree({ ...r.data, findings: listed.items });
         if (disagree)
             return { ok: false, reason: `${file}: $.tools[${i}].${disagree}` };
-        const findings = listed.items.map(({ severity: _s, phase2Action: _p, ...f }) => f);
+        // The gate rewrites every path it can place to a repository path, which reads back unchanged;
+        // one it could not place stays as the scanner wrote it.
+        const placed = (path) => path !== undefined && toRepoPath(path) === path;
+        const findings = listed.items.map(({ severity: _s, phase2Action: _p, location, ...f }) => (f.inChange === undefined && !placed(location?.path) ? { ...f, unplaced: true } : f));
         // Messages are shown (the criteria's details, the log, both reports): a few, shortened.
         const shown = lists_firstAndMore(messages.items, MAX_MESSAGES, { show: (m) => clip(m, MAX_MESSAGE_CHARS), more: (k) => `(and ${k} more messages)` });
-        tools.push({ ...r.data, messages: shown, findings, tool: id, changeKnown: top.data.change?.known === true });
+        const { scanErrors, ...data } = r.data;
+        tools.push({ ...data, messages: shown, findings, notScanned: scanErrors.length, tool: id, changeKnown: top.data.change?.known === true });
     }
     return { ok: true, data: { generatedAt: top.data.generatedAt, tools, unknownTools } };
 }
@@ -47105,6 +47232,7 @@ function readZipEntry(zip, fileName, maxBytes) {
 
 
 
+
 class PromotionRuntimeError extends Error {
     constructor(message) {
         super(message);
@@ -47301,6 +47429,8 @@ async function compareWithTip(o, stats, tip, sha) {
         throw runtimeError(`comparing the commit of a run with ${o.branch}`, e, 'contents: read');
     }
 }
+/** A runner's clock may run a little behind GitHub's: a result this much older than its run is still its own. */
+const CLOCK_SKEW_MS = 5 * 60 * 1000;
 /** The gate artifact and result of one run: data, or no data with the reason. */
 async function fetchRunData(o, run, stats, offBranch) {
     if (run.pendingRerun)
@@ -47372,6 +47502,18 @@ async function fetchRunData(o, run, stats, offBranch) {
     const result = readGateResult(entry.text, entry.path);
     if (!result.ok)
         return { kind: 'no-data', reason: `malformed result: ${result.reason}` };
+    // The gate writes its result while the run runs: one dated before the run was created is an older
+    // file uploaded again under the gate's name (left in the checkout or restored from a cache while
+    // the gate did not run), and one file would be the evidence of every run that uploads it.
+    const generated = Date.parse(result.data.generatedAt);
+    const created = Date.parse(run.createdAt);
+    if (!Number.isFinite(generated))
+        return { kind: 'no-data', reason: `${clip(entry.path, 200)}: generatedAt ${JSON.stringify(clip(result.data.generatedAt, 40))} is not a date: the result cannot be tied to this run` };
+    if (!Number.isFinite(created))
+        return { kind: 'no-data', reason: `the run's created_at ${JSON.stringify(clip(run.createdAt, 40))} is not a date: its result cannot be tied to it` };
+    if (generated < created - CLOCK_SKEW_MS) {
+        return { kind: 'no-data', reason: `${clip(entry.path, 200)} was generated ${clip(result.data.generatedAt, 40)}, before the run was created (${clip(run.createdAt, 40)}): an older result uploaded again, not this run's` };
+    }
     return { kind: 'ok', artifactId: art.id, result: result.data };
 }
 /** How many more runs at least are needed before every target tool has `window` executed runs. */

@@ -145,8 +145,10 @@ interface Baseline {
 
 const active = (t: RunToolData) => t.counts.block + t.counts.warn + t.counts.info;
 const sumSeverity = (t: RunToolData) => Object.values(t.severity).reduce((a, b) => a + b, 0);
-// New in the change as the gate counted them: every finding when the run did not know the change.
-const newInChange = (t: RunToolData) => t.findings.filter((f) => (f.inChange === true || (!t.changeKnown && f.inChange === undefined)) && f.disposition !== 'waived').length;
+// New in the change as the gate counted them: every finding when the run did not know the change,
+// and one it could not place in the repository when it did (no path, or a path outside it).
+const newInChange = (t: RunToolData) =>
+  t.findings.filter((f) => (f.inChange === true || (f.inChange === undefined && (!t.changeKnown || f.unplaced === true))) && f.disposition !== 'waived').length;
 // HIGH as the gate treated it: a severity Bandit does not define counts as unknown-severity (high by
 // default). A result without effective severities counts its unknowns as high (fail closed).
 const banditHigh = (t: RunToolData) =>
@@ -281,9 +283,12 @@ function evaluateTool(tool: ToolId, input: EvaluateInput, justfileCriterion: Cri
     evidence: [...stretch.map((o) => ev(o)), ...breaks.map((g) => ev(g, undefined, gapNote(g, tool)))].sort((a, b) => b.number - a.number || b.id - a.id),
   });
 
-  // 3. Each run of the stretch meets the baseline.
-  const counts = stretch.map((o) => ({ o, n: baseline.count(o.data!) }));
-  const failing = counts.filter((c) => c.n > 0);
+  // 3. Each run of the stretch meets the baseline. A run where the tool could not scan some files
+  // (the gate's scan errors: "never a pass") cannot show it: what those files hold is unknown.
+  const counts = stretch.map((o) => ({ o, n: baseline.count(o.data!), unscanned: o.data!.notScanned }));
+  const failing = counts.filter((c) => c.n > 0 || c.unscanned > 0);
+  const why = (c: (typeof counts)[number]) =>
+    [c.n > 0 ? `${c.n} ${baseline.unit}` : '', c.unscanned > 0 ? `${plural(c.unscanned, 'file')} not scanned` : ''].filter(Boolean).join(', ');
   criteria.push({
     id: 'stable-baseline',
     label: `meets the baseline (${baseline.description}) in those runs`,
@@ -292,8 +297,8 @@ function evaluateTool(tool: ToolId, input: EvaluateInput, justfileCriterion: Cri
       ? `cannot tell: only ${plural(stretch.length, 'run')} where it executed`
       : failing.length === 0
         ? `met in all ${input.stableRuns} runs`
-        : `not met in ${failing.map((f) => `${label(f.o.record)} (${f.n} ${baseline.unit})`).join(', ')}`,
-    evidence: counts.map((c) => ev(c.o, c.n)),
+        : `not met in ${failing.map((f) => `${label(f.o.record)} (${why(f)})`).join(', ')}`,
+    evidence: counts.map((c) => ev(c.o, c.n, c.unscanned > 0 ? `${plural(c.unscanned, 'file')} not scanned` : undefined)),
   });
 
   // 4. No regression inside the stretch: the active-finding count never rises, run to run.

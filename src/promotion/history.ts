@@ -13,6 +13,7 @@
 import pLimit from 'p-limit';
 import { z } from 'zod';
 import { HttpError, type HttpClient } from '../io/http.js';
+import { clip } from '../util/escape.js';
 import { readGateResult, type RunResultData } from './result-read.js';
 import { readZipEntry } from './zip.js';
 import type { ToolId } from '../reports/model.js';
@@ -287,6 +288,9 @@ async function compareWithTip(o: CollectOptions, stats: History['stats'], tip: P
   }
 }
 
+/** A runner's clock may run a little behind GitHub's: a result this much older than its run is still its own. */
+const CLOCK_SKEW_MS = 5 * 60 * 1000;
+
 /** The gate artifact and result of one run: data, or no data with the reason. */
 async function fetchRunData(o: CollectOptions, run: WorkflowRun, stats: History['stats'], offBranch: BranchCheck): Promise<RunData> {
   if (run.pendingRerun) return { kind: 'no-data', reason: `re-run (attempt ${run.attempt}) not completed yet: the result of its earlier attempt is not evidence` };
@@ -345,6 +349,16 @@ async function fetchRunData(o: CollectOptions, run: WorkflowRun, stats: History[
   if (!entry.ok) return { kind: 'no-data', reason: entry.reason };
   const result = readGateResult(entry.text, entry.path);
   if (!result.ok) return { kind: 'no-data', reason: `malformed result: ${result.reason}` };
+  // The gate writes its result while the run runs: one dated before the run was created is an older
+  // file uploaded again under the gate's name (left in the checkout or restored from a cache while
+  // the gate did not run), and one file would be the evidence of every run that uploads it.
+  const generated = Date.parse(result.data.generatedAt);
+  const created = Date.parse(run.createdAt);
+  if (!Number.isFinite(generated)) return { kind: 'no-data', reason: `${clip(entry.path, 200)}: generatedAt ${JSON.stringify(clip(result.data.generatedAt, 40))} is not a date: the result cannot be tied to this run` };
+  if (!Number.isFinite(created)) return { kind: 'no-data', reason: `the run's created_at ${JSON.stringify(clip(run.createdAt, 40))} is not a date: its result cannot be tied to it` };
+  if (generated < created - CLOCK_SKEW_MS) {
+    return { kind: 'no-data', reason: `${clip(entry.path, 200)} was generated ${clip(result.data.generatedAt, 40)}, before the run was created (${clip(run.createdAt, 40)}): an older result uploaded again, not this run's` };
+  }
   return { kind: 'ok', artifactId: art.id, result: result.data };
 }
 

@@ -10,6 +10,7 @@ import { SEVERITIES, TOOL_IDS, type Severity, type ToolId } from '../reports/mod
 import type { Disposition, DispositionCounts, SeverityCounts, ToolStatus } from '../policy/result.js';
 import { clip } from '../util/escape.js';
 import { firstAndMore } from '../util/lists.js';
+import { toRepoPath } from '../util/paths.js';
 
 export interface CompactWaiver {
   id: string;
@@ -24,6 +25,12 @@ export interface CompactFinding {
   /** After unknown-severity (a Bandit severity Bandit does not define counts as high by default). */
   effectiveSeverity?: Severity;
   inChange?: boolean;
+  /**
+   * The gate could not place it in the repository (no path, or one it left as written: outside
+   * the repository). With the change known, the gate counted it as in the change (fail closed) and
+   * recorded no `inChange`: so does promotion.
+   */
+  unplaced?: true;
   waiver?: CompactWaiver;
 }
 
@@ -34,6 +41,11 @@ export interface RunToolData {
   severity: SeverityCounts;
   counts: DispositionCounts;
   findings: CompactFinding[];
+  /**
+   * Files (or, for the secret scan, added lines) the tool could not scan (the gate's `scanErrors`):
+   * what they hold is unknown, so the run cannot show the baseline met.
+   */
+  notScanned: number;
   /**
    * Whether the run knew the change under review. When it did not, the gate counted every deptry
    * and vulture finding as new (fail closed) and recorded no `inChange`: so does promotion.
@@ -70,6 +82,8 @@ const finding = z.object({
   effectiveSeverity: z.enum(SEVERITIES).optional(),
   inChange: z.boolean().optional(),
   waiver: waiver.optional(),
+  /** Only whether the gate placed it (see `unplaced`), not kept. */
+  location: z.object({ path: z.string().optional() }).optional(),
 });
 /**
  * A tool's entry. Its lists are checked element by element, up to the first bad one (readList):
@@ -83,6 +97,9 @@ const tool = z.object({
   severity: severityCounts,
   counts: dispositionCounts,
   findings: z.array(z.unknown()),
+  // Required: the gate has always written it, and a result that leaves it out does not say that
+  // every file was scanned.
+  scanErrors: z.array(z.unknown()),
 });
 type Finding = z.infer<typeof finding>;
 const gateResult = z.object({
@@ -187,10 +204,14 @@ export function readGateResult(text: string, file: string): ReadResult {
     seen.add(id);
     const disagree = countsDisagree({ ...r.data, findings: listed.items });
     if (disagree) return { ok: false, reason: `${file}: $.tools[${i}].${disagree}` };
-    const findings = listed.items.map(({ severity: _s, phase2Action: _p, ...f }) => f);
+    // The gate rewrites every path it can place to a repository path, which reads back unchanged;
+    // one it could not place stays as the scanner wrote it.
+    const placed = (path: string | undefined) => path !== undefined && toRepoPath(path) === path;
+    const findings = listed.items.map(({ severity: _s, phase2Action: _p, location, ...f }): CompactFinding => (f.inChange === undefined && !placed(location?.path) ? { ...f, unplaced: true } : f));
     // Messages are shown (the criteria's details, the log, both reports): a few, shortened.
     const shown = firstAndMore(messages.items, MAX_MESSAGES, { show: (m) => clip(m, MAX_MESSAGE_CHARS), more: (k) => `(and ${k} more messages)` });
-    tools.push({ ...r.data, messages: shown, findings, tool: id as ToolId, changeKnown: top.data.change?.known === true });
+    const { scanErrors, ...data } = r.data;
+    tools.push({ ...data, messages: shown, findings, notScanned: scanErrors.length, tool: id as ToolId, changeKnown: top.data.change?.known === true });
   }
   return { ok: true, data: { generatedAt: top.data.generatedAt, tools, unknownTools } };
 }
