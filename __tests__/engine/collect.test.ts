@@ -337,6 +337,23 @@ describe('a report named by its path that is missing, next to others that were r
   });
 });
 
+describe('a report whose name only looks like a glob (found by a review)', () => {
+  it('`bandit (1).json` or `a[1].json`, matching nothing as a glob, is the file of that name; a glob that matches nothing and names no file stays a note', async () => {
+    await inTempWorkspace('sg-literal-', async (ws) => {
+      const report = (line: number) => JSON.stringify({ errors: [], results: [{ code: `${line} assert x\n`, filename: 'app.py', issue_confidence: 'HIGH', issue_severity: 'LOW', issue_text: 'Use of assert detected.', line_number: line, line_range: [line], test_id: 'B101', test_name: 'assert_used' }] });
+      await writeFile(join(ws, 'a.json'), JSON.stringify({ errors: [], results: [] }));
+      await writeFile(join(ws, 'bandit (1).json'), report(1));
+      await writeFile(join(ws, 'b[1].json'), report(2));
+      const paren = await collectTool('bandit', ['a.json', 'bandit (1).json'], ws);
+      expect([paren.status, paren.messages, paren.files.map((f) => f.path)]).toEqual(['ok', [], ['a.json', 'bandit (1).json']]);
+      const bracket = await collectTool('bandit', ['b[1].json'], ws);
+      expect(bracket.files.map((f) => f.path)).toEqual(['b[1].json']);
+      // A glob that matches nothing and names no file is still a note.
+      expect((await collectTool('bandit', ['a.json', 'extra (2)/*.json'], ws)).messages).toEqual(['bandit-report: `extra (2)/*.json` matched no file']);
+    });
+  });
+});
+
 describe('a report path that names something other than a file', () => {
   // It was "missing", which on-missing-report: ignore lets pass; something is there, but wrong.
   it('is refused as unreadable (an error whatever on-missing-report says), and a pipe is never opened', async () => {

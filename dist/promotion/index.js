@@ -33228,6 +33228,14 @@ async function resolvePatterns(workspace, patterns) {
             const abs = posix.normalize(isAbsolute(pattern) ? relative(workspace, pattern).split(sep).join('/') : pattern).replace(/^(?:\.\/)+/, '');
             matched = await glob(abs, { cwd: workspace, dot: true, onlyFiles: true, followSymbolicLinks: false, ignore: ['**/node_modules/**', '**/.git/**'] });
             pushAll(matched, await linksMatching(workspace, abs, matched));
+            // A name that only looks like a glob (`bandit (1).json`: parentheses group, `a[1].json` a class)
+            // and matches nothing as one is the file of that name when there is one, as a shell leaves an
+            // unmatched pattern as written: next to other reports it was only noted, and never read.
+            if (matched.length === 0) {
+                const literal = relative(resolve(workspace), resolve(workspace, pattern)).split(sep).join('/');
+                if (await stat(resolve(workspace, literal)).then((st) => st.isFile(), () => false))
+                    matched = [literal];
+            }
         }
         else {
             const rel = relative(resolve(workspace), resolve(workspace, pattern)).split(sep).join('/');
