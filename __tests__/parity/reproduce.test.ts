@@ -64,6 +64,9 @@ describe('reproduceCommand', () => {
       expect(cmd).toContain(part);
     }
     expect(reproduceCommand(parseSettings([{ 'bandit-report': 'b.json', 'secret-scan': 'false' }]))).toContain('--secret-scan false');
+    // Which waivers the summary calls expiring (found by the differential review).
+    expect(reproduceCommand(parseSettings([{ 'bandit-report': 'b.json', 'waiver-expiry-warning-days': '14' }]))).toContain('--waiver-expiry-warning-days 14');
+    expect(reproduceCommand(parseSettings([{ 'bandit-report': 'b.json' }]))).not.toContain('--waiver-expiry-warning-days');
   });
 
   it('quotes globs and odd characters so the shell passes them through unchanged', () => {
@@ -98,6 +101,7 @@ describe('reproduceCommand', () => {
         'security-approvers': 'sam-sec',
         'senior-approvers': 'sue-senior',
         'waiver-max-days': '30',
+        'waiver-expiry-warning-days': '14',
       },
     ]);
     expect(await cliAccepts(reproduceCommand(s, known('pull_request')))).toEqual({ code: 0, err: '' });

@@ -112,6 +112,8 @@ export function reproduceCommand(s: Settings, change?: GateResult['change'], run
   if (s['security-approvers'].length > 0) listFlag('security-approvers', s['security-approvers']);
   if (s['senior-approvers'].length > 0) listFlag('senior-approvers', s['senior-approvers']);
   if (s['waiver-max-days'] !== undefined) flag('waiver-max-days', String(s['waiver-max-days']));
+  // Which waivers are "expiring" (the summary's state and notices; what is waived does not change).
+  if (changed('waiver-expiry-warning-days')) flag('waiver-expiry-warning-days', String(s['waiver-expiry-warning-days']));
   if (!s['secret-scan'] || changed('secret-scan')) flag('secret-scan', String(s['secret-scan']));
   if (s['secret-scan'] && changed('secret-scan-keywords')) listFlag('secret-scan-keywords', s['secret-scan-keywords']);
   if (run.asOf !== undefined) flag('as-of', run.asOf);
