@@ -186,6 +186,20 @@ describe('detectChange in a full clone', () => {
     expect(c3.files.map((f) => f.path)).toEqual(['config.env']);
   });
 
+  it('base-ref the empty tree (what a first push is compared with, named by its reproduce line): every file of HEAD is new', async () => {
+    const full = join(root, 'full-empty');
+    git(root, 'clone', '-q', originUrl, full);
+    git(full, 'checkout', '-q', 'feature');
+    const empty = git(full, 'hash-object', '-t', 'tree', '/dev/null');
+    const c = known(await detectChange({ cwd: full, event: {}, baseRef: empty }));
+    expect(c).toMatchObject({ source: 'base-ref', base: empty, head: featureTip, diffBase: empty, mode: 'empty-tree' });
+    // Every file HEAD holds (a submodule is said apart, not as a file).
+    const tracked = git(full, 'ls-files', '-z', '--stage').split('\0').filter((l) => l && !l.startsWith('160000 ')).map((l) => l.slice(l.indexOf('\t') + 1)).sort();
+    expect(c.files.map((f) => f.path).sort()).toEqual(tracked);
+    expect(c.files.every((f) => f.status === 'added')).toBe(true);
+    expect(c.notes.join('\n')).toContain('base-ref is the empty tree');
+  });
+
   it('base-ref refuses option-like or revision-range values', async () => {
     for (const bad of ['--upload-pack=touch /tmp/x', 'main..feature', 'a b']) {
       const c = await detectChange({ cwd: upstream, event: {}, baseRef: bad });

@@ -373,14 +373,12 @@ describe('the change the command names is the one CI compared with', () => {
     expect(r.action.verdict).toBe('warn');
   });
 
-  // A KNOWN GAP, not fixed here: a push that creates the default branch (a repository's first push,
-  // also of an existing history) is compared with the empty tree, and the command names no base (by
-  // design so far, reproduce.test.ts), so the CLI finds no change: the secret scan of every line
-  // does not run locally, and CI's `warn` is a local `pass`. Closing it needs the command to name the
-  // empty tree and the CLI's base-ref to take it. This pins the gap, so that closing it shows here:
-  // then this becomes an expectSame.
-  it('a first push, compared with the empty tree: a known gap (CI warns on the secret, the CLI passes)', async () => {
-    const r = await both({
+  // Once a known gap (pinned here by the review that found it): a push that creates the default
+  // branch is compared with the empty tree, and the command named no base, so the CLI found no
+  // change and CI's `warn` (the secret scan of every line) was a local `pass`. The command now names
+  // the empty tree's id, which the CLI's base-ref takes as such.
+  it('a first push, compared with the empty tree: the command names it, and the CLI scans every line too', async () => {
+    const r = await expectSame({
       ...CHANGE_CASE,
       inputs: { 'bandit-report': 'reports/bandit.json', phase: '1' },
       prepare: (ws) => {
@@ -389,7 +387,7 @@ describe('the change the command names is the one CI compared with', () => {
       },
     });
     expect(r.action.change).toMatchObject({ known: true, source: 'first-commit' });
-    expect(r.command).not.toContain('--base-ref');
-    expect({ action: r.action.verdict, cli: r.cli.verdict, cliChange: r.cli.change?.known }).toEqual({ action: 'warn', cli: 'pass', cliChange: false });
+    expect(r.command).toContain('--base-ref 4b825dc642cb6eb9a060e54bf8d69288fbee4904');
+    expect(r.action.verdict).toBe('warn');
   });
 });

@@ -27,11 +27,12 @@ describe('reproduceCommand', () => {
     expect(reproduceCommand(s)).toBe('npx security-gate --bandit-report reports/bandit.json --phase 1');
   });
 
-  it('names the base commit of a known change, from the event or the base-ref it resolved (a branch moves); a first commit names none', () => {
+  it('names the base commit of a known change, from the event or the base-ref it resolved (a branch moves); a first push names the empty tree it was compared with', () => {
     const s = parseSettings([{ 'deptry-report': 'reports/deptry.json' }]);
     expect(reproduceCommand(s, known('pull_request'))).toBe(`npx security-gate --deptry-report reports/deptry.json --phase 1 --base-ref ${BASE}`);
     expect(reproduceCommand(s, known('push'))).toContain(`--base-ref ${BASE}`);
-    expect(reproduceCommand(s, known('first-commit'))).not.toContain('--base-ref');
+    // A first push was compared with the empty tree: its id is named (the CLI's base-ref takes it).
+    expect(reproduceCommand(s, known('first-commit'))).toContain(`--base-ref ${BASE}`);
     expect(reproduceCommand(s, { known: false, reason: 'no event' })).not.toContain('--base-ref');
     const withRef = parseSettings([{ 'deptry-report': 'reports/deptry.json', 'base-ref': 'origin/main' }]);
     expect(reproduceCommand(withRef, known('base-ref'))).toBe(`npx security-gate --deptry-report reports/deptry.json --phase 1 --base-ref ${BASE}`);

@@ -94,11 +94,11 @@ export function reproduceCommand(s: Settings, change?: GateResult['change'], run
     if (s['phase-2-from']) flag('phase-2-from', s['phase-2-from']);
   }
   if (s['phase-2-tools'].length > 0) listFlag('phase-2-tools', s['phase-2-tools']);
-  // The commit CI compared with, the event's or the one `base-ref` named then (a first commit was
-  // compared with the empty tree: nothing to name). A branch named again (`main`) is resolved on the
+  // The commit CI compared with, the event's or the one `base-ref` named then (a first push: the
+  // empty tree's id, which the CLI's base-ref takes as such). A branch named again (`main`) is resolved on the
   // day and in the clone the command runs in, as `phase: auto` was: another change, other "new"
   // findings and added lines.
-  if (change?.known && change.source !== 'first-commit') flag('base-ref', change.base);
+  if (change?.known) flag('base-ref', change.base);
   else if (s['base-ref']) flag('base-ref', s['base-ref']);
   if (changed('critical-paths')) listFlag('critical-paths', s['critical-paths']);
   // Where severities are looked up, and for how long: what is not answered stays unknown.

@@ -323,9 +323,12 @@ async function fromBaseRef(git: Git, baseRef: string, opts: DetectChangeOptions)
   if (!isSafeRefName(baseRef)) {
     return unknown(`base-ref: got ${JSON.stringify(baseRef)}; expected a branch, tag or commit id (letters, digits, . _ / - only, not starting with -).`);
   }
+  // The empty tree (what a first push is compared with, and what its reproduce line names): every
+  // file of HEAD is new, as in that run. It is a tree, not a commit, so it is checked by its id.
+  const emptyTree = isSha(baseRef) ? await git.emptyTree() : undefined;
   const base = isSha(baseRef) ? baseRef : await resolveRef(git, baseRef);
   if (!base) return unknown(`base-ref "${baseRef}" could not be found in the clone or fetched.`);
-  if (isSha(baseRef)) await git.ensureCommit(base, 'base-ref');
+  if (isSha(baseRef) && base.toLowerCase() !== emptyTree) await git.ensureCommit(base, 'base-ref');
   // HEAD: the commit checked out, which the scanners read. GITHUB_SHA is another commit when the
   // job checked out something else (a workflow_run or pull_request_target job checking out the
   // pull request's head, GITHUB_SHA being the default branch's tip): comparing with it gave an
@@ -336,6 +339,10 @@ async function fromBaseRef(git: Git, baseRef: string, opts: DetectChangeOptions)
   }
   if (!head && opts.headSha && isSha(opts.headSha)) head = opts.headSha;
   if (!head) return unknown('HEAD could not be resolved (an empty repository?).');
+  if (base.toLowerCase() === emptyTree) {
+    git.notes.push(`base-ref is the empty tree: compared ${short(head)} with it, so every file is new (as on a repository's first push).`);
+    return diffCommits(git, { base: emptyTree, head, source: 'base-ref', diffBase: emptyTree, mode: 'empty-tree' });
+  }
   return diffRange(git, base, head, 'base-ref');
 }
 
