@@ -411,3 +411,56 @@ describe('a change that edits the policy file', () => {
     expect((await finish({ workflowFile: '.github/workflows/missing.yml', job: 'lane', action: 'gate' })).join('\n')).not.toMatch(/The job that runs this gate/);
   });
 });
+
+describe('a change that adds waivers, approvals not verified (found by a waivers review)', () => {
+  // Without verify-waiver-approvals the approvers are taken as written, and a pull request can
+  // write them: one that adds a waiver of its own finding, naming the security lead, passed its
+  // own gate while nothing said the waiver was the change's own (the policy and workflow files'
+  // edits are said; this one was not).
+  const WF = 'docs/governance/security-waivers.md';
+  const change = (files: Array<{ path: string; addedLines: Array<{ line: number; text: string }>; deletedLines?: number }>) => ({
+    known: true as const,
+    base: 'a',
+    head: 'b',
+    source: 'pull_request' as const,
+    diffBase: 'a',
+    mode: 'three-dot' as const,
+    files: files.map((f) => ({ status: 'modified' as const, binary: false, deletedLines: 0, ...f })),
+    addedLinesComplete: true,
+    notes: [],
+  });
+  const ROW = WAIVERS.split('\n')[2] as string;
+  const ROW2 = '| W-2 | deptry | `code=DEP002 module=celery` | false-positive | used by the worker | @acme/api | @dev-dan | 2026-11-20 | 2027-01-31 |';
+  const run = async (c: ReturnType<typeof change> | undefined, o: { verify?: boolean; text?: string } = {}) => {
+    const workspace = scratchDir('sg-governance-');
+    mkdirSync(dirname(join(workspace, WF)), { recursive: true });
+    writeFileSync(join(workspace, WF), o.text ?? WAIVERS);
+    const settings = parseSettings([o.verify ? { 'verify-waiver-approvals': 'true' } : {}]);
+    const g = await prepareGovernance({ settings, workspace, now: NOW, ...(c ? { change: c } : {}), logError: () => undefined });
+    const waived = g.waive(evaluated('deptry', { ruleId: 'DEP002', extra: { module: 'gunicorn' } }));
+    const result = (await g.finish({ notices: [] } as never)) as unknown as { notices: string[] };
+    return { waived, notices: result.notices };
+  };
+
+  it('the waivers it adds or changes that waive findings are named in the notices', async () => {
+    const { waived, notices } = await run(change([{ path: WF, addedLines: [{ line: 3, text: ROW }] }]));
+    expect(waived?.id).toBe('W-1');
+    expect(notices).toContain(
+      'This change edits the waivers file "docs/governance/security-waivers.md", and this run already applies its waivers as written: W-1 (1 finding waived) is the change\'s own (a waiver it adds or changes; every waiver of the file when it does more than add rows). Nothing checked that their approvers approved them (verify-waiver-approvals is off): confirm it with them, protect the waivers file with CODEOWNERS, or set verify-waiver-approvals.',
+    );
+    // A line added outside every waiver (or one removed) can bring any waiver to life: all are the change's.
+    expect((await run(change([{ path: WF, addedLines: [{ line: 4, text: '' }] }]))).notices.join('\n')).toContain('W-1 (1 finding waived) is the change\'s own');
+  });
+
+  it('not when the change leaves the file alone, when what it adds waives nothing here, or when approvals are verified', async () => {
+    const said = (ns: string[]) => ns.some((n) => n.startsWith('This change edits the waivers file'));
+    expect(said((await run(change([{ path: 'src/app.py', addedLines: [{ line: 1, text: 'x' }] }]))).notices)).toBe(false);
+    expect(said((await run(undefined)).notices)).toBe(false);
+    // It adds W-2 only, which matches nothing in this run; W-1, which waives, is not its own.
+    const both = `${WAIVERS}${ROW2}\n`;
+    const addsW2 = await run(change([{ path: WF, addedLines: [{ line: 4, text: ROW2 }] }]), { text: both });
+    expect(addsW2.waived?.id).toBe('W-1');
+    expect(said(addsW2.notices)).toBe(false);
+    expect(said((await run(change([{ path: WF, addedLines: [{ line: 3, text: ROW }] }]), { verify: true })).notices)).toBe(false);
+  });
+});

@@ -79,6 +79,31 @@ describe('matching per tool', () => {
     expect(s.waive(evaluated('secret-scan', { ruleId: 'keyword-assignment', location: { path: 'config/dev.env', line: 4 } }))).toBeUndefined();
   });
 
+  it('a path glob matches only findings placed in the repository, not one kept as written outside it (found by a waivers review)', () => {
+    // The engine keeps a path it cannot place in the repository as the report wrote it (an
+    // absolute path of another machine, one climbing out with `..`) and counts it as outside
+    // (fail closed). A waiver's glob is repository-relative, yet picomatch's `**` matched
+    // `/opt/build/src/app.py`, and `@(..)/x.py` or `[.][.]/x.py` matched `../x.py`.
+    const verified = { verifiedNotSecret: true };
+    const s = session([
+      waiver('bandit', { test: 'B602', path: '**' }),
+      waiver('bandit', { test: 'B603', path: '@(..)/x.py' }),
+      waiver('bandit', { test: 'B604', path: '[.][.]/x.py' }),
+      waiver('gitleaks', { rule: 'jwt', path: '**/*.py' }, verified),
+      waiver('vulture', { name: 'helper', path: '**' }),
+    ]);
+    const bandit = (ruleId: string, path: string) => evaluated('bandit', { ruleId, location: { path, line: 3 } });
+    expect(s.waive(bandit('B602', 'src/app.py'))).toBeDefined();
+    expect(s.waive(bandit('B602', '/opt/build/src/app.py'))).toBeUndefined();
+    expect(s.waive(bandit('B602', 'C:/build/src/app.py'))).toBeUndefined();
+    expect(s.waive(bandit('B602', 'C:\\build\\src\\app.py'))).toBeUndefined();
+    expect(s.waive(bandit('B603', '../x.py'))).toBeUndefined();
+    expect(s.waive(bandit('B604', '../x.py'))).toBeUndefined();
+    expect(s.waive(evaluated('gitleaks', { ruleId: 'jwt', location: { path: 'src/k.py', line: 1 } }))).toBeDefined();
+    expect(s.waive(evaluated('gitleaks', { ruleId: 'jwt', location: { path: '/home/me/k.py', line: 1 } }))).toBeUndefined();
+    expect(s.waive(evaluated('vulture', { ruleId: 'unused-function', extra: { name: 'helper' }, location: { path: '/srv/app/util.py', line: 9 } }))).toBeUndefined();
+  });
+
   it('several waivers match: the first in file order that applies wins (ids and aliases alike)', () => {
     const byAlias = waiver('pip-audit', { id: 'CVE-2025-1' }, { id: 'first' });
     const byId = waiver('pip-audit', { id: 'GHSA-aaaa-bbbb-cccc' }, { id: 'second' });

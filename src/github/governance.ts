@@ -13,7 +13,7 @@ import type { HttpClient } from '../io/http.js';
 import { applyOverride, labelOnPullRequest, pullRequestAuthor } from '../policy/override.js';
 import type { GateResult } from '../policy/result.js';
 import { loadYaml } from '../util/yaml.js';
-import { alignAddedLines, createWaiverSession, loadWaiverValidation, MAX_WAIVERS_FILE_BYTES, needsYaml, prepareWaivers, waiversToVerify, type WaiverSession } from '../waivers/index.js';
+import { alignAddedLines, createWaiverSession, loadWaiverValidation, MAX_WAIVERS_FILE_BYTES, needsYaml, prepareWaivers, waiversToVerify, type WaiverReport, type WaiverSession } from '../waivers/index.js';
 import type { RunContext } from './comment.js';
 import { resolveOverride, resolveWaiverContext, type BranchRun } from './pull-request.js';
 import { codeBeforeGate, codeBeforeGateNotice } from './workflow-check.js';
@@ -68,6 +68,23 @@ export function workflowFileNotice(workflowFile: string | undefined, change: Cha
   if (!workflowFile || !change?.known || !changedFileAt(change, workflowFile, { fromRoot: true })) return undefined;
   // Quoted: the pull request can add a workflow of any name and run the gate from it.
   return `This change edits the workflow that runs this gate, ${JSON.stringify(workflowFile)}, and this run already applies it: the gate's inputs (phase, reports, thresholds, approvers) and the steps that ran the scanners are the change's own. Review that edit with the change; protect the workflows with CODEOWNERS.`;
+}
+
+/**
+ * Said when the change under review edits the waivers file and nothing verifies approvals
+ * (verify-waiver-approvals off): the waivers it adds or changes (`own`: every waiver of the file
+ * when it does more than add rows, as waiversToVerify counts them) apply in this very run with the
+ * approvers the change itself wrote. A review had a pull request waive its own finding naming the
+ * security lead as approver, and pass while nothing said the waiver was its own (the policy and
+ * workflow files' edits are said). Names those that waived a finding here; undefined when none did.
+ */
+export function ownWaiversNotice(file: string, report: WaiverReport, own: (id: string) => boolean): string | undefined {
+  const applied = report.waivers.filter((e) => e.matched > 0 && own(e.id));
+  if (applied.length === 0) return undefined;
+  const SHOWN = 10;
+  // Ids are letters, digits, `.`, `_`, `-` (parse.ts); the file's name is quoted, as the workflow's is.
+  const list = firstAndMore(applied, SHOWN, { show: (e) => `${e.id} (${e.matched} ${e.matched === 1 ? 'finding' : 'findings'} waived)`, more: (k) => `${k} more` });
+  return `This change edits the waivers file ${JSON.stringify(file)}, and this run already applies its waivers as written: ${list.join(', ')} ${applied.length === 1 ? 'is' : 'are'} the change's own (a waiver it adds or changes; every waiver of the file when it does more than add rows). Nothing checked that their approvers approved them (verify-waiver-approvals is off): confirm it with them, protect the waivers file with CODEOWNERS, or set verify-waiver-approvals.`;
 }
 
 /** Bytes of a workflow file read for codeBeforeGate (GitHub's own limit is 512 KB). */
@@ -287,6 +304,9 @@ export async function prepareGovernance(o: GovernanceOptions): Promise<Governanc
   const changed = readable ? (changedFileOf(change, workspace, file) ?? 'unchanged') : undefined;
   // Numbered in the file as read here, not in the pull request head's copy (alignAddedLines).
   const scope = changed && changed !== 'unchanged' && read.ok ? alignAddedLines(read.text, changed) : changed;
+  // The waivers the change adds or changes, when it edits the file and nothing verifies approvals:
+  // said in finish (ownWaiversNotice). Its added lines may be unreadable (then every waiver counts).
+  const ownWaivers = !settings['verify-waiver-approvals'] && change?.known && changedFileOf(change, workspace, file) ? waiversToVerify(prepared.waivers, scope) : undefined;
   const approvers = { security: settings['security-approvers'], senior: settings['senior-approvers'] };
   const branchRun = settings['verify-waiver-approvals'] && !prTarget && o.runCtx?.ref ? await branchRunOf(o.runCtx.ref, o.event, o.client, o.runCtx, workspace, file, read.ok ? read.text : undefined) : undefined;
   const wctx = await resolveWaiverContext({
@@ -318,6 +338,11 @@ export async function prepareGovernance(o: GovernanceOptions): Promise<Governanc
       // A malformed waivers file waives nothing and is as loud as a broken report.
       result.waivers = report;
       pushAll(result.notices, wctx.notices, report.notices);
+      if (ownWaivers) {
+        const ids = new Set(prepared.waivers.filter(ownWaivers).map((w) => w.id));
+        const own = ownWaiversNotice(file, report, (id) => ids.has(id));
+        if (own) result.notices.push(own);
+      }
       const policy = policyFileNotice(settings['policy-file'], workspace, change);
       if (policy) result.notices.push(policy);
       const workflow = workflowFileNotice(o.runCtx?.workflowFile, change);
