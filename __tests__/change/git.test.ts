@@ -331,3 +331,25 @@ describe('unknown changes say why', () => {
     expect(c3.known ? '' : c3.reason).toMatch(/no pull_request.base.sha/);
   });
 });
+
+describe('review: a file saved as UTF-16', () => {
+  // git calls it binary (NUL bytes) and the gate reads it again as text: every other byte of each
+  // added line is NUL, and the secret scan found nothing in it until it read the lines without them.
+  it('feeds the secret scan its added lines, found and redacted', async () => {
+    const dir = tempDir();
+    try {
+      const repo = initRepo(join(dir, 'repo'));
+      write(repo, 'README.md', '# demo\n');
+      const base = commit(repo, 'base');
+      write(repo, 'deploy/setup.ps1', Buffer.from('\ufeffWrite-Host "setup"\r\n$password = "Zq81mKs92LdPq0aX"\r\n', 'utf16le'));
+      commit(repo, 'a UTF-16 script');
+      const c = known(await detectChange({ cwd: repo, event: {}, baseRef: base, fetch: false }));
+      expect(c.addedLinesComplete).toBe(true);
+      const findings = scanAddedLines(c.files);
+      expect(findings.map((f) => [f.ruleId, f.location?.path, f.location?.line])).toEqual([['keyword-assignment', 'deploy/setup.ps1', 2]]);
+      expect(JSON.stringify(findings)).not.toContain('Zq81mKs92LdPq0aX');
+    } finally {
+      removeDir(dir);
+    }
+  });
+});

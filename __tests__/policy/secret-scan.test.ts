@@ -304,3 +304,160 @@ describe('properties', () => {
     );
   });
 });
+
+describe('review: leaks and evasions of the added-line scan', () => {
+  // Two secrets of one line, one the start of the other: masking the shorter first broke the
+  // longer one's every occurrence, so its tail was left in clear in both snippets.
+  it('masks a secret whole in the snippet when another secret of the line is part of it', () => {
+    const line = '{"token": "Zq81mKs92Ld", "refresh_token": "Zq81mKs92LdPq0aXw7"}';
+    const found = scanAddedLines([file('config/app.json', [line])]);
+    expect(found.map((f) => f.ruleId)).toEqual(['keyword-assignment', 'keyword-assignment']);
+    for (const f of found) expect(JSON.stringify(f)).not.toContain('Pq0aXw7');
+  });
+
+  // `password_2` was found and `password2` was not: a digit joined to the keyword hid the value.
+  it.each([
+    ['app/settings.py', 'password2 = "Zq81mKs92LdPq0aX"'],
+    ['.env', 'DB_PASSWORD2=Zq81mKs92LdPq0aX'],
+    ['app/settings.py', 'token1 = "Zq81mKs92LdPq0aX"'],
+    ['web/src/app.ts', 'const apiKey2 = "Zq81mKs92LdPq0aX";'],
+    ['app/settings.py', 'SECRET3 = "Zq81mKs92LdPq0aX"'],
+  ])('finds a keyword with a number joined to it: %s: %s', (path, line) => {
+    expect(scanLine(path, line).map((h) => h.secret)).toEqual(['Zq81mKs92LdPq0aX']);
+  });
+  // `password` written with a capital inside (`passWord`) split in two words, neither the keyword.
+  it.each([
+    ['app/Login.java', 'String passWord = "Zq81mKs92LdPq0aX";'],
+    ['web/src/app.ts', 'const userPassWord = "Zq81mKs92LdPq0aX";'],
+    ['app/Config.cs', 'var PassWord2 = "Zq81mKs92LdPq0aX";'],
+  ])('finds a keyword written across a case change: %s: %s', (path, line) => {
+    expect(scanLine(path, line).map((h) => h.secret)).toEqual(['Zq81mKs92LdPq0aX']);
+  });
+  it('still tells a number joined to another word from the keyword', () => {
+    for (const name of ['password_hash2', 'token_url2', 'tokenizer2', 'sha256', 'passWordHash', 'max_tokens', 'pass_words']) expect(scanLine('a.py', `${name} = "Zq81mKs92LdPq0aX"`)).toEqual([]);
+    expect(nameMatchesKeyword('password_b64', 'password')).toBe(true);
+    expect(nameMatchesKeyword('s3_secret', 's3')).toBe(true);
+  });
+
+  // JavaScript and TypeScript take any Unicode space around `=` (a no-break space, an em space).
+  it.each([
+    ['a no-break space', '\u00a0'],
+    ['an em space', '\u2003'],
+    ['an ideographic space', '\u3000'],
+    ['a zero-width no-break space', '\ufeff'],
+  ])('finds an assignment with %s around the operator', (_, space) => {
+    const line = `const apiKey${space}=${space}"Zq81mKs92LdPq0aX";`;
+    expect(scanLine('web/src/app.ts', line).map((h) => h.secret)).toEqual(['Zq81mKs92LdPq0aX']);
+  });
+
+  // A triple-quoted string that closes on its own line is one line's literal like any other.
+  it.each(['password = """Zq81mKs92LdPq0aX"""', "API_TOKEN = '''Zq81mKs92LdPq0aX'''", 'secret = r"""Zq81mKs92LdPq0aX"""'])('finds a one-line triple-quoted value: %s', (line) => {
+    const found = scanAddedLines([file('app/settings.py', [line])]);
+    expect(found.map((f) => f.ruleId)).toEqual(['keyword-assignment']);
+    expect(JSON.stringify(found)).not.toContain('Zq81mKs92LdPq0aX');
+  });
+  it('leaves a triple-quoted block that goes on to the next lines, and prose in one', () => {
+    expect(scanLine('app/settings.py', 'password = """')).toEqual([]);
+    expect(scanLine('app/settings.py', 'PASSWORD_HELP = """Zq81mKs92LdPq0aX')).toEqual([]);
+    expect(scanLine('app/settings.py', 'password = """Enter the password here"""')).toEqual([]);
+    expect(scanLine('app/settings.py', 'token = f"""{prefix}{value}"""')).toEqual([]);
+  });
+});
+
+describe('review: a line full of keyword mentions', () => {
+  // Mentions were read keyword by keyword, 64 at most: 70 `api_key` after the password used the
+  // bound up first and the line passed clean, without a word.
+  it('reads the mentions in the line order: decoys after the value do not hide it', () => {
+    const r = scanChange([file('app/settings.py', [`password = "Zq81mKs92LdPq0aX"  # ${'api_key '.repeat(70)}`])]);
+    expect(r.findings.map((f) => f.ruleId)).toEqual(['keyword-assignment']);
+    expect(JSON.stringify(r)).not.toContain('Zq81mKs92LdPq0aX');
+  });
+  it('says the scan is partial when decoys before the value go past the bound', () => {
+    const r = scanChange([file('app/settings.py', ['ok = 1', `${'api_key = 1; '.repeat(70)}password = "Zq81mKs92LdPq0aX"`])]);
+    expect(r.scanErrors).toHaveLength(1);
+    expect(r.scanErrors[0]?.message).toContain('line 2 of "app/settings.py"');
+    expect(r.scanErrors[0]?.message).toContain('partial');
+    expect(r.stats).toMatchObject({ linesReadInPart: 1 });
+    expect(JSON.stringify(r)).not.toContain('Zq81mKs92LdPq0aX');
+  });
+  it('says nothing of an ordinary line', () => {
+    const r = scanChange([file('app/settings.py', ['token = get_token()  # the token, refreshed with refresh_token()'])]);
+    expect(r.scanErrors).toEqual([]);
+    expect(r.stats).not.toHaveProperty('linesReadInPart');
+  });
+  // Every operator counted, so a one-line JSON's first 64 keys hid a credential-named value after them.
+  it('finds a credential after many other keys of a one-line JSON', () => {
+    const keys = Array.from({ length: 70 }, (_, i) => `"k${i}":${i}`).join(',');
+    const r = scanChange([file('config/app.json', [`{${keys},"auth":"Zq81mKs92LdPq0aXw7Rt5Yu3Io1Pa9Sd"}`])]);
+    expect(r.findings.map((f) => f.ruleId)).toEqual(['high-entropy-string']);
+  });
+});
+
+describe('review: UTF-16 text', () => {
+  // A file saved as UTF-16 (PowerShell scripts, .reg and .config files often are) is binary to git,
+  // read again as text (src/io/git.ts): every other byte of its lines is NUL, which hid every value.
+  const utf16Lines = (text: string, enc: 'utf16le' | 'utf16be' = 'utf16le') => {
+    const buf = Buffer.from(text, 'utf16le');
+    if (enc === 'utf16be') buf.swap16();
+    return buf.toString('utf8').split('\n');
+  };
+  it.each(['utf16le', 'utf16be'] as const)('finds a value in a %s file and keeps it out of the finding', (enc) => {
+    const lines = utf16Lines('Write-Host "setup"\r\n$password = "Zq81mKs92LdPq0aX"\r\n', enc);
+    const r = scanChange([file('deploy/setup.ps1', lines)]);
+    expect(r.findings.map((f) => [f.ruleId, f.location?.line])).toEqual([['keyword-assignment', 2]]);
+    expect(r.findings[0]?.snippet).toBe('$password = "Zq****(redacted, 16 chars)"');
+    expect(r.findings[0]?.snippet).not.toContain('\0');
+  });
+  it('still finds a token a NUL byte is planted next to', () => {
+    const token = j('ghp', '_', 'R4nd0mAlph4Num3r1cT0k3nV4lu3Xy7Zq9W2e');
+    expect(scanChange([file('.env', [`\0GH=${token}`])]).findings.map((f) => f.ruleId)).toEqual(['github-token']);
+  });
+});
+
+describe('review: line ends git does not split at', () => {
+  // A file with CR-only line ends (classic Mac; Python, YAML and dotenv read them as lines) is one
+  // line to git: past 4 KB it was skipped whole as minified, every value in it unread.
+  const filler = Array.from({ length: 500 }, (_, i) => `x${i} = ${i}`);
+  it('reads each CR-separated line of a long git line, at the git line', () => {
+    const text = [...filler.slice(0, 300), 'password = "Zq81mKs92LdPq0aX"', ...filler.slice(300)].join('\r');
+    expect(text.length).toBeGreaterThan(4096);
+    const r = scanChange([file('app/settings.py', ['import os', text])]);
+    expect(r.findings.map((f) => [f.ruleId, f.location?.line])).toEqual([['keyword-assignment', 2]]);
+    expect(JSON.stringify(r)).not.toContain('Zq81mKs92LdPq0aX');
+    expect(r.findings[0]?.snippet).toBe('password = "Zq****(redacted, 16 chars)"');
+    expect(r.stats.linesTooLong).toBe(0);
+  });
+  it('honours a marker on its own CR-separated line only', () => {
+    const text = ['token = "Zq81mKs92LdPq0aX"  # pragma: allowlist secret', 'password = "Yq81mKs92LdPq0aX"'].join('\r');
+    const r = scanChange([file('app/settings.py', [text])]);
+    expect(r.findings.map((f) => f.extra?.length)).toEqual([16]);
+    expect(JSON.stringify(r)).not.toContain('Yq81mKs92LdPq0aX');
+  });
+});
+
+describe('review: a value in a URL query', () => {
+  // Code files need quotes around a value, so `?api_key=<value>` inside a URL string was passed
+  // over (gitleaks' generic rule takes it).
+  it.each([
+    ['app/client.py', 'r = requests.get("https://api.example.org/v1/items?api_key=Zq81mKs92LdPq0aX&limit=10")'],
+    ['web/src/app.ts', 'fetch(`https://api.example.org/v1/items?page=2&access_token=Zq81mKs92LdPq0aX#top`);'],
+    ['docs/usage.md', 'curl "https://api.example.org/v1?password=Zq81mKs92LdPq0aX"'],
+  ])('finds it: %s: %s', (path, line) => {
+    const found = scanAddedLines([file(path, [line])]);
+    expect(found.map((f) => f.ruleId)).toEqual(['keyword-assignment']);
+    expect(JSON.stringify(found)).not.toContain('Zq81mKs92LdPq0aX');
+  });
+  it.each([
+    'url = "https://api.example.org/v1?api_key=" + api_key',
+    'url = f"https://api.example.org/v1?token={token}&n=1"',
+    'url = "https://api.example.org/v1?token=%(token)s" % args',
+    'url = `https://api.example.org/v1?token=${token}`',
+    'url = "https://api.example.org/v1?access_token=<ACCESS_TOKEN>"',
+    'url = "https://api.example.org/v1?client_secret=YOUR_CLIENT_SECRET"',
+    'url = "https://api.example.org/v1?token=$API_TOKEN"',
+    'next_url = "https://api.example.org/v1?page_token=NextToken"',
+    'if password=="Zq81mKs92LdPq0aX":',
+  ])('leaves a reference or a placeholder: %s', (line) => {
+    expect(scanLine('app/client.py', line)).toEqual([]);
+  });
+});

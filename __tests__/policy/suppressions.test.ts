@@ -240,6 +240,17 @@ describe('suppressionsAdded', () => {
   });
 });
 
+describe('review: a marker in a UTF-16 file', () => {
+  // The secret scan reads a UTF-16 file's lines without their NUL bytes, so it honours a marker
+  // there: the marker must be said as in any other file, or it would hide the line unseen.
+  it('is listed where the secret scan honours it', () => {
+    const lines = Buffer.from(`$token = "${TOKEN}"  # gitleaks:allow\r\n`, 'utf16le').toString('utf8').split('\n');
+    const f = file('deploy/setup.ps1', lines);
+    expect(suppressionsAdded([f]).places).toEqual([{ path: 'deploy/setup.ps1', line: 1, kind: 'gitleaks:allow' }]);
+    expect(scanChange([f]).stats.linesAllowlisted).toBe(1);
+  });
+});
+
 describe('a run on a change that adds suppressions', () => {
   it('lists them in the result and says so in a notice; the verdict is what the reports give', async () => {
     const ws = mkdtempSync(join(tmpdir(), 'sg-suppress-'));

@@ -19,6 +19,15 @@ export interface AddedLine {
   text: string;
 }
 
+/**
+ * An added line as the scans read it (secrets, suppressions): without NUL bytes. A file saved as
+ * UTF-16 (PowerShell scripts, .reg and .config files often are) is binary to git and read again as
+ * text (src/io/git.ts), every other byte of it NUL: `$\0p\0a\0s\0s\0…` matched no rule, whatever it held.
+ */
+export function withoutNul(text: string): string {
+  return text.includes('\0') ? text.replace(/\0/g, '') : text;
+}
+
 export type FileStatus = 'added' | 'modified' | 'deleted' | 'renamed' | 'copied' | 'type-changed';
 
 export interface ChangedFile {

@@ -9,22 +9,24 @@
  * 1. Well-known token shapes anywhere on a line (AWS key ids, GitHub/GitLab/Slack/npm/PyPI/Stripe/
  *    Google tokens, private key headers, JWTs with a real header, credentials in URLs, bearer tokens).
  * 2. Literal values assigned to keyword-named variables/keys (`password = "…"`, `"api_key": "…"`,
- *    `API_KEY=…` in .env, `token: …` in YAML). Not: references (`${TOKEN}`, `{{ secrets.X }}`,
+ *    `API_KEY=…` in .env, `token: …` in YAML, `?api_key=…&` in a URL's query). Not: references (`${TOKEN}`, `{{ secrets.X }}`,
  *    `os.environ[…]`, `settings.X`), placeholders (`changeme`, `<your-token>`, `xxxx`), values shorter
  *    than 8, type hints, parameters, comparisons, names that only mention the keyword
  *    (`token_url`, `password_hash`, `tokenizer`).
  * 3. High-entropy literals assigned to credential-sounding names outside the keyword list (`*_key`,
  *    `auth`, `credentials`…).
  *
+ * A line is read as the file's language splits it (at a lone CR too: one git line may be a whole
+ * file with CR-only line ends) and without NUL bytes (a UTF-16 file, which git calls binary).
  * Lock files, minified files, binary files and lines over 4 KB are skipped. A line holding
  * `pragma: allowlist secret` or `gitleaks:allow` is skipped. Findings in test files are kept at
  * severity low. A finding never holds the clear value: the snippet is redacted and the fingerprint
  * uses a hash. Every regular expression is bounded and applied to a line of at most 4 KB.
  */
-import type { ChangedFile } from '../change/diff.js';
+import { withoutNul, type ChangedFile } from '../change/diff.js';
 import { ALLOWLIST_SECRET, GITLEAKS_ALLOW } from './suppressions.js';
-import { withKnownSecrets, type Confidence, type Finding, type ParsedReport, type Severity } from '../reports/model.js';
-import { MIN_KNOWN_SECRET, redactIn, SecretScrubber, secretHash } from '../util/redact.js';
+import { withKnownSecrets, type Confidence, type Finding, type ParsedReport, type ScanError, type Severity } from '../reports/model.js';
+import { MIN_KNOWN_SECRET, SecretScrubber, secretHash } from '../util/redact.js';
 
 export const DEFAULT_SECRET_KEYWORDS: readonly string[] = ['api_key', 'secret', 'password', 'token'];
 
@@ -249,6 +251,8 @@ function scanShapes(text: string): SecretHit[] {
 // 2./3. Assignments to secret-named variables
 
 const IDENT = /[A-Za-z0-9_.$@-]/;
+/** Space around an operator: any Unicode space (JavaScript takes a no-break or an em space there). */
+const isSpace = (c: string | undefined) => c !== undefined && /[\s\uFEFF]/.test(c);
 const isIdentChar = (c: string | undefined) => c !== undefined && IDENT.test(c);
 
 /** Words that may follow the keyword in a name that still holds a secret (`secret_key`, `password_b64`). */
@@ -283,10 +287,20 @@ export function nameMatchesKeyword(name: string, keyword: string): boolean {
   const kw = nameWords(keyword);
   if (kw.length === 0 || words.length === 0) return false;
   const joined = kw.join('');
+  // A number joined to the keyword's last word counts as one after it (`password2`, `apiKey2`, as
+  // `password_2`): the words split at a case change or `_`, not at a digit, and hid the value.
+  const is = (w: string | undefined, k: string) => w !== undefined && (w === k || w.replace(/(?<=[a-z])\d{1,3}$/, '') === k);
   for (let i = 0; i < words.length; i++) {
     let end = -1;
-    if (kw.every((k, j) => words[i + j] === k)) end = i + kw.length;
-    else if ((words[i] as string).endsWith(joined)) end = i + 1;
+    if (kw.every((k, j) => (j === kw.length - 1 ? is(words[i + j], k) : words[i + j] === k))) end = i + kw.length;
+    else if ((words[i] as string).replace(/(?<=[a-z])\d{1,3}$/, '').endsWith(joined)) end = i + 1;
+    else {
+      // The keyword written across a case change (`passWord`, `userPassWord`): split in two words.
+      let cat = words[i] as string;
+      let k = i + 1;
+      while (cat.length < joined.length && k < words.length) cat += words[k++] as string;
+      if (k > i + 1 && cat.replace(/(?<=[a-z])\d{1,3}$/, '').endsWith(joined)) end = k;
+    }
     if (end < 0) continue;
     const rest = words.slice(end);
     if (rest.every((w) => SECRET_SUFFIX_WORDS.has(w) || /^v?\d{1,3}$/.test(w))) return true;
@@ -295,6 +309,8 @@ export function nameMatchesKeyword(name: string, keyword: string): boolean {
 }
 
 function nameIsCredential(name: string): boolean {
+  // Most names hold none of the words: not split at all (every operator of a line asks).
+  if (!/key|auth|cred|pass|pwd|sign|bearer|cookie/i.test(name)) return false;
   const words = nameWords(name.slice(name.lastIndexOf('.') + 1));
   if (words.length === 0) return false;
   const last = words[words.length - 1] as string;
@@ -371,7 +387,7 @@ function parseAssignment(text: string, nameStart: number, e: number, quotesOpt: 
     j++;
     closers++;
   }
-  while (text[j] === ' ' || text[j] === '\t') j++;
+  while (isSpace(text[j])) j++;
   let op: string | undefined;
   const two = text.slice(j, j + 2);
   if (two === ':=' || two === '=>' || two === '?=') op = two;
@@ -379,14 +395,14 @@ function parseAssignment(text: string, nameStart: number, e: number, quotesOpt: 
   else if (text[j] === '=' || text[j] === ':') op = text[j];
   if (op === undefined) return undefined;
   j += op.length;
-  while (text[j] === ' ' || text[j] === '\t') j++;
+  while (isSpace(text[j])) j++;
   // `token: str = "…"` (a type hint followed by a default): step over the annotation
   if (op === ':' && !quotesOpt) {
     let k = j;
     while (k < text.length && k - j < 80 && /[A-Za-z0-9_.[\], |]/.test(text[k] as string)) k++;
     if (k > j && text[k] === '=' && text[k + 1] !== '=') {
       j = k + 1;
-      while (text[j] === ' ' || text[j] === '\t') j++;
+      while (isSpace(text[j])) j++;
     }
   }
   // string prefixes: r"…", b'…', f"…", u"…", @"…" (C#), $"…" (C# interpolated)
@@ -406,7 +422,15 @@ function parseAssignment(text: string, nameStart: number, e: number, quotesOpt: 
     return { name, value, valueStart: k + 2, quoted: true };
   }
   if (q === '"' || q === "'" || q === '`') {
-    if (text.slice(k, k + 3) === q.repeat(3)) return undefined; // a triple-quoted block: not one line
+    if (text.slice(k, k + 3) === q.repeat(3)) {
+      // A triple-quoted string closed on the same line (`password = """…"""`) is one line's literal;
+      // one left open goes on to the next lines (a block: not read).
+      const close = text.slice(k + 3, k + 1004).indexOf(q.repeat(3));
+      if (close < 0) return undefined;
+      const value = text.slice(k + 3, k + 3 + close);
+      if (interpolated && /[{}]/.test(value)) return undefined;
+      return { name, value, valueStart: k + 3, quoted: true };
+    }
     let end = k + 1;
     while (end < text.length && end - k <= 1001) {
       const c = text[end];
@@ -424,16 +448,21 @@ function parseAssignment(text: string, nameStart: number, e: number, quotesOpt: 
     if (q === '`' && value.includes('${')) return undefined;
     return { name, value, valueStart: k + 1, quoted: true };
   }
-  if (!quotesOpt || k !== j) return undefined;
+  // A URL's query (`…/v1?api_key=<value>&n=1`, in a string of any file) holds its values unquoted.
+  const query = op === '=' && (text[nameStart - 1] === '?' || text[nameStart - 1] === '&');
+  if ((!quotesOpt && !query) || k !== j) return undefined;
   let end = j;
-  while (end < text.length && end - j < 1001 && !/[\s'"`]/.test(text[end] as string)) end++;
+  while (end < text.length && end - j < 1001 && !(query ? /[\s'"`&#]/ : /[\s'"`]/).test(text[end] as string)) end++;
   let value = text.slice(j, end);
   value = value.replace(/[,;]+$/, '');
   if (value === '') return undefined;
   return { name, value, valueStart: j, quoted: false };
 }
 
-function scanAssignments(text: string, keywords: readonly string[], quotesOpt: boolean): SecretHit[] {
+/** Keyword mentions read on one line (each may cost a value's scan of up to 1,000 characters). */
+const MAX_MENTIONS = 64;
+
+function scanAssignments(text: string, keywords: readonly string[], quotesOpt: boolean, meta?: { capped?: boolean }): SecretHit[] {
   const hits: SecretHit[] = [];
   const lower = text.toLowerCase();
   const seenNames = new Set<number>();
@@ -467,7 +496,6 @@ function scanAssignments(text: string, keywords: readonly string[], quotesOpt: b
     hits.push({ ruleId: 'high-entropy-string', start: a.valueStart + a.value.indexOf(value), secret: value, name, entropy, confidence: 'medium' });
   };
 
-  let occurrences = 0;
   const needles: Array<[string, string]> = [];
   for (const kwRaw of keywords) {
     const kw = kwRaw.toLowerCase();
@@ -476,20 +504,25 @@ function scanAssignments(text: string, keywords: readonly string[], quotesOpt: b
       if (v !== '') needles.push([kwRaw, v]);
     }
   }
+  // The mentions in the line's order, the first MAX_MENTIONS read: taken keyword by keyword, 64
+  // `api_key` in a comment after `password = "…"` used them all up first, and the value was passed
+  // over. Past the bound (only a line stuffed with mentions) the line is not read whole: said (meta).
+  const mentions: Array<[number, string, string]> = [];
+  // The first MAX_MENTIONS in the line are among each keyword's first MAX_MENTIONS (one more tells a line past the bound).
   for (const [kwRaw, kw] of needles) {
-    let from = 0;
-    for (;;) {
-      const i = lower.indexOf(kw, from);
-      if (i < 0 || ++occurrences > 64) break;
-      from = i + kw.length;
-      let s = i;
-      while (s > 0 && i - s < 80 && isIdentChar(text[s - 1])) s--;
-      let e = i + kw.length;
-      while (e < text.length && e - i < 80 && isIdentChar(text[e])) e++;
-      const name = text.slice(s, e);
-      if (!nameMatchesKeyword(name, kwRaw)) continue;
-      consider(s, e, kwRaw);
-    }
+    let n = 0;
+    for (let i = lower.indexOf(kw); i >= 0 && n++ <= MAX_MENTIONS; i = lower.indexOf(kw, i + kw.length)) mentions.push([i, kwRaw, kw]);
+  }
+  mentions.sort((a, b) => a[0] - b[0]);
+  if (mentions.length > MAX_MENTIONS && meta) meta.capped = true;
+  for (const [i, kwRaw, kw] of mentions.slice(0, MAX_MENTIONS)) {
+    let s = i;
+    while (s > 0 && i - s < 80 && isIdentChar(text[s - 1])) s--;
+    let e = i + kw.length;
+    while (e < text.length && e - i < 80 && isIdentChar(text[e])) e++;
+    const name = text.slice(s, e);
+    if (!nameMatchesKeyword(name, kwRaw)) continue;
+    consider(s, e, kwRaw);
   }
   // credential-sounding names: look at each assignment operator once
   let count = 0;
@@ -497,23 +530,28 @@ function scanAssignments(text: string, keywords: readonly string[], quotesOpt: b
     const c = text[j];
     if (c !== '=' && c !== ':') continue;
     let e = j;
-    while (e > 0 && `'"\`] \t`.includes(text[e - 1] as string) && j - e < 8) e--;
+    while (e > 0 && (`'"\`]`.includes(text[e - 1] as string) || isSpace(text[e - 1])) && j - e < 8) e--;
     let s = e;
     while (s > 0 && e - s < 80 && isIdentChar(text[s - 1])) s--;
     if (s === e || seenNames.has(s)) continue;
-    count++;
     const name = text.slice(s, e);
     if (!nameIsCredential(name) || keywords.some((k) => nameMatchesKeyword(name, k))) continue;
+    // Only credential names count (each may cost a value's scan): counting every operator, a
+    // one-line JSON's 64 first keys used the bound up and its `"auth": "…"` was never looked at.
+    count++;
     consider(s, e, undefined);
   }
   return hits;
 }
 
-/** Every hit on one line (shapes first; an assignment whose value overlaps a shape is not repeated). */
-export function scanLine(path: string, text: string, keywords: readonly string[] = DEFAULT_SECRET_KEYWORDS): SecretHit[] {
+/**
+ * Every hit on one line (shapes first; an assignment whose value overlaps a shape is not repeated).
+ * `meta.capped`: set when the line names the keywords more than MAX_MENTIONS times (not read whole).
+ */
+export function scanLine(path: string, text: string, keywords: readonly string[] = DEFAULT_SECRET_KEYWORDS, meta?: { capped?: boolean }): SecretHit[] {
   if (ALLOW_PRAGMA.test(text)) return [];
   const shapes = scanShapes(text);
-  const assignments = scanAssignments(text, keywords, quotesOptional(path)).filter(
+  const assignments = scanAssignments(text, keywords, quotesOptional(path), meta).filter(
     (a) => !shapes.some((s) => a.start < s.start + s.secret.length && s.start < a.start + a.secret.length),
   );
   const all = [...shapes, ...assignments];
@@ -533,8 +571,8 @@ const SNIPPET_MAX = 240;
 /** Rules that guess from context (kept at low severity in test code); token shapes are certain. */
 const GENERIC_RULES: ReadonlySet<SecretRuleId> = new Set(['keyword-assignment', 'high-entropy-string', 'url-credentials', 'bearer-token']);
 
-function snippetOf(text: string, secrets: string[], column: number): string {
-  let red = redactIn(text, secrets);
+function snippetOf(text: string, secrets: string[], column: number, scrubber: SecretScrubber): string {
+  let red = scrubber.scrub(text);
   // belt and braces: nothing clear may survive
   for (const s of secrets) if (s.length >= 4 && red.includes(s)) red = red.split(s).join('REDACTED');
   red = red.trim();
@@ -576,6 +614,8 @@ export function scanChange(files: readonly ChangedFile[], opts: SecretScanOption
   const named: Array<{ finding: number; hit: SecretHit }> = [];
   const seen = new Map<string, number>();
   const known = new Set<string>();
+  /** Lines naming the keywords more than MAX_MENTIONS times: not read whole. */
+  const capped: Array<{ path: string; line: number }> = [];
   for (const f of files) {
     if (f.status === 'deleted' || f.binary || f.symlink || isSkippedPath(f.path)) {
       if (f.addedLines.length > 0 || f.binary) stats.filesSkipped++;
@@ -584,23 +624,29 @@ export function scanChange(files: readonly ChangedFile[], opts: SecretScanOption
     if (f.addedLines.length === 0) continue;
     stats.filesScanned++;
     const inTest = isTestPath(f.path);
-    for (const { line, text } of f.addedLines) {
+    /** One line as the file's language reads it (`text`), at `at` in git's line `line`. */
+    const scanPiece = (line: number, text: string, at: number): void => {
       if (text.length > maxLen) {
         stats.linesTooLong++;
-        continue;
+        return;
       }
       stats.linesScanned++;
       if (ALLOW_PRAGMA.test(text)) {
         stats.linesAllowlisted++;
-        continue;
+        return;
       }
-      const hits = scanLine(f.path, text, keywords);
-      if (hits.length === 0) continue;
+      const meta: { capped?: boolean } = {};
+      const hits = scanLine(f.path, text, keywords, meta);
+      if (meta.capped && (capped[capped.length - 1]?.line !== line || capped[capped.length - 1]?.path !== f.path)) capped.push({ path: f.path, line });
+      if (hits.length === 0) return;
       const secrets = hits.map((h) => h.secret);
       for (const x of secrets) known.add(x);
+      // Each run of overlapping occurrences masked whole: masking one secret after another broke a
+      // longer one holding a shorter (`"Zq81…"` and `"Zq81…Pq0a"` on one line), its tail left in clear.
+      const lineScrubber = new SecretScrubber(secrets);
       for (const hit of hits) {
         // a name never carries a value in clear either (`ghp_… = "…"` is absurd, but cheap to rule out)
-        const h = hit.name !== undefined ? { ...hit, name: redactIn(hit.name, secrets) } : hit;
+        const h = hit.name !== undefined ? { ...hit, name: lineScrubber.scrub(hit.name) } : hit;
         const generic = GENERIC_RULES.has(h.ruleId);
         const severity: Severity = generic && inTest ? 'low' : 'medium';
         const confidence: Confidence = generic && inTest ? 'low' : h.confidence;
@@ -619,12 +665,25 @@ export function scanChange(files: readonly ChangedFile[], opts: SecretScanOption
           severity,
           confidence,
           cwe: 798,
-          location: { path: f.path, line, column: h.start + 1 },
-          snippet: snippetOf(text, secrets, h.start),
+          location: { path: f.path, line, column: at + h.start + 1 },
+          snippet: snippetOf(text, secrets, h.start, lineScrubber),
           fingerprint: n === 1 ? base : `${base}:${n}`,
           sourceFile,
           extra,
         });
+      }
+    };
+    for (const { line, text: added } of f.addedLines) {
+      // One line to git may be many to the file's language: CR-only line ends (classic Mac; Python,
+      // YAML and dotenv read them as line ends) made a whole file one git line, skipped past 4 KB,
+      // and one marker anywhere in it allowlisted all of it. Each is read on its own, at git's line.
+      const text = withoutNul(added);
+      const pieces = text.includes('\r') ? text.split('\r') : [text];
+      let offset = 0;
+      for (const piece of pieces) {
+        const at = offset;
+        offset += piece.length + 1;
+        if (piece !== '' || pieces.length === 1) scanPiece(line, piece, at);
       }
     }
   }
@@ -643,7 +702,23 @@ export function scanChange(files: readonly ChangedFile[], opts: SecretScanOption
     }
     for (const f of findings) scrubber.scrubDeep(f);
   }
-  const report = { tool: 'secret-scan' as const, format: 'added-lines', findings, skipped: [], scanErrors: [], stats: { ...stats, findings: findings.length } };
+  // Never a silent pass: a line read in part is said, a scan error (the verdict warns at least).
+  const scanErrors: ScanError[] = [];
+  const first = capped[0];
+  if (first) {
+    const lines = capped.length === 1 ? 'an added line names' : `${capped.length} added lines name`;
+    scanErrors.push({
+      message: `${lines} the secret keywords more than ${MAX_MENTIONS} times (such as line ${first.line} of ${JSON.stringify(first.path)}): only the first ${MAX_MENTIONS} are read, so the scan of ${capped.length === 1 ? 'it' : 'them'} is partial`,
+    });
+  }
+  const report = {
+    tool: 'secret-scan' as const,
+    format: 'added-lines',
+    findings,
+    skipped: [],
+    scanErrors,
+    stats: { ...stats, ...(capped.length > 0 ? { linesReadInPart: capped.length } : {}), findings: findings.length },
+  };
   // The values found, to scrub from other tools' findings and copies.
   return withKnownSecrets(report, known);
 }

@@ -11,7 +11,7 @@
  * the marker hides.
  */
 import { basename } from 'node:path';
-import type { ChangedFile } from '../change/diff.js';
+import { withoutNul, type ChangedFile } from '../change/diff.js';
 import { firstAndMore } from '../util/lists.js';
 
 export type SuppressionKind = 'nosec' | 'gitleaks:allow' | 'allowlist secret' | '.gitleaksignore' | 'scanner settings' | 'scanner option';
@@ -167,7 +167,8 @@ export function suppressionsAdded(files: readonly ChangedFile[]): { places: Supp
     const runsCommands = !DOCUMENT.test(name);
     const workflow = WORKFLOW_FILE.test(f.path);
     const before = total;
-    for (const { line, text } of f.addedLines) {
+    for (const { line, text: raw } of f.addedLines) {
+      const text = withoutNul(raw); // a UTF-16 file's markers too (the secret scan reads it so)
       const trimmed = text.trim();
       if (name === '.gitleaksignore') {
         if (trimmed !== '' && !trimmed.startsWith('#')) add(f.path, line, '.gitleaksignore');
