@@ -461,3 +461,19 @@ describe('review: a value in a URL query', () => {
     expect(scanLine('app/client.py', line)).toEqual([]);
   });
 });
+
+describe('review: a character that lower-cases to two', () => {
+  // `İ` (U+0130) lower-cases to `i̇`, two characters: each one before a keyword moved where it was
+  // found in the lower-cased line away from where it is in the line, and a dozen of them in another
+  // string of the line took the name read there off the keyword, the value never looked at.
+  const value = 'Zq81mKs92LdPq0aX';
+  it.each([
+    ['app/settings.py', `label = "${'İ'.repeat(12)}"; password = "${value}"`],
+    ['config/app.json', `{"name": "${'İ'.repeat(40)}", "api_key": "${value}"}`],
+    ['.env', `TITLE=${'İ'.repeat(3)} SECRET=${value}`],
+  ])('finds the value after them: %s', (path, line) => {
+    const found = scanAddedLines([file(path, [line])]);
+    expect(found.map((f) => f.ruleId)).toEqual(['keyword-assignment']);
+    expect(JSON.stringify(found)).not.toContain(value);
+  });
+});

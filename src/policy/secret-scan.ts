@@ -464,7 +464,11 @@ const MAX_MENTIONS = 64;
 
 function scanAssignments(text: string, keywords: readonly string[], quotesOpt: boolean, meta?: { capped?: boolean }): SecretHit[] {
   const hits: SecretHit[] = [];
-  const lower = text.toLowerCase();
+  // A mention found in `lower` is read in `text` at the same index. `İ` (U+0130) is the one
+  // character that lower-cases to two: each moved every later mention off its name (a few in
+  // another string of the line hid `password = "…"`). Such a line lower-cases only A-Z (names are ASCII).
+  let lower = text.toLowerCase();
+  if (lower.length !== text.length) lower = text.replace(/[A-Z]+/g, (m) => m.toLowerCase());
   const seenNames = new Set<number>();
   const consider = (s: number, e: number, keywordHit: string | undefined) => {
     if (seenNames.has(s)) return;
