@@ -209,9 +209,14 @@ describe('what is scanned', () => {
     expect(r.findings).toEqual([]);
     expect(r.stats.filesScanned).toBe(0);
   });
-  it('skips lines over 4 KB (minified or generated)', () => {
+  // A line over 4 KB is read in part: no token shapes (base64 blobs hold them by chance), but a
+  // keyword assigned a literal near its mention. This said the padded `token = "…"` went unread.
+  it('reads lines over 4 KB (minified or generated) only for a keyword assigned a literal', () => {
     const r = scanChange([file('bundle.js', [`${'a'.repeat(5000)} ${secretLine}`, secretLine])]);
-    expect(r.findings.map((f) => f.location?.line)).toEqual([2]);
+    expect(r.findings.map((f) => [f.location?.line, f.ruleId])).toEqual([
+      [1, 'keyword-assignment'],
+      [2, 'github-token'],
+    ]);
     expect(r.stats).toMatchObject({ linesTooLong: 1, linesScanned: 1, filesScanned: 1 });
   });
   it('keeps keyword findings in tests at low severity, token shapes at medium', () => {
@@ -475,5 +480,156 @@ describe('review: a character that lower-cases to two', () => {
     const found = scanAddedLines([file(path, [line])]);
     expect(found.map((f) => f.ruleId)).toEqual(['keyword-assignment']);
     expect(JSON.stringify(found)).not.toContain(value);
+  });
+});
+
+describe('review: a line over 4 KB', () => {
+  // Lines over 4 KB were skipped whole: `password = "…"` with 4 KB of padding on its line (a long
+  // comment, `;`-chained statements, a one-line JSON) passed unread and unsaid. Such a line is now
+  // read for rule 2 only, in a window around each keyword mention.
+  const value = 'Zq81mKs92LdPq0aX';
+  /** Deterministic base64 of `n` pseudo-random bytes (no keyword: checked where it matters). */
+  const blob = (n: number, seed = 7) => {
+    const bytes = Buffer.alloc(n);
+    let x = seed;
+    for (let i = 0; i < n; i++) {
+      x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+      bytes[i] = x >>> 24;
+    }
+    return bytes.toString('base64');
+  };
+  const comment = 'padding '.repeat(600);
+  const chained = 'x = 1; '.repeat(700);
+  it.each([
+    ['app/settings.py', `password = "${value}"  # ${comment}`],
+    ['app/settings.py', `${chained}password = "${value}"`],
+    ['app/settings.py', `${chained}db_password = "${value}"; ${chained}`],
+    ['.env', `API_TOKEN=${value} ${'#'.repeat(5000)}`],
+    ['.env', `${'PAD=1 '.repeat(800)}API_TOKEN=${value}`],
+    ['config/app.json', `{"api_key": "${value}", "data": [${'1,'.repeat(3000)}1]}`],
+    ['config/app.json', `{"plot": "${blob(4500)}", "api_key": "${value}"}`],
+    ['notebooks/explore.ipynb', `    "db_password = \\"${value}\\"\\n", "${blob(6000)}",`],
+  ])('finds the padded value: %s (%#)', (path, line) => {
+    expect(line.length).toBeGreaterThan(4096);
+    const r = scanChange([file(path, ['ok = 1', line])]);
+    expect(r.findings.map((f) => [f.ruleId, f.location?.line, f.location?.column])).toEqual([['keyword-assignment', 2, line.indexOf(value) + 1]]);
+    expect(r.findings[0]?.extra?.length).toBe(value.length);
+    // the snippet is a window of the line, capped as any (`…` each end at most), the value masked
+    const snippet = r.findings[0]?.snippet ?? '';
+    expect(snippet.length).toBeLessThanOrEqual(242);
+    expect(snippet).toContain('Zq****(redacted, 16 chars)');
+    expect(JSON.stringify(r)).not.toContain(value);
+    expect(r.stats).toMatchObject({ linesTooLong: 1, linesScanned: 1 });
+    expect(r.scanErrors).toEqual([]);
+  });
+
+  it('finds nothing in a 1 MB base64 line without a keyword, token-shaped runs included', () => {
+    const plot = blob(768 * 1024);
+    expect(plot.length).toBeGreaterThanOrEqual(1 << 20);
+    expect(/api.?key|secret|password|token/i.test(plot)).toBe(false);
+    // rule 1 is off on such a line: a token shape inside a blob is there by chance as often as not
+    const line = `${plot.slice(0, 500_000)}${GH_TOKEN}${AWS_KEY}${plot.slice(500_000)}`;
+    for (const path of ['notebooks/plot.ipynb', 'data/blob.json', 'app/data.py', '.env']) {
+      const r = scanChange([file(path, [line, `"image/png": "${plot}"`])]);
+      expect(r.findings).toEqual([]);
+      expect(r.scanErrors).toEqual([]);
+      expect(r.stats).toMatchObject({ linesTooLong: 2, linesScanned: 0 });
+    }
+  });
+  it('finds nothing in a base64 line that names the keywords without assigning them', () => {
+    const mentions = ['Token', '/secret+', 'PASSWORD', 'api_key/', '+password_', 'apiKey', 'TOKEN2'];
+    const line = Array.from({ length: 40 }, (_, i) => `${blob(300, i + 1)}${mentions[i % mentions.length]}`).join('');
+    expect(line.length).toBeGreaterThan(4096);
+    for (const path of ['notebooks/plot.ipynb', '.env']) expect(scanChange([file(path, [line])]).findings).toEqual([]);
+  });
+
+  it.each([
+    `password_hash = "pbkdf2_sha256$260000$abcdef$0123456789"  # ${comment}`,
+    `${chained}password = "changeme"`,
+    `${chained}token = "<your-token>"`,
+    `${chained}api_key = "YOUR_API_KEY_HERE"; ${chained}`,
+    `${chained}token = os.environ["TOKEN"]`,
+    `${chained}def login(token: str) -> None: pass`,
+    `${chained}token_url = "https://auth.example.org/oauth/token"`,
+    `${chained}if password != "${value}": pass`,
+  ])('leaves a name that only mentions a keyword, a placeholder or a reference: %#', (line) => {
+    expect(line.length).toBeGreaterThan(4096);
+    expect(scanChange([file('app/settings.py', [line])]).findings).toEqual([]);
+  });
+
+  it('honours a marker anywhere on the line, as on a short one', () => {
+    const r = scanChange([file('app/settings.py', [`password = "${value}"  # ${comment} pragma: allowlist secret`, `${chained}token = "${value}"  # gitleaks:allow`])]);
+    expect(r.findings).toEqual([]);
+    expect(r.stats).toMatchObject({ linesTooLong: 2, linesAllowlisted: 2 });
+  });
+
+  it('reads mentions in the line order up to the same bound, and says the scan is partial past it', () => {
+    const r = scanChange([file('app/settings.py', [`${'api_key = 1; '.repeat(70)}password = "${value}"  # ${comment}`])]);
+    expect(r.findings).toEqual([]);
+    expect(r.scanErrors).toHaveLength(1);
+    expect(r.scanErrors[0]?.message).toContain('partial');
+    expect(r.stats).toMatchObject({ linesReadInPart: 1, linesTooLong: 1 });
+  });
+
+  it('finds the value after a character that lower-cases to two', () => {
+    const line = `label = "${'İ'.repeat(3000)}"; ${chained}password = "${value}"`;
+    const [f, ...rest] = scanAddedLines([file('app/settings.py', [line])]);
+    expect(rest).toEqual([]);
+    expect(f?.location?.column).toBe(line.indexOf(value) + 1);
+  });
+
+  // A value is reported whole or not at all: an unquoted one cut by the window's end would have
+  // its rest in clear next to the masked part.
+  it('finds a long value whole near the end of its window, never a cut one', () => {
+    const long = blob(735).replace(/[+/=]/g, 'x').slice(0, 980);
+    // from the mention, 2,048 characters are read: the value and 18 after it fit with 1,047 spaces
+    const near = `password =${' '.repeat(1047)}"${long}"  # ${comment}`;
+    const r = scanChange([file('app/settings.py', [near])]);
+    expect(r.findings.map((f) => [f.ruleId, f.extra?.length, f.location?.column])).toEqual([['keyword-assignment', 980, near.indexOf(long) + 1]]);
+    const json = JSON.stringify(r);
+    for (let k = 2; k + 8 <= long.length; k += 4) expect(json).not.toContain(long.slice(k, k + 8));
+    // one more space and the value's tail is past the window: not read, rather than read in part
+    for (const [path, line] of [
+      ['app/settings.py', `password =${' '.repeat(1048)}"${long}"  # ${comment}`],
+      ['.env', `SECRET=${' '.repeat(1500)}${long} ${'#'.repeat(5000)}`],
+    ] as const) {
+      const cut = scanChange([file(path, [line])]);
+      expect(cut.findings).toEqual([]);
+      expect(JSON.stringify(cut)).not.toContain(long.slice(-8));
+    }
+  });
+  it('reads hostile long lines through, each mention in its bounded window', () => {
+    const M = 1 << 20;
+    const lines = [
+      `password${' '.repeat(M)}`,
+      `password =${' '.repeat(M)}"${value}"`,
+      'token='.repeat(M / 6),
+      'password = \\"'.repeat(M / 13),
+      'allowlist'.repeat(M / 9),
+      `${'İ'.repeat(M)} password = "${value}"`,
+    ];
+    const r = scanChange([file('.env', lines)]);
+    expect(r.findings.map((f) => [f.location?.line, f.location?.column])).toEqual([[6, M + 14]]);
+    expect(r.scanErrors[0]?.message).toContain('2 added lines name the secret keywords more than 64 times');
+    expect(r.stats).toMatchObject({ linesTooLong: 6, linesReadInPart: 2 });
+  });
+  it('finds a value whose name starts far before the keyword', () => {
+    const name = `${'a'.repeat(70)}_password`;
+    const line = `${chained}${name} = "${value}"`;
+    const [f] = scanAddedLines([file('app/settings.py', [line])]);
+    expect(f?.extra?.name).toBe(name);
+    expect(f?.location?.column).toBe(line.indexOf(value) + 1);
+  });
+
+  it('masks another secret of the line that the snippet cuts', () => {
+    // the first value's snippet is cut from the line in the middle of the second
+    const other = blob(300, 3).replace(/[+/=]/g, 'x').slice(0, 400);
+    const line = `${chained}password = "${value}"; api_key = "${other}"; ${chained}`;
+    const r = scanChange([file('app/settings.py', [line])]);
+    expect(r.findings.map((f) => f.extra?.length)).toEqual([value.length, other.length]);
+    const json = JSON.stringify(r);
+    expect(json).not.toContain(value);
+    for (let k = 2; k + 8 <= other.length; k += 2) expect(json).not.toContain(other.slice(k, k + 8));
+    for (const f of r.findings) expect(f.snippet?.length).toBeLessThanOrEqual(242);
   });
 });

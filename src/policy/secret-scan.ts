@@ -18,10 +18,12 @@
  *
  * A line is read as the file's language splits it (at a lone CR too: one git line may be a whole
  * file with CR-only line ends) and without NUL bytes (a UTF-16 file, which git calls binary).
- * Lock files, minified files, binary files and lines over 4 KB are skipped. A line holding
- * `pragma: allowlist secret` or `gitleaks:allow` is skipped. Findings in test files are kept at
- * severity low. A finding never holds the clear value: the snippet is redacted and the fingerprint
- * uses a hash. Every regular expression is bounded and applied to a line of at most 4 KB.
+ * Lock files, minified files and binary files are skipped. A line over 4 KB (minified or generated)
+ * is read in part: rule 2 only, in a window of ~2 KB around each keyword mention (scanLongLine). A
+ * line holding `pragma: allowlist secret` or `gitleaks:allow` is skipped. Findings in test files are
+ * kept at severity low. A finding never holds the clear value: the snippet is redacted and the
+ * fingerprint uses a hash. Every regular expression is bounded and applied to a line, or a window
+ * of one, of at most 4 KB.
  */
 import { withoutNul, type ChangedFile } from '../change/diff.js';
 import { ALLOWLIST_SECRET, GITLEAKS_ALLOW } from './suppressions.js';
@@ -35,7 +37,7 @@ export interface SecretScanOptions {
   keywords?: readonly string[];
   /** `sourceFile` of the findings (default `added lines`). */
   sourceFile?: string;
-  /** Lines longer than this are skipped as minified/generated (default 4096). */
+  /** Lines longer than this are read in part, as minified/generated: rule 2 near the keywords only (default 4096). */
   maxLineLength?: number;
 }
 
@@ -462,44 +464,23 @@ function parseAssignment(text: string, nameStart: number, e: number, quotesOpt: 
 /** Keyword mentions read on one line (each may cost a value's scan of up to 1,000 characters). */
 const MAX_MENTIONS = 64;
 
-function scanAssignments(text: string, keywords: readonly string[], quotesOpt: boolean, meta?: { capped?: boolean }): SecretHit[] {
-  const hits: SecretHit[] = [];
-  // A mention found in `lower` is read in `text` at the same index. `İ` (U+0130) is the one
-  // character that lower-cases to two: each moved every later mention off its name (a few in
-  // another string of the line hid `password = "…"`). Such a line lower-cases only A-Z (names are ASCII).
-  let lower = text.toLowerCase();
-  if (lower.length !== text.length) lower = text.replace(/[A-Z]+/g, (m) => m.toLowerCase());
-  const seenNames = new Set<number>();
-  const consider = (s: number, e: number, keywordHit: string | undefined) => {
-    if (seenNames.has(s)) return;
-    seenNames.add(s);
-    const a = parseAssignment(text, s, e, quotesOpt);
-    if (!a) return;
-    const name = a.name.replace(/^[-$@]+/, '');
-    const value = a.value.trim();
-    if (keywordHit !== undefined) {
-      if (!acceptableLiteral(value, name, a.quoted)) return;
-      const entropy = shannonEntropy(value);
-      hits.push({
-        ruleId: 'keyword-assignment',
-        start: a.valueStart + a.value.indexOf(value),
-        secret: value,
-        name,
-        entropy,
-        confidence: entropy >= 3.5 && value.length >= 16 ? 'high' : 'medium',
-      });
-      return;
-    }
-    // the entropy rule: credential-sounding name, token-like literal, high entropy
-    if (!acceptableLiteral(value, name, a.quoted)) return;
-    if (value.length < 20 || !/^[A-Za-z0-9+/=_\-.~]+$/.test(value) || !/\d/.test(value) || !/[A-Za-z]/.test(value)) return;
-    const entropy = shannonEntropy(value);
-    const hex = /^[0-9a-f]+$/i.test(value);
-    if (hex ? value.length < 32 || entropy < 3 : entropy < 4) return;
-    if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value)) return; // a UUID
-    hits.push({ ruleId: 'high-entropy-string', start: a.valueStart + a.value.indexOf(value), secret: value, name, entropy, confidence: 'medium' });
-  };
+/**
+ * `text` lower-cased, each character at its own index: a mention found in it is read in `text` at
+ * the same index. `İ` (U+0130) is the one character that lower-cases to two: each moved every later
+ * mention off its name (a few in another string of the line hid `password = "…"`). Such a line
+ * lower-cases only A-Z (names are ASCII), in one linear pass; looked for first, as lower-casing a
+ * megabyte of `İ` cost 40 ms before the pass and replacing each (`replaceAll`) 250 ms.
+ */
+function lowerAtSameIndex(text: string): string {
+  if (!text.includes('\u0130')) {
+    const lower = text.toLowerCase();
+    if (lower.length === text.length) return lower;
+  }
+  return text.replace(/[A-Z]+/g, (m) => m.toLowerCase());
+}
 
+/** Each keyword as it is searched for in a lower-cased line: [keyword as given, a spelling of it]. */
+function keywordNeedles(keywords: readonly string[]): Array<[string, string]> {
   const needles: Array<[string, string]> = [];
   for (const kwRaw of keywords) {
     const kw = kwRaw.toLowerCase();
@@ -508,26 +489,80 @@ function scanAssignments(text: string, keywords: readonly string[], quotesOpt: b
       if (v !== '') needles.push([kwRaw, v]);
     }
   }
-  // The mentions in the line's order, the first MAX_MENTIONS read: taken keyword by keyword, 64
-  // `api_key` in a comment after `password = "…"` used them all up first, and the value was passed
-  // over. Past the bound (only a line stuffed with mentions) the line is not read whole: said (meta).
+  return needles;
+}
+
+/**
+ * The mentions in the line's order, the first MAX_MENTIONS read: taken keyword by keyword, 64
+ * `api_key` in a comment after `password = "…"` used them all up first, and the value was passed
+ * over. Past the bound (only a line stuffed with mentions) the line is not read whole: said (meta).
+ * Costs one indexOf pass per spelling, stopped at the bound.
+ */
+function keywordMentions(lower: string, keywords: readonly string[], meta?: { capped?: boolean }): Array<[number, string, string]> {
   const mentions: Array<[number, string, string]> = [];
   // The first MAX_MENTIONS in the line are among each keyword's first MAX_MENTIONS (one more tells a line past the bound).
-  for (const [kwRaw, kw] of needles) {
+  for (const [kwRaw, kw] of keywordNeedles(keywords)) {
     let n = 0;
     for (let i = lower.indexOf(kw); i >= 0 && n++ <= MAX_MENTIONS; i = lower.indexOf(kw, i + kw.length)) mentions.push([i, kwRaw, kw]);
   }
   mentions.sort((a, b) => a[0] - b[0]);
   if (mentions.length > MAX_MENTIONS && meta) meta.capped = true;
-  for (const [i, kwRaw, kw] of mentions.slice(0, MAX_MENTIONS)) {
-    let s = i;
-    while (s > 0 && i - s < 80 && isIdentChar(text[s - 1])) s--;
-    let e = i + kw.length;
-    while (e < text.length && e - i < 80 && isIdentChar(text[e])) e++;
-    const name = text.slice(s, e);
-    if (!nameMatchesKeyword(name, kwRaw)) continue;
-    consider(s, e, kwRaw);
+  return mentions.slice(0, MAX_MENTIONS);
+}
+
+/** `[start, end)` of the name holding the mention at `i` (`length` long): at most 80 characters each side of it. */
+function nameAround(text: string, i: number, length: number): [number, number] {
+  let s = i;
+  while (s > 0 && i - s < 80 && isIdentChar(text[s - 1])) s--;
+  let e = i + length;
+  while (e < text.length && e - i < 80 && isIdentChar(text[e])) e++;
+  return [s, e];
+}
+
+/** Rule 2: the literal assigned to the keyword-named name at `[s, e)`, when it is one worth reporting. */
+function keywordAssignment(text: string, s: number, e: number, quotesOpt: boolean): SecretHit | undefined {
+  const a = parseAssignment(text, s, e, quotesOpt);
+  if (!a) return undefined;
+  const name = a.name.replace(/^[-$@]+/, '');
+  const value = a.value.trim();
+  if (!acceptableLiteral(value, name, a.quoted)) return undefined;
+  const entropy = shannonEntropy(value);
+  return {
+    ruleId: 'keyword-assignment',
+    start: a.valueStart + a.value.indexOf(value),
+    secret: value,
+    name,
+    entropy,
+    confidence: entropy >= 3.5 && value.length >= 16 ? 'high' : 'medium',
+  };
+}
+
+function scanAssignments(text: string, keywords: readonly string[], quotesOpt: boolean, meta?: { capped?: boolean }): SecretHit[] {
+  const hits: SecretHit[] = [];
+  const seenNames = new Set<number>();
+  for (const [i, kwRaw, kw] of keywordMentions(lowerAtSameIndex(text), keywords, meta)) {
+    const [s, e] = nameAround(text, i, kw.length);
+    if (!nameMatchesKeyword(text.slice(s, e), kwRaw) || seenNames.has(s)) continue;
+    seenNames.add(s);
+    const hit = keywordAssignment(text, s, e, quotesOpt);
+    if (hit) hits.push(hit);
   }
+  // 3. the entropy rule: credential-sounding name, token-like literal, high entropy
+  const consider = (s: number, e: number) => {
+    if (seenNames.has(s)) return;
+    seenNames.add(s);
+    const a = parseAssignment(text, s, e, quotesOpt);
+    if (!a) return;
+    const name = a.name.replace(/^[-$@]+/, '');
+    const value = a.value.trim();
+    if (!acceptableLiteral(value, name, a.quoted)) return;
+    if (value.length < 20 || !/^[A-Za-z0-9+/=_\-.~]+$/.test(value) || !/\d/.test(value) || !/[A-Za-z]/.test(value)) return;
+    const entropy = shannonEntropy(value);
+    const hex = /^[0-9a-f]+$/i.test(value);
+    if (hex ? value.length < 32 || entropy < 3 : entropy < 4) return;
+    if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value)) return; // a UUID
+    hits.push({ ruleId: 'high-entropy-string', start: a.valueStart + a.value.indexOf(value), secret: value, name, entropy, confidence: 'medium' });
+  };
   // credential-sounding names: look at each assignment operator once
   let count = 0;
   for (let j = 0; j < text.length && count < 64; j++) {
@@ -543,7 +578,7 @@ function scanAssignments(text: string, keywords: readonly string[], quotesOpt: b
     // Only credential names count (each may cost a value's scan): counting every operator, a
     // one-line JSON's 64 first keys used the bound up and its `"auth": "…"` was never looked at.
     count++;
-    consider(s, e, undefined);
+    consider(s, e);
   }
   return hits;
 }
@@ -568,12 +603,83 @@ export function scanLine(path: string, text: string, keywords: readonly string[]
   return out;
 }
 
+/**
+ * Read from this far before a mention (a name reaches 80 characters back from it, and `?`, `&` or
+ * `::` just before the name change how it is read)…
+ */
+const WINDOW_BEFORE = 100;
+/**
+ * …to this far after it: the name's rest (80), closing quotes, the operator and a type hint (~90),
+ * a value of up to 1,000 characters, its closing quote and the 16 characters looked at after it
+ * (`.format(`): ~1,200, and the rest for spaces around the operator.
+ */
+const WINDOW_AFTER = 2048;
+/** A value is reported only when it and the 16 characters after its closing quote are in its window. */
+const WINDOW_TAIL = 18;
+
+/**
+ * A line too long to read whole (over 4 KB: minified code, a notebook's base64 plot, a one-line
+ * JSON): only rule 2, in a bounded window around each keyword mention. Skipping the line hid
+ * `password = "…"` followed (or preceded) by 4 KB of padding. Rules 1 and 3 stay off: token shapes
+ * and credential-sounding names turn up by chance in base64 blobs, a keyword assigned a literal
+ * does not. A line without a keyword costs a lower-case pass and one indexOf per spelling; each
+ * window is read as a line of at most ~2 KB, so no regular expression sees the whole line.
+ */
+function scanLongLine(path: string, text: string, lower: string, keywords: readonly string[], meta?: { capped?: boolean }): SecretHit[] {
+  const quotesOpt = quotesOptional(path);
+  const hits: SecretHit[] = [];
+  const seenNames = new Set<number>();
+  for (const [i, kwRaw, kw] of keywordMentions(lower, keywords, meta)) {
+    const from = Math.max(0, i - WINDOW_BEFORE);
+    const to = Math.min(text.length, i + kw.length + WINDOW_AFTER);
+    const win = text.slice(from, to);
+    const [s, e] = nameAround(win, i - from, kw.length);
+    if (!nameMatchesKeyword(win.slice(s, e), kwRaw) || seenNames.has(from + s)) continue;
+    seenNames.add(from + s);
+    const hit = keywordAssignment(win, s, e, quotesOpt);
+    if (!hit) continue;
+    // A window that ends before the line may cut an unquoted value short (its rest would be left in
+    // clear next to the masked part) or the look past a quoted one: only a value read whole counts.
+    // Only spaces between the name and its value can push one that far (more than ~800 of them).
+    if (to < text.length && hit.start + hit.secret.length + WINDOW_TAIL > win.length) continue;
+    hits.push({ ...hit, start: from + hit.start });
+  }
+  return hits.sort((a, b) => a.start - b.start);
+}
+
+/**
+ * ALLOW_PRAGMA on a line over 4 KB (`lower` its lowerAtSameIndex), tested only around the places
+ * that hold a marker's start, not over the whole line.
+ */
+function hasAllowPragma(text: string, lower: string): boolean {
+  for (const word of ['gitleaks:allow', 'allowlist']) {
+    for (let i = lower.indexOf(word); i >= 0; i = lower.indexOf(word, i + word.length)) {
+      // `pragma:` and up to 4 spaces before `allowlist`, `[ -]secret` after it
+      if (ALLOW_PRAGMA.test(text.slice(Math.max(0, i - 12), i + 16))) return true;
+    }
+  }
+  return false;
+}
+
 // ---------------------------------------------------------------------------------------------
 
 const SNIPPET_MAX = 240;
 
 /** Rules that guess from context (kept at low severity in test code); token shapes are certain. */
 const GENERIC_RULES: ReadonlySet<SecretRuleId> = new Set(['keyword-assignment', 'high-entropy-string', 'url-credentials', 'bearer-token']);
+
+/**
+ * The snippet of a hit on a line over 4 KB: cut from 60 characters before it to 240 after it
+ * (scrubbing the whole line cost a pass over up to megabytes per finding, for 240 characters),
+ * marked `…` where that cuts the line, so the scrubber masks the cut end of another secret of the
+ * line (SecretScrubber.cutEnds); then capped as any snippet.
+ */
+function snippetOfLong(text: string, hit: SecretHit, secrets: string[], scrubber: SecretScrubber): string {
+  const from = Math.max(0, hit.start - 60);
+  const to = Math.min(text.length, hit.start + hit.secret.length + SNIPPET_MAX);
+  const head = from > 0 ? '…' : '';
+  return snippetOf(`${head}${text.slice(from, to)}${to < text.length ? '…' : ''}`, secrets, hit.start - from + head.length, scrubber);
+}
 
 function snippetOf(text: string, secrets: string[], column: number, scrubber: SecretScrubber): string {
   let red = scrubber.scrub(text);
@@ -630,17 +736,18 @@ export function scanChange(files: readonly ChangedFile[], opts: SecretScanOption
     const inTest = isTestPath(f.path);
     /** One line as the file's language reads it (`text`), at `at` in git's line `line`. */
     const scanPiece = (line: number, text: string, at: number): void => {
-      if (text.length > maxLen) {
-        stats.linesTooLong++;
-        return;
-      }
-      stats.linesScanned++;
-      if (ALLOW_PRAGMA.test(text)) {
+      // A line over the limit is read in part (rule 2 near the keywords, see scanLongLine): counted
+      // apart from the lines read whole.
+      const long = text.length > maxLen;
+      const lower = long ? lowerAtSameIndex(text) : '';
+      if (long) stats.linesTooLong++;
+      else stats.linesScanned++;
+      if (long ? hasAllowPragma(text, lower) : ALLOW_PRAGMA.test(text)) {
         stats.linesAllowlisted++;
         return;
       }
       const meta: { capped?: boolean } = {};
-      const hits = scanLine(f.path, text, keywords, meta);
+      const hits = long ? scanLongLine(f.path, text, lower, keywords, meta) : scanLine(f.path, text, keywords, meta);
       if (meta.capped && (capped[capped.length - 1]?.line !== line || capped[capped.length - 1]?.path !== f.path)) capped.push({ path: f.path, line });
       if (hits.length === 0) return;
       const secrets = hits.map((h) => h.secret);
@@ -670,7 +777,7 @@ export function scanChange(files: readonly ChangedFile[], opts: SecretScanOption
           confidence,
           cwe: 798,
           location: { path: f.path, line, column: at + h.start + 1 },
-          snippet: snippetOf(text, secrets, h.start, lineScrubber),
+          snippet: long ? snippetOfLong(text, h, secrets, lineScrubber) : snippetOf(text, secrets, h.start, lineScrubber),
           fingerprint: n === 1 ? base : `${base}:${n}`,
           sourceFile,
           extra,
