@@ -33147,9 +33147,17 @@ async function reportSize(workspace, file) {
 function leavesBase(rel) {
     return (0,external_node_path_namespaceObject.isAbsolute)(rel) || rel === '..' || rel.startsWith(`..${external_node_path_namespaceObject.sep}`) || rel.startsWith('../');
 }
-function insideWorkspace(workspace, p) {
+/**
+ * `p` (relative to the workspace, or absolute) as a workspace-relative `/`-separated path, by its
+ * text (`.` and `..` resolved, no link followed; `''` for the workspace itself), or undefined when
+ * it leads out of the workspace. How a setting's path names a file the change or a clone knows.
+ */
+function workspaceRelative(workspace, p) {
     const rel = (0,external_node_path_namespaceObject.relative)((0,external_node_path_namespaceObject.resolve)(workspace), (0,external_node_path_namespaceObject.resolve)(workspace, p));
-    return !leavesBase(rel);
+    return leavesBase(rel) ? undefined : rel.split(external_node_path_namespaceObject.sep).join('/');
+}
+function insideWorkspace(workspace, p) {
+    return workspaceRelative(workspace, p) !== undefined;
 }
 /**
  * Why `file` (in the workspace) must not be read, or undefined. Its real path, symbolic links
@@ -33223,6 +33231,8 @@ async function resolvePatterns(workspace, patterns) {
         }
         let matched;
         let refusedHere = false;
+        // Inside, as checked above (a glob's characters are names here, as for the literal fallback below).
+        const rel = workspaceRelative(workspace, pattern) ?? pattern;
         if (isDynamicPattern(pattern)) {
             // One spelling for both listings (`reports/./*.json`, `reports//*.json`, `x/../reports/*.json`).
             const abs = posix.normalize(isAbsolute(pattern) ? relative(workspace, pattern).split(sep).join('/') : pattern).replace(/^(?:\.\/)+/, '');
@@ -33231,14 +33241,10 @@ async function resolvePatterns(workspace, patterns) {
             // A name that only looks like a glob (`bandit (1).json`: parentheses group, `a[1].json` a class)
             // and matches nothing as one is the file of that name when there is one, as a shell leaves an
             // unmatched pattern as written: next to other reports it was only noted, and never read.
-            if (matched.length === 0) {
-                const literal = relative(resolve(workspace), resolve(workspace, pattern)).split(sep).join('/');
-                if (await stat(resolve(workspace, literal)).then((st) => st.isFile(), () => false))
-                    matched = [literal];
-            }
+            if (matched.length === 0 && (await stat(resolve(workspace, rel)).then((st) => st.isFile(), () => false)))
+                matched = [rel];
         }
         else {
-            const rel = relative(resolve(workspace), resolve(workspace, pattern)).split(sep).join('/');
             try {
                 const st = await stat(resolve(workspace, rel));
                 matched = st.isFile() ? [rel] : [];
@@ -44252,6 +44258,14 @@ function toRepoPath(raw, opts = {}) {
     const resolved = resolveSegments(p);
     return resolved === undefined || resolved === '' ? undefined : resolved;
 }
+/**
+ * Whether a finding's path is one the engine placed in the repository: toRepoPath gives every path
+ * it places back unchanged; one it could not place (an absolute path of another machine,
+ * `../other/x.py`, a name with `|`) was kept as the report wrote it, and counts as outside.
+ */
+function isRepoPath(path) {
+    return path !== undefined && toRepoPath(path) === path;
+}
 
 ;// CONCATENATED MODULE: ./src/promotion/result-read.ts
 /**
@@ -44421,10 +44435,7 @@ function readGateResult(text, file) {
         const disagree = countsDisagree({ ...r.data, findings: listed.items });
         if (disagree)
             return { ok: false, reason: `${file}: $.tools[${i}].${disagree}` };
-        // The gate rewrites every path it can place to a repository path, which reads back unchanged;
-        // one it could not place stays as the scanner wrote it.
-        const placed = (path) => path !== undefined && toRepoPath(path) === path;
-        const findings = listed.items.map(({ severity: _s, phase2Action: _p, location, ...f }) => (f.inChange === undefined && !placed(location?.path) ? { ...f, unplaced: true } : f));
+        const findings = listed.items.map(({ severity: _s, phase2Action: _p, location, ...f }) => (f.inChange === undefined && !isRepoPath(location?.path) ? { ...f, unplaced: true } : f));
         // Messages are shown (the criteria's details, the log, both reports): a few, shortened.
         const shown = lists_firstAndMore(messages.items, MAX_MESSAGES, { show: (m) => clip(m, MAX_MESSAGE_CHARS), more: (k) => `(and ${k} more messages)` });
         const { scanErrors, ...data } = r.data;

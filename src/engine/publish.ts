@@ -1,5 +1,6 @@
 /** Small pure helpers the shells share for publishing. */
-import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { isAbsolute } from 'node:path';
+import { workspaceRelative } from '../io/files.js';
 import { parseSettings, type Settings } from '../config/schema.js';
 import type { GateResult } from '../policy/result.js';
 import { redactBanditReport } from '../reports/bandit/redact.js';
@@ -67,15 +68,14 @@ export function reproduceCommand(s: Settings, change?: GateResult['change'], run
     flag(name, items.join(','));
   };
   const ws = run.workspace;
-  // Made relative the way the shells resolve a setting in the workspace (insideWorkspace,
-  // resolvePatterns: by its text, `..` and `.` resolved), not by toRepoPath, which reads a report's
-  // file name and refuses a glob's `*` or a `"` or `|` in the workspace's path: such a path stayed
-  // the runner's, and named nothing in the clone the command runs in.
+  // Made relative the way the shells resolve a setting in the workspace (workspaceRelative: by its
+  // text, `..` and `.` resolved), not by toRepoPath, which reads a report's file name and refuses a
+  // glob's `*` or a `"` or `|` in the workspace's path: such a path stayed the runner's, and named
+  // nothing in the clone the command runs in.
   const local = (p: string): string => {
     if (!ws || !isAbsolute(p)) return p;
-    const rel = relative(resolve(ws), resolve(ws, p));
-    if (isAbsolute(rel) || rel === '..' || rel.startsWith(`..${sep}`)) return p;
-    return rel === '' ? '.' : rel.split(sep).join('/');
+    const rel = workspaceRelative(ws, p);
+    return rel === undefined ? p : rel === '' ? '.' : rel;
   };
   // Settings named when they differ from the schema's own defaults (never a copy of them here). With
   // a policy file, one an input gave at its default too: it may override the file (the file says

@@ -40,8 +40,9 @@ export interface EngineDeps {
   waive?: EvaluateOptions['waive'] | Promise<EvaluateOptions['waive']>;
   /**
    * Which of the report files read (workspace-relative) git tracks; undefined when the workspace
-   * is in no repository. The action's shell asks git; the CLI does not (locally, the developer
-   * ran the scanners, and the bundled examples are committed). See reportsGitTracks.
+   * is in no repository. The action's shell asks git; the CLI only with --refuse-committed-reports
+   * (locally, the developer ran the scanners, and the bundled examples are committed). See
+   * reportsGitTracks.
    */
   tracked?: (paths: readonly string[]) => Promise<ReadonlySet<string> | undefined>;
 }

@@ -4,10 +4,10 @@
  * hook, then record the waiver report and decide the override on the result.
  */
 import { realpath, stat } from 'node:fs/promises';
-import { basename, dirname, relative, resolve, sep } from 'node:path';
+import { basename, dirname, relative, resolve } from 'node:path';
 import { changedFileAt, type Change, type ChangedFile, type KnownChange } from '../change/diff.js';
 import type { Settings } from '../config/schema.js';
-import { insideWorkspace, readReport } from '../io/files.js';
+import { insideWorkspace, readReport, workspaceRelative } from '../io/files.js';
 import { gitAbove, isSha, runGit } from '../io/git.js';
 import type { HttpClient } from '../io/http.js';
 import { applyOverride, labelOnPullRequest, pullRequestAuthor } from '../policy/override.js';
@@ -40,7 +40,8 @@ export interface Governance {
 
 /** The change's entry for a file given as a setting (`./docs/x.md` and an absolute path name the same file as git does), or undefined. */
 function changedFileOf(change: KnownChange, workspace: string, file: string): ChangedFile | undefined {
-  return changedFileAt(change, relative(resolve(workspace), resolve(workspace, file)).split(sep).join('/'));
+  const rel = workspaceRelative(workspace, file);
+  return rel === undefined ? undefined : changedFileAt(change, rel);
 }
 
 /**
@@ -300,13 +301,13 @@ export async function prepareGovernance(o: GovernanceOptions): Promise<Governanc
     });
     for (const line of lines) o.logError(line);
   } else if (prepared.report?.error) o.logError(prepared.report.error);
-  const readable = change?.known && change.addedLinesComplete;
-  const changed = readable ? (changedFileOf(change, workspace, file) ?? 'unchanged') : undefined;
+  const edited = change?.known ? changedFileOf(change, workspace, file) : undefined;
+  const changed = change?.known && change.addedLinesComplete ? (edited ?? 'unchanged') : undefined;
   // Numbered in the file as read here, not in the pull request head's copy (alignAddedLines).
   const scope = changed && changed !== 'unchanged' && read.ok ? alignAddedLines(read.text, changed) : changed;
   // The waivers the change adds or changes, when it edits the file and nothing verifies approvals:
   // said in finish (ownWaiversNotice). Its added lines may be unreadable (then every waiver counts).
-  const ownWaivers = !settings['verify-waiver-approvals'] && change?.known && changedFileOf(change, workspace, file) ? waiversToVerify(prepared.waivers, scope) : undefined;
+  const ownWaivers = !settings['verify-waiver-approvals'] && edited ? waiversToVerify(prepared.waivers, scope) : undefined;
   const approvers = { security: settings['security-approvers'], senior: settings['senior-approvers'] };
   const branchRun = settings['verify-waiver-approvals'] && !prTarget && o.runCtx?.ref ? await branchRunOf(o.runCtx.ref, o.event, o.client, o.runCtx, workspace, file, read.ok ? read.text : undefined) : undefined;
   const wctx = await resolveWaiverContext({

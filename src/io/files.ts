@@ -52,9 +52,18 @@ function leavesBase(rel: string): boolean {
   return isAbsolute(rel) || rel === '..' || rel.startsWith(`..${sep}`) || rel.startsWith('../');
 }
 
-export function insideWorkspace(workspace: string, p: string): boolean {
+/**
+ * `p` (relative to the workspace, or absolute) as a workspace-relative `/`-separated path, by its
+ * text (`.` and `..` resolved, no link followed; `''` for the workspace itself), or undefined when
+ * it leads out of the workspace. How a setting's path names a file the change or a clone knows.
+ */
+export function workspaceRelative(workspace: string, p: string): string | undefined {
   const rel = relative(resolve(workspace), resolve(workspace, p));
-  return !leavesBase(rel);
+  return leavesBase(rel) ? undefined : rel.split(sep).join('/');
+}
+
+export function insideWorkspace(workspace: string, p: string): boolean {
+  return workspaceRelative(workspace, p) !== undefined;
 }
 
 /**
@@ -127,6 +136,8 @@ export async function resolvePatterns(workspace: string, patterns: string[]): Pr
     }
     let matched: string[];
     let refusedHere = false;
+    // Inside, as checked above (a glob's characters are names here, as for the literal fallback below).
+    const rel = workspaceRelative(workspace, pattern) ?? pattern;
     if (isDynamicPattern(pattern)) {
       // One spelling for both listings (`reports/./*.json`, `reports//*.json`, `x/../reports/*.json`).
       const abs = posix.normalize(isAbsolute(pattern) ? relative(workspace, pattern).split(sep).join('/') : pattern).replace(/^(?:\.\/)+/, '');
@@ -135,12 +146,8 @@ export async function resolvePatterns(workspace: string, patterns: string[]): Pr
       // A name that only looks like a glob (`bandit (1).json`: parentheses group, `a[1].json` a class)
       // and matches nothing as one is the file of that name when there is one, as a shell leaves an
       // unmatched pattern as written: next to other reports it was only noted, and never read.
-      if (matched.length === 0) {
-        const literal = relative(resolve(workspace), resolve(workspace, pattern)).split(sep).join('/');
-        if (await stat(resolve(workspace, literal)).then((st) => st.isFile(), () => false)) matched = [literal];
-      }
+      if (matched.length === 0 && (await stat(resolve(workspace, rel)).then((st) => st.isFile(), () => false))) matched = [rel];
     } else {
-      const rel = relative(resolve(workspace), resolve(workspace, pattern)).split(sep).join('/');
       try {
         const st = await stat(resolve(workspace, rel));
         matched = st.isFile() ? [rel] : [];

@@ -319,13 +319,17 @@ async function resolveRef(git: Git, ref: string): Promise<string | undefined> {
   return fetched;
 }
 
+/** The empty tree's id in SHA-1 and SHA-256 repositories (`git hash-object -t tree /dev/null`). */
+const EMPTY_TREES = new Set(['4b825dc642cb6eb9a060e54bf8d69288fbee4904', '6ef19b41225c5369f1c104d45d8d85efa9b057b53b14b4b9b939dd74decc5321']);
+
 async function fromBaseRef(git: Git, baseRef: string, opts: DetectChangeOptions): Promise<Change> {
   if (!isSafeRefName(baseRef)) {
     return unknown(`base-ref: got ${JSON.stringify(baseRef)}; expected a branch, tag or commit id (letters, digits, . _ / - only, not starting with -).`);
   }
   // The empty tree (what a first push is compared with, and what its reproduce line names): every
-  // file of HEAD is new, as in that run. It is a tree, not a commit, so it is checked by its id.
-  const emptyTree = isSha(baseRef) ? await git.emptyTree() : undefined;
+  // file of HEAD is new, as in that run. It is a tree, not a commit, so it is known by its id, which
+  // git's object format fixes (no process started to hash it).
+  const emptyTree = EMPTY_TREES.has(baseRef.toLowerCase()) ? baseRef.toLowerCase() : undefined;
   const base = isSha(baseRef) ? baseRef : await resolveRef(git, baseRef);
   if (!base) return unknown(`base-ref "${baseRef}" could not be found in the clone or fetched.`);
   if (isSha(baseRef) && base.toLowerCase() !== emptyTree) await git.ensureCommit(base, 'base-ref');

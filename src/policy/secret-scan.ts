@@ -537,16 +537,34 @@ function keywordAssignment(text: string, s: number, e: number, quotesOpt: boolea
   };
 }
 
-function scanAssignments(text: string, keywords: readonly string[], quotesOpt: boolean, meta?: { capped?: boolean }): SecretHit[] {
+/**
+ * Rule 2 over a line's keyword mentions (`lower`: its lowerAtSameIndex), each name read once
+ * (`seenNames`, by its start in the line). `windowed` (a line over 4 KB, scanLongLine): each
+ * mention is read in its window of the line only, and a value is taken only when read whole.
+ */
+function keywordHits(text: string, lower: string, keywords: readonly string[], quotesOpt: boolean, seenNames: Set<number>, meta: { capped?: boolean } | undefined, windowed: boolean): SecretHit[] {
   const hits: SecretHit[] = [];
-  const seenNames = new Set<number>();
-  for (const [i, kwRaw, kw] of keywordMentions(lowerAtSameIndex(text), keywords, meta)) {
-    const [s, e] = nameAround(text, i, kw.length);
-    if (!nameMatchesKeyword(text.slice(s, e), kwRaw) || seenNames.has(s)) continue;
-    seenNames.add(s);
-    const hit = keywordAssignment(text, s, e, quotesOpt);
-    if (hit) hits.push(hit);
+  for (const [i, kwRaw, kw] of keywordMentions(lower, keywords, meta)) {
+    const from = windowed ? Math.max(0, i - WINDOW_BEFORE) : 0;
+    const to = windowed ? Math.min(text.length, i + kw.length + WINDOW_AFTER) : text.length;
+    const win = from === 0 && to === text.length ? text : text.slice(from, to);
+    const [s, e] = nameAround(win, i - from, kw.length);
+    if (!nameMatchesKeyword(win.slice(s, e), kwRaw) || seenNames.has(from + s)) continue;
+    seenNames.add(from + s);
+    const hit = keywordAssignment(win, s, e, quotesOpt);
+    if (!hit) continue;
+    // A window that ends before the line may cut an unquoted value short (its rest would be left in
+    // clear next to the masked part) or the look past a quoted one: only a value read whole counts.
+    // Only spaces between the name and its value can push one that far (more than ~800 of them).
+    if (to < text.length && hit.start + hit.secret.length + WINDOW_TAIL > win.length) continue;
+    hits.push(from === 0 ? hit : { ...hit, start: from + hit.start });
   }
+  return hits;
+}
+
+function scanAssignments(text: string, keywords: readonly string[], quotesOpt: boolean, meta?: { capped?: boolean }): SecretHit[] {
+  const seenNames = new Set<number>();
+  const hits = keywordHits(text, lowerAtSameIndex(text), keywords, quotesOpt, seenNames, meta, false);
   // 3. the entropy rule: credential-sounding name, token-like literal, high entropy
   const consider = (s: number, e: number) => {
     if (seenNames.has(s)) return;
@@ -626,25 +644,7 @@ const WINDOW_TAIL = 18;
  * window is read as a line of at most ~2 KB, so no regular expression sees the whole line.
  */
 function scanLongLine(path: string, text: string, lower: string, keywords: readonly string[], meta?: { capped?: boolean }): SecretHit[] {
-  const quotesOpt = quotesOptional(path);
-  const hits: SecretHit[] = [];
-  const seenNames = new Set<number>();
-  for (const [i, kwRaw, kw] of keywordMentions(lower, keywords, meta)) {
-    const from = Math.max(0, i - WINDOW_BEFORE);
-    const to = Math.min(text.length, i + kw.length + WINDOW_AFTER);
-    const win = text.slice(from, to);
-    const [s, e] = nameAround(win, i - from, kw.length);
-    if (!nameMatchesKeyword(win.slice(s, e), kwRaw) || seenNames.has(from + s)) continue;
-    seenNames.add(from + s);
-    const hit = keywordAssignment(win, s, e, quotesOpt);
-    if (!hit) continue;
-    // A window that ends before the line may cut an unquoted value short (its rest would be left in
-    // clear next to the masked part) or the look past a quoted one: only a value read whole counts.
-    // Only spaces between the name and its value can push one that far (more than ~800 of them).
-    if (to < text.length && hit.start + hit.secret.length + WINDOW_TAIL > win.length) continue;
-    hits.push({ ...hit, start: from + hit.start });
-  }
-  return hits.sort((a, b) => a.start - b.start);
+  return keywordHits(text, lower, keywords, quotesOptional(path), new Set(), meta, true).sort((a, b) => a.start - b.start);
 }
 
 /**

@@ -10,7 +10,7 @@ import { SEVERITIES, TOOL_IDS, type Severity, type ToolId } from '../reports/mod
 import type { Disposition, DispositionCounts, SeverityCounts, ToolStatus } from '../policy/result.js';
 import { clip } from '../util/escape.js';
 import { firstAndMore } from '../util/lists.js';
-import { toRepoPath } from '../util/paths.js';
+import { isRepoPath } from '../util/paths.js';
 
 export interface CompactWaiver {
   id: string;
@@ -204,10 +204,7 @@ export function readGateResult(text: string, file: string): ReadResult {
     seen.add(id);
     const disagree = countsDisagree({ ...r.data, findings: listed.items });
     if (disagree) return { ok: false, reason: `${file}: $.tools[${i}].${disagree}` };
-    // The gate rewrites every path it can place to a repository path, which reads back unchanged;
-    // one it could not place stays as the scanner wrote it.
-    const placed = (path: string | undefined) => path !== undefined && toRepoPath(path) === path;
-    const findings = listed.items.map(({ severity: _s, phase2Action: _p, location, ...f }): CompactFinding => (f.inChange === undefined && !placed(location?.path) ? { ...f, unplaced: true } : f));
+    const findings = listed.items.map(({ severity: _s, phase2Action: _p, location, ...f }): CompactFinding => (f.inChange === undefined && !isRepoPath(location?.path) ? { ...f, unplaced: true } : f));
     // Messages are shown (the criteria's details, the log, both reports): a few, shortened.
     const shown = firstAndMore(messages.items, MAX_MESSAGES, { show: (m) => clip(m, MAX_MESSAGE_CHARS), more: (k) => `(and ${k} more messages)` });
     const { scanErrors, ...data } = r.data;

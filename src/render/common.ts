@@ -92,11 +92,11 @@ export function headlineFor(result: GateResult): string {
   const ignored = result.tools.filter((t) => t.status === 'missing' && t.missingAs === 'ignore').length;
   // A tool in error only because files it could not scan are in a critical path read its reports
   // (one that is also in error for a report the change holds or git tracks is said as that, below).
-  const unscannedOnly = (t: GateResult['tools'][number]) => t.status === 'error' && t.scanErrors.length > 0 && t.files.every((f) => f.error === undefined) && heldReport(t) === undefined;
   // A tool in error because the change holds, or git tracks, a report it read (engine/run.ts): not unreadable.
-  const heldAs = result.tools.map(heldReport);
-  const held = heldAs.filter((h) => h === 'change').length;
-  const committed = heldAs.filter((h) => h === 'tracked').length;
+  const heldAs = new Map(result.tools.map((t) => [t, heldReport(t)]));
+  const unscannedOnly = (t: GateResult['tools'][number]) => t.status === 'error' && t.scanErrors.length > 0 && t.files.every((f) => f.error === undefined) && heldAs.get(t) === undefined;
+  const held = [...heldAs.values()].filter((h) => h === 'change').length;
+  const committed = [...heldAs.values()].filter((h) => h === 'tracked').length;
   const unreadable = toolsNotOk(result).filter((t) => !unscannedOnly(t)).length - missing - held - committed;
   const unscanned = result.tools.reduce((n, t) => n + t.scanErrors.length, 0);
   const unscannedCritical = result.tools.reduce((n, t) => n + (t.stats['notScannedCritical'] ?? 0), 0);

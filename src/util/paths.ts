@@ -69,6 +69,7 @@ function resolveSegments(p: string): string | undefined {
  *   any other absolute path is outside the repository;
  * - a relative path is taken from `scanRoot` (the directory the scanner ran in) when given.
  */
+
 export function toRepoPath(raw: string | undefined, opts: PathOptions = {}): string | undefined {
   if (typeof raw !== 'string') return undefined;
   // Most paths (and every path the engine already resolved) come back as they are: checked in one pass.
@@ -107,4 +108,13 @@ export function toRepoPath(raw: string | undefined, opts: PathOptions = {}): str
   }
   const resolved = resolveSegments(p);
   return resolved === undefined || resolved === '' ? undefined : resolved;
+}
+
+/**
+ * Whether a finding's path is one the engine placed in the repository: toRepoPath gives every path
+ * it places back unchanged; one it could not place (an absolute path of another machine,
+ * `../other/x.py`, a name with `|`) was kept as the report wrote it, and counts as outside.
+ */
+export function isRepoPath(path: string | undefined): boolean {
+  return path !== undefined && toRepoPath(path) === path;
 }

@@ -24,6 +24,7 @@
  * One session per `evaluate()` run: the report counts what the hook was asked.
  */
 import picomatch from 'picomatch';
+import { isRepoPath } from '../util/paths.js';
 import type { WaiverMatch } from '../policy/evaluate.js';
 import type { EvaluatedFinding } from '../policy/result.js';
 import { severityRank, type Severity } from '../reports/model.js';
@@ -143,17 +144,6 @@ function idsOf(f: EvaluatedFinding): Set<string> {
 /** A git commit id, as gitleaks writes it first in a fingerprint. */
 const COMMIT_RE = /^[0-9a-f]{4,64}$/i;
 
-/**
- * A path the engine placed in the repository (src/util/paths.ts, toRepoPath: relative, `/`-separated,
- * no empty, `.` or `..` segment). One it could not place keeps the report's text (an absolute path
- * of another machine, `../other/app.py`) and counts as outside the repository, fail closed. A
- * waiver's glob names repository files, yet picomatch's `**` matched `/opt/build/src/app.py`, and
- * `@(..)/x.py` matched `../x.py` (normPath refuses a literal `..` only): none of them is matched.
- */
-function inRepository(path: string): boolean {
-  return !/^(?:[/\\]|[A-Za-z]:[/\\])/.test(path) && !path.split(/[/\\]/).some((s) => s === '' || s === '.' || s === '..');
-}
-
 /** Does a finding fall under a waiver's match? (Tool-specific; pure.) */
 export function matcherFor(w: Waiver): (f: EvaluatedFinding) => boolean {
   const m = w.match;
@@ -163,7 +153,9 @@ export function matcherFor(w: Waiver): (f: EvaluatedFinding) => boolean {
     const test = picomatch(g, { dot: true });
     let lastPath: string | undefined;
     let lastAnswer = false;
-    return (path: string) => (path === lastPath ? lastAnswer : ((lastPath = path), (lastAnswer = inRepository(path) && test(path))));
+    // Only a path placed in the repository: picomatch's `**` matched `/opt/build/src/app.py`, and
+    // `@(..)/x.py` matched `../x.py`, paths the engine kept as written because they are outside it.
+    return (path: string) => (path === lastPath ? lastAnswer : ((lastPath = path), (lastAnswer = isRepoPath(path) && test(path))));
   };
   const lineOk = (f: EvaluatedFinding, line: number | undefined) => {
     if (line === undefined) return true;
