@@ -76,7 +76,7 @@ describe('review: the artifact must belong to the run it is evidence for', () =>
     // Runs 499..486 never uploaded; the artifact list of each answers with run 500's artifact
     // (workflow_run.id 500). One real result becomes 10 runs of evidence.
     const runs = history([clean, ...times(14, 'no-artifact')]);
-    const of500 = { id: 9000, name: 'security-gate-reports', expired: false, size_in_bytes: 1234, created_at: '2026-10-01T00:09:00Z', expires_at: '2026-12-30T00:00:00Z', workflow_run: { id: 500, head_branch: 'main' } };
+    const of500 = { id: 9000, name: 'security-gate-reports', expired: false, size_in_bytes: 1234, created_at: '2026-11-01T00:01:00.000Z', expires_at: '2026-12-30T00:00:00Z', workflow_run: { id: 500, head_branch: 'main' } };
     serveGitHub(srv, runs, {
       intercept: (kind, _n, path) => (kind === 'artifacts' && !path.includes('/runs/500/') ? { body: { total_count: 1, artifacts: [of500] } } : undefined),
     });

@@ -5,7 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { startServer, type TestServer } from '../helpers/http-server.js';
-import { serveGitHub } from './helpers/fake-github.js';
+import { dateOf, serveGitHub, type FakeArtifact } from './helpers/fake-github.js';
 import { gateResult } from './helpers/factory.js';
 import { criterion, history, runCli, tool, type RunSpec } from './helpers/scenario.js';
 import type { ToolId } from '../../src/reports/model.js';
@@ -103,7 +103,7 @@ describe('review: a result written before its run is not that run\'s evidence', 
     // Before: ready, on twelve runs "executed" that each uploaded the same September file.
     expect(tool(r.report, 'bandit').ready).toBe(false);
     expect(r.report!.collection.runsWithData).toBe(0);
-    expect(r.report!.runs[0]!.reason).toMatch(/generated 2026-09-01T00:00:00Z, before the run was created \(2026-10-01T12:00:00.000Z\)/);
+    expect(r.report!.runs[0]!.reason).toMatch(/generated "2026-09-01T00:00:00Z", before the run was created \(2026-10-01T12:00:00.000Z\)/);
   });
 
   it('a result with no readable date cannot be tied to its run: no data', async () => {
@@ -111,5 +111,74 @@ describe('review: a result written before its run is not that run\'s evidence', 
     const r = await runCli(srv.url, ['--tools', 'bandit']);
     expect(r.report!.collection.runsWithData).toBe(0);
     expect(r.report!.runs[0]!.reason).toMatch(/generatedAt "yesterday" is not a date/);
+  });
+});
+
+describe('review: a result dated after its artifact was uploaded is not that run\'s evidence', () => {
+  const MINUTE = 60_000;
+  const iso = (t: number) => new Date(t).toISOString();
+  /**
+   * Twelve runs, each uploading a clean Bandit result: `{ generatedAt }` dates the result and the API
+   * dates the upload ten minutes after the run was created (`upload`); `{ createdAt }` is what the
+   * API says of the upload instead, the result being dated five minutes into the run.
+   */
+  function uploads(made: (upload: number) => { generatedAt: string } | { createdAt: FakeArtifact['createdAt'] }) {
+    const runs = history(times(12, { bandit: {} }));
+    runs.forEach((r, i) => {
+      const created = Date.parse(dateOf(i, runs.length));
+      const m = made(created + 10 * MINUTE);
+      r.artifact = 'generatedAt' in m ? { result: gateResult({ bandit: {} }, m.generatedAt), createdAt: iso(created + 10 * MINUTE) } : { result: gateResult({ bandit: {} }, iso(created + 5 * MINUTE)), createdAt: m.createdAt };
+    });
+    return runs;
+  }
+
+  it('a clean result made with `--as-of 2099-01-01` and uploaded by hand in every run is no data', async () => {
+    // `security-gate --as-of 2099-01-01` dates its result 2099: after every run was created, so the
+    // "generated before the run" check let one such file be the evidence of every run that uploads it.
+    serveGitHub(srv, uploads(() => ({ generatedAt: '2099-01-01T00:00:00.000Z' })));
+    const r = await runCli(srv.url, ['--tools', 'bandit']);
+    // Before: ready, on twelve runs that each uploaded the same file of 2099.
+    expect(tool(r.report, 'bandit').ready).toBe(false);
+    expect(r.report!.collection.runsWithData).toBe(0);
+    expect(r.report!.runs[0]!.reason).toBe(
+      'security-gate-result.json was generated "2099-01-01T00:00:00.000Z", after artifact 9000 of run 500 was created (2026-10-01T12:10:00.000Z): a result dated for a later time, uploaded in this run, not this run\'s',
+    );
+  });
+
+  it('one file dated at the newest run\'s upload is that run\'s evidence only, not every older run\'s', async () => {
+    // Dated after every run was created, it passed the older check in all twelve.
+    const newest = Date.parse(dateOf(0, 12)) + 10 * MINUTE;
+    serveGitHub(srv, uploads(() => ({ generatedAt: iso(newest) })));
+    const r = await runCli(srv.url, ['--tools', 'bandit']);
+    expect(r.report!.runs.filter((x) => x.data === 'ok').map((x) => x.id)).toEqual([500]);
+    expect(r.report!.runs[1]!.reason).toMatch(/generated "2026-10-01T12:10:00.000Z", after artifact 9001 of run 499 was created \(2026-10-01T11:10:00.000Z\)/);
+    expect(tool(r.report, 'bandit').ready).toBe(false);
+  });
+
+  it.each([
+    ['4 min 59 s', 299_000, true],
+    ['exactly 5 min', 300_000, true],
+    ['5 min 1 s', 301_000, false],
+  ])('a result dated %s (%i ms) after its upload (a runner clock ahead of GitHub\'s) counts as its run\'s: %s', async (_, ahead, counts) => {
+    // The gate dates its result by the runner's clock, GitHub dates the upload by its own: a clock
+    // up to 5 minutes ahead is still an honest run's.
+    serveGitHub(srv, uploads((upload) => ({ generatedAt: iso(upload + ahead) })));
+    const r = await runCli(srv.url, ['--tools', 'bandit']);
+    expect(r.report!.runs.filter((x) => x.data === 'ok')).toHaveLength(counts ? 10 : 0); // 10: the window, then it stops
+    expect(tool(r.report, 'bandit').ready).toBe(counts);
+    if (!counts) expect(r.report!.runs[0]!.reason).toMatch(/generated "2026-10-01T12:15:01.000Z", after artifact 9000 of run 500 was created \(2026-10-01T12:10:00.000Z\)/);
+  });
+
+  it.each([
+    ['null', null, /^artifact "security-gate-reports" \(id 9000\) does not say when it was created \(created_at null\): its result cannot be tied to this run$/],
+    ['left out', 'absent' as const, /^artifact "security-gate-reports" \(id 9000\) does not say when it was created \(created_at missing\): its result cannot be tied to this run$/],
+    ['not a date', 'soon (trust me)', /^artifact "security-gate-reports" \(id 9000\) has created_at "soon \(trust me\)", not a date: its result cannot be tied to this run$/],
+  ])('an artifact whose created_at is %s: the result cannot be checked against it, no data', async (_, createdAt, reason) => {
+    // The API's schema allows `created_at: null`: an upload time unsaid is not taken as "after the result".
+    serveGitHub(srv, uploads(() => ({ createdAt })));
+    const r = await runCli(srv.url, ['--tools', 'bandit']);
+    expect(r.report!.collection.runsWithData).toBe(0);
+    expect(tool(r.report, 'bandit').ready).toBe(false);
+    expect(r.report!.runs[0]!.reason).toMatch(reason);
   });
 });

@@ -47448,7 +47448,13 @@ async function compareWithTip(o, stats, tip, sha) {
         throw runtimeError(`comparing the commit of a run with ${o.branch}`, e, 'contents: read');
     }
 }
-/** A runner's clock may run a little behind GitHub's: a result this much older than its run is still its own. */
+/**
+ * How far a runner's clock (which dates the result) may be off GitHub's (which dates the run and the
+ * artifact), either way: a result up to this much older than its run, or newer than its artifact, is
+ * still its own. Hosted runners keep their clocks synchronised; 5 minutes is the usual tolerance for
+ * hosts that may drift (Kerberos' default), and far below what a reused file needs: it counts only
+ * for a run created at most 5 minutes after its date and uploading at most 5 minutes before it.
+ */
 const CLOCK_SKEW_MS = 5 * 60 * 1000;
 /** The gate artifact and result of one run: data, or no data with the reason. */
 async function fetchRunData(o, run, stats, offBranch) {
@@ -47521,17 +47527,33 @@ async function fetchRunData(o, run, stats, offBranch) {
     const result = readGateResult(entry.text, entry.path);
     if (!result.ok)
         return { kind: 'no-data', reason: `malformed result: ${result.reason}` };
-    // The gate writes its result while the run runs: one dated before the run was created is an older
-    // file uploaded again under the gate's name (left in the checkout or restored from a cache while
-    // the gate did not run), and one file would be the evidence of every run that uploads it.
+    // The gate writes its result while the run runs, and the upload follows: one dated before the run
+    // was created is an older file uploaded again under the gate's name (left in the checkout or
+    // restored from a cache while the gate did not run), and one dated after its artifact was created
+    // was made for a later time (the CLI's `--as-of 2099-01-01`, or for a newer run) and uploaded by
+    // hand. Either way one file would be the evidence of every run that uploads it. GitHub dates the
+    // artifact when it is uploaded, so a result dated later than the time it is read (beyond the margin)
+    // is refused as well.
+    // generatedAt comes from the file: quoted in every reason (Date.parse also takes `Jan 1 2099 (any words)`).
     const generated = Date.parse(result.data.generatedAt);
     const created = Date.parse(run.createdAt);
+    const uploadedAt = art.created_at ?? '';
+    const uploaded = Date.parse(uploadedAt);
+    const shownAt = JSON.stringify(clip(result.data.generatedAt, 40));
     if (!Number.isFinite(generated))
-        return { kind: 'no-data', reason: `${clip(entry.path, 200)}: generatedAt ${JSON.stringify(clip(result.data.generatedAt, 40))} is not a date: the result cannot be tied to this run` };
+        return { kind: 'no-data', reason: `${clip(entry.path, 200)}: generatedAt ${shownAt} is not a date: the result cannot be tied to this run` };
     if (!Number.isFinite(created))
         return { kind: 'no-data', reason: `the run's created_at ${JSON.stringify(clip(run.createdAt, 40))} is not a date: its result cannot be tied to it` };
     if (generated < created - CLOCK_SKEW_MS) {
-        return { kind: 'no-data', reason: `${clip(entry.path, 200)} was generated ${clip(result.data.generatedAt, 40)}, before the run was created (${clip(run.createdAt, 40)}): an older result uploaded again, not this run's` };
+        return { kind: 'no-data', reason: `${clip(entry.path, 200)} was generated ${shownAt}, before the run was created (${clip(run.createdAt, 40)}): an older result uploaded again, not this run's` };
+    }
+    // An upload time unsaid (the API's schema allows null) is not taken for one after the result.
+    if (!Number.isFinite(uploaded)) {
+        const said = art.created_at == null ? `does not say when it was created (created_at ${art.created_at === null ? 'null' : 'missing'})` : `has created_at ${JSON.stringify(clip(uploadedAt, 40))}, not a date`;
+        return { kind: 'no-data', reason: `artifact "${o.artifactName}" (id ${art.id}) ${said}: its result cannot be tied to this run` };
+    }
+    if (generated > uploaded + CLOCK_SKEW_MS) {
+        return { kind: 'no-data', reason: `${clip(entry.path, 200)} was generated ${shownAt}, after artifact ${art.id} of run ${run.id} was created (${clip(uploadedAt, 40)}): a result dated for a later time, uploaded in this run, not this run's` };
     }
     return { kind: 'ok', artifactId: art.id, result: result.data };
 }

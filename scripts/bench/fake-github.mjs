@@ -16,6 +16,15 @@ export async function serveGitHub({ runs = 10, resultJson, latencyMs = 50, artif
   const zip = Buffer.from(zipSync({ 'security-gate-result.json': strToU8(resultJson), 'security-gate-summary.md': strToU8('# summary\n') }));
   const ids = Array.from({ length: runs }, (_, i) => 500 - i);
   const created = (i) => new Date(Date.UTC(2026, 9, 1) + (runs - i) * 3_600_000).toISOString();
+  // An honest upload: after its run was created and after the result inside was written (promotion
+  // refuses a result dated more than a few minutes after its artifact).
+  let writtenAt = NaN;
+  try {
+    writtenAt = Date.parse(JSON.parse(resultJson).generatedAt);
+  } catch {
+    /* not JSON: dated by its run */
+  }
+  const uploaded = (i) => new Date(Math.max(Date.parse(created(i)), Number.isFinite(writtenAt) ? writtenAt : 0) + 60_000).toISOString();
   let base = '';
   const server = createServer((req, res) => {
     req.resume();
@@ -61,7 +70,7 @@ export async function serveGitHub({ runs = 10, resultJson, latencyMs = 50, artif
         id: 9000 + i, node_id: `MDg${9000 + i}`, name: artifactName, size_in_bytes: zip.length,
         url: `https://api.github.com/repos/${REPO}/actions/artifacts/${9000 + i}`,
         archive_download_url: `https://api.github.com/repos/${REPO}/actions/artifacts/${9000 + i}/zip`,
-        expired: false, created_at: `${created(i).slice(0, 11)}00:09:00Z`, expires_at: '2026-12-30T00:00:00Z', workflow_run: { id, head_branch: 'main' },
+        expired: false, created_at: uploaded(i), expires_at: '2026-12-30T00:00:00Z', workflow_run: { id, head_branch: 'main' },
       }];
       return send(200, { total_count: list.length, artifacts: list });
     }

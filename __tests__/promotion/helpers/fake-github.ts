@@ -21,6 +21,13 @@ export interface FakeArtifact {
   /** More files in the zip (raw reports). */
   extra?: Record<string, string>;
   name?: string;
+  /**
+   * The artifact's `created_at` in the API's answer. Default: an honest upload, made after the run
+   * was created and after the result inside was written (see `uploadedAt`). A test of a result dated
+   * after its upload pins it here; `null` answers `created_at: null` (the API's schema allows it),
+   * `'absent'` leaves the field out.
+   */
+  createdAt?: string | null | 'absent';
 }
 
 export interface FakeRun {
@@ -53,6 +60,32 @@ export function dateOf(i: number, total: number): string {
   return new Date(Date.UTC(2026, 9, 1) + (total - i) * 3_600_000).toISOString();
 }
 
+/** The `generatedAt` of the result an artifact holds, as a time (NaN: none readable, or a whole zip given). */
+function resultTime(a: FakeArtifact): number {
+  if (a.zip) return NaN;
+  let at: unknown = typeof a.result === 'object' ? a.result.generatedAt : undefined;
+  if (typeof a.result === 'string') {
+    try {
+      at = (JSON.parse(a.result) as { generatedAt?: unknown } | null)?.generatedAt;
+    } catch {
+      /* not JSON: no date */
+    }
+  }
+  return typeof at === 'string' ? Date.parse(at) : NaN;
+}
+
+/**
+ * When a run's artifacts were uploaded, as the API dates them, in upload order (earlier attempts
+ * first): the gate writes its result during the run and the upload follows, so each artifact is
+ * dated a minute apart after the later of the run's creation and every result the run uploaded
+ * (the factory's results carry one fixed date, not their run's). An artifact's own `createdAt` wins.
+ */
+export function uploadedAt(runCreatedAt: string, uploads: FakeArtifact[]): Array<string | null | 'absent'> {
+  const times = [Date.parse(runCreatedAt), ...uploads.map(resultTime)].filter(Number.isFinite);
+  const base = times.length > 0 ? Math.max(...times) : Date.UTC(2026, 9, 1);
+  return uploads.map((a, k) => (a.createdAt !== undefined ? a.createdAt : new Date(base + (k + 1) * 60_000).toISOString()));
+}
+
 export interface FakeOptions {
   /** Hook to inject failures: return a reply to answer instead, or undefined to answer normally. */
   intercept?: (kind: 'list' | 'artifacts' | 'zip' | 'blob', attempt: number, path: string) => Reply | undefined;
@@ -74,12 +107,12 @@ export function serveGitHub(srv: TestServer, runs: FakeRun[], opts: FakeOptions 
   const total = runs.length;
   const counters = { list: 0, artifacts: 0, zip: 0, blob: 0 };
   let nextArtifactId = 9000;
-  const artifacts = new Map<number, Array<{ id: number; a: FakeArtifact; createdAt: string }>>();
+  const artifacts = new Map<number, Array<{ id: number; a: FakeArtifact; createdAt: string | null | 'absent' }>>();
   const byId = new Map<number, FakeArtifact>();
   runs.forEach((r, i) => {
-    const list: Array<{ id: number; a: FakeArtifact; createdAt: string }> = [];
-    for (const [k, a] of (r.earlierArtifacts ?? []).entries()) list.push({ id: nextArtifactId++, a, createdAt: `${(r.createdAt ?? dateOf(i, total)).slice(0, 11)}00:0${k}:00Z` });
-    if (r.artifact) list.push({ id: nextArtifactId++, a: r.artifact, createdAt: `${(r.createdAt ?? dateOf(i, total)).slice(0, 11)}00:09:00Z` });
+    const uploads = [...(r.earlierArtifacts ?? []), ...(r.artifact ? [r.artifact] : [])];
+    const dates = uploadedAt(r.createdAt ?? dateOf(i, total), uploads);
+    const list = uploads.map((a, k) => ({ id: nextArtifactId++, a, createdAt: dates[k]! }));
     for (const x of list) byId.set(x.id, x.a);
     artifacts.set(r.id, list);
   });
@@ -125,7 +158,7 @@ export function serveGitHub(srv: TestServer, runs: FakeRun[], opts: FakeOptions 
         url: `https://api.github.com/repos/${REPO}/actions/artifacts/${x.id}`,
         archive_download_url: `https://api.github.com/repos/${REPO}/actions/artifacts/${x.id}/zip`,
         expired: x.a.expired ?? false,
-        created_at: x.createdAt,
+        ...(x.createdAt === 'absent' ? {} : { created_at: x.createdAt }),
         expires_at: '2026-12-30T00:00:00Z',
         workflow_run: { id, head_branch: 'main' },
       }));
