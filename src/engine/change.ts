@@ -1,7 +1,7 @@
 /**
  * Whether this run needs to know the change, and finding it with git (I/O through src/io/git.ts).
  */
-import type { Settings } from '../config/schema.js';
+import { REPORT_INPUTS, thresholdsFor, type ReportTool, type Settings } from '../config/schema.js';
 import type { Change } from '../change/diff.js';
 import { detectChange } from '../io/git.js';
 
@@ -12,9 +12,21 @@ export interface ChangeContext {
   headSha?: string;
 }
 
-/** Deptry and vulture judge "new in touched modules"; the secret scan reads added lines. */
+/**
+ * The secret scan reads added lines; a tool whose thresholds have a `changed` or `unchanged` scope
+ * (deptry's and vulture's "new in touched modules" by default, or any tool's in a policy file) is
+ * judged by whether its findings are in the change. Not asked for, those scopes would never apply
+ * (a policy's `bandit.changed: {medium: block}` would quietly stay at `default`).
+ */
 export function needsChange(s: Settings): boolean {
-  return s['deptry-report'].length > 0 || s['vulture-report'].length > 0 || s['secret-scan'];
+  if (s['secret-scan']) return true;
+  return (Object.keys(REPORT_INPUTS) as ReportTool[]).some((tool) => s[REPORT_INPUTS[tool]].length > 0 && usesChangeScopes(s, tool));
+}
+
+function usesChangeScopes(s: Settings, tool: ReportTool): boolean {
+  const t = thresholdsFor(s, tool);
+  const p1 = t['phase-1'];
+  return t.changed !== undefined || t.unchanged !== undefined || p1?.changed !== undefined || p1?.unchanged !== undefined;
 }
 
 export async function findChange(s: Settings, ctx: ChangeContext): Promise<Change | undefined> {
