@@ -129,3 +129,26 @@ describe('reproduceCommand, found by the differential test (differential.test.ts
     expect(words(reproduceCommand(s, undefined, { workspace: ws }))).toEqual(['npx', 'security-gate', '--bandit-report', 'reports/*.json', '--pip-audit-report', 'p.json', '--phase', '1', '--scan-root', 'api', '--waivers-file', '/elsewhere/w.md']);
   });
 });
+
+describe('reproduceRun of a CLI run with --offline (found by a docs review)', () => {
+  async function cliRun(args: string[]): Promise<{ code: number; out: string }> {
+    let out = '';
+    const code = await runCli(args, { stdout: (s) => (out += s), stderr: () => {}, cwd: process.cwd(), env: {}, now: new Date('2026-12-01T00:00:00Z') });
+    return { code, out };
+  }
+  const reproduceOf = (out: string) => /npx security-gate [^\n`]*/.exec(out)?.[0];
+
+  it('names --offline when the run made no lookups for want of the network, so the command gives the same severities', async () => {
+    const offline = await cliRun(['--pip-audit-report', 'examples/reports/pip-audit.json', '--offline', '--no-color']);
+    const cmd = reproduceOf(offline.out);
+    expect(cmd).toMatch(/ --offline$/);
+    // Not when lookups were turned off by the setting (named as such) or no pip-audit report was read.
+    const off = await cliRun(['--pip-audit-report', 'examples/reports/pip-audit.json', '--severity-source', 'off', '--no-color']);
+    expect(reproduceOf(off.out)).toMatch(/--severity-source off$/);
+    const bandit = await cliRun(['--bandit-report', 'examples/reports/bandit-report.json', '--offline', '--no-color']);
+    expect(reproduceOf(bandit.out)).not.toContain('--offline');
+    // Run as printed, it prints the same summary.
+    const again = await cliRun([...words(cmd!).slice(2), '--no-color']);
+    expect(again.out).toBe(offline.out);
+  });
+});

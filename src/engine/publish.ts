@@ -21,6 +21,11 @@ export interface ReproduceContext {
   /** The run put a tool in error for a report git tracks (committedReportsHeld): `--refuse-committed-reports`. */
   committedReports?: boolean;
   /**
+   * The run made no severity lookup for want of the network (the CLI's `--offline`): named, or the
+   * command looks the severities up and may judge pip-audit's findings otherwise.
+   */
+  offline?: boolean;
+  /**
    * The settings the run's inputs (or flags) gave, non-empty. With a policy file, each is named even
    * at its default: it may set back what the file changes. Not known: every verdict setting is named.
    */
@@ -118,12 +123,14 @@ export function reproduceCommand(s: Settings, change?: GateResult['change'], run
   if (s['secret-scan'] && changed('secret-scan-keywords')) listFlag('secret-scan-keywords', s['secret-scan-keywords']);
   if (run.asOf !== undefined) flag('as-of', run.asOf);
   if (run.committedReports === true) parts.push('--refuse-committed-reports');
+  if (run.offline === true) parts.push('--offline');
   return parts.join(' ');
 }
 
 /** The reproduce command of a finished run (both shells): what of the run it names comes from its result. */
 export function reproduceRun(s: Settings, result: GateResult, workspace: string, given: ReadonlySet<string>): string {
-  return reproduceCommand(s, result.change, { workspace, phase: result.phase.base, asOf: clockOf(result), committedReports: committedReportsHeld(result), given });
+  const offline = (result.severityLookup?.byReason.offline ?? 0) > 0;
+  return reproduceCommand(s, result.change, { workspace, phase: result.phase.base, asOf: clockOf(result), committedReports: committedReportsHeld(result), offline, given });
 }
 
 /**

@@ -109,6 +109,18 @@ export interface GateResult {
    */
   suppressions?: { total: number; places: Suppression[] };
   /** What the pip-audit severity lookup did: requests, advisories, resolved, unknown by reason. */
-  severityLookup?: { requests: number; advisories: number; resolved: number; unknown: number; byReason: Record<string, number>; wallMs: number };
+  /** The pip-audit severity lookups (enrich/severity.ts ResolveStats). */
+  severityLookup?: {
+    requests: number;
+    advisories: number;
+    resolved: number;
+    unknown: number;
+    /** Unknown advisories per reason (`offline`, `off`, `not-found`, `rate-limited`, ...). */
+    byReason: Record<string, number>;
+    bySource: { github: number; osv: number };
+    /** pip-audit findings looked at. */
+    findings: number;
+    wallMs: number;
+  };
   artifact?: { id?: number; url?: string; name: string; error?: string };
 }
