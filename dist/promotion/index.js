@@ -32006,6 +32006,8 @@ function isPlainObject(v) {
  * issue at its own path, so the message names the line of the policy file it is on. The values are
  * copied into fresh objects by known keys only (a `__proto__` key is an unknown key, not a prototype).
  */
+/** The severities a threshold may name: `unknown` is judged as `unknown-severity` says. */
+const THRESHOLD_SEVERITIES = model_SEVERITIES.filter((x) => x !== 'unknown');
 function parseThresholds(v, issues) {
     const before = issues.length;
     const fail = (path, message) => {
@@ -32030,7 +32032,11 @@ function parseThresholds(v, issues) {
         for (const k of keys) {
             const a = m[k];
             if (!SEVERITIES.includes(k))
-                fail([...path, k], `${name}: unknown severity ${given(k)}; expected any of ${SEVERITIES.join(', ')}`);
+                fail([...path, k], `${name}: unknown severity ${given(k)}; expected any of ${THRESHOLD_SEVERITIES.join(', ')}`);
+            // A severity nobody could establish is judged as the severity `unknown-severity` names before
+            // any threshold is read: an `unknown` key would be accepted and never used (a docs review).
+            else if (k === 'unknown')
+                fail([...path, k], `${name}.unknown: never used: a severity nobody could establish is judged as the one unknown-severity names (high by default); set unknown-severity instead`);
             else if (typeof a !== 'string' || !ACTIONS.includes(a))
                 fail([...path, k], `${name}.${k}: got ${shown(a)}; expected one of ${ACTIONS.join(', ')}`);
             else

@@ -261,6 +261,9 @@ export function isPlainObject(v: unknown): v is Record<string, unknown> {
  * issue at its own path, so the message names the line of the policy file it is on. The values are
  * copied into fresh objects by known keys only (a `__proto__` key is an unknown key, not a prototype).
  */
+/** The severities a threshold may name: `unknown` is judged as `unknown-severity` says. */
+const THRESHOLD_SEVERITIES = SEVERITIES.filter((x) => x !== 'unknown');
+
 function parseThresholds(v: unknown, issues: Issue[]): Partial<Record<ToolId, ToolThresholds>> | undefined {
   const before = issues.length;
   const fail = (path: string[], message: string): void => {
@@ -282,7 +285,10 @@ function parseThresholds(v: unknown, issues: Issue[]): Partial<Record<ToolId, To
     const out: ActionMap = {};
     for (const k of keys) {
       const a = (m as Record<string, unknown>)[k];
-      if (!(SEVERITIES as readonly string[]).includes(k)) fail([...path, k], `${name}: unknown severity ${given(k)}; expected any of ${SEVERITIES.join(', ')}`);
+      if (!(SEVERITIES as readonly string[]).includes(k)) fail([...path, k], `${name}: unknown severity ${given(k)}; expected any of ${THRESHOLD_SEVERITIES.join(', ')}`);
+      // A severity nobody could establish is judged as the severity `unknown-severity` names before
+      // any threshold is read: an `unknown` key would be accepted and never used (a docs review).
+      else if (k === 'unknown') fail([...path, k], `${name}.unknown: never used: a severity nobody could establish is judged as the one unknown-severity names (high by default); set unknown-severity instead`);
       else if (typeof a !== 'string' || !(ACTIONS as readonly string[]).includes(a)) fail([...path, k], `${name}.${k}: got ${shown(a)}; expected one of ${ACTIONS.join(', ')}`);
       else out[k as Severity] = a as Action;
     }
