@@ -82,3 +82,27 @@ describe('the CLI bundle in a worker thread', () => {
     expect(help.stdout).toContain('Usage: security-gate');
   });
 });
+
+describe('the CLI bundle read by a reader that stops early (`2>&1 | head`)', () => {
+  it('drops the rest of its output and exits with its own code, on the main thread and in a worker (found by a docs review: an uncaught EPIPE, exit 1, read as "should fail")', async () => {
+    const { spawn } = await import('node:child_process');
+    const args = [...EX, '--gitleaks-report', 'examples/reports/gitleaks-report.json', '--vulture-report', 'examples/reports/vulture.txt', '--phase', '2'];
+    const once = (minBytes: string, more: string[]) =>
+      new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+        const child = spawn(process.execPath, [CLI, ...args, ...more], { cwd: REPO_ROOT, env: { PATH: process.env.PATH, HOME: process.env.HOME, SECURITY_GATE_WORKER_MIN_BYTES: minBytes }, stdio: ['ignore', 'pipe', 'pipe'] });
+        // The first bytes of either stream, then both pipes closed, as `head -c 10` does.
+        const close = () => {
+          child.stdout.destroy();
+          child.stderr.destroy();
+        };
+        child.stdout.once('data', close);
+        child.stderr.once('data', close);
+        child.on('close', (code, signal) => resolve({ code, signal }));
+      });
+    for (const minBytes of ['999999999999', '0']) {
+      expect(await once(minBytes, [])).toEqual({ code: 0, signal: null });
+      // Its own code is kept: a block with --fail-on-block still exits 1.
+      expect(await once(minBytes, ['--fail-on-block'])).toEqual({ code: 1, signal: null });
+    }
+  });
+});

@@ -13,9 +13,25 @@ import { changeContextOf, runCli, type CliIo } from './main.js';
 const inWorker = inWorkerThread();
 const shared = { isTTY: inWorker ? (workerInput() as { isTTY?: boolean }).isTTY : process.stdout.isTTY };
 
+/**
+ * Writes to a standard stream until its reader goes away (`security-gate ... 2>&1 | head`): then the
+ * rest is dropped and the run ends with its own exit code. Unhandled, the EPIPE was an uncaught
+ * error, exit 1, which reads as "the gate should fail" (a docs review).
+ */
+function writerTo(stream: NodeJS.WriteStream): (s: string) => void {
+  let gone = false;
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    gone = true;
+    if (e.code !== 'EPIPE' && stream === process.stdout) internalError(e);
+  });
+  return (s) => {
+    if (!gone) stream.write(s);
+  };
+}
+
 const io: CliIo = {
-  stdout: (s) => process.stdout.write(s),
-  stderr: (s) => process.stderr.write(s),
+  stdout: writerTo(process.stdout),
+  stderr: writerTo(process.stderr),
   cwd: process.cwd(),
   env: process.env,
   isTTY: shared.isTTY,
@@ -24,7 +40,7 @@ const io: CliIo = {
     ? async (settings, workspace) => {
         const plan = await workerPlan(settings, workspace, process.env);
         if (plan === undefined) return undefined;
-        process.stderr.write(`${plan.note}\n`);
+        io.stderr(`${plan.note}\n`);
         // The change is found here, where git's output is read at once, while the worker reads the reports.
         const changing = findChange(settings, changeContextOf(settings, workspace, process.env));
         // The worker's output reaches this process's stdout and stderr; its errors are reported below.
@@ -42,7 +58,7 @@ function internalError(e: unknown): void {
   // An unexpected error's message may quote report text (a parser's SyntaxError does): escaped.
   // Out of memory on the reports is said as such, naming them (exit code 3 all the same).
   const what = e instanceof ReportsOutOfMemory ? '' : 'internal error: ';
-  process.stderr.write(`security-gate: ${what}${escapeLog(e instanceof Error ? e.message : String(e))}\n`);
+  io.stderr(`security-gate: ${what}${escapeLog(e instanceof Error ? e.message : String(e))}\n`);
   process.exitCode = 3;
 }
 
