@@ -178,7 +178,8 @@ describe('mutmut 2 results', () => {
       '',
     ].join('\n');
     const r = parse('r2.txt', text);
-    expect(r.stats).toEqual({ survived: 5, timeout: 2, suspicious: 0, skipped: 0, untested: 1, total: 8 });
+    // Untested/skipped: never run (mutmut 2's status until it runs a mutant), or skipped by a hook.
+    expect(r.stats).toEqual({ survived: 5, timeout: 2, suspicious: 0, skipped: 0, untested: 0, notChecked: 1, total: 8 });
     expect(r.findings.map((f) => [f.ruleId, f.location?.path, f.extra?.mutant])).toEqual([
       ['timeout-mutant', 'src/a.py', 4],
       ['timeout-mutant', 'src/a.py', 9],
@@ -269,7 +270,8 @@ describe('mutmut 2 junitxml', () => {
 <testcase name="Mutant #4" file="a.py" line="6"><system-out>x</system-out></testcase>
 </testsuite></testsuites>`;
     const r = parse('j.xml', xml);
-    expect(r.stats).toEqual({ killed: 1, survived: 0, timeout: 0, suspicious: 1, skipped: 0, untested: 2, total: 4, score: 50 });
+    // `untested`: never run (counted as mutmut 3's "not checked").
+    expect(r.stats).toEqual({ killed: 1, survived: 0, timeout: 0, suspicious: 1, skipped: 0, untested: 0, notChecked: 2, total: 4, score: 50 });
     expect(r.findings.map((f) => f.ruleId)).toEqual(['suspicious-mutant']);
   });
 });

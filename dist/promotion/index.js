@@ -32218,6 +32218,13 @@ function thresholdsFor(settings, tool) {
         'phase-1': o['phase-1'],
     };
 }
+/**
+ * Whether a tool's thresholds have a `changed` or `unchanged` scope, phase 1's included: the
+ * policy then needs the change under review to judge the tool's findings.
+ */
+function usesChangeScopes(t) {
+    return [t, t['phase-1']].some((x) => x?.changed !== undefined || x?.unchanged !== undefined);
+}
 
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
@@ -33564,6 +33571,19 @@ async function readReportChunks(workspace, file, consume, minBytes = 0) {
         // a read still in flight (consume stopped or threw) ends before the file is closed
         await pending?.catch(() => undefined);
         await fh?.close();
+    }
+}
+/**
+ * Whether anything (a file, a directory, a link, even a dangling one) is at `rel`, a
+ * workspace-relative path. A look-up that fails for any reason answers no (the caller fails closed).
+ */
+async function existsInWorkspace(workspace, rel) {
+    try {
+        await lstat(join(workspace, rel));
+        return true;
+    }
+    catch {
+        return false;
     }
 }
 

@@ -485,3 +485,11 @@ export function thresholdsFor(settings: Settings, tool: ToolId): ToolThresholds 
     'phase-1': o['phase-1'],
   };
 }
+
+/**
+ * Whether a tool's thresholds have a `changed` or `unchanged` scope, phase 1's included: the
+ * policy then needs the change under review to judge the tool's findings.
+ */
+export function usesChangeScopes(t: ToolThresholds): boolean {
+  return [t, t['phase-1']].some((x) => x?.changed !== undefined || x?.unchanged !== undefined);
+}

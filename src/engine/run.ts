@@ -4,10 +4,11 @@
  * (pure, on the change the shell found) -> severity lookups (I/O, optional) -> evaluate (pure).
  * Publishing is the shells' job.
  */
-import { ConfigurationError, REPORT_INPUTS, type ReportTool, type Settings } from '../config/schema.js';
+import pLimit from 'p-limit';
+import { ConfigurationError, REPORT_INPUTS, thresholdsFor, usesChangeScopes, type ReportTool, type Settings } from '../config/schema.js';
 import { changedFileEndingAt, changeScope, isChangedSubmodule, normalizeChangePath, type Change, type KnownChange } from '../change/diff.js';
 import type { ResolveStats } from '../enrich/severity.js';
-import { insideWorkspace, MAX_REPORT_BYTES, MAX_TOTAL_REPORT_BYTES, readReport, readReportChunks, reportSize, resolvePatterns } from '../io/files.js';
+import { existsInWorkspace, insideWorkspace, MAX_REPORT_BYTES, MAX_TOTAL_REPORT_BYTES, readReport, readReportChunks, reportSize, resolvePatterns } from '../io/files.js';
 import { evaluate, type EvaluateOptions, type ToolInput } from '../policy/evaluate.js';
 import { mutmutPolicyFindings, mutmutRunProblems } from '../policy/mutmut.js';
 import type { GateResult } from '../policy/result.js';
@@ -216,6 +217,9 @@ async function streamReport(
   }
 }
 
+/** Tools whose stats count their findings: `total` and one counter per rule id (deptry, vulture). */
+const COUNTS_FINDINGS: ReadonlySet<ToolInput['tool']> = new Set<ToolInput['tool']>(['deptry', 'vulture']);
+
 /** The policy's per-tool steps on parsed reports (pure). */
 function applyToolRules(input: ToolInput, settings: Settings, workspace: string): void {
   const scanRoot = settings['scan-root'];
@@ -297,12 +301,25 @@ function applyToolRules(input: ToolInput, settings: Settings, workspace: string)
     input.reports = input.reports.map((r, i) => {
       const own = r.findings.filter((f, j) => kept.get(keys[i]![j]!) === f);
       repeated += r.findings.length - own.length;
-      return own.length === r.findings.length ? r : { ...r, findings: own };
+      if (own.length === r.findings.length) return r;
+      // deptry and vulture count their findings (`total`, one counter per rule): a repeat is
+      // taken off them, or one dead function in two vulture reports read `unused-function 2`.
+      if (!COUNTS_FINDINGS.has(input.tool)) return { ...r, findings: own };
+      const stats = { ...r.stats };
+      const left = new Set(own);
+      for (const f of r.findings) {
+        if (left.has(f)) continue;
+        for (const k of ['total', f.ruleId]) if ((stats[k] ?? 0) > 0) stats[k] = (stats[k] as number) - 1;
+      }
+      return { ...r, findings: own, stats };
     });
     // Counted like a report's own duplicates (stats add up across files).
     countOnFirstReport(input, 'duplicates', repeated);
   }
-  if (input.tool === 'mutmut' && input.status === 'ok') {
+  // Whatever else the tool's status says: a report that was read and shows an empty or unfinished
+  // run is an error even when another file of the input is missing (on-missing-report: warn or
+  // ignore let such a run pass).
+  if (input.tool === 'mutmut') {
     const problems = mutmutRunProblems(input.reports.map((report, i) => ({ file: reportFiles[i] ?? report.format, report })));
     if (problems.length > 0) {
       input.status = 'error';
@@ -405,6 +422,33 @@ async function askTracked(inputs: ToolInput[], tracked: NonNullable<EngineDeps['
   }
 }
 
+/** At most this many look-ups at once of the files findings name (unplacedInWorkspace). */
+const STAT_CONCURRENCY = 32;
+
+/**
+ * Findings of a tool judged by the change (deptry and vulture; any tool with `changed` or
+ * `unchanged` thresholds) that name a file the change does not touch and the workspace does not
+ * hold: the scanner ran in another directory (`cd src && vulture .` names git's
+ * `src/pkg/new.py` as `pkg/new.py`, deptry run in `api/` names `api/pyproject.toml` as
+ * `pyproject.toml`), and scan-root was not set. Matched as written, they never matched the change
+ * and new dead code passed as existing debt. Fail closed: their paths join the ones the gate
+ * cannot place in the repository (counted as new, and the notice points to scan-root).
+ */
+async function unplacedInWorkspace(input: ToolInput, settings: Settings, change: KnownChange, workspace: string): Promise<void> {
+  if (input.tool === 'secret-scan' || !usesChangeScopes(thresholdsFor(settings, input.tool))) return;
+  const scope = changeScope(change, { root: workspace });
+  const paths = new Set<string>();
+  for (const r of input.reports) {
+    for (const f of r.findings) {
+      const p = f.location?.path;
+      if (p !== undefined && !paths.has(p) && !input.outsidePaths?.has(p) && !scope.isTouched(p)) paths.add(p);
+    }
+  }
+  const limit = pLimit(STAT_CONCURRENCY);
+  const missing = await Promise.all([...paths].map((p) => limit(async () => ((await existsInWorkspace(workspace, p)) ? undefined : p))));
+  for (const p of missing) if (p !== undefined) (input.outsidePaths ??= new Set()).add(p);
+}
+
 /**
  * Adds `n` to counter `key` of the tool's first report: a count about the tool's files together
  * (the tool's stats are the sum of its reports'). The report is copied, not changed in place.
@@ -447,6 +491,7 @@ export async function runEngine(settings: Settings, deps: EngineDeps): Promise<E
   if (change?.known) for (const input of inputs) reportsTheChangeHolds(input, change, flagged);
   const tracked = asking && (await asking);
   if (tracked?.set) for (const input of inputs) reportsGitTracks(input, tracked.set, flagged);
+  if (change?.known) await Promise.all(inputs.map((input) => unplacedInWorkspace(input, settings, change, deps.workspace)));
   if (change?.known && settings['secret-scan']) {
     const report = scanChange(change.files, { keywords: settings['secret-scan-keywords'], sourceFile: `git diff ${change.diffBase.slice(0, 12)}..${change.head.slice(0, 12)}` });
     if (report.knownSecrets) pushAll(knownSecrets, report.knownSecrets);

@@ -446,3 +446,16 @@ export async function readReportChunks(
     await fh?.close();
   }
 }
+
+/**
+ * Whether anything (a file, a directory, a link, even a dangling one) is at `rel`, a
+ * workspace-relative path. A look-up that fails for any reason answers no (the caller fails closed).
+ */
+export async function existsInWorkspace(workspace: string, rel: string): Promise<boolean> {
+  try {
+    await lstat(join(workspace, rel));
+    return true;
+  } catch {
+    return false;
+  }
+}

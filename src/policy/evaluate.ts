@@ -3,7 +3,7 @@
  * GateResult. No I/O, no clock, no environment.
  */
 import picomatch from 'picomatch';
-import { thresholdsFor, type ActionMap, type Settings, type ToolThresholds } from '../config/schema.js';
+import { thresholdsFor, usesChangeScopes, type ActionMap, type Settings, type ToolThresholds } from '../config/schema.js';
 import {
   TOOL_IDS,
   TOOL_LABELS,
@@ -155,7 +155,8 @@ export function evaluate(inputs: ToolInput[], opts: EvaluateOptions): GateResult
   for (const input of ordered) {
     const phase = phaseOf(input.tool, settings, now);
     const thresholds = thresholdsFor(settings, input.tool);
-    const usesChange = thresholds.changed !== undefined || thresholds.unchanged !== undefined;
+    // Phase 1's own `changed`/`unchanged` scopes too (they were looked up without the change).
+    const usesChange = usesChangeScopes(thresholds);
     const raw = input.reports.length === 1 ? (input.reports[0] as ParsedReport).findings : input.reports.flatMap((r) => r.findings);
     const messages = [...input.messages];
     let status = input.status;

@@ -1,9 +1,11 @@
 /**
- * The policy's rules for the mutmut smoke test (pure): an empty or crashed run is an error, never a
- * pass; survivors warn (their findings are `medium`); a score under `mutmut-min-score` blocks in
- * phase 2 through one `high` finding that says so.
+ * The policy's rules for the mutmut smoke test (pure): an empty, crashed or unfinished run is an
+ * error, never a pass; survivors, timed-out and suspicious mutants warn (their findings are `medium`
+ * and `low`, counted ones too); a score under `mutmut-min-score` (unrounded) blocks in phase 2
+ * through one `high` finding that says so.
  */
 import type { Finding, ParsedReport } from '../reports/model.js';
+import { unroundedScore } from '../reports/mutmut/common.js';
 
 const UNJUDGED_WORDS = { interrupted: 'interrupted', notChecked: 'not checked', untested: 'without tests', skipped: 'skipped', segfault: 'segfault' } as const;
 
@@ -44,30 +46,45 @@ export function mutmutRunProblems(items: Array<{ file: string; report: ParsedRep
   return problems;
 }
 
-/** Adds the findings a report implies but does not list: aggregate survivors, and a score below the minimum. */
+/**
+ * Mutants a report may count without listing them (`export-cicd-stats`): one finding each, of the
+ * severity a listed one has (common.ts), so a format that gives counts only is judged as the
+ * others are (its timed-out and suspicious mutants warned in no format but this one).
+ */
+const AGGREGATES = [
+  { stat: 'survived', listed: 'survived-mutant', ruleId: 'survived-mutants', ruleName: 'surviving mutants', severity: 'medium', words: ['mutant survived', 'mutants survived'] },
+  { stat: 'timeout', listed: 'timeout-mutant', ruleId: 'timeout-mutants', ruleName: 'timed-out mutants', severity: 'low', words: ['mutant timed out', 'mutants timed out'] },
+  { stat: 'suspicious', listed: 'suspicious-mutant', ruleId: 'suspicious-mutants', ruleName: 'suspicious mutants', severity: 'low', words: ['mutant is suspicious', 'mutants are suspicious'] },
+] as const;
+
+/** Adds the findings a report implies but does not list: aggregate survivors (timeouts, suspicious), and a score below the minimum. */
 export function mutmutPolicyFindings(report: ParsedReport, file: string, minScore: number | undefined): ParsedReport {
   const extra: Finding[] = [];
-  const survived = report.stats.survived ?? 0;
-  const listed = report.findings.filter((f) => f.ruleId === 'survived-mutant').length;
-  if (survived > listed && listed === 0) {
+  for (const a of AGGREGATES) {
+    const n = report.stats[a.stat] ?? 0;
+    if (n === 0 || report.findings.some((f) => f.ruleId === a.listed)) continue;
     extra.push({
       tool: 'mutmut',
-      ruleId: 'survived-mutants',
-      ruleName: 'surviving mutants',
-      title: `${survived} mutant${survived === 1 ? '' : 's'} survived (the report lists counts only)`,
-      severity: 'medium',
-      fingerprint: `mutmut:survived-mutants:${file}`,
+      ruleId: a.ruleId,
+      ruleName: a.ruleName,
+      title: `${n} ${a.words[n === 1 ? 0 : 1]} (the report lists counts only)`,
+      severity: a.severity,
+      fingerprint: `mutmut:${a.ruleId}:${file}`,
       sourceFile: file,
-      extra: { survived },
+      extra: { [a.stat]: n },
     });
   }
   const score = report.stats.score;
-  if (minScore !== undefined && score !== undefined && score < minScore) {
+  // The score shown is rounded to one decimal: the minimum is compared with the score itself
+  // (79.98% showed as 80% and met a minimum of 80%), and a score rounded up to it says more digits.
+  const exact = unroundedScore(report.stats) ?? score;
+  if (minScore !== undefined && score !== undefined && exact !== undefined && exact < minScore) {
+    const shown = score < minScore ? score : Math.floor(exact * 100 + 1e-9) / 100;
     extra.push({
       tool: 'mutmut',
       ruleId: 'mutation-score-below-minimum',
       ruleName: 'mutation score below mutmut-min-score',
-      title: `mutation score ${score}% is below the minimum of ${minScore}% (mutmut-min-score)`,
+      title: `mutation score ${shown}% is below the minimum of ${minScore}% (mutmut-min-score)`,
       severity: 'high',
       fingerprint: `mutmut:score-below-minimum:${file}`,
       sourceFile: file,

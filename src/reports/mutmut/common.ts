@@ -2,8 +2,9 @@
  * Shared pieces of the mutmut parsers: status counters, the score, mutant keys, findings.
  *
  * Stats keys (all formats; a key is present only when the format can tell it):
- *   killed, survived, timeout, suspicious, skipped, untested (mutmut 3 "no tests" / mutmut 2 "untested"),
- *   segfault, caughtByTypeCheck, notChecked, interrupted, total, score.
+ *   killed, survived, timeout, suspicious, skipped, untested (mutmut 3 "no tests"), segfault,
+ *   caughtByTypeCheck, notChecked (mutmut 3 "not checked"; mutmut 2 "untested", which is the status
+ *   mutmut 2 gives every mutant until it runs it: never run), interrupted, total, score.
  *
  * score = (killed + caughtByTypeCheck) / (killed + caughtByTypeCheck + survived + timeout + suspicious) * 100,
  * rounded to 1 decimal. Mutants caught by the type checker (mutmut 3.x "caught by type check") were
@@ -141,6 +142,17 @@ export function mutationScore(c: Record<MutantStatus, number>, killedKnown = tru
   const judged = detected + c.survived + c.timeout + c.suspicious;
   if (judged === 0) return undefined;
   return Math.round((detected / judged) * 1000) / 10;
+}
+
+/**
+ * The score of a report's stats (as mutmutStats writes them) before rounding, or undefined when
+ * they cannot give one (no `killed`): a minimum is compared with this (79.96% is below 80%).
+ */
+export function unroundedScore(s: Partial<Record<MutantStatus, number>>): number | undefined {
+  if (s.killed === undefined) return undefined;
+  const detected = s.killed + (s.caughtByTypeCheck ?? 0);
+  const judged = detected + (s.survived ?? 0) + (s.timeout ?? 0) + (s.suspicious ?? 0);
+  return judged === 0 ? undefined : (detected / judged) * 100;
 }
 
 export interface MutantKey {

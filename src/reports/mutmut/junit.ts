@@ -4,7 +4,8 @@
  *   - `<failure message="bad_survived">` + diff: survived
  *   - `<error type="timeout" message="bad_timeout">`: timed out
  *   - `<failure|error|skipped message="ok_suspicious">` / `message="untested"`: per
- *     `--suspicious-policy` / `--untested-policy` (with policy `ignore` they look killed: unknowable)
+ *     `--suspicious-policy` / `--untested-policy` (with policy `ignore` they look killed: unknowable);
+ *     an untested mutant is one the run never reached (counted `notChecked`)
  *   - only `<system-out>` (the source line): killed
  *
  * Parsed with fast-xml-parser (loaded lazily: see xml.ts). Hardening: a DOCTYPE/ENTITY declaration
@@ -98,7 +99,8 @@ function statusOfCase(tc: XmlNode): MutantStatus {
     if (msg === 'bad_survived') return 'survived';
     if (msg === 'bad_timeout' || type === 'timeout') return 'timeout';
     if (msg === 'ok_suspicious') return 'suspicious';
-    if (msg === 'untested') return 'untested';
+    // mutmut 2 registers every mutant `untested` until it runs it: one still so was never run.
+    if (msg === 'untested') return 'notChecked';
     if (msg === 'skipped') return 'skipped';
   }
   // A failure without a known message is a surviving mutant (junit-xml's failure = the mutant was not caught).

@@ -74,7 +74,9 @@ const V2_STATUS: Record<string, MutantStatus> = {
   'Timed out ⏰': 'timeout',
   'Suspicious 🤔': 'suspicious',
   'Survived 🙁': 'survived',
-  'Untested/skipped': 'untested',
+  // Mutants never run (mutmut 2's status until it runs one) and those a pre_mutation hook skipped,
+  // listed together: counted as never run (fail closed; a run that stopped early is not a pass).
+  'Untested/skipped': 'notChecked',
 };
 
 /** Largest id range we expand (an id range is "a-b"); beyond this the file is not a real report. */
