@@ -168,6 +168,16 @@ describe('changed files (deptry / vulture)', () => {
     expect(unknown.tools[0]!.counts.block).toBe(2);
     expect(unknown.notices.join(' ')).toMatch(/every finding counts as new/i);
   });
+  it('says the change is unknown for a tool judged by an `unchanged` or a phase-1 `changed` scope too (a review)', () => {
+    const fs = [finding('bandit', 'low', 'src/a.py')];
+    const unknownChange = { known: false as const, reason: 'no base', isTouched: () => true };
+    for (const bandit of [{ unchanged: { low: 'info' } }, { 'phase-1': { changed: { low: 'warn' } } }]) {
+      const r = evaluate([input('bandit', fs)], { settings: parseSettings([{ thresholds: { bandit } }]), now: NOW, change: unknownChange });
+      expect(r.notices.join(' ')).toMatch(/The change under review is unknown: no base\. Every finding counts as new/);
+    }
+    // A tool that is not judged by the change says nothing of it.
+    expect(evaluate([input('bandit', fs)], { settings: parseSettings([{}]), now: NOW, change: unknownChange }).notices.join(' ')).not.toMatch(/change under review/);
+  });
 });
 
 describe('critical paths', () => {

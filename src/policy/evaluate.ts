@@ -299,7 +299,7 @@ export function evaluate(inputs: ToolInput[], opts: EvaluateOptions): GateResult
     tools.push(tr);
   }
 
-  if (opts.change && !opts.change.known && tools.some((t) => thresholdsFor(settings, t.tool).changed)) {
+  if (opts.change && !opts.change.known && tools.some((t) => usesChangeScopes(thresholdsFor(settings, t.tool)))) {
     const reason = opts.change.reason ?? 'no reason given.';
     notices.push(`The change under review is unknown: ${reason}${/fail closed/i.test(reason) ? '' : `${/[.!?]$/.test(reason) ? '' : '.'} Every finding counts as new (fail closed).`}`);
   }
