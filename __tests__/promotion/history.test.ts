@@ -253,6 +253,17 @@ describe('promotion: runtime failures exit non-zero, unmet criteria do not (unle
     expect(strict.report!.policy.strict).toBe(true);
   });
 
+  it('--strict takes the input\'s value too, as the gate CLI\'s boolean flags do (found by a docs review: `--strict true` was refused)', async () => {
+    serveGitHub(srv, history(times(3, clean)));
+    for (const [args, code] of [[['--strict', 'true'], 1], [['--strict=true'], 1], [['--strict', 'false'], 0], [['--strict=no'], 0], [['--strict', '--strict', 'false'], 0]] as const) {
+      expect([args.join(' '), (await runCli(srv.url, [...args])).code]).toEqual([args.join(' '), code]);
+    }
+    const bad = await runCli(srv.url, ['--strict=maybe']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/strict/);
+    expect((await runCli(srv.url, ['--strict='])).code).toBe(2);
+  });
+
   it('a bad token is a runtime failure, never "nothing found"', async () => {
     srv.on(/^GET \//, () => ({ status: 401, body: { message: 'Bad credentials' } }));
     const r = await runCli(srv.url);

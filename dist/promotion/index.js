@@ -47793,7 +47793,7 @@ const PROMOTION_INPUTS = {
     events: "Events whose runs count as evidence (comma- or newline-separated). Runs of other events (issue_comment, workflow_run, repository_dispatch... may check out a pull request's code) are skipped; pull_request events are never evidence.",
     window: 'A tool must have executed in at least this many examined runs.',
     'stable-runs': 'The latest N runs where a tool executed must be consecutive up to the newest run, meet the baseline and never regress.',
-    'max-runs': 'Most completed runs examined, newest first (examination stops earlier once every tool has `window` runs). Default: 3 x the larger of window and stable-runs.',
+    'max-runs': 'Most completed runs examined, newest first (examination stops earlier once every tool has as many runs as the larger of window and stable-runs). Default: 3 x the larger of window and stable-runs.',
     'artifact-name': "Name of the gate's artifact (the gate's artifact-name).",
     tools: 'Tools to judge (comma- or newline-separated). Default: every tool seen in the examined runs.',
     strict: 'true: exit non-zero when a tool is not ready. Default false: unmet criteria are reported, the step passes.',

@@ -12,6 +12,7 @@ import { writeJsonFile } from '../engine/json-file.js';
 import { renderSummary } from '../render/summary.js';
 import { renderTerminal } from '../render/terminal.js';
 import { reproduceRun } from '../engine/publish.js';
+import { takeBooleanValues } from './flags.js';
 import { findChange, type ChangeContext } from '../engine/change.js';
 import type { Change } from '../change/diff.js';
 import { githubApiUrl } from '../io/http.js';
@@ -43,44 +44,7 @@ export function changeContextOf(settings: Settings, workspace: string, env: Reco
   return { cwd: workspace, eventName: settings['base-ref'] ? undefined : env.GITHUB_EVENT_NAME, eventPath: env.GITHUB_EVENT_PATH, headSha: env.GITHUB_SHA };
 }
 
-const BOOLEAN_FLAGS = new Set(['fail-on-block', 'summary', 'upload-artifact']);
-/** What a boolean input may say (the schema's `bool` decides what each means, and refuses the rest). */
-const BOOLEAN_WORD = /^(true|false|yes|no|on|off|1|0)$/i;
-
-/**
- * The boolean flags stand alone (`--fail-on-block`), and also take a value as their inputs do
- * (`--fail-on-block true`, `--fail-on-block=false`), so a workflow's `fail-on-block: true` can be
- * pasted as a flag. They are taken out of argv (parseArgs refuses a value to a boolean option)
- * and returned by flag, to be checked like an input's.
- */
-function takeBooleanValues(argv: string[], takesValue: (name: string) => boolean): { args: string[]; explicit: Map<string, string> } {
-  const args: string[] = [];
-  // By flag, its last value (a flag alone is `true`).
-  const explicit = new Map<string, string>();
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (a === '--') {
-      for (let j = i; j < argv.length; j++) args.push(argv[j]!);
-      break;
-    }
-    const m = /^--([a-z0-9-]+)(?:=([\s\S]*))?$/.exec(a);
-    if (m && BOOLEAN_FLAGS.has(m[1]!)) {
-      const next = argv[i + 1];
-      // Empty (`--fail-on-block=$UNSET`) would read as not given, the default: refused, as a word that is not a boolean is.
-      if (m[2] !== undefined && m[2].trim() === '') throw new Error(`--${m[1]}= has an empty value; expected --${m[1]}, or --${m[1]}=true or false`);
-      if (m[2] !== undefined) explicit.set(m[1]!, m[2]);
-      else if (next !== undefined && BOOLEAN_WORD.test(next)) {
-        explicit.set(m[1]!, next);
-        i++;
-      } else explicit.set(m[1]!, 'true');
-      continue;
-    }
-    args.push(a);
-    // The value of a string option is never read as a flag of its own.
-    if (m && m[2] === undefined && takesValue(m[1]!) && i + 1 < argv.length) args.push(argv[++i]!);
-  }
-  return { args, explicit };
-}
+const BOOLEAN_FLAGS: ReadonlySet<string> = new Set(['fail-on-block', 'summary', 'upload-artifact']);
 
 export const USAGE = `Usage: security-gate [options]
        security-gate promotion [options]   (promotion evidence; see --help there)
@@ -152,7 +116,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   let explicit: Map<string, string>;
   try {
     let args: string[];
-    ({ args, explicit } = takeBooleanValues(argv, (name) => options[name]?.type === 'string'));
+    ({ args, explicit } = takeBooleanValues(argv, BOOLEAN_FLAGS, (name) => options[name]?.type === 'string'));
     ({ values } = parseArgs({ args, options, strict: true, allowPositionals: false }));
   } catch (e) {
     io.stderr(`security-gate: ${(e as Error).message}\n\n${USAGE}\n`);

@@ -7,6 +7,7 @@
  * 2 invalid options, 3 runtime failure (bad token, API unreachable after retries, nothing readable).
  */
 import { parseArgs } from 'node:util';
+import { takeBooleanValues } from '../cli/flags.js';
 import { ConfigurationError } from '../config/schema.js';
 import { escapeLog } from '../util/escape.js';
 import { PromotionRuntimeError } from './history.js';
@@ -44,12 +45,17 @@ Exit codes: 0 report written (criteria may be unmet), 1 --strict and a tool is n
 
 const defaultIo = (): PromotionCliIo => ({ stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s), cwd: process.cwd() });
 
+const BOOLEAN_FLAGS: ReadonlySet<string> = new Set(['strict']);
+
 export async function runPromotionCli(argv: string[], env: Env, io: PromotionCliIo = defaultIo()): Promise<number> {
   const options: Record<string, { type: 'string' | 'boolean'; short?: string }> = { help: { type: 'boolean', short: 'h' }, json: { type: 'boolean' } };
   for (const name of Object.keys(PROMOTION_INPUTS)) options[name] = { type: name === 'strict' ? 'boolean' : 'string' };
   let values: Record<string, string | boolean | undefined>;
   try {
-    values = parseArgs({ args: argv, options, allowPositionals: false, strict: true }).values as Record<string, string | boolean | undefined>;
+    // `--strict` alone, or with the input's value (`--strict true`, `--strict=false`), as the gate's boolean flags.
+    const { args, explicit } = takeBooleanValues(argv, BOOLEAN_FLAGS, (name) => options[name]?.type === 'string');
+    values = parseArgs({ args, options, allowPositionals: false, strict: true }).values as Record<string, string | boolean | undefined>;
+    for (const [name, v] of explicit) values[name] = v;
   } catch (e) {
     io.stderr(`security-gate promotion: ${(e as Error).message}\n\n${promotionUsage()}`);
     return 2;
