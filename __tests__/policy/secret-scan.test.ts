@@ -633,3 +633,213 @@ describe('review: a line over 4 KB', () => {
     for (const f of r.findings) expect(f.snippet?.length).toBeLessThanOrEqual(242);
   });
 });
+
+describe('review: credentials outside a keyword assignment', () => {
+  // Each of these held a literal credential the scan passed over: an Authorization header (a bearer
+  // token under 20 characters or of low entropy, any Basic credential), `curl -u user:password`, a
+  // Dockerfile's `ENV NAME value`, XML config, a .netrc, a plural name, a key spelled with escapes,
+  // and an unquoted value that starts with a string prefix's letter (`API_KEY=bQ8…`).
+  const value = 'Zq81mKs92LdPq0aX';
+  const basic = (s: string) => Buffer.from(s, 'utf8').toString('base64');
+  /** [path, line, rule, the value that must be found, whole, and never appear in a finding] */
+  const FOUND: Array<[string, string, string, string]> = [
+    // 1. an Authorization header with a literal credential
+    ['scripts/api.sh', "curl -H 'Authorization: Basic dXNlcjpwYXNzd29yZA==' https://api.example.org", 'basic-auth', 'dXNlcjpwYXNzd29yZA=='],
+    ['app/api.py', `headers = {"Authorization": "Basic ${basic(`deploy:${value}`)}"}`, 'basic-auth', basic(`deploy:${value}`)],
+    ['web/src/api.ts', `xhr.setRequestHeader('Authorization', 'Basic ${basic(`admin:${value}`)}');`, 'basic-auth', basic(`admin:${value}`)],
+    ['app/api.py', `headers = {"Authorization": "Bearer ${value}"}`, 'bearer-token', value],
+    ['app/client.go', `req.Header.Set("Authorization", "Bearer ${value}")`, 'bearer-token', value],
+    ['deploy/values.yaml', `  Authorization: Bearer ${value}`, 'bearer-token', value],
+    ['docs/api.md', `curl -H "authorization: token ${value}" https://api.example.org`, 'bearer-token', value],
+    ['app/api.php', `$headers['Authorization'] = 'Bearer ${value}';`, 'bearer-token', value],
+    ['notebooks/api.ipynb', `    "headers = {\\"Authorization\\": \\"Bearer ${value}\\"}\\n",`, 'bearer-token', value],
+    // 2. a password on curl's command line
+    ['scripts/api.sh', `curl -u admin:${value} https://api.example.org`, 'basic-auth', value],
+    ['scripts/api.sh', `curl -s --user "deploy:${value}" https://api.example.org`, 'basic-auth', value],
+    ['scripts/api.sh', `curl --user=deploy:${value} https://api.example.org`, 'basic-auth', value],
+    ['app/fetch.py', `subprocess.run("curl -u admin:${value} https://api.example.org", shell=True)`, 'basic-auth', value],
+    // 3. a Dockerfile's ENV, the legacy `ENV NAME value` form
+    ['Dockerfile', `ENV PASSWORD ${value}`, 'keyword-assignment', value],
+    ['build/app.dockerfile', `ENV DB_PASSWORD ${value}`, 'keyword-assignment', value],
+    ['Dockerfile', `ARG API_KEY=${value}`, 'keyword-assignment', value],
+    // 4. XML config and .netrc
+    ['config/settings.xml', `    <password>${value}</password>`, 'keyword-assignment', value],
+    ['web.config', `    <add key="ApiKey" value="${value}" />`, 'keyword-assignment', value],
+    ['app/context.xml', `<property name="password" value="${value}"/>`, 'keyword-assignment', value],
+    ['.netrc', `machine api.example.org login deploy password ${value}`, 'keyword-assignment', value],
+    ['.netrc', `  password ${value}`, 'keyword-assignment', value],
+    ['.github/workflows/release.yml', `        run: echo "machine github.com login bot password ${value}" > ~/.netrc`, 'keyword-assignment', value],
+    ['scripts/setup.sh', `printf 'machine github.com login bot password ${value}\\n' > ~/.netrc`, 'keyword-assignment', value],
+    // 5. plurals that still name secrets
+    ['app/settings.py', `passwords = "${value}"`, 'keyword-assignment', value],
+    ['config/app.json', `  "client_secrets": "${value}",`, 'keyword-assignment', value],
+    ['deploy/values.yaml', `  api_keys: ${value}`, 'keyword-assignment', value],
+    ['.env', `DB_PASSWORDS=${value}`, 'keyword-assignment', value],
+    // 6. a JSON key spelled with escapes (the value as the line has it)
+    ['config/app.json', `{"pass\\u0077ord": "${value}"}`, 'keyword-assignment', value],
+    ['config/app.json', `{"\\u0061pi_key": "${value}", "n": 1}`, 'keyword-assignment', value],
+    ['config/app.json', `{"pass\\u0077ord": "Zq\\u0038\\u0031mKs92LdPq0aX"}`, 'keyword-assignment', 'Zq\\u0038\\u0031mKs92LdPq0aX'],
+    // an unquoted value starting with r, b, u or f (a string prefix's letters) was passed over
+    ['.env', 'API_KEY=bQ8Zk2LmN4pR7sT1v', 'keyword-assignment', 'bQ8Zk2LmN4pR7sT1v'],
+    ['deploy/values.yaml', '  token: uZm9vYmFyYmF6cXV4MTIz', 'keyword-assignment', 'uZm9vYmFyYmF6cXV4MTIz'],
+    ['Dockerfile', 'ENV SECRET=f9vLm2kXp8wRt4nQ', 'keyword-assignment', 'f9vLm2kXp8wRt4nQ'],
+  ];
+  it.each(FOUND)('finds it: %s: %s', (path, line, rule, secret) => {
+    const found = scanAddedLines([file(path, [line])]);
+    expect(found.map((f) => [f.ruleId, f.extra?.length, f.location?.column])).toEqual([[rule, secret.length, line.indexOf(secret) + 1]]);
+    expect(found[0]).toMatchObject({ severity: 'medium', cwe: 798 });
+    const json = JSON.stringify(found);
+    expect(json).not.toContain(JSON.stringify(secret).slice(1, -1));
+    expect(json).not.toContain(secret.slice(-8));
+    expect(json).not.toContain(value);
+    expect(found[0]?.snippet).toMatch(/redacted/);
+    expect(found[0]?.snippet).not.toContain(secret);
+  });
+
+  it('reports a token shape in a header once, by its own rule', () => {
+    expect(scanAddedLines([file('scripts/release.sh', [`curl -H 'Authorization: token ${GH_TOKEN}' https://api.github.com`])]).map((f) => f.ruleId)).toEqual(['github-token']);
+    expect(scanAddedLines([file('app/auth.py', [`headers = {"Authorization": "Bearer ${JWT}"}`])]).map((f) => f.ruleId)).toEqual(['jwt']);
+  });
+  it('keeps the new rules at low severity in test code', () => {
+    const found = scanAddedLines([file('tests/test_api.py', [`headers = {"Authorization": "Basic ${basic(`u:${value}`)}"}`, `os.system("curl -u admin:${value} http://localhost")`])]);
+    expect(found.map((f) => [f.ruleId, f.severity])).toEqual([
+      ['basic-auth', 'low'],
+      ['basic-auth', 'low'],
+    ]);
+  });
+
+  /** [path, line] that hold no literal credential (a reference, a template, a placeholder, a name that only mentions a keyword). */
+  const NOT_FOUND: Array<[string, string]> = [
+    // 1. a header built from a variable or a template
+    ['app/api.py', 'headers = {"Authorization": f"Bearer {token}"}'],
+    ['app/api.py', 'headers = {"Authorization": "Bearer {token}".format(token=token)}'],
+    ['app/api.py', 'headers = {"Authorization": "Bearer " + token}'],
+    ['app/api.py', 'headers["Authorization"] = "Bearer %s" % token'],
+    ['app/api.py', 'headers = {"Authorization": "Basic %s" % creds}'],
+    ['web/src/api.ts', 'headers: { Authorization: `Bearer ${TOKEN}` },'],
+    ['web/src/api.ts', "xhr.setRequestHeader('Authorization', 'Basic ' + btoa(user + ':' + pass));"],
+    ['app/client.go', 'req.Header.Set("Authorization", "Bearer "+token)'],
+    ['scripts/api.sh', 'curl -H "Authorization: Basic $CREDS" https://api.example.org'],
+    ['scripts/api.sh', 'curl -H "Authorization: Bearer ${API_TOKEN}" https://api.example.org'],
+    ['scripts/api.sh', 'curl -H "Authorization: Bearer $(gcloud auth print-access-token)" https://api.example.org'],
+    ['.github/workflows/ci.yml', '          Authorization: Bearer ${{ secrets.API_TOKEN }}'],
+    ['chart/templates/cm.yaml', '  Authorization: "Bearer {{ .Values.token }}"'],
+    ['app/views.rb', 'headers["Authorization"] = "Bearer #{token}"'],
+    // a literal start of a template is not reported as the value (the rest would be in clear)
+    ['web/src/api.ts', 'const h = { Authorization: `Bearer Zq81mKs92LdPq0aX${suffix}` };'],
+    ['docs/api.md', 'Send `Authorization: Bearer <token>` with each request.'],
+    ['docs/api.md', 'Authorization: Bearer YOUR_ACCESS_TOKEN'],
+    ['docs/api.md', 'Authorization: Bearer ACCESS_TOKEN'],
+    ['docs/api.md', 'Authorization: Basic base64(user:password)'],
+    ['docs/api.md', 'Authorization: Bearer sk-abc123def456...'],
+    ['docs/api.md', 'The server answers 401 to a request without an Authorization: Bearer token.'],
+    // the RFCs' examples, in the docstrings of every OAuth library
+    ['app/oauth2/base.py', '            Authorization: Basic czZCaGRSa3F0MzpnWDFmQmF0M2JW'],
+    ['app/oauth2/base.py', '            Authorization: Bearer mF_9.B5f-4.1JqM'],
+    ['app/oauth2/tokens.py', '    "access_token":"2YotnFZFEjr1zCsicMWpAA",'],
+    // 2. curl's -u without a literal password, -u of other commands
+    ['scripts/api.sh', 'curl -u "$USER:$PASS" https://api.example.org'],
+    ['scripts/api.sh', 'curl -u "${API_USER}:${API_PASS}" https://api.example.org'],
+    ['scripts/api.sh', 'curl -u admin https://api.example.org'],
+    ['scripts/api.sh', 'curl -u admin:<password> https://api.example.org'],
+    ['app/fetch.py', 'cmd = "curl -u {user}:{password} https://api.example.org"'],
+    ['scripts/sync.sh', 'rsync -u backup.internal:archive_2024/db ./restore'],
+    ['scripts/run.sh', 'docker run -u 1000:1000 --rm app'],
+    ['scripts/push.sh', 'git push -u origin main:release_2024x'],
+    // 3. a Dockerfile's ENV without a literal, or one read in part
+    ['Dockerfile', 'ENV PASSWORD_FILE /run/secrets/db_password'],
+    ['Dockerfile', 'ENV PASSWORD ${DB_PASSWORD}'],
+    ['Dockerfile', 'ENV PASSWORD $DB_PASSWORD'],
+    ['Dockerfile', `ENV PASSWORD ${value} and more`],
+    ['Dockerfile', 'ENV GPG_KEY A035C8C19219BA821ECEA86B64E628F8D684696D'],
+    ['Dockerfile', 'ARG PASSWORD'],
+    ['Dockerfile', `RUN echo password ${value}`],
+    ['docs/setup.md', `ENV PASSWORD ${value}`],
+    // 4. XML and .netrc without a literal
+    ['config/settings.xml', '<password>${env.DB_PASSWORD}</password>'],
+    ['config/settings.xml', '<password>{COQLCE6DU6GtcS5P=}</password>'],
+    ['config/settings.xml', '<password></password>'],
+    ['config/settings.xml', '<password>changeme</password>'],
+    ['config/settings.xml', `<passwordPolicy>${value}</passwordPolicy>`],
+    ['config/settings.xml', '<password>'],
+    ['web.config', '<add key="ApiKey" value="#{ApiKey}" />'],
+    ['web.config', '<add key="PasswordMinLength" value="12" />'],
+    ['templates/login.html', `<input type="hidden" name="csrf_token" value="${value}">`],
+    // a page's cursor in an API's XML or JSON response
+    ['tests/fixtures/ec2.xml', '    <nextToken>q5Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5</nextToken>'],
+    ['tests/fixtures/mws.xml', '<NextToken>2YgYW55IGNhcm5hbCBwbGVhc3VyZS4=</NextToken>'],
+    ['data/page.json', `  "nextPageToken": "${value}",`],
+    ['.netrc', 'machine api.example.org login deploy'],
+    ['docs/setup.md', 'Enter your login and password below.'],
+    ['docs/setup.md', `On the login screen password ${value} is refused.`],
+    ['docs/setup.md', 'machine api.example.org login deploy password $NETRC_PASSWORD'],
+    // 5. plurals and suffixed names that do not hold a secret
+    ['.github/workflows/ci.yml', '    secrets: inherit'],
+    ['app/settings.py', 'password_hash = "pbkdf2_sha256$260000$abcdef$0123456789"'],
+    ['app/settings.py', 'password_reset_url = "https://example.org/reset/abc123"'],
+    ['app/settings.py', `passwords_match = "${value}"`],
+    ['app/settings.py', `tokens = "${value}"`],
+    ['app/settings.py', `max_tokens = "${value}"`],
+    ['app/settings.py', `secrets_dir = "${value}"`],
+    ['deploy/values.yaml', '  secrets_manager_arn: arn:aws:secretsmanager:us-east-1:123456789012:secret:db'],
+    // an API model's field types
+    ['client/models/v1_service_account.py', "        'secrets': 'list[V1ObjectReference]',"],
+    ['client/models/v1_pod_spec.py', "        'image_pull_secrets': 'list[V1LocalObjectReference]',"],
+    // 6. an escaped backslash before `u0070`: the key is `\u0070assword`, not `password`
+    ['config/app.json', `{"\\\\u0070assword": "${value}"}`],
+    ['config/app.json', `{"pass\\u0077ord_hash": "${value}"}`],
+    // an unquoted reference starting with a prefix letter is still a reference
+    ['.env', 'API_KEY=$API_KEY_FROM_VAULT'],
+    ['deploy/values.yaml', '  token: fromSecretRef'],
+  ];
+  it.each(NOT_FOUND)('leaves it: %s: %s', (path, line) => {
+    expect(scanLine(path, line)).toEqual([]);
+  });
+
+  it('names plurals as the keyword, and not the words around them', () => {
+    expect(nameMatchesKeyword('passwords', 'password')).toBe(true);
+    expect(nameMatchesKeyword('api_keys', 'api_key')).toBe(true);
+    expect(nameMatchesKeyword('APIKEYS', 'api_key')).toBe(true);
+    expect(nameMatchesKeyword('clientSecrets', 'secret')).toBe(true);
+    expect(nameMatchesKeyword('passwords_match', 'password')).toBe(false);
+    expect(nameMatchesKeyword('secrets_manager', 'secret')).toBe(false);
+    expect(nameMatchesKeyword('tokens', 'token')).toBe(false);
+    expect(nameMatchesKeyword('pass_words', 'password')).toBe(false);
+    for (const name of ['NextToken', 'next_token', 'page_token', 'nextPageToken', 'continuationToken', 'PaginationToken']) expect(nameMatchesKeyword(name, 'token')).toBe(false);
+    expect(nameMatchesKeyword('refresh_token', 'token')).toBe(true);
+  });
+
+  it('reads XML and a .netrc on a line over 4 KB near the keyword, as any assignment', () => {
+    for (const [path, line] of [
+      ['config/app.xml', `${'<x>1</x>'.repeat(600)}<password>${value}</password>`],
+      ['.netrc', `${'machine m login l '.repeat(250)}password ${value}`],
+    ] as const) {
+      expect(line.length).toBeGreaterThan(4096);
+      const r = scanChange([file(path, [line])]);
+      expect(r.findings.map((f) => [f.ruleId, f.location?.column])).toEqual([['keyword-assignment', line.indexOf(value) + 1]]);
+      expect(JSON.stringify(r)).not.toContain(value);
+    }
+  });
+
+  it('never leaks a generated value in these shapes', async () => {
+    const fc = (await import('fast-check')).default;
+    const v = fc.stringMatching(/^[A-Za-z0-9!#%&+\-_.~/=]{8,40}$/);
+    const shape = fc.constantFrom(
+      ['a.py', (s: string) => `headers = {"Authorization": "Bearer ${s}"}`],
+      ['a.sh', (s: string) => `curl -H 'Authorization: Basic ${s}' https://x`],
+      ['a.sh', (s: string) => `curl -u admin:${s} https://x`],
+      ['a.sh', (s: string) => `curl --user "admin:${s}" https://x`],
+      ['Dockerfile', (s: string) => `ENV PASSWORD ${s}`],
+      ['a.xml', (s: string) => `<password>${s}</password>`],
+      ['a.config', (s: string) => `<add key="ApiKey" value="${s}"/>`],
+      ['.netrc', (s: string) => `machine h login u password ${s}`],
+      ['a.sh', (s: string) => `echo "machine h login u password ${s}" > ~/.netrc`],
+      ['a.json', (s: string) => `{"pass\\u0077ord": "${s}"}`],
+      ['.env', (s: string) => `API_KEYS=${s}`],
+    );
+    fc.assert(
+      fc.property(v, shape, (s, [path, make]) => !JSON.stringify(scanAddedLines([file(path, [make(s)])])).includes(s)),
+      { numRuns: 1000 },
+    );
+  });
+});

@@ -7,23 +7,28 @@
  * positives such as `None`, `""`, `${…}`):
  *
  * 1. Well-known token shapes anywhere on a line (AWS key ids, GitHub/GitLab/Slack/npm/PyPI/Stripe/
- *    Google tokens, private key headers, JWTs with a real header, credentials in URLs, bearer tokens).
+ *    Google tokens, private key headers, JWTs with a real header, credentials in URLs, bearer tokens),
+ *    and credentials in context: an Authorization header's literal (`Authorization: Basic …`,
+ *    `"Authorization": "Bearer …"`), `curl -u user:password`.
  * 2. Literal values assigned to keyword-named variables/keys (`password = "…"`, `"api_key": "…"`,
- *    `API_KEY=…` in .env, `token: …` in YAML, `?api_key=…&` in a URL's query). Not: references (`${TOKEN}`, `{{ secrets.X }}`,
- *    `os.environ[…]`, `settings.X`), placeholders (`changeme`, `<your-token>`, `xxxx`), values shorter
- *    than 8, type hints, parameters, comparisons, names that only mention the keyword
- *    (`token_url`, `password_hash`, `tokenizer`).
+ *    `API_KEY=…` in .env, `token: …` in YAML, `?api_key=…&` in a URL's query, `ENV PASSWORD …` in a
+ *    Dockerfile, `<password>…</password>`, `<add key="ApiKey" value="…"/>`, a .netrc's `login u
+ *    password p`; plurals that still name secrets: `passwords`, `api_keys`; a key spelled with
+ *    `\uXXXX` escapes). Not: references (`${TOKEN}`, `{{ secrets.X }}`, `os.environ[…]`,
+ *    `settings.X`), placeholders (`changeme`, `<your-token>`, `xxxx`), values shorter than 8, type
+ *    hints, parameters, comparisons, names that only mention the keyword (`token_url`,
+ *    `password_hash`, `tokenizer`, `passwords_match`, `max_tokens`, a page's `NextToken`).
  * 3. High-entropy literals assigned to credential-sounding names outside the keyword list (`*_key`,
  *    `auth`, `credentials`…).
  *
  * A line is read as the file's language splits it (at a lone CR too: one git line may be a whole
  * file with CR-only line ends) and without NUL bytes (a UTF-16 file, which git calls binary).
  * Lock files, minified files and binary files are skipped. A line over 4 KB (minified or generated)
- * is read in part: rule 2 only, in a window of ~2 KB around each keyword mention (scanLongLine). A
- * line holding `pragma: allowlist secret` or `gitleaks:allow` is skipped. Findings in test files are
- * kept at severity low. A finding never holds the clear value: the snippet is redacted and the
- * fingerprint uses a hash. Every regular expression is bounded and applied to a line, or a window
- * of one, of at most 4 KB.
+ * is read in part: rule 2 only (not its escaped keys nor a Dockerfile's `ENV NAME value`), in a
+ * window of ~2 KB around each keyword mention (scanLongLine). A line holding `pragma: allowlist
+ * secret` or `gitleaks:allow` is skipped. Findings in test files are kept at severity low. A
+ * finding never holds the clear value: the snippet is redacted and the fingerprint uses a hash.
+ * Every regular expression is bounded and applied to a line, or a window of one, of at most 4 KB.
  */
 import { withoutNul, type ChangedFile } from '../change/diff.js';
 import { ALLOWLIST_SECRET, GITLEAKS_ALLOW } from './suppressions.js';
@@ -56,7 +61,8 @@ export type SecretRuleId =
   | 'pypi-token'
   | 'npm-token'
   | 'url-credentials'
-  | 'bearer-token';
+  | 'bearer-token'
+  | 'basic-auth';
 
 export const SECRET_RULE_NAMES: Record<SecretRuleId, string> = {
   'keyword-assignment': 'Literal value assigned to a secret-named variable',
@@ -74,6 +80,7 @@ export const SECRET_RULE_NAMES: Record<SecretRuleId, string> = {
   'npm-token': 'npm access token',
   'url-credentials': 'Password in a URL',
   'bearer-token': 'Bearer token',
+  'basic-auth': 'HTTP Basic credentials',
 };
 
 /** One hit on one line, before it becomes a Finding. `secret` is the clear value: never leaves this module. */
@@ -137,15 +144,33 @@ export function isSkippedPath(path: string): boolean {
   return /\.min\.(?:js|css|mjs)$/.test(b) || b.endsWith('.map');
 }
 
+const isDockerfile = (b: string) => b === 'dockerfile' || b.startsWith('dockerfile.') || b.endsWith('.dockerfile') || b === 'containerfile';
+const isNetrc = (b: string) => b === '.netrc' || b === '_netrc' || b === '.authinfo';
+
 /** Config-like files where values are often unquoted (.env, YAML, INI, shell, Dockerfile…). */
 function quotesOptional(path: string): boolean {
   const b = basename(path).toLowerCase();
   const ext = extension(path);
   if (b === '.env' || b.startsWith('.env.') || b.endsWith('.env')) return true;
-  if (b === 'dockerfile' || b.startsWith('dockerfile.') || b.endsWith('.dockerfile') || b === 'containerfile') return true;
-  if (['.npmrc', '.pypirc', '.netrc', '_netrc', '.yarnrc', '.pgpass', 'pip.conf', 'pip.ini'].includes(b)) return true;
+  if (isDockerfile(b) || isNetrc(b)) return true;
+  if (['.npmrc', '.pypirc', '.yarnrc', '.pgpass', 'pip.conf', 'pip.ini'].includes(b)) return true;
   if (['yaml', 'yml', 'ini', 'cfg', 'conf', 'properties', 'env', 'toml', 'sh', 'bash', 'zsh', 'ksh', 'envrc', 'service'].includes(ext)) return true;
   return ext === '' && !b.includes('.');
+}
+
+/**
+ * How a file's lines are read for assignments: values unquoted or not (`quotesOpt`), `ENV NAME value`
+ * (a Dockerfile), `password value` (a .netrc).
+ */
+interface Syntax {
+  quotesOpt: boolean;
+  dockerfile: boolean;
+  netrc: boolean;
+}
+
+function syntaxOf(path: string): Syntax {
+  const b = basename(path).toLowerCase();
+  return { quotesOpt: quotesOptional(path), dockerfile: isDockerfile(b), netrc: isNetrc(b) };
 }
 
 /** Test code: findings there are kept, at a lower severity. */
@@ -170,7 +195,14 @@ interface ShapeRule {
   /** Minimum entropy of the secret (gitleaks uses ~3 for token rules). */
   minEntropy?: number;
   check?: (secret: string) => boolean;
+  /** Read in context (a header's name, a command's option): dropped where a shape already found the span. */
+  context?: boolean;
+  /** When set, the match counts only if this holds of the 300 characters before it (`curl` before `-u`). */
+  after?: RegExp;
 }
+
+/** An Authorization header's credential: a literal as a keyword's unquoted value is, not cut short in documentation (`eyJhbGciOi...`). */
+const headerCredential = (s: string) => !s.includes('...') && acceptableLiteral(s, 'authorization', false);
 
 const notExample = (s: string) => !/EXAMPLE$/i.test(s) && !/(?:x{6}|X{6}|0{8}|\*{4})/.test(s);
 
@@ -212,6 +244,39 @@ const SHAPES: readonly ShapeRule[] = [
     minEntropy: 3.5,
     check: (s) => !isPlaceholder(s),
   },
+  // An Authorization header given a literal credential: `Authorization: Basic dXNl…`, `"Authorization":
+  // "Bearer …"`, `-H 'authorization: token …'`, `setRequestHeader("Authorization", "Bearer …")`. A
+  // bearer token shorter than 20 or of low entropy passed the rule above. The header's name (with its
+  // closing quotes, `\"` in a notebook), `:`, `=`, `=>` or `,`, an opening quote, the scheme, then the
+  // credential (RFC 6750's b64token), which must end the header: a quote, a space, `,;)]}\` or the
+  // line's end. So `Bearer ${TOKEN}`, `Bearer {token}`, `Basic $CREDS`, `Bearer %s`, `"Bearer " +
+  // token` and `Bearer <token>` hold no literal, and `Bearer abc${x}` is not taken in part (then
+  // headerCredential).
+  {
+    id: 'basic-auth',
+    re: /\bauthorization[\\'"`\]]{0,4}\s{0,4}(?:=>|[:=,])\s{0,4}\\?['"`]?\s{0,4}basic\s{1,4}([A-Za-z0-9._~+/-]{1,2000}={0,8})(?=[\s'"`,;)\]}\\]|$)/gi,
+    group: 1,
+    context: true,
+    check: headerCredential,
+  },
+  {
+    id: 'bearer-token',
+    re: /\bauthorization[\\'"`\]]{0,4}\s{0,4}(?:=>|[:=,])\s{0,4}\\?['"`]?\s{0,4}(?:bearer|token)\s{1,4}([A-Za-z0-9._~+/-]{1,2000}={0,8})(?=[\s'"`,;)\]}\\]|$)/gi,
+    group: 1,
+    context: true,
+    check: headerCredential,
+  },
+  // `curl -u user:password`, `curl --user "user:password"`, `--user=user:password`: the password
+  // (`-u "$USER:$PASS"`, `-u user` and `-u {user}:{password}` hold none). Only after `curl` on the
+  // line: `-u` is an unrelated option of rsync, docker, git push… (`rsync -u host:dir/x`).
+  {
+    id: 'basic-auth',
+    re: /(?<![\w-])(?:-u\s{1,4}|--user(?:\s{1,4}|=))(["']?)[^\s"'`:]{1,100}:([^\s"'`]{1,200})\1(?=[\s"'`]|$)/g,
+    group: 2,
+    context: true,
+    after: /\bcurl(?:\.exe)?\b/i,
+    check: (s) => acceptableLiteral(s, 'password', true),
+  },
 ];
 
 function scanShapes(text: string): SecretHit[] {
@@ -223,7 +288,8 @@ function scanShapes(text: string): SecretHit[] {
       const whole = m[0];
       const secretRaw = m[group];
       if (secretRaw === undefined) continue;
-      const start = (m.index ?? 0) + (group === 0 ? 0 : whole.indexOf(secretRaw));
+      // a context rule's secret ends its match (the value may also be found in `Authorization: Bearer orization`)
+      const start = (m.index ?? 0) + (group === 0 ? 0 : rule.context ? whole.lastIndexOf(secretRaw) : whole.indexOf(secretRaw));
       if (rule.id === 'private-key') {
         // A key starts here when the header ends the line (a PEM file, a YAML/""" block) or is
         // followed by the key body in the same string (`"-----BEGIN…-----\nMIIE…"`); a header
@@ -242,7 +308,10 @@ function scanShapes(text: string): SecretHit[] {
       }
       const entropy = shannonEntropy(secretRaw);
       if (rule.minEntropy !== undefined && entropy < rule.minEntropy) continue;
+      if (rule.after && !rule.after.test(text.slice(Math.max(0, (m.index ?? 0) - 300), m.index ?? 0))) continue;
       if (rule.check && !rule.check(secretRaw)) continue;
+      // `Authorization: token ghp_…`: the token's own rule found it
+      if (rule.context && hits.some((h) => start < h.start + h.secret.length && h.start < start + secretRaw.length)) continue;
       hits.push({ ruleId: rule.id, start, secret: secretRaw, entropy, confidence: 'high' });
     }
   }
@@ -265,6 +334,12 @@ const SECRET_SUFFIX_WORDS = new Set([
   'secondary', 'backup', 'admin', 'root', 'user', 'master', 'main', 'private', 'access', 'auth', 'bearer', 'api',
   'app', 'client', 'bot', 'service', 'account', 'refresh', 'session', 'signing', 'encryption', 'hmac', 'jwt', 'oauth',
 ]);
+
+/**
+ * Keyword words whose plural still names secrets (`passwords`, `client_secrets`, `api_keys`); not
+ * `token` (`max_tokens`, `num_tokens` count a model's tokens).
+ */
+const PLURAL_WORDS = new Set(['password', 'passwd', 'pwd', 'secret', 'key', 'apikey', 'credential']);
 
 /** Second-tier words for the entropy rule (names the keywords miss). */
 const CREDENTIAL_WORDS = new Set(['key', 'apikey', 'auth', 'credential', 'credentials', 'creds', 'passwd', 'pwd', 'pass', 'privatekey', 'signature', 'signing', 'bearer', 'cookie']);
@@ -289,19 +364,26 @@ export function nameMatchesKeyword(name: string, keyword: string): boolean {
   const kw = nameWords(keyword);
   if (kw.length === 0 || words.length === 0) return false;
   const joined = kw.join('');
+  // A page's cursor, not a credential: `NextToken`, `page_token`, `continuationToken` (AWS and Google
+  // APIs; their XML responses, `<nextToken>…</nextToken>`, fill test fixtures).
+  if (kw[kw.length - 1] === 'token' && /(?:next|page|continuation|pagination|prev|previous)token/.test(words.join(''))) return false;
   // A number joined to the keyword's last word counts as one after it (`password2`, `apiKey2`, as
   // `password_2`): the words split at a case change or `_`, not at a digit, and hid the value.
-  const is = (w: string | undefined, k: string) => w !== undefined && (w === k || w.replace(/(?<=[a-z])\d{1,3}$/, '') === k);
+  const bare = (w: string) => w.replace(/(?<=[a-z])\d{1,3}$/, '');
+  // The keyword's plural as a word of its own (`passwords`, `api_keys`, `clientSecrets`), where it
+  // still names secrets; the words after it are held to the same list (`passwords_match`: no).
+  const plural = PLURAL_WORDS.has(kw[kw.length - 1] as string) ? 's' : undefined;
+  const is = (w: string | undefined, k: string) => w !== undefined && (w === k || bare(w) === k || (plural !== undefined && bare(w) === k + plural));
   for (let i = 0; i < words.length; i++) {
     let end = -1;
     if (kw.every((k, j) => (j === kw.length - 1 ? is(words[i + j], k) : words[i + j] === k))) end = i + kw.length;
-    else if ((words[i] as string).replace(/(?<=[a-z])\d{1,3}$/, '').endsWith(joined)) end = i + 1;
+    else if (bare(words[i] as string).endsWith(joined) || (plural !== undefined && bare(words[i] as string).endsWith(joined + plural))) end = i + 1;
     else {
       // The keyword written across a case change (`passWord`, `userPassWord`): split in two words.
       let cat = words[i] as string;
       let k = i + 1;
       while (cat.length < joined.length && k < words.length) cat += words[k++] as string;
-      if (k > i + 1 && cat.replace(/(?<=[a-z])\d{1,3}$/, '').endsWith(joined)) end = k;
+      if (k > i + 1 && bare(cat).endsWith(joined)) end = k;
     }
     if (end < 0) continue;
     const rest = words.slice(end);
@@ -328,7 +410,17 @@ const PLACEHOLDER_WORDS = [
   'token_here', 'password_here', 'key_here', 'here_', 'redact',
 ];
 
+/**
+ * The example credentials of the HTTP auth and OAuth RFCs (2617, 6749, 6750), quoted as they are in
+ * the docstrings of every library that implements them: `Authorization: Basic czZCaGRSa3F0MzpnWDFm…`.
+ */
+const RFC_EXAMPLES = new Set([
+  'QWxhZGRpbjpvcGVuIHNlc2FtZQ==', 'czZCaGRSa3F0MzpnWDFmQmF0M2JW', 'mF_9.B5f-4.1JqM', 'h480djs93hd8', '2YotnFZFEjr1zCsicMWpAA',
+  'tGzv3JOkF0XG5Qx2TlKWIA', 'SplxlOBeZQQYbYS6WxSbIA',
+]);
+
 export function isPlaceholder(value: string): boolean {
+  if (RFC_EXAMPLES.has(value)) return true;
   const v = value.toLowerCase();
   if (PLACEHOLDER_WORDS.some((w) => v.includes(w))) return true;
   if (/^(.)\1+$/.test(v)) return true; // aaaaaaaa, 00000000
@@ -359,6 +451,7 @@ function acceptableLiteral(value: string, name: string, quoted: boolean): boolea
   if (/^[a-z]+(?:[-_][a-z]+)+$/.test(v) || /^[A-Z]+(?:[-_][A-Z]+)+$/.test(v)) return false;
   if (/^[A-Za-z]+(?:\.[A-Za-z]+)+$/.test(v)) return false; // a dotted name: `Marker.NextToken`
   if (/\(\?|\\[dswbDSWB]|\[\^/.test(v)) return false; // a regular expression
+  if (/^[A-Za-z_][\w.]*\[[A-Za-z_][\w., [\]]*\]$/.test(v)) return false; // a type: `list[V1ObjectReference]` (an API model's field types)
   if (/^(?:arn|urn):/i.test(v)) return false; // a resource name
   if (!quoted) {
     if (/^[$%!&*<{[|>(]/.test(v) || /[()]/.test(v)) return false; // yaml tags/anchors, calls, blocks
@@ -377,12 +470,41 @@ interface Assignment {
 }
 
 /**
- * Parse `<name><closing quotes>? <op> <value>` starting at the end of the name (index `e`).
- * Operators: `=`, `:`, `:=`, `=>`, `?=`; never `==`, `!=`, `<=`, `>=`.
+ * A value that follows its name after spaces, no operator (spacedMode): `line`, the rest of the line
+ * (a Dockerfile's `ENV NAME value`); `token`, the next run of non-spaces (a .netrc's `password p`);
+ * `embedded`, that run less the quotes that close the string it is in (`"machine h login u password
+ * p"` in a script).
  */
-function parseAssignment(text: string, nameStart: number, e: number, quotesOpt: boolean): Assignment | undefined {
+type Spaced = 'line' | 'token' | 'embedded';
+
+/** `<password>value</password>`, closed on the line: the element's text (`from`: after the start tag). */
+function xmlElementValue(text: string, name: string, from: number): Assignment | undefined {
+  const close = text.slice(from, from + 1004 + name.length).indexOf(`</${name}>`);
+  if (close < 0) return undefined;
+  return { name, value: text.slice(from, from + close), valueStart: from, quoted: false };
+}
+
+/**
+ * The name at `[s, e)` is the quoted value of a `key=` or `name=` attribute (`<add key="ApiKey"
+ * value="…"/>`, `<property name="password" value="…"/>`); not an HTML form's `<input name=… value=…>`
+ * (a page's CSRF token, a form's echo).
+ */
+function isAttributeName(text: string, s: number, e: number): boolean {
+  const q = text[e];
+  if ((q !== '"' && q !== "'") || text[s - 1] !== q) return false;
+  const attr = /(?:^|[\s<])(key|name)\s{0,4}=\s{0,4}$/i.exec(text.slice(Math.max(0, s - 13), s - 1));
+  return attr !== null && (attr[1]?.toLowerCase() === 'key' || !/<input\b[^<>]{0,300}$/i.test(text.slice(Math.max(0, s - 320), s)));
+}
+
+/**
+ * Parse `<name><closing quotes>? <op> <value>` starting at the end of the name (index `e`).
+ * Operators: `=`, `:`, `:=`, `=>`, `?=`; never `==`, `!=`, `<=`, `>=`. Also `<name>value</name>`,
+ * `key="name" value="value"`, and spaces alone where the file's syntax takes them (`spaced`).
+ */
+function parseAssignment(text: string, nameStart: number, e: number, quotesOpt: boolean, spaced?: Spaced): Assignment | undefined {
   const name = text.slice(nameStart, e);
   if (text.slice(Math.max(0, nameStart - 2), nameStart) === '::') return undefined; // `AWS::X::ApiKey`: a type name
+  if (text[nameStart - 1] === '<' && text[e] === '>') return xmlElementValue(text, name, e + 1);
   let j = e;
   let closers = 0;
   while (closers < 3 && j < text.length && `'"\`]`.includes(text[j] as string)) {
@@ -395,7 +517,13 @@ function parseAssignment(text: string, nameStart: number, e: number, quotesOpt: 
   if (two === ':=' || two === '=>' || two === '?=') op = two;
   else if (two === '==' || two === '!=' || two === '<=' || two === '>=' || two === '::') return undefined;
   else if (text[j] === '=' || text[j] === ':') op = text[j];
-  if (op === undefined) return undefined;
+  if (op === undefined) {
+    // the next attribute holds the value: `<add key="ApiKey" value="…"/>`, `<property name="password" value="…"/>`
+    const attr = closers === 1 && isAttributeName(text, nameStart, e) ? /^value\s{0,4}=/i.exec(text.slice(j, j + 12)) : null;
+    if (attr) op = attr[0];
+    else if (spaced !== undefined && closers === 0 && j > e) op = '';
+    else return undefined;
+  }
   j += op.length;
   while (isSpace(text[j])) j++;
   // `token: str = "…"` (a type hint followed by a default): step over the annotation
@@ -452,7 +580,29 @@ function parseAssignment(text: string, nameStart: number, e: number, quotesOpt: 
   }
   // A URL's query (`…/v1?api_key=<value>&n=1`, in a string of any file) holds its values unquoted.
   const query = op === '=' && (text[nameStart - 1] === '?' || text[nameStart - 1] === '&');
-  if ((!quotesOpt && !query) || k !== j) return undefined;
+  // An unquoted value is read from its start (`k` stepped over the letters of a string prefix): one
+  // starting with r, b, u, f, `@` or `$` (`API_KEY=bQ8…`, `token: f9…`) was passed over.
+  if (!quotesOpt && !query && spaced === undefined) return undefined;
+  if (spaced !== undefined) {
+    let end = j;
+    while (end < text.length && end - j < 1001 && !isSpace(text[end])) end++;
+    let value = text.slice(j, end);
+    // `ENV NAME a b`: the value holds spaces (a Dockerfile reads them all): not read rather than read in part
+    if (spaced === 'line' && text.slice(end).trim() !== '') return undefined;
+    if (spaced === 'embedded') {
+      // the string holding the line closes after the value (`…password p\n"`, `…password p' >> ~/.netrc`)
+      let cut = value.length;
+      for (;;) {
+        const c = value[cut - 1];
+        if (c !== undefined && `"'\`;,)`.includes(c)) cut--;
+        else if ((c === 'n' || c === 'r') && value[cut - 2] === '\\') cut -= 2;
+        else break;
+      }
+      value = value.slice(0, cut);
+    }
+    if (value === '') return undefined;
+    return { name, value, valueStart: j, quoted: false };
+  }
   let end = j;
   while (end < text.length && end - j < 1001 && !(query ? /[\s'"`&#]/ : /[\s'"`]/).test(text[end] as string)) end++;
   let value = text.slice(j, end);
@@ -519,9 +669,22 @@ function nameAround(text: string, i: number, length: number): [number, number] {
   return [s, e];
 }
 
+/**
+ * How a value may follow the name at `[s, e)` of `text` after spaces alone (parseAssignment): the
+ * first name of a Dockerfile's `ENV NAME value` (legacy form; `lineStart`/`lineEnd`: `text` holds
+ * the line's start/end), `password` as a .netrc has it, or after `machine <host> login <user>` on
+ * any line (a .netrc written by a script: `echo "machine h login u password p" > ~/.netrc`).
+ */
+function spacedMode(text: string, s: number, e: number, syntax: Syntax, lineStart: boolean, lineEnd: boolean): Spaced | undefined {
+  if (syntax.dockerfile && lineStart && lineEnd && s <= 24 && /^\s{0,8}ENV\s{1,8}$/i.test(text.slice(0, s))) return 'line';
+  if ((s > 0 && !isSpace(text[s - 1])) || text.slice(s, e).toLowerCase() !== 'password') return undefined;
+  if (syntax.netrc) return 'token';
+  return /\b(?:machine\s{1,8}\S{1,200}|default)\s{1,8}login\s{1,8}\S{1,200}\s{1,8}$/.test(text.slice(Math.max(0, s - 440), s)) ? 'embedded' : undefined;
+}
+
 /** Rule 2: the literal assigned to the keyword-named name at `[s, e)`, when it is one worth reporting. */
-function keywordAssignment(text: string, s: number, e: number, quotesOpt: boolean): SecretHit | undefined {
-  const a = parseAssignment(text, s, e, quotesOpt);
+function keywordAssignment(text: string, s: number, e: number, quotesOpt: boolean, spaced?: Spaced): SecretHit | undefined {
+  const a = parseAssignment(text, s, e, quotesOpt, spaced);
   if (!a) return undefined;
   const name = a.name.replace(/^[-$@]+/, '');
   const value = a.value.trim();
@@ -542,7 +705,7 @@ function keywordAssignment(text: string, s: number, e: number, quotesOpt: boolea
  * (`seenNames`, by its start in the line). `windowed` (a line over 4 KB, scanLongLine): each
  * mention is read in its window of the line only, and a value is taken only when read whole.
  */
-function keywordHits(text: string, lower: string, keywords: readonly string[], quotesOpt: boolean, seenNames: Set<number>, meta: { capped?: boolean } | undefined, windowed: boolean): SecretHit[] {
+function keywordHits(text: string, lower: string, keywords: readonly string[], syntax: Syntax, seenNames: Set<number>, meta: { capped?: boolean } | undefined, windowed: boolean): SecretHit[] {
   const hits: SecretHit[] = [];
   for (const [i, kwRaw, kw] of keywordMentions(lower, keywords, meta)) {
     const from = windowed ? Math.max(0, i - WINDOW_BEFORE) : 0;
@@ -551,7 +714,7 @@ function keywordHits(text: string, lower: string, keywords: readonly string[], q
     const [s, e] = nameAround(win, i - from, kw.length);
     if (!nameMatchesKeyword(win.slice(s, e), kwRaw) || seenNames.has(from + s)) continue;
     seenNames.add(from + s);
-    const hit = keywordAssignment(win, s, e, quotesOpt);
+    const hit = keywordAssignment(win, s, e, syntax.quotesOpt, spacedMode(win, s, e, syntax, from === 0, to === text.length));
     if (!hit) continue;
     // A window that ends before the line may cut an unquoted value short (its rest would be left in
     // clear next to the masked part) or the look past a quoted one: only a value read whole counts.
@@ -562,9 +725,59 @@ function keywordHits(text: string, lower: string, keywords: readonly string[], q
   return hits;
 }
 
-function scanAssignments(text: string, keywords: readonly string[], quotesOpt: boolean, meta?: { capped?: boolean }): SecretHit[] {
+/**
+ * `text` with its `\uXXXX` escapes of name characters (letters, digits, `_`, `-`) decoded, and at
+ * each index of the result the index in `text` it comes from (one more: `text.length`); undefined
+ * when none. `"pass\u0077ord": "…"` is JSON's (and JavaScript's, Python's) `"password": "…"`, the
+ * keyword missed in it. An escaped backslash (`\\u0077`) is kept as it is. One pass, lines up to 4 KB.
+ */
+function decodeNameEscapes(text: string): { text: string; at: number[] } | undefined {
+  if (!text.includes('\\u')) return undefined;
+  const out: string[] = [];
+  const at: number[] = [];
+  let decoded = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i] as string;
+    if (c === '\\' && text[i + 1] === 'u' && /^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) {
+      const d = String.fromCharCode(parseInt(text.slice(i + 2, i + 6), 16));
+      if (/^[A-Za-z0-9_-]$/.test(d)) {
+        out.push(d);
+        at.push(i);
+        i += 5;
+        decoded = true;
+        continue;
+      }
+    }
+    out.push(c);
+    at.push(i);
+    if (c === '\\' && i + 1 < text.length) {
+      out.push(text[++i] as string);
+      at.push(i);
+    }
+  }
+  at.push(text.length);
+  return decoded ? { text: out.join(''), at } : undefined;
+}
+
+/**
+ * Rules 2 and 3 over a line read whole. A line with escaped name characters is read decoded, each
+ * hit then taken back to the line: its start, and its value as the line has it (escapes included),
+ * so the value masked is the one in the line.
+ */
+function scanAssignments(text: string, keywords: readonly string[], syntax: Syntax, meta?: { capped?: boolean }): SecretHit[] {
+  const dec = decodeNameEscapes(text);
+  if (!dec) return assignmentsOf(text, keywords, syntax, meta);
+  return assignmentsOf(dec.text, keywords, syntax, meta).map((h) => {
+    const start = dec.at[h.start] as number;
+    const secret = text.slice(start, dec.at[h.start + h.secret.length]);
+    return secret === h.secret ? { ...h, start } : { ...h, start, secret, entropy: shannonEntropy(secret) };
+  });
+}
+
+function assignmentsOf(text: string, keywords: readonly string[], syntax: Syntax, meta?: { capped?: boolean }): SecretHit[] {
+  const { quotesOpt } = syntax;
   const seenNames = new Set<number>();
-  const hits = keywordHits(text, lowerAtSameIndex(text), keywords, quotesOpt, seenNames, meta, false);
+  const hits = keywordHits(text, lowerAtSameIndex(text), keywords, syntax, seenNames, meta, false);
   // 3. the entropy rule: credential-sounding name, token-like literal, high entropy
   const consider = (s: number, e: number) => {
     if (seenNames.has(s)) return;
@@ -608,7 +821,7 @@ function scanAssignments(text: string, keywords: readonly string[], quotesOpt: b
 export function scanLine(path: string, text: string, keywords: readonly string[] = DEFAULT_SECRET_KEYWORDS, meta?: { capped?: boolean }): SecretHit[] {
   if (ALLOW_PRAGMA.test(text)) return [];
   const shapes = scanShapes(text);
-  const assignments = scanAssignments(text, keywords, quotesOptional(path), meta).filter(
+  const assignments = scanAssignments(text, keywords, syntaxOf(path), meta).filter(
     (a) => !shapes.some((s) => a.start < s.start + s.secret.length && s.start < a.start + a.secret.length),
   );
   const all = [...shapes, ...assignments];
@@ -644,7 +857,7 @@ const WINDOW_TAIL = 18;
  * window is read as a line of at most ~2 KB, so no regular expression sees the whole line.
  */
 function scanLongLine(path: string, text: string, lower: string, keywords: readonly string[], meta?: { capped?: boolean }): SecretHit[] {
-  return keywordHits(text, lower, keywords, quotesOptional(path), new Set(), meta, true).sort((a, b) => a.start - b.start);
+  return keywordHits(text, lower, keywords, syntaxOf(path), new Set(), meta, true).sort((a, b) => a.start - b.start);
 }
 
 /**
@@ -666,7 +879,7 @@ function hasAllowPragma(text: string, lower: string): boolean {
 const SNIPPET_MAX = 240;
 
 /** Rules that guess from context (kept at low severity in test code); token shapes are certain. */
-const GENERIC_RULES: ReadonlySet<SecretRuleId> = new Set(['keyword-assignment', 'high-entropy-string', 'url-credentials', 'bearer-token']);
+const GENERIC_RULES: ReadonlySet<SecretRuleId> = new Set(['keyword-assignment', 'high-entropy-string', 'url-credentials', 'bearer-token', 'basic-auth']);
 
 /**
  * The snippet of a hit on a line over 4 KB: cut from 60 characters before it to 240 after it
