@@ -843,3 +843,21 @@ describe('review: credentials outside a keyword assignment', () => {
     );
   });
 });
+
+describe('review: the spaced forms leave operator assignments as they were', () => {
+  const value = 'Zq81mKs92LdPq0aX';
+  it.each([
+    // `ENV NAME=value NAME2=value2`: the first name is the one `ENV NAME value` is read for, yet its
+    // value has an operator: the rest of the line is other variables, not part of the value.
+    ['Dockerfile', `ENV PASSWORD=${value} PORT=8080`],
+    ['Dockerfile', `ENV DB_PASSWORD=${value} DB_USER=app`],
+    ['Dockerfile', `ENV API_KEY=${value} \\`],
+  ])('finds %s: %s', (path, line) => {
+    expect(scanLine(path, line).map((h) => [h.ruleId, h.secret])).toEqual([['keyword-assignment', value]]);
+  });
+  it('reads curl -u only in curl\'s own command', () => {
+    expect(scanLine('scripts/sync.sh', 'curl -fsSLO https://example.org/a.tgz && rsync -u backup.internal:archive_2024/db ./restore')).toEqual([]);
+    expect(scanLine('scripts/sync.sh', 'curl -fsSL https://example.org/a | git push -u origin main:release_2024x')).toEqual([]);
+    expect(scanLine('scripts/api.sh', `curl "https://api.example.org/?a=1&b=2" -u admin:${value}`).map((h) => [h.ruleId, h.secret])).toEqual([['basic-auth', value]]);
+  });
+});

@@ -32001,13 +32001,13 @@ function isPlainObject(v) {
     const proto = Object.getPrototypeOf(v);
     return proto === Object.prototype || proto === null;
 }
+/** The severities a threshold may name: `unknown` is judged as `unknown-severity` says. */
+const THRESHOLD_SEVERITIES = model_SEVERITIES.filter((x) => x !== 'unknown');
 /**
  * `thresholds`: tool -> scope -> severity -> action (policy file only). Each problem is its own
  * issue at its own path, so the message names the line of the policy file it is on. The values are
  * copied into fresh objects by known keys only (a `__proto__` key is an unknown key, not a prototype).
  */
-/** The severities a threshold may name: `unknown` is judged as `unknown-severity` says. */
-const THRESHOLD_SEVERITIES = model_SEVERITIES.filter((x) => x !== 'unknown');
 function parseThresholds(v, issues) {
     const before = issues.length;
     const fail = (path, message) => {

@@ -256,14 +256,14 @@ export function isPlainObject(v: unknown): v is Record<string, unknown> {
   return proto === Object.prototype || proto === null;
 }
 
+/** The severities a threshold may name: `unknown` is judged as `unknown-severity` says. */
+const THRESHOLD_SEVERITIES = SEVERITIES.filter((x) => x !== 'unknown');
+
 /**
  * `thresholds`: tool -> scope -> severity -> action (policy file only). Each problem is its own
  * issue at its own path, so the message names the line of the policy file it is on. The values are
  * copied into fresh objects by known keys only (a `__proto__` key is an unknown key, not a prototype).
  */
-/** The severities a threshold may name: `unknown` is judged as `unknown-severity` says. */
-const THRESHOLD_SEVERITIES = SEVERITIES.filter((x) => x !== 'unknown');
-
 function parseThresholds(v: unknown, issues: Issue[]): Partial<Record<ToolId, ToolThresholds>> | undefined {
   const before = issues.length;
   const fail = (path: string[], message: string): void => {

@@ -108,8 +108,7 @@ export interface GateResult {
    * where, at most 1,000, never the line's text (policy/suppressions.ts). Absent: the change is unknown.
    */
   suppressions?: { total: number; places: Suppression[] };
-  /** What the pip-audit severity lookup did: requests, advisories, resolved, unknown by reason. */
-  /** The pip-audit severity lookups (enrich/severity.ts ResolveStats). */
+  /** What the pip-audit severity lookup did: requests, advisories, resolved, unknown by reason (enrich/severity.ts ResolveStats). */
   severityLookup?: {
     requests: number;
     advisories: number;

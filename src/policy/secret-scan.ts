@@ -268,13 +268,14 @@ const SHAPES: readonly ShapeRule[] = [
   },
   // `curl -u user:password`, `curl --user "user:password"`, `--user=user:password`: the password
   // (`-u "$USER:$PASS"`, `-u user` and `-u {user}:{password}` hold none). Only after `curl` on the
-  // line: `-u` is an unrelated option of rsync, docker, git push… (`rsync -u host:dir/x`).
+  // line, in the same command (no `;`, `|`, `&&` between): `-u` is an unrelated option of rsync,
+  // docker, git push… (`rsync -u host:dir/x`, `curl -O … && rsync -u host:dir/x`).
   {
     id: 'basic-auth',
     re: /(?<![\w-])(?:-u\s{1,4}|--user(?:\s{1,4}|=))(["']?)[^\s"'`:]{1,100}:([^\s"'`]{1,200})\1(?=[\s"'`]|$)/g,
     group: 2,
     context: true,
-    after: /\bcurl(?:\.exe)?\b/i,
+    after: /\bcurl(?:\.exe)?\b(?:[^;|&]|&(?!&))*$/i,
     check: (s) => acceptableLiteral(s, 'password', true),
   },
 ];
@@ -582,8 +583,10 @@ function parseAssignment(text: string, nameStart: number, e: number, quotesOpt: 
   const query = op === '=' && (text[nameStart - 1] === '?' || text[nameStart - 1] === '&');
   // An unquoted value is read from its start (`k` stepped over the letters of a string prefix): one
   // starting with r, b, u, f, `@` or `$` (`API_KEY=bQ8…`, `token: f9…`) was passed over.
-  if (!quotesOpt && !query && spaced === undefined) return undefined;
-  if (spaced !== undefined) {
+  // A value after spaces alone (op ''): read as the file's syntax says. With an operator, as any
+  // assignment (`ENV PASSWORD=… PORT=80` sets two variables: its rest is not the value's).
+  if (!quotesOpt && !query && op !== '') return undefined;
+  if (op === '') {
     let end = j;
     while (end < text.length && end - j < 1001 && !isSpace(text[end])) end++;
     let value = text.slice(j, end);
