@@ -2,6 +2,7 @@
  * GateResult: the versioned contract between the gate, the CLI, the promotion action and users'
  * scripts. Change it only by adding fields (and say so in docs/result-schema.md).
  */
+import type { ResolveStats } from '../enrich/severity.js';
 import type { Finding, ScanError, Severity, SkippedItem, ToolId } from '../reports/model.js';
 import type { WaiverReport } from '../waivers/types.js';
 import type { OverrideDecision } from './override.js';
@@ -108,18 +109,7 @@ export interface GateResult {
    * where, at most 1,000, never the line's text (policy/suppressions.ts). Absent: the change is unknown.
    */
   suppressions?: { total: number; places: Suppression[] };
-  /** What the pip-audit severity lookup did: requests, advisories, resolved, unknown by reason (enrich/severity.ts ResolveStats). */
-  severityLookup?: {
-    requests: number;
-    advisories: number;
-    resolved: number;
-    unknown: number;
-    /** Unknown advisories per reason (`offline`, `off`, `not-found`, `rate-limited`, ...). */
-    byReason: Record<string, number>;
-    bySource: { github: number; osv: number };
-    /** pip-audit findings looked at. */
-    findings: number;
-    wallMs: number;
-  };
+  /** What the pip-audit severity lookup did: requests, advisories, resolved, unknown by reason (`offline`, `off`, `not-found`...), by source. */
+  severityLookup?: ResolveStats;
   artifact?: { id?: number; url?: string; name: string; error?: string };
 }
