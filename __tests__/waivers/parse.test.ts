@@ -125,6 +125,32 @@ describe('Markdown table', () => {
     expect(parseWaivers(text, 'w.md')).toEqual([]);
   });
 
+  it('a fence is closed only by backticks followed by spaces or tabs (as GitHub), not U+00A0 and the like', () => {
+    const row = '| x | bandit | test=B101 path=** | false-positive | r | @a | @b | 2026-11-20 | 2026-12-20 | | |';
+    for (const ws of ['\u00a0', '\u3000', '\u2003', '\f', '\v']) {
+      // GitHub: one code block from the first line to the sixth (the table is shown as code), then
+      // another opened by the last line, to the end. The gate read the table between as waivers;
+      // now the last fence is the one never closed, and the file waives nothing.
+      for (const f of ['```', '~~~']) {
+        const text = [f, `${f}${ws}`, HEADER, DELIM, row, f, `${f}${ws}`].join('\n');
+        expect(errorsOf(text, 'w.md')).toEqual([{ line: 7, message: 'code fence is never closed' }]);
+      }
+    }
+    // Spaces and tabs after a closing fence still close it.
+    expect(parseWaivers(['```', 'x', '``` \t', HEADER, DELIM, row].join('\n'), 'w.md').map((w) => w.id)).toEqual(['x']);
+  });
+
+  it('an HTML comment opened after another on the same line hides the lines after it', () => {
+    const row = '| y | bandit | test=B101 path=** | false-positive | r | @a | @b | 2026-11-20 | 2026-12-20 | | |';
+    expect(parseWaivers(['<!-- note --> <!--', HEADER, DELIM, row, '-->'].join('\n'), 'w.md')).toEqual([]);
+    // A comment's closing line that opens another one.
+    expect(parseWaivers(['<!--', 'note', '--> <!--', HEADER, DELIM, row, '-->'].join('\n'), 'w.md')).toEqual([]);
+    // Complete comments (empty ones too) hide nothing after them.
+    for (const lines of [['<!-- note -->'], ['<!-->'], ['<!--->'], ['<!-- a --> <!-- b -->'], ['<!--', 'x', '--> <!-- y -->']]) {
+      expect(parseWaivers([...lines, HEADER, DELIM, row].join('\n'), 'w.md').map((w) => w.id)).toEqual(['y']);
+    }
+  });
+
   it('an empty file and a file without a waivers table give no waivers', () => {
     expect(parseWaivers('', 'w.md')).toEqual([]);
     expect(parseWaivers('# Waivers\n\nNone yet.\n', 'w.md')).toEqual([]);

@@ -427,6 +427,31 @@ function cellValue(c: string): string | undefined {
   return s;
 }
 
+/**
+ * Whether an HTML comment is open at the end of `line`, given whether one was at its start. Every
+ * opener of the line counts, not only the first: `<!-- note --> <!--` leaves a comment open that
+ * hides the next lines on GitHub, and its rows were read (`line.includes('-->')` took the line for a
+ * closed comment). `<!-->` and `<!--->` are complete (empty) comments.
+ */
+function commentOpenAfter(line: string, open: boolean): boolean {
+  let pos = 0;
+  for (;;) {
+    if (open) {
+      const close = line.indexOf('-->', pos);
+      if (close < 0) return true;
+      pos = close + 3;
+      open = false;
+    } else {
+      const start = line.indexOf('<!--', pos);
+      if (start < 0) return false;
+      pos = start + 4;
+      if (line.startsWith('>', pos)) pos += 1;
+      else if (line.startsWith('->', pos)) pos += 2;
+      else open = true;
+    }
+  }
+}
+
 function parseMarkdown(text: string, file: string, problems: WaiverFileProblem[]): RawRow[] {
   const lines = text.split(/\r\n|\r|\n/);
   const rows: RawRow[] = [];
@@ -436,7 +461,10 @@ function parseMarkdown(text: string, file: string, problems: WaiverFileProblem[]
     const line = lines[i] as string;
     const no = i + 1;
     if (fence) {
-      const close = new RegExp(`^ {0,3}${fence.marker[0] === '`' ? '`' : '~'}{${fence.marker.length},}\\s*$`);
+      // Only spaces and tabs may follow a closing fence (CommonMark): with `\s*`, a line of
+      // backticks and U+00A0 (or U+3000, a form feed…) closed the fence here while GitHub shows the
+      // table after it as code, and its rows waived findings.
+      const close = new RegExp(`^ {0,3}${fence.marker[0] === '`' ? '`' : '~'}{${fence.marker.length},}[ \\t]*$`);
       if (close.test(line)) {
         if ((fence.lang === 'yaml' || fence.lang === 'yml') && /^waivers\s*:/m.test(fence.body.join('\n'))) {
           pushAll(rows, parseYamlRows(fence.body.join('\n'), file, fence.start, problems));
@@ -446,7 +474,7 @@ function parseMarkdown(text: string, file: string, problems: WaiverFileProblem[]
       continue;
     }
     if (inComment) {
-      if (line.includes('-->')) inComment = false;
+      inComment = commentOpenAfter(line, true);
       continue;
     }
     const fm = FENCE.exec(line);
@@ -454,8 +482,8 @@ function parseMarkdown(text: string, file: string, problems: WaiverFileProblem[]
       fence = { marker: fm[1] as string, lang: (fm[2] ?? '').toLowerCase(), start: no, body: [] };
       continue;
     }
-    if (/^\s*<!--/.test(line) && !line.includes('-->')) {
-      inComment = true;
+    if (/^\s*<!--/.test(line)) {
+      inComment = commentOpenAfter(line, false);
       continue;
     }
     if (!/^ {0,3}\|/.test(line)) continue;
