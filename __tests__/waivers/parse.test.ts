@@ -189,6 +189,9 @@ describe('errors name the line (and nothing is returned)', () => {
     ['secret-scan line', row({ tool: 'secret-scan', match: 'file=a.py line=0' }), /line: got "0"; expected a line number/],
     ['absolute path', row({ match: 'test=B101 path=/etc/passwd' }), /must be relative to the repository root/],
     ['parent path', row({ match: 'test=B101 path=../x.py' }), /must not contain \.\./],
+    // A negated glob waived every file but the one it names (found by a waivers review).
+    ['negated path glob', row({ match: 'test=B101 path=!tests/x.py' }), /path "!tests\/x\.py" starts with "!", which would match every file but these/],
+    ['negated extglob', row({ tool: 'vulture', match: 'name=helper path=!(src)/**' }), /starts with "!"/],
     ['duplicate match key', row({ match: 'test=B101 test=B102 path=a.py' }), /test given twice/],
     ['bad id', row({ id: 'W 1!' }), /id: expected letters, digits/],
   ];

@@ -230,6 +230,9 @@ function normPath(p: string, key: string): string {
   if (s === '') throw new Error(`${key} is empty`);
   if (s.startsWith('/')) throw new Error(`${key} ${JSON.stringify(p)} must be relative to the repository root`);
   if (s.split('/').includes('..')) throw new Error(`${key} ${JSON.stringify(p)} must not contain ..`);
+  // A leading `!` negates the whole glob (picomatch): `path=!tests/x.py` waived every file but that
+  // one (a waivers review). No waiver names what it does not cover.
+  if (s.startsWith('!')) throw new Error(`${key} ${JSON.stringify(p)} starts with "!", which would match every file but these; name the files the waiver covers`);
   return s;
 }
 
