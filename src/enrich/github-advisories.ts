@@ -5,7 +5,8 @@
  * Which severity wins: the advisory's own `severity` (GitHub's reviewed rating; `medium` is OSV's
  * `MODERATE`). Its CVSS (`cvss_severities.cvss_v4`, else `cvss_v3`, else the legacy `cvss`) is recorded
  * beside it for the reader. Only when `severity` is absent or `unknown` is a CVSS vector scored
- * (newest version first) to give the band.
+ * (newest version first) to give the band. A withdrawn advisory (`withdrawn_at`) gives no answer:
+ * its rating no longer describes anything (among a CVE's advisories, the live ones answer).
  */
 import { z } from 'zod';
 import type { HttpClient } from '../io/http.js';
@@ -56,9 +57,15 @@ function githubCvssEntries(a: GlobalAdvisory): Array<{ vector: string; score?: n
 /** Pure: a severity from one advisory object. `score` is only called when GitHub gives no rating. */
 export async function resolveFromGithubAdvisory(a: GlobalAdvisory, getScorer: () => Promise<CvssScorer>): Promise<Resolution> {
   const ghsa = a.ghsa_id;
+  // A withdrawn advisory (a duplicate, or not a vulnerability after all) rates nothing any more:
+  // its leftover rating answered for the live record pip-audit reported it beside (a PYSEC id
+  // whose withdrawn GHSA alias said `low`, the CVE's live advisory `critical`). Not an answer
+  // (fail closed): the other sources, or unknown-severity, decide.
+  if (a.withdrawn_at) {
+    return { ok: false, reason: 'no-severity', detail: clip(`GitHub advisory ${ghsa} was withdrawn (${clip(a.withdrawn_at, 30)}): its severity ${JSON.stringify(clip(a.severity ?? 'absent', 20))} is not used`, 240) };
+  }
   const rating = severityFromWord(a.severity);
   const entries = githubCvssEntries(a);
-  const withdrawn = a.withdrawn_at ? ` (withdrawn ${clip(a.withdrawn_at, 30)})` : '';
   if (rating) {
     // Record GitHub's own CVSS figure beside the rating (the newest version it gives).
     const first = entries[0];
@@ -71,7 +78,7 @@ export async function resolveFromGithubAdvisory(a: GlobalAdvisory, getScorer: ()
         kind: 'github',
         advisory: ghsa,
         ...(cvss ? { cvss } : {}),
-        detail: clip(`GitHub advisory ${ghsa}${a.type ? ` (${a.type})` : ''}: severity ${a.severity}${cvss ? `; CVSS ${cvss.version} ${cvss.score} ${cvss.vector}` : ''}${withdrawn}`, 240),
+        detail: clip(`GitHub advisory ${ghsa}${a.type ? ` (${a.type})` : ''}: severity ${a.severity}${cvss ? `; CVSS ${cvss.version} ${cvss.score} ${cvss.vector}` : ''}`, 240),
       },
     };
   }
@@ -86,7 +93,7 @@ export async function resolveFromGithubAdvisory(a: GlobalAdvisory, getScorer: ()
           kind: 'github',
           advisory: ghsa,
           cvss: cvssOf(best),
-          detail: clip(`GitHub advisory ${ghsa}: no rating (severity ${JSON.stringify(clip(a.severity ?? 'absent', 20))}); CVSS ${best.version} ${best.score} ${best.vector} scored as ${best.rating}${withdrawn}`, 240),
+          detail: clip(`GitHub advisory ${ghsa}: no rating (severity ${JSON.stringify(clip(a.severity ?? 'absent', 20))}); CVSS ${best.version} ${best.score} ${best.vector} scored as ${best.rating}`, 240),
         },
       };
     }

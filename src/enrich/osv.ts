@@ -10,7 +10,8 @@
  *      `CVSS_V3`/`CVSS_V4` only, scored by the library; the newest version that scores wins
  *      (v4.0 > v3.1 > v3.0: FIRST's current version, and the one the database added last).
  * `CVSS_V2` vectors are not used (v2 has no FIRST qualitative scale). When a rating is used, the best
- * valid vector is still recorded beside it.
+ * valid vector is still recorded beside it. A withdrawn record (`withdrawn`) gives no answer
+ * (`no-severity`; its aliases may still be followed).
  */
 import { z } from 'zod';
 import type { HttpClient } from '../io/http.js';
@@ -67,6 +68,11 @@ export async function resolveFromOsvRecord(v: OsvVuln, packageName: string | und
   const id = v.id;
   // Only well-formed ids are kept: they may be followed (step 3) and are shown in details.
   const aliases = (v.aliases ?? []).map(canonicalId).filter((x): x is string => x !== undefined);
+  // A withdrawn record rates nothing any more (as GitHub's withdrawn advisories): not an answer.
+  // Its aliases may still be followed (step 3), as for a record without a severity.
+  if (v.withdrawn) {
+    return { ok: false, reason: 'no-severity', detail: clip(`OSV ${id} was withdrawn (${clip(v.withdrawn, 30)}): its severity is not used`, 240), aliases };
+  }
   const affected = v.affected ?? [];
   const mine = affected.filter((a) => packageName !== undefined && normName(a.package?.name) === normName(packageName));
   const pkgEntries = mine.length > 0 ? mine : affected;

@@ -44,6 +44,7 @@ import {
   expectObject,
   isJsonObject,
   optArray,
+  optBoolean,
   optInteger,
   optNumber,
   optObject,
@@ -246,6 +247,14 @@ function readSarif(root: unknown, file: string): { leaks: Leak[]; toolVersion?: 
       const sd = optObject(rule, 'shortDescription', `${rb}.tool.driver.rules[${i}]`);
       const text = (sd && optString(sd, 'text', `${rb}.tool.driver.rules[${i}].shortDescription`)) || optString(rule, 'name', `${rb}.tool.driver.rules[${i}]`);
       if (id && text) ruleNames.set(id, text);
+    });
+    // SARIF: a run whose invocation did not succeed has no complete results (gitleaks writes no
+    // `invocations`; a wrapper or a merge may): its `results: []` is not a clean run, as for Bandit.
+    (optArray(run, 'invocations', rb) ?? []).forEach((x, j) => {
+      const ib = `${rb}.invocations[${j}]`;
+      if (optBoolean(expectObject(x, ib), 'executionSuccessful', ib) === false) {
+        throw new ReportParseError('gitleaks', file, `${ib}.executionSuccessful`, 'false: the run failed, so its results are not complete');
+      }
     });
     // SARIF: a run without `results` (absent or null) produced none, it did not complete; gitleaks
     // always writes the array (`[]` when it finds nothing). Not read as a clean run.
