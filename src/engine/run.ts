@@ -507,27 +507,6 @@ export async function runEngine(settings: Settings, deps: EngineDeps): Promise<E
     });
   }
 
-  // What one report revealed leaves no other report's finding in clear (a Bandit snippet of the line
-  // gitleaks flagged, a vulture name, a mutmut line quoting a Bandit password). What a report
-  // revealed itself its parser already took out of its own findings (gitleaks: every secret of the
-  // report from each finding; Bandit: its passwords from every snippet; the secret scan: each line's):
-  // the 80,000 findings of a big Bandit report are not walked again for the passwords of a few of them.
-  if (knownSecrets.length > 0) {
-    const reports = inputs.flatMap((i) => i.reports);
-    const fromOthers = (r: ParsedReport): string[] => {
-      const own = new Set(r.knownSecrets ?? []);
-      return own.size === 0 ? knownSecrets : knownSecrets.filter((x) => !own.has(x));
-    };
-    // Reports that revealed nothing share one list (and one scrubber).
-    const shared = reports.filter((r) => !r.knownSecrets?.length);
-    if (shared.length > 0) scrubKnownSecrets(shared.flatMap((r) => [...r.findings, ...r.scanErrors, ...r.skipped]), knownSecrets);
-    for (const r of reports) {
-      if (!r.knownSecrets?.length) continue;
-      const others = fromOthers(r);
-      if (others.length > 0) scrubKnownSecrets([...r.findings, ...r.scanErrors, ...r.skipped], others);
-    }
-  }
-
   // A gitleaks report that was never read revealed nothing: what it holds is known to no scrubber,
   // and any other report may quote it (a Bandit snippet of the line). Fail closed: no finding keeps
   // a snippet, and no report's copy goes into the artifact (stageReports writes a note instead).
@@ -583,6 +562,8 @@ export async function runEngine(settings: Settings, deps: EngineDeps): Promise<E
   if (severityStats) result.severityLookup = severityStats;
   result.notices = pushAll(notices, result.notices);
   if (secretsUnknown) result.notices.unshift(secretsUnknown);
+  // Only now, the decisions made (see scrubResult): a path, a rule id or a package is read as it is.
+  scrubResult(result, inputs, knownSecrets);
   result.headline = headlineFor(result);
   const reports = inputs.flatMap((i) => i.files.map((f): ReportRef => {
     const rawRedaction = f.error ? undefined : redactions.get(f.path);
@@ -593,6 +574,53 @@ export async function runEngine(settings: Settings, deps: EngineDeps): Promise<E
     return rawRedaction ? { tool: i.tool, path: f.path, rawRedaction } : { tool: i.tool, path: f.path };
   }));
   return { result, reports, severityStats, knownSecrets: [...new Set(knownSecrets)] };
+}
+
+/**
+ * What one report revealed leaves no other report's finding in clear (a Bandit snippet of the line
+ * gitleaks flagged, a vulture name, a mutmut line quoting a Bandit password), nor any message or
+ * notice of the result. Scrubbed from the result once the policy decided, never before: a pull
+ * request chooses the known secrets its added lines reveal (`password = "app/auth/login.py"`), and
+ * a path, rule id, advisory id or package masked before the severity lookup, the critical-path
+ * and change matching, or the waivers read it took its finding out of a critical path or out of
+ * the change (fail open). What a report revealed itself its parser already took out of its own
+ * findings (gitleaks: every secret of the report from each finding; Bandit: its passwords from
+ * every snippet; the secret scan: each line's): the 80,000 findings of a big Bandit report are not
+ * walked again for the passwords of a few of them (a finding is told to its report by its tool and
+ * report file; two reports under one name are scrubbed of every secret).
+ */
+function scrubResult(result: GateResult, inputs: ToolInput[], knownSecrets: string[]): void {
+  if (knownSecrets.length === 0) return;
+  const keyOf = (f: Finding) => `${f.tool}\0${f.sourceFile}`;
+  const ownOf = new Map<string, readonly string[] | null>();
+  for (const r of inputs.flatMap((i) => i.reports)) {
+    const keys = new Set(r.findings.map(keyOf));
+    for (const k of keys) ownOf.set(k, ownOf.has(k) || !r.knownSecrets?.length ? null : r.knownSecrets);
+  }
+  const shared: object[] = [];
+  const byOwn = new Map<readonly string[], object[]>();
+  for (const t of result.tools) {
+    for (const f of t.findings) {
+      const own = ownOf.get(keyOf(f));
+      if (!own) shared.push(f);
+      else {
+        const list = byOwn.get(own);
+        if (list) list.push(f);
+        else byOwn.set(own, [f]);
+      }
+    }
+    // Messages may quote a path (a file a tool could not scan in a critical path).
+    pushAll(shared, t.scanErrors);
+    pushAll(shared, t.skipped);
+    shared.push(t.messages);
+  }
+  shared.push(result.notices);
+  scrubKnownSecrets(shared, knownSecrets);
+  for (const [own, findings] of byOwn) {
+    const mine = new Set(own);
+    const others = knownSecrets.filter((x) => !mine.has(x));
+    if (others.length > 0) scrubKnownSecrets(findings, others);
+  }
 }
 
 /**
