@@ -159,6 +159,22 @@ describe('a scanner run in another directory than the workspace, scan-root not s
     expect(r.notices.join('\n')).not.toMatch(/cannot place/);
   });
 
+  it('vulture: run from the parent directory (`repo/src/pkg/new.py`), new dead code still blocks', async () => {
+    const r = await project({ vulture: "repo/src/pkg/new.py:5: unused function 'unused_helper' (60% confidence)\n" });
+    expect(r.tools[0]!.findings[0]).toMatchObject({ location: { path: 'repo/src/pkg/new.py' }, disposition: 'block' });
+    expect(r.notices.join('\n')).toMatch(/cannot place/);
+  });
+
+  // A missing file no changed file's path ends with (nor ends one) is in the change under no root:
+  // the bundled example reports of another project (the demo compares HEAD with itself) are
+  // existing debt, not 170 findings the gate "cannot place".
+  it('vulture: a missing file that names no changed file under any root stays existing debt', async () => {
+    const r = await project({ vulture: "src/application/services/metrics.py:5: unused function 'unused_helper' (60% confidence)\n" });
+    expect(r.tools[0]!.findings[0]).toMatchObject({ inChange: false, disposition: 'info' });
+    expect(r.verdict).toBe('pass');
+    expect(r.notices.join('\n')).not.toMatch(/cannot place/);
+  });
+
   // deptry run in `api/` names the dependency definitions it reads `pyproject.toml`: a dependency
   // the change adds to `api/pyproject.toml` and nothing imports passed as existing debt.
   it('deptry: an unused dependency the change declares blocks', async () => {

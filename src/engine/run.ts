@@ -428,25 +428,56 @@ const STAT_CONCURRENCY = 32;
 /**
  * Findings of a tool judged by the change (deptry and vulture; any tool with `changed` or
  * `unchanged` thresholds) that name a file the change does not touch and the workspace does not
- * hold: the scanner ran in another directory (`cd src && vulture .` names git's
- * `src/pkg/new.py` as `pkg/new.py`, deptry run in `api/` names `api/pyproject.toml` as
- * `pyproject.toml`), and scan-root was not set. Matched as written, they never matched the change
- * and new dead code passed as existing debt. Fail closed: their paths join the ones the gate
- * cannot place in the repository (counted as new, and the notice points to scan-root).
+ * hold, under another root than a file the change does touch: the scanner ran in another
+ * directory (`cd src && vulture .` names git's `src/pkg/new.py` as `pkg/new.py`, deptry run in
+ * `api/` names `api/pyproject.toml` as `pyproject.toml`, a scan from the parent directory names it
+ * `repo/src/pkg/new.py`), and scan-root was not set. Matched as written, they never matched the
+ * change and new dead code passed as existing debt. Fail closed: their paths join the ones the gate
+ * cannot place in the repository (counted as new, and the notice points to scan-root). A missing
+ * file that no changed file's path ends with (nor ends one) cannot be in the change under any root:
+ * it stays untouched (example reports of another project, a file deleted since the scan).
  */
 async function unplacedInWorkspace(input: ToolInput, settings: Settings, change: KnownChange, workspace: string): Promise<void> {
   if (input.tool === 'secret-scan' || !usesChangeScopes(thresholdsFor(settings, input.tool))) return;
   const scope = changeScope(change, { root: workspace });
+  const related = underAnotherRoot(change);
   const paths = new Set<string>();
   for (const r of input.reports) {
     for (const f of r.findings) {
       const p = f.location?.path;
-      if (p !== undefined && !paths.has(p) && !input.outsidePaths?.has(p) && !scope.isTouched(p)) paths.add(p);
+      if (p !== undefined && !paths.has(p) && !input.outsidePaths?.has(p) && !scope.isTouched(p) && related(p)) paths.add(p);
     }
   }
   const limit = pLimit(STAT_CONCURRENCY);
   const missing = await Promise.all([...paths].map((p) => limit(async () => ((await existsInWorkspace(workspace, p)) ? undefined : p))));
   for (const p of missing) if (p !== undefined) (input.outsidePaths ??= new Set()).add(p);
+}
+
+/**
+ * Whether a path may name a file of the change under another root: it is the end of a changed
+ * path after a `/` (`pkg/new.py` of `src/pkg/new.py`), or a changed path is its end
+ * (`repo/src/pkg/new.py`). Paths compared trimmed, as report paths are read (` dead.py`).
+ */
+function underAnotherRoot(change: KnownChange): (path: string) => boolean {
+  const full = new Set<string>();
+  const tails = new Set<string>();
+  for (const f of change.files) {
+    for (const raw of [f.path, f.oldPath]) {
+      if (raw === undefined) continue;
+      const c = raw.trim();
+      full.add(c);
+      for (let i = -1; ; ) {
+        tails.add(c.slice(i + 1));
+        i = c.indexOf('/', i + 1);
+        if (i < 0) break;
+      }
+    }
+  }
+  return (path) => {
+    if (tails.has(path)) return true;
+    for (let i = path.indexOf('/'); i >= 0; i = path.indexOf('/', i + 1)) if (full.has(path.slice(i + 1))) return true;
+    return false;
+  };
 }
 
 /**
