@@ -437,10 +437,15 @@ const STAT_CONCURRENCY = 32;
  * file that no changed file's path ends with (nor ends one) cannot be in the change under any root:
  * it stays untouched (example reports of another project, a file deleted since the scan).
  */
-async function unplacedInWorkspace(input: ToolInput, settings: Settings, change: KnownChange, workspace: string): Promise<void> {
-  if (input.tool === 'secret-scan' || !usesChangeScopes(thresholdsFor(settings, input.tool))) return;
+async function unplacedInWorkspace(inputs: ToolInput[], settings: Settings, change: KnownChange, workspace: string): Promise<void> {
+  const judged = inputs.filter((input) => input.tool !== 'secret-scan' && usesChangeScopes(thresholdsFor(settings, input.tool)));
+  if (judged.length === 0) return;
   const scope = changeScope(change, { root: workspace });
   const related = underAnotherRoot(change);
+  await Promise.all(judged.map((input) => unplacedOf(input, scope, related, workspace)));
+}
+
+async function unplacedOf(input: ToolInput, scope: ReturnType<typeof changeScope>, related: (path: string) => boolean, workspace: string): Promise<void> {
   const paths = new Set<string>();
   for (const r of input.reports) {
     for (const f of r.findings) {
@@ -522,7 +527,7 @@ export async function runEngine(settings: Settings, deps: EngineDeps): Promise<E
   if (change?.known) for (const input of inputs) reportsTheChangeHolds(input, change, flagged);
   const tracked = asking && (await asking);
   if (tracked?.set) for (const input of inputs) reportsGitTracks(input, tracked.set, flagged);
-  if (change?.known) await Promise.all(inputs.map((input) => unplacedInWorkspace(input, settings, change, deps.workspace)));
+  if (change?.known) await unplacedInWorkspace(inputs, settings, change, deps.workspace);
   if (change?.known && settings['secret-scan']) {
     const report = scanChange(change.files, { keywords: settings['secret-scan-keywords'], sourceFile: `git diff ${change.diffBase.slice(0, 12)}..${change.head.slice(0, 12)}` });
     if (report.knownSecrets) pushAll(knownSecrets, report.knownSecrets);

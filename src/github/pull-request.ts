@@ -18,6 +18,7 @@ import { HttpError, type HttpClient } from '../io/http.js';
 import { decideOverride, type OverrideDecision } from '../policy/override.js';
 import { holdsApproverRole, type ApprovalComment, type ApprovalVerification, type ApproverConfig, type MembershipAnswer, type MembershipLookup } from '../waivers/evaluate.js';
 import { LOGIN_RE, TEAM_RE, type Waiver } from '../waivers/types.js';
+import { shownText } from '../util/hidden-html.js';
 
 export interface RepoRef {
   owner: string;
@@ -32,33 +33,6 @@ export interface RepoRef {
  * break lines at, so an approval in the middle of a line (inside a code span too) counted.
  */
 export const APPROVAL_RE = /^ {0,3}(?:\*\*)?WAIVER APPROVED(?:\*\*)?[ \t]*:(?:\*\*)?[ \t]*(\S.*)$/i;
-
-/**
- * Text GitHub does not show: an HTML comment `<!-- … -->`, and what HTML reads as one (a bogus
- * comment: `<? … >`, `<!X … >`, `<![CDATA[ … >`). A line's shown text, from a state (the closer of a
- * span still open, or undefined), and the state at its end. By index, not with `/<!--.*?-->/g`: on
- * a line of many `<!--` and no `-->` every one of them scanned to the end. Every opener of the line
- * counts, not only the first (a review: `<!-- note --> <!--` hid the next lines and they counted).
- */
-const HIDDEN_OPEN = /<!--|<\?|<![A-Za-z[]/g;
-function shownText(line: string, closer: string | undefined): { text: string; closer: string | undefined } {
-  let out = '';
-  let from = 0;
-  for (;;) {
-    if (closer !== undefined) {
-      const close = line.indexOf(closer, from);
-      if (close < 0) return { text: out, closer };
-      from = close + closer.length;
-      closer = undefined;
-    }
-    HIDDEN_OPEN.lastIndex = from;
-    const open = HIDDEN_OPEN.exec(line);
-    if (!open) return { text: out + line.slice(from), closer };
-    out += line.slice(from, open.index);
-    closer = open[0] === '<!--' ? '-->' : '>';
-    from = open.index + open[0].length;
-  }
-}
 
 /**
  * HTML elements GitHub shows as a quote or code, struck out, folded away or not at all: a line

@@ -37,6 +37,7 @@ import {
   type WaiverTool,
 } from './types.js';
 import { pushAll } from '../util/lists.js';
+import { shownText } from '../util/hidden-html.js';
 
 /** Canonical field names and the header / key spellings accepted for each. */
 const FIELD_ALIASES: Record<string, string[]> = {
@@ -430,36 +431,12 @@ function cellValue(c: string): string | undefined {
   return s;
 }
 
-/**
- * Whether an HTML comment is open at the end of `line`, given whether one was at its start. Every
- * opener of the line counts, not only the first: `<!-- note --> <!--` leaves a comment open that
- * hides the next lines on GitHub, and its rows were read (`line.includes('-->')` took the line for a
- * closed comment). `<!-->` and `<!--->` are complete (empty) comments.
- */
-function commentOpenAfter(line: string, open: boolean): boolean {
-  let pos = 0;
-  for (;;) {
-    if (open) {
-      const close = line.indexOf('-->', pos);
-      if (close < 0) return true;
-      pos = close + 3;
-      open = false;
-    } else {
-      const start = line.indexOf('<!--', pos);
-      if (start < 0) return false;
-      pos = start + 4;
-      if (line.startsWith('>', pos)) pos += 1;
-      else if (line.startsWith('->', pos)) pos += 2;
-      else open = true;
-    }
-  }
-}
-
 function parseMarkdown(text: string, file: string, problems: WaiverFileProblem[]): RawRow[] {
   const lines = text.split(/\r\n|\r|\n/);
   const rows: RawRow[] = [];
   let fence: { marker: string; lang: string; start: number; body: string[] } | undefined;
-  let inComment = false;
+  /** The closer of an HTML comment (or bogus comment) still open: its lines are not shown on GitHub. */
+  let hidden: string | undefined;
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i] as string;
     const no = i + 1;
@@ -476,8 +453,10 @@ function parseMarkdown(text: string, file: string, problems: WaiverFileProblem[]
       } else fence.body.push(line);
       continue;
     }
-    if (inComment) {
-      inComment = commentOpenAfter(line, true);
+    // Every opener of the line counts, not only the first (`<!-- note --> <!--` leaves one open that
+    // hides the next lines on GitHub; their rows were read), and so do bogus comments (`<?`, `<!X`).
+    if (hidden !== undefined) {
+      hidden = shownText(line, hidden).closer;
       continue;
     }
     const fm = FENCE.exec(line);
@@ -486,7 +465,7 @@ function parseMarkdown(text: string, file: string, problems: WaiverFileProblem[]
       continue;
     }
     if (/^\s*<!--/.test(line)) {
-      inComment = commentOpenAfter(line, false);
+      hidden = shownText(line, undefined).closer;
       continue;
     }
     if (!/^ {0,3}\|/.test(line)) continue;
